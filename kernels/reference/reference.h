@@ -1,0 +1,73 @@
+// Reference kernels: plain loops that are obviously right. They are the
+// oracle every optimized and GPU kernel is tested against, so clarity beats
+// speed here. Every kernel writes only into its caller-owned output views.
+// Arithmetic is float32; data-movement ops work on any element size.
+// An absent optional input is passed as an empty view (data == nullptr).
+#pragma once
+
+#include <span>
+
+#include "core/graph.h"
+#include "core/tensor.h"
+#include "ops/attrs.h"
+
+namespace odin::ref {
+
+// Runs `node` of `graph` with the reference kernel for its op.
+Status run_node(const Graph& graph, const Node& node, std::span<const ConstTensorView> inputs,
+                std::span<const TensorView> outputs);
+
+// Elementwise.
+Status binary(OpType op, const BinaryAttrs& attrs, const ConstTensorView& a,
+              const ConstTensorView& b, const TensorView& out);
+// op is one of the unary OpTypes; attrs holds LeakyReluAttrs/GeluAttrs where needed.
+Status unary(OpType op, const OpAttrs& attrs, const ConstTensorView& in, const TensorView& out);
+Status prelu(const ConstTensorView& in, const ConstTensorView& alpha, const TensorView& out);
+Status dequantize(const ConstTensorView& in, const QuantParams* quant, const TensorView& out);
+// `in` is the sparse constant's stored values; `sparsity` its format.
+Status densify(const ConstTensorView& in, const SparsityParams& sparsity, const TensorView& out);
+
+// Convolutions and matrix products.
+Status conv2d(const Conv2DAttrs& attrs, const ConstTensorView& in, const ConstTensorView& filter,
+              const ConstTensorView& bias, const TensorView& out);
+Status depthwise_conv2d(const DepthwiseConv2DAttrs& attrs, const ConstTensorView& in,
+                        const ConstTensorView& filter, const ConstTensorView& bias,
+                        const TensorView& out);
+// Filter is OHWI; out's shape is already known (from output_shape).
+Status transpose_conv(const TransposeConvAttrs& attrs, const ConstTensorView& in,
+                      const ConstTensorView& filter, const ConstTensorView& bias,
+                      const TensorView& out);
+Status fully_connected(const FullyConnectedAttrs& attrs, const ConstTensorView& in,
+                       const ConstTensorView& weights, const ConstTensorView& bias,
+                       const TensorView& out);
+Status batch_matmul(const BatchMatMulAttrs& attrs, const ConstTensorView& x,
+                    const ConstTensorView& y, const TensorView& out);
+
+// Pooling and reductions.
+Status average_pool2d(const Pool2DAttrs& attrs, const ConstTensorView& in, const TensorView& out);
+Status max_pool2d(const Pool2DAttrs& attrs, const ConstTensorView& in, const TensorView& out);
+// op is kMean or kSum; axes are the reduction axes (may be negative or repeated).
+Status reduce(OpType op, const ReduceAttrs& attrs, const ConstTensorView& in,
+              const ConstTensorView& axes, const TensorView& out);
+Status softmax(const SoftmaxAttrs& attrs, const ConstTensorView& in, const TensorView& out);
+
+// Data movement.
+Status concatenation(const ConcatenationAttrs& attrs, std::span<const ConstTensorView> ins,
+                     const TensorView& out);
+Status pad(const ConstTensorView& in, const ConstTensorView& paddings, const TensorView& out);
+// RESHAPE and SQUEEZE: a copy of the bytes (shapes were checked by inference).
+Status copy(const ConstTensorView& in, const TensorView& out);
+Status transpose(const ConstTensorView& in, const ConstTensorView& perm, const TensorView& out);
+Status strided_slice(const StridedSliceAttrs& attrs, const ConstTensorView& in,
+                     const ConstTensorView& begin, const ConstTensorView& end,
+                     const ConstTensorView& strides, const TensorView& out);
+Status slice(const ConstTensorView& in, const ConstTensorView& begin, const ConstTensorView& size,
+             const TensorView& out);
+Status gather(const GatherAttrs& attrs, const ConstTensorView& params,
+              const ConstTensorView& indices, const TensorView& out);
+Status resize_bilinear(const ResizeAttrs& attrs, const ConstTensorView& in, const TensorView& out);
+Status resize_nearest(const ResizeAttrs& attrs, const ConstTensorView& in, const TensorView& out);
+Status depth_to_space(const BlockAttrs& attrs, const ConstTensorView& in, const TensorView& out);
+Status space_to_depth(const BlockAttrs& attrs, const ConstTensorView& in, const TensorView& out);
+
+}  // namespace odin::ref

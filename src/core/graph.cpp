@@ -1,0 +1,71 @@
+#include "core/graph.h"
+
+namespace odin {
+
+ValueId Graph::add_value(Value v) {
+  values_.push_back(std::move(v));
+  return static_cast<ValueId>(values_.size() - 1);
+}
+
+NodeId Graph::add_node(Node n) {
+  nodes_.push_back(std::move(n));
+  return static_cast<NodeId>(nodes_.size() - 1);
+}
+
+const uint8_t* Graph::own_bytes(std::vector<uint8_t> bytes) {
+  owned_.push_back(std::make_shared<std::vector<uint8_t>>(std::move(bytes)));
+  return owned_.back()->data();
+}
+
+std::string Graph::describe_node(NodeId id) const {
+  if (id < 0 || static_cast<size_t>(id) >= nodes_.size()) return str_cat("node ", id);
+  const Node& n = node(id);
+  const int32_t index = n.source_index >= 0 ? n.source_index : id;
+  return str_cat("node ", index, " (", op_type_name(n.op), n.name.empty() ? "" : " '", n.name,
+                 n.name.empty() ? "" : "'", ")");
+}
+
+std::string Graph::describe_value(ValueId id) const {
+  if (id < 0 || static_cast<size_t>(id) >= values_.size()) return str_cat("tensor ", id);
+  const Value& v = value(id);
+  const int32_t index = v.source_index >= 0 ? v.source_index : id;
+  return str_cat("tensor ", index, " '", v.name, "'");
+}
+
+Status Graph::validate() const {
+  std::vector<bool> ready(values_.size(), false);
+  auto in_range = [&](ValueId v) { return v >= 0 && static_cast<size_t>(v) < values_.size(); };
+  for (ValueId v : inputs_) {
+    if (!in_range(v)) return make_error(StatusCode::kInvalidModel, "graph input id ", v, " out of range");
+    ready[static_cast<size_t>(v)] = true;
+  }
+  for (size_t i = 0; i < values_.size(); ++i)
+    if (values_[i].is_constant()) ready[i] = true;
+  for (size_t n = 0; n < nodes_.size(); ++n) {
+    const NodeId id = static_cast<NodeId>(n);
+    for (ValueId v : nodes_[n].inputs) {
+      if (v == kNoValue) continue;
+      if (!in_range(v))
+        return make_error(StatusCode::kInvalidModel, describe_node(id), ": input id ", v, " out of range");
+      if (!ready[static_cast<size_t>(v)])
+        return make_error(StatusCode::kInvalidModel, describe_node(id), ": input ", describe_value(v),
+                          " is used before any node produces it");
+    }
+    for (ValueId v : nodes_[n].outputs) {
+      if (!in_range(v))
+        return make_error(StatusCode::kInvalidModel, describe_node(id), ": output id ", v, " out of range");
+      if (ready[static_cast<size_t>(v)])
+        return make_error(StatusCode::kInvalidModel, describe_node(id), ": output ", describe_value(v),
+                          " is written twice (or is a constant or graph input)");
+      ready[static_cast<size_t>(v)] = true;
+    }
+  }
+  for (ValueId v : outputs_) {
+    if (!in_range(v)) return make_error(StatusCode::kInvalidModel, "graph output id ", v, " out of range");
+    if (!ready[static_cast<size_t>(v)])
+      return make_error(StatusCode::kInvalidModel, "graph output ", describe_value(v), " is never produced");
+  }
+  return Status();
+}
+
+}  // namespace odin

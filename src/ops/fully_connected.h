@@ -1,0 +1,18 @@
+// FULLY_CONNECTED: input flattened to [batch, K], weights [N, K], optional bias [N].
+#pragma once
+
+#include "ops/common.h"
+#include "core/status.h"
+
+namespace odin {
+
+class InferContext;
+
+struct FullyConnectedAttrs {
+  Activation activation = Activation::kNone;
+  bool keep_num_dims = false;
+};
+
+Status infer_fully_connected(InferContext& ctx);
+
+}  // namespace odin

@@ -1,0 +1,18 @@
+// GATHER along an axis with int32/int64 indices (batch_dims supported).
+#pragma once
+
+#include "ops/common.h"
+#include "core/status.h"
+
+namespace odin {
+
+class InferContext;
+
+struct GatherAttrs {
+  int32_t axis = 0;
+  int32_t batch_dims = 0;
+};
+
+Status infer_gather(InferContext& ctx);
+
+}  // namespace odin

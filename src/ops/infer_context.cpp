@@ -1,0 +1,82 @@
+#include "ops/infer_context.h"
+
+#include <cstring>
+
+namespace odin {
+
+bool InferContext::has_input(size_t i) const {
+  return i < node().inputs.size() && node().inputs[i] != kNoValue;
+}
+
+const Value& InferContext::input(size_t i) const { return graph_.value(node().inputs[i]); }
+
+Value& InferContext::output(size_t i) { return graph_.value(node().outputs[i]); }
+
+void InferContext::set_output(size_t i, DType dtype, Shape shape) {
+  Value& v = output(i);
+  v.dtype = dtype;
+  v.shape = std::move(shape);
+}
+
+Status InferContext::expect_inputs(size_t min, size_t max) const {
+  const size_t n = num_inputs();
+  if (n < min || n > max) {
+    if (min == max) return fail("expects ", min, " inputs, has ", n);
+    return fail("expects ", min, " to ", max, " inputs, has ", n);
+  }
+  for (size_t i = 0; i < min; ++i)
+    if (!has_input(i)) return fail("required input ", i, " is missing");
+  return Status();
+}
+
+Status InferContext::expect_outputs(size_t n) const {
+  if (num_outputs() != n) return fail("expects ", n, " outputs, has ", num_outputs());
+  return Status();
+}
+
+Status InferContext::expect_rank(size_t i, size_t rank) const {
+  if (input(i).shape.rank() != rank)
+    return fail("input ", i, " (", graph_.describe_value(node().inputs[i]), ") must have rank ",
+                rank, ", has shape ", input(i).shape.str());
+  return Status();
+}
+
+Status InferContext::expect_dtype(size_t i, DType dtype) const {
+  if (input(i).dtype != dtype)
+    return unsupported("input ", i, " (", graph_.describe_value(node().inputs[i]), ") has dtype ",
+                       dtype_name(input(i).dtype), ", expected ", dtype_name(dtype));
+  return Status();
+}
+
+Status InferContext::expect_static(size_t i) const {
+  if (!input(i).shape.is_static())
+    return unsupported("input ", i, " has dynamic shape ", input(i).shape.str());
+  return Status();
+}
+
+Result<std::vector<int64_t>> InferContext::const_ints(size_t i) const {
+  if (!has_input(i)) return fail("input ", i, " is missing");
+  const Value& v = input(i);
+  if (!v.is_constant())
+    return unsupported("input ", i, " (", graph_.describe_value(node().inputs[i]),
+                       ") must be a constant");
+  const int64_t n = v.shape.num_elements();
+  const size_t elem = v.dtype == DType::kI32 ? 4 : v.dtype == DType::kI64 ? 8 : 0;
+  if (elem == 0)
+    return fail("input ", i, " must be int32 or int64, is ", dtype_name(v.dtype));
+  if (n < 0 || static_cast<size_t>(n) * elem > v.data_bytes)
+    return fail("input ", i, " holds ", v.data_bytes, " bytes, too few for shape ", v.shape.str());
+  std::vector<int64_t> out(static_cast<size_t>(n));
+  for (size_t k = 0; k < out.size(); ++k) {
+    if (elem == 4) {
+      int32_t x;
+      std::memcpy(&x, v.data + k * 4, 4);
+      out[k] = x;
+    } else {
+      std::memcpy(&out[k], v.data + k * 8, 8);
+    }
+  }
+  return out;
+}
+
+}  // namespace odin

@@ -1,0 +1,20 @@
+// AVERAGE_POOL_2D and MAX_POOL_2D over NHWC; averages count only in-bounds pixels, as TFLite.
+#pragma once
+
+#include "ops/common.h"
+#include "core/status.h"
+
+namespace odin {
+
+class InferContext;
+
+struct Pool2DAttrs {
+  Padding padding = Padding::kValid;
+  int32_t stride_h = 1, stride_w = 1;
+  int32_t filter_h = 1, filter_w = 1;
+  Activation activation = Activation::kNone;
+};
+
+Status infer_pool2d(InferContext& ctx);
+
+}  // namespace odin

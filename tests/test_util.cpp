@@ -1,0 +1,86 @@
+#include "test_util.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
+namespace odin::test {
+
+OwnedTensor make_tensor(Shape shape, std::vector<float> values) {
+  return OwnedTensor{std::move(shape), std::move(values)};
+}
+
+OwnedTensor zeros(Shape shape) {
+  const int64_t n = shape.num_elements();
+  return OwnedTensor{std::move(shape), std::vector<float>(static_cast<size_t>(n), 0.0f)};
+}
+
+std::vector<float> splitmix_values(size_t n, uint64_t seed, float lo, float hi) {
+  std::vector<float> out(n);
+  uint64_t state = seed;
+  for (size_t i = 0; i < n; ++i) {
+    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    z ^= z >> 31;
+    const double u = static_cast<double>(z >> 40) / 16777216.0;
+    out[i] = static_cast<float>(lo + (static_cast<double>(hi) - lo) * u);
+  }
+  return out;
+}
+
+OwnedTensor random_tensor(Shape shape, uint64_t seed, float lo, float hi) {
+  const int64_t n = shape.num_elements();
+  return OwnedTensor{std::move(shape), splitmix_values(static_cast<size_t>(n), seed, lo, hi)};
+}
+
+double max_abs_diff(const float* ref, const float* got, size_t n) {
+  double m = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const double d = std::fabs(static_cast<double>(ref[i]) - got[i]);
+    if (std::isnan(d)) return INFINITY;
+    m = std::max(m, d);
+  }
+  return m;
+}
+
+double rel_range(const float* ref, const float* got, size_t n) {
+  double scale = 0;
+  for (size_t i = 0; i < n; ++i) scale = std::max(scale, std::fabs(static_cast<double>(ref[i])));
+  const double diff = max_abs_diff(ref, got, n);
+  if (scale == 0) return diff;
+  return diff / scale;
+}
+
+std::vector<uint8_t> read_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return std::vector<uint8_t>(std::istreambuf_iterator<char>(f), {});
+}
+
+std::vector<float> read_f32(const std::string& path) {
+  const std::vector<uint8_t> bytes = read_file(path);
+  std::vector<float> out(bytes.size() / 4);
+  if (!out.empty()) std::memcpy(out.data(), bytes.data(), out.size() * 4);
+  return out;
+}
+
+bool file_exists(const std::string& path) { return std::ifstream(path).good(); }
+
+std::string data_path(const std::string& rel) { return std::string(ODIN_TEST_DATA_DIR) + "/" + rel; }
+
+std::string model_path(const std::string& name) {
+  const char* dir = std::getenv("ODIN_MODEL_DIR");
+  std::string base;
+  if (dir && *dir) {
+    base = dir;
+  } else {
+    const char* home = std::getenv("HOME");
+    base = std::string(home ? home : ".") + "/.cache/odin/models";
+  }
+  return base + "/" + name + ".tflite";
+}
+
+}  // namespace odin::test
