@@ -1,0 +1,103 @@
+#include "runtime/session.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+
+#include "kernels/reference/reference.h"
+#include "ops/registry.h"
+
+namespace odin {
+
+Result<std::unique_ptr<Session>> Session::create(const Graph& graph, const SessionOptions& options) {
+  std::unique_ptr<Session> s(new Session());
+  s->graph_ = graph;
+  s->options_ = options;
+  ODIN_RETURN_IF_ERROR(s->prepare());
+  return s;
+}
+
+Status Session::prepare() {
+  ODIN_ASSIGN_OR_RETURN(plan_, plan_memory(graph_));
+  const size_t bytes = std::max<size_t>(plan_.arena_bytes, kArenaAlignment);
+  void* p = std::aligned_alloc(kArenaAlignment, bytes);
+  if (!p)
+    return make_error(StatusCode::kOutOfRange, "cannot allocate a ", bytes, "-byte activation arena");
+  std::memset(p, 0, bytes);
+  arena_ = std::unique_ptr<uint8_t, void (*)(void*)>(static_cast<uint8_t*>(p), std::free);
+  input_set_.assign(graph_.inputs().size(), false);
+  return Status();
+}
+
+Status Session::resize_input(size_t i, const Shape& shape) {
+  if (i >= num_inputs())
+    return make_error(StatusCode::kOutOfRange, "input index ", i, " out of range (model has ",
+                      num_inputs(), " inputs)");
+  if (!shape.is_static() || shape.num_elements() < 0)
+    return make_error(StatusCode::kInvalidArgument, "input shape ", shape.str(),
+                      " must be fully known and not too large");
+  graph_.value(graph_.inputs()[i]).shape = shape;
+  // Drop inferred (non-constant) shapes so inference does not compare
+  // against the stale ones.
+  for (const Node& n : graph_.nodes())
+    for (ValueId v : n.outputs) graph_.value(v).shape = Shape();
+  ODIN_RETURN_IF_ERROR(infer_graph(graph_));
+  return prepare();
+}
+
+Status Session::set_input(size_t i, const void* data, size_t bytes) {
+  if (i >= num_inputs())
+    return make_error(StatusCode::kOutOfRange, "input index ", i, " out of range (model has ",
+                      num_inputs(), " inputs)");
+  const Value& v = input_info(i);
+  const size_t need = static_cast<size_t>(v.shape.num_elements()) * dtype_size(v.dtype);
+  if (bytes != need)
+    return make_error(StatusCode::kInvalidArgument, "input ", i, " '", v.name, "' needs ", need,
+                      " bytes (", dtype_name(v.dtype), " ", v.shape.str(), "), got ", bytes);
+  if (!data && bytes) return make_error(StatusCode::kInvalidArgument, "input ", i, ": data is null");
+  if (bytes) std::memcpy(arena_.get() + plan_.offsets[graph_.inputs()[i]], data, bytes);
+  input_set_[i] = true;
+  return Status();
+}
+
+ConstTensorView Session::view(ValueId v) const {
+  const Value& val = graph_.value(v);
+  if (val.is_constant()) return {val.dtype, val.shape, val.data};
+  return {val.dtype, val.shape, arena_.get() + plan_.offsets[v]};
+}
+
+TensorView Session::mutable_view(ValueId v) {
+  const Value& val = graph_.value(v);
+  return {val.dtype, val.shape, arena_.get() + plan_.offsets[v]};
+}
+
+Status Session::run() {
+  for (size_t i = 0; i < input_set_.size(); ++i)
+    if (!input_set_[i])
+      return make_error(StatusCode::kInvalidArgument, "input ", i, " '", input_info(i).name,
+                        "' was not set before run");
+  node_ms_.assign(options_.profile ? graph_.num_nodes() : 0, 0.0);
+  std::vector<ConstTensorView> ins;
+  std::vector<TensorView> outs;
+  for (size_t n = 0; n < graph_.num_nodes(); ++n) {
+    const Node& node = graph_.node(static_cast<NodeId>(n));
+    ins.clear();
+    outs.clear();
+    for (ValueId v : node.inputs) ins.push_back(v == kNoValue ? ConstTensorView{} : view(v));
+    for (ValueId v : node.outputs) outs.push_back(mutable_view(v));
+    const auto t0 = std::chrono::steady_clock::now();
+    Status s = ref::run_node(graph_, node, ins, outs);
+    if (!s.ok()) return s.with_context(graph_.describe_node(static_cast<NodeId>(n)));
+    if (options_.profile)
+      node_ms_[n] =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  }
+  return Status();
+}
+
+ConstTensorView Session::output(size_t i) const {
+  if (i >= num_outputs()) return {};
+  return view(graph_.outputs()[i]);
+}
+
+}  // namespace odin

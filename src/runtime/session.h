@@ -1,0 +1,60 @@
+// A Session runs one graph: it owns the activation arena, takes inputs, runs
+// every node and exposes outputs. One session is used by one thread at a
+// time; many sessions may share one (immutable) source graph.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "core/graph.h"
+#include "core/tensor.h"
+#include "runtime/memory_planner.h"
+
+namespace odin {
+
+struct SessionOptions {
+  int num_threads = 1;
+  bool profile = true;  // record per-node times on each run
+};
+
+class Session {
+ public:
+  // Copies `graph`'s structure (constants stay borrowed from its storage).
+  static Result<std::unique_ptr<Session>> create(const Graph& graph,
+                                                 const SessionOptions& options = {});
+
+  size_t num_inputs() const { return graph_.inputs().size(); }
+  size_t num_outputs() const { return graph_.outputs().size(); }
+  const Value& input_info(size_t i) const { return graph_.value(graph_.inputs()[i]); }
+  const Value& output_info(size_t i) const { return graph_.value(graph_.outputs()[i]); }
+
+  // Changes input i's shape; shapes are re-inferred and memory re-planned.
+  // Inputs set before must be set again.
+  Status resize_input(size_t i, const Shape& shape);
+  // Copies `bytes` bytes of input i (must equal its size, in its dtype).
+  Status set_input(size_t i, const void* data, size_t bytes);
+  // Runs the graph. Fails if an input was never set.
+  Status run();
+  // Valid until the next run, resize or the session's end.
+  ConstTensorView output(size_t i) const;
+
+  const Graph& graph() const { return graph_; }
+  size_t arena_bytes() const { return plan_.arena_bytes; }
+  // Milliseconds per node in the last run (empty if profiling is off).
+  const std::vector<double>& node_times_ms() const { return node_ms_; }
+
+ private:
+  Session() = default;
+  Status prepare();
+  ConstTensorView view(ValueId v) const;
+  TensorView mutable_view(ValueId v);
+
+  Graph graph_;
+  SessionOptions options_;
+  MemoryPlan plan_;
+  std::unique_ptr<uint8_t, void (*)(void*)> arena_{nullptr, nullptr};
+  std::vector<bool> input_set_;
+  std::vector<double> node_ms_;
+};
+
+}  // namespace odin
