@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Short libFuzzer run of the TFLite loader, seeded with the committed one-op
+# models. usage: tools/fuzz_smoke.sh BUILD_DIR SECONDS
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build="${1:-build-sanitize}"
+seconds="${2:-60}"
+fuzzer="$build/tests/fuzz_tflite_loader"
+[ -x "$fuzzer" ] || { echo "fuzz_smoke: $fuzzer not built (configure with -DODIN_FUZZ=ON and clang)" >&2; exit 1; }
+corpus="$(mktemp -d)"
+trap 'rm -rf "$corpus"' EXIT
+seeds=tests/fuzz/seeds
+mkdir -p "$corpus/seeds" "$corpus/work"
+cp tests/ops/models/*.tflite "$corpus/seeds/" 2>/dev/null || true
+[ -d "$seeds" ] && cp "$seeds"/* "$corpus/seeds/" 2>/dev/null || true
+ASAN_OPTIONS=detect_leaks=1 "$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+  -print_final_stats=1 "$corpus/work" "$corpus/seeds" 2>&1 | tail -n 15
+echo "fuzz_smoke: ${seconds}s without a crash"

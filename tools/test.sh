@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: set-up, model fetch, the release build
+# and its tests, then the ASan+UBSan build, its tests and a libFuzzer smoke.
+#   ODIN_SKIP_SANITIZE=1  skip the sanitizer half (quick local runs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "setup"
+tools/setup.sh
+step "models"
+python3 tools/fetch_models.py
+
+export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/odin/ccache}"
+step "release build"
+cmake --preset release >/dev/null
+cmake --build --preset release
+step "release tests"
+ctest --preset release
+
+if [ "${ODIN_SKIP_SANITIZE:-0}" != 1 ]; then
+  step "sanitizer build (ASan + UBSan, clang)"
+  cmake --preset sanitize >/dev/null
+  cmake --build --preset sanitize
+  step "sanitizer tests"
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --preset sanitize
+  step "fuzz smoke (tflite loader, 60 s)"
+  tools/fuzz_smoke.sh build-sanitize 60
+fi
+step "all tests passed"
