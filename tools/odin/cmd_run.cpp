@@ -128,6 +128,14 @@ int run_run(const RunArgs& args) {
                 s.output_info(i).name.c_str(), dtype_name(t.dtype), t.shape.str().c_str(), st.min,
                 st.max, st.mean);
   }
+  if (args.score_output >= 0) {
+    if (static_cast<size_t>(args.score_output) >= s.num_outputs())
+      return report(make_error(StatusCode::kInvalidArgument, "--score-output ", args.score_output,
+                               " is out of range (model has ", s.num_outputs(), " outputs)"));
+    const Stats st = stats_of(s.output(static_cast<size_t>(args.score_output)));
+    std::printf("highest score: %.4f (output %d, sigmoid of logit %.4f)\n",
+                1.0 / (1.0 + std::exp(-st.max)), args.score_output, st.max);
+  }
   if (args.profile) {
     double total = 0;
     for (double ms : s.node_times_ms()) total += ms;

@@ -18,6 +18,7 @@ struct RunArgs {
   std::string image;                // or: a photo resized to the input
   std::string output_dir;
   bool profile = false;
+  int score_output = -1;  // print the highest sigmoid score of this output
 };
 int run_run(const RunArgs& args);
 

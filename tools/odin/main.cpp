@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
       ->excludes(in_opt);
   run_cmd->add_option("--output-dir", run.output_dir, "Write output_<i>.bin and meta.json here");
   run_cmd->add_flag("--profile", run.profile, "Print run time and arena size");
+  run_cmd->add_option("--score-output", run.score_output,
+                      "Print the highest score of this output (sigmoid of its largest logit)");
 
   try {
     app.parse(argc, argv);
