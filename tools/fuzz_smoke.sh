@@ -14,5 +14,11 @@ mkdir -p "$corpus/seeds" "$corpus/work"
 cp tests/ops/models/*.tflite "$corpus/seeds/" 2>/dev/null || true
 [ -d "$seeds" ] && cp "$seeds"/* "$corpus/seeds/" 2>/dev/null || true
 ASAN_OPTIONS=detect_leaks=1 "$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-  -print_final_stats=1 "$corpus/work" "$corpus/seeds" 2>&1 | tail -n 15
+  -print_final_stats=1 -artifact_prefix="$corpus/" "$corpus/work" "$corpus/seeds" >"$corpus/log" 2>&1 || {
+  tail -n 40 "$corpus/log"
+  mkdir -p fuzz-artifacts && cp "$corpus"/crash-* "$corpus"/oom-* "$corpus"/timeout-* "$corpus"/leak-* fuzz-artifacts/ 2>/dev/null || true
+  echo "fuzz_smoke: the fuzzer found a failing input (copied to fuzz-artifacts/)" >&2
+  exit 1
+}
+tail -n 8 "$corpus/log"
 echo "fuzz_smoke: ${seconds}s without a crash"

@@ -19,6 +19,10 @@ Result<std::unique_ptr<Session>> Session::create(const Graph& graph, const Sessi
 
 Status Session::prepare() {
   ODIN_ASSIGN_OR_RETURN(plan_, plan_memory(graph_));
+  if (plan_.arena_bytes > options_.max_arena_bytes)
+    return make_error(StatusCode::kOutOfRange, "activations need a ", plan_.arena_bytes,
+                      "-byte arena, over the session limit of ", options_.max_arena_bytes,
+                      " bytes (SessionOptions::max_arena_bytes)");
   const size_t bytes = std::max<size_t>(plan_.arena_bytes, kArenaAlignment);
   void* p = std::aligned_alloc(kArenaAlignment, bytes);
   if (!p)

@@ -15,6 +15,9 @@ namespace odin {
 struct SessionOptions {
   int num_threads = 1;
   bool profile = true;  // record per-node times on each run
+  // A model whose activations need more than this is refused at creation,
+  // so a hostile file cannot make the app allocate gigabytes.
+  size_t max_arena_bytes = size_t{2} << 30;
 };
 
 class Session {

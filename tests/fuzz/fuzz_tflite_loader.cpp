@@ -21,8 +21,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto copy = std::make_shared<std::vector<uint8_t>>(data, data + size);
   auto graph = odin::import_tflite(*copy, copy, "fuzz");
   if (!graph.ok() || graph->num_nodes() > kMaxNodes) return 0;
-  auto session = odin::Session::create(*graph);
-  if (!session.ok() || (*session)->arena_bytes() > kMaxArenaBytes) return 0;
+  odin::SessionOptions options;
+  options.max_arena_bytes = kMaxArenaBytes;
+  auto session = odin::Session::create(*graph, options);
+  if (!session.ok()) return 0;
   odin::Session& s = **session;
   for (size_t i = 0; i < s.num_inputs(); ++i) {
     const odin::Value& v = s.input_info(i);
