@@ -67,9 +67,13 @@ std::vector<float> read_f32(const std::string& path) {
   return out;
 }
 
-bool file_exists(const std::string& path) { return std::ifstream(path).good(); }
+bool file_exists(const std::string& path) {
+  return std::ifstream(path).good();
+}
 
-std::string data_path(const std::string& rel) { return std::string(ODIN_TEST_DATA_DIR) + "/" + rel; }
+std::string data_path(const std::string& rel) {
+  return std::string(ODIN_TEST_DATA_DIR) + "/" + rel;
+}
 
 std::string model_path(const std::string& name) {
   const char* dir = std::getenv("ODIN_MODEL_DIR");

@@ -16,8 +16,9 @@ std::vector<uint8_t> build_tflite(const ModelSpec& spec) {
   }
   std::vector<flatbuffers::Offset<fb::Tensor>> tensors;
   for (const TensorSpec& t : spec.tensors)
-    tensors.push_back(fb::CreateTensor(b, b.CreateVector(t.shape), static_cast<fb::TensorType>(t.type),
-                                       t.buffer, b.CreateString(t.name)));
+    tensors.push_back(fb::CreateTensor(b, b.CreateVector(t.shape),
+                                       static_cast<fb::TensorType>(t.type), t.buffer,
+                                       b.CreateString(t.name)));
   std::vector<flatbuffers::Offset<fb::OperatorCode>> codes;
   std::vector<flatbuffers::Offset<fb::Operator>> ops;
   for (const OpSpec& op : spec.ops) {
@@ -29,20 +30,20 @@ std::vector<uint8_t> build_tflite(const ModelSpec& spec) {
     flatbuffers::Offset<void> options;
     if (op.builtin == 3) {
       type = fb::BuiltinOptions::Conv2DOptions;
-      options = fb::CreateConv2DOptions(b, static_cast<fb::Padding>(op.padding), op.stride,
-                                        op.stride)
-                    .Union();
+      options =
+          fb::CreateConv2DOptions(b, static_cast<fb::Padding>(op.padding), op.stride, op.stride)
+              .Union();
     } else if (op.builtin == 0) {
       type = fb::BuiltinOptions::AddOptions;
       options = fb::CreateAddOptions(b).Union();
     }
-    ops.push_back(fb::CreateOperator(b, op.opcode_index == UINT32_MAX ? code_index : op.opcode_index,
-                                     b.CreateVector(op.inputs), b.CreateVector(op.outputs), type,
-                                     options));
+    ops.push_back(
+        fb::CreateOperator(b, op.opcode_index == UINT32_MAX ? code_index : op.opcode_index,
+                           b.CreateVector(op.inputs), b.CreateVector(op.outputs), type, options));
   }
-  auto subgraph = fb::CreateSubGraph(b, b.CreateVector(tensors), b.CreateVector(spec.inputs),
-                                     b.CreateVector(spec.outputs), b.CreateVector(ops),
-                                     b.CreateString("main"));
+  auto subgraph =
+      fb::CreateSubGraph(b, b.CreateVector(tensors), b.CreateVector(spec.inputs),
+                         b.CreateVector(spec.outputs), b.CreateVector(ops), b.CreateString("main"));
   std::vector<flatbuffers::Offset<fb::SubGraph>> subgraphs{subgraph};
   auto model = fb::CreateModel(b, 3, b.CreateVector(codes), b.CreateVector(subgraphs),
                                b.CreateString("odin test model"), b.CreateVector(buffers));

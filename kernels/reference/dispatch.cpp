@@ -17,7 +17,8 @@ Status run_node(const Graph& graph, const Node& node, std::span<const ConstTenso
     case OpType::kAdd:
     case OpType::kSub:
     case OpType::kMul:
-    case OpType::kDiv: return binary(node.op, std::get<BinaryAttrs>(a), in[0], in[1], out[0]);
+    case OpType::kDiv:
+      return binary(node.op, std::get<BinaryAttrs>(a), in[0], in[1], out[0]);
     case OpType::kLogistic:
     case OpType::kRelu:
     case OpType::kReluN1To1:
@@ -26,8 +27,10 @@ Status run_node(const Graph& graph, const Node& node, std::span<const ConstTenso
     case OpType::kHardSwish:
     case OpType::kLeakyRelu:
     case OpType::kRsqrt:
-    case OpType::kGelu: return unary(node.op, a, in[0], out[0]);
-    case OpType::kPrelu: return prelu(in[0], in[1], out[0]);
+    case OpType::kGelu:
+      return unary(node.op, a, in[0], out[0]);
+    case OpType::kPrelu:
+      return prelu(in[0], in[1], out[0]);
     case OpType::kDequantize: {
       const Value& v = graph.value(node.inputs[0]);
       return dequantize(in[0], v.quant ? &*v.quant : nullptr, out[0]);
@@ -42,8 +45,8 @@ Status run_node(const Graph& graph, const Node& node, std::span<const ConstTenso
     case OpType::kConv2D:
       return conv2d(std::get<Conv2DAttrs>(a), in[0], in[1], in_or_empty(in, 2), out[0]);
     case OpType::kDepthwiseConv2D:
-      return depthwise_conv2d(std::get<DepthwiseConv2DAttrs>(a), in[0], in[1],
-                              in_or_empty(in, 2), out[0]);
+      return depthwise_conv2d(std::get<DepthwiseConv2DAttrs>(a), in[0], in[1], in_or_empty(in, 2),
+                              out[0]);
     case OpType::kTransposeConv:  // inputs: output_shape, filter, input, [bias]
       return transpose_conv(std::get<TransposeConvAttrs>(a), in[2], in[1], in_or_empty(in, 3),
                             out[0]);
@@ -53,28 +56,43 @@ Status run_node(const Graph& graph, const Node& node, std::span<const ConstTenso
     case OpType::kFullyConnected:
       return fully_connected(std::get<FullyConnectedAttrs>(a), in[0], in[1], in_or_empty(in, 2),
                              out[0]);
-    case OpType::kBatchMatMul: return batch_matmul(std::get<BatchMatMulAttrs>(a), in[0], in[1], out[0]);
-    case OpType::kAveragePool2D: return average_pool2d(std::get<Pool2DAttrs>(a), in[0], out[0]);
-    case OpType::kMaxPool2D: return max_pool2d(std::get<Pool2DAttrs>(a), in[0], out[0]);
+    case OpType::kBatchMatMul:
+      return batch_matmul(std::get<BatchMatMulAttrs>(a), in[0], in[1], out[0]);
+    case OpType::kAveragePool2D:
+      return average_pool2d(std::get<Pool2DAttrs>(a), in[0], out[0]);
+    case OpType::kMaxPool2D:
+      return max_pool2d(std::get<Pool2DAttrs>(a), in[0], out[0]);
     case OpType::kMean:
-    case OpType::kSum: return reduce(node.op, std::get<ReduceAttrs>(a), in[0], in[1], out[0]);
-    case OpType::kSoftmax: return softmax(std::get<SoftmaxAttrs>(a), in[0], out[0]);
-    case OpType::kConcatenation: return concatenation(std::get<ConcatenationAttrs>(a), in, out[0]);
-    case OpType::kPad: return pad(in[0], in[1], out[0]);
+    case OpType::kSum:
+      return reduce(node.op, std::get<ReduceAttrs>(a), in[0], in[1], out[0]);
+    case OpType::kSoftmax:
+      return softmax(std::get<SoftmaxAttrs>(a), in[0], out[0]);
+    case OpType::kConcatenation:
+      return concatenation(std::get<ConcatenationAttrs>(a), in, out[0]);
+    case OpType::kPad:
+      return pad(in[0], in[1], out[0]);
     case OpType::kReshape:
-    case OpType::kSqueeze: return copy(in[0], out[0]);
-    case OpType::kTranspose: return transpose(in[0], in[1], out[0]);
+    case OpType::kSqueeze:
+      return copy(in[0], out[0]);
+    case OpType::kTranspose:
+      return transpose(in[0], in[1], out[0]);
     case OpType::kStridedSlice:
-      return strided_slice(std::get<StridedSliceAttrs>(a), in[0], in[1], in[2],
-                           in_or_empty(in, 3), out[0]);
-    case OpType::kSlice: return slice(in[0], in[1], in[2], out[0]);
-    case OpType::kGather: return gather(std::get<GatherAttrs>(a), in[0], in[1], out[0]);
-    case OpType::kResizeBilinear: return resize_bilinear(std::get<ResizeAttrs>(a), in[0], out[0]);
+      return strided_slice(std::get<StridedSliceAttrs>(a), in[0], in[1], in[2], in_or_empty(in, 3),
+                           out[0]);
+    case OpType::kSlice:
+      return slice(in[0], in[1], in[2], out[0]);
+    case OpType::kGather:
+      return gather(std::get<GatherAttrs>(a), in[0], in[1], out[0]);
+    case OpType::kResizeBilinear:
+      return resize_bilinear(std::get<ResizeAttrs>(a), in[0], out[0]);
     case OpType::kResizeNearestNeighbor:
       return resize_nearest(std::get<ResizeAttrs>(a), in[0], out[0]);
-    case OpType::kDepthToSpace: return depth_to_space(std::get<BlockAttrs>(a), in[0], out[0]);
-    case OpType::kSpaceToDepth: return space_to_depth(std::get<BlockAttrs>(a), in[0], out[0]);
-    case OpType::kCount: break;
+    case OpType::kDepthToSpace:
+      return depth_to_space(std::get<BlockAttrs>(a), in[0], out[0]);
+    case OpType::kSpaceToDepth:
+      return space_to_depth(std::get<BlockAttrs>(a), in[0], out[0]);
+    case OpType::kCount:
+      break;
   }
   return make_error(StatusCode::kInternal, "no reference kernel for op ", op_type_name(node.op));
 }

@@ -1,10 +1,47 @@
-// STUB: to be implemented.
+// Reference FULLY_CONNECTED: out[b, n] = act(sum_k in[b, k] * w[n, k] + bias[n])
+// with the input flattened to [numel / K, K] (TFLite reference_ops::FullyConnected).
+// keep_num_dims only changes the output's shape, not its layout.
+#include "kernels/reference/ref_util.h"
 #include "kernels/reference/reference.h"
 
 namespace odin::ref {
 
-Status fully_connected(const FullyConnectedAttrs&, const ConstTensorView&, const ConstTensorView&, const ConstTensorView&, const TensorView&) {
-  return make_error(StatusCode::kUnsupported, "reference fully_connected: not implemented");
+Status fully_connected(const FullyConnectedAttrs& attrs, const ConstTensorView& in,
+                       const ConstTensorView& weights, const ConstTensorView& bias,
+                       const TensorView& out) {
+  constexpr const char* kOp = "fully_connected";
+  ODIN_RETURN_IF_ERROR(expect_f32(kOp, "input", in));
+  ODIN_RETURN_IF_ERROR(expect_f32(kOp, "weights", weights));
+  ODIN_RETURN_IF_ERROR(expect_f32(kOp, "output", out));
+  if (!bias.empty()) ODIN_RETURN_IF_ERROR(expect_f32(kOp, "bias", bias));
+  ODIN_RETURN_IF_ERROR(expect_rank(kOp, "weights", weights, 2));
+  if (!valid_view(in) || !valid_view(weights) || out.num_elements() < 0)
+    return bad_shape(kOp, "shapes must be static");
+  const int64_t units = weights.shape[0], depth = weights.shape[1];
+  const int64_t numel = in.num_elements();
+  if (depth < 1 || numel % depth != 0)
+    return bad_shape(kOp, "input ", in.shape.str(), " does not flatten onto weights ",
+                     weights.shape.str());
+  const int64_t batch = numel / depth;
+  if (out.num_elements() != batch * units || out.shape.rank() < 1 ||
+      out.shape[out.shape.rank() - 1] != units)
+    return bad_shape(kOp, "output ", out.shape.str(), " must hold ", batch, " x ", units);
+  if (!bias.empty() && bias.num_elements() != units)
+    return bad_shape(kOp, "bias ", bias.shape.str(), " does not have ", units, " elements");
+
+  const float* x = in.as<float>();
+  const float* w = weights.as<float>();
+  const float* b = bias.empty() ? nullptr : bias.as<float>();
+  float* y = out.as<float>();
+  for (int64_t i = 0; i < batch; ++i) {
+    for (int64_t u = 0; u < units; ++u) {
+      float acc = 0.0f;
+      for (int64_t k = 0; k < depth; ++k) acc += x[i * depth + k] * w[u * depth + k];
+      if (b) acc += b[u];
+      y[i * units + u] = apply_activation(attrs.activation, acc);
+    }
+  }
+  return Status();
 }
 
 }  // namespace odin::ref

@@ -1,14 +1,117 @@
-// STUB: to be implemented.
+// Reference RESIZE_BILINEAR and RESIZE_NEAREST_NEIGHBOR, in float exactly as
+// TFLite's reference_ops (resize_bilinear.h ResizeBilinear /
+// ComputeInterpolationValues, resize_nearest_neighbor.h GetNearestNeighbor).
+#include <algorithm>
+#include <cmath>
+
+#include "kernels/reference/ref_util.h"
 #include "kernels/reference/reference.h"
 
 namespace odin::ref {
+namespace {
 
-Status resize_bilinear(const ResizeAttrs&, const ConstTensorView&, const TensorView&) {
-  return make_error(StatusCode::kUnsupported, "reference resize_bilinear: not implemented");
+// in/out, or (in-1)/(out-1) with align_corners when out > 1.
+float resize_scale(bool align_corners, int32_t in, int32_t out) {
+  if (align_corners && out > 1) return static_cast<float>(in - 1) / static_cast<float>(out - 1);
+  return static_cast<float>(in) / static_cast<float>(out);
 }
 
-Status resize_nearest(const ResizeAttrs&, const ConstTensorView&, const TensorView&) {
-  return make_error(StatusCode::kUnsupported, "reference resize_nearest: not implemented");
+struct Sample {
+  float src;       // source coordinate
+  int32_t lo, hi;  // neighbours; the weight of hi is src - lo
+};
+
+Sample bilinear_sample(int32_t dst, float scale, bool half_pixel_centers, int32_t in) {
+  Sample s;
+  s.src = half_pixel_centers ? (static_cast<float>(dst) + 0.5f) * scale - 0.5f
+                             : static_cast<float>(dst) * scale;
+  s.lo = std::max(static_cast<int32_t>(std::floor(s.src)), 0);
+  s.hi = std::min(static_cast<int32_t>(std::ceil(s.src)), in - 1);
+  // Keep hostile values in range (cannot happen for in, out >= 1).
+  s.lo = std::min(s.lo, in - 1);
+  s.hi = std::max(s.hi, 0);
+  return s;
+}
+
+int32_t nearest_index(int32_t dst, float scale, const ResizeAttrs& a, int32_t in) {
+  const float offset = a.half_pixel_centers ? 0.5f : 0.0f;
+  const float src = (static_cast<float>(dst) + offset) * scale;
+  // TfLiteRound is std::round: halves away from zero.
+  int32_t i = a.align_corners ? static_cast<int32_t>(std::round(src))
+                              : static_cast<int32_t>(std::floor(src));
+  i = std::min(i, in - 1);
+  return std::max(i, 0);  // TFLite clamps at 0 with half_pixel_centers; src >= 0 otherwise
+}
+
+Status check(const char* op, const ConstTensorView& in, const TensorView& out) {
+  ODIN_RETURN_IF_ERROR(expect_f32(op, "input", in));
+  ODIN_RETURN_IF_ERROR(expect_f32(op, "output", out));
+  ODIN_RETURN_IF_ERROR(expect_rank(op, "input", in, 4));
+  ODIN_RETURN_IF_ERROR(expect_rank(op, "output", out, 4));
+  if (!valid_view(in) || out.num_elements() < 0) return bad_shape(op, "shapes must be static");
+  if (out.shape[0] != in.shape[0] || out.shape[3] != in.shape[3])
+    return bad_shape(op, "output ", out.shape.str(), " does not match input ", in.shape.str());
+  for (size_t d = 1; d <= 2; ++d)
+    if (in.shape[d] < 1 || out.shape[d] < 1 || in.shape[d] > INT32_MAX || out.shape[d] > INT32_MAX)
+      return bad_shape(op, "spatial sizes of input ", in.shape.str(), " and output ",
+                       out.shape.str(), " must be in [1, 2^31)");
+  return Status();
+}
+
+}  // namespace
+
+Status resize_bilinear(const ResizeAttrs& attrs, const ConstTensorView& in, const TensorView& out) {
+  ODIN_RETURN_IF_ERROR(check("resize_bilinear", in, out));
+  const int64_t batch = in.shape[0], ch = in.shape[3];
+  const auto in_h = static_cast<int32_t>(in.shape[1]), in_w = static_cast<int32_t>(in.shape[2]);
+  const auto out_h = static_cast<int32_t>(out.shape[1]), out_w = static_cast<int32_t>(out.shape[2]);
+  const float scale_h = resize_scale(attrs.align_corners, in_h, out_h);
+  const float scale_w = resize_scale(attrs.align_corners, in_w, out_w);
+  const float* x = in.as<float>();
+  float* y = out.as<float>();
+  auto at = [&](int64_t n, int64_t r, int64_t c, int64_t k) {
+    return x[((n * in_h + r) * in_w + c) * ch + k];
+  };
+  for (int64_t n = 0; n < batch; ++n) {
+    for (int32_t oy = 0; oy < out_h; ++oy) {
+      const Sample sy = bilinear_sample(oy, scale_h, attrs.half_pixel_centers, in_h);
+      const float wy = sy.src - static_cast<float>(sy.lo);
+      for (int32_t ox = 0; ox < out_w; ++ox) {
+        const Sample sx = bilinear_sample(ox, scale_w, attrs.half_pixel_centers, in_w);
+        const float wx = sx.src - static_cast<float>(sx.lo);
+        for (int64_t k = 0; k < ch; ++k) {
+          // Same terms and order as TFLite's float ResizeBilinear.
+          y[((n * out_h + oy) * out_w + ox) * ch + k] =
+              at(n, sy.lo, sx.lo, k) * (1 - wy) * (1 - wx) +
+              at(n, sy.hi, sx.lo, k) * wy * (1 - wx) + at(n, sy.lo, sx.hi, k) * (1 - wy) * wx +
+              at(n, sy.hi, sx.hi, k) * wy * wx;
+        }
+      }
+    }
+  }
+  return Status();
+}
+
+Status resize_nearest(const ResizeAttrs& attrs, const ConstTensorView& in, const TensorView& out) {
+  ODIN_RETURN_IF_ERROR(check("resize_nearest", in, out));
+  const int64_t batch = in.shape[0], ch = in.shape[3];
+  const auto in_h = static_cast<int32_t>(in.shape[1]), in_w = static_cast<int32_t>(in.shape[2]);
+  const auto out_h = static_cast<int32_t>(out.shape[1]), out_w = static_cast<int32_t>(out.shape[2]);
+  const float scale_h = resize_scale(attrs.align_corners, in_h, out_h);
+  const float scale_w = resize_scale(attrs.align_corners, in_w, out_w);
+  const float* x = in.as<float>();
+  float* y = out.as<float>();
+  for (int64_t n = 0; n < batch; ++n) {
+    for (int32_t oy = 0; oy < out_h; ++oy) {
+      const int64_t iy = nearest_index(oy, scale_h, attrs, in_h);
+      for (int32_t ox = 0; ox < out_w; ++ox) {
+        const int64_t ix = nearest_index(ox, scale_w, attrs, in_w);
+        for (int64_t k = 0; k < ch; ++k)
+          y[((n * out_h + oy) * out_w + ox) * ch + k] = x[((n * in_h + iy) * in_w + ix) * ch + k];
+      }
+    }
+  }
+  return Status();
 }
 
 }  // namespace odin::ref

@@ -36,7 +36,8 @@ Status Graph::validate() const {
   std::vector<bool> ready(values_.size(), false);
   auto in_range = [&](ValueId v) { return v >= 0 && static_cast<size_t>(v) < values_.size(); };
   for (ValueId v : inputs_) {
-    if (!in_range(v)) return make_error(StatusCode::kInvalidModel, "graph input id ", v, " out of range");
+    if (!in_range(v))
+      return make_error(StatusCode::kInvalidModel, "graph input id ", v, " out of range");
     ready[static_cast<size_t>(v)] = true;
   }
   for (size_t i = 0; i < values_.size(); ++i)
@@ -46,24 +47,28 @@ Status Graph::validate() const {
     for (ValueId v : nodes_[n].inputs) {
       if (v == kNoValue) continue;
       if (!in_range(v))
-        return make_error(StatusCode::kInvalidModel, describe_node(id), ": input id ", v, " out of range");
+        return make_error(StatusCode::kInvalidModel, describe_node(id), ": input id ", v,
+                          " out of range");
       if (!ready[static_cast<size_t>(v)])
-        return make_error(StatusCode::kInvalidModel, describe_node(id), ": input ", describe_value(v),
-                          " is used before any node produces it");
+        return make_error(StatusCode::kInvalidModel, describe_node(id), ": input ",
+                          describe_value(v), " is used before any node produces it");
     }
     for (ValueId v : nodes_[n].outputs) {
       if (!in_range(v))
-        return make_error(StatusCode::kInvalidModel, describe_node(id), ": output id ", v, " out of range");
+        return make_error(StatusCode::kInvalidModel, describe_node(id), ": output id ", v,
+                          " out of range");
       if (ready[static_cast<size_t>(v)])
-        return make_error(StatusCode::kInvalidModel, describe_node(id), ": output ", describe_value(v),
-                          " is written twice (or is a constant or graph input)");
+        return make_error(StatusCode::kInvalidModel, describe_node(id), ": output ",
+                          describe_value(v), " is written twice (or is a constant or graph input)");
       ready[static_cast<size_t>(v)] = true;
     }
   }
   for (ValueId v : outputs_) {
-    if (!in_range(v)) return make_error(StatusCode::kInvalidModel, "graph output id ", v, " out of range");
+    if (!in_range(v))
+      return make_error(StatusCode::kInvalidModel, "graph output id ", v, " out of range");
     if (!ready[static_cast<size_t>(v)])
-      return make_error(StatusCode::kInvalidModel, "graph output ", describe_value(v), " is never produced");
+      return make_error(StatusCode::kInvalidModel, "graph output ", describe_value(v),
+                        " is never produced");
   }
   return Status();
 }

@@ -64,8 +64,8 @@ struct Node {
   OpAttrs attrs;
   std::vector<ValueId> inputs;  // kNoValue marks an absent optional input
   std::vector<ValueId> outputs;
-  std::string name;             // usually the first output's name
-  int32_t source_index = -1;    // operator index in the source file
+  std::string name;           // usually the first output's name
+  int32_t source_index = -1;  // operator index in the source file
 };
 
 class Graph {

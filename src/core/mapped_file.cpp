@@ -33,7 +33,8 @@ Result<std::shared_ptr<MappedFile>> MappedFile::open(const std::string& path) {
   void* p = mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
   const int err = errno;
   ::close(fd);
-  if (p == MAP_FAILED) return make_error(StatusCode::kIo, path, ": mmap failed: ", std::strerror(err));
+  if (p == MAP_FAILED)
+    return make_error(StatusCode::kIo, path, ": mmap failed: ", std::strerror(err));
   std::shared_ptr<MappedFile> f(new MappedFile());
   f->data_ = static_cast<const uint8_t*>(p);
   f->size_ = static_cast<size_t>(st.st_size);

@@ -83,9 +83,9 @@ class [[nodiscard]] Result {
 #define ODIN_CONCAT_INNER(a, b) a##b
 #define ODIN_CONCAT(a, b) ODIN_CONCAT_INNER(a, b)
 
-#define ODIN_RETURN_IF_ERROR(expr)              \
-  do {                                          \
-    ::odin::Status odin_status_ = (expr);       \
+#define ODIN_RETURN_IF_ERROR(expr)               \
+  do {                                           \
+    ::odin::Status odin_status_ = (expr);        \
     if (!odin_status_.ok()) return odin_status_; \
   } while (0)
 

@@ -1,8 +1,8 @@
 // BATCH_MATMUL: batched matrix product with broadcast batch dims and optional adjoints.
 #pragma once
 
-#include "ops/common.h"
 #include "core/status.h"
+#include "ops/common.h"
 
 namespace odin {
 

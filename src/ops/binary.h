@@ -1,8 +1,8 @@
 // ADD, SUB, MUL, DIV: elementwise with TFLite (numpy) broadcasting and a fused activation.
 #pragma once
 
-#include "ops/common.h"
 #include "core/status.h"
+#include "ops/common.h"
 
 namespace odin {
 

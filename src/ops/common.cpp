@@ -4,18 +4,24 @@ namespace odin {
 
 const char* activation_name(Activation act) {
   switch (act) {
-    case Activation::kNone: return "NONE";
-    case Activation::kRelu: return "RELU";
-    case Activation::kReluN1To1: return "RELU_N1_TO_1";
-    case Activation::kRelu6: return "RELU6";
-    case Activation::kTanh: return "TANH";
-    case Activation::kSignBit: return "SIGN_BIT";
+    case Activation::kNone:
+      return "NONE";
+    case Activation::kRelu:
+      return "RELU";
+    case Activation::kReluN1To1:
+      return "RELU_N1_TO_1";
+    case Activation::kRelu6:
+      return "RELU6";
+    case Activation::kTanh:
+      return "TANH";
+    case Activation::kSignBit:
+      return "SIGN_BIT";
   }
   return "?";
 }
 
-SpatialPadding compute_spatial_padding(Padding padding, int64_t in, int64_t filter,
-                                       int64_t stride, int64_t dilation) {
+SpatialPadding compute_spatial_padding(Padding padding, int64_t in, int64_t filter, int64_t stride,
+                                       int64_t dilation) {
   SpatialPadding p;
   const int64_t effective = (filter - 1) * dilation + 1;
   if (padding == Padding::kSame) {

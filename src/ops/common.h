@@ -17,12 +17,18 @@ const char* activation_name(Activation act);
 // The fused activation, as TFLite applies it after conv/FC/add/etc.
 inline float apply_activation(Activation act, float x) {
   switch (act) {
-    case Activation::kNone: return x;
-    case Activation::kRelu: return std::max(x, 0.0f);
-    case Activation::kReluN1To1: return std::min(std::max(x, -1.0f), 1.0f);
-    case Activation::kRelu6: return std::min(std::max(x, 0.0f), 6.0f);
-    case Activation::kTanh: return std::tanh(x);
-    case Activation::kSignBit: return std::signbit(x) ? 1.0f : 0.0f;
+    case Activation::kNone:
+      return x;
+    case Activation::kRelu:
+      return std::max(x, 0.0f);
+    case Activation::kReluN1To1:
+      return std::min(std::max(x, -1.0f), 1.0f);
+    case Activation::kRelu6:
+      return std::min(std::max(x, 0.0f), 6.0f);
+    case Activation::kTanh:
+      return std::tanh(x);
+    case Activation::kSignBit:
+      return std::signbit(x) ? 1.0f : 0.0f;
   }
   return x;
 }
@@ -35,7 +41,7 @@ struct SpatialPadding {
   int64_t before = 0;  // padding added before the first input element
   int64_t after = 0;
 };
-SpatialPadding compute_spatial_padding(Padding padding, int64_t in, int64_t filter,
-                                       int64_t stride, int64_t dilation);
+SpatialPadding compute_spatial_padding(Padding padding, int64_t in, int64_t filter, int64_t stride,
+                                       int64_t dilation);
 
 }  // namespace odin

@@ -1,10 +1,58 @@
-// STUB: to be implemented.
 #include "ops/concatenation.h"
+
+#include <algorithm>
 
 #include "ops/infer_context.h"
 
 namespace odin {
 
-Status infer_concatenation(InferContext& ctx) { return ctx.unsupported("not implemented"); }
+Status infer_concatenation(InferContext& ctx) {
+  ODIN_RETURN_IF_ERROR(ctx.expect_outputs(1));
+  if (ctx.num_inputs() == 0) return ctx.fail("needs at least one input");
+  for (size_t i = 0; i < ctx.num_inputs(); ++i)
+    if (!ctx.has_input(i)) return ctx.fail("input ", i, " is missing");
+  if (!std::holds_alternative<ConcatenationAttrs>(ctx.node().attrs))
+    return ctx.fail("missing CONCATENATION attributes");
+  const auto& attrs = ctx.attrs<ConcatenationAttrs>();
+  const Value& first = ctx.input(0);
+  const size_t rank = first.shape.rank();
+  int64_t axis = 0;
+  if (!normalize_axis(attrs.axis, rank, &axis))
+    return ctx.fail("axis ", attrs.axis, " is out of range for rank ", rank);
+  if (dtype_size(first.dtype) == 0) return ctx.unsupported("input dtype is unknown");
+  if (first.dtype != DType::kF32 && attrs.activation != Activation::kNone)
+    return ctx.unsupported("fused activation ", activation_name(attrs.activation), " on ",
+                           dtype_name(first.dtype));
+
+  std::vector<int64_t> dims = first.shape.dims();
+  for (size_t i = 1; i < ctx.num_inputs(); ++i) {
+    const Value& v = ctx.input(i);
+    if (v.dtype != first.dtype)
+      return ctx.fail("input ", i, " has dtype ", dtype_name(v.dtype), ", input 0 has ",
+                      dtype_name(first.dtype));
+    if (v.shape.rank() != rank)
+      return ctx.fail("input ", i, " has shape ", v.shape.str(), ", rank differs from input 0 ",
+                      first.shape.str());
+    for (size_t d = 0; d < rank; ++d) {
+      const int64_t x = v.shape[d];
+      if (static_cast<int64_t>(d) == axis) {
+        // Sum along the axis; unknown if any part is unknown.
+        if (dims[d] > kMaxTensorElements || x > kMaxTensorElements - std::max<int64_t>(dims[d], 0))
+          return ctx.fail("concatenated axis is too large");
+        dims[d] = (dims[d] < 0 || x < 0) ? kDynamicDim : dims[d] + x;
+      } else if (dims[d] < 0) {
+        dims[d] = x;
+      } else if (x >= 0 && x != dims[d]) {
+        return ctx.fail("input ", i, " has shape ", v.shape.str(), ", which differs from ",
+                        first.shape.str(), " in dim ", d, " (only axis ", axis, " may differ)");
+      }
+    }
+  }
+  Shape out(std::move(dims));
+  if (out.is_static() && out.num_elements() < 0)
+    return ctx.fail("output shape ", out.str(), " is too large");
+  ctx.set_output(0, first.dtype, std::move(out));
+  return Status();
+}
 
 }  // namespace odin

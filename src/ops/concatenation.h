@@ -1,8 +1,8 @@
 // CONCATENATION along one axis (negative axes allowed), fused activation.
 #pragma once
 
-#include "ops/common.h"
 #include "core/status.h"
+#include "ops/common.h"
 
 namespace odin {
 

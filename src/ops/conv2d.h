@@ -1,8 +1,8 @@
 // CONV_2D: NHWC input, OHWI filter, optional bias, fused activation.
 #pragma once
 
-#include "ops/common.h"
 #include "core/status.h"
+#include "ops/common.h"
 
 namespace odin {
 

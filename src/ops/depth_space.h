@@ -1,8 +1,8 @@
 // DEPTH_TO_SPACE and SPACE_TO_DEPTH (NHWC, TFLite's DCR order).
 #pragma once
 
-#include "ops/common.h"
 #include "core/status.h"
+#include "ops/common.h"
 
 namespace odin {
 

@@ -1,10 +1,54 @@
-// STUB: to be implemented.
+// DEPTHWISE_CONV_2D shape inference: NHWC input, filter [1, kh, kw, C*M],
+// optional bias [C*M]. The multiplier M comes from the shapes; the attribute
+// is redundant (TFLite once checked it, and newer converters may leave it
+// inconsistent), so it is accepted when 0 or equal to M.
 #include "ops/depthwise_conv2d.h"
 
 #include "ops/infer_context.h"
+#include "ops/window.h"
 
 namespace odin {
 
-Status infer_depthwise_conv2d(InferContext& ctx) { return ctx.unsupported("not implemented"); }
+Status infer_depthwise_conv2d(InferContext& ctx) {
+  ODIN_RETURN_IF_ERROR(ctx.expect_inputs(2, 3));
+  ODIN_RETURN_IF_ERROR(ctx.expect_outputs(1));
+  const DepthwiseConv2DAttrs* a = node_attrs<DepthwiseConv2DAttrs>(ctx);
+  if (!a) return ctx.fail("missing DEPTHWISE_CONV_2D attributes");
+  ODIN_RETURN_IF_ERROR(ctx.expect_rank(0, 4));
+  ODIN_RETURN_IF_ERROR(ctx.expect_rank(1, 4));
+  ODIN_RETURN_IF_ERROR(ctx.expect_dtype(0, DType::kF32));
+  ODIN_RETURN_IF_ERROR(ctx.expect_dtype(1, DType::kF32));
+  ODIN_RETURN_IF_ERROR(ctx.expect_static(1));
+  ODIN_RETURN_IF_ERROR(
+      check_window_attrs(ctx, a->stride_h, a->stride_w, a->dilation_h, a->dilation_w));
+  const Shape& in = ctx.input_shape(0);
+  const Shape& f = ctx.input_shape(1);
+  if (f[0] != 1) return ctx.fail("filter ", f.str(), " must have leading dimension 1");
+  const int64_t in_c = in[3], out_c = f[3];
+  if (in_c == kDynamicDim)
+    return ctx.unsupported("input channels must be static, input is ", in.str());
+  if (in_c < 1 || out_c < 1 || out_c % in_c != 0)
+    return ctx.fail("filter channels ", out_c, " (filter ", f.str(),
+                    ") must be a positive multiple of the input channels ", in_c, " (input ",
+                    in.str(), ")");
+  const int64_t multiplier = out_c / in_c;
+  if (a->depth_multiplier != 0 && a->depth_multiplier != multiplier)
+    return ctx.fail("depth_multiplier ", a->depth_multiplier, " disagrees with the shapes (input ",
+                    in.str(), ", filter ", f.str(), " imply ", multiplier, ")");
+  if (ctx.has_input(2)) {
+    ODIN_RETURN_IF_ERROR(ctx.expect_dtype(2, DType::kF32));
+    const Shape& b = ctx.input_shape(2);
+    if (b.rank() != 1 || b[0] != out_c)
+      return ctx.fail("bias shape ", b.str(), " does not match the ", out_c, " output channels");
+  }
+  ODIN_ASSIGN_OR_RETURN(const int64_t out_h, window_out_size(ctx, "height", a->padding, in[1], f[1],
+                                                             a->stride_h, a->dilation_h));
+  ODIN_ASSIGN_OR_RETURN(const int64_t out_w, window_out_size(ctx, "width", a->padding, in[2], f[2],
+                                                             a->stride_w, a->dilation_w));
+  Shape out({in[0], out_h, out_w, out_c});
+  ODIN_RETURN_IF_ERROR(check_output_size(ctx, out));
+  ctx.set_output(0, DType::kF32, std::move(out));
+  return Status();
+}
 
 }  // namespace odin

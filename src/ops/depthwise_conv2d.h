@@ -1,8 +1,8 @@
 // DEPTHWISE_CONV_2D: NHWC input, 1HW(C*M) filter, optional bias.
 #pragma once
 
-#include "ops/common.h"
 #include "core/status.h"
+#include "ops/common.h"
 
 namespace odin {
 

@@ -1,8 +1,8 @@
 // DEQUANTIZE: fp16 or affine int8/uint8 to float32.
 #pragma once
 
-#include "ops/common.h"
 #include "core/status.h"
+#include "ops/common.h"
 
 namespace odin {
 

@@ -1,10 +1,57 @@
-// STUB: to be implemented.
+// FULLY_CONNECTED shape inference: weights [N, K]; the input is flattened to
+// [numel / K, K]. Output [numel / K, N], or with keep_num_dims the input's
+// shape with its last dim replaced by N (TFLite fully_connected.cc Prepare).
 #include "ops/fully_connected.h"
 
 #include "ops/infer_context.h"
+#include "ops/window.h"
 
 namespace odin {
 
-Status infer_fully_connected(InferContext& ctx) { return ctx.unsupported("not implemented"); }
+Status infer_fully_connected(InferContext& ctx) {
+  ODIN_RETURN_IF_ERROR(ctx.expect_inputs(2, 3));
+  ODIN_RETURN_IF_ERROR(ctx.expect_outputs(1));
+  const FullyConnectedAttrs* a = node_attrs<FullyConnectedAttrs>(ctx);
+  if (!a) return ctx.fail("missing FULLY_CONNECTED attributes");
+  ODIN_RETURN_IF_ERROR(ctx.expect_rank(1, 2));
+  ODIN_RETURN_IF_ERROR(ctx.expect_dtype(0, DType::kF32));
+  ODIN_RETURN_IF_ERROR(ctx.expect_dtype(1, DType::kF32));
+  ODIN_RETURN_IF_ERROR(ctx.expect_static(1));
+  const Shape& in = ctx.input_shape(0);
+  const Shape& w = ctx.input_shape(1);
+  const int64_t n = w[0], k = w[1];
+  if (n < 1 || k < 1) return ctx.fail("weights shape ", w.str(), " has an empty dimension");
+  if (in.rank() < 1) return ctx.fail("input must have rank >= 1, is a scalar");
+  if (ctx.has_input(2)) {
+    ODIN_RETURN_IF_ERROR(ctx.expect_dtype(2, DType::kF32));
+    const Shape& b = ctx.input_shape(2);
+    if (b.rank() != 1 || b[0] != n)
+      return ctx.fail("bias shape ", b.str(), " does not match the weights' ", n, " units");
+  }
+  Shape out;
+  if (a->keep_num_dims) {
+    if (in[in.rank() - 1] != k)
+      return ctx.fail("with keep_num_dims the input's last dim (input ", in.str(),
+                      ") must equal the weights' input size ", k, " (weights ", w.str(), ")");
+    out = in;
+    out[out.rank() - 1] = n;
+  } else if (in.is_static()) {
+    const int64_t numel = in.num_elements();
+    if (numel < 0) return ctx.fail("input shape ", in.str(), " is too large");
+    if (numel % k != 0)
+      return ctx.fail("input ", in.str(), " has ", numel,
+                      " elements, not a multiple of the weights' input size ", k, " (weights ",
+                      w.str(), ")");
+    out = Shape({numel / k, n});
+  } else {
+    if (in[in.rank() - 1] != kDynamicDim && in[in.rank() - 1] != k)
+      return ctx.fail("input's last dim (input ", in.str(), ") must equal the weights' input size ",
+                      k);
+    out = Shape({kDynamicDim, n});
+  }
+  ODIN_RETURN_IF_ERROR(check_output_size(ctx, out));
+  ctx.set_output(0, DType::kF32, std::move(out));
+  return Status();
+}
 
 }  // namespace odin

@@ -1,8 +1,8 @@
 // FULLY_CONNECTED: input flattened to [batch, K], weights [N, K], optional bias [N].
 #pragma once
 
-#include "ops/common.h"
 #include "core/status.h"
+#include "ops/common.h"
 
 namespace odin {
 

@@ -1,8 +1,8 @@
 // GATHER along an axis with int32/int64 indices (batch_dims supported).
 #pragma once
 
-#include "ops/common.h"
 #include "core/status.h"
+#include "ops/common.h"
 
 namespace odin {
 

@@ -8,9 +8,13 @@ bool InferContext::has_input(size_t i) const {
   return i < node().inputs.size() && node().inputs[i] != kNoValue;
 }
 
-const Value& InferContext::input(size_t i) const { return graph_.value(node().inputs[i]); }
+const Value& InferContext::input(size_t i) const {
+  return graph_.value(node().inputs[i]);
+}
 
-Value& InferContext::output(size_t i) { return graph_.value(node().outputs[i]); }
+Value& InferContext::output(size_t i) {
+  return graph_.value(node().outputs[i]);
+}
 
 void InferContext::set_output(size_t i, DType dtype, Shape shape) {
   Value& v = output(i);
@@ -62,8 +66,7 @@ Result<std::vector<int64_t>> InferContext::const_ints(size_t i) const {
                        ") must be a constant");
   const int64_t n = v.shape.num_elements();
   const size_t elem = v.dtype == DType::kI32 ? 4 : v.dtype == DType::kI64 ? 8 : 0;
-  if (elem == 0)
-    return fail("input ", i, " must be int32 or int64, is ", dtype_name(v.dtype));
+  if (elem == 0) return fail("input ", i, " must be int32 or int64, is ", dtype_name(v.dtype));
   if (n < 0 || static_cast<size_t>(n) * elem > v.data_bytes)
     return fail("input ", i, " holds ", v.data_bytes, " bytes, too few for shape ", v.shape.str());
   std::vector<int64_t> out(static_cast<size_t>(n));

@@ -7,45 +7,45 @@
 
 namespace odin {
 
-#define ODIN_OP_LIST(X)                                          \
-  X(kAdd, "ADD")                                                 \
-  X(kSub, "SUB")                                                 \
-  X(kMul, "MUL")                                                 \
-  X(kDiv, "DIV")                                                 \
-  X(kLogistic, "LOGISTIC")                                       \
-  X(kRelu, "RELU")                                               \
-  X(kReluN1To1, "RELU_N1_TO_1")                                  \
-  X(kRelu6, "RELU6")                                             \
-  X(kTanh, "TANH")                                               \
-  X(kHardSwish, "HARD_SWISH")                                    \
-  X(kLeakyRelu, "LEAKY_RELU")                                    \
-  X(kRsqrt, "RSQRT")                                             \
-  X(kGelu, "GELU")                                               \
-  X(kPrelu, "PRELU")                                             \
-  X(kDequantize, "DEQUANTIZE")                                   \
-  X(kDensify, "DENSIFY")                                         \
-  X(kConv2D, "CONV_2D")                                          \
-  X(kDepthwiseConv2D, "DEPTHWISE_CONV_2D")                       \
-  X(kTransposeConv, "TRANSPOSE_CONV")                            \
-  X(kConvolution2DTransposeBias, "Convolution2DTransposeBias")   \
-  X(kFullyConnected, "FULLY_CONNECTED")                          \
-  X(kBatchMatMul, "BATCH_MATMUL")                                \
-  X(kAveragePool2D, "AVERAGE_POOL_2D")                           \
-  X(kMaxPool2D, "MAX_POOL_2D")                                   \
-  X(kMean, "MEAN")                                               \
-  X(kSum, "SUM")                                                 \
-  X(kSoftmax, "SOFTMAX")                                         \
-  X(kConcatenation, "CONCATENATION")                             \
-  X(kPad, "PAD")                                                 \
-  X(kReshape, "RESHAPE")                                         \
-  X(kSqueeze, "SQUEEZE")                                         \
-  X(kTranspose, "TRANSPOSE")                                     \
-  X(kStridedSlice, "STRIDED_SLICE")                              \
-  X(kSlice, "SLICE")                                             \
-  X(kGather, "GATHER")                                           \
-  X(kResizeBilinear, "RESIZE_BILINEAR")                          \
-  X(kResizeNearestNeighbor, "RESIZE_NEAREST_NEIGHBOR")           \
-  X(kDepthToSpace, "DEPTH_TO_SPACE")                             \
+#define ODIN_OP_LIST(X)                                        \
+  X(kAdd, "ADD")                                               \
+  X(kSub, "SUB")                                               \
+  X(kMul, "MUL")                                               \
+  X(kDiv, "DIV")                                               \
+  X(kLogistic, "LOGISTIC")                                     \
+  X(kRelu, "RELU")                                             \
+  X(kReluN1To1, "RELU_N1_TO_1")                                \
+  X(kRelu6, "RELU6")                                           \
+  X(kTanh, "TANH")                                             \
+  X(kHardSwish, "HARD_SWISH")                                  \
+  X(kLeakyRelu, "LEAKY_RELU")                                  \
+  X(kRsqrt, "RSQRT")                                           \
+  X(kGelu, "GELU")                                             \
+  X(kPrelu, "PRELU")                                           \
+  X(kDequantize, "DEQUANTIZE")                                 \
+  X(kDensify, "DENSIFY")                                       \
+  X(kConv2D, "CONV_2D")                                        \
+  X(kDepthwiseConv2D, "DEPTHWISE_CONV_2D")                     \
+  X(kTransposeConv, "TRANSPOSE_CONV")                          \
+  X(kConvolution2DTransposeBias, "Convolution2DTransposeBias") \
+  X(kFullyConnected, "FULLY_CONNECTED")                        \
+  X(kBatchMatMul, "BATCH_MATMUL")                              \
+  X(kAveragePool2D, "AVERAGE_POOL_2D")                         \
+  X(kMaxPool2D, "MAX_POOL_2D")                                 \
+  X(kMean, "MEAN")                                             \
+  X(kSum, "SUM")                                               \
+  X(kSoftmax, "SOFTMAX")                                       \
+  X(kConcatenation, "CONCATENATION")                           \
+  X(kPad, "PAD")                                               \
+  X(kReshape, "RESHAPE")                                       \
+  X(kSqueeze, "SQUEEZE")                                       \
+  X(kTranspose, "TRANSPOSE")                                   \
+  X(kStridedSlice, "STRIDED_SLICE")                            \
+  X(kSlice, "SLICE")                                           \
+  X(kGather, "GATHER")                                         \
+  X(kResizeBilinear, "RESIZE_BILINEAR")                        \
+  X(kResizeNearestNeighbor, "RESIZE_NEAREST_NEIGHBOR")         \
+  X(kDepthToSpace, "DEPTH_TO_SPACE")                           \
   X(kSpaceToDepth, "SPACE_TO_DEPTH")
 
 enum class OpType : uint16_t {

@@ -1,10 +1,32 @@
-// STUB: to be implemented.
 #include "ops/pad.h"
 
 #include "ops/infer_context.h"
 
 namespace odin {
 
-Status infer_pad(InferContext& ctx) { return ctx.unsupported("not implemented"); }
+Status infer_pad(InferContext& ctx) {
+  ODIN_RETURN_IF_ERROR(ctx.expect_inputs(2, 2));
+  ODIN_RETURN_IF_ERROR(ctx.expect_outputs(1));
+  const Value& in = ctx.input(0);
+  if (dtype_size(in.dtype) == 0) return ctx.unsupported("input dtype is unknown");
+  const size_t rank = in.shape.rank();
+  const Shape& pshape = ctx.input_shape(1);
+  if (pshape.rank() != 2 || pshape[0] != static_cast<int64_t>(rank) || pshape[1] != 2)
+    return ctx.fail("paddings (input 1) must have shape [", rank, ",2], has ", pshape.str());
+  ODIN_ASSIGN_OR_RETURN(std::vector<int64_t> pads, ctx.const_ints(1));
+  std::vector<int64_t> dims = in.shape.dims();
+  for (size_t d = 0; d < rank; ++d) {
+    const int64_t before = pads[2 * d], after = pads[2 * d + 1];
+    if (before < 0 || after < 0 || before > kMaxTensorElements || after > kMaxTensorElements)
+      return ctx.fail("paddings for dim ", d, " are (", before, ",", after,
+                      "); they must be non-negative and not huge");
+    if (dims[d] >= 0) dims[d] += before + after;
+  }
+  Shape out(std::move(dims));
+  if (out.is_static() && out.num_elements() < 0)
+    return ctx.fail("padded shape ", out.str(), " is too large");
+  ctx.set_output(0, in.dtype, std::move(out));
+  return Status();
+}
 
 }  // namespace odin

@@ -1,8 +1,8 @@
 // PAD with zeros; paddings is a constant [rank, 2] int32/int64 input.
 #pragma once
 
-#include "ops/common.h"
 #include "core/status.h"
+#include "ops/common.h"
 
 namespace odin {
 

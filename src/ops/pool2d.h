@@ -1,8 +1,8 @@
 // AVERAGE_POOL_2D and MAX_POOL_2D over NHWC; averages count only in-bounds pixels, as TFLite.
 #pragma once
 
-#include "ops/common.h"
 #include "core/status.h"
+#include "ops/common.h"
 
 namespace odin {
 

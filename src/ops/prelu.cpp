@@ -1,10 +1,25 @@
-// STUB: to be implemented.
 #include "ops/prelu.h"
 
+#include "ops/broadcast.h"
 #include "ops/infer_context.h"
 
 namespace odin {
 
-Status infer_prelu(InferContext& ctx) { return ctx.unsupported("not implemented"); }
+Status infer_prelu(InferContext& ctx) {
+  ODIN_RETURN_IF_ERROR(ctx.expect_inputs(2, 2));
+  ODIN_RETURN_IF_ERROR(ctx.expect_outputs(1));
+  ODIN_RETURN_IF_ERROR(ctx.expect_dtype(0, DType::kF32));
+  ODIN_RETURN_IF_ERROR(ctx.expect_dtype(1, DType::kF32));
+  // TFLite broadcasts input and alpha against each other (prelu.cc), so the
+  // output takes the broadcast shape; in practice that is the input's shape.
+  Shape out;
+  if (!broadcast_shapes(ctx.input_shape(0), ctx.input_shape(1), &out))
+    return ctx.fail("alpha shape ", ctx.input_shape(1).str(), " does not broadcast to input shape ",
+                    ctx.input_shape(0).str());
+  if (out.is_static() && out.num_elements() < 0)
+    return ctx.fail("output shape ", out.str(), " is too large");
+  ctx.set_output(0, DType::kF32, std::move(out));
+  return Status();
+}
 
 }  // namespace odin

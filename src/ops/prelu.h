@@ -1,8 +1,8 @@
 // PRELU: x >= 0 ? x : alpha * x, alpha broadcast against x.
 #pragma once
 
-#include "ops/common.h"
 #include "core/status.h"
+#include "ops/common.h"
 
 namespace odin {
 

@@ -1,10 +1,40 @@
-// STUB: to be implemented.
+// MEAN / SUM shape inference. Axes come from constant input 1 (int32 or
+// int64); negative axes wrap and repeated axes count once (TFLite reduce.cc
+// ResizeOutputTensor). keep_dims keeps each reduced dim as size 1.
 #include "ops/reduce.h"
 
+#include <vector>
+
 #include "ops/infer_context.h"
+#include "ops/window.h"
 
 namespace odin {
 
-Status infer_reduce(InferContext& ctx) { return ctx.unsupported("not implemented"); }
+Status infer_reduce(InferContext& ctx) {
+  ODIN_RETURN_IF_ERROR(ctx.expect_inputs(2, 2));
+  ODIN_RETURN_IF_ERROR(ctx.expect_outputs(1));
+  const ReduceAttrs* a = node_attrs<ReduceAttrs>(ctx);
+  if (!a) return ctx.fail("missing reduction attributes");
+  ODIN_RETURN_IF_ERROR(ctx.expect_dtype(0, DType::kF32));
+  const Shape& in = ctx.input_shape(0);
+  ODIN_ASSIGN_OR_RETURN(const std::vector<int64_t> axes, ctx.const_ints(1));
+  std::vector<bool> reduced(in.rank(), false);
+  for (int64_t axis : axes) {
+    int64_t norm = 0;
+    if (!normalize_axis(axis, in.rank(), &norm))
+      return ctx.fail("axis ", axis, " is out of range for input ", in.str());
+    reduced[static_cast<size_t>(norm)] = true;
+  }
+  std::vector<int64_t> dims;
+  for (size_t i = 0; i < in.rank(); ++i) {
+    if (!reduced[i]) {
+      dims.push_back(in[i]);
+    } else if (a->keep_dims) {
+      dims.push_back(1);
+    }
+  }
+  ctx.set_output(0, DType::kF32, Shape(std::move(dims)));
+  return Status();
+}
 
 }  // namespace odin

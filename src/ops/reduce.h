@@ -1,8 +1,8 @@
 // MEAN and SUM over the axes given by a constant int32 input.
 #pragma once
 
-#include "ops/common.h"
 #include "core/status.h"
+#include "ops/common.h"
 
 namespace odin {
 

@@ -3,8 +3,8 @@
 #include <array>
 
 #include "ops/attrs.h"
-#include "ops/dequantize.h"
 #include "ops/densify.h"
+#include "ops/dequantize.h"
 #include "ops/pad.h"
 #include "ops/prelu.h"
 #include "ops/slice.h"
@@ -18,7 +18,8 @@ InferFn infer_fn(OpType t) {
     case OpType::kAdd:
     case OpType::kSub:
     case OpType::kMul:
-    case OpType::kDiv: return infer_binary;
+    case OpType::kDiv:
+      return infer_binary;
     case OpType::kLogistic:
     case OpType::kRelu:
     case OpType::kReluN1To1:
@@ -27,34 +28,59 @@ InferFn infer_fn(OpType t) {
     case OpType::kHardSwish:
     case OpType::kLeakyRelu:
     case OpType::kRsqrt:
-    case OpType::kGelu: return infer_unary;
-    case OpType::kPrelu: return infer_prelu;
-    case OpType::kDequantize: return infer_dequantize;
-    case OpType::kDensify: return infer_densify;
-    case OpType::kConv2D: return infer_conv2d;
-    case OpType::kDepthwiseConv2D: return infer_depthwise_conv2d;
-    case OpType::kTransposeConv: return infer_transpose_conv;
-    case OpType::kConvolution2DTransposeBias: return infer_convolution2d_transpose_bias;
-    case OpType::kFullyConnected: return infer_fully_connected;
-    case OpType::kBatchMatMul: return infer_batch_matmul;
+    case OpType::kGelu:
+      return infer_unary;
+    case OpType::kPrelu:
+      return infer_prelu;
+    case OpType::kDequantize:
+      return infer_dequantize;
+    case OpType::kDensify:
+      return infer_densify;
+    case OpType::kConv2D:
+      return infer_conv2d;
+    case OpType::kDepthwiseConv2D:
+      return infer_depthwise_conv2d;
+    case OpType::kTransposeConv:
+      return infer_transpose_conv;
+    case OpType::kConvolution2DTransposeBias:
+      return infer_convolution2d_transpose_bias;
+    case OpType::kFullyConnected:
+      return infer_fully_connected;
+    case OpType::kBatchMatMul:
+      return infer_batch_matmul;
     case OpType::kAveragePool2D:
-    case OpType::kMaxPool2D: return infer_pool2d;
+    case OpType::kMaxPool2D:
+      return infer_pool2d;
     case OpType::kMean:
-    case OpType::kSum: return infer_reduce;
-    case OpType::kSoftmax: return infer_softmax;
-    case OpType::kConcatenation: return infer_concatenation;
-    case OpType::kPad: return infer_pad;
-    case OpType::kReshape: return infer_reshape;
-    case OpType::kSqueeze: return infer_squeeze;
-    case OpType::kTranspose: return infer_transpose;
-    case OpType::kStridedSlice: return infer_strided_slice;
-    case OpType::kSlice: return infer_slice;
-    case OpType::kGather: return infer_gather;
+    case OpType::kSum:
+      return infer_reduce;
+    case OpType::kSoftmax:
+      return infer_softmax;
+    case OpType::kConcatenation:
+      return infer_concatenation;
+    case OpType::kPad:
+      return infer_pad;
+    case OpType::kReshape:
+      return infer_reshape;
+    case OpType::kSqueeze:
+      return infer_squeeze;
+    case OpType::kTranspose:
+      return infer_transpose;
+    case OpType::kStridedSlice:
+      return infer_strided_slice;
+    case OpType::kSlice:
+      return infer_slice;
+    case OpType::kGather:
+      return infer_gather;
     case OpType::kResizeBilinear:
-    case OpType::kResizeNearestNeighbor: return infer_resize;
-    case OpType::kDepthToSpace: return infer_depth_to_space;
-    case OpType::kSpaceToDepth: return infer_space_to_depth;
-    case OpType::kCount: break;
+    case OpType::kResizeNearestNeighbor:
+      return infer_resize;
+    case OpType::kDepthToSpace:
+      return infer_depth_to_space;
+    case OpType::kSpaceToDepth:
+      return infer_space_to_depth;
+    case OpType::kCount:
+      break;
   }
   return nullptr;
 }

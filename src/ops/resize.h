@@ -1,8 +1,8 @@
 // RESIZE_BILINEAR and RESIZE_NEAREST_NEIGHBOR; size is a constant int32 [2] input.
 #pragma once
 
-#include "ops/common.h"
 #include "core/status.h"
+#include "ops/common.h"
 
 namespace odin {
 

@@ -1,10 +1,42 @@
-// STUB: to be implemented.
 #include "ops/slice.h"
 
 #include "ops/infer_context.h"
+#include "ops/slice_logic.h"
 
 namespace odin {
 
-Status infer_slice(InferContext& ctx) { return ctx.unsupported("not implemented"); }
+Result<Shape> slice_output_shape(const Shape& in, const std::vector<int64_t>& begin,
+                                 const std::vector<int64_t>& size) {
+  if (begin.size() != in.rank() || size.size() != in.rank())
+    return make_error(StatusCode::kInvalidArgument, "begin and size have ", begin.size(), " and ",
+                      size.size(), " values; input shape ", in.str(), " needs ", in.rank());
+  std::vector<int64_t> dims(in.rank());
+  for (size_t d = 0; d < in.rank(); ++d) {
+    const int64_t dim = in[d], b = begin[d], s = size[d];
+    const bool known = dim >= 0;
+    if (b < 0 || (known && b > dim) || s < -1 || (known && s > dim - b))
+      return make_error(StatusCode::kInvalidArgument, "begin ", b, " and size ", s,
+                        " do not fit dim ", d, " of input shape ", in.str());
+    dims[d] = s == -1 ? (known ? dim - b : kDynamicDim) : s;
+  }
+  return Shape(std::move(dims));
+}
+
+Status infer_slice(InferContext& ctx) {
+  ODIN_RETURN_IF_ERROR(ctx.expect_inputs(3, 3));
+  ODIN_RETURN_IF_ERROR(ctx.expect_outputs(1));
+  const Value& in = ctx.input(0);
+  if (dtype_size(in.dtype) == 0) return ctx.unsupported("input dtype is unknown");
+  for (size_t i = 1; i < 3; ++i)
+    if (ctx.input_shape(i).rank() != 1)
+      return ctx.fail(i == 1 ? "begin" : "size", " (input ", i, ") must be a vector, has shape ",
+                      ctx.input_shape(i).str());
+  ODIN_ASSIGN_OR_RETURN(std::vector<int64_t> begin, ctx.const_ints(1));
+  ODIN_ASSIGN_OR_RETURN(std::vector<int64_t> size, ctx.const_ints(2));
+  auto out = slice_output_shape(in.shape, begin, size);
+  if (!out.ok()) return ctx.fail(out.status().message());
+  ctx.set_output(0, in.dtype, std::move(out).value());
+  return Status();
+}
 
 }  // namespace odin

@@ -1,8 +1,8 @@
 // SLICE with constant begin and size inputs (size -1 means to the end).
 #pragma once
 
-#include "ops/common.h"
 #include "core/status.h"
+#include "ops/common.h"
 
 namespace odin {
 

@@ -1,8 +1,8 @@
 // SOFTMAX over the last axis, with TFLite's beta.
 #pragma once
 
-#include "ops/common.h"
 #include "core/status.h"
+#include "ops/common.h"
 
 namespace odin {
 

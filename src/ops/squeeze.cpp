@@ -1,10 +1,36 @@
-// STUB: to be implemented.
 #include "ops/squeeze.h"
 
 #include "ops/infer_context.h"
 
 namespace odin {
 
-Status infer_squeeze(InferContext& ctx) { return ctx.unsupported("not implemented"); }
+Status infer_squeeze(InferContext& ctx) {
+  ODIN_RETURN_IF_ERROR(ctx.expect_inputs(1, 1));
+  ODIN_RETURN_IF_ERROR(ctx.expect_outputs(1));
+  const Value& in = ctx.input(0);
+  if (dtype_size(in.dtype) == 0) return ctx.unsupported("input dtype is unknown");
+  const size_t rank = in.shape.rank();
+  const auto* attrs = std::get_if<SqueezeAttrs>(&ctx.node().attrs);
+  std::vector<bool> drop(rank, false);
+  if (attrs == nullptr || attrs->squeeze_dims.empty()) {
+    // No list: every static dim of size 1 goes (tensorflow/lite/kernels/squeeze.cc).
+    for (size_t d = 0; d < rank; ++d) drop[d] = in.shape[d] == 1;
+  } else {
+    for (int32_t s : attrs->squeeze_dims) {
+      int64_t d = 0;
+      if (!normalize_axis(s, rank, &d))
+        return ctx.fail("squeeze dim ", s, " is out of range for input shape ", in.shape.str());
+      // A dynamic dim is taken on trust; the kernel checks element counts.
+      if (in.shape[static_cast<size_t>(d)] >= 0 && in.shape[static_cast<size_t>(d)] != 1)
+        return ctx.fail("squeeze dim ", s, " of input shape ", in.shape.str(), " is not 1");
+      drop[static_cast<size_t>(d)] = true;
+    }
+  }
+  std::vector<int64_t> dims;
+  for (size_t d = 0; d < rank; ++d)
+    if (!drop[d]) dims.push_back(in.shape[d]);
+  ctx.set_output(0, in.dtype, Shape(std::move(dims)));
+  return Status();
+}
 
 }  // namespace odin

@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "ops/common.h"
 #include "core/status.h"
+#include "ops/common.h"
 
 namespace odin {
 

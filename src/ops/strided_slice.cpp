@@ -1,10 +1,35 @@
-// STUB: to be implemented.
 #include "ops/strided_slice.h"
 
 #include "ops/infer_context.h"
+#include "ops/strided_slice_logic.h"
 
 namespace odin {
 
-Status infer_strided_slice(InferContext& ctx) { return ctx.unsupported("not implemented"); }
+Status infer_strided_slice(InferContext& ctx) {
+  ODIN_RETURN_IF_ERROR(ctx.expect_inputs(3, 4));
+  ODIN_RETURN_IF_ERROR(ctx.expect_outputs(1));
+  if (!std::holds_alternative<StridedSliceAttrs>(ctx.node().attrs))
+    return ctx.fail("missing STRIDED_SLICE attributes");
+  const Value& in = ctx.input(0);
+  if (dtype_size(in.dtype) == 0) return ctx.unsupported("input dtype is unknown");
+  static const char* const kNames[] = {"input", "begin", "end", "strides"};
+  std::vector<int64_t> spec[3];
+  for (size_t i = 1; i < 4; ++i) {
+    if (!ctx.has_input(i)) continue;  // strides default to 1
+    if (ctx.input_shape(i).rank() != 1)
+      return ctx.fail(kNames[i], " (input ", i, ") must be a vector, has shape ",
+                      ctx.input_shape(i).str());
+    ODIN_ASSIGN_OR_RETURN(spec[i - 1], ctx.const_ints(i));
+  }
+  auto plan =
+      plan_strided_slice(ctx.attrs<StridedSliceAttrs>(), in.shape, spec[0], spec[1], spec[2]);
+  if (!plan.ok()) {
+    if (plan.status().code() == StatusCode::kUnsupported)
+      return ctx.unsupported(plan.status().message());
+    return ctx.fail(plan.status().message());
+  }
+  ctx.set_output(0, in.dtype, plan->out);
+  return Status();
+}
 
 }  // namespace odin

@@ -1,8 +1,8 @@
 // STRIDED_SLICE with begin/end/strides constant inputs and TFLite's masks.
 #pragma once
 
-#include "ops/common.h"
 #include "core/status.h"
+#include "ops/common.h"
 
 namespace odin {
 

@@ -1,10 +1,31 @@
-// STUB: to be implemented.
 #include "ops/transpose.h"
 
 #include "ops/infer_context.h"
 
 namespace odin {
 
-Status infer_transpose(InferContext& ctx) { return ctx.unsupported("not implemented"); }
+Status infer_transpose(InferContext& ctx) {
+  ODIN_RETURN_IF_ERROR(ctx.expect_inputs(2, 2));
+  ODIN_RETURN_IF_ERROR(ctx.expect_outputs(1));
+  const Value& in = ctx.input(0);
+  if (dtype_size(in.dtype) == 0) return ctx.unsupported("input dtype is unknown");
+  const size_t rank = in.shape.rank();
+  const Shape& pshape = ctx.input_shape(1);
+  if (pshape.rank() != 1 || pshape[0] != static_cast<int64_t>(rank))
+    return ctx.fail("perm (input 1) must have shape [", rank, "], has ", pshape.str());
+  ODIN_ASSIGN_OR_RETURN(std::vector<int64_t> perm, ctx.const_ints(1));
+  // TFLite's transpose.cc requires 0 <= perm[i] < rank; each used once.
+  std::vector<bool> seen(rank, false);
+  std::vector<int64_t> dims(rank);
+  for (size_t i = 0; i < rank; ++i) {
+    const int64_t p = perm[i];
+    if (p < 0 || p >= static_cast<int64_t>(rank) || seen[static_cast<size_t>(p)])
+      return ctx.fail("perm is not a permutation of 0..", rank - 1, ": entry ", i, " is ", p);
+    seen[static_cast<size_t>(p)] = true;
+    dims[i] = in.shape[static_cast<size_t>(p)];
+  }
+  ctx.set_output(0, in.dtype, Shape(std::move(dims)));
+  return Status();
+}
 
 }  // namespace odin

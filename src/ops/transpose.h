@@ -1,8 +1,8 @@
 // TRANSPOSE by a constant permutation input.
 #pragma once
 
-#include "ops/common.h"
 #include "core/status.h"
+#include "ops/common.h"
 
 namespace odin {
 

@@ -2,8 +2,8 @@
 // MediaPipe's custom Convolution2DTransposeBias (inputs: input, filter, bias).
 #pragma once
 
-#include "ops/common.h"
 #include "core/status.h"
+#include "ops/common.h"
 
 namespace odin {
 

@@ -1,8 +1,9 @@
-// Elementwise unary ops: LOGISTIC, RELU, RELU_N1_TO_1, RELU6, TANH, HARD_SWISH, LEAKY_RELU, RSQRT, GELU.
+// Elementwise unary ops: LOGISTIC, RELU, RELU_N1_TO_1, RELU6, TANH, HARD_SWISH, LEAKY_RELU, RSQRT,
+// GELU.
 #pragma once
 
-#include "ops/common.h"
 #include "core/status.h"
+#include "ops/common.h"
 
 namespace odin {
 

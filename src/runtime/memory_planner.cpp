@@ -6,7 +6,9 @@
 namespace odin {
 namespace {
 
-size_t align_up(size_t n) { return (n + kArenaAlignment - 1) / kArenaAlignment * kArenaAlignment; }
+size_t align_up(size_t n) {
+  return (n + kArenaAlignment - 1) / kArenaAlignment * kArenaAlignment;
+}
 
 struct Interval {
   ValueId value;

@@ -1,19 +1,29 @@
 #include "runtime/session.h"
 
-#include <chrono>
 #include <cstdlib>
 #include <cstring>
 
-#include "kernels/reference/reference.h"
 #include "ops/registry.h"
 
 namespace odin {
 
-Result<std::unique_ptr<Session>> Session::create(const Graph& graph, const SessionOptions& options) {
+class Session::Bindings final : public HostBindings {
+ public:
+  explicit Bindings(Session& s) : s_(s) {}
+  ConstTensorView input(ValueId v) const override { return s_.view(v); }
+  TensorView output(ValueId v) override { return s_.mutable_view(v); }
+
+ private:
+  Session& s_;
+};
+
+Result<std::unique_ptr<Session>> Session::create(const Graph& graph,
+                                                 const SessionOptions& options) {
   std::unique_ptr<Session> s(new Session());
   s->graph_ = graph;
   s->options_ = options;
   ODIN_RETURN_IF_ERROR(s->prepare());
+  ODIN_RETURN_IF_ERROR(s->compile());
   return s;
 }
 
@@ -26,10 +36,25 @@ Status Session::prepare() {
   const size_t bytes = std::max<size_t>(plan_.arena_bytes, kArenaAlignment);
   void* p = std::aligned_alloc(kArenaAlignment, bytes);
   if (!p)
-    return make_error(StatusCode::kOutOfRange, "cannot allocate a ", bytes, "-byte activation arena");
+    return make_error(StatusCode::kOutOfRange, "cannot allocate a ", bytes,
+                      "-byte activation arena");
   std::memset(p, 0, bytes);
   arena_ = std::unique_ptr<uint8_t, void (*)(void*)>(static_cast<uint8_t*>(p), std::free);
   input_set_.assign(graph_.inputs().size(), false);
+  return Status();
+}
+
+Status Session::compile() {
+  ODIN_ASSIGN_OR_RETURN(schedule_, schedule_graph(graph_, options_.backends));
+  CompileOptions co;
+  co.num_threads = options_.num_threads;
+  co.allow_reduced_precision = options_.allow_reduced_precision;
+  executables_.clear();
+  for (const Segment& seg : schedule_.segments) {
+    auto exe = seg.backend->compile(graph_, seg.nodes, co);
+    if (!exe.ok()) return exe.status().with_context(str_cat(seg.backend->name(), " backend"));
+    executables_.push_back(std::move(exe).value());
+  }
   return Status();
 }
 
@@ -46,7 +71,8 @@ Status Session::resize_input(size_t i, const Shape& shape) {
   for (const Node& n : graph_.nodes())
     for (ValueId v : n.outputs) graph_.value(v).shape = Shape();
   ODIN_RETURN_IF_ERROR(infer_graph(graph_));
-  return prepare();
+  ODIN_RETURN_IF_ERROR(prepare());
+  return compile();
 }
 
 Status Session::set_input(size_t i, const void* data, size_t bytes) {
@@ -58,7 +84,8 @@ Status Session::set_input(size_t i, const void* data, size_t bytes) {
   if (bytes != need)
     return make_error(StatusCode::kInvalidArgument, "input ", i, " '", v.name, "' needs ", need,
                       " bytes (", dtype_name(v.dtype), " ", v.shape.str(), "), got ", bytes);
-  if (!data && bytes) return make_error(StatusCode::kInvalidArgument, "input ", i, ": data is null");
+  if (!data && bytes)
+    return make_error(StatusCode::kInvalidArgument, "input ", i, ": data is null");
   if (bytes) std::memcpy(arena_.get() + plan_.offsets[graph_.inputs()[i]], data, bytes);
   input_set_[i] = true;
   return Status();
@@ -81,20 +108,14 @@ Status Session::run() {
       return make_error(StatusCode::kInvalidArgument, "input ", i, " '", input_info(i).name,
                         "' was not set before run");
   node_ms_.assign(options_.profile ? graph_.num_nodes() : 0, 0.0);
-  std::vector<ConstTensorView> ins;
-  std::vector<TensorView> outs;
-  for (size_t n = 0; n < graph_.num_nodes(); ++n) {
-    const Node& node = graph_.node(static_cast<NodeId>(n));
-    ins.clear();
-    outs.clear();
-    for (ValueId v : node.inputs) ins.push_back(v == kNoValue ? ConstTensorView{} : view(v));
-    for (ValueId v : node.outputs) outs.push_back(mutable_view(v));
-    const auto t0 = std::chrono::steady_clock::now();
-    Status s = ref::run_node(graph_, node, ins, outs);
-    if (!s.ok()) return s.with_context(graph_.describe_node(static_cast<NodeId>(n)));
+  stats_ = RunStats();
+  Bindings io(*this);
+  for (size_t i = 0; i < executables_.size(); ++i) {
+    const Segment& seg = schedule_.segments[i];
+    std::span<double> times;
     if (options_.profile)
-      node_ms_[n] =
-          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      times = std::span<double>(node_ms_.data() + seg.nodes.front(), seg.nodes.size());
+    ODIN_RETURN_IF_ERROR(executables_[i]->run(io, times, stats_));
   }
   return Status();
 }

@@ -4,16 +4,22 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <vector>
 
+#include "backends/backend.h"
 #include "core/graph.h"
 #include "core/tensor.h"
 #include "runtime/memory_planner.h"
+#include "runtime/scheduler.h"
 
 namespace odin {
 
 struct SessionOptions {
+  // Backend preference ("vulkan", "cpu"); empty = the build's default.
+  std::vector<std::string> backends;
   int num_threads = 1;
+  bool allow_reduced_precision = false;
   bool profile = true;  // record per-node times on each run
   // A model whose activations need more than this is refused at creation,
   // so a hostile file cannot make the app allocate gigabytes.
@@ -45,16 +51,27 @@ class Session {
   size_t arena_bytes() const { return plan_.arena_bytes; }
   // Milliseconds per node in the last run (empty if profiling is off).
   const std::vector<double>& node_times_ms() const { return node_ms_; }
+  // The backend that runs node n, and why earlier backends declined it.
+  std::string_view node_backend(size_t n) const { return schedule_.node_backend[n]->name(); }
+  const std::string& node_fallback(size_t n) const { return schedule_.node_fallback[n]; }
+  const Schedule& schedule() const { return schedule_; }
+  // Dispatch and submit counts of the last run.
+  const RunStats& run_stats() const { return stats_; }
 
  private:
+  class Bindings;
   Session() = default;
   Status prepare();
+  Status compile();
   ConstTensorView view(ValueId v) const;
   TensorView mutable_view(ValueId v);
 
   Graph graph_;
   SessionOptions options_;
   MemoryPlan plan_;
+  Schedule schedule_;
+  std::vector<std::unique_ptr<Executable>> executables_;  // one per segment
+  RunStats stats_;
   std::unique_ptr<uint8_t, void (*)(void*)> arena_{nullptr, nullptr};
   std::vector<bool> input_set_;
   std::vector<double> node_ms_;

@@ -28,7 +28,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   odin::Session& s = **session;
   for (size_t i = 0; i < s.num_inputs(); ++i) {
     const odin::Value& v = s.input_info(i);
-    std::vector<uint8_t> zeros(static_cast<size_t>(v.shape.num_elements()) * odin::dtype_size(v.dtype));
+    std::vector<uint8_t> zeros(static_cast<size_t>(v.shape.num_elements()) *
+                               odin::dtype_size(v.dtype));
     if (!s.set_input(i, zeros.data(), zeros.size()).ok()) return 0;
   }
   (void)s.run();

@@ -20,6 +20,10 @@ struct GoldenCase {
   std::string input;  // "random" (SplitMix64 seed 1 in [-1,1]) or "photo"
 };
 
+void PrintTo(const GoldenCase& c, std::ostream* os) {
+  *os << c.model << "/" << c.input;
+}
+
 std::string case_name(const testing::TestParamInfo<GoldenCase>& info) {
   return info.param.model + "_" + info.param.input;
 }
@@ -29,9 +33,8 @@ class ModelGolden : public testing::TestWithParam<GoldenCase> {};
 TEST_P(ModelGolden, MatchesLiteRt) {
   const GoldenCase& c = GetParam();
   const std::string path = test::model_path(c.model);
-  ASSERT_TRUE(test::file_exists(path))
-      << "model " << c.model << " is not in the cache (" << path
-      << "); fetch it with: python3 tools/fetch_models.py";
+  ASSERT_TRUE(test::file_exists(path)) << "model " << c.model << " is not in the cache (" << path
+                                       << "); fetch it with: python3 tools/fetch_models.py";
   auto graph = load_tflite_file(path);
   ASSERT_TRUE(graph.ok()) << graph.status().to_string();
   auto session = Session::create(*graph);
@@ -68,10 +71,10 @@ TEST_P(ModelGolden, MatchesLiteRt) {
 
 std::vector<GoldenCase> all_cases() {
   std::vector<GoldenCase> cases;
-  for (const char* model : {"face_detection_short_range", "face_detection_full_range",
-                            "face_detection_full_range_sparse", "face_landmark",
-                            "palm_detection_lite", "palm_detection_full", "hand_landmark_lite",
-                            "hand_landmark_full"})
+  for (const char* model :
+       {"face_detection_short_range", "face_detection_full_range",
+        "face_detection_full_range_sparse", "face_landmark", "palm_detection_lite",
+        "palm_detection_full", "hand_landmark_lite", "hand_landmark_full"})
     for (const char* input : {"random", "photo"}) cases.push_back({model, input});
   return cases;
 }

@@ -30,6 +30,10 @@ std::vector<OpCase> load_cases() {
   return cases;
 }
 
+void PrintTo(const OpCase& c, std::ostream* os) {
+  *os << c.name;
+}
+
 class OpModel : public testing::TestWithParam<OpCase> {};
 
 TEST_P(OpModel, MatchesLiteRt) {
@@ -63,11 +67,15 @@ TEST_P(OpModel, MatchesLiteRt) {
   }
 }
 
-std::string case_name(const testing::TestParamInfo<OpCase>& info) { return info.param.name; }
+std::string case_name(const testing::TestParamInfo<OpCase>& info) {
+  return info.param.name;
+}
 
 INSTANTIATE_TEST_SUITE_P(LiteRt, OpModel, testing::ValuesIn(load_cases()), case_name);
 
-TEST(OpModelManifest, HasCases) { EXPECT_GE(load_cases().size(), 40u); }
+TEST(OpModelManifest, HasCases) {
+  EXPECT_GE(load_cases().size(), 40u);
+}
 
 }  // namespace
 }  // namespace odin

@@ -181,7 +181,8 @@ TEST(TfliteLoader, TruncatedRealModelFailsCleanly) {
   ASSERT_TRUE(test::file_exists(path)) << "fetch models first: python3 tools/fetch_models.py";
   const std::vector<uint8_t> full = test::read_file(path);
   for (size_t len : {size_t{7}, size_t{100}, full.size() / 3, full.size() / 2, full.size() - 1}) {
-    auto r = import_bytes(std::vector<uint8_t>(full.begin(), full.begin() + static_cast<std::ptrdiff_t>(len)));
+    auto r = import_bytes(
+        std::vector<uint8_t>(full.begin(), full.begin() + static_cast<std::ptrdiff_t>(len)));
     ASSERT_FALSE(r.ok()) << len;
     EXPECT_EQ(r.status().code(), StatusCode::kInvalidModel) << r.status().to_string();
   }

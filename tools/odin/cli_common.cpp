@@ -20,8 +20,7 @@ Result<std::string> resolve_model(const std::string& name_or_path) {
   if (fs::exists(name_or_path, ec)) return name_or_path;
   const bool looks_like_path = name_or_path.find('/') != std::string::npos ||
                                name_or_path.find(".tflite") != std::string::npos;
-  if (looks_like_path)
-    return make_error(StatusCode::kNotFound, name_or_path, ": no such file");
+  if (looks_like_path) return make_error(StatusCode::kNotFound, name_or_path, ": no such file");
   const std::string cached = model_cache_dir() + "/" + name_or_path + ".tflite";
   if (fs::exists(cached, ec)) return cached;
   return make_error(StatusCode::kNotFound, "model '", name_or_path, "' is not in the cache (",
@@ -36,10 +35,14 @@ Result<Graph> load_model(const std::string& name_or_path) {
 int report(const Status& status) {
   std::fprintf(stderr, "odin: %s\n", status.message().c_str());
   switch (status.code()) {
-    case StatusCode::kNotFound: return 3;
-    case StatusCode::kUnsupported: return 4;
-    case StatusCode::kInvalidModel: return 5;
-    default: return 1;
+    case StatusCode::kNotFound:
+      return 3;
+    case StatusCode::kUnsupported:
+      return 4;
+    case StatusCode::kInvalidModel:
+      return 5;
+    default:
+      return 1;
   }
 }
 

@@ -40,10 +40,14 @@ int run_inspect(const InspectArgs& args) {
   for (const auto& [name, count] : histogram)
     std::printf("  %-28.*s %d\n", static_cast<int>(name.size()), name.data(), count);
   if (args.nodes) {
-    std::printf("%5s  %-26s %-36s %s\n", "node", "op", "output", "inputs (tensor:dtype[shape], c = constant)");
+    std::printf("%5s  %-26s %-36s %s\n", "node", "op", "output",
+                "inputs (tensor:dtype[shape], c = constant)");
     for (const Node& n : g.nodes()) {
       std::string ins;
-      for (ValueId v : n.inputs) ins += (ins.empty() ? "" : " ") + value_summary(g, v);
+      for (ValueId v : n.inputs) {
+        if (!ins.empty()) ins += ' ';
+        ins += value_summary(g, v);
+      }
       const std::string_view op = op_type_name(n.op);
       std::printf("%5d  %-26.*s %-36s %s\n", n.source_index, static_cast<int>(op.size()), op.data(),
                   value_summary(g, n.outputs[0]).c_str(), ins.c_str());

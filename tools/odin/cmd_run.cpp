@@ -30,9 +30,12 @@ Stats stats_of(const ConstTensorView& t) {
   double sum = 0;
   for (int64_t i = 0; i < n; ++i) {
     double v = 0;
-    if (t.dtype == DType::kF32) v = t.as<float>()[i];
-    else if (t.dtype == DType::kI32) v = t.as<int32_t>()[i];
-    else break;
+    if (t.dtype == DType::kF32)
+      v = t.as<float>()[i];
+    else if (t.dtype == DType::kI32)
+      v = t.as<int32_t>()[i];
+    else
+      break;
     if (std::isnan(v)) {
       ++s.nan;
       continue;
@@ -54,12 +57,14 @@ Result<std::vector<uint8_t>> read_bytes(const std::string& path) {
 Status set_inputs(Session& session, const RunArgs& args) {
   if (!args.image.empty()) {
     if (session.num_inputs() != 1)
-      return make_error(StatusCode::kInvalidArgument, "--image needs a model with one input, this one has ",
+      return make_error(StatusCode::kInvalidArgument,
+                        "--image needs a model with one input, this one has ",
                         session.num_inputs());
     const Value& in = session.input_info(0);
     if (in.dtype != DType::kF32 || in.shape.rank() != 4 || in.shape[3] != 3)
-      return make_error(StatusCode::kInvalidArgument, "--image needs a float32 [1,H,W,3] input, model input '",
-                        in.name, "' is ", dtype_name(in.dtype), " ", in.shape.str());
+      return make_error(StatusCode::kInvalidArgument,
+                        "--image needs a float32 [1,H,W,3] input, model input '", in.name, "' is ",
+                        dtype_name(in.dtype), " ", in.shape.str());
     ODIN_ASSIGN_OR_RETURN(Image img, load_image(args.image));
     // MediaPipe's detectors and landmark models take RGB scaled to [-1, 1].
     const std::vector<float> t = image_to_tensor(img, static_cast<int>(in.shape[2]),
@@ -81,14 +86,18 @@ Status write_outputs(const Session& session, const RunArgs& args) {
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::create_directories(args.output_dir, ec);
-  if (ec) return make_error(StatusCode::kIo, args.output_dir, ": cannot create directory: ", ec.message());
+  if (ec)
+    return make_error(StatusCode::kIo, args.output_dir,
+                      ": cannot create directory: ", ec.message());
   nlohmann::json meta;
   meta["runtime"] = "odin";
   meta["model"] = fs::path(args.model).filename().string();
   meta["inputs"] = nlohmann::json::array();
   for (size_t i = 0; i < session.num_inputs(); ++i) {
     const Value& v = session.input_info(i);
-    meta["inputs"].push_back({{"index", i}, {"name", v.name}, {"shape", v.shape.dims()},
+    meta["inputs"].push_back({{"index", i},
+                              {"name", v.name},
+                              {"shape", v.shape.dims()},
                               {"dtype", dtype_name(v.dtype)}});
   }
   meta["outputs"] = nlohmann::json::array();
@@ -100,9 +109,14 @@ Status write_outputs(const Session& session, const RunArgs& args) {
             static_cast<std::streamsize>(t.num_elements() * dtype_size(t.dtype)));
     if (!f) return make_error(StatusCode::kIo, args.output_dir, "/", file, ": write failed");
     const Stats s = stats_of(t);
-    meta["outputs"].push_back({{"index", i}, {"name", session.output_info(i).name},
-                               {"shape", t.shape.dims()}, {"dtype", dtype_name(t.dtype)},
-                               {"file", file}, {"min", s.min}, {"max", s.max}, {"mean", s.mean},
+    meta["outputs"].push_back({{"index", i},
+                               {"name", session.output_info(i).name},
+                               {"shape", t.shape.dims()},
+                               {"dtype", dtype_name(t.dtype)},
+                               {"file", file},
+                               {"min", s.min},
+                               {"max", s.max},
+                               {"mean", s.mean},
                                {"nan", s.nan}});
   }
   std::ofstream m(fs::path(args.output_dir) / "meta.json");

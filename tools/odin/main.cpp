@@ -15,8 +15,11 @@ int main(int argc, char** argv) {
   odin::cli::RunArgs run;
   auto* run_cmd = app.add_subcommand("run", "Run a model on raw tensors or a photo");
   run_cmd->add_option("model", run.model, "Model file or zoo name")->required();
-  auto* in_opt = run_cmd->add_option("--input", run.inputs, "Raw little-endian input tensor file (repeat per input)");
-  run_cmd->add_option("--image", run.image, "Photo (PNG/JPEG/BMP) resized to the input, scaled to [-1,1]")
+  auto* in_opt = run_cmd->add_option("--input", run.inputs,
+                                     "Raw little-endian input tensor file (repeat per input)");
+  run_cmd
+      ->add_option("--image", run.image,
+                   "Photo (PNG/JPEG/BMP) resized to the input, scaled to [-1,1]")
       ->excludes(in_opt);
   run_cmd->add_option("--output-dir", run.output_dir, "Write output_<i>.bin and meta.json here");
   run_cmd->add_flag("--profile", run.profile, "Print run time and arena size");

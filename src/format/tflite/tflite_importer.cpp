@@ -19,15 +19,32 @@ constexpr size_t kMaxFlatBufferBytes = (size_t{1} << 31) - 1;
 
 bool map_dtype(fb::TensorType t, DType* out) {
   switch (t) {
-    case fb::TensorType::FLOAT32: *out = DType::kF32; return true;
-    case fb::TensorType::FLOAT16: *out = DType::kF16; return true;
-    case fb::TensorType::INT32: *out = DType::kI32; return true;
-    case fb::TensorType::INT64: *out = DType::kI64; return true;
-    case fb::TensorType::INT16: *out = DType::kI16; return true;
-    case fb::TensorType::INT8: *out = DType::kI8; return true;
-    case fb::TensorType::UINT8: *out = DType::kU8; return true;
-    case fb::TensorType::BOOL: *out = DType::kBool; return true;
-    default: return false;
+    case fb::TensorType::FLOAT32:
+      *out = DType::kF32;
+      return true;
+    case fb::TensorType::FLOAT16:
+      *out = DType::kF16;
+      return true;
+    case fb::TensorType::INT32:
+      *out = DType::kI32;
+      return true;
+    case fb::TensorType::INT64:
+      *out = DType::kI64;
+      return true;
+    case fb::TensorType::INT16:
+      *out = DType::kI16;
+      return true;
+    case fb::TensorType::INT8:
+      *out = DType::kI8;
+      return true;
+    case fb::TensorType::UINT8:
+      *out = DType::kU8;
+      return true;
+    case fb::TensorType::BOOL:
+      *out = DType::kBool;
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -55,7 +72,8 @@ Status read_index_vector(fb::SparseIndexVector type, const void* table, std::vec
       if (v) out->assign(v->begin(), v->end());
       return Status();
     }
-    case fb::SparseIndexVector::NONE: break;
+    case fb::SparseIndexVector::NONE:
+      break;
   }
   return make_error(StatusCode::kInvalidModel, "sparse dimension has no index vector");
 }
@@ -63,7 +81,8 @@ Status read_index_vector(fb::SparseIndexVector type, const void* table, std::vec
 Result<std::shared_ptr<const SparsityParams>> read_sparsity(const fb::SparsityParameters& sp,
                                                             size_t rank) {
   auto out = std::make_shared<SparsityParams>();
-  if (sp.traversal_order()) out->traversal_order.assign(sp.traversal_order()->begin(), sp.traversal_order()->end());
+  if (sp.traversal_order())
+    out->traversal_order.assign(sp.traversal_order()->begin(), sp.traversal_order()->end());
   if (sp.block_map()) out->block_map.assign(sp.block_map()->begin(), sp.block_map()->end());
   const size_t n = out->traversal_order.size();
   if (n < rank || n != rank + out->block_map.size())
@@ -74,7 +93,8 @@ Result<std::shared_ptr<const SparsityParams>> read_sparsity(const fb::SparsityPa
     return make_error(StatusCode::kInvalidModel, "sparsity dim_metadata must have ", n, " entries");
   for (int32_t t : out->traversal_order)
     if (t < 0 || static_cast<size_t>(t) >= n)
-      return make_error(StatusCode::kInvalidModel, "sparsity traversal_order entry ", t, " out of range");
+      return make_error(StatusCode::kInvalidModel, "sparsity traversal_order entry ", t,
+                        " out of range");
   for (int32_t b : out->block_map)
     if (b < 0 || static_cast<size_t>(b) >= rank)
       return make_error(StatusCode::kInvalidModel, "sparsity block_map entry ", b, " out of range");
@@ -84,10 +104,13 @@ Result<std::shared_ptr<const SparsityParams>> read_sparsity(const fb::SparsityPa
     d.sparse = dm->format() == fb::DimensionType::SPARSE_CSR;
     d.dense_size = dm->dense_size();
     if (d.sparse) {
-      ODIN_RETURN_IF_ERROR(read_index_vector(dm->array_segments_type(), dm->array_segments(), &d.segments));
-      ODIN_RETURN_IF_ERROR(read_index_vector(dm->array_indices_type(), dm->array_indices(), &d.indices));
+      ODIN_RETURN_IF_ERROR(
+          read_index_vector(dm->array_segments_type(), dm->array_segments(), &d.segments));
+      ODIN_RETURN_IF_ERROR(
+          read_index_vector(dm->array_indices_type(), dm->array_indices(), &d.indices));
     } else if (d.dense_size < 0) {
-      return make_error(StatusCode::kInvalidModel, "sparsity dense_size ", d.dense_size, " is negative");
+      return make_error(StatusCode::kInvalidModel, "sparsity dense_size ", d.dense_size,
+                        " is negative");
     }
     out->dims.push_back(std::move(d));
   }
@@ -123,7 +146,8 @@ class Importer {
   }
 
   Status verify() {
-    if (bytes_.size() < 8) return fail("file is ", bytes_.size(), " bytes, too small to be a TFLite model");
+    if (bytes_.size() < 8)
+      return fail("file is ", bytes_.size(), " bytes, too small to be a TFLite model");
     if (bytes_.size() > kMaxFlatBufferBytes)
       return make_error(StatusCode::kUnsupported, "file is larger than 2 GiB");
     if (std::memcmp(bytes_.data() + 4, "TFL3", 4) != 0)
@@ -233,8 +257,8 @@ class Importer {
     const size_t need = static_cast<size_t>(v.shape.num_elements()) * elem;
     // A sparse constant stores only its non-zero values; DENSIFY checks them.
     if (!v.sparsity && bytes.size() != need)
-      return fail(where, ": buffer holds ", bytes.size(), " bytes but shape ", v.shape.str(), " of ",
-                  dtype_name(v.dtype), " needs ", need);
+      return fail(where, ": buffer holds ", bytes.size(), " bytes but shape ", v.shape.str(),
+                  " of ", dtype_name(v.dtype), " needs ", need);
     if (v.sparsity && bytes.size() % elem != 0)
       return fail(where, ": sparse buffer size ", bytes.size(), " is not a multiple of ", elem);
     // Kernels read constants as typed arrays: realign the rare misaligned one.
@@ -308,7 +332,8 @@ class Importer {
       node.name = graph_.value(node.outputs[0]).name;
       Status s = tflite::parse_attrs(*op, &node);
       if (!s.ok())
-        return Status(s.code(), str_cat("node ", i, " (", name, " '", node.name, "'): ", s.message()));
+        return Status(s.code(),
+                      str_cat("node ", i, " (", name, " '", node.name, "'): ", s.message()));
       graph_.add_node(std::move(node));
     }
     return Status();

@@ -62,12 +62,18 @@ constexpr int32_t kCustomCode = 32;
 
 Activation map_activation(fb::ActivationFunctionType a) {
   switch (a) {
-    case fb::ActivationFunctionType::NONE: return Activation::kNone;
-    case fb::ActivationFunctionType::RELU: return Activation::kRelu;
-    case fb::ActivationFunctionType::RELU_N1_TO_1: return Activation::kReluN1To1;
-    case fb::ActivationFunctionType::RELU6: return Activation::kRelu6;
-    case fb::ActivationFunctionType::TANH: return Activation::kTanh;
-    case fb::ActivationFunctionType::SIGN_BIT: return Activation::kSignBit;
+    case fb::ActivationFunctionType::NONE:
+      return Activation::kNone;
+    case fb::ActivationFunctionType::RELU:
+      return Activation::kRelu;
+    case fb::ActivationFunctionType::RELU_N1_TO_1:
+      return Activation::kReluN1To1;
+    case fb::ActivationFunctionType::RELU6:
+      return Activation::kRelu6;
+    case fb::ActivationFunctionType::TANH:
+      return Activation::kTanh;
+    case fb::ActivationFunctionType::SIGN_BIT:
+      return Activation::kSignBit;
   }
   return static_cast<Activation>(255);
 }
@@ -78,7 +84,9 @@ Status check_activation(fb::ActivationFunctionType a) {
   return Status();
 }
 
-Padding map_padding(fb::Padding p) { return p == fb::Padding::SAME ? Padding::kSame : Padding::kValid; }
+Padding map_padding(fb::Padding p) {
+  return p == fb::Padding::SAME ? Padding::kSame : Padding::kValid;
+}
 
 Status check_padding(fb::Padding p) {
   if (p != fb::Padding::SAME && p != fb::Padding::VALID)
@@ -121,7 +129,8 @@ int32_t builtin_code(const fb::OperatorCode& code) {
 }
 
 std::string builtin_name(int32_t code) {
-  if (code >= 0 && code < static_cast<int32_t>(std::size(kBuiltinNames))) return kBuiltinNames[code];
+  if (code >= 0 && code < static_cast<int32_t>(std::size(kBuiltinNames)))
+    return kBuiltinNames[code];
   return str_cat("BUILTIN_", code);
 }
 
@@ -204,7 +213,8 @@ Status parse_attrs(const fb::Operator& op, Node* node) {
       node->attrs = a;
       return Status();
     }
-    case OpType::kConvolution2DTransposeBias: return parse_transpose_conv_bias(op, node);
+    case OpType::kConvolution2DTransposeBias:
+      return parse_transpose_conv_bias(op, node);
     case OpType::kAveragePool2D:
     case OpType::kMaxPool2D: {
       const auto* o = op.builtin_options_as_Pool2DOptions();
@@ -347,7 +357,9 @@ Status parse_attrs(const fb::Operator& op, Node* node) {
       node->attrs = a;
       return Status();
     }
-    default: node->attrs = std::monostate{}; return Status();
+    default:
+      node->attrs = std::monostate{};
+      return Status();
   }
 }
 

@@ -1,0 +1,35 @@
+// Small checks shared by the reference kernels. Kernels trust shape inference
+// for consistency but still refuse dtypes they cannot compute and shapes that
+// would make them index out of range.
+#pragma once
+
+#include "core/status.h"
+#include "core/tensor.h"
+
+namespace odin::ref {
+
+inline Status expect_f32(const char* op, const char* what, const ConstTensorView& v) {
+  if (v.dtype != DType::kF32)
+    return make_error(StatusCode::kUnsupported, "reference ", op, ": ", what, " has dtype ",
+                      dtype_name(v.dtype), ", only float32 is supported");
+  return Status();
+}
+
+inline Status expect_rank(const char* op, const char* what, const ConstTensorView& v, size_t rank) {
+  if (v.shape.rank() != rank)
+    return make_error(StatusCode::kInvalidArgument, "reference ", op, ": ", what, " shape ",
+                      v.shape.str(), " must have rank ", rank);
+  return Status();
+}
+
+template <typename... Args>
+Status bad_shape(const char* op, const Args&... args) {
+  return make_error(StatusCode::kInvalidArgument, "reference ", op, ": ", args...);
+}
+
+// Elements of a static shape; -1 for dynamic or overflowing shapes.
+inline bool valid_view(const ConstTensorView& v) {
+  return v.data != nullptr && v.shape.num_elements() >= 0;
+}
+
+}  // namespace odin::ref

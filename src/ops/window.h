@@ -1,0 +1,58 @@
+// Shared checks for the sliding-window ops (conv, depthwise, pool, transposed
+// conv): attribute sanity and overflow-safe output sizes, so that hostile
+// strides, dilations or filter sizes fail with a message instead of wrapping.
+#pragma once
+
+#include <cstdint>
+#include <variant>
+
+#include "core/shape.h"
+#include "ops/common.h"
+#include "ops/infer_context.h"
+
+namespace odin {
+
+// The node's attributes of type A, or nullptr when the node carries another
+// kind (a corrupt import); std::get would throw.
+template <typename A>
+const A* node_attrs(const InferContext& ctx) {
+  return std::get_if<A>(&ctx.node().attrs);
+}
+
+// Strides and dilations must be >= 1; a filter extent must be >= 1.
+inline Status check_window_attrs(const InferContext& ctx, int64_t stride_h, int64_t stride_w,
+                                 int64_t dilation_h, int64_t dilation_w) {
+  if (stride_h < 1 || stride_w < 1)
+    return ctx.fail("strides must be >= 1, got ", stride_h, "x", stride_w);
+  if (dilation_h < 1 || dilation_w < 1)
+    return ctx.fail("dilations must be >= 1, got ", dilation_h, "x", dilation_w);
+  return Status();
+}
+
+// Output extent of one spatial axis (TFLite's ComputeOutSize via
+// compute_spatial_padding). kDynamicDim in gives kDynamicDim out. Fails when
+// the dilated filter overflows or the output would be empty.
+inline Result<int64_t> window_out_size(const InferContext& ctx, const char* axis, Padding padding,
+                                       int64_t in, int64_t filter, int64_t stride,
+                                       int64_t dilation) {
+  if (filter < 1) return ctx.fail("filter ", axis, " is ", filter, ", must be >= 1");
+  if (filter - 1 > kMaxTensorElements / dilation)
+    return ctx.fail("dilated filter ", axis, " (", filter, " with dilation ", dilation,
+                    ") is too large");
+  if (in == kDynamicDim) return kDynamicDim;
+  if (in < 1) return ctx.fail("input ", axis, " is ", in, ", must be >= 1");
+  const SpatialPadding p = compute_spatial_padding(padding, in, filter, stride, dilation);
+  if (p.out < 1)
+    return ctx.fail("dilated filter ", axis, " ", (filter - 1) * dilation + 1,
+                    " is larger than the input ", axis, " ", in, " with VALID padding");
+  return p.out;
+}
+
+// Rejects static shapes whose element count overflows kMaxTensorElements.
+inline Status check_output_size(const InferContext& ctx, const Shape& shape) {
+  if (shape.is_static() && shape.num_elements() < 0)
+    return ctx.fail("output shape ", shape.str(), " is too large");
+  return Status();
+}
+
+}  // namespace odin

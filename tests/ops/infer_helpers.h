@@ -1,0 +1,100 @@
+// Small builders for op tests: typed tensors that own their data, and a
+// one-node graph for running shape inference.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <vector>
+
+#include "core/graph.h"
+#include "core/tensor.h"
+#include "ops/registry.h"
+
+namespace odin::test {
+
+template <typename T>
+constexpr DType dtype_of() {
+  if constexpr (std::is_same_v<T, float>) return DType::kF32;
+  if constexpr (std::is_same_v<T, int32_t>) return DType::kI32;
+  if constexpr (std::is_same_v<T, int64_t>) return DType::kI64;
+  if constexpr (std::is_same_v<T, int16_t>) return DType::kI16;
+  if constexpr (std::is_same_v<T, int8_t>) return DType::kI8;
+  if constexpr (std::is_same_v<T, uint8_t>) return DType::kU8;
+  return DType::kUnknown;
+}
+
+// A typed tensor owning its elements.
+template <typename T>
+struct Buf {
+  Shape shape;
+  std::vector<T> data;
+  ConstTensorView view() const { return {dtype_of<T>(), shape, data.data()}; }
+  TensorView mut() { return {dtype_of<T>(), shape, data.data()}; }
+};
+
+template <typename T>
+Buf<T> buf(Shape shape, std::vector<T> values) {
+  return Buf<T>{std::move(shape), std::move(values)};
+}
+
+// Output buffer of `shape`, filled with a sentinel so unwritten elements show.
+template <typename T>
+Buf<T> out_buf(Shape shape) {
+  const int64_t n = shape.num_elements();
+  return Buf<T>{std::move(shape), std::vector<T>(static_cast<size_t>(n < 0 ? 0 : n), T(-7))};
+}
+
+// Values 0, 1, 2, ... as T.
+template <typename T>
+Buf<T> iota_buf(Shape shape) {
+  const int64_t n = shape.num_elements();
+  std::vector<T> v(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) v[static_cast<size_t>(i)] = static_cast<T>(i);
+  return Buf<T>{std::move(shape), std::move(v)};
+}
+
+// A graph holding one node under test.
+class OpGraph {
+ public:
+  ValueId input(DType dtype, Shape shape) {
+    Value v;
+    v.name = "in" + std::to_string(graph.num_values());
+    v.dtype = dtype;
+    v.shape = std::move(shape);
+    return graph.add_value(std::move(v));
+  }
+  template <typename T>
+  ValueId constant(Shape shape, const std::vector<T>& values) {
+    std::vector<uint8_t> bytes(values.size() * sizeof(T));
+    if (!bytes.empty()) std::memcpy(bytes.data(), values.data(), bytes.size());
+    Value v;
+    v.name = "const" + std::to_string(graph.num_values());
+    v.dtype = dtype_of<T>();
+    v.shape = std::move(shape);
+    v.data_bytes = bytes.size();
+    v.data = graph.own_bytes(std::move(bytes));
+    if (v.data_bytes == 0) v.data = reinterpret_cast<const uint8_t*>("");  // still constant
+    return graph.add_value(std::move(v));
+  }
+  // Adds the node (with fresh outputs of unknown shape) and infers it.
+  Status infer(OpType op, OpAttrs attrs, std::vector<ValueId> inputs, size_t outputs = 1) {
+    Node n;
+    n.op = op;
+    n.attrs = std::move(attrs);
+    n.inputs = std::move(inputs);
+    for (size_t i = 0; i < outputs; ++i) {
+      Value v;
+      v.name = "out" + std::to_string(i);
+      n.outputs.push_back(graph.add_value(std::move(v)));
+    }
+    node = graph.add_node(std::move(n));
+    return infer_node(graph, node);
+  }
+  const Value& out(size_t i = 0) const { return graph.value(graph.node(node).outputs[i]); }
+
+  Graph graph;
+  NodeId node = -1;
+};
+
+}  // namespace odin::test
