@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 tools/setup.sh
 python3 tools/fetch_models.py face_detection_short_range
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/odin/ccache}"
+export CCACHE_BASEDIR="$PWD"  # clones in other folders share the cache
 cmake --preset release >/dev/null
 cmake --build --preset release --target odin
 photo="${1:-tests/data/images/astronaut.jpg}"

@@ -13,6 +13,7 @@ step "models"
 python3 tools/fetch_models.py
 
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/odin/ccache}"
+export CCACHE_BASEDIR="$PWD"  # clones in other folders share the cache
 step "release build"
 cmake --preset release >/dev/null
 cmake --build --preset release
