@@ -4,6 +4,9 @@
 
 #include "backends/backend.h"
 #include "backends/cpu/cpu_backend.h"
+#ifdef ODIN_HAVE_VULKAN
+#include "backends/vulkan/vulkan_backend.h"
+#endif
 
 namespace odin {
 namespace {
@@ -15,6 +18,9 @@ struct Entry {
 
 // Preference order for "auto": GPU backends first, CPU last.
 const Entry kEntries[] = {
+#ifdef ODIN_HAVE_VULKAN
+    {"vulkan", make_vulkan_backend},
+#endif
     {"cpu", make_cpu_backend},
 };
 

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "ops/registry.h"
+#include "passes/passes.h"
 
 namespace odin {
 
@@ -22,6 +23,9 @@ Result<std::unique_ptr<Session>> Session::create(const Graph& graph,
   std::unique_ptr<Session> s(new Session());
   s->graph_ = graph;
   s->options_ = options;
+  PassOptions po;
+  po.optimize = options.optimize;
+  ODIN_RETURN_IF_ERROR(run_passes(s->graph_, po));
   ODIN_RETURN_IF_ERROR(s->prepare());
   ODIN_RETURN_IF_ERROR(s->compile());
   return s;

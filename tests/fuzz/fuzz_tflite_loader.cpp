@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "format/tflite/tflite_importer.h"
+#include "ops/cost.h"
 #include "runtime/session.h"
 
 namespace {
@@ -14,6 +15,9 @@ namespace {
 // Keeps each fuzz input fast: skip running graphs with big activations.
 constexpr size_t kMaxArenaBytes = 8u << 20;
 constexpr size_t kMaxNodes = 64;
+// Hostile attributes can ask for any amount of work (a pooling window as big
+// as the image); the fuzzer hunts memory errors, not slow models.
+constexpr int64_t kMaxMacs = 20'000'000;
 
 }  // namespace
 
@@ -21,6 +25,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto copy = std::make_shared<std::vector<uint8_t>>(data, data + size);
   auto graph = odin::import_tflite(*copy, copy, "fuzz");
   if (!graph.ok() || graph->num_nodes() > kMaxNodes) return 0;
+  const int64_t macs = odin::graph_macs(*graph);
+  if (macs < 0 || macs > kMaxMacs) return 0;
   odin::SessionOptions options;
   options.max_arena_bytes = kMaxArenaBytes;
   auto session = odin::Session::create(*graph, options);

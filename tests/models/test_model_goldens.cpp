@@ -1,11 +1,14 @@
 // Every runnable MediaPipe model against golden outputs from LiteRT.js (the
 // official TFLite runtime), on a seeded random input and on a real photo
-// preprocessed as MediaPipe does. Tolerance: rel_range <= 1e-4 per output.
+// preprocessed as MediaPipe does, on every backend this build has.
+// Tolerance: rel_range <= 1e-4 per output (1e-2 for a GPU's fp16 path); a
+// backend with no device here reports "skipped: no <backend> device".
 #include <gtest/gtest.h>
 
 #include <cstdio>
 #include <string>
 
+#include "backends/backend.h"
 #include "format/tflite/tflite_importer.h"
 #include "runtime/session.h"
 #include "test_util.h"
@@ -13,31 +16,41 @@
 namespace odin {
 namespace {
 
-constexpr double kMaxRelRange = 1e-4;
-
 struct GoldenCase {
   std::string model;
   std::string input;  // "random" (SplitMix64 seed 1 in [-1,1]) or "photo"
+  std::string backend;
+  bool fp16 = false;
 };
 
 void PrintTo(const GoldenCase& c, std::ostream* os) {
-  *os << c.model << "/" << c.input;
+  *os << c.backend << (c.fp16 ? "_fp16/" : "/") << c.model << "/" << c.input;
 }
 
 std::string case_name(const testing::TestParamInfo<GoldenCase>& info) {
-  return info.param.model + "_" + info.param.input;
+  const GoldenCase& c = info.param;
+  return c.backend + (c.fp16 ? "_fp16_" : "_") + c.model + "_" + c.input;
 }
 
 class ModelGolden : public testing::TestWithParam<GoldenCase> {};
 
 TEST_P(ModelGolden, MatchesLiteRt) {
   const GoldenCase& c = GetParam();
+  Backend* backend = find_backend(c.backend);
+  ASSERT_NE(backend, nullptr);
+  if (!backend->available())
+    GTEST_SKIP() << "skipped: no " << c.backend << " device (" << backend->unavailable_reason()
+                 << ")";
+  const double max_rel_range = c.fp16 ? 1e-2 : 1e-4;
   const std::string path = test::model_path(c.model);
   ASSERT_TRUE(test::file_exists(path)) << "model " << c.model << " is not in the cache (" << path
                                        << "); fetch it with: python3 tools/fetch_models.py";
   auto graph = load_tflite_file(path);
   ASSERT_TRUE(graph.ok()) << graph.status().to_string();
-  auto session = Session::create(*graph);
+  SessionOptions options;
+  options.backends = {c.backend, "cpu"};
+  options.allow_reduced_precision = c.fp16;
+  auto session = Session::create(*graph, options);
   ASSERT_TRUE(session.ok()) << session.status().to_string();
   Session& s = **session;
   ASSERT_EQ(s.num_inputs(), 1u);
@@ -54,6 +67,10 @@ TEST_P(ModelGolden, MatchesLiteRt) {
   ASSERT_TRUE(s.set_input(0, input.data(), input.size() * sizeof(float)).ok());
   const Status st = s.run();
   ASSERT_TRUE(st.ok()) << st.to_string();
+  if (c.backend != "cpu") {  // the GPU must run every node of these models
+    for (size_t n = 0; n < s.graph().num_nodes(); ++n)
+      EXPECT_EQ(s.node_backend(n), c.backend) << "node " << n << ": " << s.node_fallback(n);
+  }
 
   for (size_t i = 0; i < s.num_outputs(); ++i) {
     const std::string file = dir + "/output_" + std::to_string(i) + ".bin";
@@ -61,8 +78,8 @@ TEST_P(ModelGolden, MatchesLiteRt) {
     const ConstTensorView got = s.output(i);
     ASSERT_EQ(static_cast<int64_t>(want.size()), got.num_elements()) << file;
     const double rr = test::rel_range(want.data(), got.as<float>(), want.size());
-    EXPECT_LE(rr, kMaxRelRange) << c.model << " " << c.input << " output " << i << " ("
-                                << s.output_info(i).name << "): rel_range " << rr;
+    EXPECT_LE(rr, max_rel_range) << c.model << " " << c.input << " output " << i << " ("
+                                 << s.output_info(i).name << "): rel_range " << rr;
     char buf[32];
     std::snprintf(buf, sizeof(buf), "%.2e", rr);
     RecordProperty("rel_range_output_" + std::to_string(i), buf);
@@ -75,7 +92,11 @@ std::vector<GoldenCase> all_cases() {
        {"face_detection_short_range", "face_detection_full_range",
         "face_detection_full_range_sparse", "face_landmark", "palm_detection_lite",
         "palm_detection_full", "hand_landmark_lite", "hand_landmark_full"})
-    for (const char* input : {"random", "photo"}) cases.push_back({model, input});
+    for (const char* input : {"random", "photo"})
+      for (const std::string& backend : built_backends()) {
+        cases.push_back({model, input, backend, false});
+        if (backend != "cpu") cases.push_back({model, input, backend, true});
+      }
   return cases;
 }
 

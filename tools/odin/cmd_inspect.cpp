@@ -4,9 +4,16 @@
 
 #include "cli_common.h"
 #include "commands.h"
+#include "runtime/scheduler.h"
 
 namespace odin::cli {
 namespace {
+
+struct InspectArgs {
+  std::string model;
+  bool nodes = true;
+  std::string backends;  // preference list, e.g. "vulkan,cpu"
+};
 
 std::string value_summary(const Graph& g, ValueId v) {
   if (v == kNoValue) return "-";
@@ -14,8 +21,6 @@ std::string value_summary(const Graph& g, ValueId v) {
   return str_cat(val.source_index, ":", dtype_name(val.dtype), val.shape.str(),
                  val.is_constant() ? "c" : "");
 }
-
-}  // namespace
 
 int run_inspect(const InspectArgs& args) {
   auto graph = load_model(args.model);
@@ -39,21 +44,48 @@ int run_inspect(const InspectArgs& args) {
   std::printf("ops:\n");
   for (const auto& [name, count] : histogram)
     std::printf("  %-28.*s %d\n", static_cast<int>(name.size()), name.data(), count);
+  auto sched = schedule_graph(g, parse_backend_list(args.backends));
+  if (!sched.ok()) return report(sched.status());
+  for (const std::string& note : sched->notes) std::printf("backend note: %s\n", note.c_str());
+  std::map<std::string_view, int> per_backend;
+  for (Backend* b : sched->node_backend) ++per_backend[b->name()];
+  std::printf("backends:");
+  for (const auto& [name, count] : per_backend)
+    std::printf(" %.*s %d nodes", static_cast<int>(name.size()), name.data(), count);
+  std::printf(" (%zu segments)\n", sched->segments.size());
   if (args.nodes) {
-    std::printf("%5s  %-26s %-36s %s\n", "node", "op", "output",
+    std::printf("%5s  %-26s %-8s %-36s %s\n", "node", "op", "backend", "output",
                 "inputs (tensor:dtype[shape], c = constant)");
-    for (const Node& n : g.nodes()) {
+    for (size_t i = 0; i < g.num_nodes(); ++i) {
+      const Node& n = g.node(static_cast<NodeId>(i));
       std::string ins;
       for (ValueId v : n.inputs) {
         if (!ins.empty()) ins += ' ';
         ins += value_summary(g, v);
       }
       const std::string_view op = op_type_name(n.op);
-      std::printf("%5d  %-26.*s %-36s %s\n", n.source_index, static_cast<int>(op.size()), op.data(),
+      const std::string_view backend = sched->node_backend[i]->name();
+      std::printf("%5d  %-26.*s %-8.*s %-36s %s\n", n.source_index, static_cast<int>(op.size()),
+                  op.data(), static_cast<int>(backend.size()), backend.data(),
                   value_summary(g, n.outputs[0]).c_str(), ins.c_str());
+      if (!sched->node_fallback[i].empty())
+        std::printf("%5s  fallback: %s\n", "", sched->node_fallback[i].c_str());
     }
   }
   return 0;
 }
 
+std::function<int()> setup(CLI::App& app) {
+  auto args = std::make_shared<InspectArgs>();
+  auto* cmd = app.add_subcommand("inspect", "Show a model's inputs, outputs and nodes");
+  cmd->add_option("model", args->model, "Model file or zoo name")->required();
+  cmd->add_flag("!--no-nodes", args->nodes, "Omit the per-node table");
+  cmd->add_option("--backend", args->backends,
+                  "Backend preference list, e.g. vulkan,cpu (shows where each node runs and why)");
+  return [args] { return run_inspect(*args); };
+}
+
+ODIN_CLI_COMMAND(20, setup);
+
+}  // namespace
 }  // namespace odin::cli

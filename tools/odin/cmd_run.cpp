@@ -17,6 +17,17 @@
 namespace odin::cli {
 namespace {
 
+struct RunArgs {
+  std::string model;
+  std::vector<std::string> inputs;  // raw little-endian tensor files
+  std::string image;                // or: a photo resized to the input
+  std::string output_dir;
+  bool profile = false;
+  int score_output = -1;  // print the highest sigmoid score of this output
+  std::string backends;   // preference list, e.g. "vulkan,cpu"
+  int threads = 1;
+};
+
 struct Stats {
   double min = std::numeric_limits<double>::infinity();
   double max = -std::numeric_limits<double>::infinity();
@@ -125,12 +136,13 @@ Status write_outputs(const Session& session, const RunArgs& args) {
   return Status();
 }
 
-}  // namespace
-
 int run_run(const RunArgs& args) {
   auto graph = load_model(args.model);
   if (!graph.ok()) return report(graph.status());
-  auto session = Session::create(*graph);
+  SessionOptions options;
+  options.backends = parse_backend_list(args.backends);
+  options.num_threads = args.threads;
+  auto session = Session::create(*graph, options);
   if (!session.ok()) return report(session.status());
   Session& s = **session;
   if (Status st = set_inputs(s, args); !st.ok()) return report(st);
@@ -162,4 +174,25 @@ int run_run(const RunArgs& args) {
   return 0;
 }
 
+std::function<int()> setup(CLI::App& app) {
+  auto args = std::make_shared<RunArgs>();
+  auto* cmd = app.add_subcommand("run", "Run a model on raw tensors or a photo");
+  cmd->add_option("model", args->model, "Model file or zoo name")->required();
+  auto* in = cmd->add_option("--input", args->inputs,
+                             "Raw little-endian input tensor file (repeat per input)");
+  cmd->add_option("--image", args->image,
+                  "Photo (PNG/JPEG/BMP) resized to the input, scaled to [-1,1]")
+      ->excludes(in);
+  cmd->add_option("--output-dir", args->output_dir, "Write output_<i>.bin and meta.json here");
+  cmd->add_flag("--profile", args->profile, "Print run time and arena size");
+  cmd->add_option("--backend", args->backends, "Backend preference list, e.g. vulkan,cpu");
+  cmd->add_option("--threads", args->threads, "CPU threads")->check(CLI::Range(1, 256));
+  cmd->add_option("--score-output", args->score_output,
+                  "Print the highest score of this output (sigmoid of its largest logit)");
+  return [args] { return run_run(*args); };
+}
+
+ODIN_CLI_COMMAND(10, setup);
+
+}  // namespace
 }  // namespace odin::cli

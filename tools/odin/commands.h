@@ -1,25 +1,28 @@
-// The odin CLI's verbs and their parsed arguments.
+// The odin CLI's verbs. Each verb lives in its own cmd_<verb>.cpp and
+// registers itself with ODIN_CLI_COMMAND, so adding a verb touches no other
+// file.
 #pragma once
 
+#include <CLI/CLI.hpp>
+#include <functional>
 #include <string>
 #include <vector>
 
 namespace odin::cli {
 
-struct InspectArgs {
-  std::string model;
-  bool nodes = true;
-};
-int run_inspect(const InspectArgs& args);
+// Adds the verb's subcommand to `app`; returns the function that runs it
+// (after parsing) and returns the process exit code.
+using CommandSetup = std::function<std::function<int()>(CLI::App& app)>;
 
-struct RunArgs {
-  std::string model;
-  std::vector<std::string> inputs;  // raw little-endian tensor files
-  std::string image;                // or: a photo resized to the input
-  std::string output_dir;
-  bool profile = false;
-  int score_output = -1;  // print the highest sigmoid score of this output
+struct CommandEntry {
+  int order;  // position in --help
+  CommandSetup setup;
 };
-int run_run(const RunArgs& args);
+
+std::vector<CommandEntry>& command_registry();
+bool register_command(int order, CommandSetup setup);
 
 }  // namespace odin::cli
+
+#define ODIN_CLI_COMMAND(order, setup_fn) \
+  static const bool odin_cli_registered_ = ::odin::cli::register_command(order, setup_fn)
