@@ -32,4 +32,21 @@ inline bool valid_view(const ConstTensorView& v) {
   return v.data != nullptr && v.shape.num_elements() >= 0;
 }
 
+// The checks every convolution kernel makes: float32 views, rank-4 input,
+// filter and output, static shapes, an optional float32 bias.
+inline Status check_conv_views(const char* op, const ConstTensorView& in,
+                               const ConstTensorView& filter, const ConstTensorView& bias,
+                               const ConstTensorView& out) {
+  ODIN_RETURN_IF_ERROR(expect_f32(op, "input", in));
+  ODIN_RETURN_IF_ERROR(expect_f32(op, "filter", filter));
+  ODIN_RETURN_IF_ERROR(expect_f32(op, "output", out));
+  if (!bias.empty()) ODIN_RETURN_IF_ERROR(expect_f32(op, "bias", bias));
+  ODIN_RETURN_IF_ERROR(expect_rank(op, "input", in, 4));
+  ODIN_RETURN_IF_ERROR(expect_rank(op, "filter", filter, 4));
+  ODIN_RETURN_IF_ERROR(expect_rank(op, "output", out, 4));
+  if (!valid_view(in) || !valid_view(filter) || out.num_elements() < 0)
+    return bad_shape(op, "shapes must be static");
+  return Status();
+}
+
 }  // namespace odin::ref

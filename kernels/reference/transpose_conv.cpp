@@ -16,15 +16,7 @@ Status transpose_conv(const TransposeConvAttrs& attrs, const ConstTensorView& in
                       const ConstTensorView& filter, const ConstTensorView& bias,
                       const TensorView& out) {
   constexpr const char* kOp = "transpose_conv";
-  ODIN_RETURN_IF_ERROR(expect_f32(kOp, "input", in));
-  ODIN_RETURN_IF_ERROR(expect_f32(kOp, "filter", filter));
-  ODIN_RETURN_IF_ERROR(expect_f32(kOp, "output", out));
-  if (!bias.empty()) ODIN_RETURN_IF_ERROR(expect_f32(kOp, "bias", bias));
-  ODIN_RETURN_IF_ERROR(expect_rank(kOp, "input", in, 4));
-  ODIN_RETURN_IF_ERROR(expect_rank(kOp, "filter", filter, 4));
-  ODIN_RETURN_IF_ERROR(expect_rank(kOp, "output", out, 4));
-  if (!valid_view(in) || !valid_view(filter) || out.num_elements() < 0)
-    return bad_shape(kOp, "shapes must be static");
+  ODIN_RETURN_IF_ERROR(check_conv_views(kOp, in, filter, bias, out));
   const int64_t batch = in.shape[0], in_h = in.shape[1], in_w = in.shape[2], in_c = in.shape[3];
   const int64_t out_c = filter.shape[0], k_h = filter.shape[1], k_w = filter.shape[2];
   const int64_t out_h = out.shape[1], out_w = out.shape[2];

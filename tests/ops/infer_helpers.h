@@ -13,6 +13,13 @@
 
 namespace odin::test {
 
+// Element-wise comparison with an absolute tolerance, naming the element.
+inline void expect_values(const std::vector<float>& got, const std::vector<float>& want,
+                          float tol = 1e-4f) {
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < got.size(); ++i) EXPECT_NEAR(got[i], want[i], tol) << "element " << i;
+}
+
 template <typename T>
 constexpr DType dtype_of() {
   if constexpr (std::is_same_v<T, float>) return DType::kF32;

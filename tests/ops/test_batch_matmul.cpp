@@ -11,10 +11,7 @@ using test::buf;
 using test::OpGraph;
 using test::out_buf;
 
-void expect_values(const std::vector<float>& got, const std::vector<float>& want) {
-  ASSERT_EQ(got.size(), want.size());
-  for (size_t i = 0; i < got.size(); ++i) EXPECT_NEAR(got[i], want[i], 1e-4f) << "element " << i;
-}
+using test::expect_values;
 
 // [1 2 3; 4 5 6] @ [7 8; 9 10; 11 12] = [58 64; 139 154].
 const std::vector<float> kProduct = {58, 64, 139, 154};

@@ -15,8 +15,7 @@ using test::out_buf;
 
 void expect_values(const std::vector<float>& got, const std::vector<float>& want,
                    float tol = 1e-5f) {
-  ASSERT_EQ(got.size(), want.size());
-  for (size_t i = 0; i < got.size(); ++i) EXPECT_NEAR(got[i], want[i], tol) << "element " << i;
+  test::expect_values(got, want, tol);
 }
 
 // Values 1..n (or 0..n-1 with start 0) as an NHWC tensor.

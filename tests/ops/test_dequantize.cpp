@@ -12,8 +12,7 @@ using test::OpGraph;
 using test::out_buf;
 
 void expect_values(const std::vector<float>& got, const std::vector<float>& want) {
-  ASSERT_EQ(got.size(), want.size());
-  for (size_t i = 0; i < got.size(); ++i) EXPECT_FLOAT_EQ(got[i], want[i]) << "element " << i;
+  test::expect_values(got, want, 0.0f);
 }
 
 TEST(Dequantize, Float16) {

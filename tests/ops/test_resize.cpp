@@ -48,8 +48,7 @@ std::vector<float> nearest(const ResizeAttrs& a, int64_t h, int64_t w, int64_t o
 }
 
 void expect_values(const std::vector<float>& got, const std::vector<float>& want) {
-  ASSERT_EQ(got.size(), want.size());
-  for (size_t i = 0; i < got.size(); ++i) EXPECT_NEAR(got[i], want[i], 1e-5f) << "element " << i;
+  test::expect_values(got, want, 1e-5f);
 }
 
 TEST(ResizeBilinear, UpsampleNoFlags) {

@@ -26,8 +26,7 @@ std::vector<float> textbook(const std::vector<float>& x, size_t depth, double be
 }
 
 void expect_values(const std::vector<float>& got, const std::vector<float>& want) {
-  ASSERT_EQ(got.size(), want.size());
-  for (size_t i = 0; i < got.size(); ++i) EXPECT_NEAR(got[i], want[i], 1e-6f) << "element " << i;
+  test::expect_values(got, want, 1e-6f);
 }
 
 TEST(Softmax, RowsOverLastAxis) {

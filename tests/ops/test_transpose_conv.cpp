@@ -12,10 +12,7 @@ using test::buf;
 using test::OpGraph;
 using test::out_buf;
 
-void expect_values(const std::vector<float>& got, const std::vector<float>& want) {
-  ASSERT_EQ(got.size(), want.size());
-  for (size_t i = 0; i < got.size(); ++i) EXPECT_NEAR(got[i], want[i], 1e-5f) << "element " << i;
-}
+using test::expect_values;
 
 test::Buf<float> ones(Shape s) {
   const int64_t n = s.num_elements();
