@@ -19,6 +19,8 @@ cmake --preset release >/dev/null
 cmake --build --preset release
 step "release tests"
 ctest --preset release
+step "install check (C API: libodin, CMake package, pkg-config)"
+tools/check_install.sh build
 
 if [ "${ODIN_SKIP_SANITIZE:-0}" != 1 ]; then
   step "sanitizer build (ASan + UBSan, clang)"
