@@ -1,5 +1,5 @@
-// 8-bit RGB images: decoding (PNG, JPEG, BMP via stb), resizing and
-// conversion to model input tensors. Lives outside the core library so the
+// 8-bit RGB images: decoding (PNG, JPEG, BMP via stb), PNG writing,
+// resizing and conversion to model input tensors. Lives outside the core library so the
 // runtime itself has no image-codec dependency.
 #pragma once
 
@@ -23,5 +23,8 @@ Result<Image> load_image(const std::string& path);
 // Bilinear resize of the whole image to width x height, pixel centres
 // aligned (half-pixel), then scaled to [lo, hi] float32 HWC.
 std::vector<float> image_to_tensor(const Image& img, int width, int height, float lo, float hi);
+
+// Writes a PNG (stb_image_write); errors name the file.
+Status save_png(const Image& image, const std::string& path);
 
 }  // namespace odin
