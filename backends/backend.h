@@ -26,6 +26,7 @@ struct Support {
 struct CompileOptions {
   int num_threads = 1;
   bool allow_reduced_precision = false;  // fp16 storage/arithmetic allowed
+  bool optimize = true;  // false: the plain reference kernels only (SessionOptions::optimize)
 };
 
 // Host memory of every value in the session's arena (and constants).

@@ -11,6 +11,8 @@ PACKAGES=(
   libstb-dev libcli11-dev nlohmann-json3-dev libeigen3-dev libhwy-dev
   python3                           # tools (fetch_models.py)
   clang-format
+  libvulkan-dev glslc               # Vulkan backend: headers and the GLSL -> SPIR-V compiler
+  mesa-vulkan-drivers vulkan-tools  # lavapipe (CPU Vulkan driver, used in CI) and vulkaninfo
 )
 
 # npm fetches the models; some images ship Node.js (with npm) from elsewhere.

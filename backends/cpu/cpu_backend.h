@@ -1,5 +1,8 @@
-// The CPU backend: runs every op odin knows, node by node, with the reference
-// kernels (optimized kernels replace them op by op as they land).
+// The CPU backend: runs every op odin knows. At compile time each node gets
+// an optimized kernel (kernels/cpu, SIMD + threads) when one applies to its
+// shapes and attributes, else its reference kernel; a zero PAD feeding a
+// conv is folded into the conv. CompileOptions::optimize = false keeps every
+// node on the reference kernels.
 #pragma once
 
 #include <memory>

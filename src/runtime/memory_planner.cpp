@@ -10,17 +10,72 @@ size_t align_up(size_t n) {
   return (n + kArenaAlignment - 1) / kArenaAlignment * kArenaAlignment;
 }
 
-struct Interval {
-  ValueId value;
-  int32_t first, last;  // node steps; -1 = before the first node
-  size_t bytes;
+// One block of arena bytes, shared by a chain of in-place values.
+struct Buffer {
+  int32_t first = INT32_MAX, last = -2;  // node steps; -1 = before the first node
+  size_t bytes = 0;
 };
+
+// The PAD's input must outlive it when its only reader may fold it.
+void extend_pad_inputs(const Graph& graph, std::vector<int32_t>& last) {
+  std::vector<int32_t> reader(graph.num_values(), -1), readers(graph.num_values(), 0);
+  for (size_t n = 0; n < graph.num_nodes(); ++n)
+    for (ValueId v : graph.node(static_cast<NodeId>(n)).inputs)
+      if (v != kNoValue) {
+        reader[v] = static_cast<int32_t>(n);
+        ++readers[v];
+      }
+  for (size_t n = 0; n < graph.num_nodes(); ++n) {
+    const Node& pad = graph.node(static_cast<NodeId>(n));
+    if (pad.op != OpType::kPad || pad.inputs.empty() || pad.outputs.size() != 1) continue;
+    const ValueId out = pad.outputs[0], in = pad.inputs[0];
+    if (in == kNoValue || graph.value(in).is_constant() || readers[out] != 1) continue;
+    if (may_fold_pad(graph.node(reader[out]), out)) last[in] = std::max(last[in], reader[out]);
+  }
+}
 
 }  // namespace
 
+bool may_fold_pad(const Node& reader, ValueId pad_output) {
+  if (reader.inputs.empty()) return false;
+  switch (reader.op) {
+    case OpType::kConv2D:
+    case OpType::kDepthwiseConv2D:
+      return reader.inputs[0] == pad_output;
+    case OpType::kAdd:
+      return reader.inputs.size() == 2 &&
+             (reader.inputs[0] == pad_output || reader.inputs[1] == pad_output);
+    default:
+      return false;
+  }
+}
+
+bool may_alias_input(OpType op) {
+  switch (op) {
+    case OpType::kAdd:
+    case OpType::kSub:
+    case OpType::kMul:
+    case OpType::kDiv:
+    case OpType::kLogistic:
+    case OpType::kRelu:
+    case OpType::kReluN1To1:
+    case OpType::kRelu6:
+    case OpType::kTanh:
+    case OpType::kHardSwish:
+    case OpType::kLeakyRelu:
+    case OpType::kRsqrt:
+    case OpType::kGelu:
+    case OpType::kPrelu:
+      return true;
+    default:
+      return false;
+  }
+}
+
 Result<MemoryPlan> plan_memory(const Graph& graph) {
   const int32_t end = static_cast<int32_t>(graph.num_nodes());
-  std::vector<int32_t> first(graph.num_values(), INT32_MAX), last(graph.num_values(), -2);
+  const size_t nv = graph.num_values();
+  std::vector<int32_t> first(nv, INT32_MAX), last(nv, -2);
   auto touch = [&](ValueId v, int32_t step) {
     if (v == kNoValue || graph.value(v).is_constant()) return;
     first[v] = std::min(first[v], step);
@@ -32,31 +87,75 @@ Result<MemoryPlan> plan_memory(const Graph& graph) {
     for (ValueId v : graph.node(n).outputs) touch(v, n);
   }
   for (ValueId v : graph.outputs()) touch(v, end);
+  // Inputs stay intact for the whole run and across runs: a caller may set
+  // them once and run many times.
+  for (ValueId v : graph.inputs()) touch(v, end);
+  extend_pad_inputs(graph, last);
 
-  std::vector<Interval> intervals;
-  for (size_t v = 0; v < graph.num_values(); ++v) {
+  std::vector<size_t> bytes(nv, 0);
+  for (size_t v = 0; v < nv; ++v) {
     if (last[v] < -1) continue;
     const Value& val = graph.value(static_cast<ValueId>(v));
     const int64_t n = val.shape.num_elements();
     if (n < 0)
       return make_error(StatusCode::kInvalidArgument, graph.describe_value(static_cast<ValueId>(v)),
                         " has unknown size ", val.shape.str(), "; set the input shapes first");
-    intervals.push_back({static_cast<ValueId>(v), first[v], last[v],
-                         align_up(static_cast<size_t>(n) * dtype_size(val.dtype))});
+    bytes[v] = align_up(static_cast<size_t>(n) * dtype_size(val.dtype));
   }
-  std::sort(intervals.begin(), intervals.end(), [](const Interval& a, const Interval& b) {
-    return a.bytes != b.bytes ? a.bytes > b.bytes : a.first < b.first;
-  });
 
+  // Every live value starts in its own buffer; in-place outputs join the
+  // buffer of the input they overwrite.
+  std::vector<bool> is_input(nv, false);
+  for (ValueId v : graph.inputs()) is_input[v] = true;
+  std::vector<int32_t> buffer_of(nv, -1);
+  std::vector<Buffer> buffers;
+  auto own_buffer = [&](ValueId v) {
+    buffer_of[v] = static_cast<int32_t>(buffers.size());
+    buffers.push_back({first[v], last[v], bytes[v]});
+  };
   MemoryPlan plan;
-  plan.offsets.assign(graph.num_values(), MemoryPlan::kNoOffset);
-  std::vector<const Interval*> placed;
-  for (const Interval& it : intervals) {
-    // Occupied ranges of already-placed values whose lifetimes overlap.
-    std::vector<std::pair<size_t, size_t>> busy;
-    for (const Interval* p : placed)
-      if (p->first <= it.last && it.first <= p->last)
-        busy.emplace_back(plan.offsets[p->value], plan.offsets[p->value] + p->bytes);
+  for (ValueId v : graph.inputs())
+    if (last[v] >= -1 && buffer_of[v] < 0) own_buffer(v);
+  for (int32_t n = 0; n < end; ++n) {
+    const Node& node = graph.node(n);
+    for (ValueId out : node.outputs) {
+      if (last[out] < -1 || buffer_of[out] >= 0) continue;
+      if (may_alias_input(node.op) && node.outputs.size() == 1) {
+        const Value& o = graph.value(out);
+        for (ValueId in : node.inputs) {
+          if (in == kNoValue || buffer_of[in] < 0 || is_input[in] || last[in] != n) continue;
+          const Value& i = graph.value(in);
+          if (i.dtype != o.dtype || i.shape != o.shape || i.persistent || o.persistent) continue;
+          Buffer& b = buffers[static_cast<size_t>(buffer_of[in])];
+          if (b.last != n) continue;  // another value of this buffer outlives the node
+          buffer_of[out] = buffer_of[in];
+          b.last = last[out];
+          ++plan.in_place;
+          break;
+        }
+      }
+      if (buffer_of[out] < 0) own_buffer(out);
+    }
+  }
+  for (size_t v = 0; v < nv; ++v)  // live values no node touches in order (none expected)
+    if (last[v] >= -1 && buffer_of[v] < 0) own_buffer(static_cast<ValueId>(v));
+
+  std::vector<size_t> order(buffers.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return buffers[a].bytes != buffers[b].bytes ? buffers[a].bytes > buffers[b].bytes
+                                                : buffers[a].first < buffers[b].first;
+  });
+  std::vector<size_t> offset(buffers.size(), MemoryPlan::kNoOffset);
+  std::vector<size_t> placed;
+  std::vector<std::pair<size_t, size_t>> busy;
+  for (size_t idx : order) {
+    const Buffer& it = buffers[idx];
+    // Occupied ranges of already-placed buffers whose lifetimes overlap.
+    busy.clear();
+    for (size_t p : placed)
+      if (buffers[p].first <= it.last && it.first <= buffers[p].last)
+        busy.emplace_back(offset[p], offset[p] + buffers[p].bytes);
     std::sort(busy.begin(), busy.end());
     // Best fit: the smallest gap that holds it; else after the last range.
     size_t best = MemoryPlan::kNoOffset, best_gap = SIZE_MAX, cursor = 0;
@@ -68,10 +167,13 @@ Result<MemoryPlan> plan_memory(const Graph& graph) {
       cursor = std::max(cursor, hi);
     }
     if (best == MemoryPlan::kNoOffset) best = cursor;
-    plan.offsets[it.value] = best;
+    offset[idx] = best;
     plan.arena_bytes = std::max(plan.arena_bytes, best + it.bytes);
-    placed.push_back(&it);
+    placed.push_back(idx);
   }
+  plan.offsets.assign(nv, MemoryPlan::kNoOffset);
+  for (size_t v = 0; v < nv; ++v)
+    if (buffer_of[v] >= 0) plan.offsets[v] = offset[static_cast<size_t>(buffer_of[v])];
   return plan;
 }
 

@@ -1,6 +1,22 @@
 // Assigns every node to a backend in the user's preference order, records
 // why each preferred backend declined it, and groups contiguous nodes of one
 // backend into segments.
+//
+// Rules, in order:
+//  1. First fit: a node goes to the first available backend (in preference
+//     order) whose supports() accepts it; the reasons of those that declined
+//     are kept per node and shown on fallback. Backends decline only for
+//     capability (op, dtype, attribute, driver bug), never for cost, so a
+//     small node stranded between two GPU segments (a RESHAPE, an ADD)
+//     already stays on the GPU whenever the GPU can run it; when the GPU
+//     declines it must fall back, and does.
+//  2. Constants follow their consumers: a node computed only from constants
+//     (DEQUANTIZE/DENSIFY of weights) whose consumers all run on one other
+//     backend that accepts it moves there, so it neither splits a segment nor
+//     costs a transfer.
+// Segments exchange tensors through the session's host arena: a value
+// crossing a boundary is written there once by its producer's segment and
+// read once by each consuming segment.
 #pragma once
 
 #include <span>

@@ -53,6 +53,7 @@ Status Session::compile() {
   CompileOptions co;
   co.num_threads = options_.num_threads;
   co.allow_reduced_precision = options_.allow_reduced_precision;
+  co.optimize = options_.optimize;
   executables_.clear();
   for (const Segment& seg : schedule_.segments) {
     auto exe = seg.backend->compile(graph_, seg.nodes, co);

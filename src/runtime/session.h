@@ -20,8 +20,10 @@ struct SessionOptions {
   std::vector<std::string> backends;
   int num_threads = 1;
   bool allow_reduced_precision = false;
-  bool optimize = true;  // run graph passes (fusion, folding) before scheduling
-  bool profile = true;   // record per-node times on each run
+  // Run graph passes (fusion, folding) and optimized kernels; false runs the
+  // imported graph on the reference kernels (the oracle).
+  bool optimize = true;
+  bool profile = true;  // record per-node times on each run
   // A model whose activations need more than this is refused at creation,
   // so a hostile file cannot make the app allocate gigabytes.
   size_t max_arena_bytes = size_t{2} << 30;

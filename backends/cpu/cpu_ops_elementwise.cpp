@@ -1,0 +1,279 @@
+// ADD/SUB/MUL/DIV, PRELU and the RELU family on the optimized kernels, for
+// the broadcast patterns these models use: same shapes, a per-channel
+// vector (all leading dims 1) or a scalar against a full tensor.
+#include <algorithm>
+#include <cstring>
+
+#include "backends/cpu/cpu_op.h"
+#include "kernels/cpu/cpu_kernels.h"
+
+namespace odin {
+namespace {
+
+constexpr int64_t kGrain = 1 << 14;  // elements per chunk worth a thread hand-off
+
+bool is_f32(const Graph& g, ValueId v) {
+  return v != kNoValue && g.value(v).dtype == DType::kF32 && g.value(v).shape.is_static();
+}
+
+// A shape that broadcasts as one row along the last axis of `full`: every
+// leading dim 1, the last equal to full's last (rank may be smaller).
+bool is_row_of(const Shape& s, const Shape& full) {
+  if (s.rank() == 0 || s.rank() > full.rank() || full.rank() == 0) return false;
+  if (s[s.rank() - 1] != full[full.rank() - 1]) return false;
+  for (size_t i = 0; i + 1 < s.rank(); ++i)
+    if (s[i] != 1) return false;
+  return true;
+}
+
+// Where an operand's data comes from: an activation (index into `in`) or a
+// constant bound at compile time.
+struct Operand {
+  int slot = -1;
+  const float* constant = nullptr;
+  const float* get(std::span<const void* const> in) const {
+    return slot >= 0 ? static_cast<const float*>(in[static_cast<size_t>(slot)]) : constant;
+  }
+};
+
+Operand bind(const Graph& g, ValueId v, std::vector<ValueId>& reads) {
+  Operand o;
+  const Value& val = g.value(v);
+  if (val.is_constant()) {
+    o.constant = static_cast<const float*>(static_cast<const void*>(val.data));
+  } else {
+    o.slot = static_cast<int>(reads.size());
+    reads.push_back(v);
+  }
+  return o;
+}
+
+enum class Pattern { kSame, kRow, kScalar };
+
+class BinaryOp final : public CpuOp {
+ public:
+  BinaryOp(OpType op, Pattern pattern, bool small_first, int64_t n, int64_t c, cpu::Clamp clamp)
+      : op_(op), pattern_(pattern), small_first_(small_first), n_(n), c_(c), clamp_(clamp) {}
+  Operand big, small;  // `small` is the broadcast operand (kRow, kScalar)
+
+  void run(std::span<const void* const> in, std::span<void* const> out, ThreadPool& pool) override {
+    const float* a = big.get(in);
+    const float* b = small.get(in);
+    float* y = static_cast<float*>(out[0]);
+    switch (pattern_) {
+      case Pattern::kSame:
+        pool.parallel_for(n_, kGrain, [&](int64_t i0, int64_t i1, int) {
+          const float* x0 = a + i0;
+          const float* x1 = b + i0;
+          if (small_first_) std::swap(x0, x1);
+          cpu::binary_same(op_, x0, x1, y + i0, i1 - i0, clamp_);
+        });
+        return;
+      case Pattern::kRow: {
+        const int64_t rows = n_ / c_;
+        pool.parallel_for(
+            rows, std::max<int64_t>(1, kGrain / c_), [&](int64_t r0, int64_t r1, int) {
+              cpu::binary_row(op_, a + r0 * c_, b, y + r0 * c_, r1 - r0, c_, small_first_, clamp_);
+            });
+        return;
+      }
+      case Pattern::kScalar: {
+        const float s = *b;
+        pool.parallel_for(n_, kGrain, [&](int64_t i0, int64_t i1, int) {
+          cpu::binary_scalar(op_, a + i0, s, y + i0, i1 - i0, small_first_, clamp_);
+        });
+        return;
+      }
+    }
+  }
+
+ private:
+  OpType op_;
+  Pattern pattern_;
+  bool small_first_;
+  int64_t n_, c_;
+  cpu::Clamp clamp_;
+};
+
+std::unique_ptr<CpuOp> make_binary(const Graph& g, const Node& n) {
+  const auto* attrs = std::get_if<BinaryAttrs>(&n.attrs);
+  cpu::Clamp clamp;
+  if (!attrs || !cpu::clamp_of(attrs->activation, &clamp)) return nullptr;
+  if (n.inputs.size() != 2 || !is_f32(g, n.inputs[0]) || !is_f32(g, n.inputs[1])) return nullptr;
+  const Shape& a = g.value(n.inputs[0]).shape;
+  const Shape& b = g.value(n.inputs[1]).shape;
+  const Shape& out = g.value(n.outputs[0]).shape;
+  const int64_t total = out.num_elements();
+  if (total <= 0) return nullptr;
+  std::unique_ptr<BinaryOp> op;
+  std::vector<ValueId> reads;
+  auto make = [&](Pattern pat, bool small_first, ValueId big, ValueId small, int64_t c) {
+    op = std::make_unique<BinaryOp>(n.op, pat, small_first, total, c, clamp);
+    op->big = bind(g, big, reads);
+    op->small = bind(g, small, reads);
+  };
+  const int64_t c = out[out.rank() - 1];
+  if (a == out && b == out) {
+    make(Pattern::kSame, false, n.inputs[0], n.inputs[1], c);
+  } else if (a == out && b.num_elements() == 1) {
+    make(Pattern::kScalar, false, n.inputs[0], n.inputs[1], c);
+  } else if (b == out && a.num_elements() == 1) {
+    make(Pattern::kScalar, true, n.inputs[1], n.inputs[0], c);
+  } else if (a == out && out.rank() > 0 && is_row_of(b, out)) {
+    make(Pattern::kRow, false, n.inputs[0], n.inputs[1], c);
+  } else if (b == out && out.rank() > 0 && is_row_of(a, out)) {
+    make(Pattern::kRow, true, n.inputs[1], n.inputs[0], c);
+  } else {
+    return nullptr;
+  }
+  op->reads = std::move(reads);
+  return op;
+}
+
+class PreluOp final : public CpuOp {
+ public:
+  PreluOp(int64_t rows, int64_t c) : rows_(rows), c_(c) {}
+  Operand x, alpha;
+  void run(std::span<const void* const> in, std::span<void* const> out, ThreadPool& pool) override {
+    const float* xp = x.get(in);
+    const float* ap = alpha.get(in);
+    float* y = static_cast<float*>(out[0]);
+    pool.parallel_for(rows_, std::max<int64_t>(1, kGrain / c_), [&](int64_t r0, int64_t r1, int) {
+      cpu::prelu_rows(xp + r0 * c_, ap, y + r0 * c_, r1 - r0, c_);
+    });
+  }
+
+ private:
+  int64_t rows_, c_;
+};
+
+std::unique_ptr<CpuOp> make_prelu(const Graph& g, const Node& n) {
+  if (n.inputs.size() != 2 || !is_f32(g, n.inputs[0]) || !is_f32(g, n.inputs[1])) return nullptr;
+  const Shape& x = g.value(n.inputs[0]).shape;
+  const Shape& alpha = g.value(n.inputs[1]).shape;
+  if (g.value(n.outputs[0]).shape != x || x.rank() == 0 || x.num_elements() <= 0) return nullptr;
+  std::unique_ptr<PreluOp> op;
+  if (alpha == x)  // one alpha per element: a single long row
+    op = std::make_unique<PreluOp>(1, x.num_elements());
+  else if (is_row_of(alpha, x))
+    op = std::make_unique<PreluOp>(x.num_elements() / x[x.rank() - 1], x[x.rank() - 1]);
+  else
+    return nullptr;
+  std::vector<ValueId> reads;
+  op->x = bind(g, n.inputs[0], reads);
+  op->alpha = bind(g, n.inputs[1], reads);
+  op->reads = std::move(reads);
+  return op;
+}
+
+class ClampOp final : public CpuOp {
+ public:
+  ClampOp(int64_t n, cpu::Clamp clamp) : n_(n), clamp_(clamp) {}
+  void run(std::span<const void* const> in, std::span<void* const> out, ThreadPool& pool) override {
+    const auto* x = static_cast<const float*>(in[0]);
+    auto* y = static_cast<float*>(out[0]);
+    pool.parallel_for(n_, kGrain, [&](int64_t i0, int64_t i1, int) {
+      cpu::clamp_values(x + i0, y + i0, i1 - i0, clamp_);
+    });
+  }
+
+ private:
+  int64_t n_;
+  cpu::Clamp clamp_;
+};
+
+std::unique_ptr<CpuOp> make_clamp(const Graph& g, const Node& n) {
+  Activation act = Activation::kNone;
+  if (n.op == OpType::kRelu) act = Activation::kRelu;
+  if (n.op == OpType::kRelu6) act = Activation::kRelu6;
+  if (n.op == OpType::kReluN1To1) act = Activation::kReluN1To1;
+  cpu::Clamp clamp;
+  if (act == Activation::kNone || !cpu::clamp_of(act, &clamp)) return nullptr;
+  if (n.inputs.size() != 1 || !is_f32(g, n.inputs[0]) || g.value(n.inputs[0]).is_constant())
+    return nullptr;
+  const int64_t count = g.value(n.inputs[0]).shape.num_elements();
+  if (count <= 0 || g.value(n.outputs[0]).shape.num_elements() != count) return nullptr;
+  auto op = std::make_unique<ClampOp>(count, clamp);
+  op->reads = {n.inputs[0]};
+  return op;
+}
+
+// MEAN / SUM over one contiguous run of axes: [outer][inner][c] -> [outer][c].
+class ReduceOp final : public CpuOp {
+ public:
+  ReduceOp(int64_t outer, int64_t inner, int64_t c, bool mean)
+      : outer_(outer), inner_(inner), c_(c), mean_(mean) {}
+  void run(std::span<const void* const> in, std::span<void* const> out, ThreadPool& pool) override {
+    const auto* x = static_cast<const float*>(in[0]);
+    auto* y = static_cast<float*>(out[0]);
+    pool.parallel_for(
+        outer_, std::max<int64_t>(1, kGrain / (inner_ * c_)),
+        [&](int64_t o0, int64_t o1, int) { cpu::reduce_middle(x, y, o0, o1, inner_, c_, mean_); });
+  }
+
+ private:
+  int64_t outer_, inner_, c_;
+  bool mean_;
+};
+
+std::unique_ptr<CpuOp> make_reduce(const Graph& g, const Node& n) {
+  if (n.inputs.size() != 2 || !is_f32(g, n.inputs[0]) || g.value(n.inputs[0]).is_constant())
+    return nullptr;
+  const Shape& s = g.value(n.inputs[0]).shape;
+  const Value& axes = g.value(n.inputs[1]);
+  if (!axes.is_constant() || axes.dtype != DType::kI32 || s.num_elements() <= 0) return nullptr;
+  std::vector<bool> reduced(s.rank(), false);
+  for (int64_t i = 0; i < axes.shape.num_elements(); ++i) {
+    int32_t a;
+    std::memcpy(&a, axes.data + 4 * i, 4);
+    int64_t norm = 0;
+    if (!normalize_axis(a, s.rank(), &norm)) return nullptr;
+    reduced[static_cast<size_t>(norm)] = true;
+  }
+  // The reduced axes must form one run [first, last].
+  size_t first = s.rank(), last = 0;
+  for (size_t i = 0; i < s.rank(); ++i)
+    if (reduced[i]) first = std::min(first, i), last = i;
+  if (first == s.rank()) return nullptr;
+  for (size_t i = first; i <= last; ++i)
+    if (!reduced[i]) return nullptr;
+  int64_t outer = 1, inner = 1, c = 1;
+  for (size_t i = 0; i < s.rank(); ++i) (i < first ? outer : i <= last ? inner : c) *= s[i];
+  if (g.value(n.outputs[0]).shape.num_elements() != outer * c) return nullptr;
+  auto op = std::make_unique<ReduceOp>(outer, inner, c, n.op == OpType::kMean);
+  op->reads = {n.inputs[0]};
+  return op;
+}
+
+}  // namespace
+
+std::unique_ptr<CpuOp> make_elementwise_op(const CpuOpContext& ctx, const Node& n) {
+  if (n.outputs.size() != 1 || !is_f32(ctx.graph, n.outputs[0])) return nullptr;
+  std::unique_ptr<CpuOp> op;
+  switch (n.op) {
+    case OpType::kAdd:
+    case OpType::kSub:
+    case OpType::kMul:
+    case OpType::kDiv:
+      op = make_binary(ctx.graph, n);
+      break;
+    case OpType::kPrelu:
+      op = make_prelu(ctx.graph, n);
+      break;
+    case OpType::kRelu:
+    case OpType::kRelu6:
+    case OpType::kReluN1To1:
+      op = make_clamp(ctx.graph, n);
+      break;
+    case OpType::kMean:
+    case OpType::kSum:
+      op = make_reduce(ctx.graph, n);
+      break;
+    default:
+      break;
+  }
+  if (op) op->writes = n.outputs;
+  return op;
+}
+
+}  // namespace odin

@@ -1,0 +1,173 @@
+// MAX_POOL_2D, AVERAGE_POOL_2D and RESIZE_BILINEAR on the optimized kernels.
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "backends/cpu/cpu_op.h"
+#include "kernels/cpu/cpu_kernels.h"
+
+namespace odin {
+namespace {
+
+bool is_f32_4d(const Graph& g, ValueId v) {
+  return v != kNoValue && g.value(v).dtype == DType::kF32 && g.value(v).shape.is_static() &&
+         g.value(v).shape.rank() == 4 && g.value(v).shape.num_elements() > 0;
+}
+
+// Rows per chunk so that one chunk moves ~16k elements.
+int64_t row_grain(int64_t row_elems) {
+  return std::max<int64_t>(1, (int64_t{1} << 14) / std::max<int64_t>(1, row_elems));
+}
+
+class PoolOp final : public CpuOp {
+ public:
+  explicit PoolOp(const cpu::PoolParams& p) : p_(p) {}
+  void run(std::span<const void* const> in, std::span<void* const> out, ThreadPool& pool) override {
+    cpu::PoolParams p = p_;
+    p.in = static_cast<const float*>(in[0]);
+    p.out = static_cast<float*>(out[0]);
+    pool.parallel_for(p.batch * p.out_h, row_grain(p.out_w * p.c * p.filter_h * p.filter_w),
+                      [&](int64_t r0, int64_t r1, int) { cpu::pool_rows(p, r0, r1); });
+  }
+
+ private:
+  cpu::PoolParams p_;
+};
+
+// Every window must hold at least one input pixel (the reference reports an
+// error otherwise; leave that case to it).
+bool windows_nonempty(int64_t in, int64_t out, int64_t filter, int64_t stride, int64_t before) {
+  for (int64_t o = 0; o < out; ++o) {
+    const int64_t x0 = o * stride - before;
+    if (std::min(filter, in - x0) <= std::max<int64_t>(0, -x0)) return false;
+  }
+  return true;
+}
+
+std::unique_ptr<CpuOp> make_pool(const Graph& g, const Node& n) {
+  const auto* a = std::get_if<Pool2DAttrs>(&n.attrs);
+  cpu::Clamp clamp;
+  if (!a || !cpu::clamp_of(a->activation, &clamp)) return nullptr;
+  if (!is_f32_4d(g, n.inputs[0]) || !is_f32_4d(g, n.outputs[0])) return nullptr;
+  if (a->stride_h < 1 || a->stride_w < 1 || a->filter_h < 1 || a->filter_w < 1) return nullptr;
+  const Shape& in = g.value(n.inputs[0]).shape;
+  const Shape& out = g.value(n.outputs[0]).shape;
+  const SpatialPadding ph = compute_spatial_padding(a->padding, in[1], a->filter_h, a->stride_h, 1);
+  const SpatialPadding pw = compute_spatial_padding(a->padding, in[2], a->filter_w, a->stride_w, 1);
+  if (out[0] != in[0] || out[3] != in[3] || out[1] != ph.out || out[2] != pw.out) return nullptr;
+  if (!windows_nonempty(in[1], out[1], a->filter_h, a->stride_h, ph.before) ||
+      !windows_nonempty(in[2], out[2], a->filter_w, a->stride_w, pw.before))
+    return nullptr;
+  cpu::PoolParams p;
+  p.batch = in[0];
+  p.in_h = in[1];
+  p.in_w = in[2];
+  p.c = in[3];
+  p.out_h = out[1];
+  p.out_w = out[2];
+  p.filter_h = a->filter_h;
+  p.filter_w = a->filter_w;
+  p.stride_h = a->stride_h;
+  p.stride_w = a->stride_w;
+  p.pad_top = ph.before;
+  p.pad_left = pw.before;
+  p.average = n.op == OpType::kAveragePool2D;
+  p.clamp = clamp;
+  return std::make_unique<PoolOp>(p);
+}
+
+// Source coordinates exactly as the reference (and TFLite's
+// reference_ops::ResizeBilinear / ComputeInterpolationValues) compute them.
+struct Axis {
+  std::vector<int32_t> lo, hi;
+  std::vector<float> frac;
+};
+
+Axis resize_axis(const ResizeAttrs& a, int32_t in, int32_t out) {
+  const float scale = a.align_corners && out > 1
+                          ? static_cast<float>(in - 1) / static_cast<float>(out - 1)
+                          : static_cast<float>(in) / static_cast<float>(out);
+  Axis ax;
+  for (int32_t o = 0; o < out; ++o) {
+    const float src = a.half_pixel_centers ? (static_cast<float>(o) + 0.5f) * scale - 0.5f
+                                           : static_cast<float>(o) * scale;
+    int32_t lo = std::max(static_cast<int32_t>(std::floor(src)), 0);
+    int32_t hi = std::min(static_cast<int32_t>(std::ceil(src)), in - 1);
+    lo = std::min(lo, in - 1);
+    hi = std::max(hi, 0);
+    ax.lo.push_back(lo);
+    ax.hi.push_back(hi);
+    ax.frac.push_back(src - static_cast<float>(lo));
+  }
+  return ax;
+}
+
+class ResizeBilinearOp final : public CpuOp {
+ public:
+  ResizeBilinearOp(const cpu::ResizeParams& p, Axis y, Axis x)
+      : p_(p), y_(std::move(y)), x_(std::move(x)) {
+    p_.y_lo = y_.lo.data();
+    p_.y_hi = y_.hi.data();
+    p_.y_frac = y_.frac.data();
+    p_.x_lo = x_.lo.data();
+    p_.x_hi = x_.hi.data();
+    p_.x_frac = x_.frac.data();
+  }
+  void run(std::span<const void* const> in, std::span<void* const> out, ThreadPool& pool) override {
+    cpu::ResizeParams p = p_;
+    p.in = static_cast<const float*>(in[0]);
+    p.out = static_cast<float*>(out[0]);
+    pool.parallel_for(p.batch * p.out_h, row_grain(4 * p.out_w * p.c),
+                      [&](int64_t r0, int64_t r1, int) { cpu::resize_bilinear_rows(p, r0, r1); });
+  }
+
+ private:
+  cpu::ResizeParams p_;
+  Axis y_, x_;
+};
+
+std::unique_ptr<CpuOp> make_resize_bilinear(const Graph& g, const Node& n) {
+  const auto* a = std::get_if<ResizeAttrs>(&n.attrs);
+  if (!a || !is_f32_4d(g, n.inputs[0]) || !is_f32_4d(g, n.outputs[0])) return nullptr;
+  const Shape& in = g.value(n.inputs[0]).shape;
+  const Shape& out = g.value(n.outputs[0]).shape;
+  if (out[0] != in[0] || out[3] != in[3]) return nullptr;
+  for (size_t d = 1; d <= 2; ++d)
+    if (in[d] > INT32_MAX || out[d] > INT32_MAX) return nullptr;
+  cpu::ResizeParams p;
+  p.batch = in[0];
+  p.in_h = in[1];
+  p.in_w = in[2];
+  p.c = in[3];
+  p.out_h = out[1];
+  p.out_w = out[2];
+  return std::make_unique<ResizeBilinearOp>(
+      p, resize_axis(*a, static_cast<int32_t>(in[1]), static_cast<int32_t>(out[1])),
+      resize_axis(*a, static_cast<int32_t>(in[2]), static_cast<int32_t>(out[2])));
+}
+
+}  // namespace
+
+std::unique_ptr<CpuOp> make_window_op(const CpuOpContext& ctx, const Node& n) {
+  if (n.inputs.empty() || n.outputs.size() != 1) return nullptr;
+  if (n.inputs[0] == kNoValue || ctx.graph.value(n.inputs[0]).is_constant()) return nullptr;
+  std::unique_ptr<CpuOp> op;
+  switch (n.op) {
+    case OpType::kMaxPool2D:
+    case OpType::kAveragePool2D:
+      op = make_pool(ctx.graph, n);
+      break;
+    case OpType::kResizeBilinear:
+      op = make_resize_bilinear(ctx.graph, n);
+      break;
+    default:
+      break;
+  }
+  if (op) {
+    op->reads = {n.inputs[0]};
+    op->writes = n.outputs;
+  }
+  return op;
+}
+
+}  // namespace odin

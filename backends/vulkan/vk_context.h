@@ -1,0 +1,66 @@
+// One logical Vulkan device odin runs on: the chosen physical device, its
+// compute queue, the features enabled (fp16), the driver-bug workarounds
+// that apply, and the pipelines made for it. Shared by every executable of
+// the backend; created lazily at first use.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "backends/vulkan/vk_driver_bugs.h"
+#include "backends/vulkan/vk_instance.h"
+
+namespace odin::vk {
+
+class PipelineRegistry;
+
+struct ContextOptions {
+  // Device by index or name substring; empty = ODIN_VULKAN_DEVICE, then the
+  // best kind.
+  std::string device_choice;
+  // Appended to the built-in driver-bug table (tests inject entries here).
+  std::vector<DriverBugEntry> extra_driver_bugs;
+};
+
+class Context {
+ public:
+  static Result<std::unique_ptr<Context>> create(const ContextOptions& options);
+  ~Context();
+  Context(const Context&) = delete;
+  Context& operator=(const Context&) = delete;
+
+  const DeviceApi& api() const { return api_; }
+  VkDevice device() const { return device_; }
+  const DeviceInfo& info() const { return instance_->devices()[device_index_]; }
+  const DeviceWorkarounds& workarounds() const { return workarounds_; }
+  // fp16 storage and arithmetic are enabled on the device (and not disabled
+  // by a workaround); executables use them when reduced precision is allowed.
+  bool fp16_enabled() const { return fp16_enabled_; }
+  const VkPhysicalDeviceMemoryProperties& memory_properties() const { return memory_; }
+  PipelineRegistry& pipelines() { return *pipelines_; }
+  uint32_t queue_family() const { return queue_family_; }
+
+  // Submits one command buffer and waits for `fence`; queue access is
+  // serialised across threads.
+  Status submit_and_wait(VkCommandBuffer cb, VkFence fence);
+
+ private:
+  Context() = default;
+  Status create_device(const ContextOptions& options);
+
+  std::unique_ptr<Instance> instance_;
+  size_t device_index_ = 0;
+  DeviceApi api_;
+  VkDevice device_ = VK_NULL_HANDLE;
+  VkQueue queue_ = VK_NULL_HANDLE;
+  uint32_t queue_family_ = 0;
+  bool fp16_enabled_ = false;
+  DeviceWorkarounds workarounds_;
+  VkPhysicalDeviceMemoryProperties memory_{};
+  std::unique_ptr<PipelineRegistry> pipelines_;
+  std::mutex queue_mu_;
+};
+
+}  // namespace odin::vk

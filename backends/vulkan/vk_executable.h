@@ -1,0 +1,64 @@
+// A compiled Vulkan segment: weights uploaded once into device-local memory,
+// activations in one device arena planned by lifetimes, fp32 staging buffers
+// (persistently mapped) only for the segment's inputs and outputs, and the
+// whole segment recorded once into one command buffer that every run
+// replays with a single submit and a fence wait.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "backends/backend.h"
+#include "backends/vulkan/vk_buffer.h"
+#include "backends/vulkan/vk_context.h"
+
+namespace odin::vk {
+
+// Counts fixed at compile (the same every run).
+struct ExecutableStats {
+  int dispatches = 0;     // kernel launches per run
+  int barriers = 0;       // pipeline barriers recorded
+  int copies = 0;         // staging <-> arena copy commands
+  int folded_nodes = 0;   // nodes computed at compile (constants)
+  int aliased_nodes = 0;  // RESHAPE-like nodes that cost nothing
+  int fused_nodes = 0;    // PADs done by the kernel that reads them
+  uint64_t arena_bytes = 0, weight_bytes = 0, staging_bytes = 0;
+  bool fp16 = false;
+};
+
+class VulkanExecutable final : public Executable {
+ public:
+  static Result<std::unique_ptr<VulkanExecutable>> compile(Context& ctx, const Graph& graph,
+                                                           std::span<const NodeId> segment,
+                                                           const CompileOptions& options);
+  ~VulkanExecutable() override;
+  Status run(HostBindings& io, std::span<double> node_ms, RunStats& stats) override;
+  const ExecutableStats& stats() const { return stats_; }
+
+ private:
+  struct Transfer {
+    ValueId value;
+    VkDeviceSize staging_offset;
+    size_t host_bytes;  // fp32 bytes in the host arena
+  };
+  struct Build;  // compile-time state (vk_executable.cpp)
+
+  VulkanExecutable(Context& ctx, const Graph& graph) : ctx_(ctx), graph_(graph) {}
+
+  Context& ctx_;
+  const Graph& graph_;  // owned by the session, outlives this executable
+  std::vector<NodeId> nodes_;
+  std::vector<double> node_weight_;  // share of the segment's time per node
+  Buffer weights_, arena_, staging_in_, staging_out_;
+  std::vector<Transfer> inputs_, outputs_;
+  // Segment outputs computed at compile: copied to the host arena each run.
+  std::vector<std::pair<ValueId, std::vector<uint8_t>>> folded_outputs_;
+  VkDescriptorPool descriptor_pool_ = VK_NULL_HANDLE;
+  VkCommandPool command_pool_ = VK_NULL_HANDLE;
+  VkCommandBuffer commands_ = VK_NULL_HANDLE;
+  VkFence fence_ = VK_NULL_HANDLE;
+  ExecutableStats stats_;
+};
+
+}  // namespace odin::vk

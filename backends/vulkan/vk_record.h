@@ -1,0 +1,44 @@
+// Command recording: resolved dispatches and copies become descriptor sets
+// and one command buffer, with barriers from BarrierTracker.
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "backends/vulkan/vk_context.h"
+#include "backends/vulkan/vk_pipelines.h"
+
+namespace odin::vk {
+
+struct BoundBuffer {
+  VkBuffer buffer = VK_NULL_HANDLE;
+  VkDeviceSize offset = 0, range = 0;  // what the descriptor binds
+  // The bytes this command touches, for dependency tracking; read-only
+  // weights are not tracked.
+  bool tracked = true;
+  VkDeviceSize touch_offset = 0, touch_size = 0;
+};
+
+struct Command {
+  enum class Kind { kDispatch, kCopy } kind = Kind::kDispatch;
+  // kDispatch: binding 0 is written, the others read.
+  const Pipeline* pipeline = nullptr;
+  std::vector<uint32_t> push;
+  std::vector<BoundBuffer> bindings;
+  uint32_t groups_x = 1, groups_y = 1;
+  // kCopy
+  VkBuffer src = VK_NULL_HANDLE, dst = VK_NULL_HANDLE;
+  VkBufferCopy region{};
+};
+
+// Allocates one descriptor set per dispatch from a new pool and writes it.
+Result<std::vector<VkDescriptorSet>> make_descriptor_sets(const Context& ctx,
+                                                          std::span<const Command> commands,
+                                                          VkDescriptorPool* pool);
+
+// Records `commands` in order; returns the number of barriers it needed.
+Result<int> record_commands(const Context& ctx, VkCommandBuffer cb,
+                            std::span<const Command> commands,
+                            std::span<const VkDescriptorSet> sets);
+
+}  // namespace odin::vk

@@ -1,0 +1,55 @@
+// CONV_2D (groups = 1) and FULLY_CONNECTED on the packed GEMM microkernel.
+// A 1x1, stride-1, unpadded convolution reads the input as the A matrix
+// directly; every other shape gathers MR output pixels' receptive fields
+// (im2col, zeros for padding) into a small per-thread buffer first.
+#pragma once
+
+#include <vector>
+
+#include "core/thread_pool.h"
+#include "kernels/cpu/cpu_kernels.h"
+
+namespace odin::cpu {
+
+struct ConvShape {
+  int64_t batch = 1, in_h = 0, in_w = 0, in_c = 0;
+  int64_t out_h = 0, out_w = 0, out_c = 0;
+  int64_t k_h = 1, k_w = 1, stride_h = 1, stride_w = 1, dilation_h = 1, dilation_w = 1;
+  int64_t pad_top = 0, pad_left = 0;  // any amount (SAME padding plus a folded PAD)
+};
+
+class GemmConv {
+ public:
+  // filter: OHWI [out_c][k_h][k_w][in_c]; bias: [out_c] or null.
+  GemmConv(const ConvShape& s, const float* filter, const float* bias, Clamp clamp, int num_threads,
+           WeightArena* arena = nullptr);
+  void run(const float* in, float* out, ThreadPool& pool);
+  size_t packed_bytes() const { return w_.bytes(); }
+  bool direct() const { return direct_; }
+
+ private:
+  void im2col(const float* in, int64_t m0, int64_t rows, float* dst) const;
+
+  ConvShape s_;
+  Clamp clamp_;
+  PackedWeights w_;
+  bool direct_ = false;
+  int64_t tile_ = 8;
+  std::vector<AlignedFloats> scratch_;  // per thread: tile rows x K
+};
+
+// FULLY_CONNECTED: out[b, n] = clamp(in[b, :] . w[n, :] + bias[n]).
+class GemmFullyConnected {
+ public:
+  GemmFullyConnected(int64_t batch, int64_t units, int64_t depth, const float* weights,
+                     const float* bias, Clamp clamp, WeightArena* arena = nullptr);
+  void run(const float* in, float* out, ThreadPool& pool);
+  size_t packed_bytes() const { return w_.bytes(); }
+
+ private:
+  int64_t batch_, depth_;
+  Clamp clamp_;
+  PackedWeights w_;
+};
+
+}  // namespace odin::cpu

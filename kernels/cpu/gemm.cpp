@@ -1,0 +1,245 @@
+// GEMM microkernel for 1x1 convolutions, im2col convolutions and fully
+// connected layers. Register-blocked: MR rows of A times NV vectors of
+// packed B columns accumulate in MR*NV vector registers (8x2 on AVX-512:
+// 16 accumulators, enough independent FMAs to hide their latency); each k
+// step loads NV vectors of B and broadcasts MR scalars of A. Bias is the
+// accumulators' start value; the fused activation is a clamp at the store.
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "kernels/cpu/gemm.cpp"
+#include <algorithm>
+
+#include "hwy/foreach_target.h"  // IWYU pragma: keep
+#include "hwy/highway.h"
+#include "kernels/cpu/cpu_kernels.h"
+#include "kernels/cpu/simd-inl.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace odin::cpu {
+namespace HWY_NAMESPACE {
+
+// Rows per register block: AVX-512, NEON and SVE have 32 vector registers,
+// AVX2 and SSE 16 (6x2 accumulators + 2 B + 1 A = 15).
+#if HWY_ARCH_X86 && HWY_MAX_BYTES < 64
+constexpr int kMR = 6;
+#else
+constexpr int kMR = 8;
+#endif
+
+struct GemmArgs {
+  const float* a;
+  int64_t lda;
+  // A row r is `segs` runs of k / segs floats, run s at a + r*lda + s*seg_stride
+  // (a conv's filter rows read straight from the image); segs = 1 for a matrix.
+  int64_t segs, seg_stride;
+  const float* b;     // one panel: [k][NV * lanes]
+  const float* bias;  // [NV * lanes]
+  int64_t k;
+  float* c;
+  int64_t ldc;
+  size_t cols;  // valid columns of this panel
+  float lo, hi;
+};
+
+template <int MR, int NV>
+HWY_ATTR void micro_kernel(const GemmArgs& g) {
+  const DF d;
+  const size_t L = hn::Lanes(d);
+  VF acc[MR][NV];
+  for (int v = 0; v < NV; ++v) {
+    const VF b0 = hn::LoadU(d, g.bias + v * L);
+    for (int r = 0; r < MR; ++r) acc[r][v] = b0;
+  }
+  const float* HWY_RESTRICT b = g.b;
+  const int64_t span = g.k / g.segs;
+  for (int64_t s = 0; s < g.segs; ++s) {
+    const float* HWY_RESTRICT a = g.a + s * g.seg_stride;
+    for (int64_t kk = 0; kk < span; ++kk) {
+      VF bv[NV];
+      for (int v = 0; v < NV; ++v) bv[v] = hn::Load(d, b + v * L);
+      b += NV * L;
+      for (int r = 0; r < MR; ++r) {
+        const VF av = hn::Set(d, a[r * g.lda + kk]);
+        for (int v = 0; v < NV; ++v) acc[r][v] = hn::MulAdd(av, bv[v], acc[r][v]);
+      }
+    }
+  }
+  const VF lo = hn::Set(d, g.lo), hi = hn::Set(d, g.hi);
+  for (int r = 0; r < MR; ++r) {
+    float* HWY_RESTRICT c = g.c + r * g.ldc;
+    for (int v = 0; v < NV; ++v) {
+      const VF y = hn::Min(hn::Max(acc[r][v], lo), hi);
+      const size_t col = static_cast<size_t>(v) * L;
+      if (col + L <= g.cols)
+        hn::StoreU(y, d, c + col);
+      else if (col < g.cols)
+        store_n(y, d, c + col, g.cols - col);
+    }
+  }
+}
+
+// Rows per block for one vector of columns: twice as many, since the
+// accumulators are half as many per row.
+constexpr int kMR1 = 2 * kMR;
+
+template <int NV, int R>
+HWY_ATTR HWY_INLINE bool try_rows(int64_t rows, const GemmArgs& g) {
+  if constexpr (R > 0) {
+    if (rows == R) {
+      micro_kernel<R, NV>(g);
+      return true;
+    }
+    return try_rows<NV, R - 1>(rows, g);
+  }
+  return false;
+}
+
+// rows in [1, kMR] (NV = 2) or [1, kMR1] (NV = 1).
+template <int NV>
+HWY_ATTR void row_block(int64_t rows, const GemmArgs& g) {
+  try_rows<NV, NV == 1 ? kMR1 : kMR>(rows, g);
+}
+
+HWY_ATTR void Gemm(int64_t rows, const float* a, int64_t lda, int64_t segs, int64_t seg_stride,
+                   const PackedWeights* w, int64_t panel_begin, int64_t panel_end, float* c,
+                   int64_t ldc, Clamp clamp) {
+  const int64_t nv = w->nr / static_cast<int64_t>(hn::Lanes(DF()));
+  const int64_t block = nv == 1 ? kMR1 : kMR;
+  for (int64_t r0 = 0; r0 < rows; r0 += block) {
+    const int64_t mr = std::min<int64_t>(block, rows - r0);
+    for (int64_t p = panel_begin; p < panel_end; ++p) {
+      GemmArgs g;
+      g.a = a + r0 * lda;
+      g.lda = lda;
+      g.segs = segs;
+      g.seg_stride = seg_stride;
+      g.b = w->data.data() + p * w->k * w->nr;
+      g.bias = w->bias.data() + p * w->nr;
+      g.k = w->k;
+      g.c = c + r0 * ldc + p * w->nr;
+      g.ldc = ldc;
+      g.cols = static_cast<size_t>(std::min<int64_t>(w->nr, w->n - p * w->nr));
+      g.lo = clamp.lo;
+      g.hi = clamp.hi;
+      if (nv == 1)
+        row_block<1>(mr, g);
+      else
+        row_block<2>(mr, g);
+    }
+  }
+}
+
+// 16 independent FMA chains held in registers: the machine's FMA
+// throughput (benchmarks' "percent of peak"). Returns floating-point
+// operations done.
+HWY_ATTR double FmaLoop(int64_t iters, float* sink) {
+  const DF d;
+  constexpr int kChains = 16;
+  VF acc[kChains];
+  for (int i = 0; i < kChains; ++i) acc[i] = hn::Set(d, static_cast<float>(i));
+  const VF a = hn::Set(d, 0.999999f), b = hn::Set(d, 1e-7f);
+  for (int64_t it = 0; it < iters; ++it)
+    for (int i = 0; i < kChains; ++i) acc[i] = hn::MulAdd(acc[i], a, b);
+  VF sum = acc[0];
+  for (int i = 1; i < kChains; ++i) sum = hn::Add(sum, acc[i]);
+  *sink = hn::GetLane(sum);
+  return 2.0 * static_cast<double>(iters) * kChains * static_cast<double>(hn::Lanes(d));
+}
+
+HWY_ATTR int64_t GemmTileRows(int64_t nr) {
+  return nr == static_cast<int64_t>(hn::Lanes(DF())) ? kMR1 : kMR;
+}
+HWY_ATTR size_t FloatLanes() {
+  return hn::Lanes(DF());
+}
+HWY_ATTR const char* TargetName() {
+  return hwy::TargetName(HWY_TARGET);
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace odin::cpu
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+#include <algorithm>
+#include <cstring>
+
+namespace odin::cpu {
+
+HWY_EXPORT(Gemm);
+HWY_EXPORT(GemmTileRows);
+HWY_EXPORT(FloatLanes);
+HWY_EXPORT(TargetName);
+HWY_EXPORT(FmaLoop);
+
+double fma_loop(int64_t iters, float* sink) {
+  return HWY_DYNAMIC_DISPATCH(FmaLoop)(iters, sink);
+}
+
+size_t float_lanes() {
+  return HWY_DYNAMIC_DISPATCH(FloatLanes)();
+}
+const char* simd_target_name() {
+  return HWY_DYNAMIC_DISPATCH(TargetName)();
+}
+int64_t gemm_tile_rows(const PackedWeights& w) {
+  return HWY_DYNAMIC_DISPATCH(GemmTileRows)(w.nr);
+}
+
+bool clamp_of(Activation act, Clamp* out) {
+  Clamp c;
+  switch (act) {
+    case Activation::kNone:
+      break;
+    case Activation::kRelu:
+      c.lo = 0.0f;
+      break;
+    case Activation::kRelu6:
+      c.lo = 0.0f;
+      c.hi = 6.0f;
+      break;
+    case Activation::kReluN1To1:
+      c.lo = -1.0f;
+      c.hi = 1.0f;
+      break;
+    default:
+      return false;
+  }
+  *out = c;
+  return true;
+}
+
+PackedWeights pack_weights(const float* w, const float* bias, int64_t n, int64_t k,
+                           WeightArena* arena) {
+  PackedWeights p;
+  const auto lanes = static_cast<int64_t>(float_lanes());
+  p.n = n;
+  p.k = k;
+  // Two vectors per panel row unless one covers every column (small heads).
+  p.nr = n <= lanes ? lanes : 2 * lanes;
+  p.panels = (n + p.nr - 1) / p.nr;
+  p.data.resize(static_cast<size_t>(p.panels * k * p.nr), arena);
+  p.bias.resize(static_cast<size_t>(p.panels * p.nr), arena);
+  for (int64_t pan = 0; pan < p.panels; ++pan) {
+    float* dst = p.data.data() + pan * k * p.nr;
+    const int64_t cols = std::min(p.nr, n - pan * p.nr);
+    for (int64_t j = 0; j < cols; ++j) {  // read W rows contiguously
+      const float* src = w + (pan * p.nr + j) * k;
+      for (int64_t kk = 0; kk < k; ++kk) dst[kk * p.nr + j] = src[kk];
+    }
+    if (bias) std::memcpy(p.bias.data() + pan * p.nr, bias + pan * p.nr, cols * sizeof(float));
+  }
+  return p;
+}
+
+void gemm(int64_t rows, const float* a, int64_t lda, const PackedWeights& w, int64_t panel_begin,
+          int64_t panel_end, float* c, int64_t ldc, Clamp clamp) {
+  HWY_DYNAMIC_DISPATCH(Gemm)(rows, a, lda, 1, 0, &w, panel_begin, panel_end, c, ldc, clamp);
+}
+
+void gemm_segmented(int64_t rows, const float* a, int64_t lda, int64_t segs, int64_t seg_stride,
+                    const PackedWeights& w, float* c, int64_t ldc, Clamp clamp) {
+  HWY_DYNAMIC_DISPATCH(Gemm)(rows, a, lda, segs, seg_stride, &w, 0, w.panels, c, ldc, clamp);
+}
+
+}  // namespace odin::cpu
+#endif  // HWY_ONCE

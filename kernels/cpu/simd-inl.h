@@ -1,0 +1,62 @@
+// Helpers shared by the Highway kernels, compiled once per target (the
+// include guard flips with HWY_TARGET_TOGGLE, Highway's per-target idiom).
+// Partial loads and stores never touch memory past `n` elements: on targets
+// where masked memory ops might fault they go through a stack buffer.
+#if defined(ODIN_KERNELS_CPU_SIMD_INL_H_) == defined(HWY_TARGET_TOGGLE)
+#ifdef ODIN_KERNELS_CPU_SIMD_INL_H_
+#undef ODIN_KERNELS_CPU_SIMD_INL_H_
+#else
+#define ODIN_KERNELS_CPU_SIMD_INL_H_
+#endif
+
+#include <cstring>
+
+#include "hwy/highway.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace odin::cpu {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+using DF = hn::ScalableTag<float>;
+using VF = hn::Vec<DF>;
+
+// The first n (< Lanes) elements of p, zeros in the other lanes.
+HWY_INLINE VF load_n(DF d, const float* HWY_RESTRICT p, size_t n) {
+#if HWY_MEM_OPS_MIGHT_FAULT
+  HWY_ALIGN float buf[HWY_MAX_BYTES / sizeof(float)] = {};
+  std::memcpy(buf, p, n * sizeof(float));
+  return hn::Load(d, buf);
+#else
+  return hn::MaskedLoad(hn::FirstN(d, n), d, p);
+#endif
+}
+
+// Stores the first n (< Lanes) lanes of v to p.
+HWY_INLINE void store_n(VF v, DF d, float* HWY_RESTRICT p, size_t n) {
+#if HWY_MEM_OPS_MIGHT_FAULT
+  HWY_ALIGN float buf[HWY_MAX_BYTES / sizeof(float)];
+  hn::Store(v, d, buf);
+  std::memcpy(p, buf, n * sizeof(float));
+#else
+  hn::BlendedStore(v, hn::FirstN(d, n), d, p);
+#endif
+}
+
+// Loads n elements: a full vector when n >= Lanes, else a partial one.
+HWY_INLINE VF load_upto(DF d, const float* HWY_RESTRICT p, size_t n) {
+  return n >= hn::Lanes(d) ? hn::LoadU(d, p) : load_n(d, p, n);
+}
+
+HWY_INLINE void store_upto(VF v, DF d, float* HWY_RESTRICT p, size_t n) {
+  if (n >= hn::Lanes(d))
+    hn::StoreU(v, d, p);
+  else
+    store_n(v, d, p, n);
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace odin::cpu
+HWY_AFTER_NAMESPACE();
+
+#endif  // include guard

@@ -1,0 +1,133 @@
+// Helpers for the optimized-kernel tests: small graphs with random
+// constants, the reference result of a graph (kernels/reference, node by
+// node), and running one optimized CpuOp on the same inputs with 1, 2 and 3
+// threads, in place where the op allows it.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <map>
+#include <vector>
+
+#include "backends/cpu/cpu_op.h"
+#include "kernels/reference/reference.h"
+#include "test_util.h"
+
+namespace odin::test {
+
+inline ValueId activation(Graph& g, Shape shape, DType dtype = DType::kF32) {
+  Value v;
+  v.name = str_cat("v", g.num_values());
+  v.dtype = dtype;
+  v.shape = std::move(shape);
+  return g.add_value(std::move(v));
+}
+
+inline ValueId constant(Graph& g, Shape shape, const void* data, size_t bytes,
+                        DType dtype = DType::kF32) {
+  Value v;
+  v.name = str_cat("c", g.num_values());
+  v.dtype = dtype;
+  v.shape = std::move(shape);
+  std::vector<uint8_t> b(bytes);
+  std::memcpy(b.data(), data, bytes);
+  v.data_bytes = bytes;
+  v.data = g.own_bytes(std::move(b));
+  return g.add_value(std::move(v));
+}
+
+inline ValueId random_constant(Graph& g, Shape shape, uint64_t seed, float lo = -1.0f,
+                               float hi = 1.0f) {
+  const auto n = static_cast<size_t>(shape.num_elements());
+  const std::vector<float> v = splitmix_values(n, seed, lo, hi);
+  return constant(g, std::move(shape), v.data(), n * sizeof(float));
+}
+
+inline ValueId int_constant(Graph& g, Shape shape, const std::vector<int32_t>& v) {
+  return constant(g, std::move(shape), v.data(), v.size() * sizeof(int32_t), DType::kI32);
+}
+
+inline NodeId node(Graph& g, OpType op, OpAttrs attrs, std::vector<ValueId> ins,
+                   std::vector<ValueId> outs) {
+  Node n;
+  n.op = op;
+  n.attrs = std::move(attrs);
+  n.inputs = std::move(ins);
+  n.outputs = std::move(outs);
+  return g.add_node(std::move(n));
+}
+
+// Float data for every non-constant value: graph inputs random, the rest
+// computed by the reference kernels in node order.
+struct Buffers {
+  std::map<ValueId, std::vector<float>> data;
+  const void* ptr(const Graph& g, ValueId v) const {
+    if (g.value(v).is_constant()) return g.value(v).data;
+    return data.at(v).data();
+  }
+};
+
+inline Buffers run_reference(const Graph& g, uint64_t seed = 11) {
+  Buffers b;
+  for (ValueId v : g.inputs()) {
+    const auto n = static_cast<size_t>(g.value(v).shape.num_elements());
+    b.data[v] = splitmix_values(n, seed + static_cast<uint64_t>(v), -2.0f, 2.0f);
+  }
+  for (const Node& n : g.nodes()) {
+    std::vector<ConstTensorView> ins;
+    std::vector<TensorView> outs;
+    for (ValueId v : n.inputs)
+      ins.push_back(v == kNoValue
+                        ? ConstTensorView{}
+                        : ConstTensorView{g.value(v).dtype, g.value(v).shape, b.ptr(g, v)});
+    for (ValueId v : n.outputs) {
+      b.data[v].assign(static_cast<size_t>(g.value(v).shape.num_elements()), 0.0f);
+      outs.push_back({g.value(v).dtype, g.value(v).shape, b.data[v].data()});
+    }
+    const Status s = ref::run_node(g, n, ins, outs);
+    EXPECT_TRUE(s.ok()) << s.to_string();
+  }
+  return b;
+}
+
+// Runs `op` (reading the reference buffers) with 1, 2 and 3 threads and
+// compares its output with the reference's. `in_place`: also run with the
+// output written over reads[0] (the memory planner's in-place case).
+inline void expect_op_matches(const Graph& g, CpuOp& op, const std::string& what,
+                              bool in_place = false, double tol = 1e-5) {
+  const Buffers ref = run_reference(g);
+  ASSERT_EQ(op.writes.size(), 1u);
+  const ValueId out = op.writes[0];
+  const std::vector<float>& want = ref.data.at(out);
+  for (int threads : {1, 2, 3}) {
+    ThreadPool pool(threads);
+    for (bool alias : {false, true}) {
+      if (alias && !in_place) continue;
+      std::vector<std::vector<float>> copies;
+      std::vector<const void*> in;
+      for (ValueId v : op.reads) {
+        if (g.value(v).is_constant()) {
+          in.push_back(g.value(v).data);
+        } else {
+          copies.push_back(ref.data.at(v));
+          in.push_back(copies.back().data());
+        }
+      }
+      std::vector<float> got(want.size(), -12345.0f);
+      void* dst = got.data();
+      if (alias) {
+        ASSERT_EQ(copies.front().size(), want.size()) << what;
+        dst = copies.front().data();
+        in[0] = dst;
+      }
+      std::vector<void*> outs = {dst};
+      op.run(in, outs, pool);
+      const float* result = alias ? static_cast<const float*>(dst) : got.data();
+      const double rr = rel_range(want.data(), result, want.size());
+      EXPECT_LE(rr, tol) << what << " threads=" << threads << (alias ? " in place" : "");
+    }
+  }
+}
+
+}  // namespace odin::test

@@ -1,0 +1,178 @@
+// Optimized CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED against the
+// reference kernels over many shapes: odd sizes, strides 1 and 2 (and 3),
+// SAME/VALID padding, dilation, channel counts that are not multiples of
+// any vector width, every clamp activation, folded PADs, 1-3 threads.
+#include "cpu_test_util.h"
+
+namespace odin {
+namespace {
+
+using test::activation;
+using test::int_constant;
+using test::node;
+using test::random_constant;
+
+const Activation kActs[] = {Activation::kNone, Activation::kRelu, Activation::kRelu6,
+                            Activation::kReluN1To1};
+
+struct ConvCase {
+  int64_t batch, h, w, in_c, out_c, k_h, k_w, stride, dilation;
+  Padding padding;
+  Activation act;
+  bool bias;
+};
+
+std::string describe(const ConvCase& c) {
+  return str_cat("n", c.batch, " ", c.h, "x", c.w, "x", c.in_c, " -> ", c.out_c, " k", c.k_h, "x",
+                 c.k_w, " s", c.stride, " d", c.dilation,
+                 c.padding == Padding::kSame ? " SAME " : " VALID ", activation_name(c.act),
+                 c.bias ? " bias" : "");
+}
+
+Shape conv_out(const ConvCase& c, int64_t h, int64_t w, int64_t ch) {
+  const SpatialPadding ph = compute_spatial_padding(c.padding, h, c.k_h, c.stride, c.dilation);
+  const SpatialPadding pw = compute_spatial_padding(c.padding, w, c.k_w, c.stride, c.dilation);
+  return Shape{c.batch, ph.out, pw.out, ch};
+}
+
+void check_conv(const ConvCase& c, bool depthwise, const int32_t* pads = nullptr) {
+  Graph g;
+  const ValueId x = activation(g, Shape{c.batch, c.h, c.w, c.in_c});
+  ValueId conv_in = x;
+  int64_t h = c.h, w = c.w;
+  FoldedPad folded;
+  if (pads) {  // [top, bottom, left, right]
+    h += pads[0] + pads[1];
+    w += pads[2] + pads[3];
+    conv_in = activation(g, Shape{c.batch, h, w, c.in_c});
+    const ValueId p =
+        int_constant(g, Shape{4, 2}, {0, 0, pads[0], pads[1], pads[2], pads[3], 0, 0});
+    const NodeId pad_node = node(g, OpType::kPad, std::monostate{}, {x, p}, {conv_in});
+    ASSERT_TRUE(spatial_pad_of(g, g.node(pad_node), &folded));
+  }
+  const int64_t out_c = depthwise ? c.in_c : c.out_c;
+  const Shape out_shape = conv_out(c, h, w, out_c);
+  if (out_shape[1] < 1 || out_shape[2] < 1) return;
+  const ValueId filter = depthwise ? random_constant(g, Shape{1, c.k_h, c.k_w, out_c}, 3)
+                                   : random_constant(g, Shape{out_c, c.k_h, c.k_w, c.in_c}, 3);
+  std::vector<ValueId> ins = {conv_in, filter};
+  if (c.bias) ins.push_back(random_constant(g, Shape{out_c}, 5));
+  const ValueId y = activation(g, out_shape);
+  NodeId id;
+  if (depthwise) {
+    DepthwiseConv2DAttrs a;
+    a.padding = c.padding;
+    a.stride_h = a.stride_w = static_cast<int32_t>(c.stride);
+    a.dilation_h = a.dilation_w = static_cast<int32_t>(c.dilation);
+    a.activation = c.act;
+    id = node(g, OpType::kDepthwiseConv2D, a, ins, {y});
+  } else {
+    Conv2DAttrs a;
+    a.padding = c.padding;
+    a.stride_h = a.stride_w = static_cast<int32_t>(c.stride);
+    a.dilation_h = a.dilation_w = static_cast<int32_t>(c.dilation);
+    a.activation = c.act;
+    id = node(g, OpType::kConv2D, a, ins, {y});
+  }
+  g.inputs() = {x};
+  g.outputs() = {y};
+  const CpuOpContext ctx{g, 3};
+  auto op = make_conv_op(ctx, g.node(id), pads ? &folded : nullptr);
+  const std::string what =
+      str_cat(depthwise ? "depthwise " : "conv ", describe(c), pads ? " folded pad" : "");
+  if (depthwise && c.dilation != 1) {
+    EXPECT_EQ(op, nullptr) << what << ": dilated depthwise has no optimized kernel";
+    return;
+  }
+  ASSERT_NE(op, nullptr) << what;
+  test::expect_op_matches(g, *op, what);
+}
+
+TEST(CpuConv, MatchesReferenceOverShapes) {
+  int i = 0;
+  for (int64_t k : {1, 2, 3, 5})
+    for (int64_t stride : {1, 2})
+      for (Padding pad : {Padding::kSame, Padding::kValid})
+        for (int64_t in_c : {1, 3, 17})
+          for (int64_t out_c : {1, 7, 16, 33, 40}) {
+            const Activation act = kActs[i % 4];
+            const ConvCase c{1 + (i % 5 == 0), 9 + i % 3, 7 + i % 4, in_c, out_c,     k, k,
+                             stride,           1,         pad,       act,  i % 3 != 0};
+            check_conv(c, false);
+            ++i;
+          }
+}
+
+TEST(CpuConv, OneByOneDirectAndDilated) {
+  check_conv({1, 16, 16, 24, 28, 1, 1, 1, 1, Padding::kValid, Activation::kRelu, true}, false);
+  check_conv({2, 5, 3, 96, 96, 1, 1, 1, 1, Padding::kSame, Activation::kNone, true}, false);
+  check_conv({1, 11, 10, 5, 9, 3, 3, 1, 2, Padding::kSame, Activation::kRelu6, true}, false);
+  check_conv({1, 12, 13, 4, 6, 3, 2, 2, 3, Padding::kValid, Activation::kNone, false}, false);
+  check_conv({1, 8, 8, 3, 5, 3, 3, 3, 1, Padding::kSame, Activation::kNone, true}, false);
+}
+
+TEST(CpuDepthwise, MatchesReferenceOverShapes) {
+  int i = 0;
+  for (int64_t k : {3, 5, 2, 7})
+    for (int64_t stride : {1, 2, 3})
+      for (Padding pad : {Padding::kSame, Padding::kValid})
+        for (int64_t ch : {1, 3, 16, 17, 24, 33})
+          for (int64_t hw : {1, 2, 5, 8, 9}) {
+            const Activation act = kActs[i % 4];
+            const ConvCase c{1 + (i % 7 == 0), hw, hw + i % 3, ch,  ch,        k, k,
+                             stride,           1,  pad,        act, i % 4 != 0};
+            check_conv(c, true);
+            ++i;
+          }
+}
+
+TEST(CpuDepthwise, DilationFallsBack) {
+  check_conv({1, 9, 9, 8, 8, 3, 3, 1, 2, Padding::kSame, Activation::kNone, true}, true);
+}
+
+TEST(CpuConv, FoldedPadAnySizes) {
+  const int32_t pads[][4] = {{0, 0, 0, 0}, {1, 1, 1, 1}, {0, 1, 0, 1}, {2, 0, 1, 3}, {3, 3, 0, 2}};
+  for (const auto& p : pads)
+    for (int64_t stride : {1, 2})
+      for (Padding padding : {Padding::kValid, Padding::kSame}) {
+        check_conv({1, 9, 8, 5, 11, 3, 3, stride, 1, padding, Activation::kRelu, true}, false, p);
+        check_conv({1, 9, 8, 20, 20, 3, 3, stride, 1, padding, Activation::kNone, true}, true, p);
+        check_conv({2, 6, 7, 40, 40, 3, 3, stride, 1, padding, Activation::kRelu, true}, true, p);
+        check_conv({1, 40, 36, 33, 33, 5, 5, stride, 1, padding, Activation::kNone, true}, true, p);
+        check_conv({1, 7, 10, 18, 18, 5, 5, stride, 1, padding, Activation::kRelu6, false}, true,
+                   p);
+      }
+}
+
+TEST(CpuFullyConnected, MatchesReference) {
+  for (int64_t batch : {1, 3, 9})
+    for (int64_t units : {1, 5, 16, 17, 63})
+      for (int64_t depth : {1, 7, 64, 100}) {
+        Graph g;
+        const ValueId x = activation(g, Shape{batch, depth});
+        const ValueId w = random_constant(g, Shape{units, depth}, 9);
+        const ValueId b = random_constant(g, Shape{units}, 10);
+        const ValueId y = activation(g, Shape{batch, units});
+        FullyConnectedAttrs a;
+        a.activation = kActs[(batch + units + depth) % 4];
+        const NodeId id = node(g, OpType::kFullyConnected, a, {x, w, b}, {y});
+        g.inputs() = {x};
+        g.outputs() = {y};
+        auto op = make_cpu_op(CpuOpContext{g, 3}, g.node(id));
+        const std::string what = str_cat("fc batch ", batch, " units ", units, " depth ", depth);
+        ASSERT_NE(op, nullptr) << what;
+        test::expect_op_matches(g, *op, what);
+      }
+}
+
+TEST(CpuConv, GroupedConvFallsBack) {
+  Graph g;
+  const ValueId x = activation(g, Shape{1, 5, 5, 4});
+  const ValueId w = random_constant(g, Shape{6, 3, 3, 2}, 1);
+  const ValueId y = activation(g, Shape{1, 3, 3, 6});
+  const NodeId id = node(g, OpType::kConv2D, Conv2DAttrs{}, {x, w}, {y});
+  EXPECT_EQ(make_cpu_op(CpuOpContext{g, 1}, g.node(id)), nullptr);
+}
+
+}  // namespace
+}  // namespace odin

@@ -1,0 +1,212 @@
+// Optimized elementwise, pooling, resize and PAD kernels against the
+// reference kernels: broadcast patterns, sizes that are not multiples of any
+// vector width, in place (output over input 0), 1-3 threads.
+#include "cpu_test_util.h"
+
+namespace odin {
+namespace {
+
+using test::activation;
+using test::int_constant;
+using test::node;
+using test::random_constant;
+
+const Activation kActs[] = {Activation::kNone, Activation::kRelu, Activation::kRelu6,
+                            Activation::kReluN1To1};
+
+// a op b with the given shapes; `b_const` makes b a constant.
+void check_binary(OpType op, Shape a, Shape b, Activation act, bool b_const, bool a_first = true) {
+  Graph g;
+  const ValueId x = activation(g, a);
+  const ValueId y = b_const ? random_constant(g, b, 4, 0.5f, 2.0f) : activation(g, b);
+  Shape out_shape = a.num_elements() >= b.num_elements() ? a : b;
+  const ValueId z = activation(g, out_shape);
+  BinaryAttrs attrs;
+  attrs.activation = act;
+  const NodeId id =
+      node(g, op, attrs, a_first ? std::vector<ValueId>{x, y} : std::vector<ValueId>{y, x}, {z});
+  g.inputs() = b_const ? std::vector<ValueId>{x} : std::vector<ValueId>{x, y};
+  g.outputs() = {z};
+  auto cpu = make_cpu_op(CpuOpContext{g, 3}, g.node(id));
+  const std::string what = str_cat(op_type_name(op), " ", a.str(), " ", b.str(),
+                                   a_first ? "" : " swapped", " ", activation_name(act));
+  ASSERT_NE(cpu, nullptr) << what;
+  // In place over the full-size activation operand (reads[0] when it is x).
+  const bool in_place = cpu->reads[0] == x && a == out_shape;
+  test::expect_op_matches(g, *cpu, what, in_place);
+}
+
+TEST(CpuElementwise, BinaryBroadcastPatterns) {
+  int i = 0;
+  for (OpType op : {OpType::kAdd, OpType::kSub, OpType::kMul, OpType::kDiv})
+    for (int64_t c : {1, 3, 16, 17, 40}) {
+      const Activation act = kActs[i++ % 4];
+      const Shape full{1, 5, 3, c};
+      check_binary(op, full, full, act, false);
+      check_binary(op, full, Shape{c}, act, true);
+      check_binary(op, full, Shape{1, 1, 1, c}, act, false);
+      check_binary(op, full, Shape{c}, act, true, false);  // vector op tensor
+      check_binary(op, full, Shape{1}, act, true);
+      check_binary(op, full, Shape{}, act, true, false);  // scalar op tensor
+    }
+}
+
+TEST(CpuElementwise, PreluAndClamp) {
+  for (int64_t c : {1, 5, 16, 24, 37}) {
+    for (bool per_element : {false, true}) {
+      Graph g;
+      const Shape s{1, 7, 3, c};
+      const ValueId x = activation(g, s);
+      const ValueId alpha = random_constant(g, per_element ? s : Shape{1, 1, c}, 2);
+      const ValueId y = activation(g, s);
+      const NodeId id = node(g, OpType::kPrelu, std::monostate{}, {x, alpha}, {y});
+      g.inputs() = {x};
+      auto op = make_cpu_op(CpuOpContext{g, 3}, g.node(id));
+      ASSERT_NE(op, nullptr);
+      test::expect_op_matches(g, *op, str_cat("prelu c=", c), true);
+    }
+    for (OpType act : {OpType::kRelu, OpType::kRelu6, OpType::kReluN1To1}) {
+      Graph g;
+      const ValueId x = activation(g, Shape{3, c + 2});
+      const ValueId y = activation(g, Shape{3, c + 2});
+      const NodeId id = node(g, act, std::monostate{}, {x}, {y});
+      g.inputs() = {x};
+      auto op = make_cpu_op(CpuOpContext{g, 3}, g.node(id));
+      ASSERT_NE(op, nullptr);
+      test::expect_op_matches(g, *op, str_cat(op_type_name(act), " c=", c), true);
+    }
+  }
+}
+
+TEST(CpuReduce, MeanAndSumOverAxisRuns) {
+  struct Case {
+    OpType op;
+    Shape in;
+    std::vector<int32_t> axes;
+    Shape out;
+  };
+  const Case cases[] = {
+      {OpType::kMean, Shape{2, 5, 3, 17}, {1, 2}, Shape{2, 1, 1, 17}},
+      {OpType::kMean, Shape{1, 7, 7, 40}, {2, 1}, Shape{1, 40}},
+      {OpType::kSum, Shape{4, 7}, {-1}, Shape{4}},
+      {OpType::kMean, Shape{3, 6, 5}, {0}, Shape{6, 5}},
+      {OpType::kSum, Shape{2, 3, 4}, {0, 1, 2}, Shape{}},
+  };
+  for (const Case& c : cases) {
+    Graph g;
+    const ValueId x = activation(g, c.in);
+    const ValueId axes = int_constant(g, Shape{static_cast<int64_t>(c.axes.size())}, c.axes);
+    const ValueId y = activation(g, c.out);
+    const NodeId id = node(g, c.op, ReduceAttrs{}, {x, axes}, {y});
+    g.inputs() = {x};
+    auto op = make_cpu_op(CpuOpContext{g, 3}, g.node(id));
+    const std::string what = str_cat(op_type_name(c.op), " ", c.in.str());
+    ASSERT_NE(op, nullptr) << what;
+    test::expect_op_matches(g, *op, what);
+  }
+  // Axes that are not one run stay on the reference kernel.
+  Graph g;
+  const ValueId x = activation(g, Shape{2, 3, 4});
+  const ValueId axes = int_constant(g, Shape{2}, {0, 2});
+  const ValueId y = activation(g, Shape{3});
+  const NodeId id = node(g, OpType::kSum, ReduceAttrs{}, {x, axes}, {y});
+  EXPECT_EQ(make_cpu_op(CpuOpContext{g, 1}, g.node(id)), nullptr);
+}
+
+TEST(CpuPool, MaxAndAverageMatchReference) {
+  int i = 0;
+  for (OpType op : {OpType::kMaxPool2D, OpType::kAveragePool2D})
+    for (int32_t f : {2, 3})
+      for (int32_t s : {1, 2})
+        for (Padding pad : {Padding::kSame, Padding::kValid})
+          for (int64_t c : {1, 17, 28}) {
+            const int64_t h = 5 + i % 4, w = 6 + i % 3;
+            Pool2DAttrs a;
+            a.padding = pad;
+            a.filter_h = a.filter_w = f;
+            a.stride_h = a.stride_w = s;
+            a.activation = kActs[i++ % 4];
+            const SpatialPadding ph = compute_spatial_padding(pad, h, f, s, 1);
+            const SpatialPadding pw = compute_spatial_padding(pad, w, f, s, 1);
+            Graph g;
+            const ValueId x = activation(g, Shape{2, h, w, c});
+            const ValueId y = activation(g, Shape{2, ph.out, pw.out, c});
+            const NodeId id = node(g, op, a, {x}, {y});
+            g.inputs() = {x};
+            auto cpu = make_cpu_op(CpuOpContext{g, 3}, g.node(id));
+            const std::string what = str_cat(op_type_name(op), " f", f, " s", s, " c", c);
+            ASSERT_NE(cpu, nullptr) << what;
+            test::expect_op_matches(g, *cpu, what);
+          }
+}
+
+TEST(CpuResize, BilinearMatchesReference) {
+  const int64_t sizes[][4] = {
+      {3, 5, 5, 8}, {4, 4, 8, 8}, {5, 7, 3, 4}, {6, 6, 12, 12}, {1, 1, 3, 2}};
+  for (const auto& sz : sizes)
+    for (int mode = 0; mode < 3; ++mode)
+      for (int64_t c : {1, 16, 19}) {
+        ResizeAttrs a;
+        a.align_corners = mode == 1;
+        a.half_pixel_centers = mode == 2;
+        Graph g;
+        const ValueId x = activation(g, Shape{1, sz[0], sz[1], c});
+        const ValueId size =
+            int_constant(g, Shape{2}, {static_cast<int32_t>(sz[2]), static_cast<int32_t>(sz[3])});
+        const ValueId y = activation(g, Shape{1, sz[2], sz[3], c});
+        const NodeId id = node(g, OpType::kResizeBilinear, a, {x, size}, {y});
+        g.inputs() = {x};
+        auto op = make_cpu_op(CpuOpContext{g, 3}, g.node(id));
+        ASSERT_NE(op, nullptr);
+        test::expect_op_matches(g, *op,
+                                str_cat("resize ", sz[0], "x", sz[1], "->", sz[2], "x", sz[3],
+                                        " mode ", mode, " c", c));
+      }
+}
+
+TEST(CpuPad, ZeroPadAnyDims) {
+  const int32_t pads[][8] = {{0, 0, 1, 1, 1, 1, 0, 0},
+                             {0, 0, 0, 0, 0, 0, 0, 4},
+                             {1, 0, 2, 1, 0, 3, 2, 1},
+                             {0, 0, 0, 2, 1, 0, 0, 0}};
+  for (const auto& p : pads) {
+    Graph g;
+    const Shape in{1, 4, 5, 3};
+    const ValueId x = activation(g, in);
+    const ValueId pv = int_constant(g, Shape{4, 2}, std::vector<int32_t>(p, p + 8));
+    const ValueId y =
+        activation(g, Shape{1 + p[0] + p[1], 4 + p[2] + p[3], 5 + p[4] + p[5], 3 + p[6] + p[7]});
+    const NodeId id = node(g, OpType::kPad, std::monostate{}, {x, pv}, {y});
+    g.inputs() = {x};
+    auto op = make_cpu_op(CpuOpContext{g, 3}, g.node(id));
+    ASSERT_NE(op, nullptr);
+    test::expect_op_matches(g, *op, "pad");
+  }
+}
+
+TEST(CpuPad, ChannelPadFoldsIntoAdd) {
+  for (int64_t cx : {1, 16, 24, 42})
+    for (int64_t extra : {1, 4, 6, 20})
+      for (bool pad_first : {true, false}) {
+        Graph g;
+        const ValueId x = activation(g, Shape{1, 6, 5, cx});
+        const ValueId y = activation(g, Shape{1, 6, 5, cx + extra});
+        const ValueId pv =
+            int_constant(g, Shape{4, 2}, {0, 0, 0, 0, 0, 0, 0, static_cast<int32_t>(extra)});
+        const ValueId padded = activation(g, Shape{1, 6, 5, cx + extra});
+        const ValueId z = activation(g, Shape{1, 6, 5, cx + extra});
+        const NodeId pad = node(g, OpType::kPad, std::monostate{}, {x, pv}, {padded});
+        BinaryAttrs a;
+        a.activation = Activation::kRelu;
+        const NodeId add = node(
+            g, OpType::kAdd, a,
+            pad_first ? std::vector<ValueId>{padded, y} : std::vector<ValueId>{y, padded}, {z});
+        g.inputs() = {x, y};
+        auto op = make_channel_pad_add_op(CpuOpContext{g, 3}, g.node(add), g.node(pad));
+        ASSERT_NE(op, nullptr);
+        test::expect_op_matches(g, *op, str_cat("channel pad add cx ", cx, " +", extra));
+      }
+}
+
+}  // namespace
+}  // namespace odin

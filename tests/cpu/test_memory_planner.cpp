@@ -1,0 +1,77 @@
+// The memory planner's in-place and PAD-folding rules.
+#include <gtest/gtest.h>
+
+#include "cpu_test_util.h"
+#include "runtime/memory_planner.h"
+
+namespace odin {
+namespace {
+
+using test::activation;
+using test::int_constant;
+using test::node;
+using test::random_constant;
+
+bool overlaps(const MemoryPlan& p, const Graph& g, ValueId a, ValueId b) {
+  const size_t a0 = p.offsets[a], b0 = p.offsets[b];
+  const auto bytes = [&](ValueId v) {
+    return static_cast<size_t>(g.value(v).shape.num_elements()) * 4;
+  };
+  return a0 < b0 + bytes(b) && b0 < a0 + bytes(a);
+}
+
+TEST(MemoryPlanner, ElementwiseChainsRunInPlace) {
+  Graph g;
+  const ValueId x = activation(g, Shape{1, 8, 8, 16});
+  const ValueId a = activation(g, Shape{1, 8, 8, 16});
+  const ValueId b = activation(g, Shape{1, 8, 8, 16});
+  const ValueId c = activation(g, Shape{1, 8, 8, 16});
+  node(g, OpType::kTanh, std::monostate{}, {x}, {a});
+  node(g, OpType::kRelu, std::monostate{}, {a}, {b});  // a dies here: b takes its bytes
+  node(g, OpType::kAdd, BinaryAttrs{}, {b, b}, {c});   // b dies here: c takes its bytes
+  g.inputs() = {x};
+  g.outputs() = {c};
+  auto plan = plan_memory(g);
+  ASSERT_TRUE(plan.ok());
+  EXPECT_EQ(plan->in_place, 2);
+  EXPECT_EQ(plan->offsets[a], plan->offsets[b]);
+  EXPECT_EQ(plan->offsets[b], plan->offsets[c]);
+  EXPECT_FALSE(overlaps(*plan, g, x, a));  // never over a graph input
+}
+
+TEST(MemoryPlanner, NoInPlaceWhileTheInputLivesOn) {
+  Graph g;
+  const ValueId x = activation(g, Shape{64});
+  const ValueId a = activation(g, Shape{64});
+  const ValueId b = activation(g, Shape{64});
+  const ValueId c = activation(g, Shape{64});
+  node(g, OpType::kTanh, std::monostate{}, {x}, {a});
+  node(g, OpType::kRelu, std::monostate{}, {a}, {b});
+  node(g, OpType::kAdd, BinaryAttrs{}, {a, b}, {c});  // a is read after the RELU
+  g.inputs() = {x};
+  g.outputs() = {c};
+  auto plan = plan_memory(g);
+  ASSERT_TRUE(plan.ok());
+  EXPECT_FALSE(overlaps(*plan, g, a, b));
+}
+
+TEST(MemoryPlanner, FoldablePadKeepsItsInputAliveUntilTheConv) {
+  Graph g;
+  const ValueId x = activation(g, Shape{1, 8, 8, 4});
+  const ValueId padded = activation(g, Shape{1, 10, 10, 4});
+  const ValueId y = activation(g, Shape{1, 8, 8, 4});
+  const ValueId p = int_constant(g, Shape{4, 2}, {0, 0, 1, 1, 1, 1, 0, 0});
+  const ValueId w = random_constant(g, Shape{1, 3, 3, 4}, 1);
+  const ValueId t = activation(g, Shape{1, 8, 8, 4});
+  node(g, OpType::kTanh, std::monostate{}, {x}, {t});
+  node(g, OpType::kPad, std::monostate{}, {t, p}, {padded});
+  node(g, OpType::kDepthwiseConv2D, DepthwiseConv2DAttrs{}, {padded, w}, {y});
+  g.inputs() = {x};
+  g.outputs() = {y};
+  auto plan = plan_memory(g);
+  ASSERT_TRUE(plan.ok());
+  EXPECT_FALSE(overlaps(*plan, g, t, y));  // the conv may read t while writing y
+}
+
+}  // namespace
+}  // namespace odin

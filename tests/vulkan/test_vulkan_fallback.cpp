@@ -1,0 +1,115 @@
+// Per-node fallback: a model with an op Vulkan lacks runs across Vulkan and
+// the CPU, matches the CPU-only result and says why; the scheduler keeps
+// constant producers with their consumers.
+#ifdef ODIN_HAVE_VULKAN  // the whole file: these need the backend built in
+#include <gtest/gtest.h>
+
+#include "runtime/scheduler.h"
+#include "test_util.h"
+#include "vk_test_util.h"
+
+namespace odin {
+namespace {
+
+// x -> ADD(bias) relu -> GATHER(channels 5,0,2) -> MUL(self) -> RESHAPE -> y
+Graph model_with_gather() {
+  test::GraphMaker m;
+  const ValueId x = m.input("x", Shape({1, 4, 4, 8}));
+  const ValueId bias = m.constant_f32("bias", Shape({8}), test::splitmix_values(8, 3, -1, 1));
+  const ValueId a = m.node(OpType::kAdd, {x, bias}, BinaryAttrs{Activation::kRelu});
+  const ValueId idx = m.constant_i32("idx", Shape({3}), {5, 0, 2});
+  const ValueId g = m.node(OpType::kGather, {a, idx}, GatherAttrs{3, 0});
+  const ValueId sq = m.node(OpType::kMul, {g, g}, BinaryAttrs{});
+  const ValueId shape = m.constant_i32("shape", Shape({2}), {16, 3});
+  ReshapeAttrs r;
+  const ValueId y = m.node(OpType::kReshape, {sq, shape}, r);
+  return m.finish({y});
+}
+
+TEST(VulkanFallback, UnsupportedOpRunsOnCpuBetweenVulkanSegments) {
+  ODIN_REQUIRE_VULKAN();
+  const Graph g = model_with_gather();
+  const test::RunResult want = test::run_graph(g, {"cpu"});
+  const test::RunResult got = test::run_graph(g, {"vulkan", "cpu"});
+  ASSERT_EQ(got.node_backend.size(), 4u);
+  EXPECT_EQ(got.node_backend[0], "vulkan");
+  EXPECT_EQ(got.node_backend[1], "cpu");
+  EXPECT_EQ(got.node_fallback[1], "vulkan: GATHER not supported");
+  EXPECT_EQ(got.node_backend[2], "vulkan");
+  EXPECT_EQ(got.node_backend[3], "vulkan");
+  EXPECT_EQ(got.segments, 3u);
+  EXPECT_EQ(got.stats.submits, 2);  // one per Vulkan segment
+  ASSERT_EQ(want.outputs.size(), 1u);
+  ASSERT_EQ(got.outputs.size(), 1u);
+  EXPECT_LE(test::rel_range(want.outputs[0].data(), got.outputs[0].data(), want.outputs[0].size()),
+            1e-6);
+}
+
+TEST(VulkanFallback, DeclinesUnsupportedVariantsWithSpecificReasons) {
+  ODIN_REQUIRE_VULKAN();
+  Backend* vk = find_backend("vulkan");
+  test::GraphMaker m;
+  const ValueId xi = m.input("xi", Shape({2, 3}), DType::kI32);
+  const ValueId ci = m.constant_i32("ci", Shape({3}), {1, 2, 3});
+  m.node(OpType::kAdd, {xi, ci}, BinaryAttrs{}, DType::kI32);
+  const ValueId x = m.input("x", Shape({1, 4, 4, 2}));
+  const ValueId w = m.input("w", Shape({2, 1, 1, 2}));  // run-time weights
+  m.node(OpType::kConv2D, {x, w, kNoValue}, Conv2DAttrs{});
+  const ValueId x6 = m.input("x6", Shape({1, 1, 1, 1, 2, 3}));
+  m.node(OpType::kAdd, {x6, x6}, BinaryAttrs{});
+  const ValueId q = m.input("q", Shape({4}), DType::kF16);
+  m.node(OpType::kDequantize, {q}, {});
+  const Graph g = m.finish({});
+  EXPECT_EQ(vk->supports(g, g.node(0)).why_not,
+            "vulkan: ADD on int32 tensors not supported (float32 only)");
+  EXPECT_EQ(vk->supports(g, g.node(1)).why_not,
+            "vulkan: CONV_2D with run-time (non-constant) weights not supported");
+  EXPECT_EQ(vk->supports(g, g.node(2)).why_not, "vulkan: ADD of rank 6 not supported (max 4)");
+  EXPECT_EQ(vk->supports(g, g.node(3)).why_not,
+            "vulkan: DEQUANTIZE of a run-time tensor not supported (constants are folded at "
+            "compile time)");
+}
+
+TEST(VulkanFallback, ConstantProducersFollowTheirConsumers) {
+  ODIN_REQUIRE_VULKAN();
+  // DEQUANTIZE(weights) feeds only a GATHER, which Vulkan declines: running
+  // the DEQUANTIZE on Vulkan would split the CPU work into two segments.
+  test::GraphMaker m;
+  const ValueId x = m.input("x", Shape({3, 4}));
+  const ValueId idx = m.input("idx", Shape({3}), DType::kI32);
+  const ValueId w16 = m.constant_f16("w16", Shape({5, 4}), test::splitmix_values(20, 5, -1, 1));
+  const ValueId w = m.node(OpType::kDequantize, {w16}, {});
+  const ValueId rows = m.node(OpType::kGather, {w, idx}, GatherAttrs{0, 0});
+  const ValueId y = m.node(OpType::kAdd, {x, rows}, BinaryAttrs{});
+  const Graph g = m.finish({y});
+  const std::vector<std::string> pref = {"vulkan", "cpu"};
+  auto sched = schedule_graph(g, pref);
+  ASSERT_TRUE(sched.ok()) << sched.status().to_string();
+  EXPECT_EQ(sched->node_backend[0]->name(), "cpu");  // followed the GATHER
+  EXPECT_EQ(sched->node_fallback[0], "");            // not a decline
+  EXPECT_EQ(sched->node_backend[1]->name(), "cpu");
+  EXPECT_EQ(sched->node_backend[2]->name(), "vulkan");
+  EXPECT_EQ(sched->segments.size(), 2u);
+}
+
+TEST(VulkanFallback, StrandedSmallNodeStaysOnTheGpu) {
+  ODIN_REQUIRE_VULKAN();
+  // RELU -> RESHAPE -> RELU: the RESHAPE between two GPU nodes stays there.
+  test::GraphMaker m;
+  const ValueId x = m.input("x", Shape({1, 2, 2, 4}));
+  const ValueId a = m.node(OpType::kRelu, {x});
+  const ValueId shape = m.constant_i32("shape", Shape({2}), {4, 4});
+  const ValueId b = m.node(OpType::kReshape, {a, shape}, ReshapeAttrs{});
+  const ValueId y = m.node(OpType::kTanh, {b});
+  const Graph g = m.finish({y});
+  const std::vector<std::string> pref = {"vulkan", "cpu"};
+  auto sched = schedule_graph(g, pref);
+  ASSERT_TRUE(sched.ok());
+  EXPECT_EQ(sched->segments.size(), 1u);
+  EXPECT_EQ(sched->node_backend[1]->name(), "vulkan");
+}
+
+}  // namespace
+}  // namespace odin
+
+#endif  // ODIN_HAVE_VULKAN

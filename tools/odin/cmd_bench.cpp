@@ -1,0 +1,282 @@
+// odin bench MODEL [--backend B] [--threads N] [--runs R] [--warmup W] [--input F] [--json]
+// Latency statistics, init time (load + compile), memory, and a per-op
+// profile. --json prints exactly one JSON object on stdout (progress, if
+// any, goes to stderr); benchmarks/compare.py reads it.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "cli_common.h"
+#include "commands.h"
+#include "ops/cost.h"
+#include "runtime/session.h"
+
+namespace odin::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct BenchArgs {
+  std::string model;
+  std::string backends;
+  int threads = 1;
+  int runs = 50;
+  int warmup = 5;
+  std::vector<std::string> inputs;  // raw little-endian tensors; default: seeded random
+  bool json = false;
+  int top = 10;  // slowest nodes listed in the text report
+};
+
+double ms_since(Clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+// VmRSS / VmHWM of this process in bytes (Linux); 0 where unavailable.
+size_t proc_status_bytes(const char* key) {
+  std::ifstream f("/proc/self/status");
+  std::string line;
+  const std::string prefix = std::string(key) + ":";
+  while (std::getline(f, line))
+    if (line.rfind(prefix, 0) == 0) return std::stoull(line.substr(prefix.size())) * 1024;
+  return 0;
+}
+
+// The reference runners' input generator (SplitMix64, seed + input index,
+// uniform in [-1, 1]), so every runtime can get the same input.
+std::vector<float> splitmix_input(size_t n, uint64_t seed) {
+  std::vector<float> out(n);
+  uint64_t state = seed;
+  for (size_t i = 0; i < n; ++i) {
+    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    z ^= z >> 31;
+    const double u = static_cast<double>(z >> 40) / static_cast<double>(1 << 24);
+    out[i] = static_cast<float>(-1.0 + 2.0 * u);
+  }
+  return out;
+}
+
+Status set_inputs(Session& s, const BenchArgs& args, std::vector<std::vector<uint8_t>>& data) {
+  if (!args.inputs.empty() && args.inputs.size() != s.num_inputs())
+    return make_error(StatusCode::kInvalidArgument, "model has ", s.num_inputs(), " inputs, got ",
+                      args.inputs.size(), " --input files");
+  data.resize(s.num_inputs());
+  for (size_t i = 0; i < s.num_inputs(); ++i) {
+    if (!args.inputs.empty()) {
+      std::ifstream f(args.inputs[i], std::ios::binary);
+      if (!f) return make_error(StatusCode::kNotFound, args.inputs[i], ": cannot open input file");
+      data[i].assign(std::istreambuf_iterator<char>(f), {});
+    } else {
+      const Value& v = s.input_info(i);
+      if (v.dtype != DType::kF32)
+        return make_error(StatusCode::kInvalidArgument, "input ", i, " is ", dtype_name(v.dtype),
+                          "; pass --input files for non-float inputs");
+      const auto vals = splitmix_input(static_cast<size_t>(v.shape.num_elements()), 1 + i);
+      data[i].resize(vals.size() * sizeof(float));
+      std::memcpy(data[i].data(), vals.data(), data[i].size());
+    }
+  }
+  return Status();
+}
+
+double percentile(std::vector<double> v, double p) {
+  std::sort(v.begin(), v.end());
+  const double pos = p * static_cast<double>(v.size() - 1);
+  const auto lo = static_cast<size_t>(std::floor(pos));
+  const size_t hi = std::min(lo + 1, v.size() - 1);
+  return v[lo] + (v[hi] - v[lo]) * (pos - static_cast<double>(lo));
+}
+
+// Bytes of the constants the (optimized) graph's nodes read.
+size_t weight_bytes(const Graph& g) {
+  std::set<ValueId> seen;
+  size_t total = 0;
+  for (const Node& n : g.nodes())
+    for (ValueId v : n.inputs)
+      if (v != kNoValue && g.value(v).is_constant() && seen.insert(v).second)
+        total += g.value(v).data_bytes;
+  return total;
+}
+
+int run_bench(const BenchArgs& args) {
+  const size_t rss_before = proc_status_bytes("VmRSS");
+  const auto t_init = Clock::now();
+  auto graph = load_model(args.model);
+  if (!graph.ok()) return report(graph.status());
+  const double load_ms = ms_since(t_init);
+  SessionOptions options;
+  options.backends = parse_backend_list(args.backends);
+  options.num_threads = args.threads;
+  options.profile = true;
+  auto session = Session::create(*graph, options);
+  if (!session.ok()) return report(session.status());
+  const double init_ms = ms_since(t_init);
+  Session& s = **session;
+
+  std::vector<std::vector<uint8_t>> inputs;
+  if (Status st = set_inputs(s, args, inputs); !st.ok()) return report(st);
+  auto one_run = [&]() -> Status {
+    for (size_t i = 0; i < inputs.size(); ++i)
+      ODIN_RETURN_IF_ERROR(s.set_input(i, inputs[i].data(), inputs[i].size()));
+    return s.run();
+  };
+  const auto t_first = Clock::now();
+  if (Status st = one_run(); !st.ok()) return report(st);
+  const double first_ms = ms_since(t_first);
+  for (int i = 1; i < args.warmup; ++i)
+    if (Status st = one_run(); !st.ok()) return report(st);
+
+  const size_t nodes = s.graph().num_nodes();
+  std::vector<double> latency, node_total(nodes, 0.0);
+  latency.reserve(static_cast<size_t>(args.runs));
+  auto last_progress = Clock::now();
+  const auto t_runs = Clock::now();
+  for (int r = 0; r < args.runs; ++r) {
+    const auto t0 = Clock::now();
+    if (Status st = one_run(); !st.ok()) return report(st);
+    latency.push_back(ms_since(t0));
+    const std::vector<double>& times = s.node_times_ms();
+    for (size_t n = 0; n < times.size() && n < nodes; ++n) node_total[n] += times[n];
+    if (ms_since(last_progress) > 1000.0) {  // long runs: show they are alive
+      std::fprintf(stderr, "odin bench: %d/%d runs, %.1f s\n", r + 1, args.runs,
+                   ms_since(t_runs) / 1000.0);
+      last_progress = Clock::now();
+    }
+  }
+  const size_t peak_rss = proc_status_bytes("VmHWM");
+  const double runs = std::max(1, args.runs);
+  const Graph& g = s.graph();
+
+  // Per node (mean over runs) and per op type.
+  struct OpRow {
+    size_t node;
+    double ms;
+  };
+  std::vector<OpRow> rows;
+  std::map<std::string, std::pair<double, int>> by_op;
+  double node_sum = 0, macs = 0;
+  for (size_t n = 0; n < nodes; ++n) {
+    const double ms = node_total[n] / runs;
+    rows.push_back({n, ms});
+    node_sum += ms;
+    const Node& node = g.node(static_cast<NodeId>(n));
+    auto& agg = by_op[std::string(op_type_name(node.op))];
+    agg.first += ms;
+    agg.second += 1;
+    if (node.op == OpType::kConv2D || node.op == OpType::kDepthwiseConv2D ||
+        node.op == OpType::kFullyConnected)
+      macs += static_cast<double>(std::max<int64_t>(0, node_macs(g, node)));
+  }
+  const double median = percentile(latency, 0.5);
+  const RunStats& stats = s.run_stats();
+  std::string backend = args.backends.empty() ? "cpu" : args.backends;
+
+  if (args.json) {
+    nlohmann::json j;
+    j["model"] = args.model;
+    j["backend"] = backend;
+    j["threads"] = args.threads;
+    j["runs"] = args.runs;
+    j["warmup"] = args.warmup;
+    j["latency_ms"] = {{"median", median},
+                       {"min", *std::min_element(latency.begin(), latency.end())},
+                       {"p90", percentile(latency, 0.9)},
+                       {"max", *std::max_element(latency.begin(), latency.end())}};
+    j["init_ms"] = init_ms;
+    j["load_ms"] = load_ms;
+    j["first_run_ms"] = first_ms;
+    j["arena_bytes"] = s.arena_bytes();
+    j["weights_bytes"] = weight_bytes(g);
+    j["peak_rss_bytes"] = peak_rss;
+    j["rss_growth_bytes"] = peak_rss > rss_before ? peak_rss - rss_before : 0;
+    j["dispatches"] = stats.dispatches;
+    j["submits"] = stats.submits;
+    j["nodes"] = nodes;
+    j["conv_fc_macs"] = macs;
+    j["gflops"] = median > 0 ? 2.0 * macs / (median * 1e6) : 0.0;
+    nlohmann::json ins = nlohmann::json::array();
+    for (size_t i = 0; i < s.num_inputs(); ++i)
+      ins.push_back({{"name", s.input_info(i).name},
+                     {"dtype", dtype_name(s.input_info(i).dtype)},
+                     {"shape", s.input_info(i).shape.dims()}});
+    j["inputs"] = ins;
+    nlohmann::json ops = nlohmann::json::array();
+    for (const OpRow& r : rows)
+      ops.push_back({{"node", r.node},
+                     {"op", std::string(op_type_name(g.node(static_cast<NodeId>(r.node)).op))},
+                     {"backend", std::string(s.node_backend(r.node))},
+                     {"ms", r.ms}});
+    j["ops"] = ops;
+    std::printf("%s\n", j.dump().c_str());
+    return 0;
+  }
+
+  std::printf("model      %s\n", args.model.c_str());
+  std::printf("backend    %s, %d thread%s, %d runs after %d warm-up\n", backend.c_str(),
+              args.threads, args.threads == 1 ? "" : "s", args.runs, args.warmup);
+  std::printf("latency    median %.3f ms  min %.3f  p90 %.3f  max %.3f\n", median,
+              *std::min_element(latency.begin(), latency.end()), percentile(latency, 0.9),
+              *std::max_element(latency.begin(), latency.end()));
+  std::printf("init       %.2f ms (load %.2f, compile %.2f); first run %.3f ms\n", init_ms, load_ms,
+              init_ms - load_ms, first_ms);
+  std::printf("work       %.1f MFLOP conv/depthwise/FC = %.1f GFLOP/s at the median\n",
+              2 * macs / 1e6, median > 0 ? 2.0 * macs / (median * 1e6) : 0.0);
+  std::printf("memory     arena %zu bytes, weights %zu bytes, peak RSS %zu bytes (+%zu)\n",
+              s.arena_bytes(), weight_bytes(g), peak_rss,
+              peak_rss > rss_before ? peak_rss - rss_before : size_t{0});
+  std::printf("nodes      %zu (%d dispatches, %d submits per run)\n", nodes, stats.dispatches,
+              stats.submits);
+  std::printf("\nper op type (mean ms per run, %% of node time):\n");
+  std::vector<std::pair<std::string, std::pair<double, int>>> ops(by_op.begin(), by_op.end());
+  std::sort(ops.begin(), ops.end(),
+            [](const auto& a, const auto& b) { return a.second.first > b.second.first; });
+  for (const auto& [name, agg] : ops)
+    std::printf("  %-24s %4d nodes %9.3f ms %5.1f%%\n", name.c_str(), agg.second, agg.first,
+                node_sum > 0 ? 100.0 * agg.first / node_sum : 0.0);
+  std::sort(rows.begin(), rows.end(), [](const OpRow& a, const OpRow& b) { return a.ms > b.ms; });
+  std::printf("\nslowest nodes:\n");
+  for (size_t i = 0; i < rows.size() && i < static_cast<size_t>(args.top); ++i) {
+    const auto id = static_cast<NodeId>(rows[i].node);
+    const Node& node = g.node(id);
+    const Shape& out = g.value(node.outputs[0]).shape;
+    std::string name = node.name.size() > 40 ? node.name.substr(0, 37) + "..." : node.name;
+    const double macs_node = static_cast<double>(std::max<int64_t>(0, node_macs(g, node)));
+    std::printf("  %8.3f ms %7.1f GFLOP/s  %-6s node %-4d %-18s out %-18s %s\n", rows[i].ms,
+                rows[i].ms > 0 ? 2 * macs_node / (rows[i].ms * 1e6) : 0.0,
+                std::string(s.node_backend(rows[i].node)).c_str(), id,
+                std::string(op_type_name(node.op)).c_str(), out.str().c_str(), name.c_str());
+  }
+  return 0;
+}
+
+std::function<int()> setup(CLI::App& app) {
+  auto args = std::make_shared<BenchArgs>();
+  auto* cmd = app.add_subcommand("bench", "Time a model: latency, init, memory, per-op profile");
+  cmd->add_option("model", args->model, "Model file or zoo name")->required();
+  cmd->add_option("--backend", args->backends, "Backend preference list, e.g. vulkan,cpu");
+  cmd->add_option("--threads", args->threads, "CPU threads")->check(CLI::Range(1, 256));
+  cmd->add_option("--runs", args->runs, "Timed runs")->check(CLI::Range(1, 1000000));
+  cmd->add_option("--warmup", args->warmup, "Untimed runs first (at least 1)")
+      ->check(CLI::Range(1, 100000));
+  cmd->add_option("--input", args->inputs,
+                  "Raw little-endian input tensor (repeat per input); default: SplitMix64 seed "
+                  "1+i in [-1,1], as the reference runners");
+  cmd->add_option("--top", args->top, "Slowest nodes to list")->check(CLI::Range(0, 100000));
+  cmd->add_flag("--json", args->json, "Print one JSON object instead of the report");
+  return [args] { return run_bench(*args); };
+}
+
+ODIN_CLI_COMMAND(45, setup);
+
+}  // namespace
+}  // namespace odin::cli
