@@ -251,12 +251,9 @@ std::unique_ptr<CpuOp> make_elementwise_op(const CpuOpContext& ctx, const Node& 
   if (n.outputs.size() != 1 || !is_f32(ctx.graph, n.outputs[0])) return nullptr;
   std::unique_ptr<CpuOp> op;
   switch (n.op) {
-    case OpType::kAdd:
-    case OpType::kSub:
-    case OpType::kMul:
-    case OpType::kDiv:
-      op = make_binary(ctx.graph, n);
-      break;
+  ODIN_CASE_BINARY_OPS:
+    op = make_binary(ctx.graph, n);
+    break;
     case OpType::kPrelu:
       op = make_prelu(ctx.graph, n);
       break;

@@ -34,10 +34,7 @@ bool fusable_into(const Graph& g, const Node& consumer, ValueId padded,
       return consumer.inputs[0] == padded && in.rank() == 4 && pads[0] == 0 && pads[1] == 0 &&
              pads[6] == 0 && pads[7] == 0 &&
              std::count(consumer.inputs.begin(), consumer.inputs.end(), padded) == 1;
-    case OpType::kAdd:
-    case OpType::kSub:
-    case OpType::kMul:
-    case OpType::kDiv:
+    ODIN_CASE_BINARY_OPS:
       return consumer.inputs.size() == 2 && consumer.inputs[0] != consumer.inputs[1] &&
              in.rank() <= 4 && g.value(consumer.outputs[0]).shape == in;
     default:

@@ -41,21 +41,10 @@ Status lower_node(LowerContext& ctx, const Node& node, LoweredNode* out) {
       return lower_depthwise_conv2d(ctx, node, out);
     case OpType::kFullyConnected:
       return lower_fully_connected(ctx, node, out);
-    case OpType::kAdd:
-    case OpType::kSub:
-    case OpType::kMul:
-    case OpType::kDiv:
+    ODIN_CASE_BINARY_OPS:
     case OpType::kPrelu:
       return lower_binary(ctx, node, out);
-    case OpType::kLogistic:
-    case OpType::kRelu:
-    case OpType::kReluN1To1:
-    case OpType::kRelu6:
-    case OpType::kTanh:
-    case OpType::kHardSwish:
-    case OpType::kLeakyRelu:
-    case OpType::kRsqrt:
-    case OpType::kGelu:
+    ODIN_CASE_UNARY_OPS:
       return lower_unary(ctx, node, out);
     case OpType::kPad:
       return lower_pad(ctx, node, out);

@@ -86,25 +86,14 @@ Support check_op(const Graph& g, const Node& node) {
         return no(node, "with run-time (non-constant) weights not supported");
       if (g.value(node.inputs[1]).shape.rank() != 2) return no(node, "needs 2-D weights");
       return Support::yes();
-    case OpType::kAdd:
-    case OpType::kSub:
-    case OpType::kMul:
-    case OpType::kDiv:
+    ODIN_CASE_BINARY_OPS:
     case OpType::kPrelu:
       if (!constant_data_inputs_are_float(g, node))
         return no(node, "with a non-float constant input not supported");
       if (out.rank() > 4)
         return no(node, str_cat("of rank ", out.rank(), " not supported (max 4)"));
       return Support::yes();
-    case OpType::kLogistic:
-    case OpType::kRelu:
-    case OpType::kReluN1To1:
-    case OpType::kRelu6:
-    case OpType::kTanh:
-    case OpType::kHardSwish:
-    case OpType::kLeakyRelu:
-    case OpType::kRsqrt:
-    case OpType::kGelu:
+    ODIN_CASE_UNARY_OPS:
     case OpType::kReshape:
     case OpType::kSqueeze:
     case OpType::kSoftmax:

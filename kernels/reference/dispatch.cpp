@@ -14,21 +14,10 @@ Status run_node(const Graph& graph, const Node& node, std::span<const ConstTenso
                 std::span<const TensorView> out) {
   const OpAttrs& a = node.attrs;
   switch (node.op) {
-    case OpType::kAdd:
-    case OpType::kSub:
-    case OpType::kMul:
-    case OpType::kDiv:
-      return binary(node.op, std::get<BinaryAttrs>(a), in[0], in[1], out[0]);
-    case OpType::kLogistic:
-    case OpType::kRelu:
-    case OpType::kReluN1To1:
-    case OpType::kRelu6:
-    case OpType::kTanh:
-    case OpType::kHardSwish:
-    case OpType::kLeakyRelu:
-    case OpType::kRsqrt:
-    case OpType::kGelu:
-      return unary(node.op, a, in[0], out[0]);
+  ODIN_CASE_BINARY_OPS:
+    return binary(node.op, std::get<BinaryAttrs>(a), in[0], in[1], out[0]);
+  ODIN_CASE_UNARY_OPS:
+    return unary(node.op, a, in[0], out[0]);
     case OpType::kPrelu:
       return prelu(in[0], in[1], out[0]);
     case OpType::kDequantize: {

@@ -55,6 +55,24 @@ enum class OpType : uint16_t {
       kCount
 };
 
+// Case labels of op families, so every `switch` that treats a family alike
+// lists it once: `ODIN_CASE_UNARY_OPS: return run_unary(...);`
+#define ODIN_CASE_UNARY_OPS \
+  case OpType::kLogistic:   \
+  case OpType::kRelu:       \
+  case OpType::kReluN1To1:  \
+  case OpType::kRelu6:      \
+  case OpType::kTanh:       \
+  case OpType::kHardSwish:  \
+  case OpType::kLeakyRelu:  \
+  case OpType::kRsqrt:      \
+  case OpType::kGelu
+#define ODIN_CASE_BINARY_OPS \
+  case OpType::kAdd:         \
+  case OpType::kSub:         \
+  case OpType::kMul:         \
+  case OpType::kDiv
+
 // The operator's name as users see it (TFLite's spelling).
 std::string_view op_type_name(OpType type);
 

@@ -15,21 +15,10 @@ namespace {
 
 InferFn infer_fn(OpType t) {
   switch (t) {
-    case OpType::kAdd:
-    case OpType::kSub:
-    case OpType::kMul:
-    case OpType::kDiv:
-      return infer_binary;
-    case OpType::kLogistic:
-    case OpType::kRelu:
-    case OpType::kReluN1To1:
-    case OpType::kRelu6:
-    case OpType::kTanh:
-    case OpType::kHardSwish:
-    case OpType::kLeakyRelu:
-    case OpType::kRsqrt:
-    case OpType::kGelu:
-      return infer_unary;
+  ODIN_CASE_BINARY_OPS:
+    return infer_binary;
+  ODIN_CASE_UNARY_OPS:
+    return infer_unary;
     case OpType::kPrelu:
       return infer_prelu;
     case OpType::kDequantize:

@@ -52,21 +52,10 @@ bool may_fold_pad(const Node& reader, ValueId pad_output) {
 
 bool may_alias_input(OpType op) {
   switch (op) {
-    case OpType::kAdd:
-    case OpType::kSub:
-    case OpType::kMul:
-    case OpType::kDiv:
-    case OpType::kLogistic:
-    case OpType::kRelu:
-    case OpType::kReluN1To1:
-    case OpType::kRelu6:
-    case OpType::kTanh:
-    case OpType::kHardSwish:
-    case OpType::kLeakyRelu:
-    case OpType::kRsqrt:
-    case OpType::kGelu:
-    case OpType::kPrelu:
-      return true;
+  ODIN_CASE_BINARY_OPS:
+  ODIN_CASE_UNARY_OPS:
+  case OpType::kPrelu:
+    return true;
     default:
       return false;
   }

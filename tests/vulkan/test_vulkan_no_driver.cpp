@@ -3,6 +3,7 @@
 // on the CPU. These run the CLI in a child process, so they need no device.
 #ifdef ODIN_HAVE_VULKAN  // the whole file: these need the backend built in
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
@@ -43,7 +44,9 @@ TEST_P(VulkanNoDriver, DevicesSaysWhyAndRunFallsBackToCpu) {
   EXPECT_NE(devices.output.find("cpu: available"), std::string::npos) << devices.output;
 
   const std::string dir = test::data_path("ops/models/");
-  const std::string out = testing::TempDir() + "odin_no_driver_out";
+  // One folder per test process: ctest -j runs the two instances at once.
+  const std::string out =
+      testing::TempDir() + "odin_no_driver_out_" + std::to_string(static_cast<long>(getpid()));
   const Child r = run(env + " " ODIN_CLI_PATH " run " + dir + "relu.tflite --input " + dir +
                       "relu/input_0.bin --output-dir " + out + " --backend vulkan,cpu");
   EXPECT_EQ(r.status, 0) << r.output;

@@ -156,65 +156,62 @@ bool map_op(const fb::OperatorCode& code, OpType* type, std::string* name) {
 
 Status parse_attrs(const fb::Operator& op, Node* node) {
   switch (node->op) {
-    case OpType::kAdd:
-    case OpType::kSub:
-    case OpType::kMul:
-    case OpType::kDiv: {
-      fb::ActivationFunctionType act = fb::ActivationFunctionType::NONE;
-      if (const auto* o = op.builtin_options_as_AddOptions()) act = o->fused_activation_function();
-      if (const auto* o = op.builtin_options_as_SubOptions()) act = o->fused_activation_function();
-      if (const auto* o = op.builtin_options_as_MulOptions()) act = o->fused_activation_function();
-      if (const auto* o = op.builtin_options_as_DivOptions()) act = o->fused_activation_function();
-      ODIN_RETURN_IF_ERROR(check_activation(act));
-      node->attrs = BinaryAttrs{map_activation(act)};
-      return Status();
-    }
-    case OpType::kConv2D: {
-      const auto* o = op.builtin_options_as_Conv2DOptions();
-      ODIN_RETURN_IF_ERROR(require(o, "Conv2DOptions"));
-      ODIN_RETURN_IF_ERROR(check_padding(o->padding()));
-      ODIN_RETURN_IF_ERROR(check_activation(o->fused_activation_function()));
-      Conv2DAttrs a;
-      a.padding = map_padding(o->padding());
-      a.stride_w = o->stride_w();
-      a.stride_h = o->stride_h();
-      a.dilation_w = o->dilation_w_factor();
-      a.dilation_h = o->dilation_h_factor();
-      a.activation = map_activation(o->fused_activation_function());
-      node->attrs = a;
-      return Status();
-    }
-    case OpType::kDepthwiseConv2D: {
-      const auto* o = op.builtin_options_as_DepthwiseConv2DOptions();
-      ODIN_RETURN_IF_ERROR(require(o, "DepthwiseConv2DOptions"));
-      ODIN_RETURN_IF_ERROR(check_padding(o->padding()));
-      ODIN_RETURN_IF_ERROR(check_activation(o->fused_activation_function()));
-      DepthwiseConv2DAttrs a;
-      a.padding = map_padding(o->padding());
-      a.stride_w = o->stride_w();
-      a.stride_h = o->stride_h();
-      a.dilation_w = o->dilation_w_factor();
-      a.dilation_h = o->dilation_h_factor();
-      a.depth_multiplier = o->depth_multiplier();
-      a.activation = map_activation(o->fused_activation_function());
-      node->attrs = a;
-      return Status();
-    }
-    case OpType::kTransposeConv: {
-      const auto* o = op.builtin_options_as_TransposeConvOptions();
-      ODIN_RETURN_IF_ERROR(require(o, "TransposeConvOptions"));
-      ODIN_RETURN_IF_ERROR(check_padding(o->padding()));
-      ODIN_RETURN_IF_ERROR(check_activation(o->fused_activation_function()));
-      TransposeConvAttrs a;
-      a.padding = map_padding(o->padding());
-      a.stride_w = o->stride_w();
-      a.stride_h = o->stride_h();
-      a.activation = map_activation(o->fused_activation_function());
-      node->attrs = a;
-      return Status();
-    }
-    case OpType::kConvolution2DTransposeBias:
-      return parse_transpose_conv_bias(op, node);
+  ODIN_CASE_BINARY_OPS : {
+    fb::ActivationFunctionType act = fb::ActivationFunctionType::NONE;
+    if (const auto* o = op.builtin_options_as_AddOptions()) act = o->fused_activation_function();
+    if (const auto* o = op.builtin_options_as_SubOptions()) act = o->fused_activation_function();
+    if (const auto* o = op.builtin_options_as_MulOptions()) act = o->fused_activation_function();
+    if (const auto* o = op.builtin_options_as_DivOptions()) act = o->fused_activation_function();
+    ODIN_RETURN_IF_ERROR(check_activation(act));
+    node->attrs = BinaryAttrs{map_activation(act)};
+    return Status();
+  }
+  case OpType::kConv2D: {
+    const auto* o = op.builtin_options_as_Conv2DOptions();
+    ODIN_RETURN_IF_ERROR(require(o, "Conv2DOptions"));
+    ODIN_RETURN_IF_ERROR(check_padding(o->padding()));
+    ODIN_RETURN_IF_ERROR(check_activation(o->fused_activation_function()));
+    Conv2DAttrs a;
+    a.padding = map_padding(o->padding());
+    a.stride_w = o->stride_w();
+    a.stride_h = o->stride_h();
+    a.dilation_w = o->dilation_w_factor();
+    a.dilation_h = o->dilation_h_factor();
+    a.activation = map_activation(o->fused_activation_function());
+    node->attrs = a;
+    return Status();
+  }
+  case OpType::kDepthwiseConv2D: {
+    const auto* o = op.builtin_options_as_DepthwiseConv2DOptions();
+    ODIN_RETURN_IF_ERROR(require(o, "DepthwiseConv2DOptions"));
+    ODIN_RETURN_IF_ERROR(check_padding(o->padding()));
+    ODIN_RETURN_IF_ERROR(check_activation(o->fused_activation_function()));
+    DepthwiseConv2DAttrs a;
+    a.padding = map_padding(o->padding());
+    a.stride_w = o->stride_w();
+    a.stride_h = o->stride_h();
+    a.dilation_w = o->dilation_w_factor();
+    a.dilation_h = o->dilation_h_factor();
+    a.depth_multiplier = o->depth_multiplier();
+    a.activation = map_activation(o->fused_activation_function());
+    node->attrs = a;
+    return Status();
+  }
+  case OpType::kTransposeConv: {
+    const auto* o = op.builtin_options_as_TransposeConvOptions();
+    ODIN_RETURN_IF_ERROR(require(o, "TransposeConvOptions"));
+    ODIN_RETURN_IF_ERROR(check_padding(o->padding()));
+    ODIN_RETURN_IF_ERROR(check_activation(o->fused_activation_function()));
+    TransposeConvAttrs a;
+    a.padding = map_padding(o->padding());
+    a.stride_w = o->stride_w();
+    a.stride_h = o->stride_h();
+    a.activation = map_activation(o->fused_activation_function());
+    node->attrs = a;
+    return Status();
+  }
+  case OpType::kConvolution2DTransposeBias:
+    return parse_transpose_conv_bias(op, node);
     case OpType::kAveragePool2D:
     case OpType::kMaxPool2D: {
       const auto* o = op.builtin_options_as_Pool2DOptions();
