@@ -2,6 +2,7 @@
 # The whole test suite, as CI runs it: set-up, model fetch, the release build
 # and its tests, then the ASan+UBSan build, its tests and a libFuzzer smoke.
 #   ODIN_SKIP_SANITIZE=1  skip the sanitizer half (quick local runs)
+#   ODIN_SKIP_AARCH64=1   skip the aarch64 cross build and its qemu tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,5 +32,9 @@ if [ "${ODIN_SKIP_SANITIZE:-0}" != 1 ]; then
     ctest --preset sanitize
   step "fuzz smoke (tflite loader, 60 s)"
   tools/fuzz_smoke.sh build-sanitize 60
+fi
+if [ "${ODIN_SKIP_AARCH64:-0}" != 1 ]; then
+  step "aarch64: cross build, NEON kernels under qemu"
+  tools/test_aarch64.sh
 fi
 step "all tests passed"
