@@ -112,7 +112,7 @@ std::unique_ptr<CpuOp> make_binary(const Graph& g, const Node& n) {
     op->big = bind(g, big, reads);
     op->small = bind(g, small, reads);
   };
-  const int64_t c = out[out.rank() - 1];
+  const int64_t c = out.rank() > 0 ? out[out.rank() - 1] : 1;  // scalar outputs: one "row"
   if (a == out && b == out) {
     make(Pattern::kSame, false, n.inputs[0], n.inputs[1], c);
   } else if (a == out && b.num_elements() == 1) {

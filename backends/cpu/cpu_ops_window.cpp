@@ -14,9 +14,10 @@ bool is_f32_4d(const Graph& g, ValueId v) {
          g.value(v).shape.rank() == 4 && g.value(v).shape.num_elements() > 0;
 }
 
-// Rows per chunk so that one chunk moves ~16k elements.
-int64_t row_grain(int64_t row_elems) {
-  return std::max<int64_t>(1, (int64_t{1} << 14) / std::max<int64_t>(1, row_elems));
+// Rows per chunk so that one chunk moves ~16k elements. In double: hostile
+// window sizes make the per-row work overflow int64.
+int64_t row_grain(double row_elems) {
+  return std::max<int64_t>(1, static_cast<int64_t>(16384.0 / std::max(1.0, row_elems)));
 }
 
 class PoolOp final : public CpuOp {
@@ -26,7 +27,10 @@ class PoolOp final : public CpuOp {
     cpu::PoolParams p = p_;
     p.in = static_cast<const float*>(in[0]);
     p.out = static_cast<float*>(out[0]);
-    pool.parallel_for(p.batch * p.out_h, row_grain(p.out_w * p.c * p.filter_h * p.filter_w),
+    pool.parallel_for(p.batch * p.out_h,
+                      row_grain(static_cast<double>(p.out_w) * static_cast<double>(p.c) *
+                                static_cast<double>(std::min(p.filter_h, p.in_h)) *
+                                static_cast<double>(std::min(p.filter_w, p.in_w))),
                       [&](int64_t r0, int64_t r1, int) { cpu::pool_rows(p, r0, r1); });
   }
 
@@ -117,7 +121,8 @@ class ResizeBilinearOp final : public CpuOp {
     cpu::ResizeParams p = p_;
     p.in = static_cast<const float*>(in[0]);
     p.out = static_cast<float*>(out[0]);
-    pool.parallel_for(p.batch * p.out_h, row_grain(4 * p.out_w * p.c),
+    pool.parallel_for(p.batch * p.out_h,
+                      row_grain(4.0 * static_cast<double>(p.out_w) * static_cast<double>(p.c)),
                       [&](int64_t r0, int64_t r1, int) { cpu::resize_bilinear_rows(p, r0, r1); });
   }
 
