@@ -8,7 +8,7 @@ namespace odin {
 namespace {
 
 // Conv, depthwise and FC work (2 x MACs) of the MediaPipe models, as
-// ../shared/REFERENCE.md lists it (MFLOP).
+// the reference engines' model notes list it (MFLOP).
 struct Work {
   const char* model;
   double mflop;
