@@ -13,13 +13,8 @@ Status infer_conv2d(InferContext& ctx) {
   ODIN_RETURN_IF_ERROR(ctx.expect_outputs(1));
   const Conv2DAttrs* a = node_attrs<Conv2DAttrs>(ctx);
   if (!a) return ctx.fail("missing CONV_2D attributes");
-  ODIN_RETURN_IF_ERROR(ctx.expect_rank(0, 4));
-  ODIN_RETURN_IF_ERROR(ctx.expect_rank(1, 4));
-  ODIN_RETURN_IF_ERROR(ctx.expect_dtype(0, DType::kF32));
-  ODIN_RETURN_IF_ERROR(ctx.expect_dtype(1, DType::kF32));
-  ODIN_RETURN_IF_ERROR(ctx.expect_static(1));
   ODIN_RETURN_IF_ERROR(
-      check_window_attrs(ctx, a->stride_h, a->stride_w, a->dilation_h, a->dilation_w));
+      check_conv_inputs(ctx, a->stride_h, a->stride_w, a->dilation_h, a->dilation_w));
   const Shape& in = ctx.input_shape(0);
   const Shape& f = ctx.input_shape(1);
   const int64_t out_c = f[0], in_c = in[3], filter_ic = f[3];

@@ -14,13 +14,8 @@ Status infer_depthwise_conv2d(InferContext& ctx) {
   ODIN_RETURN_IF_ERROR(ctx.expect_outputs(1));
   const DepthwiseConv2DAttrs* a = node_attrs<DepthwiseConv2DAttrs>(ctx);
   if (!a) return ctx.fail("missing DEPTHWISE_CONV_2D attributes");
-  ODIN_RETURN_IF_ERROR(ctx.expect_rank(0, 4));
-  ODIN_RETURN_IF_ERROR(ctx.expect_rank(1, 4));
-  ODIN_RETURN_IF_ERROR(ctx.expect_dtype(0, DType::kF32));
-  ODIN_RETURN_IF_ERROR(ctx.expect_dtype(1, DType::kF32));
-  ODIN_RETURN_IF_ERROR(ctx.expect_static(1));
   ODIN_RETURN_IF_ERROR(
-      check_window_attrs(ctx, a->stride_h, a->stride_w, a->dilation_h, a->dilation_w));
+      check_conv_inputs(ctx, a->stride_h, a->stride_w, a->dilation_h, a->dilation_w));
   const Shape& in = ctx.input_shape(0);
   const Shape& f = ctx.input_shape(1);
   if (f[0] != 1) return ctx.fail("filter ", f.str(), " must have leading dimension 1");

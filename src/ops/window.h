@@ -29,6 +29,19 @@ inline Status check_window_attrs(const InferContext& ctx, int64_t stride_h, int6
   return Status();
 }
 
+// The checks CONV_2D and DEPTHWISE_CONV_2D share: input, filter and optional
+// bias, rank-4 float32 input and filter, a static filter, valid strides and
+// dilations.
+inline Status check_conv_inputs(InferContext& ctx, int64_t stride_h, int64_t stride_w,
+                                int64_t dilation_h, int64_t dilation_w) {
+  ODIN_RETURN_IF_ERROR(ctx.expect_rank(0, 4));
+  ODIN_RETURN_IF_ERROR(ctx.expect_rank(1, 4));
+  ODIN_RETURN_IF_ERROR(ctx.expect_dtype(0, DType::kF32));
+  ODIN_RETURN_IF_ERROR(ctx.expect_dtype(1, DType::kF32));
+  ODIN_RETURN_IF_ERROR(ctx.expect_static(1));
+  return check_window_attrs(ctx, stride_h, stride_w, dilation_h, dilation_w);
+}
+
 // Output extent of one spatial axis (TFLite's ComputeOutSize via
 // compute_spatial_padding). kDynamicDim in gives kDynamicDim out. Fails when
 // the dilated filter overflows or the output would be empty.
