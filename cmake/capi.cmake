@@ -1,8 +1,8 @@
 # The C API (include/odin/odin.h): libodin.so exporting only odin_* symbols,
 # libodin.a bundling the core, and install rules with a CMake package
 # (odin::odin, odin::odin_static) and a pkg-config file (odin.pc).
-# Included by the top-level CMakeLists after the other optional parts, so
-# whatever they add to odin_core is bundled too.
+# Included by the top-level CMakeLists after the layers' targets, so every
+# library odin_core gathers is bundled.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
@@ -99,8 +99,14 @@ endfunction()
 
 # Walks `target`'s link libraries: the project's static and object libraries
 # are bundled into libodin.a; anything else is recorded for apps to link.
+# An interface library (odin_core) only groups others: its own list is walked.
 function(odin_capi_collect target)
-  get_target_property(deps ${target} LINK_LIBRARIES)
+  get_target_property(target_type ${target} TYPE)
+  if(target_type STREQUAL "INTERFACE_LIBRARY")
+    get_target_property(deps ${target} INTERFACE_LINK_LIBRARIES)
+  else()
+    get_target_property(deps ${target} LINK_LIBRARIES)
+  endif()
   if(NOT deps)
     return()
   endif()
@@ -115,6 +121,8 @@ function(odin_capi_collect target)
       get_target_property(type ${dep} TYPE)
       if(imported)
         odin_capi_external(${dep})
+      elseif(type STREQUAL "INTERFACE_LIBRARY")
+        odin_capi_collect(${dep})
       elseif(type MATCHES "STATIC_LIBRARY|OBJECT_LIBRARY")
         get_property(bundled GLOBAL PROPERTY ODIN_CAPI_BUNDLED)
         if(NOT dep IN_LIST bundled)
@@ -129,7 +137,7 @@ function(odin_capi_collect target)
     endif()
   endforeach()
 endfunction()
-set_property(GLOBAL PROPERTY ODIN_CAPI_BUNDLED odin_core)
+set_property(GLOBAL PROPERTY ODIN_CAPI_BUNDLED "")
 set_property(GLOBAL PROPERTY ODIN_CAPI_EXTERNAL "")
 odin_capi_collect(odin_core)
 get_property(ODIN_CAPI_BUNDLED GLOBAL PROPERTY ODIN_CAPI_BUNDLED)

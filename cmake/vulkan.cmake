@@ -1,6 +1,7 @@
-# The Vulkan backend: GLSL compute shaders compiled to SPIR-V by glslc at
-# build time and embedded in odin_core; the loader (libvulkan.so.1) is opened
-# with dlopen at first use, so nothing here links against Vulkan.
+# The Vulkan backend (target odin_backend_vulkan): GLSL compute shaders
+# compiled to SPIR-V by glslc at build time and embedded; the loader
+# (libvulkan.so.1) is opened with dlopen at first use, so nothing here links
+# against Vulkan.
 #
 # Script mode (cmake -P this file) embeds .spv files into one .cpp:
 #   -DODIN_EMBED_OUT=<file.cpp> -DODIN_EMBED_INPUTS=<name=variant=path|...>
@@ -59,6 +60,8 @@ endif()
 
 file(GLOB ODIN_VULKAN_SHADERS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/kernels/vulkan/*.comp)
 file(GLOB ODIN_VULKAN_SHADER_INCLUDES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/kernels/vulkan/*.glsl)
+# The elementwise function codes, shared with C++.
+list(APPEND ODIN_VULKAN_SHADER_INCLUDES ${CMAKE_SOURCE_DIR}/src/core/elementwise_fns.h)
 set(odin_spv_dir ${ODIN_GEN_DIR}/vulkan/spv)
 set(odin_embed_inputs "")
 set(odin_spv_files "")
@@ -71,7 +74,7 @@ foreach(shader IN LISTS ODIN_VULKAN_SHADERS)
       OUTPUT ${spv}
       COMMAND ${CMAKE_COMMAND} -E make_directory ${odin_spv_dir}
       COMMAND ${ODIN_GLSLC} --target-env=vulkan1.1 -O -DODIN_FP16=${variant}
-              -I ${CMAKE_SOURCE_DIR}/kernels/vulkan -o ${spv} ${shader}
+              -I ${CMAKE_SOURCE_DIR}/kernels/vulkan -I ${CMAKE_SOURCE_DIR}/src -o ${spv} ${shader}
       DEPENDS ${shader} ${ODIN_VULKAN_SHADER_INCLUDES}
       COMMENT "glslc ${name}.comp (fp16=${variant})"
       VERBATIM)
@@ -90,12 +93,13 @@ add_custom_command(
   COMMENT "Embedding the Vulkan kernels' SPIR-V"
   VERBATIM)
 
-file(GLOB ODIN_VULKAN_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/backends/vulkan/*.cpp)
-target_sources(odin_core PRIVATE ${ODIN_VULKAN_SOURCES} ${ODIN_VULKAN_EMBEDDED})
-target_include_directories(odin_core PUBLIC ${ODIN_VULKAN_INCLUDE_DIR})
+odin_layer(odin_backend_vulkan backends/vulkan/*.cpp)
+target_sources(odin_backend_vulkan PRIVATE ${ODIN_VULKAN_EMBEDDED})
+target_include_directories(odin_backend_vulkan PUBLIC ${ODIN_VULKAN_INCLUDE_DIR})
 # VK_NO_PROTOTYPES: every entry point comes from the dlopen'ed loader.
-target_compile_definitions(odin_core PUBLIC ODIN_HAVE_VULKAN VK_NO_PROTOTYPES)
-target_link_libraries(odin_core PUBLIC ${CMAKE_DL_LIBS})
+target_compile_definitions(odin_backend_vulkan PUBLIC ODIN_HAVE_VULKAN VK_NO_PROTOTYPES)
+target_link_libraries(odin_backend_vulkan PUBLIC odin_runtime ${CMAKE_DL_LIBS}
+                                          PRIVATE odin_ops odin_quant)
 list(LENGTH ODIN_VULKAN_SHADERS odin_n_shaders)
 message(STATUS "Vulkan backend: enabled (${odin_n_shaders} kernels; "
                "libvulkan.so.1 is loaded at run time)")

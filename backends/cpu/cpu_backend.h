@@ -1,13 +1,12 @@
 // The CPU backend: runs every op odin knows. At compile time each node gets
 // an optimized kernel (kernels/cpu, SIMD + threads) when one applies to its
-// shapes and attributes, else its reference kernel; a zero PAD feeding a
-// conv is folded into the conv. CompileOptions::optimize = false keeps every
-// node on the reference kernels.
+// shapes and attributes, else its reference kernel. CompileOptions::optimize
+// = false keeps every node on the reference kernels.
 #pragma once
 
 #include <memory>
 
-#include "backends/backend.h"
+#include "runtime/backend.h"
 
 namespace odin {
 

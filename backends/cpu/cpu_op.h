@@ -1,6 +1,8 @@
 // An optimized CPU kernel bound to one node at compile time: weights packed,
 // shapes and broadcast patterns resolved. At run time it only gets the data
-// pointers of the values it reads and writes.
+// pointers of the values it reads and writes. Which op has one is listed per
+// family beside its kernels (cpu_ops_*.cpp); a node without one (or whose
+// shapes its kernel does not cover) runs its reference kernel.
 #pragma once
 
 #include <memory>
@@ -12,8 +14,9 @@
 
 namespace odin {
 namespace cpu {
+class SharedScratch;
 class WeightArena;
-}
+}  // namespace cpu
 
 class CpuOp {
  public:
@@ -26,39 +29,33 @@ class CpuOp {
 
   std::vector<ValueId> reads;   // activation values read (constants are bound)
   std::vector<ValueId> writes;  // the node's outputs
-};
-
-// A PAD node folded into the conv that reads its output: the conv reads the
-// PAD's input and treats the padded border as zeros.
-struct FoldedPad {
-  ValueId source = kNoValue;  // the PAD's input
-  int64_t top = 0, bottom = 0, left = 0, right = 0;
+  // Constant inputs the op copied or repacked: it never reads the graph's
+  // bytes of them at run time (so the session may free those).
+  std::vector<ValueId> copied_constants;
 };
 
 struct CpuOpContext {
   const Graph& graph;
   int num_threads = 1;
   cpu::WeightArena* arena = nullptr;  // repacked weights go here (null: owned per op)
+  // Per-run scratch the executable's ops share (null: owned per op).
+  cpu::SharedScratch* scratch = nullptr;
 };
 
-// The optimized kernel for `node`, or null when none applies (the node then
-// runs its reference kernel). `pad` (for CONV_2D / DEPTHWISE_CONV_2D only)
-// asks for the conv with that PAD folded in.
-std::unique_ptr<CpuOp> make_conv_op(const CpuOpContext& ctx, const Node& node,
-                                    const FoldedPad* pad);
-std::unique_ptr<CpuOp> make_elementwise_op(const CpuOpContext& ctx, const Node& node);
-std::unique_ptr<CpuOp> make_window_op(const CpuOpContext& ctx, const Node& node);
-std::unique_ptr<CpuOp> make_pad_op(const CpuOpContext& ctx, const Node& node);
-// ADD of a tensor and a PAD that appends zero channels to another (`pad`
-// is the PAD node, folded into the ADD); null when the shapes do not fit.
-std::unique_ptr<CpuOp> make_channel_pad_add_op(const CpuOpContext& ctx, const Node& add,
-                                               const Node& pad);
+// One op the CPU backend has an optimized kernel for. `make` returns null
+// when its kernel does not cover the node's shapes or attributes.
+struct CpuOpEntry {
+  OpType type;
+  std::unique_ptr<CpuOp> (*make)(const CpuOpContext& ctx, const Node& node);
+};
 
-// Dispatches on the op type.
+// The entries, per family (each beside its kernels).
+std::span<const CpuOpEntry> cpu_conv_ops();         // cpu_ops_conv.cpp
+std::span<const CpuOpEntry> cpu_elementwise_ops();  // cpu_ops_elementwise.cpp
+std::span<const CpuOpEntry> cpu_window_ops();       // cpu_ops_window.cpp
+std::span<const CpuOpEntry> cpu_pad_ops();          // cpu_ops_pad.cpp
+
+// The optimized kernel for `node`, or null (it then runs its reference kernel).
 std::unique_ptr<CpuOp> make_cpu_op(const CpuOpContext& ctx, const Node& node);
-
-// Whether `node` is a zero PAD of H and W only, with constant paddings; if
-// so, fills `pad` (source and amounts).
-bool spatial_pad_of(const Graph& graph, const Node& node, FoldedPad* pad);
 
 }  // namespace odin

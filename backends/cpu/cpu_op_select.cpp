@@ -1,22 +1,28 @@
+#include <array>
+
 #include "backends/cpu/cpu_op.h"
 
 namespace odin {
+namespace {
+
+using Table = std::array<const CpuOpEntry*, static_cast<size_t>(OpType::kCount)>;
+
+Table build_table() {
+  Table t{};
+  for (auto family : {cpu_conv_ops, cpu_elementwise_ops, cpu_window_ops, cpu_pad_ops})
+    for (const CpuOpEntry& e : family()) t[static_cast<size_t>(e.type)] = &e;
+  return t;
+}
+
+}  // namespace
 
 std::unique_ptr<CpuOp> make_cpu_op(const CpuOpContext& ctx, const Node& node) {
-  switch (node.op) {
-    case OpType::kConv2D:
-    case OpType::kDepthwiseConv2D:
-    case OpType::kFullyConnected:
-      return make_conv_op(ctx, node, nullptr);
-    case OpType::kMaxPool2D:
-    case OpType::kAveragePool2D:
-    case OpType::kResizeBilinear:
-      return make_window_op(ctx, node);
-    case OpType::kPad:
-      return make_pad_op(ctx, node);
-    default:
-      return make_elementwise_op(ctx, node);
-  }
+  static const Table table = build_table();
+  const CpuOpEntry* e = table[static_cast<size_t>(node.op)];
+  if (!e || node.outputs.empty()) return nullptr;
+  std::unique_ptr<CpuOp> op = e->make(ctx, node);
+  if (op && op->writes.empty()) op->writes = node.outputs;
+  return op;
 }
 
 }  // namespace odin

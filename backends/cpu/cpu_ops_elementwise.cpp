@@ -1,11 +1,14 @@
-// ADD/SUB/MUL/DIV, PRELU and the RELU family on the optimized kernels, for
-// the broadcast patterns these models use: same shapes, a per-channel
-// vector (all leading dims 1) or a scalar against a full tensor.
+// ADD/SUB/MUL/DIV, PRELU, the RELU family, MEAN and SUM on the optimized
+// kernels, for the broadcast patterns these models use: same shapes, a
+// per-channel vector (all leading dims 1) or a scalar against a full tensor,
+// and ADD with an operand padded with zero channels (BlazeFace's residuals).
 #include <algorithm>
 #include <cstring>
 
 #include "backends/cpu/cpu_op.h"
+#include "core/const_data.h"
 #include "kernels/cpu/cpu_kernels.h"
+#include "ops/op_def.h"
 
 namespace odin {
 namespace {
@@ -52,7 +55,7 @@ enum class Pattern { kSame, kRow, kScalar };
 
 class BinaryOp final : public CpuOp {
  public:
-  BinaryOp(OpType op, Pattern pattern, bool small_first, int64_t n, int64_t c, cpu::Clamp clamp)
+  BinaryOp(BinaryFn op, Pattern pattern, bool small_first, int64_t n, int64_t c, cpu::Clamp clamp)
       : op_(op), pattern_(pattern), small_first_(small_first), n_(n), c_(c), clamp_(clamp) {}
   Operand big, small;  // `small` is the broadcast operand (kRow, kScalar)
 
@@ -88,18 +91,61 @@ class BinaryOp final : public CpuOp {
   }
 
  private:
-  OpType op_;
+  BinaryFn op_;
   Pattern pattern_;
   bool small_first_;
   int64_t n_, c_;
   cpu::Clamp clamp_;
 };
 
-std::unique_ptr<CpuOp> make_binary(const Graph& g, const Node& n) {
+class ChannelPadAddOp final : public CpuOp {
+ public:
+  ChannelPadAddOp(int64_t pixels, int64_t cx, int64_t c, cpu::Clamp clamp)
+      : pixels_(pixels), cx_(cx), c_(c), clamp_(clamp) {}
+  void run(std::span<const void* const> in, std::span<void* const> out, ThreadPool& pool) override {
+    const auto* x = static_cast<const float*>(in[0]);
+    const auto* y = static_cast<const float*>(in[1]);
+    auto* o = static_cast<float*>(out[0]);
+    pool.parallel_for(pixels_, std::max<int64_t>(1, kGrain / c_), [&](int64_t p0, int64_t p1, int) {
+      cpu::add_channel_padded(x + p0 * cx_, cx_, y + p0 * c_, o + p0 * c_, p1 - p0, c_, clamp_);
+    });
+  }
+
+ private:
+  int64_t pixels_, cx_, c_;
+  cpu::Clamp clamp_;
+};
+
+// ADD whose padded operand (a folded PAD) only gains zero channels at the
+// end of its last dim; else null (the reference kernel pads in general).
+std::unique_ptr<CpuOp> make_channel_pad_add(const Graph& g, const Node& n, BinaryFn fn,
+                                            const OperandPad& pad, cpu::Clamp clamp) {
+  if (fn != BinaryFn::kAdd) return nullptr;
+  const ValueId padded = n.inputs[static_cast<size_t>(pad.input)];
+  const ValueId other = n.inputs[pad.input == 0 ? 1 : 0];
+  if (g.value(padded).is_constant()) return nullptr;
+  const Shape& x = g.value(padded).shape;
+  const Shape& out = g.value(n.outputs[0]).shape;
+  const size_t rank = x.rank();
+  if (rank == 0 || rank > 4 || out.rank() != rank || g.value(other).shape != out) return nullptr;
+  for (size_t i = 0; i < 4; ++i)
+    if (pad.before[i] != 0 || (i < 3 && pad.after[i] != 0)) return nullptr;
+  const int64_t c = out[rank - 1], cx = x[rank - 1];
+  if (cx < 1 || cx + pad.after[3] != c) return nullptr;
+  auto op = std::make_unique<ChannelPadAddOp>(out.num_elements() / c, cx, c, clamp);
+  op->reads = {padded, other};
+  return op;
+}
+
+std::unique_ptr<CpuOp> make_binary(const CpuOpContext& ctx, const Node& n) {
+  const Graph& g = ctx.graph;
   const auto* attrs = std::get_if<BinaryAttrs>(&n.attrs);
   cpu::Clamp clamp;
-  if (!attrs || !cpu::clamp_of(attrs->activation, &clamp)) return nullptr;
+  if (!attrs || !cpu::clamp_of(attrs->activation, &clamp) || !is_f32(g, n.outputs[0]))
+    return nullptr;
   if (n.inputs.size() != 2 || !is_f32(g, n.inputs[0]) || !is_f32(g, n.inputs[1])) return nullptr;
+  const BinaryFn fn = op_def(n.op).binary_fn;
+  if (attrs->operand_pad.active()) return make_channel_pad_add(g, n, fn, attrs->operand_pad, clamp);
   const Shape& a = g.value(n.inputs[0]).shape;
   const Shape& b = g.value(n.inputs[1]).shape;
   const Shape& out = g.value(n.outputs[0]).shape;
@@ -108,7 +154,7 @@ std::unique_ptr<CpuOp> make_binary(const Graph& g, const Node& n) {
   std::unique_ptr<BinaryOp> op;
   std::vector<ValueId> reads;
   auto make = [&](Pattern pat, bool small_first, ValueId big, ValueId small, int64_t c) {
-    op = std::make_unique<BinaryOp>(n.op, pat, small_first, total, c, clamp);
+    op = std::make_unique<BinaryOp>(fn, pat, small_first, total, c, clamp);
     op->big = bind(g, big, reads);
     op->small = bind(g, small, reads);
   };
@@ -147,7 +193,9 @@ class PreluOp final : public CpuOp {
   int64_t rows_, c_;
 };
 
-std::unique_ptr<CpuOp> make_prelu(const Graph& g, const Node& n) {
+std::unique_ptr<CpuOp> make_prelu(const CpuOpContext& ctx, const Node& n) {
+  const Graph& g = ctx.graph;
+  if (n.outputs.size() != 1 || !is_f32(g, n.outputs[0])) return nullptr;
   if (n.inputs.size() != 2 || !is_f32(g, n.inputs[0]) || !is_f32(g, n.inputs[1])) return nullptr;
   const Shape& x = g.value(n.inputs[0]).shape;
   const Shape& alpha = g.value(n.inputs[1]).shape;
@@ -182,13 +230,13 @@ class ClampOp final : public CpuOp {
   cpu::Clamp clamp_;
 };
 
-std::unique_ptr<CpuOp> make_clamp(const Graph& g, const Node& n) {
-  Activation act = Activation::kNone;
-  if (n.op == OpType::kRelu) act = Activation::kRelu;
-  if (n.op == OpType::kRelu6) act = Activation::kRelu6;
-  if (n.op == OpType::kReluN1To1) act = Activation::kReluN1To1;
+// The RELU family: each op is a fused activation standing alone.
+std::unique_ptr<CpuOp> make_clamp(const CpuOpContext& ctx, const Node& n) {
+  const Graph& g = ctx.graph;
+  const Activation act = op_def(n.op).as_fused_activation;
   cpu::Clamp clamp;
   if (act == Activation::kNone || !cpu::clamp_of(act, &clamp)) return nullptr;
+  if (n.outputs.size() != 1 || !is_f32(g, n.outputs[0])) return nullptr;
   if (n.inputs.size() != 1 || !is_f32(g, n.inputs[0]) || g.value(n.inputs[0]).is_constant())
     return nullptr;
   const int64_t count = g.value(n.inputs[0]).shape.num_elements();
@@ -216,16 +264,17 @@ class ReduceOp final : public CpuOp {
   bool mean_;
 };
 
-std::unique_ptr<CpuOp> make_reduce(const Graph& g, const Node& n) {
+template <bool kMean>
+std::unique_ptr<CpuOp> make_reduce(const CpuOpContext& ctx, const Node& n) {
+  const Graph& g = ctx.graph;
+  if (n.outputs.size() != 1 || !is_f32(g, n.outputs[0])) return nullptr;
   if (n.inputs.size() != 2 || !is_f32(g, n.inputs[0]) || g.value(n.inputs[0]).is_constant())
     return nullptr;
   const Shape& s = g.value(n.inputs[0]).shape;
-  const Value& axes = g.value(n.inputs[1]);
-  if (!axes.is_constant() || axes.dtype != DType::kI32 || s.num_elements() <= 0) return nullptr;
+  const std::optional<std::vector<int64_t>> axes = read_int_constant(g.value(n.inputs[1]));
+  if (!axes || s.num_elements() <= 0) return nullptr;
   std::vector<bool> reduced(s.rank(), false);
-  for (int64_t i = 0; i < axes.shape.num_elements(); ++i) {
-    int32_t a;
-    std::memcpy(&a, axes.data + 4 * i, 4);
+  for (int64_t a : *axes) {
     int64_t norm = 0;
     if (!normalize_axis(a, s.rank(), &norm)) return nullptr;
     reduced[static_cast<size_t>(norm)] = true;
@@ -240,37 +289,23 @@ std::unique_ptr<CpuOp> make_reduce(const Graph& g, const Node& n) {
   int64_t outer = 1, inner = 1, c = 1;
   for (size_t i = 0; i < s.rank(); ++i) (i < first ? outer : i <= last ? inner : c) *= s[i];
   if (g.value(n.outputs[0]).shape.num_elements() != outer * c) return nullptr;
-  auto op = std::make_unique<ReduceOp>(outer, inner, c, n.op == OpType::kMean);
+  auto op = std::make_unique<ReduceOp>(outer, inner, c, kMean);
   op->reads = {n.inputs[0]};
   return op;
 }
 
+constexpr CpuOpEntry kEntries[] = {
+    {OpType::kAdd, make_binary},        {OpType::kSub, make_binary},
+    {OpType::kMul, make_binary},        {OpType::kDiv, make_binary},
+    {OpType::kPrelu, make_prelu},       {OpType::kRelu, make_clamp},
+    {OpType::kRelu6, make_clamp},       {OpType::kReluN1To1, make_clamp},
+    {OpType::kMean, make_reduce<true>}, {OpType::kSum, make_reduce<false>},
+};
+
 }  // namespace
 
-std::unique_ptr<CpuOp> make_elementwise_op(const CpuOpContext& ctx, const Node& n) {
-  if (n.outputs.size() != 1 || !is_f32(ctx.graph, n.outputs[0])) return nullptr;
-  std::unique_ptr<CpuOp> op;
-  switch (n.op) {
-  ODIN_CASE_BINARY_OPS:
-    op = make_binary(ctx.graph, n);
-    break;
-    case OpType::kPrelu:
-      op = make_prelu(ctx.graph, n);
-      break;
-    case OpType::kRelu:
-    case OpType::kRelu6:
-    case OpType::kReluN1To1:
-      op = make_clamp(ctx.graph, n);
-      break;
-    case OpType::kMean:
-    case OpType::kSum:
-      op = make_reduce(ctx.graph, n);
-      break;
-    default:
-      break;
-  }
-  if (op) op->writes = n.outputs;
-  return op;
+std::span<const CpuOpEntry> cpu_elementwise_ops() {
+  return kEntries;
 }
 
 }  // namespace odin

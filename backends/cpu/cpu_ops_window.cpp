@@ -48,6 +48,7 @@ bool windows_nonempty(int64_t in, int64_t out, int64_t filter, int64_t stride, i
   return true;
 }
 
+template <bool kAverage>
 std::unique_ptr<CpuOp> make_pool(const Graph& g, const Node& n) {
   const auto* a = std::get_if<Pool2DAttrs>(&n.attrs);
   cpu::Clamp clamp;
@@ -75,7 +76,7 @@ std::unique_ptr<CpuOp> make_pool(const Graph& g, const Node& n) {
   p.stride_w = a->stride_w;
   p.pad_top = ph.before;
   p.pad_left = pw.before;
-  p.average = n.op == OpType::kAveragePool2D;
+  p.average = kAverage;
   p.clamp = clamp;
   return std::make_unique<PoolOp>(p);
 }
@@ -151,28 +152,30 @@ std::unique_ptr<CpuOp> make_resize_bilinear(const Graph& g, const Node& n) {
       resize_axis(*a, static_cast<int32_t>(in[2]), static_cast<int32_t>(out[2])));
 }
 
-}  // namespace
-
-std::unique_ptr<CpuOp> make_window_op(const CpuOpContext& ctx, const Node& n) {
+// The checks every op here shares: one run-time image in, one output; the
+// op reads the image.
+template <std::unique_ptr<CpuOp> (*kMake)(const Graph&, const Node&)>
+std::unique_ptr<CpuOp> make_window(const CpuOpContext& ctx, const Node& n) {
   if (n.inputs.empty() || n.outputs.size() != 1) return nullptr;
   if (n.inputs[0] == kNoValue || ctx.graph.value(n.inputs[0]).is_constant()) return nullptr;
-  std::unique_ptr<CpuOp> op;
-  switch (n.op) {
-    case OpType::kMaxPool2D:
-    case OpType::kAveragePool2D:
-      op = make_pool(ctx.graph, n);
-      break;
-    case OpType::kResizeBilinear:
-      op = make_resize_bilinear(ctx.graph, n);
-      break;
-    default:
-      break;
-  }
+  std::unique_ptr<CpuOp> op = kMake(ctx.graph, n);
   if (op) {
     op->reads = {n.inputs[0]};
     op->writes = n.outputs;
   }
   return op;
+}
+
+constexpr CpuOpEntry kEntries[] = {
+    {OpType::kMaxPool2D, make_window<make_pool<false>>},
+    {OpType::kAveragePool2D, make_window<make_pool<true>>},
+    {OpType::kResizeBilinear, make_window<make_resize_bilinear>},
+};
+
+}  // namespace
+
+std::span<const CpuOpEntry> cpu_window_ops() {
+  return kEntries;
 }
 
 }  // namespace odin

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "backends/vulkan/vk_device_info.h"
-#include "ops/op_type.h"
+#include "core/op_type.h"
 
 namespace odin::vk {
 

@@ -9,9 +9,9 @@
 #include <span>
 #include <vector>
 
-#include "backends/backend.h"
 #include "backends/vulkan/vk_buffer.h"
 #include "backends/vulkan/vk_context.h"
+#include "runtime/backend.h"
 
 namespace odin::vk {
 
@@ -20,9 +20,7 @@ struct ExecutableStats {
   int dispatches = 0;     // kernel launches per run
   int barriers = 0;       // pipeline barriers recorded
   int copies = 0;         // staging <-> arena copy commands
-  int folded_nodes = 0;   // nodes computed at compile (constants)
   int aliased_nodes = 0;  // RESHAPE-like nodes that cost nothing
-  int fused_nodes = 0;    // PADs done by the kernel that reads them
   uint64_t arena_bytes = 0, weight_bytes = 0, staging_bytes = 0;
   bool fp16 = false;
 };
@@ -35,6 +33,7 @@ class VulkanExecutable final : public Executable {
   ~VulkanExecutable() override;
   Status run(HostBindings& io, std::span<double> node_ms, RunStats& stats) override;
   const ExecutableStats& stats() const { return stats_; }
+  size_t weight_bytes() const override { return stats_.weight_bytes; }
 
  private:
   struct Transfer {
@@ -42,7 +41,7 @@ class VulkanExecutable final : public Executable {
     VkDeviceSize staging_offset;
     size_t host_bytes;  // fp32 bytes in the host arena
   };
-  struct Build;  // compile-time state (vk_executable.cpp)
+  class Builder;  // the steps of compile() (vk_executable.cpp)
 
   VulkanExecutable(Context& ctx, const Graph& graph) : ctx_(ctx), graph_(graph) {}
 
@@ -52,8 +51,6 @@ class VulkanExecutable final : public Executable {
   std::vector<double> node_weight_;  // share of the segment's time per node
   Buffer weights_, arena_, staging_in_, staging_out_;
   std::vector<Transfer> inputs_, outputs_;
-  // Segment outputs computed at compile: copied to the host arena each run.
-  std::vector<std::pair<ValueId, std::vector<uint8_t>>> folded_outputs_;
   VkDescriptorPool descriptor_pool_ = VK_NULL_HANDLE;
   VkCommandPool command_pool_ = VK_NULL_HANDLE;
   VkCommandBuffer commands_ = VK_NULL_HANDLE;

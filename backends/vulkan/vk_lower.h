@@ -1,14 +1,17 @@
 // Lowering: one graph node to the dispatches that compute it on Vulkan.
-// supports() in vk_support.cpp and lower_node() must agree: every node the
-// backend accepts lowers without error.
+// Each op the backend runs has one VkOp entry, kept with the other ops of
+// its family (vk_ops_conv.cpp, vk_ops_elementwise.cpp, vk_ops_data.cpp):
+// whether it can run a node, and how it lowers it. Every node the backend
+// accepts lowers without error.
 #pragma once
 
+#include <span>
 #include <vector>
 
-#include "backends/vulkan/vk_fuse.h"
 #include "backends/vulkan/vk_program.h"
 #include "core/graph.h"
 #include "core/tensor.h"
+#include "runtime/backend.h"
 
 namespace odin::vk {
 
@@ -16,37 +19,35 @@ class LowerContext {
  public:
   virtual ~LowerContext() = default;
   virtual const Graph& graph() const = 0;
-  // The data of a constant value (from the model, or folded at compile
-  // time); an empty view (data == nullptr) when `v` is computed at run time.
-  virtual ConstTensorView constant(ValueId v) const = 0;
   // Registers weights (float values; converted to the run precision and
   // uploaded once); returns the blob index for Operand::weights.
   virtual int32_t add_weights(std::vector<float> values) = 0;
-  // When `v` is the output of a PAD fused into its consumer, how to read it.
-  virtual const FusedPad* fused_pad(ValueId v) const = 0;
 };
 
+struct VkOp {
+  OpType type;
+  // Op-specific checks, after the generic ones (vk_support.cpp: float32
+  // static non-empty tensors, one output); null: none.
+  Support (*supports)(const Graph& graph, const Node& node);
+  Status (*lower)(LowerContext& ctx, const Node& node, LoweredNode* out);
+};
+
+// The entries, per family.
+std::span<const VkOp> vk_conv_ops();
+std::span<const VkOp> vk_elementwise_ops();
+std::span<const VkOp> vk_data_ops();
+// The entry of `type`, or null when the backend does not run it.
+const VkOp* find_vk_op(OpType type);
+
+// "vulkan: CONV_2D <what>", the form of every decline.
+Support decline(const Node& node, const std::string& what);
 // A constant's elements as floats (f32 or f16 storage); empty if not constant.
 std::vector<float> constant_floats(const LowerContext& ctx, ValueId v);
+// Input i is absent, or a float32/float16 constant with a static shape.
+bool float_constant_or_absent(const Graph& graph, const Node& node, size_t i);
 // An input operand: weights when the value is constant, else the arena value.
 Operand input_operand(LowerContext& ctx, ValueId v);
-// Splits `invocations` into workgroup counts of 64 threads each.
+// Threads to launch (64 per workgroup).
 void set_invocations(Dispatch& d, int64_t invocations);
-
-Status lower_node(LowerContext& ctx, const Node& node, LoweredNode* out);
-
-// Per op family (vk_lower_*.cpp).
-Status lower_conv2d(LowerContext& ctx, const Node& node, LoweredNode* out);
-Status lower_depthwise_conv2d(LowerContext& ctx, const Node& node, LoweredNode* out);
-Status lower_fully_connected(LowerContext& ctx, const Node& node, LoweredNode* out);
-Status lower_binary(LowerContext& ctx, const Node& node, LoweredNode* out);
-Status lower_unary(LowerContext& ctx, const Node& node, LoweredNode* out);
-Status lower_pad(LowerContext& ctx, const Node& node, LoweredNode* out);
-Status lower_pool2d(LowerContext& ctx, const Node& node, LoweredNode* out);
-Status lower_resize(LowerContext& ctx, const Node& node, LoweredNode* out);
-Status lower_concatenation(LowerContext& ctx, const Node& node, LoweredNode* out);
-Status lower_reduce(LowerContext& ctx, const Node& node, LoweredNode* out);
-Status lower_depth_space(LowerContext& ctx, const Node& node, LoweredNode* out);
-Status lower_softmax(LowerContext& ctx, const Node& node, LoweredNode* out);
 
 }  // namespace odin::vk

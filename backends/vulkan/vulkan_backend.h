@@ -5,7 +5,7 @@
 
 #include <memory>
 
-#include "backends/backend.h"
+#include "runtime/backend.h"
 
 namespace odin {
 

@@ -3,6 +3,7 @@
 // arena that packs many weight buffers into a few huge-page-backed chunks.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -10,27 +11,13 @@
 #include <memory>
 #include <vector>
 
+#include "core/memory.h"
+
 #if defined(__linux__)
 #include <sys/mman.h>
 #endif
 
 namespace odin::cpu {
-
-// Asks the kernel to back the 2 MiB-aligned part of [p, p + bytes) with
-// transparent huge pages before it is first touched: one page fault per
-// 2 MiB instead of per 4 KiB. Weight buffers of a few MB otherwise fault in
-// for a noticeable share of session-creation time. A hint only.
-inline void advise_huge_pages(void* p, size_t bytes) {
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
-  const auto begin = (reinterpret_cast<uintptr_t>(p) + kHuge - 1) & ~(kHuge - 1);
-  const auto end = (reinterpret_cast<uintptr_t>(p) + bytes) & ~(kHuge - 1);
-  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
-#else
-  (void)p;
-  (void)bytes;
-#endif
-}
 
 // Zero-filled memory in chunks; every allocation lives as long as the arena.
 class WeightArena {
@@ -120,6 +107,25 @@ class AlignedFloats {
   std::unique_ptr<float, Free> owned_;
   float* data_ = nullptr;
   size_t size_ = 0;
+};
+
+// Scratch memory the ops of one executable share: they run one after
+// another, so one buffer sized for the largest request serves them all
+// (per-op buffers would add up to megabytes on the hand models). Ops reserve
+// at compile time and ask for the buffer when they run; its contents do not
+// survive from one op to the next.
+class SharedScratch {
+ public:
+  void reserve(size_t floats) { size_ = std::max(size_, floats); }
+  // At least every reserved size; allocated on first use.
+  float* get() {
+    if (buf_.size() < size_) buf_.resize(size_);
+    return buf_.data();
+  }
+
+ private:
+  size_t size_ = 0;
+  AlignedFloats buf_;
 };
 
 }  // namespace odin::cpu

@@ -6,16 +6,16 @@
 namespace odin::cpu {
 
 GemmConv::GemmConv(const ConvShape& s, const float* filter, const float* bias, Clamp clamp,
-                   int num_threads, WeightArena* arena)
-    : s_(s), clamp_(clamp) {
+                   int num_threads, WeightArena* arena, SharedScratch* scratch)
+    : s_(s), clamp_(clamp), scratch_(scratch ? scratch : &own_scratch_) {
   const int64_t k = s.k_h * s.k_w * s.in_c;
   w_ = pack_weights(filter, bias, s.out_c, k, arena);
   direct_ = s.k_h == 1 && s.k_w == 1 && s.stride_h == 1 && s.stride_w == 1 && s.pad_top == 0 &&
             s.pad_left == 0 && s.out_h == s.in_h && s.out_w == s.in_w;
   tile_ = gemm_tile_rows(w_);
   if (!direct_) {
-    scratch_.resize(static_cast<size_t>(std::max(1, num_threads)));
-    for (AlignedFloats& b : scratch_) b.resize(static_cast<size_t>(tile_ * k));
+    scratch_per_thread_ = tile_ * k;
+    scratch_->reserve(static_cast<size_t>(std::max(1, num_threads) * scratch_per_thread_));
   }
 }
 
@@ -101,6 +101,7 @@ void GemmConv::run(const float* in, float* out, ThreadPool& pool) {
   // contiguous runs in NHWC); border tiles gather them first (im2col).
   const int64_t per_row = (s_.out_w + tile_ - 1) / tile_;
   const int64_t c = s_.in_c;
+  float* scratch = scratch_per_thread_ ? scratch_->get() : nullptr;
   pool.parallel_for(s_.batch * s_.out_h * per_row, grain, [&](int64_t t0, int64_t t1, int thread) {
     for (int64_t t = t0; t < t1; ++t) {
       const int64_t row = t / per_row, ox0 = (t % per_row) * tile_;
@@ -119,7 +120,7 @@ void GemmConv::run(const float* in, float* out, ThreadPool& pool) {
         gemm_segmented(rows, a, s_.stride_w * c, s_.k_h, s_.dilation_h * s_.in_w * c, w_, dst,
                        s_.out_c, clamp_);
       } else {
-        float* a = scratch_[static_cast<size_t>(thread)].data();
+        float* a = scratch + thread * scratch_per_thread_;
         im2col(in, m0, rows, a);
         gemm(rows, a, k, w_, 0, w_.panels, dst, s_.out_c, clamp_);
       }

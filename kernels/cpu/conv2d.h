@@ -20,9 +20,10 @@ struct ConvShape {
 
 class GemmConv {
  public:
-  // filter: OHWI [out_c][k_h][k_w][in_c]; bias: [out_c] or null.
+  // filter: OHWI [out_c][k_h][k_w][in_c]; bias: [out_c] or null. The
+  // im2col buffers come from `scratch` when given (else owned).
   GemmConv(const ConvShape& s, const float* filter, const float* bias, Clamp clamp, int num_threads,
-           WeightArena* arena = nullptr);
+           WeightArena* arena = nullptr, SharedScratch* scratch = nullptr);
   void run(const float* in, float* out, ThreadPool& pool);
   size_t packed_bytes() const { return w_.bytes(); }
   bool direct() const { return direct_; }
@@ -35,7 +36,9 @@ class GemmConv {
   PackedWeights w_;
   bool direct_ = false;
   int64_t tile_ = 8;
-  std::vector<AlignedFloats> scratch_;  // per thread: tile rows x K
+  int64_t scratch_per_thread_ = 0;  // floats: tile rows x K
+  SharedScratch own_scratch_;
+  SharedScratch* scratch_ = nullptr;
 };
 
 // FULLY_CONNECTED: out[b, n] = clamp(in[b, :] . w[n, :] + bias[n]).

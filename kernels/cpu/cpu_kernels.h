@@ -10,9 +10,8 @@
 #include <cstdint>
 #include <limits>
 
+#include "core/attrs.h"
 #include "kernels/cpu/aligned_buffer.h"
-#include "ops/common.h"
-#include "ops/op_type.h"
 
 namespace odin::cpu {
 
@@ -31,9 +30,6 @@ const char* simd_target_name();
 // Runs `iters` steps of independent register-resident FMA chains; returns
 // the floating-point operations done (a throughput probe for benchmarks).
 double fma_loop(int64_t iters, float* sink);
-
-// n little-endian float16 values at src (any alignment) to float32, exactly.
-void f16_to_f32(const uint8_t* src, float* dst, size_t n);
 
 // ---- GEMM: C[m, n] = clamp(sum_k A[m, k] * W[n, k] + bias[n]) -------------
 
@@ -116,14 +112,14 @@ void resize_bilinear_rows(const ResizeParams& p, int64_t row_begin, int64_t row_
 
 // ---- Elementwise -------------------------------------------------------
 
-// out[i] = clamp(a[i] op b[i]) for op in ADD, SUB, MUL, DIV.
-void binary_same(OpType op, const float* a, const float* b, float* out, int64_t n, Clamp clamp);
+// out[i] = clamp(a[i] fn b[i]) for fn in ADD, SUB, MUL, DIV.
+void binary_same(BinaryFn fn, const float* a, const float* b, float* out, int64_t n, Clamp clamp);
 // Row broadcast: rows of c elements against one row `vec` of c elements.
 // vec_first: out = vec op rows (else rows op vec).
-void binary_row(OpType op, const float* rows, const float* vec, float* out, int64_t num_rows,
+void binary_row(BinaryFn fn, const float* rows, const float* vec, float* out, int64_t num_rows,
                 int64_t c, bool vec_first, Clamp clamp);
 // Scalar broadcast: out = s op a (scalar_first) or a op s.
-void binary_scalar(OpType op, const float* a, float s, float* out, int64_t n, bool scalar_first,
+void binary_scalar(BinaryFn fn, const float* a, float s, float* out, int64_t n, bool scalar_first,
                    Clamp clamp);
 // PRELU with alpha of c elements repeated every row: x >= 0 ? x : x * alpha.
 void prelu_rows(const float* x, const float* alpha, float* out, int64_t num_rows, int64_t c);

@@ -16,17 +16,17 @@ HWY_BEFORE_NAMESPACE();
 namespace odin::cpu {
 namespace HWY_NAMESPACE {
 
-template <OpType kOp>
+template <BinaryFn kOp>
 HWY_INLINE VF apply(VF x, VF y) {
-  if constexpr (kOp == OpType::kAdd) return hn::Add(x, y);
-  if constexpr (kOp == OpType::kSub) return hn::Sub(x, y);
-  if constexpr (kOp == OpType::kMul) return hn::Mul(x, y);
+  if constexpr (kOp == BinaryFn::kAdd) return hn::Add(x, y);
+  if constexpr (kOp == BinaryFn::kSub) return hn::Sub(x, y);
+  if constexpr (kOp == BinaryFn::kMul) return hn::Mul(x, y);
   return hn::Div(x, y);
 }
 
 // out[i] = clamp(x[i] op y[i]) over n elements; x or y may be a broadcast
 // vector (stride 0 is expressed by the caller passing the same row).
-template <OpType kOp>
+template <BinaryFn kOp>
 HWY_ATTR HWY_INLINE void row_op(const float* x, const float* y, float* out, int64_t n, VF lo,
                                 VF hi) {
   const DF d;
@@ -42,7 +42,7 @@ HWY_ATTR HWY_INLINE void row_op(const float* x, const float* y, float* out, int6
   }
 }
 
-template <OpType kOp>
+template <BinaryFn kOp>
 HWY_ATTR void binary_rows(const float* a, int64_t a_stride, const float* b, int64_t b_stride,
                           float* out, int64_t rows, int64_t c, Clamp clamp) {
   const DF d;
@@ -52,21 +52,21 @@ HWY_ATTR void binary_rows(const float* a, int64_t a_stride, const float* b, int6
 }
 
 // a is [rows][c] (a_stride = c) or one row (a_stride = 0); same for b.
-HWY_ATTR void BinaryRows(OpType op, const float* a, int64_t a_stride, const float* b,
+HWY_ATTR void BinaryRows(BinaryFn op, const float* a, int64_t a_stride, const float* b,
                          int64_t b_stride, float* out, int64_t rows, int64_t c, Clamp clamp) {
   switch (op) {
-    case OpType::kAdd:
-      return binary_rows<OpType::kAdd>(a, a_stride, b, b_stride, out, rows, c, clamp);
-    case OpType::kSub:
-      return binary_rows<OpType::kSub>(a, a_stride, b, b_stride, out, rows, c, clamp);
-    case OpType::kMul:
-      return binary_rows<OpType::kMul>(a, a_stride, b, b_stride, out, rows, c, clamp);
+    case BinaryFn::kAdd:
+      return binary_rows<BinaryFn::kAdd>(a, a_stride, b, b_stride, out, rows, c, clamp);
+    case BinaryFn::kSub:
+      return binary_rows<BinaryFn::kSub>(a, a_stride, b, b_stride, out, rows, c, clamp);
+    case BinaryFn::kMul:
+      return binary_rows<BinaryFn::kMul>(a, a_stride, b, b_stride, out, rows, c, clamp);
     default:
-      return binary_rows<OpType::kDiv>(a, a_stride, b, b_stride, out, rows, c, clamp);
+      return binary_rows<BinaryFn::kDiv>(a, a_stride, b, b_stride, out, rows, c, clamp);
   }
 }
 
-template <OpType kOp>
+template <BinaryFn kOp>
 HWY_ATTR void binary_scalar(const float* a, float s, float* out, int64_t n, bool scalar_first,
                             Clamp clamp) {
   const DF d;
@@ -81,17 +81,17 @@ HWY_ATTR void binary_scalar(const float* a, float s, float* out, int64_t n, bool
   }
 }
 
-HWY_ATTR void BinaryScalar(OpType op, const float* a, float s, float* out, int64_t n,
+HWY_ATTR void BinaryScalar(BinaryFn op, const float* a, float s, float* out, int64_t n,
                            bool scalar_first, Clamp clamp) {
   switch (op) {
-    case OpType::kAdd:
-      return binary_scalar<OpType::kAdd>(a, s, out, n, scalar_first, clamp);
-    case OpType::kSub:
-      return binary_scalar<OpType::kSub>(a, s, out, n, scalar_first, clamp);
-    case OpType::kMul:
-      return binary_scalar<OpType::kMul>(a, s, out, n, scalar_first, clamp);
+    case BinaryFn::kAdd:
+      return binary_scalar<BinaryFn::kAdd>(a, s, out, n, scalar_first, clamp);
+    case BinaryFn::kSub:
+      return binary_scalar<BinaryFn::kSub>(a, s, out, n, scalar_first, clamp);
+    case BinaryFn::kMul:
+      return binary_scalar<BinaryFn::kMul>(a, s, out, n, scalar_first, clamp);
     default:
-      return binary_scalar<OpType::kDiv>(a, s, out, n, scalar_first, clamp);
+      return binary_scalar<BinaryFn::kDiv>(a, s, out, n, scalar_first, clamp);
   }
 }
 
@@ -112,19 +112,28 @@ HWY_ATTR void PreluRows(const float* x, const float* alpha, float* out, int64_t 
   }
 }
 
+// Whole vectors, then scalar remainders: a masked store mid-buffer stalls a
+// following overlapping load (no store-to-load forwarding from masked
+// stores), and pixels of c = 28 floats overlap each other's vectors. With
+// out == y (the memory planner runs this in place) that costs 4x.
 HWY_ATTR void AddChannelPadded(const float* x, int64_t cx, const float* y, float* out,
                                int64_t pixels, int64_t c, Clamp clamp) {
   const DF d;
   const VF lo = hn::Set(d, clamp.lo), hi = hn::Set(d, clamp.hi);
   const auto L = static_cast<int64_t>(hn::Lanes(d));
+  auto clamp1 = [&](float v) { return std::min(std::max(v, clamp.lo), clamp.hi); };
   for (int64_t p = 0; p < pixels; ++p) {
+    const float* xp = x + p * cx;
     const float* yp = y + p * c;
     float* op = out + p * c;
-    row_op<OpType::kAdd>(x + p * cx, yp, op, cx, lo, hi);
-    for (int64_t i = cx; i < c; i += L) {  // the padded channels: y alone
-      const auto m = static_cast<size_t>(std::min(L, c - i));
-      store_upto(hn::Min(hn::Max(load_upto(d, yp + i, m), lo), hi), d, op + i, m);
-    }
+    int64_t i = 0;
+    for (; i + L <= cx; i += L)
+      hn::StoreU(hn::Min(hn::Max(hn::Add(hn::LoadU(d, xp + i), hn::LoadU(d, yp + i)), lo), hi), d,
+                 op + i);
+    for (; i < cx; ++i) op[i] = clamp1(xp[i] + yp[i]);
+    for (; i + L <= c; i += L)  // the padded channels: y alone
+      hn::StoreU(hn::Min(hn::Max(hn::LoadU(d, yp + i), lo), hi), d, op + i);
+    for (; i < c; ++i) op[i] = clamp1(yp[i]);
   }
 }
 
@@ -180,11 +189,11 @@ void add_channel_padded(const float* x, int64_t cx, const float* y, float* out, 
   HWY_DYNAMIC_DISPATCH(AddChannelPadded)(x, cx, y, out, pixels, c, clamp);
 }
 
-void binary_same(OpType op, const float* a, const float* b, float* out, int64_t n, Clamp clamp) {
+void binary_same(BinaryFn op, const float* a, const float* b, float* out, int64_t n, Clamp clamp) {
   HWY_DYNAMIC_DISPATCH(BinaryRows)(op, a, 0, b, 0, out, 1, n, clamp);
 }
 
-void binary_row(OpType op, const float* rows, const float* vec, float* out, int64_t num_rows,
+void binary_row(BinaryFn op, const float* rows, const float* vec, float* out, int64_t num_rows,
                 int64_t c, bool vec_first, Clamp clamp) {
   if (vec_first)
     HWY_DYNAMIC_DISPATCH(BinaryRows)(op, vec, 0, rows, c, out, num_rows, c, clamp);
@@ -192,7 +201,7 @@ void binary_row(OpType op, const float* rows, const float* vec, float* out, int6
     HWY_DYNAMIC_DISPATCH(BinaryRows)(op, rows, c, vec, 0, out, num_rows, c, clamp);
 }
 
-void binary_scalar(OpType op, const float* a, float s, float* out, int64_t n, bool scalar_first,
+void binary_scalar(BinaryFn op, const float* a, float s, float* out, int64_t n, bool scalar_first,
                    Clamp clamp) {
   HWY_DYNAMIC_DISPATCH(BinaryScalar)(op, a, s, out, n, scalar_first, clamp);
 }

@@ -74,4 +74,10 @@ Status batch_matmul(const BatchMatMulAttrs& attrs, const ConstTensorView& x,
   return Status();
 }
 
+Status batch_matmul_node(const KernelArgs& args) {
+  const auto* a = args.attrs<BatchMatMulAttrs>();
+  if (!a) return missing_attrs(args);
+  return batch_matmul(*a, args.input(0), args.input(1), args.outputs[0]);
+}
+
 }  // namespace odin::ref

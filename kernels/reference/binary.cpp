@@ -1,21 +1,24 @@
-// ADD, SUB, MUL, DIV with numpy broadcasting and a fused activation.
+// ADD, SUB, MUL, DIV with numpy broadcasting and a fused activation. An
+// operand with a folded zero PAD (BinaryAttrs::operand_pad) is padded into a
+// temporary first: the plainest statement of what the fold means.
 #include <algorithm>
 #include <limits>
 
 #include "kernels/reference/index_walk.h"
+#include "kernels/reference/ref_util.h"
 #include "kernels/reference/reference.h"
 #include "ops/broadcast.h"
 
 namespace odin::ref {
 namespace {
 
-float apply_f32(OpType op, float x, float y) {
-  switch (op) {
-    case OpType::kAdd:
+float apply_f32(BinaryFn fn, float x, float y) {
+  switch (fn) {
+    case BinaryFn::kAdd:
       return x + y;
-    case OpType::kSub:
+    case BinaryFn::kSub:
       return x - y;
-    case OpType::kMul:
+    case BinaryFn::kMul:
       return x * y;
     default:
       return x / y;  // IEEE: x/0 is +-inf or nan, as in TFLite
@@ -34,15 +37,16 @@ int32_t activate_i32(Activation act, int32_t v) {
 
 }  // namespace
 
-Status binary(OpType op, const BinaryAttrs& attrs, const ConstTensorView& a,
+Status binary(BinaryFn fn, Activation activation, const ConstTensorView& a,
               const ConstTensorView& b, const TensorView& out) {
-  const char* name = op_type_name(op).data();
+  constexpr const char* name = "binary";
   ODIN_RETURN_IF_ERROR(expect_same_dtype(name, a, out));
   ODIN_RETURN_IF_ERROR(expect_same_dtype(name, b, out));
   if (a.dtype != DType::kF32 && a.dtype != DType::kI32)
     return make_error(StatusCode::kUnsupported, name, ": dtype ", dtype_name(a.dtype));
-  if (op != OpType::kAdd && op != OpType::kSub && op != OpType::kMul && op != OpType::kDiv)
-    return make_error(StatusCode::kInternal, name, " is not a binary op");
+  if (fn != BinaryFn::kAdd && fn != BinaryFn::kSub && fn != BinaryFn::kMul && fn != BinaryFn::kDiv)
+    return make_error(StatusCode::kInternal, name, ": function ", static_cast<int>(fn),
+                      " is not ADD, SUB, MUL or DIV");
   Shape shape;
   if (!broadcast_shapes(a.shape, b.shape, &shape))
     return make_error(StatusCode::kInvalidArgument, name, ": shapes ", a.shape.str(), " and ",
@@ -57,7 +61,7 @@ Status binary(OpType op, const BinaryAttrs& attrs, const ConstTensorView& a,
     const float* y = b.as<float>();
     float* z = out.as<float>();
     walk(shape.dims(), strides, {0, 0}, [&](const std::array<int64_t, 2>& i) {
-      z[o++] = apply_activation(attrs.activation, apply_f32(op, x[i[0]], y[i[1]]));
+      z[o++] = apply_activation(activation, apply_f32(fn, x[i[0]], y[i[1]]));
     });
     return status;
   }
@@ -67,14 +71,14 @@ Status binary(OpType op, const BinaryAttrs& attrs, const ConstTensorView& a,
   walk(shape.dims(), strides, {0, 0}, [&](const std::array<int64_t, 2>& i) {
     const int64_t p = x[i[0]], q = y[i[1]];
     int64_t r = 0;
-    switch (op) {
-      case OpType::kAdd:
+    switch (fn) {
+      case BinaryFn::kAdd:
         r = p + q;
         break;
-      case OpType::kSub:
+      case BinaryFn::kSub:
         r = p - q;
         break;
-      case OpType::kMul:
+      case BinaryFn::kMul:
         r = p * q;
         break;
       default:
@@ -86,9 +90,41 @@ Status binary(OpType op, const BinaryAttrs& attrs, const ConstTensorView& a,
         }
     }
     // Wraps on overflow (two's complement), as TFLite's int32 loops do in practice.
-    z[o++] = activate_i32(attrs.activation, static_cast<int32_t>(r));
+    z[o++] = activate_i32(activation, static_cast<int32_t>(r));
   });
   return status;
+}
+
+Status binary_node(const KernelArgs& args) {
+  const auto* attrs = args.attrs<BinaryAttrs>();
+  if (!attrs) return missing_attrs(args);
+  const BinaryFn fn = op_def(args.node.op).binary_fn;
+  const OperandPad& p = attrs->operand_pad;
+  if (!p.active())
+    return binary(fn, attrs->activation, args.input(0), args.input(1), args.outputs[0]);
+  if (p.input > 1) return bad_shape("binary", "padded operand ", p.input, " out of range");
+  // Pad the operand into a temporary with the PAD kernel, then compute.
+  const ConstTensorView src = args.input(static_cast<size_t>(p.input));
+  const size_t rank = src.shape.rank();
+  if (rank > 4 || !valid_view(src))
+    return bad_shape("binary", "padded operand must be static, rank <= 4");
+  std::vector<int64_t> pads(2 * rank), dims(rank);
+  for (size_t d = 0; d < rank; ++d) {
+    pads[2 * d] = p.before[4 - rank + d];
+    pads[2 * d + 1] = p.after[4 - rank + d];
+    dims[d] = src.shape[d] + pads[2 * d] + pads[2 * d + 1];
+  }
+  const Shape padded_shape(dims);
+  if (padded_shape.num_elements() < 0) return bad_shape("binary", "padded operand too large");
+  std::vector<uint8_t> padded(static_cast<size_t>(padded_shape.num_elements()) *
+                              dtype_size(src.dtype));
+  const TensorView padded_view{src.dtype, padded_shape, padded.data()};
+  ODIN_RETURN_IF_ERROR(
+      pad(src, ConstTensorView{DType::kI64, Shape{static_cast<int64_t>(rank), 2}, pads.data()},
+          padded_view));
+  const ConstTensorView a = p.input == 0 ? ConstTensorView(padded_view) : args.input(0);
+  const ConstTensorView b = p.input == 1 ? ConstTensorView(padded_view) : args.input(1);
+  return binary(fn, attrs->activation, a, b, args.outputs[0]);
 }
 
 }  // namespace odin::ref

@@ -2,6 +2,7 @@
 #include <cstring>
 
 #include "kernels/reference/index_walk.h"
+#include "kernels/reference/ref_util.h"
 #include "kernels/reference/reference.h"
 
 namespace odin::ref {
@@ -53,6 +54,12 @@ Status concatenation(const ConcatenationAttrs& attrs, std::span<const ConstTenso
       y[i] = apply_activation(attrs.activation, y[i]);
   }
   return Status();
+}
+
+Status concatenation_node(const KernelArgs& args) {
+  const auto* a = args.attrs<ConcatenationAttrs>();
+  if (!a) return missing_attrs(args);
+  return concatenation(*a, args.inputs, args.outputs[0]);
 }
 
 }  // namespace odin::ref

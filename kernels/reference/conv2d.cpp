@@ -19,10 +19,8 @@ Status conv2d(const Conv2DAttrs& attrs, const ConstTensorView& in, const ConstTe
   if (f_c < 1 || in_c % f_c != 0 || out_c < 1 || out_c % (in_c / f_c) != 0)
     return bad_shape(kOp, "input ", in.shape.str(), " and filter ", filter.shape.str(),
                      " channels do not match");
-  const SpatialPadding ph =
-      compute_spatial_padding(attrs.padding, in_h, k_h, attrs.stride_h, attrs.dilation_h);
-  const SpatialPadding pw =
-      compute_spatial_padding(attrs.padding, in_w, k_w, attrs.stride_w, attrs.dilation_w);
+  const SpatialPadding ph = conv_padding_h(attrs, in_h, k_h);
+  const SpatialPadding pw = conv_padding_w(attrs, in_w, k_w);
   if (out.shape[0] != batch || out.shape[3] != out_c || out_h != ph.out || out_w != pw.out)
     return bad_shape(kOp, "output shape ", out.shape.str(), " does not match input ",
                      in.shape.str(), " and filter ", filter.shape.str());
@@ -59,6 +57,12 @@ Status conv2d(const Conv2DAttrs& attrs, const ConstTensorView& in, const ConstTe
     }
   }
   return Status();
+}
+
+Status conv2d_node(const KernelArgs& args) {
+  const auto* a = args.attrs<Conv2DAttrs>();
+  if (!a) return missing_attrs(args);
+  return conv2d(*a, args.input(0), args.input(1), args.input(2), args.outputs[0]);
 }
 
 }  // namespace odin::ref

@@ -2,6 +2,7 @@
 #include <cstring>
 
 #include "kernels/reference/index_walk.h"
+#include "kernels/reference/ref_util.h"
 #include "kernels/reference/reference.h"
 
 namespace odin::ref {
@@ -17,6 +18,10 @@ Status copy(const ConstTensorView& in, const TensorView& out) {
     return make_error(StatusCode::kInvalidArgument, "copy: no output buffer");
   std::memmove(out.data, in.data, static_cast<size_t>(n) * dtype_size(in.dtype));
   return Status();
+}
+
+Status copy_node(const KernelArgs& args) {
+  return copy(args.input(0), args.outputs[0]);
 }
 
 }  // namespace odin::ref

@@ -36,4 +36,12 @@ Status densify(const ConstTensorView& in, const SparsityParams& sparsity, const 
   });
 }
 
+Status densify_node(const KernelArgs& args) {
+  const Value& v = args.graph.value(args.node.inputs[0]);
+  if (!v.sparsity)
+    return make_error(StatusCode::kInvalidModel, "DENSIFY input '", v.name,
+                      "' has no sparsity parameters");
+  return densify(args.input(0), *v.sparsity, args.outputs[0]);
+}
+
 }  // namespace odin::ref

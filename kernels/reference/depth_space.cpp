@@ -4,6 +4,7 @@
 // and space_to_depth is exactly its inverse. Both are one index mapping
 // between the "deep" tensor [B,H,W,bs*bs*C] and the "wide" one [B,H*bs,W*bs,C].
 #include "kernels/reference/index_walk.h"
+#include "kernels/reference/ref_util.h"
 #include "kernels/reference/reference.h"
 
 namespace odin::ref {
@@ -65,6 +66,18 @@ Status space_to_depth(const BlockAttrs& attrs, const ConstTensorView& in, const 
   ODIN_RETURN_IF_ERROR(expect_out_shape("SPACE_TO_DEPTH", out, deep));
   move_blocks(bs, deep, in, out, false);
   return Status();
+}
+
+Status depth_to_space_node(const KernelArgs& args) {
+  const auto* a = args.attrs<BlockAttrs>();
+  if (!a) return missing_attrs(args);
+  return depth_to_space(*a, args.input(0), args.outputs[0]);
+}
+
+Status space_to_depth_node(const KernelArgs& args) {
+  const auto* a = args.attrs<BlockAttrs>();
+  if (!a) return missing_attrs(args);
+  return space_to_depth(*a, args.input(0), args.outputs[0]);
 }
 
 }  // namespace odin::ref

@@ -71,4 +71,9 @@ Status dequantize(const ConstTensorView& in, const QuantParams* quant, const Ten
   }
 }
 
+Status dequantize_node(const KernelArgs& args) {
+  const Value& v = args.graph.value(args.node.inputs[0]);
+  return dequantize(args.input(0), v.quant ? &*v.quant : nullptr, args.outputs[0]);
+}
+
 }  // namespace odin::ref

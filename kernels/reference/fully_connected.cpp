@@ -44,4 +44,10 @@ Status fully_connected(const FullyConnectedAttrs& attrs, const ConstTensorView& 
   return Status();
 }
 
+Status fully_connected_node(const KernelArgs& args) {
+  const auto* a = args.attrs<FullyConnectedAttrs>();
+  if (!a) return missing_attrs(args);
+  return fully_connected(*a, args.input(0), args.input(1), args.input(2), args.outputs[0]);
+}
+
 }  // namespace odin::ref

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "kernels/reference/index_walk.h"
+#include "kernels/reference/ref_util.h"
 #include "kernels/reference/reference.h"
 #include "ops/gather_logic.h"
 
@@ -48,6 +49,12 @@ Status gather(const GatherAttrs& attrs, const ConstTensorView& params,
                       src + from * static_cast<int64_t>(elem), block);
       }
   return Status();
+}
+
+Status gather_node(const KernelArgs& args) {
+  const auto* a = args.attrs<GatherAttrs>();
+  if (!a) return missing_attrs(args);
+  return gather(*a, args.input(0), args.input(1), args.outputs[0]);
 }
 
 }  // namespace odin::ref

@@ -2,6 +2,7 @@
 #include <cstring>
 
 #include "kernels/reference/index_walk.h"
+#include "kernels/reference/ref_util.h"
 #include "kernels/reference/reference.h"
 
 namespace odin::ref {
@@ -32,6 +33,10 @@ Status pad(const ConstTensorView& in, const ConstTensorView& paddings, const Ten
   walk(in.shape.dims(), std::array<std::vector<int64_t>, 1>{out_strides}, {base},
        [&](const std::array<int64_t, 1>& o) { copy_element(out.data, o[0], in.data, i++, elem); });
   return Status();
+}
+
+Status pad_node(const KernelArgs& args) {
+  return pad(args.input(0), args.input(1), args.outputs[0]);
 }
 
 }  // namespace odin::ref

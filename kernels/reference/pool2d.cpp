@@ -75,4 +75,16 @@ Status max_pool2d(const Pool2DAttrs& attrs, const ConstTensorView& in, const Ten
   return pool2d(PoolKind::kMax, attrs, in, out);
 }
 
+Status average_pool2d_node(const KernelArgs& args) {
+  const auto* a = args.attrs<Pool2DAttrs>();
+  if (!a) return missing_attrs(args);
+  return average_pool2d(*a, args.input(0), args.outputs[0]);
+}
+
+Status max_pool2d_node(const KernelArgs& args) {
+  const auto* a = args.attrs<Pool2DAttrs>();
+  if (!a) return missing_attrs(args);
+  return max_pool2d(*a, args.input(0), args.outputs[0]);
+}
+
 }  // namespace odin::ref

@@ -1,5 +1,6 @@
 // PRELU: x >= 0 ? x : alpha * x, with alpha broadcast against x.
 #include "kernels/reference/index_walk.h"
+#include "kernels/reference/ref_util.h"
 #include "kernels/reference/reference.h"
 #include "ops/broadcast.h"
 
@@ -27,6 +28,10 @@ Status prelu(const ConstTensorView& in, const ConstTensorView& alpha, const Tens
          y[o++] = v >= 0.0f ? v : v * a[i[1]];
        });
   return Status();
+}
+
+Status prelu_node(const KernelArgs& args) {
+  return prelu(args.input(0), args.input(1), args.outputs[0]);
 }
 
 }  // namespace odin::ref

@@ -8,13 +8,10 @@
 
 namespace odin::ref {
 
-Status reduce(OpType op, const ReduceAttrs& attrs, const ConstTensorView& in,
-              const ConstTensorView& axes, const TensorView& out) {
-  (void)attrs;  // keep_dims only changes the output's shape, not its layout
+// keep_dims (ReduceAttrs) only changes the output's shape, not its layout.
+Status reduce(bool mean, const ConstTensorView& in, const ConstTensorView& axes,
+              const TensorView& out) {
   constexpr const char* kOp = "reduce";
-  if (op != OpType::kMean && op != OpType::kSum)
-    return make_error(StatusCode::kInternal, "reference reduce: op ", op_type_name(op),
-                      " is not MEAN or SUM");
   ODIN_RETURN_IF_ERROR(expect_f32(kOp, "input", in));
   ODIN_RETURN_IF_ERROR(expect_f32(kOp, "output", out));
   // An empty axes tensor may have no data pointer; a non-empty one must.
@@ -69,9 +66,17 @@ Status reduce(OpType op, const ReduceAttrs& attrs, const ConstTensorView& in,
       idx[d] = 0;
     }
   }
-  if (op == OpType::kMean)
+  if (mean)
     for (int64_t i = 0; i < out_count; ++i) y[i] /= static_cast<float>(reduce_count);
   return Status();
+}
+
+Status mean_node(const KernelArgs& args) {
+  return reduce(true, args.input(0), args.input(1), args.outputs[0]);
+}
+
+Status sum_node(const KernelArgs& args) {
+  return reduce(false, args.input(0), args.input(1), args.outputs[0]);
 }
 
 }  // namespace odin::ref

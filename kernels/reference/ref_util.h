@@ -5,6 +5,7 @@
 
 #include "core/status.h"
 #include "core/tensor.h"
+#include "ops/op_def.h"
 
 namespace odin::ref {
 
@@ -47,6 +48,13 @@ inline Status check_conv_views(const char* op, const ConstTensorView& in,
   if (!valid_view(in) || !valid_view(filter) || out.num_elements() < 0)
     return bad_shape(op, "shapes must be static");
   return Status();
+}
+
+// The error a `<op>_node` entry returns when the node lacks its attributes
+// (shape inference rejects such nodes first; hand-made graphs may not).
+inline Status missing_attrs(const KernelArgs& args) {
+  return make_error(StatusCode::kInvalidArgument, "reference ", op_type_name(args.node.op),
+                    ": node carries no ", op_type_name(args.node.op), " attributes");
 }
 
 }  // namespace odin::ref

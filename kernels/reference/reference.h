@@ -3,25 +3,23 @@
 // speed here. Every kernel writes only into its caller-owned output views.
 // Arithmetic is float32; data-movement ops work on any element size.
 // An absent optional input is passed as an empty view (data == nullptr).
+// Each file also defines `<op>_node(const KernelArgs&)`, the entry its op's
+// definition (src/ops/<op>.cpp) registers; tests call the typed functions.
 #pragma once
 
 #include <span>
 
 #include "core/graph.h"
 #include "core/tensor.h"
-#include "ops/attrs.h"
 
 namespace odin::ref {
 
-// Runs `node` of `graph` with the reference kernel for its op.
-Status run_node(const Graph& graph, const Node& node, std::span<const ConstTensorView> inputs,
-                std::span<const TensorView> outputs);
-
-// Elementwise.
-Status binary(OpType op, const BinaryAttrs& attrs, const ConstTensorView& a,
+// Elementwise. `fn` is kAdd, kSub, kMul or kDiv (PRELU has its own kernel).
+Status binary(BinaryFn fn, Activation activation, const ConstTensorView& a,
               const ConstTensorView& b, const TensorView& out);
-// op is one of the unary OpTypes; attrs holds LeakyReluAttrs/GeluAttrs where needed.
-Status unary(OpType op, const OpAttrs& attrs, const ConstTensorView& in, const TensorView& out);
+// `leaky_alpha` is LEAKY_RELU's slope for negative inputs.
+Status unary(UnaryFn fn, const ConstTensorView& in, const TensorView& out,
+             float leaky_alpha = 0.2f);
 Status prelu(const ConstTensorView& in, const ConstTensorView& alpha, const TensorView& out);
 Status dequantize(const ConstTensorView& in, const QuantParams* quant, const TensorView& out);
 // `in` is the sparse constant's stored values; `sparsity` its format.
@@ -46,9 +44,9 @@ Status batch_matmul(const BatchMatMulAttrs& attrs, const ConstTensorView& x,
 // Pooling and reductions.
 Status average_pool2d(const Pool2DAttrs& attrs, const ConstTensorView& in, const TensorView& out);
 Status max_pool2d(const Pool2DAttrs& attrs, const ConstTensorView& in, const TensorView& out);
-// op is kMean or kSum; axes are the reduction axes (may be negative or repeated).
-Status reduce(OpType op, const ReduceAttrs& attrs, const ConstTensorView& in,
-              const ConstTensorView& axes, const TensorView& out);
+// MEAN (`mean`) or SUM; axes are the reduction axes (may be negative or repeated).
+Status reduce(bool mean, const ConstTensorView& in, const ConstTensorView& axes,
+              const TensorView& out);
 Status softmax(const SoftmaxAttrs& attrs, const ConstTensorView& in, const TensorView& out);
 
 // Data movement.

@@ -114,4 +114,16 @@ Status resize_nearest(const ResizeAttrs& attrs, const ConstTensorView& in, const
   return Status();
 }
 
+Status resize_bilinear_node(const KernelArgs& args) {
+  const auto* a = args.attrs<ResizeAttrs>();
+  if (!a) return missing_attrs(args);
+  return resize_bilinear(*a, args.input(0), args.outputs[0]);
+}
+
+Status resize_nearest_node(const KernelArgs& args) {
+  const auto* a = args.attrs<ResizeAttrs>();
+  if (!a) return missing_attrs(args);
+  return resize_nearest(*a, args.input(0), args.outputs[0]);
+}
+
 }  // namespace odin::ref

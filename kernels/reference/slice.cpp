@@ -1,5 +1,6 @@
 // SLICE: a box of the input starting at `begin`.
 #include "kernels/reference/index_walk.h"
+#include "kernels/reference/ref_util.h"
 #include "kernels/reference/reference.h"
 #include "ops/slice_logic.h"
 
@@ -21,6 +22,10 @@ Status slice(const ConstTensorView& in, const ConstTensorView& begin, const Cons
   walk(shape->dims(), std::array<std::vector<int64_t>, 1>{strides}, {base},
        [&](const std::array<int64_t, 1>& i) { copy_element(out.data, o++, in.data, i[0], elem); });
   return Status();
+}
+
+Status slice_node(const KernelArgs& args) {
+  return slice(args.input(0), args.input(1), args.input(2), args.outputs[0]);
 }
 
 }  // namespace odin::ref

@@ -33,4 +33,10 @@ Status softmax(const SoftmaxAttrs& attrs, const ConstTensorView& in, const Tenso
   return Status();
 }
 
+Status softmax_node(const KernelArgs& args) {
+  const auto* a = args.attrs<SoftmaxAttrs>();
+  if (!a) return missing_attrs(args);
+  return softmax(*a, args.input(0), args.outputs[0]);
+}
+
 }  // namespace odin::ref

@@ -1,6 +1,7 @@
 // STRIDED_SLICE: walk the planned axes (ops/strided_slice_logic.h), reading
 // input element start + k * stride on each.
 #include "kernels/reference/index_walk.h"
+#include "kernels/reference/ref_util.h"
 #include "kernels/reference/reference.h"
 #include "ops/strided_slice_logic.h"
 
@@ -34,6 +35,13 @@ Status strided_slice(const StridedSliceAttrs& attrs, const ConstTensorView& in,
   walk(counts, std::array<std::vector<int64_t>, 1>{steps}, {base},
        [&](const std::array<int64_t, 1>& i) { copy_element(out.data, o++, in.data, i[0], elem); });
   return Status();
+}
+
+Status strided_slice_node(const KernelArgs& args) {
+  const auto* a = args.attrs<StridedSliceAttrs>();
+  if (!a) return missing_attrs(args);
+  return strided_slice(*a, args.input(0), args.input(1), args.input(2), args.input(3),
+                       args.outputs[0]);
 }
 
 }  // namespace odin::ref

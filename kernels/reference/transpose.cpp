@@ -1,5 +1,6 @@
 // TRANSPOSE: out[i0..in] = in[index permuted by perm].
 #include "kernels/reference/index_walk.h"
+#include "kernels/reference/ref_util.h"
 #include "kernels/reference/reference.h"
 
 namespace odin::ref {
@@ -28,6 +29,10 @@ Status transpose(const ConstTensorView& in, const ConstTensorView& perm, const T
   walk(expected.dims(), std::array<std::vector<int64_t>, 1>{strides}, {0},
        [&](const std::array<int64_t, 1>& i) { copy_element(out.data, o++, in.data, i[0], elem); });
   return Status();
+}
+
+Status transpose_node(const KernelArgs& args) {
+  return transpose(args.input(0), args.input(1), args.outputs[0]);
 }
 
 }  // namespace odin::ref

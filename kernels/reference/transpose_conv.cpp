@@ -66,4 +66,18 @@ Status transpose_conv(const TransposeConvAttrs& attrs, const ConstTensorView& in
   return Status();
 }
 
+// TRANSPOSE_CONV's inputs: output_shape, filter, input, [bias].
+Status transpose_conv_node(const KernelArgs& args) {
+  const auto* a = args.attrs<TransposeConvAttrs>();
+  if (!a) return missing_attrs(args);
+  return transpose_conv(*a, args.input(2), args.input(1), args.input(3), args.outputs[0]);
+}
+
+// Convolution2DTransposeBias's inputs: input, filter, bias.
+Status convolution2d_transpose_bias_node(const KernelArgs& args) {
+  const auto* a = args.attrs<TransposeConvAttrs>();
+  if (!a) return missing_attrs(args);
+  return transpose_conv(*a, args.input(0), args.input(1), args.input(2), args.outputs[0]);
+}
+
 }  // namespace odin::ref

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "kernels/reference/index_walk.h"
+#include "kernels/reference/ref_util.h"
 #include "kernels/reference/reference.h"
 
 namespace odin::ref {
@@ -20,18 +21,12 @@ float gelu(float x, bool approximate) {
 
 }  // namespace
 
-Status unary(OpType op, const OpAttrs& attrs, const ConstTensorView& in, const TensorView& out) {
-  const char* name = op_type_name(op).data();
+Status unary(UnaryFn fn, const ConstTensorView& in, const TensorView& out, float leaky_alpha) {
+  constexpr const char* name = "unary";
   ODIN_RETURN_IF_ERROR(expect_same_dtype(name, in, out));
   if (in.dtype != DType::kF32)
     return make_error(StatusCode::kUnsupported, name, ": dtype ", dtype_name(in.dtype));
   ODIN_RETURN_IF_ERROR(expect_out_shape(name, out, in.shape));
-  const auto* leaky = std::get_if<LeakyReluAttrs>(&attrs);
-  const auto* gelu_attrs = std::get_if<GeluAttrs>(&attrs);
-  if (op == OpType::kLeakyRelu && !leaky)
-    return make_error(StatusCode::kInvalidArgument, name, ": missing LeakyReluAttrs");
-  if (op == OpType::kGelu && !gelu_attrs)
-    return make_error(StatusCode::kInvalidArgument, name, ": missing GeluAttrs");
 
   const float* x = in.as<float>();
   float* y = out.as<float>();
@@ -39,40 +34,51 @@ Status unary(OpType op, const OpAttrs& attrs, const ConstTensorView& in, const T
   for (int64_t i = 0; i < n; ++i) {
     const float v = x[i];
     float r;
-    switch (op) {
-      case OpType::kLogistic:
+    switch (fn) {
+      case UnaryFn::kLogistic:
         r = 1.0f / (1.0f + std::exp(-v));
         break;
-      case OpType::kRelu:
+      case UnaryFn::kRelu:
         r = std::max(v, 0.0f);
         break;
-      case OpType::kReluN1To1:
+      case UnaryFn::kReluN1To1:
         r = std::clamp(v, -1.0f, 1.0f);
         break;
-      case OpType::kRelu6:
+      case UnaryFn::kRelu6:
         r = std::clamp(v, 0.0f, 6.0f);
         break;
-      case OpType::kTanh:
+      case UnaryFn::kTanh:
         r = std::tanh(v);
         break;
-      case OpType::kHardSwish:
+      case UnaryFn::kHardSwish:
         r = v * std::clamp(v + 3.0f, 0.0f, 6.0f) / 6.0f;
         break;
-      case OpType::kLeakyRelu:
-        r = v > 0.0f ? v : v * leaky->alpha;
+      case UnaryFn::kLeakyRelu:
+        r = v > 0.0f ? v : v * leaky_alpha;
         break;
-      case OpType::kRsqrt:
+      case UnaryFn::kRsqrt:
         r = 1.0f / std::sqrt(v);
         break;
-      case OpType::kGelu:
-        r = gelu(v, gelu_attrs->approximate);
+      case UnaryFn::kGelu:
+        r = gelu(v, false);
+        break;
+      case UnaryFn::kGeluTanh:
+        r = gelu(v, true);
         break;
       default:
-        return make_error(StatusCode::kInternal, name, " is not a unary op");
+        return make_error(StatusCode::kInternal, name, ": function ", static_cast<int>(fn),
+                          " is not a unary function");
     }
     y[i] = r;
   }
   return Status();
+}
+
+Status unary_node(const KernelArgs& args) {
+  const UnaryFn fn = unary_fn_of(args.node);
+  const auto* leaky = args.attrs<LeakyReluAttrs>();
+  if (fn == UnaryFn::kLeakyRelu && !leaky) return missing_attrs(args);
+  return unary(fn, args.input(0), args.outputs[0], leaky ? leaky->alpha : 0.0f);
 }
 
 }  // namespace odin::ref

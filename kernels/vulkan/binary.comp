@@ -5,12 +5,7 @@
 // that operand is then read unpadded, as 0 outside `pad_in_dims`.
 #include "common.glsl"
 
-#define OP_ADD 0
-#define OP_SUB 1
-#define OP_MUL 2
-#define OP_DIV 3
-#define OP_PRELU 4
-layout(constant_id = 0) const int OP = OP_ADD;
+layout(constant_id = 0) const int OP = BINARY_Add;
 layout(constant_id = 1) const int ACT = 0;
 layout(constant_id = 2) const int PADDED = 0;  // 0: none, 1: operand a, 2: operand b
 
@@ -51,10 +46,11 @@ void main() {
   const T u = PADDED == 1 ? padded_read(o, true) : a[ia.x + ia.y + ia.z + ia.w];
   const T v = PADDED == 2 ? padded_read(o, false) : b[ib.x + ib.y + ib.z + ib.w];
   T r;
-  if (OP == OP_ADD) r = u + v;
-  else if (OP == OP_SUB) r = u - v;
-  else if (OP == OP_MUL) r = u * v;
-  else if (OP == OP_DIV) r = u / v;
-  else r = u >= T(0) ? u : u * v;
+  if (OP == BINARY_Add) r = u + v;
+  else if (OP == BINARY_Sub) r = u - v;
+  else if (OP == BINARY_Mul) r = u * v;
+  else if (OP == BINARY_Div) r = u / v;
+  else if (OP == BINARY_Prelu) r = u >= T(0) ? u : u * v;
+  else r = T(uintBitsToFloat(0x7fc00000u));  // a code this kernel lacks: NaN, which tests catch
   y[gid] = activate(r, ACT);
 }

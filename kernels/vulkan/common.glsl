@@ -5,6 +5,7 @@
 // invocation index, and TFLite's fused activations. Kernels use 64-wide workgroups; the
 // host splits large dispatches over x and y.
 #extension GL_GOOGLE_include_directive : require
+#include "core/elementwise_fns.h"
 #if ODIN_FP16
 #extension GL_EXT_shader_16bit_storage : require
 #extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
@@ -16,6 +17,13 @@
 #endif
 #define ACC float
 #define ACC4 vec4
+
+// The elementwise functions' codes (src/core/elementwise_fns.h, shared with
+// C++): UNARY_Relu, BINARY_Add, ...
+#define ODIN_GLSL_UNARY_CODE(name, code) const int UNARY_##name = code;
+#define ODIN_GLSL_BINARY_CODE(name, code) const int BINARY_##name = code;
+ODIN_UNARY_FNS(ODIN_GLSL_UNARY_CODE)
+ODIN_BINARY_FNS(ODIN_GLSL_BINARY_CODE)
 
 layout(local_size_x = 64, local_size_y = 1, local_size_z = 1) in;
 

@@ -1,8 +1,8 @@
 // Session options: a C handle around odin::SessionOptions.
 #include <algorithm>
 
-#include "backends/backend.h"
 #include "capi/capi_internal.h"
+#include "runtime/backend.h"
 #include "runtime/scheduler.h"
 
 using odin::capi::fail;

@@ -3,7 +3,7 @@
 #include <cstring>
 
 #include "capi/capi_internal.h"
-#include "ops/op_type.h"
+#include "core/op_type.h"
 
 using odin::capi::check_index;
 using odin::capi::fail;

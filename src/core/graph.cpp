@@ -1,5 +1,7 @@
 #include "core/graph.h"
 
+#include "core/memory.h"
+
 namespace odin {
 
 ValueId Graph::add_value(Value v) {
@@ -15,6 +17,21 @@ NodeId Graph::add_node(Node n) {
 const uint8_t* Graph::own_bytes(std::vector<uint8_t> bytes) {
   owned_.push_back(std::make_shared<std::vector<uint8_t>>(std::move(bytes)));
   return owned_.back()->data();
+}
+
+size_t Graph::release_constant_data(ValueId id) {
+  Value& v = value(id);
+  if (!v.data) return 0;
+  if (v.owner) {
+    v.owner.reset();
+    v.data = nullptr;
+    v.released = true;
+    return v.data_bytes;
+  }
+  for (std::span<const uint8_t> r : reloadable_)
+    if (v.data >= r.data() && v.data + v.data_bytes <= r.data() + r.size())
+      return drop_reloadable_pages(v.data, v.data_bytes);
+  return 0;
 }
 
 std::string Graph::describe_node(NodeId id) const {

@@ -9,11 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "core/attrs.h"
 #include "core/dtype.h"
+#include "core/op_type.h"
 #include "core/shape.h"
 #include "core/status.h"
-#include "ops/attrs.h"
-#include "ops/op_type.h"
 
 namespace odin {
 
@@ -48,14 +48,19 @@ struct Value {
   Shape shape;
   std::optional<QuantParams> quant;
   std::shared_ptr<const SparsityParams> sparsity;  // set on sparse constants
-  // Constant payload, borrowed from the model's storage (never copied).
+  // Constant payload: borrowed from the model's storage (never copied), or
+  // bytes the graph owns (`owner`, e.g. a constant a pass computed).
   const uint8_t* data = nullptr;
   size_t data_bytes = 0;
+  std::shared_ptr<const void> owner;
+  // A constant whose bytes were freed after every backend that reads it
+  // copied or repacked them (Graph::release_constant_data); data is null.
+  bool released = false;
   // True for state that outlives one run (e.g. an LLM's KV cache).
   bool persistent = false;
   int32_t source_index = -1;  // tensor index in the source file, for messages
 
-  bool is_constant() const { return data != nullptr; }
+  bool is_constant() const { return data != nullptr || released; }
   std::span<const uint8_t> bytes() const { return {data, data_bytes}; }
 };
 
@@ -92,8 +97,16 @@ class Graph {
   void retain_storage(std::shared_ptr<const void> storage) {
     storage_.push_back(std::move(storage));
   }
-  // Adds bytes owned by the graph (for constants made by passes).
+  // Adds bytes owned by the graph (for constants made by hand or copied).
   const uint8_t* own_bytes(std::vector<uint8_t> bytes);
+  // Marks `bytes` as a private read-only file mapping: its pages may be
+  // dropped from memory, and are read back from the file on the next use.
+  void mark_reloadable(std::span<const uint8_t> bytes) { reloadable_.push_back(bytes); }
+  // Frees what holds constant v's bytes in memory, when nothing will read
+  // them again: bytes the value owns are freed (the value becomes
+  // `released`); pages of a reloadable mapping are dropped. Returns the bytes
+  // freed or dropped (0 for memory the graph does not control).
+  size_t release_constant_data(ValueId v);
 
   // "node 12 (CONV_2D 'conv1')" — how messages name a node.
   std::string describe_node(NodeId id) const;
@@ -111,6 +124,7 @@ class Graph {
   std::vector<ValueId> outputs_;
   std::vector<std::shared_ptr<const void>> storage_;
   std::vector<std::shared_ptr<std::vector<uint8_t>>> owned_;
+  std::vector<std::span<const uint8_t>> reloadable_;
 };
 
 }  // namespace odin

@@ -59,4 +59,11 @@ std::vector<int64_t> row_major_strides(const Shape& shape) {
   return strides;
 }
 
+std::array<int64_t, 4> dims4(const Shape& shape) {
+  std::array<int64_t, 4> d = {1, 1, 1, 1};
+  const size_t r = shape.rank() < 4 ? shape.rank() : 4;
+  for (size_t i = 0; i < r; ++i) d[4 - r + i] = shape[shape.rank() - r + i];
+  return d;
+}
+
 }  // namespace odin

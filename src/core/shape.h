@@ -3,6 +3,7 @@
 // "seq") so that LLM graphs can tie dimensions together.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <initializer_list>
 #include <string>
@@ -52,5 +53,8 @@ bool normalize_axis(int64_t axis, size_t rank, int64_t* out);
 
 // Row-major strides in elements.
 std::vector<int64_t> row_major_strides(const Shape& shape);
+
+// The dims right-aligned into 4, leading 1s: [c] -> [1,1,1,c]. Rank <= 4.
+std::array<int64_t, 4> dims4(const Shape& shape);
 
 }  // namespace odin

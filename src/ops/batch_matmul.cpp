@@ -1,16 +1,16 @@
 // BATCH_MATMUL shape inference: x [..., M, K] (adj_x: [..., K, M]) times
 // y [..., K, N] (adj_y: [..., N, K]); batch dims broadcast numpy-style.
 // Ranks 2..5 as TFLite's batch_matmul.cc.
-#include "ops/batch_matmul.h"
-
 #include <algorithm>
 
 #include "ops/infer_context.h"
+#include "ops/op_def.h"
 #include "ops/window.h"
+#include "ops/work.h"
 
 namespace odin {
 
-Status infer_batch_matmul(InferContext& ctx) {
+static Status infer_batch_matmul(InferContext& ctx) {
   ODIN_RETURN_IF_ERROR(ctx.expect_inputs(2, 2));
   ODIN_RETURN_IF_ERROR(ctx.expect_outputs(1));
   const BatchMatMulAttrs* a = node_attrs<BatchMatMulAttrs>(ctx);
@@ -52,5 +52,21 @@ Status infer_batch_matmul(InferContext& ctx) {
   ctx.set_output(0, DType::kF32, std::move(out));
   return Status();
 }
+
+namespace ref {
+Status batch_matmul_node(const KernelArgs& args);  // kernels/reference/batch_matmul.cpp
+}
+
+// MACs: every output element is a dot product over K.
+static int64_t batch_matmul_work(const Graph& g, const Node& n) {
+  const Shape& x = g.value(n.inputs[0]).shape;
+  const auto* a = std::get_if<BatchMatMulAttrs>(&n.attrs);
+  const size_t r = x.rank();
+  if (r < 2 || !a) return -1;
+  return work::mul(work::elements(g, n.outputs[0]), a->adj_x ? x[r - 2] : x[r - 1]);
+}
+
+ODIN_DEFINE_OP(kBatchMatMul, .infer = infer_batch_matmul, .reference = ref::batch_matmul_node,
+               .work = batch_matmul_work, .macs_are_flops = true);
 
 }  // namespace odin

@@ -1,15 +1,38 @@
-#include "ops/binary.h"
-
+// ADD, SUB, MUL, DIV: elementwise with TFLite (numpy) broadcasting and a
+// fused activation. A zero PAD of one operand may fold into the op
+// (BinaryAttrs::operand_pad): it then reads that operand unpadded.
 #include "ops/broadcast.h"
 #include "ops/infer_context.h"
+#include "ops/op_def.h"
 
 namespace odin {
+namespace ref {
+Status binary_node(const KernelArgs& args);  // kernels/reference/binary.cpp
+}
+
+namespace {
+
+// The shape operand i presents to the op: its own, or padded.
+Result<Shape> operand_shape(InferContext& ctx, const BinaryAttrs& a, size_t i) {
+  const Shape& s = ctx.input_shape(i);
+  const OperandPad& p = a.operand_pad;
+  if (!p.active() || static_cast<size_t>(p.input) != i) return s;
+  if (s.rank() > 4) return ctx.fail("padded operand ", i, " has rank ", s.rank(), " (max 4)");
+  Shape out = s;
+  for (size_t d = 0; d < s.rank(); ++d) {
+    const int64_t before = p.before[4 - s.rank() + d], after = p.after[4 - s.rank() + d];
+    if (before < 0 || after < 0 || before > kMaxTensorElements || after > kMaxTensorElements)
+      return ctx.fail("operand padding (", before, ",", after, ") of dim ", d, " is out of range");
+    if (out[d] >= 0) out[d] += before + after;
+  }
+  return out;
+}
 
 Status infer_binary(InferContext& ctx) {
   ODIN_RETURN_IF_ERROR(ctx.expect_inputs(2, 2));
   ODIN_RETURN_IF_ERROR(ctx.expect_outputs(1));
-  if (!std::holds_alternative<BinaryAttrs>(ctx.node().attrs))
-    return ctx.fail("missing elementwise attributes");
+  const auto* attrs = std::get_if<BinaryAttrs>(&ctx.node().attrs);
+  if (!attrs) return ctx.fail("missing elementwise attributes");
   const Value& a = ctx.input(0);
   const Value& b = ctx.input(1);
   if (a.dtype != b.dtype)
@@ -17,16 +40,57 @@ Status infer_binary(InferContext& ctx) {
                     dtype_name(b.dtype));
   if (a.dtype != DType::kF32 && a.dtype != DType::kI32)
     return ctx.unsupported("dtype ", dtype_name(a.dtype), " (float32 and int32 only)");
-  const Activation act = ctx.attrs<BinaryAttrs>().activation;
+  const Activation act = attrs->activation;
   if (a.dtype == DType::kI32 && (act == Activation::kTanh || act == Activation::kSignBit))
     return ctx.unsupported("fused activation ", activation_name(act), " on int32");
+  if (attrs->operand_pad.input > 1) return ctx.fail("padded operand index out of range");
+  ODIN_ASSIGN_OR_RETURN(const Shape sa, operand_shape(ctx, *attrs, 0));
+  ODIN_ASSIGN_OR_RETURN(const Shape sb, operand_shape(ctx, *attrs, 1));
   Shape out;
-  if (!broadcast_shapes(a.shape, b.shape, &out))
-    return ctx.fail("input shapes ", a.shape.str(), " and ", b.shape.str(), " do not broadcast");
+  if (!broadcast_shapes(sa, sb, &out))
+    return ctx.fail("input shapes ", sa.str(), " and ", sb.str(), " do not broadcast");
   if (out.is_static() && out.num_elements() < 0)
     return ctx.fail("output shape ", out.str(), " is too large");
   ctx.set_output(0, a.dtype, std::move(out));
   return Status();
 }
+
+Activation* binary_activation(OpAttrs& attrs) {
+  auto* a = std::get_if<BinaryAttrs>(&attrs);
+  return a ? &a->activation : nullptr;
+}
+
+// A zero PAD of one operand (rank <= 4) whose padded shape is the output's
+// (no broadcasting of the padded operand), when no operand is padded yet.
+bool binary_absorb_pad(const Graph& g, Node& n, size_t input, const PadAmounts& pad) {
+  auto* a = std::get_if<BinaryAttrs>(&n.attrs);
+  if (!a || a->operand_pad.active() || input > 1 || n.inputs.size() != 2) return false;
+  if (n.inputs[0] == n.inputs[1]) return false;
+  const size_t rank = pad.before.size();
+  if (rank > 4 || pad.after.size() != rank) return false;
+  if (g.value(n.inputs[input]).shape != g.value(n.outputs[0]).shape) return false;
+  OperandPad p;
+  p.input = static_cast<int32_t>(input);
+  for (size_t d = 0; d < rank; ++d) {
+    p.before[4 - rank + d] = pad.before[d];
+    p.after[4 - rank + d] = pad.after[d];
+  }
+  a->operand_pad = p;
+  return true;
+}
+
+}  // namespace
+
+#define ODIN_BINARY_OP(id, fn)                                                          \
+  ODIN_DEFINE_OP(id, .infer = infer_binary, .reference = ref::binary_node,              \
+                 .activation_slot = binary_activation, .absorb_pad = binary_absorb_pad, \
+                 .output_reuse = OutputReuse::kElementwise, .binary_fn = BinaryFn::fn)
+
+ODIN_BINARY_OP(kAdd, kAdd);
+ODIN_BINARY_OP(kSub, kSub);
+ODIN_BINARY_OP(kMul, kMul);
+ODIN_BINARY_OP(kDiv, kDiv);
+
+#undef ODIN_BINARY_OP
 
 }  // namespace odin

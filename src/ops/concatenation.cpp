@@ -1,12 +1,11 @@
-#include "ops/concatenation.h"
-
 #include <algorithm>
 
 #include "ops/infer_context.h"
+#include "ops/op_def.h"
 
 namespace odin {
 
-Status infer_concatenation(InferContext& ctx) {
+static Status infer_concatenation(InferContext& ctx) {
   ODIN_RETURN_IF_ERROR(ctx.expect_outputs(1));
   if (ctx.num_inputs() == 0) return ctx.fail("needs at least one input");
   for (size_t i = 0; i < ctx.num_inputs(); ++i)
@@ -54,5 +53,17 @@ Status infer_concatenation(InferContext& ctx) {
   ctx.set_output(0, first.dtype, std::move(out));
   return Status();
 }
+
+namespace ref {
+Status concatenation_node(const KernelArgs& args);  // kernels/reference/concatenation.cpp
+}
+
+static Activation* concatenation_activation(OpAttrs& attrs) {
+  auto* a = std::get_if<ConcatenationAttrs>(&attrs);
+  return a ? &a->activation : nullptr;
+}
+
+ODIN_DEFINE_OP(kConcatenation, .infer = infer_concatenation, .reference = ref::concatenation_node,
+               .activation_slot = concatenation_activation);
 
 }  // namespace odin

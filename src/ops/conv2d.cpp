@@ -1,14 +1,14 @@
 // CONV_2D shape inference: NHWC input, OHWI filter, optional bias [out_c].
 // Grouped convolution (input channels a multiple of the filter's) is allowed,
 // as in TFLite's reference Conv (groups = input_depth / filter_input_depth).
-#include "ops/conv2d.h"
-
 #include "ops/infer_context.h"
+#include "ops/op_def.h"
 #include "ops/window.h"
+#include "ops/work.h"
 
 namespace odin {
 
-Status infer_conv2d(InferContext& ctx) {
+static Status infer_conv2d(InferContext& ctx) {
   ODIN_RETURN_IF_ERROR(ctx.expect_inputs(2, 3));
   ODIN_RETURN_IF_ERROR(ctx.expect_outputs(1));
   const Conv2DAttrs* a = node_attrs<Conv2DAttrs>(ctx);
@@ -37,14 +37,42 @@ Status infer_conv2d(InferContext& ctx) {
       return ctx.fail("bias shape ", b.str(), " does not match the filter's ", out_c,
                       " output channels");
   }
-  ODIN_ASSIGN_OR_RETURN(const int64_t out_h, window_out_size(ctx, "height", a->padding, in[1], f[1],
-                                                             a->stride_h, a->dilation_h));
-  ODIN_ASSIGN_OR_RETURN(const int64_t out_w, window_out_size(ctx, "width", a->padding, in[2], f[2],
-                                                             a->stride_w, a->dilation_w));
+  ODIN_ASSIGN_OR_RETURN(const int64_t out_h,
+                        window_out_size(ctx, "height", a->padding, in[1], f[1], a->stride_h,
+                                        a->dilation_h, a->pad.top, a->pad.bottom));
+  ODIN_ASSIGN_OR_RETURN(const int64_t out_w,
+                        window_out_size(ctx, "width", a->padding, in[2], f[2], a->stride_w,
+                                        a->dilation_w, a->pad.left, a->pad.right));
   Shape out({in[0], out_h, out_w, out_c});
   ODIN_RETURN_IF_ERROR(check_output_size(ctx, out));
   ctx.set_output(0, DType::kF32, std::move(out));
   return Status();
 }
+
+namespace ref {
+Status conv2d_node(const KernelArgs& args);  // kernels/reference/conv2d.cpp
+}
+
+// MACs: out * kh * kw * input channels per group.
+static int64_t conv2d_work(const Graph& g, const Node& n) {
+  const ValueId f = n.inputs[1];
+  return work::mul(
+      work::elements(g, n.outputs[0]),
+      work::mul(work::mul(work::dim(g, f, 1), work::dim(g, f, 2)), work::dim(g, f, 3)));
+}
+
+static Activation* conv2d_activation(OpAttrs& attrs) {
+  auto* a = std::get_if<Conv2DAttrs>(&attrs);
+  return a ? &a->activation : nullptr;
+}
+
+static bool conv2d_absorb_pad(const Graph& g, Node& n, size_t input, const PadAmounts& pad) {
+  auto* a = std::get_if<Conv2DAttrs>(&n.attrs);
+  return a && absorb_spatial_pad(g, n, input, pad, *a);
+}
+
+ODIN_DEFINE_OP(kConv2D, .infer = infer_conv2d, .reference = ref::conv2d_node, .work = conv2d_work,
+               .macs_are_flops = true, .activation_slot = conv2d_activation,
+               .absorb_pad = conv2d_absorb_pad);
 
 }  // namespace odin

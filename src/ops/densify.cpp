@@ -13,6 +13,7 @@
 
 #include "core/graph.h"
 #include "ops/infer_context.h"
+#include "ops/op_def.h"
 
 namespace odin {
 namespace {
@@ -164,7 +165,7 @@ Status for_each_sparse_value(const SparsityParams& sp, const Shape& dense_shape,
 }
 
 // The output is the dense tensor: the input value's (dense) shape and dtype.
-Status infer_densify(InferContext& ctx) {
+static Status infer_densify(InferContext& ctx) {
   ODIN_RETURN_IF_ERROR(ctx.expect_inputs(1, 1));
   ODIN_RETURN_IF_ERROR(ctx.expect_outputs(1));
   const Value& in = ctx.input(0);
@@ -182,5 +183,11 @@ Status infer_densify(InferContext& ctx) {
   ctx.set_output(0, in.dtype, in.shape);
   return Status();
 }
+
+namespace ref {
+Status densify_node(const KernelArgs& args);  // kernels/reference/densify.cpp
+}
+
+ODIN_DEFINE_OP(kDensify, .infer = infer_densify, .reference = ref::densify_node);
 
 }  // namespace odin

@@ -5,15 +5,11 @@
 #include <functional>
 
 #include "core/status.h"
-#include "ops/common.h"
 
 namespace odin {
 
-class InferContext;
 class Shape;
 struct SparsityParams;
-
-Status infer_densify(InferContext& ctx);
 
 // Walks a sparse tensor's stored values in storage order and calls
 // visit(dense_offset) once per value (TFLite's FormatConverter::SparseToDense

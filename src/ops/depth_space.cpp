@@ -1,6 +1,5 @@
-#include "ops/depth_space.h"
-
 #include "ops/infer_context.h"
+#include "ops/op_def.h"
 
 namespace odin {
 namespace {
@@ -26,7 +25,7 @@ int64_t scale(int64_t dim, int64_t by) {
 
 }  // namespace
 
-Status infer_depth_to_space(InferContext& ctx) {
+static Status infer_depth_to_space(InferContext& ctx) {
   ODIN_ASSIGN_OR_RETURN(const int64_t bs, check_block(ctx));
   const Shape& in = ctx.input_shape(0);
   if (in[3] >= 0 && in[3] % (bs * bs) != 0)
@@ -39,7 +38,7 @@ Status infer_depth_to_space(InferContext& ctx) {
   return Status();
 }
 
-Status infer_space_to_depth(InferContext& ctx) {
+static Status infer_space_to_depth(InferContext& ctx) {
   ODIN_ASSIGN_OR_RETURN(const int64_t bs, check_block(ctx));
   const Shape& in = ctx.input_shape(0);
   for (size_t d : {size_t{1}, size_t{2}})
@@ -52,5 +51,13 @@ Status infer_space_to_depth(InferContext& ctx) {
   ctx.set_output(0, ctx.input(0).dtype, std::move(out));
   return Status();
 }
+
+namespace ref {
+Status depth_to_space_node(const KernelArgs& args);  // kernels/reference/depth_space.cpp
+Status space_to_depth_node(const KernelArgs& args);
+}  // namespace ref
+
+ODIN_DEFINE_OP(kDepthToSpace, .infer = infer_depth_to_space, .reference = ref::depth_to_space_node);
+ODIN_DEFINE_OP(kSpaceToDepth, .infer = infer_space_to_depth, .reference = ref::space_to_depth_node);
 
 }  // namespace odin

@@ -2,14 +2,14 @@
 // optional bias [C*M]. The multiplier M comes from the shapes; the attribute
 // is redundant (TFLite once checked it, and newer converters may leave it
 // inconsistent), so it is accepted when 0 or equal to M.
-#include "ops/depthwise_conv2d.h"
-
 #include "ops/infer_context.h"
+#include "ops/op_def.h"
 #include "ops/window.h"
+#include "ops/work.h"
 
 namespace odin {
 
-Status infer_depthwise_conv2d(InferContext& ctx) {
+static Status infer_depthwise_conv2d(InferContext& ctx) {
   ODIN_RETURN_IF_ERROR(ctx.expect_inputs(2, 3));
   ODIN_RETURN_IF_ERROR(ctx.expect_outputs(1));
   const DepthwiseConv2DAttrs* a = node_attrs<DepthwiseConv2DAttrs>(ctx);
@@ -36,14 +36,42 @@ Status infer_depthwise_conv2d(InferContext& ctx) {
     if (b.rank() != 1 || b[0] != out_c)
       return ctx.fail("bias shape ", b.str(), " does not match the ", out_c, " output channels");
   }
-  ODIN_ASSIGN_OR_RETURN(const int64_t out_h, window_out_size(ctx, "height", a->padding, in[1], f[1],
-                                                             a->stride_h, a->dilation_h));
-  ODIN_ASSIGN_OR_RETURN(const int64_t out_w, window_out_size(ctx, "width", a->padding, in[2], f[2],
-                                                             a->stride_w, a->dilation_w));
+  ODIN_ASSIGN_OR_RETURN(const int64_t out_h,
+                        window_out_size(ctx, "height", a->padding, in[1], f[1], a->stride_h,
+                                        a->dilation_h, a->pad.top, a->pad.bottom));
+  ODIN_ASSIGN_OR_RETURN(const int64_t out_w,
+                        window_out_size(ctx, "width", a->padding, in[2], f[2], a->stride_w,
+                                        a->dilation_w, a->pad.left, a->pad.right));
   Shape out({in[0], out_h, out_w, out_c});
   ODIN_RETURN_IF_ERROR(check_output_size(ctx, out));
   ctx.set_output(0, DType::kF32, std::move(out));
   return Status();
 }
+
+namespace ref {
+Status depthwise_conv2d_node(const KernelArgs& args);  // kernels/reference/depthwise_conv2d.cpp
+}
+
+// MACs: out * kh * kw.
+static int64_t depthwise_work(const Graph& g, const Node& n) {
+  const ValueId f = n.inputs[1];
+  return work::mul(work::elements(g, n.outputs[0]),
+                   work::mul(work::dim(g, f, 1), work::dim(g, f, 2)));
+}
+
+static Activation* depthwise_activation(OpAttrs& attrs) {
+  auto* a = std::get_if<DepthwiseConv2DAttrs>(&attrs);
+  return a ? &a->activation : nullptr;
+}
+
+static bool depthwise_absorb_pad(const Graph& g, Node& n, size_t input, const PadAmounts& pad) {
+  auto* a = std::get_if<DepthwiseConv2DAttrs>(&n.attrs);
+  return a && absorb_spatial_pad(g, n, input, pad, *a);
+}
+
+ODIN_DEFINE_OP(kDepthwiseConv2D, .infer = infer_depthwise_conv2d,
+               .reference = ref::depthwise_conv2d_node, .work = depthwise_work,
+               .macs_are_flops = true, .activation_slot = depthwise_activation,
+               .absorb_pad = depthwise_absorb_pad);
 
 }  // namespace odin

@@ -1,14 +1,13 @@
 // DEQUANTIZE shape inference: float16 -> float32 (any quantization table on
 // an fp16 tensor is ignored; MediaPipe's models carry empty ones), or affine
 // int8/uint8/int16 -> float32 with per-tensor or per-channel parameters.
-#include "ops/dequantize.h"
-
 #include "ops/infer_context.h"
+#include "ops/op_def.h"
 #include "ops/window.h"
 
 namespace odin {
 
-Status infer_dequantize(InferContext& ctx) {
+static Status infer_dequantize(InferContext& ctx) {
   ODIN_RETURN_IF_ERROR(ctx.expect_inputs(1, 1));
   ODIN_RETURN_IF_ERROR(ctx.expect_outputs(1));
   const Value& in = ctx.input(0);
@@ -42,5 +41,11 @@ Status infer_dequantize(InferContext& ctx) {
   ctx.set_output(0, DType::kF32, in.shape);
   return Status();
 }
+
+namespace ref {
+Status dequantize_node(const KernelArgs& args);  // kernels/reference/dequantize.cpp
+}
+
+ODIN_DEFINE_OP(kDequantize, .infer = infer_dequantize, .reference = ref::dequantize_node);
 
 }  // namespace odin

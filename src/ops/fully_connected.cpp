@@ -1,14 +1,14 @@
 // FULLY_CONNECTED shape inference: weights [N, K]; the input is flattened to
 // [numel / K, K]. Output [numel / K, N], or with keep_num_dims the input's
 // shape with its last dim replaced by N (TFLite fully_connected.cc Prepare).
-#include "ops/fully_connected.h"
-
 #include "ops/infer_context.h"
+#include "ops/op_def.h"
 #include "ops/window.h"
+#include "ops/work.h"
 
 namespace odin {
 
-Status infer_fully_connected(InferContext& ctx) {
+static Status infer_fully_connected(InferContext& ctx) {
   ODIN_RETURN_IF_ERROR(ctx.expect_inputs(2, 3));
   ODIN_RETURN_IF_ERROR(ctx.expect_outputs(1));
   const FullyConnectedAttrs* a = node_attrs<FullyConnectedAttrs>(ctx);
@@ -53,5 +53,24 @@ Status infer_fully_connected(InferContext& ctx) {
   ctx.set_output(0, DType::kF32, std::move(out));
   return Status();
 }
+
+namespace ref {
+Status fully_connected_node(const KernelArgs& args);  // kernels/reference/fully_connected.cpp
+}
+
+// MACs: every output element is a dot product over the weights' depth.
+static int64_t fully_connected_work(const Graph& g, const Node& n) {
+  const Shape& w = g.value(n.inputs[1]).shape;
+  return work::mul(work::elements(g, n.outputs[0]), w.rank() ? w[w.rank() - 1] : -1);
+}
+
+static Activation* fully_connected_activation(OpAttrs& attrs) {
+  auto* a = std::get_if<FullyConnectedAttrs>(&attrs);
+  return a ? &a->activation : nullptr;
+}
+
+ODIN_DEFINE_OP(kFullyConnected, .infer = infer_fully_connected,
+               .reference = ref::fully_connected_node, .work = fully_connected_work,
+               .macs_are_flops = true, .activation_slot = fully_connected_activation);
 
 }  // namespace odin

@@ -1,7 +1,6 @@
-#include "ops/gather.h"
-
 #include "ops/gather_logic.h"
 #include "ops/infer_context.h"
+#include "ops/op_def.h"
 
 namespace odin {
 
@@ -40,7 +39,7 @@ Result<GatherPlan> plan_gather(const GatherAttrs& attrs, const Shape& params,
   return p;
 }
 
-Status infer_gather(InferContext& ctx) {
+static Status infer_gather(InferContext& ctx) {
   ODIN_RETURN_IF_ERROR(ctx.expect_inputs(2, 2));
   ODIN_RETURN_IF_ERROR(ctx.expect_outputs(1));
   if (!std::holds_alternative<GatherAttrs>(ctx.node().attrs))
@@ -64,5 +63,11 @@ Status infer_gather(InferContext& ctx) {
   ctx.set_output(0, params.dtype, plan->out);
   return Status();
 }
+
+namespace ref {
+Status gather_node(const KernelArgs& args);  // kernels/reference/gather.cpp
+}
+
+ODIN_DEFINE_OP(kGather, .infer = infer_gather, .reference = ref::gather_node);
 
 }  // namespace odin

@@ -3,9 +3,9 @@
 
 #include <cstdint>
 
+#include "core/attrs.h"
 #include "core/shape.h"
 #include "core/status.h"
-#include "ops/gather.h"
 
 namespace odin {
 

@@ -1,6 +1,6 @@
 #include "ops/infer_context.h"
 
-#include <cstring>
+#include "core/const_data.h"
 
 namespace odin {
 
@@ -64,22 +64,12 @@ Result<std::vector<int64_t>> InferContext::const_ints(size_t i) const {
   if (!v.is_constant())
     return unsupported("input ", i, " (", graph_.describe_value(node().inputs[i]),
                        ") must be a constant");
-  const int64_t n = v.shape.num_elements();
-  const size_t elem = v.dtype == DType::kI32 ? 4 : v.dtype == DType::kI64 ? 8 : 0;
-  if (elem == 0) return fail("input ", i, " must be int32 or int64, is ", dtype_name(v.dtype));
-  if (n < 0 || static_cast<size_t>(n) * elem > v.data_bytes)
+  if (v.dtype != DType::kI32 && v.dtype != DType::kI64)
+    return fail("input ", i, " must be int32 or int64, is ", dtype_name(v.dtype));
+  std::optional<std::vector<int64_t>> ints = read_int_constant(v);
+  if (!ints)
     return fail("input ", i, " holds ", v.data_bytes, " bytes, too few for shape ", v.shape.str());
-  std::vector<int64_t> out(static_cast<size_t>(n));
-  for (size_t k = 0; k < out.size(); ++k) {
-    if (elem == 4) {
-      int32_t x;
-      std::memcpy(&x, v.data + k * 4, 4);
-      out[k] = x;
-    } else {
-      std::memcpy(&out[k], v.data + k * 8, 8);
-    }
-  }
-  return out;
+  return std::move(*ints);
 }
 
 }  // namespace odin

@@ -1,10 +1,9 @@
-#include "ops/pad.h"
-
 #include "ops/infer_context.h"
+#include "ops/op_def.h"
 
 namespace odin {
 
-Status infer_pad(InferContext& ctx) {
+static Status infer_pad(InferContext& ctx) {
   ODIN_RETURN_IF_ERROR(ctx.expect_inputs(2, 2));
   ODIN_RETURN_IF_ERROR(ctx.expect_outputs(1));
   const Value& in = ctx.input(0);
@@ -28,5 +27,11 @@ Status infer_pad(InferContext& ctx) {
   ctx.set_output(0, in.dtype, std::move(out));
   return Status();
 }
+
+namespace ref {
+Status pad_node(const KernelArgs& args);  // kernels/reference/pad.cpp
+}
+
+ODIN_DEFINE_OP(kPad, .infer = infer_pad, .reference = ref::pad_node);
 
 }  // namespace odin

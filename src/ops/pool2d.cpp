@@ -1,12 +1,12 @@
 // AVERAGE_POOL_2D / MAX_POOL_2D shape inference over NHWC.
-#include "ops/pool2d.h"
-
 #include "ops/infer_context.h"
+#include "ops/op_def.h"
 #include "ops/window.h"
+#include "ops/work.h"
 
 namespace odin {
 
-Status infer_pool2d(InferContext& ctx) {
+static Status infer_pool2d(InferContext& ctx) {
   ODIN_RETURN_IF_ERROR(ctx.expect_inputs(1, 1));
   ODIN_RETURN_IF_ERROR(ctx.expect_outputs(1));
   const Pool2DAttrs* a = node_attrs<Pool2DAttrs>(ctx);
@@ -24,5 +24,26 @@ Status infer_pool2d(InferContext& ctx) {
   ctx.set_output(0, DType::kF32, std::move(out));
   return Status();
 }
+
+namespace ref {
+Status average_pool2d_node(const KernelArgs& args);  // kernels/reference/pool2d.cpp
+Status max_pool2d_node(const KernelArgs& args);
+}  // namespace ref
+
+// Window steps: out * the window clipped to the input (not multiply-adds).
+static int64_t pool2d_work(const Graph& g, const Node& n) {
+  const auto* a = std::get_if<Pool2DAttrs>(&n.attrs);
+  if (!a) return -1;
+  const int64_t fh =
+      std::min<int64_t>(a->filter_h, std::max<int64_t>(work::dim(g, n.inputs[0], 1), 0));
+  const int64_t fw =
+      std::min<int64_t>(a->filter_w, std::max<int64_t>(work::dim(g, n.inputs[0], 2), 0));
+  return work::mul(work::elements(g, n.outputs[0]), work::mul(fh, fw));
+}
+
+ODIN_DEFINE_OP(kAveragePool2D, .infer = infer_pool2d, .reference = ref::average_pool2d_node,
+               .work = pool2d_work);
+ODIN_DEFINE_OP(kMaxPool2D, .infer = infer_pool2d, .reference = ref::max_pool2d_node,
+               .work = pool2d_work);
 
 }  // namespace odin

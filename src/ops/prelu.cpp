@@ -1,11 +1,10 @@
-#include "ops/prelu.h"
-
 #include "ops/broadcast.h"
 #include "ops/infer_context.h"
+#include "ops/op_def.h"
 
 namespace odin {
 
-Status infer_prelu(InferContext& ctx) {
+static Status infer_prelu(InferContext& ctx) {
   ODIN_RETURN_IF_ERROR(ctx.expect_inputs(2, 2));
   ODIN_RETURN_IF_ERROR(ctx.expect_outputs(1));
   ODIN_RETURN_IF_ERROR(ctx.expect_dtype(0, DType::kF32));
@@ -21,5 +20,12 @@ Status infer_prelu(InferContext& ctx) {
   ctx.set_output(0, DType::kF32, std::move(out));
   return Status();
 }
+
+namespace ref {
+Status prelu_node(const KernelArgs& args);  // kernels/reference/prelu.cpp
+}
+
+ODIN_DEFINE_OP(kPrelu, .infer = infer_prelu, .reference = ref::prelu_node,
+               .output_reuse = OutputReuse::kElementwise, .binary_fn = BinaryFn::kPrelu);
 
 }  // namespace odin

@@ -1,16 +1,15 @@
 // MEAN / SUM shape inference. Axes come from constant input 1 (int32 or
 // int64); negative axes wrap and repeated axes count once (TFLite reduce.cc
 // ResizeOutputTensor). keep_dims keeps each reduced dim as size 1.
-#include "ops/reduce.h"
-
 #include <vector>
 
 #include "ops/infer_context.h"
+#include "ops/op_def.h"
 #include "ops/window.h"
 
 namespace odin {
 
-Status infer_reduce(InferContext& ctx) {
+static Status infer_reduce(InferContext& ctx) {
   ODIN_RETURN_IF_ERROR(ctx.expect_inputs(2, 2));
   ODIN_RETURN_IF_ERROR(ctx.expect_outputs(1));
   const ReduceAttrs* a = node_attrs<ReduceAttrs>(ctx);
@@ -36,5 +35,13 @@ Status infer_reduce(InferContext& ctx) {
   ctx.set_output(0, DType::kF32, Shape(std::move(dims)));
   return Status();
 }
+
+namespace ref {
+Status mean_node(const KernelArgs& args);  // kernels/reference/reduce.cpp
+Status sum_node(const KernelArgs& args);
+}  // namespace ref
+
+ODIN_DEFINE_OP(kMean, .infer = infer_reduce, .reference = ref::mean_node);
+ODIN_DEFINE_OP(kSum, .infer = infer_reduce, .reference = ref::sum_node);
 
 }  // namespace odin

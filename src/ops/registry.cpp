@@ -1,112 +1,63 @@
-#include "ops/registry.h"
-
+// The op table: one OpDef per OpType, each defined in its op's file
+// (ODIN_DEFINE_OP), collected here by name from the op list.
+#include <algorithm>
 #include <array>
 
-#include "ops/attrs.h"
-#include "ops/densify.h"
-#include "ops/dequantize.h"
-#include "ops/pad.h"
-#include "ops/prelu.h"
-#include "ops/slice.h"
-#include "ops/transpose.h"
+#include "ops/infer_context.h"
+#include "ops/op_def.h"
 
 namespace odin {
+
+#define ODIN_DECLARE_OP_DEF(id, name) extern const OpDef odin_op_##id;
+ODIN_OP_LIST(ODIN_DECLARE_OP_DEF)
+#undef ODIN_DECLARE_OP_DEF
+
 namespace {
 
-InferFn infer_fn(OpType t) {
-  switch (t) {
-  ODIN_CASE_BINARY_OPS:
-    return infer_binary;
-  ODIN_CASE_UNARY_OPS:
-    return infer_unary;
-    case OpType::kPrelu:
-      return infer_prelu;
-    case OpType::kDequantize:
-      return infer_dequantize;
-    case OpType::kDensify:
-      return infer_densify;
-    case OpType::kConv2D:
-      return infer_conv2d;
-    case OpType::kDepthwiseConv2D:
-      return infer_depthwise_conv2d;
-    case OpType::kTransposeConv:
-      return infer_transpose_conv;
-    case OpType::kConvolution2DTransposeBias:
-      return infer_convolution2d_transpose_bias;
-    case OpType::kFullyConnected:
-      return infer_fully_connected;
-    case OpType::kBatchMatMul:
-      return infer_batch_matmul;
-    case OpType::kAveragePool2D:
-    case OpType::kMaxPool2D:
-      return infer_pool2d;
-    case OpType::kMean:
-    case OpType::kSum:
-      return infer_reduce;
-    case OpType::kSoftmax:
-      return infer_softmax;
-    case OpType::kConcatenation:
-      return infer_concatenation;
-    case OpType::kPad:
-      return infer_pad;
-    case OpType::kReshape:
-      return infer_reshape;
-    case OpType::kSqueeze:
-      return infer_squeeze;
-    case OpType::kTranspose:
-      return infer_transpose;
-    case OpType::kStridedSlice:
-      return infer_strided_slice;
-    case OpType::kSlice:
-      return infer_slice;
-    case OpType::kGather:
-      return infer_gather;
-    case OpType::kResizeBilinear:
-    case OpType::kResizeNearestNeighbor:
-      return infer_resize;
-    case OpType::kDepthToSpace:
-      return infer_depth_to_space;
-    case OpType::kSpaceToDepth:
-      return infer_space_to_depth;
-    case OpType::kCount:
-      break;
-  }
-  return nullptr;
-}
-
-constexpr std::string_view kNames[] = {
-#define ODIN_OP_NAME(id, name) name,
-    ODIN_OP_LIST(ODIN_OP_NAME)
-#undef ODIN_OP_NAME
+constexpr std::array<const OpDef*, static_cast<size_t>(OpType::kCount)> kOpDefs = {
+#define ODIN_OP_DEF_ADDRESS(id, name) &odin_op_##id,
+    ODIN_OP_LIST(ODIN_OP_DEF_ADDRESS)
+#undef ODIN_OP_DEF_ADDRESS
 };
 
-std::array<OpDef, static_cast<size_t>(OpType::kCount)> build_table() {
-  std::array<OpDef, static_cast<size_t>(OpType::kCount)> table{};
-  for (size_t i = 0; i < table.size(); ++i) {
-    const auto t = static_cast<OpType>(i);
-    table[i] = OpDef{t, kNames[i], infer_fn(t)};
-  }
-  return table;
+constexpr int64_t kCap = INT64_MAX / 4;
+
+// One step per element read and written: elementwise ops, reductions and
+// data movement.
+int64_t element_steps(const Graph& g, const Node& n) {
+  int64_t total = 0;
+  for (const std::vector<ValueId>* values : {&n.outputs, &n.inputs})
+    for (ValueId v : *values) {
+      if (v == kNoValue) continue;
+      const int64_t e = g.value(v).shape.num_elements();
+      if (e < 0) return -1;
+      total = std::min(kCap, total + e);
+    }
+  return total;
 }
 
 }  // namespace
 
-std::string_view op_type_name(OpType type) {
+const OpDef& op_def(OpType type) {
+  static const OpDef kUnknown{};
   const auto i = static_cast<size_t>(type);
-  return i < std::size(kNames) ? kNames[i] : std::string_view("?");
+  return i < kOpDefs.size() ? *kOpDefs[i] : kUnknown;
 }
 
-const OpDef& op_def(OpType type) {
-  static const auto table = build_table();
-  return table[static_cast<size_t>(type)];
+UnaryFn unary_fn_of(const Node& node) {
+  const OpDef& d = op_def(node.op);
+  return d.unary_fn ? d.unary_fn(node.attrs) : UnaryFn::kNone;
 }
 
 Status infer_node(Graph& graph, NodeId id) {
   const Node& node = graph.node(id);
+  const OpDef& def = op_def(node.op);
+  if (!def.infer)
+    return make_error(StatusCode::kInternal, graph.describe_node(id), ": op has no definition");
   std::vector<Shape> declared;
   for (ValueId v : node.outputs) declared.push_back(graph.value(v).shape);
   InferContext ctx(graph, id);
-  ODIN_RETURN_IF_ERROR(op_def(node.op).infer(ctx));
+  ODIN_RETURN_IF_ERROR(def.infer(ctx));
   for (size_t i = 0; i < node.outputs.size(); ++i) {
     const Value& out = graph.value(node.outputs[i]);
     if (out.dtype == DType::kUnknown)
@@ -127,6 +78,34 @@ Status infer_graph(Graph& graph) {
   for (size_t i = 0; i < graph.num_nodes(); ++i)
     ODIN_RETURN_IF_ERROR(infer_node(graph, static_cast<NodeId>(i)));
   return Status();
+}
+
+Status run_reference(const Graph& graph, const Node& node, std::span<const ConstTensorView> inputs,
+                     std::span<const TensorView> outputs) {
+  // Nothing to write: skip the kernel. Its loops over the other dims could
+  // still run billions of empty iterations (a hostile [1,65536,65536,0]).
+  bool all_empty = !outputs.empty();
+  for (const TensorView& t : outputs) all_empty = all_empty && t.num_elements() == 0;
+  if (all_empty) return Status();
+  const OpDef& def = op_def(node.op);
+  if (!def.reference)
+    return make_error(StatusCode::kInternal, "no reference kernel for op ", op_type_name(node.op));
+  return def.reference(KernelArgs{graph, node, inputs, outputs});
+}
+
+int64_t node_work(const Graph& graph, const Node& node) {
+  const OpDef& def = op_def(node.op);
+  return def.work ? def.work(graph, node) : element_steps(graph, node);
+}
+
+int64_t graph_work(const Graph& graph) {
+  int64_t total = 0;
+  for (const Node& n : graph.nodes()) {
+    const int64_t w = node_work(graph, n);
+    if (w < 0) return -1;
+    total = std::min(kCap, total + w);
+  }
+  return total;
 }
 
 }  // namespace odin

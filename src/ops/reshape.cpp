@@ -1,6 +1,5 @@
-#include "ops/reshape.h"
-
 #include "ops/infer_context.h"
+#include "ops/op_def.h"
 
 namespace odin {
 
@@ -22,7 +21,7 @@ static Result<std::vector<int64_t>> requested_shape(InferContext& ctx) {
   return ctx.fail("has neither a shape input nor a new_shape option");
 }
 
-Status infer_reshape(InferContext& ctx) {
+static Status infer_reshape(InferContext& ctx) {
   ODIN_RETURN_IF_ERROR(ctx.expect_inputs(1, 2));
   ODIN_RETURN_IF_ERROR(ctx.expect_outputs(1));
   const Value& in = ctx.input(0);
@@ -61,5 +60,12 @@ Status infer_reshape(InferContext& ctx) {
   ctx.set_output(0, in.dtype, Shape(std::move(dims)));
   return Status();
 }
+
+namespace ref {
+Status copy_node(const KernelArgs& args);  // kernels/reference/copy.cpp
+}
+
+ODIN_DEFINE_OP(kReshape, .infer = infer_reshape, .reference = ref::copy_node,
+               .output_reuse = OutputReuse::kView);
 
 }  // namespace odin

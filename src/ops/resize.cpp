@@ -1,15 +1,14 @@
 // RESIZE_BILINEAR / RESIZE_NEAREST_NEIGHBOR shape inference: NHWC input and a
 // constant int32 size [new_h, new_w].
-#include "ops/resize.h"
-
 #include <cstdint>
 
 #include "ops/infer_context.h"
+#include "ops/op_def.h"
 #include "ops/window.h"
 
 namespace odin {
 
-Status infer_resize(InferContext& ctx) {
+static Status infer_resize(InferContext& ctx) {
   ODIN_RETURN_IF_ERROR(ctx.expect_inputs(2, 2));
   ODIN_RETURN_IF_ERROR(ctx.expect_outputs(1));
   const ResizeAttrs* a = node_attrs<ResizeAttrs>(ctx);
@@ -34,5 +33,14 @@ Status infer_resize(InferContext& ctx) {
   ctx.set_output(0, DType::kF32, std::move(out));
   return Status();
 }
+
+namespace ref {
+Status resize_bilinear_node(const KernelArgs& args);  // kernels/reference/resize.cpp
+Status resize_nearest_node(const KernelArgs& args);
+}  // namespace ref
+
+ODIN_DEFINE_OP(kResizeBilinear, .infer = infer_resize, .reference = ref::resize_bilinear_node);
+ODIN_DEFINE_OP(kResizeNearestNeighbor, .infer = infer_resize,
+               .reference = ref::resize_nearest_node);
 
 }  // namespace odin

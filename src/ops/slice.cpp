@@ -1,6 +1,5 @@
-#include "ops/slice.h"
-
 #include "ops/infer_context.h"
+#include "ops/op_def.h"
 #include "ops/slice_logic.h"
 
 namespace odin {
@@ -22,7 +21,7 @@ Result<Shape> slice_output_shape(const Shape& in, const std::vector<int64_t>& be
   return Shape(std::move(dims));
 }
 
-Status infer_slice(InferContext& ctx) {
+static Status infer_slice(InferContext& ctx) {
   ODIN_RETURN_IF_ERROR(ctx.expect_inputs(3, 3));
   ODIN_RETURN_IF_ERROR(ctx.expect_outputs(1));
   const Value& in = ctx.input(0);
@@ -38,5 +37,11 @@ Status infer_slice(InferContext& ctx) {
   ctx.set_output(0, in.dtype, std::move(out).value());
   return Status();
 }
+
+namespace ref {
+Status slice_node(const KernelArgs& args);  // kernels/reference/slice.cpp
+}
+
+ODIN_DEFINE_OP(kSlice, .infer = infer_slice, .reference = ref::slice_node);
 
 }  // namespace odin

@@ -1,12 +1,11 @@
 // SOFTMAX shape inference: same shape as the input, over its last axis.
-#include "ops/softmax.h"
-
 #include "ops/infer_context.h"
+#include "ops/op_def.h"
 #include "ops/window.h"
 
 namespace odin {
 
-Status infer_softmax(InferContext& ctx) {
+static Status infer_softmax(InferContext& ctx) {
   ODIN_RETURN_IF_ERROR(ctx.expect_inputs(1, 1));
   ODIN_RETURN_IF_ERROR(ctx.expect_outputs(1));
   if (!node_attrs<SoftmaxAttrs>(ctx)) return ctx.fail("missing SOFTMAX attributes");
@@ -16,5 +15,11 @@ Status infer_softmax(InferContext& ctx) {
   ctx.set_output(0, DType::kF32, in);
   return Status();
 }
+
+namespace ref {
+Status softmax_node(const KernelArgs& args);  // kernels/reference/softmax.cpp
+}
+
+ODIN_DEFINE_OP(kSoftmax, .infer = infer_softmax, .reference = ref::softmax_node);
 
 }  // namespace odin

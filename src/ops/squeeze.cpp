@@ -1,10 +1,9 @@
-#include "ops/squeeze.h"
-
 #include "ops/infer_context.h"
+#include "ops/op_def.h"
 
 namespace odin {
 
-Status infer_squeeze(InferContext& ctx) {
+static Status infer_squeeze(InferContext& ctx) {
   ODIN_RETURN_IF_ERROR(ctx.expect_inputs(1, 1));
   ODIN_RETURN_IF_ERROR(ctx.expect_outputs(1));
   const Value& in = ctx.input(0);
@@ -32,5 +31,12 @@ Status infer_squeeze(InferContext& ctx) {
   ctx.set_output(0, in.dtype, Shape(std::move(dims)));
   return Status();
 }
+
+namespace ref {
+Status copy_node(const KernelArgs& args);  // kernels/reference/copy.cpp
+}
+
+ODIN_DEFINE_OP(kSqueeze, .infer = infer_squeeze, .reference = ref::copy_node,
+               .output_reuse = OutputReuse::kView);
 
 }  // namespace odin

@@ -1,11 +1,10 @@
-#include "ops/strided_slice.h"
-
 #include "ops/infer_context.h"
+#include "ops/op_def.h"
 #include "ops/strided_slice_logic.h"
 
 namespace odin {
 
-Status infer_strided_slice(InferContext& ctx) {
+static Status infer_strided_slice(InferContext& ctx) {
   ODIN_RETURN_IF_ERROR(ctx.expect_inputs(3, 4));
   ODIN_RETURN_IF_ERROR(ctx.expect_outputs(1));
   if (!std::holds_alternative<StridedSliceAttrs>(ctx.node().attrs))
@@ -31,5 +30,11 @@ Status infer_strided_slice(InferContext& ctx) {
   ctx.set_output(0, in.dtype, plan->out);
   return Status();
 }
+
+namespace ref {
+Status strided_slice_node(const KernelArgs& args);  // kernels/reference/strided_slice.cpp
+}
+
+ODIN_DEFINE_OP(kStridedSlice, .infer = infer_strided_slice, .reference = ref::strided_slice_node);
 
 }  // namespace odin

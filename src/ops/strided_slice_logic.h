@@ -6,9 +6,9 @@
 #include <span>
 #include <vector>
 
+#include "core/attrs.h"
 #include "core/shape.h"
 #include "core/status.h"
-#include "ops/strided_slice.h"
 
 namespace odin {
 

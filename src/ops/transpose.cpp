@@ -1,10 +1,9 @@
-#include "ops/transpose.h"
-
 #include "ops/infer_context.h"
+#include "ops/op_def.h"
 
 namespace odin {
 
-Status infer_transpose(InferContext& ctx) {
+static Status infer_transpose(InferContext& ctx) {
   ODIN_RETURN_IF_ERROR(ctx.expect_inputs(2, 2));
   ODIN_RETURN_IF_ERROR(ctx.expect_outputs(1));
   const Value& in = ctx.input(0);
@@ -27,5 +26,11 @@ Status infer_transpose(InferContext& ctx) {
   ctx.set_output(0, in.dtype, Shape(std::move(dims)));
   return Status();
 }
+
+namespace ref {
+Status transpose_node(const KernelArgs& args);  // kernels/reference/transpose.cpp
+}
+
+ODIN_DEFINE_OP(kTranspose, .infer = infer_transpose, .reference = ref::transpose_node);
 
 }  // namespace odin

@@ -1,10 +1,10 @@
 // TRANSPOSE_CONV and MediaPipe's Convolution2DTransposeBias shape inference.
-#include "ops/transpose_conv.h"
-
 #include <algorithm>
 
 #include "ops/infer_context.h"
+#include "ops/op_def.h"
 #include "ops/window.h"
+#include "ops/work.h"
 
 namespace odin {
 namespace {
@@ -38,7 +38,7 @@ Status check_operands(InferContext& ctx, size_t input, size_t filter, size_t bia
 }  // namespace
 
 // Inputs: output_shape (int32[4] constant), filter OHWI, input NHWC, [bias].
-Status infer_transpose_conv(InferContext& ctx) {
+static Status infer_transpose_conv(InferContext& ctx) {
   ODIN_RETURN_IF_ERROR(ctx.expect_inputs(3, 4));
   ODIN_RETURN_IF_ERROR(ctx.expect_outputs(1));
   const TransposeConvAttrs* a = node_attrs<TransposeConvAttrs>(ctx);
@@ -66,7 +66,7 @@ Status infer_transpose_conv(InferContext& ctx) {
 // Inputs: input NHWC, filter OHWI, bias. Output size as MediaPipe's
 // transpose_conv_bias.cc Prepare: pad = SAME ? max(0, k - (in-1) % s - 1) : 0,
 // out = s*(in-1) + k - pad (equals in*s for SAME whenever k >= s).
-Status infer_convolution2d_transpose_bias(InferContext& ctx) {
+static Status infer_convolution2d_transpose_bias(InferContext& ctx) {
   ODIN_RETURN_IF_ERROR(ctx.expect_inputs(3, 3));
   ODIN_RETURN_IF_ERROR(ctx.expect_outputs(1));
   const TransposeConvAttrs* a = node_attrs<TransposeConvAttrs>(ctx);
@@ -89,5 +89,25 @@ Status infer_convolution2d_transpose_bias(InferContext& ctx) {
   ctx.set_output(0, DType::kF32, std::move(out));
   return Status();
 }
+
+namespace ref {
+Status transpose_conv_node(const KernelArgs& args);  // kernels/reference/transpose_conv.cpp
+Status convolution2d_transpose_bias_node(const KernelArgs& args);
+}  // namespace ref
+
+// MACs: every input pixel scatters a whole filter (OHW x the input channels).
+template <size_t kInput>
+int64_t transpose_conv_work(const Graph& g, const Node& n) {
+  const ValueId w = n.inputs[1];
+  return work::mul(
+      work::elements(g, n.inputs[kInput]),
+      work::mul(work::mul(work::dim(g, w, 0), work::dim(g, w, 1)), work::dim(g, w, 2)));
+}
+
+ODIN_DEFINE_OP(kTransposeConv, .infer = infer_transpose_conv, .reference = ref::transpose_conv_node,
+               .work = transpose_conv_work<2>, .macs_are_flops = true);
+ODIN_DEFINE_OP(kConvolution2DTransposeBias, .infer = infer_convolution2d_transpose_bias,
+               .reference = ref::convolution2d_transpose_bias_node, .work = transpose_conv_work<0>,
+               .macs_are_flops = true);
 
 }  // namespace odin

@@ -7,8 +7,8 @@
 #include <variant>
 
 #include "core/shape.h"
-#include "ops/common.h"
 #include "ops/infer_context.h"
+#include "ops/op_def.h"
 
 namespace odin {
 
@@ -43,18 +43,23 @@ inline Status check_conv_inputs(InferContext& ctx, int64_t stride_h, int64_t str
 }
 
 // Output extent of one spatial axis (TFLite's ComputeOutSize via
-// compute_spatial_padding). kDynamicDim in gives kDynamicDim out. Fails when
-// the dilated filter overflows or the output would be empty.
+// compute_spatial_padding; `before` / `after` for explicit padding).
+// kDynamicDim in gives kDynamicDim out. Fails when the dilated filter
+// overflows or the output would be empty.
 inline Result<int64_t> window_out_size(const InferContext& ctx, const char* axis, Padding padding,
-                                       int64_t in, int64_t filter, int64_t stride,
-                                       int64_t dilation) {
+                                       int64_t in, int64_t filter, int64_t stride, int64_t dilation,
+                                       int64_t before = 0, int64_t after = 0) {
   if (filter < 1) return ctx.fail("filter ", axis, " is ", filter, ", must be >= 1");
+  if (padding == Padding::kExplicit &&
+      (before < 0 || after < 0 || before > kMaxTensorElements || after > kMaxTensorElements))
+    return ctx.fail("explicit ", axis, " padding (", before, ",", after, ") is out of range");
   if (filter - 1 > kMaxTensorElements / dilation)
     return ctx.fail("dilated filter ", axis, " (", filter, " with dilation ", dilation,
                     ") is too large");
   if (in == kDynamicDim) return kDynamicDim;
   if (in < 1) return ctx.fail("input ", axis, " is ", in, ", must be >= 1");
-  const SpatialPadding p = compute_spatial_padding(padding, in, filter, stride, dilation);
+  const SpatialPadding p =
+      compute_spatial_padding(padding, in, filter, stride, dilation, before, after);
   if (p.out < 1)
     return ctx.fail("dilated filter ", axis, " ", (filter - 1) * dilation + 1,
                     " is larger than the input ", axis, " ", in, " with VALID padding");
@@ -66,6 +71,29 @@ inline Status check_output_size(const InferContext& ctx, const Shape& shape) {
   if (shape.is_static() && shape.num_elements() < 0)
     return ctx.fail("output shape ", shape.str(), " is too large");
   return Status();
+}
+
+// Folds a zero PAD of a convolution's image (input 0, padding H and W only)
+// into the convolution (OpDef::absorb_pad): its padding becomes explicit,
+// the PAD's amounts plus what its own padding added to the padded image.
+template <typename ConvAttrs>
+bool absorb_spatial_pad(const Graph& g, const Node& n, size_t input, const PadAmounts& pad,
+                        ConvAttrs& a) {
+  if (input != 0 || pad.before.size() != 4 || pad.after.size() != 4) return false;
+  if (pad.before[0] || pad.after[0] || pad.before[3] || pad.after[3]) return false;
+  const Shape& padded = g.value(n.inputs[0]).shape;  // the PAD's output
+  const Shape& f = g.value(n.inputs[1]).shape;
+  if (padded.rank() != 4 || f.rank() != 4 || !padded.is_static() || !f.is_static()) return false;
+  const SpatialPadding ph = conv_padding_h(a, padded[1], f[1]);
+  const SpatialPadding pw = conv_padding_w(a, padded[2], f[2]);
+  const int64_t amounts[4] = {ph.before + pad.before[1], ph.after + pad.after[1],
+                              pw.before + pad.before[2], pw.after + pad.after[2]};
+  for (int64_t v : amounts)
+    if (v < 0 || v > INT32_MAX) return false;
+  a.padding = Padding::kExplicit;
+  a.pad = {static_cast<int32_t>(amounts[0]), static_cast<int32_t>(amounts[1]),
+           static_cast<int32_t>(amounts[2]), static_cast<int32_t>(amounts[3])};
+  return true;
 }
 
 }  // namespace odin

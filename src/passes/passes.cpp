@@ -3,10 +3,12 @@
 namespace odin {
 
 Status run_passes(Graph& graph, const PassOptions& options) {
-  if (!options.optimize) return Status();
-  ODIN_RETURN_IF_ERROR(fold_dequantize(graph).status());
-  ODIN_RETURN_IF_ERROR(fuse_activation(graph).status());
-  ODIN_RETURN_IF_ERROR(remove_dead_nodes(graph).status());
+  if (options.fold_constants) ODIN_RETURN_IF_ERROR(fold_constants(graph).status());
+  if (options.optimize) {
+    ODIN_RETURN_IF_ERROR(fold_pad(graph).status());
+    ODIN_RETURN_IF_ERROR(fuse_activation(graph).status());
+    ODIN_RETURN_IF_ERROR(remove_dead_nodes(graph).status());
+  }
   Status s = graph.validate();
   if (!s.ok()) return s.with_context("after graph passes (a pass bug; optimize=false avoids it)");
   return s;

@@ -1,7 +1,8 @@
 // Graph rewrites run when a session is created, before scheduling: each pass
 // lives in its own file; this is the list and its order. Passes are
 // backend-neutral (every backend sees the result), keep the graph valid and
-// never change what the graph outputs compute (beyond float rounding).
+// never change what the graph outputs compute (beyond float rounding). They
+// know ops only through their definitions (ops/op_def.h).
 #pragma once
 
 #include "core/graph.h"
@@ -9,7 +10,12 @@
 namespace odin {
 
 struct PassOptions {
-  bool optimize = true;  // false: run the graph exactly as imported
+  // Compute nodes whose inputs are all constants once, here (bit-identical
+  // to running them: the same reference kernels compute them).
+  bool fold_constants = true;
+  // The fusions (PAD folding, activation fusion) and dead-node removal;
+  // false runs the graph as imported (but for the constant folding above).
+  bool optimize = true;
 };
 
 Status run_passes(Graph& graph, const PassOptions& options);
@@ -17,13 +23,17 @@ Status run_passes(Graph& graph, const PassOptions& options);
 // The passes, in the order run_passes applies them. Each returns how many
 // nodes it rewrote or removed.
 
-// DEQUANTIZE (and DENSIFY) of a constant becomes a new constant: the node
-// goes away and its output value holds the computed bytes.
-Result<int> fold_dequantize(Graph& graph);
-// RELU / RELU6 / RELU_N1_TO_1 whose input comes from a conv, depthwise conv,
-// fully connected, ADD/SUB/MUL or concatenation with no fused activation
-// becomes that producer's fused activation, when nothing else reads the
-// intermediate value.
+// A node whose inputs are all constants (DEQUANTIZE of fp16 weights, DENSIFY
+// of sparse ones, a RESHAPE of either, ...) is computed now: it goes away and
+// its outputs become constants the graph owns.
+Result<int> fold_constants(Graph& graph);
+// A zero PAD read by one node that can take the padding itself (OpDef::
+// absorb_pad: explicit padding of a convolution, a padded operand of an
+// elementwise op) goes away; that node reads the unpadded tensor.
+Result<int> fold_pad(Graph& graph);
+// RELU / RELU6 / RELU_N1_TO_1 whose input comes from a node with a free
+// fused-activation slot (OpDef::activation_slot) becomes that activation,
+// when nothing else reads the intermediate value.
 Result<int> fuse_activation(Graph& graph);
 // Drops nodes none of whose outputs reach a graph output.
 Result<int> remove_dead_nodes(Graph& graph);

@@ -2,13 +2,14 @@
 // if one of its outputs is a graph output, persistent state, or read by a
 // live node. Folding leaves such nodes behind (e.g. a DENSIFY whose result
 // was folded into a constant further down).
-#include "passes/pass_util.h"
+#include "core/use_def.h"
 #include "passes/passes.h"
 
 namespace odin {
 
 Result<int> remove_dead_nodes(Graph& graph) {
-  std::vector<bool> needed = output_mask(graph);
+  std::vector<bool> needed(graph.num_values(), false);
+  for (ValueId v : graph.outputs()) needed[static_cast<size_t>(v)] = true;
   std::vector<bool> dead(graph.num_nodes(), false);
   int removed = 0;
   for (size_t i = graph.num_nodes(); i-- > 0;) {

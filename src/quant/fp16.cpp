@@ -56,3 +56,21 @@ uint16_t fp32_to_fp16(float f) {
 }
 
 }  // namespace odin
+
+namespace odin {
+
+std::optional<std::vector<float>> read_float_constant(const Value& v) {
+  const size_t elem = v.dtype == DType::kF32 ? 4 : v.dtype == DType::kF16 ? 2 : 0;
+  const int64_t n = v.shape.num_elements();
+  if (!elem || !v.data || n < 0 || static_cast<size_t>(n) * elem > v.data_bytes)
+    return std::nullopt;
+  std::vector<float> out(static_cast<size_t>(n));
+  if (out.empty()) return out;
+  if (elem == 4)
+    std::memcpy(out.data(), v.data, out.size() * 4);
+  else
+    fp16_to_fp32(v.data, out.data(), out.size());
+  return out;
+}
+
+}  // namespace odin

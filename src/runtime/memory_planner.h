@@ -14,32 +14,21 @@ struct MemoryPlan {
   static constexpr size_t kNoOffset = SIZE_MAX;
   std::vector<size_t> offsets;  // per value; kNoOffset for constants/unused
   size_t arena_bytes = 0;
-  int in_place = 0;  // values that reuse a dying input's bytes
+  int in_place = 0;  // values that reuse an input's bytes
 };
 
 // Alignment of every arena offset (fits AVX-512 loads).
 constexpr size_t kArenaAlignment = 64;
 
-// Elementwise ops whose output may take over the bytes of an input that dies
-// at that node (same shape and dtype): every kernel reads element i before it
-// writes element i, so updating in place is safe.
-bool may_alias_input(OpType op);
-
 // Graph inputs live for the whole run (and keep their bytes between runs),
-// graph outputs to the end. Greedy
-// best-fit by size, largest first (as TFLite's arena planner does), with two
-// rules on top:
-//  - in place: an elementwise node's output shares the bytes of an input
-//    that dies there (may_alias_input), never of a graph input (they must
-//    survive repeated runs);
-//  - a PAD whose only reader passes may_fold_pad keeps its input alive until
-//    that reader, so a backend may fold the padding into the reader and read
-//    the unpadded input there.
+// graph outputs to the end. Values are placed by core/arena_plan (greedy
+// best fit, largest first), after two sharing rules from the ops'
+// definitions (OpDef::output_reuse):
+//  - elementwise: the output takes over the bytes of an input of the same
+//    dtype and shape that dies at the node, never of a graph input (they
+//    must survive repeated runs);
+//  - view (RESHAPE, SQUEEZE): the output is its input's bytes, so the
+//    kernel's copy is a no-op.
 Result<MemoryPlan> plan_memory(const Graph& graph);
-
-// Whether a backend may fold the PAD producing `pad_output` into `reader`
-// (its only reader): a CONV_2D / DEPTHWISE_CONV_2D reading it as the image,
-// or an ADD (a residual branch padded with zero channels).
-bool may_fold_pad(const Node& reader, ValueId pad_output);
 
 }  // namespace odin

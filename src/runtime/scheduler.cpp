@@ -12,50 +12,6 @@ std::string decline_reason(const Backend& b, const std::string& why_not) {
   return str_cat(b.name(), ": ", why_not.empty() ? "declined" : why_not);
 }
 
-// Rule 2: nodes computed only from constants move to the backend of their
-// consumers. Walks backwards so a chain (DENSIFY -> DEQUANTIZE -> consumer)
-// follows its end.
-void constants_follow_consumers(const Graph& graph, Schedule& sched) {
-  const size_t n_nodes = graph.num_nodes();
-  std::vector<std::vector<NodeId>> consumers(graph.num_values());
-  std::vector<bool> constant_value(graph.num_values(), false);
-  for (size_t v = 0; v < graph.num_values(); ++v)
-    constant_value[v] = graph.value(static_cast<ValueId>(v)).is_constant();
-  std::vector<bool> constant_node(n_nodes, false);
-  for (size_t n = 0; n < n_nodes; ++n) {
-    const Node& node = graph.node(static_cast<NodeId>(n));
-    bool all_constant = !node.inputs.empty();
-    for (ValueId v : node.inputs) {
-      if (v == kNoValue) continue;
-      consumers[static_cast<size_t>(v)].push_back(static_cast<NodeId>(n));
-      all_constant = all_constant && constant_value[static_cast<size_t>(v)];
-    }
-    constant_node[n] = all_constant;
-    if (all_constant)
-      for (ValueId o : node.outputs) constant_value[static_cast<size_t>(o)] = true;
-  }
-  std::vector<bool> is_output(graph.num_values(), false);
-  for (ValueId v : graph.outputs()) is_output[static_cast<size_t>(v)] = true;
-
-  for (size_t n = n_nodes; n-- > 0;) {
-    if (!constant_node[n]) continue;
-    const Node& node = graph.node(static_cast<NodeId>(n));
-    Backend* target = nullptr;
-    bool one_backend = true;
-    for (ValueId o : node.outputs) {
-      if (is_output[static_cast<size_t>(o)]) one_backend = false;  // the host reads it
-      for (NodeId c : consumers[static_cast<size_t>(o)]) {
-        Backend* b = sched.node_backend[static_cast<size_t>(c)];
-        if (target && b != target) one_backend = false;
-        target = b;
-      }
-    }
-    if (!one_backend || !target || target == sched.node_backend[n]) continue;
-    if (!target->supports(graph, node).ok) continue;
-    sched.node_backend[n] = target;
-  }
-}
-
 }  // namespace
 
 std::vector<std::string> parse_backend_list(const std::string& list) {
@@ -110,7 +66,6 @@ Result<Schedule> schedule_graph(const Graph& graph, std::span<const std::string>
                         graph.describe_node(static_cast<NodeId>(n)), " (", why, ")");
     sched.node_fallback[n] = why;
   }
-  if (backends.size() > 1) constants_follow_consumers(graph, sched);
 
   for (size_t n = 0; n < graph.num_nodes(); ++n) {
     if (sched.segments.empty() || sched.segments.back().backend != sched.node_backend[n])

@@ -10,10 +10,9 @@
 //     small node stranded between two GPU segments (a RESHAPE, an ADD)
 //     already stays on the GPU whenever the GPU can run it; when the GPU
 //     declines it must fall back, and does.
-//  2. Constants follow their consumers: a node computed only from constants
-//     (DEQUANTIZE/DENSIFY of weights) whose consumers all run on one other
-//     backend that accepts it moves there, so it neither splits a segment nor
-//     costs a transfer.
+//  2. Constant-only nodes do not exist by then: constant folding computed
+//     them (passes/fold_constants.cpp). With folding off, GPU backends
+//     decline them (and the weights they feed) and the CPU runs them.
 // Segments exchange tensors through the session's host arena: a value
 // crossing a boundary is written there once by its producer's segment and
 // read once by each consuming segment.
@@ -23,8 +22,8 @@
 #include <string>
 #include <vector>
 
-#include "backends/backend.h"
 #include "core/graph.h"
+#include "runtime/backend.h"
 
 namespace odin {
 

@@ -1,9 +1,10 @@
 #include "runtime/session.h"
 
-#include <cstdlib>
 #include <cstring>
+#include <set>
 
-#include "ops/registry.h"
+#include "core/memory.h"
+#include "ops/op_def.h"
 #include "passes/passes.h"
 
 namespace odin {
@@ -18,17 +19,64 @@ class Session::Bindings final : public HostBindings {
   Session& s_;
 };
 
+// Frees a constant's bytes once every node reading it was compiled into a
+// form with its own copy (ConstantTracker), so repacked weights do not stay
+// in memory twice.
+class Session::Release final : public ConstantTracker {
+ public:
+  explicit Release(Graph& g) : g_(g), readers_(g.num_values(), 0) {
+    for (ValueId v : g.outputs()) ++readers_[static_cast<size_t>(v)];  // the host reads it
+    for (size_t n = 0; n < g.num_nodes(); ++n) {
+      const std::set<ValueId> read(g.node(static_cast<NodeId>(n)).inputs.begin(),
+                                   g.node(static_cast<NodeId>(n)).inputs.end());
+      for (ValueId v : read)
+        if (v != kNoValue) ++readers_[static_cast<size_t>(v)];
+    }
+  }
+  // Constants nobody reads (sources of folded values): freed right away.
+  size_t release_unread() {
+    size_t bytes = 0;
+    for (size_t v = 0; v < readers_.size(); ++v)
+      if (readers_[v] == 0 && g_.value(static_cast<ValueId>(v)).is_constant())
+        bytes += g_.release_constant_data(static_cast<ValueId>(v));
+    return bytes;
+  }
+  void copied(NodeId node, ValueId v) override {
+    if (v < 0 || static_cast<size_t>(v) >= readers_.size() || !seen_.insert({node, v}).second)
+      return;
+    if (--readers_[static_cast<size_t>(v)] == 0) bytes_ += g_.release_constant_data(v);
+  }
+  size_t copied_bytes() const { return bytes_; }
+
+ private:
+  Graph& g_;
+  std::vector<int> readers_;  // distinct nodes (and the host) reading each value's bytes
+  std::set<std::pair<NodeId, ValueId>> seen_;
+  size_t bytes_ = 0;
+};
+
+Session::~Session() = default;
+
 Result<std::unique_ptr<Session>> Session::create(const Graph& graph,
                                                  const SessionOptions& options) {
   std::unique_ptr<Session> s(new Session());
-  s->graph_ = graph;
+  s->source_ = graph;
   s->options_ = options;
-  PassOptions po;
-  po.optimize = options.optimize;
-  ODIN_RETURN_IF_ERROR(run_passes(s->graph_, po));
-  ODIN_RETURN_IF_ERROR(s->prepare());
-  ODIN_RETURN_IF_ERROR(s->compile());
+  ODIN_RETURN_IF_ERROR(s->build());
   return s;
+}
+
+// From the source graph to compiled executables: passes, memory plan,
+// scheduling and compilation; constants nothing reads any more are freed.
+Status Session::build() {
+  executables_.clear();  // they refer to graph_
+  graph_ = source_;
+  PassOptions po;
+  po.optimize = options_.optimize;
+  po.fold_constants = options_.fold_constants;
+  ODIN_RETURN_IF_ERROR(run_passes(graph_, po));
+  ODIN_RETURN_IF_ERROR(prepare());
+  return compile();
 }
 
 Status Session::prepare() {
@@ -37,30 +85,38 @@ Status Session::prepare() {
     return make_error(StatusCode::kOutOfRange, "activations need a ", plan_.arena_bytes,
                       "-byte arena, over the session limit of ", options_.max_arena_bytes,
                       " bytes (SessionOptions::max_arena_bytes)");
-  const size_t bytes = std::max<size_t>(plan_.arena_bytes, kArenaAlignment);
-  void* p = std::aligned_alloc(kArenaAlignment, bytes);
-  if (!p)
-    return make_error(StatusCode::kOutOfRange, "cannot allocate a ", bytes,
+  arena_ = allocate_shared_buffer(std::max<size_t>(plan_.arena_bytes, kArenaAlignment));
+  if (!arena_)
+    return make_error(StatusCode::kOutOfRange, "cannot allocate a ", plan_.arena_bytes,
                       "-byte activation arena");
-  std::memset(p, 0, bytes);
-  arena_ = std::unique_ptr<uint8_t, void (*)(void*)>(static_cast<uint8_t*>(p), std::free);
   input_set_.assign(graph_.inputs().size(), false);
   return Status();
 }
 
 Status Session::compile() {
   ODIN_ASSIGN_OR_RETURN(schedule_, schedule_graph(graph_, options_.backends));
+  Release release(graph_);
+  released_ = ReleaseStats();
+  released_.unused_bytes = release.release_unread();
   CompileOptions co;
   co.num_threads = options_.num_threads;
   co.allow_reduced_precision = options_.allow_reduced_precision;
   co.optimize = options_.optimize;
+  co.constants = &release;
   executables_.clear();
   for (const Segment& seg : schedule_.segments) {
     auto exe = seg.backend->compile(graph_, seg.nodes, co);
     if (!exe.ok()) return exe.status().with_context(str_cat(seg.backend->name(), " backend"));
     executables_.push_back(std::move(exe).value());
   }
+  released_.copied_bytes = release.copied_bytes();
   return Status();
+}
+
+size_t Session::backend_weight_bytes() const {
+  size_t total = 0;
+  for (const auto& exe : executables_) total += exe->weight_bytes();
+  return total;
 }
 
 Status Session::resize_input(size_t i, const Shape& shape) {
@@ -70,14 +126,13 @@ Status Session::resize_input(size_t i, const Shape& shape) {
   if (!shape.is_static() || shape.num_elements() < 0)
     return make_error(StatusCode::kInvalidArgument, "input shape ", shape.str(),
                       " must be fully known and not too large");
-  graph_.value(graph_.inputs()[i]).shape = shape;
+  source_.value(source_.inputs()[i]).shape = shape;
   // Drop inferred (non-constant) shapes so inference does not compare
   // against the stale ones.
-  for (const Node& n : graph_.nodes())
-    for (ValueId v : n.outputs) graph_.value(v).shape = Shape();
-  ODIN_RETURN_IF_ERROR(infer_graph(graph_));
-  ODIN_RETURN_IF_ERROR(prepare());
-  return compile();
+  for (const Node& n : source_.nodes())
+    for (ValueId v : n.outputs) source_.value(v).shape = Shape();
+  ODIN_RETURN_IF_ERROR(infer_graph(source_));
+  return build();
 }
 
 Status Session::set_input(size_t i, const void* data, size_t bytes) {

@@ -7,8 +7,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "backends/backend.h"
 #include "format/tflite/tflite_importer.h"
+#include "runtime/backend.h"
 #include "runtime/session.h"
 #include "test_util.h"
 

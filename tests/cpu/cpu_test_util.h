@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "backends/cpu/cpu_op.h"
-#include "kernels/reference/reference.h"
+#include "ops/op_def.h"
 #include "test_util.h"
 
 namespace odin::test {
@@ -68,7 +68,7 @@ struct Buffers {
   }
 };
 
-inline Buffers run_reference(const Graph& g, uint64_t seed = 11) {
+inline Buffers reference_buffers(const Graph& g, uint64_t seed = 11) {
   Buffers b;
   for (ValueId v : g.inputs()) {
     const auto n = static_cast<size_t>(g.value(v).shape.num_elements());
@@ -85,7 +85,7 @@ inline Buffers run_reference(const Graph& g, uint64_t seed = 11) {
       b.data[v].assign(static_cast<size_t>(g.value(v).shape.num_elements()), 0.0f);
       outs.push_back({g.value(v).dtype, g.value(v).shape, b.data[v].data()});
     }
-    const Status s = ref::run_node(g, n, ins, outs);
+    const Status s = odin::run_reference(g, n, ins, outs);
     EXPECT_TRUE(s.ok()) << s.to_string();
   }
   return b;
@@ -96,7 +96,7 @@ inline Buffers run_reference(const Graph& g, uint64_t seed = 11) {
 // output written over reads[0] (the memory planner's in-place case).
 inline void expect_op_matches(const Graph& g, CpuOp& op, const std::string& what,
                               bool in_place = false, double tol = 1e-5) {
-  const Buffers ref = run_reference(g);
+  const Buffers ref = reference_buffers(g);
   ASSERT_EQ(op.writes.size(), 1u);
   const ValueId out = op.writes[0];
   const std::vector<float>& want = ref.data.at(out);

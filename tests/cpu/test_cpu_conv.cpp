@@ -1,8 +1,10 @@
 // Optimized CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED against the
 // reference kernels over many shapes: odd sizes, strides 1 and 2 (and 3),
 // SAME/VALID padding, dilation, channel counts that are not multiples of
-// any vector width, every clamp activation, folded PADs, 1-3 threads.
+// any vector width, every clamp activation, folded PADs (explicit padding
+// from passes/fold_pad), 1-3 threads.
 #include "cpu_test_util.h"
+#include "passes/passes.h"
 
 namespace odin {
 namespace {
@@ -40,15 +42,13 @@ void check_conv(const ConvCase& c, bool depthwise, const int32_t* pads = nullptr
   const ValueId x = activation(g, Shape{c.batch, c.h, c.w, c.in_c});
   ValueId conv_in = x;
   int64_t h = c.h, w = c.w;
-  FoldedPad folded;
   if (pads) {  // [top, bottom, left, right]
     h += pads[0] + pads[1];
     w += pads[2] + pads[3];
     conv_in = activation(g, Shape{c.batch, h, w, c.in_c});
     const ValueId p =
         int_constant(g, Shape{4, 2}, {0, 0, pads[0], pads[1], pads[2], pads[3], 0, 0});
-    const NodeId pad_node = node(g, OpType::kPad, std::monostate{}, {x, p}, {conv_in});
-    ASSERT_TRUE(spatial_pad_of(g, g.node(pad_node), &folded));
+    node(g, OpType::kPad, std::monostate{}, {x, p}, {conv_in});
   }
   const int64_t out_c = depthwise ? c.in_c : c.out_c;
   const Shape out_shape = conv_out(c, h, w, out_c);
@@ -58,26 +58,29 @@ void check_conv(const ConvCase& c, bool depthwise, const int32_t* pads = nullptr
   std::vector<ValueId> ins = {conv_in, filter};
   if (c.bias) ins.push_back(random_constant(g, Shape{out_c}, 5));
   const ValueId y = activation(g, out_shape);
-  NodeId id;
   if (depthwise) {
     DepthwiseConv2DAttrs a;
     a.padding = c.padding;
     a.stride_h = a.stride_w = static_cast<int32_t>(c.stride);
     a.dilation_h = a.dilation_w = static_cast<int32_t>(c.dilation);
     a.activation = c.act;
-    id = node(g, OpType::kDepthwiseConv2D, a, ins, {y});
+    node(g, OpType::kDepthwiseConv2D, a, ins, {y});
   } else {
     Conv2DAttrs a;
     a.padding = c.padding;
     a.stride_h = a.stride_w = static_cast<int32_t>(c.stride);
     a.dilation_h = a.dilation_w = static_cast<int32_t>(c.dilation);
     a.activation = c.act;
-    id = node(g, OpType::kConv2D, a, ins, {y});
+    node(g, OpType::kConv2D, a, ins, {y});
   }
   g.inputs() = {x};
   g.outputs() = {y};
+  if (pads) {  // the PAD becomes the conv's explicit padding
+    auto folded = fold_pad(g);
+    ASSERT_TRUE(folded.ok() && *folded == 1) << folded.status().to_string();
+  }
   const CpuOpContext ctx{g, 3};
-  auto op = make_conv_op(ctx, g.node(id), pads ? &folded : nullptr);
+  auto op = make_cpu_op(ctx, g.node(static_cast<NodeId>(g.num_nodes() - 1)));
   const std::string what =
       str_cat(depthwise ? "depthwise " : "conv ", describe(c), pads ? " folded pad" : "");
   if (depthwise && c.dilation != 1) {

@@ -1,4 +1,5 @@
-// The memory planner's in-place and PAD-folding rules.
+// The memory planner's sharing rules (OpDef::output_reuse): elementwise
+// outputs over dying inputs, views over their input, never over graph inputs.
 #include <gtest/gtest.h>
 
 #include "cpu_test_util.h"
@@ -55,22 +56,38 @@ TEST(MemoryPlanner, NoInPlaceWhileTheInputLivesOn) {
   EXPECT_FALSE(overlaps(*plan, g, a, b));
 }
 
-TEST(MemoryPlanner, FoldablePadKeepsItsInputAliveUntilTheConv) {
+TEST(MemoryPlanner, ViewsShareTheirInputsBytes) {
   Graph g;
-  const ValueId x = activation(g, Shape{1, 8, 8, 4});
-  const ValueId padded = activation(g, Shape{1, 10, 10, 4});
-  const ValueId y = activation(g, Shape{1, 8, 8, 4});
-  const ValueId p = int_constant(g, Shape{4, 2}, {0, 0, 1, 1, 1, 1, 0, 0});
-  const ValueId w = random_constant(g, Shape{1, 3, 3, 4}, 1);
-  const ValueId t = activation(g, Shape{1, 8, 8, 4});
+  const ValueId x = activation(g, Shape{1, 4, 4, 2});
+  const ValueId t = activation(g, Shape{1, 4, 4, 2});
+  const ValueId r = activation(g, Shape{16, 2});
+  const ValueId u = activation(g, Shape{16, 2});
+  const ValueId shape = int_constant(g, Shape{2}, {16, 2});
   node(g, OpType::kTanh, std::monostate{}, {x}, {t});
-  node(g, OpType::kPad, std::monostate{}, {t, p}, {padded});
-  node(g, OpType::kDepthwiseConv2D, DepthwiseConv2DAttrs{}, {padded, w}, {y});
+  node(g, OpType::kReshape, ReshapeAttrs{}, {t, shape}, {r});  // r is t's bytes
+  node(g, OpType::kRelu, std::monostate{}, {r}, {u});          // then u takes them over
   g.inputs() = {x};
-  g.outputs() = {y};
+  g.outputs() = {u};
   auto plan = plan_memory(g);
   ASSERT_TRUE(plan.ok());
-  EXPECT_FALSE(overlaps(*plan, g, t, y));  // the conv may read t while writing y
+  EXPECT_EQ(plan->offsets[t], plan->offsets[r]);
+  EXPECT_EQ(plan->offsets[r], plan->offsets[u]);
+}
+
+TEST(MemoryPlanner, AViewOfAGraphInputIsNeverOverwritten) {
+  Graph g;
+  const ValueId x = activation(g, Shape{2, 8});
+  const ValueId r = activation(g, Shape{16});
+  const ValueId u = activation(g, Shape{16});
+  const ValueId shape = int_constant(g, Shape{1}, {16});
+  node(g, OpType::kReshape, ReshapeAttrs{}, {x, shape}, {r});  // r is x's bytes
+  node(g, OpType::kRelu, std::monostate{}, {r}, {u});          // must not write over x
+  g.inputs() = {x};
+  g.outputs() = {u};
+  auto plan = plan_memory(g);
+  ASSERT_TRUE(plan.ok());
+  EXPECT_EQ(plan->offsets[x], plan->offsets[r]);
+  EXPECT_FALSE(overlaps(*plan, g, x, u));
 }
 
 }  // namespace

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "format/tflite/tflite_importer.h"
-#include "ops/cost.h"
+#include "ops/op_def.h"
 #include "runtime/session.h"
 
 namespace {
@@ -25,7 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto copy = std::make_shared<std::vector<uint8_t>>(data, data + size);
   auto graph = odin::import_tflite(*copy, copy, "fuzz");
   if (!graph.ok() || graph->num_nodes() > kMaxNodes) return 0;
-  const int64_t macs = odin::graph_macs(*graph);
+  const int64_t macs = odin::graph_work(*graph);
   if (macs < 0 || macs > kMaxMacs) return 0;
   odin::SessionOptions options;
   options.max_arena_bytes = kMaxArenaBytes;

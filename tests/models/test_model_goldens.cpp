@@ -8,8 +8,8 @@
 #include <cstdio>
 #include <string>
 
-#include "backends/backend.h"
 #include "format/tflite/tflite_importer.h"
+#include "runtime/backend.h"
 #include "runtime/session.h"
 #include "test_util.h"
 

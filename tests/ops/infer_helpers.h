@@ -9,7 +9,7 @@
 
 #include "core/graph.h"
 #include "core/tensor.h"
-#include "ops/registry.h"
+#include "ops/op_def.h"
 
 namespace odin::test {
 

@@ -52,7 +52,7 @@ TEST(Binary, AddBroadcastsChannelVector) {
   auto a = test::iota_buf<float>({1, 4, 4, 3});
   auto b = buf<float>({3}, {100, 200, 300});
   auto out = out_buf<float>({1, 4, 4, 3});
-  ASSERT_TRUE(ref::binary(OpType::kAdd, {}, a.view(), b.view(), out.mut()).ok());
+  ASSERT_TRUE(ref::binary(BinaryFn::kAdd, Activation::kNone, a.view(), b.view(), out.mut()).ok());
   for (size_t i = 0; i < out.data.size(); ++i)
     EXPECT_EQ(out.data[i], static_cast<float>(i) + 100.0f * static_cast<float>(i % 3 + 1));
 }
@@ -62,7 +62,7 @@ TEST(Binary, BothSidesBroadcast) {
   auto a = test::iota_buf<float>({2, 1, 3});
   auto b = buf<float>({1, 5, 1}, {0, 10, 20, 30, 40});
   auto out = out_buf<float>({2, 5, 3});
-  ASSERT_TRUE(ref::binary(OpType::kSub, {}, a.view(), b.view(), out.mut()).ok());
+  ASSERT_TRUE(ref::binary(BinaryFn::kSub, Activation::kNone, a.view(), b.view(), out.mut()).ok());
   for (int i = 0; i < 2; ++i)
     for (int j = 0; j < 5; ++j)
       for (int k = 0; k < 3; ++k)
@@ -74,16 +74,17 @@ TEST(Binary, ScalarMulAndDiv) {
   auto a = buf<float>({2, 2}, {1, -2, 3, 0});
   auto s = buf<float>({}, {2});
   auto out = out_buf<float>({2, 2});
-  ASSERT_TRUE(ref::binary(OpType::kMul, {}, a.view(), s.view(), out.mut()).ok());
+  ASSERT_TRUE(ref::binary(BinaryFn::kMul, Activation::kNone, a.view(), s.view(), out.mut()).ok());
   EXPECT_EQ(out.data, (std::vector<float>{2, -4, 6, 0}));
-  ASSERT_TRUE(ref::binary(OpType::kDiv, {}, s.view(), a.view(), out.mut()).ok());
+  ASSERT_TRUE(ref::binary(BinaryFn::kDiv, Activation::kNone, s.view(), a.view(), out.mut()).ok());
   EXPECT_EQ(out.data[0], 2.0f);
   EXPECT_EQ(out.data[1], -1.0f);
   EXPECT_TRUE(std::isinf(out.data[3]));  // IEEE division by zero
   auto z = buf<float>({}, {0});
-  EXPECT_FALSE(ref::binary(OpType::kDiv, {}, z.view(), z.view(), out.mut()).ok());  // shape
+  EXPECT_FALSE(
+      ref::binary(BinaryFn::kDiv, Activation::kNone, z.view(), z.view(), out.mut()).ok());  // shape
   auto one = out_buf<float>({});
-  ASSERT_TRUE(ref::binary(OpType::kDiv, {}, z.view(), z.view(), one.mut()).ok());
+  ASSERT_TRUE(ref::binary(BinaryFn::kDiv, Activation::kNone, z.view(), z.view(), one.mut()).ok());
   EXPECT_TRUE(std::isnan(one.data[0]));
 }
 
@@ -106,7 +107,7 @@ TEST(Binary, FusedActivations) {
   };
   for (const Case& c : cases) {
     auto out = out_buf<float>({6});
-    ASSERT_TRUE(ref::binary(OpType::kAdd, {c.act}, a.view(), zero.view(), out.mut()).ok());
+    ASSERT_TRUE(ref::binary(BinaryFn::kAdd, c.act, a.view(), zero.view(), out.mut()).ok());
     EXPECT_EQ(out.data, c.want) << activation_name(c.act);
   }
 }
@@ -115,22 +116,23 @@ TEST(Binary, Int32WithRelu) {
   auto a = buf<int32_t>({3}, {-5, 2, 7});
   auto b = buf<int32_t>({1}, {2});
   auto out = out_buf<int32_t>({3});
-  ASSERT_TRUE(ref::binary(OpType::kSub, {Activation::kRelu}, a.view(), b.view(), out.mut()).ok());
+  ASSERT_TRUE(ref::binary(BinaryFn::kSub, Activation::kRelu, a.view(), b.view(), out.mut()).ok());
   EXPECT_EQ(out.data, (std::vector<int32_t>{0, 0, 5}));
-  ASSERT_TRUE(ref::binary(OpType::kDiv, {}, a.view(), b.view(), out.mut()).ok());
+  ASSERT_TRUE(ref::binary(BinaryFn::kDiv, Activation::kNone, a.view(), b.view(), out.mut()).ok());
   EXPECT_EQ(out.data, (std::vector<int32_t>{-2, 1, 3}));  // truncation
   auto zero = buf<int32_t>({1}, {0});
-  EXPECT_FALSE(ref::binary(OpType::kDiv, {}, a.view(), zero.view(), out.mut()).ok());
+  EXPECT_FALSE(
+      ref::binary(BinaryFn::kDiv, Activation::kNone, a.view(), zero.view(), out.mut()).ok());
 }
 
 TEST(Binary, KernelRejectsWrongOutputShape) {
   auto a = buf<float>({2, 3}, std::vector<float>(6, 1));
   auto b = buf<float>({3}, {1, 2, 3});
   auto out = out_buf<float>({3, 2});
-  EXPECT_FALSE(ref::binary(OpType::kAdd, {}, a.view(), b.view(), out.mut()).ok());
+  EXPECT_FALSE(ref::binary(BinaryFn::kAdd, Activation::kNone, a.view(), b.view(), out.mut()).ok());
   auto c = buf<float>({4}, {1, 2, 3, 4});
   auto out2 = out_buf<float>({2, 3});
-  EXPECT_FALSE(ref::binary(OpType::kAdd, {}, a.view(), c.view(), out2.mut()).ok());
+  EXPECT_FALSE(ref::binary(BinaryFn::kAdd, Activation::kNone, a.view(), c.view(), out2.mut()).ok());
 }
 
 }  // namespace

@@ -93,7 +93,7 @@ TEST(TransposeConv, RunNodeTakesTfliteInputOrder) {
   auto out = out_buf<float>({1, 4, 4, 1});
   const ConstTensorView ins[] = {shape_buf.view(), f.view(), kIn2x2.view(), bias.view()};
   const TensorView outs[] = {out.mut()};
-  ASSERT_TRUE(ref::run_node(g.graph, g.graph.node(g.node), ins, outs).ok());
+  ASSERT_TRUE(run_reference(g.graph, g.graph.node(g.node), ins, outs).ok());
   expect_values(out.data, {11, 11, 12, 12, 11, 11, 12, 12, 13, 13, 14, 14, 13, 13, 14, 14});
 }
 

@@ -12,10 +12,19 @@ using test::buf;
 using test::OpGraph;
 using test::out_buf;
 
+// Runs the op's reference kernel through its definition, as a node runs.
+Status run_node(OpType op, const OpAttrs& attrs, const ConstTensorView& in, const TensorView& out) {
+  const Graph g;
+  Node n;
+  n.op = op;
+  n.attrs = attrs;
+  return run_reference(g, n, std::span(&in, 1), std::span(&out, 1));
+}
+
 std::vector<float> run(OpType op, const std::vector<float>& x, OpAttrs attrs = {}) {
   auto in = buf<float>({static_cast<int64_t>(x.size())}, x);
   auto out = out_buf<float>(in.shape);
-  const Status s = ref::unary(op, attrs, in.view(), out.mut());
+  const Status s = run_node(op, attrs, in.view(), out.mut());
   EXPECT_TRUE(s.ok()) << s.to_string();
   return out.data;
 }
@@ -70,7 +79,7 @@ TEST(Unary, LeakyReluAlpha) {
   for (size_t i = 0; i < kX.size(); ++i) EXPECT_FLOAT_EQ(y[i], kX[i] > 0 ? kX[i] : 0.1f * kX[i]);
   auto in = buf<float>({1}, {1});
   auto out = out_buf<float>({1});
-  EXPECT_FALSE(ref::unary(OpType::kLeakyRelu, {}, in.view(), out.mut()).ok());  // no alpha
+  EXPECT_FALSE(run_node(OpType::kLeakyRelu, {}, in.view(), out.mut()).ok());  // no alpha
 }
 
 TEST(Unary, GeluExactAndApproximate) {
@@ -93,10 +102,13 @@ TEST(Unary, GeluExactAndApproximate) {
 TEST(Unary, KernelRejectsMismatch) {
   auto in = buf<float>({2}, {1, 2});
   auto out = out_buf<float>({3});
-  EXPECT_FALSE(ref::unary(OpType::kRelu, {}, in.view(), out.mut()).ok());
+  EXPECT_FALSE(ref::unary(UnaryFn::kRelu, in.view(), out.mut()).ok());
   auto iin = buf<int32_t>({2}, {1, 2});
   auto iout = out_buf<int32_t>({2});
-  EXPECT_FALSE(ref::unary(OpType::kRelu, {}, iin.view(), iout.mut()).ok());
+  EXPECT_FALSE(ref::unary(UnaryFn::kRelu, iin.view(), iout.mut()).ok());
+  auto fin = buf<float>({2}, {1, 2});
+  auto fout = out_buf<float>({2});
+  EXPECT_FALSE(ref::unary(UnaryFn::kNone, fin.view(), fout.mut()).ok());
 }
 
 }  // namespace

@@ -7,7 +7,7 @@
 #include <cstring>
 #include <vector>
 
-#include "ops/registry.h"
+#include "ops/op_def.h"
 #include "passes/passes.h"
 #include "quant/fp16.h"
 #include "runtime/session.h"
@@ -68,11 +68,12 @@ inline size_t count_op(const Graph& g, OpType op) {
   return n;
 }
 
-// Runs `graph` with reference kernels only (optimize=false: no passes, no
-// optimized kernels) on seeded random inputs; returns every output.
-inline std::vector<std::vector<float>> run_reference(const Graph& graph, uint64_t seed = 7) {
+// Runs `graph` as it is, with reference kernels only (no passes, no constant
+// folding, no optimized kernels) on seeded random inputs; returns every output.
+inline std::vector<std::vector<float>> run_unoptimized(const Graph& graph, uint64_t seed = 7) {
   SessionOptions o;
   o.optimize = false;
+  o.fold_constants = false;
   auto s = Session::create(graph, o);
   EXPECT_TRUE(s.ok()) << s.status().to_string();
   if (!s.ok()) return {};
@@ -94,8 +95,8 @@ inline std::vector<std::vector<float>> run_reference(const Graph& graph, uint64_
 // The pass must not change any output: the same reference kernels run the
 // graph before and after, so the results are identical.
 inline void expect_same_outputs(const Graph& before, const Graph& after) {
-  const auto want = run_reference(before);
-  const auto got = run_reference(after);
+  const auto want = run_unoptimized(before);
+  const auto got = run_unoptimized(after);
   ASSERT_EQ(want.size(), got.size());
   for (size_t i = 0; i < want.size(); ++i) {
     ASSERT_EQ(want[i].size(), got[i].size());

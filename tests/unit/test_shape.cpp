@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
+#include "core/attrs.h"
 #include "core/shape.h"
-#include "ops/common.h"
 #include "quant/fp16.h"
 
 namespace odin {

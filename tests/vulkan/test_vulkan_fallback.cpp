@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "runtime/scheduler.h"
+#include "runtime/session.h"
 #include "test_util.h"
 #include "vk_test_util.h"
 
@@ -16,7 +17,7 @@ Graph model_with_gather() {
   test::GraphMaker m;
   const ValueId x = m.input("x", Shape({1, 4, 4, 8}));
   const ValueId bias = m.constant_f32("bias", Shape({8}), test::splitmix_values(8, 3, -1, 1));
-  const ValueId a = m.node(OpType::kAdd, {x, bias}, BinaryAttrs{Activation::kRelu});
+  const ValueId a = m.node(OpType::kAdd, {x, bias}, BinaryAttrs{Activation::kRelu, {}});
   const ValueId idx = m.constant_i32("idx", Shape({3}), {5, 0, 2});
   const ValueId g = m.node(OpType::kGather, {a, idx}, GatherAttrs{3, 0});
   const ValueId sq = m.node(OpType::kMul, {g, g}, BinaryAttrs{});
@@ -59,37 +60,44 @@ TEST(VulkanFallback, DeclinesUnsupportedVariantsWithSpecificReasons) {
   m.node(OpType::kAdd, {x6, x6}, BinaryAttrs{});
   const ValueId q = m.input("q", Shape({4}), DType::kF16);
   m.node(OpType::kDequantize, {q}, {});
+  const ValueId c1 = m.constant_f32("c1", Shape({2}), {1, 2});
+  m.node(OpType::kAdd, {c1, c1}, BinaryAttrs{});  // left unfolded (folding off)
   const Graph g = m.finish({});
   EXPECT_EQ(vk->supports(g, g.node(0)).why_not,
             "vulkan: ADD on int32 tensors not supported (float32 only)");
   EXPECT_EQ(vk->supports(g, g.node(1)).why_not,
             "vulkan: CONV_2D with run-time (non-constant) weights not supported");
   EXPECT_EQ(vk->supports(g, g.node(2)).why_not, "vulkan: ADD of rank 6 not supported (max 4)");
-  EXPECT_EQ(vk->supports(g, g.node(3)).why_not,
-            "vulkan: DEQUANTIZE of a run-time tensor not supported (constants are folded at "
-            "compile time)");
+  EXPECT_EQ(vk->supports(g, g.node(3)).why_not, "vulkan: DEQUANTIZE not supported");
+  EXPECT_EQ(vk->supports(g, g.node(4)).why_not,
+            "vulkan: ADD of constants only not supported (constant folding computes those)");
 }
 
-TEST(VulkanFallback, ConstantProducersFollowTheirConsumers) {
+TEST(VulkanFallback, WeightsComputedAtRunTimeKeepTheirReaderOnTheCpu) {
   ODIN_REQUIRE_VULKAN();
-  // DEQUANTIZE(weights) feeds only a GATHER, which Vulkan declines: running
-  // the DEQUANTIZE on Vulkan would split the CPU work into two segments.
+  // With constant folding off, DEQUANTIZE(weights) runs per inference on the
+  // CPU, so the conv reading it has run-time weights and stays there too;
+  // with folding on (the default) the conv runs on Vulkan.
   test::GraphMaker m;
-  const ValueId x = m.input("x", Shape({3, 4}));
-  const ValueId idx = m.input("idx", Shape({3}), DType::kI32);
-  const ValueId w16 = m.constant_f16("w16", Shape({5, 4}), test::splitmix_values(20, 5, -1, 1));
+  const ValueId x = m.input("x", Shape({1, 4, 4, 3}));
+  const ValueId w16 =
+      m.constant_f16("w16", Shape({2, 1, 1, 3}), test::splitmix_values(6, 5, -1, 1));
   const ValueId w = m.node(OpType::kDequantize, {w16}, {});
-  const ValueId rows = m.node(OpType::kGather, {w, idx}, GatherAttrs{0, 0});
-  const ValueId y = m.node(OpType::kAdd, {x, rows}, BinaryAttrs{});
-  const Graph g = m.finish({y});
-  const std::vector<std::string> pref = {"vulkan", "cpu"};
-  auto sched = schedule_graph(g, pref);
-  ASSERT_TRUE(sched.ok()) << sched.status().to_string();
-  EXPECT_EQ(sched->node_backend[0]->name(), "cpu");  // followed the GATHER
-  EXPECT_EQ(sched->node_fallback[0], "");            // not a decline
-  EXPECT_EQ(sched->node_backend[1]->name(), "cpu");
-  EXPECT_EQ(sched->node_backend[2]->name(), "vulkan");
-  EXPECT_EQ(sched->segments.size(), 2u);
+  const Graph g = m.finish({m.node(OpType::kConv2D, {x, w, kNoValue}, Conv2DAttrs{})});
+  for (bool fold : {false, true}) {
+    SessionOptions o;
+    o.backends = {"vulkan", "cpu"};
+    o.fold_constants = fold;
+    auto s = Session::create(g, o);
+    ASSERT_TRUE(s.ok()) << s.status().to_string();
+    const Graph& run = (*s)->graph();
+    EXPECT_EQ(run.num_nodes(), fold ? 1u : 2u);
+    EXPECT_EQ((*s)->node_backend(run.num_nodes() - 1), fold ? "vulkan" : "cpu");
+    if (!fold) {
+      EXPECT_EQ((*s)->node_fallback(1),
+                "vulkan: CONV_2D with run-time (non-constant) weights not supported");
+    }
+  }
 }
 
 TEST(VulkanFallback, StrandedSmallNodeStaysOnTheGpu) {

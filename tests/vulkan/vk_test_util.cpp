@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "ops/registry.h"
+#include "ops/op_def.h"
 #include "quant/fp16.h"
 #include "runtime/session.h"
 #include "test_util.h"

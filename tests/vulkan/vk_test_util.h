@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "backends/backend.h"
 #include "core/graph.h"
+#include "runtime/backend.h"
 
 // Skips the current test when this machine has no usable Vulkan device.
 #define ODIN_REQUIRE_VULKAN()                                                           \

@@ -17,7 +17,7 @@
 
 #include "cli_common.h"
 #include "commands.h"
-#include "ops/cost.h"
+#include "ops/op_def.h"
 #include "runtime/session.h"
 
 namespace odin::cli {
@@ -121,6 +121,8 @@ int run_bench(const BenchArgs& args) {
   auto session = Session::create(*graph, options);
   if (!session.ok()) return report(session.status());
   const double init_ms = ms_since(t_init);
+  const size_t rss_init = proc_status_bytes("VmRSS");
+  const size_t peak_init = proc_status_bytes("VmHWM");
   Session& s = **session;
 
   std::vector<std::vector<uint8_t>> inputs;
@@ -173,9 +175,8 @@ int run_bench(const BenchArgs& args) {
     auto& agg = by_op[std::string(op_type_name(node.op))];
     agg.first += ms;
     agg.second += 1;
-    if (node.op == OpType::kConv2D || node.op == OpType::kDepthwiseConv2D ||
-        node.op == OpType::kFullyConnected)
-      macs += static_cast<double>(std::max<int64_t>(0, node_macs(g, node)));
+    if (op_def(node.op).macs_are_flops)
+      macs += static_cast<double>(std::max<int64_t>(0, node_work(g, node)));
   }
   const double median = percentile(latency, 0.5);
   const RunStats& stats = s.run_stats();
@@ -199,6 +200,10 @@ int run_bench(const BenchArgs& args) {
     j["weights_bytes"] = weight_bytes(g);
     j["peak_rss_bytes"] = peak_rss;
     j["rss_growth_bytes"] = peak_rss > rss_before ? peak_rss - rss_before : 0;
+    j["init_peak_rss_growth_bytes"] = peak_init > rss_before ? peak_init - rss_before : 0;
+    j["rss_after_init_growth_bytes"] = rss_init > rss_before ? rss_init - rss_before : 0;
+    j["backend_weight_bytes"] = s.backend_weight_bytes();
+    j["released_bytes"] = s.release_stats().unused_bytes + s.release_stats().copied_bytes;
     j["dispatches"] = stats.dispatches;
     j["submits"] = stats.submits;
     j["nodes"] = nodes;
@@ -234,6 +239,12 @@ int run_bench(const BenchArgs& args) {
   std::printf("memory     arena %zu bytes, weights %zu bytes, peak RSS %zu bytes (+%zu)\n",
               s.arena_bytes(), weight_bytes(g), peak_rss,
               peak_rss > rss_before ? peak_rss - rss_before : size_t{0});
+  std::printf(
+      "           after init +%zu bytes RSS (peak during init +%zu); backends' own "
+      "weights %zu bytes; freed %zu bytes of constants no kernel reads\n",
+      rss_init > rss_before ? rss_init - rss_before : size_t{0},
+      peak_init > rss_before ? peak_init - rss_before : size_t{0}, s.backend_weight_bytes(),
+      s.release_stats().unused_bytes + s.release_stats().copied_bytes);
   std::printf("nodes      %zu (%d dispatches, %d submits per run)\n", nodes, stats.dispatches,
               stats.submits);
   std::printf("\nper op type (mean ms per run, %% of node time):\n");
@@ -250,7 +261,7 @@ int run_bench(const BenchArgs& args) {
     const Node& node = g.node(id);
     const Shape& out = g.value(node.outputs[0]).shape;
     std::string name = node.name.size() > 40 ? node.name.substr(0, 37) + "..." : node.name;
-    const double macs_node = static_cast<double>(std::max<int64_t>(0, node_macs(g, node)));
+    const double macs_node = static_cast<double>(std::max<int64_t>(0, node_work(g, node)));
     std::printf("  %8.3f ms %7.1f GFLOP/s  %-6s node %-4d %-18s out %-18s %s\n", rows[i].ms,
                 rows[i].ms > 0 ? 2 * macs_node / (rows[i].ms * 1e6) : 0.0,
                 std::string(s.node_backend(rows[i].node)).c_str(), id,

@@ -3,9 +3,9 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
-#include "backends/backend.h"
 #include "cli_common.h"
 #include "commands.h"
+#include "runtime/backend.h"
 #ifdef ODIN_HAVE_VULKAN
 #include "backends/vulkan/vk_context.h"
 #include "backends/vulkan/vulkan_backend.h"

@@ -6,7 +6,7 @@
 #include "core/mapped_file.h"
 #include "format/tflite/tflite_ops.h"
 #include "format/tflite/tflite_schema_generated.h"
-#include "ops/registry.h"
+#include "ops/op_def.h"
 
 namespace odin {
 namespace {
@@ -298,9 +298,8 @@ class Importer {
                     codes ? codes->size() : 0, " operator codes)");
       const fb::OperatorCode* code = codes->Get(op->opcode_index());
       if (!code) return fail("operator code ", op->opcode_index(), " is null");
-      OpType type;
       std::string name;
-      if (!tflite::map_op(*code, &type, &name)) {
+      if (!tflite::map_op(*code, &name)) {
         if (missing.empty()) first_missing = str_cat("unsupported op ", name, " at node ", i);
         ++missing[name];
       }
@@ -316,7 +315,8 @@ class Importer {
       const fb::OperatorCode* code = codes->Get(op->opcode_index());
       Node node;
       std::string name;
-      tflite::map_op(*code, &node.op, &name);
+      const tflite::OpMapping* mapping = tflite::map_op(*code, &name);
+      node.op = mapping->type;
       node.source_index = static_cast<int32_t>(i);
       if (op->inputs())
         for (int32_t t : *op->inputs()) {
@@ -330,7 +330,7 @@ class Importer {
         }
       if (node.outputs.empty()) return fail("operator ", i, " (", name, ") has no outputs");
       node.name = graph_.value(node.outputs[0]).name;
-      Status s = tflite::parse_attrs(*op, &node);
+      Status s = mapping->parse(*op, &node);
       if (!s.ok())
         return Status(s.code(),
                       str_cat("node ", i, " (", name, " '", node.name, "'): ", s.message()));
@@ -392,7 +392,11 @@ Result<Graph> import_tflite(std::span<const uint8_t> bytes, std::shared_ptr<cons
 Result<Graph> load_tflite_file(const std::string& path) {
   ODIN_ASSIGN_OR_RETURN(std::shared_ptr<MappedFile> file, MappedFile::open(path));
   const std::span<const uint8_t> bytes = file->bytes();
-  return import_tflite(bytes, std::move(file), path);
+  Result<Graph> g = import_tflite(bytes, std::move(file), path);
+  // A private read-only mapping: pages of constants that sessions no longer
+  // read (folded fp16 weights) may be dropped and read back on demand.
+  if (g.ok()) g->mark_reloadable(bytes);
+  return g;
 }
 
 }  // namespace odin

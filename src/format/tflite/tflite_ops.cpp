@@ -1,3 +1,6 @@
+// The TFLite code map: each builtin operator code odin runs, the op it
+// becomes, and the reader of its options (one small function per options
+// table; codes and field meanings from the public schema.fbs).
 #include "format/tflite/tflite_ops.h"
 
 #include <algorithm>
@@ -11,52 +14,6 @@ namespace fb = tflite_fb;
 
 constexpr const char* kBuiltinNames[] = {
 #include "format/tflite/builtin_names.inc"
-};
-
-// BuiltinOperator codes odin maps (values from the public schema.fbs).
-struct BuiltinEntry {
-  int32_t code;
-  OpType type;
-};
-constexpr BuiltinEntry kBuiltins[] = {
-    {0, OpType::kAdd},
-    {1, OpType::kAveragePool2D},
-    {2, OpType::kConcatenation},
-    {3, OpType::kConv2D},
-    {4, OpType::kDepthwiseConv2D},
-    {5, OpType::kDepthToSpace},
-    {6, OpType::kDequantize},
-    {9, OpType::kFullyConnected},
-    {14, OpType::kLogistic},
-    {17, OpType::kMaxPool2D},
-    {18, OpType::kMul},
-    {19, OpType::kRelu},
-    {20, OpType::kReluN1To1},
-    {21, OpType::kRelu6},
-    {22, OpType::kReshape},
-    {23, OpType::kResizeBilinear},
-    {25, OpType::kSoftmax},
-    {26, OpType::kSpaceToDepth},
-    {28, OpType::kTanh},
-    {34, OpType::kPad},
-    {36, OpType::kGather},
-    {39, OpType::kTranspose},
-    {40, OpType::kMean},
-    {41, OpType::kSub},
-    {42, OpType::kDiv},
-    {43, OpType::kSqueeze},
-    {45, OpType::kStridedSlice},
-    {54, OpType::kPrelu},
-    {65, OpType::kSlice},
-    {67, OpType::kTransposeConv},
-    {74, OpType::kSum},
-    {76, OpType::kRsqrt},
-    {97, OpType::kResizeNearestNeighbor},
-    {98, OpType::kLeakyRelu},
-    {117, OpType::kHardSwish},
-    {124, OpType::kDensify},
-    {126, OpType::kBatchMatMul},
-    {150, OpType::kGelu},
 };
 constexpr int32_t kCustomCode = 32;
 
@@ -78,25 +35,80 @@ Activation map_activation(fb::ActivationFunctionType a) {
   return static_cast<Activation>(255);
 }
 
-Status check_activation(fb::ActivationFunctionType a) {
-  if (map_activation(a) == static_cast<Activation>(255))
+// The fused activation, or an error for a value the schema does not define.
+Result<Activation> activation(fb::ActivationFunctionType a) {
+  const Activation act = map_activation(a);
+  if (act == static_cast<Activation>(255))
     return make_error(StatusCode::kInvalidModel, "unknown fused activation ", static_cast<int>(a));
-  return Status();
+  return act;
 }
 
-Padding map_padding(fb::Padding p) {
-  return p == fb::Padding::SAME ? Padding::kSame : Padding::kValid;
-}
-
-Status check_padding(fb::Padding p) {
-  if (p != fb::Padding::SAME && p != fb::Padding::VALID)
-    return make_error(StatusCode::kInvalidModel, "unknown padding ", static_cast<int>(p));
-  return Status();
+Result<Padding> padding(fb::Padding p) {
+  if (p == fb::Padding::SAME) return Padding::kSame;
+  if (p == fb::Padding::VALID) return Padding::kValid;
+  return make_error(StatusCode::kInvalidModel, "unknown padding ", static_cast<int>(p));
 }
 
 template <typename T>
 Status require(const T* options, const char* what) {
   if (!options) return make_error(StatusCode::kInvalidModel, "missing ", what);
+  return Status();
+}
+
+Status no_attrs(const fb::Operator&, Node* node) {
+  node->attrs = std::monostate{};
+  return Status();
+}
+
+// ADD, SUB, MUL, DIV: each has its own options table with the same field.
+template <typename Options, const Options* (fb::Operator::*kGet)() const>
+Status parse_binary(const fb::Operator& op, Node* node) {
+  BinaryAttrs a;
+  if (const Options* o = (op.*kGet)()) {
+    ODIN_ASSIGN_OR_RETURN(a.activation, activation(o->fused_activation_function()));
+  }
+  node->attrs = a;
+  return Status();
+}
+
+Status parse_conv2d(const fb::Operator& op, Node* node) {
+  const auto* o = op.builtin_options_as_Conv2DOptions();
+  ODIN_RETURN_IF_ERROR(require(o, "Conv2DOptions"));
+  Conv2DAttrs a;
+  ODIN_ASSIGN_OR_RETURN(a.padding, padding(o->padding()));
+  ODIN_ASSIGN_OR_RETURN(a.activation, activation(o->fused_activation_function()));
+  a.stride_w = o->stride_w();
+  a.stride_h = o->stride_h();
+  a.dilation_w = o->dilation_w_factor();
+  a.dilation_h = o->dilation_h_factor();
+  node->attrs = a;
+  return Status();
+}
+
+Status parse_depthwise_conv2d(const fb::Operator& op, Node* node) {
+  const auto* o = op.builtin_options_as_DepthwiseConv2DOptions();
+  ODIN_RETURN_IF_ERROR(require(o, "DepthwiseConv2DOptions"));
+  DepthwiseConv2DAttrs a;
+  ODIN_ASSIGN_OR_RETURN(a.padding, padding(o->padding()));
+  ODIN_ASSIGN_OR_RETURN(a.activation, activation(o->fused_activation_function()));
+  a.stride_w = o->stride_w();
+  a.stride_h = o->stride_h();
+  a.dilation_w = o->dilation_w_factor();
+  a.dilation_h = o->dilation_h_factor();
+  a.depth_multiplier = o->depth_multiplier();
+  node->attrs = a;
+  return Status();
+}
+
+Status parse_transpose_conv(const fb::Operator& op, Node* node) {
+  const auto* o = op.builtin_options_as_TransposeConvOptions();
+  ODIN_RETURN_IF_ERROR(require(o, "TransposeConvOptions"));
+  TransposeConvAttrs a;
+  ODIN_ASSIGN_OR_RETURN(a.padding, padding(o->padding()));
+  ODIN_ASSIGN_OR_RETURN(a.activation, activation(o->fused_activation_function()));
+  a.stride_w = o->stride_w();
+  a.stride_h = o->stride_h();
+  node->attrs = a;
   return Status();
 }
 
@@ -122,6 +134,203 @@ Status parse_transpose_conv_bias(const fb::Operator& op, Node* node) {
   return Status();
 }
 
+Status parse_pool2d(const fb::Operator& op, Node* node) {
+  const auto* o = op.builtin_options_as_Pool2DOptions();
+  ODIN_RETURN_IF_ERROR(require(o, "Pool2DOptions"));
+  Pool2DAttrs a;
+  ODIN_ASSIGN_OR_RETURN(a.padding, padding(o->padding()));
+  ODIN_ASSIGN_OR_RETURN(a.activation, activation(o->fused_activation_function()));
+  a.stride_w = o->stride_w();
+  a.stride_h = o->stride_h();
+  a.filter_w = o->filter_width();
+  a.filter_h = o->filter_height();
+  node->attrs = a;
+  return Status();
+}
+
+Status parse_fully_connected(const fb::Operator& op, Node* node) {
+  FullyConnectedAttrs a;
+  if (const auto* o = op.builtin_options_as_FullyConnectedOptions()) {
+    ODIN_ASSIGN_OR_RETURN(a.activation, activation(o->fused_activation_function()));
+    if (o->weights_format() != 0)
+      return make_error(StatusCode::kUnsupported, "shuffled FULLY_CONNECTED weights format ",
+                        static_cast<int>(o->weights_format()));
+    a.keep_num_dims = o->keep_num_dims();
+  }
+  node->attrs = a;
+  return Status();
+}
+
+Status parse_batch_matmul(const fb::Operator& op, Node* node) {
+  BatchMatMulAttrs a;
+  if (const auto* o = op.builtin_options_as_BatchMatMulOptions()) {
+    a.adj_x = o->adj_x();
+    a.adj_y = o->adj_y();
+  }
+  node->attrs = a;
+  return Status();
+}
+
+Status parse_reducer(const fb::Operator& op, Node* node) {
+  ReduceAttrs a;
+  if (const auto* o = op.builtin_options_as_ReducerOptions()) a.keep_dims = o->keep_dims();
+  node->attrs = a;
+  return Status();
+}
+
+Status parse_softmax(const fb::Operator& op, Node* node) {
+  SoftmaxAttrs a;
+  if (const auto* o = op.builtin_options_as_SoftmaxOptions()) a.beta = o->beta();
+  node->attrs = a;
+  return Status();
+}
+
+Status parse_concatenation(const fb::Operator& op, Node* node) {
+  ConcatenationAttrs a;
+  if (const auto* o = op.builtin_options_as_ConcatenationOptions()) {
+    ODIN_ASSIGN_OR_RETURN(a.activation, activation(o->fused_activation_function()));
+    a.axis = o->axis();
+  }
+  node->attrs = a;
+  return Status();
+}
+
+Status parse_reshape(const fb::Operator& op, Node* node) {
+  ReshapeAttrs a;
+  if (const auto* o = op.builtin_options_as_ReshapeOptions(); o && o->new_shape()) {
+    a.has_new_shape = true;
+    a.new_shape.assign(o->new_shape()->begin(), o->new_shape()->end());
+  }
+  node->attrs = a;
+  return Status();
+}
+
+Status parse_squeeze(const fb::Operator& op, Node* node) {
+  SqueezeAttrs a;
+  if (const auto* o = op.builtin_options_as_SqueezeOptions(); o && o->squeeze_dims())
+    a.squeeze_dims.assign(o->squeeze_dims()->begin(), o->squeeze_dims()->end());
+  node->attrs = a;
+  return Status();
+}
+
+Status parse_strided_slice(const fb::Operator& op, Node* node) {
+  StridedSliceAttrs a;
+  if (const auto* o = op.builtin_options_as_StridedSliceOptions()) {
+    a.begin_mask = o->begin_mask();
+    a.end_mask = o->end_mask();
+    a.ellipsis_mask = o->ellipsis_mask();
+    a.new_axis_mask = o->new_axis_mask();
+    a.shrink_axis_mask = o->shrink_axis_mask();
+    a.offset = o->offset();
+  }
+  node->attrs = a;
+  return Status();
+}
+
+Status parse_gather(const fb::Operator& op, Node* node) {
+  GatherAttrs a;
+  if (const auto* o = op.builtin_options_as_GatherOptions()) {
+    a.axis = o->axis();
+    a.batch_dims = o->batch_dims();
+  }
+  node->attrs = a;
+  return Status();
+}
+
+// RESIZE_BILINEAR and RESIZE_NEAREST_NEIGHBOR: own options tables, same fields.
+template <typename Options, const Options* (fb::Operator::*kGet)() const>
+Status parse_resize(const fb::Operator& op, Node* node) {
+  ResizeAttrs a;
+  if (const Options* o = (op.*kGet)()) {
+    a.align_corners = o->align_corners();
+    a.half_pixel_centers = o->half_pixel_centers();
+  }
+  node->attrs = a;
+  return Status();
+}
+
+// DEPTH_TO_SPACE and SPACE_TO_DEPTH: own options tables, same field.
+template <typename Options, const Options* (fb::Operator::*kGet)() const>
+Status parse_block(const fb::Operator& op, Node* node) {
+  const Options* o = (op.*kGet)();
+  ODIN_RETURN_IF_ERROR(require(o, "block size options"));
+  node->attrs = BlockAttrs{o->block_size()};
+  return Status();
+}
+
+Status parse_leaky_relu(const fb::Operator& op, Node* node) {
+  LeakyReluAttrs a;
+  if (const auto* o = op.builtin_options_as_LeakyReluOptions()) a.alpha = o->alpha();
+  node->attrs = a;
+  return Status();
+}
+
+Status parse_gelu(const fb::Operator& op, Node* node) {
+  GeluAttrs a;
+  if (const auto* o = op.builtin_options_as_GeluOptions()) a.approximate = o->approximate();
+  node->attrs = a;
+  return Status();
+}
+
+using fb::Operator;
+
+// BuiltinOperator codes odin maps (values from the public schema.fbs).
+constexpr OpMapping kBuiltins[] = {
+    {0, OpType::kAdd, parse_binary<fb::AddOptions, &Operator::builtin_options_as_AddOptions>},
+    {1, OpType::kAveragePool2D, parse_pool2d},
+    {2, OpType::kConcatenation, parse_concatenation},
+    {3, OpType::kConv2D, parse_conv2d},
+    {4, OpType::kDepthwiseConv2D, parse_depthwise_conv2d},
+    {5, OpType::kDepthToSpace,
+     parse_block<fb::DepthToSpaceOptions, &Operator::builtin_options_as_DepthToSpaceOptions>},
+    {6, OpType::kDequantize, no_attrs},
+    {9, OpType::kFullyConnected, parse_fully_connected},
+    {14, OpType::kLogistic, no_attrs},
+    {17, OpType::kMaxPool2D, parse_pool2d},
+    {18, OpType::kMul, parse_binary<fb::MulOptions, &Operator::builtin_options_as_MulOptions>},
+    {19, OpType::kRelu, no_attrs},
+    {20, OpType::kReluN1To1, no_attrs},
+    {21, OpType::kRelu6, no_attrs},
+    {22, OpType::kReshape, parse_reshape},
+    {23, OpType::kResizeBilinear,
+     parse_resize<fb::ResizeBilinearOptions, &Operator::builtin_options_as_ResizeBilinearOptions>},
+    {25, OpType::kSoftmax, parse_softmax},
+    {26, OpType::kSpaceToDepth,
+     parse_block<fb::SpaceToDepthOptions, &Operator::builtin_options_as_SpaceToDepthOptions>},
+    {28, OpType::kTanh, no_attrs},
+    {34, OpType::kPad, no_attrs},
+    {36, OpType::kGather, parse_gather},
+    {39, OpType::kTranspose, no_attrs},
+    {40, OpType::kMean, parse_reducer},
+    {41, OpType::kSub, parse_binary<fb::SubOptions, &Operator::builtin_options_as_SubOptions>},
+    {42, OpType::kDiv, parse_binary<fb::DivOptions, &Operator::builtin_options_as_DivOptions>},
+    {43, OpType::kSqueeze, parse_squeeze},
+    {45, OpType::kStridedSlice, parse_strided_slice},
+    {54, OpType::kPrelu, no_attrs},
+    {65, OpType::kSlice, no_attrs},
+    {67, OpType::kTransposeConv, parse_transpose_conv},
+    {74, OpType::kSum, parse_reducer},
+    {76, OpType::kRsqrt, no_attrs},
+    {97, OpType::kResizeNearestNeighbor,
+     parse_resize<fb::ResizeNearestNeighborOptions,
+                  &Operator::builtin_options_as_ResizeNearestNeighborOptions>},
+    {98, OpType::kLeakyRelu, parse_leaky_relu},
+    {117, OpType::kHardSwish, no_attrs},
+    {124, OpType::kDensify, no_attrs},
+    {126, OpType::kBatchMatMul, parse_batch_matmul},
+    {150, OpType::kGelu, parse_gelu},
+};
+
+// Custom operators odin maps, by their custom code.
+struct CustomMapping {
+  const char* name;
+  OpMapping mapping;
+};
+constexpr CustomMapping kCustom[] = {
+    {"Convolution2DTransposeBias",
+     {kCustomCode, OpType::kConvolution2DTransposeBias, parse_transpose_conv_bias}},
+};
+
 }  // namespace
 
 int32_t builtin_code(const fb::OperatorCode& code) {
@@ -134,230 +343,18 @@ std::string builtin_name(int32_t code) {
   return str_cat("BUILTIN_", code);
 }
 
-bool map_op(const fb::OperatorCode& code, OpType* type, std::string* name) {
+const OpMapping* map_op(const fb::OperatorCode& code, std::string* name) {
   const int32_t c = builtin_code(code);
   if (c == kCustomCode) {
     *name = code.custom_code() ? code.custom_code()->str() : std::string("CUSTOM");
-    if (*name == "Convolution2DTransposeBias") {
-      *type = OpType::kConvolution2DTransposeBias;
-      return true;
-    }
-    return false;
+    for (const CustomMapping& m : kCustom)
+      if (*name == m.name) return &m.mapping;
+    return nullptr;
   }
   *name = builtin_name(c);
-  for (const BuiltinEntry& e : kBuiltins) {
-    if (e.code == c) {
-      *type = e.type;
-      return true;
-    }
-  }
-  return false;
-}
-
-Status parse_attrs(const fb::Operator& op, Node* node) {
-  switch (node->op) {
-  ODIN_CASE_BINARY_OPS : {
-    fb::ActivationFunctionType act = fb::ActivationFunctionType::NONE;
-    if (const auto* o = op.builtin_options_as_AddOptions()) act = o->fused_activation_function();
-    if (const auto* o = op.builtin_options_as_SubOptions()) act = o->fused_activation_function();
-    if (const auto* o = op.builtin_options_as_MulOptions()) act = o->fused_activation_function();
-    if (const auto* o = op.builtin_options_as_DivOptions()) act = o->fused_activation_function();
-    ODIN_RETURN_IF_ERROR(check_activation(act));
-    node->attrs = BinaryAttrs{map_activation(act)};
-    return Status();
-  }
-  case OpType::kConv2D: {
-    const auto* o = op.builtin_options_as_Conv2DOptions();
-    ODIN_RETURN_IF_ERROR(require(o, "Conv2DOptions"));
-    ODIN_RETURN_IF_ERROR(check_padding(o->padding()));
-    ODIN_RETURN_IF_ERROR(check_activation(o->fused_activation_function()));
-    Conv2DAttrs a;
-    a.padding = map_padding(o->padding());
-    a.stride_w = o->stride_w();
-    a.stride_h = o->stride_h();
-    a.dilation_w = o->dilation_w_factor();
-    a.dilation_h = o->dilation_h_factor();
-    a.activation = map_activation(o->fused_activation_function());
-    node->attrs = a;
-    return Status();
-  }
-  case OpType::kDepthwiseConv2D: {
-    const auto* o = op.builtin_options_as_DepthwiseConv2DOptions();
-    ODIN_RETURN_IF_ERROR(require(o, "DepthwiseConv2DOptions"));
-    ODIN_RETURN_IF_ERROR(check_padding(o->padding()));
-    ODIN_RETURN_IF_ERROR(check_activation(o->fused_activation_function()));
-    DepthwiseConv2DAttrs a;
-    a.padding = map_padding(o->padding());
-    a.stride_w = o->stride_w();
-    a.stride_h = o->stride_h();
-    a.dilation_w = o->dilation_w_factor();
-    a.dilation_h = o->dilation_h_factor();
-    a.depth_multiplier = o->depth_multiplier();
-    a.activation = map_activation(o->fused_activation_function());
-    node->attrs = a;
-    return Status();
-  }
-  case OpType::kTransposeConv: {
-    const auto* o = op.builtin_options_as_TransposeConvOptions();
-    ODIN_RETURN_IF_ERROR(require(o, "TransposeConvOptions"));
-    ODIN_RETURN_IF_ERROR(check_padding(o->padding()));
-    ODIN_RETURN_IF_ERROR(check_activation(o->fused_activation_function()));
-    TransposeConvAttrs a;
-    a.padding = map_padding(o->padding());
-    a.stride_w = o->stride_w();
-    a.stride_h = o->stride_h();
-    a.activation = map_activation(o->fused_activation_function());
-    node->attrs = a;
-    return Status();
-  }
-  case OpType::kConvolution2DTransposeBias:
-    return parse_transpose_conv_bias(op, node);
-    case OpType::kAveragePool2D:
-    case OpType::kMaxPool2D: {
-      const auto* o = op.builtin_options_as_Pool2DOptions();
-      ODIN_RETURN_IF_ERROR(require(o, "Pool2DOptions"));
-      ODIN_RETURN_IF_ERROR(check_padding(o->padding()));
-      ODIN_RETURN_IF_ERROR(check_activation(o->fused_activation_function()));
-      Pool2DAttrs a;
-      a.padding = map_padding(o->padding());
-      a.stride_w = o->stride_w();
-      a.stride_h = o->stride_h();
-      a.filter_w = o->filter_width();
-      a.filter_h = o->filter_height();
-      a.activation = map_activation(o->fused_activation_function());
-      node->attrs = a;
-      return Status();
-    }
-    case OpType::kFullyConnected: {
-      FullyConnectedAttrs a;
-      if (const auto* o = op.builtin_options_as_FullyConnectedOptions()) {
-        ODIN_RETURN_IF_ERROR(check_activation(o->fused_activation_function()));
-        if (o->weights_format() != 0)
-          return make_error(StatusCode::kUnsupported, "shuffled FULLY_CONNECTED weights format ",
-                            static_cast<int>(o->weights_format()));
-        a.activation = map_activation(o->fused_activation_function());
-        a.keep_num_dims = o->keep_num_dims();
-      }
-      node->attrs = a;
-      return Status();
-    }
-    case OpType::kBatchMatMul: {
-      BatchMatMulAttrs a;
-      if (const auto* o = op.builtin_options_as_BatchMatMulOptions()) {
-        a.adj_x = o->adj_x();
-        a.adj_y = o->adj_y();
-      }
-      node->attrs = a;
-      return Status();
-    }
-    case OpType::kMean:
-    case OpType::kSum: {
-      ReduceAttrs a;
-      if (const auto* o = op.builtin_options_as_ReducerOptions()) a.keep_dims = o->keep_dims();
-      node->attrs = a;
-      return Status();
-    }
-    case OpType::kSoftmax: {
-      SoftmaxAttrs a;
-      if (const auto* o = op.builtin_options_as_SoftmaxOptions()) a.beta = o->beta();
-      node->attrs = a;
-      return Status();
-    }
-    case OpType::kConcatenation: {
-      const auto* o = op.builtin_options_as_ConcatenationOptions();
-      ConcatenationAttrs a;
-      if (o) {
-        ODIN_RETURN_IF_ERROR(check_activation(o->fused_activation_function()));
-        a.axis = o->axis();
-        a.activation = map_activation(o->fused_activation_function());
-      }
-      node->attrs = a;
-      return Status();
-    }
-    case OpType::kReshape: {
-      ReshapeAttrs a;
-      if (const auto* o = op.builtin_options_as_ReshapeOptions(); o && o->new_shape()) {
-        a.has_new_shape = true;
-        a.new_shape.assign(o->new_shape()->begin(), o->new_shape()->end());
-      }
-      node->attrs = a;
-      return Status();
-    }
-    case OpType::kSqueeze: {
-      SqueezeAttrs a;
-      if (const auto* o = op.builtin_options_as_SqueezeOptions(); o && o->squeeze_dims())
-        a.squeeze_dims.assign(o->squeeze_dims()->begin(), o->squeeze_dims()->end());
-      node->attrs = a;
-      return Status();
-    }
-    case OpType::kStridedSlice: {
-      StridedSliceAttrs a;
-      if (const auto* o = op.builtin_options_as_StridedSliceOptions()) {
-        a.begin_mask = o->begin_mask();
-        a.end_mask = o->end_mask();
-        a.ellipsis_mask = o->ellipsis_mask();
-        a.new_axis_mask = o->new_axis_mask();
-        a.shrink_axis_mask = o->shrink_axis_mask();
-        a.offset = o->offset();
-      }
-      node->attrs = a;
-      return Status();
-    }
-    case OpType::kGather: {
-      GatherAttrs a;
-      if (const auto* o = op.builtin_options_as_GatherOptions()) {
-        a.axis = o->axis();
-        a.batch_dims = o->batch_dims();
-      }
-      node->attrs = a;
-      return Status();
-    }
-    case OpType::kResizeBilinear: {
-      ResizeAttrs a;
-      if (const auto* o = op.builtin_options_as_ResizeBilinearOptions()) {
-        a.align_corners = o->align_corners();
-        a.half_pixel_centers = o->half_pixel_centers();
-      }
-      node->attrs = a;
-      return Status();
-    }
-    case OpType::kResizeNearestNeighbor: {
-      ResizeAttrs a;
-      if (const auto* o = op.builtin_options_as_ResizeNearestNeighborOptions()) {
-        a.align_corners = o->align_corners();
-        a.half_pixel_centers = o->half_pixel_centers();
-      }
-      node->attrs = a;
-      return Status();
-    }
-    case OpType::kDepthToSpace: {
-      const auto* o = op.builtin_options_as_DepthToSpaceOptions();
-      ODIN_RETURN_IF_ERROR(require(o, "DepthToSpaceOptions"));
-      node->attrs = BlockAttrs{o->block_size()};
-      return Status();
-    }
-    case OpType::kSpaceToDepth: {
-      const auto* o = op.builtin_options_as_SpaceToDepthOptions();
-      ODIN_RETURN_IF_ERROR(require(o, "SpaceToDepthOptions"));
-      node->attrs = BlockAttrs{o->block_size()};
-      return Status();
-    }
-    case OpType::kLeakyRelu: {
-      LeakyReluAttrs a;
-      if (const auto* o = op.builtin_options_as_LeakyReluOptions()) a.alpha = o->alpha();
-      node->attrs = a;
-      return Status();
-    }
-    case OpType::kGelu: {
-      GeluAttrs a;
-      if (const auto* o = op.builtin_options_as_GeluOptions()) a.approximate = o->approximate();
-      node->attrs = a;
-      return Status();
-    }
-    default:
-      node->attrs = std::monostate{};
-      return Status();
-  }
+  for (const OpMapping& m : kBuiltins)
+    if (m.code == c) return &m;
+  return nullptr;
 }
 
 }  // namespace odin::tflite

@@ -15,11 +15,16 @@ int32_t builtin_code(const tflite_fb::OperatorCode& code);
 // Name of a builtin code as TFLite spells it ("CONV_2D"), or "BUILTIN_<n>".
 std::string builtin_name(int32_t code);
 
-// Maps an operator code to OpType; false if odin has no such op. `name` is
-// set either way (builtin name, or the custom op's code).
-bool map_op(const tflite_fb::OperatorCode& code, OpType* type, std::string* name);
+// How one operator code becomes an odin node: its op, and how to read its
+// options into node.attrs (errors say what is wrong).
+struct OpMapping {
+  int32_t code;  // builtin code; kCustomCode for custom ops
+  OpType type;
+  Status (*parse)(const tflite_fb::Operator& op, Node* node);
+};
 
-// Fills node.attrs from the operator's options. Errors say what is wrong.
-Status parse_attrs(const tflite_fb::Operator& op, Node* node);
+// The mapping of an operator code, or null when odin has no such op.
+// `name` is set either way (builtin name, or the custom op's code).
+const OpMapping* map_op(const tflite_fb::OperatorCode& code, std::string* name);
 
 }  // namespace odin::tflite

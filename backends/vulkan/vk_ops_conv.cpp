@@ -1,0 +1,151 @@
+// CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED (kernels/vulkan/
+// conv2d.comp, depthwise_conv2d.comp, fully_connected.comp): weights
+// repacked for the kernels and uploaded once; an absent bias becomes zeros.
+#include <algorithm>
+
+#include "backends/vulkan/vk_lower.h"
+
+namespace odin::vk {
+namespace {
+
+// The bias input at `index` padded with zeros to `padded` values, or all zeros.
+std::vector<float> bias_or_zeros(const LowerContext& ctx, const Node& node, size_t index,
+                                 int64_t padded) {
+  std::vector<float> b;
+  if (index < node.inputs.size() && node.inputs[index] != kNoValue)
+    b = constant_floats(ctx, node.inputs[index]);
+  b.resize(static_cast<size_t>(padded), 0.0f);
+  return b;
+}
+
+// Weights (and bias) must be constants: they are uploaded at compile.
+Support weights_constant(const Graph& g, const Node& node) {
+  if (!float_constant_or_absent(g, node, 1) || !float_constant_or_absent(g, node, 2) ||
+      node.inputs.size() < 2 || node.inputs[1] == kNoValue)
+    return decline(node, "with run-time (non-constant) weights not supported");
+  return Support::yes();
+}
+
+Support supports_conv2d(const Graph& g, const Node& node) {
+  if (Support s = weights_constant(g, node); !s.ok) return s;
+  const Shape& in = g.value(node.inputs[0]).shape;
+  const Shape& f = g.value(node.inputs[1]).shape;
+  if (in.rank() != 4 || f.rank() != 4) return decline(node, "needs 4-D tensors");
+  if (f[3] != in[3]) return decline(node, "grouped convolution not supported");
+  return Support::yes();
+}
+
+Support supports_depthwise_conv2d(const Graph& g, const Node& node) {
+  if (Support s = weights_constant(g, node); !s.ok) return s;
+  if (g.value(node.inputs[0]).shape.rank() != 4 || g.value(node.inputs[1]).shape.rank() != 4)
+    return decline(node, "needs 4-D tensors");
+  return Support::yes();
+}
+
+Support supports_fully_connected(const Graph& g, const Node& node) {
+  if (Support s = weights_constant(g, node); !s.ok) return s;
+  if (g.value(node.inputs[1]).shape.rank() != 2) return decline(node, "needs 2-D weights");
+  return Support::yes();
+}
+
+Status lower_conv2d(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  const Graph& g = ctx.graph();
+  const auto& a = std::get<Conv2DAttrs>(node.attrs);
+  const Shape& in = g.value(node.inputs[0]).shape;
+  const Shape& f = g.value(node.inputs[1]).shape;  // OHWI
+  const Shape& o = g.value(node.outputs[0]).shape;
+  const int64_t OC = f[0], KH = f[1], KW = f[2], IC = f[3], OC4 = (OC + 3) / 4;
+  const std::vector<float> w = constant_floats(ctx, node.inputs[1]);
+  // [KH][KW][IC][OC padded to 4]: four output channels load as one vector.
+  std::vector<float> packed(static_cast<size_t>(KH * KW * IC * OC4 * 4), 0.0f);
+  for (int64_t oc = 0; oc < OC; ++oc)
+    for (int64_t ky = 0; ky < KH; ++ky)
+      for (int64_t kx = 0; kx < KW; ++kx)
+        for (int64_t ic = 0; ic < IC; ++ic)
+          packed[static_cast<size_t>(((ky * KW + kx) * IC + ic) * OC4 * 4 + oc)] =
+              w[static_cast<size_t>(((oc * KH + ky) * KW + kx) * IC + ic)];
+  const SpatialPadding ph = conv_padding_h(a, in[1], KH);
+  const SpatialPadding pw = conv_padding_w(a, in[2], KW);
+
+  // Output pixels per invocation along x: each weight load serves them all.
+  const int64_t px = std::min<int64_t>(o[2], 4);
+  Dispatch d;
+  d.kernel = "conv2d";
+  d.spec = {static_cast<int32_t>(KH),
+            static_cast<int32_t>(KW),
+            a.stride_h,
+            a.stride_w,
+            a.dilation_h,
+            a.dilation_w,
+            static_cast<int32_t>(a.activation),
+            static_cast<int32_t>(px)};
+  for (int64_t v : {in[0], in[1], in[2], in[3], o[1], o[2], OC, ph.before, pw.before})
+    d.push_int(v);
+  d.bindings = {Operand::value(node.outputs[0]), Operand::value(node.inputs[0]),
+                Operand::weights(ctx.add_weights(std::move(packed))),
+                Operand::weights(ctx.add_weights(bias_or_zeros(ctx, node, 2, OC4 * 4)))};
+  set_invocations(d, in[0] * o[1] * ((o[2] + px - 1) / px) * OC4);
+  out->dispatches.push_back(std::move(d));
+  return Status();
+}
+
+Status lower_depthwise_conv2d(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  const Graph& g = ctx.graph();
+  const auto& a = std::get<DepthwiseConv2DAttrs>(node.attrs);
+  const Shape& in = g.value(node.inputs[0]).shape;
+  const Shape& f = g.value(node.inputs[1]).shape;  // [1, KH, KW, OC]
+  const Shape& o = g.value(node.outputs[0]).shape;
+  const int64_t KH = f[1], KW = f[2], OC = f[3];
+  const SpatialPadding ph = conv_padding_h(a, in[1], KH);
+  const SpatialPadding pw = conv_padding_w(a, in[2], KW);
+
+  Dispatch d;
+  d.kernel = "depthwise_conv2d";
+  d.spec = {static_cast<int32_t>(KH),
+            static_cast<int32_t>(KW),
+            a.stride_h,
+            a.stride_w,
+            a.dilation_h,
+            a.dilation_w,
+            static_cast<int32_t>(a.activation)};
+  for (int64_t v : {in[0], in[1], in[2], in[3], o[1], o[2], OC, ph.before, pw.before, OC / in[3]})
+    d.push_int(v);
+  d.bindings = {Operand::value(node.outputs[0]), Operand::value(node.inputs[0]),
+                Operand::weights(ctx.add_weights(constant_floats(ctx, node.inputs[1]))),
+                Operand::weights(ctx.add_weights(bias_or_zeros(ctx, node, 2, OC)))};
+  set_invocations(d, in[0] * o[1] * o[2] * OC);
+  out->dispatches.push_back(std::move(d));
+  return Status();
+}
+
+Status lower_fully_connected(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  const Graph& g = ctx.graph();
+  const auto& a = std::get<FullyConnectedAttrs>(node.attrs);
+  const Shape& w = g.value(node.inputs[1]).shape;  // [units, depth]
+  const int64_t units = w[0], depth = w[1];
+  const int64_t batch = g.value(node.inputs[0]).shape.num_elements() / depth;
+  Dispatch d;
+  d.kernel = "fully_connected";
+  d.spec = {static_cast<int32_t>(a.activation)};
+  for (int64_t v : {batch, units, depth}) d.push_int(v);
+  d.bindings = {Operand::value(node.outputs[0]), Operand::value(node.inputs[0]),
+                Operand::weights(ctx.add_weights(constant_floats(ctx, node.inputs[1]))),
+                Operand::weights(ctx.add_weights(bias_or_zeros(ctx, node, 2, units)))};
+  set_invocations(d, batch * units);
+  out->dispatches.push_back(std::move(d));
+  return Status();
+}
+
+constexpr VkOp kOps[] = {
+    {OpType::kConv2D, supports_conv2d, lower_conv2d},
+    {OpType::kDepthwiseConv2D, supports_depthwise_conv2d, lower_depthwise_conv2d},
+    {OpType::kFullyConnected, supports_fully_connected, lower_fully_connected},
+};
+
+}  // namespace
+
+std::span<const VkOp> vk_conv_ops() {
+  return kOps;
+}
+
+}  // namespace odin::vk

@@ -1,0 +1,243 @@
+// Data movement and windowed ops: PAD (pad.comp), pooling (pool2d.comp),
+// resizes (resize.comp), CONCATENATION (copy_block.comp), MEAN/SUM
+// (reduce.comp), DEPTH_TO_SPACE/SPACE_TO_DEPTH (depth_space.comp), SOFTMAX
+// (softmax.comp), and RESHAPE/SQUEEZE (no dispatch: the output aliases).
+#include <array>
+
+#include "backends/vulkan/vk_lower.h"
+#include "core/const_data.h"
+
+namespace odin::vk {
+namespace {
+
+// An integer constant's values (int32 or int64); supports() checked it is one.
+std::vector<int64_t> constant_ints(const LowerContext& ctx, ValueId v) {
+  return read_int_constant(ctx.graph().value(v)).value_or(std::vector<int64_t>{});
+}
+
+bool int_constant(const Graph& g, const Node& node, size_t i) {
+  return i < node.inputs.size() && node.inputs[i] != kNoValue &&
+         read_int_constant(g.value(node.inputs[i])).has_value();
+}
+
+Support supports_pad(const Graph& g, const Node& node) {
+  if (!int_constant(g, node, 1)) return decline(node, "with run-time paddings not supported");
+  const size_t rank = g.value(node.inputs[0]).shape.rank();
+  if (rank > 4) return decline(node, str_cat("of rank ", rank, " not supported (max 4)"));
+  return Support::yes();
+}
+
+Support supports_reduce(const Graph& g, const Node& node) {
+  if (!int_constant(g, node, 1)) return decline(node, "with run-time axes not supported");
+  const size_t rank = g.value(node.inputs[0]).shape.rank();
+  if (rank > 4) return decline(node, str_cat("of rank ", rank, " not supported (max 4)"));
+  return Support::yes();
+}
+
+// Concatenated constants are uploaded as float weights.
+Support supports_concatenation(const Graph& g, const Node& node) {
+  for (ValueId v : node.inputs)
+    if (v != kNoValue && g.value(v).is_constant() && g.value(v).dtype != DType::kF32 &&
+        g.value(v).dtype != DType::kF16)
+      return decline(node, "with a non-float constant input not supported");
+  return Support::yes();
+}
+
+Support supports_4d(const Graph& g, const Node& node) {
+  if (g.value(node.inputs[0]).shape.rank() != 4 || g.value(node.outputs[0]).shape.rank() != 4)
+    return decline(node, "needs 4-D tensors");
+  return Support::yes();
+}
+
+Dispatch single_io(const char* kernel, const Node& node, int64_t invocations) {
+  Dispatch d;
+  d.kernel = kernel;
+  d.bindings = {Operand::value(node.outputs[0]), Operand::value(node.inputs[0])};
+  set_invocations(d, invocations);
+  return d;
+}
+
+// TFLite's resize scale: in/out, or (in-1)/(out-1) with align_corners.
+float resize_scale(bool align_corners, int64_t in, int64_t out) {
+  if (align_corners && out > 1) return static_cast<float>(in - 1) / static_cast<float>(out - 1);
+  return static_cast<float>(in) / static_cast<float>(out);
+}
+
+Status lower_pad(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  const Graph& g = ctx.graph();
+  const Shape& si = g.value(node.inputs[0]).shape;
+  const Shape& so = g.value(node.outputs[0]).shape;
+  const std::vector<int64_t> pads = constant_ints(ctx, node.inputs[1]);
+  std::array<int64_t, 4> before{0, 0, 0, 0};
+  for (size_t d = 0; d < si.rank(); ++d) before[4 - si.rank() + d] = pads[2 * d];
+  Dispatch d = single_io("pad", node, so.num_elements());
+  for (int64_t v : dims4(so)) d.push_int(v);
+  for (int64_t v : dims4(si)) d.push_int(v);
+  for (int64_t v : before) d.push_int(v);
+  d.push_int(so.num_elements());
+  out->dispatches.push_back(std::move(d));
+  return Status();
+}
+
+template <bool kMax>
+Status lower_pool2d(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  const Graph& g = ctx.graph();
+  const auto& a = std::get<Pool2DAttrs>(node.attrs);
+  const Shape& si = g.value(node.inputs[0]).shape;
+  const Shape& so = g.value(node.outputs[0]).shape;
+  const SpatialPadding ph = compute_spatial_padding(a.padding, si[1], a.filter_h, a.stride_h, 1);
+  const SpatialPadding pw = compute_spatial_padding(a.padding, si[2], a.filter_w, a.stride_w, 1);
+  Dispatch d = single_io("pool2d", node, so.num_elements());
+  d.spec = {kMax ? 1 : 0, a.filter_h, a.filter_w,
+            a.stride_h,   a.stride_w, static_cast<int32_t>(a.activation)};
+  for (int64_t v : {si[0], si[1], si[2], si[3], so[1], so[2], ph.before, pw.before}) d.push_int(v);
+  out->dispatches.push_back(std::move(d));
+  return Status();
+}
+
+template <bool kNearest>
+Status lower_resize(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  const Graph& g = ctx.graph();
+  const auto& a = std::get<ResizeAttrs>(node.attrs);
+  const Shape& si = g.value(node.inputs[0]).shape;
+  const Shape& so = g.value(node.outputs[0]).shape;
+  Dispatch d = single_io("resize", node, so.num_elements());
+  d.spec = {kNearest ? 1 : 0, a.align_corners ? 1 : 0, a.half_pixel_centers ? 1 : 0};
+  for (int64_t v : {si[0], si[1], si[2], si[3], so[1], so[2]}) d.push_int(v);
+  d.push_float(resize_scale(a.align_corners, si[1], so[1]));
+  d.push_float(resize_scale(a.align_corners, si[2], so[2]));
+  out->dispatches.push_back(std::move(d));
+  return Status();
+}
+
+Status lower_concatenation(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  const Graph& g = ctx.graph();
+  const auto& a = std::get<ConcatenationAttrs>(node.attrs);
+  const Shape& so = g.value(node.outputs[0]).shape;
+  int64_t axis = 0;
+  normalize_axis(a.axis, so.rank(), &axis);
+  int64_t outer = 1;
+  for (int64_t d = 0; d < axis; ++d) outer *= so[static_cast<size_t>(d)];
+  const int64_t out_block = so.num_elements() / outer;
+  int64_t column = 0;
+  // One copy per input into its columns; the copies are independent, so
+  // they run without barriers between them.
+  for (ValueId v : node.inputs) {
+    const int64_t block = g.value(v).shape.num_elements() / outer;
+    Dispatch d;
+    d.kernel = "copy_block";
+    d.spec = {static_cast<int32_t>(a.activation)};
+    for (int64_t x : {outer, block, out_block, column}) d.push_int(x);
+    Operand dst = Operand::value(node.outputs[0]);
+    if (outer == 1) {
+      dst.first = column;
+      dst.count = block;
+    }
+    d.bindings = {dst, input_operand(ctx, v)};
+    set_invocations(d, outer * block);
+    out->dispatches.push_back(std::move(d));
+    column += block;
+  }
+  return Status();
+}
+
+template <bool kMean>
+Status lower_reduce(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  const Graph& g = ctx.graph();
+  const Shape& si = g.value(node.inputs[0]).shape;
+  const size_t rank = si.rank();
+  std::vector<bool> reduced(rank, false);
+  for (int64_t ax : constant_ints(ctx, node.inputs[1])) {
+    int64_t norm = 0;
+    if (normalize_axis(ax, rank, &norm)) reduced[static_cast<size_t>(norm)] = true;
+  }
+  const std::vector<int64_t> strides = row_major_strides(si);
+  std::array<int64_t, 4> kept{1, 1, 1, 1}, kept_st{0, 0, 0, 0}, red{1, 1, 1, 1}, red_st{0, 0, 0, 0};
+  int nk = 0, nr = 0;
+  int64_t total = 1, count = 1;
+  for (size_t d = 0; d < rank; ++d) {
+    if (reduced[d]) {
+      red[static_cast<size_t>(nr)] = si[d];
+      red_st[static_cast<size_t>(nr++)] = strides[d];
+      count *= si[d];
+    } else {
+      kept[static_cast<size_t>(nk)] = si[d];
+      kept_st[static_cast<size_t>(nk++)] = strides[d];
+      total *= si[d];
+    }
+  }
+  // The kernel walks dims innermost-last: move the used ones to the end.
+  auto right_align = [](std::array<int64_t, 4>& dims, std::array<int64_t, 4>& st, int used) {
+    std::array<int64_t, 4> d2{1, 1, 1, 1}, s2{0, 0, 0, 0};
+    for (int i = 0; i < used; ++i) {
+      d2[static_cast<size_t>(4 - used + i)] = dims[static_cast<size_t>(i)];
+      s2[static_cast<size_t>(4 - used + i)] = st[static_cast<size_t>(i)];
+    }
+    dims = d2;
+    st = s2;
+  };
+  right_align(kept, kept_st, nk);
+  right_align(red, red_st, nr);
+  Dispatch d = single_io("reduce", node, total);
+  d.spec = {kMean ? 1 : 0};
+  for (const auto* arr : {&kept, &kept_st, &red, &red_st})
+    for (int64_t v : *arr) d.push_int(v);
+  d.push_int(total);
+  d.push_int(count);
+  out->dispatches.push_back(std::move(d));
+  return Status();
+}
+
+template <bool kToSpace>
+Status lower_depth_space(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  const Graph& g = ctx.graph();
+  const int64_t bs = std::get<BlockAttrs>(node.attrs).block_size;
+  constexpr bool to_space = kToSpace;
+  const Shape& deep = g.value(to_space ? node.inputs[0] : node.outputs[0]).shape;
+  Dispatch d = single_io("depth_space", node, deep.num_elements());
+  d.spec = {to_space ? 1 : 0};
+  for (int64_t v : {deep[0], deep[1], deep[2], deep[3] / (bs * bs), bs}) d.push_int(v);
+  out->dispatches.push_back(std::move(d));
+  return Status();
+}
+
+Status lower_softmax(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  const Shape& s = ctx.graph().value(node.inputs[0]).shape;
+  const int64_t cols = s[s.rank() - 1], rows = s.num_elements() / cols;
+  Dispatch d = single_io("softmax", node, rows);
+  d.push_int(rows);
+  d.push_int(cols);
+  d.push_float(std::get<SoftmaxAttrs>(node.attrs).beta);
+  out->dispatches.push_back(std::move(d));
+  return Status();
+}
+
+// Same bytes, new shape: no dispatch.
+Status lower_alias(LowerContext&, const Node& node, LoweredNode* out) {
+  out->alias_of = node.inputs[0];
+  return Status();
+}
+
+constexpr VkOp kOps[] = {
+    {OpType::kPad, supports_pad, lower_pad},
+    {OpType::kAveragePool2D, supports_4d, lower_pool2d<false>},
+    {OpType::kMaxPool2D, supports_4d, lower_pool2d<true>},
+    {OpType::kResizeBilinear, supports_4d, lower_resize<false>},
+    {OpType::kResizeNearestNeighbor, supports_4d, lower_resize<true>},
+    {OpType::kDepthToSpace, supports_4d, lower_depth_space<true>},
+    {OpType::kSpaceToDepth, supports_4d, lower_depth_space<false>},
+    {OpType::kConcatenation, supports_concatenation, lower_concatenation},
+    {OpType::kMean, supports_reduce, lower_reduce<true>},
+    {OpType::kSum, supports_reduce, lower_reduce<false>},
+    {OpType::kSoftmax, nullptr, lower_softmax},
+    {OpType::kReshape, nullptr, lower_alias},
+    {OpType::kSqueeze, nullptr, lower_alias},
+};
+
+}  // namespace
+
+std::span<const VkOp> vk_data_ops() {
+  return kOps;
+}
+
+}  // namespace odin::vk

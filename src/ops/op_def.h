@@ -1,0 +1,118 @@
+// What an op is: one OpDef per op, defined once in src/ops/<op>.cpp and
+// looked up by OpType. It holds everything the rest of odin needs to know
+// about the op without naming it: shape/type inference, its reference kernel
+// (the oracle, kernels/reference/<op>.cpp), its cost, and the traits the
+// graph passes and planners read (activation fusion, PAD folding, in-place
+// reuse, which elementwise function it computes).
+#pragma once
+
+#include <span>
+
+#include "core/graph.h"
+#include "core/tensor.h"
+
+namespace odin {
+
+class InferContext;
+
+// What a kernel sees: the node and views of its inputs and outputs.
+// An absent optional input is an empty view (data == nullptr).
+struct KernelArgs {
+  const Graph& graph;
+  const Node& node;
+  std::span<const ConstTensorView> inputs;
+  std::span<const TensorView> outputs;
+
+  ConstTensorView input(size_t i) const {
+    return i < inputs.size() ? inputs[i] : ConstTensorView{};
+  }
+  // The node's attributes of type A, or null when it carries another kind.
+  template <typename A>
+  const A* attrs() const {
+    return std::get_if<A>(&node.attrs);
+  }
+};
+
+// Amounts of a zero PAD, [rank][before, after], offered to its reader.
+struct PadAmounts {
+  std::vector<int64_t> before, after;
+};
+
+// How a node's output may share bytes with an input (runtime/memory_planner).
+enum class OutputReuse : uint8_t {
+  kNone,
+  // Elementwise: the output may overwrite an input of the same dtype and
+  // shape that dies at the node; kernels read element i before writing it.
+  kElementwise,
+  // The output is input 0's bytes under another shape (RESHAPE, SQUEEZE).
+  kView,
+};
+
+struct OpDef {
+  OpType type = OpType::kCount;
+  // Checks the node and defines its outputs' dtypes and shapes.
+  Status (*infer)(InferContext& ctx) = nullptr;
+  // The reference kernel: plain loops, obviously right.
+  Status (*reference)(const KernelArgs& args) = nullptr;
+
+  // Work of one run in multiply-accumulates; null: one step per element
+  // read and written. `macs_are_flops`: the work is real multiply-adds
+  // (convolutions, matrix products), so 2 x work is its FLOP count.
+  int64_t (*work)(const Graph& graph, const Node& node) = nullptr;
+  bool macs_are_flops = false;
+
+  // The attribute a following RELU / RELU6 / RELU_N1_TO_1 folds into (its
+  // fused activation); null: the op has none.
+  Activation* (*activation_slot)(OpAttrs& attrs) = nullptr;
+  // This op is that standalone activation (RELU -> kRelu), so it may fold
+  // into its producer's slot.
+  Activation as_fused_activation = Activation::kNone;
+
+  // Takes a zero PAD (amounts `pad`, of input `input`) into the node's own
+  // attributes so it reads the unpadded tensor; false when it cannot.
+  // `graph` gives the shapes; only node.attrs may change.
+  bool (*absorb_pad)(const Graph& graph, Node& node, size_t input, const PadAmounts& pad) = nullptr;
+
+  OutputReuse output_reuse = OutputReuse::kNone;
+
+  // The elementwise function the node computes (core/elementwise_fns.h);
+  // null: none. Backends with one generic elementwise kernel use it.
+  UnaryFn (*unary_fn)(const OpAttrs& attrs) = nullptr;
+  BinaryFn binary_fn = BinaryFn::kNone;
+};
+
+// The definition of `type` (every OpType has one).
+const OpDef& op_def(OpType type);
+
+// The unary function of `node`, or UnaryFn::kNone.
+UnaryFn unary_fn_of(const Node& node);
+
+// Runs the node's shape inference. If the output already had a static shape
+// (declared by the model file) it must agree with the inferred one.
+Status infer_node(Graph& graph, NodeId id);
+// Infers every node in order.
+Status infer_graph(Graph& graph);
+
+// Runs `node` with its reference kernel. Outputs with no elements are left
+// alone (a hostile [1, 65536, 65536, 0] would otherwise loop for nothing).
+Status run_reference(const Graph& graph, const Node& node, std::span<const ConstTensorView> inputs,
+                     std::span<const TensorView> outputs);
+
+// Work of one node (OpDef::work, else element steps); -1 when a shape is
+// unknown. Saturates at INT64_MAX / 4 instead of overflowing.
+int64_t node_work(const Graph& graph, const Node& node);
+// Sum over all nodes (saturating); -1 if any is unknown.
+int64_t graph_work(const Graph& graph);
+
+// Defines the OpDef of `id` (an OpType enumerator) with designated
+// initializers in OpDef's field order, e.g.
+//   ODIN_DEFINE_OP(kRelu, .infer = infer_unary, .reference = ref::unary_node);
+// The registry (registry.cpp) finds it by that name: an op without one
+// fails to link. Constant-initialized, so it is usable at any time.
+#define ODIN_DEFINE_OP(id, ...)        \
+  extern const OpDef odin_op_##id;     \
+  constinit const OpDef odin_op_##id { \
+    .type = OpType::id, __VA_ARGS__    \
+  }
+
+}  // namespace odin

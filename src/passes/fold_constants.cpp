@@ -1,0 +1,100 @@
+// Folds nodes computed only from constants at session creation: MediaPipe
+// stores weights as fp16 constants behind DEQUANTIZE (and sparse ones behind
+// DENSIFY), so without this every run would convert them again, and GPU
+// backends could not upload them as weights. Results come from the node's
+// reference kernel (fp16 -> fp32 from the exact SIMD conversion), so folded
+// and unfolded graphs agree bit for bit. Each folded value owns its bytes,
+// so a session can free them once backends have repacked them.
+#include <cstring>
+#include <vector>
+
+#include "core/memory.h"
+#include "core/use_def.h"
+#include "ops/op_def.h"
+#include "passes/passes.h"
+#include "quant/fp16.h"
+
+namespace odin {
+namespace {
+
+// Folded outputs larger than this stay computed at run time.
+constexpr int64_t kMaxFoldBytes = int64_t{256} << 20;
+
+int64_t value_bytes(const Value& v) {
+  const int64_t n = v.shape.num_elements();
+  return n < 0 || dtype_size(v.dtype) == 0 ? -1 : n * static_cast<int64_t>(dtype_size(v.dtype));
+}
+
+// `is_const`: values that are constants now or will be once folded.
+bool foldable(const Graph& graph, const Node& node, const std::vector<bool>& is_const) {
+  if (node.inputs.empty() || node.outputs.empty()) return false;
+  for (ValueId v : node.inputs)
+    if (v != kNoValue && !is_const[static_cast<size_t>(v)]) return false;
+  for (ValueId v : node.outputs) {
+    const Value& out = graph.value(v);
+    const int64_t bytes = value_bytes(out);
+    if (out.persistent || bytes < 0 || bytes > kMaxFoldBytes) return false;
+  }
+  return true;
+}
+
+ConstTensorView view_of(const Value& v) {
+  return {v.dtype, v.shape, v.data};
+}
+
+Status compute(const Graph& graph, const Node& node, std::span<const TensorView> outs) {
+  // The common case (fp16 weights), converted exactly with SIMD (F16C on
+  // x86): model load time is dominated by it.
+  if (node.op == OpType::kDequantize && node.inputs[0] != kNoValue && outs.size() == 1) {
+    const Value& in = graph.value(node.inputs[0]);
+    const auto n = static_cast<size_t>(outs[0].num_elements());
+    if (in.dtype == DType::kF16 && outs[0].dtype == DType::kF32 && in.data_bytes >= n * 2) {
+      fp16_to_fp32(in.data, outs[0].as<float>(), n);
+      return Status();
+    }
+  }
+  std::vector<ConstTensorView> ins;
+  for (ValueId v : node.inputs)
+    ins.push_back(v == kNoValue ? ConstTensorView{} : view_of(graph.value(v)));
+  return run_reference(graph, node, ins, outs);
+}
+
+}  // namespace
+
+Result<int> fold_constants(Graph& graph) {
+  std::vector<bool> is_const(graph.num_values());
+  for (size_t v = 0; v < graph.num_values(); ++v)
+    is_const[v] = graph.value(static_cast<ValueId>(v)).is_constant();
+  std::vector<bool> dead(graph.num_nodes(), false);
+  int folded = 0;
+  for (size_t n = 0; n < graph.num_nodes(); ++n) {
+    const NodeId id = static_cast<NodeId>(n);
+    const Node& node = graph.node(id);
+    if (!foldable(graph, node, is_const)) continue;
+    std::vector<std::shared_ptr<uint8_t>> buffers;
+    std::vector<TensorView> outs;
+    for (ValueId v : node.outputs) {
+      const Value& out = graph.value(v);
+      buffers.push_back(allocate_shared_buffer(static_cast<size_t>(value_bytes(out))));
+      if (!buffers.back())
+        return make_error(StatusCode::kOutOfRange, "folding ", graph.describe_node(id),
+                          ": out of memory");
+      outs.push_back({out.dtype, out.shape, buffers.back().get()});
+    }
+    Status s = compute(graph, node, outs);
+    if (!s.ok()) return s.with_context(str_cat("folding ", graph.describe_node(id)));
+    for (size_t i = 0; i < node.outputs.size(); ++i) {
+      Value& out = graph.value(node.outputs[i]);
+      out.data = buffers[i].get();
+      out.data_bytes = static_cast<size_t>(value_bytes(out));
+      out.owner = std::move(buffers[i]);
+      is_const[static_cast<size_t>(node.outputs[i])] = true;
+    }
+    dead[n] = true;
+    ++folded;
+  }
+  if (folded) remove_nodes(graph, dead);
+  return folded;
+}
+
+}  // namespace odin
