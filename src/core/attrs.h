@@ -88,7 +88,7 @@ struct OperandPad {
 
 struct BinaryAttrs {
   Activation activation = Activation::kNone;
-  OperandPad operand_pad;
+  OperandPad operand_pad{};
 };
 
 struct LeakyReluAttrs {
@@ -105,7 +105,7 @@ struct Conv2DAttrs {
   int32_t stride_h = 1, stride_w = 1;
   int32_t dilation_h = 1, dilation_w = 1;
   Activation activation = Activation::kNone;
-  ExplicitPadding pad;  // used when padding == kExplicit
+  ExplicitPadding pad{};  // used when padding == kExplicit
 };
 
 // DEPTHWISE_CONV_2D: NHWC input, [1, kh, kw, in_c * multiplier] filter.
@@ -115,7 +115,7 @@ struct DepthwiseConv2DAttrs {
   int32_t dilation_h = 1, dilation_w = 1;
   int32_t depth_multiplier = 1;
   Activation activation = Activation::kNone;
-  ExplicitPadding pad;  // used when padding == kExplicit
+  ExplicitPadding pad{};  // used when padding == kExplicit
 };
 
 // Height and width padding of CONV_2D / DEPTHWISE_CONV_2D for an input of
