@@ -8,7 +8,7 @@
 
 #include "vision/face_detection.h"
 #include "vision/image.h"
-#include "vision/model_runner.h"
+#include "vision/landmark_stage.h"
 
 namespace odin {
 
@@ -28,11 +28,10 @@ class FaceMeshPipeline {
   Result<std::vector<FaceLandmarks>> run(const Image& image);
 
  private:
-  FaceMeshPipeline(SsdDetector detector, ModelRunner landmarks)
+  FaceMeshPipeline(SsdDetector detector, LandmarkStage landmarks)
       : detector_(std::move(detector)), landmarks_(std::move(landmarks)) {}
   SsdDetector detector_;
-  ModelRunner landmarks_;
-  std::vector<float> input_;
+  LandmarkStage landmarks_;
 };
 
 Result<std::vector<FaceLandmarks>> face_mesh(const Image& image,

@@ -2,50 +2,45 @@
 
 #include <utility>
 
-#include "vision/landmarks.h"
-#include "vision/letterbox.h"
-#include "vision/roi.h"
-#include "vision/roi_crop.h"
-
 namespace odin {
 namespace {
 
-// mediapipe/modules/hand_landmark/palm_detection_detection_to_roi.pbtxt:
-// rotation from the wrist centre (keypoint 0) to the middle finger MCP
-// (keypoint 2) turned to 90 degrees, shifted up half a box, squared, x2.6.
-RoiOptions hand_roi_options() {
-  RoiOptions o;
-  o.rotation_start_keypoint = 0;
-  o.rotation_end_keypoint = 2;
-  o.target_angle_degrees = 90.0f;
-  o.shift_x = 0.0f;
-  o.shift_y = -0.5f;
-  o.scale_x = o.scale_y = 2.6f;
-  o.square_long = true;
-  return o;
+// The landmark stage of mediapipe/modules/hand_landmark/hand_landmark_tracking_cpu.pbtxt.
+LandmarkStageConfig hand_landmark_stage() {
+  LandmarkStageConfig c;
+  // palm_detection_detection_to_roi.pbtxt: rotation from the wrist centre
+  // (keypoint 0) to the middle finger MCP (keypoint 2) turned to 90
+  // degrees, shifted up half a box, squared, x2.6.
+  c.roi.rotation_start_keypoint = 0;
+  c.roi.rotation_end_keypoint = 2;
+  c.roi.target_angle_degrees = 90.0f;
+  c.roi.shift_x = 0.0f;
+  c.roi.shift_y = -0.5f;
+  c.roi.scale_x = c.roi.scale_y = 2.6f;
+  c.roi.square_long = true;
+  // hand_landmark_cpu.pbtxt: 224x224, keep_aspect_ratio, range [0, 1],
+  // border_mode unset (BORDER_REPLICATE,
+  // mediapipe/calculators/tensor/image_to_tensor_utils.cc).
+  c.tensor.width = c.tensor.height = 224;
+  c.tensor.range_min = 0.0f;
+  c.tensor.range_max = 1.0f;
+  c.tensor.keep_aspect_ratio = true;
+  c.tensor.border = BorderMode::kReplicate;
+  // hand_landmark_cpu.pbtxt: 21 landmarks, normalize_z 0.4; the hand flag
+  // kept if > 0.5 with no activation (the model outputs a probability).
+  c.num_landmarks = 21;
+  c.normalize_z = 0.4f;
+  c.presence_output = 1;
+  c.presence_is_logit = false;
+  c.presence_threshold = 0.5f;
+  // hand_landmark_tracking_cpu.pbtxt: AssociationNormRectCalculator
+  // min_similarity_threshold.
+  c.association_min_similarity = 0.5f;
+  // Outputs: 0 landmarks, 1 hand flag, 2 handedness (3 world landmarks unused).
+  c.output_elements = {21 * 3, 1, 1};
+  c.role = "hand landmark model";
+  return c;
 }
-
-// mediapipe/modules/hand_landmark/hand_landmark_cpu.pbtxt: 224x224,
-// keep_aspect_ratio, range [0, 1], border_mode unset (BORDER_REPLICATE,
-// mediapipe/calculators/tensor/image_to_tensor_utils.cc).
-TensorSpec hand_landmark_tensor() {
-  TensorSpec t;
-  t.width = t.height = 224;
-  t.range_min = 0.0f;
-  t.range_max = 1.0f;
-  t.keep_aspect_ratio = true;
-  t.border = BorderMode::kReplicate;
-  return t;
-}
-
-// hand_landmark_cpu.pbtxt: 21 landmarks, normalize_z 0.4; hand flag kept if
-// > 0.5 with no activation (the model outputs a probability).
-constexpr int kNumLandmarks = 21;
-constexpr float kNormalizeZ = 0.4f;
-constexpr float kPresenceThreshold = 0.5f;
-// mediapipe/modules/hand_landmark/hand_landmark_tracking_cpu.pbtxt:
-// AssociationNormRectCalculator min_similarity_threshold.
-constexpr float kAssociationMinSimilarity = 0.5f;
 
 }  // namespace
 
@@ -105,48 +100,38 @@ Result<HandPipeline> HandPipeline::create(const std::string& palm_path,
                                           const std::string& landmark_path, HandModel model) {
   ODIN_ASSIGN_OR_RETURN(SsdDetector palm,
                         SsdDetector::create(palm_path, palm_detector_config(model)));
-  const TensorSpec t = hand_landmark_tensor();
-  // Outputs: 0 landmarks, 1 hand flag, 2 handedness (3 world landmarks unused).
-  ModelRequirements needs{
-      "hand landmark model", {1, t.height, t.width, 3}, {kNumLandmarks * 3, 1, 1}};
-  ODIN_ASSIGN_OR_RETURN(ModelRunner landmarks, ModelRunner::load(landmark_path, needs));
-  HandPipeline p(std::move(palm), std::move(landmarks));
-  p.input_.resize(static_cast<size_t>(t.width) * t.height * 3);
-  return p;
+  ODIN_ASSIGN_OR_RETURN(LandmarkStage landmarks,
+                        LandmarkStage::create(landmark_path, hand_landmark_stage()));
+  return HandPipeline(std::move(palm), std::move(landmarks));
 }
 
 Result<std::vector<Hand>> HandPipeline::run(const Image& image) {
   ODIN_ASSIGN_OR_RETURN(std::vector<Detection> palms, palm_.detect(image));
-  std::vector<RotatedRect> rois;
-  for (const Detection& p : palms)
-    rois.push_back(detection_to_roi(p, image.width, image.height, hand_roi_options()));
-  const float W = static_cast<float>(image.width), H = static_cast<float>(image.height);
-  const TensorSpec spec = hand_landmark_tensor();
+  // Binary classification (tensors_to_classification_calculator.cc): class
+  // 0 scores raw, class 1 scores 1 - raw. The Tasks graph
+  // (mediapipe/tasks/cc/vision/hand_landmarker/hand_landmarks_detector_graph.cc)
+  // names class 0 "Right", which holds for an unmirrored image; the legacy
+  // graph's handedness.txt says "Left" because it assumes a mirrored one.
+  std::vector<float> handedness;  // raw, per kept crop
+  auto read_handedness = [&](const ModelRunner& model, LandmarkCrop&) {
+    handedness.push_back(model.output(2)[0]);
+  };
+  ODIN_ASSIGN_OR_RETURN(std::vector<LandmarkCrop> crops,
+                        landmarks_.run(image, palms, read_handedness));
   std::vector<Hand> out;
-  for (size_t i : associate_rois(rois, kAssociationMinSimilarity)) {
+  for (size_t k = 0; k < crops.size(); ++k) {
+    LandmarkCrop& c = crops[k];
     Hand hand;
-    const Detection palm = detection_to_pixels(palms[i], image.width, image.height);
+    const Detection palm = detection_to_pixels(palms[c.detection], image.width, image.height);
     hand.score = palm.score;
     hand.box = palm.box;
     hand.palm_keypoints = palm.keypoints;
-    hand.roi = to_pixels(rois[i], image.width, image.height);
-    const LetterboxPadding padding = crop_to_tensor(image, hand.roi, spec, input_);
-    ODIN_RETURN_IF_ERROR(landmarks_.run(input_));
-    hand.presence = landmarks_.output(1)[0];
-    if (!(hand.presence > kPresenceThreshold)) continue;
-    // Binary classification (tensors_to_classification_calculator.cc): class
-    // 0 scores raw, class 1 scores 1 - raw. The Tasks graph
-    // (mediapipe/tasks/cc/vision/hand_landmarker/hand_landmarks_detector_graph.cc)
-    // names class 0 "Right", which holds for an unmirrored image; the legacy
-    // graph's handedness.txt says "Left" because it assumes a mirrored one.
-    const float raw = landmarks_.output(2)[0];
+    hand.roi = c.roi;
+    hand.presence = c.presence;
+    const float raw = handedness[k];
     hand.handedness = raw > 1.0f - raw ? Handedness::kRight : Handedness::kLeft;
     hand.handedness_score = raw > 1.0f - raw ? raw : 1.0f - raw;
-    hand.landmarks =
-        decode_landmarks(landmarks_.output(0), kNumLandmarks, spec.width, spec.height, kNormalizeZ);
-    remove_letterbox(hand.landmarks, padding);
-    project_landmarks(hand.landmarks, rois[i]);
-    for (Point3& l : hand.landmarks) l = {l.x * W, l.y * H, l.z * W};
+    hand.landmarks = std::move(c.landmarks);
     out.push_back(std::move(hand));
   }
   return out;

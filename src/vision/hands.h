@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "vision/image.h"
-#include "vision/model_runner.h"
+#include "vision/landmark_stage.h"
 #include "vision/ssd_detector.h"
 
 namespace odin {
@@ -42,11 +42,10 @@ class HandPipeline {
   Result<std::vector<Hand>> run(const Image& image);
 
  private:
-  HandPipeline(SsdDetector palm, ModelRunner landmarks)
+  HandPipeline(SsdDetector palm, LandmarkStage landmarks)
       : palm_(std::move(palm)), landmarks_(std::move(landmarks)) {}
   SsdDetector palm_;
-  ModelRunner landmarks_;
-  std::vector<float> input_;
+  LandmarkStage landmarks_;
 };
 
 Result<std::vector<Hand>> detect_hands(const Image& image, HandModel model,
