@@ -108,165 +108,195 @@ size_t weight_bytes(const Graph& g) {
   return total;
 }
 
-int run_bench(const BenchArgs& args) {
-  const size_t rss_before = proc_status_bytes("VmRSS");
+// What one benchmark measured.
+struct BenchResult {
+  double load_ms = 0, init_ms = 0, first_ms = 0;
+  size_t rss_before = 0, rss_init = 0, peak_init = 0, peak_rss = 0;
+  std::vector<double> latency;                          // per timed run
+  std::vector<double> node_ms;                          // per node, mean over the timed runs
+  double median = 0, flops = 0;                         // 2 x multiply-adds of the MAC ops
+  std::map<std::string, std::pair<double, int>> by_op;  // op -> (ms, nodes)
+};
+
+size_t growth(size_t now, size_t before) {
+  return now > before ? now - before : 0;
+}
+
+// Load + compile, timed, with the memory it took.
+Result<std::unique_ptr<Session>> create_session(const BenchArgs& args, BenchResult& r) {
+  r.rss_before = proc_status_bytes("VmRSS");
   const auto t_init = Clock::now();
-  auto graph = load_model(args.model);
-  if (!graph.ok()) return report(graph.status());
-  const double load_ms = ms_since(t_init);
+  ODIN_ASSIGN_OR_RETURN(Graph graph, load_model(args.model));
+  r.load_ms = ms_since(t_init);
   SessionOptions options;
   options.backends = parse_backend_list(args.backends);
   options.num_threads = args.threads;
   options.profile = true;
-  auto session = Session::create(*graph, options);
-  if (!session.ok()) return report(session.status());
-  const double init_ms = ms_since(t_init);
-  const size_t rss_init = proc_status_bytes("VmRSS");
-  const size_t peak_init = proc_status_bytes("VmHWM");
-  Session& s = **session;
+  ODIN_ASSIGN_OR_RETURN(std::unique_ptr<Session> s, Session::create(graph, options));
+  r.init_ms = ms_since(t_init);
+  r.rss_init = proc_status_bytes("VmRSS");
+  r.peak_init = proc_status_bytes("VmHWM");
+  return s;
+}
 
+// The first run, the warm-up, then the timed runs with per-node times.
+Status time_runs(Session& s, const BenchArgs& args, BenchResult& r) {
   std::vector<std::vector<uint8_t>> inputs;
-  if (Status st = set_inputs(s, args, inputs); !st.ok()) return report(st);
+  ODIN_RETURN_IF_ERROR(set_inputs(s, args, inputs));
   auto one_run = [&]() -> Status {
     for (size_t i = 0; i < inputs.size(); ++i)
       ODIN_RETURN_IF_ERROR(s.set_input(i, inputs[i].data(), inputs[i].size()));
     return s.run();
   };
   const auto t_first = Clock::now();
-  if (Status st = one_run(); !st.ok()) return report(st);
-  const double first_ms = ms_since(t_first);
-  for (int i = 1; i < args.warmup; ++i)
-    if (Status st = one_run(); !st.ok()) return report(st);
+  ODIN_RETURN_IF_ERROR(one_run());
+  r.first_ms = ms_since(t_first);
+  for (int i = 1; i < args.warmup; ++i) ODIN_RETURN_IF_ERROR(one_run());
 
   const size_t nodes = s.graph().num_nodes();
-  std::vector<double> latency, node_total(nodes, 0.0);
-  latency.reserve(static_cast<size_t>(args.runs));
+  r.node_ms.assign(nodes, 0.0);
+  r.latency.reserve(static_cast<size_t>(args.runs));
   auto last_progress = Clock::now();
   const auto t_runs = Clock::now();
-  for (int r = 0; r < args.runs; ++r) {
+  for (int run = 0; run < args.runs; ++run) {
     const auto t0 = Clock::now();
-    if (Status st = one_run(); !st.ok()) return report(st);
-    latency.push_back(ms_since(t0));
+    ODIN_RETURN_IF_ERROR(one_run());
+    r.latency.push_back(ms_since(t0));
     const std::vector<double>& times = s.node_times_ms();
-    for (size_t n = 0; n < times.size() && n < nodes; ++n) node_total[n] += times[n];
+    for (size_t n = 0; n < times.size() && n < nodes; ++n) r.node_ms[n] += times[n];
     if (ms_since(last_progress) > 1000.0) {  // long runs: show they are alive
-      std::fprintf(stderr, "odin bench: %d/%d runs, %.1f s\n", r + 1, args.runs,
+      std::fprintf(stderr, "odin bench: %d/%d runs, %.1f s\n", run + 1, args.runs,
                    ms_since(t_runs) / 1000.0);
       last_progress = Clock::now();
     }
   }
-  const size_t peak_rss = proc_status_bytes("VmHWM");
-  const double runs = std::max(1, args.runs);
-  const Graph& g = s.graph();
+  r.peak_rss = proc_status_bytes("VmHWM");
+  for (double& ms : r.node_ms) ms /= std::max(1, args.runs);
+  return Status();
+}
 
-  // Per node (mean over runs) and per op type.
-  struct OpRow {
-    size_t node;
-    double ms;
-  };
-  std::vector<OpRow> rows;
-  std::map<std::string, std::pair<double, int>> by_op;
-  double node_sum = 0, macs = 0;
-  for (size_t n = 0; n < nodes; ++n) {
-    const double ms = node_total[n] / runs;
-    rows.push_back({n, ms});
-    node_sum += ms;
+// Per op type, and the work the latency covers.
+void summarize(const Graph& g, BenchResult& r) {
+  for (size_t n = 0; n < r.node_ms.size(); ++n) {
     const Node& node = g.node(static_cast<NodeId>(n));
-    auto& agg = by_op[std::string(op_type_name(node.op))];
-    agg.first += ms;
+    auto& agg = r.by_op[std::string(op_type_name(node.op))];
+    agg.first += r.node_ms[n];
     agg.second += 1;
     if (op_def(node.op).macs_are_flops)
-      macs += static_cast<double>(std::max<int64_t>(0, node_work(g, node)));
+      r.flops += 2.0 * static_cast<double>(std::max<int64_t>(0, node_work(g, node)));
   }
-  const double median = percentile(latency, 0.5);
-  const RunStats& stats = s.run_stats();
-  std::string backend = args.backends.empty() ? "cpu" : args.backends;
+  r.median = percentile(r.latency, 0.5);
+}
 
-  if (args.json) {
-    nlohmann::json j;
-    j["model"] = args.model;
-    j["backend"] = backend;
-    j["threads"] = args.threads;
-    j["runs"] = args.runs;
-    j["warmup"] = args.warmup;
-    j["latency_ms"] = {{"median", median},
-                       {"min", *std::min_element(latency.begin(), latency.end())},
-                       {"p90", percentile(latency, 0.9)},
-                       {"max", *std::max_element(latency.begin(), latency.end())}};
-    j["init_ms"] = init_ms;
-    j["load_ms"] = load_ms;
-    j["first_run_ms"] = first_ms;
-    j["arena_bytes"] = s.arena_bytes();
-    j["weights_bytes"] = weight_bytes(g);
-    j["peak_rss_bytes"] = peak_rss;
-    j["rss_growth_bytes"] = peak_rss > rss_before ? peak_rss - rss_before : 0;
-    j["init_peak_rss_growth_bytes"] = peak_init > rss_before ? peak_init - rss_before : 0;
-    j["rss_after_init_growth_bytes"] = rss_init > rss_before ? rss_init - rss_before : 0;
-    j["backend_weight_bytes"] = s.backend_weight_bytes();
-    j["released_bytes"] = s.release_stats().unused_bytes + s.release_stats().copied_bytes;
-    j["dispatches"] = stats.dispatches;
-    j["submits"] = stats.submits;
-    j["nodes"] = nodes;
-    j["conv_fc_macs"] = macs;
-    j["gflops"] = median > 0 ? 2.0 * macs / (median * 1e6) : 0.0;
-    nlohmann::json ins = nlohmann::json::array();
-    for (size_t i = 0; i < s.num_inputs(); ++i)
-      ins.push_back({{"name", s.input_info(i).name},
-                     {"dtype", dtype_name(s.input_info(i).dtype)},
-                     {"shape", s.input_info(i).shape.dims()}});
-    j["inputs"] = ins;
-    nlohmann::json ops = nlohmann::json::array();
-    for (const OpRow& r : rows)
-      ops.push_back({{"node", r.node},
-                     {"op", std::string(op_type_name(g.node(static_cast<NodeId>(r.node)).op))},
-                     {"backend", std::string(s.node_backend(r.node))},
-                     {"ms", r.ms}});
-    j["ops"] = ops;
-    std::printf("%s\n", j.dump().c_str());
-    return 0;
-  }
+double gflops(const BenchResult& r) {
+  return r.median > 0 ? r.flops / (r.median * 1e6) : 0.0;
+}
 
+void print_json(const Session& s, const BenchArgs& args, const BenchResult& r) {
+  const Graph& g = s.graph();
+  nlohmann::json j;
+  j["model"] = args.model;
+  j["backend"] = args.backends.empty() ? "cpu" : args.backends;
+  j["threads"] = args.threads;
+  j["runs"] = args.runs;
+  j["warmup"] = args.warmup;
+  j["latency_ms"] = {{"median", r.median},
+                     {"min", *std::min_element(r.latency.begin(), r.latency.end())},
+                     {"p90", percentile(r.latency, 0.9)},
+                     {"max", *std::max_element(r.latency.begin(), r.latency.end())}};
+  j["init_ms"] = r.init_ms;
+  j["load_ms"] = r.load_ms;
+  j["first_run_ms"] = r.first_ms;
+  j["arena_bytes"] = s.arena_bytes();
+  j["weights_bytes"] = weight_bytes(g);
+  j["peak_rss_bytes"] = r.peak_rss;
+  j["rss_growth_bytes"] = growth(r.peak_rss, r.rss_before);
+  j["init_peak_rss_growth_bytes"] = growth(r.peak_init, r.rss_before);
+  j["rss_after_init_growth_bytes"] = growth(r.rss_init, r.rss_before);
+  j["backend_weight_bytes"] = s.backend_weight_bytes();
+  j["released_bytes"] = s.release_stats().unused_bytes + s.release_stats().copied_bytes;
+  j["dispatches"] = s.run_stats().dispatches;
+  j["submits"] = s.run_stats().submits;
+  j["nodes"] = g.num_nodes();
+  j["conv_fc_macs"] = r.flops / 2;
+  j["gflops"] = gflops(r);
+  nlohmann::json ins = nlohmann::json::array();
+  for (size_t i = 0; i < s.num_inputs(); ++i)
+    ins.push_back({{"name", s.input_info(i).name},
+                   {"dtype", dtype_name(s.input_info(i).dtype)},
+                   {"shape", s.input_info(i).shape.dims()}});
+  j["inputs"] = ins;
+  nlohmann::json ops = nlohmann::json::array();
+  for (size_t n = 0; n < r.node_ms.size(); ++n)
+    ops.push_back({{"node", n},
+                   {"op", std::string(op_type_name(g.node(static_cast<NodeId>(n)).op))},
+                   {"backend", std::string(s.node_backend(n))},
+                   {"ms", r.node_ms[n]}});
+  j["ops"] = ops;
+  std::printf("%s\n", j.dump().c_str());
+}
+
+void print_report(const Session& s, const BenchArgs& args, const BenchResult& r) {
+  const Graph& g = s.graph();
   std::printf("model      %s\n", args.model.c_str());
-  std::printf("backend    %s, %d thread%s, %d runs after %d warm-up\n", backend.c_str(),
-              args.threads, args.threads == 1 ? "" : "s", args.runs, args.warmup);
-  std::printf("latency    median %.3f ms  min %.3f  p90 %.3f  max %.3f\n", median,
-              *std::min_element(latency.begin(), latency.end()), percentile(latency, 0.9),
-              *std::max_element(latency.begin(), latency.end()));
-  std::printf("init       %.2f ms (load %.2f, compile %.2f); first run %.3f ms\n", init_ms, load_ms,
-              init_ms - load_ms, first_ms);
+  std::printf("backend    %s, %d thread%s, %d runs after %d warm-up\n",
+              args.backends.empty() ? "cpu" : args.backends.c_str(), args.threads,
+              args.threads == 1 ? "" : "s", args.runs, args.warmup);
+  std::printf("latency    median %.3f ms  min %.3f  p90 %.3f  max %.3f\n", r.median,
+              *std::min_element(r.latency.begin(), r.latency.end()), percentile(r.latency, 0.9),
+              *std::max_element(r.latency.begin(), r.latency.end()));
+  std::printf("init       %.2f ms (load %.2f, compile %.2f); first run %.3f ms\n", r.init_ms,
+              r.load_ms, r.init_ms - r.load_ms, r.first_ms);
   std::printf("work       %.1f MFLOP conv/depthwise/FC = %.1f GFLOP/s at the median\n",
-              2 * macs / 1e6, median > 0 ? 2.0 * macs / (median * 1e6) : 0.0);
+              r.flops / 1e6, gflops(r));
   std::printf("memory     arena %zu bytes, weights %zu bytes, peak RSS %zu bytes (+%zu)\n",
-              s.arena_bytes(), weight_bytes(g), peak_rss,
-              peak_rss > rss_before ? peak_rss - rss_before : size_t{0});
+              s.arena_bytes(), weight_bytes(g), r.peak_rss, growth(r.peak_rss, r.rss_before));
   std::printf(
       "           after init +%zu bytes RSS (peak during init +%zu); backends' own "
       "weights %zu bytes; freed %zu bytes of constants no kernel reads\n",
-      rss_init > rss_before ? rss_init - rss_before : size_t{0},
-      peak_init > rss_before ? peak_init - rss_before : size_t{0}, s.backend_weight_bytes(),
+      growth(r.rss_init, r.rss_before), growth(r.peak_init, r.rss_before), s.backend_weight_bytes(),
       s.release_stats().unused_bytes + s.release_stats().copied_bytes);
-  std::printf("nodes      %zu (%d dispatches, %d submits per run)\n", nodes, stats.dispatches,
-              stats.submits);
+  std::printf("nodes      %zu (%d dispatches, %d submits per run)\n", g.num_nodes(),
+              s.run_stats().dispatches, s.run_stats().submits);
+  double node_sum = 0;
+  for (double ms : r.node_ms) node_sum += ms;
   std::printf("\nper op type (mean ms per run, %% of node time):\n");
-  std::vector<std::pair<std::string, std::pair<double, int>>> ops(by_op.begin(), by_op.end());
+  std::vector<std::pair<std::string, std::pair<double, int>>> ops(r.by_op.begin(), r.by_op.end());
   std::sort(ops.begin(), ops.end(),
             [](const auto& a, const auto& b) { return a.second.first > b.second.first; });
   for (const auto& [name, agg] : ops)
     std::printf("  %-24s %4d nodes %9.3f ms %5.1f%%\n", name.c_str(), agg.second, agg.first,
                 node_sum > 0 ? 100.0 * agg.first / node_sum : 0.0);
-  std::sort(rows.begin(), rows.end(), [](const OpRow& a, const OpRow& b) { return a.ms > b.ms; });
+  std::vector<size_t> order(r.node_ms.size());
+  for (size_t n = 0; n < order.size(); ++n) order[n] = n;
+  std::sort(order.begin(), order.end(),
+            [&](size_t a, size_t b) { return r.node_ms[a] > r.node_ms[b]; });
   std::printf("\nslowest nodes:\n");
-  for (size_t i = 0; i < rows.size() && i < static_cast<size_t>(args.top); ++i) {
-    const auto id = static_cast<NodeId>(rows[i].node);
+  for (size_t i = 0; i < order.size() && i < static_cast<size_t>(args.top); ++i) {
+    const auto id = static_cast<NodeId>(order[i]);
     const Node& node = g.node(id);
+    const double ms = r.node_ms[order[i]];
     const Shape& out = g.value(node.outputs[0]).shape;
     std::string name = node.name.size() > 40 ? node.name.substr(0, 37) + "..." : node.name;
     const double macs_node = static_cast<double>(std::max<int64_t>(0, node_work(g, node)));
-    std::printf("  %8.3f ms %7.1f GFLOP/s  %-6s node %-4d %-18s out %-18s %s\n", rows[i].ms,
-                rows[i].ms > 0 ? 2 * macs_node / (rows[i].ms * 1e6) : 0.0,
-                std::string(s.node_backend(rows[i].node)).c_str(), id,
+    std::printf("  %8.3f ms %7.1f GFLOP/s  %-6s node %-4d %-18s out %-18s %s\n", ms,
+                ms > 0 ? 2 * macs_node / (ms * 1e6) : 0.0,
+                std::string(s.node_backend(order[i])).c_str(), id,
                 std::string(op_type_name(node.op)).c_str(), out.str().c_str(), name.c_str());
   }
+}
+
+int run_bench(const BenchArgs& args) {
+  BenchResult r;
+  auto session = create_session(args, r);
+  if (!session.ok()) return report(session.status());
+  Session& s = **session;
+  if (Status st = time_runs(s, args, r); !st.ok()) return report(st);
+  summarize(s.graph(), r);
+  if (args.json)
+    print_json(s, args, r);
+  else
+    print_report(s, args, r);
   return 0;
 }
 
