@@ -1,7 +1,6 @@
-// Helpers for the optimized-kernel tests: small graphs with random
-// constants, the reference result of a graph (kernels/reference, node by
-// node), and running one optimized CpuOp on the same inputs with 1, 2 and 3
-// threads, in place where the op allows it.
+// Helpers for the optimized-kernel tests: the reference result of a graph
+// (kernels/reference, node by node), and running one optimized CpuOp on the
+// same inputs with 1, 2 and 3 threads, in place where the op allows it.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -11,52 +10,11 @@
 #include <vector>
 
 #include "backends/cpu/cpu_op.h"
+#include "graph_builder.h"
 #include "ops/op_def.h"
 #include "test_util.h"
 
 namespace odin::test {
-
-inline ValueId activation(Graph& g, Shape shape, DType dtype = DType::kF32) {
-  Value v;
-  v.name = str_cat("v", g.num_values());
-  v.dtype = dtype;
-  v.shape = std::move(shape);
-  return g.add_value(std::move(v));
-}
-
-inline ValueId constant(Graph& g, Shape shape, const void* data, size_t bytes,
-                        DType dtype = DType::kF32) {
-  Value v;
-  v.name = str_cat("c", g.num_values());
-  v.dtype = dtype;
-  v.shape = std::move(shape);
-  std::vector<uint8_t> b(bytes);
-  std::memcpy(b.data(), data, bytes);
-  v.data_bytes = bytes;
-  v.data = g.own_bytes(std::move(b));
-  return g.add_value(std::move(v));
-}
-
-inline ValueId random_constant(Graph& g, Shape shape, uint64_t seed, float lo = -1.0f,
-                               float hi = 1.0f) {
-  const auto n = static_cast<size_t>(shape.num_elements());
-  const std::vector<float> v = splitmix_values(n, seed, lo, hi);
-  return constant(g, std::move(shape), v.data(), n * sizeof(float));
-}
-
-inline ValueId int_constant(Graph& g, Shape shape, const std::vector<int32_t>& v) {
-  return constant(g, std::move(shape), v.data(), v.size() * sizeof(int32_t), DType::kI32);
-}
-
-inline NodeId node(Graph& g, OpType op, OpAttrs attrs, std::vector<ValueId> ins,
-                   std::vector<ValueId> outs) {
-  Node n;
-  n.op = op;
-  n.attrs = std::move(attrs);
-  n.inputs = std::move(ins);
-  n.outputs = std::move(outs);
-  return g.add_node(std::move(n));
-}
 
 // Float data for every non-constant value: graph inputs random, the rest
 // computed by the reference kernels in node order.

@@ -9,10 +9,10 @@
 namespace odin {
 namespace {
 
-using test::activation;
-using test::int_constant;
-using test::node;
-using test::random_constant;
+using test::add_const_i32;
+using test::add_node;
+using test::add_random_const;
+using test::add_value;
 
 const Activation kActs[] = {Activation::kNone, Activation::kRelu, Activation::kRelu6,
                             Activation::kReluN1To1};
@@ -39,39 +39,39 @@ Shape conv_out(const ConvCase& c, int64_t h, int64_t w, int64_t ch) {
 
 void check_conv(const ConvCase& c, bool depthwise, const int32_t* pads = nullptr) {
   Graph g;
-  const ValueId x = activation(g, Shape{c.batch, c.h, c.w, c.in_c});
+  const ValueId x = add_value(g, Shape{c.batch, c.h, c.w, c.in_c});
   ValueId conv_in = x;
   int64_t h = c.h, w = c.w;
   if (pads) {  // [top, bottom, left, right]
     h += pads[0] + pads[1];
     w += pads[2] + pads[3];
-    conv_in = activation(g, Shape{c.batch, h, w, c.in_c});
+    conv_in = add_value(g, Shape{c.batch, h, w, c.in_c});
     const ValueId p =
-        int_constant(g, Shape{4, 2}, {0, 0, pads[0], pads[1], pads[2], pads[3], 0, 0});
-    node(g, OpType::kPad, std::monostate{}, {x, p}, {conv_in});
+        add_const_i32(g, Shape{4, 2}, {0, 0, pads[0], pads[1], pads[2], pads[3], 0, 0});
+    add_node(g, OpType::kPad, std::monostate{}, {x, p}, {conv_in});
   }
   const int64_t out_c = depthwise ? c.in_c : c.out_c;
   const Shape out_shape = conv_out(c, h, w, out_c);
   if (out_shape[1] < 1 || out_shape[2] < 1) return;
-  const ValueId filter = depthwise ? random_constant(g, Shape{1, c.k_h, c.k_w, out_c}, 3)
-                                   : random_constant(g, Shape{out_c, c.k_h, c.k_w, c.in_c}, 3);
+  const ValueId filter = depthwise ? add_random_const(g, Shape{1, c.k_h, c.k_w, out_c}, 3)
+                                   : add_random_const(g, Shape{out_c, c.k_h, c.k_w, c.in_c}, 3);
   std::vector<ValueId> ins = {conv_in, filter};
-  if (c.bias) ins.push_back(random_constant(g, Shape{out_c}, 5));
-  const ValueId y = activation(g, out_shape);
+  if (c.bias) ins.push_back(add_random_const(g, Shape{out_c}, 5));
+  const ValueId y = add_value(g, out_shape);
   if (depthwise) {
     DepthwiseConv2DAttrs a;
     a.padding = c.padding;
     a.stride_h = a.stride_w = static_cast<int32_t>(c.stride);
     a.dilation_h = a.dilation_w = static_cast<int32_t>(c.dilation);
     a.activation = c.act;
-    node(g, OpType::kDepthwiseConv2D, a, ins, {y});
+    add_node(g, OpType::kDepthwiseConv2D, a, ins, {y});
   } else {
     Conv2DAttrs a;
     a.padding = c.padding;
     a.stride_h = a.stride_w = static_cast<int32_t>(c.stride);
     a.dilation_h = a.dilation_w = static_cast<int32_t>(c.dilation);
     a.activation = c.act;
-    node(g, OpType::kConv2D, a, ins, {y});
+    add_node(g, OpType::kConv2D, a, ins, {y});
   }
   g.inputs() = {x};
   g.outputs() = {y};
@@ -152,13 +152,13 @@ TEST(CpuFullyConnected, MatchesReference) {
     for (int64_t units : {1, 5, 16, 17, 63})
       for (int64_t depth : {1, 7, 64, 100}) {
         Graph g;
-        const ValueId x = activation(g, Shape{batch, depth});
-        const ValueId w = random_constant(g, Shape{units, depth}, 9);
-        const ValueId b = random_constant(g, Shape{units}, 10);
-        const ValueId y = activation(g, Shape{batch, units});
+        const ValueId x = add_value(g, Shape{batch, depth});
+        const ValueId w = add_random_const(g, Shape{units, depth}, 9);
+        const ValueId b = add_random_const(g, Shape{units}, 10);
+        const ValueId y = add_value(g, Shape{batch, units});
         FullyConnectedAttrs a;
         a.activation = kActs[(batch + units + depth) % 4];
-        const NodeId id = node(g, OpType::kFullyConnected, a, {x, w, b}, {y});
+        const NodeId id = add_node(g, OpType::kFullyConnected, a, {x, w, b}, {y});
         g.inputs() = {x};
         g.outputs() = {y};
         auto op = make_cpu_op(CpuOpContext{g, 3}, g.node(id));
@@ -170,10 +170,10 @@ TEST(CpuFullyConnected, MatchesReference) {
 
 TEST(CpuConv, GroupedConvFallsBack) {
   Graph g;
-  const ValueId x = activation(g, Shape{1, 5, 5, 4});
-  const ValueId w = random_constant(g, Shape{6, 3, 3, 2}, 1);
-  const ValueId y = activation(g, Shape{1, 3, 3, 6});
-  const NodeId id = node(g, OpType::kConv2D, Conv2DAttrs{}, {x, w}, {y});
+  const ValueId x = add_value(g, Shape{1, 5, 5, 4});
+  const ValueId w = add_random_const(g, Shape{6, 3, 3, 2}, 1);
+  const ValueId y = add_value(g, Shape{1, 3, 3, 6});
+  const NodeId id = add_node(g, OpType::kConv2D, Conv2DAttrs{}, {x, w}, {y});
   EXPECT_EQ(make_cpu_op(CpuOpContext{g, 1}, g.node(id)), nullptr);
 }
 

@@ -7,10 +7,10 @@
 namespace odin {
 namespace {
 
-using test::activation;
-using test::int_constant;
-using test::node;
-using test::random_constant;
+using test::add_const_i32;
+using test::add_node;
+using test::add_random_const;
+using test::add_value;
 
 const Activation kActs[] = {Activation::kNone, Activation::kRelu, Activation::kRelu6,
                             Activation::kReluN1To1};
@@ -18,14 +18,14 @@ const Activation kActs[] = {Activation::kNone, Activation::kRelu, Activation::kR
 // a op b with the given shapes; `b_const` makes b a constant.
 void check_binary(OpType op, Shape a, Shape b, Activation act, bool b_const, bool a_first = true) {
   Graph g;
-  const ValueId x = activation(g, a);
-  const ValueId y = b_const ? random_constant(g, b, 4, 0.5f, 2.0f) : activation(g, b);
+  const ValueId x = add_value(g, a);
+  const ValueId y = b_const ? add_random_const(g, b, 4, 0.5f, 2.0f) : add_value(g, b);
   Shape out_shape = a.num_elements() >= b.num_elements() ? a : b;
-  const ValueId z = activation(g, out_shape);
+  const ValueId z = add_value(g, out_shape);
   BinaryAttrs attrs;
   attrs.activation = act;
-  const NodeId id =
-      node(g, op, attrs, a_first ? std::vector<ValueId>{x, y} : std::vector<ValueId>{y, x}, {z});
+  const NodeId id = add_node(
+      g, op, attrs, a_first ? std::vector<ValueId>{x, y} : std::vector<ValueId>{y, x}, {z});
   g.inputs() = b_const ? std::vector<ValueId>{x} : std::vector<ValueId>{x, y};
   g.outputs() = {z};
   auto cpu = make_cpu_op(CpuOpContext{g, 3}, g.node(id));
@@ -57,10 +57,10 @@ TEST(CpuElementwise, PreluAndClamp) {
     for (bool per_element : {false, true}) {
       Graph g;
       const Shape s{1, 7, 3, c};
-      const ValueId x = activation(g, s);
-      const ValueId alpha = random_constant(g, per_element ? s : Shape{1, 1, c}, 2);
-      const ValueId y = activation(g, s);
-      const NodeId id = node(g, OpType::kPrelu, std::monostate{}, {x, alpha}, {y});
+      const ValueId x = add_value(g, s);
+      const ValueId alpha = add_random_const(g, per_element ? s : Shape{1, 1, c}, 2);
+      const ValueId y = add_value(g, s);
+      const NodeId id = add_node(g, OpType::kPrelu, std::monostate{}, {x, alpha}, {y});
       g.inputs() = {x};
       auto op = make_cpu_op(CpuOpContext{g, 3}, g.node(id));
       ASSERT_NE(op, nullptr);
@@ -68,9 +68,9 @@ TEST(CpuElementwise, PreluAndClamp) {
     }
     for (OpType act : {OpType::kRelu, OpType::kRelu6, OpType::kReluN1To1}) {
       Graph g;
-      const ValueId x = activation(g, Shape{3, c + 2});
-      const ValueId y = activation(g, Shape{3, c + 2});
-      const NodeId id = node(g, act, std::monostate{}, {x}, {y});
+      const ValueId x = add_value(g, Shape{3, c + 2});
+      const ValueId y = add_value(g, Shape{3, c + 2});
+      const NodeId id = add_node(g, act, std::monostate{}, {x}, {y});
       g.inputs() = {x};
       auto op = make_cpu_op(CpuOpContext{g, 3}, g.node(id));
       ASSERT_NE(op, nullptr);
@@ -95,10 +95,10 @@ TEST(CpuReduce, MeanAndSumOverAxisRuns) {
   };
   for (const Case& c : cases) {
     Graph g;
-    const ValueId x = activation(g, c.in);
-    const ValueId axes = int_constant(g, Shape{static_cast<int64_t>(c.axes.size())}, c.axes);
-    const ValueId y = activation(g, c.out);
-    const NodeId id = node(g, c.op, ReduceAttrs{}, {x, axes}, {y});
+    const ValueId x = add_value(g, c.in);
+    const ValueId axes = add_const_i32(g, Shape{static_cast<int64_t>(c.axes.size())}, c.axes);
+    const ValueId y = add_value(g, c.out);
+    const NodeId id = add_node(g, c.op, ReduceAttrs{}, {x, axes}, {y});
     g.inputs() = {x};
     auto op = make_cpu_op(CpuOpContext{g, 3}, g.node(id));
     const std::string what = str_cat(op_type_name(c.op), " ", c.in.str());
@@ -107,10 +107,10 @@ TEST(CpuReduce, MeanAndSumOverAxisRuns) {
   }
   // Axes that are not one run stay on the reference kernel.
   Graph g;
-  const ValueId x = activation(g, Shape{2, 3, 4});
-  const ValueId axes = int_constant(g, Shape{2}, {0, 2});
-  const ValueId y = activation(g, Shape{3});
-  const NodeId id = node(g, OpType::kSum, ReduceAttrs{}, {x, axes}, {y});
+  const ValueId x = add_value(g, Shape{2, 3, 4});
+  const ValueId axes = add_const_i32(g, Shape{2}, {0, 2});
+  const ValueId y = add_value(g, Shape{3});
+  const NodeId id = add_node(g, OpType::kSum, ReduceAttrs{}, {x, axes}, {y});
   EXPECT_EQ(make_cpu_op(CpuOpContext{g, 1}, g.node(id)), nullptr);
 }
 
@@ -130,9 +130,9 @@ TEST(CpuPool, MaxAndAverageMatchReference) {
             const SpatialPadding ph = compute_spatial_padding(pad, h, f, s, 1);
             const SpatialPadding pw = compute_spatial_padding(pad, w, f, s, 1);
             Graph g;
-            const ValueId x = activation(g, Shape{2, h, w, c});
-            const ValueId y = activation(g, Shape{2, ph.out, pw.out, c});
-            const NodeId id = node(g, op, a, {x}, {y});
+            const ValueId x = add_value(g, Shape{2, h, w, c});
+            const ValueId y = add_value(g, Shape{2, ph.out, pw.out, c});
+            const NodeId id = add_node(g, op, a, {x}, {y});
             g.inputs() = {x};
             auto cpu = make_cpu_op(CpuOpContext{g, 3}, g.node(id));
             const std::string what = str_cat(op_type_name(op), " f", f, " s", s, " c", c);
@@ -151,11 +151,11 @@ TEST(CpuResize, BilinearMatchesReference) {
         a.align_corners = mode == 1;
         a.half_pixel_centers = mode == 2;
         Graph g;
-        const ValueId x = activation(g, Shape{1, sz[0], sz[1], c});
+        const ValueId x = add_value(g, Shape{1, sz[0], sz[1], c});
         const ValueId size =
-            int_constant(g, Shape{2}, {static_cast<int32_t>(sz[2]), static_cast<int32_t>(sz[3])});
-        const ValueId y = activation(g, Shape{1, sz[2], sz[3], c});
-        const NodeId id = node(g, OpType::kResizeBilinear, a, {x, size}, {y});
+            add_const_i32(g, Shape{2}, {static_cast<int32_t>(sz[2]), static_cast<int32_t>(sz[3])});
+        const ValueId y = add_value(g, Shape{1, sz[2], sz[3], c});
+        const NodeId id = add_node(g, OpType::kResizeBilinear, a, {x, size}, {y});
         g.inputs() = {x};
         auto op = make_cpu_op(CpuOpContext{g, 3}, g.node(id));
         ASSERT_NE(op, nullptr);
@@ -173,11 +173,11 @@ TEST(CpuPad, ZeroPadAnyDims) {
   for (const auto& p : pads) {
     Graph g;
     const Shape in{1, 4, 5, 3};
-    const ValueId x = activation(g, in);
-    const ValueId pv = int_constant(g, Shape{4, 2}, std::vector<int32_t>(p, p + 8));
+    const ValueId x = add_value(g, in);
+    const ValueId pv = add_const_i32(g, Shape{4, 2}, std::vector<int32_t>(p, p + 8));
     const ValueId y =
-        activation(g, Shape{1 + p[0] + p[1], 4 + p[2] + p[3], 5 + p[4] + p[5], 3 + p[6] + p[7]});
-    const NodeId id = node(g, OpType::kPad, std::monostate{}, {x, pv}, {y});
+        add_value(g, Shape{1 + p[0] + p[1], 4 + p[2] + p[3], 5 + p[4] + p[5], 3 + p[6] + p[7]});
+    const NodeId id = add_node(g, OpType::kPad, std::monostate{}, {x, pv}, {y});
     g.inputs() = {x};
     auto op = make_cpu_op(CpuOpContext{g, 3}, g.node(id));
     ASSERT_NE(op, nullptr);
@@ -190,17 +190,18 @@ TEST(CpuPad, ChannelPadFoldsIntoAdd) {
     for (int64_t extra : {1, 4, 6, 20})
       for (bool pad_first : {true, false}) {
         Graph g;
-        const ValueId x = activation(g, Shape{1, 6, 5, cx});
-        const ValueId y = activation(g, Shape{1, 6, 5, cx + extra});
+        const ValueId x = add_value(g, Shape{1, 6, 5, cx});
+        const ValueId y = add_value(g, Shape{1, 6, 5, cx + extra});
         const ValueId pv =
-            int_constant(g, Shape{4, 2}, {0, 0, 0, 0, 0, 0, 0, static_cast<int32_t>(extra)});
-        const ValueId padded = activation(g, Shape{1, 6, 5, cx + extra});
-        const ValueId z = activation(g, Shape{1, 6, 5, cx + extra});
-        node(g, OpType::kPad, std::monostate{}, {x, pv}, {padded});
+            add_const_i32(g, Shape{4, 2}, {0, 0, 0, 0, 0, 0, 0, static_cast<int32_t>(extra)});
+        const ValueId padded = add_value(g, Shape{1, 6, 5, cx + extra});
+        const ValueId z = add_value(g, Shape{1, 6, 5, cx + extra});
+        add_node(g, OpType::kPad, std::monostate{}, {x, pv}, {padded});
         BinaryAttrs a;
         a.activation = Activation::kRelu;
-        node(g, OpType::kAdd, a,
-             pad_first ? std::vector<ValueId>{padded, y} : std::vector<ValueId>{y, padded}, {z});
+        add_node(g, OpType::kAdd, a,
+                 pad_first ? std::vector<ValueId>{padded, y} : std::vector<ValueId>{y, padded},
+                 {z});
         g.inputs() = {x, y};
         g.outputs() = {z};
         auto folded = fold_pad(g);  // the ADD reads x as a channel-padded operand

@@ -9,6 +9,7 @@
 
 #include "core/graph.h"
 #include "core/tensor.h"
+#include "graph_builder.h"
 #include "ops/op_def.h"
 
 namespace odin::test {
@@ -65,37 +66,18 @@ Buf<T> iota_buf(Shape shape) {
 class OpGraph {
  public:
   ValueId input(DType dtype, Shape shape) {
-    Value v;
-    v.name = "in" + std::to_string(graph.num_values());
-    v.dtype = dtype;
-    v.shape = std::move(shape);
-    return graph.add_value(std::move(v));
+    return add_value(graph, str_cat("in", graph.num_values()), std::move(shape), dtype);
   }
   template <typename T>
   ValueId constant(Shape shape, const std::vector<T>& values) {
-    std::vector<uint8_t> bytes(values.size() * sizeof(T));
-    if (!bytes.empty()) std::memcpy(bytes.data(), values.data(), bytes.size());
-    Value v;
-    v.name = "const" + std::to_string(graph.num_values());
-    v.dtype = dtype_of<T>();
-    v.shape = std::move(shape);
-    v.data_bytes = bytes.size();
-    v.data = graph.own_bytes(std::move(bytes));
-    if (v.data_bytes == 0) v.data = reinterpret_cast<const uint8_t*>("");  // still constant
-    return graph.add_value(std::move(v));
+    return add_const_of(graph, "", std::move(shape), dtype_of<T>(), values);
   }
   // Adds the node (with fresh outputs of unknown shape) and infers it.
   Status infer(OpType op, OpAttrs attrs, std::vector<ValueId> inputs, size_t outputs = 1) {
-    Node n;
-    n.op = op;
-    n.attrs = std::move(attrs);
-    n.inputs = std::move(inputs);
-    for (size_t i = 0; i < outputs; ++i) {
-      Value v;
-      v.name = "out" + std::to_string(i);
-      n.outputs.push_back(graph.add_value(std::move(v)));
-    }
-    node = graph.add_node(std::move(n));
+    std::vector<ValueId> outs;
+    for (size_t i = 0; i < outputs; ++i)
+      outs.push_back(add_value(graph, str_cat("out", i), Shape(), DType::kUnknown));
+    node = add_node(graph, op, std::move(attrs), std::move(inputs), std::move(outs));
     return infer_node(graph, node);
   }
   const Value& out(size_t i = 0) const { return graph.value(graph.node(node).outputs[i]); }

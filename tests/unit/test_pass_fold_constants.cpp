@@ -7,18 +7,18 @@
 namespace odin {
 namespace {
 
-using test::add_activation;
 using test::add_const_f16;
 using test::add_node;
+using test::add_value;
 using test::count_op;
 
 // y = x + dequantize(w16); z = dequantize(w16) (a graph output made by a fold).
 Graph fp16_add_graph() {
   Graph g;
-  const ValueId x = add_activation(g, "x", Shape{1, 2, 2, 3});
+  const ValueId x = add_value(g, "x", Shape{1, 2, 2, 3});
   const ValueId w16 = add_const_f16(g, "w16", Shape{3}, {0.5f, -1.25f, 3.0f});
-  const ValueId w = add_activation(g, "w", Shape{3});
-  const ValueId y = add_activation(g, "y", Shape{1, 2, 2, 3});
+  const ValueId w = add_value(g, "w", Shape{3});
+  const ValueId y = add_value(g, "y", Shape{1, 2, 2, 3});
   add_node(g, OpType::kDequantize, std::monostate{}, {w16}, {w});
   add_node(g, OpType::kAdd, BinaryAttrs{}, {x, w}, {y});
   g.inputs() = {x};
@@ -55,7 +55,7 @@ TEST(PassFoldConstants, LeavesNonConstantInputsAlone) {
   in.dtype = DType::kF16;
   in.shape = Shape{4};
   const ValueId q = g.add_value(in);
-  const ValueId y = add_activation(g, "y", Shape{4});
+  const ValueId y = add_value(g, "y", Shape{4});
   add_node(g, OpType::kDequantize, std::monostate{}, {q}, {y});
   g.inputs() = {q};
   g.outputs() = {y};

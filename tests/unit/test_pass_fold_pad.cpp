@@ -5,9 +5,9 @@
 namespace odin {
 namespace {
 
-using test::add_activation;
 using test::add_const_f32;
 using test::add_node;
+using test::add_value;
 using test::count_op;
 
 ValueId add_pads(Graph& g, std::vector<int32_t> pads) {
@@ -32,9 +32,9 @@ int folds(Graph& g) {
 // x -> PAD(pads) -> conv-like node; returns the graph, shapes inferred.
 Graph pad_then(OpType op, OpAttrs attrs, Shape x_shape, std::vector<int32_t> pads, Shape w_shape) {
   Graph g;
-  const ValueId x = add_activation(g, "x", x_shape);
-  const ValueId padded = add_activation(g, "padded", Shape{});
-  const ValueId y = add_activation(g, "y", Shape{});
+  const ValueId x = add_value(g, "x", x_shape);
+  const ValueId padded = add_value(g, "padded", Shape{});
+  const ValueId y = add_value(g, "y", Shape{});
   add_node(g, OpType::kPad, std::monostate{}, {x, add_pads(g, std::move(pads))}, {padded});
   const auto n = static_cast<size_t>(w_shape.num_elements());
   const ValueId w = add_const_f32(g, "w", w_shape, test::splitmix_values(n, 3, -1, 1));
@@ -79,10 +79,10 @@ TEST(PassFoldPad, DepthwiseStrideTwoAsTheSparseBlazeFaceDoes) {
 
 TEST(PassFoldPad, ChannelPadBecomesAPaddedOperand) {
   Graph g;
-  const ValueId x = add_activation(g, "x", Shape{1, 3, 3, 4});
-  const ValueId z = add_activation(g, "z", Shape{1, 3, 3, 6});
-  const ValueId padded = add_activation(g, "padded", Shape{});
-  const ValueId y = add_activation(g, "y", Shape{});
+  const ValueId x = add_value(g, "x", Shape{1, 3, 3, 4});
+  const ValueId z = add_value(g, "z", Shape{1, 3, 3, 6});
+  const ValueId padded = add_value(g, "padded", Shape{});
+  const ValueId y = add_value(g, "y", Shape{});
   add_node(g, OpType::kPad, std::monostate{}, {x, add_pads(g, {0, 0, 0, 0, 0, 0, 0, 2})}, {padded});
   add_node(g, OpType::kAdd, BinaryAttrs{Activation::kRelu, {}}, {z, padded}, {y});
   g.inputs() = {x, z};
@@ -105,9 +105,9 @@ TEST(PassFoldPad, StaysWhenItCannotFold) {
 
   Graph pool;
   {
-    const ValueId x = add_activation(pool, "x", Shape{1, 4, 4, 2});
-    const ValueId padded = add_activation(pool, "padded", Shape{});
-    const ValueId y = add_activation(pool, "y", Shape{});
+    const ValueId x = add_value(pool, "x", Shape{1, 4, 4, 2});
+    const ValueId padded = add_value(pool, "padded", Shape{});
+    const ValueId y = add_value(pool, "y", Shape{});
     add_node(pool, OpType::kPad, std::monostate{}, {x, add_pads(pool, {0, 0, 1, 1, 1, 1, 0, 0})},
              {padded});
     Pool2DAttrs a;
@@ -121,9 +121,9 @@ TEST(PassFoldPad, StaysWhenItCannotFold) {
 
   Graph twice;
   {
-    const ValueId x = add_activation(twice, "x", Shape{1, 3, 3, 2});
-    const ValueId padded = add_activation(twice, "padded", Shape{});
-    const ValueId y = add_activation(twice, "y", Shape{});
+    const ValueId x = add_value(twice, "x", Shape{1, 3, 3, 2});
+    const ValueId padded = add_value(twice, "padded", Shape{});
+    const ValueId y = add_value(twice, "y", Shape{});
     add_node(twice, OpType::kPad, std::monostate{}, {x, add_pads(twice, {0, 0, 0, 0, 0, 0, 0, 1})},
              {padded});
     add_node(twice, OpType::kAdd, BinaryAttrs{}, {padded, padded}, {y});

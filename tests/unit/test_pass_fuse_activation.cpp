@@ -6,9 +6,9 @@
 namespace odin {
 namespace {
 
-using test::add_activation;
 using test::add_const_f32;
 using test::add_node;
+using test::add_value;
 using test::count_op;
 
 struct ConvRelu {
@@ -21,12 +21,12 @@ struct ConvRelu {
 ConvRelu conv_then(OpType act) {
   ConvRelu c;
   Graph& g = c.g;
-  c.x = add_activation(g, "x", Shape{1, 5, 5, 3});
+  c.x = add_value(g, "x", Shape{1, 5, 5, 3});
   const ValueId w = add_const_f32(g, "w", Shape{4, 3, 3, 3},
                                   test::splitmix_values(4 * 3 * 3 * 3, 3, -1.0f, 1.0f));
   const ValueId b = add_const_f32(g, "b", Shape{4}, {0.1f, -0.2f, 0.3f, -0.4f});
-  c.mid = add_activation(g, "mid", Shape{1, 5, 5, 4});
-  c.y = add_activation(g, "y", Shape{1, 5, 5, 4});
+  c.mid = add_value(g, "mid", Shape{1, 5, 5, 4});
+  c.y = add_value(g, "y", Shape{1, 5, 5, 4});
   Conv2DAttrs a;
   a.padding = Padding::kSame;
   c.conv = add_node(g, OpType::kConv2D, a, {c.x, w, b}, {c.mid});
@@ -54,7 +54,7 @@ TEST(PassFuseActivation, FoldsReluFamilyIntoConv) {
 
 TEST(PassFuseActivation, KeepsReluWhenTheIntermediateHasAnotherReader) {
   ConvRelu c = conv_then(OpType::kRelu);
-  const ValueId z = add_activation(c.g, "z", Shape{1, 5, 5, 4});
+  const ValueId z = add_value(c.g, "z", Shape{1, 5, 5, 4});
   add_node(c.g, OpType::kAdd, BinaryAttrs{}, {c.mid, c.y}, {z});
   c.g.outputs() = {z};
   auto n = fuse_activation(c.g);
@@ -83,12 +83,12 @@ TEST(PassFuseActivation, KeepsReluWhenTheProducerAlreadyHasAnActivation) {
 
 TEST(PassFuseActivation, FoldsIntoAddButNotIntoUnsupportedProducers) {
   Graph g;
-  const ValueId a = add_activation(g, "a", Shape{2, 3});
-  const ValueId b = add_activation(g, "b", Shape{2, 3});
-  const ValueId s = add_activation(g, "s", Shape{2, 3});
-  const ValueId r = add_activation(g, "r", Shape{2, 3});
-  const ValueId t = add_activation(g, "t", Shape{2, 3});
-  const ValueId u = add_activation(g, "u", Shape{2, 3});
+  const ValueId a = add_value(g, "a", Shape{2, 3});
+  const ValueId b = add_value(g, "b", Shape{2, 3});
+  const ValueId s = add_value(g, "s", Shape{2, 3});
+  const ValueId r = add_value(g, "r", Shape{2, 3});
+  const ValueId t = add_value(g, "t", Shape{2, 3});
+  const ValueId u = add_value(g, "u", Shape{2, 3});
   add_node(g, OpType::kAdd, BinaryAttrs{}, {a, b}, {s});
   add_node(g, OpType::kRelu6, std::monostate{}, {s}, {r});
   add_node(g, OpType::kTanh, std::monostate{}, {r}, {t});  // TANH has no fused slot

@@ -1,5 +1,5 @@
-// Hand-built graphs for the pass tests, and running a graph with or without
-// passes. Header-only: shared by tests/unit/test_pass_*.cpp.
+// Running a graph with or without passes, for the pass tests (graphs come
+// from graph_builder.h). Header-only: shared by tests/unit/test_pass_*.cpp.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -7,6 +7,7 @@
 #include <cstring>
 #include <vector>
 
+#include "graph_builder.h"
 #include "ops/op_def.h"
 #include "passes/passes.h"
 #include "quant/fp16.h"
@@ -14,59 +15,6 @@
 #include "test_util.h"
 
 namespace odin::test {
-
-inline ValueId add_activation(Graph& g, const std::string& name, Shape shape) {
-  Value v;
-  v.name = name;
-  v.dtype = DType::kF32;
-  v.shape = std::move(shape);
-  return g.add_value(std::move(v));
-}
-
-inline ValueId add_const_f32(Graph& g, const std::string& name, Shape shape,
-                             const std::vector<float>& values) {
-  Value v;
-  v.name = name;
-  v.dtype = DType::kF32;
-  v.shape = std::move(shape);
-  std::vector<uint8_t> bytes(values.size() * sizeof(float));
-  std::memcpy(bytes.data(), values.data(), bytes.size());
-  v.data_bytes = bytes.size();
-  v.data = g.own_bytes(std::move(bytes));
-  return g.add_value(std::move(v));
-}
-
-inline ValueId add_const_f16(Graph& g, const std::string& name, Shape shape,
-                             const std::vector<float>& values) {
-  Value v;
-  v.name = name;
-  v.dtype = DType::kF16;
-  v.shape = std::move(shape);
-  std::vector<uint8_t> bytes(values.size() * 2);
-  for (size_t i = 0; i < values.size(); ++i) {
-    const uint16_t h = fp32_to_fp16(values[i]);
-    std::memcpy(bytes.data() + 2 * i, &h, 2);
-  }
-  v.data_bytes = bytes.size();
-  v.data = g.own_bytes(std::move(bytes));
-  return g.add_value(std::move(v));
-}
-
-inline NodeId add_node(Graph& g, OpType op, OpAttrs attrs, std::vector<ValueId> ins,
-                       std::vector<ValueId> outs) {
-  Node n;
-  n.op = op;
-  n.attrs = std::move(attrs);
-  n.inputs = std::move(ins);
-  n.outputs = std::move(outs);
-  return g.add_node(std::move(n));
-}
-
-inline size_t count_op(const Graph& g, OpType op) {
-  size_t n = 0;
-  for (const Node& node : g.nodes()) n += node.op == op;
-  return n;
-}
 
 // Runs `graph` as it is, with reference kernels only (no passes, no constant
 // folding, no optimized kernels) on seeded random inputs; returns every output.

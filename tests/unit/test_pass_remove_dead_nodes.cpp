@@ -5,16 +5,16 @@
 namespace odin {
 namespace {
 
-using test::add_activation;
 using test::add_node;
+using test::add_value;
 
 TEST(PassRemoveDeadNodes, DropsBranchesThatReachNoOutput) {
   Graph g;
-  const ValueId x = add_activation(g, "x", Shape{4});
-  const ValueId a = add_activation(g, "a", Shape{4});
-  const ValueId dead1 = add_activation(g, "dead1", Shape{4});
-  const ValueId dead2 = add_activation(g, "dead2", Shape{4});
-  const ValueId y = add_activation(g, "y", Shape{4});
+  const ValueId x = add_value(g, "x", Shape{4});
+  const ValueId a = add_value(g, "a", Shape{4});
+  const ValueId dead1 = add_value(g, "dead1", Shape{4});
+  const ValueId dead2 = add_value(g, "dead2", Shape{4});
+  const ValueId y = add_value(g, "y", Shape{4});
   add_node(g, OpType::kRelu, std::monostate{}, {x}, {a});
   add_node(g, OpType::kTanh, std::monostate{}, {a}, {dead1});
   add_node(g, OpType::kLogistic, std::monostate{}, {dead1}, {dead2});
@@ -34,10 +34,10 @@ TEST(PassRemoveDeadNodes, DropsBranchesThatReachNoOutput) {
 
 TEST(PassRemoveDeadNodes, KeepsEveryGraphOutputAndPersistentState) {
   Graph g;
-  const ValueId x = add_activation(g, "x", Shape{4});
-  const ValueId y = add_activation(g, "y", Shape{4});
-  const ValueId z = add_activation(g, "z", Shape{4});
-  const ValueId state = add_activation(g, "state", Shape{4});
+  const ValueId x = add_value(g, "x", Shape{4});
+  const ValueId y = add_value(g, "y", Shape{4});
+  const ValueId z = add_value(g, "z", Shape{4});
+  const ValueId state = add_value(g, "state", Shape{4});
   g.value(state).persistent = true;
   add_node(g, OpType::kRelu, std::monostate{}, {x}, {y});
   add_node(g, OpType::kTanh, std::monostate{}, {x}, {z});

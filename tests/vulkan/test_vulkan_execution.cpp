@@ -33,11 +33,7 @@ Graph passed(Graph g) {
   return g;
 }
 
-size_t count_op(const Graph& g, OpType op) {
-  size_t n = 0;
-  for (const Node& node : g.nodes()) n += node.op == op;
-  return n;
-}
+using test::count_op;
 
 const vk::ExecutableStats& stats_of(const std::unique_ptr<Executable>& exe) {
   return dynamic_cast<const vk::VulkanExecutable&>(*exe).stats();

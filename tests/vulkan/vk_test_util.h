@@ -1,6 +1,6 @@
 // Helpers for the Vulkan tests: the skip rule (a test that needs a device
 // reports "skipped: no Vulkan device", never passes silently) and a tiny
-// graph builder for hand-made models.
+// runner for hand-made graphs (built with graph_builder.h).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/graph.h"
+#include "graph_builder.h"
 #include "runtime/backend.h"
 
 // Skips the current test when this machine has no usable Vulkan device.
@@ -22,23 +23,6 @@
   } while (0)
 
 namespace odin::test {
-
-// Builds small graphs by hand; constants' bytes are owned by the graph.
-class GraphMaker {
- public:
-  ValueId input(const std::string& name, Shape shape, DType dtype = DType::kF32);
-  ValueId constant_f32(const std::string& name, Shape shape, const std::vector<float>& values);
-  ValueId constant_f16(const std::string& name, Shape shape, const std::vector<float>& values);
-  ValueId constant_i32(const std::string& name, Shape shape, const std::vector<int32_t>& values);
-  // Adds a node with one output (shape inferred by finish()).
-  ValueId node(OpType op, std::vector<ValueId> inputs, OpAttrs attrs = {},
-               DType out_dtype = DType::kF32);
-  // Marks outputs, infers shapes; fails the test on error.
-  Graph finish(std::vector<ValueId> outputs);
-
- private:
-  Graph g_;
-};
 
 // Runs `graph` in a session with the given backends (optimize as given) on
 // deterministic inputs; returns its float outputs.
