@@ -5,7 +5,10 @@ run, interleaved, and prints a table of latencies and ratios.
 Peers: LiteRT.js (@litertjs/core, WebAssembly + XNNPACK, 1 thread) always,
 and ONNX Runtime (onnxruntime-node, native CPU) when --onnx-dir holds
 conversions named MODEL.onnx (and optionally MODEL_dw.onnx, a variant; see
-benchmarks/README.md). Install the peers first: (cd benchmarks/peers && npm ci).
+benchmarks/README.md). Install the peers first:
+(cd benchmarks/peers && npm ci --ignore-scripts) -- onnxruntime-node's install
+script downloads optional GPU extras from outside npm; the CPU library is in
+the package already.
 
 Each round runs every (runtime, threads) configuration once (warm-up, then
 --runs timed runs, in a fresh process), rotating the order per round, so a
@@ -14,7 +17,11 @@ of the rounds' medians. Stdlib only.
 
   benchmarks/compare.py [--models a,b] [--threads 1,2] [--rounds 3] [--runs 50]
                         [--warmup 10] [--onnx-dir DIR] [--odin build/odin]
-                        [--json OUT.json] [--markdown OUT.md]
+                        [--baseline-odin OLD/odin] [--json OUT.json] [--markdown OUT.md]
+
+--baseline-odin times a second odin binary (e.g. the previous commit's
+build) in the same rotation, as "odin@base", so a change is measured against
+its baseline in the same run.
 """
 import argparse
 import json
@@ -104,6 +111,8 @@ def main():
     ap.add_argument("--model-dir", default=os.environ.get(
         "ODIN_MODEL_DIR", os.path.expanduser("~/.cache/odin/models")))
     ap.add_argument("--odin", default=os.path.join(ROOT, "build", "odin"))
+    ap.add_argument("--baseline-odin", default=None,
+                    help="a second odin binary timed in the same rounds as 'odin@base'")
     ap.add_argument("--no-litert", action="store_true", help="skip LiteRT.js")
     ap.add_argument("--timeout", type=float, default=600)
     ap.add_argument("--json", default=None, help="write every measurement here")
@@ -116,8 +125,8 @@ def main():
         sys.exit("compare.py: %s not found (build odin, or pass --odin)" % args.odin)
     have_peers = os.path.isdir(os.path.join(PEERS, "node_modules"))
     if not have_peers:
-        print("compare.py: peers not installed ((cd benchmarks/peers && npm ci)); timing odin only",
-              file=sys.stderr)
+        print("compare.py: peers not installed ((cd benchmarks/peers && npm ci --ignore-scripts)); "
+              "timing odin only", file=sys.stderr)
     node = node_command() if have_peers else None
     tmp = tempfile.mkdtemp(prefix="odin_compare_")
     runs = ["--runs", str(args.runs), "--warmup", str(args.warmup)]
@@ -144,6 +153,10 @@ def main():
         for t in threads:
             configs.append(Config("odin", t, [args.odin, "bench", path, "--threads", str(t), "--json"]
                                   + runs + inputs, "odin %dt" % t))
+            if args.baseline_odin:
+                configs.append(Config("odin@base", t, [args.baseline_odin, "bench", path, "--threads",
+                                                       str(t), "--json"] + runs + inputs,
+                                      "odin@base %dt" % t))
         if have_peers and not args.no_litert:
             configs.append(Config("litert.js", 1, node + [os.path.join(PEERS, "litert_bench.mjs"),
                                                           path, "--threads", "1"] + runs + inputs,
@@ -174,14 +187,18 @@ def main():
                 labels.append(c.label)
     lines = []
     head = ["model"] + ["%s ms" % l for l in labels]
-    ratio_cols = []
+    ratio_cols = []  # (numerator, denominator): above 1 means the denominator is faster
     for l in labels:
+        t = l.split()[-1]
+        if l.startswith("odin@base"):
+            ratio_cols.append((l, "odin %s" % t))
+            continue
         if l.startswith("odin"):
             continue
-        t = l.split()[-1]
-        if "odin %s" % t in labels:
-            ratio_cols.append((l, "odin %s" % t))
-    head += ["%s / odin %s" % (p, o.split()[-1]) for p, o in ratio_cols]
+        for odin in ("odin", "odin@base"):
+            if "%s %s" % (odin, t) in labels:
+                ratio_cols.append((l, "%s %s" % (odin, t)))
+    head += ["%s / %s" % (p, o) for p, o in ratio_cols]
     two = [t for t in threads if t != 1]
     if 1 in threads and two:
         head.append("odin speedup %dt" % two[0])

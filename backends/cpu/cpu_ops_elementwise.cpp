@@ -1,5 +1,5 @@
-// ADD/SUB/MUL/DIV, PRELU, the RELU family, MEAN and SUM on the optimized
-// kernels, for the broadcast patterns these models use: same shapes, a
+// ADD/SUB/MUL/DIV, PRELU, the unary activations, MEAN and SUM on the
+// optimized kernels, for the broadcast patterns these models use: same shapes, a
 // per-channel vector (all leading dims 1) or a scalar against a full tensor,
 // and ADD with an operand padded with zero channels (BlazeFace's residuals).
 #include <algorithm>
@@ -246,6 +246,40 @@ std::unique_ptr<CpuOp> make_clamp(const CpuOpContext& ctx, const Node& n) {
   return op;
 }
 
+// LOGISTIC, TANH, HARD_SWISH, LEAKY_RELU, RSQRT, GELU: one SIMD loop each.
+class UnaryOp final : public CpuOp {
+ public:
+  UnaryOp(UnaryFn fn, int64_t n, float alpha) : fn_(fn), n_(n), alpha_(alpha) {}
+  void run(std::span<const void* const> in, std::span<void* const> out, ThreadPool& pool) override {
+    const auto* x = static_cast<const float*>(in[0]);
+    auto* y = static_cast<float*>(out[0]);
+    // Transcendentals cost ~20x a copy: smaller chunks are worth a thread.
+    pool.parallel_for(n_, kGrain / 8, [&](int64_t i0, int64_t i1, int) {
+      cpu::unary_values(fn_, x + i0, y + i0, i1 - i0, alpha_);
+    });
+  }
+
+ private:
+  UnaryFn fn_;
+  int64_t n_;
+  float alpha_;
+};
+
+std::unique_ptr<CpuOp> make_unary(const CpuOpContext& ctx, const Node& n) {
+  const Graph& g = ctx.graph;
+  const UnaryFn fn = unary_fn_of(n);
+  if (!cpu::has_unary_kernel(fn) || n.inputs.size() != 1 || n.outputs.size() != 1) return nullptr;
+  if (!is_f32(g, n.inputs[0]) || g.value(n.inputs[0]).is_constant() || !is_f32(g, n.outputs[0]))
+    return nullptr;
+  const int64_t count = g.value(n.inputs[0]).shape.num_elements();
+  if (count <= 0 || g.value(n.outputs[0]).shape.num_elements() != count) return nullptr;
+  const auto* leaky = std::get_if<LeakyReluAttrs>(&n.attrs);
+  if (fn == UnaryFn::kLeakyRelu && !leaky) return nullptr;
+  auto op = std::make_unique<UnaryOp>(fn, count, leaky ? leaky->alpha : 0.0f);
+  op->reads = {n.inputs[0]};
+  return op;
+}
+
 // MEAN / SUM over one contiguous run of axes: [outer][inner][c] -> [outer][c].
 class ReduceOp final : public CpuOp {
  public:
@@ -295,11 +329,23 @@ std::unique_ptr<CpuOp> make_reduce(const CpuOpContext& ctx, const Node& n) {
 }
 
 constexpr CpuOpEntry kEntries[] = {
-    {OpType::kAdd, make_binary},        {OpType::kSub, make_binary},
-    {OpType::kMul, make_binary},        {OpType::kDiv, make_binary},
-    {OpType::kPrelu, make_prelu},       {OpType::kRelu, make_clamp},
-    {OpType::kRelu6, make_clamp},       {OpType::kReluN1To1, make_clamp},
-    {OpType::kMean, make_reduce<true>}, {OpType::kSum, make_reduce<false>},
+    {OpType::kAdd, make_binary},
+    {OpType::kSub, make_binary},
+    {OpType::kMul, make_binary},
+    {OpType::kDiv, make_binary},
+    {OpType::kSquaredDifference, make_binary},
+    {OpType::kPrelu, make_prelu},
+    {OpType::kRelu, make_clamp},
+    {OpType::kRelu6, make_clamp},
+    {OpType::kReluN1To1, make_clamp},
+    {OpType::kMean, make_reduce<true>},
+    {OpType::kSum, make_reduce<false>},
+    {OpType::kLogistic, make_unary},
+    {OpType::kTanh, make_unary},
+    {OpType::kHardSwish, make_unary},
+    {OpType::kLeakyRelu, make_unary},
+    {OpType::kRsqrt, make_unary},
+    {OpType::kGelu, make_unary},
 };
 
 }  // namespace

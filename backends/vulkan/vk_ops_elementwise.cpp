@@ -1,4 +1,4 @@
-// Elementwise ops: ADD/SUB/MUL/DIV and PRELU on the broadcasting binary
+// Elementwise ops: ADD/SUB/MUL/DIV, SQUARED_DIFFERENCE and PRELU on the broadcasting binary
 // kernel (kernels/vulkan/binary.comp), the unary activations on unary.comp.
 // Which function a node computes comes from its op's definition, as a code
 // from core/elementwise_fns.h, the list the shaders include too.
@@ -89,13 +89,21 @@ Status lower_unary(LowerContext& ctx, const Node& node, LoweredNode* out) {
 }
 
 constexpr VkOp kOps[] = {
-    {OpType::kAdd, supports_binary, lower_binary},   {OpType::kSub, supports_binary, lower_binary},
-    {OpType::kMul, supports_binary, lower_binary},   {OpType::kDiv, supports_binary, lower_binary},
-    {OpType::kPrelu, supports_binary, lower_binary}, {OpType::kLogistic, nullptr, lower_unary},
-    {OpType::kRelu, nullptr, lower_unary},           {OpType::kReluN1To1, nullptr, lower_unary},
-    {OpType::kRelu6, nullptr, lower_unary},          {OpType::kTanh, nullptr, lower_unary},
-    {OpType::kHardSwish, nullptr, lower_unary},      {OpType::kLeakyRelu, nullptr, lower_unary},
-    {OpType::kRsqrt, nullptr, lower_unary},          {OpType::kGelu, nullptr, lower_unary},
+    {OpType::kAdd, supports_binary, lower_binary},
+    {OpType::kSub, supports_binary, lower_binary},
+    {OpType::kMul, supports_binary, lower_binary},
+    {OpType::kDiv, supports_binary, lower_binary},
+    {OpType::kPrelu, supports_binary, lower_binary},
+    {OpType::kSquaredDifference, supports_binary, lower_binary},
+    {OpType::kLogistic, nullptr, lower_unary},
+    {OpType::kRelu, nullptr, lower_unary},
+    {OpType::kReluN1To1, nullptr, lower_unary},
+    {OpType::kRelu6, nullptr, lower_unary},
+    {OpType::kTanh, nullptr, lower_unary},
+    {OpType::kHardSwish, nullptr, lower_unary},
+    {OpType::kLeakyRelu, nullptr, lower_unary},
+    {OpType::kRsqrt, nullptr, lower_unary},
+    {OpType::kGelu, nullptr, lower_unary},
 };
 
 }  // namespace

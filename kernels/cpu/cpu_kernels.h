@@ -112,7 +112,7 @@ void resize_bilinear_rows(const ResizeParams& p, int64_t row_begin, int64_t row_
 
 // ---- Elementwise -------------------------------------------------------
 
-// out[i] = clamp(a[i] fn b[i]) for fn in ADD, SUB, MUL, DIV.
+// out[i] = clamp(a[i] fn b[i]) for fn in ADD, SUB, MUL, DIV, SQUARED_DIFFERENCE.
 void binary_same(BinaryFn fn, const float* a, const float* b, float* out, int64_t n, Clamp clamp);
 // Row broadcast: rows of c elements against one row `vec` of c elements.
 // vec_first: out = vec op rows (else rows op vec).
@@ -134,5 +134,9 @@ void reduce_middle(const float* x, float* out, int64_t o0, int64_t o1, int64_t i
                    bool mean);
 // out = min(max(x, lo), hi) (RELU, RELU6, RELU_N1_TO_1).
 void clamp_values(const float* x, float* out, int64_t n, Clamp clamp);
+// y = fn(x) for the unary functions that have a SIMD kernel (unary.cpp);
+// `alpha` is LEAKY_RELU's slope.
+bool has_unary_kernel(UnaryFn fn);
+void unary_values(UnaryFn fn, const float* x, float* y, int64_t n, float alpha);
 
 }  // namespace odin::cpu

@@ -21,6 +21,10 @@ HWY_INLINE VF apply(VF x, VF y) {
   if constexpr (kOp == BinaryFn::kAdd) return hn::Add(x, y);
   if constexpr (kOp == BinaryFn::kSub) return hn::Sub(x, y);
   if constexpr (kOp == BinaryFn::kMul) return hn::Mul(x, y);
+  if constexpr (kOp == BinaryFn::kSquaredDifference) {
+    const VF d = hn::Sub(x, y);
+    return hn::Mul(d, d);
+  }
   return hn::Div(x, y);
 }
 
@@ -61,6 +65,9 @@ HWY_ATTR void BinaryRows(BinaryFn op, const float* a, int64_t a_stride, const fl
       return binary_rows<BinaryFn::kSub>(a, a_stride, b, b_stride, out, rows, c, clamp);
     case BinaryFn::kMul:
       return binary_rows<BinaryFn::kMul>(a, a_stride, b, b_stride, out, rows, c, clamp);
+    case BinaryFn::kSquaredDifference:
+      return binary_rows<BinaryFn::kSquaredDifference>(a, a_stride, b, b_stride, out, rows, c,
+                                                       clamp);
     default:
       return binary_rows<BinaryFn::kDiv>(a, a_stride, b, b_stride, out, rows, c, clamp);
   }
@@ -90,6 +97,8 @@ HWY_ATTR void BinaryScalar(BinaryFn op, const float* a, float s, float* out, int
       return binary_scalar<BinaryFn::kSub>(a, s, out, n, scalar_first, clamp);
     case BinaryFn::kMul:
       return binary_scalar<BinaryFn::kMul>(a, s, out, n, scalar_first, clamp);
+    case BinaryFn::kSquaredDifference:
+      return binary_scalar<BinaryFn::kSquaredDifference>(a, s, out, n, scalar_first, clamp);
     default:
       return binary_scalar<BinaryFn::kDiv>(a, s, out, n, scalar_first, clamp);
   }

@@ -1,4 +1,5 @@
-// ADD, SUB, MUL, DIV with numpy broadcasting and a fused activation. An
+// ADD, SUB, MUL, DIV, SQUARED_DIFFERENCE with numpy broadcasting and a fused
+// activation. An
 // operand with a folded zero PAD (BinaryAttrs::operand_pad) is padded into a
 // temporary first: the plainest statement of what the fold means.
 #include <algorithm>
@@ -20,6 +21,10 @@ float apply_f32(BinaryFn fn, float x, float y) {
       return x - y;
     case BinaryFn::kMul:
       return x * y;
+    case BinaryFn::kSquaredDifference: {
+      const float d = x - y;
+      return d * d;
+    }
     default:
       return x / y;  // IEEE: x/0 is +-inf or nan, as in TFLite
   }
@@ -44,9 +49,10 @@ Status binary(BinaryFn fn, Activation activation, const ConstTensorView& a,
   ODIN_RETURN_IF_ERROR(expect_same_dtype(name, b, out));
   if (a.dtype != DType::kF32 && a.dtype != DType::kI32)
     return make_error(StatusCode::kUnsupported, name, ": dtype ", dtype_name(a.dtype));
-  if (fn != BinaryFn::kAdd && fn != BinaryFn::kSub && fn != BinaryFn::kMul && fn != BinaryFn::kDiv)
+  if (fn != BinaryFn::kAdd && fn != BinaryFn::kSub && fn != BinaryFn::kMul &&
+      fn != BinaryFn::kDiv && fn != BinaryFn::kSquaredDifference)
     return make_error(StatusCode::kInternal, name, ": function ", static_cast<int>(fn),
-                      " is not ADD, SUB, MUL or DIV");
+                      " is not ADD, SUB, MUL, DIV or SQUARED_DIFFERENCE");
   Shape shape;
   if (!broadcast_shapes(a.shape, b.shape, &shape))
     return make_error(StatusCode::kInvalidArgument, name, ": shapes ", a.shape.str(), " and ",
@@ -80,6 +86,9 @@ Status binary(BinaryFn fn, Activation activation, const ConstTensorView& a,
         break;
       case BinaryFn::kMul:
         r = p * q;
+        break;
+      case BinaryFn::kSquaredDifference:
+        r = (p - q) * (p - q);
         break;
       default:
         if (q == 0) {

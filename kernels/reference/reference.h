@@ -14,7 +14,7 @@
 
 namespace odin::ref {
 
-// Elementwise. `fn` is kAdd, kSub, kMul or kDiv (PRELU has its own kernel).
+// Elementwise. `fn` is an arithmetic BinaryFn (PRELU has its own kernel).
 Status binary(BinaryFn fn, Activation activation, const ConstTensorView& a,
               const ConstTensorView& b, const TensorView& out);
 // `leaky_alpha` is LEAKY_RELU's slope for negative inputs.

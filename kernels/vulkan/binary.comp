@@ -1,5 +1,5 @@
 #version 450
-// ADD, SUB, MUL, DIV and PRELU with numpy broadcasting over up to 4 dims
+// ADD, SUB, MUL, DIV, PRELU and SQUARED_DIFFERENCE with numpy broadcasting over up to 4 dims
 // (the host right-aligns shapes and gives a stride of 0 to broadcast dims),
 // then the fused activation. A zero PAD feeding one operand may be fused in:
 // that operand is then read unpadded, as 0 outside `pad_in_dims`.
@@ -51,6 +51,7 @@ void main() {
   else if (OP == BINARY_Mul) r = u * v;
   else if (OP == BINARY_Div) r = u / v;
   else if (OP == BINARY_Prelu) r = u >= T(0) ? u : u * v;
+  else if (OP == BINARY_SquaredDifference) r = (u - v) * (u - v);
   else r = T(uintBitsToFloat(0x7fc00000u));  // a code this kernel lacks: NaN, which tests catch
   y[gid] = activate(r, ACT);
 }

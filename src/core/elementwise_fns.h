@@ -21,12 +21,14 @@
   X(Gelu, 8)              \
   X(GeluTanh, 9)
 
-// X(name, code): y = f(a, b) with broadcasting; Prelu is a >= 0 ? a : a * b.
+// X(name, code): y = f(a, b) with broadcasting; Prelu is a >= 0 ? a : a * b,
+// SquaredDifference (a - b)^2.
 #define ODIN_BINARY_FNS(X) \
   X(Add, 0)                \
   X(Sub, 1)                \
   X(Mul, 2)                \
   X(Div, 3)                \
-  X(Prelu, 4)
+  X(Prelu, 4)              \
+  X(SquaredDifference, 5)
 
 #endif  // ODIN_CORE_ELEMENTWISE_FNS_H_

@@ -14,6 +14,7 @@ namespace odin {
   X(kSub, "SUB")                                               \
   X(kMul, "MUL")                                               \
   X(kDiv, "DIV")                                               \
+  X(kSquaredDifference, "SQUARED_DIFFERENCE")                  \
   X(kLogistic, "LOGISTIC")                                     \
   X(kRelu, "RELU")                                             \
   X(kReluN1To1, "RELU_N1_TO_1")                                \

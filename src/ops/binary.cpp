@@ -1,6 +1,6 @@
-// ADD, SUB, MUL, DIV: elementwise with TFLite (numpy) broadcasting and a
-// fused activation. A zero PAD of one operand may fold into the op
-// (BinaryAttrs::operand_pad): it then reads that operand unpadded.
+// ADD, SUB, MUL, DIV (with a fused activation) and SQUARED_DIFFERENCE
+// (without one): elementwise with TFLite (numpy) broadcasting. A zero PAD of one operand may fold
+// into the op (BinaryAttrs::operand_pad): it then reads that operand unpadded.
 #include "ops/broadcast.h"
 #include "ops/infer_context.h"
 #include "ops/op_def.h"
@@ -92,5 +92,10 @@ ODIN_BINARY_OP(kMul, kMul);
 ODIN_BINARY_OP(kDiv, kDiv);
 
 #undef ODIN_BINARY_OP
+
+// TFLite's SQUARED_DIFFERENCE has no fused activation: nothing folds into it.
+ODIN_DEFINE_OP(kSquaredDifference, .infer = infer_binary, .reference = ref::binary_node,
+               .absorb_pad = binary_absorb_pad, .output_reuse = OutputReuse::kElementwise,
+               .binary_fn = BinaryFn::kSquaredDifference);
 
 }  // namespace odin

@@ -1,7 +1,10 @@
 // Optimized elementwise, pooling, resize and PAD kernels against the
 // reference kernels: broadcast patterns, sizes that are not multiples of any
 // vector width, in place (output over input 0), 1-3 threads.
+#include <cmath>
+
 #include "cpu_test_util.h"
+#include "kernels/cpu/cpu_kernels.h"
 #include "passes/passes.h"
 
 namespace odin {
@@ -39,9 +42,11 @@ void check_binary(OpType op, Shape a, Shape b, Activation act, bool b_const, boo
 
 TEST(CpuElementwise, BinaryBroadcastPatterns) {
   int i = 0;
-  for (OpType op : {OpType::kAdd, OpType::kSub, OpType::kMul, OpType::kDiv})
+  for (OpType op :
+       {OpType::kAdd, OpType::kSub, OpType::kMul, OpType::kDiv, OpType::kSquaredDifference})
     for (int64_t c : {1, 3, 16, 17, 40}) {
-      const Activation act = kActs[i++ % 4];
+      // SQUARED_DIFFERENCE has no fused activation.
+      const Activation act = op == OpType::kSquaredDifference ? Activation::kNone : kActs[i++ % 4];
       const Shape full{1, 5, 3, c};
       check_binary(op, full, full, act, false);
       check_binary(op, full, Shape{c}, act, true);
@@ -112,6 +117,49 @@ TEST(CpuReduce, MeanAndSumOverAxisRuns) {
   const ValueId y = add_value(g, Shape{3});
   const NodeId id = add_node(g, OpType::kSum, ReduceAttrs{}, {x, axes}, {y});
   EXPECT_EQ(make_cpu_op(CpuOpContext{g, 1}, g.node(id)), nullptr);
+}
+
+TEST(CpuUnary, TranscendentalsMatchReference) {
+  // Graph inputs are SplitMix64 values in [-2, 2] (RSQRT: below, positive).
+  const std::pair<OpType, OpAttrs> ops[] = {
+      {OpType::kLogistic, std::monostate{}},  {OpType::kTanh, std::monostate{}},
+      {OpType::kHardSwish, std::monostate{}}, {OpType::kLeakyRelu, LeakyReluAttrs{0.1f}},
+      {OpType::kGelu, GeluAttrs{false}},      {OpType::kGelu, GeluAttrs{true}}};
+  for (const auto& [op, attrs] : ops)
+    for (int64_t n : {1, 15, 16, 17, 1000, 40000}) {
+      Graph g;
+      const ValueId x = add_value(g, Shape{n});
+      const ValueId y = add_value(g, Shape{n});
+      const NodeId id = add_node(g, op, attrs, {x}, {y});
+      g.inputs() = {x};
+      g.outputs() = {y};
+      auto cpu = make_cpu_op(CpuOpContext{g, 3}, g.node(id));
+      const std::string what = str_cat(op_type_name(op), " n=", n);
+      ASSERT_NE(cpu, nullptr) << what;
+      test::expect_op_matches(g, *cpu, what, /*in_place=*/true, 1e-6);
+    }
+}
+
+TEST(CpuUnary, ExtremeInputsStayFinite) {
+  // Saturation: logistic and tanh at +-100, GELU far out; exact zeros.
+  const std::vector<float> x = {-100.0f, -20.0f, -9.0f, 0.0f, 9.0f, 20.0f, 100.0f, 1e-30f};
+  std::vector<float> y(x.size());
+  cpu::unary_values(UnaryFn::kLogistic, x.data(), y.data(), 8, 0);
+  EXPECT_LT(y[0], 1e-30f);
+  EXPECT_GE(y[0], 0.0f);
+  EXPECT_EQ(y[6], 1.0f);
+  EXPECT_FLOAT_EQ(y[3], 0.5f);
+  cpu::unary_values(UnaryFn::kTanh, x.data(), y.data(), 8, 0);
+  EXPECT_EQ(y[0], -1.0f);
+  EXPECT_EQ(y[6], 1.0f);
+  EXPECT_EQ(y[3], 0.0f);
+  cpu::unary_values(UnaryFn::kGelu, x.data(), y.data(), 8, 0);
+  EXPECT_EQ(y[0], 0.0f);
+  EXPECT_EQ(y[6], 100.0f);
+  EXPECT_EQ(y[3], 0.0f);
+  const std::vector<float> pos = {0.25f, 1.0f, 4.0f, 100.0f, 1e-6f};
+  cpu::unary_values(UnaryFn::kRsqrt, pos.data(), y.data(), 5, 0);
+  for (size_t i = 0; i < pos.size(); ++i) EXPECT_FLOAT_EQ(y[i], 1.0f / std::sqrt(pos[i]));
 }
 
 TEST(CpuPool, MaxAndAverageMatchReference) {

@@ -135,5 +135,34 @@ TEST(Binary, KernelRejectsWrongOutputShape) {
   EXPECT_FALSE(ref::binary(BinaryFn::kAdd, Activation::kNone, a.view(), c.view(), out2.mut()).ok());
 }
 
+TEST(Binary, SquaredDifferenceBroadcastsAndTakesNoActivation) {
+  // (a - b)^2 for [2,3] against [3]; int32 too.
+  auto a = buf<float>({2, 3}, {1, -2, 3.5f, 0, 10, -4});
+  auto b = buf<float>({3}, {1, 2, -0.5f});
+  auto out = out_buf<float>({2, 3});
+  ASSERT_TRUE(
+      ref::binary(BinaryFn::kSquaredDifference, Activation::kNone, a.view(), b.view(), out.mut())
+          .ok());
+  test::expect_values(out.data, {0, 16, 16, 1, 64, 12.25f});
+  auto ia = buf<int32_t>({2}, {7, -3});
+  auto ib = buf<int32_t>({2}, {2, 5});
+  auto iout = out_buf<int32_t>({2});
+  ASSERT_TRUE(
+      ref::binary(BinaryFn::kSquaredDifference, Activation::kNone, ia.view(), ib.view(), iout.mut())
+          .ok());
+  EXPECT_EQ(iout.data, (std::vector<int32_t>{25, 64}));
+  // Inference: broadcasting shapes, matching dtypes; nothing fuses into it.
+  OpGraph g;
+  ASSERT_TRUE(g.infer(OpType::kSquaredDifference, BinaryAttrs{},
+                      {g.input(DType::kF32, {1, 4, 1}), g.input(DType::kF32, {3})})
+                  .ok());
+  EXPECT_EQ(g.out().shape, (Shape{1, 4, 3}));
+  OpGraph bad;
+  EXPECT_FALSE(bad.infer(OpType::kSquaredDifference, BinaryAttrs{},
+                         {bad.input(DType::kF32, {2}), bad.input(DType::kI32, {2})})
+                   .ok());
+  EXPECT_EQ(op_def(OpType::kSquaredDifference).activation_slot, nullptr);
+}
+
 }  // namespace
 }  // namespace odin

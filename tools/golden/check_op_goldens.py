@@ -205,6 +205,8 @@ def run(op, a, f, oshape):
         return pool(a[0], f, "avg")
     if op == "MAX_POOL_2D":
         return pool(a[0], f, "max")
+    if op == "SQUARED_DIFFERENCE":
+        return (a[0] - a[1]) ** 2
     if op in ("ADD", "SUB", "MUL", "DIV"):
         r = {"ADD": np.add, "SUB": np.subtract, "MUL": np.multiply, "DIV": np.divide}[op](a[0], a[1])
         return act(r, f.get(0, 0))

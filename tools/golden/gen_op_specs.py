@@ -152,6 +152,12 @@ for opn, tid in BIN.items():
         add("%s_%s" % (lo, tag), opn, ts, [0, 1], [2], e, options=o)
 add("add_relu", "ADD", [T("a", [1, 4, 4, 3]), T("b", [1, 4, 4, 3]), T("y", [1, 4, 4, 3])], [0, 1], [2],
     "same-shape ADD with fused RELU", options=opts(11, (0, "b", RELU)))
+# SQUARED_DIFFERENCE: SquaredDifferenceOptions (union id 76) has no fields.
+for tag, a, b, out, edge in [
+        ("bcast_c", [1, 4, 4, 3], [3], [1, 4, 4, 3], "[1,4,4,3] vs [3]: (a-b)^2, rank-1 rhs broadcast"),
+        ("bcast_both", [2, 1, 3], [1, 5, 1], [2, 5, 3], "[2,1,3] vs [1,5,1]: (a-b)^2, both sides broadcast")]:
+    add("squared_difference_%s" % tag, "SQUARED_DIFFERENCE", [T("a", a), T("b", b), T("y", out)],
+        [0, 1], [2], edge, options=opts(76), rng=(-3.0, 3.0))
 
 
 # ------------------------------------------------------------------ resize

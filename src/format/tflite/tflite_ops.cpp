@@ -71,6 +71,12 @@ Status parse_binary(const fb::Operator& op, Node* node) {
   return Status();
 }
 
+// SQUARED_DIFFERENCE: empty options; no fused activation.
+Status parse_squared_difference(const fb::Operator&, Node* node) {
+  node->attrs = BinaryAttrs{};
+  return Status();
+}
+
 Status parse_conv2d(const fb::Operator& op, Node* node) {
   const auto* o = op.builtin_options_as_Conv2DOptions();
   ODIN_RETURN_IF_ERROR(require(o, "Conv2DOptions"));
@@ -315,6 +321,7 @@ constexpr OpMapping kBuiltins[] = {
      parse_resize<fb::ResizeNearestNeighborOptions,
                   &Operator::builtin_options_as_ResizeNearestNeighborOptions>},
     {98, OpType::kLeakyRelu, parse_leaky_relu},
+    {99, OpType::kSquaredDifference, parse_squared_difference},
     {117, OpType::kHardSwish, no_attrs},
     {124, OpType::kDensify, no_attrs},
     {126, OpType::kBatchMatMul, parse_batch_matmul},
