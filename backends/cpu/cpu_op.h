@@ -20,6 +20,9 @@ class WeightArena;
 
 class CpuOp {
  public:
+  CpuOp() = default;
+  CpuOp(const CpuOp&) = delete;  // ops may point into themselves (own scratch)
+  CpuOp& operator=(const CpuOp&) = delete;
   virtual ~CpuOp() = default;
   // in[i] is the data of reads[i], out[i] of writes[i].
   virtual void run(std::span<const void* const> in, std::span<void* const> out,

@@ -18,7 +18,8 @@ Table build_table() {
 
 std::unique_ptr<CpuOp> make_cpu_op(const CpuOpContext& ctx, const Node& node) {
   static const Table table = build_table();
-  const CpuOpEntry* e = table[static_cast<size_t>(node.op)];
+  const auto i = static_cast<size_t>(node.op);
+  const CpuOpEntry* e = i < table.size() ? table[i] : nullptr;
   if (!e || node.outputs.empty()) return nullptr;
   std::unique_ptr<CpuOp> op = e->make(ctx, node);
   if (op && op->writes.empty()) op->writes = node.outputs;

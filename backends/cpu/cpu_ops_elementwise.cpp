@@ -1,5 +1,5 @@
-// ADD/SUB/MUL/DIV, PRELU, the unary activations, MEAN and SUM on the
-// optimized kernels, for the broadcast patterns these models use: same shapes, a
+// ADD/SUB/MUL/DIV/SQUARED_DIFFERENCE, PRELU, the unary activations, MEAN and
+// SUM on the optimized kernels, for the broadcast patterns these models use: same shapes, a
 // per-channel vector (all leading dims 1) or a scalar against a full tensor,
 // and ADD with an operand padded with zero channels (BlazeFace's residuals).
 #include <algorithm>
@@ -145,6 +145,7 @@ std::unique_ptr<CpuOp> make_binary(const CpuOpContext& ctx, const Node& n) {
     return nullptr;
   if (n.inputs.size() != 2 || !is_f32(g, n.inputs[0]) || !is_f32(g, n.inputs[1])) return nullptr;
   const BinaryFn fn = op_def(n.op).binary_fn;
+  if (!cpu::has_binary_kernel(fn)) return nullptr;
   if (attrs->operand_pad.active()) return make_channel_pad_add(g, n, fn, attrs->operand_pad, clamp);
   const Shape& a = g.value(n.inputs[0]).shape;
   const Shape& b = g.value(n.inputs[1]).shape;

@@ -384,11 +384,16 @@ Result<std::unique_ptr<VulkanExecutable>> VulkanExecutable::compile(Context& ctx
   std::unique_ptr<VulkanExecutable> exe(new VulkanExecutable(ctx, graph));
   exe->nodes_.assign(segment.begin(), segment.end());
   ODIN_RETURN_IF_ERROR(Builder(*exe, segment, options).build());
-  // Every constant the segment reads was copied into the weight buffer.
+  // Constants the lowering read (weights, paddings, axes) were copied; one
+  // bound as a segment input would be read from the host at run time.
   if (options.constants)
     for (NodeId id : segment)
-      for (ValueId v : graph.node(id).inputs)
-        if (v != kNoValue && graph.value(v).is_constant()) options.constants->copied(id, v);
+      for (ValueId v : graph.node(id).inputs) {
+        if (v == kNoValue || !graph.value(v).is_constant()) continue;
+        const bool staged = std::any_of(exe->inputs_.begin(), exe->inputs_.end(),
+                                        [&](const Transfer& t) { return t.value == v; });
+        if (!staged) options.constants->copied(id, v);
+      }
   return exe;
 }
 

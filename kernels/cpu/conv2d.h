@@ -24,6 +24,8 @@ class GemmConv {
   // im2col buffers come from `scratch` when given (else owned).
   GemmConv(const ConvShape& s, const float* filter, const float* bias, Clamp clamp, int num_threads,
            WeightArena* arena = nullptr, SharedScratch* scratch = nullptr);
+  GemmConv(const GemmConv&) = delete;  // scratch_ may point at own_scratch_
+  GemmConv& operator=(const GemmConv&) = delete;
   void run(const float* in, float* out, ThreadPool& pool);
   size_t packed_bytes() const { return w_.bytes(); }
   bool direct() const { return direct_; }

@@ -112,7 +112,9 @@ void resize_bilinear_rows(const ResizeParams& p, int64_t row_begin, int64_t row_
 
 // ---- Elementwise -------------------------------------------------------
 
-// out[i] = clamp(a[i] fn b[i]) for fn in ADD, SUB, MUL, DIV, SQUARED_DIFFERENCE.
+// out[i] = clamp(a[i] fn b[i]) for the functions has_binary_kernel() accepts
+// (ADD, SUB, MUL, DIV, SQUARED_DIFFERENCE).
+bool has_binary_kernel(BinaryFn fn);
 void binary_same(BinaryFn fn, const float* a, const float* b, float* out, int64_t n, Clamp clamp);
 // Row broadcast: rows of c elements against one row `vec` of c elements.
 // vec_first: out = vec op rows (else rows op vec).

@@ -1,4 +1,4 @@
-// Elementwise float32 kernels: ADD/SUB/MUL/DIV (same shape, a row vector
+// Elementwise float32 kernels: ADD/SUB/MUL/DIV/SQUARED_DIFFERENCE (same shape, a row vector
 // broadcast over rows, or a scalar) with the fused activation as a clamp,
 // PRELU with per-channel alpha, and the RELU family as a clamp. Every kernel
 // reads element i before writing element i, so out may alias an input (the
@@ -18,14 +18,19 @@ namespace HWY_NAMESPACE {
 
 template <BinaryFn kOp>
 HWY_INLINE VF apply(VF x, VF y) {
-  if constexpr (kOp == BinaryFn::kAdd) return hn::Add(x, y);
-  if constexpr (kOp == BinaryFn::kSub) return hn::Sub(x, y);
-  if constexpr (kOp == BinaryFn::kMul) return hn::Mul(x, y);
-  if constexpr (kOp == BinaryFn::kSquaredDifference) {
+  if constexpr (kOp == BinaryFn::kAdd) {
+    return hn::Add(x, y);
+  } else if constexpr (kOp == BinaryFn::kSub) {
+    return hn::Sub(x, y);
+  } else if constexpr (kOp == BinaryFn::kMul) {
+    return hn::Mul(x, y);
+  } else if constexpr (kOp == BinaryFn::kSquaredDifference) {
     const VF d = hn::Sub(x, y);
     return hn::Mul(d, d);
+  } else {
+    static_assert(kOp == BinaryFn::kDiv, "a function has_binary_kernel() accepts");
+    return hn::Div(x, y);
   }
-  return hn::Div(x, y);
 }
 
 // out[i] = clamp(x[i] op y[i]) over n elements; x or y may be a broadcast
@@ -68,8 +73,10 @@ HWY_ATTR void BinaryRows(BinaryFn op, const float* a, int64_t a_stride, const fl
     case BinaryFn::kSquaredDifference:
       return binary_rows<BinaryFn::kSquaredDifference>(a, a_stride, b, b_stride, out, rows, c,
                                                        clamp);
-    default:
+    case BinaryFn::kDiv:
       return binary_rows<BinaryFn::kDiv>(a, a_stride, b, b_stride, out, rows, c, clamp);
+    default:
+      return;  // has_binary_kernel() said no
   }
 }
 
@@ -99,8 +106,10 @@ HWY_ATTR void BinaryScalar(BinaryFn op, const float* a, float s, float* out, int
       return binary_scalar<BinaryFn::kMul>(a, s, out, n, scalar_first, clamp);
     case BinaryFn::kSquaredDifference:
       return binary_scalar<BinaryFn::kSquaredDifference>(a, s, out, n, scalar_first, clamp);
-    default:
+    case BinaryFn::kDiv:
       return binary_scalar<BinaryFn::kDiv>(a, s, out, n, scalar_first, clamp);
+    default:
+      return;  // has_binary_kernel() said no
   }
 }
 
@@ -180,6 +189,11 @@ HWY_AFTER_NAMESPACE();
 
 #if HWY_ONCE
 namespace odin::cpu {
+
+bool has_binary_kernel(BinaryFn fn) {
+  return fn == BinaryFn::kAdd || fn == BinaryFn::kSub || fn == BinaryFn::kMul ||
+         fn == BinaryFn::kDiv || fn == BinaryFn::kSquaredDifference;
+}
 
 HWY_EXPORT(BinaryRows);
 HWY_EXPORT(BinaryScalar);

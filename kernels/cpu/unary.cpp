@@ -6,9 +6,13 @@
 // Reads element i before writing it, so y may alias x.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "kernels/cpu/unary.cpp"
-#include "hwy/contrib/math/math-inl.h"
+// Order matters: foreach_target first, then highway.h, then the per-target
+// contrib header (clang-format would sort them).
+// clang-format off
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
 #include "hwy/highway.h"
+#include "hwy/contrib/math/math-inl.h"
+// clang-format on
 #include "kernels/cpu/cpu_kernels.h"
 #include "kernels/cpu/simd-inl.h"
 

@@ -11,9 +11,16 @@ using odin::capi::guard;
 
 namespace {
 
-// Refreshes what the handle caches from the session's current schedule.
+// Refreshes what the handle caches from the session's current graph and
+// schedule (a resize reruns the passes).
 void refresh_backends(odin_session& s) {
   const odin::Graph& g = s.session->graph();
+  s.node_ops.clear();
+  s.node_names.clear();
+  for (const odin::Node& n : g.nodes()) {
+    s.node_ops.emplace_back(odin::op_type_name(n.op));
+    s.node_names.push_back(n.name);
+  }
   s.node_backend.assign(g.num_nodes(), "");
   for (size_t n = 0; n < g.num_nodes(); ++n) {
     const std::string_view b = s.session->node_backend(n);
@@ -100,10 +107,6 @@ ODIN_API odin_status odin_session_create(const odin_model* model,
       s->input_names.push_back(core.input_info(i).name);
     for (size_t i = 0; i < core.num_outputs(); ++i)
       s->output_names.push_back(core.output_info(i).name);
-    for (const odin::Node& n : core.graph().nodes()) {
-      s->node_ops.emplace_back(odin::op_type_name(n.op));
-      s->node_names.push_back(n.name);
-    }
     refresh_backends(*s);
     *out_session = s.release();
     return ODIN_OK;

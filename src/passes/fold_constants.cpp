@@ -2,8 +2,8 @@
 // stores weights as fp16 constants behind DEQUANTIZE (and sparse ones behind
 // DENSIFY), so without this every run would convert them again, and GPU
 // backends could not upload them as weights. Results come from the node's
-// reference kernel (fp16 -> fp32 from the exact SIMD conversion), so folded
-// and unfolded graphs agree bit for bit. Each folded value owns its bytes,
+// reference kernel (its fp16 -> fp32 is the exact SIMD conversion), so
+// folded and unfolded graphs agree bit for bit. Each folded value owns its bytes,
 // so a session can free them once backends have repacked them.
 #include <cstring>
 #include <vector>
@@ -12,7 +12,6 @@
 #include "core/use_def.h"
 #include "ops/op_def.h"
 #include "passes/passes.h"
-#include "quant/fp16.h"
 
 namespace odin {
 namespace {
@@ -43,16 +42,6 @@ ConstTensorView view_of(const Value& v) {
 }
 
 Status compute(const Graph& graph, const Node& node, std::span<const TensorView> outs) {
-  // The common case (fp16 weights), converted exactly with SIMD (F16C on
-  // x86): model load time is dominated by it.
-  if (node.op == OpType::kDequantize && node.inputs[0] != kNoValue && outs.size() == 1) {
-    const Value& in = graph.value(node.inputs[0]);
-    const auto n = static_cast<size_t>(outs[0].num_elements());
-    if (in.dtype == DType::kF16 && outs[0].dtype == DType::kF32 && in.data_bytes >= n * 2) {
-      fp16_to_fp32(in.data, outs[0].as<float>(), n);
-      return Status();
-    }
-  }
   std::vector<ConstTensorView> ins;
   for (ValueId v : node.inputs)
     ins.push_back(v == kNoValue ? ConstTensorView{} : view_of(graph.value(v)));
@@ -61,16 +50,21 @@ Status compute(const Graph& graph, const Node& node, std::span<const TensorView>
 
 }  // namespace
 
-Result<int> fold_constants(Graph& graph) {
+Result<int> fold_constants(Graph& graph, size_t max_bytes) {
   std::vector<bool> is_const(graph.num_values());
   for (size_t v = 0; v < graph.num_values(); ++v)
     is_const[v] = graph.value(static_cast<ValueId>(v)).is_constant();
   std::vector<bool> dead(graph.num_nodes(), false);
   int folded = 0;
+  size_t total = 0;
   for (size_t n = 0; n < graph.num_nodes(); ++n) {
     const NodeId id = static_cast<NodeId>(n);
     const Node& node = graph.node(id);
     if (!foldable(graph, node, is_const)) continue;
+    size_t bytes = 0;
+    for (ValueId v : node.outputs) bytes += static_cast<size_t>(value_bytes(graph.value(v)));
+    if (total + bytes > max_bytes) continue;
+    total += bytes;
     std::vector<std::shared_ptr<uint8_t>> buffers;
     std::vector<TensorView> outs;
     for (ValueId v : node.outputs) {

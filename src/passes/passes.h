@@ -9,10 +9,16 @@
 
 namespace odin {
 
+// Bytes all folded constants may take together, by default.
+constexpr size_t kDefaultMaxFoldBytes = size_t{2} << 30;
+
 struct PassOptions {
   // Compute nodes whose inputs are all constants once, here (bit-identical
   // to running them: the same reference kernels compute them).
   bool fold_constants = true;
+  // Bytes all folded constants may take together; nodes past it stay and
+  // run (so a hostile model cannot make folding allocate without bound).
+  size_t max_fold_bytes = kDefaultMaxFoldBytes;
   // The fusions (PAD folding, activation fusion) and dead-node removal;
   // false runs the graph as imported (but for the constant folding above).
   bool optimize = true;
@@ -26,7 +32,7 @@ Status run_passes(Graph& graph, const PassOptions& options);
 // A node whose inputs are all constants (DEQUANTIZE of fp16 weights, DENSIFY
 // of sparse ones, a RESHAPE of either, ...) is computed now: it goes away and
 // its outputs become constants the graph owns.
-Result<int> fold_constants(Graph& graph);
+Result<int> fold_constants(Graph& graph, size_t max_bytes = kDefaultMaxFoldBytes);
 // A zero PAD read by one node that can take the padding itself (OpDef::
 // absorb_pad: explicit padding of a convolution, a padded operand of an
 // elementwise op) goes away; that node reads the unpadded tensor.

@@ -10,9 +10,10 @@
 //     small node stranded between two GPU segments (a RESHAPE, an ADD)
 //     already stays on the GPU whenever the GPU can run it; when the GPU
 //     declines it must fall back, and does.
-//  2. Constant-only nodes do not exist by then: constant folding computed
-//     them (passes/fold_constants.cpp). With folding off, GPU backends
-//     decline them (and the weights they feed) and the CPU runs them.
+//  2. Constant-only nodes are normally gone by then: constant folding
+//     computed them (passes/fold_constants.cpp). Those left (folding off, or
+//     over its byte budget) GPU backends decline, with the weights they feed,
+//     and the CPU runs them.
 // Segments exchange tensors through the session's host arena: a value
 // crossing a boundary is written there once by its producer's segment and
 // read once by each consuming segment.

@@ -55,67 +55,90 @@ class Session::Release final : public ConstantTracker {
   size_t bytes_ = 0;
 };
 
-Session::~Session() = default;
+namespace {
+
+// Nodes whose inputs are all constants (left unfolded).
+size_t constant_only_nodes(const Graph& g) {
+  size_t n = 0;
+  for (const Node& node : g.nodes()) {
+    bool all = !node.inputs.empty();
+    for (ValueId v : node.inputs) all = all && (v == kNoValue || g.value(v).is_constant());
+    n += all;
+  }
+  return n;
+}
+
+}  // namespace
+
+Session::~Session() {
+  built_.executables.clear();  // before the graph they refer to
+}
 
 Result<std::unique_ptr<Session>> Session::create(const Graph& graph,
                                                  const SessionOptions& options) {
   std::unique_ptr<Session> s(new Session());
   s->source_ = graph;
   s->options_ = options;
-  ODIN_RETURN_IF_ERROR(s->build());
+  ODIN_ASSIGN_OR_RETURN(Built built, s->build(s->source_));
+  s->commit(std::move(built));
   return s;
 }
 
-// From the source graph to compiled executables: passes, memory plan,
+// From a source graph to compiled executables: passes, memory plan,
 // scheduling and compilation; constants nothing reads any more are freed.
-Status Session::build() {
-  executables_.clear();  // they refer to graph_
-  graph_ = source_;
+Result<Session::Built> Session::build(const Graph& source) const {
+  Built b;
+  b.graph = std::make_unique<Graph>(source);
+  Graph& g = *b.graph;
   PassOptions po;
   po.optimize = options_.optimize;
   po.fold_constants = options_.fold_constants;
-  ODIN_RETURN_IF_ERROR(run_passes(graph_, po));
-  ODIN_RETURN_IF_ERROR(prepare());
-  return compile();
-}
+  po.max_fold_bytes = options_.max_fold_bytes;
+  ODIN_RETURN_IF_ERROR(run_passes(g, po));
 
-Status Session::prepare() {
-  ODIN_ASSIGN_OR_RETURN(plan_, plan_memory(graph_));
-  if (plan_.arena_bytes > options_.max_arena_bytes)
-    return make_error(StatusCode::kOutOfRange, "activations need a ", plan_.arena_bytes,
+  ODIN_ASSIGN_OR_RETURN(b.plan, plan_memory(g));
+  if (b.plan.arena_bytes > options_.max_arena_bytes)
+    return make_error(StatusCode::kOutOfRange, "activations need a ", b.plan.arena_bytes,
                       "-byte arena, over the session limit of ", options_.max_arena_bytes,
                       " bytes (SessionOptions::max_arena_bytes)");
-  arena_ = allocate_shared_buffer(std::max<size_t>(plan_.arena_bytes, kArenaAlignment));
-  if (!arena_)
-    return make_error(StatusCode::kOutOfRange, "cannot allocate a ", plan_.arena_bytes,
+  b.arena = allocate_shared_buffer(std::max<size_t>(b.plan.arena_bytes, kArenaAlignment));
+  if (!b.arena)
+    return make_error(StatusCode::kOutOfRange, "cannot allocate a ", b.plan.arena_bytes,
                       "-byte activation arena");
-  input_set_.assign(graph_.inputs().size(), false);
-  return Status();
-}
 
-Status Session::compile() {
-  ODIN_ASSIGN_OR_RETURN(schedule_, schedule_graph(graph_, options_.backends));
-  Release release(graph_);
-  released_ = ReleaseStats();
-  released_.unused_bytes = release.release_unread();
+  ODIN_ASSIGN_OR_RETURN(b.schedule, schedule_graph(g, options_.backends));
+  if (const size_t left = constant_only_nodes(g); left > 0)
+    b.schedule.notes.push_back(str_cat(
+        left, " node(s) computed only from constants run per inference (constant folding is ",
+        options_.fold_constants ? "over SessionOptions::max_fold_bytes" : "off", ")"));
+  Release release(g);
+  b.released.unused_bytes = release.release_unread();
   CompileOptions co;
   co.num_threads = options_.num_threads;
   co.allow_reduced_precision = options_.allow_reduced_precision;
   co.optimize = options_.optimize;
   co.constants = &release;
-  executables_.clear();
-  for (const Segment& seg : schedule_.segments) {
-    auto exe = seg.backend->compile(graph_, seg.nodes, co);
-    if (!exe.ok()) return exe.status().with_context(str_cat(seg.backend->name(), " backend"));
-    executables_.push_back(std::move(exe).value());
+  for (const Segment& seg : b.schedule.segments) {
+    auto exe = seg.backend->compile(g, seg.nodes, co);
+    if (!exe.ok()) {
+      b.executables.clear();  // before the graph they refer to
+      return exe.status().with_context(str_cat(seg.backend->name(), " backend"));
+    }
+    b.executables.push_back(std::move(exe).value());
   }
-  released_.copied_bytes = release.copied_bytes();
-  return Status();
+  b.released.copied_bytes = release.copied_bytes();
+  return b;
+}
+
+void Session::commit(Built built) {
+  built_.executables.clear();  // before the graph they refer to
+  built_ = std::move(built);
+  input_set_.assign(built_.graph->inputs().size(), false);
 }
 
 size_t Session::backend_weight_bytes() const {
   size_t total = 0;
-  for (const auto& exe : executables_) total += exe->weight_bytes();
+  for (const auto& exe : built_.executables) total += exe->weight_bytes();
   return total;
 }
 
@@ -126,13 +149,19 @@ Status Session::resize_input(size_t i, const Shape& shape) {
   if (!shape.is_static() || shape.num_elements() < 0)
     return make_error(StatusCode::kInvalidArgument, "input shape ", shape.str(),
                       " must be fully known and not too large");
+  // The requested shape is kept even if the graph cannot take it yet: with
+  // several inputs, the next resize may make the shapes agree again.
   source_.value(source_.inputs()[i]).shape = shape;
+  Graph source = source_;
   // Drop inferred (non-constant) shapes so inference does not compare
   // against the stale ones.
-  for (const Node& n : source_.nodes())
-    for (ValueId v : n.outputs) source_.value(v).shape = Shape();
-  ODIN_RETURN_IF_ERROR(infer_graph(source_));
-  return build();
+  for (const Node& n : source.nodes())
+    for (ValueId v : n.outputs) source.value(v).shape = Shape();
+  ODIN_RETURN_IF_ERROR(infer_graph(source));
+  ODIN_ASSIGN_OR_RETURN(Built built, build(source));
+  source_ = std::move(source);
+  commit(std::move(built));
+  return Status();
 }
 
 Status Session::set_input(size_t i, const void* data, size_t bytes) {
@@ -146,20 +175,21 @@ Status Session::set_input(size_t i, const void* data, size_t bytes) {
                       " bytes (", dtype_name(v.dtype), " ", v.shape.str(), "), got ", bytes);
   if (!data && bytes)
     return make_error(StatusCode::kInvalidArgument, "input ", i, ": data is null");
-  if (bytes) std::memcpy(arena_.get() + plan_.offsets[graph_.inputs()[i]], data, bytes);
+  if (bytes)
+    std::memcpy(built_.arena.get() + built_.plan.offsets[graph().inputs()[i]], data, bytes);
   input_set_[i] = true;
   return Status();
 }
 
 ConstTensorView Session::view(ValueId v) const {
-  const Value& val = graph_.value(v);
+  const Value& val = graph().value(v);
   if (val.is_constant()) return {val.dtype, val.shape, val.data};
-  return {val.dtype, val.shape, arena_.get() + plan_.offsets[v]};
+  return {val.dtype, val.shape, built_.arena.get() + built_.plan.offsets[v]};
 }
 
 TensorView Session::mutable_view(ValueId v) {
-  const Value& val = graph_.value(v);
-  return {val.dtype, val.shape, arena_.get() + plan_.offsets[v]};
+  const Value& val = graph().value(v);
+  return {val.dtype, val.shape, built_.arena.get() + built_.plan.offsets[v]};
 }
 
 Status Session::run() {
@@ -167,22 +197,22 @@ Status Session::run() {
     if (!input_set_[i])
       return make_error(StatusCode::kInvalidArgument, "input ", i, " '", input_info(i).name,
                         "' was not set before run");
-  node_ms_.assign(options_.profile ? graph_.num_nodes() : 0, 0.0);
+  node_ms_.assign(options_.profile ? graph().num_nodes() : 0, 0.0);
   stats_ = RunStats();
   Bindings io(*this);
-  for (size_t i = 0; i < executables_.size(); ++i) {
-    const Segment& seg = schedule_.segments[i];
+  for (size_t i = 0; i < built_.executables.size(); ++i) {
+    const Segment& seg = built_.schedule.segments[i];
     std::span<double> times;
     if (options_.profile)
       times = std::span<double>(node_ms_.data() + seg.nodes.front(), seg.nodes.size());
-    ODIN_RETURN_IF_ERROR(executables_[i]->run(io, times, stats_));
+    ODIN_RETURN_IF_ERROR(built_.executables[i]->run(io, times, stats_));
   }
   return Status();
 }
 
 ConstTensorView Session::output(size_t i) const {
   if (i >= num_outputs()) return {};
-  return view(graph_.outputs()[i]);
+  return view(graph().outputs()[i]);
 }
 
 }  // namespace odin

@@ -9,6 +9,7 @@
 
 #include "core/graph.h"
 #include "core/tensor.h"
+#include "passes/passes.h"
 #include "runtime/backend.h"
 #include "runtime/memory_planner.h"
 #include "runtime/scheduler.h"
@@ -31,6 +32,9 @@ struct SessionOptions {
   // A model whose activations need more than this is refused at creation,
   // so a hostile file cannot make the app allocate gigabytes.
   size_t max_arena_bytes = size_t{2} << 30;
+  // Constant folding stops at this many bytes of folded constants; nodes
+  // past it run per inference (a schedule note says so).
+  size_t max_fold_bytes = kDefaultMaxFoldBytes;
 };
 
 // What a session's creation freed: constant bytes nothing reads any more.
@@ -46,13 +50,15 @@ class Session {
                                                  const SessionOptions& options = {});
   ~Session();
 
-  size_t num_inputs() const { return graph_.inputs().size(); }
-  size_t num_outputs() const { return graph_.outputs().size(); }
-  const Value& input_info(size_t i) const { return graph_.value(graph_.inputs()[i]); }
-  const Value& output_info(size_t i) const { return graph_.value(graph_.outputs()[i]); }
+  size_t num_inputs() const { return graph().inputs().size(); }
+  size_t num_outputs() const { return graph().outputs().size(); }
+  const Value& input_info(size_t i) const { return graph().value(graph().inputs()[i]); }
+  const Value& output_info(size_t i) const { return graph().value(graph().outputs()[i]); }
 
   // Changes input i's shape; shapes are re-inferred, the passes rerun and
-  // memory re-planned. Inputs set before must be set again.
+  // memory re-planned. Inputs set before must be set again. On failure the
+  // session keeps running with its previous shapes (safely), and remembers
+  // the requested one: resizing another input may then make them agree.
   Status resize_input(size_t i, const Shape& shape);
   // Copies `bytes` bytes of input i (must equal its size, in its dtype).
   Status set_input(size_t i, const void* data, size_t bytes);
@@ -62,39 +68,42 @@ class Session {
   ConstTensorView output(size_t i) const;
 
   // The graph as it runs (after the passes).
-  const Graph& graph() const { return graph_; }
-  size_t arena_bytes() const { return plan_.arena_bytes; }
-  const ReleaseStats& release_stats() const { return released_; }
+  const Graph& graph() const { return *built_.graph; }
+  size_t arena_bytes() const { return built_.plan.arena_bytes; }
+  const ReleaseStats& release_stats() const { return built_.released; }
   // Weights the backends keep in their own form (repacked, uploaded).
   size_t backend_weight_bytes() const;
   // Milliseconds per node in the last run (empty if profiling is off).
   const std::vector<double>& node_times_ms() const { return node_ms_; }
   // The backend that runs node n, and why earlier backends declined it.
-  std::string_view node_backend(size_t n) const { return schedule_.node_backend[n]->name(); }
-  const std::string& node_fallback(size_t n) const { return schedule_.node_fallback[n]; }
-  const Schedule& schedule() const { return schedule_; }
+  std::string_view node_backend(size_t n) const { return built_.schedule.node_backend[n]->name(); }
+  const std::string& node_fallback(size_t n) const { return built_.schedule.node_fallback[n]; }
+  const Schedule& schedule() const { return built_.schedule; }
   // Dispatch and submit counts of the last run.
   const RunStats& run_stats() const { return stats_; }
 
  private:
   class Bindings;
   class Release;
+  // Everything made from the source graph; built whole, then swapped in.
+  struct Built {
+    std::unique_ptr<Graph> graph;  // as it runs; executables refer to it
+    MemoryPlan plan;
+    std::shared_ptr<uint8_t> arena;
+    Schedule schedule;
+    ReleaseStats released;
+    std::vector<std::unique_ptr<Executable>> executables;  // one per segment
+  };
   Session() = default;
-  Status build();
-  Status prepare();
-  Status compile();
+  Result<Built> build(const Graph& source) const;
+  void commit(Built built);
   ConstTensorView view(ValueId v) const;
   TensorView mutable_view(ValueId v);
 
   Graph source_;  // as given (inputs resized): the passes start from it on every build
-  Graph graph_;   // as it runs
   SessionOptions options_;
-  MemoryPlan plan_;
-  Schedule schedule_;
-  std::vector<std::unique_ptr<Executable>> executables_;  // one per segment
+  Built built_;
   RunStats stats_;
-  ReleaseStats released_;
-  std::shared_ptr<uint8_t> arena_;
   std::vector<bool> input_set_;
   std::vector<double> node_ms_;
 };

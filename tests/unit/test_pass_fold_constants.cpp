@@ -48,6 +48,17 @@ TEST(PassFoldConstants, FoldsFp16ConstantIntoFloatConstant) {
   test::expect_same_outputs(before, g);
 }
 
+TEST(PassFoldConstants, StopsAtTheByteBudget) {
+  Graph g = fp16_add_graph();  // one fold of 3 floats = 12 bytes
+  auto none = fold_constants(g, 8);
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(*none, 0);
+  EXPECT_EQ(count_op(g, OpType::kDequantize), 1u);
+  auto one = fold_constants(g, 12);
+  ASSERT_TRUE(one.ok());
+  EXPECT_EQ(*one, 1);
+}
+
 TEST(PassFoldConstants, LeavesNonConstantInputsAlone) {
   Graph g;
   Value in;

@@ -1,7 +1,5 @@
 // ROI math: rotation from keypoints, shift/square/scale, association,
 // letterbox padding and its removal, landmark projection.
-#include "vision/roi.h"
-
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -10,6 +8,7 @@
 
 #include "vision/landmarks.h"
 #include "vision/letterbox.h"
+#include "vision/roi.h"
 
 namespace odin {
 namespace {
