@@ -30,23 +30,7 @@ static Status infer_conv2d(InferContext& ctx) {
   if (out_c % groups != 0)
     return ctx.fail("filter output channels ", out_c, " are not divisible by the ", groups,
                     " groups implied by input channels ", in_c);
-  if (ctx.has_input(2)) {
-    ODIN_RETURN_IF_ERROR(ctx.expect_dtype(2, DType::kF32));
-    const Shape& b = ctx.input_shape(2);
-    if (b.rank() != 1 || b[0] != out_c)
-      return ctx.fail("bias shape ", b.str(), " does not match the filter's ", out_c,
-                      " output channels");
-  }
-  ODIN_ASSIGN_OR_RETURN(const int64_t out_h,
-                        window_out_size(ctx, "height", a->padding, in[1], f[1], a->stride_h,
-                                        a->dilation_h, a->pad.top, a->pad.bottom));
-  ODIN_ASSIGN_OR_RETURN(const int64_t out_w,
-                        window_out_size(ctx, "width", a->padding, in[2], f[2], a->stride_w,
-                                        a->dilation_w, a->pad.left, a->pad.right));
-  Shape out({in[0], out_h, out_w, out_c});
-  ODIN_RETURN_IF_ERROR(check_output_size(ctx, out));
-  ctx.set_output(0, DType::kF32, std::move(out));
-  return Status();
+  return set_conv_output(ctx, *a, out_c);
 }
 
 namespace ref {

@@ -73,6 +73,31 @@ inline Status check_output_size(const InferContext& ctx, const Shape& shape) {
   return Status();
 }
 
+// The end CONV_2D and DEPTHWISE_CONV_2D share: the optional bias must hold
+// one float per output channel, then the output [n, out_h, out_w, out_c].
+template <typename ConvAttrs>
+Status set_conv_output(InferContext& ctx, const ConvAttrs& a, int64_t out_c) {
+  const Shape& in = ctx.input_shape(0);
+  const Shape& f = ctx.input_shape(1);
+  if (ctx.has_input(2)) {
+    ODIN_RETURN_IF_ERROR(ctx.expect_dtype(2, DType::kF32));
+    const Shape& b = ctx.input_shape(2);
+    if (b.rank() != 1 || b[0] != out_c)
+      return ctx.fail("bias shape ", b.str(), " does not match the filter's ", out_c,
+                      " output channels");
+  }
+  ODIN_ASSIGN_OR_RETURN(const int64_t out_h,
+                        window_out_size(ctx, "height", a.padding, in[1], f[1], a.stride_h,
+                                        a.dilation_h, a.pad.top, a.pad.bottom));
+  ODIN_ASSIGN_OR_RETURN(const int64_t out_w,
+                        window_out_size(ctx, "width", a.padding, in[2], f[2], a.stride_w,
+                                        a.dilation_w, a.pad.left, a.pad.right));
+  Shape out({in[0], out_h, out_w, out_c});
+  ODIN_RETURN_IF_ERROR(check_output_size(ctx, out));
+  ctx.set_output(0, DType::kF32, std::move(out));
+  return Status();
+}
+
 // Folds a zero PAD of a convolution's image (input 0, padding H and W only)
 // into the convolution (OpDef::absorb_pad): its padding becomes explicit,
 // the PAD's amounts plus what its own padding added to the padded image.

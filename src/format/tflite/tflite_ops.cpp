@@ -77,43 +77,34 @@ Status parse_squared_difference(const fb::Operator&, Node* node) {
   return Status();
 }
 
-Status parse_conv2d(const fb::Operator& op, Node* node) {
-  const auto* o = op.builtin_options_as_Conv2DOptions();
-  ODIN_RETURN_IF_ERROR(require(o, "Conv2DOptions"));
-  Conv2DAttrs a;
-  ODIN_ASSIGN_OR_RETURN(a.padding, padding(o->padding()));
-  ODIN_ASSIGN_OR_RETURN(a.activation, activation(o->fused_activation_function()));
-  a.stride_w = o->stride_w();
-  a.stride_h = o->stride_h();
-  a.dilation_w = o->dilation_w_factor();
-  a.dilation_h = o->dilation_h_factor();
-  node->attrs = a;
+// The fields sliding-window options tables share: padding, strides and
+// the fused activation (and dilations where the table has them).
+template <typename Options, typename Attrs>
+Status read_window(const Options& o, Attrs& a) {
+  ODIN_ASSIGN_OR_RETURN(a.padding, padding(o.padding()));
+  ODIN_ASSIGN_OR_RETURN(a.activation, activation(o.fused_activation_function()));
+  a.stride_w = o.stride_w();
+  a.stride_h = o.stride_h();
+  if constexpr (requires { o.dilation_w_factor(); }) {
+    a.dilation_w = o.dilation_w_factor();
+    a.dilation_h = o.dilation_h_factor();
+  }
   return Status();
 }
 
-Status parse_depthwise_conv2d(const fb::Operator& op, Node* node) {
-  const auto* o = op.builtin_options_as_DepthwiseConv2DOptions();
-  ODIN_RETURN_IF_ERROR(require(o, "DepthwiseConv2DOptions"));
-  DepthwiseConv2DAttrs a;
-  ODIN_ASSIGN_OR_RETURN(a.padding, padding(o->padding()));
-  ODIN_ASSIGN_OR_RETURN(a.activation, activation(o->fused_activation_function()));
-  a.stride_w = o->stride_w();
-  a.stride_h = o->stride_h();
-  a.dilation_w = o->dilation_w_factor();
-  a.dilation_h = o->dilation_h_factor();
-  a.depth_multiplier = o->depth_multiplier();
-  node->attrs = a;
-  return Status();
-}
-
-Status parse_transpose_conv(const fb::Operator& op, Node* node) {
-  const auto* o = op.builtin_options_as_TransposeConvOptions();
-  ODIN_RETURN_IF_ERROR(require(o, "TransposeConvOptions"));
-  TransposeConvAttrs a;
-  ODIN_ASSIGN_OR_RETURN(a.padding, padding(o->padding()));
-  ODIN_ASSIGN_OR_RETURN(a.activation, activation(o->fused_activation_function()));
-  a.stride_w = o->stride_w();
-  a.stride_h = o->stride_h();
+// CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV, AVERAGE_POOL_2D, MAX_POOL_2D.
+template <typename Options, const Options* (fb::Operator::*kGet)() const, typename Attrs>
+Status parse_window(const fb::Operator& op, Node* node) {
+  const Options* o = (op.*kGet)();
+  ODIN_RETURN_IF_ERROR(require(o, "window options (padding, strides)"));
+  Attrs a;
+  ODIN_RETURN_IF_ERROR(read_window(*o, a));
+  if constexpr (std::is_same_v<Attrs, DepthwiseConv2DAttrs>)
+    a.depth_multiplier = o->depth_multiplier();
+  if constexpr (std::is_same_v<Attrs, Pool2DAttrs>) {
+    a.filter_w = o->filter_width();
+    a.filter_h = o->filter_height();
+  }
   node->attrs = a;
   return Status();
 }
@@ -136,20 +127,6 @@ Status parse_transpose_conv_bias(const fb::Operator& op, Node* node) {
   a.padding = v[0] == 1 ? Padding::kSame : Padding::kValid;
   a.stride_w = v[1];
   a.stride_h = v[2];
-  node->attrs = a;
-  return Status();
-}
-
-Status parse_pool2d(const fb::Operator& op, Node* node) {
-  const auto* o = op.builtin_options_as_Pool2DOptions();
-  ODIN_RETURN_IF_ERROR(require(o, "Pool2DOptions"));
-  Pool2DAttrs a;
-  ODIN_ASSIGN_OR_RETURN(a.padding, padding(o->padding()));
-  ODIN_ASSIGN_OR_RETURN(a.activation, activation(o->fused_activation_function()));
-  a.stride_w = o->stride_w();
-  a.stride_h = o->stride_h();
-  a.filter_w = o->filter_width();
-  a.filter_h = o->filter_height();
   node->attrs = a;
   return Status();
 }
@@ -283,16 +260,21 @@ using fb::Operator;
 // BuiltinOperator codes odin maps (values from the public schema.fbs).
 constexpr OpMapping kBuiltins[] = {
     {0, OpType::kAdd, parse_binary<fb::AddOptions, &Operator::builtin_options_as_AddOptions>},
-    {1, OpType::kAveragePool2D, parse_pool2d},
+    {1, OpType::kAveragePool2D,
+     parse_window<fb::Pool2DOptions, &Operator::builtin_options_as_Pool2DOptions, Pool2DAttrs>},
     {2, OpType::kConcatenation, parse_concatenation},
-    {3, OpType::kConv2D, parse_conv2d},
-    {4, OpType::kDepthwiseConv2D, parse_depthwise_conv2d},
+    {3, OpType::kConv2D,
+     parse_window<fb::Conv2DOptions, &Operator::builtin_options_as_Conv2DOptions, Conv2DAttrs>},
+    {4, OpType::kDepthwiseConv2D,
+     parse_window<fb::DepthwiseConv2DOptions, &Operator::builtin_options_as_DepthwiseConv2DOptions,
+                  DepthwiseConv2DAttrs>},
     {5, OpType::kDepthToSpace,
      parse_block<fb::DepthToSpaceOptions, &Operator::builtin_options_as_DepthToSpaceOptions>},
     {6, OpType::kDequantize, no_attrs},
     {9, OpType::kFullyConnected, parse_fully_connected},
     {14, OpType::kLogistic, no_attrs},
-    {17, OpType::kMaxPool2D, parse_pool2d},
+    {17, OpType::kMaxPool2D,
+     parse_window<fb::Pool2DOptions, &Operator::builtin_options_as_Pool2DOptions, Pool2DAttrs>},
     {18, OpType::kMul, parse_binary<fb::MulOptions, &Operator::builtin_options_as_MulOptions>},
     {19, OpType::kRelu, no_attrs},
     {20, OpType::kReluN1To1, no_attrs},
@@ -314,7 +296,9 @@ constexpr OpMapping kBuiltins[] = {
     {45, OpType::kStridedSlice, parse_strided_slice},
     {54, OpType::kPrelu, no_attrs},
     {65, OpType::kSlice, no_attrs},
-    {67, OpType::kTransposeConv, parse_transpose_conv},
+    {67, OpType::kTransposeConv,
+     parse_window<fb::TransposeConvOptions, &Operator::builtin_options_as_TransposeConvOptions,
+                  TransposeConvAttrs>},
     {74, OpType::kSum, parse_reducer},
     {76, OpType::kRsqrt, no_attrs},
     {97, OpType::kResizeNearestNeighbor,
