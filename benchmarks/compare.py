@@ -202,7 +202,9 @@ def main():
     two = [t for t in threads if t != 1]
     if 1 in threads and two:
         head.append("odin speedup %dt" % two[0])
-    head += ["odin GFLOP/s 1t", "odin init ms", "arena KiB", "peak RSS MiB"]
+    head += ["odin GFLOP/s 1t", "odin init ms", "arena KiB", "RSS growth MiB"]
+    if args.baseline_odin:
+        head += ["odin@base init ms", "odin@base RSS growth MiB"]
     lines.append("| " + " | ".join(head) + " |")
     lines.append("|" + "---|" * len(head))
     for model, configs in per_model.items():
@@ -216,11 +218,17 @@ def main():
         if 1 in threads and two:
             a, b = by.get("odin 1t"), by.get("odin %dt" % two[0])
             row.append("%.2fx" % (a.median_ms() / b.median_ms()) if a and b else "-")
+        def init_and_rss(c):  # medians over the rounds (each a fresh process)
+            return ["%.2f" % statistics.median(r["init_ms"] for r in c.rounds),
+                    "%.1f" % (statistics.median(r["rss_growth_bytes"] for r in c.rounds) / 2**20)]
         o1 = by.get("odin 1t") or next(c for c in configs if c.runtime == "odin")
         last = o1.rounds[-1]
         gflops = 2.0 * last["conv_fc_macs"] / (o1.median_ms() * 1e6)
-        row += ["%.1f" % gflops, "%.2f" % statistics.median(r["init_ms"] for r in o1.rounds),
-                "%d" % (last["arena_bytes"] // 1024), "%.1f" % (last["peak_rss_bytes"] / 2**20)]
+        init, rss = init_and_rss(o1)
+        row += ["%.1f" % gflops, init, "%d" % (last["arena_bytes"] // 1024), rss]
+        if args.baseline_odin:
+            b1 = by.get("odin@base 1t") or next(c for c in configs if c.runtime == "odin@base")
+            row += init_and_rss(b1)
         lines.append("| " + " | ".join(row) + " |")
     table = "\n".join(lines)
     print(table)
