@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: set-up, model fetch, the release build
-# and its tests, then the ASan+UBSan build, its tests and a libFuzzer smoke.
-#   ODIN_SKIP_SANITIZE=1  skip the sanitizer half (quick local runs)
+# and its tests, then the ASan+UBSan build, its tests and a libFuzzer smoke,
+# the ThreadSanitizer build of the concurrency tests, and aarch64 under qemu.
+#   ODIN_SKIP_SANITIZE=1  skip the sanitizer builds (quick local runs)
 #   ODIN_SKIP_AARCH64=1   skip the aarch64 cross build and its qemu tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +33,10 @@ if [ "${ODIN_SKIP_SANITIZE:-0}" != 1 ]; then
     ctest --preset sanitize
   step "fuzz smoke (tflite loader, 60 s)"
   tools/fuzz_smoke.sh build-sanitize 60
+  step "ThreadSanitizer: sessions sharing a model across threads, the thread pool"
+  cmake --preset tsan >/dev/null
+  cmake --build --preset tsan
+  TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 ctest --preset tsan
 fi
 if [ "${ODIN_SKIP_AARCH64:-0}" != 1 ]; then
   step "aarch64: cross build, NEON kernels under qemu"

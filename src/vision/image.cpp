@@ -5,16 +5,33 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <iterator>
 
 namespace odin {
 
 Result<Image> load_image(const std::string& path) {
-  if (!std::ifstream(path).good())
-    return make_error(StatusCode::kNotFound, path, ": cannot open image");
+  std::ifstream f(path, std::ios::binary);
+  if (!f.good()) return make_error(StatusCode::kNotFound, path, ": cannot open image");
+  const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)),
+                                   std::istreambuf_iterator<char>());
+  return decode_image(bytes, path);
+}
+
+Result<Image> decode_image(std::span<const uint8_t> bytes, const std::string& name) {
+  if (bytes.size() > static_cast<size_t>(INT32_MAX))
+    return make_error(StatusCode::kInvalidArgument, name, ": image file too large");
+  const auto* p = bytes.data();
+  const int n = static_cast<int>(bytes.size());
   int w = 0, h = 0, channels = 0;
-  stbi_uc* data = stbi_load(path.c_str(), &w, &h, &channels, 3);
+  if (!stbi_info_from_memory(p, n, &w, &h, &channels))
+    return make_error(StatusCode::kInvalidArgument, name, ": not a readable image (",
+                      stbi_failure_reason(), ")");
+  if (w < 1 || h < 1 || static_cast<int64_t>(w) * h > kMaxImagePixels)
+    return make_error(StatusCode::kInvalidArgument, name, ": image of ", w, "x", h,
+                      " pixels is empty or over the limit of ", kMaxImagePixels, " pixels");
+  stbi_uc* data = stbi_load_from_memory(p, n, &w, &h, &channels, 3);
   if (!data)
-    return make_error(StatusCode::kInvalidArgument, path, ": not a readable image (",
+    return make_error(StatusCode::kInvalidArgument, name, ": not a readable image (",
                       stbi_failure_reason(), ")");
   Image img;
   img.width = w;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -17,8 +18,14 @@ struct Image {
   std::vector<uint8_t> rgb;  // row-major, 3 bytes a pixel
 };
 
+// Larger images are refused before decoding (a hostile header could ask
+// for gigabytes): 64 Mpixel, more than any phone camera.
+constexpr int64_t kMaxImagePixels = int64_t{1} << 26;
+
 // Errors name the file: missing, unreadable, or not an image.
 Result<Image> load_image(const std::string& path);
+// Decodes PNG, JPEG or BMP bytes; `name` prefixes error messages.
+Result<Image> decode_image(std::span<const uint8_t> bytes, const std::string& name);
 
 // Bilinear resize of the whole image to width x height, pixel centres
 // aligned (half-pixel), then scaled to [lo, hi] float32 HWC.
