@@ -1,7 +1,14 @@
 # Highway (portable SIMD with run-time dispatch) and the targets compiled
 # into every file that uses it.
 find_package(hwy CONFIG QUIET)
-if(hwy_FOUND)
+if(ODIN_STATIC_EXECUTABLES AND CMAKE_SYSTEM_PROCESSOR MATCHES "aarch64|arm64|ARM64")
+  # NEON is the only target compiled in (below), so Highway dispatches
+  # statically and odin calls nothing in libhwy: its headers suffice, and
+  # Debian ships no libhwy.a to link statically.
+  # (libhwy-dev:arm64 puts them in /usr/include, a default include path.)
+  find_path(ODIN_HWY_INCLUDE_DIR hwy/highway.h REQUIRED)
+  set(ODIN_HWY_TARGET "")
+elseif(hwy_FOUND)
   set(ODIN_HWY_TARGET hwy::hwy)
 else()
   find_package(PkgConfig REQUIRED)

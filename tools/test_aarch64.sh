@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Cross-compiles odin for aarch64 (Debian's g++-aarch64-linux-gnu) and runs the
-# op, model and backend tests under qemu-aarch64: the NEON kernels checked for
-# correctness (speed is measured on x86 only). The multi-threaded cpu tests
-# are left out: Debian 12's qemu-aarch64 (7.2) hangs here at the first thread
-# a program creates (a 5-line std::thread + join program hangs the same way),
-# so threads cannot be exercised under it.
+# op, model, backend, cpu (multi-threaded kernels) and concurrency tests under
+# qemu-aarch64: the NEON kernels and the thread pool checked for correctness
+# (speed is measured on x86 only). The executables are linked statically
+# (ODIN_STATIC_EXECUTABLES in the preset): Debian 12's qemu-aarch64 (7.2)
+# hangs inside the dynamic loader when a dynamically linked program creates
+# its first thread (a 5-line std::thread program hangs the same way), while
+# statically linked programs run threads normally.
 # Installs the arm64 packages as root; otherwise prints the command to run.
 #   ODIN_MODEL_DIR   where the models are (default ~/.cache/odin/models)
 set -euo pipefail
@@ -46,7 +48,7 @@ cmake --preset aarch64 >/dev/null
 cmake --build --preset aarch64
 build_s=$((SECONDS - start))
 
-step "aarch64 tests under qemu (op, model, backend)"
+step "aarch64 tests under qemu (op, model, backend, cpu threads, concurrency)"
 models="${ODIN_MODEL_DIR:-$HOME/.cache/odin/models}"
 [ -f "$models/face_detection_short_range.tflite" ] ||
   echo "warning: no models in $models (python3 tools/fetch_models.py); model tests will fail" >&2

@@ -188,6 +188,7 @@ namespace ref {
 Status densify_node(const KernelArgs& args);  // kernels/reference/densify.cpp
 }
 
-ODIN_DEFINE_OP(kDensify, .infer = infer_densify, .reference = ref::densify_node);
+ODIN_DEFINE_OP(kDensify, .infer = infer_densify, .reference = ref::densify_node,
+               .reads_sparse_inputs = true);
 
 }  // namespace odin

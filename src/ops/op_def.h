@@ -79,6 +79,9 @@ struct OpDef {
   // null: none. Backends with one generic elementwise kernel use it.
   UnaryFn (*unary_fn)(const OpAttrs& attrs) = nullptr;
   BinaryFn binary_fn = BinaryFn::kNone;
+  // Whether the op reads sparse constants (Value::sparsity) itself; every
+  // other op is refused one, since it would read the packed values as dense.
+  bool reads_sparse_inputs = false;
 };
 
 // The definition of `type` (every OpType has one).

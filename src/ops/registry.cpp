@@ -54,6 +54,12 @@ Status infer_node(Graph& graph, NodeId id) {
   const OpDef& def = op_def(node.op);
   if (!def.infer)
     return make_error(StatusCode::kInternal, graph.describe_node(id), ": op has no definition");
+  if (!def.reads_sparse_inputs)
+    for (ValueId v : node.inputs)
+      if (v != kNoValue && graph.value(v).sparsity)
+        return make_error(StatusCode::kInvalidModel, graph.describe_node(id), ": input ",
+                          graph.describe_value(v),
+                          " is a sparse constant, which only DENSIFY can read");
   std::vector<Shape> declared;
   for (ValueId v : node.outputs) declared.push_back(graph.value(v).shape);
   InferContext ctx(graph, id);

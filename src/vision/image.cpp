@@ -7,6 +7,8 @@
 #include <fstream>
 #include <iterator>
 
+#include "vision/jpeg_check.h"
+
 namespace odin {
 
 Result<Image> load_image(const std::string& path) {
@@ -22,6 +24,8 @@ Result<Image> decode_image(std::span<const uint8_t> bytes, const std::string& na
     return make_error(StatusCode::kInvalidArgument, name, ": image file too large");
   const auto* p = bytes.data();
   const int n = static_cast<int>(bytes.size());
+  if (const std::string problem = find_jpeg_huffman_overflow(bytes); !problem.empty())
+    return make_error(StatusCode::kInvalidArgument, name, ": not a readable image (", problem, ")");
   int w = 0, h = 0, channels = 0;
   if (!stbi_info_from_memory(p, n, &w, &h, &channels))
     return make_error(StatusCode::kInvalidArgument, name, ": not a readable image (",

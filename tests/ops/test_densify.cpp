@@ -159,6 +159,16 @@ TEST(Densify, InferRejectsShortBufferAndMissingSparsity) {
   EXPECT_EQ(bad.infer(OpType::kDensify, {}, {w}).code(), StatusCode::kInvalidModel);
 }
 
+// A sparse constant holds packed values: any op but DENSIFY would read them
+// as a dense tensor past their end (found by fuzz_tflite_structured).
+TEST(Densify, OtherOpsRefuseSparseConstants) {
+  OpGraph g;
+  const ValueId v = sparse_constant(g, csr_3x4(), {3, 4}, {1, 2, 3, 4});
+  const Status st = g.infer(OpType::kLogistic, {}, {v});
+  EXPECT_EQ(st.code(), StatusCode::kInvalidModel);
+  EXPECT_NE(st.message().find("only DENSIFY"), std::string::npos) << st.message();
+}
+
 TEST(Densify, WalkVisitsEveryStoredValueOnce) {
   std::vector<int64_t> offsets;
   ASSERT_TRUE(for_each_sparse_value(csr_3x4(), Shape({3, 4}), [&](int64_t o) {

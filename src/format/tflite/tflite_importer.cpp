@@ -359,6 +359,10 @@ class Importer {
     for (ValueId v : graph_.inputs())
       if (graph_.value(v).is_constant())
         return fail("graph input ", graph_.describe_value(v), " is a constant");
+    for (ValueId v : graph_.outputs())
+      if (graph_.value(v).sparsity)
+        return fail("graph output ", graph_.describe_value(v),
+                    " is a sparse constant; only DENSIFY can read it");
     return Status();
   }
 
