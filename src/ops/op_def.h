@@ -101,6 +101,10 @@ Status infer_graph(Graph& graph);
 Status run_reference(const Graph& graph, const Node& node, std::span<const ConstTensorView> inputs,
                      std::span<const TensorView> outputs);
 
+// True when every output of `node` has a static shape with no elements: no
+// backend needs to run it (its loops over the other dims could still spin).
+bool writes_no_elements(const Graph& graph, const Node& node);
+
 // Work of one node (OpDef::work, else element steps); -1 when a shape is
 // unknown. Saturates at INT64_MAX / 4 instead of overflowing.
 int64_t node_work(const Graph& graph, const Node& node);

@@ -99,6 +99,13 @@ Status run_reference(const Graph& graph, const Node& node, std::span<const Const
   return def.reference(KernelArgs{graph, node, inputs, outputs});
 }
 
+bool writes_no_elements(const Graph& graph, const Node& node) {
+  if (node.outputs.empty()) return false;
+  for (ValueId v : node.outputs)
+    if (v == kNoValue || graph.value(v).shape.num_elements() != 0) return false;
+  return true;
+}
+
 int64_t node_work(const Graph& graph, const Node& node) {
   const OpDef& def = op_def(node.op);
   return def.work ? def.work(graph, node) : element_steps(graph, node);

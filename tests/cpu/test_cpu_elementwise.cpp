@@ -1,11 +1,13 @@
 // Optimized elementwise, pooling, resize and PAD kernels against the
 // reference kernels: broadcast patterns, sizes that are not multiples of any
 // vector width, in place (output over input 0), 1-3 threads.
+#include <chrono>
 #include <cmath>
 
 #include "cpu_test_util.h"
 #include "kernels/cpu/cpu_kernels.h"
 #include "passes/passes.h"
+#include "runtime/session.h"
 
 namespace odin {
 namespace {
@@ -258,6 +260,30 @@ TEST(CpuPad, ChannelPadFoldsIntoAdd) {
         ASSERT_NE(op, nullptr);
         test::expect_op_matches(g, *op, str_cat("channel pad add cx ", cx, " +", extra));
       }
+}
+
+// A hostile PAD to [1, 65536, 65536, 0] writes nothing but has 4e9 pixels:
+// the CPU backend must not loop over them (found by fuzz_tflite_loader).
+TEST(CpuPad, EmptyOutputRunsNothing) {
+  Graph g;
+  const ValueId x = add_value(g, Shape{1, 65536, 1, 0});
+  const ValueId pv = add_const_i32(g, Shape{4, 2}, {0, 0, 0, 0, 0, 65535, 0, 0});
+  const ValueId y = add_value(g, Shape{1, 65536, 65536, 0});
+  add_node(g, OpType::kPad, std::monostate{}, {x, pv}, {y});
+  g.inputs() = {x};
+  g.outputs() = {y};
+  SessionOptions o;
+  o.backends = {"cpu"};
+  o.num_threads = 2;
+  auto s = Session::create(g, o);
+  ASSERT_TRUE(s.ok()) << s.status().to_string();
+  ASSERT_TRUE((*s)->set_input(0, nullptr, 0).ok());
+  const auto t0 = std::chrono::steady_clock::now();
+  const Status run = (*s)->run();
+  ASSERT_TRUE(run.ok()) << run.to_string();
+  // Looping took 8 s in a release build; skipping takes microseconds.
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 2.0);
+  EXPECT_EQ((*s)->output(0).num_elements(), 0);
 }
 
 }  // namespace
