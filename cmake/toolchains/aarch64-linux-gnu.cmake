@@ -1,6 +1,7 @@
 # Cross-compiles for 64-bit Arm Linux with Debian's cross toolchain
 # (g++-aarch64-linux-gnu) against multiarch arm64 packages (libhwy-dev:arm64,
-# libgtest-dev:arm64, libstb-dev:arm64; tools/test_aarch64.sh installs them).
+# libgtest-dev:arm64, libstb-dev:arm64, libjpeg62-turbo-dev:arm64;
+# tools/test_aarch64.sh installs them).
 # Test binaries run under qemu-user: CMAKE_CROSSCOMPILING_EMULATOR makes
 # gtest_discover_tests and ctest launch them through it.
 #   cmake --preset aarch64   (or -DCMAKE_TOOLCHAIN_FILE=cmake/toolchains/aarch64-linux-gnu.cmake)

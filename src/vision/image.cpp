@@ -7,7 +7,7 @@
 #include <fstream>
 #include <iterator>
 
-#include "vision/jpeg_check.h"
+#include "vision/jpeg_decode.h"
 
 namespace odin {
 
@@ -24,8 +24,7 @@ Result<Image> decode_image(std::span<const uint8_t> bytes, const std::string& na
     return make_error(StatusCode::kInvalidArgument, name, ": image file too large");
   const auto* p = bytes.data();
   const int n = static_cast<int>(bytes.size());
-  if (const std::string problem = find_jpeg_huffman_overflow(bytes); !problem.empty())
-    return make_error(StatusCode::kInvalidArgument, name, ": not a readable image (", problem, ")");
+  if (is_jpeg(bytes)) return decode_jpeg(bytes, name);
   int w = 0, h = 0, channels = 0;
   if (!stbi_info_from_memory(p, n, &w, &h, &channels))
     return make_error(StatusCode::kInvalidArgument, name, ": not a readable image (",

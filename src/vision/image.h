@@ -1,6 +1,6 @@
-// 8-bit RGB images: decoding (PNG, JPEG, BMP via stb), PNG writing,
-// resizing and conversion to model input tensors. Lives outside the core library so the
-// runtime itself has no image-codec dependency.
+// 8-bit RGB images: decoding (JPEG via libjpeg-turbo, PNG and BMP via stb),
+// PNG writing, resizing and conversion to model input tensors. Lives outside
+// the core library so the runtime itself has no image-codec dependency.
 #pragma once
 
 #include <cstdint>

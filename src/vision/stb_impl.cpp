@@ -1,10 +1,10 @@
 // The stb image codecs, compiled here rather than linked from Debian's
-// libstb: only the formats odin documents (PNG, JPEG, BMP) are built in,
-// which keeps the attack surface for images from strangers small, and the
-// decoders get the project's sanitizer and fuzzing instrumentation.
+// libstb: only PNG and BMP are built in (JPEG goes to libjpeg-turbo,
+// vision/jpeg_decode.h), which keeps the attack surface for images from
+// strangers small, and the decoders get the project's sanitizer and fuzzing
+// instrumentation.
 #define STB_IMAGE_IMPLEMENTATION
 #define STBI_ONLY_PNG
-#define STBI_ONLY_JPEG
 #define STBI_ONLY_BMP
 #define STBI_NO_STDIO  // odin reads files itself (vision/image.cpp)
 #define STBI_NO_LINEAR
