@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Runs one libFuzzer target of the sanitizer build (tests/fuzz/README.md).
 #   tools/fuzz.sh TARGET SECONDS [--build DIR] [--fresh] [--merge] [--quiet]
-# TARGET: tflite_loader, tflite_structured, image_decode or c_api.
+# TARGET: tflite_loader, tflite_structured, image_decode, c_api or gguf.
 # The run starts from the committed corpus tests/fuzz/corpus/TARGET (and
-# tests/fuzz/regressions/TARGET, inputs that once failed; image_decode also
-# from tests/data/images/formats) and grows
+# tests/fuzz/regressions/TARGET, inputs that once failed; image_decode and gguf
+# also from tests/data/images/formats and tests/data/gguf) and grows
 # a work corpus in ${ODIN_FUZZ_DIR:-~/.cache/odin/fuzz}/TARGET that later runs
 # continue from (--fresh: a temporary one, as CI does). --merge minimizes the
 # committed corpus together with the work corpus back into tests/fuzz/corpus.
@@ -32,6 +32,7 @@ done
 case "$target" in
   tflite_loader | tflite_structured | c_api) dict=tests/fuzz/dict/tflite.dict ;;
   image_decode) dict=tests/fuzz/dict/image.dict ;;
+  gguf) dict=tests/fuzz/dict/gguf.dict ;;
   *) echo "fuzz.sh: unknown target '$target'" >&2; usage ;;
 esac
 fuzzer="$build/tests/fuzz/fuzz_$target"
@@ -40,12 +41,13 @@ fuzzer="$build/tests/fuzz/fuzz_$target"
   exit 1
 }
 seeds="tests/fuzz/corpus/$target"
-[ -d "$seeds" ] || { echo "fuzz.sh: no committed corpus $seeds" >&2; exit 1; }
+mkdir -p "$seeds"
 # Inputs that once failed, and hand-made seeds, stay in every run whatever a
 # merge keeps.
 extra=()
 [ -d "tests/fuzz/regressions/$target" ] && extra+=("tests/fuzz/regressions/$target")
 [ "$target" = image_decode ] && extra+=(tests/data/images/formats)
+[ "$target" = gguf ] && extra+=(tests/data/gguf)
 
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT

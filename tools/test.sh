@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: set-up, model fetch, the release build
-# and its tests, then the ASan+UBSan build, its tests and a libFuzzer smoke,
-# the ThreadSanitizer build of the concurrency tests, and aarch64 under qemu.
+# and its tests, then the ASan+UBSan build, its tests and a smoke of each
+# libFuzzer target, the ThreadSanitizer build of the concurrency tests, and
+# aarch64 under qemu.
 #   ODIN_SKIP_SANITIZE=1  skip the sanitizer builds (quick local runs)
 #   ODIN_SKIP_AARCH64=1   skip the aarch64 cross build and its qemu tests
 set -euo pipefail
@@ -31,8 +32,8 @@ if [ "${ODIN_SKIP_SANITIZE:-0}" != 1 ]; then
   step "sanitizer tests"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --preset sanitize
-  step "fuzz smoke (tflite loader, 60 s)"
-  tools/fuzz_smoke.sh build-sanitize 60
+  step "fuzz smoke (every libFuzzer target, 30 s each)"
+  tools/fuzz_smoke.sh build-sanitize 30
   step "ThreadSanitizer: sessions sharing a model across threads, the thread pool"
   cmake --preset tsan >/dev/null
   cmake --build --preset tsan
