@@ -8,6 +8,7 @@
 #include <iterator>
 
 #include "vision/jpeg_decode.h"
+#include "vision/png_check.h"
 
 namespace odin {
 
@@ -19,19 +20,26 @@ Result<Image> load_image(const std::string& path) {
   return decode_image(bytes, path);
 }
 
-Result<Image> decode_image(std::span<const uint8_t> bytes, const std::string& name) {
+Status check_image_size(int64_t width, int64_t height, int64_t max_pixels,
+                        const std::string& name) {
+  if (width >= 1 && height >= 1 && width * height <= max_pixels) return Status();
+  return make_error(StatusCode::kInvalidArgument, name, ": image of ", width, "x", height,
+                    " pixels is empty or over the limit of ", max_pixels, " pixels");
+}
+
+Result<Image> decode_image(std::span<const uint8_t> bytes, const std::string& name,
+                           int64_t max_pixels) {
   if (bytes.size() > static_cast<size_t>(INT32_MAX))
     return make_error(StatusCode::kInvalidArgument, name, ": image file too large");
   const auto* p = bytes.data();
   const int n = static_cast<int>(bytes.size());
-  if (is_jpeg(bytes)) return decode_jpeg(bytes, name);
+  if (is_jpeg(bytes)) return decode_jpeg(bytes, name, max_pixels);
+  if (is_png(bytes)) ODIN_RETURN_IF_ERROR(check_png_chunks(bytes, name));
   int w = 0, h = 0, channels = 0;
   if (!stbi_info_from_memory(p, n, &w, &h, &channels))
     return make_error(StatusCode::kInvalidArgument, name, ": not a readable image (",
                       stbi_failure_reason(), ")");
-  if (w < 1 || h < 1 || static_cast<int64_t>(w) * h > kMaxImagePixels)
-    return make_error(StatusCode::kInvalidArgument, name, ": image of ", w, "x", h,
-                      " pixels is empty or over the limit of ", kMaxImagePixels, " pixels");
+  ODIN_RETURN_IF_ERROR(check_image_size(w, h, max_pixels, name));
   stbi_uc* data = stbi_load_from_memory(p, n, &w, &h, &channels, 3);
   if (!data)
     return make_error(StatusCode::kInvalidArgument, name, ": not a readable image (",

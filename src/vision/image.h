@@ -24,8 +24,13 @@ constexpr int64_t kMaxImagePixels = int64_t{1} << 26;
 
 // Errors name the file: missing, unreadable, or not an image.
 Result<Image> load_image(const std::string& path);
-// Decodes PNG, JPEG or BMP bytes; `name` prefixes error messages.
-Result<Image> decode_image(std::span<const uint8_t> bytes, const std::string& name);
+// Decodes PNG, JPEG or BMP bytes; `name` prefixes error messages. Images
+// over `max_pixels` are refused after reading the header.
+Result<Image> decode_image(std::span<const uint8_t> bytes, const std::string& name,
+                           int64_t max_pixels = kMaxImagePixels);
+// The error for a `width` x `height` header that is empty or over the limit.
+Status check_image_size(int64_t width, int64_t height, int64_t max_pixels,
+                        const std::string& name);
 
 // Bilinear resize of the whole image to width x height, pixel centres
 // aligned (half-pixel), then scaled to [lo, hi] float32 HWC.

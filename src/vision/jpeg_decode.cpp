@@ -41,7 +41,8 @@ bool is_jpeg(std::span<const uint8_t> bytes) {
   return bytes.size() >= 3 && bytes[0] == 0xFF && bytes[1] == 0xD8 && bytes[2] == 0xFF;
 }
 
-Result<Image> decode_jpeg(std::span<const uint8_t> bytes, const std::string& name) {
+Result<Image> decode_jpeg(std::span<const uint8_t> bytes, const std::string& name,
+                          int64_t max_pixels) {
   // Everything with a destructor lives before setjmp: a longjmp back here
   // must not skip any.
   Image image;
@@ -60,10 +61,9 @@ Result<Image> decode_jpeg(std::span<const uint8_t> bytes, const std::string& nam
   jpeg_mem_src(&cinfo, bytes.data(), static_cast<unsigned long>(bytes.size()));
   jpeg_read_header(&cinfo, TRUE);
   const int64_t w = cinfo.image_width, h = cinfo.image_height;
-  if (w < 1 || h < 1 || w * h > kMaxImagePixels) {
+  if (Status size = check_image_size(w, h, max_pixels, name); !size.ok()) {
     jpeg_destroy_decompress(&cinfo);
-    return make_error(StatusCode::kInvalidArgument, name, ": image of ", w, "x", h,
-                      " pixels is empty or over the limit of ", kMaxImagePixels, " pixels");
+    return size;
   }
   const bool cmyk = cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK;
   cinfo.out_color_space = cmyk ? JCS_CMYK : JCS_RGB;

@@ -17,8 +17,9 @@ namespace odin {
 bool is_jpeg(std::span<const uint8_t> bytes);
 
 // RGB (grayscale expanded, Adobe CMYK converted); errors name `name` and say
-// what libjpeg reported. Images over kMaxImagePixels are refused after
-// reading the header, before any pixel is decoded.
-Result<Image> decode_jpeg(std::span<const uint8_t> bytes, const std::string& name);
+// what libjpeg reported. Images over `max_pixels` are refused after reading
+// the header, before any pixel is decoded.
+Result<Image> decode_jpeg(std::span<const uint8_t> bytes, const std::string& name,
+                          int64_t max_pixels);
 
 }  // namespace odin

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -116,6 +117,38 @@ TEST(ImageDecode, TooManyPixelsIsRefusedBeforeDecoding) {
   EXPECT_NE(big.status().message().find("60000x60000 pixels is empty or over the limit"),
             std::string::npos)
       << big.status().message();
+}
+
+TEST(ImageDecode, PngChunkPastTheEndIsRefusedBeforeAllocating) {
+  // rgb8.png with its first IDAT claiming 900 MB (stb would allocate that).
+  auto bytes = read_bytes(test::data_path("data/images/formats/rgb8.png"));
+  size_t idat = 8;
+  while (idat + 8 < bytes.size() && std::memcmp(&bytes[idat + 4], "IDAT", 4) != 0)
+    idat += 12 + (size_t{bytes[idat]} << 24 | size_t{bytes[idat + 1]} << 16 |
+                  size_t{bytes[idat + 2]} << 8 | bytes[idat + 3]);
+  ASSERT_LT(idat + 8, bytes.size());
+  for (int i = 0; i < 4; ++i) bytes[idat + i] = static_cast<uint8_t>(900'000'000u >> (24 - 8 * i));
+  auto image = decode_image(bytes, "huge_chunk.png");
+  ASSERT_FALSE(image.ok());
+  EXPECT_NE(image.status().message().find(
+                str_cat("PNG chunk 'IDAT' at byte ", idat, " claims 900000000 bytes")),
+            std::string::npos)
+      << image.status().message();
+}
+
+TEST(ImageDecode, CallersCanLowerThePixelLimit) {
+  for (const char* file : {"baseline.jpg", "rgb8.png", "rgb24.bmp"}) {
+    const auto bytes = read_bytes(test::data_path(str_cat("data/images/formats/", file)));
+    auto full = decode_image(bytes, file);
+    ASSERT_TRUE(full.ok()) << full.status().message();
+    const int64_t pixels = int64_t{full->width} * full->height;
+    EXPECT_TRUE(decode_image(bytes, file, pixels).ok()) << file;
+    auto refused = decode_image(bytes, file, pixels - 1);
+    ASSERT_FALSE(refused.ok()) << file;
+    EXPECT_NE(refused.status().message().find(str_cat("over the limit of ", pixels - 1)),
+              std::string::npos)
+        << refused.status().message();
+  }
 }
 
 TEST(ImageDecode, FormatsNotBuiltInAndGarbageAreRefused) {
