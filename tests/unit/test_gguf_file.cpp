@@ -284,5 +284,20 @@ TEST(GgufFile, BlockLayoutsMatchGgml) {
   EXPECT_EQ(tensor_type_info(4), nullptr);  // removed from ggml (Q4_2)
 }
 
+// The types the quantization layer decodes have one layout: its own.
+TEST(GgufFile, DecodableTypesAgreeWithTheQuantLayer) {
+  int decodable = 0;
+  for (uint32_t id = 0; id < 64; ++id) {
+    const TensorTypeInfo* info = tensor_type_info(id);
+    if (!info || !info->format) continue;
+    ++decodable;
+    const BlockFormatInfo& q = block_format_info(*info->format);
+    EXPECT_STREQ(q.name, info->name);
+    EXPECT_EQ(q.block_elements, info->block_elements) << info->name;
+    EXPECT_EQ(q.block_bytes, info->block_bytes) << info->name;
+  }
+  EXPECT_EQ(decodable, 7);  // F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q6_K
+}
+
 }  // namespace
 }  // namespace odin::gguf

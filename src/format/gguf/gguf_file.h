@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "quant/block_quant.h"
 
 namespace odin::gguf {
 
@@ -69,6 +70,7 @@ struct TensorTypeInfo {
   const char* name;
   int64_t block_elements;  // elements per block along dim 0
   int64_t block_bytes;
+  std::optional<BlockFormat> format;  // empty: odin cannot decode it (yet)
 };
 // Null for ids odin does not know.
 const TensorTypeInfo* tensor_type_info(uint32_t ggml_type);

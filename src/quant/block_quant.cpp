@@ -1,0 +1,192 @@
+#include "quant/block_quant.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "quant/fp16.h"
+
+namespace odin {
+namespace {
+
+// Block sizes and layouts: ggml-common.h (QK8_0 = QK4_0 = 32, QK_K = 256,
+// K_SCALE_SIZE = 12).
+constexpr int64_t kQK = 32;
+constexpr int64_t kQKK = 256;
+constexpr BlockFormatInfo kInfos[] = {
+    {"F32", 1, 4},
+    {"F16", 1, 2},
+    {"BF16", 1, 2},
+    {"Q8_0", kQK, 2 + kQK},                               // d, qs[32]
+    {"Q4_0", kQK, 2 + kQK / 2},                           // d, qs[16]
+    {"Q4_K", kQKK, 2 + 2 + 12 + kQKK / 2},                // d, dmin, scales[12], qs[128]
+    {"Q6_K", kQKK, kQKK / 2 + kQKK / 4 + kQKK / 16 + 2},  // ql[128], qh[64], scales[16], d
+};
+
+float half_at(const uint8_t* p) {
+  return fp16_to_fp32(static_cast<uint16_t>(p[0] | p[1] << 8));
+}
+
+void put_half(uint8_t* p, float v) {
+  const uint16_t h = fp32_to_fp16(v);
+  p[0] = static_cast<uint8_t>(h);
+  p[1] = static_cast<uint8_t>(h >> 8);
+}
+
+void dequantize_q8_0(const uint8_t* b, float* y) {
+  const float d = half_at(b);
+  for (int j = 0; j < kQK; ++j) y[j] = static_cast<float>(static_cast<int8_t>(b[2 + j])) * d;
+}
+
+void dequantize_q4_0(const uint8_t* b, float* y) {
+  const float d = half_at(b);
+  const uint8_t* qs = b + 2;
+  for (int j = 0; j < kQK / 2; ++j) {
+    y[j] = static_cast<float>((qs[j] & 0x0F) - 8) * d;
+    y[j + kQK / 2] = static_cast<float>((qs[j] >> 4) - 8) * d;
+  }
+}
+
+// The 6-bit scale and min of Q4_K sub-block j (ggml's get_scale_min_k4):
+// sub-blocks 0-3 in the low 6 bits of bytes 0-3 and 4-7, sub-blocks 4-7 split
+// between the nibbles of bytes 8-11 and the top 2 bits of bytes 0-7.
+void q4_k_scale_min(int j, const uint8_t* s, int* scale, int* min) {
+  if (j < 4) {
+    *scale = s[j] & 63;
+    *min = s[j + 4] & 63;
+  } else {
+    *scale = (s[j + 4] & 0x0F) | ((s[j - 4] >> 6) << 4);
+    *min = (s[j + 4] >> 4) | ((s[j] >> 6) << 4);
+  }
+}
+
+void dequantize_q4_k(const uint8_t* b, float* y) {
+  const float d = half_at(b);
+  const float dmin = half_at(b + 2);
+  const uint8_t* scales = b + 4;
+  const uint8_t* q = b + 16;
+  // Four groups of 64: the low nibbles of 32 bytes, then their high nibbles.
+  for (int group = 0; group < 4; ++group, q += 32, y += 64) {
+    int sc = 0, m = 0;
+    q4_k_scale_min(2 * group, scales, &sc, &m);
+    const float d1 = d * static_cast<float>(sc), m1 = dmin * static_cast<float>(m);
+    q4_k_scale_min(2 * group + 1, scales, &sc, &m);
+    const float d2 = d * static_cast<float>(sc), m2 = dmin * static_cast<float>(m);
+    for (int l = 0; l < 32; ++l) y[l] = d1 * static_cast<float>(q[l] & 0x0F) - m1;
+    for (int l = 0; l < 32; ++l) y[32 + l] = d2 * static_cast<float>(q[l] >> 4) - m2;
+  }
+}
+
+void dequantize_q6_k(const uint8_t* b, float* y) {
+  const uint8_t* ql = b;
+  const uint8_t* qh = b + kQKK / 2;
+  const auto* sc = reinterpret_cast<const int8_t*>(b + kQKK / 2 + kQKK / 4);
+  const float d = half_at(b + kQKK / 2 + kQKK / 4 + kQKK / 16);
+  // Two halves of 128: each value is 4 low bits from ql and 2 high bits from
+  // qh, offset 32; one int8 scale per 16 values.
+  for (int half = 0; half < 2; ++half, ql += 64, qh += 32, sc += 8, y += 128) {
+    for (int l = 0; l < 32; ++l) {
+      const int is = l / 16;
+      const int q1 = ((ql[l] & 0x0F) | ((qh[l] >> 0 & 3) << 4)) - 32;
+      const int q2 = ((ql[l + 32] & 0x0F) | ((qh[l] >> 2 & 3) << 4)) - 32;
+      const int q3 = ((ql[l] >> 4) | ((qh[l] >> 4 & 3) << 4)) - 32;
+      const int q4 = ((ql[l + 32] >> 4) | ((qh[l] >> 6 & 3) << 4)) - 32;
+      y[l] = d * static_cast<float>(sc[is]) * static_cast<float>(q1);
+      y[l + 32] = d * static_cast<float>(sc[is + 2]) * static_cast<float>(q2);
+      y[l + 64] = d * static_cast<float>(sc[is + 4]) * static_cast<float>(q3);
+      y[l + 96] = d * static_cast<float>(sc[is + 6]) * static_cast<float>(q4);
+    }
+  }
+}
+
+using BlockDecoder = void (*)(const uint8_t*, float*);
+
+void decode_blocks(BlockDecoder decode, const BlockFormatInfo& info, const uint8_t* src,
+                   std::span<float> dst) {
+  for (size_t i = 0; i < dst.size(); i += static_cast<size_t>(info.block_elements))
+    decode(src + i / static_cast<size_t>(info.block_elements) * info.block_bytes, dst.data() + i);
+}
+
+// Truncates toward zero like ggml's casts, but saturates to [lo, hi] and
+// reads NaN as 0 instead of converting out of range (undefined behaviour).
+int saturate(float v, int lo, int hi) {
+  if (std::isnan(v)) return 0;
+  return static_cast<int>(std::clamp(v, static_cast<float>(lo), static_cast<float>(hi)));
+}
+
+}  // namespace
+
+const BlockFormatInfo& block_format_info(BlockFormat format) {
+  return kInfos[static_cast<size_t>(format)];
+}
+
+int64_t block_row_bytes(BlockFormat format, int64_t elements) {
+  const BlockFormatInfo& info = block_format_info(format);
+  if (elements < 0 || elements % info.block_elements != 0) return -1;
+  const int64_t blocks = elements / info.block_elements;
+  if (blocks > std::numeric_limits<int64_t>::max() / info.block_bytes) return -1;
+  return blocks * info.block_bytes;
+}
+
+void dequantize_row(BlockFormat format, const uint8_t* src, std::span<float> dst) {
+  const BlockFormatInfo& info = block_format_info(format);
+  switch (format) {
+    case BlockFormat::kF32:
+      if (!dst.empty()) std::memcpy(dst.data(), src, dst.size_bytes());
+      return;
+    case BlockFormat::kF16:
+      fp16_to_fp32(src, dst.data(), dst.size());
+      return;
+    case BlockFormat::kBF16:
+      // bfloat16 is the top half of a float32.
+      for (size_t i = 0; i < dst.size(); ++i) {
+        const uint32_t bits = static_cast<uint32_t>(src[2 * i] | src[2 * i + 1] << 8) << 16;
+        std::memcpy(&dst[i], &bits, 4);
+      }
+      return;
+    case BlockFormat::kQ8_0:
+      return decode_blocks(dequantize_q8_0, info, src, dst);
+    case BlockFormat::kQ4_0:
+      return decode_blocks(dequantize_q4_0, info, src, dst);
+    case BlockFormat::kQ4_K:
+      return decode_blocks(dequantize_q4_k, info, src, dst);
+    case BlockFormat::kQ6_K:
+      return decode_blocks(dequantize_q6_k, info, src, dst);
+  }
+}
+
+void quantize_row_q8_0(std::span<const float> src, uint8_t* dst) {
+  for (size_t i = 0; i < src.size(); i += kQK, dst += 2 + kQK) {
+    const float* x = src.data() + i;
+    float amax = 0.0f;
+    for (int j = 0; j < kQK; ++j) amax = std::max(amax, std::fabs(x[j]));
+    const float d = amax / 127.0f;
+    const float id = d != 0.0f ? 1.0f / d : 0.0f;
+    put_half(dst, d);
+    for (int j = 0; j < kQK; ++j)
+      dst[2 + j] =
+          static_cast<uint8_t>(static_cast<int8_t>(saturate(std::round(x[j] * id), -127, 127)));
+  }
+}
+
+void quantize_row_q4_0(std::span<const float> src, uint8_t* dst) {
+  for (size_t i = 0; i < src.size(); i += kQK, dst += 2 + kQK / 2) {
+    const float* x = src.data() + i;
+    // The scale maps the value of largest magnitude to -8, keeping its sign.
+    float amax = 0.0f, max = 0.0f;
+    for (int j = 0; j < kQK; ++j)
+      if (amax < std::fabs(x[j])) {
+        amax = std::fabs(x[j]);
+        max = x[j];
+      }
+    const float d = max / -8.0f;
+    const float id = d != 0.0f ? 1.0f / d : 0.0f;
+    put_half(dst, d);
+    const auto nibble = [](float v) { return saturate(std::isnan(v) ? 8.5f : v + 8.5f, 0, 15); };
+    for (int j = 0; j < kQK / 2; ++j)
+      dst[2 + j] = static_cast<uint8_t>(nibble(x[j] * id) | nibble(x[j + kQK / 2] * id) << 4);
+  }
+}
+
+}  // namespace odin
