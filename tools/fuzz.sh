@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs one libFuzzer target of the sanitizer build (tests/fuzz/README.md).
 #   tools/fuzz.sh TARGET SECONDS [--build DIR] [--fresh] [--merge] [--quiet]
-# TARGET: tflite_loader, tflite_structured, image_decode, c_api or gguf.
+# TARGET: tflite_loader, tflite_structured, image_decode, c_api, gguf or llama2c.
 # The run starts from the committed corpus tests/fuzz/corpus/TARGET (and
 # tests/fuzz/regressions/TARGET, inputs that once failed; image_decode and gguf
 # also from tests/data/images/formats and tests/data/gguf) and grows
@@ -33,6 +33,7 @@ case "$target" in
   tflite_loader | tflite_structured | c_api) dict=tests/fuzz/dict/tflite.dict ;;
   image_decode) dict=tests/fuzz/dict/image.dict ;;
   gguf) dict=tests/fuzz/dict/gguf.dict ;;
+  llama2c) dict= ;;  # seven int32 and floats: nothing for a dictionary
   *) echo "fuzz.sh: unknown target '$target'" >&2; usage ;;
 esac
 fuzzer="$build/tests/fuzz/fuzz_$target"
@@ -65,7 +66,7 @@ start=$SECONDS
 set +e
 ASAN_OPTIONS="detect_leaks=1:${ASAN_OPTIONS:-}" \
   "$fuzzer" -max_total_time="$seconds" -timeout=20 -timeout_exitcode=70 -rss_limit_mb=2048 \
-  -dict="$dict" -print_final_stats=1 -artifact_prefix="$scratch/" "$work" "$seeds" "${extra[@]}" 2>&1 |
+  ${dict:+-dict="$dict"} -print_final_stats=1 -artifact_prefix="$scratch/" "$work" "$seeds" "${extra[@]}" 2>&1 |
   while IFS= read -r line; do
     printf '%d\t%s\n' "$((SECONDS - start))" "$line"
     [ "$quiet" = 1 ] || printf '%s\n' "$line" >&2

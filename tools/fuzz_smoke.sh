@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build="${1:-build-sanitize}"
 seconds="${2:-30}"
-for target in tflite_loader tflite_structured image_decode c_api gguf; do
+for target in tflite_loader tflite_structured image_decode c_api gguf llama2c; do
   tools/fuzz.sh "$target" "$seconds" --build "$build" --fresh --quiet
 done
 echo "fuzz_smoke: every target ran ${seconds} s without a crash"

@@ -2,13 +2,15 @@
 // parses has its metadata arrays and tensor data read end to end, so a span
 // that claims more than the file holds shows up under ASan, and the first
 // row of each tensor odin can decode goes through the quantization layer
-// (hostile scales: NaN, infinities, subnormals).
+// (hostile scales: NaN, infinities, subnormals); then the file is read as
+// an LLM (hyperparameters, expected tensors and their shapes).
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <vector>
 
 #include "format/gguf/gguf_file.h"
+#include "format/gguf/gguf_llm.h"
 
 namespace {
 volatile uint64_t g_sink;
@@ -36,6 +38,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     odin::dequantize_row(*info->format, t.data.data(), row);
     acc += row.empty() ? 0 : static_cast<uint64_t>(row.back() != 0.0f);
   }
+  auto llm = odin::gguf::llm_weights(*file, "fuzz.gguf");
+  if (llm.ok()) acc += static_cast<uint64_t>(llm->config.n_layer);
   g_sink = acc;
   return 0;
 }
