@@ -20,6 +20,7 @@ import tempfile
 LAYER_OF = [
     ("src/core/", "ir"), ("core/", "ir"),
     ("src/quant/", "quant"), ("quant/", "quant"),
+    ("src/text/", "text"), ("text/", "text"),
     ("src/ops/", "ops"), ("ops/", "ops"), ("kernels/reference/", "ops"),
     ("src/format/", "format"), ("format/", "format"),
     ("src/passes/", "passes"), ("passes/", "passes"),
@@ -40,7 +41,8 @@ DEPENDS = {
     "ir": [],
     "quant": ["ir"],
     "ops": ["ir", "quant"],
-    "format": ["ops"],
+    "text": ["ir"],
+    "format": ["ops", "text"],
     "passes": ["ops"],
     "runtime": ["passes"],
     "kernels_cpu": ["quant"],

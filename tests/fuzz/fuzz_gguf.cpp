@@ -3,7 +3,8 @@
 // that claims more than the file holds shows up under ASan, and the first
 // row of each tensor odin can decode goes through the quantization layer
 // (hostile scales: NaN, infinities, subnormals); then the file is read as
-// an LLM (hyperparameters, expected tensors and their shapes).
+// an LLM (hyperparameters, expected tensors and their shapes) and its
+// vocabulary tokenizes and detokenizes a fixed text.
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -11,6 +12,8 @@
 
 #include "format/gguf/gguf_file.h"
 #include "format/gguf/gguf_llm.h"
+#include "format/gguf/gguf_vocab.h"
+#include "text/spm_tokenizer.h"
 
 namespace {
 volatile uint64_t g_sink;
@@ -40,6 +43,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   auto llm = odin::gguf::llm_weights(*file, "fuzz.gguf");
   if (llm.ok()) acc += static_cast<uint64_t>(llm->config.n_layer);
+  auto vocab = odin::gguf::read_vocab(*file, "fuzz.gguf");
+  if (vocab.ok()) {
+    const auto ids = odin::spm_tokenize(*vocab, "Hello  w\xC3\xB6rld \xF0\x9F\xA6\x99\n");
+    acc += ids.size() + odin::spm_detokenize(*vocab, ids).size();
+  }
   g_sink = acc;
   return 0;
 }
