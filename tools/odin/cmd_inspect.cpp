@@ -1,9 +1,11 @@
-// odin inspect MODEL: inputs, outputs, op histogram and a per-node table.
+// odin inspect MODEL: inputs, outputs, op histogram and a per-node table;
+// for an LLM file, its architecture and quantization (llm_summary.h).
 #include <cstdio>
 #include <map>
 
 #include "cli_common.h"
 #include "commands.h"
+#include "llm_summary.h"
 #include "runtime/scheduler.h"
 
 namespace odin::cli {
@@ -23,6 +25,7 @@ std::string value_summary(const Graph& g, ValueId v) {
 }
 
 int run_inspect(const InspectArgs& args) {
+  if (is_llm_file(args.model)) return inspect_llm(args.model);
   auto graph = load_model(args.model);
   if (!graph.ok()) return report(graph.status());
   const Graph& g = *graph;

@@ -1,0 +1,82 @@
+// The odin CLI on LLM files as a user runs it (ODIN_CLI_PATH): inspect shows
+// the architecture and quantization, tokenize gives llama.cpp's ids.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "test_util.h"
+
+namespace odin {
+namespace {
+
+struct CliResult {
+  int exit_code = -1;
+  std::string out;  // stdout and stderr together
+};
+
+CliResult run_cli(const std::string& args) {
+  const std::string command = "'" ODIN_CLI_PATH "' " + args + " 2>&1";
+  CliResult r;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return r;
+  char buf[4096];
+  while (size_t n = fread(buf, 1, sizeof buf, pipe)) r.out.append(buf, n);
+  const int status = pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+// Quoted for the shell; built with += because GCC 12 warns falsely
+// (-Wrestrict) on "'" + std::string.
+std::string data(const std::string& rel) {
+  std::string quoted = "'";
+  quoted += test::data_path(rel);
+  quoted += "'";
+  return quoted;
+}
+
+TEST(LlmCli, InspectLlama2cCheckpoint) {
+  const CliResult r = run_cli("inspect " + data("data/llm/stories260K.bin"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  for (const char* expected :
+       {"(llama2.c,", "architecture: llama, 5 layers, width 64, feed-forward 172",
+        "attention: 8 heads of 8, 4 KV heads", "context: 512 tokens (trained); vocabulary: 512",
+        "tied to the embedding", "parameters: 0.26 M in 47 tensors", "F32",
+        "tokenizer: none in the file"})
+    EXPECT_NE(r.out.find(expected), std::string::npos) << expected << "\n" << r.out;
+}
+
+TEST(LlmCli, InspectVocabularyOnlyGguf) {
+  const CliResult r = run_cli("inspect " + data("data/vocab/ggml-vocab-llama-spm.gguf"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("GGUF v3"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("tokenizer: SentencePiece, 32000 pieces, BOS 1, EOS 2"), std::string::npos)
+      << r.out;
+}
+
+TEST(LlmCli, TokenizeGivesLlamaCppIds) {
+  const std::string vocab = data("data/vocab/ggml-vocab-llama-spm.gguf");
+  const CliResult plain = run_cli("tokenize " + vocab + " 'Hello world'");
+  ASSERT_EQ(plain.exit_code, 0) << plain.out;
+  EXPECT_EQ(plain.out, "15043 3186\n");  // ggml-vocab-llama-spm.gguf.out
+  const CliResult json = run_cli("tokenize --bos --json " + vocab + " ' Hello, world!'");
+  ASSERT_EQ(json.exit_code, 0) << json.out;
+  const auto j = nlohmann::json::parse(json.out);
+  EXPECT_EQ(j["ids"], nlohmann::json({1, 29871, 15043, 29892, 3186, 29991}));
+  EXPECT_EQ(j["pieces"][2], "\xE2\x96\x81Hello");
+  EXPECT_EQ(j["text"], " Hello, world!");
+}
+
+TEST(LlmCli, TokenizeWithoutVocabularyIsAClearError) {
+  const CliResult r = run_cli("tokenize " + data("data/llm/stories260K.bin") + " hi");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.out.find("the file has no vocabulary"), std::string::npos) << r.out;
+  const CliResult bad = run_cli("inspect " + data("data/llm/stories260K.LICENSE"));
+  EXPECT_NE(bad.exit_code, 0) << bad.out;
+}
+
+}  // namespace
+}  // namespace odin

@@ -1,0 +1,72 @@
+#include "llm_summary.h"
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+
+#include "cli_common.h"
+#include "format/llm/llm_file.h"
+
+namespace odin::cli {
+
+bool is_llm_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  char magic[4] = {};
+  if (!f.read(magic, 4)) return false;
+  return is_gguf(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(magic), 4)) ||
+         (path.size() > 4 && path.compare(path.size() - 4, 4, ".bin") == 0);
+}
+
+int inspect_llm(const std::string& path) {
+  auto file = open_llm_file(path, false);
+  if (!file.ok()) return report(file.status());
+  const LlmFile& f = **file;
+  const LlmConfig& c = f.weights.config;
+  std::printf("model: %s (%s, %.1f MiB)\n", path.c_str(), f.container.c_str(),
+              static_cast<double>(f.map->bytes().size()) / (1 << 20));
+  if (!f.weights.tensors.empty()) {
+    std::printf("architecture: %s, %lld layers, width %lld, feed-forward %lld\n",
+                c.architecture.c_str(), static_cast<long long>(c.n_layer),
+                static_cast<long long>(c.n_embd), static_cast<long long>(c.n_ff));
+    std::printf("attention: %lld heads of %lld, %lld KV heads%s; RoPE base %g, RMS eps %g\n",
+                static_cast<long long>(c.n_head), static_cast<long long>(c.head_dim),
+                static_cast<long long>(c.n_head_kv), c.qkv_bias ? ", QKV biases" : "",
+                static_cast<double>(c.rope_freq_base), static_cast<double>(c.rms_norm_eps));
+    std::printf("context: %lld tokens (trained); vocabulary: %lld; output: %s\n",
+                static_cast<long long>(c.n_ctx_train), static_cast<long long>(c.n_vocab),
+                c.tied_output ? "tied to the embedding" : "its own matrix");
+    // Quantization mix: parameters and bytes per format.
+    struct Mix {
+      int tensors = 0;
+      int64_t params = 0;
+      size_t bytes = 0;
+    };
+    std::map<std::string, Mix> mix;
+    int64_t params = 0;
+    for (const LlmTensor& t : f.weights.tensors) {
+      Mix& m = mix[block_format_info(t.format).name];
+      ++m.tensors;
+      m.params += t.num_elements();
+      m.bytes += t.data.size();
+      params += t.num_elements();
+    }
+    std::printf("parameters: %.2f M in %zu tensors\n", static_cast<double>(params) / 1e6,
+                f.weights.tensors.size());
+    std::printf("quantization:\n");
+    for (const auto& [name, m] : mix)
+      std::printf("  %-5s %4d tensors, %9.2f M parameters, %8.2f MiB (%.2f bits each)\n",
+                  name.c_str(), m.tensors, static_cast<double>(m.params) / 1e6,
+                  static_cast<double>(m.bytes) / (1 << 20),
+                  8.0 * static_cast<double>(m.bytes) / static_cast<double>(m.params));
+  }
+  if (f.vocab) {
+    const Vocab& v = *f.vocab;
+    std::printf("tokenizer: SentencePiece, %d pieces, BOS %d, EOS %d%s\n", v.size(), v.bos, v.eos,
+                v.add_bos ? ", adds BOS" : "");
+  } else {
+    std::printf("tokenizer: none in the file\n");
+  }
+  return 0;
+}
+
+}  // namespace odin::cli
