@@ -6,30 +6,20 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "cli_runner.h"
 #include "test_util.h"
 
 namespace odin {
 namespace {
 
-std::string run_cli(const std::string& args, int* status) {
-  const std::string cmd = std::string(ODIN_CLI_PATH) + " " + args + " 2>/dev/null";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  if (!p) return out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
-  *status = pclose(p);
-  return out;
-}
-
 void expect_bench_json(const std::string& model, int threads) {
   ASSERT_TRUE(test::file_exists(ODIN_CLI_PATH)) << "build the odin target first";
-  int status = -1;
-  const std::string out = run_cli(
-      "bench '" + model + "' --runs 3 --warmup 1 --threads " + std::to_string(threads) + " --json",
-      &status);
-  ASSERT_EQ(status, 0) << out;
+  const test::CliResult r =
+      test::run_cli("bench " + test::quoted(model) + " --runs 3 --warmup 1 --threads " +
+                        std::to_string(threads) + " --json",
+                    "", test::Stderr::kDiscard);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const std::string& out = r.out;
   nlohmann::json j;
   ASSERT_NO_THROW(j = nlohmann::json::parse(out)) << out;  // one object, nothing else
   ASSERT_TRUE(j.is_object());

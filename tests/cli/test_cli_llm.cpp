@@ -1,41 +1,22 @@
 // The odin CLI on LLM files as a user runs it (ODIN_CLI_PATH): inspect shows
 // the architecture and quantization, tokenize gives llama.cpp's ids.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "cli_runner.h"
 #include "test_util.h"
 
 namespace odin {
 namespace {
 
-struct CliResult {
-  int exit_code = -1;
-  std::string out;  // stdout and stderr together
-};
+using test::CliResult;
+using test::run_cli;
 
-CliResult run_cli(const std::string& args) {
-  const std::string command = "'" ODIN_CLI_PATH "' " + args + " 2>&1";
-  CliResult r;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return r;
-  char buf[4096];
-  while (size_t n = fread(buf, 1, sizeof buf, pipe)) r.out.append(buf, n);
-  const int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-// Quoted for the shell; built with += because GCC 12 warns falsely
-// (-Wrestrict) on "'" + std::string.
 std::string data(const std::string& rel) {
-  std::string quoted = "'";
-  quoted += test::data_path(rel);
-  quoted += "'";
-  return quoted;
+  return test::quoted(test::data_path(rel));
 }
 
 TEST(LlmCli, InspectLlama2cCheckpoint) {

@@ -1,7 +1,6 @@
 // The odin CLI's vision verbs as a user runs them (ODIN_CLI_PATH): JSON on
 // stdout, errors as one line and a non-zero exit code.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -10,27 +9,14 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "cli_runner.h"
 #include "test_util.h"
 
 namespace odin {
 namespace {
 
-struct CliResult {
-  int exit_code = -1;
-  std::string out;  // stdout and stderr together
-};
-
-CliResult run_cli(const std::string& args, const std::string& env = "") {
-  const std::string command = env + " '" ODIN_CLI_PATH "' " + args + " 2>&1";
-  CliResult r;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return r;
-  char buf[4096];
-  while (size_t n = fread(buf, 1, sizeof buf, pipe)) r.out.append(buf, n);
-  const int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using test::CliResult;
+using test::run_cli;
 
 std::string photo(const std::string& stem) {
   return test::data_path("data/images/" + stem + ".jpg");
