@@ -8,7 +8,7 @@ PACKAGES=(
   clang libclang-rt-14-dev          # sanitizer + libFuzzer build
   flatbuffers-compiler libflatbuffers-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libstb-dev libjpeg62-turbo-dev libcli11-dev nlohmann-json3-dev libeigen3-dev libhwy-dev
+  libstb-dev libjpeg62-turbo-dev libpcre2-dev libcli11-dev nlohmann-json3-dev libeigen3-dev libhwy-dev
   python3                           # tools (fetch_models.py)
   clang-format
   libvulkan-dev glslc               # Vulkan backend: headers and the GLSL -> SPIR-V compiler

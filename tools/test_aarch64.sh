@@ -18,7 +18,8 @@ step() { printf '\n== %s\n' "$*"; }
 step "aarch64 setup"
 HOST_PACKAGES=(g++-aarch64-linux-gnu qemu-user flatbuffers-compiler nlohmann-json3-dev libcli11-dev
                cmake ninja-build ccache)
-ARM64_PACKAGES=(libhwy-dev:arm64 libgtest-dev:arm64 libstb-dev:arm64 libjpeg62-turbo-dev:arm64)
+ARM64_PACKAGES=(libhwy-dev:arm64 libgtest-dev:arm64 libstb-dev:arm64 libjpeg62-turbo-dev:arm64
+                libpcre2-dev:arm64)
 missing=()
 for p in "${HOST_PACKAGES[@]}" "${ARM64_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

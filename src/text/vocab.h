@@ -27,7 +27,7 @@ enum class TokenType : uint8_t {
 
 enum class TokenizerModel : uint8_t {
   kSentencePiece,  // "llama": score-ordered merges of pieces, byte fallback
-  kBytePairBpe,    // "gpt2": byte-level BPE with ranked merges (not yet)
+  kBytePairBpe,    // "gpt2": byte-level BPE with ranked merges
 };
 
 constexpr int32_t kNoToken = -1;
@@ -40,6 +40,10 @@ struct Vocab {
   int32_t bos = kNoToken, eos = kNoToken, unk = kNoToken;
   bool add_bos = true;
   bool add_space_prefix = true;  // SentencePiece: the text starts with a space
+  // Byte-level BPE: "left right" merges in rank order, and the
+  // pre-tokenizer's name (tokenizer.ggml.pre).
+  std::vector<std::string> merges;
+  std::string pre;
 
   // Checks sizes and special ids and builds the lookups; errors name
   // `source`. Call once after filling the fields above.

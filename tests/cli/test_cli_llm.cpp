@@ -51,6 +51,16 @@ TEST(LlmCli, TokenizeGivesLlamaCppIds) {
   EXPECT_EQ(j["text"], " Hello, world!");
 }
 
+TEST(LlmCli, TokenizeWithByteLevelBpe) {
+  const std::string vocab = data("data/vocab/ggml-vocab-llama-bpe.gguf");
+  const CliResult r = run_cli("tokenize " + vocab + " 'Hello world'");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.out, "9906 1917\n");  // ggml-vocab-llama-bpe.gguf.out
+  const CliResult info = run_cli("inspect " + vocab);
+  EXPECT_NE(info.out.find("tokenizer: byte-level BPE (pre-tokenizer llama-bpe)"), std::string::npos)
+      << info.out;
+}
+
 TEST(LlmCli, TokenizeWithoutVocabularyIsAClearError) {
   const CliResult r = run_cli("tokenize " + data("data/llm/stories260K.bin") + " hi");
   EXPECT_NE(r.exit_code, 0);

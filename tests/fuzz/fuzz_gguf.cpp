@@ -13,7 +13,7 @@
 #include "format/gguf/gguf_file.h"
 #include "format/gguf/gguf_llm.h"
 #include "format/gguf/gguf_vocab.h"
-#include "text/spm_tokenizer.h"
+#include "text/tokenizer.h"
 
 namespace {
 volatile uint64_t g_sink;
@@ -45,8 +45,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (llm.ok()) acc += static_cast<uint64_t>(llm->config.n_layer);
   auto vocab = odin::gguf::read_vocab(*file, "fuzz.gguf");
   if (vocab.ok()) {
-    const auto ids = odin::spm_tokenize(*vocab, "Hello  w\xC3\xB6rld \xF0\x9F\xA6\x99\n");
-    acc += ids.size() + odin::spm_detokenize(*vocab, ids).size();
+    auto tokenizer = odin::make_tokenizer(*vocab, "fuzz.gguf");
+    if (tokenizer.ok()) {
+      const auto ids = (*tokenizer)->tokenize("Hello  w\xC3\xB6rld 's \xF0\x9F\xA6\x99 123\n\xFF");
+      acc += ids.size() + (*tokenizer)->detokenize(ids).size();
+    }
   }
   g_sink = acc;
   return 0;

@@ -76,6 +76,14 @@ def main() -> None:
         [("general.alignment", U32, 64), ("big", U64, 1 << 40), ("ratio", F64, 0.25)],
         [("a", [3], "F32"), ("b", [5, 2], "F32")], alignment=64))
     (out / "metadata_only.gguf").write_bytes(gguf(llama, []))
+    # Byte-level BPE: "\u0120" is GPT-2's alphabet for the space byte.
+    bpe = ["a", "b", "ab", "\u0120", "\u0120a", "\u0120ab", "1", "'s", "<|end|>"]
+    (out / "vocab_bpe.gguf").write_bytes(gguf([
+        ("tokenizer.ggml.model", STRING, "gpt2"), ("tokenizer.ggml.pre", STRING, "llama-bpe"),
+        ("tokenizer.ggml.tokens", ARRAY, (STRING, bpe)),
+        ("tokenizer.ggml.token_type", ARRAY, (I32, [1] * 8 + [3])),
+        ("tokenizer.ggml.merges", ARRAY, (STRING, ["a b", "\u0120 a", "\u0120a b"])),
+        ("tokenizer.ggml.eos_token_id", U32, 8)], []))
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@
 #include "cli_common.h"
 #include "commands.h"
 #include "format/llm/llm_file.h"
-#include "text/spm_tokenizer.h"
+#include "text/tokenizer.h"
 
 namespace odin::cli {
 namespace {
@@ -26,16 +26,18 @@ int run_tokenize(const TokenizeArgs& args) {
                              ": the file has no vocabulary (llama2.c checkpoints keep it in a "
                              "separate tokenizer.bin; use the model's GGUF)"));
   const Vocab& vocab = *(*file)->vocab;
+  auto tokenizer = make_tokenizer(vocab, args.model);
+  if (!tokenizer.ok()) return report(tokenizer.status());
   std::vector<int32_t> ids;
   if (args.bos && vocab.bos != kNoToken) ids.push_back(vocab.bos);
-  for (int32_t id : spm_tokenize(vocab, args.text)) ids.push_back(id);
+  for (int32_t id : (*tokenizer)->tokenize(args.text)) ids.push_back(id);
   if (args.json) {
     nlohmann::json out;
     out["ids"] = ids;
     nlohmann::json pieces = nlohmann::json::array();
     for (int32_t id : ids) pieces.push_back(vocab.pieces[static_cast<size_t>(id)]);
     out["pieces"] = pieces;
-    out["text"] = spm_detokenize(vocab, ids);
+    out["text"] = (*tokenizer)->detokenize(ids);
     // Hostile vocabularies may hold invalid UTF-8: replaced, not thrown.
     std::printf("%s\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     return 0;

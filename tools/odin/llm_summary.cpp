@@ -61,8 +61,12 @@ int inspect_llm(const std::string& path) {
   }
   if (f.vocab) {
     const Vocab& v = *f.vocab;
-    std::printf("tokenizer: SentencePiece, %d pieces, BOS %d, EOS %d%s\n", v.size(), v.bos, v.eos,
-                v.add_bos ? ", adds BOS" : "");
+    if (v.model == TokenizerModel::kSentencePiece)
+      std::printf("tokenizer: SentencePiece, %d pieces", v.size());
+    else
+      std::printf("tokenizer: byte-level BPE (pre-tokenizer %s), %d pieces, %zu merges",
+                  v.pre.empty() ? "gpt-2" : v.pre.c_str(), v.size(), v.merges.size());
+    std::printf(", BOS %d, EOS %d%s\n", v.bos, v.eos, v.add_bos ? ", adds BOS" : "");
   } else {
     std::printf("tokenizer: none in the file\n");
   }

@@ -24,9 +24,18 @@ Result<Vocab> read_vocab(const GgufFile& f, const std::string& source) {
   ODIN_ASSIGN_OR_RETURN(std::string_view model, f.get_string("tokenizer.ggml.model"));
   if (model == "llama") {
     v.model = TokenizerModel::kSentencePiece;
+  } else if (model == "gpt2") {
+    v.model = TokenizerModel::kBytePairBpe;
+    ODIN_ASSIGN_OR_RETURN(const MetaArray* merges,
+                          f.get_array("tokenizer.ggml.merges", ValueType::kString));
+    v.merges.assign(merges->strings.begin(), merges->strings.end());
+    if (f.find("tokenizer.ggml.pre")) {
+      ODIN_ASSIGN_OR_RETURN(std::string_view pre, f.get_string("tokenizer.ggml.pre"));
+      v.pre = std::string(pre);
+    }
   } else {
     return make_error(StatusCode::kUnsupported, source, ": tokenizer model '", model,
-                      "' is not supported yet (llama)");
+                      "' is not supported (llama, gpt2)");
   }
   ODIN_ASSIGN_OR_RETURN(const MetaArray* tokens,
                         f.get_array("tokenizer.ggml.tokens", ValueType::kString));
@@ -51,7 +60,10 @@ Result<Vocab> read_vocab(const GgufFile& f, const std::string& source) {
   ODIN_ASSIGN_OR_RETURN(v.eos, optional_id(f, "tokenizer.ggml.eos_token_id"));
   ODIN_ASSIGN_OR_RETURN(v.unk, optional_id(f, "tokenizer.ggml.unknown_token_id"));
   v.add_bos = optional_bool(f, "tokenizer.ggml.add_bos_token", true);
-  v.add_space_prefix = optional_bool(f, "tokenizer.ggml.add_space_prefix", true);
+  // SentencePiece vocabularies prefix a space unless told not to; BPE ones
+  // only when told to (llama.cpp's defaults).
+  v.add_space_prefix = optional_bool(f, "tokenizer.ggml.add_space_prefix",
+                                     v.model == TokenizerModel::kSentencePiece);
   ODIN_RETURN_IF_ERROR(v.finish(source));
   return v;
 }

@@ -1,8 +1,8 @@
-// The SentencePiece tokenizer on llama.cpp's own test vectors
-// (tests/data/vocab): every string must give llama.cpp's ids, and the ids
-// must give the string back.
+// The tokenizers on llama.cpp's own test vectors (tests/data/vocab): every
+// string must give llama.cpp's ids, and the ids must give the string back.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -12,6 +12,7 @@
 #include "gguf_builder.h"
 #include "test_util.h"
 #include "text/spm_tokenizer.h"
+#include "text/tokenizer.h"
 
 namespace odin {
 namespace {
@@ -52,25 +53,31 @@ std::vector<Case> read_cases(const std::string& vocab_file) {
   return cases;
 }
 
-class SpmVectors : public ::testing::TestWithParam<const char*> {};
+class LlamaCppVectors : public ::testing::TestWithParam<const char*> {};
 
-TEST_P(SpmVectors, SameIdsAsLlamaCpp) {
-  const std::string path = test::data_path(str_cat("data/vocab/ggml-vocab-", GetParam(), ".gguf"));
+TEST_P(LlamaCppVectors, SameIdsAsLlamaCpp) {
+  const char* dir = std::getenv("ODIN_VOCAB_DIR");  // other vocabularies, by hand
+  const std::string path =
+      dir ? str_cat(dir, "/ggml-vocab-", GetParam(), ".gguf")
+          : test::data_path(str_cat("data/vocab/ggml-vocab-", GetParam(), ".gguf"));
   const std::vector<uint8_t> bytes = test::read_file(path);
   ASSERT_FALSE(bytes.empty()) << path << " missing";
   auto file = gguf::GgufFile::parse(bytes, path);
   ASSERT_TRUE(file.ok()) << file.status().to_string();
   auto vocab = gguf::read_vocab(*file, path);
   ASSERT_TRUE(vocab.ok()) << vocab.status().to_string();
+  auto tokenizer = make_tokenizer(*vocab, path);
+  ASSERT_TRUE(tokenizer.ok()) << tokenizer.status().to_string();
   const std::vector<Case> cases = read_cases(path);
   ASSERT_GT(cases.size(), 30u);
   for (const Case& c : cases) {
-    EXPECT_EQ(spm_tokenize(*vocab, c.text), c.ids) << "text: '" << c.text << "'";
-    EXPECT_EQ(spm_detokenize(*vocab, c.ids), c.text);
+    EXPECT_EQ((*tokenizer)->tokenize(c.text), c.ids) << "text: '" << c.text << "'";
+    EXPECT_EQ((*tokenizer)->detokenize(c.ids), c.text);
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(LlamaCppVocabs, SpmVectors, ::testing::Values("llama-spm", "phi-3"),
+INSTANTIATE_TEST_SUITE_P(LlamaCppVocabs, LlamaCppVectors,
+                         ::testing::Values("llama-spm", "phi-3", "llama-bpe", "qwen2"),
                          [](const auto& info) {
                            std::string name = info.param;
                            for (char& ch : name)
@@ -109,9 +116,13 @@ TEST(GgufVocab, BadVocabulariesAreClearErrors) {
   test::GgufBuilder good;
   good.str("tokenizer.ggml.model", "llama").strings("tokenizer.ggml.tokens", {"a", "b"});
   EXPECT_EQ(error_of(good), "loaded");
-  test::GgufBuilder bpe;
-  bpe.str("tokenizer.ggml.model", "gpt2").strings("tokenizer.ggml.tokens", {"a", "b"});
-  EXPECT_NE(error_of(bpe).find("tokenizer model 'gpt2' is not supported yet"), std::string::npos);
+  test::GgufBuilder t5;
+  t5.str("tokenizer.ggml.model", "t5").strings("tokenizer.ggml.tokens", {"a", "b"});
+  EXPECT_NE(error_of(t5).find("tokenizer model 't5' is not supported (llama, gpt2)"),
+            std::string::npos);
+  test::GgufBuilder bpe_without_merges;
+  bpe_without_merges.str("tokenizer.ggml.model", "gpt2").strings("tokenizer.ggml.tokens", {"a"});
+  EXPECT_NE(error_of(bpe_without_merges).find("tokenizer.ggml.merges"), std::string::npos);
   test::GgufBuilder scores = good;
   scores.floats("tokenizer.ggml.scores", {0.0f});
   EXPECT_NE(error_of(scores).find("2 pieces but 1 scores"), std::string::npos) << error_of(scores);
