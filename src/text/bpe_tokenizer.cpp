@@ -4,8 +4,10 @@
 #include <pcre2.h>
 
 #include <array>
-#include <queue>
+#include <optional>
 #include <unordered_map>
+
+#include "text/pair_merge.h"
 
 namespace odin {
 namespace {
@@ -62,30 +64,6 @@ std::array<uint32_t, 256> byte_alphabet() {
   return cp;
 }
 
-size_t utf8_length(uint8_t lead) {
-  if (lead < 0xC0) return 1;
-  if (lead < 0xE0) return 2;
-  return lead < 0xF0 ? 3 : 4;
-}
-
-struct Symbol {
-  size_t start = 0, size = 0;  // size 0: merged into its left neighbour
-  int prev = -1, next = -1;
-};
-
-struct Pair {
-  int left = 0, right = 0;
-  int rank = 0;
-  size_t size = 0;
-};
-
-// Lowest rank first, then the leftmost.
-struct PairOrder {
-  bool operator()(const Pair& a, const Pair& b) const {
-    return a.rank > b.rank || (a.rank == b.rank && a.left > b.left);
-  }
-};
-
 class BytePairTokenizer final : public Tokenizer {
  public:
   BytePairTokenizer(const Vocab& vocab, PreTokenizer pre, pcre2_code* regex)
@@ -115,7 +93,8 @@ class BytePairTokenizer final : public Tokenizer {
       if (type == TokenType::kControl || type == TokenType::kUnused) continue;
       const std::string& piece = vocab_.pieces[static_cast<size_t>(id)];
       for (size_t at = 0; at < piece.size();) {
-        const size_t n = std::min(utf8_length(static_cast<uint8_t>(piece[at])), piece.size() - at);
+        const size_t n =
+            std::min(utf8_sequence_length(static_cast<uint8_t>(piece[at])), piece.size() - at);
         const auto it = byte_of_.find(piece.substr(at, n));
         if (it != byte_of_.end())
           out += static_cast<char>(it->second);
@@ -140,7 +119,7 @@ class BytePairTokenizer final : public Tokenizer {
       const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(md);
       if (ov[0] >= text.size()) break;
       if (ov[1] == ov[0]) {  // an empty match: step over one character
-        at = ov[0] + utf8_length(static_cast<uint8_t>(text[ov[0]]));
+        at = ov[0] + utf8_sequence_length(static_cast<uint8_t>(text[ov[0]]));
         continue;
       }
       if (ov[0] > covered) f(text.substr(covered, ov[0] - covered));
@@ -161,39 +140,16 @@ class BytePairTokenizer final : public Tokenizer {
         return;
       }
     }
-    std::vector<Symbol> symbols;
-    for (size_t at = 0; at < text.size();) {
-      const size_t n = std::min(utf8_length(static_cast<uint8_t>(text[at])), text.size() - at);
-      const int i = static_cast<int>(symbols.size());
-      symbols.push_back({at, n, i - 1, at + n == text.size() ? -1 : i + 1});
-      at += n;
-    }
-    std::priority_queue<Pair, std::vector<Pair>, PairOrder> queue;
-    const auto add_pair = [&](int left, int right) {
-      if (left < 0 || right < 0) return;
-      std::string key(text, symbols[left].start, symbols[left].size);
+    // Pairs with a merge rule merge, the lowest rank first.
+    const auto rank = [this](std::string_view merged, size_t left) -> std::optional<double> {
+      std::string key(merged.substr(0, left));
       key += ' ';
-      key.append(text, symbols[right].start, symbols[right].size);
+      key += merged.substr(left);
       const auto it = ranks_.find(key);
-      if (it == ranks_.end()) return;
-      queue.push({left, right, it->second, symbols[left].size + symbols[right].size});
+      if (it == ranks_.end()) return std::nullopt;
+      return -static_cast<double>(it->second);
     };
-    for (int i = 1; i < static_cast<int>(symbols.size()); ++i) add_pair(i - 1, i);
-    while (!queue.empty()) {
-      const Pair p = queue.top();
-      queue.pop();
-      Symbol& left = symbols[p.left];
-      Symbol& right = symbols[p.right];
-      if (left.size == 0 || right.size == 0 || left.size + right.size != p.size) continue;
-      left.size += right.size;
-      right.size = 0;
-      left.next = right.next;
-      if (right.next >= 0) symbols[right.next].prev = p.left;
-      add_pair(left.prev, p.left);
-      add_pair(p.left, left.next);
-    }
-    for (int i = symbols.empty() ? -1 : 0; i != -1; i = symbols[i].next) {
-      const std::string_view piece(text.data() + symbols[i].start, symbols[i].size);
+    for (std::string_view piece : merge_pairs(text, rank)) {
       const int32_t id = vocab_.find(piece);
       if (id != kNoToken) {
         out.push_back(id);
