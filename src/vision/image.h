@@ -29,8 +29,7 @@ Result<Image> load_image(const std::string& path);
 Result<Image> decode_image(std::span<const uint8_t> bytes, const std::string& name,
                            int64_t max_pixels = kMaxImagePixels);
 // The error for a `width` x `height` header that is empty or over the limit.
-Status check_image_size(int64_t width, int64_t height, int64_t max_pixels,
-                        const std::string& name);
+Status check_image_size(int64_t width, int64_t height, int64_t max_pixels, const std::string& name);
 
 // Bilinear resize of the whole image to width x height, pixel centres
 // aligned (half-pixel), then scaled to [lo, hi] float32 HWC.

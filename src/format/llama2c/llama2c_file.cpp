@@ -80,8 +80,7 @@ Result<LlmWeights> read_llama2c(std::span<const uint8_t> bytes, const std::strin
   int64_t floats = add(add(mul(v, d), mul(l, per_layer)), add(d, mul(2 * half, h.seq_len)));
   if (!c.tied_output) floats = add(floats, mul(v, d));
   floats = mul(floats, 4) / 4;  // the byte count must fit too
-  if (overflow)
-    return make_error(StatusCode::kInvalidModel, where, ": the sizes overflow 64 bits");
+  if (overflow) return make_error(StatusCode::kInvalidModel, where, ": the sizes overflow 64 bits");
   const uint64_t have = bytes.size() - kLlama2cHeaderBytes;
   if (have != static_cast<uint64_t>(floats) * 4)
     return make_error(StatusCode::kInvalidModel, where, ": needs ", floats * 4,

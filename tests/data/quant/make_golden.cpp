@@ -1,8 +1,10 @@
 // Writes the golden files of tests/unit/test_block_quant.cpp with ggml's own
 // conversions (ggml_get_type_traits: from_float_ref, to_float), so odin's
 // block formats are checked against the library that defines them. Not part
-// of the build: it needs llama.cpp's headers and libggml-base.so, which
-// ../shared/llm_ref/build_tools.sh installs:
+// of the build: it needs llama.cpp's headers and libggml-base.so, both in
+// npm's node-llama-cpp@3.21.1 (NODE_LLAMA_CPP_SKIP_DOWNLOAD=true npm ci
+// --ignore-scripts; headers: git clone of its llama/gitRelease.bundle as
+// $LLAMA, library: @node-llama-cpp/linux-x64/bins/linux-x64 as $GGML_LIB):
 //   g++ -O1 -std=c++17 -I$LLAMA/ggml/include make_golden.cpp \
 //       -L$GGML_LIB -l:libggml-base.so -Wl,-rpath,$GGML_LIB -o /tmp/make_golden
 //   /tmp/make_golden tests/data/quant
