@@ -36,7 +36,7 @@ Status Vocab::finish(const std::string& source) {
 }
 
 int32_t Vocab::find(std::string_view piece) const {
-  const auto it = ids_.find(std::string(piece));
+  const auto it = ids_.find(piece);
   return it == ids_.end() ? kNoToken : it->second;
 }
 

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -57,7 +58,13 @@ struct Vocab {
   int32_t byte_token(uint8_t byte) const { return byte_tokens_[byte]; }
 
  private:
-  std::unordered_map<std::string, int32_t> ids_;
+  // Transparent hashing: find() looks up a string_view without building a
+  // std::string (it runs for every candidate pair while tokenizing).
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, int32_t, Hash, std::equal_to<>> ids_;
   std::array<int32_t, 256> byte_tokens_{};
 };
 
