@@ -3,7 +3,7 @@
 odin_layer(odin_kernels_cpu kernels/cpu/*.cpp)
 file(GLOB ODIN_CPU_KERNEL_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/kernels/cpu/*.cpp)
 odin_hwy_sources(${ODIN_CPU_KERNEL_SOURCES})
-target_link_libraries(odin_kernels_cpu PUBLIC odin_ir PRIVATE ${ODIN_HWY_TARGET})
+target_link_libraries(odin_kernels_cpu PUBLIC odin_ir odin_quant PRIVATE ${ODIN_HWY_TARGET})
 
 odin_layer(odin_backend_cpu backends/cpu/*.cpp)
 target_link_libraries(odin_backend_cpu PUBLIC odin_runtime PRIVATE odin_kernels_cpu odin_ops)

@@ -50,11 +50,11 @@ class CpuExecutable final : public Executable {
       const Step& step = steps_[i];
       const auto t0 = std::chrono::steady_clock::now();
       if (step.op) {
-        in_ptrs_.clear();
-        out_ptrs_.clear();
-        for (ValueId v : step.op->reads) in_ptrs_.push_back(io.input(v).data);
-        for (ValueId v : step.op->writes) out_ptrs_.push_back(io.output(v).data);
-        step.op->run(in_ptrs_, out_ptrs_, *pool_);
+        ins_.clear();
+        outs_.clear();
+        for (ValueId v : step.op->reads) ins_.push_back(io.input(v));
+        for (ValueId v : step.op->writes) outs_.push_back(io.output(v));
+        step.op->run(ins_, outs_, *pool_);
       } else {
         const Node& node = graph_.node(step.node);
         ins_.clear();
@@ -82,8 +82,6 @@ class CpuExecutable final : public Executable {
   std::unique_ptr<ThreadPool> pool_;
   std::vector<ConstTensorView> ins_;
   std::vector<TensorView> outs_;
-  std::vector<const void*> in_ptrs_;
-  std::vector<void*> out_ptrs_;
 };
 
 class CpuBackend final : public Backend {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/graph.h"
+#include "core/tensor.h"
 #include "core/thread_pool.h"
 
 namespace odin {
@@ -25,7 +26,10 @@ class CpuOp {
   CpuOp& operator=(const CpuOp&) = delete;
   virtual ~CpuOp() = default;
   // in[i] is the data of reads[i], out[i] of writes[i].
-  virtual void run(std::span<const void* const> in, std::span<void* const> out,
+  // Views of the values it reads and writes, with their sizes in this
+  // run (dims of a DimSymbol vary per run; an op whose values have them
+  // must read their sizes here).
+  virtual void run(std::span<const ConstTensorView> in, std::span<const TensorView> out,
                    ThreadPool& pool) = 0;
   // Bytes of weights repacked for this op (0 when it reads the graph's).
   virtual size_t packed_bytes() const { return 0; }
@@ -50,6 +54,10 @@ struct CpuOpContext {
 struct CpuOpEntry {
   OpType type;
   std::unique_ptr<CpuOp> (*make)(const CpuOpContext& ctx, const Node& node);
+  // The kernel reads its values' sizes from each run's views, so it may
+  // take nodes whose dims follow a DimSymbol (the others are bound to the
+  // planned sizes at compile time and leave such nodes to the reference).
+  bool variable_dims = false;
 };
 
 // The entries, per family (each beside its kernels).

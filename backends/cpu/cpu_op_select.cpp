@@ -21,6 +21,11 @@ std::unique_ptr<CpuOp> make_cpu_op(const CpuOpContext& ctx, const Node& node) {
   const auto i = static_cast<size_t>(node.op);
   const CpuOpEntry* e = i < table.size() ? table[i] : nullptr;
   if (!e || node.outputs.empty()) return nullptr;
+  if (!e->variable_dims) {
+    for (const std::vector<ValueId>* values : {&node.inputs, &node.outputs})
+      for (ValueId v : *values)
+        if (v != kNoValue && ctx.graph.value(v).shape.has_symbols()) return nullptr;
+  }
   std::unique_ptr<CpuOp> op = e->make(ctx, node);
   if (op && op->writes.empty()) op->writes = node.outputs;
   return op;

@@ -71,8 +71,9 @@ class ConvOp final : public CpuOp {
   ConvOp(const cpu::ConvShape& s, const float* filter, const float* bias, cpu::Clamp clamp,
          int threads, cpu::WeightArena* arena, cpu::SharedScratch* scratch)
       : conv_(s, filter, bias, clamp, threads, arena, scratch) {}
-  void run(std::span<const void* const> in, std::span<void* const> out, ThreadPool& pool) override {
-    conv_.run(static_cast<const float*>(in[0]), static_cast<float*>(out[0]), pool);
+  void run(std::span<const ConstTensorView> in, std::span<const TensorView> out,
+           ThreadPool& pool) override {
+    conv_.run(in[0].as<float>(), out[0].as<float>(), pool);
   }
   size_t packed_bytes() const override { return conv_.packed_bytes(); }
 
@@ -114,10 +115,11 @@ class DepthwiseOp final : public CpuOp {
       scratch_->reserve(static_cast<size_t>(blocks_ * padded_h_ * padded_w_ * lanes));
     }
   }
-  void run(std::span<const void* const> in, std::span<void* const> out, ThreadPool& pool) override {
+  void run(std::span<const ConstTensorView> in, std::span<const TensorView> out,
+           ThreadPool& pool) override {
     cpu::DepthwiseParams p = p_;
-    p.in = static_cast<const float*>(in[0]);
-    p.out = static_cast<float*>(out[0]);
+    p.in = in[0].as<float>();
+    p.out = out[0].as<float>();
     if (blocks_) {
       const int64_t per_batch = blocks_ / p.batch;
       float* blocked = scratch_->get();
@@ -174,8 +176,9 @@ class FullyConnectedOp final : public CpuOp {
   FullyConnectedOp(int64_t batch, int64_t units, int64_t depth, const float* w, const float* b,
                    cpu::Clamp clamp, cpu::WeightArena* arena)
       : fc_(batch, units, depth, w, b, clamp, arena) {}
-  void run(std::span<const void* const> in, std::span<void* const> out, ThreadPool& pool) override {
-    fc_.run(static_cast<const float*>(in[0]), static_cast<float*>(out[0]), pool);
+  void run(std::span<const ConstTensorView> in, std::span<const TensorView> out,
+           ThreadPool& pool) override {
+    fc_.run(in[0].as<float>(), out[0].as<float>(), pool);
   }
   size_t packed_bytes() const override { return fc_.packed_bytes(); }
 

@@ -34,8 +34,8 @@ bool is_row_of(const Shape& s, const Shape& full) {
 struct Operand {
   int slot = -1;
   const float* constant = nullptr;
-  const float* get(std::span<const void* const> in) const {
-    return slot >= 0 ? static_cast<const float*>(in[static_cast<size_t>(slot)]) : constant;
+  const float* get(std::span<const ConstTensorView> in) const {
+    return slot >= 0 ? in[static_cast<size_t>(slot)].as<float>() : constant;
   }
 };
 
@@ -59,10 +59,11 @@ class BinaryOp final : public CpuOp {
       : op_(op), pattern_(pattern), small_first_(small_first), n_(n), c_(c), clamp_(clamp) {}
   Operand big, small;  // `small` is the broadcast operand (kRow, kScalar)
 
-  void run(std::span<const void* const> in, std::span<void* const> out, ThreadPool& pool) override {
+  void run(std::span<const ConstTensorView> in, std::span<const TensorView> out,
+           ThreadPool& pool) override {
     const float* a = big.get(in);
     const float* b = small.get(in);
-    float* y = static_cast<float*>(out[0]);
+    float* y = out[0].as<float>();
     switch (pattern_) {
       case Pattern::kSame:
         pool.parallel_for(n_, kGrain, [&](int64_t i0, int64_t i1, int) {
@@ -102,10 +103,11 @@ class ChannelPadAddOp final : public CpuOp {
  public:
   ChannelPadAddOp(int64_t pixels, int64_t cx, int64_t c, cpu::Clamp clamp)
       : pixels_(pixels), cx_(cx), c_(c), clamp_(clamp) {}
-  void run(std::span<const void* const> in, std::span<void* const> out, ThreadPool& pool) override {
-    const auto* x = static_cast<const float*>(in[0]);
-    const auto* y = static_cast<const float*>(in[1]);
-    auto* o = static_cast<float*>(out[0]);
+  void run(std::span<const ConstTensorView> in, std::span<const TensorView> out,
+           ThreadPool& pool) override {
+    const auto* x = in[0].as<float>();
+    const auto* y = in[1].as<float>();
+    auto* o = out[0].as<float>();
     pool.parallel_for(pixels_, std::max<int64_t>(1, kGrain / c_), [&](int64_t p0, int64_t p1, int) {
       cpu::add_channel_padded(x + p0 * cx_, cx_, y + p0 * c_, o + p0 * c_, p1 - p0, c_, clamp_);
     });
@@ -181,10 +183,11 @@ class PreluOp final : public CpuOp {
  public:
   PreluOp(int64_t rows, int64_t c) : rows_(rows), c_(c) {}
   Operand x, alpha;
-  void run(std::span<const void* const> in, std::span<void* const> out, ThreadPool& pool) override {
+  void run(std::span<const ConstTensorView> in, std::span<const TensorView> out,
+           ThreadPool& pool) override {
     const float* xp = x.get(in);
     const float* ap = alpha.get(in);
-    float* y = static_cast<float*>(out[0]);
+    float* y = out[0].as<float>();
     pool.parallel_for(rows_, std::max<int64_t>(1, kGrain / c_), [&](int64_t r0, int64_t r1, int) {
       cpu::prelu_rows(xp + r0 * c_, ap, y + r0 * c_, r1 - r0, c_);
     });
@@ -218,9 +221,10 @@ std::unique_ptr<CpuOp> make_prelu(const CpuOpContext& ctx, const Node& n) {
 class ClampOp final : public CpuOp {
  public:
   ClampOp(int64_t n, cpu::Clamp clamp) : n_(n), clamp_(clamp) {}
-  void run(std::span<const void* const> in, std::span<void* const> out, ThreadPool& pool) override {
-    const auto* x = static_cast<const float*>(in[0]);
-    auto* y = static_cast<float*>(out[0]);
+  void run(std::span<const ConstTensorView> in, std::span<const TensorView> out,
+           ThreadPool& pool) override {
+    const auto* x = in[0].as<float>();
+    auto* y = out[0].as<float>();
     pool.parallel_for(n_, kGrain, [&](int64_t i0, int64_t i1, int) {
       cpu::clamp_values(x + i0, y + i0, i1 - i0, clamp_);
     });
@@ -251,9 +255,10 @@ std::unique_ptr<CpuOp> make_clamp(const CpuOpContext& ctx, const Node& n) {
 class UnaryOp final : public CpuOp {
  public:
   UnaryOp(UnaryFn fn, int64_t n, float alpha) : fn_(fn), n_(n), alpha_(alpha) {}
-  void run(std::span<const void* const> in, std::span<void* const> out, ThreadPool& pool) override {
-    const auto* x = static_cast<const float*>(in[0]);
-    auto* y = static_cast<float*>(out[0]);
+  void run(std::span<const ConstTensorView> in, std::span<const TensorView> out,
+           ThreadPool& pool) override {
+    const auto* x = in[0].as<float>();
+    auto* y = out[0].as<float>();
     // Transcendentals cost ~20x a copy: smaller chunks are worth a thread.
     pool.parallel_for(n_, kGrain / 8, [&](int64_t i0, int64_t i1, int) {
       cpu::unary_values(fn_, x + i0, y + i0, i1 - i0, alpha_);
@@ -286,9 +291,10 @@ class ReduceOp final : public CpuOp {
  public:
   ReduceOp(int64_t outer, int64_t inner, int64_t c, bool mean)
       : outer_(outer), inner_(inner), c_(c), mean_(mean) {}
-  void run(std::span<const void* const> in, std::span<void* const> out, ThreadPool& pool) override {
-    const auto* x = static_cast<const float*>(in[0]);
-    auto* y = static_cast<float*>(out[0]);
+  void run(std::span<const ConstTensorView> in, std::span<const TensorView> out,
+           ThreadPool& pool) override {
+    const auto* x = in[0].as<float>();
+    auto* y = out[0].as<float>();
     pool.parallel_for(
         outer_, std::max<int64_t>(1, kGrain / (inner_ * c_)),
         [&](int64_t o0, int64_t o1, int) { cpu::reduce_middle(x, y, o0, o1, inner_, c_, mean_); });

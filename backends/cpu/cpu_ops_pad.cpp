@@ -14,9 +14,10 @@ class PadOp final : public CpuOp {
   PadOp(std::array<int64_t, 4> in, std::array<int64_t, 4> out, std::array<int64_t, 4> before,
         size_t elem)
       : in_(in), out_(out), before_(before), elem_(elem) {}
-  void run(std::span<const void* const> in, std::span<void* const> out, ThreadPool& pool) override {
-    const auto* src = static_cast<const uint8_t*>(in[0]);
-    auto* dst = static_cast<uint8_t*>(out[0]);
+  void run(std::span<const ConstTensorView> in, std::span<const TensorView> out,
+           ThreadPool& pool) override {
+    const auto* src = in[0].as<uint8_t>();
+    auto* dst = out[0].as<uint8_t>();
     const int64_t rows = out_[0] * out_[1];
     const size_t out_pixel = static_cast<size_t>(out_[3]) * elem_;
     const size_t in_pixel = static_cast<size_t>(in_[3]) * elem_;

@@ -23,10 +23,11 @@ int64_t row_grain(double row_elems) {
 class PoolOp final : public CpuOp {
  public:
   explicit PoolOp(const cpu::PoolParams& p) : p_(p) {}
-  void run(std::span<const void* const> in, std::span<void* const> out, ThreadPool& pool) override {
+  void run(std::span<const ConstTensorView> in, std::span<const TensorView> out,
+           ThreadPool& pool) override {
     cpu::PoolParams p = p_;
-    p.in = static_cast<const float*>(in[0]);
-    p.out = static_cast<float*>(out[0]);
+    p.in = in[0].as<float>();
+    p.out = out[0].as<float>();
     pool.parallel_for(p.batch * p.out_h,
                       row_grain(static_cast<double>(p.out_w) * static_cast<double>(p.c) *
                                 static_cast<double>(std::min(p.filter_h, p.in_h)) *
@@ -118,10 +119,11 @@ class ResizeBilinearOp final : public CpuOp {
     p_.x_hi = x_.hi.data();
     p_.x_frac = x_.frac.data();
   }
-  void run(std::span<const void* const> in, std::span<void* const> out, ThreadPool& pool) override {
+  void run(std::span<const ConstTensorView> in, std::span<const TensorView> out,
+           ThreadPool& pool) override {
     cpu::ResizeParams p = p_;
-    p.in = static_cast<const float*>(in[0]);
-    p.out = static_cast<float*>(out[0]);
+    p.in = in[0].as<float>();
+    p.out = out[0].as<float>();
     pool.parallel_for(p.batch * p.out_h,
                       row_grain(4.0 * static_cast<double>(p.out_w) * static_cast<double>(p.c)),
                       [&](int64_t r0, int64_t r1, int) { cpu::resize_bilinear_rows(p, r0, r1); });

@@ -16,6 +16,8 @@ Support check_value(const Graph& g, const Node& node, ValueId v) {
     return decline(node,
                    str_cat("on ", dtype_name(val.dtype), " tensors not supported (float32 only)"));
   if (!val.shape.is_static()) return decline(node, "with dynamic shapes not supported");
+  if (val.shape.has_symbols())
+    return decline(node, str_cat("with dims set per run (", val.shape.str(), ") not supported"));
   if (val.shape.num_elements() <= 0) return decline(node, "on empty tensors not supported");
   if (val.shape.num_elements() > INT32_MAX / 4)
     return decline(node, "on tensors over 2^29 elements not supported");

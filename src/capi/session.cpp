@@ -42,7 +42,7 @@ odin_status usable(const char* fn, const odin_session* s) {
 }
 
 size_t byte_size(const odin::Value& v) {
-  return static_cast<size_t>(v.shape.num_elements()) * odin::dtype_size(v.dtype);
+  return static_cast<size_t>(std::max<int64_t>(0, odin::tensor_bytes(v.dtype, v.shape)));
 }
 
 odin_status count(const char* fn, const odin_session* s, bool input, int32_t* out_count) {

@@ -84,6 +84,11 @@ odin_dtype to_c(DType dtype) {
       return ODIN_DTYPE_UINT8;
     case DType::kBool:
       return ODIN_DTYPE_BOOL;
+    case DType::kBF16:  // weights only: no model input or output has these
+    case DType::kQ8_0:
+    case DType::kQ4_0:
+    case DType::kQ4_K:
+    case DType::kQ6_K:
     case DType::kUnknown:
       break;
   }

@@ -58,7 +58,8 @@ Status Graph::validate() const {
     ready[static_cast<size_t>(v)] = true;
   }
   for (size_t i = 0; i < values_.size(); ++i)
-    if (values_[i].is_constant()) ready[i] = true;
+    if (values_[i].is_constant() || values_[i].persistent)
+      ready[i] = true;  // state: from earlier runs
   for (size_t n = 0; n < nodes_.size(); ++n) {
     const NodeId id = static_cast<NodeId>(n);
     for (ValueId v : nodes_[n].inputs) {

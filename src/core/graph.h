@@ -64,6 +64,14 @@ struct Value {
   std::span<const uint8_t> bytes() const { return {data, data_bytes}; }
 };
 
+// A named dimension whose size is set per run (an LLM's token count "seq"),
+// up to `max`: a session plans memory and compiles for `max` once, and each
+// run gives the size (Session::set_dim) without planning again.
+struct DimSymbol {
+  std::string name;
+  int64_t max = 1;
+};
+
 struct Node {
   OpType op = OpType::kCount;
   OpAttrs attrs;
@@ -92,6 +100,9 @@ class Graph {
   const std::vector<ValueId>& inputs() const { return inputs_; }
   std::vector<ValueId>& outputs() { return outputs_; }
   const std::vector<ValueId>& outputs() const { return outputs_; }
+  // Symbols that graph inputs' dynamic dims name (Shape::symbol).
+  std::vector<DimSymbol>& dim_symbols() { return dim_symbols_; }
+  const std::vector<DimSymbol>& dim_symbols() const { return dim_symbols_; }
 
   // Keeps the memory that constants point into alive (mmap, caller buffer).
   void retain_storage(std::shared_ptr<const void> storage) {
@@ -122,6 +133,7 @@ class Graph {
   std::vector<Node> nodes_;
   std::vector<ValueId> inputs_;
   std::vector<ValueId> outputs_;
+  std::vector<DimSymbol> dim_symbols_;
   std::vector<std::shared_ptr<const void>> storage_;
   std::vector<std::shared_ptr<std::vector<uint8_t>>> owned_;
   std::vector<std::span<const uint8_t>> reloadable_;

@@ -25,6 +25,12 @@ const std::string& Shape::symbol(size_t i) const {
   return i < symbols_.size() ? symbols_[i] : kNone;
 }
 
+bool Shape::has_symbols() const {
+  for (const std::string& s : symbols_)
+    if (!s.empty()) return true;
+  return false;
+}
+
 void Shape::set_symbol(size_t i, std::string name) {
   if (symbols_.size() < dims_.size()) symbols_.resize(dims_.size());
   if (i < symbols_.size()) symbols_[i] = std::move(name);

@@ -33,8 +33,11 @@ class Shape {
   // kMaxTensorElements (so callers need only one check).
   int64_t num_elements() const;
 
-  // Symbolic name of dim i, "" when none.
+  // Symbolic name of dim i, "" when none. A static dim may carry one too:
+  // in a session's graph it marks a dim planned at the symbol's maximum
+  // whose size each run sets (DimSymbol).
   const std::string& symbol(size_t i) const;
+  bool has_symbols() const;
   void set_symbol(size_t i, std::string name);
 
   // "[1,128,128,3]"; dynamic dims print as "?" or their symbol.

@@ -82,6 +82,10 @@ struct OpDef {
   // Whether the op reads sparse constants (Value::sparsity) itself; every
   // other op is refused one, since it would read the packed values as dense.
   bool reads_sparse_inputs = false;
+  // Inputs (bit i = input i) the kernel updates in place: persistent state
+  // such as an LLM's KV cache (Value::persistent), which outlives the run.
+  // Shape inference refuses a node whose such input is not persistent.
+  uint32_t writes_state_inputs = 0;
 };
 
 // The definition of `type` (every OpType has one).

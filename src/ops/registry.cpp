@@ -60,6 +60,13 @@ Status infer_node(Graph& graph, NodeId id) {
         return make_error(StatusCode::kInvalidModel, graph.describe_node(id), ": input ",
                           graph.describe_value(v),
                           " is a sparse constant, which only DENSIFY can read");
+  for (size_t i = 0; i < node.inputs.size() && i < 32; ++i) {
+    const ValueId v = node.inputs[i];
+    if ((def.writes_state_inputs >> i & 1) && v != kNoValue && !graph.value(v).persistent)
+      return make_error(StatusCode::kInvalidModel, graph.describe_node(id), ": input ", i, " ",
+                        graph.describe_value(v),
+                        " is updated in place by the op, so it must be persistent state");
+  }
   std::vector<Shape> declared;
   for (ValueId v : node.outputs) declared.push_back(graph.value(v).shape);
   InferContext ctx(graph, id);

@@ -20,8 +20,7 @@ namespace {
 constexpr int64_t kMaxFoldBytes = int64_t{256} << 20;
 
 int64_t value_bytes(const Value& v) {
-  const int64_t n = v.shape.num_elements();
-  return n < 0 || dtype_size(v.dtype) == 0 ? -1 : n * static_cast<int64_t>(dtype_size(v.dtype));
+  return tensor_bytes(v.dtype, v.shape);
 }
 
 // `is_const`: values that are constants now or will be once folded.

@@ -39,6 +39,12 @@ Lifetimes lifetimes(const Graph& graph) {
     for (ValueId v : graph.node(n).outputs) touch(v, n);
   }
   for (ValueId v : graph.outputs()) touch(v, end);
+  // Persistent state (a KV cache) keeps its bytes across runs: live always.
+  for (size_t v = 0; v < graph.num_values(); ++v)
+    if (graph.value(static_cast<ValueId>(v)).persistent && t.last[v] >= -1) {
+      touch(static_cast<ValueId>(v), -1);
+      touch(static_cast<ValueId>(v), end);
+    }
   // Inputs stay intact for the whole run and across runs: a caller may set
   // them once and run many times.
   for (ValueId v : graph.inputs()) touch(v, end);
@@ -85,11 +91,12 @@ Result<MemoryPlan> plan_memory(const Graph& graph) {
   for (size_t v = 0; v < nv; ++v) {
     if (t.last[v] < -1) continue;
     const Value& val = graph.value(static_cast<ValueId>(v));
-    const int64_t n = val.shape.num_elements();
+    const int64_t n = tensor_bytes(val.dtype, val.shape);
     if (n < 0)
       return make_error(StatusCode::kInvalidArgument, graph.describe_value(static_cast<ValueId>(v)),
-                        " has unknown size ", val.shape.str(), "; set the input shapes first");
-    bytes[v] = align_up(static_cast<size_t>(n) * dtype_size(val.dtype));
+                        " has unknown size (", dtype_name(val.dtype), " ", val.shape.str(),
+                        "); set the input shapes first");
+    bytes[v] = align_up(static_cast<size_t>(n));
   }
 
   // Every live value starts in its own buffer; reusing outputs join the

@@ -6,6 +6,7 @@
 #include "core/memory.h"
 #include "ops/op_def.h"
 #include "passes/passes.h"
+#include "runtime/dim_binding.h"
 
 namespace odin {
 
@@ -90,6 +91,7 @@ Result<Session::Built> Session::build(const Graph& source) const {
   Built b;
   b.graph = std::make_unique<Graph>(source);
   Graph& g = *b.graph;
+  ODIN_RETURN_IF_ERROR(bind_dim_symbols(g));
   PassOptions po;
   po.optimize = options_.optimize;
   po.fold_constants = options_.fold_constants;
@@ -134,6 +136,34 @@ void Session::commit(Built built) {
   built_.executables.clear();  // before the graph they refer to
   built_ = std::move(built);
   input_set_.assign(built_.graph->inputs().size(), false);
+  dim_values_.clear();
+  for (const DimSymbol& s : built_.graph->dim_symbols()) dim_values_.push_back(s.max);
+}
+
+Status Session::set_dim(std::string_view name, int64_t value) {
+  const std::vector<DimSymbol>& symbols = graph().dim_symbols();
+  for (size_t i = 0; i < symbols.size(); ++i) {
+    if (symbols[i].name != name) continue;
+    if (value < 1 || value > symbols[i].max)
+      return make_error(StatusCode::kOutOfRange, "dim '", name, "' = ", value, " is outside 1..",
+                        symbols[i].max, " (the session's maximum)");
+    dim_values_[i] = value;
+    return Status();
+  }
+  return make_error(StatusCode::kNotFound, "the graph has no dim symbol '", name, "'");
+}
+
+int64_t Session::dim(std::string_view name) const {
+  const std::vector<DimSymbol>& symbols = graph().dim_symbols();
+  for (size_t i = 0; i < symbols.size(); ++i)
+    if (symbols[i].name == name) return dim_values_[i];
+  return -1;
+}
+
+Shape Session::run_shape(ValueId v) const {
+  const Shape& planned = graph().value(v).shape;
+  if (!planned.has_symbols()) return planned;
+  return odin::run_shape(planned, graph().dim_symbols(), dim_values_);
 }
 
 size_t Session::backend_weight_bytes() const {
@@ -169,10 +199,11 @@ Status Session::set_input(size_t i, const void* data, size_t bytes) {
     return make_error(StatusCode::kOutOfRange, "input index ", i, " out of range (model has ",
                       num_inputs(), " inputs)");
   const Value& v = input_info(i);
-  const size_t need = static_cast<size_t>(v.shape.num_elements()) * dtype_size(v.dtype);
+  const Shape shape = run_shape(graph().inputs()[i]);
+  const size_t need = static_cast<size_t>(tensor_bytes(v.dtype, shape));
   if (bytes != need)
     return make_error(StatusCode::kInvalidArgument, "input ", i, " '", v.name, "' needs ", need,
-                      " bytes (", dtype_name(v.dtype), " ", v.shape.str(), "), got ", bytes);
+                      " bytes (", dtype_name(v.dtype), " ", shape.str(), "), got ", bytes);
   if (!data && bytes)
     return make_error(StatusCode::kInvalidArgument, "input ", i, ": data is null");
   if (bytes)
@@ -184,12 +215,12 @@ Status Session::set_input(size_t i, const void* data, size_t bytes) {
 ConstTensorView Session::view(ValueId v) const {
   const Value& val = graph().value(v);
   if (val.is_constant()) return {val.dtype, val.shape, val.data};
-  return {val.dtype, val.shape, built_.arena.get() + built_.plan.offsets[v]};
+  return {val.dtype, run_shape(v), built_.arena.get() + built_.plan.offsets[v]};
 }
 
 TensorView Session::mutable_view(ValueId v) {
   const Value& val = graph().value(v);
-  return {val.dtype, val.shape, built_.arena.get() + built_.plan.offsets[v]};
+  return {val.dtype, run_shape(v), built_.arena.get() + built_.plan.offsets[v]};
 }
 
 Status Session::run() {

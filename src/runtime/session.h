@@ -60,12 +60,20 @@ class Session {
   // session keeps running with its previous shapes (safely), and remembers
   // the requested one: resizing another input may then make them agree.
   Status resize_input(size_t i, const Shape& shape);
-  // Copies `bytes` bytes of input i (must equal its size, in its dtype).
+  // Sets the size of dim symbol `name` (Graph::dim_symbols) for the next
+  // runs: 1 to its maximum; no planning happens. Set it before the inputs,
+  // whose sizes follow it. Every symbol starts at its maximum.
+  Status set_dim(std::string_view name, int64_t value);
+  int64_t dim(std::string_view name) const;
+  // Copies `bytes` bytes of input i (must equal its size, in its dtype, at
+  // the current dim sizes).
   Status set_input(size_t i, const void* data, size_t bytes);
   // Runs the graph. Fails if an input was never set.
   Status run();
   // Valid until the next run, resize or the session's end.
   ConstTensorView output(size_t i) const;
+  // Value v's shape in this run (its planned shape with dim symbols set).
+  Shape run_shape(ValueId v) const;
 
   // The graph as it runs (after the passes).
   const Graph& graph() const { return *built_.graph; }
@@ -105,6 +113,7 @@ class Session {
   Built built_;
   RunStats stats_;
   std::vector<bool> input_set_;
+  std::vector<int64_t> dim_values_;  // per graph().dim_symbols()
   std::vector<double> node_ms_;
 };
 

@@ -63,13 +63,14 @@ inline void expect_op_matches(const Graph& g, CpuOp& op, const std::string& what
     for (bool alias : {false, true}) {
       if (alias && !in_place) continue;
       std::vector<std::vector<float>> copies;
-      std::vector<const void*> in;
+      std::vector<ConstTensorView> in;
       for (ValueId v : op.reads) {
-        if (g.value(v).is_constant()) {
-          in.push_back(g.value(v).data);
+        const Value& val = g.value(v);
+        if (val.is_constant()) {
+          in.push_back({val.dtype, val.shape, val.data});
         } else {
           copies.push_back(ref.data.at(v));
-          in.push_back(copies.back().data());
+          in.push_back({val.dtype, val.shape, copies.back().data()});
         }
       }
       std::vector<float> got(want.size(), -12345.0f);
@@ -77,9 +78,10 @@ inline void expect_op_matches(const Graph& g, CpuOp& op, const std::string& what
       if (alias) {
         ASSERT_EQ(copies.front().size(), want.size()) << what;
         dst = copies.front().data();
-        in[0] = dst;
+        in[0].data = dst;
       }
-      std::vector<void*> outs = {dst};
+      const Value& o = g.value(out);
+      std::vector<TensorView> outs = {{o.dtype, o.shape, dst}};
       op.run(in, outs, pool);
       const float* result = alias ? static_cast<const float*>(dst) : got.data();
       const double rr = rel_range(want.data(), result, want.size());
