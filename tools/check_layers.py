@@ -33,6 +33,7 @@ LAYER_OF = [
     ("src/capi/", "capi"), ("capi/", "capi"),
     ("include/odin/", "api"), ("odin/", "api"),
     ("src/vision/", "vision"), ("vision/", "vision"),
+    ("src/llm/", "llm"), ("llm/", "llm"),
     ("tools/odin/", "cli"),
 ]
 
@@ -51,9 +52,10 @@ DEPENDS = {
     "backend_vulkan": ["runtime", "shaders_vulkan"],
     "backends": ["backend_cpu", "backend_vulkan"],
     "api": [],
-    "capi": ["runtime", "format", "api"],
     "vision": ["runtime", "format"],
-    "cli": ["vision", "capi", "backends"],
+    "llm": ["runtime", "format"],
+    "capi": ["runtime", "format", "api", "llm"],
+    "cli": ["vision", "llm", "capi", "backends"],
 }
 
 SOURCE_DIRS = ["src", "kernels", "backends", "include", "tools/odin"]

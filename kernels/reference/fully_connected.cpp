@@ -1,8 +1,12 @@
 // Reference FULLY_CONNECTED: out[b, n] = act(sum_k in[b, k] * w[n, k] + bias[n])
 // with the input flattened to [numel / K, K] (TFLite reference_ops::FullyConnected).
 // keep_num_dims only changes the output's shape, not its layout.
+#include <span>
+#include <vector>
+
 #include "kernels/reference/ref_util.h"
 #include "kernels/reference/reference.h"
+#include "quant/weight_rows.h"
 
 namespace odin::ref {
 
@@ -11,7 +15,8 @@ Status fully_connected(const FullyConnectedAttrs& attrs, const ConstTensorView& 
                        const TensorView& out) {
   constexpr const char* kOp = "fully_connected";
   ODIN_RETURN_IF_ERROR(expect_f32(kOp, "input", in));
-  ODIN_RETURN_IF_ERROR(expect_f32(kOp, "weights", weights));
+  if (weights.dtype != DType::kF32 && !block_format_of(weights.dtype))
+    ODIN_RETURN_IF_ERROR(expect_f32(kOp, "weights", weights));
   ODIN_RETURN_IF_ERROR(expect_f32(kOp, "output", out));
   if (!bias.empty()) ODIN_RETURN_IF_ERROR(expect_f32(kOp, "bias", bias));
   ODIN_RETURN_IF_ERROR(expect_rank(kOp, "weights", weights, 2));
@@ -30,7 +35,18 @@ Status fully_connected(const FullyConnectedAttrs& attrs, const ConstTensorView& 
     return bad_shape(kOp, "bias ", bias.shape.str(), " does not have ", units, " elements");
 
   const float* x = in.as<float>();
-  const float* w = weights.as<float>();
+  // Stored weights (F16, block formats) are decoded to float rows first.
+  std::vector<float> decoded;
+  if (weights.dtype != DType::kF32) {
+    decoded.resize(static_cast<size_t>(units * depth));
+    for (int64_t u = 0; u < units; ++u)
+      if (!decode_weight_row(
+              weights.dtype, weights.data, u,
+              std::span<float>(decoded.data() + u * depth, static_cast<size_t>(depth))))
+        return bad_shape(kOp, "weights ", weights.shape.str(), " are not rows of whole ",
+                         dtype_name(weights.dtype), " blocks");
+  }
+  const float* w = decoded.empty() ? weights.as<float>() : decoded.data();
   const float* b = bias.empty() ? nullptr : bias.as<float>();
   float* y = out.as<float>();
   for (int64_t i = 0; i < batch; ++i) {

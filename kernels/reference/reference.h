@@ -35,9 +35,23 @@ Status depthwise_conv2d(const DepthwiseConv2DAttrs& attrs, const ConstTensorView
 Status transpose_conv(const TransposeConvAttrs& attrs, const ConstTensorView& in,
                       const ConstTensorView& filter, const ConstTensorView& bias,
                       const TensorView& out);
+// Weights may be any weight dtype (F32, F16, BF16, block formats: LLM matrices).
 Status fully_connected(const FullyConnectedAttrs& attrs, const ConstTensorView& in,
                        const ConstTensorView& weights, const ConstTensorView& bias,
                        const TensorView& out);
+
+// LLM ops (src/ops/{embedding,rms_norm,rope,attention,swiglu}.cpp).
+Status embedding(const ConstTensorView& table, const ConstTensorView& ids, const TensorView& out);
+Status rms_norm(const RmsNormAttrs& attrs, const ConstTensorView& in, const ConstTensorView& weight,
+                const TensorView& out);
+Status rope(const RopeAttrs& attrs, const ConstTensorView& in, const ConstTensorView& positions,
+            const TensorView& out);
+// Writes k and v into the caches (persistent state) before attending.
+Status attention(const AttentionAttrs& attrs, const ConstTensorView& q, const ConstTensorView& k,
+                 const ConstTensorView& v, const ConstTensorView& positions,
+                 const ConstTensorView& k_cache, const ConstTensorView& v_cache,
+                 const TensorView& out);
+Status swiglu(const ConstTensorView& gate, const ConstTensorView& up, const TensorView& out);
 Status batch_matmul(const BatchMatMulAttrs& attrs, const ConstTensorView& x,
                     const ConstTensorView& y, const TensorView& out);
 

@@ -200,10 +200,35 @@ struct BlockAttrs {
   int32_t block_size = 2;
 };
 
+// RMS_NORM over the last axis: x / sqrt(mean(x^2) + epsilon) * weight.
+struct RmsNormAttrs {
+  float epsilon = 1e-5f;
+};
+
+// ROPE: rotary position embedding of each head_dim-wide head of a row, by
+// the row's position. `neox` rotates pairs (i, i + n_rot / 2) (GPT-NeoX,
+// Qwen2); otherwise adjacent pairs (2i, 2i + 1) (Llama).
+struct RopeAttrs {
+  int32_t head_dim = 0;
+  int32_t n_rot = 0;  // leading dims of each head rotated (== head_dim for Llama/Qwen)
+  float theta_base = 10000.0f;
+  bool neox = false;
+};
+
+// ATTENTION: causal, grouped-query attention over a KV cache; each row's
+// keys and values are stored at its position first (see ops/attention.cpp).
+struct AttentionAttrs {
+  int32_t n_head = 0;
+  int32_t n_kv_head = 0;
+  int32_t head_dim = 0;
+  float scale = 0.0f;  // applied to q.k; 0 means 1 / sqrt(head_dim)
+};
+
 using OpAttrs =
     std::variant<std::monostate, BinaryAttrs, LeakyReluAttrs, GeluAttrs, Conv2DAttrs,
                  DepthwiseConv2DAttrs, TransposeConvAttrs, FullyConnectedAttrs, BatchMatMulAttrs,
                  Pool2DAttrs, ReduceAttrs, SoftmaxAttrs, ConcatenationAttrs, ReshapeAttrs,
-                 SqueezeAttrs, StridedSliceAttrs, GatherAttrs, ResizeAttrs, BlockAttrs>;
+                 SqueezeAttrs, StridedSliceAttrs, GatherAttrs, ResizeAttrs, BlockAttrs,
+                 RmsNormAttrs, RopeAttrs, AttentionAttrs>;
 
 }  // namespace odin

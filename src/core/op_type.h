@@ -49,7 +49,12 @@ namespace odin {
   X(kResizeBilinear, "RESIZE_BILINEAR")                        \
   X(kResizeNearestNeighbor, "RESIZE_NEAREST_NEIGHBOR")         \
   X(kDepthToSpace, "DEPTH_TO_SPACE")                           \
-  X(kSpaceToDepth, "SPACE_TO_DEPTH")
+  X(kSpaceToDepth, "SPACE_TO_DEPTH")                           \
+  X(kEmbedding, "EMBEDDING")                                   \
+  X(kRmsNorm, "RMS_NORM")                                      \
+  X(kRope, "ROPE")                                             \
+  X(kAttention, "ATTENTION")                                   \
+  X(kSwiglu, "SWIGLU")
 
 enum class OpType : uint16_t {
 #define ODIN_OP_ENUM(id, name) id,

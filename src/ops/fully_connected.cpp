@@ -15,12 +15,18 @@ static Status infer_fully_connected(InferContext& ctx) {
   if (!a) return ctx.fail("missing FULLY_CONNECTED attributes");
   ODIN_RETURN_IF_ERROR(ctx.expect_rank(1, 2));
   ODIN_RETURN_IF_ERROR(ctx.expect_dtype(0, DType::kF32));
-  ODIN_RETURN_IF_ERROR(ctx.expect_dtype(1, DType::kF32));
   ODIN_RETURN_IF_ERROR(ctx.expect_static(1));
   const Shape& in = ctx.input_shape(0);
   const Shape& w = ctx.input_shape(1);
   const int64_t n = w[0], k = w[1];
   if (n < 1 || k < 1) return ctx.fail("weights shape ", w.str(), " has an empty dimension");
+  // Float32 weights, or an LLM's stored ones: F16, BF16, block formats.
+  const DType wt = ctx.input(1).dtype;
+  if (wt != DType::kF32 && wt != DType::kF16 && wt != DType::kBF16 && !is_block_quantized(wt))
+    return ctx.unsupported("weights dtype ", dtype_name(wt),
+                           " (float32, float16, bfloat16 or a block format expected)");
+  if (tensor_bytes(wt, w) < 0)
+    return ctx.fail("weights ", w.str(), " are not rows of whole ", dtype_name(wt), " blocks");
   if (in.rank() < 1) return ctx.fail("input must have rank >= 1, is a scalar");
   if (ctx.has_input(2)) {
     ODIN_RETURN_IF_ERROR(ctx.expect_dtype(2, DType::kF32));

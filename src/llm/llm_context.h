@@ -1,0 +1,83 @@
+// A loaded LLM (its file, graph and tokenizer; shared and immutable) and a
+// context over it: one Session whose KV cache holds the tokens so far, fed
+// in chunks of at most the graph's batch, giving the last token's logits.
+// Generation (generate()) is a loop of eval and a sampler over a context.
+#pragma once
+
+#include <algorithm>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "format/llm/llm_file.h"
+#include "llm/llm_graph.h"
+#include "llm/sampler.h"
+#include "runtime/session.h"
+#include "text/tokenizer.h"
+
+namespace odin {
+
+struct LlmModel {
+  std::unique_ptr<LlmFile> file;
+  Graph graph;
+  LlmGraphInfo info;
+  std::unique_ptr<Tokenizer> tokenizer;  // null when the file has no vocabulary
+
+  static Result<std::unique_ptr<LlmModel>> open(const std::string& path,
+                                                const LlmGraphOptions& options);
+};
+
+class LlmContext {
+ public:
+  // `model` must outlive the context.
+  static Result<std::unique_ptr<LlmContext>> create(const LlmModel& model,
+                                                    const SessionOptions& options);
+
+  // Appends `tokens` at positions position().. and returns the logits after
+  // the last of them (valid until the next eval). Fails, keeping the
+  // context as it was, when they would not fit in the context or an id is
+  // outside the vocabulary.
+  Result<std::span<const float>> eval(std::span<const int32_t> tokens);
+  // Tokens in the KV cache.
+  int64_t position() const { return pos_; }
+  // Forgets tokens past `n` (0: all): the next eval continues from there,
+  // reusing the cached prefix.
+  void truncate(int64_t n) { pos_ = std::clamp<int64_t>(n, 0, pos_); }
+  const LlmModel& model() const { return model_; }
+  const Session& session() const { return *session_; }
+
+ private:
+  LlmContext(const LlmModel& model, std::unique_ptr<Session> session)
+      : model_(model), session_(std::move(session)) {}
+  const LlmModel& model_;
+  std::unique_ptr<Session> session_;
+  int64_t pos_ = 0;
+  std::vector<int32_t> positions_;
+};
+
+struct GenerateOptions {
+  int32_t max_tokens = 128;
+  SamplerOptions sampler;
+  std::vector<int32_t> stop_ids;  // e.g. EOS: generation ends after one (it is kept)
+  int32_t top_logits = 0;         // per step, record the n largest [id, logit]
+  // Called with each new token; return false to stop.
+  std::function<bool(int32_t id)> on_token;
+};
+
+struct GenerateResult {
+  std::vector<int32_t> ids;                                 // generated, in order
+  std::vector<std::vector<std::pair<int32_t, float>>> top;  // per step, when asked
+  double prompt_ms = 0.0;                                   // evaluating the prompt
+  double generate_ms = 0.0;  // the generated tokens (sampling and decoding)
+};
+
+// Feeds `prompt` (appended to what the context holds) and generates.
+Result<GenerateResult> generate(LlmContext& context, std::span<const int32_t> prompt,
+                                const GenerateOptions& options);
+
+// The n largest logits as [id, logit], largest first (lower id on a tie).
+std::vector<std::pair<int32_t, float>> top_logits(std::span<const float> logits, int32_t n);
+
+}  // namespace odin

@@ -1,0 +1,46 @@
+// An LLM as an op graph: the builder turns LlmWeights (from any file
+// format) into nodes of the IR, run by the same Session, scheduler and
+// backends as every other model. One graph serves prompt processing of any
+// length up to `max_batch` and single-token decoding: its token count is
+// the dim symbol "seq" (Session::set_dim), so no step plans memory again.
+//
+// Inputs:  0 tokens [seq] int32, 1 positions [seq] int32 (each token's row
+//          in the KV cache), 2 logit_row [1] int32 (which of the seq rows
+//          gets logits: the last, when generating).
+// Output:  0 logits [1, n_vocab] float32.
+// State:   per layer a K and a V cache [n_ctx, n_head_kv * head_dim]
+//          (persistent values, float16 by default), appended in place by
+//          ATTENTION and kept across runs, so a conversation continues from
+//          its prefix.
+#pragma once
+
+#include <memory>
+
+#include "core/graph.h"
+#include "format/llm/llm_weights.h"
+
+namespace odin {
+
+struct LlmGraphOptions {
+  int64_t n_ctx = 0;        // KV cache rows; 0: the model's training context, at most 4096
+  int64_t max_batch = 512;  // most tokens one run takes (longer prompts run in chunks)
+  DType kv_dtype = DType::kF16;
+};
+
+// Where the builder put things, for the generation loop.
+struct LlmGraphInfo {
+  int64_t n_ctx = 0;
+  int64_t max_batch = 0;
+  int64_t n_vocab = 0;
+  size_t kv_cache_bytes = 0;
+};
+
+inline constexpr const char* kSeqSymbol = "seq";
+enum LlmGraphInput : size_t { kLlmTokens = 0, kLlmPositions = 1, kLlmLogitRow = 2 };
+
+// Builds the graph of `weights` (validated here), whose tensors must stay
+// valid while the graph lives: `storage` (the file's mapping) is retained.
+Result<Graph> build_llm_graph(const LlmWeights& weights, std::shared_ptr<const void> storage,
+                              const LlmGraphOptions& options, LlmGraphInfo* info);
+
+}  // namespace odin
