@@ -1,11 +1,15 @@
-// Builds GGUF files in memory for the loader tests: metadata of every type
-// and tensors placed at aligned offsets, as llama.cpp's writer lays them out
-// (ggml docs/gguf.md). Hostile files are made by patching its output.
+// Builds GGUF files in memory for the loader tests and the LLM test models
+// (llm_test_models.h): metadata of every type and tensors placed at aligned
+// offsets, as llama.cpp's writer lays them out (ggml docs/gguf.md). Hostile
+// files are made by patching its output.
 #pragma once
 
 #include <cstdint>
 #include <cstring>
+#include <span>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace odin::test {
@@ -36,6 +40,20 @@ class GgufBuilder {
     for (const std::string& s : v) put_string(kv_, s);
     return *this;
   }
+  GgufBuilder& strings(const std::string& key, std::span<const std::string_view> v) {
+    begin(key, 9);
+    put(kv_, uint32_t{8});
+    put(kv_, uint64_t{v.size()});
+    for (std::string_view s : v) put_string(kv_, s);
+    return *this;
+  }
+  // Any value: `encoded` is what follows the type id in the file (a
+  // scalar's bytes; an array's element type, count and elements).
+  GgufBuilder& raw(const std::string& key, uint32_t type, std::span<const uint8_t> encoded) {
+    begin(key, type);
+    kv_.insert(kv_.end(), encoded.begin(), encoded.end());
+    return *this;
+  }
   GgufBuilder& floats(const std::string& key, const std::vector<float>& v) {
     begin(key, 9);
     put(kv_, uint32_t{6});
@@ -53,28 +71,33 @@ class GgufBuilder {
 
   // `data` must hold the tensor's bytes for `ggml_type`.
   GgufBuilder& tensor(const std::string& name, const std::vector<uint64_t>& dims,
-                      uint32_t ggml_type, const std::vector<uint8_t>& data) {
-    tensors_.push_back({name, dims, ggml_type, data});
+                      uint32_t ggml_type, std::vector<uint8_t> data) {
+    tensors_.push_back({name, dims, ggml_type, std::move(data)});
     return *this;
   }
 
   std::vector<uint8_t> build(uint64_t alignment = 32) const {
+    uint64_t offset = 0, info_bytes = 0;
+    std::vector<uint64_t> offsets;
+    for (const Tensor& t : tensors_) {
+      info_bytes += 8 + t.name.size() + 4 + 8 * t.dims.size() + 4 + 8;
+      offsets.push_back(offset);
+      offset = align(offset + t.data.size(), alignment);
+    }
     std::vector<uint8_t> out;
+    out.reserve(24 + kv_.size() + info_bytes + alignment + offset);
     put(out, uint32_t{0x46554747});
     put(out, version_);
     put(out, uint64_t{tensors_.size()});
     put(out, uint64_t{kv_count_});
     out.insert(out.end(), kv_.begin(), kv_.end());
-    uint64_t offset = 0;
-    std::vector<uint64_t> offsets;
-    for (const Tensor& t : tensors_) {
+    for (size_t i = 0; i < tensors_.size(); ++i) {
+      const Tensor& t = tensors_[i];
       put_string(out, t.name);
       put(out, uint32_t(t.dims.size()));
       for (uint64_t d : t.dims) put(out, d);
       put(out, t.type);
-      put(out, offset);
-      offsets.push_back(offset);
-      offset = align(offset + t.data.size(), alignment);
+      put(out, offsets[i]);
     }
     out.resize(align(out.size(), alignment), 0);
     const size_t data = out.size();
@@ -101,10 +124,11 @@ class GgufBuilder {
   static uint64_t align(uint64_t n, uint64_t a) { return (n + a - 1) / a * a; }
   template <typename T>
   static void put(std::vector<uint8_t>& out, T v) {
-    const auto* p = reinterpret_cast<const uint8_t*>(&v);
-    out.insert(out.end(), p, p + sizeof(T));
+    const size_t at = out.size();
+    out.resize(at + sizeof(T));
+    std::memcpy(out.data() + at, &v, sizeof(T));
   }
-  static void put_string(std::vector<uint8_t>& out, const std::string& s) {
+  static void put_string(std::vector<uint8_t>& out, std::string_view s) {
     put(out, uint64_t{s.size()});
     out.insert(out.end(), s.begin(), s.end());
   }

@@ -115,6 +115,20 @@ int saturate(float v, int lo, int hi) {
   return static_cast<int>(std::clamp(v, static_cast<float>(lo), static_cast<float>(hi)));
 }
 
+void put_bits(uint8_t* p, uint16_t h) {
+  p[0] = static_cast<uint8_t>(h);
+  p[1] = static_cast<uint8_t>(h >> 8);
+}
+
+// The fp16 super-scale of which `steps` multiples reach `top` (>= 0): top /
+// steps rounded to fp16, one fp16 step up when that rounded down. fp16 (11
+// significant bits) times at most 127 is exact in float.
+uint16_t scale_reaching(float top, int steps) {
+  uint16_t h = fp32_to_fp16(top / static_cast<float>(steps));
+  if (fp16_to_fp32(h) * static_cast<float>(steps) < top && h < 0x7bff) ++h;
+  return h;
+}
+
 }  // namespace
 
 const BlockFormatInfo& block_format_info(BlockFormat format) {
@@ -186,6 +200,101 @@ void quantize_row_q4_0(std::span<const float> src, uint8_t* dst) {
     const auto nibble = [](float v) { return saturate(std::isnan(v) ? 8.5f : v + 8.5f, 0, 15); };
     for (int j = 0; j < kQK / 2; ++j)
       dst[2 + j] = static_cast<uint8_t>(nibble(x[j] * id) | nibble(x[j + kQK / 2] * id) << 4);
+  }
+}
+
+void quantize_row_q4_k(std::span<const float> src, uint8_t* dst) {
+  constexpr int kSub = 32;
+  for (size_t i = 0; i < src.size(); i += kQKK, dst += 2 + 2 + 12 + kQKK / 2) {
+    const float* x = src.data() + i;
+    // Sub-block j covers [-offset_j, -offset_j + 15 * step_j]: the offset
+    // reaches down to its minimum (0 when all are positive), the steps up to
+    // its maximum.
+    float neg[8], hi[8], max_neg = 0.0f;
+    for (int j = 0; j < 8; ++j) {
+      float lo = 0.0f, top = x[j * kSub];
+      for (int l = 0; l < kSub; ++l) {
+        lo = std::min(lo, x[j * kSub + l]);
+        top = std::max(top, x[j * kSub + l]);
+      }
+      neg[j] = -lo;
+      hi[j] = top;
+      max_neg = std::max(max_neg, neg[j]);
+    }
+    const uint16_t dmin_bits = scale_reaching(max_neg, 63);
+    const float dmin = fp16_to_fp32(dmin_bits);
+    int m[8], sc[8];
+    float offset[8], scale[8], max_scale = 0.0f;
+    for (int j = 0; j < 8; ++j) {
+      m[j] = dmin > 0.0f ? saturate(std::ceil(neg[j] / dmin), 0, 63) : 0;
+      offset[j] = dmin * static_cast<float>(m[j]);  // exact
+      scale[j] = (hi[j] + offset[j]) / 15.0f;
+      max_scale = std::max(max_scale, scale[j]);
+    }
+    const uint16_t d_bits = scale_reaching(max_scale, 63);
+    const float d = fp16_to_fp32(d_bits);
+    for (int j = 0; j < 8; ++j) sc[j] = d > 0.0f ? saturate(std::ceil(scale[j] / d), 0, 63) : 0;
+
+    put_bits(dst, d_bits);
+    put_bits(dst + 2, dmin_bits);
+    // 6-bit scales and mins (the decoder's q4_k_scale_min): 0-3 in the low
+    // bits of bytes 0-7, 4-7 in the nibbles of bytes 8-11 and the top bits
+    // of bytes 0-7.
+    uint8_t* s = dst + 4;
+    for (int j = 0; j < 4; ++j) {
+      s[j] = static_cast<uint8_t>(sc[j] | (sc[j + 4] >> 4) << 6);
+      s[j + 4] = static_cast<uint8_t>(m[j] | (m[j + 4] >> 4) << 6);
+      s[j + 8] = static_cast<uint8_t>((sc[j + 4] & 0x0F) | (m[j + 4] & 0x0F) << 4);
+    }
+    // Sub-blocks 2g and 2g+1 share 32 bytes: low and high nibbles.
+    uint8_t* q = dst + 16;
+    std::memset(q, 0, kQKK / 2);
+    for (int j = 0; j < 8; ++j) {
+      const float step = d * static_cast<float>(sc[j]);  // exact
+      for (int l = 0; l < kSub; ++l) {
+        const int n =
+            step > 0.0f ? saturate(std::round((x[j * kSub + l] + offset[j]) / step), 0, 15) : 0;
+        q[j / 2 * kSub + l] |= static_cast<uint8_t>(j % 2 ? n << 4 : n);
+      }
+    }
+  }
+}
+
+void quantize_row_q6_k(std::span<const float> src, uint8_t* dst) {
+  constexpr int kSub = 16;
+  for (size_t i = 0; i < src.size(); i += kQKK, dst += kQKK / 2 + kQKK / 4 + kQKK / 16 + 2) {
+    const float* x = src.data() + i;
+    float scale[16], max_scale = 0.0f;
+    for (int k = 0; k < 16; ++k) {
+      float amax = 0.0f;
+      for (int l = 0; l < kSub; ++l) amax = std::max(amax, std::fabs(x[k * kSub + l]));
+      scale[k] = amax / 31.0f;
+      max_scale = std::max(max_scale, scale[k]);
+    }
+    const uint16_t d_bits = scale_reaching(max_scale, 127);
+    const float d = fp16_to_fp32(d_bits);
+    uint8_t* ql = dst;
+    uint8_t* qh = dst + kQKK / 2;
+    uint8_t* scales = dst + kQKK / 2 + kQKK / 4;
+    std::memset(dst, 0, kQKK / 2 + kQKK / 4);
+    float step[16];
+    for (int k = 0; k < 16; ++k) {
+      const int sc = d > 0.0f ? saturate(std::ceil(scale[k] / d), 0, 127) : 0;
+      scales[k] = static_cast<uint8_t>(sc);
+      step[k] = d * static_cast<float>(sc);  // exact
+    }
+    put_bits(dst + kQKK / 2 + kQKK / 4 + kQKK / 16, d_bits);
+    // The decoder's layout: in each half of 128, quarter k of 32 takes the
+    // low (k < 2) or high nibbles of ql[l + 32 * (k % 2)] and bits 2k, 2k+1
+    // of qh[l].
+    for (int e = 0; e < kQKK; ++e) {
+      const float st = step[e / kSub];
+      const int u = (st > 0.0f ? saturate(std::round(x[e] / st), -32, 31) : 0) + 32;
+      const int half = e / 128, quarter = e % 128 / 32, l = e % 32;
+      uint8_t& low = ql[64 * half + l + 32 * (quarter % 2)];
+      low |= static_cast<uint8_t>(quarter < 2 ? u & 0x0F : (u & 0x0F) << 4);
+      qh[32 * half + l] |= static_cast<uint8_t>((u >> 4) << (2 * quarter));
+    }
   }
 }
 

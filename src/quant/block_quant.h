@@ -44,4 +44,15 @@ void dequantize_row(BlockFormat format, const uint8_t* src, std::span<float> dst
 void quantize_row_q8_0(std::span<const float> src, uint8_t* dst);
 void quantize_row_q4_0(std::span<const float> src, uint8_t* dst);
 
+// Reference quantizers of the 256-element k-quants (test models and tools;
+// not ggml's bytes: ggml searches its scales, these take them from each
+// sub-block's range). Q4_K: each 32-value sub-block's minimum (clamped to <=
+// 0) and range become 6-bit multiples of the fp16 super-scales dmin and d,
+// rounded up so that every value fits; Q6_K: each 16-value sub-block's
+// largest magnitude maps to 31, its scale an int8 multiple of the fp16 d.
+// Every product that feeds a rounding is exact, so a compiler that fuses
+// multiply-adds writes the same bytes. `src.size()` is a multiple of 256.
+void quantize_row_q4_k(std::span<const float> src, uint8_t* dst);
+void quantize_row_q6_k(std::span<const float> src, uint8_t* dst);
+
 }  // namespace odin

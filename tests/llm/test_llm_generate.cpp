@@ -2,8 +2,12 @@
 // same weights (goldens in tests/data/llm/golden).
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <filesystem>
+
 #include "llm/llm_context.h"
 #include "llm_golden.h"
+#include "llm_test_models.h"
 #include "test_util.h"
 
 namespace odin::test {
@@ -38,6 +42,41 @@ TEST(LlmGenerate, Stories260KLlama2cMatchesLlamaCpp) {
     EXPECT_EQ(steps, 64u);
   }
 }
+
+// Each test model, written by the project's writer, against llama.cpp's
+// greedy run on the same bytes (the golden records the file's SHA-256, which
+// the writer's own test checks).
+class LlmGolden : public testing::TestWithParam<std::string> {};
+
+TEST_P(LlmGolden, GreedyMatchesLlamaCpp) {
+  const std::string name = GetParam();
+  const std::string path =
+      (std::filesystem::temp_directory_path() / ("odin_test_" + name + ".gguf")).string();
+  const Status written = write_llm_test_model(name, std::string(ODIN_TEST_DATA_DIR), path);
+  ASSERT_TRUE(written.ok()) << written.message();
+  auto model = open_model(path);
+  std::remove(path.c_str());  // the mapping keeps the bytes
+  ASSERT_TRUE(model);
+  const GreedyGolden golden = read_greedy_golden(kData + "golden/" + name + ".greedy64.txt");
+  for (int threads : {1, 2}) {
+    SCOPED_TRACE(str_cat(threads, " thread(s)"));
+    SessionOptions so;
+    so.num_threads = threads;
+    auto ctx = make_context(*model, so);
+    ASSERT_TRUE(ctx);
+    EXPECT_EQ(expect_matches_golden(*ctx, golden, 64), 64u);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Models, LlmGolden,
+                         testing::Values("llama-f16", "llama-q8_0", "llama-q4_0", "llama-q4_k_m",
+                                         "qwen2-q8_0", "stories260K-f16", "stories260K-f32"),
+                         [](const auto& info) {
+                           std::string n = info.param;
+                           for (char& c : n)
+                             if (c == '-') c = '_';
+                           return n;
+                         });
 
 }  // namespace
 }  // namespace odin::test

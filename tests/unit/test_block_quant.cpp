@@ -110,6 +110,56 @@ TEST(BlockQuant, RoundTripErrorWithinAStep) {
   }
 }
 
+// The k-quant reference quantizers (odin's own scale choice, not ggml's
+// bytes) decode back within half a step of each sub-block's range, plus what
+// rounding the scales up to fp16 and 6 (Q4_K) or 7 (Q6_K) bits adds.
+TEST(BlockQuant, KQuantsRoundTripWithinHalfAStep) {
+  constexpr size_t kN = 8 * 256;
+  std::vector<float> x = test::splitmix_values(kN, 11, -1.0f, 1.0f);
+  // Sub-blocks of magnitudes 1/8 to 8 side by side; a super-block of
+  // positive values, one of negative values, one with zero sub-blocks.
+  for (size_t i = 0; i < kN; ++i) x[i] *= std::ldexp(1.0f, static_cast<int>(i / 16 % 7) - 3);
+  for (size_t i = 256; i < 512; ++i) x[i] = std::fabs(x[i]);
+  for (size_t i = 512; i < 768; ++i) x[i] = -std::fabs(x[i]) - 0.5f;
+  for (size_t i = 768; i < 832; ++i) x[i] = 0.0f;
+  std::vector<uint8_t> q4(static_cast<size_t>(block_row_bytes(BlockFormat::kQ4_K, kN)));
+  std::vector<uint8_t> q6(static_cast<size_t>(block_row_bytes(BlockFormat::kQ6_K, kN)));
+  quantize_row_q4_k(x, q4.data());
+  quantize_row_q6_k(x, q6.data());
+  std::vector<float> y4(kN), y6(kN);
+  dequantize_row(BlockFormat::kQ4_K, q4.data(), y4);
+  dequantize_row(BlockFormat::kQ6_K, q6.data(), y6);
+  double err4 = 0, err6 = 0, sum = 0;
+  for (size_t b = 0; b < kN; b += 256) {
+    float amax = 0;
+    for (size_t i = b; i < b + 256; ++i) amax = std::max(amax, std::fabs(x[i]));
+    for (size_t s = b; s < b + 256; s += 32) {  // Q4_K: 16 steps from min(0, lo) to hi
+      float lo = 0, hi = x[s];
+      for (size_t i = s; i < s + 32; ++i) lo = std::min(lo, x[i]), hi = std::max(hi, x[i]);
+      for (size_t i = s; i < s + 32; ++i)
+        ASSERT_LE(std::fabs(y4[i] - x[i]), 0.5f * (hi - lo) / 15 + 0.002f * amax) << "Q4_K " << i;
+    }
+    for (size_t s = b; s < b + 256; s += 16) {  // Q6_K: +-31 steps of the largest magnitude
+      float a = 0;
+      for (size_t i = s; i < s + 16; ++i) a = std::max(a, std::fabs(x[i]));
+      for (size_t i = s; i < s + 16; ++i)
+        ASSERT_LE(std::fabs(y6[i] - x[i]), 0.5f * a / 31 + 0.001f * amax) << "Q6_K " << i;
+    }
+  }
+  for (size_t i = 0; i < kN; ++i) {
+    err4 += (y4[i] - x[i]) * (y4[i] - x[i]);
+    err6 += (y6[i] - x[i]) * (y6[i] - x[i]);
+    sum += x[i] * x[i];
+  }
+  // RMS error over RMS value: a uniform rounding error of steps of 2a/15
+  // (Q4_K) or 2a/62 (Q6_K) on values uniform in [-a, a] gives 0.067 and
+  // 0.016.
+  EXPECT_LT(std::sqrt(err4 / sum), 0.08);
+  EXPECT_LT(std::sqrt(err6 / sum), 0.02);
+  for (size_t i = 768; i < 832; ++i) EXPECT_EQ(y4[i], 0.0f) << i;
+  for (size_t i = 768; i < 832; ++i) EXPECT_EQ(y6[i], 0.0f) << i;
+}
+
 TEST(BlockQuant, HostileValuesQuantizeWithoutUndefinedBehaviour) {
   // NaN, infinities, the largest and the smallest floats: UBSan (the
   // sanitizer build) fails this test on any float -> int conversion out of
@@ -129,6 +179,11 @@ TEST(BlockQuant, HostileValuesQuantizeWithoutUndefinedBehaviour) {
   std::vector<float> y(64);
   dequantize_row(BlockFormat::kQ4_0, q.data(), y);
   for (size_t i = 33; i < 64; ++i) EXPECT_EQ(y[i], 0.0f) << i;
+  // The k-quants, whose scales come from the same values.
+  x.resize(256, -0.5f);
+  std::vector<uint8_t> k(210);
+  quantize_row_q4_k(x, k.data());
+  quantize_row_q6_k(x, k.data());
 }
 
 }  // namespace

@@ -59,9 +59,10 @@ Result<Vocab> read_vocab(const GgufFile& f, const std::string& source) {
   ODIN_ASSIGN_OR_RETURN(v.bos, optional_id(f, "tokenizer.ggml.bos_token_id"));
   ODIN_ASSIGN_OR_RETURN(v.eos, optional_id(f, "tokenizer.ggml.eos_token_id"));
   ODIN_ASSIGN_OR_RETURN(v.unk, optional_id(f, "tokenizer.ggml.unknown_token_id"));
-  v.add_bos = optional_bool(f, "tokenizer.ggml.add_bos_token", true);
-  // SentencePiece vocabularies prefix a space unless told not to; BPE ones
-  // only when told to (llama.cpp's defaults).
+  // SentencePiece vocabularies start with BOS and prefix a space unless told
+  // not to; BPE ones only when told to (llama.cpp's defaults per model type).
+  v.add_bos =
+      optional_bool(f, "tokenizer.ggml.add_bos_token", v.model == TokenizerModel::kSentencePiece);
   v.add_space_prefix = optional_bool(f, "tokenizer.ggml.add_space_prefix",
                                      v.model == TokenizerModel::kSentencePiece);
   ODIN_RETURN_IF_ERROR(v.finish(source));
