@@ -69,5 +69,52 @@ TEST(LlmCli, TokenizeWithoutVocabularyIsAClearError) {
   EXPECT_NE(bad.exit_code, 0) << bad.out;
 }
 
+// A temporary file holding `text`, removed with the object.
+struct TempText {
+  explicit TempText(const std::string& text) {
+    path = testing::TempDir() + "odin_cli_llm_" + std::to_string(++counter) + ".txt";
+    FILE* f = std::fopen(path.c_str(), "w");
+    std::fputs(text.c_str(), f);
+    std::fclose(f);
+  }
+  ~TempText() { std::remove(path.c_str()); }
+  std::string path;
+  static inline int counter = 0;
+};
+
+TEST(LlmCli, GenerateGreedyJsonGivesLlamaCppIds) {
+  const TempText ids("1\n");
+  const CliResult r = run_cli("generate " + data("data/llm/stories260K.bin") + " --prompt-ids " +
+                                  test::quoted(ids.path) + " -n 8 --temp 0 --json",
+                              "", test::Stderr::kDiscard);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["prompt_ids"], nlohmann::json({1}));
+  // tests/data/llm/golden/stories260K-F32-llamacpp.greedy64.txt
+  EXPECT_EQ(j["generated_ids"], nlohmann::json({461, 461, 401, 401, 401, 461, 378, 455}));
+  ASSERT_EQ(j["top_logits"].size(), 8u);
+  EXPECT_EQ(j["top_logits"][0][0][0], 461);
+  EXPECT_NEAR(j["top_logits"][0][0][1].get<double>(), 9.49140, 0.05);
+  EXPECT_GT(j["timings"]["generate_tokens_per_s"].get<double>(), 0.0);
+}
+
+TEST(LlmCli, GenerateBadInputIsAClearError) {
+  const std::string model = data("data/llm/stories260K.bin");
+  const CliResult text = run_cli("generate " + model + " -p hello");
+  EXPECT_NE(text.exit_code, 0);
+  EXPECT_NE(text.out.find("--prompt-ids"), std::string::npos) << text.out;
+  const TempText junk("1 2 x3\n");
+  const CliResult bad = run_cli("generate " + model + " --prompt-ids " + test::quoted(junk.path));
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.out.find("'x3' is not a token id"), std::string::npos) << bad.out;
+  const TempText big("1 600\n");  // the vocabulary has 512 pieces
+  const CliResult range = run_cli("generate " + model + " --prompt-ids " + test::quoted(big.path));
+  EXPECT_NE(range.exit_code, 0);
+  EXPECT_NE(range.out.find("token id 600"), std::string::npos) << range.out;
+  const CliResult missing = run_cli("generate /nonexistent.gguf -p hi");
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_NE(missing.out.find("/nonexistent.gguf"), std::string::npos) << missing.out;
+}
+
 }  // namespace
 }  // namespace odin

@@ -1,0 +1,107 @@
+#include "llm_cli.h"
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <random>
+#include <thread>
+
+namespace odin::cli {
+
+void add_llm_options(CLI::App* cmd, LlmCliArgs& args, bool sampling) {
+  cmd->add_option("model", args.model, "GGUF file or llama2.c checkpoint")->required();
+  cmd->add_option("-t,--threads", args.threads, "CPU threads (0: every core)")
+      ->check(CLI::Range(0, 256));
+  cmd->add_option("-c,--ctx", args.ctx, "Context length: KV cache rows (0: the model's, <= 4096)")
+      ->check(CLI::Range(int64_t{0}, int64_t{1} << 20));
+  cmd->add_option("-b,--batch", args.batch, "Most prompt tokens per run")
+      ->check(CLI::Range(int64_t{1}, int64_t{65536}));
+  cmd->add_option("--kv-type", args.kv_type, "KV cache type")->check(CLI::IsMember({"f16", "f32"}));
+  if (!sampling) return;
+  SamplerOptions& s = args.sampler;
+  s.temperature = 0.8f;  // llama.cpp's defaults
+  cmd->add_option("--temp", s.temperature, "Temperature (0: greedy)");
+  cmd->add_option("--top-k", s.top_k, "Top-k (0: off)");
+  cmd->add_option("--top-p", s.top_p, "Top-p (1: off)");
+  cmd->add_option("--min-p", s.min_p, "Min-p (0: off)");
+  cmd->add_option("--repeat-penalty", s.repeat_penalty, "Repetition penalty (1: off)");
+  cmd->add_option("--repeat-last-n", s.repeat_last_n, "Tokens the penalty looks back on");
+  cmd->add_option("--seed", s.seed, "Sampling seed (default: random)")
+      ->each([&args](const std::string&) { args.seed_given = true; });
+}
+
+int resolved_threads(const LlmCliArgs& args) {
+  if (args.threads > 0) return args.threads;
+  return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+}
+
+Result<std::unique_ptr<LlmModel>> open_llm_model(const LlmCliArgs& args) {
+  std::error_code ec;
+  const auto bytes = std::filesystem::file_size(args.model, ec);
+  const auto t0 = std::chrono::steady_clock::now();
+  const bool announce = !ec && bytes > (size_t{64} << 20);
+  if (announce)
+    std::fprintf(stderr, "odin: loading %s (%.0f MB)...", args.model.c_str(), bytes / 1e6);
+  LlmGraphOptions options;
+  options.n_ctx = args.ctx;
+  options.max_batch = args.batch;
+  options.kv_dtype = args.kv_type == "f32" ? DType::kF32 : DType::kF16;
+  auto model = LlmModel::open(args.model, options);
+  if (announce)
+    std::fprintf(
+        stderr, " %.0f ms\n",
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  return model;
+}
+
+Result<std::unique_ptr<LlmContext>> make_llm_context(const LlmModel& model,
+                                                     const LlmCliArgs& args) {
+  SessionOptions so;
+  so.backends = {"cpu"};
+  so.num_threads = resolved_threads(args);
+  so.profile = false;
+  return LlmContext::create(model, so);
+}
+
+Result<std::vector<int32_t>> tokenize_prompt(const LlmModel& model, const std::string& text,
+                                             bool bos) {
+  if (!model.tokenizer)
+    return make_error(StatusCode::kInvalidArgument,
+                      "the model file has no vocabulary (llama2.c checkpoints keep it apart); "
+                      "pass the prompt as ids with --prompt-ids");
+  std::vector<int32_t> ids;
+  const Vocab& vocab = *model.file->vocab;
+  if (bos && vocab.add_bos && vocab.bos != kNoToken) ids.push_back(vocab.bos);
+  for (int32_t id : model.tokenizer->tokenize(text)) ids.push_back(id);
+  if (ids.empty()) return make_error(StatusCode::kInvalidArgument, "the prompt is empty");
+  return ids;
+}
+
+std::string TextStream::text_of(const std::vector<int32_t>& ids) const {
+  if (model_.tokenizer) return model_.tokenizer->detokenize(ids);
+  std::string s;
+  for (int32_t id : ids) s += std::to_string(id) + " ";
+  return s;
+}
+
+std::string TextStream::next(int32_t id) {
+  if (!model_.tokenizer) return std::to_string(id) + " ";
+  ids_.push_back(id);
+  const std::string all = model_.tokenizer->detokenize(ids_);
+  // Hold back a trailing incomplete UTF-8 sequence (a byte-fallback
+  // character split over tokens).
+  size_t end = all.size();
+  for (size_t back = 1; back <= 3 && back <= all.size(); ++back) {
+    const auto c = static_cast<unsigned char>(all[all.size() - back]);
+    if ((c & 0xC0) == 0x80) continue;  // continuation byte
+    const size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    if (need > back) end = all.size() - back;
+    break;
+  }
+  if (end <= printed_) return {};
+  std::string piece = all.substr(printed_, end - printed_);
+  printed_ = end;
+  return piece;
+}
+
+}  // namespace odin::cli
