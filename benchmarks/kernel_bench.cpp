@@ -12,6 +12,8 @@
 #include "core/thread_pool.h"
 #include "kernels/cpu/conv2d.h"
 #include "kernels/cpu/cpu_kernels.h"
+#include "kernels/cpu/quant_matmul.h"
+#include "quant/fp16.h"
 
 namespace odin::cpu {
 namespace {
@@ -145,7 +147,7 @@ void BM_AddRelu(benchmark::State& state) {
   const auto b = random_floats(static_cast<size_t>(n), 2);
   std::vector<float> out(static_cast<size_t>(n));
   for (auto _ : state) {
-    binary_same(OpType::kAdd, a.data(), b.data(), out.data(), n, Clamp{0.0f, 1e30f});
+    binary_same(BinaryFn::kAdd, a.data(), b.data(), out.data(), n, Clamp{0.0f, 1e30f});
     benchmark::DoNotOptimize(out.data());
   }
   state.SetBytesProcessed(state.iterations() * n * 12);
@@ -192,6 +194,152 @@ void BM_ResizeBilinear(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * out_hw * out_hw * c * 4);
 }
 
+// ---- Block-quantized matmul (LLM layers) -----------------------------------
+// Args: format index (kQuantFormats), shape index, threads, layout (0: GGUF
+// rows as they lie, 1: prepack_quant_matmul's). GEMV (m = 1)
+// reports GB/s of weight bytes read; "cold" cycles through copies of W that
+// together exceed the L3 cache (128 MiB), as a model's layers do, "warm"
+// reruns one W (L3-resident up to 32 MiB). GEMM (m = 512) reports GFLOP/s.
+// BM_MemRead / BM_MemCopy are the machine's bandwidth yardsticks.
+
+const BlockFormat kQuantFormats[] = {BlockFormat::kQ8_0, BlockFormat::kQ4_0, BlockFormat::kQ4_K,
+                                     BlockFormat::kQ6_K, BlockFormat::kF16};
+const int64_t kQuantShapes[][2] = {{2048, 2048}, {5632, 2048}};  // n, k
+
+std::vector<uint8_t> quant_weights(BlockFormat f, int64_t n, int64_t k) {
+  const int64_t row_bytes = block_row_bytes(f, k);
+  std::vector<uint8_t> w(static_cast<size_t>(n * row_bytes));
+  for (int64_t r = 0; r < n; ++r) {
+    const auto v = random_floats(static_cast<size_t>(k), static_cast<uint32_t>(r + 1));
+    uint8_t* row = w.data() + r * row_bytes;
+    if (f == BlockFormat::kQ8_0) {
+      quantize_row_q8_0(v, row);
+    } else if (f == BlockFormat::kQ4_0) {
+      quantize_row_q4_0(v, row);
+    } else if (f == BlockFormat::kF16) {
+      for (int64_t i = 0; i < k; ++i) {
+        const uint16_t h = fp32_to_fp16(v[static_cast<size_t>(i)]);
+        std::memcpy(row + 2 * i, &h, 2);
+      }
+    } else {  // K-quants: any bytes are valid blocks; set finite fp16 scales
+      const int64_t bb = block_format_info(f).block_bytes;
+      for (int64_t i = 0; i < row_bytes; ++i)
+        row[i] =
+            static_cast<uint8_t>(static_cast<int>((v[static_cast<size_t>(i % k)] + 0.5f) * 255));
+      for (int64_t b = 0; b < row_bytes / bb; ++b) {
+        const uint16_t h = fp32_to_fp16(0.01f);
+        std::memcpy(row + b * bb + (f == BlockFormat::kQ4_K ? 0 : 208), &h, 2);
+        if (f == BlockFormat::kQ4_K) std::memcpy(row + b * bb + 2, &h, 2);
+      }
+    }
+  }
+  return w;
+}
+
+void run_quant(benchmark::State& state, int64_t m, bool cold) {
+  const BlockFormat f = kQuantFormats[state.range(0)];
+  const int64_t n = kQuantShapes[state.range(1)][0], k = kQuantShapes[state.range(1)][1];
+  const int threads = static_cast<int>(state.range(2));
+  const std::vector<uint8_t> w0 = quant_weights(f, n, k);
+  const size_t copies = cold ? std::max<size_t>(1, (size_t{128} << 20) / w0.size()) : 1;
+  std::vector<uint8_t> w(w0.size() * copies);
+  for (size_t c = 0; c < copies; ++c) {
+    uint8_t* wc = w.data() + c * w0.size();
+    std::memcpy(wc, w0.data(), w0.size());
+    // Distinct copies (a host may merge identical pages). Even offsets hold
+    // fp16 low (mantissa) bytes or quants: still valid, finite blocks.
+    for (size_t i = 0; i < w0.size(); i += 64) wc[i] ^= static_cast<uint8_t>(c & 7);
+  }
+  const auto x = random_floats(static_cast<size_t>(m * k), 3);
+  const auto bias = random_floats(static_cast<size_t>(n), 4);
+  std::vector<float> y(static_cast<size_t>(m * n));
+  ThreadPool pool(threads);
+  QuantMatmul qm{f, w.data(), n, k, bias.data()};
+  std::vector<uint8_t> scratch(quant_matmul_scratch_bytes(qm, m, threads));
+  const bool packed = state.range(3) != 0;
+  std::vector<PackedQuantMatmul> pw(packed ? copies : 0);
+  for (size_t i = 0; i < pw.size(); ++i) {
+    qm.weights = w.data() + i * w0.size();
+    if (!prepack_quant_matmul(qm, &pw[i]).ok()) state.SkipWithError("prepack failed");
+  }
+  if (packed) std::vector<uint8_t>().swap(w);  // only the packed copies stay
+  size_t c = 0;
+  for (auto _ : state) {
+    Status s;
+    if (packed) {
+      s = quant_matmul(pw[c], x.data(), m, y.data(), scratch.data(), pool);
+    } else {
+      qm.weights = w.data() + c * w0.size();
+      s = quant_matmul(qm, x.data(), m, y.data(), scratch.data(), pool);
+    }
+    c = c + 1 == copies ? 0 : c + 1;
+    if (!s.ok()) state.SkipWithError("quant_matmul failed");
+    benchmark::DoNotOptimize(y.data());
+  }
+  if (m == 1) {
+    state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(w0.size()));
+  } else {
+    set_gflops(state, static_cast<double>(m * n * k));
+  }
+  state.SetLabel(std::string(block_format_info(f).name) + (packed ? " packed" : "") +
+                 " n=" + std::to_string(n) + " k=" + std::to_string(k) +
+                 (m == 1 ? (cold ? " cold" : " warm") : "") + " " + quant_matmul_target());
+}
+
+void BM_QuantGemvCold(benchmark::State& state) {
+  run_quant(state, 1, true);
+}
+void BM_QuantGemvWarm(benchmark::State& state) {
+  run_quant(state, 1, false);
+}
+void BM_QuantGemm512(benchmark::State& state) {
+  run_quant(state, 512, false);
+}
+
+// Read bandwidth: sum 64-bit words of a buffer (arg: MiB), split over threads.
+void BM_MemRead(benchmark::State& state) {
+  const size_t bytes = static_cast<size_t>(state.range(0)) << 20;
+  const int threads = static_cast<int>(state.range(1));
+  std::vector<uint64_t> buf(bytes / 8);
+  for (size_t i = 0; i < buf.size(); ++i) buf[i] = i;  // distinct pages
+  ThreadPool pool(threads);
+  std::vector<uint64_t> sums(static_cast<size_t>(threads) * 8);
+  const int64_t chunks = 64;
+  for (auto _ : state) {
+    pool.parallel_for(chunks, 1, [&](int64_t c0, int64_t c1, int t) {
+      const size_t per = buf.size() / chunks;
+      uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (size_t i = static_cast<size_t>(c0) * per; i < static_cast<size_t>(c1) * per; i += 4) {
+        s0 += buf[i];
+        s1 += buf[i + 1];
+        s2 += buf[i + 2];
+        s3 += buf[i + 3];
+      }
+      sums[static_cast<size_t>(t) * 8] += s0 + s1 + s2 + s3;
+    });
+    benchmark::DoNotOptimize(sums.data());
+  }
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(bytes));
+}
+
+// STREAM-like copy (memcpy) of 256 MiB; bytes counted once read + once written.
+void BM_MemCopy(benchmark::State& state) {
+  const size_t bytes = size_t{256} << 20;
+  const int threads = static_cast<int>(state.range(0));
+  std::vector<uint8_t> a(bytes), b(bytes, 2);
+  for (size_t i = 0; i < bytes; ++i) a[i] = static_cast<uint8_t>(i * 131 >> 7);  // distinct pages
+  ThreadPool pool(threads);
+  const int64_t chunks = 64;
+  for (auto _ : state) {
+    pool.parallel_for(chunks, 1, [&](int64_t c0, int64_t c1, int) {
+      const size_t per = bytes / chunks;
+      std::memcpy(b.data() + c0 * per, a.data() + c0 * per, static_cast<size_t>(c1 - c0) * per);
+    });
+    benchmark::DoNotOptimize(b.data());
+  }
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(2 * bytes));
+}
+
 // The machine's float32 FMA throughput, for "percent of peak".
 void BM_FmaPeak(benchmark::State& state) {
   float sink = 0;
@@ -211,6 +359,16 @@ void dw_args(benchmark::internal::Benchmark* b) {
     for (int64_t t : {1, 2}) b->Args({i, t});
 }
 
+// Every format, shape and thread count; the packed layout where there is one.
+void quant_args(benchmark::internal::Benchmark* b) {
+  for (int64_t f = 0; f < static_cast<int64_t>(std::size(kQuantFormats)); ++f)
+    for (int64_t layout : {0, 1}) {
+      if (layout == 1 && !quant_matmul_prepack_supports(kQuantFormats[f])) continue;
+      for (int64_t shape : {0, 1})
+        for (int64_t t : {1, 2}) b->Args({f, shape, t, layout});
+    }
+}
+
 BENCHMARK(BM_FmaPeak);
 BENCHMARK(BM_Conv)->Apply(conv_args)->UseRealTime();
 BENCHMARK(BM_Depthwise)->Apply(dw_args)->UseRealTime();
@@ -218,6 +376,11 @@ BENCHMARK(BM_FullyConnected)->ArgsProduct({{0, 1, 2}, {1, 2}})->UseRealTime();
 BENCHMARK(BM_AddRelu);
 BENCHMARK(BM_PreluChannels);
 BENCHMARK(BM_ResizeBilinear);
+BENCHMARK(BM_QuantGemvCold)->Apply(quant_args)->UseRealTime();
+BENCHMARK(BM_QuantGemvWarm)->Apply(quant_args)->UseRealTime();
+BENCHMARK(BM_QuantGemm512)->Apply(quant_args)->UseRealTime();
+BENCHMARK(BM_MemRead)->ArgsProduct({{8, 256}, {1, 2}})->UseRealTime();
+BENCHMARK(BM_MemCopy)->Arg(1)->Arg(2)->UseRealTime();
 
 }  // namespace
 }  // namespace odin::cpu
