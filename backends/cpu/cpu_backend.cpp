@@ -28,7 +28,7 @@ class CpuExecutable final : public Executable {
     steps_.resize(segment.size());
     for (size_t i = 0; i < segment.size(); ++i) steps_[i].node = segment[i];
     const int threads = std::max(1, options.num_threads);
-    const CpuOpContext ctx{graph_, threads, &arena_, &scratch_};
+    const CpuOpContext ctx{graph_, threads, &arena_, &scratch_, options.repack_weights};
     bool any_optimized = false;
     for (Step& step : steps_) {
       if (!options.optimize) break;

@@ -47,6 +47,8 @@ struct CpuOpContext {
   cpu::WeightArena* arena = nullptr;  // repacked weights go here (null: owned per op)
   // Per-run scratch the executable's ops share (null: owned per op).
   cpu::SharedScratch* scratch = nullptr;
+  // Optional repacks (a layout only some kernels need) are allowed.
+  bool repack_weights = true;
 };
 
 // One op the CPU backend has an optimized kernel for. `make` returns null
@@ -65,6 +67,7 @@ std::span<const CpuOpEntry> cpu_conv_ops();         // cpu_ops_conv.cpp
 std::span<const CpuOpEntry> cpu_elementwise_ops();  // cpu_ops_elementwise.cpp
 std::span<const CpuOpEntry> cpu_window_ops();       // cpu_ops_window.cpp
 std::span<const CpuOpEntry> cpu_pad_ops();          // cpu_ops_pad.cpp
+std::span<const CpuOpEntry> cpu_llm_ops();          // cpu_ops_llm.cpp
 
 // The optimized kernel for `node`, or null (it then runs its reference kernel).
 std::unique_ptr<CpuOp> make_cpu_op(const CpuOpContext& ctx, const Node& node);

@@ -9,7 +9,7 @@ using Table = std::array<const CpuOpEntry*, static_cast<size_t>(OpType::kCount)>
 
 Table build_table() {
   Table t{};
-  for (auto family : {cpu_conv_ops, cpu_elementwise_ops, cpu_window_ops, cpu_pad_ops})
+  for (auto family : {cpu_conv_ops, cpu_elementwise_ops, cpu_window_ops, cpu_pad_ops, cpu_llm_ops})
     for (const CpuOpEntry& e : family()) t[static_cast<size_t>(e.type)] = &e;
   return t;
 }

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "backends/cpu/cpu_op.h"
+#include "backends/cpu/cpu_ops_llm.h"
 #include "kernels/cpu/conv2d.h"
 
 namespace odin {
@@ -175,14 +176,16 @@ class FullyConnectedOp final : public CpuOp {
  public:
   FullyConnectedOp(int64_t batch, int64_t units, int64_t depth, const float* w, const float* b,
                    cpu::Clamp clamp, cpu::WeightArena* arena)
-      : fc_(batch, units, depth, w, b, clamp, arena) {}
+      : depth_(depth), fc_(batch, units, depth, w, b, clamp, arena) {}
   void run(std::span<const ConstTensorView> in, std::span<const TensorView> out,
            ThreadPool& pool) override {
-    fc_.run(in[0].as<float>(), out[0].as<float>(), pool);
+    // Rows of this run: the token dim of an LLM varies (variable_dims).
+    fc_.run(in[0].as<float>(), in[0].num_elements() / depth_, out[0].as<float>(), pool);
   }
   size_t packed_bytes() const override { return fc_.packed_bytes(); }
 
  private:
+  int64_t depth_;
   cpu::GemmFullyConnected fc_;
 };
 
@@ -250,6 +253,8 @@ std::unique_ptr<CpuOp> make_depthwise(const CpuOpContext& ctx, const Node& n) {
 
 std::unique_ptr<CpuOp> make_fully_connected(const CpuOpContext& ctx, const Node& n) {
   const Graph& g = ctx.graph;
+  if (n.inputs.size() >= 2 && g.value(n.inputs[1]).dtype != DType::kF32)
+    return make_stored_weight_fully_connected(ctx, n);
   const auto* a = std::get_if<FullyConnectedAttrs>(&n.attrs);
   cpu::Clamp clamp;
   if (!a || !cpu::clamp_of(a->activation, &clamp) || !conv_operands_fit(g, n)) return nullptr;
@@ -268,7 +273,7 @@ std::unique_ptr<CpuOp> make_fully_connected(const CpuOpContext& ctx, const Node&
 constexpr CpuOpEntry kEntries[] = {
     {OpType::kConv2D, make_conv2d},
     {OpType::kDepthwiseConv2D, make_depthwise},
-    {OpType::kFullyConnected, make_fully_connected},
+    {OpType::kFullyConnected, make_fully_connected, true},
 };
 
 }  // namespace

@@ -55,8 +55,8 @@ enum class Pattern { kSame, kRow, kScalar };
 
 class BinaryOp final : public CpuOp {
  public:
-  BinaryOp(BinaryFn op, Pattern pattern, bool small_first, int64_t n, int64_t c, cpu::Clamp clamp)
-      : op_(op), pattern_(pattern), small_first_(small_first), n_(n), c_(c), clamp_(clamp) {}
+  BinaryOp(BinaryFn op, Pattern pattern, bool small_first, int64_t c, cpu::Clamp clamp)
+      : op_(op), pattern_(pattern), small_first_(small_first), c_(c), clamp_(clamp) {}
   Operand big, small;  // `small` is the broadcast operand (kRow, kScalar)
 
   void run(std::span<const ConstTensorView> in, std::span<const TensorView> out,
@@ -64,9 +64,10 @@ class BinaryOp final : public CpuOp {
     const float* a = big.get(in);
     const float* b = small.get(in);
     float* y = out[0].as<float>();
+    const int64_t n = out[0].num_elements();  // this run's (dims may follow a symbol)
     switch (pattern_) {
       case Pattern::kSame:
-        pool.parallel_for(n_, kGrain, [&](int64_t i0, int64_t i1, int) {
+        pool.parallel_for(n, kGrain, [&](int64_t i0, int64_t i1, int) {
           const float* x0 = a + i0;
           const float* x1 = b + i0;
           if (small_first_) std::swap(x0, x1);
@@ -74,7 +75,7 @@ class BinaryOp final : public CpuOp {
         });
         return;
       case Pattern::kRow: {
-        const int64_t rows = n_ / c_;
+        const int64_t rows = n / c_;
         pool.parallel_for(
             rows, std::max<int64_t>(1, kGrain / c_), [&](int64_t r0, int64_t r1, int) {
               cpu::binary_row(op_, a + r0 * c_, b, y + r0 * c_, r1 - r0, c_, small_first_, clamp_);
@@ -83,7 +84,7 @@ class BinaryOp final : public CpuOp {
       }
       case Pattern::kScalar: {
         const float s = *b;
-        pool.parallel_for(n_, kGrain, [&](int64_t i0, int64_t i1, int) {
+        pool.parallel_for(n, kGrain, [&](int64_t i0, int64_t i1, int) {
           cpu::binary_scalar(op_, a + i0, s, y + i0, i1 - i0, small_first_, clamp_);
         });
         return;
@@ -95,7 +96,7 @@ class BinaryOp final : public CpuOp {
   BinaryFn op_;
   Pattern pattern_;
   bool small_first_;
-  int64_t n_, c_;
+  int64_t c_;
   cpu::Clamp clamp_;
 };
 
@@ -148,22 +149,28 @@ std::unique_ptr<CpuOp> make_binary(const CpuOpContext& ctx, const Node& n) {
   if (n.inputs.size() != 2 || !is_f32(g, n.inputs[0]) || !is_f32(g, n.inputs[1])) return nullptr;
   const BinaryFn fn = op_def(n.op).binary_fn;
   if (!cpu::has_binary_kernel(fn)) return nullptr;
-  if (attrs->operand_pad.active()) return make_channel_pad_add(g, n, fn, attrs->operand_pad, clamp);
   const Shape& a = g.value(n.inputs[0]).shape;
   const Shape& b = g.value(n.inputs[1]).shape;
+  // Sizes set per run (dim symbols): only the whole-tensor operands may
+  // have them; the others' kernels are bound to the planned sizes.
+  const bool variable = g.value(n.outputs[0]).shape.has_symbols();
+  if (variable && attrs->operand_pad.active()) return nullptr;
+  if (attrs->operand_pad.active()) return make_channel_pad_add(g, n, fn, attrs->operand_pad, clamp);
   const Shape& out = g.value(n.outputs[0]).shape;
   const int64_t total = out.num_elements();
   if (total <= 0) return nullptr;
   std::unique_ptr<BinaryOp> op;
   std::vector<ValueId> reads;
   auto make = [&](Pattern pat, bool small_first, ValueId big, ValueId small, int64_t c) {
-    op = std::make_unique<BinaryOp>(fn, pat, small_first, total, c, clamp);
+    op = std::make_unique<BinaryOp>(fn, pat, small_first, c, clamp);
     op->big = bind(g, big, reads);
     op->small = bind(g, small, reads);
   };
   const int64_t c = out.rank() > 0 ? out[out.rank() - 1] : 1;  // scalar outputs: one "row"
   if (a == out && b == out) {
     make(Pattern::kSame, false, n.inputs[0], n.inputs[1], c);
+  } else if (variable) {
+    return nullptr;
   } else if (a == out && b.num_elements() == 1) {
     make(Pattern::kScalar, false, n.inputs[0], n.inputs[1], c);
   } else if (b == out && a.num_elements() == 1) {
@@ -336,11 +343,12 @@ std::unique_ptr<CpuOp> make_reduce(const CpuOpContext& ctx, const Node& n) {
 }
 
 constexpr CpuOpEntry kEntries[] = {
-    {OpType::kAdd, make_binary},
-    {OpType::kSub, make_binary},
-    {OpType::kMul, make_binary},
-    {OpType::kDiv, make_binary},
-    {OpType::kSquaredDifference, make_binary},
+    // Binary ops read their sizes per run (variable_dims).
+    {OpType::kAdd, make_binary, true},
+    {OpType::kSub, make_binary, true},
+    {OpType::kMul, make_binary, true},
+    {OpType::kDiv, make_binary, true},
+    {OpType::kSquaredDifference, make_binary, true},
     {OpType::kPrelu, make_prelu},
     {OpType::kRelu, make_clamp},
     {OpType::kRelu6, make_clamp},

@@ -135,20 +135,20 @@ GemmFullyConnected::GemmFullyConnected(int64_t batch, int64_t units, int64_t dep
   w_ = pack_weights(weights, bias, units, depth, arena);
 }
 
-void GemmFullyConnected::run(const float* in, float* out, ThreadPool& pool) {
+void GemmFullyConnected::run(const float* in, int64_t batch, float* out, ThreadPool& pool) {
   // Batch 1 is a matrix-vector product: split the output columns (panels).
   const int64_t tile = gemm_tile_rows(w_);
-  if (batch_ < tile) {
-    const int64_t per_panel = std::max<int64_t>(1, batch_ * depth_ * w_.nr);
+  if (batch < tile) {
+    const int64_t per_panel = std::max<int64_t>(1, batch * depth_ * w_.nr);
     const int64_t grain = std::max<int64_t>(1, (int64_t{1} << 16) / per_panel);
     pool.parallel_for(w_.panels, grain, [&](int64_t p0, int64_t p1, int) {
-      gemm(batch_, in, depth_, w_, p0, p1, out, w_.n, clamp_);
+      gemm(batch, in, depth_, w_, p0, p1, out, w_.n, clamp_);
     });
     return;
   }
-  const int64_t tiles = (batch_ + tile - 1) / tile;
+  const int64_t tiles = (batch + tile - 1) / tile;
   pool.parallel_for(tiles, 1, [&](int64_t t0, int64_t t1, int) {
-    const int64_t r0 = t0 * tile, rows = std::min(batch_, t1 * tile) - r0;
+    const int64_t r0 = t0 * tile, rows = std::min(batch, t1 * tile) - r0;
     gemm(rows, in + r0 * depth_, depth_, w_, 0, w_.panels, out + r0 * w_.n, w_.n, clamp_);
   });
 }

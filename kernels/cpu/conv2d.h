@@ -48,7 +48,9 @@ class GemmFullyConnected {
  public:
   GemmFullyConnected(int64_t batch, int64_t units, int64_t depth, const float* weights,
                      const float* bias, Clamp clamp, WeightArena* arena = nullptr);
-  void run(const float* in, float* out, ThreadPool& pool);
+  void run(const float* in, float* out, ThreadPool& pool) { run(in, batch_, out, pool); }
+  // The first `batch` rows (at most the constructed batch: rows set per run).
+  void run(const float* in, int64_t batch, float* out, ThreadPool& pool);
   size_t packed_bytes() const { return w_.bytes(); }
 
  private:

@@ -13,26 +13,20 @@
 namespace odin::ref {
 namespace {
 
-// Row `r` of a float16 or float32 cache as floats.
-void read_row(const ConstTensorView& cache, int64_t r, int64_t width, float* dst) {
-  if (cache.dtype == DType::kF32) {
-    std::copy_n(cache.as<float>() + r * width, width, dst);
-    return;
-  }
-  const uint16_t* src = cache.as<uint16_t>() + r * width;
-  for (int64_t i = 0; i < width; ++i) dst[i] = fp16_to_fp32(src[i]);
+// Element `at` of a float16 or float32 cache.
+float read_at(const ConstTensorView& cache, int64_t at) {
+  return cache.dtype == DType::kF32 ? cache.as<float>()[at]
+                                    : fp16_to_fp32(cache.as<uint16_t>()[at]);
 }
 
-void write_row(const ConstTensorView& cache, int64_t r, int64_t width, const float* src) {
+void write_at(const ConstTensorView& cache, int64_t at, float v) {
   // The cache is persistent state the op updates in place
   // (OpDef::writes_state_inputs); kernels see every input as const.
   void* base = const_cast<void*>(cache.data);
-  if (cache.dtype == DType::kF32) {
-    std::copy_n(src, width, static_cast<float*>(base) + r * width);
-    return;
-  }
-  uint16_t* dst = static_cast<uint16_t*>(base) + r * width;
-  for (int64_t i = 0; i < width; ++i) dst[i] = fp32_to_fp16(src[i]);
+  if (cache.dtype == DType::kF32)
+    static_cast<float*>(base)[at] = v;
+  else
+    static_cast<uint16_t*>(base)[at] = fp32_to_fp16(v);
 }
 
 }  // namespace
@@ -45,12 +39,12 @@ Status attention(const AttentionAttrs& attrs, const ConstTensorView& q, const Co
   for (const ConstTensorView* t : {&q, &k, &v}) ODIN_RETURN_IF_ERROR(expect_f32(kOp, "q/k/v", *t));
   ODIN_RETURN_IF_ERROR(expect_f32(kOp, "output", out));
   const int64_t hd = attrs.head_dim, nh = attrs.n_head, nkv = attrs.n_kv_head;
-  if (hd < 1 || nkv < 1 || nh % nkv != 0 || q.shape.rank() != 2 || k_cache.shape.rank() != 2)
+  if (hd < 1 || nkv < 1 || nh % nkv != 0 || q.shape.rank() != 2 || k_cache.shape.rank() != 3)
     return bad_shape(kOp, "bad heads or ranks");
-  const int64_t rows = q.shape[0], kv_width = nkv * hd, ctx = k_cache.shape[0];
+  const int64_t rows = q.shape[0], kv_width = nkv * hd, ctx = k_cache.shape[1];
   if (q.shape[1] != nh * hd || k.num_elements() != rows * kv_width ||
       v.num_elements() != rows * kv_width || positions.dtype != DType::kI32 ||
-      positions.num_elements() != rows || k_cache.shape[1] != kv_width ||
+      positions.num_elements() != rows || k_cache.shape[0] != nkv || k_cache.shape[2] != hd ||
       v_cache.shape != k_cache.shape || k_cache.dtype != v_cache.dtype ||
       out.num_elements() != q.num_elements())
     return bad_shape(kOp, "q ", q.shape.str(), ", k ", k.shape.str(), ", v ", v.shape.str(),
@@ -61,24 +55,28 @@ Status attention(const AttentionAttrs& attrs, const ConstTensorView& q, const Co
     if (pos[i] < 0 || pos[i] >= ctx)
       return make_error(StatusCode::kOutOfRange, "reference attention: position ", pos[i], " (row ",
                         i, ") is outside the context of ", ctx, " tokens");
-  for (int64_t i = 0; i < rows; ++i) {
-    write_row(k_cache, pos[i], kv_width, k.as<float>() + i * kv_width);
-    write_row(v_cache, pos[i], kv_width, v.as<float>() + i * kv_width);
-  }
+  // Cache element (kv head g, row p, d) lives at (g * ctx + p) * hd + d.
+  for (int64_t i = 0; i < rows; ++i)
+    for (int64_t g = 0; g < nkv; ++g)
+      for (int64_t d = 0; d < hd; ++d) {
+        const int64_t at = (g * ctx + pos[i]) * hd + d;
+        write_at(k_cache, at, k.as<float>()[i * kv_width + g * hd + d]);
+        write_at(v_cache, at, v.as<float>()[i * kv_width + g * hd + d]);
+      }
   const float scale = attrs.scale != 0.0f ? attrs.scale : 1.0f / std::sqrt(static_cast<float>(hd));
   const int64_t group = nh / nkv;
-  std::vector<float> kr(static_cast<size_t>(kv_width)), vr(static_cast<size_t>(kv_width));
   std::vector<float> scores;
   for (int64_t i = 0; i < rows; ++i) {
     const int64_t len = pos[i] + 1;
     scores.assign(static_cast<size_t>(len * nh), 0.0f);
     for (int64_t j = 0; j < len; ++j) {
-      read_row(k_cache, j, kv_width, kr.data());
       for (int64_t h = 0; h < nh; ++h) {
         const float* qh = q.as<float>() + i * nh * hd + h * hd;
-        const float* kh = kr.data() + (h / group) * hd;
+        const int64_t row = ((h / group) * ctx + j) * hd;
+        const bool f16 = k_cache.dtype == DType::kF16;  // q rounded like the cache
         float dot = 0.0f;
-        for (int64_t d = 0; d < hd; ++d) dot += qh[d] * kh[d];
+        for (int64_t d = 0; d < hd; ++d)
+          dot += (f16 ? fp16_to_fp32(fp32_to_fp16(qh[d])) : qh[d]) * read_at(k_cache, row + d);
         scores[static_cast<size_t>(h * len + j)] = dot * scale;
       }
     }
@@ -92,11 +90,10 @@ Status attention(const AttentionAttrs& attrs, const ConstTensorView& q, const Co
     float* y = out.as<float>() + i * nh * hd;
     std::fill_n(y, nh * hd, 0.0f);
     for (int64_t j = 0; j < len; ++j) {
-      read_row(v_cache, j, kv_width, vr.data());
       for (int64_t h = 0; h < nh; ++h) {
         const float p = scores[static_cast<size_t>(h * len + j)];
-        const float* vh = vr.data() + (h / group) * hd;
-        for (int64_t d = 0; d < hd; ++d) y[h * hd + d] += p * vh[d];
+        const int64_t row = ((h / group) * ctx + j) * hd;
+        for (int64_t d = 0; d < hd; ++d) y[h * hd + d] += p * read_at(v_cache, row + d);
       }
     }
   }

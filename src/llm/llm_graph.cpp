@@ -98,7 +98,6 @@ Result<Graph> build_llm_graph(const LlmWeights& weights, std::shared_ptr<const v
   g.value(logit_row).shape = Shape({1});
   g.inputs().push_back(logit_row);
 
-  const int64_t kv_width = c.n_head_kv * c.head_dim;
   const bool neox = c.architecture == "qwen2";  // llama pairs adjacent values
   RmsNormAttrs norm;
   norm.epsilon = c.rms_norm_eps;
@@ -121,7 +120,7 @@ Result<Graph> build_llm_graph(const LlmWeights& weights, std::shared_ptr<const v
       Value v;
       v.name = p + what;
       v.dtype = options.kv_dtype;
-      v.shape = Shape({n_ctx, kv_width});
+      v.shape = Shape({c.n_head_kv, n_ctx, c.head_dim});
       v.persistent = true;
       kv_bytes += static_cast<size_t>(tensor_bytes(v.dtype, v.shape));
       return g.add_value(std::move(v));

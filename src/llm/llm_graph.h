@@ -8,7 +8,7 @@
 //          in the KV cache), 2 logit_row [1] int32 (which of the seq rows
 //          gets logits: the last, when generating).
 // Output:  0 logits [1, n_vocab] float32.
-// State:   per layer a K and a V cache [n_ctx, n_head_kv * head_dim]
+// State:   per layer a K and a V cache [n_head_kv, n_ctx, head_dim]
 //          (persistent values, float16 by default), appended in place by
 //          ATTENTION and kept across runs, so a conversation continues from
 //          its prefix.

@@ -1,14 +1,17 @@
 // ATTENTION shape inference. Inputs: q [n, n_head * head_dim], k and v
 // [n, n_kv_head * head_dim] (float32), positions [n] (int32), and the KV
-// cache k_cache, v_cache [ctx, n_kv_head * head_dim] (float16 or float32,
-// persistent). Output: [n, n_head * head_dim].
+// cache k_cache, v_cache [n_kv_head, ctx, head_dim] (float16 or float32,
+// persistent; head-major, so one head's rows are contiguous). Output:
+// [n, n_head * head_dim].
 //
 // Row i's keys and values are first stored in the caches at row
 // positions[i] (the cache is updated in place: OpDef::writes_state_inputs);
 // then each head of q row i attends causally to cache rows 0..positions[i]
 // of its KV head (grouped-query: n_head / n_kv_head query heads share one).
 // Rows below the batch's positions hold earlier calls' keys: a generation
-// continues from its prefix without recomputing it.
+// continues from its prefix without recomputing it. With a float16 cache,
+// q is rounded to float16 before q.k, as llama.cpp's kernels do (its
+// F16 K x Q product converts Q): so the two agree on near ties.
 #include "ops/infer_context.h"
 #include "ops/op_def.h"
 #include "ops/window.h"
@@ -45,10 +48,11 @@ static Status infer_attention(InferContext& ctx) {
     if (cache.dtype != DType::kF16 && cache.dtype != DType::kF32)
       return ctx.unsupported("KV cache dtype ", dtype_name(cache.dtype),
                              " (float16 or float32 expected)");
-    ODIN_RETURN_IF_ERROR(ctx.expect_rank(i, 2));
+    ODIN_RETURN_IF_ERROR(ctx.expect_rank(i, 3));
     ODIN_RETURN_IF_ERROR(ctx.expect_static(i));
-    if (cache.shape[1] != kv_width || cache.shape[0] < 1)
-      return ctx.fail("KV cache ", cache.shape.str(), " must be [context, ", kv_width, "]");
+    if (cache.shape[0] != a->n_kv_head || cache.shape[2] != a->head_dim || cache.shape[1] < 1)
+      return ctx.fail("KV cache ", cache.shape.str(), " must be [", a->n_kv_head, ", context, ",
+                      a->head_dim, "]");
   }
   if (ctx.input_shape(4) != ctx.input_shape(5))
     return ctx.fail("K cache ", ctx.input_shape(4).str(), " and V cache ", ctx.input_shape(5).str(),
@@ -65,7 +69,7 @@ Status attention_node(const KernelArgs& args);  // kernels/reference/attention.c
 static int64_t attention_work(const Graph& g, const Node& n) {
   const auto* a = std::get_if<AttentionAttrs>(&n.attrs);
   if (!a) return -1;
-  const int64_t rows = work::dim(g, n.inputs[0], 0), ctx = work::dim(g, n.inputs[4], 0);
+  const int64_t rows = work::dim(g, n.inputs[0], 0), ctx = work::dim(g, n.inputs[4], 1);
   return work::mul(work::mul(rows, ctx), work::mul(2 * int64_t{a->n_head}, a->head_dim));
 }
 

@@ -17,6 +17,9 @@ uint16_t fp32_to_fp16(float f);
 // n little-endian binary16 values at src (any alignment) to float32, exactly,
 // with SIMD where the CPU has it (fp16_simd.cpp).
 void fp16_to_fp32(const uint8_t* src, float* dst, size_t n);
+// n float32 values to little-endian binary16 at dst (any alignment), rounded
+// to nearest even, with SIMD where the CPU has it.
+void fp32_to_fp16(const float* src, uint8_t* dst, size_t n);
 
 // A float32 or float16 constant's elements as float32; nullopt when v is not
 // such a constant or holds fewer bytes than its shape needs.

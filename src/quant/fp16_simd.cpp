@@ -1,6 +1,8 @@
-// float16 -> float32 for whole weight tensors (the fold of MediaPipe's fp16
-// weights at session creation), dispatched at run time with Highway. Exact:
-// every binary16 value is a binary32 value; on x86 this is F16C's vcvtph2ps.
+// float16 <-> float32 for whole rows (the fold of MediaPipe's fp16 weights
+// at session creation, an LLM's fp16 KV cache), dispatched at run time with
+// Highway. float16 -> float32 is exact (every binary16 value is a binary32
+// value; on x86 F16C's vcvtph2ps); float32 -> float16 rounds to nearest even
+// (vcvtps2ph), as fp32_to_fp16 does.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "quant/fp16_simd.cpp"
 #include <cstring>
@@ -29,6 +31,19 @@ HWY_ATTR void F16ToF32(const uint8_t* src, float* dst, size_t n) {
   }
 }
 
+HWY_ATTR void F32ToF16(const float* src, uint8_t* dst, size_t n) {
+  const hn::ScalableTag<float> df;
+  const hn::Rebind<hwy::float16_t, decltype(df)> dh;
+  const size_t L = hn::Lanes(df);
+  size_t i = 0;
+  auto* h = reinterpret_cast<hwy::float16_t*>(dst);
+  for (; i + L <= n; i += L) hn::StoreU(hn::DemoteTo(dh, hn::LoadU(df, src + i)), dh, h + i);
+  for (; i < n; ++i) {
+    const uint16_t bits = fp32_to_fp16(src[i]);
+    std::memcpy(dst + 2 * i, &bits, 2);
+  }
+}
+
 }  // namespace HWY_NAMESPACE
 }  // namespace odin
 HWY_AFTER_NAMESPACE();
@@ -37,6 +52,11 @@ HWY_AFTER_NAMESPACE();
 namespace odin {
 
 HWY_EXPORT(F16ToF32);
+HWY_EXPORT(F32ToF16);
+
+void fp32_to_fp16(const float* src, uint8_t* dst, size_t n) {
+  HWY_DYNAMIC_DISPATCH(F32ToF16)(src, dst, n);
+}
 
 void fp16_to_fp32(const uint8_t* src, float* dst, size_t n) {
   HWY_DYNAMIC_DISPATCH(F16ToF32)(src, dst, n);

@@ -37,6 +37,7 @@ class ConstantTracker {
 struct CompileOptions {
   int num_threads = 1;
   bool allow_reduced_precision = false;  // fp16 storage/arithmetic allowed
+  bool repack_weights = true;            // SessionOptions::repack_weights
   bool optimize = true;  // false: the plain reference kernels only (SessionOptions::optimize)
   ConstantTracker* constants = nullptr;  // may be null
 };

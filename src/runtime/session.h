@@ -21,6 +21,11 @@ struct SessionOptions {
   std::vector<std::string> backends;
   int num_threads = 1;
   bool allow_reduced_precision = false;
+  // Let backends rearrange weights into layouts of their own at creation
+  // (faster kernels; the file's pages of them are then dropped). Off: they
+  // read the weights where they lie, for the quickest load and the least
+  // memory (an LLM's quantized matrices: about 1.5x slower decoding).
+  bool repack_weights = true;
   // Run the fusion passes and optimized kernels; false runs the imported
   // graph on the reference kernels (the oracle).
   bool optimize = true;

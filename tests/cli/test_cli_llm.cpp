@@ -1,6 +1,7 @@
 // The odin CLI on LLM files as a user runs it (ODIN_CLI_PATH): inspect shows
 // the architecture and quantization, tokenize gives llama.cpp's ids.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -72,7 +73,9 @@ TEST(LlmCli, TokenizeWithoutVocabularyIsAClearError) {
 // A temporary file holding `text`, removed with the object.
 struct TempText {
   explicit TempText(const std::string& text) {
-    path = testing::TempDir() + "odin_cli_llm_" + std::to_string(++counter) + ".txt";
+    // CTest runs tests as parallel processes: the name carries the pid.
+    path = testing::TempDir() + "odin_cli_llm_" + std::to_string(getpid()) + "_" +
+           std::to_string(++counter) + ".txt";
     FILE* f = std::fopen(path.c_str(), "w");
     std::fputs(text.c_str(), f);
     std::fclose(f);

@@ -3,8 +3,10 @@
 // that claims more than the file holds shows up under ASan, and the first
 // row of each tensor odin can decode goes through the quantization layer
 // (hostile scales: NaN, infinities, subnormals); then the file is read as
-// an LLM (hyperparameters, expected tensors and their shapes) and its
-// vocabulary tokenizes and detokenizes a fixed text.
+// an LLM (hyperparameters, expected tensors and their shapes); a small one
+// is built into its op graph and runs two tokens through a session (hostile
+// weights: NaN, infinities in every op); its vocabulary tokenizes and
+// detokenizes a fixed text.
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -13,6 +15,8 @@
 #include "format/gguf/gguf_file.h"
 #include "format/gguf/gguf_llm.h"
 #include "format/gguf/gguf_vocab.h"
+#include "llm/llm_graph.h"
+#include "runtime/session.h"
 #include "text/tokenizer.h"
 
 namespace {
@@ -42,7 +46,33 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     acc += row.empty() ? 0 : static_cast<uint64_t>(row.back() != 0.0f);
   }
   auto llm = odin::gguf::llm_weights(*file, "fuzz.gguf");
-  if (llm.ok()) acc += static_cast<uint64_t>(llm->config.n_layer);
+  if (llm.ok()) {
+    acc += static_cast<uint64_t>(llm->config.n_layer);
+    // Bounded work: small models only, a tiny context.
+    const odin::LlmConfig& c = llm->config;
+    if (c.n_layer <= 4 && c.n_embd * (c.n_vocab + 3 * c.n_ff + 4 * c.n_embd) <= (1 << 20)) {
+      odin::LlmGraphOptions options;
+      options.n_ctx = 4;
+      options.max_batch = 2;
+      auto graph = odin::build_llm_graph(*llm, nullptr, options, nullptr);
+      if (graph.ok()) {
+        odin::SessionOptions so;
+        so.backends = {"cpu"};
+        so.max_arena_bytes = size_t{16} << 20;
+        auto session = odin::Session::create(*graph, so);
+        if (session.ok()) {
+          const int32_t tokens[2] = {0, static_cast<int32_t>(c.n_vocab - 1)};
+          const int32_t positions[2] = {0, 1};
+          const int32_t last = 1;
+          odin::Session& s = **session;
+          if (s.set_input(0, tokens, sizeof tokens).ok() &&
+              s.set_input(1, positions, sizeof positions).ok() &&
+              s.set_input(2, &last, sizeof last).ok() && s.run().ok())
+            acc += static_cast<uint64_t>(s.output(0).as<float>()[0] > 0.0f);
+        }
+      }
+    }
+  }
   auto vocab = odin::gguf::read_vocab(*file, "fuzz.gguf");
   if (vocab.ok()) {
     auto tokenizer = odin::make_tokenizer(*vocab, "fuzz.gguf");

@@ -1,6 +1,7 @@
 // LLMs through the op graph, against llama.cpp's greedy generation on the
 // same weights (goldens in tests/data/llm/golden).
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -50,8 +51,9 @@ class LlmGolden : public testing::TestWithParam<std::string> {};
 
 TEST_P(LlmGolden, GreedyMatchesLlamaCpp) {
   const std::string name = GetParam();
-  const std::string path =
-      (std::filesystem::temp_directory_path() / ("odin_test_" + name + ".gguf")).string();
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("odin_test_" + std::to_string(getpid()) + "_" + name + ".gguf"))
+                               .string();
   const Status written = write_llm_test_model(name, std::string(ODIN_TEST_DATA_DIR), path);
   ASSERT_TRUE(written.ok()) << written.message();
   auto model = open_model(path);

@@ -61,6 +61,7 @@ Result<LlmWeights> llm_weights(const GgufFile& f, const std::string& source) {
   c.n_vocab = embd->dims[1];
   c.tied_output = f.find_tensor("output.weight") == nullptr;
   ODIN_RETURN_IF_ERROR(check_llm_config(c, source));
+  ODIN_RETURN_IF_ERROR(check_llm_layer_count(c, f.tensors().size(), source));
   // A tensor the model needs in a type odin cannot decode: say which.
   for (const ExpectedTensor& e : expected_llm_tensors(c)) {
     const TensorEntry* t = f.find_tensor(e.name);

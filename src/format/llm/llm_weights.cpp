@@ -83,8 +83,17 @@ std::vector<ExpectedTensor> expected_llm_tensors(const LlmConfig& c) {
   return out;
 }
 
+Status check_llm_layer_count(const LlmConfig& config, size_t num_tensors,
+                             const std::string& source) {
+  if (static_cast<uint64_t>(config.n_layer) > num_tensors)
+    return make_error(StatusCode::kInvalidModel, source, ": ", config.n_layer,
+                      " layers, but the file has only ", num_tensors, " tensors");
+  return Status();
+}
+
 Status validate_llm_weights(const LlmWeights& w, const std::string& source) {
   ODIN_RETURN_IF_ERROR(check_llm_config(w.config, source));
+  ODIN_RETURN_IF_ERROR(check_llm_layer_count(w.config, w.tensors.size(), source));
   std::unordered_set<std::string> names;
   for (const LlmTensor& t : w.tensors)
     if (!names.insert(t.name).second)

@@ -49,6 +49,12 @@ struct LlmWeights {
 // architecture): what must hold before any size is computed from them.
 Status check_llm_config(const LlmConfig& config, const std::string& source);
 
+// Every layer has tensors of its own: a file with fewer tensors than layers
+// is refused before anything (the expected tensor list) is sized by a
+// hostile layer count (up to 2^24).
+Status check_llm_layer_count(const LlmConfig& config, size_t num_tensors,
+                             const std::string& source);
+
 // Checks that `weights` has every tensor its architecture needs, each with
 // the shape the config implies and a format odin decodes (norms and biases
 // F32), and no tensor twice; the error names the tensor and `source`.

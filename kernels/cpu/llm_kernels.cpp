@@ -1,0 +1,142 @@
+// Highway kernels of kernels/cpu/llm_kernels.h. Exp is Highway's (1 ulp).
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "kernels/cpu/llm_kernels.cpp"
+// clang-format off
+#include "hwy/foreach_target.h"  // IWYU pragma: keep
+#include "hwy/highway.h"
+#include "hwy/contrib/math/math-inl.h"
+// clang-format on
+#include "kernels/cpu/llm_kernels.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "kernels/cpu/simd-inl.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace odin::cpu {
+namespace HWY_NAMESPACE {
+
+HWY_ATTR float Dot(const float* a, const float* b, int64_t n) {
+  const DF d;
+  const auto L = static_cast<int64_t>(hn::Lanes(d));
+  VF s0 = hn::Zero(d), s1 = hn::Zero(d);
+  int64_t i = 0;
+  for (; i + 2 * L <= n; i += 2 * L) {
+    s0 = hn::MulAdd(hn::LoadU(d, a + i), hn::LoadU(d, b + i), s0);
+    s1 = hn::MulAdd(hn::LoadU(d, a + i + L), hn::LoadU(d, b + i + L), s1);
+  }
+  for (; i < n; i += L) {
+    const auto m = static_cast<size_t>(n - i);
+    s0 = hn::MulAdd(load_upto(d, a + i, m), load_upto(d, b + i, m), s0);
+  }
+  return hn::GetLane(hn::SumOfLanes(d, hn::Add(s0, s1)));
+}
+
+HWY_ATTR void RmsNormRow(const float* x, const float* w, float* y, int64_t n, float eps) {
+  const DF d;
+  const float mean = Dot(x, x, n) / static_cast<float>(n);
+  const VF scale = hn::Set(d, 1.0f / std::sqrt(mean + eps));
+  const auto L = static_cast<int64_t>(hn::Lanes(d));
+  int64_t i = 0;
+  for (; i + L <= n; i += L)
+    hn::StoreU(hn::Mul(hn::Mul(hn::LoadU(d, x + i), scale), hn::LoadU(d, w + i)), d, y + i);
+  if (i < n) {
+    const auto m = static_cast<size_t>(n - i);
+    store_n(hn::Mul(hn::Mul(load_n(d, x + i, m), scale), load_n(d, w + i, m)), d, y + i, m);
+  }
+}
+
+HWY_INLINE VF silu_mul(DF d, VF g, VF u) {
+  // exp(-g) overflows past g < -88: clamp, so silu gives -0, not NaN.
+  const VF e = hn::Exp(d, hn::Min(hn::Neg(g), hn::Set(d, 88.0f)));
+  return hn::Mul(hn::Div(g, hn::Add(hn::Set(d, 1.0f), e)), u);
+}
+
+HWY_ATTR void Swiglu(const float* g, const float* u, float* y, int64_t n) {
+  const DF d;
+  const auto L = static_cast<int64_t>(hn::Lanes(d));
+  int64_t i = 0;
+  for (; i + L <= n; i += L)
+    hn::StoreU(silu_mul(d, hn::LoadU(d, g + i), hn::LoadU(d, u + i)), d, y + i);
+  if (i < n) {
+    const auto m = static_cast<size_t>(n - i);
+    store_n(silu_mul(d, load_n(d, g + i, m), load_n(d, u + i, m)), d, y + i, m);
+  }
+}
+
+HWY_ATTR float ExpShifted(float* s, int64_t n, float max) {
+  const DF d;
+  const VF vmax = hn::Set(d, max);
+  const auto L = static_cast<int64_t>(hn::Lanes(d));
+  VF sum = hn::Zero(d);
+  int64_t i = 0;
+  for (; i + L <= n; i += L) {
+    const VF e = hn::Exp(d, hn::Sub(hn::LoadU(d, s + i), vmax));
+    hn::StoreU(e, d, s + i);
+    sum = hn::Add(sum, e);
+  }
+  float total = hn::GetLane(hn::SumOfLanes(d, sum));
+  for (; i < n; ++i) total += (s[i] = std::exp(s[i] - max));
+  return total;
+}
+
+HWY_ATTR void AttendRows(const float* q, int64_t q_stride, const float* k, const float* v,
+                         int64_t hd, const int64_t* lens, int64_t rows, float scale, float* out,
+                         int64_t out_stride, float* scores) {
+  const DF d;
+  const auto L = static_cast<int64_t>(hn::Lanes(d));
+  for (int64_t i = 0; i < rows; ++i) {
+    const float* qi = q + i * q_stride;
+    const int64_t n = lens[i];
+    float max = -INFINITY;
+    for (int64_t j = 0; j < n; ++j) {
+      const float s = Dot(qi, k + j * hd, hd) * scale;
+      scores[j] = s;
+      max = std::max(max, s);
+    }
+    const float inv = 1.0f / ExpShifted(scores, n, max);
+    float* y = out + i * out_stride;
+    // The weighted sum of v rows, a vector of head_dim accumulators at a
+    // time (head_dim is 64 or 128: a few registers).
+    for (int64_t c = 0; c < hd; c += L) {
+      const auto m = static_cast<size_t>(std::min(L, hd - c));
+      VF acc = hn::Zero(d);
+      for (int64_t j = 0; j < n; ++j)
+        acc = hn::MulAdd(hn::Set(d, scores[j]), load_upto(d, v + j * hd + c, m), acc);
+      acc = hn::Mul(acc, hn::Set(d, inv));
+      if (static_cast<int64_t>(m) == L)
+        hn::StoreU(acc, d, y + c);
+      else
+        store_n(acc, d, y + c, m);
+    }
+  }
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace odin::cpu
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace odin::cpu {
+
+HWY_EXPORT(RmsNormRow);
+HWY_EXPORT(Swiglu);
+HWY_EXPORT(AttendRows);
+
+void attend_rows(const float* q, int64_t q_stride, const float* k, const float* v, int64_t head_dim,
+                 const int64_t* lens, int64_t rows, float scale, float* out, int64_t out_stride,
+                 float* scores) {
+  HWY_DYNAMIC_DISPATCH(AttendRows)
+  (q, q_stride, k, v, head_dim, lens, rows, scale, out, out_stride, scores);
+}
+
+void rms_norm_row(const float* x, const float* w, float* y, int64_t d, float eps) {
+  HWY_DYNAMIC_DISPATCH(RmsNormRow)(x, w, y, d, eps);
+}
+void swiglu(const float* g, const float* u, float* y, int64_t n) {
+  HWY_DYNAMIC_DISPATCH(Swiglu)(g, u, y, n);
+}
+
+}  // namespace odin::cpu
+#endif  // HWY_ONCE
