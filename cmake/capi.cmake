@@ -2,7 +2,7 @@
 # libodin.a bundling the core, and install rules with a CMake package
 # (odin::odin, odin::odin_static) and a pkg-config file (odin.pc).
 # Included by the top-level CMakeLists after the layers' targets, so every
-# library odin_core gathers is bundled.
+# library odin_core and odin_llm gather is bundled.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
@@ -32,10 +32,14 @@ if(NOT ODIN_HEADER_VERSION VERSION_EQUAL PROJECT_VERSION)
                       "the project ${PROJECT_VERSION}: update both together")
 endif()
 
+# What the C API is built on: the core (models, sessions) and the LLM layer.
+add_library(odin_capi_deps INTERFACE)
+target_link_libraries(odin_capi_deps INTERFACE odin_core odin_llm)
+
 # --- Objects of the C API, shared by both libraries --------------------------
 file(GLOB ODIN_CAPI_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/capi/*.cpp)
 add_library(odin_capi_objects OBJECT ${ODIN_CAPI_SOURCES})
-target_link_libraries(odin_capi_objects PRIVATE odin_core)  # includes, definitions
+target_link_libraries(odin_capi_objects PRIVATE odin_capi_deps)  # includes, definitions
 target_include_directories(odin_capi_objects PRIVATE ${CMAKE_SOURCE_DIR}/include)
 target_compile_definitions(odin_capi_objects PRIVATE ODIN_BUILDING_LIBRARY)
 set_target_properties(odin_capi_objects PROPERTIES CXX_VISIBILITY_PRESET hidden
@@ -47,7 +51,7 @@ set_target_properties(odin_capi_objects PROPERTIES CXX_VISIBILITY_PRESET hidden
 set(ODIN_CAPI_VERSION_SCRIPT ${CMAKE_BINARY_DIR}/capi/odin.map)
 odin_capi_write(${ODIN_CAPI_VERSION_SCRIPT} "{\n  global: odin_*;\n  local: *;\n};\n")
 add_library(odin_shared SHARED $<TARGET_OBJECTS:odin_capi_objects>)
-target_link_libraries(odin_shared PRIVATE odin_core)
+target_link_libraries(odin_shared PRIVATE odin_capi_deps)
 target_link_options(odin_shared PRIVATE -Wl,--exclude-libs,ALL
                     -Wl,--version-script=${ODIN_CAPI_VERSION_SCRIPT})
 if(NOT ODIN_SANITIZE)  # sanitizer runtimes are only linked into executables
@@ -61,7 +65,7 @@ set_target_properties(odin_shared PROPERTIES
 add_library(odin::odin ALIAS odin_shared)
 
 # --- libodin.a -----------------------------------------------------------------
-# Bundles the objects of odin_core and of the project's static libraries it
+# Bundles the objects of the project's static libraries odin_capi_deps
 # links, so apps need only libodin.a plus the external libraries collected here.
 
 # Records what apps linking libodin.a must link too for an imported target:
@@ -99,7 +103,7 @@ endfunction()
 
 # Walks `target`'s link libraries: the project's static and object libraries
 # are bundled into libodin.a; anything else is recorded for apps to link.
-# An interface library (odin_core) only groups others: its own list is walked.
+# An interface library (odin_capi_deps, odin_core) only groups others: its own list is walked.
 function(odin_capi_collect target)
   get_target_property(target_type ${target} TYPE)
   if(target_type STREQUAL "INTERFACE_LIBRARY")
@@ -139,7 +143,7 @@ function(odin_capi_collect target)
 endfunction()
 set_property(GLOBAL PROPERTY ODIN_CAPI_BUNDLED "")
 set_property(GLOBAL PROPERTY ODIN_CAPI_EXTERNAL "")
-odin_capi_collect(odin_core)
+odin_capi_collect(odin_capi_deps)
 get_property(ODIN_CAPI_BUNDLED GLOBAL PROPERTY ODIN_CAPI_BUNDLED)
 get_property(ODIN_CAPI_EXTERNAL GLOBAL PROPERTY ODIN_CAPI_EXTERNAL)
 list(REMOVE_DUPLICATES ODIN_CAPI_BUNDLED)

@@ -3,7 +3,9 @@
  *
  * C99. Opaque handles, no C++ types, no exceptions cross it. Every function
  * that can fail returns an odin_status; on failure the out-arguments are left
- * untouched and odin_last_error() holds a message saying what failed.
+ * untouched (except the size needed, from odin_llm_tokenize and
+ * odin_llm_detokenize) and odin_last_error() holds a message saying what
+ * failed.
  *
  * Usage:
  *   odin_model* model = NULL;
@@ -339,6 +341,231 @@ ODIN_API odin_status odin_session_profile_count(const odin_session* session, int
  * Errors: INVALID_ARGUMENT (a NULL argument), OUT_OF_RANGE (index). */
 ODIN_API odin_status odin_session_profile_entry(const odin_session* session, int32_t index,
                                                 odin_profile_entry* out_entry);
+
+/* ---- LLMs --------------------------------------------------------------- */
+
+/* Large language models: GGUF files (llama, qwen2; F32, F16, BF16, Q8_0,
+ * Q4_0, Q4_K, Q6_K) and llama2.c checkpoints.
+ *
+ *   odin_llm_options opts;
+ *   odin_llm_options_init(&opts);
+ *   opts.n_threads = 4;
+ *   odin_llm_model* model = NULL;
+ *   odin_llm_context* ctx = NULL;
+ *   int32_t ids[512], n = 0;
+ *   if (odin_llm_model_load("model.gguf", &opts, &model) != ODIN_OK ||
+ *       odin_llm_tokenize(model, text, strlen(text), 1, ids, 512, &n) != ODIN_OK ||
+ *       odin_llm_context_create(model, &ctx) != ODIN_OK) { ...odin_last_error()... }
+ *   odin_llm_generate_params params;
+ *   odin_llm_generate_params_init(&params);
+ *   params.temperature = 0.8f;
+ *   odin_llm_generate(ctx, ids, n, &params, print_piece, NULL, NULL);
+ *   odin_llm_context_release(ctx);
+ *   odin_llm_model_release(model);
+ *
+ * Thread safety: as for models and sessions. An odin_llm_model is immutable:
+ * any number of threads may query it, tokenize, detokenize and create
+ * contexts from it at once. An odin_llm_context is used by one thread at a
+ * time; different contexts (of one model or not) may run concurrently.
+ *
+ * Token ids are int32_t in [0, n_vocab); others are ODIN_ERROR_OUT_OF_RANGE.
+ * Counts are int32_t; a negative one is ODIN_ERROR_INVALID_ARGUMENT.
+ *
+ * Option and parameter structs start with struct_size, set by their init
+ * function: a newer library reads an older struct (its missing fields keep
+ * their defaults), and an older library accepts a newer one whose fields it
+ * does not know are all zero. */
+
+/* A loaded LLM: weights (memory-mapped), graph, vocabulary. Immutable. */
+typedef struct odin_llm_model odin_llm_model;
+/* A conversation over a model: the KV cache of the tokens so far. */
+typedef struct odin_llm_context odin_llm_context;
+
+/* An id no token has: odin_llm_model_bos/eos give it when there is none. */
+#define ODIN_LLM_NO_TOKEN (-1)
+
+typedef struct odin_llm_options {
+  uint32_t struct_size; /* sizeof(odin_llm_options) */
+  int32_t n_ctx;        /* KV cache rows, the most tokens a context holds; 0 (the
+                           default): the model's training context, at most 4096 */
+  int32_t n_batch;      /* most tokens one graph run takes (longer inputs run in
+                           chunks); 1..65536, default 512 */
+  int32_t n_threads;    /* CPU threads of each context, 1..256; 0: one per core;
+                           default 1 */
+  odin_dtype kv_dtype;  /* KV cache element type: ODIN_DTYPE_FLOAT16 (default)
+                           or ODIN_DTYPE_FLOAT32 */
+  int32_t vocab_only;   /* nonzero: load only the vocabulary (a GGUF file, even
+                           a vocabulary-only one), for tokenize/detokenize; such
+                           a model has no contexts. Default 0 */
+} odin_llm_options;
+
+/* Sets *options to the defaults, struct_size included.
+ * Errors: INVALID_ARGUMENT (options NULL). */
+ODIN_API odin_status odin_llm_options_init(odin_llm_options* options);
+
+/* Loads the LLM at `path` (GGUF or llama2.c, told by its bytes) into
+ * *out_model, released with odin_llm_model_release. `options` may be NULL
+ * for the defaults. The file is memory-mapped and used in place.
+ * Errors: INVALID_ARGUMENT (path or out_model NULL, struct_size or an
+ * option's value wrong), NOT_FOUND (no such file), IO, INVALID_MODEL (not
+ * an LLM, corrupt, or no weights: a vocabulary-only GGUF loads only with
+ * vocab_only), UNSUPPORTED (an architecture or tensor type odin lacks; a
+ * file without vocabulary loaded with vocab_only), OUT_OF_MEMORY. */
+ODIN_API odin_status odin_llm_model_load(const char* path, const odin_llm_options* options,
+                                         odin_llm_model** out_model);
+/* Releases the caller's reference; contexts keep the model alive, so it may
+ * be released first. NULL is a no-op. */
+ODIN_API void odin_llm_model_release(odin_llm_model* model);
+
+/* Vocabulary size (token ids are 0..n_vocab-1).
+ * Errors (all queries): INVALID_ARGUMENT (a NULL argument). */
+ODIN_API odin_status odin_llm_model_n_vocab(const odin_llm_model* model, int32_t* out_n_vocab);
+/* Context length: the most tokens a context holds (0 for vocab_only). */
+ODIN_API odin_status odin_llm_model_n_ctx(const odin_llm_model* model, int32_t* out_n_ctx);
+/* The beginning / end of sequence token, ODIN_LLM_NO_TOKEN when the file
+ * has no vocabulary (llama2.c checkpoints keep it apart) or names none. */
+ODIN_API odin_status odin_llm_model_bos(const odin_llm_model* model, int32_t* out_token);
+ODIN_API odin_status odin_llm_model_eos(const odin_llm_model* model, int32_t* out_token);
+/* The architecture, "llama" or "qwen2" ("" for vocab_only). The string
+ * lives as long as the model handle. */
+ODIN_API odin_status odin_llm_model_architecture(const odin_llm_model* model,
+                                                 const char** out_architecture);
+
+/* Token ids of the `text_size` bytes at `text` (UTF-8; NULL when text_size
+ * is 0). Nonzero `add_bos` puts BOS first when the vocabulary asks for it
+ * (GGUF tokenizer.ggml.add_bos_token; SentencePiece vocabularies default to
+ * yes, BPE ones to no). Special-token text ("<s>") is not parsed.
+ * *out_count gets the number of ids. With tokens NULL and capacity 0 the
+ * call only counts; otherwise `tokens` must hold `capacity` ids, and when
+ * they are fewer than needed the call fails with OUT_OF_RANGE, writing no
+ * id but still setting *out_count to the number needed.
+ * Errors: INVALID_ARGUMENT (model or out_count NULL, text NULL with
+ * text_size > 0, tokens NULL with capacity > 0, capacity < 0),
+ * UNSUPPORTED (the model has no vocabulary), OUT_OF_RANGE (see above). */
+ODIN_API odin_status odin_llm_tokenize(const odin_llm_model* model, const char* text,
+                                       size_t text_size, int32_t add_bos, int32_t* tokens,
+                                       int32_t capacity, int32_t* out_count);
+
+/* The text of `n_tokens` ids at `tokens` (NULL when n_tokens is 0), written
+ * to `text` with a terminating NUL; control tokens (BOS, EOS) give no text.
+ * *out_size gets the text's size in bytes, without the NUL. With text NULL
+ * and capacity 0 the call only measures; otherwise `text` must hold
+ * `capacity` bytes, and when that is less than *out_size + 1 the call fails
+ * with OUT_OF_RANGE, writing nothing but still setting *out_size.
+ * Errors: INVALID_ARGUMENT (model or out_size NULL, tokens NULL with
+ * n_tokens > 0, n_tokens < 0, text NULL with capacity > 0), UNSUPPORTED
+ * (no vocabulary), OUT_OF_RANGE (an id outside the vocabulary; see above). */
+ODIN_API odin_status odin_llm_detokenize(const odin_llm_model* model, const int32_t* tokens,
+                                         int32_t n_tokens, char* text, size_t capacity,
+                                         size_t* out_size);
+
+/* Creates an empty context over `model` into *out_context (released with
+ * odin_llm_context_release), running on the CPU with the model's n_threads.
+ * It holds a reference to the model.
+ * Errors: INVALID_ARGUMENT (a NULL argument), FAILED_PRECONDITION (the model
+ * was loaded vocab_only), OUT_OF_RANGE (activations and KV cache over the
+ * session arena limit), OUT_OF_MEMORY. */
+ODIN_API odin_status odin_llm_context_create(const odin_llm_model* model,
+                                             odin_llm_context** out_context);
+/* NULL is a no-op. */
+ODIN_API void odin_llm_context_release(odin_llm_context* context);
+
+/* Appends `n_tokens` ids (at least one) to the context, at positions
+ * position() onwards. When `logits` is not NULL it gets the n_vocab logits
+ * that follow the last of them (`n_logits` must be n_vocab; pass NULL and 0
+ * to skip). On failure the context is as it was.
+ * Errors: INVALID_ARGUMENT (context or tokens NULL, n_tokens < 1, logits
+ * NULL with n_logits > 0 or n_logits not n_vocab), OUT_OF_RANGE (an id
+ * outside the vocabulary, or position() + n_tokens over n_ctx: the context
+ * is full). */
+ODIN_API odin_status odin_llm_eval(odin_llm_context* context, const int32_t* tokens,
+                                   int32_t n_tokens, float* logits, int32_t n_logits);
+
+/* The number of tokens the context holds.
+ * Errors: INVALID_ARGUMENT (a NULL argument). */
+ODIN_API odin_status odin_llm_position(const odin_llm_context* context, int32_t* out_position);
+
+/* Keeps the first `n_keep` tokens (0..position()) and forgets the rest: the
+ * next eval or generate continues after them, reusing their KV cache (a
+ * shared system prompt, or regenerating an answer).
+ * Errors: INVALID_ARGUMENT (context NULL, n_keep < 0), OUT_OF_RANGE
+ * (n_keep > position()). */
+ODIN_API odin_status odin_llm_truncate(odin_llm_context* context, int32_t n_keep);
+/* Forgets every token: odin_llm_truncate(context, 0).
+ * Errors: INVALID_ARGUMENT (context NULL). */
+ODIN_API odin_status odin_llm_reset(odin_llm_context* context);
+
+typedef struct odin_llm_generate_params {
+  uint32_t struct_size;  /* sizeof(odin_llm_generate_params) */
+  int32_t max_tokens;    /* the most tokens to generate, >= 0; default 128 */
+  float temperature;     /* 0 (the default): greedy, the most likely token
+                            (the lowest id on a tie); else sampling, 0..100 */
+  int32_t top_k;         /* keep the k most likely; 0: all. Default 40 */
+  float top_p;           /* keep the smallest set with this much probability,
+                            (0, 1]; 1: off. Default 0.95 */
+  float min_p;           /* drop tokens below min_p times the best one's
+                            probability, 0..1; 0: off. Default 0.05 */
+  float repeat_penalty;  /* > 1 makes recent tokens less likely, (0, 100];
+                            1 (the default): off */
+  int32_t repeat_last_n; /* how many recent tokens (this call's prompt
+                            included) the penalty sees, >= 0; default 64 */
+  int32_t stop_at_eos;   /* nonzero (the default): generation ends after the
+                            model's EOS token (it is delivered) */
+  uint64_t seed;         /* the sampler's seed: equal seeds repeat a run */
+} odin_llm_generate_params;
+
+/* Sets *params to the defaults, struct_size included.
+ * Errors: INVALID_ARGUMENT (params NULL). */
+ODIN_API odin_status odin_llm_generate_params_init(odin_llm_generate_params* params);
+
+/* Why odin_llm_generate stopped. */
+typedef enum odin_llm_stop_reason {
+  ODIN_LLM_STOP_MAX_TOKENS = 0,  /* generated params->max_tokens */
+  ODIN_LLM_STOP_EOS = 1,         /* generated EOS (stop_at_eos) */
+  ODIN_LLM_STOP_CALLBACK = 2,    /* the callback returned 0 */
+  ODIN_LLM_STOP_CONTEXT_FULL = 3 /* the context had no room for more */
+} odin_llm_stop_reason;
+
+typedef struct odin_llm_stats {
+  uint32_t struct_size;     /* set by the caller: sizeof(odin_llm_stats) */
+  int32_t prompt_tokens;    /* tokens evaluated before the first was generated */
+  int32_t generated_tokens; /* tokens generated (and passed to the callback) */
+  odin_llm_stop_reason stop_reason;
+  double prompt_ms;   /* time evaluating the prompt */
+  double generate_ms; /* time generating (sampling and evaluating) */
+} odin_llm_stats;
+
+/* Called with each generated token, in order: its id, and the text it adds
+ * as `piece_size` bytes at `piece` (NUL-terminated, valid only during the
+ * call). Pieces are whole UTF-8 characters: a character split over tokens
+ * comes with the token that completes it, so a piece may be "" (also for
+ * control tokens, and for every token of a model without vocabulary). The
+ * pieces together are the text of the generated ids, read after the
+ * prompt. Return nonzero to go on, 0 to stop. */
+typedef int32_t (*odin_llm_token_callback)(int32_t token, const char* piece, size_t piece_size,
+                                           void* user_data);
+
+/* Appends the `n_prompt` ids at `prompt` (at least one) to the context and
+ * generates up to params->max_tokens tokens after them, calling `callback`
+ * (may be NULL) with each. `params` may be NULL for the defaults (greedy).
+ * When `stats` is not NULL (its struct_size set), it gets the counts and
+ * times. Generation also ends, without error, when the context is full.
+ *
+ * The last generated token is not evaluated (nothing needed its logits):
+ * afterwards position() is the old position + n_prompt + generated - 1, so
+ * to continue the conversation pass that token first in the next prompt.
+ * To generate again after the same prompt (another seed, say), truncate to
+ * the old position + n_prompt - 1 and pass the prompt's last token.
+ *
+ * Errors: INVALID_ARGUMENT (context or prompt NULL, n_prompt < 1, a
+ * parameter out of range, a wrong struct_size), OUT_OF_RANGE (a prompt id
+ * outside the vocabulary, or a prompt that does not fit in the context),
+ * and the errors of evaluation. After a failure the context is as it was
+ * before the call (tokens already passed to the callback stay passed). */
+ODIN_API odin_status odin_llm_generate(odin_llm_context* context, const int32_t* prompt,
+                                       int32_t n_prompt, const odin_llm_generate_params* params,
+                                       odin_llm_token_callback callback, void* user_data,
+                                       odin_llm_stats* stats);
 
 #ifdef __cplusplus
 } /* extern "C" */

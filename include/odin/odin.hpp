@@ -11,14 +11,21 @@
 //   session.run();
 //   std::vector<float> scores = session.output<float>(1);
 //
+//   odin::LlmModel llm = odin::LlmModel::load("model.gguf", odin::LlmOptions().n_threads(4));
+//   odin::LlmContext ctx(llm);
+//   ctx.generate(llm.tokenize("Once upon a time"), odin::LlmGenerateParams().max_tokens(64),
+//                [](int32_t id, std::string_view piece) { std::cout << piece; return true; });
+//
 // The classes live in an inline namespace so their symbols never collide
 // with the C++ internals of a statically linked libodin.a.
 #ifndef ODIN_ODIN_HPP_
 #define ODIN_ODIN_HPP_
 
 #include <cstdint>
+#include <exception>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -302,6 +309,230 @@ class Session {
     h_ = Handle(p);
   }
   using Handle = detail::Handle<odin_session, odin_session_release>;
+  Handle h_;
+};
+
+// Settings for LlmModel::load (odin_llm_options); setters chain.
+class LlmOptions {
+ public:
+  LlmOptions() { detail::check(odin_llm_options_init(&o_)); }
+  LlmOptions& n_ctx(int32_t n) {
+    o_.n_ctx = n;
+    return *this;
+  }
+  LlmOptions& n_batch(int32_t n) {
+    o_.n_batch = n;
+    return *this;
+  }
+  LlmOptions& n_threads(int32_t n) {
+    o_.n_threads = n;
+    return *this;
+  }
+  LlmOptions& kv_dtype(odin_dtype dtype) {
+    o_.kv_dtype = dtype;
+    return *this;
+  }
+  LlmOptions& vocab_only(bool only) {
+    o_.vocab_only = only ? 1 : 0;
+    return *this;
+  }
+  const odin_llm_options* get() const { return &o_; }
+
+ private:
+  odin_llm_options o_;
+};
+
+// Settings for LlmContext::generate (odin_llm_generate_params); setters chain.
+class LlmGenerateParams {
+ public:
+  LlmGenerateParams() { detail::check(odin_llm_generate_params_init(&p_)); }
+  LlmGenerateParams& max_tokens(int32_t n) {
+    p_.max_tokens = n;
+    return *this;
+  }
+  LlmGenerateParams& temperature(float t) {
+    p_.temperature = t;
+    return *this;
+  }
+  LlmGenerateParams& top_k(int32_t k) {
+    p_.top_k = k;
+    return *this;
+  }
+  LlmGenerateParams& top_p(float p) {
+    p_.top_p = p;
+    return *this;
+  }
+  LlmGenerateParams& min_p(float p) {
+    p_.min_p = p;
+    return *this;
+  }
+  LlmGenerateParams& repeat_penalty(float penalty) {
+    p_.repeat_penalty = penalty;
+    return *this;
+  }
+  LlmGenerateParams& repeat_last_n(int32_t n) {
+    p_.repeat_last_n = n;
+    return *this;
+  }
+  LlmGenerateParams& seed(uint64_t seed) {
+    p_.seed = seed;
+    return *this;
+  }
+  LlmGenerateParams& stop_at_eos(bool stop) {
+    p_.stop_at_eos = stop ? 1 : 0;
+    return *this;
+  }
+  const odin_llm_generate_params* get() const { return &p_; }
+
+ private:
+  odin_llm_generate_params p_;
+};
+
+// A loaded LLM; immutable and shareable across threads.
+class LlmModel {
+ public:
+  static LlmModel load(const std::string& path, const LlmOptions& options = LlmOptions()) {
+    odin_llm_model* p = nullptr;
+    detail::check(odin_llm_model_load(path.c_str(), options.get(), &p));
+    return LlmModel(p);
+  }
+
+  int32_t n_vocab() const { return get_int(odin_llm_model_n_vocab); }
+  int32_t n_ctx() const { return get_int(odin_llm_model_n_ctx); }
+  int32_t bos() const { return get_int(odin_llm_model_bos); }  // ODIN_LLM_NO_TOKEN if none
+  int32_t eos() const { return get_int(odin_llm_model_eos); }
+  std::string architecture() const {
+    const char* a = nullptr;
+    detail::check(odin_llm_model_architecture(h_.get(), &a));
+    return a;
+  }
+
+  // `text`'s ids, BOS first when `add_bos` and the vocabulary asks for it.
+  std::vector<int32_t> tokenize(std::string_view text, bool add_bos = true) const {
+    // Tokens rarely outnumber bytes (+ BOS and a space prefix): one pass
+    // normally; the size the library asks for otherwise.
+    std::vector<int32_t> ids(text.size() + 2);
+    for (;;) {
+      int32_t n = 0;
+      const odin_status s = odin_llm_tokenize(h_.get(), text.data(), text.size(), add_bos ? 1 : 0,
+                                              ids.data(), static_cast<int32_t>(ids.size()), &n);
+      if (s == ODIN_ERROR_OUT_OF_RANGE && static_cast<size_t>(n) > ids.size()) {
+        ids.resize(static_cast<size_t>(n));
+        continue;
+      }
+      detail::check(s);
+      ids.resize(static_cast<size_t>(n));
+      return ids;
+    }
+  }
+  std::string detokenize(const std::vector<int32_t>& ids) const {
+    const auto n = static_cast<int32_t>(ids.size());
+    size_t size = 0;
+    detail::check(odin_llm_detokenize(h_.get(), ids.data(), n, nullptr, 0, &size));
+    std::string text(size + 1, '\0');
+    detail::check(odin_llm_detokenize(h_.get(), ids.data(), n, &text[0], text.size(), &size));
+    text.resize(size);
+    return text;
+  }
+  const odin_llm_model* get() const { return h_.get(); }
+
+ private:
+  explicit LlmModel(odin_llm_model* p) : h_(p) {}
+  int32_t get_int(odin_status (*query)(const odin_llm_model*, int32_t*)) const {
+    int32_t v = 0;
+    detail::check(query(h_.get(), &v));
+    return v;
+  }
+  detail::Handle<odin_llm_model, odin_llm_model_release> h_;
+};
+
+// What LlmContext::generate did (odin_llm_stats).
+struct LlmStats {
+  int32_t prompt_tokens = 0;
+  int32_t generated_tokens = 0;
+  double prompt_ms = 0;
+  double generate_ms = 0;
+  odin_llm_stop_reason stop_reason = ODIN_LLM_STOP_MAX_TOKENS;
+};
+
+// A conversation over an LlmModel (its KV cache), used by one thread at a
+// time. It keeps the model alive, so the LlmModel may be destroyed first.
+class LlmContext {
+ public:
+  explicit LlmContext(const LlmModel& model) : n_vocab_(model.n_vocab()) {
+    odin_llm_context* p = nullptr;
+    detail::check(odin_llm_context_create(model.get(), &p));
+    h_ = Handle(p);
+  }
+
+  void eval(const std::vector<int32_t>& tokens) {
+    detail::check(
+        odin_llm_eval(h_.get(), tokens.data(), static_cast<int32_t>(tokens.size()), nullptr, 0));
+  }
+  // eval, returning the n_vocab logits after the last token.
+  std::vector<float> eval_logits(const std::vector<int32_t>& tokens) {
+    std::vector<float> logits(static_cast<size_t>(n_vocab_));
+    detail::check(odin_llm_eval(h_.get(), tokens.data(), static_cast<int32_t>(tokens.size()),
+                                logits.data(), n_vocab_));
+    return logits;
+  }
+  int32_t position() const {
+    int32_t p = 0;
+    detail::check(odin_llm_position(h_.get(), &p));
+    return p;
+  }
+  void truncate(int32_t n_keep) { detail::check(odin_llm_truncate(h_.get(), n_keep)); }
+  void reset() { detail::check(odin_llm_reset(h_.get())); }
+
+  // Generates after `prompt` (see odin_llm_generate), calling
+  // on_token(int32_t id, std::string_view piece) -> bool (false stops) with
+  // each token. An exception from on_token stops generation and is rethrown.
+  template <typename F>
+  LlmStats generate(const std::vector<int32_t>& prompt, const LlmGenerateParams& params,
+                    F&& on_token) {
+    Callback<F> cb{on_token, nullptr};
+    odin_llm_stats st{};
+    st.struct_size = static_cast<uint32_t>(sizeof(st));
+    const odin_status s =
+        odin_llm_generate(h_.get(), prompt.data(), static_cast<int32_t>(prompt.size()),
+                          params.get(), &Callback<F>::call, &cb, &st);
+    if (cb.error) std::rethrow_exception(cb.error);
+    detail::check(s);
+    return to_stats(st);
+  }
+  // Without a callback (the stats still count the tokens).
+  LlmStats generate(const std::vector<int32_t>& prompt,
+                    const LlmGenerateParams& params = LlmGenerateParams()) {
+    odin_llm_stats st{};
+    st.struct_size = static_cast<uint32_t>(sizeof(st));
+    detail::check(odin_llm_generate(h_.get(), prompt.data(), static_cast<int32_t>(prompt.size()),
+                                    params.get(), nullptr, nullptr, &st));
+    return to_stats(st);
+  }
+
+  odin_llm_context* get() const { return h_.get(); }
+
+ private:
+  // Carries a C++ callable through the C callback; exceptions stop at it.
+  template <typename F>
+  struct Callback {
+    F& f;
+    std::exception_ptr error;
+    static int32_t call(int32_t id, const char* piece, size_t size, void* self) {
+      auto* c = static_cast<Callback*>(self);
+      try {
+        return c->f(id, std::string_view(piece, size)) ? 1 : 0;
+      } catch (...) {
+        c->error = std::current_exception();
+        return 0;
+      }
+    }
+  };
+  static LlmStats to_stats(const odin_llm_stats& st) {
+    return {st.prompt_tokens, st.generated_tokens, st.prompt_ms, st.generate_ms, st.stop_reason};
+  }
+  using Handle = detail::Handle<odin_llm_context, odin_llm_context_release>;
+  int32_t n_vocab_ = 0;
   Handle h_;
 };
 

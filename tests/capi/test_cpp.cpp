@@ -2,6 +2,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <stdexcept>
+#include <string_view>
 #include <utility>
 
 #include "odin/odin.hpp"
@@ -30,6 +32,54 @@ void expect_error(odin_status want, F&& body, int line) {
 #define EXPECT_ERROR(want, ...) \
   expect_error(                 \
       want, [&] { __VA_ARGS__; }, __LINE__)
+
+// The LLM wrappers: tokenizing with a vocabulary-only file, greedy
+// generation on stories260K (llama.cpp's first ids), stats, exceptions.
+void test_llm() {
+  const std::string data = std::string(ODIN_TEST_DATA_DIR) + "/data/";
+  const odin::LlmModel vocab = odin::LlmModel::load(data + "vocab/ggml-vocab-llama-spm.gguf",
+                                                    odin::LlmOptions().vocab_only(true));
+  CHECK(vocab.tokenize("Hello world") == (std::vector<int32_t>{1, 15043, 3186}));
+  CHECK(vocab.tokenize("Hello world", false) == (std::vector<int32_t>{15043, 3186}));
+  CHECK(vocab.detokenize(vocab.tokenize("héllo 🦙")) == "héllo 🦙");
+  CHECK(vocab.bos() == 1 && vocab.eos() == 2 && vocab.n_vocab() == 32000);
+  EXPECT_ERROR(ODIN_ERROR_FAILED_PRECONDITION, odin::LlmContext{vocab});
+  EXPECT_ERROR(ODIN_ERROR_OUT_OF_RANGE, vocab.detokenize({32000}));
+
+  odin::LlmContext ctx(
+      odin::LlmModel::load(data + "llm/stories260K.bin", odin::LlmOptions().n_ctx(32)));
+  EXPECT_ERROR(ODIN_ERROR_INVALID_ARGUMENT,
+               odin::LlmModel::load(data + "llm/stories260K.bin", odin::LlmOptions().n_batch(0)));
+  std::vector<int32_t> ids;
+  const odin::LlmStats st =
+      ctx.generate({1}, odin::LlmGenerateParams().max_tokens(8).temperature(0.0f),
+                   [&](int32_t id, std::string_view piece) {
+                     ids.push_back(id);
+                     return piece.empty();  // no vocabulary: no text
+                   });
+  CHECK(ids == (std::vector<int32_t>{461, 461, 401, 401, 401, 461, 378, 455}));
+  CHECK(st.prompt_tokens == 1 && st.generated_tokens == 8);
+  CHECK(st.stop_reason == ODIN_LLM_STOP_MAX_TOKENS && ctx.position() == 8);
+  ctx.truncate(1);
+  CHECK(ctx.generate({461}, odin::LlmGenerateParams().max_tokens(100)).stop_reason ==
+        ODIN_LLM_STOP_CONTEXT_FULL);
+  CHECK(ctx.position() == 32);
+  EXPECT_ERROR(ODIN_ERROR_OUT_OF_RANGE, ctx.eval({1}));
+  ctx.reset();
+  const std::vector<float> logits = ctx.eval_logits({1});
+  CHECK(logits.size() == 512 && logits[461] > logits[401]);
+  EXPECT_ERROR(ODIN_ERROR_OUT_OF_RANGE, ctx.eval({512}));
+  EXPECT_ERROR(ODIN_ERROR_INVALID_ARGUMENT, ctx.generate({}));
+  // An exception from the callback stops generation and comes out as is.
+  bool thrown = false;
+  try {
+    ctx.generate({1}, odin::LlmGenerateParams(),
+                 [](int32_t, std::string_view) -> bool { throw std::runtime_error("stop"); });
+  } catch (const std::runtime_error& e) {
+    thrown = std::strcmp(e.what(), "stop") == 0;
+  }
+  CHECK(thrown);
+}
 
 int main() {
   CHECK(odin::version() == ODIN_VERSION_STRING);
@@ -84,6 +134,7 @@ int main() {
 
   odin::Session other = std::move(session);
   CHECK(session.get() == nullptr && other.input_count() == 2);
+  test_llm();
   std::printf("capi c++ wrapper: ok\n");
   return 0;
 }

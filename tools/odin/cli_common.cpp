@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 
 #include "format/tflite/tflite_importer.h"
 
@@ -99,6 +100,15 @@ int report(const Status& status) {
     default:
       return 1;
   }
+}
+
+size_t proc_status_bytes(const char* key) {
+  std::ifstream f("/proc/self/status");
+  std::string line;
+  const std::string prefix = std::string(key) + ":";
+  while (std::getline(f, line))
+    if (line.rfind(prefix, 0) == 0) return std::stoull(line.substr(prefix.size())) * 1024;
+  return 0;
 }
 
 }  // namespace odin::cli

@@ -33,6 +33,9 @@ double round6(double v);
 // dump on one line each, so landmark lists stay readable.
 std::string collapse_number_arrays(const std::string& pretty);
 
+// VmRSS / VmHWM of this process in bytes (Linux); 0 where unavailable.
+size_t proc_status_bytes(const char* key);
+
 // Prints "odin: <message>" to stderr; returns the exit code to use.
 int report(const Status& status);
 

@@ -40,16 +40,6 @@ double ms_since(Clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
 }
 
-// VmRSS / VmHWM of this process in bytes (Linux); 0 where unavailable.
-size_t proc_status_bytes(const char* key) {
-  std::ifstream f("/proc/self/status");
-  std::string line;
-  const std::string prefix = std::string(key) + ":";
-  while (std::getline(f, line))
-    if (line.rfind(prefix, 0) == 0) return std::stoull(line.substr(prefix.size())) * 1024;
-  return 0;
-}
-
 // The reference runners' input generator (SplitMix64, seed + input index,
 // uniform in [-1, 1]), so every runtime can get the same input.
 std::vector<float> splitmix_input(size_t n, uint64_t seed) {

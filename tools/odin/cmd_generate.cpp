@@ -74,7 +74,7 @@ int run_generate(const GenerateArgs& args) {
     go.stop_ids.push_back(m.file->vocab->eos);
   TextStream stream(m);
   if (!args.json) {
-    std::fputs(stream.text_of(prompt).c_str(), stdout);
+    std::fputs(stream.start(prompt).c_str(), stdout);
     go.on_token = [&](int32_t id) {
       std::fputs(stream.next(id).c_str(), stdout);
       std::fflush(stdout);

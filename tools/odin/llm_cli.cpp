@@ -8,14 +8,18 @@
 
 namespace odin::cli {
 
-void add_llm_options(CLI::App* cmd, LlmCliArgs& args, bool sampling) {
+void add_llm_options(CLI::App* cmd, LlmCliArgs& args, bool sampling, bool threads) {
   cmd->add_option("model", args.model, "GGUF file or llama2.c checkpoint")->required();
-  cmd->add_option("-t,--threads", args.threads, "CPU threads (0: every core)")
-      ->check(CLI::Range(0, 256));
+  if (threads)
+    cmd->add_option("-t,--threads", args.threads, "CPU threads (0: every core)")
+        ->check(CLI::Range(0, 256));
   cmd->add_option("-c,--ctx", args.ctx, "Context length: KV cache rows (0: the model's, <= 4096)")
       ->check(CLI::Range(int64_t{0}, int64_t{1} << 20));
   cmd->add_option("-b,--batch", args.batch, "Most prompt tokens per run")
       ->check(CLI::Range(int64_t{1}, int64_t{65536}));
+  cmd->add_flag("--no-repack", args.no_repack,
+                "Read weights where they lie in the file: quickest load, least memory, slower "
+                "decoding");
   cmd->add_option("--kv-type", args.kv_type, "KV cache type")->check(CLI::IsMember({"f16", "f32"}));
   if (!sampling) return;
   SamplerOptions& s = args.sampler;
@@ -60,6 +64,7 @@ Result<std::unique_ptr<LlmContext>> make_llm_context(const LlmModel& model,
   so.backends = {"cpu"};
   so.num_threads = resolved_threads(args);
   so.profile = false;
+  so.repack_weights = !args.no_repack;
   return LlmContext::create(model, so);
 }
 
@@ -75,33 +80,6 @@ Result<std::vector<int32_t>> tokenize_prompt(const LlmModel& model, const std::s
   for (int32_t id : model.tokenizer->tokenize(text)) ids.push_back(id);
   if (ids.empty()) return make_error(StatusCode::kInvalidArgument, "the prompt is empty");
   return ids;
-}
-
-std::string TextStream::text_of(const std::vector<int32_t>& ids) const {
-  if (model_.tokenizer) return model_.tokenizer->detokenize(ids);
-  std::string s;
-  for (int32_t id : ids) s += std::to_string(id) + " ";
-  return s;
-}
-
-std::string TextStream::next(int32_t id) {
-  if (!model_.tokenizer) return std::to_string(id) + " ";
-  ids_.push_back(id);
-  const std::string all = model_.tokenizer->detokenize(ids_);
-  // Hold back a trailing incomplete UTF-8 sequence (a byte-fallback
-  // character split over tokens).
-  size_t end = all.size();
-  for (size_t back = 1; back <= 3 && back <= all.size(); ++back) {
-    const auto c = static_cast<unsigned char>(all[all.size() - back]);
-    if ((c & 0xC0) == 0x80) continue;  // continuation byte
-    const size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-    if (need > back) end = all.size() - back;
-    break;
-  }
-  if (end <= printed_) return {};
-  std::string piece = all.substr(printed_, end - printed_);
-  printed_ = end;
-  return piece;
 }
 
 }  // namespace odin::cli

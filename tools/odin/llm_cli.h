@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "llm/llm_context.h"
+#include "llm/text_stream.h"
 
 namespace odin::cli {
 
@@ -19,10 +20,12 @@ struct LlmCliArgs {
   std::string kv_type = "f16";
   SamplerOptions sampler;
   bool seed_given = false;
+  bool no_repack = false;
 };
 
-// MODEL and the context/sampling options; `sampling` adds the sampler's.
-void add_llm_options(CLI::App* cmd, LlmCliArgs& args, bool sampling = true);
+// MODEL and the context options; `sampling` adds the sampler's, `threads`
+// -t (a verb may take its own thread option instead).
+void add_llm_options(CLI::App* cmd, LlmCliArgs& args, bool sampling = true, bool threads = true);
 int resolved_threads(const LlmCliArgs& args);
 
 // Opens the model (a progress line on stderr for large files).
@@ -34,19 +37,11 @@ Result<std::unique_ptr<LlmContext>> make_llm_context(const LlmModel& model, cons
 Result<std::vector<int32_t>> tokenize_prompt(const LlmModel& model, const std::string& text,
                                              bool bos);
 
-// Text of a growing id sequence, piece by piece: next() returns what the
-// new id adds, holding back an incomplete UTF-8 character until it ends.
-// Without a tokenizer, ids print as numbers.
-class TextStream {
+// odin::TextStream over a model's tokenizer; ids print as numbers when the
+// file has no vocabulary.
+class TextStream : public odin::TextStream {
  public:
-  explicit TextStream(const LlmModel& model) : model_(model) {}
-  std::string text_of(const std::vector<int32_t>& ids) const;
-  std::string next(int32_t id);
-
- private:
-  const LlmModel& model_;
-  std::vector<int32_t> ids_;
-  size_t printed_ = 0;
+  explicit TextStream(const LlmModel& model) : odin::TextStream(model.tokenizer.get()) {}
 };
 
 }  // namespace odin::cli

@@ -1,0 +1,69 @@
+// TextStream: pieces of a growing token sequence, whole UTF-8 each, that
+// continue the text of what came before (the prompt).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "format/llm/llm_file.h"
+#include "llm/text_stream.h"
+#include "test_util.h"
+
+namespace odin::test {
+namespace {
+
+struct SpmTokenizer {
+  std::unique_ptr<LlmFile> file;
+  std::unique_ptr<Tokenizer> tokenizer;
+};
+
+SpmTokenizer spm() {
+  SpmTokenizer t;
+  auto f = open_llm_file(data_path("data/vocab/ggml-vocab-llama-spm.gguf"), false);
+  EXPECT_TRUE(f.ok()) << f.status().message();
+  t.file = std::move(f).value();
+  auto tok = make_tokenizer(*t.file->vocab, "spm");
+  EXPECT_TRUE(tok.ok()) << tok.status().message();
+  t.tokenizer = std::move(tok).value();
+  return t;
+}
+
+TEST(TextStream, HoldsBackASplitCharacter) {
+  const SpmTokenizer t = spm();
+  // "🦙" is not a piece: byte fallback spells it in four byte tokens.
+  const std::vector<int32_t> ids = t.tokenizer->tokenize("a 🦙!");
+  TextStream stream(t.tokenizer.get());
+  EXPECT_EQ(stream.start({}), "");
+  std::vector<std::string> pieces;
+  for (int32_t id : ids) pieces.push_back(stream.next(id));
+  std::string joined;
+  for (const std::string& p : pieces) joined += p;
+  EXPECT_EQ(joined, "a 🦙!");
+  // No piece ends inside the character: one of them carries all of it, the
+  // byte tokens before it give nothing.
+  EXPECT_EQ(std::count_if(pieces.begin(), pieces.end(),
+                          [](const std::string& p) { return p.find("🦙") != std::string::npos; }),
+            1);
+  EXPECT_GE(std::count(pieces.begin(), pieces.end(), ""), 3);
+}
+
+TEST(TextStream, ContinuesThePrompt) {
+  const SpmTokenizer t = spm();
+  const std::vector<int32_t> prompt = t.tokenizer->tokenize("Hello");
+  TextStream stream(t.tokenizer.get());
+  EXPECT_EQ(stream.start(prompt), "Hello");
+  // "▁world" keeps its space after the prompt (alone, a text's first space
+  // is dropped).
+  std::string rest;
+  for (int32_t id : t.tokenizer->tokenize("world")) rest += stream.next(id);
+  EXPECT_EQ(rest, " world");
+}
+
+TEST(TextStream, WithoutTokenizerPrintsIds) {
+  TextStream stream(nullptr);
+  const std::vector<int32_t> prompt = {1, 2};
+  EXPECT_EQ(stream.start(prompt), "1 2 ");
+  EXPECT_EQ(stream.next(42), "42 ");
+}
+
+}  // namespace
+}  // namespace odin::test

@@ -1,0 +1,215 @@
+// odin bench-llm MODEL [-p 512] [-n 128] [-t 1,2] [-r 3] [--json]: prompt
+// processing (ppP) and generation (tgN) tokens per second the way
+// llama-bench measures them (random tokens from an empty context; the
+// median of R runs after a warm-up), plus load time to the first token,
+// peak RSS, and decode's share of the machine's memory bandwidth: bytes of
+// weights read per token x tokens/s over a STREAM-like copy rate.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "cli_common.h"
+#include "commands.h"
+#include "llm_cli.h"
+
+namespace odin::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct BenchLlmArgs {
+  LlmCliArgs llm;
+  int64_t prompt = 512;
+  int32_t generate = 128;
+  std::string threads = "1,2";
+  int reps = 3;
+  bool json = false;
+};
+
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0.0 : v[v.size() / 2];
+}
+
+// Copy bandwidth (bytes read + written per second) of 256 MiB, best of 5:
+// what "memory bandwidth" means in the decode figures.
+double copy_bytes_per_second() {
+  const size_t n = size_t{256} << 20;
+  std::vector<char> a(n, 1), b(n, 2);
+  double best = 0.0;
+  for (int i = 0; i < 5; ++i) {
+    const auto t0 = Clock::now();
+    std::memcpy(b.data(), a.data(), n);
+    best = std::max(best, 2.0 * static_cast<double>(n) / seconds_since(t0));
+    std::swap(a, b);
+  }
+  return best;
+}
+
+// Bytes a decode step reads from the weights: every matrix once, and the
+// embedding only its one row (unless it is also the classifier).
+double weight_bytes_per_token(const LlmWeights& w) {
+  double bytes = 0.0;
+  for (const LlmTensor& t : w.tensors)
+    if (t.name != "token_embd.weight" || w.config.tied_output)
+      bytes += static_cast<double>(t.data.size());
+  return bytes;
+}
+
+std::vector<int> parse_threads(const std::string& list) {
+  std::vector<int> out;
+  std::stringstream in(list);
+  for (std::string item; std::getline(in, item, ',');) {
+    try {
+      const int t = std::stoi(item);
+      if (t >= 1 && t <= 256) out.push_back(t);
+    } catch (const std::exception&) {
+    }
+  }
+  return out;
+}
+
+struct TestResult {
+  std::string test;
+  int threads = 1;
+  std::vector<double> tokens_per_s;
+};
+
+int run_bench_llm(const BenchLlmArgs& args) {
+  const std::vector<int> threads = parse_threads(args.threads);
+  if (threads.empty())
+    return report(make_error(StatusCode::kInvalidArgument, "--threads '", args.threads,
+                             "': expected a comma-separated list of counts 1..256"));
+  LlmCliArgs llm = args.llm;
+  llm.ctx = std::max<int64_t>(llm.ctx, args.prompt + args.generate + 1);
+  llm.batch = std::max<int64_t>(llm.batch, args.prompt);
+  // Load to the first token: open, build the session, evaluate one token.
+  const auto t_load = Clock::now();
+  auto model = open_llm_model(llm);
+  if (!model.ok()) return report(model.status());
+  const LlmModel& m = **model;
+  const double open_s = seconds_since(t_load);
+  llm.threads = threads.front();
+  auto made = make_llm_context(m, llm);
+  if (!made.ok()) return report(made.status());
+  std::unique_ptr<LlmContext> first = std::move(made).value();
+  const int32_t bos = m.file->vocab && m.file->vocab->bos != kNoToken ? m.file->vocab->bos : 1;
+  const int32_t one[] = {bos};
+  if (auto r = first->eval(one); !r.ok()) return report(r.status());
+  const double first_token_s = seconds_since(t_load);
+  first.reset();  // peak RSS then counts one context at a time
+
+  // llama-bench's inputs: random ids (a fixed seed here, so runs repeat).
+  std::vector<int32_t> tokens(static_cast<size_t>(std::max<int64_t>(args.prompt, 1)));
+  uint64_t state = 42;
+  for (int32_t& id : tokens) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    id = static_cast<int32_t>((state >> 33) % static_cast<uint64_t>(m.info.n_vocab));
+  }
+
+  std::vector<TestResult> results;
+  for (int t : threads) {
+    llm.threads = t;
+    auto ctx = make_llm_context(m, llm);
+    if (!ctx.ok()) return report(ctx.status());
+    LlmContext& c = **ctx;
+    if (args.prompt > 0) {
+      TestResult r{"pp" + std::to_string(args.prompt), t, {}};
+      for (int rep = -1; rep < args.reps; ++rep) {  // rep -1: warm-up
+        c.truncate(0);
+        const auto t0 = Clock::now();
+        if (auto e = c.eval(tokens); !e.ok()) return report(e.status());
+        if (rep >= 0)
+          r.tokens_per_s.push_back(static_cast<double>(args.prompt) / seconds_since(t0));
+      }
+      results.push_back(r);
+    }
+    if (args.generate > 0) {
+      TestResult r{"tg" + std::to_string(args.generate), t, {}};
+      for (int rep = -1; rep < args.reps; ++rep) {
+        c.truncate(0);
+        const auto t0 = Clock::now();
+        for (int32_t i = 0; i < args.generate; ++i) {
+          const int32_t id[] = {tokens[static_cast<size_t>(i) % tokens.size()]};
+          if (auto e = c.eval(id); !e.ok()) return report(e.status());
+        }
+        if (rep >= 0) r.tokens_per_s.push_back(args.generate / seconds_since(t0));
+      }
+      results.push_back(r);
+    }
+  }
+
+  const size_t peak_rss = proc_status_bytes("VmHWM");  // before the copy test's buffers
+  const double copy = copy_bytes_per_second();
+  const double per_token = weight_bytes_per_token(m.file->weights);
+  const size_t file_bytes = m.file->map ? m.file->map->bytes().size() : 0;
+  if (args.json) {
+    nlohmann::json out;
+    out["model"] = args.llm.model;
+    out["file_bytes"] = file_bytes;
+    out["kv_cache_bytes"] = m.info.kv_cache_bytes;
+    out["open_ms"] = round6(open_s * 1e3);
+    out["load_to_first_token_ms"] = round6(first_token_s * 1e3);
+    out["peak_rss_bytes"] = peak_rss;
+    out["copy_bytes_per_s"] = round6(copy);
+    out["weight_bytes_per_token"] = per_token;
+    nlohmann::json rs = nlohmann::json::array();
+    for (const TestResult& r : results) {
+      const double tps = median(r.tokens_per_s);
+      nlohmann::json j = {{"test", r.test},
+                          {"threads", r.threads},
+                          {"tokens_per_s", round6(tps)},
+                          {"runs", r.tokens_per_s}};
+      if (r.test[0] == 't') j["bandwidth_fraction"] = round6(per_token * tps / copy);
+      rs.push_back(j);
+    }
+    out["results"] = rs;
+    std::printf("%s\n", out.dump(1).c_str());
+    return 0;
+  }
+  std::printf("model: %s (%.1f MB), KV cache %.1f MB\n", args.llm.model.c_str(), file_bytes / 1e6,
+              m.info.kv_cache_bytes / 1e6);
+  std::printf("load to first token: %.0f ms (open %.0f ms); peak RSS %.1f MB\n",
+              first_token_s * 1e3, open_s * 1e3, peak_rss / 1e6);
+  std::printf("memory copy: %.1f GB/s; weights read per token: %.1f MB\n", copy / 1e9,
+              per_token / 1e6);
+  std::printf("%-8s %7s %12s %12s\n", "test", "threads", "tokens/s", "bandwidth");
+  for (const TestResult& r : results) {
+    const double tps = median(r.tokens_per_s);
+    if (r.test[0] == 't')
+      std::printf("%-8s %7d %12.2f %11.0f%%\n", r.test.c_str(), r.threads, tps,
+                  100.0 * per_token * tps / copy);
+    else
+      std::printf("%-8s %7d %12.2f %12s\n", r.test.c_str(), r.threads, tps, "");
+  }
+  return 0;
+}
+
+std::function<int()> setup(CLI::App& app) {
+  auto args = std::make_shared<BenchLlmArgs>();
+  auto* cmd = app.add_subcommand(
+      "bench-llm",
+      "LLM speed as llama-bench measures it: prompt (pp) and generation (tg) tokens/s");
+  add_llm_options(cmd, args->llm, /*sampling=*/false, /*threads=*/false);
+  cmd->add_option("-t,--threads", args->threads, "Thread counts, comma-separated (e.g. 1,2)");
+  cmd->add_option("-p,--prompt", args->prompt, "Prompt tokens (ppN; 0 skips)")
+      ->check(CLI::Range(int64_t{0}, int64_t{65536}));
+  cmd->add_option("-n,--n-gen", args->generate, "Generated tokens (tgN; 0 skips)")
+      ->check(CLI::Range(0, 65536));
+  cmd->add_option("-r,--reps", args->reps, "Timed runs per test (the median is reported)")
+      ->check(CLI::Range(1, 100));
+  cmd->add_flag("--json", args->json, "One JSON object on stdout");
+  return [args] { return run_bench_llm(*args); };
+}
+
+ODIN_CLI_COMMAND(27, setup);
+
+}  // namespace
+}  // namespace odin::cli
