@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <numeric>
+#include <optional>
 
 namespace odin {
 namespace {
@@ -11,14 +12,64 @@ double ms_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
 
+// The interface LlmContext drives (llm_graph.h: tokens, positions,
+// logit_row; one output), checked on a graph read from a file; the op
+// definitions check the rest when a session infers its shapes.
+Result<LlmGraphInfo> stored_graph_info(const StoredLlmGraph& s, const LlmConfig& config,
+                                       const std::string& path) {
+  const Graph& g = s.graph;
+  auto bad = [&](const auto&... why) {
+    return make_error(StatusCode::kInvalidModel, path, ": the stored graph ", why...);
+  };
+  if (g.inputs().size() != 3 || g.outputs().size() != 1)
+    return bad("has ", g.inputs().size(), " inputs and ", g.outputs().size(),
+               " outputs (3 and 1 expected)");
+  for (size_t i = 0; i < 3; ++i) {
+    const Value& v = g.value(g.inputs()[i]);
+    const bool seq = i != kLlmLogitRow;
+    if (v.dtype != DType::kI32 || v.shape.rank() != 1 ||
+        (seq ? v.shape.symbol(0) != kSeqSymbol : v.shape[0] != 1))
+      return bad("input ", i, " '", v.name, "' is ", dtype_name(v.dtype), " ", v.shape.str(),
+                 seq ? ", not int32 [seq]" : ", not int32 [1]");
+  }
+  const auto& symbols = g.dim_symbols();
+  const auto seq = std::find_if(symbols.begin(), symbols.end(),
+                                [](const DimSymbol& d) { return d.name == kSeqSymbol; });
+  if (seq == symbols.end() || seq->max != s.max_batch)
+    return bad("has no dim symbol '", kSeqSymbol, "' of ", s.max_batch, " tokens");
+  size_t kv_bytes = 0;
+  for (const Value& v : g.values())
+    if (v.persistent)
+      kv_bytes += static_cast<size_t>(std::max<int64_t>(0, tensor_bytes(v.dtype, v.shape)));
+  return LlmGraphInfo{s.n_ctx, s.max_batch, config.n_vocab, kv_bytes};
+}
+
 }  // namespace
 
 Result<std::unique_ptr<LlmModel>> LlmModel::open(const std::string& path,
                                                  const LlmGraphOptions& options) {
   auto m = std::make_unique<LlmModel>();
   ODIN_ASSIGN_OR_RETURN(m->file, open_llm_file(path, true));
-  ODIN_ASSIGN_OR_RETURN(m->graph,
-                        build_llm_graph(m->file->weights, m->file->map, options, &m->info));
+  LlmGraphOptions build = options;
+  if (std::optional<StoredLlmGraph>& stored = m->file->graph) {
+    if (build.n_ctx == 0) build.n_ctx = stored->n_ctx;  // the file's context
+    if (build.n_ctx == stored->n_ctx &&
+        std::min(build.max_batch, build.n_ctx) == stored->max_batch &&
+        build.kv_dtype == stored->kv_dtype) {
+      ODIN_ASSIGN_OR_RETURN(m->info, stored_graph_info(*stored, m->file->weights.config, path));
+      m->graph = std::move(stored->graph);
+      m->graph_from_file = true;
+    }
+    stored.reset();  // moved into the model, or not what was asked for
+  }
+  if (!m->graph_from_file) {
+    ODIN_ASSIGN_OR_RETURN(m->graph,
+                          build_llm_graph(m->file->weights, m->file->map, build, &m->info));
+  }
+  // Weights a backend repacks are never read from the file again: their
+  // pages may be dropped (Graph::release_constant_data), so memory holds
+  // one copy of them, not two.
+  m->graph.mark_reloadable(m->file->map->bytes());
   if (m->file->vocab) {
     auto tokenizer = make_tokenizer(*m->file->vocab, path);
     if (!tokenizer.ok()) return tokenizer.status();
@@ -30,6 +81,16 @@ Result<std::unique_ptr<LlmModel>> LlmModel::open(const std::string& path,
 Result<std::unique_ptr<LlmContext>> LlmContext::create(const LlmModel& model,
                                                        const SessionOptions& options) {
   ODIN_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, Session::create(model.graph, options));
+  // eval() reads n_vocab floats of output 0: a graph from a file must give
+  // that many (shapes are known once the session inferred them).
+  if (session->num_outputs() != 1)
+    return make_error(StatusCode::kInvalidModel, "the model's graph has ", session->num_outputs(),
+                      " outputs, not its logits alone");
+  const Value& logits = session->output_info(0);
+  if (logits.dtype != DType::kF32 || logits.shape.num_elements() != model.info.n_vocab)
+    return make_error(StatusCode::kInvalidModel, "the model's logits are ",
+                      dtype_name(logits.dtype), " ", logits.shape.str(), ", not ",
+                      model.info.n_vocab, " float32 values");
   return std::unique_ptr<LlmContext>(new LlmContext(model, std::move(session)));
 }
 

@@ -24,7 +24,11 @@ struct LlmModel {
   Graph graph;
   LlmGraphInfo info;
   std::unique_ptr<Tokenizer> tokenizer;  // null when the file has no vocabulary
+  bool graph_from_file = false;          // the .odin file's stored graph, not built here
 
+  // A .odin file's stored graph is used when it was built for the same
+  // options (n_ctx 0 means the file's context; max_batch is capped by it);
+  // otherwise, and for other formats, the graph is built from the weights.
   static Result<std::unique_ptr<LlmModel>> open(const std::string& path,
                                                 const LlmGraphOptions& options);
 };

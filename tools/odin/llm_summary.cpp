@@ -6,15 +6,18 @@
 
 #include "cli_common.h"
 #include "format/llm/llm_file.h"
+#include "format/odin/odin_reader.h"
 
 namespace odin::cli {
 
 bool is_llm_file(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
-  char magic[4] = {};
-  if (!f.read(magic, 4)) return false;
-  return is_gguf(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(magic), 4)) ||
-         (path.size() > 4 && path.compare(path.size() - 4, 4, ".bin") == 0);
+  char head[12] = {};
+  if (!f.read(head, 4)) return false;
+  const auto* bytes = reinterpret_cast<const uint8_t*>(head);
+  if (is_gguf({bytes, 4}) || (path.size() > 4 && path.compare(path.size() - 4, 4, ".bin") == 0))
+    return true;
+  return f.read(head + 4, 8) && is_odin({bytes, 12});
 }
 
 int inspect_llm(const std::string& path) {
@@ -70,6 +73,10 @@ int inspect_llm(const std::string& path) {
   } else {
     std::printf("tokenizer: none in the file\n");
   }
+  if (f.graph)
+    std::printf("stored graph: %zu nodes, context %lld, batch %lld, KV cache %s\n",
+                f.graph->graph.num_nodes(), static_cast<long long>(f.graph->n_ctx),
+                static_cast<long long>(f.graph->max_batch), dtype_name(f.graph->kv_dtype));
   return 0;
 }
 

@@ -1,0 +1,22 @@
+// Converting an LLM file (GGUF, llama2.c, .odin) to odin's own format: its
+// weights, vocabulary and chat template with the op graph the builder makes
+// for `options`, which LlmModel::open then uses as stored (llm_context.h).
+#pragma once
+
+#include <string>
+
+#include "format/odin/odin_writer.h"
+#include "llm/llm_graph.h"
+
+namespace odin {
+
+struct OdinConversion {
+  std::string source;  // the input's container: "GGUF v3", "llama2.c"
+  OdinWriteSummary written;
+  LlmGraphInfo graph;  // what the stored graph was built for
+};
+
+Result<OdinConversion> convert_to_odin(const std::string& in, const std::string& out,
+                                       const LlmGraphOptions& options);
+
+}  // namespace odin
