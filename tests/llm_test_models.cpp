@@ -226,29 +226,6 @@ std::vector<uint8_t> encode_value(const gguf::MetaValue& v) {
   return out;
 }
 
-uint64_t element_bytes(gguf::ValueType t) {
-  using gguf::ValueType;
-  switch (t) {
-    case ValueType::kU8:
-    case ValueType::kI8:
-    case ValueType::kBool:
-      return 1;
-    case ValueType::kU16:
-    case ValueType::kI16:
-      return 2;
-    case ValueType::kU32:
-    case ValueType::kI32:
-    case ValueType::kF32:
-      return 4;
-    case ValueType::kU64:
-    case ValueType::kI64:
-    case ValueType::kF64:
-      return 8;
-    default:
-      return 0;  // strings, arrays
-  }
-}
-
 // Copies every tokenizer.* key of the vocab-only GGUF file `path`, in its
 // order and with its types.
 Status copy_vocab(const std::string& path, GgufBuilder& b) {
@@ -262,7 +239,7 @@ Status copy_vocab(const std::string& path, GgufBuilder& b) {
       b.raw(key, static_cast<uint32_t>(v.type), encode_value(v));
     } else if (v.array.element == gguf::ValueType::kString) {
       b.strings(key, std::span<const std::string_view>(v.array.strings));
-    } else if (element_bytes(v.array.element) * v.array.count == v.array.raw.size()) {
+    } else if (gguf::scalar_size(v.array.element) * v.array.count == v.array.raw.size()) {
       b.raw(key, static_cast<uint32_t>(v.type), encode_value(v));
     } else {
       return make_error(StatusCode::kInvalidModel, path, ": metadata array '", key,

@@ -4,6 +4,7 @@
 #include "ops/infer_context.h"
 #include "ops/op_def.h"
 #include "ops/window.h"
+#include "quant/weight_rows.h"
 
 namespace odin {
 
@@ -15,9 +16,7 @@ static Status infer_embedding(InferContext& ctx) {
   ODIN_RETURN_IF_ERROR(ctx.expect_rank(1, 1));
   ODIN_RETURN_IF_ERROR(ctx.expect_dtype(1, DType::kI32));
   const Value& table = ctx.input(0);
-  if (tensor_bytes(table.dtype, table.shape) < 0 || table.dtype == DType::kBool ||
-      (!is_block_quantized(table.dtype) && table.dtype != DType::kF32 &&
-       table.dtype != DType::kF16 && table.dtype != DType::kBF16))
+  if (!block_format_of(table.dtype) || tensor_bytes(table.dtype, table.shape) < 0)
     return ctx.unsupported("table ", dtype_name(table.dtype), " ", table.shape.str(),
                            " is not a float or block-quantized matrix of whole blocks");
   const Shape out({ctx.input_shape(1)[0], table.shape[1]});

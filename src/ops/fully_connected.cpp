@@ -5,6 +5,7 @@
 #include "ops/op_def.h"
 #include "ops/window.h"
 #include "ops/work.h"
+#include "quant/weight_rows.h"
 
 namespace odin {
 
@@ -22,7 +23,7 @@ static Status infer_fully_connected(InferContext& ctx) {
   if (n < 1 || k < 1) return ctx.fail("weights shape ", w.str(), " has an empty dimension");
   // Float32 weights, or an LLM's stored ones: F16, BF16, block formats.
   const DType wt = ctx.input(1).dtype;
-  if (wt != DType::kF32 && wt != DType::kF16 && wt != DType::kBF16 && !is_block_quantized(wt))
+  if (!block_format_of(wt))
     return ctx.unsupported("weights dtype ", dtype_name(wt),
                            " (float32, float16, bfloat16 or a block format expected)");
   if (tensor_bytes(wt, w) < 0)

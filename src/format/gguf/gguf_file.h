@@ -35,6 +35,9 @@ enum class ValueType : uint32_t {
   kI64 = 11,
   kF64 = 12,
 };
+
+// Bytes of one element of a scalar type; 0 for strings and arrays.
+uint64_t scalar_size(ValueType t);
 const char* value_type_name(ValueType type);
 
 // A metadata array: numbers stay as their raw little-endian bytes (read them
