@@ -15,10 +15,15 @@ std::vector<uint8_t> build_tflite(const ModelSpec& spec) {
     buffers.push_back(fb::CreateBuffer(b, b.CreateVector(data)));
   }
   std::vector<flatbuffers::Offset<fb::Tensor>> tensors;
-  for (const TensorSpec& t : spec.tensors)
+  for (const TensorSpec& t : spec.tensors) {
+    flatbuffers::Offset<fb::QuantizationParameters> quant;
+    if (!t.scales.empty() || !t.zero_points.empty())
+      quant = fb::CreateQuantizationParameters(b, 0, 0, b.CreateVector(t.scales),
+                                               b.CreateVector(t.zero_points));
     tensors.push_back(fb::CreateTensor(b, b.CreateVector(t.shape),
                                        static_cast<fb::TensorType>(t.type), t.buffer,
-                                       b.CreateString(t.name)));
+                                       b.CreateString(t.name), quant));
+  }
   std::vector<flatbuffers::Offset<fb::OperatorCode>> codes;
   std::vector<flatbuffers::Offset<fb::Operator>> ops;
   for (const OpSpec& op : spec.ops) {

@@ -13,6 +13,9 @@ struct TensorSpec {
   int8_t type = 0;  // TensorType: 0 = FLOAT32, 1 = FLOAT16, 2 = INT32
   uint32_t buffer = 0;
   std::string name;
+  // Affine quantization (none when both are empty).
+  std::vector<float> scales;
+  std::vector<int64_t> zero_points;
 };
 
 struct OpSpec {

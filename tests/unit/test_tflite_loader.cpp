@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 
 #include "format/tflite/tflite_importer.h"
+#include "format/tflite/tflite_schema_generated.h"
 #include "runtime/session.h"
 #include "test_util.h"
 #include "tflite_builder.h"
@@ -147,6 +149,34 @@ TEST(TfliteLoader, RejectsConvWithZeroStride) {
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("node 0 (CONV_2D 'y')"), std::string::npos)
       << r.status().message();
+}
+
+// FlatBuffers' verifier passes an int64 vector whose elements are 4 but not
+// 8 bytes aligned, and reading one is undefined behaviour: the importer
+// refuses it (found by fuzz_tflite_structured under UBSan).
+TEST(TfliteLoader, RejectsMisalignedZeroPoints) {
+  auto spec = add_model_spec();
+  spec.tensors[1].scales = {0.5f};
+  spec.tensors[1].zero_points = {0};
+  std::vector<uint8_t> bytes = build_tflite(spec);
+  ASSERT_TRUE(import_bytes(bytes).ok());  // aligned as the builder wrote it
+  // Point the field at a copy at the end, its length 8-aligned, so the
+  // elements sit at 4 mod 8.
+  namespace fb = tflite_fb;
+  const auto* q =
+      fb::GetModel(bytes.data())->subgraphs()->Get(0)->tensors()->Get(1)->quantization();
+  ASSERT_NE(q, nullptr);
+  const size_t field = static_cast<size_t>(reinterpret_cast<const uint8_t*>(q) - bytes.data()) +
+                       reinterpret_cast<const flatbuffers::Table*>(q)->GetOptionalFieldOffset(
+                           fb::QuantizationParameters::VT_ZERO_POINT);
+  bytes.resize((bytes.size() + 7) / 8 * 8, 0);
+  const auto vector_at = static_cast<uint32_t>(bytes.size());
+  const uint32_t length = 1, offset = vector_at - static_cast<uint32_t>(field);
+  bytes.resize(bytes.size() + 4 + 8, 0);  // the length, then one zero point of 0
+  std::memcpy(bytes.data() + vector_at, &length, 4);
+  std::memcpy(bytes.data() + field, &offset, 4);
+  expect_error(import_bytes(bytes), StatusCode::kInvalidModel,
+               "tensor 1 'c': misaligned quantization zero points");
 }
 
 TEST(TfliteLoader, RejectsNonModelFiles) {

@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "format/flatbuffer_alignment.h"
 #include "format/odin/odin_schema.h"
 #include "quant/weight_rows.h"
 
@@ -27,15 +28,6 @@ uint32_t read_u32(const uint8_t* p) {
 
 std::string str(const flatbuffers::String* s) {
   return s ? s->str() : std::string();
-}
-
-// FlatBuffers' verifier (2.0.8) checks a vector's 4-byte length but not that
-// 8-byte elements are 8-byte aligned; the writer aligns them, so a vector
-// that is not is corrupt, and is refused before any element is read (an
-// empty one reads nothing and may sit anywhere).
-template <typename T>
-bool aligned(const flatbuffers::Vector<T>* v) {
-  return !v || v->size() == 0 || reinterpret_cast<uintptr_t>(v->Data()) % alignof(T) == 0;
 }
 
 std::string dims_string(const flatbuffers::Vector<int64_t>& dims) {
@@ -122,7 +114,7 @@ class Reader {
       const auto dtype = from_fb(t->dtype());
       if (!dtype || *dtype == DType::kUnknown)
         return fail(what, ": unknown dtype ", static_cast<int>(t->dtype()));
-      if (!aligned(t->dims())) return fail(what, ": misaligned dims");
+      if (!elements_aligned(t->dims())) return fail(what, ": misaligned dims");
       const auto& dims = *t->dims();
       if (dims.size() < 1 || dims.size() > 4)
         return fail(what, ": ", dims.size(), " dims (1 to 4 expected)");
@@ -292,7 +284,7 @@ class Reader {
     const auto dtype = from_fb(fv.dtype());
     if (!dtype) return fail(what, ": unknown dtype ", static_cast<int>(fv.dtype()));
     v.dtype = *dtype;
-    if (!aligned(fv.shape())) return fail(what, ": misaligned shape");
+    if (!elements_aligned(fv.shape())) return fail(what, ": misaligned shape");
     if (fv.shape()) {
       if (fv.shape()->size() > kMaxRank)
         return fail(what, ": rank ", fv.shape()->size(), " (at most ", kMaxRank, ")");
@@ -333,7 +325,7 @@ class Reader {
       if (!v.data) v.data = bytes_.data();
     }
     if (const fb::Quantization* q = fv.quant()) {
-      if (!aligned(q->zero_points())) return fail(what, ": misaligned zero points");
+      if (!elements_aligned(q->zero_points())) return fail(what, ": misaligned zero points");
       QuantParams p;
       p.scales.assign(q->scales()->begin(), q->scales()->end());
       if (q->zero_points())
@@ -375,7 +367,7 @@ class Reader {
               a->pad_before()->size() != 4 || a->pad_after()->size() != 4)
             return fail(what, ": operand padding of input ", a->pad_input(),
                         " needs 4 amounts before and after");
-          if (!aligned(a->pad_before()) || !aligned(a->pad_after()))
+          if (!elements_aligned(a->pad_before()) || !elements_aligned(a->pad_after()))
             return fail(what, ": misaligned operand padding");
           out.operand_pad.input = a->pad_input();
           for (flatbuffers::uoffset_t d = 0; d < 4; ++d) {

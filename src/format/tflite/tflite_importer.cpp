@@ -4,6 +4,7 @@
 #include <map>
 
 #include "core/mapped_file.h"
+#include "format/flatbuffer_alignment.h"
 #include "format/tflite/tflite_ops.h"
 #include "format/tflite/tflite_schema_generated.h"
 #include "ops/op_def.h"
@@ -233,6 +234,8 @@ class Importer {
     if (!q.scale() || q.scale()->size() == 0) return Status();  // e.g. only min/max
     QuantParams p;
     p.scales.assign(q.scale()->begin(), q.scale()->end());
+    if (!elements_aligned(q.zero_point()))
+      return fail(where, ": misaligned quantization zero points");
     if (q.zero_point()) p.zero_points.assign(q.zero_point()->begin(), q.zero_point()->end());
     p.axis = q.quantized_dimension();
     if (!p.zero_points.empty() && p.zero_points.size() != p.scales.size())
