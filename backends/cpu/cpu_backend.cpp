@@ -20,15 +20,17 @@ struct Step {
 
 class CpuExecutable final : public Executable {
  public:
-  // Picks each node's kernel (weights repacked into this executable) and
-  // starts the workers. Reference kernels are single-threaded: no workers
-  // when no node has an optimized kernel.
+  // Starts the workers and picks each node's kernel (weights repacked into
+  // this executable, on the workers). Reference kernels are single-threaded:
+  // no workers when no node has an optimized kernel.
   CpuExecutable(const Graph& graph, std::span<const NodeId> segment, const CompileOptions& options)
       : graph_(graph) {
     steps_.resize(segment.size());
     for (size_t i = 0; i < segment.size(); ++i) steps_[i].node = segment[i];
     const int threads = std::max(1, options.num_threads);
-    const CpuOpContext ctx{graph_, threads, &arena_, &scratch_, options.repack_weights};
+    pool_ = std::make_unique<ThreadPool>(options.optimize ? threads : 1);
+    const CpuOpContext ctx{graph_,     threads, &arena_, &scratch_, options.repack_weights,
+                           pool_.get()};
     bool any_optimized = false;
     for (Step& step : steps_) {
       if (!options.optimize) break;
@@ -40,7 +42,7 @@ class CpuExecutable final : public Executable {
       if (options.constants)
         for (ValueId v : step.op->copied_constants) options.constants->copied(step.node, v);
     }
-    pool_ = std::make_unique<ThreadPool>(any_optimized ? threads : 1);
+    if (!any_optimized) pool_ = std::make_unique<ThreadPool>(1);  // no idle workers
   }
 
   size_t weight_bytes() const override { return arena_.bytes(); }

@@ -49,6 +49,7 @@ struct CpuOpContext {
   cpu::SharedScratch* scratch = nullptr;
   // Optional repacks (a layout only some kernels need) are allowed.
   bool repack_weights = true;
+  ThreadPool* pool = nullptr;  // the executable's workers, for repacking at load
 };
 
 // One op the CPU backend has an optimized kernel for. `make` returns null

@@ -45,10 +45,10 @@ bool prepack_pays(BlockFormat format) {
 class StoredWeightFcOp final : public CpuOp {
  public:
   StoredWeightFcOp(cpu::QuantMatmul w, int64_t max_rows, int threads, bool repack,
-                   cpu::WeightArena* arena, cpu::SharedScratch* scratch)
+                   cpu::WeightArena* arena, cpu::SharedScratch* scratch, ThreadPool* pool)
       : w_(w), scratch_(scratch ? scratch : &own_scratch_) {
-    packed_ok_ =
-        repack && prepack_pays(w.format) && cpu::prepack_quant_matmul(w_, &packed_, arena).ok();
+    packed_ok_ = repack && prepack_pays(w.format) &&
+                 cpu::prepack_quant_matmul(w_, &packed_, arena, pool).ok();
     const size_t bytes = packed_ok_ ? cpu::quant_matmul_scratch_bytes(packed_, max_rows, threads)
                                     : cpu::quant_matmul_scratch_bytes(w_, max_rows, threads);
     scratch_->reserve((bytes + sizeof(float) - 1) / sizeof(float));
@@ -356,7 +356,7 @@ std::unique_ptr<CpuOp> make_stored_weight_fully_connected(const CpuOpContext& ct
   if (!cpu::check_quant_matmul(qm).ok()) return nullptr;
   const int64_t max_rows = g.value(n.inputs[0]).shape.num_elements() / qm.k;
   auto op = std::make_unique<StoredWeightFcOp>(qm, max_rows, ctx.num_threads, ctx.repack_weights,
-                                               ctx.arena, ctx.scratch);
+                                               ctx.arena, ctx.scratch, ctx.pool);
   op->reads = {n.inputs[0]};
   // Packed: the file's rows of the matrix are never read again.
   if (op->packed()) op->copied_constants = {n.inputs[1]};

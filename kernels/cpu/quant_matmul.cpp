@@ -45,6 +45,7 @@
 
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
 #include "hwy/highway.h"
+#include "kernels/cpu/quant_pack.h"
 #include "quant/fp16.h"
 
 #if HWY_ARCH_X86
@@ -85,111 +86,6 @@ struct Job {
   int64_t mc_rows, nc_rows, num_mc;  // work item = mc_rows x nc_rows outputs
   bool packed;                       // w is prepack_quant_matmul's layout
 };
-
-// Prepacked weights (prepack_quant_matmul): groups of kPackRows rows, per
-// block the group's rows side by side (kPackRows x block_bytes bytes), so
-// that an int32 lane is a row. Rows past n are zero (scale 0).
-//   Q8_0 (544): [0, 32) the fp16 scales; then 8 vectors t: the rows' bytes
-//         4t..4t+3.
-//   Q4_0 (288): [0, 32) the scales; then 4 vectors t: per row a word whose
-//         byte i holds value 8t+i (low nibble) and 8t+4+i (high nibble).
-//   Q4_K (2304): [0, 32) d, [32, 64) dmin; [64, 256) the rows' 12 scale
-//         bytes as 3 vectors of words (bytes 0-3, 4-7, 8-11); then per
-//         sub-block s (256 bytes) 4 vectors t as Q4_0's, values 32s + ...
-//   Q6_K (3360): [0, 32) d; [32, 288) the int8 scales, per sub-block s the
-//         16 rows'; then per sub-block (192 bytes) the low 4 bits of its 16
-//         values as 2 vectors t as Q4_0's, and a vector of words whose byte
-//         i holds the top 2 bits of values i, 4+i, 8+i, 12+i (bits 0-1,
-//         2-3, 4-5, 6-7).
-constexpr int64_t kPackRows = 16;
-
-inline int64_t packed_block_bytes(BlockFormat f) {
-  return kPackRows * block_format_info(f).block_bytes;
-}
-
-// Moves row r's block between GGUF form and a packed group block: `pack`
-// writes into the group block, else out of it (into a zeroed gguf block).
-inline void move_block(BlockFormat f, uint8_t* group_block, int r, uint8_t* gguf, bool pack) {
-  const auto bytes = [&](int64_t packed_off, int64_t gguf_off, int n) {
-    if (pack)
-      std::memcpy(group_block + packed_off, gguf + gguf_off, static_cast<size_t>(n));
-    else
-      std::memcpy(gguf + gguf_off, group_block + packed_off, static_cast<size_t>(n));
-  };
-  // Values 8t+i and 8t+4+i (t < vectors, i < 4) of a run of 8 x vectors,
-  // value e at nibble `shift` of *byte (`at` gives both) <-> byte i of word
-  // (t, r): the low and the high nibble.
-  const auto nibbles = [&](uint8_t* words, int vectors, auto at) {
-    for (int t = 0; t < vectors; ++t)
-      for (int i = 0; i < 4; ++i) {
-        uint8_t& packed = words[64 * t + 4 * r + i];
-        auto [a, sa] = at(8 * t + i);
-        auto [b, sb] = at(8 * t + 4 + i);
-        if (pack) {
-          packed = static_cast<uint8_t>((*a >> sa & 15) | (*b >> sb & 15) << 4);
-        } else {
-          *a = static_cast<uint8_t>(*a | (packed & 15) << sa);
-          *b = static_cast<uint8_t>(*b | (packed >> 4) << sb);
-        }
-      }
-  };
-  switch (f) {
-    case BlockFormat::kQ8_0:
-      bytes(2 * r, 0, 2);
-      for (int t = 0; t < 8; ++t) bytes(32 + 64 * t + 4 * r, 2 + 4 * t, 4);
-      break;
-    case BlockFormat::kQ4_0: {
-      bytes(2 * r, 0, 2);
-      uint8_t* qs = gguf + 2;  // value e: low nibble of qs[e], or high of qs[e - 16]
-      nibbles(group_block + 32, 4,
-              [&](int e) { return std::pair<uint8_t*, int>(qs + e % 16, e < 16 ? 0 : 4); });
-      break;
-    }
-    case BlockFormat::kQ4_K: {
-      bytes(2 * r, 0, 2);
-      bytes(32 + 2 * r, 2, 2);
-      for (int w = 0; w < 3; ++w) bytes(64 + 64 * w + 4 * r, 4 + 4 * w, 4);
-      for (int sb = 0; sb < 8; ++sb) {
-        // Sub-block sb: nibble sb % 2 of qs[32 (sb / 2) + e].
-        uint8_t* q = gguf + 16 + 32 * (sb / 2);
-        nibbles(group_block + 256 + 256 * sb, 4,
-                [&](int e) { return std::pair<uint8_t*, int>(q + e, 4 * (sb % 2)); });
-      }
-      break;
-    }
-    case BlockFormat::kQ6_K: {
-      bytes(2 * r, 208, 2);
-      for (int sb = 0; sb < 16; ++sb) bytes(32 + 16 * sb + r, 192 + sb, 1);
-      for (int sb = 0; sb < 16; ++sb) {
-        // Value e of sub-block sb is value v = 16 sb + e of the block: its
-        // low 4 bits are nibble (v % 128 / 64) of ql[64 (v / 128) + v % 64],
-        // its top 2 bits are bits 2 (v % 128 / 32) of qh[32 (v / 128) + v % 32].
-        const auto low = [&](int e) {
-          const int v = 16 * sb + e;
-          return std::pair<uint8_t*, int>(gguf + 64 * (v / 128) + v % 64, 4 * (v % 128 / 64));
-        };
-        uint8_t* words = group_block + 288 + 192 * sb;
-        nibbles(words, 2, low);
-        for (int i = 0; i < 4; ++i) {
-          uint8_t& packed = words[128 + 4 * r + i];
-          if (pack) packed = 0;
-          for (int g = 0; g < 4; ++g) {
-            const int v = 16 * sb + 4 * g + i;
-            uint8_t& h = gguf[128 + 32 * (v / 128) + v % 32];
-            const int shift = 2 * (v % 128 / 32);
-            if (pack)
-              packed = static_cast<uint8_t>(packed | (h >> shift & 3) << (2 * g));
-            else
-              h = static_cast<uint8_t>(h | (packed >> (2 * g) & 3) << shift);
-          }
-        }
-      }
-      break;
-    }
-    default:
-      break;
-  }
-}
 
 }  // namespace odin::cpu::qmm
 #endif  // ODIN_KERNELS_CPU_QUANT_MATMUL_SHARED_
@@ -1400,28 +1296,42 @@ bool quant_matmul_prepack_supports(BlockFormat format) {
          format == BlockFormat::kQ4_K || format == BlockFormat::kQ6_K;
 }
 
-Status prepack_quant_matmul(const QuantMatmul& w, PackedQuantMatmul* out, WeightArena* arena) {
+namespace {
+
+// Packs the 16 rows of group g (rows past n stay zero).
+void pack_group(const QuantMatmul& w, int64_t g, uint8_t* group) {
+  const BlockFormatInfo& info = block_format_info(w.format);
+  const int64_t blocks = w.k / info.block_elements, row_bytes = block_row_bytes(w.format, w.k);
+  for (int64_t j = g * qmm::kPackRows; j < std::min(w.n, (g + 1) * qmm::kPackRows); ++j) {
+    const int r = static_cast<int>(j % qmm::kPackRows);
+    qmm::pack_row(w.format, w.weights + j * row_bytes, blocks, group, r);
+  }
+}
+
+}  // namespace
+
+Status prepack_quant_matmul(const QuantMatmul& w, PackedQuantMatmul* out, WeightArena* arena,
+                            ThreadPool* pool) {
   ODIN_RETURN_IF_ERROR(check_quant_matmul(w));
   if (!quant_matmul_prepack_supports(w.format))
     return make_error(StatusCode::kUnsupported, "prepack_quant_matmul: no packed layout for ",
                       block_format_info(w.format).name);
   const BlockFormatInfo& info = block_format_info(w.format);
   const int64_t groups = (w.n + qmm::kPackRows - 1) / qmm::kPackRows;
-  const int64_t blocks = w.k / info.block_elements, row_bytes = block_row_bytes(w.format, w.k);
-  const int64_t bb = qmm::packed_block_bytes(w.format);
+  const int64_t group_bytes = w.k / info.block_elements * qmm::packed_block_bytes(w.format);
   out->format = w.format;
   out->n = w.n;
   out->k = w.k;
   out->bias = w.bias;
-  out->data.resize(static_cast<size_t>((groups * blocks * bb + 3) / 4), arena);  // zeroed
+  out->data.resize(static_cast<size_t>((groups * group_bytes + 3) / 4), arena);  // zeroed
   auto* dst = reinterpret_cast<uint8_t*>(out->data.data());
-  std::vector<uint8_t> blk(static_cast<size_t>(info.block_bytes));
-  for (int64_t j = 0; j < w.n; ++j)
-    for (int64_t b = 0; b < blocks; ++b) {
-      std::memcpy(blk.data(), w.weights + j * row_bytes + b * info.block_bytes, blk.size());
-      qmm::move_block(w.format, dst + ((j / qmm::kPackRows) * blocks + b) * bb,
-                      static_cast<int>(j % qmm::kPackRows), blk.data(), true);
-    }
+  if (!pool) {
+    for (int64_t g = 0; g < groups; ++g) pack_group(w, g, dst + g * group_bytes);
+    return Status::ok_status();
+  }
+  pool->parallel_for(groups, 4, [&](int64_t begin, int64_t end, int) {
+    for (int64_t g = begin; g < end; ++g) pack_group(w, g, dst + g * group_bytes);
+  });
   return Status::ok_status();
 }
 

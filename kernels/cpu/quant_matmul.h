@@ -82,9 +82,9 @@ struct PackedQuantMatmul {
 // Formats prepack_quant_matmul can rearrange: Q8_0, Q4_0, Q4_K, Q6_K.
 bool quant_matmul_prepack_supports(BlockFormat format);
 // Packs w (check_quant_matmul's errors; Unsupported for other formats) into
-// *out, its storage from `arena` when given.
+// *out, its storage from `arena` when given, split over `pool` when given.
 Status prepack_quant_matmul(const QuantMatmul& w, PackedQuantMatmul* out,
-                            WeightArena* arena = nullptr);
+                            WeightArena* arena = nullptr, ThreadPool* pool = nullptr);
 size_t quant_matmul_scratch_bytes(const PackedQuantMatmul& w, int64_t m, int num_threads);
 // As quant_matmul on the unpacked matrix.
 Status quant_matmul(const PackedQuantMatmul& w, const float* x, int64_t m, float* y, void* scratch,

@@ -14,7 +14,7 @@ MappedFile::~MappedFile() {
   if (data_) munmap(const_cast<uint8_t*>(data_), size_);
 }
 
-Result<std::shared_ptr<MappedFile>> MappedFile::open(const std::string& path, bool populate) {
+Result<std::shared_ptr<MappedFile>> MappedFile::open(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     const int err = errno;
@@ -30,8 +30,7 @@ Result<std::shared_ptr<MappedFile>> MappedFile::open(const std::string& path, bo
     ::close(fd);
     return make_error(StatusCode::kInvalidModel, path, ": file is empty");
   }
-  const int flags = MAP_PRIVATE | (populate ? MAP_POPULATE : 0);
-  void* p = mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, flags, fd, 0);
+  void* p = mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
   const int err = errno;
   ::close(fd);
   if (p == MAP_FAILED)

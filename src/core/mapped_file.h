@@ -19,10 +19,11 @@ class MappedFile {
   MappedFile& operator=(const MappedFile&) = delete;
 
   // Errors name the path: missing file, a directory, unreadable, empty.
-  // `populate` maps every page up front (MAP_POPULATE): for files read
-  // whole right away (LLM weights), one call instead of a page fault per
-  // 4 KiB; from a warm page cache it costs no I/O.
-  static Result<std::shared_ptr<MappedFile>> open(const std::string& path, bool populate = false);
+  // Pages are mapped as they are first read, never all up front
+  // (MAP_POPULATE): an LLM's repacked matrices would otherwise be resident
+  // twice while they are packed, and reading them maps pages 64 KiB at a
+  // time (the kernel's fault-around) at no measurable cost.
+  static Result<std::shared_ptr<MappedFile>> open(const std::string& path);
 
   std::span<const uint8_t> bytes() const { return {data_, size_}; }
   const std::string& path() const { return path_; }

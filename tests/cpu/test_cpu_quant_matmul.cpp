@@ -15,6 +15,7 @@
 
 #include "hwy/targets.h"
 #include "kernels/cpu/quant_matmul.h"
+#include "kernels/cpu/quant_pack.h"
 #include "quant/fp16.h"
 
 namespace odin::cpu {
@@ -161,7 +162,8 @@ bool run_case(const Case& c, uint32_t seed) {
   std::vector<float> y(static_cast<size_t>(c.m * c.n), -12345.0f);
   PackedQuantMatmul packed;
   if (c.packed) {
-    const Status p = prepack_quant_matmul(qm, &packed);
+    // Packed on the workers when there are several (groups split between them).
+    const Status p = prepack_quant_matmul(qm, &packed, nullptr, c.threads > 1 ? &pool : nullptr);
     EXPECT_TRUE(p.ok()) << p.to_string();
     if (!p.ok()) return false;
     EXPECT_EQ(quant_matmul_scratch_bytes(packed, c.m, c.threads), scratch.size());
@@ -393,6 +395,32 @@ TEST(QuantMatmul, PrepackRejectsOtherFormats) {
   float x[256] = {}, y[2] = {};
   ThreadPool pool(1);
   EXPECT_EQ(quant_matmul(packed, x, 1, y, w.data(), pool).code(), StatusCode::kInvalidArgument);
+}
+
+// The load-time packer writes exactly the bytes of the layout's definition
+// (move_block), for every row slot of a group, on random blocks; and
+// move_block reads them back to the GGUF block.
+TEST(QuantMatmul, PackBlockMatchesLayout) {
+  std::mt19937 rng(11);
+  for (BlockFormat f :
+       {BlockFormat::kQ8_0, BlockFormat::kQ4_0, BlockFormat::kQ4_K, BlockFormat::kQ6_K}) {
+    const auto bytes = static_cast<size_t>(block_format_info(f).block_bytes);
+    std::vector<uint8_t> fast(static_cast<size_t>(qmm::packed_block_bytes(f)));
+    std::vector<uint8_t> slow(fast.size());
+    std::vector<std::vector<uint8_t>> blocks(qmm::kPackRows, std::vector<uint8_t>(bytes));
+    for (int r = 0; r < qmm::kPackRows; ++r) {
+      for (uint8_t& b : blocks[static_cast<size_t>(r)]) b = static_cast<uint8_t>(rng());
+      qmm::pack_row(f, blocks[static_cast<size_t>(r)].data(), 1, fast.data(), r);
+      std::vector<uint8_t> copy = blocks[static_cast<size_t>(r)];
+      qmm::move_block(f, slow.data(), r, copy.data(), true);
+    }
+    EXPECT_EQ(fast, slow) << block_format_info(f).name;
+    for (int r = 0; r < qmm::kPackRows; ++r) {
+      std::vector<uint8_t> back(bytes, 0);
+      qmm::move_block(f, fast.data(), r, back.data(), false);
+      EXPECT_EQ(back, blocks[static_cast<size_t>(r)]) << block_format_info(f).name << " row " << r;
+    }
+  }
 }
 
 // The scratch may sit at any alignment.

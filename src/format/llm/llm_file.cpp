@@ -16,7 +16,7 @@ bool is_gguf(std::span<const uint8_t> bytes) {
 
 Result<std::unique_ptr<LlmFile>> open_llm_file(const std::string& path, bool require_weights) {
   auto file = std::make_unique<LlmFile>();
-  ODIN_ASSIGN_OR_RETURN(file->map, MappedFile::open(path, /*populate=*/true));
+  ODIN_ASSIGN_OR_RETURN(file->map, MappedFile::open(path));
   const std::span<const uint8_t> bytes = file->map->bytes();
   if (is_odin(bytes)) {
     ODIN_ASSIGN_OR_RETURN(OdinContents odin, read_odin(bytes, file->map, path, require_weights));
