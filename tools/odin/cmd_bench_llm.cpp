@@ -3,13 +3,16 @@
 // llama-bench measures them (random tokens from an empty context; the
 // median of R runs after a warm-up), plus load time to the first token,
 // peak RSS, and decode's share of the machine's memory bandwidth: bytes of
-// weights read per token x tokens/s over a STREAM-like copy rate.
+// weights read per token x tokens/s over the rate at which as many threads
+// read memory.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "cli_common.h"
 #include "commands.h"
@@ -38,19 +41,41 @@ double median(std::vector<double> v) {
   return v.empty() ? 0.0 : v[v.size() / 2];
 }
 
-// Copy bandwidth (bytes read + written per second) of 256 MiB, best of 5:
-// what "memory bandwidth" means in the decode figures.
-double copy_bytes_per_second() {
-  const size_t n = size_t{256} << 20;
-  std::vector<char> a(n, 1), b(n, 2);
+// Read bandwidth with `threads` threads (bytes per second, best of 5) over
+// 256 MiB, far past the caches: each thread sums its slice, as decode
+// streams its slice of every matrix. The yardstick for decode's bytes of
+// weights read per second at the same thread count.
+double read_bytes_per_second(int threads) {
+  const size_t words = (size_t{256} << 20) / sizeof(uint64_t);
+  std::vector<uint64_t> data(words, 1);
+  std::vector<uint64_t> sums(static_cast<size_t>(threads));
+  const auto read_slice = [&](int t) {
+    const size_t begin = words * static_cast<size_t>(t) / static_cast<size_t>(threads);
+    const size_t end = words * static_cast<size_t>(t + 1) / static_cast<size_t>(threads);
+    uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;  // independent chains: bound by memory, not adds
+    size_t i = begin;
+    for (; i + 4 <= end; i += 4) {
+      s0 += data[i];
+      s1 += data[i + 1];
+      s2 += data[i + 2];
+      s3 += data[i + 3];
+    }
+    for (; i < end; ++i) s0 += data[i];
+    sums[static_cast<size_t>(t)] = s0 + s1 + s2 + s3;
+  };
   double best = 0.0;
-  for (int i = 0; i < 5; ++i) {
+  for (int rep = 0; rep < 5; ++rep) {
     const auto t0 = Clock::now();
-    std::memcpy(b.data(), a.data(), n);
-    best = std::max(best, 2.0 * static_cast<double>(n) / seconds_since(t0));
-    std::swap(a, b);
+    std::vector<std::thread> workers;
+    for (int t = 1; t < threads; ++t) workers.emplace_back(read_slice, t);
+    read_slice(0);
+    for (std::thread& w : workers) w.join();
+    best = std::max(best, static_cast<double>(words * sizeof(uint64_t)) / seconds_since(t0));
   }
-  return best;
+  // Every word is 1: a wrong sum means the reads were optimised away.
+  uint64_t total = 0;
+  for (uint64_t s : sums) total += s;
+  return total == words ? best : 0.0;
 }
 
 // Bytes a decode step reads from the weights: every matrix once, and the
@@ -147,9 +172,17 @@ int run_bench_llm(const BenchLlmArgs& args) {
     }
   }
 
-  const size_t peak_rss = proc_status_bytes("VmHWM");  // before the copy test's buffers
-  const double copy = copy_bytes_per_second();
+  const size_t peak_rss = proc_status_bytes("VmHWM");  // before the read test's buffer
   const double per_token = weight_bytes_per_token(m.file->weights);
+  std::map<int, double> read_rate;  // by thread count
+  for (const TestResult& r : results)
+    if (r.test[0] == 't' && !read_rate.count(r.threads))
+      read_rate[r.threads] = read_bytes_per_second(r.threads);
+  // Share of the read bandwidth at the test's thread count (0 when unknown).
+  const auto bandwidth_fraction = [&](const TestResult& r, double tps) {
+    const double rate = read_rate[r.threads];
+    return rate > 0.0 ? per_token * tps / rate : 0.0;
+  };
   const size_t file_bytes = m.file->map ? m.file->map->bytes().size() : 0;
   if (args.json) {
     nlohmann::json out;
@@ -160,7 +193,9 @@ int run_bench_llm(const BenchLlmArgs& args) {
     out["load_to_first_token_ms"] = round6(first_token_s * 1e3);
     out["peak_rss_bytes"] = peak_rss;
     out["repacked_bytes"] = released.copied_bytes;  // the file's pages of them dropped
-    out["copy_bytes_per_s"] = round6(copy);
+    nlohmann::json rates = nlohmann::json::object();
+    for (const auto& [threads, rate] : read_rate) rates[std::to_string(threads)] = round6(rate);
+    out["read_bytes_per_s"] = rates;  // by thread count
     out["weight_bytes_per_token"] = per_token;
     nlohmann::json rs = nlohmann::json::array();
     for (const TestResult& r : results) {
@@ -169,7 +204,7 @@ int run_bench_llm(const BenchLlmArgs& args) {
                           {"threads", r.threads},
                           {"tokens_per_s", round6(tps)},
                           {"runs", r.tokens_per_s}};
-      if (r.test[0] == 't') j["bandwidth_fraction"] = round6(per_token * tps / copy);
+      if (r.test[0] == 't') j["bandwidth_fraction"] = round6(bandwidth_fraction(r, tps));
       rs.push_back(j);
     }
     out["results"] = rs;
@@ -180,14 +215,16 @@ int run_bench_llm(const BenchLlmArgs& args) {
               m.info.kv_cache_bytes / 1e6);
   std::printf("load to first token: %.0f ms (open %.0f ms); peak RSS %.1f MB; repacked %.1f MB\n",
               first_token_s * 1e3, open_s * 1e3, peak_rss / 1e6, released.copied_bytes / 1e6);
-  std::printf("memory copy: %.1f GB/s; weights read per token: %.1f MB\n", copy / 1e9,
-              per_token / 1e6);
+  std::printf("weights read per token: %.1f MB; memory read rate:", per_token / 1e6);
+  for (const auto& [threads, rate] : read_rate)
+    std::printf(" %.1f GB/s (%d t)", rate / 1e9, threads);
+  std::printf("\n");
   std::printf("%-8s %7s %12s %12s\n", "test", "threads", "tokens/s", "bandwidth");
   for (const TestResult& r : results) {
     const double tps = median(r.tokens_per_s);
     if (r.test[0] == 't')
       std::printf("%-8s %7d %12.2f %11.0f%%\n", r.test.c_str(), r.threads, tps,
-                  100.0 * per_token * tps / copy);
+                  100.0 * bandwidth_fraction(r, tps));
     else
       std::printf("%-8s %7d %12.2f %12s\n", r.test.c_str(), r.threads, tps, "");
   }

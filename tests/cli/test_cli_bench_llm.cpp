@@ -1,0 +1,50 @@
+// odin bench-llm as a device lab runs it: the llama-bench tests it names,
+// tokens/s, load time, memory, and decode's share of the read bandwidth.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "cli_runner.h"
+#include "llm_test_models.h"
+#include "test_util.h"
+
+namespace odin {
+namespace {
+
+TEST(BenchLlmCli, JsonReportsEveryTestAndTheMemoryFigures) {
+  const std::string path =
+      testing::TempDir() + "odin_bench_llm_" + std::to_string(getpid()) + "_q4_0.gguf";
+  const Status s = test::write_llm_test_model("llama-q4_0", ODIN_TEST_DATA_DIR, path);
+  ASSERT_TRUE(s.ok()) << s.message();
+  const test::CliResult r =
+      test::run_cli("bench-llm " + test::quoted(path) + " -p 16 -n 4 -t 1,2 -r 1 --json");
+  std::remove(path.c_str());
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out.substr(r.out.find('{')));
+  EXPECT_GT(j["file_bytes"].get<double>(), 0);
+  EXPECT_GT(j["load_to_first_token_ms"].get<double>(), 0);
+  // The file's matrices are packed and their pages dropped: memory holds
+  // them once.
+  EXPECT_GT(j["repacked_bytes"].get<double>(), 0);
+  EXPECT_LT(j["peak_rss_bytes"].get<double>(), 2.0 * j["file_bytes"].get<double>() + (200 << 20));
+  ASSERT_EQ(j["results"].size(), 4u) << r.out;  // pp16 and tg4 at 1 and 2 threads
+  for (const auto& t : j["results"]) {
+    EXPECT_GT(t["tokens_per_s"].get<double>(), 0) << t;
+    if (t["test"] == "tg4") {
+      EXPECT_GT(t["bandwidth_fraction"].get<double>(), 0) << t;
+      EXPECT_GT(j["read_bytes_per_s"][std::to_string(t["threads"].get<int>())].get<double>(), 1e8);
+    }
+  }
+}
+
+TEST(BenchLlmCli, MissingModelIsAClearError) {
+  const test::CliResult r = test::run_cli("bench-llm /nonexistent/model.gguf -p 4 -n 1");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.out.find("/nonexistent/model.gguf"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace odin
