@@ -14,8 +14,8 @@ struct TensorSpec {
   uint32_t buffer = 0;
   std::string name;
   // Affine quantization (none when both are empty).
-  std::vector<float> scales;
-  std::vector<int64_t> zero_points;
+  std::vector<float> scales = {};
+  std::vector<int64_t> zero_points = {};
 };
 
 struct OpSpec {
