@@ -47,6 +47,16 @@ LlmTestModelSpec random_qwen2(const char* name, LlmTestMix mix) {
   return s;
 }
 
+// qwen2 without the biases, with an RMS norm of each Q and K head, and
+// heads wider than n_embd / n_head (4 x 96 = 384 > 256), as Qwen3-0.6B's
+// (16 x 128 > 1024).
+LlmTestModelSpec random_qwen3(const char* name, LlmTestMix mix) {
+  LlmTestModelSpec s = random_qwen2(name, mix);
+  s.architecture = "qwen3";
+  s.head_dim = 96;
+  return s;
+}
+
 LlmTestModelSpec stories260k(const char* name, LlmTestMix mix) {
   return {name, "llama", LlmTestWeights::kStories260K, LlmTestVocab::kSynthetic512, mix};
 }
@@ -346,6 +356,7 @@ const std::vector<LlmTestModelSpec>& llm_test_model_specs() {
       random_llama("llama-q4_0", LlmTestMix::kQ4_0),
       random_llama("llama-q4_k_m", LlmTestMix::kQ4_K_M),
       random_qwen2("qwen2-q8_0", LlmTestMix::kQ8_0),
+      random_qwen3("qwen3-q8_0", LlmTestMix::kQ8_0),
       stories260k("stories260K-f16", LlmTestMix::kF16),
       stories260k("stories260K-f32", LlmTestMix::kF32),
   };
@@ -409,12 +420,13 @@ Result<std::vector<uint8_t>> build_llm_test_model(std::string_view name,
     c.n_layer = spec->n_layer;
     c.n_head = spec->n_head;
     c.n_head_kv = spec->n_head_kv;
-    c.head_dim = spec->n_embd / spec->n_head;
+    c.head_dim = spec->head_dim ? spec->head_dim : spec->n_embd / spec->n_head;
     c.n_ctx_train = spec->n_ctx;
     c.rope_freq_base = spec->rope_freq_base;
     c.rms_norm_eps = spec->rms_norm_eps;
     c.tied_output = spec->tied_output;
     c.qkv_bias = c.architecture == "qwen2";
+    c.qk_norm = c.architecture == "qwen3";
     c.n_vocab = spec->vocab == LlmTestVocab::kLlamaSpm ? 32000 : 151936;
   }
 
@@ -435,6 +447,9 @@ Result<std::vector<uint8_t>> build_llm_test_model(std::string_view name,
       .u32(a + "attention.head_count_kv", u32(c.n_head_kv))
       .f32(a + "attention.layer_norm_rms_epsilon", c.rms_norm_eps)
       .f32(a + "rope.freq_base", c.rope_freq_base);
+  if (c.qk_norm)  // qwen3's converter writes the head size (HF head_dim)
+    b.u32(a + "attention.key_length", u32(c.head_dim))
+        .u32(a + "attention.value_length", u32(c.head_dim));
   switch (spec->vocab) {
     case LlmTestVocab::kLlamaSpm:
       ODIN_RETURN_IF_ERROR(copy_vocab(tests_dir + "/data/vocab/ggml-vocab-llama-spm.gguf", b));

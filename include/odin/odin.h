@@ -344,8 +344,8 @@ ODIN_API odin_status odin_session_profile_entry(const odin_session* session, int
 
 /* ---- LLMs --------------------------------------------------------------- */
 
-/* Large language models: GGUF files (llama, qwen2; F32, F16, BF16, Q8_0,
- * Q4_0, Q4_K, Q6_K) and llama2.c checkpoints.
+/* Large language models: GGUF files (llama, qwen2, qwen3; F32, F16, BF16,
+ * Q8_0, Q4_0, Q4_K, Q6_K) and llama2.c checkpoints.
  *
  *   odin_llm_options opts;
  *   odin_llm_options_init(&opts);
@@ -426,7 +426,7 @@ ODIN_API odin_status odin_llm_model_n_ctx(const odin_llm_model* model, int32_t* 
  * has no vocabulary (llama2.c checkpoints keep it apart) or names none. */
 ODIN_API odin_status odin_llm_model_bos(const odin_llm_model* model, int32_t* out_token);
 ODIN_API odin_status odin_llm_model_eos(const odin_llm_model* model, int32_t* out_token);
-/* The architecture, "llama" or "qwen2" ("" for vocab_only). The string
+/* The architecture, "llama", "qwen2" or "qwen3" ("" for vocab_only). The string
  * lives as long as the model handle. */
 ODIN_API odin_status odin_llm_model_architecture(const odin_llm_model* model,
                                                  const char** out_architecture);

@@ -57,6 +57,20 @@ class Builder {
     return node(OpType::kFullyConnected, std::move(in), name, a);
   }
 
+  // RMS norm of each head of x [seq, heads * head_dim] (qwen3's Q/K norm):
+  // RMS_NORM normalizes the last dim, so x is viewed as [seq, heads,
+  // head_dim] for the [head_dim] weight, then as rows again for ROPE.
+  ValueId head_norm(ValueId x, int64_t heads, int64_t head_dim, const std::string& weight_name,
+                    const std::string& name, const RmsNormAttrs& norm) {
+    const auto shape = [](std::vector<int32_t> dims) {
+      return ReshapeAttrs{std::move(dims), true};
+    };
+    const auto h = static_cast<int32_t>(heads), d = static_cast<int32_t>(head_dim);
+    const ValueId by_head = node(OpType::kReshape, {x}, name + "_heads", shape({-1, h, d}));
+    const ValueId n = node(OpType::kRmsNorm, {by_head, weight(weight_name)}, name, norm);
+    return node(OpType::kReshape, {n}, name + "_rows", shape({-1, h * d}));
+  }
+
  private:
   const LlmWeights& w_;
   Graph& g_;
@@ -98,7 +112,8 @@ Result<Graph> build_llm_graph(const LlmWeights& weights, std::shared_ptr<const v
   g.value(logit_row).shape = Shape({1});
   g.inputs().push_back(logit_row);
 
-  const bool neox = c.architecture == "qwen2";  // llama pairs adjacent values
+  // llama pairs adjacent values; the Qwens pair value i with i + head_dim / 2.
+  const bool neox = c.architecture == "qwen2" || c.architecture == "qwen3";
   RmsNormAttrs norm;
   norm.epsilon = c.rms_norm_eps;
   RopeAttrs rope;
@@ -130,6 +145,10 @@ Result<Graph> build_llm_graph(const LlmWeights& weights, std::shared_ptr<const v
     ValueId q = b.matmul(h, p + "attn_q.weight", p + "attn_q.bias", p + "q");
     ValueId k = b.matmul(h, p + "attn_k.weight", p + "attn_k.bias", p + "k");
     const ValueId v = b.matmul(h, p + "attn_v.weight", p + "attn_v.bias", p + "v");
+    if (c.qk_norm) {  // before RoPE, as llama.cpp's qwen3 graph does
+      q = b.head_norm(q, c.n_head, c.head_dim, p + "attn_q_norm.weight", p + "q_norm", norm);
+      k = b.head_norm(k, c.n_head_kv, c.head_dim, p + "attn_k_norm.weight", p + "k_norm", norm);
+    }
     q = b.node(OpType::kRope, {q, positions}, p + "q_rope", rope);
     k = b.node(OpType::kRope, {k, positions}, p + "k_rope", rope);
     const ValueId a =

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "cli_runner.h"
+#include "llm_test_models.h"
 #include "test_util.h"
 
 namespace odin {
@@ -28,6 +29,21 @@ TEST(LlmCli, InspectLlama2cCheckpoint) {
         "attention: 8 heads of 8, 4 KV heads", "context: 512 tokens (trained); vocabulary: 512",
         "tied to the embedding", "parameters: 0.26 M in 47 tensors", "F32",
         "tokenizer: none in the file"})
+    EXPECT_NE(r.out.find(expected), std::string::npos) << expected << "\n" << r.out;
+}
+
+TEST(LlmCli, InspectQwen3ShowsHeadSizeAndHeadNorms) {
+  const std::string path =
+      testing::TempDir() + "odin_cli_llm_" + std::to_string(getpid()) + "_qwen3.gguf";
+  const Status s = test::write_llm_test_model("qwen3-q8_0", ODIN_TEST_DATA_DIR, path);
+  ASSERT_TRUE(s.ok()) << s.message();
+  const CliResult r = run_cli("inspect " + test::quoted(path));
+  std::remove(path.c_str());
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  for (const char* expected :
+       {"architecture: qwen3, 2 layers, width 256, feed-forward 768",
+        "attention: 4 heads of 96, 2 KV heads, Q/K head norms; RoPE base 1e+06",
+        "tied to the embedding", "byte-level BPE (pre-tokenizer qwen2)"})
     EXPECT_NE(r.out.find(expected), std::string::npos) << expected << "\n" << r.out;
 }
 

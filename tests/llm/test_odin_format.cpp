@@ -114,6 +114,7 @@ void expect_same_file(const LlmFile& src, const LlmFile& odin) {
   EXPECT_EQ(a.rms_norm_eps, b.rms_norm_eps);
   EXPECT_EQ(a.tied_output, b.tied_output);
   EXPECT_EQ(a.qkv_bias, b.qkv_bias);
+  EXPECT_EQ(a.qk_norm, b.qk_norm);
   ASSERT_EQ(src.weights.tensors.size(), odin.weights.tensors.size());
   const uint8_t* base = odin.map->bytes().data();
   for (size_t i = 0; i < src.weights.tensors.size(); ++i) {
@@ -187,7 +188,8 @@ TEST_P(OdinConvert, StoredGraphGivesIdenticalLogits) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Models, OdinConvert,
-                         testing::Values("llama-q4_k_m", "qwen2-q8_0", "stories260K-f32"),
+                         testing::Values("llama-q4_k_m", "qwen2-q8_0", "qwen3-q8_0",
+                                         "stories260K-f32"),
                          [](const auto& info) {
                            std::string n = info.param;
                            for (char& c : n)
@@ -270,6 +272,31 @@ TEST(OdinFormat, WritingWhatWasReadGivesTheSameBytes) {
   (*file)->container = "llama2.c";  // what the first file was made from
   ASSERT_TRUE(write_odin(second.path, **file, &*(*file)->graph).ok());
   EXPECT_EQ(read_file(first.path), read_file(second.path));
+}
+
+// RESHAPE's new shape (qwen3's per-head Q/K norm views) is stored as
+// written; a rank no tensor can have is refused when read.
+TEST(OdinFormat, ReshapeAttributesRoundTripAndBadRanksAreRefused) {
+  auto model = LlmModel::open(data_path("data/llm/stories260K.bin"), {});
+  ASSERT_TRUE(model.ok()) << model.status().message();
+  LlmModel& m = **model;
+  TempFile out("reshape.odin");
+  const auto read_back = [&](std::vector<int32_t> dims) {
+    StoredLlmGraph stored{m.graph, m.info.n_ctx, m.info.max_batch, DType::kF16};
+    stored.graph.node(3).attrs = ReshapeAttrs{std::move(dims), true};
+    EXPECT_TRUE(write_odin(out.path, *m.file, &stored).ok());
+    return open_llm_file(out.path, true);
+  };
+  auto file = read_back({-1, 8, 8});
+  ASSERT_TRUE(file.ok()) << file.status().message();
+  const auto* a = std::get_if<ReshapeAttrs>(&(*file)->graph->graph.node(3).attrs);
+  ASSERT_TRUE(a);
+  EXPECT_TRUE(a->has_new_shape);
+  EXPECT_EQ(a->new_shape, (std::vector<int32_t>{-1, 8, 8}));
+  file = read_back(std::vector<int32_t>(9, 1));
+  ASSERT_FALSE(file.ok());
+  EXPECT_NE(file.status().message().find("reshape to rank 9 (at most 8)"), std::string::npos)
+      << file.status().message();
 }
 
 // --- the writer's refusals ----------------------------------------------

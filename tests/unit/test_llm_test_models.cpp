@@ -118,7 +118,7 @@ TEST_P(EverySpec, WritesDeterministicallyTheGoldensFileAndLoads) {
     EXPECT_EQ(c.n_head_kv, spec->n_head_kv);
     EXPECT_EQ(c.n_ff, spec->n_ff);
     EXPECT_EQ(c.n_ctx_train, spec->n_ctx);
-    EXPECT_EQ(c.head_dim, spec->n_embd / spec->n_head);
+    EXPECT_EQ(c.head_dim, spec->head_dim ? spec->head_dim : spec->n_embd / spec->n_head);
     EXPECT_EQ(c.rope_freq_base, spec->rope_freq_base);
     EXPECT_EQ(c.rms_norm_eps, spec->rms_norm_eps);
     EXPECT_EQ(c.tied_output, spec->tied_output);
@@ -163,9 +163,18 @@ TEST_P(EverySpec, WritesDeterministicallyTheGoldensFileAndLoads) {
   // Every tensor in the format the spec gives it.
   for (const LlmTensor& t : weights->tensors)
     EXPECT_EQ(t.format, test::llm_test_tensor_format(*spec, t.name, c.n_layer)) << t.name;
+  const std::string arch = spec->architecture;
+  EXPECT_EQ(c.qkv_bias, arch == "qwen2");
+  EXPECT_EQ(weights->find("blk.1.attn_k.bias") != nullptr, arch == "qwen2");
+  EXPECT_EQ(c.qk_norm, arch == "qwen3");
+  if (arch == "qwen3") {  // one [head_dim] weight per layer for Q and for K
+    const LlmTensor* q_norm = weights->find("blk.1.attn_q_norm.weight");
+    ASSERT_NE(q_norm, nullptr);
+    EXPECT_EQ(q_norm->dims, std::vector<int64_t>{c.head_dim});
+    EXPECT_EQ(weights->find("blk.0.attn_q.weight")->dims,
+              (std::vector<int64_t>{c.n_embd, c.n_head * c.head_dim}));
+  }
   if (spec->vocab == test::LlmTestVocab::kQwen2) {
-    EXPECT_TRUE(c.qkv_bias);
-    EXPECT_NE(weights->find("blk.1.attn_k.bias"), nullptr);
     EXPECT_EQ(vocab->model, TokenizerModel::kBytePairBpe);
     EXPECT_EQ(vocab->pre, "qwen2");
     EXPECT_EQ(vocab->size(), 151936);

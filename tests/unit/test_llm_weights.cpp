@@ -1,10 +1,12 @@
 // LLM files to LlmWeights: llama2.c checkpoints (stories260K, Karpathy's
 // trained weights, MIT: tests/data/llm/stories260K.LICENSE) and GGUF give the
 // same hyperparameters and the same tensor bytes; hostile headers, missing
-// or misshapen tensors and undecodable types are clear errors.
+// or misshapen tensors, qwen3 head sizes that disagree and undecodable types
+// are clear errors.
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <map>
 #include <vector>
 
 #include "core/status.h"
@@ -59,6 +61,52 @@ std::vector<uint8_t> gguf_of(const LlmWeights& w) {
     b.tensor(t.name, dims, 0, as_bytes(t.data));
   }
   return b.build();
+}
+
+// A tiny qwen3 GGUF (F32 zeros): width 8, 2 heads of 6 (wider than 8 / 2)
+// sharing one KV head, FFN 12, vocab 4, tied output. `meta` overrides or
+// adds integer keys; `drop` names a tensor left out.
+std::vector<uint8_t> tiny_qwen3(const std::map<std::string, uint32_t>& meta = {},
+                                const std::string& drop = "") {
+  LlmConfig c;
+  c.architecture = "qwen3";
+  c.n_embd = 8;
+  c.n_ff = 12;
+  c.n_layer = 1;
+  c.n_head = 2;
+  c.n_head_kv = 1;
+  c.head_dim = 6;
+  c.n_vocab = 4;
+  c.tied_output = true;
+  c.qk_norm = true;
+  std::map<std::string, uint32_t> keys = {{"qwen3.embedding_length", 8},
+                                          {"qwen3.feed_forward_length", 12},
+                                          {"qwen3.block_count", 1},
+                                          {"qwen3.attention.head_count", 2},
+                                          {"qwen3.attention.head_count_kv", 1},
+                                          {"qwen3.attention.key_length", 6},
+                                          {"qwen3.attention.value_length", 6},
+                                          {"qwen3.context_length", 16}};
+  for (const auto& [key, value] : meta) keys[key] = value;
+  test::GgufBuilder b;
+  b.str("general.architecture", "qwen3");
+  for (const auto& [key, value] : keys) b.u32(key, value);
+  for (const ExpectedTensor& t : expected_llm_tensors(c)) {
+    if (t.name == drop) continue;
+    int64_t n = 1;
+    for (int64_t d : t.dims) n *= d;
+    b.tensor(t.name, std::vector<uint64_t>(t.dims.begin(), t.dims.end()), 0,
+             std::vector<uint8_t>(static_cast<size_t>(n) * 4));
+  }
+  return b.build();
+}
+
+// gguf::llm_weights' error for `file`, or "loaded".
+std::string llm_error(const std::vector<uint8_t>& file) {
+  auto parsed = gguf::GgufFile::parse(file, "bad.gguf");
+  if (!parsed.ok()) return parsed.status().message();
+  auto weights = gguf::llm_weights(*parsed, "bad.gguf");
+  return weights.ok() ? std::string("loaded") : weights.status().message();
 }
 
 void expect_same_weights(const LlmWeights& a, const LlmWeights& b) {
@@ -223,6 +271,52 @@ TEST(GgufLlm, MissingMisshapenAndUndecodableTensorsAreNamed) {
   EXPECT_NE(w.status().message().find("'output.weight' is Q5_K, which odin does not decode yet"),
             std::string::npos)
       << w.status().message();
+}
+
+TEST(GgufLlm, Qwen3HeadSizeComesFromKeyLength) {
+  const std::vector<uint8_t> file = tiny_qwen3();
+  auto parsed = gguf::GgufFile::parse(file, "qwen3.gguf");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().to_string();
+  auto w = gguf::llm_weights(*parsed, "qwen3.gguf");
+  ASSERT_TRUE(w.ok()) << w.status().to_string();
+  EXPECT_EQ(w->config.head_dim, 6);
+  EXPECT_TRUE(w->config.qk_norm);
+  EXPECT_FALSE(w->config.qkv_bias);
+  ASSERT_NE(w->find("blk.0.attn_k_norm.weight"), nullptr);
+  EXPECT_EQ(w->find("blk.0.attn_k_norm.weight")->dims, std::vector<int64_t>{6});
+  EXPECT_EQ(w->find("blk.0.attn_q.weight")->dims, (std::vector<int64_t>{8, 12}));
+}
+
+TEST(GgufLlm, Qwen3MissingHeadNormsAndBadHeadSizesAreClearErrors) {
+  const struct {
+    std::map<std::string, uint32_t> meta;
+    std::string drop;
+    std::string says;
+  } cases[] = {
+      {{},
+       "blk.0.attn_q_norm.weight",
+       "tensor 'blk.0.attn_q_norm.weight' is missing (qwen3 with 1 layers needs it)"},
+      {{}, "blk.0.attn_k_norm.weight", "tensor 'blk.0.attn_k_norm.weight' is missing"},
+      // Heads of 4 (= n_embd / n_head): the stored projections are wider.
+      {{{"qwen3.attention.key_length", 4}, {"qwen3.attention.value_length", 4}},
+       "",
+       "'blk.0.attn_q.weight' is [8, 12], the model's hyperparameters need [8, 8]"},
+      {{{"qwen3.attention.value_length", 4}},
+       "",
+       "value heads of 4 (qwen3.attention.value_length) differ from key heads of 6"},
+      {{{"qwen3.attention.key_length", 5}, {"qwen3.attention.value_length", 5}},
+       "",
+       "head_dim 5 is odd"},
+      {{{"qwen3.attention.key_length", 0}, {"qwen3.attention.value_length", 0}},
+       "",
+       "head_dim is 0"},
+      {{{"qwen3.rope.dimension_count", 4}}, "", "RoPE turns 4 values"},
+  };
+  for (const auto& c : cases) {
+    const std::string e = llm_error(tiny_qwen3(c.meta, c.drop));
+    EXPECT_NE(e.find(c.says), std::string::npos) << e;
+    EXPECT_NE(e.find("bad.gguf"), std::string::npos) << e;
+  }
 }
 
 TEST(GgufLlm, HostileHyperparametersAreRefusedBeforeSizing) {

@@ -31,10 +31,11 @@ int inspect_llm(const std::string& path) {
     std::printf("architecture: %s, %lld layers, width %lld, feed-forward %lld\n",
                 c.architecture.c_str(), static_cast<long long>(c.n_layer),
                 static_cast<long long>(c.n_embd), static_cast<long long>(c.n_ff));
-    std::printf("attention: %lld heads of %lld, %lld KV heads%s; RoPE base %g, RMS eps %g\n",
+    std::printf("attention: %lld heads of %lld, %lld KV heads%s%s; RoPE base %g, RMS eps %g\n",
                 static_cast<long long>(c.n_head), static_cast<long long>(c.head_dim),
                 static_cast<long long>(c.n_head_kv), c.qkv_bias ? ", QKV biases" : "",
-                static_cast<double>(c.rope_freq_base), static_cast<double>(c.rms_norm_eps));
+                c.qk_norm ? ", Q/K head norms" : "", static_cast<double>(c.rope_freq_base),
+                static_cast<double>(c.rms_norm_eps));
     std::printf("context: %lld tokens (trained); vocabulary: %lld; output: %s\n",
                 static_cast<long long>(c.n_ctx_train), static_cast<long long>(c.n_vocab),
                 c.tied_output ? "tied to the embedding" : "its own matrix");

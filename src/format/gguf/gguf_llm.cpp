@@ -20,6 +20,26 @@ Result<float> read_float(const GgufFile& f, const std::string& key, float fallba
   return static_cast<float>(v);
 }
 
+// Head size as llama.cpp reads it: attention.key_length (qwen3's heads are
+// wider than n_embd / n_head), else the width split over the heads. odin's
+// K and V heads are one size and RoPE turns whole heads: value_length and
+// rope.dimension_count, when present, must agree.
+Result<int64_t> read_head_dim(const GgufFile& f, const std::string& source, const std::string& a,
+                              const LlmConfig& c) {
+  const int64_t split = c.n_head > 0 ? c.n_embd / c.n_head : 0;
+  ODIN_ASSIGN_OR_RETURN(int64_t k, read_int(f, source, a + "attention.key_length", split));
+  ODIN_ASSIGN_OR_RETURN(int64_t v, read_int(f, source, a + "attention.value_length", k));
+  ODIN_ASSIGN_OR_RETURN(int64_t rot, read_int(f, source, a + "rope.dimension_count", k));
+  if (v != k)
+    return make_error(StatusCode::kUnsupported, source, ": value heads of ", v, " (", a,
+                      "attention.value_length) differ from key heads of ", k,
+                      "; odin needs one head size");
+  if (rot != k)
+    return make_error(StatusCode::kUnsupported, source, ": RoPE turns ", rot, " values (", a,
+                      "rope.dimension_count) of heads of ", k, "; odin turns whole heads");
+  return k;
+}
+
 }  // namespace
 
 Result<LlmWeights> llm_weights(const GgufFile& f, const std::string& source) {
@@ -27,9 +47,9 @@ Result<LlmWeights> llm_weights(const GgufFile& f, const std::string& source) {
   LlmConfig& c = w.config;
   ODIN_ASSIGN_OR_RETURN(std::string_view arch, f.get_string("general.architecture"));
   c.architecture = std::string(arch);
-  if (c.architecture != "llama" && c.architecture != "qwen2")
+  if (!llm_architecture_supported(c.architecture))
     return make_error(StatusCode::kUnsupported, source, ": architecture '", c.architecture,
-                      "' is not supported (llama, qwen2)");
+                      "' is not supported (", kLlmArchitectures, ")");
   const std::string a = c.architecture + ".";
   ODIN_ASSIGN_OR_RETURN(c.n_embd, read_int(f, source, a + "embedding_length"));
   ODIN_ASSIGN_OR_RETURN(c.n_ff, read_int(f, source, a + "feed_forward_length"));
@@ -37,14 +57,12 @@ Result<LlmWeights> llm_weights(const GgufFile& f, const std::string& source) {
   ODIN_ASSIGN_OR_RETURN(c.n_head, read_int(f, source, a + "attention.head_count"));
   ODIN_ASSIGN_OR_RETURN(c.n_head_kv, read_int(f, source, a + "attention.head_count_kv", c.n_head));
   ODIN_ASSIGN_OR_RETURN(c.n_ctx_train, read_int(f, source, a + "context_length"));
-  // Head size: rope.dimension_count when present (gguf.md), else the width
-  // split over the heads.
-  ODIN_ASSIGN_OR_RETURN(c.head_dim, read_int(f, source, a + "rope.dimension_count",
-                                             c.n_head ? c.n_embd / c.n_head : 0));
+  ODIN_ASSIGN_OR_RETURN(c.head_dim, read_head_dim(f, source, a, c));
   ODIN_ASSIGN_OR_RETURN(c.rope_freq_base, read_float(f, a + "rope.freq_base", 10000.0f));
   ODIN_ASSIGN_OR_RETURN(c.rms_norm_eps,
                         read_float(f, a + "attention.layer_norm_rms_epsilon", 1e-5f));
   c.qkv_bias = c.architecture == "qwen2";
+  c.qk_norm = c.architecture == "qwen3";
 
   for (const TensorEntry& t : f.tensors()) {
     const TensorTypeInfo* info = tensor_type_info(t.type);

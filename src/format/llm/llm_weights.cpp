@@ -18,6 +18,10 @@ std::string dims_string(const std::vector<int64_t>& dims) {
 
 }  // namespace
 
+bool llm_architecture_supported(const std::string& architecture) {
+  return architecture == "llama" || architecture == "qwen2" || architecture == "qwen3";
+}
+
 Status check_llm_config(const LlmConfig& c, const std::string& source) {
   const struct {
     const char* name;
@@ -33,12 +37,15 @@ Status check_llm_config(const LlmConfig& c, const std::string& source) {
   if (c.n_head % c.n_head_kv != 0)
     return make_error(StatusCode::kInvalidModel, source, ": ", c.n_head,
                       " attention heads cannot be shared by ", c.n_head_kv, " KV heads");
+  if (c.head_dim % 2 != 0)
+    return make_error(StatusCode::kInvalidModel, source, ": head_dim ", c.head_dim,
+                      " is odd (RoPE rotates pairs of values)");
   if (c.n_head * c.head_dim > kMaxDim)
     return make_error(StatusCode::kInvalidModel, source, ": ", c.n_head, " heads of ", c.head_dim,
                       " are too wide");
-  if (c.architecture != "llama" && c.architecture != "qwen2")
+  if (!llm_architecture_supported(c.architecture))
     return make_error(StatusCode::kUnsupported, source, ": architecture '", c.architecture,
-                      "' is not supported (llama, qwen2)");
+                      "' is not supported (", kLlmArchitectures, ")");
   if (!(c.rms_norm_eps > 0.0f) || !(c.rope_freq_base > 0.0f) ||
       c.rope_freq_base == std::numeric_limits<float>::infinity())
     return make_error(StatusCode::kInvalidModel, source, ": RMS norm epsilon ", c.rms_norm_eps,
@@ -73,6 +80,10 @@ std::vector<ExpectedTensor> expected_llm_tensors(const LlmConfig& c) {
       out.push_back({b + "attn_q.bias", {q}, true});
       out.push_back({b + "attn_k.bias", {kv}, true});
       out.push_back({b + "attn_v.bias", {kv}, true});
+    }
+    if (c.qk_norm) {  // one weight shared by every head
+      out.push_back({b + "attn_q_norm.weight", {c.head_dim}, true});
+      out.push_back({b + "attn_k_norm.weight", {c.head_dim}, true});
     }
     out.push_back({b + "attn_output.weight", {q, c.n_embd}});
     out.push_back({b + "ffn_norm.weight", {c.n_embd}, true});

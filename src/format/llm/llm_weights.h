@@ -16,20 +16,25 @@
 namespace odin {
 
 struct LlmConfig {
-  std::string architecture;  // "llama" or "qwen2"
+  std::string architecture;  // "llama", "qwen2" or "qwen3" (llm_architecture_supported)
   int64_t n_embd = 0;        // model width
   int64_t n_ff = 0;          // feed-forward width
   int64_t n_layer = 0;
   int64_t n_head = 0;
   int64_t n_head_kv = 0;  // grouped-query attention when < n_head
-  int64_t head_dim = 0;
+  int64_t head_dim = 0;   // may differ from n_embd / n_head (qwen3)
   int64_t n_vocab = 0;
   int64_t n_ctx_train = 0;  // context the model was trained for
   float rope_freq_base = 10000.0f;
   float rms_norm_eps = 1e-5f;
   bool tied_output = false;  // no output.weight: the embedding is the classifier
   bool qkv_bias = false;     // qwen2: biases on Q, K and V
+  bool qk_norm = false;      // qwen3: RMS norm of each Q and K head before RoPE
 };
+
+// The architectures odin builds, and their names for messages.
+inline constexpr const char* kLlmArchitectures = "llama, qwen2, qwen3";
+bool llm_architecture_supported(const std::string& architecture);
 
 struct LlmTensor {
   std::string name;  // GGUF naming: token_embd.weight, blk.3.attn_q.weight, ...
@@ -45,8 +50,9 @@ struct LlmWeights {
   const LlmTensor* find(const std::string& name) const;
 };
 
-// Hyperparameters in range (1 to 2^24 each, heads that divide, a known
-// architecture): what must hold before any size is computed from them.
+// Hyperparameters in range (1 to 2^24 each, heads that divide, an even head
+// size, a known architecture): what must hold before any size is computed
+// from them.
 Status check_llm_config(const LlmConfig& config, const std::string& source);
 
 // Every layer has tensors of its own: a file with fewer tensors than layers
@@ -60,8 +66,8 @@ Status check_llm_layer_count(const LlmConfig& config, size_t num_tensors,
 // F32), and no tensor twice; the error names the tensor and `source`.
 Status validate_llm_weights(const LlmWeights& weights, const std::string& source);
 
-// The tensors a llama/qwen2 model of `config` needs, with their shapes: the
-// one list both validation and the importers' tests use.
+// The tensors a llama/qwen2/qwen3 model of `config` needs, with their
+// shapes: the one list both validation and the importers' tests use.
 struct ExpectedTensor {
   std::string name;
   std::vector<int64_t> dims;

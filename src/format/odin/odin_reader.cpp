@@ -160,6 +160,7 @@ class Reader {
     cfg.rms_norm_eps = c->rms_norm_eps();
     cfg.tied_output = c->tied_output();
     cfg.qkv_bias = c->qkv_bias();
+    cfg.qk_norm = c->qk_norm();
     return validate_llm_weights(out.weights, source_);
   }
 
@@ -397,6 +398,16 @@ class Reader {
       case fb::Attrs::AttentionAttrs: {
         const fb::AttentionAttrs* a = n.attrs_as_AttentionAttrs();
         return OpAttrs{AttentionAttrs{a->n_head(), a->n_kv_head(), a->head_dim(), a->scale()}};
+      }
+      case fb::Attrs::ReshapeAttrs: {
+        const auto* dims = n.attrs_as_ReshapeAttrs()->new_shape();
+        ReshapeAttrs out;
+        if (!dims) return OpAttrs{out};
+        if (dims->size() > kMaxRank)
+          return fail(what, ": reshape to rank ", dims->size(), " (at most ", kMaxRank, ")");
+        out.new_shape.assign(dims->begin(), dims->end());
+        out.has_new_shape = true;
+        return OpAttrs{out};
       }
     }
     return fail(what, ": unknown attribute kind ", static_cast<int>(n.attrs_type()));

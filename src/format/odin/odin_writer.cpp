@@ -91,7 +91,8 @@ class Writer {
       const LlmConfig& c = file_.weights.config;
       config = fb::CreateLlmConfig(b, b.CreateString(c.architecture), c.n_embd, c.n_ff, c.n_layer,
                                    c.n_head, c.n_head_kv, c.head_dim, c.n_vocab, c.n_ctx_train,
-                                   c.rope_freq_base, c.rms_norm_eps, c.tied_output, c.qkv_bias);
+                                   c.rope_freq_base, c.rms_norm_eps, c.tied_output, c.qkv_bias,
+                                   c.qk_norm);
     }
     Offset<fb::Vocab> vocab;
     if (file_.vocab) vocab = write_vocab(b, *file_.vocab);
@@ -177,6 +178,10 @@ class Writer {
             return Out{
                 fb::Attrs::AttentionAttrs,
                 fb::CreateAttentionAttrs(b, a.n_head, a.n_kv_head, a.head_dim, a.scale).Union()};
+          } else if constexpr (std::is_same_v<T, ReshapeAttrs>) {
+            Offset<flatbuffers::Vector<int32_t>> dims;
+            if (a.has_new_shape) dims = b.CreateVector(a.new_shape);
+            return Out{fb::Attrs::ReshapeAttrs, fb::CreateReshapeAttrs(b, dims).Union()};
           } else {
             return fail(g.describe_node(id), ": .odin files cannot store its attributes yet (",
                         "attribute kind ", n.attrs.index(), " of core/attrs.h OpAttrs)");
