@@ -5,7 +5,7 @@ For each model and thread count: llama-bench (pp512 with -n 0, tg128 with
 -p 0, -r REPS, JSON) and `odin bench-llm` (-p 512 -n 128 -r REPS --json),
 alternating which goes first per round, the median over rounds. Prints a
 markdown table: tokens/s of both, the ratio odin / llama.cpp, and decode's
-share of the machine's memory copy bandwidth (bench-llm measures it).
+share of the memory read bandwidth at the same thread count (bench-llm measures it).
 Stdlib Python only.
 
   python3 benchmarks/llm_compare.py --llama-bench /path/to/llama-bench \\

@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "backends/cpu/cpu_op.h"
+#include "backends/cpu/cpu_shared_weights.h"
 #include "core/thread_pool.h"
 #include "kernels/cpu/aligned_buffer.h"
 #include "ops/op_def.h"
@@ -29,8 +30,9 @@ class CpuExecutable final : public Executable {
     for (size_t i = 0; i < segment.size(); ++i) steps_[i].node = segment[i];
     const int threads = std::max(1, options.num_threads);
     pool_ = std::make_unique<ThreadPool>(options.optimize ? threads : 1);
-    const CpuOpContext ctx{graph_,     threads, &arena_, &scratch_, options.repack_weights,
-                           pool_.get()};
+    CpuOpContext ctx{graph_, threads, &arena_, &scratch_, options.repack_weights, pool_.get()};
+    if (options.shared_weights)
+      ctx.shared = &options.shared_weights->state<CpuSharedWeights>("cpu");
     bool any_optimized = false;
     for (Step& step : steps_) {
       if (!options.optimize) break;

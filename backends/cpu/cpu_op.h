@@ -14,6 +14,7 @@
 #include "core/thread_pool.h"
 
 namespace odin {
+class CpuSharedWeights;
 namespace cpu {
 class SharedScratch;
 class WeightArena;
@@ -50,6 +51,9 @@ struct CpuOpContext {
   // Optional repacks (a layout only some kernels need) are allowed.
   bool repack_weights = true;
   ThreadPool* pool = nullptr;  // the executable's workers, for repacking at load
+  // Packed weights shared with other sessions (SessionOptions::shared_weights);
+  // null: packed into `arena`.
+  CpuSharedWeights* shared = nullptr;
 };
 
 // One op the CPU backend has an optimized kernel for. `make` returns null

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "backends/cpu/cpu_op.h"
+#include "backends/cpu/cpu_shared_weights.h"
 #include "kernels/cpu/aligned_buffer.h"
 #include "kernels/cpu/llm_kernels.h"
 #include "kernels/cpu/quant_matmul.h"
@@ -44,31 +45,38 @@ bool prepack_pays(BlockFormat format) {
 
 class StoredWeightFcOp final : public CpuOp {
  public:
-  StoredWeightFcOp(cpu::QuantMatmul w, int64_t max_rows, int threads, bool repack,
-                   cpu::WeightArena* arena, cpu::SharedScratch* scratch, ThreadPool* pool)
-      : w_(w), scratch_(scratch ? scratch : &own_scratch_) {
-    packed_ok_ = repack && prepack_pays(w.format) &&
-                 cpu::prepack_quant_matmul(w_, &packed_, arena, pool).ok();
-    const size_t bytes = packed_ok_ ? cpu::quant_matmul_scratch_bytes(packed_, max_rows, threads)
-                                    : cpu::quant_matmul_scratch_bytes(w_, max_rows, threads);
+  StoredWeightFcOp(cpu::QuantMatmul w, int64_t max_rows, const CpuOpContext& ctx)
+      : w_(w), scratch_(ctx.scratch ? ctx.scratch : &own_scratch_) {
+    if (ctx.repack_weights && prepack_pays(w.format)) packed_ = pack(ctx);
+    const size_t bytes = packed_
+                             ? cpu::quant_matmul_scratch_bytes(*packed_, max_rows, ctx.num_threads)
+                             : cpu::quant_matmul_scratch_bytes(w_, max_rows, ctx.num_threads);
     scratch_->reserve((bytes + sizeof(float) - 1) / sizeof(float));
   }
-  bool packed() const { return packed_ok_; }
+  bool packed() const { return packed_ != nullptr; }
   void run(std::span<const ConstTensorView> in, std::span<const TensorView> out,
            ThreadPool& pool) override {
     const int64_t m = rows_of(in[0], w_.k);
     // Arguments were checked at compile time; a failure here is a bug.
-    if (packed_ok_)
-      (void)cpu::quant_matmul(packed_, in[0].as<float>(), m, out[0].as<float>(), scratch_->get(),
+    if (packed_)
+      (void)cpu::quant_matmul(*packed_, in[0].as<float>(), m, out[0].as<float>(), scratch_->get(),
                               pool);
     else
       (void)cpu::quant_matmul(w_, in[0].as<float>(), m, out[0].as<float>(), scratch_->get(), pool);
   }
 
  private:
+  // Packed once for every session sharing weights, else into this
+  // executable's arena; null when packing fails (the rows are read as they lie).
+  const cpu::PackedQuantMatmul* pack(const CpuOpContext& ctx) {
+    if (ctx.shared) return ctx.shared->packed(w_, ctx.pool);
+    return cpu::prepack_quant_matmul(w_, &own_packed_, ctx.arena, ctx.pool).ok() ? &own_packed_
+                                                                                 : nullptr;
+  }
+
   cpu::QuantMatmul w_;
-  cpu::PackedQuantMatmul packed_;
-  bool packed_ok_ = false;
+  cpu::PackedQuantMatmul own_packed_;
+  const cpu::PackedQuantMatmul* packed_ = nullptr;
   cpu::SharedScratch own_scratch_;
   cpu::SharedScratch* scratch_;
 };
@@ -355,8 +363,7 @@ std::unique_ptr<CpuOp> make_stored_weight_fully_connected(const CpuOpContext& ct
   qm.bias = bias;
   if (!cpu::check_quant_matmul(qm).ok()) return nullptr;
   const int64_t max_rows = g.value(n.inputs[0]).shape.num_elements() / qm.k;
-  auto op = std::make_unique<StoredWeightFcOp>(qm, max_rows, ctx.num_threads, ctx.repack_weights,
-                                               ctx.arena, ctx.scratch, ctx.pool);
+  auto op = std::make_unique<StoredWeightFcOp>(qm, max_rows, ctx);
   op->reads = {n.inputs[0]};
   // Packed: the file's rows of the matrix are never read again.
   if (op->packed()) op->copied_constants = {n.inputs[1]};

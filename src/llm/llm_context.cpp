@@ -80,7 +80,9 @@ Result<std::unique_ptr<LlmModel>> LlmModel::open(const std::string& path,
 
 Result<std::unique_ptr<LlmContext>> LlmContext::create(const LlmModel& model,
                                                        const SessionOptions& options) {
-  ODIN_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, Session::create(model.graph, options));
+  SessionOptions shared = options;
+  if (!shared.shared_weights) shared.shared_weights = model.shared_weights;
+  ODIN_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, Session::create(model.graph, shared));
   // eval() reads n_vocab floats of output 0: a graph from a file must give
   // that many (shapes are known once the session inferred them).
   if (session->num_outputs() != 1)

@@ -25,6 +25,9 @@ struct LlmModel {
   LlmGraphInfo info;
   std::unique_ptr<Tokenizer> tokenizer;  // null when the file has no vocabulary
   bool graph_from_file = false;          // the .odin file's stored graph, not built here
+  // Weights the backends repacked, shared by the model's contexts: each
+  // matrix is packed by the first context and held once.
+  std::shared_ptr<SharedWeights> shared_weights = std::make_shared<SharedWeights>();
 
   // A .odin file's stored graph is used when it was built for the same
   // options (n_ctx 0 means the file's context; max_batch is capped by it);

@@ -11,6 +11,7 @@
 
 #include "core/graph.h"
 #include "core/tensor.h"
+#include "runtime/shared_weights.h"
 
 namespace odin {
 
@@ -36,8 +37,9 @@ class ConstantTracker {
 
 struct CompileOptions {
   int num_threads = 1;
-  bool allow_reduced_precision = false;  // fp16 storage/arithmetic allowed
-  bool repack_weights = true;            // SessionOptions::repack_weights
+  bool allow_reduced_precision = false;     // fp16 storage/arithmetic allowed
+  bool repack_weights = true;               // SessionOptions::repack_weights
+  SharedWeights* shared_weights = nullptr;  // SessionOptions::shared_weights
   bool optimize = true;  // false: the plain reference kernels only (SessionOptions::optimize)
   ConstantTracker* constants = nullptr;  // may be null
 };

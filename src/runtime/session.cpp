@@ -119,6 +119,7 @@ Result<Session::Built> Session::build(const Graph& source) const {
   co.num_threads = options_.num_threads;
   co.allow_reduced_precision = options_.allow_reduced_precision;
   co.repack_weights = options_.repack_weights;
+  co.shared_weights = options_.shared_weights.get();
   co.optimize = options_.optimize;
   co.constants = &release;
   for (const Segment& seg : b.schedule.segments) {

@@ -13,6 +13,7 @@
 #include "runtime/backend.h"
 #include "runtime/memory_planner.h"
 #include "runtime/scheduler.h"
+#include "runtime/shared_weights.h"
 
 namespace odin {
 
@@ -26,6 +27,9 @@ struct SessionOptions {
   // read the weights where they lie, for the quickest load and the least
   // memory (an LLM's quantized matrices: about 1.5x slower decoding).
   bool repack_weights = true;
+  // Repacked weights are kept here and shared with every session created
+  // with the same object (null: this session packs its own).
+  std::shared_ptr<SharedWeights> shared_weights;
   // Run the fusion passes and optimized kernels; false runs the imported
   // graph on the reference kernels (the oracle).
   bool optimize = true;

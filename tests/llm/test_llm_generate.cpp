@@ -44,6 +44,41 @@ TEST(LlmGenerate, Stories260KLlama2cMatchesLlamaCpp) {
   }
 }
 
+// A model's contexts share its packed matrices: the second context packs
+// nothing, and contexts alive at once (or with weights of their own) give
+// the same logits.
+TEST(LlmGenerate, ContextsShareTheModelsPackedWeights) {
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("odin_test_" + std::to_string(getpid()) + "_shared.gguf"))
+                               .string();
+  ASSERT_TRUE(write_llm_test_model("llama-q4_0", std::string(ODIN_TEST_DATA_DIR), path).ok());
+  auto model = open_model(path);
+  std::remove(path.c_str());
+  ASSERT_TRUE(model);
+  auto a = make_context(*model);
+  ASSERT_TRUE(a);
+  const size_t packed = model->shared_weights->bytes();  // 0 where packing does not pay
+  auto b = make_context(*model);
+  ASSERT_TRUE(b);
+  EXPECT_EQ(model->shared_weights->bytes(), packed);
+  SessionOptions own;
+  own.shared_weights = std::make_shared<SharedWeights>();
+  auto c = make_context(*model, own);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(own.shared_weights->bytes(), packed);
+  EXPECT_EQ(model->shared_weights->bytes(), packed);
+
+  const std::vector<int32_t> prompt = {1, 9038, 2501, 263, 931};
+  std::vector<std::vector<float>> logits;
+  for (LlmContext* ctx : {a.get(), b.get(), c.get()}) {
+    auto l = ctx->eval(prompt);
+    ASSERT_TRUE(l.ok()) << l.status().message();
+    logits.emplace_back(l->begin(), l->end());
+  }
+  EXPECT_EQ(logits[0], logits[1]);
+  EXPECT_EQ(logits[0], logits[2]);
+}
+
 // Each test model, written by the project's writer, against llama.cpp's
 // greedy run on the same bytes (the golden records the file's SHA-256, which
 // the writer's own test checks).
