@@ -221,8 +221,6 @@ class AttentionOp final : public CpuOp {
         const int64_t r0 = b * kRowBlock, r1 = std::min(rows, r0 + kRowBlock);
         int64_t len = 0;
         for (int64_t i = r0; i < r1; ++i) len = std::max(len, row_of(i) + 1);
-        load_head(in[4], g, len, s.k);
-        load_head(in[5], g, len, s.v);
         s.scores.resize(static_cast<size_t>(len));
         int64_t lens[kRowBlock];
         for (int64_t i = r0; i < r1; ++i) lens[i - r0] = row_of(i) + 1;
@@ -237,9 +235,23 @@ class AttentionOp final : public CpuOp {
           fp16_to_fp32(s.q16.data(), s.q.data(), n);
           q = s.q.data();
         }
+        float* y = out[0].as<float>() + r0 * qw;
+        if (cache_f16_ && r1 - r0 == 1) {
+          // One query row (decode): read the float16 rows where they lie,
+          // converting as they are read, rather than a float copy per head.
+          const auto* k16 = static_cast<const uint8_t*>(in[4].data) + g * ctx_ * hd * 2;
+          const auto* v16 = static_cast<const uint8_t*>(in[5].data) + g * ctx_ * hd * 2;
+          for (int64_t h = g * group; h < (g + 1) * group; ++h)
+            cpu::attend_rows_f16(q + h * hd, qw, k16, v16, hd, lens, 1, scale, y + h * hd, qw,
+                                 s.scores.data());
+          continue;
+        }
+        // Several rows share each converted cache row.
+        load_head(in[4], g, len, s.k);
+        load_head(in[5], g, len, s.v);
         for (int64_t h = g * group; h < (g + 1) * group; ++h)
           cpu::attend_rows(q + h * hd, qw, s.k.data(), s.v.data(), hd, lens, r1 - r0, scale,
-                           out[0].as<float>() + r0 * qw + h * hd, qw, s.scores.data());
+                           y + h * hd, qw, s.scores.data());
       }
     });
   }

@@ -12,25 +12,45 @@
 #include <cmath>
 
 #include "kernels/cpu/simd-inl.h"
+#include "quant/fp16.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace odin::cpu {
 namespace HWY_NAMESPACE {
 
-HWY_ATTR float Dot(const float* a, const float* b, int64_t n) {
+// Up to m <= Lanes values of a K/V row as floats: float rows as they are,
+// float16 rows (the cache's) converted on the fly, so that decode reads the
+// cache once, at 2 bytes a value. The values, and so every sum, are the same.
+HWY_INLINE VF load_kv(DF d, const float* p, size_t m) {
+  return load_upto(d, p, m);
+}
+HWY_INLINE VF load_kv(DF d, const hwy::float16_t* p, size_t m) {
+  if (m >= hn::Lanes(d)) return hn::PromoteTo(d, hn::LoadU(hn::Rebind<hwy::float16_t, DF>(), p));
+  HWY_ALIGN float tail[hn::MaxLanes(DF())];
+  fp16_to_fp32(reinterpret_cast<const uint8_t*>(p), tail, m);
+  return load_n(d, tail, m);
+}
+
+// a . b with two accumulators, then the tail; b float or float16.
+template <typename T>
+HWY_INLINE float dot_kv(const float* a, const T* b, int64_t n) {
   const DF d;
   const auto L = static_cast<int64_t>(hn::Lanes(d));
   VF s0 = hn::Zero(d), s1 = hn::Zero(d);
   int64_t i = 0;
   for (; i + 2 * L <= n; i += 2 * L) {
-    s0 = hn::MulAdd(hn::LoadU(d, a + i), hn::LoadU(d, b + i), s0);
-    s1 = hn::MulAdd(hn::LoadU(d, a + i + L), hn::LoadU(d, b + i + L), s1);
+    s0 = hn::MulAdd(hn::LoadU(d, a + i), load_kv(d, b + i, static_cast<size_t>(L)), s0);
+    s1 = hn::MulAdd(hn::LoadU(d, a + i + L), load_kv(d, b + i + L, static_cast<size_t>(L)), s1);
   }
   for (; i < n; i += L) {
-    const auto m = static_cast<size_t>(n - i);
-    s0 = hn::MulAdd(load_upto(d, a + i, m), load_upto(d, b + i, m), s0);
+    const auto m = static_cast<size_t>(std::min(L, n - i));
+    s0 = hn::MulAdd(load_upto(d, a + i, m), load_kv(d, b + i, m), s0);
   }
   return hn::GetLane(hn::SumOfLanes(d, hn::Add(s0, s1)));
+}
+
+HWY_ATTR float Dot(const float* a, const float* b, int64_t n) {
+  return dot_kv(a, b, n);
 }
 
 HWY_ATTR void RmsNormRow(const float* x, const float* w, float* y, int64_t n, float eps) {
@@ -81,9 +101,10 @@ HWY_ATTR float ExpShifted(float* s, int64_t n, float max) {
   return total;
 }
 
-HWY_ATTR void AttendRows(const float* q, int64_t q_stride, const float* k, const float* v,
-                         int64_t hd, const int64_t* lens, int64_t rows, float scale, float* out,
-                         int64_t out_stride, float* scores) {
+template <typename T>
+HWY_INLINE void attend(const float* q, int64_t q_stride, const T* k, const T* v, int64_t hd,
+                       const int64_t* lens, int64_t rows, float scale, float* out,
+                       int64_t out_stride, float* scores) {
   const DF d;
   const auto L = static_cast<int64_t>(hn::Lanes(d));
   for (int64_t i = 0; i < rows; ++i) {
@@ -91,26 +112,48 @@ HWY_ATTR void AttendRows(const float* q, int64_t q_stride, const float* k, const
     const int64_t n = lens[i];
     float max = -INFINITY;
     for (int64_t j = 0; j < n; ++j) {
-      const float s = Dot(qi, k + j * hd, hd) * scale;
+      const float s = dot_kv(qi, k + j * hd, hd) * scale;
       scores[j] = s;
       max = std::max(max, s);
     }
     const float inv = 1.0f / ExpShifted(scores, n, max);
     float* y = out + i * out_stride;
-    // The weighted sum of v rows, a vector of head_dim accumulators at a
-    // time (head_dim is 64 or 128: a few registers).
-    for (int64_t c = 0; c < hd; c += L) {
-      const auto m = static_cast<size_t>(std::min(L, hd - c));
-      VF acc = hn::Zero(d);
-      for (int64_t j = 0; j < n; ++j)
-        acc = hn::MulAdd(hn::Set(d, scores[j]), load_upto(d, v + j * hd + c, m), acc);
-      acc = hn::Mul(acc, hn::Set(d, inv));
-      if (static_cast<int64_t>(m) == L)
-        hn::StoreU(acc, d, y + c);
-      else
-        store_n(acc, d, y + c, m);
+    // The weighted sum of v rows, four vectors of head_dim at a time: four
+    // independent multiply-add chains over j (one chain waits on each add).
+    const auto width = [&](int64_t c) {
+      return static_cast<size_t>(std::clamp<int64_t>(hd - c, 0, L));
+    };
+    for (int64_t c = 0; c < hd; c += 4 * L) {
+      VF a0 = hn::Zero(d), a1 = hn::Zero(d), a2 = hn::Zero(d), a3 = hn::Zero(d);
+      for (int64_t j = 0; j < n; ++j) {
+        const VF p = hn::Set(d, scores[j]);
+        const T* vj = v + j * hd + c;
+        a0 = hn::MulAdd(p, load_kv(d, vj, width(c)), a0);
+        if (width(c + L)) a1 = hn::MulAdd(p, load_kv(d, vj + L, width(c + L)), a1);
+        if (width(c + 2 * L)) a2 = hn::MulAdd(p, load_kv(d, vj + 2 * L, width(c + 2 * L)), a2);
+        if (width(c + 3 * L)) a3 = hn::MulAdd(p, load_kv(d, vj + 3 * L, width(c + 3 * L)), a3);
+      }
+      const VF scale_inv = hn::Set(d, inv);
+      store_upto(hn::Mul(a0, scale_inv), d, y + c, width(c));
+      if (width(c + L)) store_upto(hn::Mul(a1, scale_inv), d, y + c + L, width(c + L));
+      if (width(c + 2 * L)) store_upto(hn::Mul(a2, scale_inv), d, y + c + 2 * L, width(c + 2 * L));
+      if (width(c + 3 * L)) store_upto(hn::Mul(a3, scale_inv), d, y + c + 3 * L, width(c + 3 * L));
     }
   }
+}
+
+HWY_ATTR void AttendRows(const float* q, int64_t q_stride, const float* k, const float* v,
+                         int64_t hd, const int64_t* lens, int64_t rows, float scale, float* out,
+                         int64_t out_stride, float* scores) {
+  attend(q, q_stride, k, v, hd, lens, rows, scale, out, out_stride, scores);
+}
+
+HWY_ATTR void AttendRowsF16(const float* q, int64_t q_stride, const uint8_t* k, const uint8_t* v,
+                            int64_t hd, const int64_t* lens, int64_t rows, float scale, float* out,
+                            int64_t out_stride, float* scores) {
+  attend(q, q_stride, reinterpret_cast<const hwy::float16_t*>(k),
+         reinterpret_cast<const hwy::float16_t*>(v), hd, lens, rows, scale, out, out_stride,
+         scores);
 }
 
 }  // namespace HWY_NAMESPACE
@@ -123,11 +166,19 @@ namespace odin::cpu {
 HWY_EXPORT(RmsNormRow);
 HWY_EXPORT(Swiglu);
 HWY_EXPORT(AttendRows);
+HWY_EXPORT(AttendRowsF16);
 
 void attend_rows(const float* q, int64_t q_stride, const float* k, const float* v, int64_t head_dim,
                  const int64_t* lens, int64_t rows, float scale, float* out, int64_t out_stride,
                  float* scores) {
   HWY_DYNAMIC_DISPATCH(AttendRows)
+  (q, q_stride, k, v, head_dim, lens, rows, scale, out, out_stride, scores);
+}
+
+void attend_rows_f16(const float* q, int64_t q_stride, const uint8_t* k, const uint8_t* v,
+                     int64_t head_dim, const int64_t* lens, int64_t rows, float scale, float* out,
+                     int64_t out_stride, float* scores) {
+  HWY_DYNAMIC_DISPATCH(AttendRowsF16)
   (q, q_stride, k, v, head_dim, lens, rows, scale, out, out_stride, scores);
 }
 

@@ -18,5 +18,10 @@ void swiglu(const float* g, const float* u, float* y, int64_t n);
 void attend_rows(const float* q, int64_t q_stride, const float* k, const float* v, int64_t head_dim,
                  const int64_t* lens, int64_t rows, float scale, float* out, int64_t out_stride,
                  float* scores);
+// attend_rows over float16 k and v ([*, head_dim] IEEE halves, the KV
+// cache's rows where they lie), converted as they are read: the same result.
+void attend_rows_f16(const float* q, int64_t q_stride, const uint8_t* k, const uint8_t* v,
+                     int64_t head_dim, const int64_t* lens, int64_t rows, float scale, float* out,
+                     int64_t out_stride, float* scores);
 
 }  // namespace odin::cpu
