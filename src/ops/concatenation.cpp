@@ -18,7 +18,7 @@ static Status infer_concatenation(InferContext& ctx) {
   int64_t axis = 0;
   if (!normalize_axis(attrs.axis, rank, &axis))
     return ctx.fail("axis ", attrs.axis, " is out of range for rank ", rank);
-  if (dtype_size(first.dtype) == 0) return ctx.unsupported("input dtype is unknown");
+  ODIN_RETURN_IF_ERROR(ctx.expect_element_dtype(0));
   if (first.dtype != DType::kF32 && attrs.activation != Activation::kNone)
     return ctx.unsupported("fused activation ", activation_name(attrs.activation), " on ",
                            dtype_name(first.dtype));

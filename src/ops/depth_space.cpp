@@ -9,7 +9,7 @@ Result<int64_t> check_block(InferContext& ctx) {
   ODIN_RETURN_IF_ERROR(ctx.expect_inputs(1, 1));
   ODIN_RETURN_IF_ERROR(ctx.expect_outputs(1));
   ODIN_RETURN_IF_ERROR(ctx.expect_rank(0, 4));
-  if (dtype_size(ctx.input(0).dtype) == 0) return ctx.unsupported("input dtype is unknown");
+  ODIN_RETURN_IF_ERROR(ctx.expect_element_dtype(0));
   const auto* attrs = std::get_if<BlockAttrs>(&ctx.node().attrs);
   if (!attrs) return ctx.fail("missing block_size attribute");
   // Bounded so that block^2 and H*block cannot overflow.

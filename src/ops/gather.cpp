@@ -46,7 +46,7 @@ static Status infer_gather(InferContext& ctx) {
     return ctx.fail("missing GATHER attributes");
   const Value& params = ctx.input(0);
   const Value& indices = ctx.input(1);
-  if (dtype_size(params.dtype) == 0) return ctx.unsupported("params dtype is unknown");
+  ODIN_RETURN_IF_ERROR(ctx.expect_element_dtype(0));
   if (indices.dtype != DType::kI32 && indices.dtype != DType::kI64)
     return ctx.fail("indices (input 1) must be int32 or int64, are ", dtype_name(indices.dtype));
   auto plan = plan_gather(ctx.attrs<GatherAttrs>(), params.shape, indices.shape);

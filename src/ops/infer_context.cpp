@@ -52,6 +52,16 @@ Status InferContext::expect_dtype(size_t i, DType dtype) const {
   return Status();
 }
 
+Status InferContext::expect_element_dtype(size_t i) const {
+  const DType dtype = input(i).dtype;
+  if (dtype_size(dtype) > 0) return Status();
+  if (dtype == DType::kUnknown)
+    return unsupported("input ", i, " (", graph_.describe_value(node().inputs[i]),
+                       ") has an unknown dtype");
+  return unsupported("input ", i, " (", graph_.describe_value(node().inputs[i]), ") is ",
+                     dtype_name(dtype), ", stored in blocks: this op moves single elements");
+}
+
 Status InferContext::expect_static(size_t i) const {
   if (!input(i).shape.is_static())
     return unsupported("input ", i, " has dynamic shape ", input(i).shape.str());

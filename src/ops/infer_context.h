@@ -46,6 +46,9 @@ class InferContext {
   Status expect_rank(size_t input, size_t rank) const;
   Status expect_dtype(size_t input, DType dtype) const;
   Status expect_static(size_t input) const;  // no dynamic dims
+  // The input's dtype has a size per element: not unknown, and not a block
+  // format (Q4_0, ...), whose elements cannot be moved one by one.
+  Status expect_element_dtype(size_t input) const;
   // Reads a constant int32 or int64 input as int64 values.
   Result<std::vector<int64_t>> const_ints(size_t input) const;
 

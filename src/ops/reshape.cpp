@@ -25,7 +25,7 @@ static Status infer_reshape(InferContext& ctx) {
   ODIN_RETURN_IF_ERROR(ctx.expect_inputs(1, 2));
   ODIN_RETURN_IF_ERROR(ctx.expect_outputs(1));
   const Value& in = ctx.input(0);
-  if (dtype_size(in.dtype) == 0) return ctx.unsupported("input dtype is unknown");
+  ODIN_RETURN_IF_ERROR(ctx.expect_element_dtype(0));
   ODIN_ASSIGN_OR_RETURN(std::vector<int64_t> dims, requested_shape(ctx));
 
   int stretch = -1;  // index of the -1 dim

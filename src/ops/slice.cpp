@@ -25,7 +25,7 @@ static Status infer_slice(InferContext& ctx) {
   ODIN_RETURN_IF_ERROR(ctx.expect_inputs(3, 3));
   ODIN_RETURN_IF_ERROR(ctx.expect_outputs(1));
   const Value& in = ctx.input(0);
-  if (dtype_size(in.dtype) == 0) return ctx.unsupported("input dtype is unknown");
+  ODIN_RETURN_IF_ERROR(ctx.expect_element_dtype(0));
   for (size_t i = 1; i < 3; ++i)
     if (ctx.input_shape(i).rank() != 1)
       return ctx.fail(i == 1 ? "begin" : "size", " (input ", i, ") must be a vector, has shape ",

@@ -7,7 +7,7 @@ static Status infer_squeeze(InferContext& ctx) {
   ODIN_RETURN_IF_ERROR(ctx.expect_inputs(1, 1));
   ODIN_RETURN_IF_ERROR(ctx.expect_outputs(1));
   const Value& in = ctx.input(0);
-  if (dtype_size(in.dtype) == 0) return ctx.unsupported("input dtype is unknown");
+  ODIN_RETURN_IF_ERROR(ctx.expect_element_dtype(0));
   const size_t rank = in.shape.rank();
   const auto* attrs = std::get_if<SqueezeAttrs>(&ctx.node().attrs);
   std::vector<bool> drop(rank, false);

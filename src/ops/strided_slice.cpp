@@ -10,7 +10,7 @@ static Status infer_strided_slice(InferContext& ctx) {
   if (!std::holds_alternative<StridedSliceAttrs>(ctx.node().attrs))
     return ctx.fail("missing STRIDED_SLICE attributes");
   const Value& in = ctx.input(0);
-  if (dtype_size(in.dtype) == 0) return ctx.unsupported("input dtype is unknown");
+  ODIN_RETURN_IF_ERROR(ctx.expect_element_dtype(0));
   static const char* const kNames[] = {"input", "begin", "end", "strides"};
   std::vector<int64_t> spec[3];
   for (size_t i = 1; i < 4; ++i) {

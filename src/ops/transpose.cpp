@@ -7,7 +7,7 @@ static Status infer_transpose(InferContext& ctx) {
   ODIN_RETURN_IF_ERROR(ctx.expect_inputs(2, 2));
   ODIN_RETURN_IF_ERROR(ctx.expect_outputs(1));
   const Value& in = ctx.input(0);
-  if (dtype_size(in.dtype) == 0) return ctx.unsupported("input dtype is unknown");
+  ODIN_RETURN_IF_ERROR(ctx.expect_element_dtype(0));
   const size_t rank = in.shape.rank();
   const Shape& pshape = ctx.input_shape(1);
   if (pshape.rank() != 1 || pshape[0] != static_cast<int64_t>(rank))

@@ -48,6 +48,22 @@ TEST(Reshape, EmptyShapeTensor) {
   EXPECT_EQ(g3.out().shape, Shape({}));
 }
 
+// Block formats have no size per element: ops that move single elements
+// name the dtype rather than calling it unknown.
+TEST(Reshape, BlockFormatInputIsRefusedByName) {
+  OpGraph g;
+  const Status s = g.infer(OpType::kReshape, opts({64}), {g.input(DType::kQ4_0, {2, 32})});
+  EXPECT_EQ(s.code(), StatusCode::kUnsupported);
+  EXPECT_NE(s.message().find("is q4_0, stored in blocks: this op moves single elements"),
+            std::string::npos)
+      << s.message();
+  OpGraph u;
+  const Status unknown =
+      u.infer(OpType::kTranspose, {},
+              {u.input(DType::kUnknown, {2, 32}), u.constant<int32_t>({2}, {1, 0})});
+  EXPECT_NE(unknown.message().find("has an unknown dtype"), std::string::npos) << unknown.message();
+}
+
 TEST(Reshape, Errors) {
   const auto run = [](Shape in, std::vector<int32_t> shape) {
     OpGraph g;
