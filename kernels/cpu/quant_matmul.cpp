@@ -540,8 +540,17 @@ HWY_INLINE __m512i dot_u8_bcast(__m512i acc, __m512i u, const int8_t* x) {
 #endif
 }
 
-// Packed data is read as one linear stream, which the hardware prefetchers
-// follow; software prefetches only cost issue slots here (measured).
+// Packed data is read as one linear stream. On Zen 5 the hardware
+// prefetchers follow it; on an Intel Xeon (2 vCPUs of a Sapphire Rapids
+// class host) decode from DRAM ran at 13-15 tokens/s (TinyLlama Q4_0, one
+// thread) until each block also asked for the bytes 16 KiB ahead into L2:
+// 20-22 tokens/s, and stories110M (from L3) 127-135 -> 290-380 tokens/s.
+constexpr int64_t kPackedPrefetchAhead = 16 << 10;
+
+HWY_INLINE void prefetch_ahead(const uint8_t* block, int64_t bytes) {
+  for (int64_t off = 0; off < bytes; off += 64)
+    __builtin_prefetch(block + kPackedPrefetchAhead + off, 0, 2);  // prefetcht1: into L2
+}
 
 // Stores the MR x 16 outputs of a packed group (masked past n).
 template <int MR>
@@ -571,6 +580,7 @@ HWY_ATTR void packed_q0_tile(const Job& job, int64_t i0, int64_t group) {
   const __m512i m4 = _mm512_set1_epi8(0x0F), k80 = _mm512_set1_epi8(static_cast<char>(0x80));
   for (int64_t b = 0; b < blocks; ++b) {
     const uint8_t* p = gp + b * bb;
+    prefetch_ahead(p, bb);
     const __m512 d = _mm512_cvtph_ps(load256(p));
     __m512i q[8];  // vector t: values 4t..4t+3 of each row
     __mmask64 neg[8] = {};
@@ -630,6 +640,7 @@ HWY_ATTR void packed_q4_k_tile(const Job& job, int64_t i0, int64_t group) {
   const __m512i m30 = _mm512_set1_epi8(0x30), mff = _mm512_set1_epi32(0xFF);
   for (int64_t b = 0; b < blocks; ++b) {
     const uint8_t* p = gp + b * bb;
+    prefetch_ahead(p, bb);
     const __m512 d = _mm512_cvtph_ps(load256(p)), dmin = _mm512_cvtph_ps(load256(p + 32));
     // The 6-bit scales and mins of the 16 rows (see Q4_KAvx512::decode).
     const __m512i wa = load512(p + 64), wb = load512(p + 128), wc = load512(p + 192);
@@ -688,6 +699,7 @@ HWY_ATTR void packed_q6_k_tile(const Job& job, int64_t i0, int64_t group) {
   const __m512i m4 = _mm512_set1_epi8(0x0F), m30 = _mm512_set1_epi8(0x30);
   for (int64_t b = 0; b < blocks; ++b) {
     const uint8_t* p = gp + b * bb;
+    prefetch_ahead(p, bb);
     const __m512 d = _mm512_cvtph_ps(load256(p));
     __m512 blk[MR];
     for (int i = 0; i < MR; ++i) blk[i] = _mm512_setzero_ps();
