@@ -82,7 +82,7 @@ def main():
                         "bandwidth_fraction": bw, "odin_info": info})
             print(f"{name} t={t}: odin {med} llama.cpp {ref}", file=sys.stderr)
     print(f"| model | threads | odin {pp} | llama.cpp {pp} | ratio | odin {tg} | llama.cpp {tg} | ratio "
-          f"| decode % of copy bandwidth | load to 1st token ms | peak RSS MB (file MB) |")
+          f"| decode % of read bandwidth | load to 1st token ms | peak RSS MB (file MB) |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for name, t, med, ref, bw, info in rows:
         print(f"| {name} | {t} | {med[pp]:.1f} | {ref[pp]:.1f} | {med[pp] / ref[pp]:.2f} "

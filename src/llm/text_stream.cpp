@@ -1,41 +1,59 @@
 #include "llm/text_stream.h"
 
+#include <algorithm>
+
 namespace odin {
+namespace {
+
+// Ids of context a piece is decoded after: enough for the bytes of a
+// character split over byte tokens (4) and for the space that only a text's
+// first word loses.
+constexpr size_t kContext = 8;
+
+// Bytes at the front of `s` that form whole UTF-8 characters: all but a
+// trailing incomplete sequence.
+size_t complete_prefix(const std::string& s) {
+  for (size_t back = 1; back <= 3 && back <= s.size(); ++back) {
+    const auto c = static_cast<unsigned char>(s[s.size() - back]);
+    if ((c & 0xC0) == 0x80) continue;  // continuation byte
+    const size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    return need > back ? s.size() - back : s.size();
+  }
+  return s.size();
+}
+
+}  // namespace
 
 std::string TextStream::start(std::span<const int32_t> ids) {
-  ids_.assign(ids.begin(), ids.end());
-  emitted_ = 0;
+  recent_.assign(ids.end() - static_cast<std::ptrdiff_t>(std::min(ids.size(), kContext)),
+                 ids.end());
+  pending_.clear();
   if (!tokenizer_) {
     std::string s;
     for (int32_t id : ids) s += std::to_string(id) + " ";
     return s;
   }
+  pending_ = tokenizer_->detokenize(ids);
   return take_complete();
 }
 
+// A piece's text depends on what precedes it (the leading space a text's
+// first word loses, the bytes of a split character): it is what decoding
+// the recent ids with it adds to decoding them without it.
 std::string TextStream::next(int32_t id) {
   if (!tokenizer_) return std::to_string(id) + " ";
-  ids_.push_back(id);
+  const std::string before = tokenizer_->detokenize(recent_);
+  recent_.push_back(id);
+  const std::string after = tokenizer_->detokenize(recent_);
+  if (recent_.size() > kContext) recent_.erase(recent_.begin());
+  if (after.compare(0, before.size(), before) == 0) pending_ += after.substr(before.size());
   return take_complete();
 }
 
-// Detokenizes the whole sequence each time (not just the new id) because a
-// piece's text depends on what precedes it (the leading space, bytes of a
-// split character).
 std::string TextStream::take_complete() {
-  const std::string all = tokenizer_->detokenize(ids_);
-  // Hold back a trailing incomplete UTF-8 sequence.
-  size_t end = all.size();
-  for (size_t back = 1; back <= 3 && back <= all.size(); ++back) {
-    const auto c = static_cast<unsigned char>(all[all.size() - back]);
-    if ((c & 0xC0) == 0x80) continue;  // continuation byte
-    const size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-    if (need > back) end = all.size() - back;
-    break;
-  }
-  if (end <= emitted_) return {};
-  std::string piece = all.substr(emitted_, end - emitted_);
-  emitted_ = end;
+  const size_t end = complete_prefix(pending_);
+  std::string piece = pending_.substr(0, end);
+  pending_.erase(0, end);
   return piece;
 }
 

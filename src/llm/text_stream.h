@@ -24,15 +24,17 @@ class TextStream {
   // space that starts a text, not one that starts a later word.
   std::string start(std::span<const int32_t> ids);
   // The text `id` adds; "" while it ends inside a character (or is a
-  // control token).
+  // control token). Its cost does not grow with the text: the piece is
+  // decoded after the last few ids only.
   std::string next(int32_t id);
 
  private:
+  // Returns the whole UTF-8 characters at the front of pending_.
   std::string take_complete();
 
   const Tokenizer* tokenizer_;
-  std::vector<int32_t> ids_;
-  size_t emitted_ = 0;  // bytes of the ids' text already returned
+  std::vector<int32_t> recent_;  // the last ids, the context the next piece is decoded in
+  std::string pending_;          // bytes decoded but not returned (a split character)
 };
 
 }  // namespace odin

@@ -58,6 +58,22 @@ TEST(TextStream, ContinuesThePrompt) {
   EXPECT_EQ(rest, " world");
 }
 
+// Each piece is decoded after the last few ids only: over a long text, split
+// characters and word spaces included, the pieces still join to the whole
+// text's decoding.
+TEST(TextStream, LongTextJoinsToItsWholeDecoding) {
+  const SpmTokenizer t = spm();
+  std::string text;
+  for (int i = 0; i < 200; ++i)
+    text += "Hello, wörld 🦙🦙 — ünïcode " + std::to_string(i) + "! ";
+  const std::vector<int32_t> ids = t.tokenizer->tokenize(text);
+  ASSERT_GT(ids.size(), 2000u);
+  TextStream stream(t.tokenizer.get());
+  std::string joined = stream.start(std::span<const int32_t>(ids.data(), 5));
+  for (size_t i = 5; i < ids.size(); ++i) joined += stream.next(ids[i]);
+  EXPECT_EQ(joined, t.tokenizer->detokenize(ids));
+}
+
 TEST(TextStream, WithoutTokenizerPrintsIds) {
   TextStream stream(nullptr);
   const std::vector<int32_t> prompt = {1, 2};
