@@ -35,19 +35,11 @@ int64_t rows_of(const ConstTensorView& v, int64_t width) {
   return width > 0 ? v.num_elements() / width : 0;
 }
 
-// Whether to rearrange a matrix at load: the packed kernels are about twice
-// as fast on AVX-512; other targets read packed blocks back into GGUF form
-// (slower than reading the file's rows), so they keep the direct path.
-bool prepack_pays(BlockFormat format) {
-  return cpu::quant_matmul_prepack_supports(format) &&
-         std::string_view(cpu::quant_matmul_target()).starts_with("AVX3");
-}
-
 class StoredWeightFcOp final : public CpuOp {
  public:
   StoredWeightFcOp(cpu::QuantMatmul w, int64_t max_rows, const CpuOpContext& ctx)
       : w_(w), scratch_(ctx.scratch ? ctx.scratch : &own_scratch_) {
-    if (ctx.repack_weights && prepack_pays(w.format)) packed_ = pack(ctx);
+    if (ctx.repack_weights && cpu::quant_matmul_prepack_pays(w.format)) packed_ = pack(ctx);
     const size_t bytes = packed_
                              ? cpu::quant_matmul_scratch_bytes(*packed_, max_rows, ctx.num_threads)
                              : cpu::quant_matmul_scratch_bytes(w_, max_rows, ctx.num_threads);

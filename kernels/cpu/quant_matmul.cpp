@@ -1360,6 +1360,11 @@ Status quant_matmul(const PackedQuantMatmul& w, const float* x, int64_t m, float
   return run(plain, true, x, m, y, scratch, pool);
 }
 
+bool quant_matmul_prepack_pays(BlockFormat format) {
+  return quant_matmul_prepack_supports(format) &&
+         std::string_view(quant_matmul_target()).starts_with("AVX3");
+}
+
 const char* quant_matmul_target() {
   return HWY_DYNAMIC_DISPATCH(QmmTargetName)();
 }

@@ -81,6 +81,10 @@ struct PackedQuantMatmul {
 
 // Formats prepack_quant_matmul can rearrange: Q8_0, Q4_0, Q4_K, Q6_K.
 bool quant_matmul_prepack_supports(BlockFormat format);
+// Whether packing `format` pays on this CPU: the packed kernels are about
+// twice as fast on AVX-512; other targets read packed blocks back into GGUF
+// form (slower than reading the file's rows), so they keep the direct path.
+bool quant_matmul_prepack_pays(BlockFormat format);
 // Packs w (check_quant_matmul's errors; Unsupported for other formats) into
 // *out, its storage from `arena` when given, split over `pool` when given.
 Status prepack_quant_matmul(const QuantMatmul& w, PackedQuantMatmul* out,

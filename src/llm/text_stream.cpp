@@ -7,8 +7,10 @@ namespace {
 
 // Ids of context a piece is decoded after: enough for the bytes of a
 // character split over byte tokens (4) and for the space that only a text's
-// first word loses.
-constexpr size_t kContext = 8;
+// first word loses. Control tokens decode to nothing, so the window keeps
+// an id that gives text (else a word after 8 of them would lose its space),
+// up to kMaxContext ids.
+constexpr size_t kContext = 8, kMaxContext = 64;
 
 // Bytes at the front of `s` that form whole UTF-8 characters: all but a
 // trailing incomplete sequence.
@@ -45,8 +47,16 @@ std::string TextStream::next(int32_t id) {
   const std::string before = tokenizer_->detokenize(recent_);
   recent_.push_back(id);
   const std::string after = tokenizer_->detokenize(recent_);
-  if (recent_.size() > kContext) recent_.erase(recent_.begin());
-  if (after.compare(0, before.size(), before) == 0) pending_ += after.substr(before.size());
+  // With today's tokenizers `after` starts with `before`; were it not so,
+  // what follows their common prefix is the best guess.
+  const size_t common =
+      std::mismatch(before.begin(), before.end(), after.begin(), after.end()).first -
+      before.begin();
+  pending_ += after.substr(common);
+  if (recent_.size() > kContext &&
+      (recent_.size() > kMaxContext ||
+       !tokenizer_->detokenize(std::span<const int32_t>(recent_).subspan(1)).empty()))
+    recent_.erase(recent_.begin());
   return take_complete();
 }
 

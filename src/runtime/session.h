@@ -28,7 +28,9 @@ struct SessionOptions {
   // memory (an LLM's quantized matrices: about 1.5x slower decoding).
   bool repack_weights = true;
   // Repacked weights are kept here and shared with every session created
-  // with the same object (null: this session packs its own).
+  // with the same object (null: this session packs its own). Entries are
+  // found by the constants' addresses: use one object for the sessions of
+  // one source graph (one model), and let it die with that graph.
   std::shared_ptr<SharedWeights> shared_weights;
   // Run the fusion passes and optimized kernels; false runs the imported
   // graph on the reference kernels (the oracle).

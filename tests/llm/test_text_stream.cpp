@@ -74,6 +74,17 @@ TEST(TextStream, LongTextJoinsToItsWholeDecoding) {
   EXPECT_EQ(joined, t.tokenizer->detokenize(ids));
 }
 
+// Control tokens decode to nothing: a word after more of them than the
+// context window still keeps its space.
+TEST(TextStream, WordAfterManyControlTokensKeepsItsSpace) {
+  const SpmTokenizer t = spm();
+  TextStream stream(t.tokenizer.get());
+  std::string text = stream.start(t.tokenizer->tokenize("Hello"));
+  for (int i = 0; i < 12; ++i) text += stream.next(2);  // </s>
+  for (int32_t id : t.tokenizer->tokenize("world")) text += stream.next(id);
+  EXPECT_EQ(text, "Hello world");
+}
+
 TEST(TextStream, WithoutTokenizerPrintsIds) {
   TextStream stream(nullptr);
   const std::vector<int32_t> prompt = {1, 2};

@@ -58,7 +58,8 @@ double read_bytes_per_second(int threads) {
     for (; i + 4 <= end; i += 4) {
       // As the matmul kernels do: the hardware prefetchers alone do not
       // reach this machine's rate (Intel: 8 GB/s a core without, ~11 with).
-      if (i % 8 == 0) __builtin_prefetch(data.data() + std::min(i + 2048, words - 1), 0, 2);
+      if ((i - begin) % 8 == 0)
+        __builtin_prefetch(data.data() + std::min(i + 2048, words - 1), 0, 2);
       s0 += data[i];
       s1 += data[i + 1];
       s2 += data[i + 2];
