@@ -12,6 +12,14 @@
 
 namespace odin::test {
 
+// `name` as a GoogleTest parameter name, which allows only letters, digits
+// and '_': "llama-q4_0" -> "llama_q4_0".
+inline std::string param_name(std::string name) {
+  for (char& c : name)
+    if (c == '-') c = '_';
+  return name;
+}
+
 // A float32 tensor that owns its data.
 struct OwnedTensor {
   Shape shape;

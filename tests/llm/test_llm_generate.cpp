@@ -113,12 +113,7 @@ INSTANTIATE_TEST_SUITE_P(Models, LlmGolden,
                          testing::Values("llama-f16", "llama-q8_0", "llama-q4_0", "llama-q4_k_m",
                                          "qwen2-q8_0", "qwen3-q8_0", "stories260K-f16",
                                          "stories260K-f32"),
-                         [](const auto& info) {
-                           std::string n = info.param;
-                           for (char& c : n)
-                             if (c == '-') c = '_';
-                           return n;
-                         });
+                         [](const auto& info) { return param_name(info.param); });
 
 }  // namespace
 }  // namespace odin::test

@@ -190,12 +190,7 @@ TEST_P(OdinConvert, StoredGraphGivesIdenticalLogits) {
 INSTANTIATE_TEST_SUITE_P(Models, OdinConvert,
                          testing::Values("llama-q4_k_m", "qwen2-q8_0", "qwen3-q8_0",
                                          "stories260K-f32"),
-                         [](const auto& info) {
-                           std::string n = info.param;
-                           for (char& c : n)
-                             if (c == '-') c = '_';
-                           return n;
-                         });
+                         [](const auto& info) { return param_name(info.param); });
 
 TEST(OdinFormat, Llama2cCheckpointGivesIdenticalLogits) {
   check_conversion(data_path("data/llm/stories260K.bin"), "stories260K-llama2c");
