@@ -45,50 +45,14 @@
 
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
 #include "hwy/highway.h"
+#include "kernels/cpu/quant_matmul_amx.h"
+#include "kernels/cpu/quant_matmul_job.h"
 #include "kernels/cpu/quant_pack.h"
 #include "quant/fp16.h"
 
 #if HWY_ARCH_X86
 #include <immintrin.h>
 #endif
-
-// Definitions shared by every target (this file is compiled once per target).
-#ifndef ODIN_KERNELS_CPU_QUANT_MATMUL_SHARED_
-#define ODIN_KERNELS_CPU_QUANT_MATMUL_SHARED_
-namespace odin::cpu::qmm {
-
-// One quantized activation row in scratch (byte offsets from the row start;
-// every array 64-byte aligned, the row stride too).
-//   qs:   k_pad int8 values (in the target's order, zero past k)
-//   dx:   float per activation block (32 or 256 values)
-//   dxe:  Q8_0 / Q4_0 on AVX-512: per step, dx repeated over the int32 lanes
-//         that step's blocks fill
-//   corr: Q8_0 / Q4_0 on AVX-512: per step, the int32 start values (the
-//         offset correction); packed weights: one per block
-//   aux:  per 256-block, 16 values: Q4_K: float, 8 zeros (packed: the sums
-//         of each 32 q) then dx * (sum of each 32 q); Q6_K: int32, -32 *
-//         (sum of each 16 q), in the kernel's order
-// Packed weights read the values in natural order.
-struct Layout {
-  int64_t k_pad = 0, dx_off = 0, dxe_off = 0, corr_off = 0, aux_off = 0, stride = 0;
-};
-
-struct Job {
-  BlockFormat format;
-  const uint8_t* w;
-  int64_t row_bytes, n, k;
-  const float* bias;
-  const float* x;  // F16 / BF16 read x directly
-  int64_t m;
-  float* y;
-  uint8_t* acts;  // quantized rows, lay.stride apart
-  Layout lay;
-  int64_t mc_rows, nc_rows, num_mc;  // work item = mc_rows x nc_rows outputs
-  bool packed;                       // w is prepack_quant_matmul's layout
-};
-
-}  // namespace odin::cpu::qmm
-#endif  // ODIN_KERNELS_CPU_QUANT_MATMUL_SHARED_
 
 HWY_BEFORE_NAMESPACE();
 namespace odin::cpu {
@@ -1241,7 +1205,8 @@ Status check_quant_matmul(const QuantMatmul& w) {
 
 size_t quant_matmul_scratch_bytes(const QuantMatmul& w, int64_t m, int /*num_threads*/) {
   if (!check_quant_matmul(w).ok() || !integer_format(w.format) || m <= 0) return 0;
-  return static_cast<size_t>(m * make_layout(w.format, w.k).stride + 64);
+  // Rows up to a multiple of the AMX tile's 16, which reads them (zeroed).
+  return static_cast<size_t>(round_up(m, qmm::kAmxRows) * make_layout(w.format, w.k).stride + 64);
 }
 
 namespace {
@@ -1277,16 +1242,29 @@ Status run(const QuantMatmul& w, bool packed, const float* x, int64_t m, float* 
   }
   // Work items: mc_rows rows of x by nc_rows rows of W, W-major so that a
   // thread's consecutive items share W rows (in its L2). GEMV: one tile of W.
+  // AMX: 16-row tiles of x, and taller items to spread each group's decode.
+  const bool amx = packed && m >= qmm::kAmxMinRows && qmm::amx_enabled();
   const int64_t tile = packed ? qmm::kPackRows : 4;
-  job.mc_rows = m <= 4 ? m : std::min<int64_t>(round_up(m, 4), 64);
-  job.nc_rows = m <= 4 ? tile : std::max<int64_t>(tile, 32);
+  if (amx) {
+    const int64_t padded = round_up(m, qmm::kAmxRows);
+    std::memset(job.acts + m * job.lay.stride, 0,
+                static_cast<size_t>((padded - m) * job.lay.stride));
+    job.mc_rows = std::min<int64_t>(padded, 128);
+    job.nc_rows = 32;
+  } else {
+    job.mc_rows = m <= 4 ? m : std::min<int64_t>(round_up(m, 4), 64);
+    job.nc_rows = m <= 4 ? tile : std::max<int64_t>(tile, 32);
+  }
   job.num_mc = (m + job.mc_rows - 1) / job.mc_rows;
   const int64_t items = job.num_mc * ((w.n + job.nc_rows - 1) / job.nc_rows);
   // Chunks of at least ~64K multiply-adds keep the hand-out cost small.
   const int64_t per_item = job.mc_rows * job.nc_rows * w.k;
   pool.parallel_for(items, std::max<int64_t>(1, (int64_t{1} << 16) / per_item),
                     [&](int64_t i0, int64_t i1, int) {
-                      HWY_DYNAMIC_DISPATCH(QmmMatmulItems)(job, i0, i1);
+                      if (amx)
+                        qmm::amx_packed_items(job, i0, i1);
+                      else
+                        HWY_DYNAMIC_DISPATCH(QmmMatmulItems)(job, i0, i1);
                     });
   return Status::ok_status();
 }

@@ -15,6 +15,7 @@
 
 #include "hwy/targets.h"
 #include "kernels/cpu/quant_matmul.h"
+#include "kernels/cpu/quant_matmul_amx.h"
 #include "kernels/cpu/quant_pack.h"
 #include "quant/fp16.h"
 
@@ -136,17 +137,28 @@ struct Case {
   bool bias;
   int threads;
   bool packed = false;  // through prepack_quant_matmul
+  bool amx = false;     // packed prefill may take the AMX kernels
+};
+
+// Allows the AMX kernels for one case, and again afterwards (the default).
+class AmxScope {
+ public:
+  explicit AmxScope(bool allowed) { qmm::set_amx_allowed(allowed); }
+  ~AmxScope() { qmm::set_amx_allowed(true); }
+  AmxScope(const AmxScope&) = delete;
+  AmxScope& operator=(const AmxScope&) = delete;
 };
 
 std::string describe(const Case& c) {
   return std::string(block_format_info(c.format).name) + " m=" + std::to_string(c.m) +
          " n=" + std::to_string(c.n) + " k=" + std::to_string(c.k) + (c.bias ? " bias" : "") +
-         (c.packed ? " packed" : "") + " threads=" + std::to_string(c.threads) +
-         " target=" + quant_matmul_target();
+         (c.packed ? " packed" : "") + (c.amx ? " amx" : "") +
+         " threads=" + std::to_string(c.threads) + " target=" + quant_matmul_target();
 }
 
 // Runs one case; returns false after the first mismatch (reported).
 bool run_case(const Case& c, uint32_t seed) {
+  const AmxScope amx(c.amx);
   std::mt19937 rng(seed);
   const std::vector<uint8_t> w = random_weights(c.format, c.n, c.k, rng);
   const std::vector<float> x = random_floats(static_cast<size_t>(c.m * c.k), rng);
@@ -293,6 +305,33 @@ INSTANTIATE_TEST_SUITE_P(Formats, QuantMatmulFormats,
                            return std::string(block_format_info(info.param).name);
                          });
 
+// The AMX kernels: packed weights, m >= kAmxMinRows, 16-row tiles (m not a
+// multiple of 16: rows past m are padding), items of up to 128 rows.
+class QuantMatmulAmx : public testing::TestWithParam<BlockFormat> {};
+
+TEST_P(QuantMatmulAmx, MatchesReference) {
+  const BlockFormat f = GetParam();
+  if (!qmm::amx_enabled()) GTEST_SKIP() << "skipped: no AMX on this CPU (or ODIN_NO_AMX is set)";
+  const std::vector<int64_t> ks = block_format_info(f).block_elements == 32
+                                      ? std::vector<int64_t>{32, 224}
+                                      : std::vector<int64_t>{256, 768};
+  uint32_t seed = 500;
+  const uint64_t calls = qmm::amx_item_calls();
+  for (int64_t k : ks)
+    for (int64_t m : {qmm::kAmxMinRows, int64_t{16}, int64_t{17}, int64_t{40}, int64_t{150}})
+      for (int64_t n : {1, 7, 64, 129})
+        for (int threads : {1, 2})
+          if (!run_case({f, m, n, k, n % 2 == 1, threads, true, true}, seed++)) return;
+  EXPECT_GT(qmm::amx_item_calls(), calls) << "the AMX kernels never ran";
+}
+
+INSTANTIATE_TEST_SUITE_P(Packed, QuantMatmulAmx,
+                         testing::Values(BlockFormat::kQ8_0, BlockFormat::kQ4_0, BlockFormat::kQ4_K,
+                                         BlockFormat::kQ6_K),
+                         [](const auto& info) {
+                           return std::string(block_format_info(info.param).name);
+                         });
+
 // Larger shapes than the sweep: many steps per row, all 4 x 4 tiles.
 TEST(QuantMatmul, LargerShapes) {
   for_each_target([&] {
@@ -302,7 +341,8 @@ TEST(QuantMatmul, LargerShapes) {
       if (!run_case({f, 9, 40, 2048, true, 2}, seed++)) return;
     for (BlockFormat f :
          {BlockFormat::kQ8_0, BlockFormat::kQ4_0, BlockFormat::kQ4_K, BlockFormat::kQ6_K})
-      if (!run_case({f, 9, 40, 2048, true, 2, true}, seed++)) return;
+      for (bool amx : {false, true})
+        if (!run_case({f, 33, 40, 2048, true, 2, true, amx}, seed++)) return;
   });
 }
 
