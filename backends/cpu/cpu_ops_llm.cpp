@@ -183,11 +183,16 @@ class AttentionOp final : public CpuOp {
  public:
   static constexpr int64_t kRowBlock = 16;
 
-  AttentionOp(const AttentionAttrs& a, int64_t ctx, DType cache_dtype, int threads)
+  AttentionOp(const AttentionAttrs& a, int64_t ctx, DType cache_dtype, const CpuOpContext& c)
       : a_(a),
         ctx_(ctx),
         cache_f16_(cache_dtype == DType::kF16),
-        scratch_(static_cast<size_t>(threads)) {}
+        scratch_(static_cast<size_t>(c.num_threads)),
+        shared_(c.scratch ? c.scratch : &own_shared_) {
+    // pack_heads' panels and values for a full context, in the scratch the
+    // executable's ops share (one buffer for all layers, not one each).
+    shared_->reserve(static_cast<size_t>(panel_floats(ctx) + value_floats(ctx)));
+  }
 
   void run(std::span<const ConstTensorView> in, std::span<const TensorView> out,
            ThreadPool& pool) override {
@@ -205,6 +210,16 @@ class AttentionOp final : public CpuOp {
         store(in[5], at, in[2].as<float>() + i * kvw + g * hd, hd);
       }
     const float scale = a_.scale != 0.0f ? a_.scale : 1.0f / std::sqrt(static_cast<float>(hd));
+    // One query row (decode) with a float16 cache reads the cache's rows
+    // where they lie; more rows read keys packed in panels and float values,
+    // prepared once per KV head for every block.
+    const bool decode = cache_f16_ && rows == 1;
+    int64_t len_all = 0;
+    for (int64_t i = 0; i < rows; ++i) len_all = std::max(len_all, row_of(i) + 1);
+    float* k_panels = shared_->get();
+    float* v_floats = k_panels + panel_floats(len_all);
+    if (!decode) pack_heads(in[4], in[5], len_all, k_panels, v_floats, pool);
+    const int64_t panels_per_head = (len_all + cpu::kKeyPanel - 1) / cpu::kKeyPanel;
     const int64_t blocks = (rows + kRowBlock - 1) / kRowBlock;
     pool.parallel_for(blocks * nkv, 1, [&](int64_t t0, int64_t t1, int thread) {
       Scratch& s = scratch_[static_cast<size_t>(thread)];
@@ -212,10 +227,11 @@ class AttentionOp final : public CpuOp {
         const int64_t b = t / nkv, g = t % nkv;
         const int64_t r0 = b * kRowBlock, r1 = std::min(rows, r0 + kRowBlock);
         int64_t len = 0;
-        for (int64_t i = r0; i < r1; ++i) len = std::max(len, row_of(i) + 1);
-        s.scores.resize(static_cast<size_t>(len));
         int64_t lens[kRowBlock];
-        for (int64_t i = r0; i < r1; ++i) lens[i - r0] = row_of(i) + 1;
+        for (int64_t i = r0; i < r1; ++i) {
+          lens[i - r0] = row_of(i) + 1;
+          len = std::max(len, lens[i - r0]);
+        }
         // With a float16 cache the queries are rounded to float16 too
         // (ops/attention.cpp).
         const float* q = in[0].as<float>() + r0 * qw;
@@ -228,9 +244,8 @@ class AttentionOp final : public CpuOp {
           q = s.q.data();
         }
         float* y = out[0].as<float>() + r0 * qw;
-        if (cache_f16_ && r1 - r0 == 1) {
-          // One query row (decode): read the float16 rows where they lie,
-          // converting as they are read, rather than a float copy per head.
+        if (decode) {
+          s.scores.resize(static_cast<size_t>(len));
           const auto* k16 = static_cast<const uint8_t*>(in[4].data) + g * ctx_ * hd * 2;
           const auto* v16 = static_cast<const uint8_t*>(in[5].data) + g * ctx_ * hd * 2;
           for (int64_t h = g * group; h < (g + 1) * group; ++h)
@@ -238,21 +253,58 @@ class AttentionOp final : public CpuOp {
                                  s.scores.data());
           continue;
         }
-        // Several rows share each converted cache row.
-        load_head(in[4], g, len, s.k);
-        load_head(in[5], g, len, s.v);
+        s.scores.resize(static_cast<size_t>(cpu::attend_rows_scratch(len)));
+        const float* panels = k_panels + g * panels_per_head * cpu::kKeyPanel * hd;
+        const float* v =
+            cache_f16_ ? v_floats + g * len_all * hd : in[5].as<float>() + g * ctx_ * hd;
         for (int64_t h = g * group; h < (g + 1) * group; ++h)
-          cpu::attend_rows(q + h * hd, qw, s.k.data(), s.v.data(), hd, lens, r1 - r0, scale,
-                           y + h * hd, qw, s.scores.data());
+          cpu::attend_rows(q + h * hd, qw, panels, v, hd, lens, r1 - r0, scale, y + h * hd, qw,
+                           s.scores.data());
       }
     });
   }
 
  private:
   struct Scratch {
-    std::vector<float> k, v, scores, q;
+    std::vector<float> k, scores, q;
     std::vector<uint8_t> q16;
   };
+
+  // Floats of pack_heads' outputs for rows 0..len.
+  int64_t panel_floats(int64_t len) const {
+    return a_.n_kv_head * ((len + cpu::kKeyPanel - 1) / cpu::kKeyPanel) * cpu::kKeyPanel *
+           a_.head_dim;
+  }
+  int64_t value_floats(int64_t len) const {
+    return cache_f16_ ? a_.n_kv_head * len * a_.head_dim : 0;
+  }
+
+  // Rows 0..len of every KV head as key panels, k_panels [n_kv_head,
+  // panels, head_dim, kKeyPanel], and, from a float16 cache, values as
+  // floats, v_floats [n_kv_head, len, head_dim]; a float cache's values are
+  // read where they lie. Items are (KV head, panel).
+  void pack_heads(const ConstTensorView& k_cache, const ConstTensorView& v_cache, int64_t len,
+                  float* k_panels, float* v_floats, ThreadPool& pool) {
+    const int64_t hd = a_.head_dim, nkv = a_.n_kv_head, kp = cpu::kKeyPanel;
+    const int64_t panels = (len + kp - 1) / kp;
+    pool.parallel_for(nkv * panels, 8, [&](int64_t t0, int64_t t1, int thread) {
+      Scratch& s = scratch_[static_cast<size_t>(thread)];
+      for (int64_t t = t0; t < t1; ++t) {
+        const int64_t g = t / panels, j = t % panels * kp, n = std::min(kp, len - j);
+        const int64_t at = (g * ctx_ + j) * hd;  // [n_kv_head, ctx, head_dim]
+        const float* k = k_cache.as<float>() + at;
+        if (cache_f16_) {
+          const auto count = static_cast<size_t>(n * hd);
+          s.k.resize(count);
+          fp16_to_fp32(static_cast<const uint8_t*>(k_cache.data) + at * 2, s.k.data(), count);
+          fp16_to_fp32(static_cast<const uint8_t*>(v_cache.data) + at * 2,
+                       v_floats + (g * len + j) * hd, count);
+          k = s.k.data();
+        }
+        cpu::pack_key_panel(k, n, hd, k_panels + t * kp * hd);
+      }
+    });
+  }
 
   void store(const ConstTensorView& cache, int64_t at, const float* src, int64_t n) const {
     // The cache is persistent state the op updates in place.
@@ -263,24 +315,12 @@ class AttentionOp final : public CpuOp {
       std::memcpy(static_cast<float*>(base) + at, src, static_cast<size_t>(n) * sizeof(float));
   }
 
-  // Rows 0..len of KV head g as float, [len, head_dim]: contiguous in the
-  // head-major cache.
-  void load_head(const ConstTensorView& cache, int64_t g, int64_t len,
-                 std::vector<float>& dst) const {
-    const int64_t hd = a_.head_dim, at = g * ctx_ * hd;
-    dst.resize(static_cast<size_t>(len * hd));
-    if (cache_f16_)
-      fp16_to_fp32(static_cast<const uint8_t*>(cache.data) + at * 2, dst.data(),
-                   static_cast<size_t>(len * hd));
-    else
-      std::memcpy(dst.data(), cache.as<float>() + at,
-                  static_cast<size_t>(len * hd) * sizeof(float));
-  }
-
   AttentionAttrs a_;
   int64_t ctx_;
   bool cache_f16_;
   std::vector<Scratch> scratch_;
+  cpu::SharedScratch own_shared_;  // when the executable shares none
+  cpu::SharedScratch* shared_;
 };
 
 std::unique_ptr<CpuOp> make_embedding(const CpuOpContext& ctx, const Node& n) {
@@ -330,7 +370,7 @@ std::unique_ptr<CpuOp> make_attention(const CpuOpContext& ctx, const Node& n) {
   for (ValueId v : n.inputs)
     if (g.value(v).is_constant()) return nullptr;
   const Value& cache = g.value(n.inputs[4]);
-  auto op = std::make_unique<AttentionOp>(*a, cache.shape[1], cache.dtype, ctx.num_threads);
+  auto op = std::make_unique<AttentionOp>(*a, cache.shape[1], cache.dtype, ctx);
   op->reads = n.inputs;
   return op;
 }
