@@ -1,68 +1,104 @@
 // Reference CONV_2D: direct convolution, one output element at a time, in
 // TFLite reference_ops::Conv's order (filter y, filter x, input channel; bias
 // added last, then the fused activation). Supports grouped convolution.
-#include "kernels/reference/ref_util.h"
+// Float32, or int8/uint8 with TFLite's integer arithmetic (weighted_arith.h:
+// reference_integer_ops::ConvPerChannel).
 #include "kernels/reference/reference.h"
+#include "kernels/reference/weighted_arith.h"
 
 namespace odin::ref {
+namespace {
 
-Status conv2d(const Conv2DAttrs& attrs, const ConstTensorView& in, const ConstTensorView& filter,
-              const ConstTensorView& bias, const TensorView& out) {
-  constexpr const char* kOp = "conv2d";
-  ODIN_RETURN_IF_ERROR(check_conv_views(kOp, in, filter, bias, out));
-  const int64_t batch = in.shape[0], in_h = in.shape[1], in_w = in.shape[2], in_c = in.shape[3];
-  const int64_t out_c = filter.shape[0], k_h = filter.shape[1], k_w = filter.shape[2];
-  const int64_t f_c = filter.shape[3];
-  const int64_t out_h = out.shape[1], out_w = out.shape[2];
+constexpr const char* kOp = "conv2d";
+
+struct ConvGeometry {
+  int64_t batch, in_h, in_w, in_c, out_c, k_h, k_w, f_c, out_h, out_w;
+  SpatialPadding ph, pw;
+};
+
+// The shape checks (any dtype): channels, padding and output agree.
+Result<ConvGeometry> geometry(const Conv2DAttrs& attrs, const ConstTensorView& in,
+                              const ConstTensorView& filter, const ConstTensorView& bias,
+                              const ConstTensorView& out) {
+  ODIN_RETURN_IF_ERROR(check_conv_shapes(kOp, in, filter, out));
+  ConvGeometry g{in.shape[0],
+                 in.shape[1],
+                 in.shape[2],
+                 in.shape[3],
+                 filter.shape[0],
+                 filter.shape[1],
+                 filter.shape[2],
+                 filter.shape[3],
+                 out.shape[1],
+                 out.shape[2],
+                 {},
+                 {}};
   if (attrs.stride_h < 1 || attrs.stride_w < 1 || attrs.dilation_h < 1 || attrs.dilation_w < 1)
     return bad_shape(kOp, "strides and dilations must be >= 1");
-  if (f_c < 1 || in_c % f_c != 0 || out_c < 1 || out_c % (in_c / f_c) != 0)
+  if (g.f_c < 1 || g.in_c % g.f_c != 0 || g.out_c < 1 || g.out_c % (g.in_c / g.f_c) != 0)
     return bad_shape(kOp, "input ", in.shape.str(), " and filter ", filter.shape.str(),
                      " channels do not match");
-  const SpatialPadding ph = conv_padding_h(attrs, in_h, k_h);
-  const SpatialPadding pw = conv_padding_w(attrs, in_w, k_w);
-  if (out.shape[0] != batch || out.shape[3] != out_c || out_h != ph.out || out_w != pw.out)
+  g.ph = conv_padding_h(attrs, g.in_h, g.k_h);
+  g.pw = conv_padding_w(attrs, g.in_w, g.k_w);
+  if (out.shape[0] != g.batch || out.shape[3] != g.out_c || g.out_h != g.ph.out ||
+      g.out_w != g.pw.out)
     return bad_shape(kOp, "output shape ", out.shape.str(), " does not match input ",
                      in.shape.str(), " and filter ", filter.shape.str());
-  if (!bias.empty() && bias.num_elements() != out_c)
-    return bad_shape(kOp, "bias ", bias.shape.str(), " does not have ", out_c, " elements");
+  if (!bias.empty() && bias.num_elements() != g.out_c)
+    return bad_shape(kOp, "bias ", bias.shape.str(), " does not have ", g.out_c, " elements");
+  return g;
+}
 
-  const int64_t groups = in_c / f_c;
-  const int64_t out_c_per_group = out_c / groups;
-  const float* x = in.as<float>();
-  const float* w = filter.as<float>();
-  const float* b = bias.empty() ? nullptr : bias.as<float>();
-  float* y = out.as<float>();
-  for (int64_t n = 0; n < batch; ++n) {
-    for (int64_t oy = 0; oy < out_h; ++oy) {
-      for (int64_t ox = 0; ox < out_w; ++ox) {
-        for (int64_t oc = 0; oc < out_c; ++oc) {
-          const int64_t ic0 = (oc / out_c_per_group) * f_c;  // first input channel of the group
-          float acc = 0.0f;
-          for (int64_t ky = 0; ky < k_h; ++ky) {
-            const int64_t iy = oy * attrs.stride_h - ph.before + ky * attrs.dilation_h;
-            if (iy < 0 || iy >= in_h) continue;
-            for (int64_t kx = 0; kx < k_w; ++kx) {
-              const int64_t ix = ox * attrs.stride_w - pw.before + kx * attrs.dilation_w;
-              if (ix < 0 || ix >= in_w) continue;
-              const float* xp = x + ((n * in_h + iy) * in_w + ix) * in_c + ic0;
-              const float* wp = w + ((oc * k_h + ky) * k_w + kx) * f_c;
-              for (int64_t ic = 0; ic < f_c; ++ic) acc += xp[ic] * wp[ic];
+template <class Arith>
+void loops(const Conv2DAttrs& attrs, const ConvGeometry& g, const typename Arith::In* x,
+           const typename Arith::In* w, const Arith& arith) {
+  const int64_t out_c_per_group = g.out_c / (g.in_c / g.f_c);
+  for (int64_t n = 0; n < g.batch; ++n) {
+    for (int64_t oy = 0; oy < g.out_h; ++oy) {
+      for (int64_t ox = 0; ox < g.out_w; ++ox) {
+        for (int64_t oc = 0; oc < g.out_c; ++oc) {
+          const int64_t ic0 = (oc / out_c_per_group) * g.f_c;  // first input channel of the group
+          typename Arith::Acc acc = 0;
+          for (int64_t ky = 0; ky < g.k_h; ++ky) {
+            const int64_t iy = oy * attrs.stride_h - g.ph.before + ky * attrs.dilation_h;
+            if (iy < 0 || iy >= g.in_h) continue;
+            for (int64_t kx = 0; kx < g.k_w; ++kx) {
+              const int64_t ix = ox * attrs.stride_w - g.pw.before + kx * attrs.dilation_w;
+              if (ix < 0 || ix >= g.in_w) continue;
+              const auto* xp = x + ((n * g.in_h + iy) * g.in_w + ix) * g.in_c + ic0;
+              const auto* wp = w + ((oc * g.k_h + ky) * g.k_w + kx) * g.f_c;
+              for (int64_t ic = 0; ic < g.f_c; ++ic) acc += arith.product(xp[ic], wp[ic], oc);
             }
           }
-          if (b) acc += b[oc];
-          y[((n * out_h + oy) * out_w + ox) * out_c + oc] = apply_activation(attrs.activation, acc);
+          arith.finish(((n * g.out_h + oy) * g.out_w + ox) * g.out_c + oc, oc, acc);
         }
       }
     }
   }
+}
+
+}  // namespace
+
+Status conv2d(const Conv2DAttrs& attrs, const ConstTensorView& in, const ConstTensorView& filter,
+              const ConstTensorView& bias, const TensorView& out) {
+  ODIN_RETURN_IF_ERROR(check_conv_views(kOp, in, filter, bias, out));
+  ODIN_ASSIGN_OR_RETURN(const ConvGeometry g, geometry(attrs, in, filter, bias, out));
+  const FloatArith arith{bias.empty() ? nullptr : bias.as<float>(), attrs.activation,
+                         out.as<float>()};
+  loops(attrs, g, in.as<float>(), filter.as<float>(), arith);
   return Status();
 }
 
 Status conv2d_node(const KernelArgs& args) {
   const auto* a = args.attrs<Conv2DAttrs>();
   if (!a) return missing_attrs(args);
-  return conv2d(*a, args.input(0), args.input(1), args.input(2), args.outputs[0]);
+  if (!is_affine_view(args.input(0)))
+    return conv2d(*a, args.input(0), args.input(1), args.input(2), args.outputs[0]);
+  ODIN_ASSIGN_OR_RETURN(const ConvGeometry g,
+                        geometry(*a, args.input(0), args.input(1), args.input(2), args.outputs[0]));
+  return run_affine(
+      kOp, args, g.out_c, a->activation,
+      [&](const auto& arith, const auto* x, const auto* w) { loops(*a, g, x, w, arith); });
 }
 
 }  // namespace odin::ref

@@ -33,8 +33,19 @@ inline bool valid_view(const ConstTensorView& v) {
   return v.data != nullptr && v.shape.num_elements() >= 0;
 }
 
-// The checks every convolution kernel makes: float32 views, rank-4 input,
-// filter and output, static shapes, an optional float32 bias.
+// Rank-4 input, filter and output with static shapes (any dtype).
+inline Status check_conv_shapes(const char* op, const ConstTensorView& in,
+                                const ConstTensorView& filter, const ConstTensorView& out) {
+  ODIN_RETURN_IF_ERROR(expect_rank(op, "input", in, 4));
+  ODIN_RETURN_IF_ERROR(expect_rank(op, "filter", filter, 4));
+  ODIN_RETURN_IF_ERROR(expect_rank(op, "output", out, 4));
+  if (!valid_view(in) || !valid_view(filter) || out.num_elements() < 0)
+    return bad_shape(op, "shapes must be static");
+  return Status();
+}
+
+// The checks every float convolution kernel makes: float32 views, rank-4
+// input, filter and output, static shapes, an optional float32 bias.
 inline Status check_conv_views(const char* op, const ConstTensorView& in,
                                const ConstTensorView& filter, const ConstTensorView& bias,
                                const ConstTensorView& out) {
@@ -42,12 +53,7 @@ inline Status check_conv_views(const char* op, const ConstTensorView& in,
   ODIN_RETURN_IF_ERROR(expect_f32(op, "filter", filter));
   ODIN_RETURN_IF_ERROR(expect_f32(op, "output", out));
   if (!bias.empty()) ODIN_RETURN_IF_ERROR(expect_f32(op, "bias", bias));
-  ODIN_RETURN_IF_ERROR(expect_rank(op, "input", in, 4));
-  ODIN_RETURN_IF_ERROR(expect_rank(op, "filter", filter, 4));
-  ODIN_RETURN_IF_ERROR(expect_rank(op, "output", out, 4));
-  if (!valid_view(in) || !valid_view(filter) || out.num_elements() < 0)
-    return bad_shape(op, "shapes must be static");
-  return Status();
+  return check_conv_shapes(op, in, filter, out);
 }
 
 // The error a `<op>_node` entry returns when the node lacks its attributes

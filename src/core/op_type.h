@@ -26,6 +26,7 @@ namespace odin {
   X(kGelu, "GELU")                                             \
   X(kPrelu, "PRELU")                                           \
   X(kDequantize, "DEQUANTIZE")                                 \
+  X(kQuantize, "QUANTIZE")                                     \
   X(kDensify, "DENSIFY")                                       \
   X(kConv2D, "CONV_2D")                                        \
   X(kDepthwiseConv2D, "DEPTHWISE_CONV_2D")                     \

@@ -30,7 +30,7 @@ static Status infer_conv2d(InferContext& ctx) {
   if (out_c % groups != 0)
     return ctx.fail("filter output channels ", out_c, " are not divisible by the ", groups,
                     " groups implied by input channels ", in_c);
-  return set_conv_output(ctx, *a, out_c);
+  return set_conv_output(ctx, *a, out_c, 0);  // OHWI: output channels first
 }
 
 namespace ref {

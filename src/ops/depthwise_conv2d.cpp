@@ -30,7 +30,7 @@ static Status infer_depthwise_conv2d(InferContext& ctx) {
   if (a->depth_multiplier != 0 && a->depth_multiplier != multiplier)
     return ctx.fail("depth_multiplier ", a->depth_multiplier, " disagrees with the shapes (input ",
                     in.str(), ", filter ", f.str(), " imply ", multiplier, ")");
-  return set_conv_output(ctx, *a, out_c);
+  return set_conv_output(ctx, *a, out_c, 3);  // [1, kh, kw, out_c]
 }
 
 namespace ref {

@@ -3,6 +3,7 @@
 // shape with its last dim replaced by N (TFLite fully_connected.cc Prepare).
 #include "ops/infer_context.h"
 #include "ops/op_def.h"
+#include "ops/quantized.h"
 #include "ops/window.h"
 #include "ops/work.h"
 #include "quant/weight_rows.h"
@@ -15,21 +16,27 @@ static Status infer_fully_connected(InferContext& ctx) {
   const FullyConnectedAttrs* a = node_attrs<FullyConnectedAttrs>(ctx);
   if (!a) return ctx.fail("missing FULLY_CONNECTED attributes");
   ODIN_RETURN_IF_ERROR(ctx.expect_rank(1, 2));
-  ODIN_RETURN_IF_ERROR(ctx.expect_dtype(0, DType::kF32));
   ODIN_RETURN_IF_ERROR(ctx.expect_static(1));
   const Shape& in = ctx.input_shape(0);
   const Shape& w = ctx.input_shape(1);
   const int64_t n = w[0], k = w[1];
   if (n < 1 || k < 1) return ctx.fail("weights shape ", w.str(), " has an empty dimension");
-  // Float32 weights, or an LLM's stored ones: F16, BF16, block formats.
-  const DType wt = ctx.input(1).dtype;
-  if (!block_format_of(wt))
-    return ctx.unsupported("weights dtype ", dtype_name(wt),
-                           " (float32, float16, bfloat16 or a block format expected)");
-  if (tensor_bytes(wt, w) < 0)
-    return ctx.fail("weights ", w.str(), " are not rows of whole ", dtype_name(wt), " blocks");
+  const DType dtype = ctx.input(0).dtype;
+  const bool quantized = is_affine_dtype(dtype);
+  if (quantized) {  // int8/uint8 throughout (quantized.h), weights per tensor or per unit
+    ODIN_RETURN_IF_ERROR(check_quantized_weighted(ctx, n, 0));
+  } else {
+    ODIN_RETURN_IF_ERROR(ctx.expect_dtype(0, DType::kF32));
+    // Float32 weights, or an LLM's stored ones: F16, BF16, block formats.
+    const DType wt = ctx.input(1).dtype;
+    if (!block_format_of(wt))
+      return ctx.unsupported("weights dtype ", dtype_name(wt),
+                             " (float32, float16, bfloat16 or a block format expected)");
+    if (tensor_bytes(wt, w) < 0)
+      return ctx.fail("weights ", w.str(), " are not rows of whole ", dtype_name(wt), " blocks");
+  }
   if (in.rank() < 1) return ctx.fail("input must have rank >= 1, is a scalar");
-  if (ctx.has_input(2)) {
+  if (ctx.has_input(2) && !quantized) {
     ODIN_RETURN_IF_ERROR(ctx.expect_dtype(2, DType::kF32));
     const Shape& b = ctx.input_shape(2);
     if (b.rank() != 1 || b[0] != n)
@@ -57,7 +64,7 @@ static Status infer_fully_connected(InferContext& ctx) {
     out = Shape({kDynamicDim, n});
   }
   ODIN_RETURN_IF_ERROR(check_output_size(ctx, out));
-  ctx.set_output(0, DType::kF32, std::move(out));
+  ctx.set_output(0, quantized ? dtype : DType::kF32, std::move(out));
   return Status();
 }
 

@@ -9,6 +9,7 @@
 #include "core/shape.h"
 #include "ops/infer_context.h"
 #include "ops/op_def.h"
+#include "ops/quantized.h"
 
 namespace odin {
 
@@ -36,8 +37,11 @@ inline Status check_conv_inputs(InferContext& ctx, int64_t stride_h, int64_t str
                                 int64_t dilation_h, int64_t dilation_w) {
   ODIN_RETURN_IF_ERROR(ctx.expect_rank(0, 4));
   ODIN_RETURN_IF_ERROR(ctx.expect_rank(1, 4));
-  ODIN_RETURN_IF_ERROR(ctx.expect_dtype(0, DType::kF32));
-  ODIN_RETURN_IF_ERROR(ctx.expect_dtype(1, DType::kF32));
+  // Float32, or affine int8/uint8 (checked with the output: set_conv_output).
+  if (!is_affine_dtype(ctx.input(0).dtype)) {
+    ODIN_RETURN_IF_ERROR(ctx.expect_dtype(0, DType::kF32));
+    ODIN_RETURN_IF_ERROR(ctx.expect_dtype(1, DType::kF32));
+  }
   ODIN_RETURN_IF_ERROR(ctx.expect_static(1));
   return check_window_attrs(ctx, stride_h, stride_w, dilation_h, dilation_w);
 }
@@ -75,11 +79,17 @@ inline Status check_output_size(const InferContext& ctx, const Shape& shape) {
 
 // The end CONV_2D and DEPTHWISE_CONV_2D share: the optional bias must hold
 // one float per output channel, then the output [n, out_h, out_w, out_c].
+// Quantized (int8/uint8 input): the tables of quantized.h, the weights per
+// channel along `weight_channel_axis`, an int32 bias; the output the input's dtype.
 template <typename ConvAttrs>
-Status set_conv_output(InferContext& ctx, const ConvAttrs& a, int64_t out_c) {
+Status set_conv_output(InferContext& ctx, const ConvAttrs& a, int64_t out_c,
+                       int weight_channel_axis) {
   const Shape& in = ctx.input_shape(0);
   const Shape& f = ctx.input_shape(1);
-  if (ctx.has_input(2)) {
+  const DType dtype = ctx.input(0).dtype;
+  if (is_affine_dtype(dtype)) {
+    ODIN_RETURN_IF_ERROR(check_quantized_weighted(ctx, out_c, weight_channel_axis));
+  } else if (ctx.has_input(2)) {
     ODIN_RETURN_IF_ERROR(ctx.expect_dtype(2, DType::kF32));
     const Shape& b = ctx.input_shape(2);
     if (b.rank() != 1 || b[0] != out_c)
@@ -94,7 +104,7 @@ Status set_conv_output(InferContext& ctx, const ConvAttrs& a, int64_t out_c) {
                                         a.dilation_w, a.pad.left, a.pad.right));
   Shape out({in[0], out_h, out_w, out_c});
   ODIN_RETURN_IF_ERROR(check_output_size(ctx, out));
-  ctx.set_output(0, DType::kF32, std::move(out));
+  ctx.set_output(0, is_affine_dtype(dtype) ? dtype : DType::kF32, std::move(out));
   return Status();
 }
 

@@ -306,6 +306,7 @@ constexpr OpMapping kBuiltins[] = {
                   &Operator::builtin_options_as_ResizeNearestNeighborOptions>},
     {98, OpType::kLeakyRelu, parse_leaky_relu},
     {99, OpType::kSquaredDifference, parse_squared_difference},
+    {114, OpType::kQuantize, no_attrs},
     {117, OpType::kHardSwish, no_attrs},
     {124, OpType::kDensify, no_attrs},
     {126, OpType::kBatchMatMul, parse_batch_matmul},

@@ -1,0 +1,114 @@
+#include "quant/affine.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace odin {
+
+FixedPointMultiplier quantize_multiplier(double real) {
+  FixedPointMultiplier m;
+  if (!(real > 0.0) || !std::isfinite(real)) return m;
+  int exponent = 0;
+  const double mantissa = std::frexp(real, &exponent);  // in [0.5, 1)
+  auto q = static_cast<int64_t>(std::round(mantissa * static_cast<double>(int64_t{1} << 31)));
+  if (q == (int64_t{1} << 31)) {  // rounded up to 1.0
+    q /= 2;
+    ++exponent;
+  }
+  if (exponent < -31) return {};  // below what 31 bits of right shift reach: 0
+  if (exponent > 30) {            // saturate: no int32 input survives such a factor
+    exponent = 30;
+    q = std::numeric_limits<int32_t>::max();
+  }
+  m.multiplier = static_cast<int32_t>(q);
+  m.shift = exponent;
+  return m;
+}
+
+namespace {
+
+// a * b / 2^31 rounded to nearest, ties up: the nudge of +-2^30 then C++'s
+// division toward zero (gemmlowp's SaturatingRoundingDoublingHighMul).
+int32_t doubling_high_mul(int32_t a, int32_t b) {
+  if (a == std::numeric_limits<int32_t>::min() && b == a)
+    return std::numeric_limits<int32_t>::max();
+  const int64_t ab = static_cast<int64_t>(a) * b;
+  const int64_t nudge = ab >= 0 ? (int64_t{1} << 30) : (1 - (int64_t{1} << 30));
+  return static_cast<int32_t>((ab + nudge) / (int64_t{1} << 31));
+}
+
+// x / 2^exponent rounded to nearest, ties away from zero (RoundingDivideByPOT).
+int32_t rounding_shift_right(int32_t x, int exponent) {
+  if (exponent <= 0) return x;
+  const int32_t mask = static_cast<int32_t>((int64_t{1} << exponent) - 1);
+  const int32_t remainder = x & mask;
+  const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
+}  // namespace
+
+int32_t multiply_by_quantized_multiplier(int32_t x, FixedPointMultiplier m) {
+  const int left = m.shift > 0 ? m.shift : 0;
+  const int right = m.shift > 0 ? 0 : -m.shift;
+  // TFLite shifts in int32 (wrapping past 2^31); do it in 64 bits and wrap the same way.
+  const auto shifted = static_cast<int32_t>(static_cast<uint32_t>(static_cast<int64_t>(x) << left));
+  return rounding_shift_right(doubling_high_mul(shifted, m.multiplier), right);
+}
+
+QuantizedRange dtype_range(DType dtype) {
+  switch (dtype) {
+    case DType::kU8:
+      return {0, 255};
+    case DType::kI16:
+      return {-32768, 32767};
+    default:
+      return {-128, 127};
+  }
+}
+
+QuantizedRange quantized_activation_range(Activation act, DType dtype, float scale,
+                                          int32_t zero_point) {
+  QuantizedRange r = dtype_range(dtype);
+  const auto quantize = [&](float f) {
+    return zero_point + static_cast<int32_t>(std::round(f / scale));
+  };
+  switch (act) {
+    case Activation::kRelu:
+      r.min = std::max(r.min, quantize(0.0f));
+      break;
+    case Activation::kRelu6:
+      r.min = std::max(r.min, quantize(0.0f));
+      r.max = std::min(r.max, quantize(6.0f));
+      break;
+    case Activation::kReluN1To1:
+      r.min = std::max(r.min, quantize(-1.0f));
+      r.max = std::min(r.max, quantize(1.0f));
+      break;
+    default:
+      break;
+  }
+  return r;
+}
+
+std::vector<FixedPointMultiplier> output_multipliers(const QuantParams& input,
+                                                     const QuantParams& weights,
+                                                     const QuantParams& output, int64_t channels) {
+  std::vector<FixedPointMultiplier> m(static_cast<size_t>(std::max<int64_t>(channels, 0)));
+  const double in_scale = scale_of(input, 0), out_scale = scale_of(output, 0);
+  // In double, as TFLite's PopulateConvolutionQuantizationParams.
+  for (size_t c = 0; c < m.size(); ++c)
+    m[c] = quantize_multiplier(in_scale * static_cast<double>(scale_of(weights, c)) / out_scale);
+  return m;
+}
+
+int32_t quantize_value(float x, float scale, int32_t zero_point, DType dtype) {
+  const QuantizedRange r = dtype_range(dtype);
+  const float q = std::round(x / scale) + static_cast<float>(zero_point);
+  if (!(q >= static_cast<float>(r.min))) return r.min;  // NaN too
+  if (q > static_cast<float>(r.max)) return r.max;
+  return static_cast<int32_t>(q);
+}
+
+}  // namespace odin

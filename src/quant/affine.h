@@ -1,0 +1,67 @@
+// Affine int8/uint8 arithmetic as TFLite's integer kernels do it, so that
+// odin's int8 results equal TFLite's: real multipliers as a Q31 fixed-point
+// number and a power of two, products rounded the way gemmlowp rounds them
+// (the arithmetic of TFLite's reference_integer_ops and its
+// QuantizeMultiplier / MultiplyByQuantizedMultiplier; its default, not the
+// TFLITE_SINGLE_ROUNDING build).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/attrs.h"
+#include "core/dtype.h"
+#include "core/graph.h"
+
+namespace odin {
+
+// real ~= multiplier * 2^(shift - 31), multiplier in [2^30, 2^31) (or 0).
+struct FixedPointMultiplier {
+  int32_t multiplier = 0;
+  int shift = 0;
+};
+
+// The nearest fixed-point form of `real` (>= 0): frexp's mantissa rounded
+// to 31 bits; reals below 2^-31 become 0.
+FixedPointMultiplier quantize_multiplier(double real);
+
+// round(x * real) for the multiplier's real, in TFLite's two steps: x
+// shifted left (shift > 0), its doubling high product with the multiplier
+// rounded to nearest with ties up (the one overflow, INT32_MIN x INT32_MIN,
+// saturates), then a right shift (shift < 0) rounding ties away from zero.
+int32_t multiply_by_quantized_multiplier(int32_t x, FixedPointMultiplier m);
+
+// The int32 range of a quantized output after its fused activation
+// (TFLite's CalculateActivationRangeQuantized): RELU clamps at the zero
+// point, RELU6 / RELU_N1_TO_1 at the quantized 6 / +-1 too; always within
+// the dtype's range.
+struct QuantizedRange {
+  int32_t min = 0, max = 0;
+};
+QuantizedRange quantized_activation_range(Activation act, DType dtype, float scale,
+                                          int32_t zero_point);
+
+// Smallest and largest value of int8, uint8 or int16.
+QuantizedRange dtype_range(DType dtype);
+
+// The zero point of channel c (0 when the table has none).
+inline int32_t zero_point_of(const QuantParams& q, size_t c) {
+  if (q.zero_points.empty()) return 0;
+  return static_cast<int32_t>(q.zero_points[c < q.zero_points.size() ? c : 0]);
+}
+inline float scale_of(const QuantParams& q, size_t c) {
+  return q.scales[c < q.scales.size() ? c : 0];
+}
+
+// A convolution's or FULLY_CONNECTED's per-output-channel requantization:
+// input scale x weight scale of channel c / output scale (one weight scale
+// serves every channel when the weights are quantized per tensor).
+std::vector<FixedPointMultiplier> output_multipliers(const QuantParams& input,
+                                                     const QuantParams& weights,
+                                                     const QuantParams& output, int64_t channels);
+
+// float -> int8/uint8/int16 as TFLite's QUANTIZE: zero_point + round(x /
+// scale) (ties away from zero), clamped to the dtype.
+int32_t quantize_value(float x, float scale, int32_t zero_point, DType dtype);
+
+}  // namespace odin
