@@ -9,6 +9,7 @@
 #include "kernels/reference/ref_util.h"
 #include "kernels/reference/reference.h"
 #include "ops/broadcast.h"
+#include "quant/affine.h"
 
 namespace odin::ref {
 namespace {
@@ -104,10 +105,61 @@ Status binary(BinaryFn fn, Activation activation, const ConstTensorView& a,
   return status;
 }
 
+namespace {
+
+// ADD, SUB, MUL on int8/uint8 with TFLite's integer arithmetic (quant/
+// affine.h; MUL: the centered product rescaled by scale_a scale_b / scale_out).
+template <typename T>
+Status binary_affine(const KernelArgs& args, BinaryFn fn, Activation activation) {
+  constexpr const char* name = "binary";
+  const ConstTensorView a = args.input(0), b = args.input(1);
+  const TensorView& out = args.outputs[0];
+  ODIN_RETURN_IF_ERROR(expect_same_dtype(name, a, out));
+  ODIN_RETURN_IF_ERROR(expect_same_dtype(name, b, out));
+  if (fn != BinaryFn::kAdd && fn != BinaryFn::kSub && fn != BinaryFn::kMul)
+    return make_error(StatusCode::kUnsupported, name, ": ", dtype_name(a.dtype),
+                      " only for ADD, SUB and MUL");
+  const Graph& g = args.graph;
+  const Value& va = g.value(args.node.inputs[0]);
+  const Value& vb = g.value(args.node.inputs[1]);
+  const Value& vo = g.value(args.node.outputs[0]);
+  for (const Value* v : {&va, &vb, &vo})
+    if (!v->quant || v->quant->scales.empty())
+      return bad_shape(name, "quantized operand '", v->name, "' has no scale");
+  Shape shape;
+  if (!broadcast_shapes(a.shape, b.shape, &shape))
+    return bad_shape(name, "shapes ", a.shape.str(), " and ", b.shape.str(), " do not broadcast");
+  ODIN_RETURN_IF_ERROR(expect_out_shape(name, out, shape));
+  const float sa = scale_of(*va.quant, 0), sb = scale_of(*vb.quant, 0), so = scale_of(*vo.quant, 0);
+  const int32_t za = zero_point_of(*va.quant, 0), zb = zero_point_of(*vb.quant, 0);
+  const int32_t zo = zero_point_of(*vo.quant, 0);
+  const QuantizedRange range = quantized_activation_range(activation, out.dtype, so, zo);
+  const AffineAddition add = affine_addition(sa, sb, so);
+  const FixedPointMultiplier mul = quantize_multiplier(
+      static_cast<double>(sa) * static_cast<double>(sb) / static_cast<double>(so));
+  const std::array<std::vector<int64_t>, 2> strides = {broadcast_strides(a.shape, shape.rank()),
+                                                       broadcast_strides(b.shape, shape.rank())};
+  const T* x = a.as<T>();
+  const T* y = b.as<T>();
+  T* z = out.as<T>();
+  int64_t o = 0;
+  walk(shape.dims(), strides, {0, 0}, [&](const std::array<int64_t, 2>& i) {
+    const int32_t p = static_cast<int32_t>(x[i[0]]) - za, q = static_cast<int32_t>(y[i[1]]) - zb;
+    const int32_t r = fn == BinaryFn::kMul ? multiply_by_quantized_multiplier(p * q, mul)
+                                           : add_affine(p, q, add, fn == BinaryFn::kSub);
+    z[o++] = static_cast<T>(std::clamp<int64_t>(int64_t{r} + zo, range.min, range.max));
+  });
+  return Status();
+}
+
+}  // namespace
+
 Status binary_node(const KernelArgs& args) {
   const auto* attrs = args.attrs<BinaryAttrs>();
   if (!attrs) return missing_attrs(args);
   const BinaryFn fn = op_def(args.node.op).binary_fn;
+  if (args.input(0).dtype == DType::kI8) return binary_affine<int8_t>(args, fn, attrs->activation);
+  if (args.input(0).dtype == DType::kU8) return binary_affine<uint8_t>(args, fn, attrs->activation);
   const OperandPad& p = attrs->operand_pad;
   if (!p.active())
     return binary(fn, attrs->activation, args.input(0), args.input(1), args.outputs[0]);

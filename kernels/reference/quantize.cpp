@@ -60,8 +60,8 @@ Status quantize_node(const KernelArgs& args) {
   const QuantizedRange r = dtype_range(out.dtype);
   for (int64_t i = 0; i < n; ++i) {
     const int32_t q = in.dtype == DType::kI8 ? load<int8_t>(in, i) : load<uint8_t>(in, i);
-    const int32_t v = multiply_by_quantized_multiplier(q - in_zero, m) + out_zero;
-    store_any(out, i, std::clamp(v, r.min, r.max));
+    const int64_t v = int64_t{multiply_by_quantized_multiplier(q - in_zero, m)} + out_zero;
+    store_any(out, i, static_cast<int32_t>(std::clamp<int64_t>(v, r.min, r.max)));
   }
   return Status();
 }

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <algorithm>
+#include <limits>
 #include <vector>
 
 #include "kernels/reference/ref_util.h"
@@ -33,7 +34,9 @@ struct FloatArith {
 template <typename T>
 struct AffineArith {
   using In = T;
-  using Acc = int32_t;
+  // TFLite sums in int32; 64 bits keep a hostile model's overflow defined
+  // (saturated before requantizing) without changing any real model's sums.
+  using Acc = int64_t;
   int32_t x_zero = 0;
   std::vector<int32_t> w_zero;                   // per output channel
   const int32_t* bias = nullptr;                 // per output channel, or null
@@ -43,14 +46,16 @@ struct AffineArith {
   T* y = nullptr;
 
   Acc product(In x, In w, int64_t channel) const {
-    return (static_cast<int32_t>(x) - x_zero) *
+    return int64_t{static_cast<int32_t>(x) - x_zero} *
            (static_cast<int32_t>(w) - w_zero[static_cast<size_t>(channel)]);
   }
   void finish(int64_t index, int64_t c, Acc acc) const {
     if (bias) acc += bias[c];
-    const int32_t v =
-        multiply_by_quantized_multiplier(acc, multiplier[static_cast<size_t>(c)]) + y_zero;
-    y[index] = static_cast<T>(std::clamp(v, range.min, range.max));
+    const auto sum = static_cast<int32_t>(std::clamp<int64_t>(
+        acc, std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max()));
+    const int64_t v =
+        int64_t{multiply_by_quantized_multiplier(sum, multiplier[static_cast<size_t>(c)])} + y_zero;
+    y[index] = static_cast<T>(std::clamp<int64_t>(v, range.min, range.max));
   }
 };
 

@@ -4,6 +4,7 @@
 #include "ops/broadcast.h"
 #include "ops/infer_context.h"
 #include "ops/op_def.h"
+#include "ops/quantized.h"
 
 namespace odin {
 namespace ref {
@@ -38,8 +39,23 @@ Status infer_binary(InferContext& ctx) {
   if (a.dtype != b.dtype)
     return ctx.fail("inputs have different dtypes: ", dtype_name(a.dtype), " and ",
                     dtype_name(b.dtype));
-  if (a.dtype != DType::kF32 && a.dtype != DType::kI32)
-    return ctx.unsupported("dtype ", dtype_name(a.dtype), " (float32 and int32 only)");
+  const OpType op = ctx.node().op;
+  const bool affine_op = op == OpType::kAdd || op == OpType::kSub || op == OpType::kMul;
+  if (is_affine_dtype(a.dtype) && affine_op) {
+    // int8/uint8 with per-tensor tables (quantized.h); the output's from the model.
+    ODIN_RETURN_IF_ERROR(check_quant_table(ctx, a, "input 0", 0, 0, false));
+    ODIN_RETURN_IF_ERROR(check_quant_table(ctx, b, "input 1", 0, 0, false));
+    Value declared = ctx.output(0);
+    declared.dtype = a.dtype;
+    ODIN_RETURN_IF_ERROR(check_quant_table(ctx, declared, "output", 0, 0, false));
+    if (attrs->activation == Activation::kTanh || attrs->activation == Activation::kSignBit)
+      return ctx.unsupported("fused activation ", activation_name(attrs->activation), " on ",
+                             dtype_name(a.dtype));
+  } else if (a.dtype != DType::kF32 && a.dtype != DType::kI32) {
+    return ctx.unsupported(
+        "dtype ", dtype_name(a.dtype),
+        affine_op ? " (float32, int32, int8 and uint8 only)" : " (float32 and int32 only)");
+  }
   const Activation act = attrs->activation;
   if (a.dtype == DType::kI32 && (act == Activation::kTanh || act == Activation::kSignBit))
     return ctx.unsupported("fused activation ", activation_name(act), " on int32");
@@ -65,6 +81,8 @@ Activation* binary_activation(OpAttrs& attrs) {
 bool binary_absorb_pad(const Graph& g, Node& n, size_t input, const PadAmounts& pad) {
   auto* a = std::get_if<BinaryAttrs>(&n.attrs);
   if (!a || a->operand_pad.active() || input > 1 || n.inputs.size() != 2) return false;
+  // A quantized operand's padding is its zero point, not the zero bytes the fold reads.
+  if (is_affine_dtype(g.value(n.inputs[input]).dtype)) return false;
   if (n.inputs[0] == n.inputs[1]) return false;
   const size_t rank = pad.before.size();
   if (rank > 4 || pad.after.size() != rank) return false;

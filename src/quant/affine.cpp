@@ -103,6 +103,24 @@ std::vector<FixedPointMultiplier> output_multipliers(const QuantParams& input,
   return m;
 }
 
+AffineAddition affine_addition(float scale_a, float scale_b, float scale_out) {
+  constexpr int kLeftShift = 20;
+  const double twice_max = 2.0 * static_cast<double>(std::max(scale_a, scale_b));
+  AffineAddition p;
+  p.a = quantize_multiplier(static_cast<double>(scale_a) / twice_max);
+  p.b = quantize_multiplier(static_cast<double>(scale_b) / twice_max);
+  p.out = quantize_multiplier(
+      twice_max / (static_cast<double>(1 << kLeftShift) * static_cast<double>(scale_out)));
+  return p;
+}
+
+int32_t add_affine(int32_t a_centered, int32_t b_centered, const AffineAddition& p, bool subtract) {
+  constexpr int32_t kHeadroom = 1 << 20;
+  const int32_t a = multiply_by_quantized_multiplier(a_centered * kHeadroom, p.a);
+  const int32_t b = multiply_by_quantized_multiplier(b_centered * kHeadroom, p.b);
+  return multiply_by_quantized_multiplier(subtract ? a - b : a + b, p.out);
+}
+
 int32_t quantize_value(float x, float scale, int32_t zero_point, DType dtype) {
   const QuantizedRange r = dtype_range(dtype);
   const float q = std::round(x / scale) + static_cast<float>(zero_point);

@@ -60,6 +60,17 @@ std::vector<FixedPointMultiplier> output_multipliers(const QuantParams& input,
                                                      const QuantParams& weights,
                                                      const QuantParams& output, int64_t channels);
 
+// TFLite's int8/uint8 ADD and SUB: each input (minus its zero point) is
+// shifted left 20 bits and scaled to half the larger input scale, the two
+// summed, and the sum scaled to the output (add.cc's Prepare and
+// reference_integer_ops::Add).
+struct AffineAddition {
+  FixedPointMultiplier a, b, out;
+};
+AffineAddition affine_addition(float scale_a, float scale_b, float scale_out);
+// (a - zero_a) +- (b - zero_b) in the output's scale, before its zero point.
+int32_t add_affine(int32_t a_centered, int32_t b_centered, const AffineAddition& p, bool subtract);
+
 // float -> int8/uint8/int16 as TFLite's QUANTIZE: zero_point + round(x /
 // scale) (ties away from zero), clamped to the dtype.
 int32_t quantize_value(float x, float scale, int32_t zero_point, DType dtype);

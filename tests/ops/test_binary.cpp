@@ -41,11 +41,22 @@ TEST(Binary, InferRejectsBadInputs) {
           .ok());
   OpGraph g2;
   EXPECT_FALSE(g2.infer(OpType::kMul, BinaryAttrs{}, {g2.input(DType::kF32, {2})}).ok());
+  // Quantized operands need their scale; other dtypes are not computed.
   OpGraph g3;
   EXPECT_EQ(
       g3.infer(OpType::kMul, BinaryAttrs{}, {g3.input(DType::kU8, {2}), g3.input(DType::kU8, {2})})
           .code(),
+      StatusCode::kInvalidModel);
+  OpGraph g4;
+  EXPECT_EQ(
+      g4.infer(OpType::kDiv, BinaryAttrs{}, {g4.input(DType::kU8, {2}), g4.input(DType::kU8, {2})})
+          .code(),
       StatusCode::kUnsupported);
+  OpGraph g5;
+  EXPECT_EQ(g5.infer(OpType::kAdd, BinaryAttrs{},
+                     {g5.input(DType::kI16, {2}), g5.input(DType::kI16, {2})})
+                .code(),
+            StatusCode::kUnsupported);
 }
 
 TEST(Binary, AddBroadcastsChannelVector) {
