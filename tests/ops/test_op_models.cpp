@@ -4,7 +4,9 @@
 // resize modes, strided-slice masks, broadcasting).
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <fstream>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "format/tflite/tflite_importer.h"
@@ -21,8 +23,9 @@ struct OpCase {
   nlohmann::json spec;
 };
 
-std::vector<OpCase> load_cases() {
-  std::ifstream f(test::data_path("ops/models/manifest.json"));
+// The cases of a manifest (tests/ops/<folder>/manifest.json).
+std::vector<OpCase> load_cases(const std::string& folder) {
+  std::ifstream f(test::data_path("ops/" + folder + "/manifest.json"));
   if (!f) return {};
   const nlohmann::json manifest = nlohmann::json::parse(f);
   std::vector<OpCase> cases;
@@ -34,29 +37,44 @@ void PrintTo(const OpCase& c, std::ostream* os) {
   *os << c.name;
 }
 
+// Runs case c of `folder` (its inputs as committed) and returns the session
+// with the outputs, or null after a failure (reported).
+std::unique_ptr<Session> run_case(const std::string& folder, const OpCase& c) {
+  const std::string dir = test::data_path("ops/" + folder + "/");
+  auto graph = load_tflite_file(dir + c.spec["model"].get<std::string>());
+  EXPECT_TRUE(graph.ok()) << graph.status().to_string();
+  if (!graph.ok()) return nullptr;
+  auto session = Session::create(*graph);
+  EXPECT_TRUE(session.ok()) << session.status().to_string();
+  if (!session.ok()) return nullptr;
+  std::unique_ptr<Session> s = std::move(*session);
+  const auto& inputs = c.spec["inputs"];
+  EXPECT_EQ(inputs.size(), s->num_inputs());
+  if (inputs.size() != s->num_inputs()) return nullptr;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const std::vector<uint8_t> bytes = test::read_file(dir + inputs[i]["file"].get<std::string>());
+    const Status st = s->set_input(i, bytes.data(), bytes.size());
+    EXPECT_TRUE(st.ok()) << st.to_string();
+    if (!st.ok()) return nullptr;
+  }
+  const Status st = s->run();
+  EXPECT_TRUE(st.ok()) << st.to_string();
+  if (!st.ok()) return nullptr;
+  EXPECT_EQ(c.spec["outputs"].size(), s->num_outputs());
+  if (c.spec["outputs"].size() != s->num_outputs()) return nullptr;
+  return s;
+}
+
 class OpModel : public testing::TestWithParam<OpCase> {};
 
 TEST_P(OpModel, MatchesLiteRt) {
   const OpCase& c = GetParam();
+  const std::unique_ptr<Session> s = run_case("models", c);
+  if (!s) return;
   const std::string dir = test::data_path("ops/models/");
-  auto graph = load_tflite_file(dir + c.spec["model"].get<std::string>());
-  ASSERT_TRUE(graph.ok()) << graph.status().to_string();
-  auto session = Session::create(*graph);
-  ASSERT_TRUE(session.ok()) << session.status().to_string();
-  Session& s = **session;
-  const auto& inputs = c.spec["inputs"];
-  ASSERT_EQ(inputs.size(), s.num_inputs());
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    const std::vector<uint8_t> bytes = test::read_file(dir + inputs[i]["file"].get<std::string>());
-    const Status st = s.set_input(i, bytes.data(), bytes.size());
-    ASSERT_TRUE(st.ok()) << st.to_string();
-  }
-  const Status st = s.run();
-  ASSERT_TRUE(st.ok()) << st.to_string();
   const auto& outputs = c.spec["outputs"];
-  ASSERT_EQ(outputs.size(), s.num_outputs());
   for (size_t i = 0; i < outputs.size(); ++i) {
-    const ConstTensorView got = s.output(i);
+    const ConstTensorView got = s->output(i);
     const std::vector<int64_t> want_shape = outputs[i]["shape"].get<std::vector<int64_t>>();
     EXPECT_EQ(got.shape, Shape(want_shape)) << "output " << i << " shape";
     const std::vector<float> want = test::read_f32(dir + outputs[i]["file"].get<std::string>());
@@ -67,14 +85,54 @@ TEST_P(OpModel, MatchesLiteRt) {
   }
 }
 
+// Int8 cases (tests/ops/int8_models): float in -> QUANTIZE -> int8 op ->
+// DEQUANTIZE -> float out. odin computes TFLite's reference integer
+// arithmetic; LiteRT.js (XNNPACK) rounds ties differently, so outputs may
+// differ by one int8 step, and exactly as often as the manifest's float64
+// recomputation of TFLite's reference differs from LiteRT.js.
+class Int8OpModel : public testing::TestWithParam<OpCase> {};
+
+TEST_P(Int8OpModel, MatchesLiteRtWithinOneStep) {
+  const OpCase& c = GetParam();
+  const std::unique_ptr<Session> s = run_case("int8_models", c);
+  if (!s) return;
+  const std::string dir = test::data_path("ops/int8_models/");
+  const auto& outputs = c.spec["outputs"];
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    const ConstTensorView got = s->output(i);
+    ASSERT_EQ(got.dtype, DType::kF32);
+    EXPECT_EQ(got.shape, Shape(outputs[i]["shape"].get<std::vector<int64_t>>()));
+    const std::vector<float> want = test::read_f32(dir + outputs[i]["file"].get<std::string>());
+    ASSERT_EQ(static_cast<int64_t>(want.size()), got.num_elements());
+    const double step = outputs[i]["int8_scale"].get<double>();
+    int64_t off_by_one = 0;
+    for (size_t e = 0; e < want.size(); ++e) {
+      const double steps = std::fabs(static_cast<double>(got.as<float>()[e]) - want[e]) / step;
+      ASSERT_LE(steps, 1.0 + 1e-3) << c.name << " element " << e << ": " << got.as<float>()[e]
+                                   << " vs LiteRT.js " << want[e];
+      if (steps > 0.5) ++off_by_one;
+    }
+    const int64_t reference_off = outputs[i]["vs_numpy_tflite_reference"]["diff1"].get<int64_t>();
+    EXPECT_EQ(off_by_one, reference_off)
+        << c.name
+        << ": elements one step from LiteRT.js (TFLite's reference arithmetic: " << reference_off
+        << ")";
+    RecordProperty("off_by_one_" + std::to_string(i),
+                   std::to_string(off_by_one) + "/" + std::to_string(want.size()));
+  }
+}
+
 std::string case_name(const testing::TestParamInfo<OpCase>& info) {
   return info.param.name;
 }
 
-INSTANTIATE_TEST_SUITE_P(LiteRt, OpModel, testing::ValuesIn(load_cases()), case_name);
+INSTANTIATE_TEST_SUITE_P(LiteRt, OpModel, testing::ValuesIn(load_cases("models")), case_name);
+INSTANTIATE_TEST_SUITE_P(LiteRt, Int8OpModel, testing::ValuesIn(load_cases("int8_models")),
+                         case_name);
 
 TEST(OpModelManifest, HasCases) {
-  EXPECT_GE(load_cases().size(), 40u);
+  EXPECT_GE(load_cases("models").size(), 40u);
+  EXPECT_GE(load_cases("int8_models").size(), 12u);
 }
 
 }  // namespace

@@ -11,6 +11,9 @@ float32/int32/... constants) is built by make_op_model.build() unchanged, so the
 bytes are exactly what `make_op_model.py SPEC OUT` writes. Three extensions are
 handled here with the same FlatBuffer writer classes:
   * "dtype": "float16" constants: "data" is a list of numbers, stored as IEEE half;
+  * "quant": {"scale": [s...], "zero_point": [z...], "quantized_dimension": d} on a tensor:
+    a QuantizationParameters table (per-tensor when one scale, per-channel along d
+    otherwise); int8 / int32 constants are plain "data" lists (tools/golden/int8_op_specs/);
   * vector option fields: [slot, "[i]", [v0, v1, ...]] (e.g. SqueezeOptions.squeeze_dims);
   * several operators: "ops": [{"op", "version", "options", "op_inputs", "op_outputs"}, ...]
     instead of the top-level "op"/"version"/"options"/"op_inputs"/"op_outputs".
@@ -25,10 +28,23 @@ import sys
 def needs_ext(spec):
     if "ops" in spec:
         return True
-    if any(t.get("dtype") == "float16" for t in spec["tensors"]):
+    if any(t.get("dtype") == "float16" or "quant" in t for t in spec["tensors"]):
         return True
     opt = spec.get("options") or {}
     return any(f[1] == "[i]" for f in opt.get("fields", []))
+
+
+def quant_table(m, q):
+    """QuantizationParameters: scale (slot 2, [float]), zero_point (3, [long]), quantized_dimension (6)."""
+    if q is None:
+        return None
+    scale, zp = list(q["scale"]), list(q["zero_point"])
+    if len(scale) != len(zp) or not scale:
+        raise SystemExit("quant: %d scales, %d zero points" % (len(scale), len(zp)))
+    qdim = q.get("quantized_dimension", 0)
+    return m.Table([(2, "off", m.Vec("f", scale)),
+                    (3, "off", m.Vec("q", zp)),
+                    (6, "i", qdim if qdim else None)])
 
 
 def build_ext(m, spec):
@@ -67,7 +83,8 @@ def build_ext(m, spec):
         tensors.append(Table([(0, "off", Vec("i", t["shape"])),
                               (1, "b", m.TENSOR_TYPES.index(dtype)),
                               (2, "I", bidx),
-                              (3, "off", Str(t["name"]))]))
+                              (3, "off", Str(t["name"])),
+                              (4, "off", quant_table(m, t.get("quant")))]))
     op_tables = []
     for o in ops:
         fields = [(0, "I", codes.index((m.BUILTIN_OPS.index(o["op"]), o.get("version", 1)))),
