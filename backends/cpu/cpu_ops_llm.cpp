@@ -176,9 +176,10 @@ class RopeOp final : public CpuOp {
 };
 
 // Causal grouped-query attention over the KV cache (ops/attention.cpp).
-// Work items are (block of query rows, KV head): the item converts its KV
-// head's cache rows to float once, then serves every row of the block and
-// every query head of the group.
+// Several query rows (prefill): each KV head's cache rows are packed once
+// per run (pack_heads: keys in panels, values as float), then work items
+// (block of query rows, KV head) serve every row of the block and every
+// query head of the group. One row (decode) reads an fp16 cache in place.
 class AttentionOp final : public CpuOp {
  public:
   static constexpr int64_t kRowBlock = 16;
@@ -188,11 +189,7 @@ class AttentionOp final : public CpuOp {
         ctx_(ctx),
         cache_f16_(cache_dtype == DType::kF16),
         scratch_(static_cast<size_t>(c.num_threads)),
-        shared_(c.scratch ? c.scratch : &own_shared_) {
-    // pack_heads' panels and values for a full context, in the scratch the
-    // executable's ops share (one buffer for all layers, not one each).
-    shared_->reserve(static_cast<size_t>(panel_floats(ctx) + value_floats(ctx)));
-  }
+        shared_(c.scratch ? c.scratch : &own_shared_) {}
 
   void run(std::span<const ConstTensorView> in, std::span<const TensorView> out,
            ThreadPool& pool) override {
@@ -216,9 +213,15 @@ class AttentionOp final : public CpuOp {
     const bool decode = cache_f16_ && rows == 1;
     int64_t len_all = 0;
     for (int64_t i = 0; i < rows; ++i) len_all = std::max(len_all, row_of(i) + 1);
-    float* k_panels = shared_->get();
-    float* v_floats = k_panels + panel_floats(len_all);
-    if (!decode) pack_heads(in[4], in[5], len_all, k_panels, v_floats, pool);
+    // pack_heads' panels and values for this run's length, in the scratch the
+    // executable's ops share (one buffer for all layers, grown as prompts grow).
+    float* k_panels = nullptr;
+    float* v_floats = nullptr;
+    if (!decode) {
+      k_panels = shared_->get(static_cast<size_t>(panel_floats(len_all) + value_floats(len_all)));
+      v_floats = k_panels + panel_floats(len_all);
+      pack_heads(in[4], in[5], len_all, k_panels, v_floats, pool);
+    }
     const int64_t panels_per_head = (len_all + cpu::kKeyPanel - 1) / cpu::kKeyPanel;
     const int64_t blocks = (rows + kRowBlock - 1) / kRowBlock;
     pool.parallel_for(blocks * nkv, 1, [&](int64_t t0, int64_t t1, int thread) {
@@ -266,7 +269,7 @@ class AttentionOp final : public CpuOp {
 
  private:
   struct Scratch {
-    std::vector<float> k, scores, q;
+    std::vector<float> k, scores, q;  // k: pack_heads' float keys of one panel
     std::vector<uint8_t> q16;
   };
 
@@ -292,8 +295,10 @@ class AttentionOp final : public CpuOp {
       for (int64_t t = t0; t < t1; ++t) {
         const int64_t g = t / panels, j = t % panels * kp, n = std::min(kp, len - j);
         const int64_t at = (g * ctx_ + j) * hd;  // [n_kv_head, ctx, head_dim]
-        const float* k = k_cache.as<float>() + at;
-        if (cache_f16_) {
+        const float* k = nullptr;
+        if (!cache_f16_) {
+          k = k_cache.as<float>() + at;
+        } else {
           const auto count = static_cast<size_t>(n * hd);
           s.k.resize(count);
           fp16_to_fp32(static_cast<const uint8_t*>(k_cache.data) + at * 2, s.k.data(), count);

@@ -121,7 +121,11 @@ class SharedScratch {
  public:
   void reserve(size_t floats) { size_ = std::max(size_, floats); }
   // At least every reserved size; allocated on first use.
-  float* get() {
+  float* get() { return get(0); }
+  // At least every reserved size and `floats`, for ops whose need depends
+  // on the run (grown here, between ops, never while one holds it).
+  float* get(size_t floats) {
+    size_ = std::max(size_, floats);
     if (buf_.size() < size_) buf_.resize(size_);
     return buf_.data();
   }

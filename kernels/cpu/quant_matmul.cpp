@@ -1261,9 +1261,7 @@ Status run(const QuantMatmul& w, bool packed, const float* x, int64_t m, float* 
   const int64_t per_item = job.mc_rows * job.nc_rows * w.k;
   pool.parallel_for(items, std::max<int64_t>(1, (int64_t{1} << 16) / per_item),
                     [&](int64_t i0, int64_t i1, int) {
-                      if (amx)
-                        qmm::amx_packed_items(job, i0, i1);
-                      else
+                      if (!amx || !qmm::amx_packed_items(job, i0, i1))
                         HWY_DYNAMIC_DISPATCH(QmmMatmulItems)(job, i0, i1);
                     });
   return Status::ok_status();

@@ -238,7 +238,7 @@ ODIN_AMX_ATTR void decode_block(BlockFormat f, const Geometry& g, const uint8_t*
 struct RowScales {
   const uint8_t* acts;  // row i0's scratch row
   int64_t stride, dx_off, aux_off;
-  int act_subs;  // sub-blocks per activation block (dx): a weight block's
+  int act_subs;  // sub-blocks per activation block (dx): those of a weight block
   bool mins;     // Q4_K
 };
 
@@ -327,13 +327,13 @@ uint8_t* strip_buffer(size_t bytes) {
   return buf.get();
 }
 
-ODIN_AMX_ATTR void run_items(const Job& job, int64_t it0, int64_t it1) {
+ODIN_AMX_ATTR bool run_items(const Job& job, int64_t it0, int64_t it1) {
   const Geometry g = geometry(job.format);
   const int64_t blocks = job.k / (int64_t{g.sub_k} * g.subs);
   const int64_t group_bytes = blocks * g.block_bytes;
   const int64_t block_strip = g.subs * g.sub_bytes();
   uint8_t* strip = strip_buffer(static_cast<size_t>(blocks * block_strip));
-  if (!strip) return;  // out of memory for ~100 KiB: nothing sensible to do here
+  if (!strip) return false;
   const TileConfig cfg = tile_config(g);
   _tile_loadconfig(&cfg);
   for (int64_t it = it0; it < it1; ++it) {
@@ -348,19 +348,22 @@ ODIN_AMX_ATTR void run_items(const Job& job, int64_t it0, int64_t it1) {
     }
   }
   _tile_release();
+  return true;
 }
 
 }  // namespace
 
-void amx_packed_items(const Job& job, int64_t it0, int64_t it1) {
+bool amx_packed_items(const Job& job, int64_t it0, int64_t it1) {
   g_item_calls.fetch_add(1, std::memory_order_relaxed);
-  run_items(job, it0, it1);
+  return run_items(job, it0, it1);
 }
 
 #pragma GCC diagnostic pop
 #else
 
-void amx_packed_items(const Job&, int64_t, int64_t) {}
+bool amx_packed_items(const Job&, int64_t, int64_t) {
+  return false;
+}
 
 #endif  // ODIN_HAVE_AMX
 

@@ -28,7 +28,9 @@ void set_amx_allowed(bool allowed);
 // Work items [it0, it1) of a packed job (Q8_0, Q4_0, Q4_K, Q6_K) whose
 // mc_rows are a multiple of kAmxRows and whose scratch rows run to m
 // rounded up to kAmxRows (the rows past m zero). Only when amx_enabled().
-void amx_packed_items(const Job& job, int64_t it0, int64_t it1);
+// False, computing nothing, when its buffer cannot be allocated (the
+// caller then runs the items on the other kernels).
+bool amx_packed_items(const Job& job, int64_t it0, int64_t it1);
 // How many amx_packed_items calls ran (tests check that AMX was taken).
 uint64_t amx_item_calls();
 

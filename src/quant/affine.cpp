@@ -71,8 +71,12 @@ QuantizedRange dtype_range(DType dtype) {
 QuantizedRange quantized_activation_range(Activation act, DType dtype, float scale,
                                           int32_t zero_point) {
   QuantizedRange r = dtype_range(dtype);
+  // In double, clamped to the dtype: a tiny scale (6 / 1e-30) stays defined.
   const auto quantize = [&](float f) {
-    return zero_point + static_cast<int32_t>(std::round(f / scale));
+    const double q = static_cast<double>(zero_point) +
+                     std::round(static_cast<double>(f) / static_cast<double>(scale));
+    if (!(q >= r.min)) return r.min;  // NaN too
+    return q > r.max ? r.max : static_cast<int32_t>(q);
   };
   switch (act) {
     case Activation::kRelu:

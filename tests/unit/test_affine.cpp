@@ -111,6 +111,17 @@ TEST(Affine, ActivationRanges) {
   EXPECT_EQ(u8.max, 255);  // 6 / 0.04 + 128 = 278, clamped into the dtype
 }
 
+TEST(Affine, ActivationRangeOfATinyScaleStaysInTheDtype) {
+  // A hostile table: 6 / 1e-30 is far past int32; the range is the dtype's.
+  const QuantizedRange r = quantized_activation_range(Activation::kRelu6, DType::kI8, 1e-30f, 3);
+  EXPECT_EQ(r.min, 3);
+  EXPECT_EQ(r.max, 127);
+  const QuantizedRange n1 =
+      quantized_activation_range(Activation::kReluN1To1, DType::kI8, 1e-30f, 3);
+  EXPECT_EQ(n1.min, -128);
+  EXPECT_EQ(n1.max, 127);
+}
+
 TEST(Affine, QuantizeValueRoundsAwayAndClamps) {
   EXPECT_EQ(quantize_value(0.25f, 0.5f, 0, DType::kI8), 1);    // 0.5 -> 1
   EXPECT_EQ(quantize_value(-0.25f, 0.5f, 0, DType::kI8), -1);  // -0.5 -> -1
