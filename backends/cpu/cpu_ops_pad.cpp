@@ -1,10 +1,11 @@
-// PAD (zeros) on NHWC-style tensors of rank <= 4, one memcpy per pixel (a
+// PAD (zeros; an int8/uint8 zero point) on NHWC-style tensors of rank <= 4, one memcpy per pixel (a
 // PAD that its reader can absorb never gets here: passes/fold_pad.cpp).
 #include <algorithm>
 #include <cstring>
 
 #include "backends/cpu/cpu_op.h"
 #include "core/const_data.h"
+#include "ops/quantized.h"
 
 namespace odin {
 namespace {
@@ -12,8 +13,8 @@ namespace {
 class PadOp final : public CpuOp {
  public:
   PadOp(std::array<int64_t, 4> in, std::array<int64_t, 4> out, std::array<int64_t, 4> before,
-        size_t elem)
-      : in_(in), out_(out), before_(before), elem_(elem) {}
+        size_t elem, uint8_t fill)
+      : in_(in), out_(out), before_(before), elem_(elem), fill_(fill) {}
   void run(std::span<const ConstTensorView> in, std::span<const TensorView> out,
            ThreadPool& pool) override {
     const auto* src = in[0].as<uint8_t>();
@@ -28,7 +29,7 @@ class PadOp final : public CpuOp {
         const int64_t n = r / out_[1] - before_[0], h = r % out_[1] - before_[1];
         uint8_t* row = dst + static_cast<size_t>(r * out_[2]) * out_pixel;
         if (n < 0 || n >= in_[0] || h < 0 || h >= in_[1]) {
-          std::memset(row, 0, static_cast<size_t>(out_[2]) * out_pixel);
+          std::memset(row, fill_, static_cast<size_t>(out_[2]) * out_pixel);
           continue;
         }
         const uint8_t* src_row = src + static_cast<size_t>((n * in_[1] + h) * in_[2]) * in_pixel;
@@ -36,12 +37,12 @@ class PadOp final : public CpuOp {
           uint8_t* px = row + static_cast<size_t>(w) * out_pixel;
           const int64_t x = w - before_[2];
           if (x < 0 || x >= in_[2]) {
-            std::memset(px, 0, out_pixel);
+            std::memset(px, fill_, out_pixel);
             continue;
           }
-          if (c_before) std::memset(px, 0, c_before);
+          if (c_before) std::memset(px, fill_, c_before);
           std::memcpy(px + c_before, src_row + static_cast<size_t>(x) * in_pixel, in_pixel);
-          if (c_after) std::memset(px + c_before + in_pixel, 0, c_after);
+          if (c_after) std::memset(px + c_before + in_pixel, fill_, c_after);
         }
       }
     });
@@ -50,6 +51,7 @@ class PadOp final : public CpuOp {
  private:
   std::array<int64_t, 4> in_, out_, before_;
   size_t elem_;
+  uint8_t fill_;  // every byte of a padded element (ops/quantized.h pad_fill_byte)
 };
 
 std::unique_ptr<CpuOp> make_pad(const CpuOpContext& ctx, const Node& n) {
@@ -67,8 +69,8 @@ std::unique_ptr<CpuOp> make_pad(const CpuOpContext& ctx, const Node& n) {
       return nullptr;
   std::array<int64_t, 4> before = {0, 0, 0, 0};
   for (size_t d = 0; d < rank; ++d) before[4 - rank + d] = (*pads)[2 * d];
-  auto op =
-      std::make_unique<PadOp>(dims4(in.shape), dims4(out.shape), before, dtype_size(in.dtype));
+  auto op = std::make_unique<PadOp>(dims4(in.shape), dims4(out.shape), before, dtype_size(in.dtype),
+                                    pad_fill_byte(out));
   op->reads = {n.inputs[0]};
   op->writes = n.outputs;
   return op;

@@ -4,10 +4,12 @@
 #include "kernels/reference/index_walk.h"
 #include "kernels/reference/ref_util.h"
 #include "kernels/reference/reference.h"
+#include "ops/quantized.h"
 
 namespace odin::ref {
 
-Status pad(const ConstTensorView& in, const ConstTensorView& paddings, const TensorView& out) {
+Status pad(const ConstTensorView& in, const ConstTensorView& paddings, const TensorView& out,
+           uint8_t fill) {
   ODIN_RETURN_IF_ERROR(expect_same_dtype("PAD", in, out));
   ODIN_ASSIGN_OR_RETURN(std::vector<int64_t> pads, read_ints(paddings, "PAD paddings"));
   const size_t rank = in.shape.rank();
@@ -28,7 +30,7 @@ Status pad(const ConstTensorView& in, const ConstTensorView& paddings, const Ten
 
   const size_t elem = dtype_size(in.dtype);
   if (out.num_elements() == 0) return Status();
-  std::memset(out.data, 0, static_cast<size_t>(out.num_elements()) * elem);
+  std::memset(out.data, fill, static_cast<size_t>(out.num_elements()) * elem);
   int64_t i = 0;
   walk(in.shape.dims(), std::array<std::vector<int64_t>, 1>{out_strides}, {base},
        [&](const std::array<int64_t, 1>& o) { copy_element(out.data, o[0], in.data, i++, elem); });
@@ -36,7 +38,8 @@ Status pad(const ConstTensorView& in, const ConstTensorView& paddings, const Ten
 }
 
 Status pad_node(const KernelArgs& args) {
-  return pad(args.input(0), args.input(1), args.outputs[0]);
+  return pad(args.input(0), args.input(1), args.outputs[0],
+             pad_fill_byte(args.graph.value(args.node.outputs[0])));
 }
 
 }  // namespace odin::ref

@@ -66,7 +66,9 @@ Status softmax(const SoftmaxAttrs& attrs, const ConstTensorView& in, const Tenso
 // Data movement.
 Status concatenation(const ConcatenationAttrs& attrs, std::span<const ConstTensorView> ins,
                      const TensorView& out);
-Status pad(const ConstTensorView& in, const ConstTensorView& paddings, const TensorView& out);
+// `fill` is the padding's byte (an int8/uint8 zero point; 0: zeros).
+Status pad(const ConstTensorView& in, const ConstTensorView& paddings, const TensorView& out,
+           uint8_t fill = 0);
 // RESHAPE and SQUEEZE: a copy of the bytes (shapes were checked by inference).
 Status copy(const ConstTensorView& in, const TensorView& out);
 Status transpose(const ConstTensorView& in, const ConstTensorView& perm, const TensorView& out);

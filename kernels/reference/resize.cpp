@@ -1,9 +1,13 @@
 // Reference RESIZE_BILINEAR and RESIZE_NEAREST_NEIGHBOR, in float exactly as
 // TFLite's reference_ops (resize_bilinear.h ResizeBilinear /
-// ComputeInterpolationValues, resize_nearest_neighbor.h GetNearestNeighbor).
+// ComputeInterpolationValues, resize_nearest_neighbor.h GetNearestNeighbor);
+// int8/uint8 bilinear in TFLite's fixed point (ResizeBilinearInteger).
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <limits>
 
+#include "kernels/reference/index_walk.h"
 #include "kernels/reference/ref_util.h"
 #include "kernels/reference/reference.h"
 
@@ -43,9 +47,19 @@ int32_t nearest_index(int32_t dst, float scale, const ResizeAttrs& a, int32_t in
   return std::max(i, 0);  // TFLite clamps at 0 with half_pixel_centers; src >= 0 otherwise
 }
 
+bool is_affine(DType t) {
+  return t == DType::kI8 || t == DType::kU8;
+}
+
+// Float32 views, or int8/uint8 ones of one dtype (the output keeps the
+// input's quantization: inference checks).
 Status check(const char* op, const ConstTensorView& in, const TensorView& out) {
-  ODIN_RETURN_IF_ERROR(expect_f32(op, "input", in));
-  ODIN_RETURN_IF_ERROR(expect_f32(op, "output", out));
+  if (is_affine(in.dtype)) {
+    ODIN_RETURN_IF_ERROR(expect_same_dtype(op, in, out));
+  } else {
+    ODIN_RETURN_IF_ERROR(expect_f32(op, "input", in));
+    ODIN_RETURN_IF_ERROR(expect_f32(op, "output", out));
+  }
   ODIN_RETURN_IF_ERROR(expect_rank(op, "input", in, 4));
   ODIN_RETURN_IF_ERROR(expect_rank(op, "output", out, 4));
   if (!valid_view(in) || out.num_elements() < 0) return bad_shape(op, "shapes must be static");
@@ -58,10 +72,63 @@ Status check(const char* op, const ConstTensorView& in, const TensorView& out) {
   return Status();
 }
 
+// TFLite's int8/uint8 bilinear (ResizeBilinearInteger): coordinates in
+// 1/1024 steps, the four raw values weighted in 1/2^20, rounded half away
+// from zero.
+struct SampleQ10 {
+  int64_t src, lo, hi;  // src in 1/1024
+};
+
+int64_t scale_q10(bool align_corners, int64_t in, int64_t out) {
+  if (align_corners && out > 1) return ((int64_t{1} << 10) * (in - 1) + (out - 1) / 2) / (out - 1);
+  return ((int64_t{1} << 10) * in + out / 2) / out;
+}
+
+SampleQ10 sample_q10(int64_t dst, int64_t scale, bool half_pixel_centers, int64_t in) {
+  SampleQ10 s;
+  s.src = dst * scale + (half_pixel_centers ? scale / 2 - (int64_t{1} << 9) : 0);
+  s.lo = std::clamp<int64_t>(s.src / 1024, 0, in - 1);  // C division, as TFLite
+  s.hi = std::clamp<int64_t>((s.src + 1023) / 1024, 0, in - 1);
+  return s;
+}
+
+template <typename T>
+void bilinear_affine(const ResizeAttrs& attrs, const ConstTensorView& in, const TensorView& out) {
+  const int64_t batch = in.shape[0], in_h = in.shape[1], in_w = in.shape[2], ch = in.shape[3];
+  const int64_t out_h = out.shape[1], out_w = out.shape[2];
+  const int64_t scale_h = scale_q10(attrs.align_corners, in_h, out_h);
+  const int64_t scale_w = scale_q10(attrs.align_corners, in_w, out_w);
+  const T* x = in.as<T>();
+  T* y = out.as<T>();
+  const auto at = [&](int64_t n, int64_t r, int64_t c, int64_t k) -> int64_t {
+    return x[((n * in_h + r) * in_w + c) * ch + k];
+  };
+  for (int64_t n = 0; n < batch; ++n)
+    for (int64_t oy = 0; oy < out_h; ++oy) {
+      const SampleQ10 sy = sample_q10(oy, scale_h, attrs.half_pixel_centers, in_h);
+      const int64_t dy = sy.src - 1024 * sy.lo;
+      for (int64_t ox = 0; ox < out_w; ++ox) {
+        const SampleQ10 sx = sample_q10(ox, scale_w, attrs.half_pixel_centers, in_w);
+        const int64_t dx = sx.src - 1024 * sx.lo;
+        for (int64_t k = 0; k < ch; ++k) {
+          const int64_t v = at(n, sy.lo, sx.lo, k) * (1024 - dy) * (1024 - dx) +
+                            at(n, sy.hi, sx.lo, k) * dy * (1024 - dx) +
+                            at(n, sy.lo, sx.hi, k) * (1024 - dy) * dx +
+                            at(n, sy.hi, sx.hi, k) * dy * dx;
+          const int64_t r = (v + (v > 0 ? 1 << 19 : -(1 << 19))) / (1 << 20);
+          y[((n * out_h + oy) * out_w + ox) * ch + k] = static_cast<T>(
+              std::clamp<int64_t>(r, std::numeric_limits<T>::min(), std::numeric_limits<T>::max()));
+        }
+      }
+    }
+}
+
 }  // namespace
 
 Status resize_bilinear(const ResizeAttrs& attrs, const ConstTensorView& in, const TensorView& out) {
   ODIN_RETURN_IF_ERROR(check("resize_bilinear", in, out));
+  if (in.dtype == DType::kI8) return bilinear_affine<int8_t>(attrs, in, out), Status();
+  if (in.dtype == DType::kU8) return bilinear_affine<uint8_t>(attrs, in, out), Status();
   const int64_t batch = in.shape[0], ch = in.shape[3];
   const auto in_h = static_cast<int32_t>(in.shape[1]), in_w = static_cast<int32_t>(in.shape[2]);
   const auto out_h = static_cast<int32_t>(out.shape[1]), out_w = static_cast<int32_t>(out.shape[2]);
@@ -99,15 +166,17 @@ Status resize_nearest(const ResizeAttrs& attrs, const ConstTensorView& in, const
   const auto out_h = static_cast<int32_t>(out.shape[1]), out_w = static_cast<int32_t>(out.shape[2]);
   const float scale_h = resize_scale(attrs.align_corners, in_h, out_h);
   const float scale_w = resize_scale(attrs.align_corners, in_w, out_w);
-  const float* x = in.as<float>();
-  float* y = out.as<float>();
+  // Whole pixels copied, so any element size (int8 keeps its quantization).
+  const size_t pixel = static_cast<size_t>(ch) * dtype_size(in.dtype);
+  const auto* x = static_cast<const uint8_t*>(in.data);
+  auto* y = static_cast<uint8_t*>(out.data);
   for (int64_t n = 0; n < batch; ++n) {
     for (int32_t oy = 0; oy < out_h; ++oy) {
       const int64_t iy = nearest_index(oy, scale_h, attrs, in_h);
       for (int32_t ox = 0; ox < out_w; ++ox) {
         const int64_t ix = nearest_index(ox, scale_w, attrs, in_w);
-        for (int64_t k = 0; k < ch; ++k)
-          y[((n * out_h + oy) * out_w + ox) * ch + k] = x[((n * in_h + iy) * in_w + ix) * ch + k];
+        std::memcpy(y + static_cast<size_t>((n * out_h + oy) * out_w + ox) * pixel,
+                    x + static_cast<size_t>((n * in_h + iy) * in_w + ix) * pixel, pixel);
       }
     }
   }

@@ -43,11 +43,8 @@ Status infer_binary(InferContext& ctx) {
   const bool affine_op = op == OpType::kAdd || op == OpType::kSub || op == OpType::kMul;
   if (is_affine_dtype(a.dtype) && affine_op) {
     // int8/uint8 with per-tensor tables (quantized.h); the output's from the model.
-    ODIN_RETURN_IF_ERROR(check_quant_table(ctx, a, "input 0", 0, 0, false));
-    ODIN_RETURN_IF_ERROR(check_quant_table(ctx, b, "input 1", 0, 0, false));
-    Value declared = ctx.output(0);
-    declared.dtype = a.dtype;
-    ODIN_RETURN_IF_ERROR(check_quant_table(ctx, declared, "output", 0, 0, false));
+    ODIN_RETURN_IF_ERROR(check_affine_io(ctx, 0));
+    ODIN_RETURN_IF_ERROR(check_affine_io(ctx, 1));
     if (attrs->activation == Activation::kTanh || attrs->activation == Activation::kSignBit)
       return ctx.unsupported("fused activation ", activation_name(attrs->activation), " on ",
                              dtype_name(a.dtype));

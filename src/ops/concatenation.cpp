@@ -2,6 +2,7 @@
 
 #include "ops/infer_context.h"
 #include "ops/op_def.h"
+#include "ops/quantized.h"
 
 namespace odin {
 
@@ -19,6 +20,12 @@ static Status infer_concatenation(InferContext& ctx) {
   if (!normalize_axis(attrs.axis, rank, &axis))
     return ctx.fail("axis ", attrs.axis, " is out of range for rank ", rank);
   ODIN_RETURN_IF_ERROR(ctx.expect_element_dtype(0));
+  // int8/uint8: a copy, so every input must be in the output's quantization.
+  if (is_affine_dtype(first.dtype) && first.quant)
+    for (size_t i = 0; i < ctx.num_inputs(); ++i) {
+      if (ctx.input(i).dtype != first.dtype) break;  // reported below
+      ODIN_RETURN_IF_ERROR(check_same_table(ctx, i));
+    }
   if (first.dtype != DType::kF32 && attrs.activation != Activation::kNone)
     return ctx.unsupported("fused activation ", activation_name(attrs.activation), " on ",
                            dtype_name(first.dtype));

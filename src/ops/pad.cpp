@@ -1,5 +1,6 @@
 #include "ops/infer_context.h"
 #include "ops/op_def.h"
+#include "ops/quantized.h"
 
 namespace odin {
 
@@ -8,6 +9,8 @@ static Status infer_pad(InferContext& ctx) {
   ODIN_RETURN_IF_ERROR(ctx.expect_outputs(1));
   const Value& in = ctx.input(0);
   ODIN_RETURN_IF_ERROR(ctx.expect_element_dtype(0));
+  // int8/uint8: padded with the zero point, so the output keeps the table.
+  if (is_affine_dtype(in.dtype) && in.quant) ODIN_RETURN_IF_ERROR(check_same_table(ctx, 0));
   const size_t rank = in.shape.rank();
   const Shape& pshape = ctx.input_shape(1);
   if (pshape.rank() != 2 || pshape[0] != static_cast<int64_t>(rank) || pshape[1] != 2)

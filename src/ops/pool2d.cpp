@@ -1,6 +1,8 @@
-// AVERAGE_POOL_2D / MAX_POOL_2D shape inference over NHWC.
+// AVERAGE_POOL_2D / MAX_POOL_2D shape inference over NHWC: float32, or
+// int8/uint8 with the output in the input's quantization.
 #include "ops/infer_context.h"
 #include "ops/op_def.h"
+#include "ops/quantized.h"
 #include "ops/window.h"
 #include "ops/work.h"
 
@@ -12,7 +14,12 @@ static Status infer_pool2d(InferContext& ctx) {
   const Pool2DAttrs* a = node_attrs<Pool2DAttrs>(ctx);
   if (!a) return ctx.fail("missing pooling attributes");
   ODIN_RETURN_IF_ERROR(ctx.expect_rank(0, 4));
-  ODIN_RETURN_IF_ERROR(ctx.expect_dtype(0, DType::kF32));
+  const DType dtype = ctx.input(0).dtype;
+  if (is_affine_dtype(dtype)) {
+    ODIN_RETURN_IF_ERROR(check_same_table(ctx, 0));
+  } else {
+    ODIN_RETURN_IF_ERROR(ctx.expect_dtype(0, DType::kF32));
+  }
   ODIN_RETURN_IF_ERROR(check_window_attrs(ctx, a->stride_h, a->stride_w, 1, 1));
   const Shape& in = ctx.input_shape(0);
   ODIN_ASSIGN_OR_RETURN(const int64_t out_h, window_out_size(ctx, "height", a->padding, in[1],
@@ -21,7 +28,7 @@ static Status infer_pool2d(InferContext& ctx) {
                                                              a->filter_w, a->stride_w, 1));
   Shape out({in[0], out_h, out_w, in[3]});
   ODIN_RETURN_IF_ERROR(check_output_size(ctx, out));
-  ctx.set_output(0, DType::kF32, std::move(out));
+  ctx.set_output(0, is_affine_dtype(dtype) ? dtype : DType::kF32, std::move(out));
   return Status();
 }
 

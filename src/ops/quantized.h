@@ -7,14 +7,27 @@
 
 #include <cmath>
 #include <cstdint>
+#include <string>
 
 #include "ops/infer_context.h"
 
 namespace odin {
 
+// A per-tensor table's zero point (0 when it lists none).
+inline int64_t zero_point_of_table(const QuantParams& q) {
+  return q.zero_points.empty() ? 0 : q.zero_points[0];
+}
+
 // The activation dtypes odin computes affine-quantized: int8 and uint8.
 inline bool is_affine_dtype(DType t) {
   return t == DType::kI8 || t == DType::kU8;
+}
+
+// The byte PAD fills value v with: an int8/uint8 tensor's zero point (its
+// real 0, as TFLite's int8 PAD), else 0.
+inline uint8_t pad_fill_byte(const Value& v) {
+  if (!is_affine_dtype(v.dtype) || !v.quant || v.quant->zero_points.empty()) return 0;
+  return static_cast<uint8_t>(v.quant->zero_points[0]);
 }
 
 // Value v carries a usable table: scales finite and > 0, one per tensor
@@ -36,14 +49,27 @@ inline Status check_quant_table(const InferContext& ctx, const Value& v, const c
   if (!q.zero_points.empty() && static_cast<int64_t>(q.zero_points.size()) != n &&
       q.zero_points.size() != 1)
     return ctx.fail(what, " has ", n, " scales but ", q.zero_points.size(), " zero points");
-  const int64_t lo = v.dtype == DType::kU8 ? 0 : v.dtype == DType::kI32 ? INT32_MIN : -128;
-  const int64_t hi = v.dtype == DType::kU8 ? 255 : v.dtype == DType::kI32 ? INT32_MAX : 127;
+  int64_t lo = -128, hi = 127;  // int8
+  if (v.dtype == DType::kU8) lo = 0, hi = 255;
+  if (v.dtype == DType::kI16) lo = -32768, hi = 32767;
+  if (v.dtype == DType::kI32) lo = INT32_MIN, hi = INT32_MAX;
   for (int64_t z : q.zero_points) {
     if (z < lo || z > hi) return ctx.fail(what, " has zero point ", z, " outside its dtype");
     if (zero_point_zero && z != 0)
       return ctx.fail(what, " has zero point ", z, " (must be 0 for ", what, ")");
   }
   return Status();
+}
+
+// An op that computes in int8/uint8 with its own output quantization: input
+// `input` has a per-tensor table and output 0 declares one (its dtype about
+// to become the input's).
+inline Status check_affine_io(InferContext& ctx, size_t input) {
+  const Value& in = ctx.input(input);
+  ODIN_RETURN_IF_ERROR(check_quant_table(ctx, in, input == 0 ? "input" : "input 1", 0, 0, false));
+  Value declared = ctx.output(0);
+  declared.dtype = in.dtype;
+  return check_quant_table(ctx, declared, "output", 0, 0, false);
 }
 
 // A quantized conv / depthwise / FULLY_CONNECTED: input 0 int8 or uint8
@@ -69,6 +95,22 @@ inline Status check_quantized_weighted(InferContext& ctx, int64_t channels, int 
   Value declared = ctx.output(0);
   declared.dtype = in.dtype;  // what the output will be
   return check_quant_table(ctx, declared, "output", 0, 0, false);
+}
+
+// An op that moves or compares quantized values without rescaling them
+// (pooling, PAD, RESIZE, CONCATENATION: TFLite's int8 kernels require it):
+// input `input`'s table is usable and the output declares the same one.
+inline Status check_same_table(InferContext& ctx, size_t input) {
+  const Value& in = ctx.input(input);
+  ODIN_RETURN_IF_ERROR(check_quant_table(ctx, in, "input", 0, 0, false));
+  const Value& out = ctx.output(0);
+  if (!out.quant || out.quant->scales.size() != 1 || out.quant->scales[0] != in.quant->scales[0] ||
+      zero_point_of_table(*out.quant) != zero_point_of_table(*in.quant))
+    return ctx.unsupported("an output quantization other than the input's (", dtype_name(in.dtype),
+                           " scale ", in.quant->scales[0], ", zero point ",
+                           zero_point_of_table(*in.quant), "): int8 ", op_type_name(ctx.node().op),
+                           " does not rescale");
+  return Status();
 }
 
 }  // namespace odin

@@ -1,5 +1,6 @@
 #include "ops/infer_context.h"
 #include "ops/op_def.h"
+#include "ops/quantized.h"
 
 namespace odin {
 
@@ -26,6 +27,8 @@ static Status infer_reshape(InferContext& ctx) {
   ODIN_RETURN_IF_ERROR(ctx.expect_outputs(1));
   const Value& in = ctx.input(0);
   ODIN_RETURN_IF_ERROR(ctx.expect_element_dtype(0));
+  // int8/uint8: the output is the same bytes, so it must be in the same quantization.
+  if (is_affine_dtype(in.dtype) && in.quant) ODIN_RETURN_IF_ERROR(check_same_table(ctx, 0));
   ODIN_ASSIGN_OR_RETURN(std::vector<int64_t> dims, requested_shape(ctx));
 
   int stretch = -1;  // index of the -1 dim

@@ -4,6 +4,7 @@
 
 #include "ops/infer_context.h"
 #include "ops/op_def.h"
+#include "ops/quantized.h"
 #include "ops/window.h"
 
 namespace odin {
@@ -14,7 +15,11 @@ static Status infer_resize(InferContext& ctx) {
   const ResizeAttrs* a = node_attrs<ResizeAttrs>(ctx);
   if (!a) return ctx.fail("missing resize attributes");
   ODIN_RETURN_IF_ERROR(ctx.expect_rank(0, 4));
-  ODIN_RETURN_IF_ERROR(ctx.expect_dtype(0, DType::kF32));
+  const DType dtype = ctx.input(0).dtype;
+  if (is_affine_dtype(dtype))
+    ODIN_RETURN_IF_ERROR(check_same_table(ctx, 0));  // int8/uint8: no rescaling
+  else
+    ODIN_RETURN_IF_ERROR(ctx.expect_dtype(0, DType::kF32));
   // TFLite resize_bilinear.cc Prepare rejects this combination.
   if (ctx.node().op == OpType::kResizeBilinear && a->align_corners && a->half_pixel_centers)
     return ctx.fail("align_corners and half_pixel_centers cannot both be set");
@@ -30,7 +35,7 @@ static Status infer_resize(InferContext& ctx) {
     return ctx.fail("input ", in.str(), " has an empty spatial dimension");
   Shape out({in[0], size[0], size[1], in[3]});
   ODIN_RETURN_IF_ERROR(check_output_size(ctx, out));
-  ctx.set_output(0, DType::kF32, std::move(out));
+  ctx.set_output(0, is_affine_dtype(dtype) ? dtype : DType::kF32, std::move(out));
   return Status();
 }
 

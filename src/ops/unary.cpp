@@ -4,6 +4,7 @@
 // fused activation.
 #include "ops/infer_context.h"
 #include "ops/op_def.h"
+#include "ops/quantized.h"
 
 namespace odin {
 namespace ref {
@@ -15,8 +16,16 @@ namespace {
 Status infer_unary(InferContext& ctx) {
   ODIN_RETURN_IF_ERROR(ctx.expect_inputs(1, 1));
   ODIN_RETURN_IF_ERROR(ctx.expect_outputs(1));
-  ODIN_RETURN_IF_ERROR(ctx.expect_dtype(0, DType::kF32));
   const OpType op = ctx.node().op;
+  const DType dtype = ctx.input(0).dtype;
+  if (is_affine_dtype(dtype) &&
+      (op == OpType::kLogistic || op == OpType::kTanh || op == OpType::kHardSwish)) {
+    // int8/uint8: a table of the 256 inputs; the output's quantization is the model's.
+    ODIN_RETURN_IF_ERROR(check_affine_io(ctx, 0));
+    ctx.set_output(0, dtype, ctx.input_shape(0));
+    return Status();
+  }
+  ODIN_RETURN_IF_ERROR(ctx.expect_dtype(0, DType::kF32));
   if (op == OpType::kLeakyRelu && !std::holds_alternative<LeakyReluAttrs>(ctx.node().attrs))
     return ctx.fail("missing LEAKY_RELU attributes (alpha)");
   if (op == OpType::kGelu && !std::holds_alternative<GeluAttrs>(ctx.node().attrs))
