@@ -88,10 +88,78 @@ def run_spec(spec, inputs):
             (so,), (zo,) = q(o)
             fn = R.add_q if name == "ADD" else R.mul_q
             val[o] = fn(val[ins[0]], sa, za, val[ins[1]], sb, zb, so, zo, f.get(0, 0))
+        elif name in ("MAX_POOL_2D", "AVERAGE_POOL_2D"):
+            (sx,), (zx,) = q(ins[0])
+            assert q(o) == ([sx], [zx]), "pool output must keep the input quantization"
+            assert f.get(1, 1) == f.get(2, 1) and f.get(3, 1) == f.get(4, 1)
+            so, zo = sx, zx
+            fn = R.maxpool_q if name == "MAX_POOL_2D" else R.avgpool_q
+            val[o] = fn(val[ins[0]], f[3], f.get(1, 1), PAD[f.get(0, 0)], *R.act_range(f.get(5, 0), so, zo))
+        elif name in ("PAD", "RESHAPE", "CONCATENATION"):
+            for i in ins if name == "CONCATENATION" else ins[:1]:
+                assert q(i) == q(o), "%s: input and output quantization must be equal" % name
+            if name == "PAD":
+                pads = val[ins[1]].reshape(-1, 2)
+                val[o] = np.pad(val[ins[0]], [tuple(int(v) for v in r) for r in pads], constant_values=q(o)[1][0])
+            elif name == "RESHAPE":
+                val[o] = val[ins[0]].reshape(ts[o]["shape"])
+            else:
+                assert f.get(1, 0) == 0
+                val[o] = np.concatenate([val[i] for i in ins], axis=f.get(0, 0))
+        elif name == "RESIZE_BILINEAR":
+            assert q(ins[0]) == q(o)
+            oh, ow = [int(v) for v in val[ins[1]].reshape(-1)]
+            val[o] = R.resize_bilinear_q(val[ins[0]], oh, ow, bool(f.get(2, 0)), bool(f.get(3, 0)))
+        elif name in ("LOGISTIC", "TANH"):
+            (sx,), (zx,) = q(ins[0])
+            (so,), (zo,) = q(o)
+            assert (so, zo) == ((1 / 256.0, -128) if name == "LOGISTIC" else (1 / 128.0, 0)), "int8 spec output"
+            fn = R.logistic_fn if name == "LOGISTIC" else R.tanh_fn
+            val[o] = R.apply_lut(val[ins[0]], R.lut_int8(sx, zx, so, zo, fn))
+        elif name == "SOFTMAX":
+            (sx,), (zx,) = q(ins[0])
+            (so,), (zo,) = q(o)
+            assert (so, zo) == (1 / 256.0, -128), "int8 spec output"
+            val[o] = R.softmax_q(val[ins[0]], sx, f.get(0, 1.0), so, zo)
+        elif name == "HARD_SWISH":
+            (sx,), (zx,) = q(ins[0])
+            (so,), (zo,) = q(o)
+            val[o] = R.hard_swish_q(val[ins[0]], sx, zx, so, zo)
+        elif name == "PRELU":
+            (sx,), (zx,) = q(ins[0])
+            (sa,), (za,) = q(ins[1])
+            (so,), (zo,) = q(o)
+            val[o] = R.prelu_q(val[ins[0]], sx, zx, val[ins[1]], sa, za, so, zo)
         else:
             raise SystemExit("op %s not modelled" % name)
         assert list(val[o].shape) == list(ts[o]["shape"]), (name, val[o].shape, ts[o]["shape"])
     return val
+
+
+def alt_references(spec, val, qi):
+    """Other plausible integer results for the op producing tensor qi (documentation of what LiteRT.js does;
+    the pass/fail check is always against the TFLite reference)."""
+    op = [o for o in spec["ops"] if o["op_outputs"] == [qi]]
+    if not op:
+        return {}
+    op, ts = op[0], spec["tensors"]
+    f, x = fields(op), val[op["op_inputs"][0]]
+    if op["op"] == "RESIZE_BILINEAR":
+        oh, ow = [int(v) for v in val[op["op_inputs"][1]].reshape(-1)]
+        ac, hp = bool(f.get(2, 0)), bool(f.get(3, 0))
+        return {"xnnpack_q11_model": R.resize_bilinear_xnnpack_q11(x, oh, ow, ac, hp),
+                "tflite_single_rounding_q10": R.resize_bilinear_q(x, oh, ow, ac, hp, single_rounding=True)}
+    if op["op"] == "AVERAGE_POOL_2D":
+        zp = ts[qi]["quant"]["zero_point"][0]
+        lohi = R.act_range(f.get(5, 0), ts[qi]["quant"]["scale"][0], zp)
+        a = (x, zp, f[3], f.get(1, 1), PAD[f.get(0, 0)]) + tuple(lohi)
+        return {"zero_point_relative_half_even": R.avgpool_zp_relative_q(*a, rounding="even"),
+                "zero_point_relative_half_away": R.avgpool_zp_relative_q(*a, rounding="away")}
+    if op["op"] == "HARD_SWISH":
+        (sx,), (zx,) = ts[op["op_inputs"][0]]["quant"]["scale"], ts[op["op_inputs"][0]]["quant"]["zero_point"]
+        (so,), (zo,) = ts[qi]["quant"]["scale"], ts[qi]["quant"]["zero_point"]
+        return {"float32_lut_half_away": R.apply_lut(x, R.lut_int8(sx, zx, so, zo, R.hard_swish_fn))}
+    return {}
 
 
 def output_quant(spec):
@@ -145,6 +213,11 @@ def check_case(specs, goldens, tfjs, case):
         # where the differences sit: reference value (before rounding) of the differing elements
         diff_idx = np.flatnonzero(lq != val[qi])
         r["vs_tflite_reference"]["litert_minus_ref_sum"] = int(np.sum((lq - val[qi]).reshape(-1)[diff_idx]))
+        alts = alt_references(spec, val, qi)
+        if alts:
+            r["alt_references"] = {n: hist(lq - a) for n, a in alts.items()}
+            for n, a in alts.items():
+                r["alt_references"][n]["differs_from_tflite_reference"] = int(np.sum(a != val[qi]))
         if tfjs:
             p = os.path.join(tfjs, case, "output_%d.bin" % k)
             if os.path.exists(p):

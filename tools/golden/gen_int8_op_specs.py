@@ -12,7 +12,9 @@ CONV_2D weights int8 symmetric per-channel (quantized_dimension 0), DEPTHWISE_CO
 weights per-channel on dimension 3, FULLY_CONNECTED weights per-tensor symmetric;
 biases int32 with scale input_scale * weight_scale[c] and zero point 0.
 Op versions as the converter writes them for int8: CONV_2D 3, DEPTHWISE_CONV_2D 3,
-FULLY_CONNECTED 4, ADD 2, MUL 2, QUANTIZE 2, DEQUANTIZE 2.
+FULLY_CONNECTED 4, ADD 2, MUL 2, QUANTIZE 2, DEQUANTIZE 2; MAX_POOL_2D/AVERAGE_POOL_2D 2, PAD 2,
+RESHAPE 1, CONCATENATION 2, RESIZE_BILINEAR 2 (3 half_pixel), LOGISTIC/TANH/SOFTMAX 2, HARD_SWISH 1, PRELU 1
+(build_more(): pool/layout/resize outputs keep the input quantization, LOGISTIC/SOFTMAX 1/256 zp -128).
 
 Float weights come from SplitMix64 (same generator as ref_run, seeds 101+), scaled
 per output channel by unequal factors so the per-channel scales differ, then
@@ -238,6 +240,125 @@ def binary(case, edge, seed, op, a_shape, b_shape, act, ra, rb):
     emit(case, edge, seed, [ga, gb], ts, ops, [0, 1], [5])
 
 
+# ------------------------------------------------------------------ single-input ops (pool, layout, activations)
+def unary(case, edge, g, x_shape, y_shape, op, version, options, out_q, consts=(), x_q=None):
+    """x -> QUANTIZE -> op(x_int8, *consts) -> y_int8 -> DEQUANTIZE -> y.
+    out_q: (scale, zp) of y_int8, or a function of the dequantized int8 input (float64) -> (scale, zp).
+    consts: extra constant tensors (T(...)) appended as op inputs 2.. ; x_q: explicit input (scale, zp)."""
+    x = input_values(g, x_shape)
+    if x_q is None:
+        lo, hi = g["range"]
+        sx, zx = R.choose_qparams(lo, hi)
+    else:
+        sx, zx = x_q
+    assert zx != 0, "want a non-zero input zero point"
+    xd = R.dequantize(R.quantize(x, sx, zx), sx, zx).astype(np.float64)
+    sy, zy = out_q(xd) if callable(out_q) else out_q
+    ts = [T("x", x_shape), T("x_int8", x_shape, "int8", qspec([sx], [zx])),
+          T("y_int8", y_shape, "int8", qspec([sy], [zy])), T("y", y_shape)] + list(consts)
+    ops = [{"op": "QUANTIZE", "version": 2, "op_inputs": [0], "op_outputs": [1]},
+           {"op": op, "version": version, "options": options,
+            "op_inputs": [1] + list(range(4, 4 + len(consts))), "op_outputs": [2]},
+           {"op": "DEQUANTIZE", "version": 2, "op_inputs": [2], "op_outputs": [3]}]
+    emit(case, edge, g.get("seed"), [g], ts, ops, [0], [3])
+    return sx, zx
+
+
+def pool_int8(case, edge, seed, op, x_shape, k, stride, padding, act, xr):
+    o = opts(5, (0, "b", padding), (1, "i", stride), (2, "i", stride), (3, "i", k), (4, "i", k), (5, "b", act))
+    oh, ow, _, _ = R.conv_geometry(x_shape[1], x_shape[2], k, k, stride, "SAME" if padding == SAME else "VALID")
+    g = {"seed": seed, "range": xr}
+    lo, hi = xr
+    unary(case, edge, g, x_shape, [x_shape[0], oh, ow, x_shape[3]], op, 2, o, R.choose_qparams(lo, hi))
+
+
+def build_more():
+    # pooling: output keeps the input scale / zero point (int8 spec)
+    pool_int8("maxpool_int8_same_2x2_s2", "MAX_POOL_2D int8 SAME 2x2 stride 2 on odd 5x5 (pad 0 before / 1 after, "
+              "last row/column windows partial; padding never wins), 4 channels, output = input quantization",
+              41, "MAX_POOL_2D", [1, 5, 5, 4], 2, 2, SAME, NONE, [-1.5, 2.5])
+    pool_int8("maxpool_int8_relu6", "MAX_POOL_2D int8 VALID 2x2 stride 2 [1,6,6,3] with fused RELU6: inputs in "
+              "[-8,7], so both clamps (zero point and quantized 6.0) lie inside [-128,127] and are exercised",
+              43, "MAX_POOL_2D", [1, 6, 6, 3], 2, 2, VALID, RELU6, [-8.0, 7.0])
+    pool_int8("avgpool_int8_same_3x3_s2", "AVERAGE_POOL_2D int8 SAME 3x3 stride 2 on 7x7 -> 4x4, 3 channels: "
+              "in-image tap counts 4/6/9 (corner/edge/inner), so rounding of sum/count hits exact .5 ties "
+              "(count 4 and 6); sums of both signs", 45, "AVERAGE_POOL_2D", [1, 7, 7, 3], 3, 2, SAME, NONE,
+              [-2.0, 1.0])
+    pool_int8("avgpool_int8_valid_2x2", "AVERAGE_POOL_2D int8 VALID 2x2 stride 2 on [1,6,8,4] -> [1,3,4,4]: "
+              "count 4, a quarter of the windows sit on exact .5 ties of sum/4 (both signs)", 47,
+              "AVERAGE_POOL_2D", [1, 6, 8, 4], 2, 2, VALID, NONE, [-1.0, 1.5])
+
+    # PAD: output keeps the input quantization, pad value = zero point
+    g = {"seed": 51, "range": [-0.5, 2.0]}
+    unary("pad_int8", "PAD int8 [1,3,4,2] on H (1,2) and W (2,1) -> [1,6,7,2]; pad value is the (non-zero) zero "
+          "point, so padded elements dequantize to exactly 0.0", g, [1, 3, 4, 2], [1, 6, 7, 2], "PAD", 2, opts(22),
+          R.choose_qparams(*g["range"]), consts=[T("paddings", [4, 2], "int32", data=[0, 0, 1, 2, 2, 1, 0, 0])])
+    g = {"seed": 53, "range": [-2.0, 1.0]}
+    unary("reshape_int8", "RESHAPE int8 [1,2,3,4] -> [4,6] (constant shape tensor [-1,6], ReshapeOptions.new_shape "
+          "also set), output = input quantization (v1)", g, [1, 2, 3, 4], [4, 6], "RESHAPE", 1,
+          opts(17, (0, "[i]", [-1, 6])), R.choose_qparams(*g["range"]),
+          consts=[T("shape", [2], "int32", data=[-1, 6])])
+
+    # CONCATENATION: both inputs and the output share one quantization (int8 spec restriction)
+    ga, gb = {"seed": 55, "range": [-1.0, 2.0]}, {"seed": 56, "range": [-1.5, 1.0]}
+    sc, zc = R.choose_qparams(-1.5, 2.0)
+    a_shape, b_shape, y_shape = [1, 2, 3, 3], [1, 2, 3, 5], [1, 2, 3, 8]
+    ts = [T("a", a_shape), T("b", b_shape), T("a_int8", a_shape, "int8", qspec([sc], [zc])),
+          T("b_int8", b_shape, "int8", qspec([sc], [zc])), T("y_int8", y_shape, "int8", qspec([sc], [zc])),
+          T("y", y_shape)]
+    ops = [{"op": "QUANTIZE", "version": 2, "op_inputs": [0], "op_outputs": [2]},
+           {"op": "QUANTIZE", "version": 2, "op_inputs": [1], "op_outputs": [3]},
+           {"op": "CONCATENATION", "version": 2, "options": opts(10, (0, "i", 3), (1, "b", NONE)),
+            "op_inputs": [2, 3], "op_outputs": [4]},
+           {"op": "DEQUANTIZE", "version": 2, "op_inputs": [4], "op_outputs": [5]}]
+    emit("concat_int8_axis3", "CONCATENATION int8 axis 3: [1,2,3,3] ++ [1,2,3,5] -> [1,2,3,8]; both inputs and the "
+         "output share one scale / zero point (quantization covers [-1.5,2]), so the op is a copy; each input "
+         "generator range is narrower than the shared range", 55, [ga, gb], ts, ops, [0, 1], [5])
+
+    # RESIZE_BILINEAR: output keeps the input quantization
+    for case, ac, hp, ver, seed in [("resize_bilinear_int8", 0, 0, 2, 57), ("resize_bilinear_int8_half_pixel", 0, 1, 3, 59)]:
+        g = {"seed": seed, "range": [-1.0, 1.5]}
+        unary(case, "RESIZE_BILINEAR int8 [1,4,4,3] -> 7x7, align_corners=%d half_pixel_centers=%d (v%d); "
+              "TFLite's integer kernel uses Q10 coordinates/weights on the raw int8 values" % (ac, hp, ver),
+              g, [1, 4, 4, 3], [1, 7, 7, 3], "RESIZE_BILINEAR", ver, opts(15, (2, "B", ac), (3, "B", hp)),
+              R.choose_qparams(*g["range"]), consts=[T("size", [2], "int32", data=[7, 7])])
+
+    # activations with fixed output quantization (int8 spec)
+    g = {"seed": 61, "range": [-7.0, 9.0]}
+    unary("logistic_int8", "LOGISTIC int8 [1,8,8,4] over [-7,9]; output scale 1/256, zero point -128 (int8 spec)",
+          g, [1, 8, 8, 4], [1, 8, 8, 4], "LOGISTIC", 2, None, (1.0 / 256.0, -128))
+    g = {"seed": 63, "range": [-3.5, 2.5]}
+    unary("tanh_int8", "TANH int8 [1,8,8,4] over [-3.5,2.5]; output scale 1/128, zero point 0 (int8 spec)",
+          g, [1, 8, 8, 4], [1, 8, 8, 4], "TANH", 2, None, (1.0 / 128.0, 0))
+    g = {"seed": 65, "range": [-6.0, 4.0]}
+    unary("softmax_int8", "SOFTMAX int8 beta 1 over the last axis of [2,10], inputs in [-6,4]; output scale 1/256, "
+          "zero point -128 (int8 spec)", g, [2, 10], [2, 10], "SOFTMAX", 2, opts(9, (0, "f", 1.0)),
+          (1.0 / 256.0, -128))
+    g = {"seed": 67, "range": [-5.0, 6.0]}
+
+    def hs_range(xd):
+        y = xd * np.clip(xd + 3.0, 0.0, 6.0) / 6.0
+        return R.choose_qparams(y.min(), y.max())
+    unary("hard_swish_int8", "HARD_SWISH int8 [1,8,8,4] over [-5,6] (all three pieces: 0 below -3, quadratic, "
+          "identity above 3); output quantization covers the float result on the dequantized input", g,
+          [1, 8, 8, 4], [1, 8, 8, 4], "HARD_SWISH", 1, opts(91), hs_range)
+
+    # PRELU: alpha int8 constant [1,1,C], per-tensor, own (asymmetric) scale
+    alpha = np.array([0.25, -0.5, 1.5, 0.05])
+    sa, za = R.choose_qparams(alpha.min(), alpha.max())
+    aq = R.quantize(alpha, sa, za)
+    ad = R.dequantize(aq, sa, za).astype(np.float64)
+    g = {"seed": 69, "range": [-2.0, 1.5]}
+
+    def prelu_range(xd):
+        y = np.where(xd >= 0, xd, xd * ad.reshape(1, 1, 1, -1))
+        return R.choose_qparams(y.min(), y.max())
+    unary("prelu_int8", "PRELU int8 [1,4,5,4] with a constant int8 alpha [1,1,4] = [0.25,-0.5,1.5,0.05] "
+          "(per-tensor scale %.6g, zero point %d; one negative slope, one > 1), output quantization covers the "
+          "float result" % (sa, za), g, [1, 4, 5, 4], [1, 4, 5, 4], "PRELU", 1, None, prelu_range,
+          consts=[T("alpha", [1, 1, 4], "int8", qspec([sa], [za]), aq)])
+
+
 def build_all():
     qdq()
     fc("fc_int8", "FULLY_CONNECTED int8: rank-2 input [3,20], 12 units, per-tensor int8 weights, int32 bias, "
@@ -270,6 +391,7 @@ def build_all():
            [1, 4, 4, 8], [1, 1, 1, 8], RELU, [-2.0, 1.0], [-1.0, 1.5])
     binary("mul_int8", "MUL int8 broadcast [1,4,4,4] * [1,1,1,4], different input quantizations, no activation",
            25, "MUL", [1, 4, 4, 4], [1, 1, 1, 4], NONE, [-2.0, 1.0], [-1.5, 3.0])
+    build_more()
 
 
 def main():

@@ -95,6 +95,8 @@ for line in open(os.path.join(work, "status.tsv")):
                "litert_on_int8_grid": r["litert_on_int8_grid"],
                "vs_numpy_tflite_reference": {k: r["vs_tflite_reference"][k] for k in
                                              ("elements", "diff0", "diff1", "diff_gt1", "max_steps")}}
+        if "alt_references" in r:
+            ent["litert_vs_alternative_references"] = r["alt_references"]
         if "tfjs_vs_litert" in r:
             ent["tfjs_tflite_vs_litert"] = {k: r["tfjs_vs_litert"][k] for k in ("diff0", "diff1", "diff_gt1", "max_steps")}
             ent["tfjs_tflite_vs_numpy_tflite_reference"] = {k: r["tfjs_vs_tflite_reference"][k]
@@ -108,7 +110,11 @@ man = {"engine": "LiteRT.js @litertjs/core 2.5.3 (CPU/XNNPACK wasm, 1 thread) vi
        "crosscheck_engine": "@tensorflow/tfjs-tflite 0.0.1-alpha.10 (1 thread)",
        "numpy_reference": "tools/golden/check_int8_op_goldens.py + int8_ref.py: TFLite integer reference "
                           "arithmetic in numpy (QuantizeMultiplier/frexp, SaturatingRoundingDoublingHighMul, "
-                          "RoundingDivideByPOT, ADD left_shift 20, QUANTIZE rounds half away from zero)",
+                          "RoundingDivideByPOT, ADD left_shift 20, QUANTIZE rounds half away from zero; pooling, PAD, RESHAPE, "
+                          "CONCATENATION, ResizeBilinearInteger (Q10), HARD_SWISH int16 fixed point and PRELU as in "
+                          "TFLite's reference kernels; LOGISTIC/TANH/SOFTMAX follow TFLite's builtin (default, "
+                          "non-kReference) int8 kernels: float32 lookup tables rounded half away from zero - the "
+                          "gemmlowp fixed-point kReference variants are not modelled; see README)",
        "generated": datetime.date.today().isoformat(),
        "units": "Differences are counted in int8 steps of the output tensor before DEQUANTIZE: "
                 "q = round(y / int8_scale) + int8_zero_point (every committed output lies exactly on that grid). "
@@ -125,7 +131,12 @@ man = {"engine": "LiteRT.js @litertjs/core 2.5.3 (CPU/XNNPACK wasm, 1 thread) vi
                     "per-tensor with non-zero zero points; CONV_2D weights per-channel (quantized_dimension 0), "
                     "DEPTHWISE_CONV_2D per-channel (quantized_dimension 3), FULLY_CONNECTED per-tensor, all "
                     "symmetric (zero point 0); biases int32, scale input_scale*weight_scale[c], zero point 0. "
-                    "Versions: CONV_2D 3, DEPTHWISE_CONV_2D 3, FULLY_CONNECTED 4, ADD 2, MUL 2.",
+                    "Versions: CONV_2D 3, DEPTHWISE_CONV_2D 3, FULLY_CONNECTED 4, ADD 2, MUL 2, MAX_POOL_2D 2, "
+                    "AVERAGE_POOL_2D 2, PAD 2, RESHAPE 1, CONCATENATION 2, RESIZE_BILINEAR 2 (3 with "
+                    "half_pixel_centers), LOGISTIC 2, TANH 2, SOFTMAX 2, HARD_SWISH 1, PRELU 1 (op_version.cc). "
+                    "Pooling/PAD/RESHAPE/CONCATENATION/RESIZE_BILINEAR outputs keep the input scale and zero "
+                    "point (concat inputs share it); LOGISTIC and SOFTMAX outputs 1/256 zp -128, TANH 1/128 zp 0; "
+                    "PRELU alpha is an int8 per-tensor constant with its own scale/zero point.",
            "output_ranges": "Output quantization covers the float64 result of the op on the dequantized int8 "
                             "operands, before the fused activation (so RELU/RELU6 clamps fall inside [-128,127]).",
            "rounding": "LiteRT.js (and tfjs-tflite) QUANTIZE rounds exact .5 ties to even, TFLite's reference "
@@ -136,7 +147,12 @@ man = {"engine": "LiteRT.js @litertjs/core 2.5.3 (CPU/XNNPACK wasm, 1 thread) vi
                        "tfjs-tflite equal a single rounding of acc * 0.25 half to even on all 32 elements "
                        "(XNNPACK-style), while TFLite's reference (double rounding: SaturatingRoundingDoublingHighMul "
                        "then RoundingDivideByPOT, half away) differs by 1 step on 11 (ties and acc = 4k+1). With "
-                       "generic (non power-of-two) scales no difference shows in these cases."}}
+                       "generic (non power-of-two) scales no difference shows in these cases. RESIZE_BILINEAR: LiteRT.js "
+                       "(XNNPACK) uses Q11 weights from float32 coordinates and one round-half-up shift; it equals "
+                       "int8_ref.resize_bilinear_xnnpack_q11 on every element, and differs by 1 step from TFLite's "
+                       "Q10 ResizeBilinearInteger on 6 (align_corners=0) / 14 (half_pixel) elements. "
+                       "AVERAGE_POOL_2D: LiteRT.js equals TFLite's rounding of the RAW int8 sum (half away from zero "
+                       "of sum(q)/count), not a zero-point-relative rounding (litert_vs_alternative_references)."}}
 json.dump(man, open(os.path.join(out, "manifest.json"), "w"), indent=1)
 print("%d cases, %d dropped" % (len(cases), len(dropped)))
 for d in dropped:
