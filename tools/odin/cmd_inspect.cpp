@@ -17,10 +17,23 @@ struct InspectArgs {
   std::string backends;  // preference list, e.g. "vulkan,cpu"
 };
 
+// A quantized tensor's table: "q(scale,zero_point)", or "q(N channels on
+// axis A)"; empty for others (and for float16 weights' empty tables).
+std::string quant_summary(const Value& val) {
+  if (!val.quant || val.quant->scales.empty() || val.dtype == DType::kF16 ||
+      val.dtype == DType::kF32)
+    return "";
+  const QuantParams& q = *val.quant;
+  if (q.scales.size() > 1) return str_cat("q(", q.scales.size(), " channels on axis ", q.axis, ")");
+  char scale[32];
+  std::snprintf(scale, sizeof(scale), "%.6g", static_cast<double>(q.scales[0]));
+  return str_cat("q(", scale, ",", q.zero_points.empty() ? 0 : q.zero_points[0], ")");
+}
+
 std::string value_summary(const Graph& g, ValueId v) {
   if (v == kNoValue) return "-";
   const Value& val = g.value(v);
-  return str_cat(val.source_index, ":", dtype_name(val.dtype), val.shape.str(),
+  return str_cat(val.source_index, ":", dtype_name(val.dtype), val.shape.str(), quant_summary(val),
                  val.is_constant() ? "c" : "");
 }
 
@@ -32,12 +45,12 @@ int run_inspect(const InspectArgs& args) {
   std::printf("model: %s\n", args.model.c_str());
   std::printf("inputs:\n");
   for (ValueId v : g.inputs())
-    std::printf("  %-32s %-8s %s\n", g.value(v).name.c_str(), dtype_name(g.value(v).dtype),
-                g.value(v).shape.str().c_str());
+    std::printf("  %-32s %-8s %s%s\n", g.value(v).name.c_str(), dtype_name(g.value(v).dtype),
+                g.value(v).shape.str().c_str(), quant_summary(g.value(v)).c_str());
   std::printf("outputs:\n");
   for (ValueId v : g.outputs())
-    std::printf("  %-32s %-8s %s\n", g.value(v).name.c_str(), dtype_name(g.value(v).dtype),
-                g.value(v).shape.str().c_str());
+    std::printf("  %-32s %-8s %s%s\n", g.value(v).name.c_str(), dtype_name(g.value(v).dtype),
+                g.value(v).shape.str().c_str(), quant_summary(g.value(v)).c_str());
   std::map<std::string_view, int> histogram;
   size_t const_bytes = 0;
   for (const Node& n : g.nodes()) ++histogram[op_type_name(n.op)];
@@ -58,7 +71,7 @@ int run_inspect(const InspectArgs& args) {
   std::printf(" (%zu segments)\n", sched->segments.size());
   if (args.nodes) {
     std::printf("%5s  %-26s %-8s %-36s %s\n", "node", "op", "backend", "output",
-                "inputs (tensor:dtype[shape], c = constant)");
+                "inputs (tensor:dtype[shape], q(scale,zero point), c = constant)");
     for (size_t i = 0; i < g.num_nodes(); ++i) {
       const Node& n = g.node(static_cast<NodeId>(i));
       std::string ins;
