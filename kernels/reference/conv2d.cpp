@@ -33,19 +33,10 @@ Result<ConvGeometry> geometry(const Conv2DAttrs& attrs, const ConstTensorView& i
                  out.shape[2],
                  {},
                  {}};
-  if (attrs.stride_h < 1 || attrs.stride_w < 1 || attrs.dilation_h < 1 || attrs.dilation_w < 1)
-    return bad_shape(kOp, "strides and dilations must be >= 1");
   if (g.f_c < 1 || g.in_c % g.f_c != 0 || g.out_c < 1 || g.out_c % (g.in_c / g.f_c) != 0)
     return bad_shape(kOp, "input ", in.shape.str(), " and filter ", filter.shape.str(),
                      " channels do not match");
-  g.ph = conv_padding_h(attrs, g.in_h, g.k_h);
-  g.pw = conv_padding_w(attrs, g.in_w, g.k_w);
-  if (out.shape[0] != g.batch || out.shape[3] != g.out_c || g.out_h != g.ph.out ||
-      g.out_w != g.pw.out)
-    return bad_shape(kOp, "output shape ", out.shape.str(), " does not match input ",
-                     in.shape.str(), " and filter ", filter.shape.str());
-  if (!bias.empty() && bias.num_elements() != g.out_c)
-    return bad_shape(kOp, "bias ", bias.shape.str(), " does not have ", g.out_c, " elements");
+  ODIN_RETURN_IF_ERROR(check_conv_window(kOp, attrs, in, filter, bias, out, g.out_c, &g.ph, &g.pw));
   return g;
 }
 

@@ -44,6 +44,27 @@ inline Status check_conv_shapes(const char* op, const ConstTensorView& in,
   return Status();
 }
 
+// What CONV_2D and DEPTHWISE_CONV_2D check past their channel rules: strides
+// and dilations >= 1, the output [batch, padded h, padded w, out_c], a bias
+// of out_c elements. Sets the two axes' padding.
+template <typename ConvAttrs>
+Status check_conv_window(const char* op, const ConvAttrs& attrs, const ConstTensorView& in,
+                         const ConstTensorView& filter, const ConstTensorView& bias,
+                         const ConstTensorView& out, int64_t out_c, SpatialPadding* ph,
+                         SpatialPadding* pw) {
+  if (attrs.stride_h < 1 || attrs.stride_w < 1 || attrs.dilation_h < 1 || attrs.dilation_w < 1)
+    return bad_shape(op, "strides and dilations must be >= 1");
+  *ph = conv_padding_h(attrs, in.shape[1], filter.shape[1]);
+  *pw = conv_padding_w(attrs, in.shape[2], filter.shape[2]);
+  if (out.shape[0] != in.shape[0] || out.shape[3] != out_c || out.shape[1] != ph->out ||
+      out.shape[2] != pw->out)
+    return bad_shape(op, "output shape ", out.shape.str(), " does not match input ", in.shape.str(),
+                     " and filter ", filter.shape.str());
+  if (!bias.empty() && bias.num_elements() != out_c)
+    return bad_shape(op, "bias ", bias.shape.str(), " does not have ", out_c, " elements");
+  return Status();
+}
+
 // The checks every float convolution kernel makes: float32 views, rank-4
 // input, filter and output, static shapes, an optional float32 bias.
 inline Status check_conv_views(const char* op, const ConstTensorView& in,
