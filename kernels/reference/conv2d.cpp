@@ -83,7 +83,7 @@ Status conv2d(const Conv2DAttrs& attrs, const ConstTensorView& in, const ConstTe
 Status conv2d_node(const KernelArgs& args) {
   const auto* a = args.attrs<Conv2DAttrs>();
   if (!a) return missing_attrs(args);
-  if (!is_affine_view(args.input(0)))
+  if (!is_affine_dtype(args.input(0).dtype))
     return conv2d(*a, args.input(0), args.input(1), args.input(2), args.outputs[0]);
   ODIN_ASSIGN_OR_RETURN(const ConvGeometry g,
                         geometry(*a, args.input(0), args.input(1), args.input(2), args.outputs[0]));

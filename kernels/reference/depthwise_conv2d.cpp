@@ -83,7 +83,7 @@ Status depthwise_conv2d(const DepthwiseConv2DAttrs& attrs, const ConstTensorView
 Status depthwise_conv2d_node(const KernelArgs& args) {
   const auto* a = args.attrs<DepthwiseConv2DAttrs>();
   if (!a) return missing_attrs(args);
-  if (!is_affine_view(args.input(0)))
+  if (!is_affine_dtype(args.input(0).dtype))
     return depthwise_conv2d(*a, args.input(0), args.input(1), args.input(2), args.outputs[0]);
   ODIN_ASSIGN_OR_RETURN(const DwGeometry g,
                         geometry(*a, args.input(0), args.input(1), args.input(2), args.outputs[0]));

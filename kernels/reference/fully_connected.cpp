@@ -82,7 +82,7 @@ Status fully_connected(const FullyConnectedAttrs& attrs, const ConstTensorView& 
 Status fully_connected_node(const KernelArgs& args) {
   const auto* a = args.attrs<FullyConnectedAttrs>();
   if (!a) return missing_attrs(args);
-  if (!is_affine_view(args.input(0)))
+  if (!is_affine_dtype(args.input(0).dtype))
     return fully_connected(*a, args.input(0), args.input(1), args.input(2), args.outputs[0]);
   ODIN_ASSIGN_OR_RETURN(const FcGeometry g,
                         geometry(args.input(0), args.input(1), args.input(2), args.outputs[0]));

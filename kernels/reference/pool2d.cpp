@@ -87,7 +87,7 @@ Status pool2d(PoolKind kind, const Pool2DAttrs& attrs, const ConstTensorView& in
   if (!valid_view(in) || out.num_elements() < 0) return bad_shape(op, "shapes must be static");
   if (attrs.stride_h < 1 || attrs.stride_w < 1 || attrs.filter_h < 1 || attrs.filter_w < 1)
     return bad_shape(op, "strides and filter sizes must be >= 1");
-  if (args && (in.dtype == DType::kI8 || in.dtype == DType::kU8)) {
+  if (args && is_affine_dtype(in.dtype)) {
     if (out.dtype != in.dtype) return bad_shape(op, "output dtype differs from the input's");
     return in.dtype == DType::kI8 ? pool_affine<int8_t>(kind, attrs, *args)
                                   : pool_affine<uint8_t>(kind, attrs, *args);

@@ -10,6 +10,7 @@
 #include "kernels/reference/index_walk.h"
 #include "kernels/reference/ref_util.h"
 #include "kernels/reference/reference.h"
+#include "quant/affine.h"
 
 namespace odin::ref {
 namespace {
@@ -47,14 +48,10 @@ int32_t nearest_index(int32_t dst, float scale, const ResizeAttrs& a, int32_t in
   return std::max(i, 0);  // TFLite clamps at 0 with half_pixel_centers; src >= 0 otherwise
 }
 
-bool is_affine(DType t) {
-  return t == DType::kI8 || t == DType::kU8;
-}
-
 // Float32 views, or int8/uint8 ones of one dtype (the output keeps the
 // input's quantization: inference checks).
 Status check(const char* op, const ConstTensorView& in, const TensorView& out) {
-  if (is_affine(in.dtype)) {
+  if (is_affine_dtype(in.dtype)) {
     ODIN_RETURN_IF_ERROR(expect_same_dtype(op, in, out));
   } else {
     ODIN_RETURN_IF_ERROR(expect_f32(op, "input", in));

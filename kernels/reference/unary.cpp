@@ -50,24 +50,6 @@ float apply_unary(UnaryFn fn, float v, float leaky_alpha) {
   }
 }
 
-bool is_unary(UnaryFn fn) {
-  switch (fn) {
-    case UnaryFn::kLogistic:
-    case UnaryFn::kRelu:
-    case UnaryFn::kReluN1To1:
-    case UnaryFn::kRelu6:
-    case UnaryFn::kTanh:
-    case UnaryFn::kHardSwish:
-    case UnaryFn::kLeakyRelu:
-    case UnaryFn::kRsqrt:
-    case UnaryFn::kGelu:
-    case UnaryFn::kGeluTanh:
-      return true;
-    default:
-      return false;
-  }
-}
-
 // int8/uint8 through a table of the 256 inputs, as TFLite's int8 LOGISTIC,
 // TANH (LUTPopulate): x = scale_in (q - zero_in), y = fn(x) in float32,
 // zero_out + round(y * (1 / scale_out)) (ties away from zero), clamped.
@@ -105,7 +87,7 @@ Status unary(UnaryFn fn, const ConstTensorView& in, const TensorView& out, float
   if (in.dtype != DType::kF32)
     return make_error(StatusCode::kUnsupported, name, ": dtype ", dtype_name(in.dtype));
   ODIN_RETURN_IF_ERROR(expect_out_shape(name, out, in.shape));
-  if (!is_unary(fn))
+  if (!is_unary_fn(fn))
     return make_error(StatusCode::kInternal, name, ": function ", static_cast<int>(fn),
                       " is not a unary function");
   const float* x = in.as<float>();
@@ -118,10 +100,10 @@ Status unary(UnaryFn fn, const ConstTensorView& in, const TensorView& out, float
 Status unary_node(const KernelArgs& args) {
   const UnaryFn fn = unary_fn_of(args.node);
   const ConstTensorView in = args.input(0);
-  if (in.dtype == DType::kI8 || in.dtype == DType::kU8) {
+  if (is_affine_dtype(in.dtype)) {
     ODIN_RETURN_IF_ERROR(expect_same_dtype("unary", in, args.outputs[0]));
     ODIN_RETURN_IF_ERROR(expect_out_shape("unary", args.outputs[0], in.shape));
-    if (!is_unary(fn)) return bad_shape("unary", "not a unary function");
+    if (!is_unary_fn(fn)) return bad_shape("unary", "not a unary function");
     return in.dtype == DType::kI8 ? unary_affine<int8_t>(args, fn)
                                   : unary_affine<uint8_t>(args, fn);
   }

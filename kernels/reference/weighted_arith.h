@@ -64,7 +64,7 @@ struct AffineArith {
 inline Result<DType> weighted_dtype(const char* op, const ConstTensorView& in,
                                     const ConstTensorView& weights, const ConstTensorView& bias,
                                     const ConstTensorView& out) {
-  if (in.dtype == DType::kI8 || in.dtype == DType::kU8) {
+  if (is_affine_dtype(in.dtype)) {
     if (weights.dtype != in.dtype || out.dtype != in.dtype)
       return make_error(StatusCode::kUnsupported, "reference ", op, ": input ",
                         dtype_name(in.dtype), " with weights ", dtype_name(weights.dtype),
@@ -125,10 +125,6 @@ Status run_affine(const char* op, const KernelArgs& args, int64_t channels, Acti
     return bad_shape(op, "input ", dtype_name(t), " is not int8 or uint8");
   }
   return Status();
-}
-
-inline bool is_affine_view(const ConstTensorView& v) {
-  return v.dtype == DType::kI8 || v.dtype == DType::kU8;
 }
 
 }  // namespace odin::ref

@@ -68,6 +68,14 @@ enum class UnaryFn : int32_t {
   ODIN_UNARY_FNS(ODIN_UNARY_FN_ENUM)
 #undef ODIN_UNARY_FN_ENUM
 };
+// Whether fn is one of ODIN_UNARY_FNS (not kNone or an unknown code).
+constexpr bool is_unary_fn(UnaryFn fn) {
+#define ODIN_UNARY_FN_IS(name, code) \
+  if (fn == UnaryFn::k##name) return true;
+  ODIN_UNARY_FNS(ODIN_UNARY_FN_IS)
+#undef ODIN_UNARY_FN_IS
+  return false;
+}
 enum class BinaryFn : int32_t {
   kNone = -1,
 #define ODIN_BINARY_FN_ENUM(name, code) k##name = code,

@@ -10,18 +10,9 @@
 #include <string>
 
 #include "ops/infer_context.h"
+#include "quant/affine.h"
 
 namespace odin {
-
-// A per-tensor table's zero point (0 when it lists none).
-inline int64_t zero_point_of_table(const QuantParams& q) {
-  return q.zero_points.empty() ? 0 : q.zero_points[0];
-}
-
-// The activation dtypes odin computes affine-quantized: int8 and uint8.
-inline bool is_affine_dtype(DType t) {
-  return t == DType::kI8 || t == DType::kU8;
-}
 
 // The byte PAD fills value v with: an int8/uint8 tensor's zero point (its
 // real 0, as TFLite's int8 PAD), else 0.
@@ -105,10 +96,10 @@ inline Status check_same_table(InferContext& ctx, size_t input) {
   ODIN_RETURN_IF_ERROR(check_quant_table(ctx, in, "input", 0, 0, false));
   const Value& out = ctx.output(0);
   if (!out.quant || out.quant->scales.size() != 1 || out.quant->scales[0] != in.quant->scales[0] ||
-      zero_point_of_table(*out.quant) != zero_point_of_table(*in.quant))
+      zero_point_of(*out.quant, 0) != zero_point_of(*in.quant, 0))
     return ctx.unsupported("an output quantization other than the input's (", dtype_name(in.dtype),
                            " scale ", in.quant->scales[0], ", zero point ",
-                           zero_point_of_table(*in.quant), "): int8 ", op_type_name(ctx.node().op),
+                           zero_point_of(*in.quant, 0), "): int8 ", op_type_name(ctx.node().op),
                            " does not rescale");
   return Status();
 }

@@ -15,6 +15,11 @@
 
 namespace odin {
 
+// The activation dtypes odin computes affine-quantized: int8 and uint8.
+inline bool is_affine_dtype(DType t) {
+  return t == DType::kI8 || t == DType::kU8;
+}
+
 // real ~= multiplier * 2^(shift - 31), multiplier in [2^30, 2^31) (or 0).
 struct FixedPointMultiplier {
   int32_t multiplier = 0;

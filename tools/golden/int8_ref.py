@@ -279,16 +279,21 @@ def avgpool_q(xq, k, stride, padding, act_lo, act_hi):
     """AveragePool int8: acc = sum of the RAW int8 values over the in-image taps (count = number of
     in-image taps), acc = acc > 0 ? (acc + count/2) / count : (acc - count/2) / count (C division),
     i.e. round half away from zero of sum(q)/count on the raw values (zero point included), then clamp."""
-    xq = np.asarray(xq, np.int64)
+    out = None
+    for oy, ox, cnt, acc, out in _window_sums(np.asarray(xq, np.int64), k, stride, padding):
+        out[:, oy, ox, :] = np.where(acc > 0, c_div(acc + cnt // 2, cnt), c_div(acc - cnt // 2, cnt))
+    return np.clip(out, act_lo, act_hi)
+
+
+def _window_sums(xq, k, stride, padding):
+    """Per output pixel of an NHWC pooling: (oy, ox, in-image tap count, sum of the raw values over
+    them, the output array to fill), windows clipped to the image."""
     n, ih, iw, c = xq.shape
     wy, wx = pool_windows(ih, k, stride, padding), pool_windows(iw, k, stride, padding)
     out = np.empty((n, len(wy), len(wx), c), np.int64)
     for oy, (y0, y1) in enumerate(wy):
         for ox, (x0, x1) in enumerate(wx):
-            cnt = (y1 - y0) * (x1 - x0)
-            acc = xq[:, y0:y1, x0:x1, :].sum(axis=(1, 2))
-            out[:, oy, ox, :] = np.where(acc > 0, c_div(acc + cnt // 2, cnt), c_div(acc - cnt // 2, cnt))
-    return np.clip(out, act_lo, act_hi)
+            yield oy, ox, (y1 - y0) * (x1 - x0), xq[:, y0:y1, x0:x1, :].sum(axis=(1, 2)), out
 
 
 def pool_counts(ih, iw, k, stride, padding):
@@ -533,13 +538,8 @@ def resize_bilinear_xnnpack_q11(xq, oh, ow, align_corners, half_pixel):
 def avgpool_zp_relative_q(xq, zp, k, stride, padding, act_lo, act_hi, rounding="even"):
     """Alternative (NOT TFLite's reference): round((sum(q) - count*zp) / count) + zp, half to even
     (float requantization, XNNPACK-style) or half away ("away") relative to the zero point."""
-    xq = np.asarray(xq, np.int64)
-    n, ih, iw, c = xq.shape
-    wy, wx = pool_windows(ih, k, stride, padding), pool_windows(iw, k, stride, padding)
-    out = np.empty((n, len(wy), len(wx), c), np.int64)
-    for oy, (y0, y1) in enumerate(wy):
-        for ox, (x0, x1) in enumerate(wx):
-            cnt = (y1 - y0) * (x1 - x0)
-            rel = (xq[:, y0:y1, x0:x1, :].sum(axis=(1, 2)) - cnt * zp) / cnt
-            out[:, oy, ox, :] = (np.rint(rel) if rounding == "even" else round_away(rel)).astype(np.int64) + zp
+    out = None
+    for oy, ox, cnt, acc, out in _window_sums(np.asarray(xq, np.int64), k, stride, padding):
+        rel = (acc - cnt * zp) / cnt
+        out[:, oy, ox, :] = (np.rint(rel) if rounding == "even" else round_away(rel)).astype(np.int64) + zp
     return np.clip(out, act_lo, act_hi)
