@@ -34,6 +34,7 @@ LAYER_OF = [
     ("include/odin/", "api"), ("odin/", "api"),
     ("src/vision/", "vision"), ("vision/", "vision"),
     ("src/llm/", "llm"), ("llm/", "llm"),
+    ("src/quantize/", "quantizer"), ("quantize/", "quantizer"),
     ("tools/odin/", "cli"),
 ]
 
@@ -54,8 +55,9 @@ DEPENDS = {
     "api": [],
     "vision": ["runtime", "format"],
     "llm": ["runtime", "format"],
+    "quantizer": ["runtime"],
     "capi": ["runtime", "format", "api", "llm"],
-    "cli": ["vision", "llm", "capi", "backends"],
+    "cli": ["vision", "llm", "quantizer", "capi", "backends"],
 }
 
 SOURCE_DIRS = ["src", "kernels", "backends", "include", "tools/odin"]

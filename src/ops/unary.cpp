@@ -19,8 +19,11 @@ Status infer_unary(InferContext& ctx) {
   const OpType op = ctx.node().op;
   const DType dtype = ctx.input(0).dtype;
   if (is_affine_dtype(dtype) &&
-      (op == OpType::kLogistic || op == OpType::kTanh || op == OpType::kHardSwish)) {
-    // int8/uint8: a table of the 256 inputs; the output's quantization is the model's.
+      (op == OpType::kLogistic || op == OpType::kTanh || op == OpType::kHardSwish ||
+       op == OpType::kRelu || op == OpType::kRelu6 || op == OpType::kReluN1To1)) {
+    // int8/uint8: a table of the 256 inputs; the output's quantization is the
+    // model's (a RELU that keeps its input's, as odin's quantizer writes it,
+    // is then exact: TFLite's requantization by 1.0 changes nothing).
     ODIN_RETURN_IF_ERROR(check_affine_io(ctx, 0));
     ctx.set_output(0, dtype, ctx.input_shape(0));
     return Status();

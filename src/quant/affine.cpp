@@ -133,4 +133,64 @@ int32_t quantize_value(float x, float scale, int32_t zero_point, DType dtype) {
   return static_cast<int32_t>(q);
 }
 
+QuantParams asymmetric_params(float lo, float hi, DType dtype) {
+  const QuantizedRange r = dtype_range(dtype);
+  lo = std::min(lo, 0.0f);
+  hi = std::max(hi, 0.0f);
+  const double levels = static_cast<double>(r.max) - r.min;
+  double scale = (static_cast<double>(hi) - lo) / levels;
+  if (!(scale > 0) || !std::isfinite(scale)) scale = 1.0 / levels;  // an all-zero tensor
+  const double zero = std::round(r.min - lo / scale);
+  QuantParams q;
+  q.scales = {static_cast<float>(scale)};
+  q.zero_points = {static_cast<int64_t>(std::clamp<double>(zero, r.min, r.max))};
+  return q;
+}
+
+SymmetricWeights quantize_symmetric(std::span<const float> w, const Shape& shape, int axis) {
+  // Slices along `axis`: index i belongs to slice (i / inner) % channels.
+  int64_t channels = 1, inner = static_cast<int64_t>(w.size());
+  if (axis >= 0) {
+    channels = shape[static_cast<size_t>(axis)];
+    inner = 1;
+    for (size_t d = static_cast<size_t>(axis) + 1; d < shape.rank(); ++d) inner *= shape[d];
+  }
+  std::vector<float> absmax(static_cast<size_t>(channels), 0.0f);
+  for (size_t i = 0; i < w.size(); ++i) {
+    const auto c = static_cast<size_t>((static_cast<int64_t>(i) / inner) % channels);
+    absmax[c] = std::max(absmax[c], std::fabs(w[i]));
+  }
+  SymmetricWeights out;
+  out.params.axis = std::max(axis, 0);
+  for (float m : absmax) {
+    out.params.scales.push_back(m > 0 ? m / 127.0f : 1.0f);
+    out.params.zero_points.push_back(0);
+  }
+  out.values.resize(w.size());
+  for (size_t i = 0; i < w.size(); ++i) {
+    const auto c = static_cast<size_t>((static_cast<int64_t>(i) / inner) % channels);
+    const float q = std::round(w[i] / out.params.scales[c]);
+    out.values[i] = static_cast<int8_t>(std::clamp(q, -127.0f, 127.0f));
+  }
+  return out;
+}
+
+std::vector<int32_t> quantize_bias(std::span<const float> bias, float input_scale,
+                                   const QuantParams& weights, QuantParams* params) {
+  params->scales.clear();
+  params->zero_points.clear();
+  params->axis = 0;
+  std::vector<int32_t> q(bias.size());
+  for (size_t c = 0; c < bias.size(); ++c) {
+    const double s = static_cast<double>(input_scale) * scale_of(weights, c);
+    const double v = std::round(bias[c] / s);
+    q[c] = static_cast<int32_t>(std::clamp<double>(v, INT32_MIN, INT32_MAX));
+    if (weights.scales.size() > 1 || c == 0) {
+      params->scales.push_back(static_cast<float>(s));
+      params->zero_points.push_back(0);
+    }
+  }
+  return q;
+}
+
 }  // namespace odin

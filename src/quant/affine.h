@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "core/attrs.h"
@@ -79,5 +80,26 @@ int32_t add_affine(int32_t a_centered, int32_t b_centered, const AffineAddition&
 // float -> int8/uint8/int16 as TFLite's QUANTIZE: zero_point + round(x /
 // scale) (ties away from zero), clamped to the dtype.
 int32_t quantize_value(float x, float scale, int32_t zero_point, DType dtype);
+
+// --- Choosing tables (the quantizer's side) ------------------------------
+
+// Per-tensor asymmetric table covering [lo, hi] (widened to hold 0, so
+// zero is exact, as TFLite's spec requires): scale (hi - lo) / (levels - 1),
+// zero point lo's level, rounded and clamped into the dtype.
+QuantParams asymmetric_params(float lo, float hi, DType dtype);
+
+// Symmetric int8 weights (zero point 0, values in [-127, 127], TFLite's
+// weight spec): one scale per slice along `axis` (per channel), or one for
+// the whole tensor when axis < 0. A slice of zeros gets scale 1.
+struct SymmetricWeights {
+  std::vector<int8_t> values;
+  QuantParams params;
+};
+SymmetricWeights quantize_symmetric(std::span<const float> w, const Shape& shape, int axis);
+
+// An int32 bias with scale input_scale x weight_scale[c] and zero point 0
+// (TFLite's bias spec); `channel_axis` is 0 (the bias is 1-D).
+std::vector<int32_t> quantize_bias(std::span<const float> bias, float input_scale,
+                                   const QuantParams& weights, QuantParams* params);
 
 }  // namespace odin

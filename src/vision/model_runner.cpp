@@ -5,6 +5,16 @@
 #include "format/tflite/tflite_importer.h"
 
 namespace odin {
+namespace {
+thread_local ModelInputTap* active_tap = nullptr;
+}  // namespace
+
+ModelInputTap::ModelInputTap(Fn fn) : fn_(std::move(fn)), previous_(active_tap) {
+  active_tap = this;
+}
+ModelInputTap::~ModelInputTap() {
+  active_tap = previous_;
+}
 
 Result<ModelRunner> ModelRunner::load(const std::string& path, const ModelRequirements& needs) {
   ODIN_ASSIGN_OR_RETURN(Graph graph, load_tflite_file(path));
@@ -27,6 +37,7 @@ Result<ModelRunner> ModelRunner::load(const std::string& path, const ModelRequir
                         " needs float32 with ", needs.output_elements[i], " elements");
   }
   ModelRunner runner;
+  runner.path_ = path;
   runner.graph_ = std::make_unique<Graph>(std::move(graph));
   SessionOptions options;
   options.profile = false;  // per-node timing is of no use here
@@ -35,6 +46,7 @@ Result<ModelRunner> ModelRunner::load(const std::string& path, const ModelRequir
 }
 
 Status ModelRunner::run(std::span<const float> input) {
+  if (active_tap) active_tap->fn_(path_, input);
   ODIN_RETURN_IF_ERROR(session_->set_input(0, input.data(), input.size_bytes()));
   return session_->run();
 }

@@ -25,6 +25,24 @@ struct ModelRequirements {
   std::vector<int64_t> output_elements;  // element count of each output used
 };
 
+// While one is alive, every ModelRunner::run on its thread reports the
+// model's path and the input it is given: how `odin quantize` calibrates a
+// model on the tensors its pipeline really feeds it (letterboxed photos,
+// rotated crops).
+class ModelInputTap {
+ public:
+  using Fn = std::function<void(const std::string& model_path, std::span<const float> input)>;
+  explicit ModelInputTap(Fn fn);
+  ~ModelInputTap();
+  ModelInputTap(const ModelInputTap&) = delete;
+  ModelInputTap& operator=(const ModelInputTap&) = delete;
+
+ private:
+  friend class ModelRunner;
+  Fn fn_;
+  ModelInputTap* previous_;
+};
+
 class ModelRunner {
  public:
   // Errors say which requirement the model misses ("input is [1,192,192,3],
@@ -36,6 +54,7 @@ class ModelRunner {
   std::span<const float> output(size_t i) const;
 
  private:
+  std::string path_;
   std::unique_ptr<Graph> graph_;  // the session borrows its constants
   std::unique_ptr<Session> session_;
 };

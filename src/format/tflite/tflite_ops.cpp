@@ -255,59 +255,174 @@ Status parse_gelu(const fb::Operator& op, Node* node) {
   return Status();
 }
 
+// --- Writing node.attrs back as options (the inverse of the readers) ------
+
+// odin's Activation lists TFLite's values in the schema's order.
+static_assert(static_cast<int>(Activation::kSignBit) ==
+              static_cast<int>(fb::ActivationFunctionType::SIGN_BIT));
+fb::ActivationFunctionType fb_activation(Activation a) {
+  return static_cast<fb::ActivationFunctionType>(a);
+}
+
+Result<fb::Padding> fb_padding(Padding p) {
+  if (p == Padding::kSame) return fb::Padding::SAME;
+  if (p == Padding::kValid) return fb::Padding::VALID;
+  return make_error(StatusCode::kUnsupported, "explicit padding has no TFLite form");
+}
+
+template <typename Attrs>
+Result<const Attrs*> attrs_of(const Node& node) {
+  if (const Attrs* a = std::get_if<Attrs>(&node.attrs)) return a;
+  return make_error(StatusCode::kInternal, "node '", node.name, "' lacks its attributes");
+}
+
+Result<WrittenOptions> write_none(flatbuffers::FlatBufferBuilder&, const Node&) {
+  return WrittenOptions{};
+}
+
+template <typename Options, fb::BuiltinOptions kType>
+Result<WrittenOptions> write_binary(flatbuffers::FlatBufferBuilder& fbb, const Node& node) {
+  ODIN_ASSIGN_OR_RETURN(const BinaryAttrs* a, attrs_of<BinaryAttrs>(node));
+  if (a->operand_pad != OperandPad{})
+    return make_error(StatusCode::kUnsupported, "a padded operand has no TFLite form");
+  typename Options::Builder b(fbb);
+  b.add_fused_activation_function(fb_activation(a->activation));
+  return WrittenOptions{kType, b.Finish().Union()};
+}
+
+template <typename Options, fb::BuiltinOptions kType, typename Attrs>
+Result<WrittenOptions> write_window(flatbuffers::FlatBufferBuilder& fbb, const Node& node) {
+  ODIN_ASSIGN_OR_RETURN(const Attrs* a, attrs_of<Attrs>(node));
+  ODIN_ASSIGN_OR_RETURN(fb::Padding pad, fb_padding(a->padding));
+  typename Options::Builder b(fbb);
+  b.add_padding(pad);
+  b.add_stride_w(a->stride_w);
+  b.add_stride_h(a->stride_h);
+  b.add_fused_activation_function(fb_activation(a->activation));
+  if constexpr (requires { a->dilation_w; }) {
+    b.add_dilation_w_factor(a->dilation_w);
+    b.add_dilation_h_factor(a->dilation_h);
+  }
+  if constexpr (std::is_same_v<Attrs, DepthwiseConv2DAttrs>)
+    b.add_depth_multiplier(a->depth_multiplier);
+  if constexpr (std::is_same_v<Attrs, Pool2DAttrs>) {
+    b.add_filter_width(a->filter_w);
+    b.add_filter_height(a->filter_h);
+  }
+  return WrittenOptions{kType, b.Finish().Union()};
+}
+
+Result<WrittenOptions> write_fully_connected(flatbuffers::FlatBufferBuilder& fbb,
+                                             const Node& node) {
+  ODIN_ASSIGN_OR_RETURN(const FullyConnectedAttrs* a, attrs_of<FullyConnectedAttrs>(node));
+  fb::FullyConnectedOptionsBuilder b(fbb);
+  b.add_fused_activation_function(fb_activation(a->activation));
+  b.add_keep_num_dims(a->keep_num_dims);
+  return WrittenOptions{fb::BuiltinOptions::FullyConnectedOptions, b.Finish().Union()};
+}
+
+Result<WrittenOptions> write_softmax(flatbuffers::FlatBufferBuilder& fbb, const Node& node) {
+  ODIN_ASSIGN_OR_RETURN(const SoftmaxAttrs* a, attrs_of<SoftmaxAttrs>(node));
+  return WrittenOptions{fb::BuiltinOptions::SoftmaxOptions,
+                        fb::CreateSoftmaxOptions(fbb, a->beta).Union()};
+}
+
+Result<WrittenOptions> write_concatenation(flatbuffers::FlatBufferBuilder& fbb, const Node& node) {
+  ODIN_ASSIGN_OR_RETURN(const ConcatenationAttrs* a, attrs_of<ConcatenationAttrs>(node));
+  return WrittenOptions{
+      fb::BuiltinOptions::ConcatenationOptions,
+      fb::CreateConcatenationOptions(fbb, a->axis, fb_activation(a->activation)).Union()};
+}
+
+Result<WrittenOptions> write_reshape(flatbuffers::FlatBufferBuilder& fbb, const Node& node) {
+  ODIN_ASSIGN_OR_RETURN(const ReshapeAttrs* a, attrs_of<ReshapeAttrs>(node));
+  if (!a->has_new_shape) return WrittenOptions{};
+  return WrittenOptions{fb::BuiltinOptions::ReshapeOptions,
+                        fb::CreateReshapeOptions(fbb, fbb.CreateVector(a->new_shape)).Union()};
+}
+
+template <typename Options, fb::BuiltinOptions kType>
+Result<WrittenOptions> write_resize(flatbuffers::FlatBufferBuilder& fbb, const Node& node) {
+  ODIN_ASSIGN_OR_RETURN(const ResizeAttrs* a, attrs_of<ResizeAttrs>(node));
+  typename Options::Builder b(fbb);
+  b.add_align_corners(a->align_corners);
+  b.add_half_pixel_centers(a->half_pixel_centers);
+  return WrittenOptions{kType, b.Finish().Union()};
+}
+
+Result<WrittenOptions> write_reducer(flatbuffers::FlatBufferBuilder& fbb, const Node& node) {
+  ODIN_ASSIGN_OR_RETURN(const ReduceAttrs* a, attrs_of<ReduceAttrs>(node));
+  return WrittenOptions{fb::BuiltinOptions::ReducerOptions,
+                        fb::CreateReducerOptions(fbb, a->keep_dims).Union()};
+}
+
 using fb::Operator;
 
 // BuiltinOperator codes odin maps (values from the public schema.fbs).
 constexpr OpMapping kBuiltins[] = {
-    {0, OpType::kAdd, parse_binary<fb::AddOptions, &Operator::builtin_options_as_AddOptions>},
+    {0, OpType::kAdd, parse_binary<fb::AddOptions, &Operator::builtin_options_as_AddOptions>,
+     write_binary<fb::AddOptions, fb::BuiltinOptions::AddOptions>, 2},
     {1, OpType::kAveragePool2D,
-     parse_window<fb::Pool2DOptions, &Operator::builtin_options_as_Pool2DOptions, Pool2DAttrs>},
-    {2, OpType::kConcatenation, parse_concatenation},
+     parse_window<fb::Pool2DOptions, &Operator::builtin_options_as_Pool2DOptions, Pool2DAttrs>,
+     write_window<fb::Pool2DOptions, fb::BuiltinOptions::Pool2DOptions, Pool2DAttrs>, 2},
+    {2, OpType::kConcatenation, parse_concatenation, write_concatenation, 2},
     {3, OpType::kConv2D,
-     parse_window<fb::Conv2DOptions, &Operator::builtin_options_as_Conv2DOptions, Conv2DAttrs>},
+     parse_window<fb::Conv2DOptions, &Operator::builtin_options_as_Conv2DOptions, Conv2DAttrs>,
+     write_window<fb::Conv2DOptions, fb::BuiltinOptions::Conv2DOptions, Conv2DAttrs>, 3},
     {4, OpType::kDepthwiseConv2D,
      parse_window<fb::DepthwiseConv2DOptions, &Operator::builtin_options_as_DepthwiseConv2DOptions,
-                  DepthwiseConv2DAttrs>},
+                  DepthwiseConv2DAttrs>,
+     write_window<fb::DepthwiseConv2DOptions, fb::BuiltinOptions::DepthwiseConv2DOptions,
+                  DepthwiseConv2DAttrs>,
+     3},
     {5, OpType::kDepthToSpace,
      parse_block<fb::DepthToSpaceOptions, &Operator::builtin_options_as_DepthToSpaceOptions>},
-    {6, OpType::kDequantize, no_attrs},
-    {9, OpType::kFullyConnected, parse_fully_connected},
-    {14, OpType::kLogistic, no_attrs},
+    {6, OpType::kDequantize, no_attrs, write_none, 2},
+    {9, OpType::kFullyConnected, parse_fully_connected, write_fully_connected, 4},
+    {14, OpType::kLogistic, no_attrs, write_none, 2},
     {17, OpType::kMaxPool2D,
-     parse_window<fb::Pool2DOptions, &Operator::builtin_options_as_Pool2DOptions, Pool2DAttrs>},
-    {18, OpType::kMul, parse_binary<fb::MulOptions, &Operator::builtin_options_as_MulOptions>},
-    {19, OpType::kRelu, no_attrs},
-    {20, OpType::kReluN1To1, no_attrs},
-    {21, OpType::kRelu6, no_attrs},
-    {22, OpType::kReshape, parse_reshape},
+     parse_window<fb::Pool2DOptions, &Operator::builtin_options_as_Pool2DOptions, Pool2DAttrs>,
+     write_window<fb::Pool2DOptions, fb::BuiltinOptions::Pool2DOptions, Pool2DAttrs>, 2},
+    {18, OpType::kMul, parse_binary<fb::MulOptions, &Operator::builtin_options_as_MulOptions>,
+     write_binary<fb::MulOptions, fb::BuiltinOptions::MulOptions>, 2},
+    {19, OpType::kRelu, no_attrs, write_none, 2},
+    {20, OpType::kReluN1To1, no_attrs, write_none, 2},
+    {21, OpType::kRelu6, no_attrs, write_none, 2},
+    {22, OpType::kReshape, parse_reshape, write_reshape, 1},
     {23, OpType::kResizeBilinear,
-     parse_resize<fb::ResizeBilinearOptions, &Operator::builtin_options_as_ResizeBilinearOptions>},
-    {25, OpType::kSoftmax, parse_softmax},
+     parse_resize<fb::ResizeBilinearOptions, &Operator::builtin_options_as_ResizeBilinearOptions>,
+     write_resize<fb::ResizeBilinearOptions, fb::BuiltinOptions::ResizeBilinearOptions>, 2},
+    {25, OpType::kSoftmax, parse_softmax, write_softmax, 2},
     {26, OpType::kSpaceToDepth,
      parse_block<fb::SpaceToDepthOptions, &Operator::builtin_options_as_SpaceToDepthOptions>},
-    {28, OpType::kTanh, no_attrs},
-    {34, OpType::kPad, no_attrs},
+    {28, OpType::kTanh, no_attrs, write_none, 2},
+    {34, OpType::kPad, no_attrs, write_none, 2},
     {36, OpType::kGather, parse_gather},
-    {39, OpType::kTranspose, no_attrs},
-    {40, OpType::kMean, parse_reducer},
-    {41, OpType::kSub, parse_binary<fb::SubOptions, &Operator::builtin_options_as_SubOptions>},
-    {42, OpType::kDiv, parse_binary<fb::DivOptions, &Operator::builtin_options_as_DivOptions>},
+    {39, OpType::kTranspose, no_attrs, write_none, 2},
+    {40, OpType::kMean, parse_reducer, write_reducer, 2},
+    {41, OpType::kSub, parse_binary<fb::SubOptions, &Operator::builtin_options_as_SubOptions>,
+     write_binary<fb::SubOptions, fb::BuiltinOptions::SubOptions>, 2},
+    {42, OpType::kDiv, parse_binary<fb::DivOptions, &Operator::builtin_options_as_DivOptions>,
+     write_binary<fb::DivOptions, fb::BuiltinOptions::DivOptions>, 2},
     {43, OpType::kSqueeze, parse_squeeze},
     {45, OpType::kStridedSlice, parse_strided_slice},
-    {54, OpType::kPrelu, no_attrs},
-    {65, OpType::kSlice, no_attrs},
+    {54, OpType::kPrelu, no_attrs, write_none, 1},
+    {65, OpType::kSlice, no_attrs, write_none, 2},
     {67, OpType::kTransposeConv,
      parse_window<fb::TransposeConvOptions, &Operator::builtin_options_as_TransposeConvOptions,
                   TransposeConvAttrs>},
-    {74, OpType::kSum, parse_reducer},
-    {76, OpType::kRsqrt, no_attrs},
+    {74, OpType::kSum, parse_reducer, write_reducer, 2},
+    {76, OpType::kRsqrt, no_attrs, write_none, 2},
     {97, OpType::kResizeNearestNeighbor,
      parse_resize<fb::ResizeNearestNeighborOptions,
-                  &Operator::builtin_options_as_ResizeNearestNeighborOptions>},
+                  &Operator::builtin_options_as_ResizeNearestNeighborOptions>,
+     write_resize<fb::ResizeNearestNeighborOptions,
+                  fb::BuiltinOptions::ResizeNearestNeighborOptions>,
+     2},
     {98, OpType::kLeakyRelu, parse_leaky_relu},
     {99, OpType::kSquaredDifference, parse_squared_difference},
-    {114, OpType::kQuantize, no_attrs},
-    {117, OpType::kHardSwish, no_attrs},
+    {114, OpType::kQuantize, no_attrs, write_none, 2},
+    {117, OpType::kHardSwish, no_attrs, write_none, 1},
     {124, OpType::kDensify, no_attrs},
     {126, OpType::kBatchMatMul, parse_batch_matmul},
     {150, OpType::kGelu, parse_gelu},
@@ -346,6 +461,18 @@ const OpMapping* map_op(const fb::OperatorCode& code, std::string* name) {
   *name = builtin_name(c);
   for (const OpMapping& m : kBuiltins)
     if (m.code == c) return &m;
+  return nullptr;
+}
+
+const OpMapping* mapping_of(OpType type, std::string* custom_name) {
+  custom_name->clear();
+  for (const OpMapping& m : kBuiltins)
+    if (m.type == type) return &m;
+  for (const CustomMapping& m : kCustom)
+    if (m.mapping.type == type) {
+      *custom_name = m.name;
+      return &m.mapping;
+    }
   return nullptr;
 }
 
