@@ -11,6 +11,7 @@
 #include "core/arena_plan.h"
 #include "core/use_def.h"
 #include "ops/op_def.h"
+#include "quant/affine.h"
 #include "quant/fp16.h"
 
 namespace odin::vk {
@@ -38,6 +39,10 @@ class Lowering final : public LowerContext {
       blob.resize(values.size() * 4);
       std::memcpy(blob.data(), values.data(), blob.size());
     }
+    return static_cast<int32_t>(blobs.size() - 1);
+  }
+  int32_t add_bytes(std::vector<uint8_t> bytes) override {
+    blobs.push_back(std::move(bytes));
     return static_cast<int32_t>(blobs.size() - 1);
   }
 
@@ -81,7 +86,7 @@ class VulkanExecutable::Builder {
   Status lower_nodes() {
     for (NodeId id : segment_) {
       const Node& node = g_.node(id);
-      const VkOp* op = find_vk_op(node.op);
+      const VkOp* op = find_vk_op(node.op, is_quantized_node(g_, node));
       if (!op)
         return make_error(StatusCode::kInternal, "vulkan: no lowering for ", op_type_name(node.op));
       LoweredNode& ln = lowered_.emplace_back();
@@ -153,7 +158,7 @@ class VulkanExecutable::Builder {
     ODIN_ASSIGN_OR_RETURN(exe_.weights_, Buffer::create(ctx_, std::max<uint64_t>(weight_bytes_, 64),
                                                         kStorage | VK_BUFFER_USAGE_TRANSFER_DST_BIT,
                                                         MemoryUse::kDeviceLocal));
-    // Staging for the segment's inputs and outputs (fp32, as the host has them).
+    // Staging for the segment's inputs and outputs, as the host has them (fp32, int8).
     const uint64_t in_bytes = layout_staging(seg_inputs_, exe_.inputs_);
     const uint64_t out_bytes = layout_staging(seg_outputs_, exe_.outputs_);
     exe_.stats_.staging_bytes = in_bytes + out_bytes;
@@ -220,8 +225,11 @@ class VulkanExecutable::Builder {
     for (auto it = alias_.find(v); it != alias_.end(); it = alias_.find(v)) v = it->second;
     return v;
   }
+  // Bytes per element in the arena: int8/uint8 stay one byte (four to a
+  // 32-bit word, vk_quant.h); floats take the run precision's size.
+  uint64_t elem_bytes(ValueId v) const { return is_affine_dtype(g_.value(v).dtype) ? 1 : elem_; }
   uint64_t value_bytes(ValueId v) const {
-    return align_up(static_cast<uint64_t>(g_.value(v).shape.num_elements()) * elem_, 4);
+    return align_up(static_cast<uint64_t>(g_.value(v).shape.num_elements()) * elem_bytes(v), 4);
   }
   void touch(ValueId v, int32_t step) {
     auto [it, fresh] = life_.try_emplace(root(v), step, step);
@@ -233,7 +241,8 @@ class VulkanExecutable::Builder {
   uint64_t layout_staging(const std::vector<ValueId>& values, std::vector<Transfer>& out) const {
     uint64_t off = 0;
     for (ValueId v : values) {
-      const size_t bytes = static_cast<size_t>(g_.value(v).shape.num_elements()) * 4;
+      const Value& val = g_.value(v);
+      const size_t bytes = static_cast<size_t>(val.shape.num_elements()) * dtype_size(val.dtype);
       out.push_back({v, off, bytes});
       off = align_up(off + bytes, alignment_);
     }
@@ -245,6 +254,7 @@ class VulkanExecutable::Builder {
     uint64_t elem = elem_;
     switch (op.kind) {
       case Operand::Kind::kValue:
+        elem = elem_bytes(op.id);
         bb.buffer = exe_.arena_.handle();
         bb.offset = arena_offset_.at(root(op.id));
         bb.range = value_bytes(op.id);
@@ -304,10 +314,10 @@ class VulkanExecutable::Builder {
     return Status();
   }
 
-  // fp32 arenas take plain copies; fp16 ones convert in a kernel.
+  // fp32 arenas and int8 values take plain copies; fp16 ones convert in a kernel.
   Status add_transfer(const Transfer& t, int32_t index, bool to_device) {
     const int64_t n = g_.value(t.value).shape.num_elements();
-    if (!fp16_) {
+    if (!fp16_ || is_affine_dtype(g_.value(t.value).dtype)) {
       Command c;
       c.kind = Command::Kind::kCopy;
       const VkDeviceSize arena_off = arena_offset_.at(root(t.value));

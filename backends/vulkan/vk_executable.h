@@ -1,8 +1,9 @@
 // A compiled Vulkan segment: weights uploaded once into device-local memory,
-// activations in one device arena planned by lifetimes, fp32 staging buffers
-// (persistently mapped) only for the segment's inputs and outputs, and the
-// whole segment recorded once into one command buffer that every run
-// replays with a single submit and a fence wait.
+// activations in one device arena planned by lifetimes, staging buffers in
+// the host's format (fp32, int8/uint8; persistently mapped) only for the
+// segment's inputs and outputs, and the whole segment recorded once into
+// one command buffer that every run replays with a single submit and a
+// fence wait.
 #pragma once
 
 #include <memory>
@@ -39,7 +40,7 @@ class VulkanExecutable final : public Executable {
   struct Transfer {
     ValueId value;
     VkDeviceSize staging_offset;
-    size_t host_bytes;  // fp32 bytes in the host arena
+    size_t host_bytes;  // bytes in the host arena (fp32, or int8/uint8)
   };
   class Builder;  // the steps of compile() (vk_executable.cpp)
 

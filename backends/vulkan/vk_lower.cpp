@@ -2,19 +2,30 @@
 
 #include <array>
 
+#include "quant/affine.h"
 #include "quant/fp16.h"
 
 namespace odin::vk {
 
-const VkOp* find_vk_op(OpType type) {
+bool is_quantized_node(const Graph& graph, const Node& node) {
+  for (const auto* list : {&node.inputs, &node.outputs})
+    for (ValueId v : *list)
+      if (v != kNoValue && is_affine_dtype(graph.value(v).dtype)) return true;
+  return false;
+}
+
+const VkOp* find_vk_op(OpType type, bool quantized) {
   using Table = std::array<const VkOp*, static_cast<size_t>(OpType::kCount)>;
-  static const Table table = [] {
-    Table t{};
+  static const std::array<Table, 2> tables = [] {
+    std::array<Table, 2> t{};
     for (auto family : {vk_conv_ops, vk_elementwise_ops, vk_data_ops})
-      for (const VkOp& op : family()) t[static_cast<size_t>(op.type)] = &op;
+      for (const VkOp& op : family()) t[0][static_cast<size_t>(op.type)] = &op;
+    for (auto family : {vk_q8_conv_ops, vk_q8_elementwise_ops, vk_q8_data_ops})
+      for (const VkOp& op : family()) t[1][static_cast<size_t>(op.type)] = &op;
     return t;
   }();
   const auto i = static_cast<size_t>(type);
+  const Table& table = tables[quantized ? 1 : 0];
   return i < table.size() ? table[i] : nullptr;
 }
 
@@ -37,6 +48,22 @@ Operand input_operand(LowerContext& ctx, ValueId v) {
   if (ctx.graph().value(v).is_constant())
     return Operand::weights(ctx.add_weights(constant_floats(ctx, v)));
   return Operand::value(v);
+}
+
+Status lower_alias(LowerContext&, const Node& node, LoweredNode* out) {
+  out->alias_of = node.inputs[0];
+  return Status();
+}
+
+std::array<int64_t, 4> broadcast_strides4(const Shape& in, const Shape& out) {
+  const std::array<int64_t, 4> di = dims4(in), dout = dims4(out);
+  std::array<int64_t, 4> st{};
+  int64_t stride = 1;
+  for (size_t d = 4; d-- > 0;) {
+    st[d] = (di[d] == 1 && dout[d] != 1) ? 0 : stride;
+    stride *= di[d];
+  }
+  return st;
 }
 
 void set_invocations(Dispatch& d, int64_t invocations) {

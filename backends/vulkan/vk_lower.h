@@ -1,10 +1,12 @@
 // Lowering: one graph node to the dispatches that compute it on Vulkan.
 // Each op the backend runs has one VkOp entry, kept with the other ops of
 // its family (vk_ops_conv.cpp, vk_ops_elementwise.cpp, vk_ops_data.cpp):
-// whether it can run a node, and how it lowers it. Every node the backend
-// accepts lowers without error.
+// whether it can run a node, and how it lowers it. Nodes on int8/uint8
+// tensors have entries of their own (vk_ops_q8_*.cpp, vk_quant.h). Every
+// node the backend accepts lowers without error.
 #pragma once
 
+#include <array>
 #include <span>
 #include <vector>
 
@@ -22,12 +24,15 @@ class LowerContext {
   // Registers weights (float values; converted to the run precision and
   // uploaded once); returns the blob index for Operand::weights.
   virtual int32_t add_weights(std::vector<float> values) = 0;
+  // Registers bytes uploaded as they are (int8 weights, int32 tables);
+  // returns the blob index.
+  virtual int32_t add_bytes(std::vector<uint8_t> bytes) = 0;
 };
 
 struct VkOp {
   OpType type;
-  // Op-specific checks, after the generic ones (vk_support.cpp: float32
-  // static non-empty tensors, one output); null: none.
+  // Op-specific checks, after the generic ones (vk_support.cpp: float32,
+  // int8 or uint8 static non-empty tensors, one output); null: none.
   Support (*supports)(const Graph& graph, const Node& node);
   Status (*lower)(LowerContext& ctx, const Node& node, LoweredNode* out);
 };
@@ -36,8 +41,16 @@ struct VkOp {
 std::span<const VkOp> vk_conv_ops();
 std::span<const VkOp> vk_elementwise_ops();
 std::span<const VkOp> vk_data_ops();
-// The entry of `type`, or null when the backend does not run it.
-const VkOp* find_vk_op(OpType type);
+// The entries for nodes on int8/uint8 tensors.
+std::span<const VkOp> vk_q8_conv_ops();
+std::span<const VkOp> vk_q8_elementwise_ops();
+std::span<const VkOp> vk_q8_data_ops();
+// A node computes on affine int8/uint8 values: one of its inputs or outputs
+// has such a dtype (QUANTIZE and DEQUANTIZE included).
+bool is_quantized_node(const Graph& graph, const Node& node);
+// The entry of `type` (the int8 one when `quantized`), or null when the
+// backend does not run it.
+const VkOp* find_vk_op(OpType type, bool quantized);
 
 // "vulkan: CONV_2D <what>", the form of every decline.
 Support decline(const Node& node, const std::string& what);
@@ -47,6 +60,11 @@ std::vector<float> constant_floats(const LowerContext& ctx, ValueId v);
 bool float_constant_or_absent(const Graph& graph, const Node& node, size_t i);
 // An input operand: weights when the value is constant, else the arena value.
 Operand input_operand(LowerContext& ctx, ValueId v);
+// RESHAPE-like nodes: the output is input 0's bytes (any dtype), no dispatch.
+Status lower_alias(LowerContext& ctx, const Node& node, LoweredNode* out);
+// Element strides of `in` over `out`'s 4 dims (right-aligned); 0 where
+// `in` broadcasts.
+std::array<int64_t, 4> broadcast_strides4(const Shape& in, const Shape& out);
 // Threads to launch (64 per workgroup).
 void set_invocations(Dispatch& d, int64_t invocations);
 

@@ -212,12 +212,6 @@ Status lower_softmax(LowerContext& ctx, const Node& node, LoweredNode* out) {
   return Status();
 }
 
-// Same bytes, new shape: no dispatch.
-Status lower_alias(LowerContext&, const Node& node, LoweredNode* out) {
-  out->alias_of = node.inputs[0];
-  return Status();
-}
-
 constexpr VkOp kOps[] = {
     {OpType::kPad, supports_pad, lower_pad},
     {OpType::kAveragePool2D, supports_4d, lower_pool2d<false>},

@@ -10,19 +10,6 @@
 namespace odin::vk {
 namespace {
 
-// Element strides of `in` over `out`'s 4 dims; 0 where `in` broadcasts.
-std::array<int64_t, 4> broadcast_strides4(const Shape& in, const Shape& out) {
-  const std::array<int64_t, 4> di = dims4(in), dout = dims4(out);
-  std::array<int64_t, 4> st{};
-  int64_t stride = 1;
-  for (int d = 3; d >= 0; --d) {
-    st[static_cast<size_t>(d)] =
-        (di[static_cast<size_t>(d)] == 1 && dout[static_cast<size_t>(d)] != 1) ? 0 : stride;
-    stride *= di[static_cast<size_t>(d)];
-  }
-  return st;
-}
-
 // Constant operands are uploaded as float weights.
 Support supports_binary(const Graph& g, const Node& node) {
   for (ValueId v : node.inputs) {

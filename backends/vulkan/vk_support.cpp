@@ -1,20 +1,22 @@
 #include "backends/vulkan/vk_support.h"
 
 #include "backends/vulkan/vk_lower.h"
+#include "quant/affine.h"
 
 namespace odin::vk {
 namespace {
 
-// Run-time tensors the kernels can address: float32, static, non-empty, and
-// small enough for 32-bit indexing.
+// Run-time tensors the kernels can address: float32, int8 or uint8 (the
+// quantized entries check the combination), static, non-empty, and small
+// enough for 32-bit indexing.
 Support check_value(const Graph& g, const Node& node, ValueId v) {
   if (v == kNoValue) return Support::yes();
   const Value& val = g.value(v);
   if (val.is_constant()) return Support::yes();
   if (val.persistent) return decline(node, "on persistent state not supported");
-  if (val.dtype != DType::kF32)
-    return decline(node,
-                   str_cat("on ", dtype_name(val.dtype), " tensors not supported (float32 only)"));
+  if (val.dtype != DType::kF32 && !is_affine_dtype(val.dtype))
+    return decline(node, str_cat("on ", dtype_name(val.dtype),
+                                 " tensors not supported (float32, int8 or uint8 only)"));
   if (!val.shape.is_static()) return decline(node, "with dynamic shapes not supported");
   if (val.shape.has_symbols())
     return decline(node, str_cat("with dims set per run (", val.shape.str(), ") not supported"));
@@ -30,8 +32,12 @@ Support vulkan_supports(const Graph& g, const Node& node, const DeviceWorkaround
   if (workarounds)
     if (const std::string* why = workarounds->op_disabled(node.op))
       return decline(node, str_cat("disabled on this driver (", *why, ")"));
-  const VkOp* op = find_vk_op(node.op);
-  if (!op) return decline(node, "not supported");
+  const bool quantized = is_quantized_node(g, node);
+  const VkOp* op = find_vk_op(node.op, quantized);
+  if (!op)
+    return decline(node, quantized && find_vk_op(node.op, false)
+                             ? "on int8/uint8 tensors not supported"
+                             : "not supported");
   if (node.outputs.empty() || node.inputs.empty())
     return decline(node, "without inputs or outputs");
   bool all_constant = true;

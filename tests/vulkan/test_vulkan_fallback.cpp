@@ -64,13 +64,45 @@ TEST(VulkanFallback, DeclinesUnsupportedVariantsWithSpecificReasons) {
   m.node(OpType::kAdd, {c1, c1}, BinaryAttrs{});  // left unfolded (folding off)
   const Graph g = m.finish({});
   EXPECT_EQ(vk->supports(g, g.node(0)).why_not,
-            "vulkan: ADD on int32 tensors not supported (float32 only)");
+            "vulkan: ADD on int32 tensors not supported (float32, int8 or uint8 only)");
   EXPECT_EQ(vk->supports(g, g.node(1)).why_not,
             "vulkan: CONV_2D with run-time (non-constant) weights not supported");
   EXPECT_EQ(vk->supports(g, g.node(2)).why_not, "vulkan: ADD of rank 6 not supported (max 4)");
   EXPECT_EQ(vk->supports(g, g.node(3)).why_not, "vulkan: DEQUANTIZE not supported");
   EXPECT_EQ(vk->supports(g, g.node(4)).why_not,
             "vulkan: ADD of constants only not supported (constant folding computes those)");
+}
+
+TEST(VulkanFallback, DeclinesInt8VariantsWithSpecificReasons) {
+  ODIN_REQUIRE_VULKAN();
+  Backend* vk = find_backend("vulkan");
+  Graph g;
+  const auto q8 = [&](Shape shape) {
+    const ValueId v = test::add_value(g, std::move(shape), DType::kI8);
+    g.value(v).quant = QuantParams{{0.1f}, {3}, 0};
+    return v;
+  };
+  const ValueId x = q8(Shape({1, 4, 8}));
+  g.inputs().push_back(x);
+  test::add_node(g, OpType::kSoftmax, SoftmaxAttrs{}, {x}, {q8(Shape())});
+  test::add_node(g, OpType::kConcatenation, ConcatenationAttrs{2, Activation::kNone},
+                 std::vector<ValueId>(7, x), {q8(Shape())});
+  // 1 x 1 x 40000 products per output could overflow an int32 sum.
+  const ValueId xc = q8(Shape({1, 1, 1, 40000}));
+  g.inputs().push_back(xc);
+  const ValueId w = test::add_const_bytes(g, "w", Shape({1, 1, 1, 40000}), DType::kI8,
+                                          std::vector<uint8_t>(40000, 1));
+  g.value(w).quant = QuantParams{{0.01f}, {0}, 0};
+  test::add_node(g, OpType::kConv2D, Conv2DAttrs{}, {xc, w, kNoValue}, {q8(Shape())});
+  g.outputs() = {g.node(0).outputs[0], g.node(1).outputs[0], g.node(2).outputs[0]};
+  ASSERT_TRUE(infer_graph(g).ok());
+  EXPECT_EQ(vk->supports(g, g.node(0)).why_not,
+            "vulkan: SOFTMAX on int8/uint8 tensors not supported");
+  EXPECT_EQ(vk->supports(g, g.node(1)).why_not,
+            "vulkan: CONCATENATION on int8/uint8 of 7 inputs not supported (max 6)");
+  EXPECT_EQ(vk->supports(g, g.node(2)).why_not,
+            "vulkan: CONV_2D with 40000 products per output (int32 sums could overflow) not "
+            "supported");
 }
 
 TEST(VulkanFallback, WeightsComputedAtRunTimeKeepTheirReaderOnTheCpu) {

@@ -1,0 +1,149 @@
+// CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED on int8/uint8 (kernels/
+// vulkan/q8_conv2d.comp, q8_depthwise_conv2d.comp, q8_fully_connected.comp;
+// storage and arithmetic in vk_quant.h): weights uploaded as the model's
+// bytes, the per-channel requantization as one int32 table.
+#include "backends/vulkan/vk_quant.h"
+
+namespace odin::vk {
+namespace {
+
+// Input and output per tensor in one dtype, weights constant in that dtype
+// (per tensor or per channel), bias an int32 constant or absent, and int32
+// sums of `terms` products that cannot overflow.
+Support supports_weighted(const Graph& g, const Node& node, int64_t terms) {
+  if (node.inputs.size() < 2 || node.inputs[1] == kNoValue)
+    return decline(node, "without weights not supported");
+  const Value& x = g.value(node.inputs[0]);
+  const Value& w = g.value(node.inputs[1]);
+  const Value& y = g.value(node.outputs[0]);
+  if (!is_per_tensor_affine(x) || !is_per_tensor_affine(y) || y.dtype != x.dtype)
+    return decline(node, "on int8/uint8 needs input and output of one dtype, quantized per tensor");
+  if (!w.is_constant() || w.dtype != x.dtype || !w.quant || w.quant->scales.empty())
+    return decline(node, "with run-time or differently typed int8 weights not supported");
+  if (node.inputs.size() > 2 && node.inputs[2] != kNoValue) {
+    const Value& b = g.value(node.inputs[2]);
+    if (!b.is_constant() || b.dtype != DType::kI32)
+      return decline(node, "on int8/uint8 needs an int32 constant bias");
+  }
+  if (const std::string why = sum_overflow(g, node, terms); !why.empty()) return decline(node, why);
+  return Support::yes();
+}
+
+Support supports_conv2d(const Graph& g, const Node& node) {
+  const Shape& in = g.value(node.inputs[0]).shape;
+  const Shape& f = g.value(node.inputs[1]).shape;
+  if (in.rank() != 4 || f.rank() != 4) return decline(node, "needs 4-D tensors");
+  if (f[3] != in[3]) return decline(node, "grouped convolution not supported");
+  return supports_weighted(g, node, f[1] * f[2] * f[3]);
+}
+
+Support supports_depthwise_conv2d(const Graph& g, const Node& node) {
+  const Shape& f = g.value(node.inputs[1]).shape;
+  if (g.value(node.inputs[0]).shape.rank() != 4 || f.rank() != 4)
+    return decline(node, "needs 4-D tensors");
+  return supports_weighted(g, node, f[1] * f[2]);
+}
+
+Support supports_fully_connected(const Graph& g, const Node& node) {
+  const Shape& w = g.value(node.inputs[1]).shape;
+  if (w.rank() != 2) return decline(node, "needs 2-D weights");
+  return supports_weighted(g, node, w[1]);
+}
+
+// The dispatch's bindings: output, input, weights, channel table.
+void bind_weighted(LowerContext& ctx, const Node& node, int64_t channels, Dispatch& d) {
+  d.bindings = {Operand::value(node.outputs[0]), Operand::value(node.inputs[0]),
+                q8_operand(ctx, node.inputs[1]),
+                Operand::weights(add_channel_params(ctx, node, channels))};
+}
+
+template <typename Attrs>
+void push_window(Dispatch& d, const Attrs& a, const Shape& in, const Shape& f, const Shape& o) {
+  const SpatialPadding ph = conv_padding_h(a, in[1], f[1]);
+  const SpatialPadding pw = conv_padding_w(a, in[2], f[2]);
+  for (int64_t v : {in[0], in[1], in[2], in[3], o[1], o[2], o[3], ph.before, pw.before})
+    d.push_int(v);
+}
+
+Status lower_conv2d(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  const Graph& g = ctx.graph();
+  const auto& a = std::get<Conv2DAttrs>(node.attrs);
+  const Value& x = g.value(node.inputs[0]);
+  const Shape& f = g.value(node.inputs[1]).shape;  // OHWI
+  const Shape& o = g.value(node.outputs[0]).shape;
+  Dispatch d;
+  d.kernel = "q8_conv2d";
+  d.spec = {signed_spec(x.dtype),
+            static_cast<int32_t>(f[1]),
+            static_cast<int32_t>(f[2]),
+            a.stride_h,
+            a.stride_w,
+            a.dilation_h,
+            a.dilation_w,
+            f[3] % 4 == 0 ? 1 : 0,
+            f[0] % 4 == 0 ? 1 : 0};
+  push_window(d, a, x.shape, f, o);
+  d.push_int(zero_of(x));
+  push_output_range(d, g.value(node.outputs[0]), a.activation);
+  bind_weighted(ctx, node, f[0], d);
+  set_word_invocations(d, o.num_elements());
+  out->dispatches.push_back(std::move(d));
+  return Status();
+}
+
+Status lower_depthwise_conv2d(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  const Graph& g = ctx.graph();
+  const auto& a = std::get<DepthwiseConv2DAttrs>(node.attrs);
+  const Value& x = g.value(node.inputs[0]);
+  const Shape& f = g.value(node.inputs[1]).shape;  // [1, KH, KW, OC]
+  const Shape& o = g.value(node.outputs[0]).shape;
+  Dispatch d;
+  d.kernel = "q8_depthwise_conv2d";
+  d.spec = {signed_spec(x.dtype),
+            static_cast<int32_t>(f[1]),
+            static_cast<int32_t>(f[2]),
+            a.stride_h,
+            a.stride_w,
+            a.dilation_h,
+            a.dilation_w};
+  push_window(d, a, x.shape, f, o);
+  d.push_int(f[3] / x.shape[3]);
+  d.push_int(zero_of(x));
+  push_output_range(d, g.value(node.outputs[0]), a.activation);
+  bind_weighted(ctx, node, f[3], d);
+  set_word_invocations(d, o.num_elements());
+  out->dispatches.push_back(std::move(d));
+  return Status();
+}
+
+Status lower_fully_connected(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  const Graph& g = ctx.graph();
+  const auto& a = std::get<FullyConnectedAttrs>(node.attrs);
+  const Value& x = g.value(node.inputs[0]);
+  const Shape& w = g.value(node.inputs[1]).shape;  // [units, depth]
+  const int64_t units = w[0], depth = w[1];
+  const int64_t batch = x.shape.num_elements() / depth;
+  Dispatch d;
+  d.kernel = "q8_fully_connected";
+  d.spec = {signed_spec(x.dtype), depth % 4 == 0 ? 1 : 0};
+  for (int64_t v : {batch, units, depth, int64_t{zero_of(x)}}) d.push_int(v);
+  push_output_range(d, g.value(node.outputs[0]), a.activation);
+  bind_weighted(ctx, node, units, d);
+  set_word_invocations(d, batch * units);
+  out->dispatches.push_back(std::move(d));
+  return Status();
+}
+
+constexpr VkOp kOps[] = {
+    {OpType::kConv2D, supports_conv2d, lower_conv2d},
+    {OpType::kDepthwiseConv2D, supports_depthwise_conv2d, lower_depthwise_conv2d},
+    {OpType::kFullyConnected, supports_fully_connected, lower_fully_connected},
+};
+
+}  // namespace
+
+std::span<const VkOp> vk_q8_conv_ops() {
+  return kOps;
+}
+
+}  // namespace odin::vk

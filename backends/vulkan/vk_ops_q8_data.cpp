@@ -1,0 +1,201 @@
+// Data movement and graph edges on int8/uint8 (storage in vk_quant.h):
+// pooling (q8_pool2d.comp), PAD with the zero point (q8_pad.comp),
+// CONCATENATION (q8_concat.comp), RESHAPE/SQUEEZE (the output aliases),
+// QUANTIZE from float (q8_quantize.comp) or int8/uint8 (q8_requantize.comp)
+// and DEQUANTIZE (q8_dequantize.comp). Ops that move values without
+// rescaling need the output in the input's quantization (inference checks
+// it; supports() too, since the kernels rely on it).
+#include "backends/vulkan/vk_quant.h"
+#include "core/const_data.h"
+#include "ops/quantized.h"
+
+namespace odin::vk {
+namespace {
+
+constexpr size_t kMaxConcatInputs = 6;  // q8_concat.comp's bindings
+
+// Same dtype, scale and zero point.
+bool same_table(const Value& a, const Value& b) {
+  return a.dtype == b.dtype && is_per_tensor_affine(a) && is_per_tensor_affine(b) &&
+         a.quant->scales[0] == b.quant->scales[0] && zero_of(a) == zero_of(b);
+}
+
+// Input 0 and the output in one per-tensor quantization.
+Support supports_same_table(const Graph& g, const Node& node) {
+  if (!same_table(g.value(node.inputs[0]), g.value(node.outputs[0])))
+    return decline(node, "on int8/uint8 needs the output in the input's quantization");
+  return Support::yes();
+}
+
+Support supports_pool(const Graph& g, const Node& node) {
+  if (g.value(node.inputs[0]).shape.rank() != 4 || g.value(node.outputs[0]).shape.rank() != 4)
+    return decline(node, "needs 4-D tensors");
+  return supports_same_table(g, node);
+}
+
+Support supports_pad(const Graph& g, const Node& node) {
+  if (node.inputs.size() < 2 || node.inputs[1] == kNoValue ||
+      !read_int_constant(g.value(node.inputs[1])).has_value())
+    return decline(node, "with run-time paddings not supported");
+  const size_t rank = g.value(node.inputs[0]).shape.rank();
+  if (rank > 4) return decline(node, str_cat("of rank ", rank, " not supported (max 4)"));
+  return supports_same_table(g, node);
+}
+
+Support supports_concatenation(const Graph& g, const Node& node) {
+  if (node.inputs.size() > kMaxConcatInputs)
+    return decline(node, str_cat("on int8/uint8 of ", node.inputs.size(),
+                                 " inputs not supported (max ", kMaxConcatInputs, ")"));
+  if (std::get<ConcatenationAttrs>(node.attrs).activation != Activation::kNone)
+    return decline(node, "on int8/uint8 with a fused activation not supported");
+  for (ValueId v : node.inputs)
+    if (v == kNoValue || !same_table(g.value(v), g.value(node.outputs[0])))
+      return decline(node, "on int8/uint8 needs every input in the output's quantization");
+  return Support::yes();
+}
+
+// int8/uint8 per tensor -> int8/uint8 per tensor, or float -> int8/uint8.
+Support supports_quantize(const Graph& g, const Node& node) {
+  const Value& x = g.value(node.inputs[0]);
+  if (!is_per_tensor_affine(g.value(node.outputs[0])) ||
+      (x.dtype != DType::kF32 && !is_per_tensor_affine(x)))
+    return decline(node, "needs tensors quantized per tensor");
+  return Support::yes();
+}
+
+Support supports_dequantize(const Graph& g, const Node& node) {
+  if (!is_per_tensor_affine(g.value(node.inputs[0])))
+    return decline(node, "of a tensor quantized per channel not supported");
+  return Support::yes();
+}
+
+Dispatch single_io(const char* kernel, const Node& node, DType loads) {
+  Dispatch d;
+  d.kernel = kernel;
+  d.spec = {signed_spec(loads)};
+  d.bindings = {Operand::value(node.outputs[0]), Operand::value(node.inputs[0])};
+  return d;
+}
+
+template <bool kMax>
+Status lower_pool2d(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  const Graph& g = ctx.graph();
+  const auto& a = std::get<Pool2DAttrs>(node.attrs);
+  const Value& y = g.value(node.outputs[0]);
+  const Shape& si = g.value(node.inputs[0]).shape;
+  const Shape& so = y.shape;
+  const SpatialPadding ph = compute_spatial_padding(a.padding, si[1], a.filter_h, a.stride_h, 1);
+  const SpatialPadding pw = compute_spatial_padding(a.padding, si[2], a.filter_w, a.stride_w, 1);
+  const QuantizedRange r =
+      quantized_activation_range(a.activation, y.dtype, scale_of(*y.quant, 0), zero_of(y));
+  Dispatch d = single_io("q8_pool2d", node, y.dtype);
+  d.spec.insert(d.spec.end(), {kMax ? 1 : 0, a.filter_h, a.filter_w, a.stride_h, a.stride_w});
+  for (int64_t v : {si[0], si[1], si[2], si[3], so[1], so[2], ph.before, pw.before}) d.push_int(v);
+  d.push_int(r.min);
+  d.push_int(r.max);
+  set_word_invocations(d, so.num_elements());
+  out->dispatches.push_back(std::move(d));
+  return Status();
+}
+
+Status lower_pad(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  const Graph& g = ctx.graph();
+  const Value& y = g.value(node.outputs[0]);
+  const Shape& si = g.value(node.inputs[0]).shape;
+  const std::vector<int64_t> pads =
+      read_int_constant(g.value(node.inputs[1])).value_or(std::vector<int64_t>{});
+  if (pads.size() != 2 * si.rank())
+    return make_error(StatusCode::kInvalidArgument, "vulkan: PAD paddings do not fit the input");
+  std::array<int64_t, 4> before{0, 0, 0, 0};
+  for (size_t d = 0; d < si.rank(); ++d) before[4 - si.rank() + d] = pads[2 * d];
+  Dispatch d = single_io("q8_pad", node, y.dtype);
+  for (int64_t v : dims4(y.shape)) d.push_int(v);
+  for (int64_t v : dims4(si)) d.push_int(v);
+  for (int64_t v : before) d.push_int(v);
+  d.push_int(y.shape.num_elements());
+  d.push_int(pad_fill_byte(y));  // the zero point's byte, as the reference fills
+  set_word_invocations(d, y.shape.num_elements());
+  out->dispatches.push_back(std::move(d));
+  return Status();
+}
+
+Status lower_concatenation(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  const Graph& g = ctx.graph();
+  const Value& y = g.value(node.outputs[0]);
+  const auto& a = std::get<ConcatenationAttrs>(node.attrs);
+  int64_t axis = 0;
+  normalize_axis(a.axis, y.shape.rank(), &axis);
+  int64_t outer = 1;
+  for (int64_t d = 0; d < axis; ++d) outer *= y.shape[static_cast<size_t>(d)];
+  Dispatch d;
+  d.kernel = "q8_concat";
+  d.spec = {signed_spec(y.dtype), static_cast<int32_t>(node.inputs.size())};
+  d.push_int(y.shape.num_elements());
+  d.push_int(y.shape.num_elements() / outer);
+  d.bindings = {Operand::value(node.outputs[0])};
+  for (size_t i = 0; i < kMaxConcatInputs; ++i) {
+    // Unused bindings repeat input 0 (every binding must hold a buffer).
+    const ValueId v = node.inputs[i < node.inputs.size() ? i : 0];
+    d.push_int(i < node.inputs.size() ? g.value(v).shape.num_elements() / outer : 0);
+    d.bindings.push_back(i < node.inputs.size() ? q8_operand(ctx, v) : d.bindings[1]);
+  }
+  set_word_invocations(d, y.shape.num_elements());
+  out->dispatches.push_back(std::move(d));
+  return Status();
+}
+
+Status lower_quantize(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  const Graph& g = ctx.graph();
+  const Value& x = g.value(node.inputs[0]);
+  const Value& y = g.value(node.outputs[0]);
+  const int64_t n = y.shape.num_elements();
+  const QuantizedRange r = dtype_range(y.dtype);
+  Dispatch d;
+  if (x.dtype == DType::kF32) {
+    d = single_io("q8_quantize", node, y.dtype);
+    d.push_int(n);
+    d.push_float(scale_of(*y.quant, 0));
+  } else {
+    // As the reference (kernels/reference/quantize.cpp): in double.
+    d = single_io("q8_requantize", node, x.dtype);
+    d.push_int(n);
+    d.push_int(zero_of(x));
+    push_multiplier(d, quantize_multiplier(static_cast<double>(scale_of(*x.quant, 0)) /
+                                           static_cast<double>(scale_of(*y.quant, 0))));
+  }
+  for (int32_t v : {zero_of(y), r.min, r.max}) d.push_int(v);
+  set_word_invocations(d, n);
+  out->dispatches.push_back(std::move(d));
+  return Status();
+}
+
+Status lower_dequantize(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  const Value& x = ctx.graph().value(node.inputs[0]);
+  const int64_t n = x.shape.num_elements();
+  Dispatch d = single_io("q8_dequantize", node, x.dtype);
+  d.push_int(n);
+  d.push_float(scale_of(*x.quant, 0));
+  d.push_int(zero_of(x));
+  set_invocations(d, n);
+  out->dispatches.push_back(std::move(d));
+  return Status();
+}
+
+constexpr VkOp kOps[] = {
+    {OpType::kAveragePool2D, supports_pool, lower_pool2d<false>},
+    {OpType::kMaxPool2D, supports_pool, lower_pool2d<true>},
+    {OpType::kPad, supports_pad, lower_pad},
+    {OpType::kConcatenation, supports_concatenation, lower_concatenation},
+    {OpType::kReshape, nullptr, lower_alias},
+    {OpType::kSqueeze, nullptr, lower_alias},
+    {OpType::kQuantize, supports_quantize, lower_quantize},
+    {OpType::kDequantize, supports_dequantize, lower_dequantize},
+};
+
+}  // namespace
+
+std::span<const VkOp> vk_q8_data_ops() {
+  return kOps;
+}
+
+}  // namespace odin::vk
