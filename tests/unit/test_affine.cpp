@@ -130,5 +130,58 @@ TEST(Affine, QuantizeValueRoundsAwayAndClamps) {
   EXPECT_EQ(quantize_value(std::nanf(""), 0.5f, 3, DType::kI8), -128);
 }
 
+TEST(Affine, AsymmetricParamsCoverTheRangeAndZero) {
+  const QuantParams q = asymmetric_params(-1.0f, 3.0f, DType::kI8);
+  EXPECT_FLOAT_EQ(q.scales[0], 4.0f / 255);
+  EXPECT_EQ(q.zero_points[0], -64);  // -128 + 1 / (4 / 255) = -64.25
+  // A range that misses 0 is widened to hold it: 0 stays exact.
+  const QuantParams pos = asymmetric_params(2.0f, 5.1f, DType::kI8);
+  EXPECT_FLOAT_EQ(pos.scales[0], 5.1f / 255);
+  EXPECT_EQ(pos.zero_points[0], -128);
+  const QuantParams u8 = asymmetric_params(-2.0f, 0.0f, DType::kU8);
+  EXPECT_EQ(u8.zero_points[0], 255);
+  // All zeros: a valid (positive) scale all the same.
+  EXPECT_GT(asymmetric_params(0, 0, DType::kI8).scales[0], 0.0f);
+}
+
+TEST(Affine, SymmetricWeightsPerChannelAndPerTensor) {
+  // [2, 3]: channel 0 spans +-1, channel 1 +-4.
+  const std::vector<float> w = {1.0f, -0.5f, 0.25f, 4.0f, -2.0f, 0.0f};
+  const Shape shape({2, 3});
+  const SymmetricWeights pc = quantize_symmetric(w, shape, 0);
+  ASSERT_EQ(pc.params.scales.size(), 2u);
+  EXPECT_FLOAT_EQ(pc.params.scales[0], 1.0f / 127);
+  EXPECT_FLOAT_EQ(pc.params.scales[1], 4.0f / 127);
+  EXPECT_EQ(pc.values, (std::vector<int8_t>{127, -64, 32, 127, -64, 0}));
+  const SymmetricWeights pt = quantize_symmetric(w, shape, -1);
+  ASSERT_EQ(pt.params.scales.size(), 1u);
+  EXPECT_EQ(pt.values[3], 127);
+  EXPECT_EQ(pt.values[0], 32);  // 1 / (4 / 127) = 31.75
+  // Per channel on the last axis (DEPTHWISE_CONV_2D's [1, H, W, C]).
+  const SymmetricWeights last = quantize_symmetric(w, shape, 1);
+  EXPECT_EQ(last.params.axis, 1);
+  EXPECT_EQ(last.params.scales.size(), 3u);
+  EXPECT_EQ(last.values[5], 0);
+  EXPECT_FLOAT_EQ(last.params.scales[2], 0.25f / 127);
+  // A channel of zeros gets scale 1.
+  const SymmetricWeights zero = quantize_symmetric(std::vector<float>{0, 0}, Shape({2, 1}), 0);
+  EXPECT_FLOAT_EQ(zero.params.scales[0], 1.0f);
+}
+
+TEST(Affine, BiasAtInputTimesWeightScale) {
+  QuantParams w;
+  w.scales = {0.5f, 0.25f};
+  w.zero_points = {0, 0};
+  QuantParams b;
+  const std::vector<int32_t> q = quantize_bias(std::vector<float>{1.0f, -1.0f}, 0.1f, w, &b);
+  EXPECT_EQ(q, (std::vector<int32_t>{20, -40}));
+  ASSERT_EQ(b.scales.size(), 2u);
+  EXPECT_FLOAT_EQ(b.scales[1], 0.025f);
+  // Out of int32's range: clamped.
+  QuantParams one;
+  one.scales = {1e-6f};
+  EXPECT_EQ(quantize_bias(std::vector<float>{1e9f}, 1e-6f, one, &b)[0], INT32_MAX);
+}
+
 }  // namespace
 }  // namespace odin

@@ -1,0 +1,137 @@
+// odin quantize as a user runs it: a float MediaPipe model calibrated on
+// photos through its own pipeline, written as an int8 .tflite, with an
+// accuracy report on photos the calibration did not see.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "cli_runner.h"
+#include "format/tflite/tflite_importer.h"
+#include "test_util.h"
+
+namespace odin {
+namespace {
+
+namespace fs = std::filesystem;
+using test::CliResult;
+using test::quoted;
+using test::run_cli;
+
+// Calibration photos and other photos for the report, in temporary folders.
+struct PhotoSets {
+  fs::path root, calib, eval;
+  PhotoSets() {
+    root =
+        fs::temp_directory_path() /
+        ("odin_quantize_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+         "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    calib = root / "calib";
+    eval = root / "eval";
+    fs::create_directories(calib);
+    fs::create_directories(eval);
+    for (const char* p : {"astronaut_mirrored", "handDst_mirrored", "fruits"})
+      fs::copy_file(test::data_path(std::string("data/images/") + p + ".jpg"),
+                    calib / (std::string(p) + ".jpg"));
+    for (const char* p : {"astronaut", "grace_hopper_512x512", "handDst"})
+      fs::copy_file(test::data_path(std::string("data/images/") + p + ".jpg"),
+                    eval / (std::string(p) + ".jpg"));
+  }
+  ~PhotoSets() {
+    std::error_code ec;
+    fs::remove_all(root, ec);
+  }
+  std::string out(const std::string& name) const { return (root / name).string(); }
+};
+
+nlohmann::json quantize(const PhotoSets& p, const std::string& model, const std::string& extra,
+                        const std::string& out) {
+  const CliResult r =
+      run_cli("quantize " + model + " --calib " + quoted(p.calib.string()) + " --eval " +
+                  quoted(p.eval.string()) + " --out " + quoted(out) + " --json " + extra,
+              "", test::Stderr::kDiscard);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  if (r.exit_code != 0) return {};
+  return nlohmann::json::parse(r.out);
+}
+
+TEST(QuantizeCli, FaceDetectorMeetsTheAccuracyTargets) {
+  PhotoSets p;
+  const std::string out = p.out("fd_int8.tflite");
+  const nlohmann::json j = quantize(p, "face_detection_short_range", "--method mse", out);
+  ASSERT_FALSE(j.empty());
+  EXPECT_EQ(j["int8_nodes"], 73);
+  EXPECT_TRUE(j["float_nodes"].empty());
+  EXPECT_EQ(j["calibration"]["samples"], 3);  // one detector input per photo
+  EXPECT_LT(j["bytes"]["int8"].get<double>(), j["bytes"]["float"].get<double>());
+  const auto& a = j["accuracy"];
+  EXPECT_EQ(a["images"], 3);
+  EXPECT_GE(a["float_objects"].get<int>(), 2);
+  EXPECT_TRUE(a["meets_targets"]) << a.dump();
+  EXPECT_GE(a["min_iou"].get<double>(), 0.9);
+  // The file is a standard int8 TFLite model.
+  auto g = load_tflite_file(out);
+  ASSERT_TRUE(g.ok()) << g.status().message();
+  EXPECT_EQ(g->value(g->inputs()[0]).dtype, DType::kF32);
+  size_t int8_values = 0;
+  for (const Value& v : g->values()) int8_values += v.dtype == DType::kI8;
+  EXPECT_GT(int8_values, 100u);
+}
+
+TEST(QuantizeCli, LandmarkModelsCalibrateOnTheirCrops) {
+  PhotoSets p;
+  for (const char* model : {"face_landmark", "hand_landmark_lite"}) {
+    SCOPED_TRACE(model);
+    const nlohmann::json j = quantize(p, model, "", p.out(std::string(model) + ".tflite"));
+    ASSERT_FALSE(j.empty());
+    // A face in the astronaut photo, a hand in the hand photo: one crop each.
+    EXPECT_EQ(j["calibration"]["samples"], 1);
+    EXPECT_TRUE(j["accuracy"]["meets_targets"]) << j["accuracy"].dump();
+    if (std::string(model) == "hand_landmark_lite") {
+      // MEAN has no int8 kernel: it stays float between DEQUANTIZE and QUANTIZE.
+      ASSERT_EQ(j["float_nodes"].size(), 1u);
+      EXPECT_NE(j["float_nodes"][0].get<std::string>().find("MEAN"), std::string::npos);
+    }
+  }
+}
+
+TEST(QuantizeCli, PerTensorWeights) {
+  PhotoSets p;
+  const std::string out = p.out("pt.tflite");
+  const nlohmann::json j = quantize(p, "face_detection_short_range", "--per-tensor", out);
+  ASSERT_FALSE(j.empty());
+  EXPECT_FALSE(j["per_channel"]);
+  auto g = load_tflite_file(out);
+  ASSERT_TRUE(g.ok());
+  for (const Node& n : g->nodes())
+    if (n.op == OpType::kConv2D) EXPECT_EQ(g->value(n.inputs[1]).quant->scales.size(), 1u);
+}
+
+TEST(QuantizeCli, ClearErrors) {
+  PhotoSets p;
+  CliResult r = run_cli("quantize face_detection_short_range --calib /nonexistent --out " +
+                        quoted(p.out("x.tflite")));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.out.find("/nonexistent is not a folder of photos"), std::string::npos) << r.out;
+  // A model that is no pipeline's: the error says how to name the slot.
+  r = run_cli("quantize " + quoted(test::data_path("ops/int8_models/add_int8.tflite")) +
+              " --calib " + quoted(p.calib.string()) + " --out " + quoted(p.out("x.tflite")));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.out.find("--pipeline"), std::string::npos) << r.out;
+  // Photos with no face give the face landmark model nothing to calibrate on.
+  const fs::path fruit_only = p.root / "fruit";
+  fs::create_directories(fruit_only);
+  fs::copy_file(p.calib / "fruits.jpg", fruit_only / "fruits.jpg");
+  r = run_cli("quantize face_landmark --calib " + quoted(fruit_only.string()) + " --out " +
+              quoted(p.out("x.tflite")));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.out.find("no input"), std::string::npos) << r.out;
+  r = run_cli("quantize face_detection_short_range --calib " + quoted(p.calib.string()) +
+              " --out /nonexistent/dir/x.tflite");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.out.find("cannot write /nonexistent/dir/x.tflite"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace odin

@@ -1,0 +1,107 @@
+// The TFLite writer: what it writes imports back to the same graph and runs
+// to the same bits; what has no TFLite form is refused with a clear error.
+#include <gtest/gtest.h>
+
+#include "format/tflite/tflite_importer.h"
+#include "format/tflite/tflite_writer.h"
+#include "passes/passes.h"
+#include "runtime/session.h"
+#include "test_util.h"
+#include "tflite_builder.h"
+
+namespace odin {
+namespace {
+
+Graph load_model(const std::string& name) {
+  const std::string path = test::model_path(name);
+  EXPECT_TRUE(test::file_exists(path)) << path << " missing: run python3 tools/fetch_models.py";
+  auto g = load_tflite_file(path);
+  EXPECT_TRUE(g.ok()) << g.status().message();
+  return g.ok() ? std::move(g).value() : Graph();
+}
+
+Graph reimport(const Graph& g) {
+  auto bytes = write_tflite(g, "test");
+  EXPECT_TRUE(bytes.ok()) << bytes.status().message();
+  auto storage = std::make_shared<std::vector<uint8_t>>(std::move(bytes).value());
+  auto back = import_tflite(*storage, storage, "rewritten");
+  EXPECT_TRUE(back.ok()) << back.status().message();
+  return back.ok() ? std::move(back).value() : Graph();
+}
+
+std::vector<std::vector<float>> run_all(const Graph& g, const std::vector<float>& input) {
+  auto s = Session::create(g);
+  EXPECT_TRUE(s.ok()) << s.status().message();
+  if (!s.ok()) return {};
+  EXPECT_TRUE((*s)->set_input(0, input.data(), input.size() * sizeof(float)).ok());
+  EXPECT_TRUE((*s)->run().ok());
+  std::vector<std::vector<float>> out;
+  for (size_t i = 0; i < (*s)->num_outputs(); ++i) {
+    const ConstTensorView t = (*s)->output(i);
+    out.emplace_back(t.as<float>(), t.as<float>() + t.num_elements());
+  }
+  return out;
+}
+
+TEST(TfliteWriter, RealModelRoundTripsToTheSameBits) {
+  for (const char* name : {"face_detection_short_range", "face_landmark", "hand_landmark_lite"}) {
+    SCOPED_TRACE(name);
+    const Graph g = load_model(name);
+    ASSERT_GT(g.num_nodes(), 0u);
+    const Graph back = reimport(g);
+    ASSERT_EQ(back.num_nodes(), g.num_nodes());
+    for (size_t n = 0; n < g.num_nodes(); ++n) {
+      EXPECT_EQ(back.node(n).op, g.node(n).op) << n;
+      EXPECT_EQ(back.node(n).inputs.size(), g.node(n).inputs.size()) << n;
+    }
+    // Written again, the bytes are the same: nothing is lost on the way.
+    auto again = write_tflite(back, "test");
+    auto first = write_tflite(g, "test");
+    ASSERT_TRUE(again.ok() && first.ok());
+    EXPECT_EQ(*again, *first);
+    const Value& in = g.value(g.inputs()[0]);
+    const auto x = test::splitmix_values(static_cast<size_t>(in.shape.num_elements()), 7, -1, 1);
+    EXPECT_EQ(run_all(back, x), run_all(g, x));
+  }
+}
+
+TEST(TfliteWriter, KeepsQuantizationTables) {
+  test::ModelSpec spec = test::add_model_spec();
+  spec.tensors[0].scales = {0.5f};
+  spec.tensors[0].zero_points = {3};
+  auto bytes = test::build_tflite(spec);
+  auto g = import_tflite(bytes, nullptr, "add");
+  ASSERT_TRUE(g.ok()) << g.status().message();
+  const Graph back = reimport(*g);
+  ASSERT_TRUE(back.value(0).quant.has_value());
+  EXPECT_EQ(back.value(0).quant->scales, std::vector<float>{0.5f});
+  EXPECT_EQ(back.value(0).quant->zero_points, std::vector<int64_t>{3});
+}
+
+TEST(TfliteWriter, RefusesWhatTfliteCannotExpress) {
+  // A PAD folded into a convolution is explicit padding: no TFLite form.
+  Graph g = load_model("face_detection_short_range");
+  ASSERT_TRUE(run_passes(g, PassOptions{}).ok());
+  auto r = write_tflite(g, "test");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("has no TFLite form"), std::string::npos)
+      << r.status().message();
+  EXPECT_NE(r.status().message().find("node "), std::string::npos) << r.status().message();
+  // An op odin has but TFLite lacks.
+  Graph h = load_model("face_detection_short_range");
+  h.mutable_nodes()[0].op = OpType::kRmsNorm;
+  auto r2 = write_tflite(h, "test");
+  ASSERT_FALSE(r2.ok());
+  EXPECT_NE(r2.status().message().find("RMS_NORM has no TFLite form"), std::string::npos)
+      << r2.status().message();
+}
+
+TEST(TfliteWriter, UnwritablePathIsAnError) {
+  const Graph g = load_model("face_detection_short_range");
+  const Status s = write_tflite_file(g, "test", "/nonexistent/dir/out.tflite");
+  EXPECT_EQ(s.code(), StatusCode::kIo);
+  EXPECT_NE(s.message().find("/nonexistent/dir/out.tflite"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace odin
