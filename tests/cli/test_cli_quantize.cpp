@@ -79,6 +79,22 @@ TEST(QuantizeCli, FaceDetectorMeetsTheAccuracyTargets) {
   EXPECT_GT(int8_values, 100u);
 }
 
+TEST(QuantizeCli, WritesTheFileLiteRtWasShown) {
+  // tests/models/golden_int8 holds LiteRT.js's results on the file odin
+  // quantize wrote from these photos (test_quantized_goldens.cpp checks odin
+  // against them): the quantizer still writes those very bytes. (The
+  // detector's inputs are the photos themselves; calibration runs the
+  // reference kernels: nothing here depends on the machine.)
+  PhotoSets p;
+  const std::string out = p.out("fd_int8.tflite");
+  ASSERT_FALSE(quantize(p, "face_detection_short_range", "--method mse", out).empty());
+  const std::string golden =
+      test::data_path("models/golden_int8/face_detection_short_range_int8.tflite");
+  EXPECT_TRUE(test::read_file(out) == test::read_file(golden))
+      << "odin quantize no longer writes " << golden
+      << "; regenerate the goldens with tools/golden/make_quantized_goldens.sh";
+}
+
 TEST(QuantizeCli, LandmarkModelsCalibrateOnTheirCrops) {
   PhotoSets p;
   for (const char* model : {"face_landmark", "hand_landmark_lite"}) {
