@@ -16,7 +16,7 @@ noisy neighbour hits every runtime alike; the reported latency is the median
 of the rounds' medians. Stdlib only.
 
   benchmarks/compare.py [--models a,b] [--threads 1,2] [--rounds 3] [--runs 50]
-                        [--warmup 10] [--onnx-dir DIR] [--odin build/odin]
+                        [--warmup 10] [--onnx-dir DIR] [--int8-dir DIR] [--odin build/odin]
                         [--baseline-odin OLD/odin] [--json OUT.json] [--markdown OUT.md]
 
 --baseline-odin times a second odin binary (e.g. the previous commit's
@@ -114,6 +114,8 @@ def main():
     ap.add_argument("--baseline-odin", default=None,
                     help="a second odin binary timed in the same rounds as 'odin@base'")
     ap.add_argument("--no-litert", action="store_true", help="skip LiteRT.js")
+    ap.add_argument("--int8-dir", default=None,
+                    help="folder with MODEL_int8.tflite (odin quantize): timed by odin and LiteRT.js")
     ap.add_argument("--timeout", type=float, default=600)
     ap.add_argument("--json", default=None, help="write every measurement here")
     ap.add_argument("--markdown", default=None, help="write the table here too")
@@ -161,6 +163,18 @@ def main():
             configs.append(Config("litert.js", 1, node + [os.path.join(PEERS, "litert_bench.mjs"),
                                                           path, "--threads", "1"] + runs + inputs,
                                   "LiteRT.js 1t"))
+        # The int8 model odin quantize wrote (float in and out: the same input).
+        int8 = os.path.join(args.int8_dir, model + "_int8.tflite") if args.int8_dir else None
+        if int8 and os.path.exists(int8):
+            for t in threads:
+                configs.append(Config("odin-int8", t, [args.odin, "bench", int8, "--threads", str(t),
+                                                       "--json"] + runs + inputs,
+                                      "odin-int8 %dt" % t))
+            if have_peers and not args.no_litert:
+                configs.append(Config("litert.js-int8", 1,
+                                      node + [os.path.join(PEERS, "litert_bench.mjs"), int8,
+                                              "--threads", "1"] + runs + inputs,
+                                      "LiteRT.js-int8 1t"))
         if have_peers and args.onnx_dir:
             for suffix, name in (("", "ORT"), ("_dw", "ORT dw")):
                 onnx = os.path.join(args.onnx_dir, model + suffix + ".onnx")
@@ -193,9 +207,14 @@ def main():
         if l.startswith("odin@base"):
             ratio_cols.append((l, "odin %s" % t))
             continue
+        if l.startswith("odin-int8"):  # int8's speed-up over odin's float model
+            ratio_cols.append(("odin %s" % t, l))
+            continue
         if l.startswith("odin"):
             continue
-        for odin in ("odin", "odin@base"):
+        # A peer against odin on the same file (its int8 one for "-int8").
+        odins = ("odin-int8",) if "-int8" in l else ("odin", "odin@base")
+        for odin in odins:
             if "%s %s" % (odin, t) in labels:
                 ratio_cols.append((l, "%s %s" % (odin, t)))
     head += ["%s / %s" % (p, o) for p, o in ratio_cols]
