@@ -73,6 +73,10 @@ std::span<const CpuOpEntry> cpu_elementwise_ops();  // cpu_ops_elementwise.cpp
 std::span<const CpuOpEntry> cpu_window_ops();       // cpu_ops_window.cpp
 std::span<const CpuOpEntry> cpu_pad_ops();          // cpu_ops_pad.cpp
 std::span<const CpuOpEntry> cpu_llm_ops();          // cpu_ops_llm.cpp
+std::span<const CpuOpEntry> cpu_int8_ops();         // cpu_ops_int8.cpp
+
+// An op type may have several entries (float32 and int8 kernels): they are
+// tried in the order above, and the first whose `make` returns an op wins.
 
 // The optimized kernel for `node`, or null (it then runs its reference kernel).
 std::unique_ptr<CpuOp> make_cpu_op(const CpuOpContext& ctx, const Node& node);

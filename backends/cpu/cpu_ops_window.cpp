@@ -1,10 +1,12 @@
-// MAX_POOL_2D, AVERAGE_POOL_2D and RESIZE_BILINEAR on the optimized kernels.
+// MAX_POOL_2D, AVERAGE_POOL_2D and RESIZE_BILINEAR on the optimized kernels
+// (MAX_POOL_2D of int8/uint8 too).
 #include <algorithm>
 #include <cmath>
 #include <vector>
 
 #include "backends/cpu/cpu_op.h"
 #include "kernels/cpu/cpu_kernels.h"
+#include "kernels/cpu/int8_kernels.h"
 
 namespace odin {
 namespace {
@@ -154,6 +156,65 @@ std::unique_ptr<CpuOp> make_resize_bilinear(const Graph& g, const Node& n) {
       resize_axis(*a, static_cast<int32_t>(in[2]), static_cast<int32_t>(out[2])));
 }
 
+class Int8MaxPoolOp final : public CpuOp {
+ public:
+  explicit Int8MaxPoolOp(const cpu::Int8MaxPoolParams& p) : p_(p) {}
+  void run(std::span<const ConstTensorView> in, std::span<const TensorView> out,
+           ThreadPool& pool) override {
+    cpu::Int8MaxPoolParams p = p_;
+    p.in = in[0].data;
+    p.out = out[0].data;
+    pool.parallel_for(p.batch * p.out_h,
+                      row_grain(static_cast<double>(p.out_w) * static_cast<double>(p.c) *
+                                static_cast<double>(std::min(p.filter_h, p.in_h)) *
+                                static_cast<double>(std::min(p.filter_w, p.in_w))),
+                      [&](int64_t r0, int64_t r1, int) { cpu::int8_max_pool_rows(p, r0, r1); });
+  }
+
+ private:
+  cpu::Int8MaxPoolParams p_;
+};
+
+// int8/uint8 MAX_POOL_2D: the output shares the input's table (inference
+// checks), so the kernel compares bytes and clamps (reference pool_affine).
+std::unique_ptr<CpuOp> make_int8_max_pool(const Graph& g, const Node& n) {
+  const auto* a = std::get_if<Pool2DAttrs>(&n.attrs);
+  if (!a || a->stride_h < 1 || a->stride_w < 1 || a->filter_h < 1 || a->filter_w < 1)
+    return nullptr;
+  const Value& x = g.value(n.inputs[0]);
+  const Value& y = g.value(n.outputs[0]);
+  if (!is_affine_dtype(x.dtype) || y.dtype != x.dtype || !x.shape.is_static() ||
+      x.shape.rank() != 4 || !y.shape.is_static() || y.shape.rank() != 4 || !y.quant ||
+      y.quant->scales.empty())
+    return nullptr;
+  const Shape &in = x.shape, &out = y.shape;
+  const SpatialPadding ph = compute_spatial_padding(a->padding, in[1], a->filter_h, a->stride_h, 1);
+  const SpatialPadding pw = compute_spatial_padding(a->padding, in[2], a->filter_w, a->stride_w, 1);
+  if (out[0] != in[0] || out[3] != in[3] || out[1] != ph.out || out[2] != pw.out) return nullptr;
+  if (!windows_nonempty(in[1], out[1], a->filter_h, a->stride_h, ph.before) ||
+      !windows_nonempty(in[2], out[2], a->filter_w, a->stride_w, pw.before))
+    return nullptr;
+  const QuantizedRange r = quantized_activation_range(a->activation, y.dtype, scale_of(*y.quant, 0),
+                                                      zero_point_of(*y.quant, 0));
+  cpu::Int8MaxPoolParams p;
+  p.batch = in[0];
+  p.in_h = in[1];
+  p.in_w = in[2];
+  p.c = in[3];
+  p.out_h = out[1];
+  p.out_w = out[2];
+  p.filter_h = a->filter_h;
+  p.filter_w = a->filter_w;
+  p.stride_h = a->stride_h;
+  p.stride_w = a->stride_w;
+  p.pad_top = ph.before;
+  p.pad_left = pw.before;
+  p.lo = r.min;
+  p.hi = r.max;
+  p.is_unsigned = x.dtype == DType::kU8;
+  return std::make_unique<Int8MaxPoolOp>(p);
+}
+
 // The checks every op here shares: one run-time image in, one output; the
 // op reads the image.
 template <std::unique_ptr<CpuOp> (*kMake)(const Graph&, const Node&)>
@@ -170,6 +231,7 @@ std::unique_ptr<CpuOp> make_window(const CpuOpContext& ctx, const Node& n) {
 
 constexpr CpuOpEntry kEntries[] = {
     {OpType::kMaxPool2D, make_window<make_pool<false>>},
+    {OpType::kMaxPool2D, make_window<make_int8_max_pool>},
     {OpType::kAveragePool2D, make_window<make_pool<true>>},
     {OpType::kResizeBilinear, make_window<make_resize_bilinear>},
 };

@@ -1,0 +1,143 @@
+#include "kernels/cpu/int8_conv.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <limits>
+
+namespace odin::cpu {
+
+bool Int8Conv::sums_fit(const Int8ConvParams& p) {
+  const ConvShape& s = p.shape;
+  int64_t bias = 0;
+  for (int64_t c = 0; p.bias && c < s.out_c; ++c)
+    bias = std::max(bias, std::abs(int64_t{p.bias[c]}));
+  // |x - zx| <= 255 and |w - wz| <= 255.
+  const int64_t k = s.k_h * s.k_w * s.in_c;
+  return k <= (int64_t{1} << 20) && k * 255 * 255 + bias <= std::numeric_limits<int32_t>::max();
+}
+
+Int8Conv::Int8Conv(const Int8ConvParams& p, int num_threads, WeightArena* arena,
+                   SharedScratch* scratch)
+    : s_(p.shape),
+      unsigned_(p.is_unsigned),
+      in_zero_(p.in_zero),
+      scratch_(scratch ? scratch : &own_scratch_) {
+  const int64_t k = s_.k_h * s_.k_w * s_.in_c;
+  q_ = make_int8_requant(p.multiplier, p.out_zero, p.range, p.is_unsigned);
+  for (int64_t c = 0; p.bias && c < s_.out_c; ++c) q_.bias[static_cast<size_t>(c)] = p.bias[c];
+  const Int8Layout layout =
+      !p.is_unsigned && int8_gemm_has_vnni() ? Int8Layout::kU8S8 : Int8Layout::kS16;
+  w_ = pack_int8_weights(layout, p.filter, p.is_unsigned, p.filter_zero, s_.out_c, k, p.in_zero,
+                         &q_.bias, arena);
+  const auto elem = static_cast<int64_t>(elem_bytes());
+  direct_ = s_.k_h == 1 && s_.k_w == 1 && s_.stride_h == 1 && s_.stride_w == 1 && s_.pad_top == 0 &&
+            s_.pad_left == 0 && s_.out_h == s_.in_h && s_.out_w == s_.in_w && w_.k_pad == s_.in_c;
+  const int64_t image_bytes = s_.batch * s_.in_h * s_.in_w * s_.in_c * elem;
+  image_floats_ = (image_bytes + 63) / 64 * 16;  // whole cache lines
+  scratch_floats_ = direct_ ? 0 : (kInt8TileRows * w_.k_pad * elem + 63) / 64 * 16;
+  scratch_->reserve(
+      static_cast<size_t>(image_floats_ + std::max(1, num_threads) * scratch_floats_));
+}
+
+template <typename D, typename S>
+void Int8Conv::convert(const S* in, int64_t n, D* dst, int32_t offset) {
+  for (int64_t i = 0; i < n; ++i) dst[i] = static_cast<D>(int32_t{in[i]} + offset);
+}
+
+// Elements [i0, i1) of the image in the layout's values: int8 + 128 as
+// uint8 (kU8S8), x - zx as int16 (kS16).
+void Int8Conv::convert_image(const void* in, int64_t i0, int64_t i1, void* img) const {
+  if (w_.layout == Int8Layout::kU8S8)
+    return convert(static_cast<const int8_t*>(in) + i0, i1 - i0, static_cast<uint8_t*>(img) + i0,
+                   128);
+  if (unsigned_)
+    return convert(static_cast<const uint8_t*>(in) + i0, i1 - i0, static_cast<int16_t*>(img) + i0,
+                   -in_zero_);
+  convert(static_cast<const int8_t*>(in) + i0, i1 - i0, static_cast<int16_t*>(img) + i0, -in_zero_);
+}
+
+// Rows [m0, m0 + rows) of the im2col matrix of the converted image, in
+// (ky, kx, c) order (the OHWI filter's): `pad` outside the image (the
+// input zero point's value), zeros up to k_pad.
+template <typename D>
+void Int8Conv::im2col(const D* img, int64_t m0, int64_t rows, D* dst, D pad) const {
+  const int64_t c = s_.in_c, k_pad = w_.k_pad, span = s_.k_w * c;
+  int64_t ox = m0 % s_.out_w, oy = (m0 / s_.out_w) % s_.out_h, n = m0 / (s_.out_w * s_.out_h);
+  for (int64_t r = 0; r < rows; ++r) {
+    D* d = dst + r * k_pad;
+    const D* image = img + n * s_.in_h * s_.in_w * c;
+    const int64_t iy0 = oy * s_.stride_h - s_.pad_top, ix0 = ox * s_.stride_w - s_.pad_left;
+    const bool x_inside =
+        s_.dilation_w == 1 && ix0 >= 0 && ix0 + (s_.k_w - 1) * s_.dilation_w < s_.in_w;
+    for (int64_t ky = 0; ky < s_.k_h; ++ky, d += span) {
+      const int64_t iy = iy0 + ky * s_.dilation_h;
+      if (iy < 0 || iy >= s_.in_h) {
+        std::fill(d, d + span, pad);
+        continue;
+      }
+      const D* src = image + iy * s_.in_w * c;
+      if (x_inside) {  // the row's taps are contiguous in NHWC
+        std::copy(src + ix0 * c, src + ix0 * c + span, d);
+        continue;
+      }
+      for (int64_t kx = 0; kx < s_.k_w; ++kx) {
+        const int64_t ix = ix0 + kx * s_.dilation_w;
+        if (ix < 0 || ix >= s_.in_w)
+          std::fill(d + kx * c, d + (kx + 1) * c, pad);
+        else
+          std::copy(src + ix * c, src + (ix + 1) * c, d + kx * c);
+      }
+    }
+    std::fill(d, dst + (r + 1) * k_pad, D{0});
+    if (++ox == s_.out_w) {  // next output pixel, without divisions
+      ox = 0;
+      if (++oy == s_.out_h) {
+        oy = 0;
+        ++n;
+      }
+    }
+  }
+}
+
+void Int8Conv::pack_tile(const void* img, int64_t m0, int64_t rows, void* dst) const {
+  if (w_.layout == Int8Layout::kU8S8)
+    return im2col(static_cast<const uint8_t*>(img), m0, rows, static_cast<uint8_t*>(dst),
+                  static_cast<uint8_t>(in_zero_ + 128));
+  im2col(static_cast<const int16_t*>(img), m0, rows, static_cast<int16_t*>(dst), int16_t{0});
+}
+
+void Int8Conv::run(const void* in, void* out, ThreadPool& pool) {
+  float* scratch = scratch_->get();
+  void* img = scratch;
+  const int64_t elems = s_.batch * s_.in_h * s_.in_w * s_.in_c;
+  pool.parallel_for(elems, int64_t{1} << 14,
+                    [&](int64_t i0, int64_t i1, int) { convert_image(in, i0, i1, img); });
+  const int64_t m = s_.batch * s_.out_h * s_.out_w;
+  const int64_t tiles = (m + kInt8TileRows - 1) / kInt8TileRows;
+  // Few tiles (FULLY_CONNECTED, the last small layers): split the weight
+  // panels too, each chunk gathering its own copy of the tile.
+  const int64_t threads = pool.num_threads();
+  const int64_t chunks = tiles >= 2 * threads ? 1 : std::min(w_.panels, 2 * threads);
+  const int64_t items = tiles * chunks;
+  // Grain: enough items per job chunk that it does ~64k MACs.
+  const int64_t per_item = std::max<int64_t>(1, kInt8TileRows * w_.k * s_.out_c / chunks);
+  const int64_t grain = std::max<int64_t>(1, (int64_t{1} << 16) / per_item);
+  const auto elem = static_cast<int64_t>(elem_bytes());
+  auto* y = static_cast<uint8_t*>(out);
+  pool.parallel_for(items, grain, [&](int64_t i0, int64_t i1, int thread) {
+    auto* tile = reinterpret_cast<uint8_t*>(scratch + image_floats_ + thread * scratch_floats_);
+    for (int64_t i = i0; i < i1; ++i) {
+      const int64_t t = i / chunks, chunk = i % chunks;
+      const int64_t m0 = t * kInt8TileRows, rows = std::min(kInt8TileRows, m - m0);
+      const int64_t p0 = chunk * w_.panels / chunks, p1 = (chunk + 1) * w_.panels / chunks;
+      const void* a = static_cast<const uint8_t*>(img) + m0 * w_.k_pad * elem;
+      if (!direct_) {
+        pack_tile(img, m0, rows, tile);
+        a = tile;
+      }
+      int8_gemm(rows, a, w_, p0, p1, q_, y + m0 * s_.out_c, s_.out_c);
+    }
+  });
+}
+
+}  // namespace odin::cpu

@@ -1,0 +1,147 @@
+// int8/uint8 ADD and SUB of same-shape tensors, TFLite's arithmetic
+// (quant/affine.h add_affine): each input centered, shifted left 20 bits,
+// scaled by its multiplier; the sum scaled to the output. PRELU with one
+// alpha per channel: both branches' multipliers, selected by sign. QUANTIZE
+// of float32.
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "kernels/cpu/int8_elementwise.cpp"
+#include <algorithm>
+#include <cstring>
+
+#include "hwy/foreach_target.h"  // IWYU pragma: keep
+#include "hwy/highway.h"
+#include "kernels/cpu/int8_kernels.h"
+#include "kernels/cpu/int8_requant-inl.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace odin::cpu {
+namespace HWY_NAMESPACE {
+namespace {
+
+// multiply_by_quantized_multiplier(x, m) per lane.
+HWY_INLINE VI32 scale(VI32 x, const FixedPointMultiplier& m) {
+  const DI32 d;
+  return multiply_by_multiplier(x, hn::Set(d, m.multiplier), hn::Set(d, std::max(m.shift, 0)),
+                                hn::Set(d, std::max(-m.shift, 0)));
+}
+
+template <typename T>
+HWY_INLINE VI32 load_centered(const T* p, size_t n, size_t lanes, VI32 zero) {
+  const DI32 d;
+  const hn::Rebind<T, DI32> d8;
+  if (n == lanes) return hn::Sub(hn::PromoteTo(d, hn::LoadU(d8, p)), zero);
+  HWY_ALIGN T buf[HWY_MAX_BYTES / 4] = {};
+  std::memcpy(buf, p, n);
+  return hn::Sub(hn::PromoteTo(d, hn::Load(d8, buf)), zero);
+}
+
+template <typename T>
+HWY_INLINE void add_of(const Int8AddParams& p, const T* a, const T* b, uint8_t* out, int64_t n) {
+  const DI32 d;
+  const size_t lanes = hn::Lanes(d);
+  const VI32 za = hn::Set(d, p.a_zero), zb = hn::Set(d, p.b_zero);
+  const VI32 zo = hn::Set(d, p.out_zero), lo = hn::Set(d, p.lo), hi = hn::Set(d, p.hi);
+  for (int64_t i = 0; i < n; i += static_cast<int64_t>(lanes)) {
+    const auto cn = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(lanes), n - i));
+    // Centered values are within +-255: shifted 20 bits they fit in int32.
+    const VI32 x = scale(hn::ShiftLeft<20>(load_centered(a + i, cn, lanes, za)), p.add.a);
+    const VI32 y = scale(hn::ShiftLeft<20>(load_centered(b + i, cn, lanes, zb)), p.add.b);
+    const VI32 sum = scale(p.subtract ? hn::Sub(x, y) : hn::Add(x, y), p.add.out);
+    store_bytes(hn::Min(hn::Max(hn::Add(sum, zo), lo), hi), p.is_unsigned, out + i, cn);
+  }
+}
+
+template <typename T>
+HWY_INLINE void prelu_of(const Int8PreluParams& p, const T* x, uint8_t* out, int64_t r0,
+                         int64_t r1) {
+  const DI32 d;
+  const size_t lanes = hn::Lanes(d);
+  const VI32 zx = hn::Set(d, p.x_zero), zo = hn::Set(d, p.out_zero);
+  const VI32 lo = hn::Set(d, p.lo), hi = hn::Set(d, p.hi);
+  for (int64_t r = r0; r < r1; ++r)
+    for (int64_t i = 0; i < p.c; i += static_cast<int64_t>(lanes)) {
+      const auto cn = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(lanes), p.c - i));
+      const VI32 v = load_centered(x + r * p.c + i, cn, lanes, zx);
+      const VI32 pos = scale(v, p.identity);
+      const VI32 neg = scale(hn::Mul(v, hn::LoadU(d, p.alpha + i)), p.slope);
+      const VI32 y = hn::IfThenElse(hn::Lt(v, hn::Zero(d)), neg, pos);
+      store_bytes(hn::Min(hn::Max(hn::Add(y, zo), lo), hi), p.is_unsigned, out + r * p.c + i, cn);
+    }
+}
+
+}  // namespace
+
+HWY_ATTR void Int8Quantize(const float* x, void* out, int64_t n, float scale, int32_t zero,
+                           bool is_unsigned) {
+  const hn::ScalableTag<float> df;
+  const DI32 d;
+  const size_t lanes = hn::Lanes(df);
+  const auto lo = hn::Set(df, is_unsigned ? 0.0f : -128.0f);
+  const auto hi = hn::Set(df, is_unsigned ? 255.0f : 127.0f);
+  const auto sv = hn::Set(df, scale), zf = hn::Set(df, static_cast<float>(zero));
+  const auto half = hn::Set(df, 0.5f), one = hn::Set(df, 1.0f);
+  auto* o = static_cast<uint8_t*>(out);
+  for (int64_t i = 0; i < n; i += static_cast<int64_t>(lanes)) {
+    const auto cn = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(lanes), n - i));
+    auto v = hn::Zero(df);
+    if (cn == lanes) {
+      v = hn::LoadU(df, x + i);
+    } else {
+      HWY_ALIGN float buf[HWY_MAX_BYTES / 4] = {};
+      std::memcpy(buf, x + i, cn * sizeof(float));
+      v = hn::Load(df, buf);
+    }
+    const auto q = hn::Div(v, sv);  // IEEE division, as the reference's x / scale
+    // std::round: the truncation, one further from zero where |fraction| >= 0.5.
+    auto r = hn::Trunc(q);
+    r = hn::Add(r, hn::IfThenElseZero(hn::Ge(hn::Abs(hn::Sub(q, r)), half), hn::CopySign(one, q)));
+    r = hn::Add(r, zf);
+    // NaN and below the range: the minimum.
+    r = hn::IfThenElse(hn::Ge(r, lo), hn::Min(r, hi), lo);
+    store_bytes(hn::ConvertTo(d, r), is_unsigned, o + i, cn);
+  }
+}
+
+HWY_ATTR void Int8Prelu(const Int8PreluParams& p, const void* x, void* out, int64_t r0,
+                        int64_t r1) {
+  auto* o = static_cast<uint8_t*>(out);
+  if (p.is_unsigned)
+    prelu_of(p, static_cast<const uint8_t*>(x), o, r0, r1);
+  else
+    prelu_of(p, static_cast<const int8_t*>(x), o, r0, r1);
+}
+
+HWY_ATTR void Int8Add(const Int8AddParams& p, const void* a, const void* b, void* out, int64_t n) {
+  auto* o = static_cast<uint8_t*>(out);
+  if (p.is_unsigned)
+    add_of(p, static_cast<const uint8_t*>(a), static_cast<const uint8_t*>(b), o, n);
+  else
+    add_of(p, static_cast<const int8_t*>(a), static_cast<const int8_t*>(b), o, n);
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace odin::cpu
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace odin::cpu {
+
+HWY_EXPORT(Int8Add);
+HWY_EXPORT(Int8Prelu);
+HWY_EXPORT(Int8Quantize);
+
+void int8_quantize(const float* x, void* out, int64_t n, float scale, int32_t zero,
+                   bool is_unsigned) {
+  HWY_DYNAMIC_DISPATCH(Int8Quantize)(x, out, n, scale, zero, is_unsigned);
+}
+
+void int8_prelu_rows(const Int8PreluParams& p, const void* x, void* out, int64_t r0, int64_t r1) {
+  HWY_DYNAMIC_DISPATCH(Int8Prelu)(p, x, out, r0, r1);
+}
+
+void int8_add(const Int8AddParams& p, const void* a, const void* b, void* out, int64_t n) {
+  HWY_DYNAMIC_DISPATCH(Int8Add)(p, a, b, out, n);
+}
+
+}  // namespace odin::cpu
+#endif  // HWY_ONCE

@@ -1,0 +1,153 @@
+// odin's optimized int8/uint8 CPU kernels: the integer arithmetic of
+// TFLite's int8 kernels (quant/affine.h), bit for bit what the reference
+// kernels compute, on SIMD (Highway, dispatched at run time; AVX-512 VNNI
+// where the CPU has it). Tested against the reference (tests/cpu).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "kernels/cpu/aligned_buffer.h"
+#include "quant/affine.h"
+
+namespace odin::cpu {
+
+// Output channels per weight panel and per requantization table step.
+constexpr int64_t kInt8Panel = 16;
+
+// int32 sums (plus `bias`) to int8/uint8, per output channel c:
+// clamp(multiply_by_quantized_multiplier(sum + bias[c], m[c]) + zero).
+// Tables padded to whole panels (so whole vectors load).
+struct Int8Requant {
+  std::vector<int32_t> bias, multiplier, left, right;  // left/right: the multiplier's shifts
+  int32_t zero = 0, lo = -128, hi = 127;
+  bool out_unsigned = false;  // uint8 output (else int8)
+};
+Int8Requant make_int8_requant(const std::vector<FixedPointMultiplier>& m, int32_t zero,
+                              QuantizedRange range, bool out_unsigned);
+
+// ---- GEMM: out[m, n] = requant(sum_k (a[m, k] - a_zero) * W[n, k]) ----------
+
+// How the packed operands are laid out, chosen per node:
+//   kU8S8: AVX-512 VNNI (vpdpbusd), int8 only: A as uint8 (x + 128), W
+//          int8 in panels [k / 4][16 channels][4]; the +128 and the input
+//          zero point fold into the bias: sum (x - zx) w = sum (x + 128) w -
+//          (128 + zx) sum w.
+//   kS16:  every other case: A as int16 (x - zx), W int16 (w - w_zero) in
+//          panels [k / 2][16 channels][2] (pairwise int16 products, exact).
+enum class Int8Layout { kU8S8, kS16 };
+
+// Whether the dispatched target has the kU8S8 kernel (AVX-512 VNNI).
+bool int8_gemm_has_vnni();
+// Name of the dispatched target (for benchmarks and tests).
+const char* int8_target_name();
+
+struct Int8PackedWeights {
+  Int8Layout layout = Int8Layout::kS16;
+  int64_t n = 0, k = 0, k_pad = 0, panels = 0;
+  AlignedFloats data;  // bytes: panels * k_pad * 16 elements (int8 or int16)
+  int64_t panel_bytes() const { return k_pad * kInt8Panel * (layout == Int8Layout::kU8S8 ? 1 : 2); }
+  size_t bytes() const { return static_cast<size_t>(panels * panel_bytes()); }
+};
+
+// Packs W [n][k] (int8, or uint8 with per-channel zero points `w_zero`)
+// into `layout`; `bias` (per channel, or null) gets the layout's
+// zero-point correction for an input zero point `a_zero`.
+Int8PackedWeights pack_int8_weights(Int8Layout layout, const void* w, bool w_unsigned,
+                                    const std::vector<int32_t>& w_zero, int64_t n, int64_t k,
+                                    int32_t a_zero, std::vector<int32_t>* bias,
+                                    WeightArena* arena = nullptr);
+
+// Rows of packed A one gemm call takes at most.
+constexpr int64_t kInt8TileRows = 8;
+// C rows [0, rows) (rows <= kInt8TileRows) x panels [p0, p1): A packed by
+// the layout (row r at a + r * k_pad elements: uint8 or int16), C row r at
+// c + r * ldc (int8 or uint8 as q.out_unsigned).
+void int8_gemm(int64_t rows, const void* a, const Int8PackedWeights& w, int64_t p0, int64_t p1,
+               const Int8Requant& q, void* c, int64_t ldc);
+
+// ---- Depthwise convolution (multiplier 1), NHWC, any window --------------
+//
+// Vectorised over channels with exact int16 products summed pairwise into
+// int32 (vpmaddwd on x86): per tap, (x - zx) of 2 x Lanes channels times
+// the weights of the even channels (zeros between) and of the odd ones, so
+// one int32 vector sums the even channels and one the odd, each
+// requantized with its own tables, then interleaved back into bytes.
+
+// Channels padded to whole blocks of kInt8DepthwiseBlock.
+constexpr int64_t kInt8DepthwiseBlock = 32;
+
+struct Int8DepthwiseWeights {
+  int64_t c = 0, c_pad = 0, taps = 0;
+  AlignedFloats data;     // int16 [taps][2][c_pad]: even channels' w - wz (odd
+                          // positions 0), then the odd channels'
+  Int8Requant even, odd;  // tables of channels 0, 2, 4, ... and 1, 3, 5, ...
+  const int16_t* weights() const { return reinterpret_cast<const int16_t*>(data.data()); }
+  size_t bytes() const { return static_cast<size_t>(taps * 2 * c_pad) * sizeof(int16_t); }
+};
+// filter [1, k_h, k_w, c] (int8, or uint8 with per-channel zero points
+// w_zero); the requantization of every channel (its bias set).
+Int8DepthwiseWeights pack_int8_depthwise(const void* filter, bool w_unsigned,
+                                         const std::vector<int32_t>& w_zero, int64_t taps,
+                                         int64_t c, const Int8Requant& q,
+                                         WeightArena* arena = nullptr);
+
+struct Int8DepthwiseParams {
+  const void* in = nullptr;  // [batch, in_h, in_w, c] int8 or uint8
+  void* out = nullptr;       // [batch, out_h, out_w, c]
+  const Int8DepthwiseWeights* w = nullptr;
+  int64_t batch = 1, in_h = 0, in_w = 0, c = 0;
+  int64_t out_h = 0, out_w = 0, k_h = 0, k_w = 0, stride_h = 1, stride_w = 1;
+  int64_t dilation_h = 1, dilation_w = 1, pad_top = 0, pad_left = 0;
+  int32_t in_zero = 0;
+  bool in_unsigned = false;
+};
+// Output rows [row_begin, row_end) of batch * out_h.
+void int8_depthwise_rows(const Int8DepthwiseParams& p, int64_t row_begin, int64_t row_end);
+
+// ---- MAX_POOL_2D (output in the input's quantization) ---------------------
+
+struct Int8MaxPoolParams {
+  const void* in = nullptr;  // [batch, in_h, in_w, c] int8 or uint8
+  void* out = nullptr;       // [batch, out_h, out_w, c]
+  int64_t batch = 1, in_h = 0, in_w = 0, c = 0, out_h = 0, out_w = 0;
+  int64_t filter_h = 1, filter_w = 1, stride_h = 1, stride_w = 1, pad_top = 0, pad_left = 0;
+  int32_t lo = -128, hi = 127;  // the fused activation's range
+  bool is_unsigned = false;
+};
+// Output rows [row_begin, row_end) of batch * out_h; windows are clipped to
+// the input and none may be empty.
+void int8_max_pool_rows(const Int8MaxPoolParams& p, int64_t row_begin, int64_t row_end);
+
+// ---- ADD / SUB (TFLite's int8 ADD: quant/affine.h affine_addition) --------
+
+struct Int8AddParams {
+  int32_t a_zero = 0, b_zero = 0, out_zero = 0, lo = -128, hi = 127;
+  AffineAddition add;
+  bool subtract = false, is_unsigned = false;
+};
+// out[i] = a[i] +- b[i] for i in [0, n) (int8 or uint8 throughout).
+void int8_add(const Int8AddParams& p, const void* a, const void* b, void* out, int64_t n);
+
+// ---- PRELU (TFLite's int8 PRELU: two multipliers) --------------------------
+
+struct Int8PreluParams {
+  int32_t x_zero = 0, out_zero = 0, lo = -128, hi = 127;
+  FixedPointMultiplier identity;   // scale_x / scale_out, for x >= zero
+  FixedPointMultiplier slope;      // scale_x scale_alpha / scale_out
+  const int32_t* alpha = nullptr;  // [c]: alpha - zero_alpha, padded to whole panels
+  int64_t c = 0;
+  bool is_unsigned = false;
+};
+// Rows [r0, r1) of [rows][c]: out = x >= zx ? (x - zx) * identity
+// : (x - zx)(alpha - za) * slope, + out_zero, clamped.
+void int8_prelu_rows(const Int8PreluParams& p, const void* x, void* out, int64_t r0, int64_t r1);
+
+// ---- QUANTIZE float32 -> int8/uint8 (quant/affine.h quantize_value) -------
+
+// out[i] = clamp(round(x[i] / scale) + zero) (ties away from zero, in
+// float32 as the reference; NaN: the dtype's minimum) for i in [0, n).
+void int8_quantize(const float* x, void* out, int64_t n, float scale, int32_t zero,
+                   bool is_unsigned);
+
+}  // namespace odin::cpu

@@ -1,0 +1,258 @@
+// The optimized int8/uint8 kernels (backends/cpu/cpu_ops_int8.cpp, and
+// MAX_POOL_2D in cpu_ops_window.cpp) against the reference kernels: the
+// same bytes exactly, over random shapes (odd channel counts, 1x1, 3x3 and
+// 5x5, strides 1 and 2, SAME and VALID, dilation), per-tensor and
+// per-channel weight scales, nonzero zero points, fused RELU / RELU6, 1 and
+// 2 threads, on every compiled SIMD target this CPU runs (AVX3_DL's VNNI
+// kernel, AVX3, AVX2, the portable fallbacks); ADD, SUB, PRELU, QUANTIZE.
+#include <string>
+#include <vector>
+
+#include "int8_test_util.h"
+
+namespace odin {
+namespace {
+
+using test::add_node;
+using test::add_quantized;
+using test::expect_same_bytes;
+using test::per_tensor;
+using test::random_bias;
+using test::Rng;
+using test::weight_quant;
+
+struct ConvCase {
+  int64_t batch, h, w, in_c, out_c, k, stride, dilation;
+  Padding padding;
+  Activation act;
+  bool per_channel, bias;
+};
+
+std::string describe(const ConvCase& c, DType t, bool depthwise) {
+  return str_cat(depthwise ? "depthwise " : "conv ", dtype_name(t), " n", c.batch, " ", c.h, "x",
+                 c.w, "x", c.in_c, " -> ", c.out_c, " k", c.k, " s", c.stride, " d", c.dilation,
+                 c.padding == Padding::kSame ? " SAME " : " VALID ", activation_name(c.act),
+                 c.per_channel ? " per-channel" : " per-tensor", c.bias ? " bias" : "");
+}
+
+void check_conv(const ConvCase& c, DType t, bool depthwise, uint32_t seed) {
+  Rng rng(seed);
+  Graph g;
+  const int64_t out_c = depthwise ? c.in_c : c.out_c;
+  const int32_t zx = t == DType::kU8 ? rng.integer(90, 160) : rng.integer(-30, 30);
+  const float sx = 0.05f;
+  const ValueId x =
+      add_quantized(g, Shape{c.batch, c.h, c.w, c.in_c}, t, per_tensor(sx, zx), rng, false);
+  const Shape fshape = depthwise ? Shape{1, c.k, c.k, out_c} : Shape{out_c, c.k, c.k, c.in_c};
+  const QuantParams wq = weight_quant(t, out_c, depthwise ? 3 : 0, c.per_channel, rng);
+  const float sw = wq.scales[0];
+  const ValueId w = add_quantized(g, fshape, t, wq, rng, true);
+  std::vector<ValueId> ins = {x, w};
+  const int64_t k = depthwise ? c.k * c.k : c.k * c.k * c.in_c;
+  if (c.bias) ins.push_back(random_bias(g, out_c, k, rng));
+  // Sums of k products of about 75 x 75: outputs spread over the range.
+  const float sy = std::sqrt(static_cast<float>(k)) * 75.0f * 75.0f * sx * sw / 40.0f;
+  const int32_t zy = t == DType::kU8 ? rng.integer(100, 150) : rng.integer(-20, 20);
+  const SpatialPadding ph = compute_spatial_padding(c.padding, c.h, c.k, c.stride, c.dilation);
+  const SpatialPadding pw = compute_spatial_padding(c.padding, c.w, c.k, c.stride, c.dilation);
+  if (ph.out < 1 || pw.out < 1) return;
+  const ValueId y =
+      add_quantized(g, Shape{c.batch, ph.out, pw.out, out_c}, t, per_tensor(sy, zy), rng, false);
+  if (depthwise) {
+    DepthwiseConv2DAttrs a;
+    a.padding = c.padding;
+    a.stride_h = a.stride_w = static_cast<int32_t>(c.stride);
+    a.dilation_h = a.dilation_w = static_cast<int32_t>(c.dilation);
+    a.activation = c.act;
+    add_node(g, OpType::kDepthwiseConv2D, a, ins, {y});
+  } else {
+    Conv2DAttrs a;
+    a.padding = c.padding;
+    a.stride_h = a.stride_w = static_cast<int32_t>(c.stride);
+    a.dilation_h = a.dilation_w = static_cast<int32_t>(c.dilation);
+    a.activation = c.act;
+    add_node(g, OpType::kConv2D, a, ins, {y});
+  }
+  expect_same_bytes(g, describe(c, t, depthwise));
+}
+
+const ConvCase kConvCases[] = {
+    {1, 9, 7, 32, 64, 1, 1, 1, Padding::kValid, Activation::kNone, true, true},
+    {1, 5, 6, 13, 19, 1, 1, 1, Padding::kSame, Activation::kRelu, true, true},
+    {2, 7, 5, 8, 33, 1, 2, 1, Padding::kValid, Activation::kRelu6, false, true},
+    {1, 17, 15, 3, 24, 3, 2, 1, Padding::kSame, Activation::kRelu6, true, true},
+    {1, 16, 16, 3, 16, 3, 2, 1, Padding::kSame, Activation::kNone, true, false},
+    {1, 8, 9, 17, 31, 3, 1, 1, Padding::kSame, Activation::kRelu, true, true},
+    {1, 8, 9, 17, 31, 3, 1, 1, Padding::kValid, Activation::kNone, false, true},
+    {1, 11, 10, 6, 10, 5, 1, 1, Padding::kSame, Activation::kRelu6, true, true},
+    {1, 12, 11, 7, 5, 5, 2, 1, Padding::kSame, Activation::kNone, true, true},
+    {1, 9, 9, 5, 7, 3, 1, 2, Padding::kSame, Activation::kRelu, true, true},
+    {3, 4, 4, 40, 48, 3, 1, 1, Padding::kSame, Activation::kNone, true, true},
+};
+
+TEST(CpuInt8, Conv2DMatchesReference) {
+  uint32_t seed = 1;
+  for (DType t : {DType::kI8, DType::kU8})
+    for (const ConvCase& c : kConvCases) check_conv(c, t, false, seed++);
+}
+
+const ConvCase kDepthwiseCases[] = {
+    {1, 9, 7, 32, 0, 3, 1, 1, Padding::kSame, Activation::kRelu6, true, true},
+    {1, 10, 11, 13, 0, 3, 2, 1, Padding::kSame, Activation::kNone, true, true},
+    {2, 8, 8, 24, 0, 3, 2, 1, Padding::kValid, Activation::kRelu, false, true},
+    {1, 12, 9, 40, 0, 5, 1, 1, Padding::kSame, Activation::kNone, true, true},
+    {1, 13, 14, 7, 0, 5, 2, 1, Padding::kSame, Activation::kRelu6, true, false},
+    {1, 6, 5, 3, 0, 3, 1, 1, Padding::kValid, Activation::kNone, true, true},
+    {1, 9, 9, 17, 0, 3, 1, 2, Padding::kSame, Activation::kRelu, true, true},
+    {1, 1, 1, 64, 0, 3, 1, 1, Padding::kSame, Activation::kNone, true, true},
+};
+
+TEST(CpuInt8, DepthwiseMatchesReference) {
+  uint32_t seed = 100;
+  for (DType t : {DType::kI8, DType::kU8})
+    for (const ConvCase& c : kDepthwiseCases) check_conv(c, t, true, seed++);
+}
+
+TEST(CpuInt8, FullyConnectedMatchesReference) {
+  struct Case {
+    int64_t batch, depth, units;
+    Activation act;
+    bool per_channel;
+  };
+  uint32_t seed = 200;
+  for (DType t : {DType::kI8, DType::kU8})
+    for (const Case& c :
+         {Case{1, 64, 10, Activation::kNone, true}, Case{1, 37, 35, Activation::kRelu, false},
+          Case{5, 100, 17, Activation::kRelu6, true}, Case{11, 8, 64, Activation::kNone, true}}) {
+      Rng rng(seed++);
+      Graph g;
+      const int32_t zx = t == DType::kU8 ? 128 : rng.integer(-30, 30);
+      const ValueId x =
+          add_quantized(g, Shape{c.batch, c.depth}, t, per_tensor(0.05f, zx), rng, false);
+      const QuantParams wq = weight_quant(t, c.units, 0, c.per_channel, rng);
+      const float sw = wq.scales[0];
+      const ValueId w = add_quantized(g, Shape{c.units, c.depth}, t, wq, rng, true);
+      const ValueId bias = random_bias(g, c.units, c.depth, rng);
+      const float sy = std::sqrt(static_cast<float>(c.depth)) * 75.0f * 75.0f * 0.05f * sw / 40.0f;
+      const ValueId y = add_quantized(g, Shape{c.batch, c.units}, t, per_tensor(sy, 3), rng, false);
+      FullyConnectedAttrs a;
+      a.activation = c.act;
+      add_node(g, OpType::kFullyConnected, a, {x, w, bias}, {y});
+      expect_same_bytes(g, str_cat("fully_connected ", dtype_name(t), " ", c.batch, "x", c.depth,
+                                   " -> ", c.units));
+    }
+}
+
+TEST(CpuInt8, AddSubMatchReference) {
+  uint32_t seed = 300;
+  for (DType t : {DType::kI8, DType::kU8})
+    for (OpType op : {OpType::kAdd, OpType::kSub})
+      for (Activation act : {Activation::kNone, Activation::kRelu, Activation::kRelu6})
+        for (const Shape& shape : {Shape{1, 7, 5, 13}, Shape{1, 33}, Shape{2, 16, 16, 24}}) {
+          Rng rng(seed++);
+          Graph g;
+          const int32_t base = t == DType::kU8 ? 128 : 0;
+          const ValueId a = add_quantized(
+              g, shape, t, per_tensor(rng.real(0.02f, 0.05f), base + rng.integer(-20, 20)), rng,
+              false);
+          const ValueId b = add_quantized(
+              g, shape, t, per_tensor(rng.real(0.02f, 0.05f), base + rng.integer(-20, 20)), rng,
+              false);
+          const ValueId y = add_quantized(
+              g, shape, t, per_tensor(rng.real(0.03f, 0.06f), base + rng.integer(-20, 20)), rng,
+              false);
+          BinaryAttrs attrs;
+          attrs.activation = act;
+          add_node(g, op, attrs, {a, b}, {y});
+          expect_same_bytes(g, str_cat(op_type_name(op), " ", dtype_name(t), " ", shape.str(), " ",
+                                       activation_name(act)));
+        }
+}
+
+TEST(CpuInt8, MaxPoolMatchesReference) {
+  struct Case {
+    Shape shape;
+    int32_t filter, stride;
+    Padding padding;
+    Activation act;
+  };
+  uint32_t seed = 400;
+  for (DType t : {DType::kI8, DType::kU8})
+    for (const Case& c : {Case{Shape{1, 9, 9, 13}, 3, 2, Padding::kSame, Activation::kNone},
+                          Case{Shape{2, 8, 8, 70}, 2, 2, Padding::kValid, Activation::kRelu},
+                          Case{Shape{1, 7, 6, 24}, 3, 1, Padding::kSame, Activation::kRelu6}}) {
+      Rng rng(seed++);
+      Graph g;
+      const QuantParams q = per_tensor(0.05f, t == DType::kU8 ? 120 : -7);
+      const ValueId x = add_quantized(g, c.shape, t, q, rng, false);
+      const SpatialPadding ph =
+          compute_spatial_padding(c.padding, c.shape[1], c.filter, c.stride, 1);
+      const SpatialPadding pw =
+          compute_spatial_padding(c.padding, c.shape[2], c.filter, c.stride, 1);
+      const ValueId y =
+          add_quantized(g, Shape{c.shape[0], ph.out, pw.out, c.shape[3]}, t, q, rng, false);
+      Pool2DAttrs a;
+      a.padding = c.padding;
+      a.stride_h = a.stride_w = c.stride;
+      a.filter_h = a.filter_w = c.filter;
+      a.activation = c.act;
+      add_node(g, OpType::kMaxPool2D, a, {x}, {y});
+      expect_same_bytes(g, str_cat("max_pool ", dtype_name(t), " ", c.shape.str(), " f", c.filter,
+                                   " s", c.stride, " ", activation_name(c.act)));
+    }
+}
+
+TEST(CpuInt8, PreluMatchesReference) {
+  uint32_t seed = 500;
+  for (DType t : {DType::kI8, DType::kU8})
+    for (const Shape& shape : {Shape{1, 7, 5, 13}, Shape{1, 33}, Shape{2, 16, 16, 24}}) {
+      Rng rng(seed++);
+      Graph g;
+      const int32_t base = t == DType::kU8 ? 128 : 0;
+      const int64_t c = shape[shape.rank() - 1];
+      const ValueId x =
+          add_quantized(g, shape, t, per_tensor(0.05f, base + rng.integer(-20, 20)), rng, false);
+      const Shape alpha_shape = shape.rank() == 4 ? Shape{1, 1, c} : Shape{c};
+      const ValueId a =
+          add_quantized(g, alpha_shape, t,
+                        per_tensor(rng.real(0.002f, 0.01f), base + rng.integer(-5, 5)), rng, true);
+      const ValueId y =
+          add_quantized(g, shape, t, per_tensor(0.04f, base + rng.integer(-20, 20)), rng, false);
+      add_node(g, OpType::kPrelu, std::monostate{}, {x, a}, {y});
+      expect_same_bytes(g, str_cat("prelu ", dtype_name(t), " ", shape.str()));
+    }
+}
+
+TEST(CpuInt8, QuantizeMatchesReference) {
+  uint32_t seed = 600;
+  for (DType t : {DType::kI8, DType::kU8})
+    for (int64_t n : {int64_t{1}, int64_t{37}, int64_t{1000}}) {
+      Rng rng(seed++);
+      Graph g;
+      // Values on and between the rounding ties, beyond the range, NaN, inf.
+      std::vector<float> v(static_cast<size_t>(n));
+      for (float& f : v) f = static_cast<float>(rng.integer(-700, 700)) * 0.025f;
+      const float special[] = {std::nanf(""), INFINITY, -INFINITY, 0.0125f, -0.0125f, 1e30f};
+      for (size_t i = 0; i < v.size() && i < 6; ++i) v[i] = special[i];
+      const ValueId x = test::add_value(g, Shape{n});
+      const ValueId y =
+          add_quantized(g, Shape{n}, t, per_tensor(0.05f, t == DType::kU8 ? 130 : -3), rng, false);
+      add_node(g, OpType::kQuantize, std::monostate{}, {x}, {y});
+      expect_same_bytes(g, str_cat("quantize ", dtype_name(t), " n", n), &v);
+    }
+}
+
+// The float32 nodes keep their float kernels (the int8 entries decline them).
+TEST(CpuInt8, FloatNodesKeepFloatKernels) {
+  Graph g;
+  const ValueId x = test::add_value(g, Shape{1, 4, 4, 8});
+  const ValueId w = test::add_random_const(g, Shape{8, 1, 1, 8}, 3);
+  const ValueId y = test::add_value(g, Shape{1, 4, 4, 8});
+  add_node(g, OpType::kConv2D, Conv2DAttrs{}, {x, w}, {y});
+  std::unique_ptr<CpuOp> op = make_cpu_op(CpuOpContext{g, 1}, g.nodes().back());
+  ASSERT_TRUE(op);
+  EXPECT_GT(op->packed_bytes(), 0u);
+}
+
+}  // namespace
+}  // namespace odin
