@@ -1,5 +1,6 @@
 // odin quantize MODEL --calib DIR --out OUT.tflite [--per-tensor] [--method minmax|percentile|mse]
 //                     [--eval DIR] [--pipeline ZOO_NAME] [--json]
+//                     [--mixed --budget SIZE_OR_LATENCY [--curve N]]
 // Post-training int8 quantization of a float .tflite: calibrated on the
 // tensors the model's own pipeline feeds it, written as a standard int8
 // TFLite file (float in/out), with an accuracy report on other photos.
@@ -16,6 +17,7 @@
 #include "quantize/calibration.h"
 #include "quantize/quantize_graph.h"
 #include "quantize_accuracy.h"
+#include "quantize_mixed.h"
 #include "runtime/session.h"
 #include "vision/model_runner.h"
 
@@ -34,6 +36,9 @@ struct QuantizeArgs {
   bool per_tensor = false;
   bool per_channel = true;  // the default; --per-tensor overrides
   bool json = false;
+  bool mixed = false;
+  std::string budget;
+  size_t curve_points = 9;
 };
 
 // Photos in a folder (JPEG, PNG, BMP), by name.
@@ -134,6 +139,19 @@ int run_quantize(const QuantizeArgs& args) {
   if (!slot.ok()) return report(slot.status());
   auto method = parse_range_method(args.method);
   if (!method.ok()) return report(method.status());
+  MixedArgs mixed;
+  if (args.mixed != !args.budget.empty())
+    return report(make_error(StatusCode::kInvalidArgument,
+                             "--mixed and --budget go together (e.g. --mixed --budget 700KiB)"));
+  if (args.mixed) {
+    auto budget = parse_budget(args.budget);
+    if (!budget.ok()) return report(budget.status());
+    mixed.budget = *budget;
+    mixed.budget_text = args.budget;
+    mixed.curve_points = args.curve_points;
+    mixed.per_channel = !args.per_tensor;
+    mixed.print = !args.json;
+  }
   auto calib_photos = photos_in(args.calib);
   if (!calib_photos.ok()) return report(calib_photos.status());
 
@@ -157,27 +175,44 @@ int run_quantize(const QuantizeArgs& args) {
   auto ranges = calibrator->ranges(*method);
   if (!ranges.ok()) return report(ranges.status());
 
+  nlohmann::ordered_json out;
   QuantizeOptions options;
   options.per_channel = !args.per_tensor;
   QuantizeReport qr;
-  auto int8 = quantize_graph(prepared, *ranges, options, &qr);
+  auto int8 = args.mixed ? quantize_mixed(prepared, *ranges, calib->inputs, mixed, out)
+                         : quantize_graph(prepared, *ranges, options, &qr);
   if (!int8.ok()) return report(int8.status());
-  const std::string description = str_cat(
-      "odin quantize: int8 (", args.method, ", ", args.per_tensor ? "per-tensor" : "per-channel",
-      " weights) of ", fs::path(*model_path).filename().string());
+  const std::string description =
+      str_cat("odin quantize: ", args.mixed ? "mixed int8/fp16/fp32 (" : "int8 (", args.method,
+              ", ", args.per_tensor ? "per-tensor" : "per-channel", " weights",
+              args.mixed ? str_cat(", budget ", args.budget) : "", ") of ",
+              fs::path(*model_path).filename().string());
   if (Status s = write_tflite_file(*int8, description, args.out); !s.ok()) return report(s);
 
-  nlohmann::ordered_json out;
-  out["model"] = *model_path;
-  out["out"] = args.out;
-  out["pipeline"] = slot->name;
-  out["method"] = args.method;
-  out["per_channel"] = !args.per_tensor;
-  out["calibration"] = {{"photos", calib_photos->size()}, {"samples", calib->inputs.size()}};
-  out["bytes"] = {{"float", fs::file_size(*model_path)}, {"int8", fs::file_size(args.out)}};
-  out["int8_nodes"] = qr.int8_nodes;
-  out["float_nodes"] = qr.float_nodes;
-  if (!args.json) {
+  nlohmann::ordered_json head;
+  head["model"] = *model_path;
+  head["out"] = args.out;
+  head["pipeline"] = slot->name;
+  head["method"] = args.method;
+  head["per_channel"] = !args.per_tensor;
+  head["calibration"] = {{"photos", calib_photos->size()}, {"samples", calib->inputs.size()}};
+  head["bytes"] = {{"float", fs::file_size(*model_path)},
+                   {args.mixed ? "mixed" : "int8", fs::file_size(args.out)}};
+  if (!args.mixed) {
+    head["int8_nodes"] = qr.int8_nodes;
+    head["float_nodes"] = qr.float_nodes;
+  }
+  if (args.mixed) head.update(out);  // the mixed section after the common keys
+  out = std::move(head);
+  if (!args.json && args.mixed) {
+    std::printf("%s -> %s (mixed within %s; %s, %s weights)\n", model_path->c_str(),
+                args.out.c_str(), args.budget.c_str(), args.method.c_str(),
+                args.per_tensor ? "per-tensor" : "per-channel");
+    std::printf("calibration: %zu photos, %zu inputs to the %s\n", calib_photos->size(),
+                calib->inputs.size(), slot->name.c_str());
+    std::printf("size: %.1f KiB -> %.1f KiB\n", fs::file_size(*model_path) / 1024.0,
+                fs::file_size(args.out) / 1024.0);
+  } else if (!args.json) {
     std::printf("%s -> %s (%s, %s weights)\n", model_path->c_str(), args.out.c_str(),
                 args.method.c_str(), args.per_tensor ? "per-tensor" : "per-channel");
     std::printf("calibration: %zu photos, %zu inputs to the %s\n", calib_photos->size(),
@@ -254,6 +289,14 @@ std::function<int()> setup(CLI::App& app) {
   cmd->add_option("--pipeline", args->pipeline,
                   "The zoo model whose pipeline slot MODEL fills (default: MODEL's file name)");
   cmd->add_flag("--json", args->json, "Print the report as JSON");
+  cmd->add_flag("--mixed", args->mixed,
+                "Mixed int8/fp16/fp32 per layer from a sensitivity pass, within --budget");
+  cmd->add_option(
+      "--budget", args->budget,
+      "With --mixed: model size (700KiB, 1.2MB, 800000) or latency on this CPU (3.5ms)");
+  cmd->add_option("--curve", args->curve_points,
+                  "With --mixed: budgets in the accuracy/size/latency curve (default 9)")
+      ->check(CLI::Range(2, 50));
   return [args] { return run_quantize(*args); };
 }
 

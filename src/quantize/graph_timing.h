@@ -1,0 +1,27 @@
+// Per-node latency of a rewritten graph on this machine, from a session's
+// profile (Session::node_times_ms), attributed to the prepared graph's nodes.
+#pragma once
+
+#include <vector>
+
+#include "core/graph.h"
+#include "quantize/output_error.h"
+#include "runtime/session.h"
+
+namespace odin {
+
+struct GraphTiming {
+  double total_ms = 0;          // the fastest run, wall clock
+  std::vector<double> node_ms;  // per node of `prepared`: its fastest time
+  double conversion_ms = 0;     // the conversions the rewrite added, together
+};
+
+// Runs `built` (a build_mixed_graph of `prepared`) `runs` times after one
+// warm-up; the least time of each node is kept, as the least disturbed by
+// the rest of the machine. The conversions the rewrite added (QUANTIZE /
+// DEQUANTIZE) are summed apart. Nodes the session's passes removed (a PAD
+// folded into a convolution) take 0.
+Result<GraphTiming> time_graph(const Graph& prepared, const Graph& built, const Sample& sample,
+                               SessionOptions options, int runs);
+
+}  // namespace odin

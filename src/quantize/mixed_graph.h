@@ -1,0 +1,43 @@
+// A prepared float graph (calibration.h) rewritten with a precision of its
+// own for each node: int8 (quantize_graph's W8A8), fp16 (its float32
+// constants stored as float16 behind a DEQUANTIZE, float compute: the way
+// MediaPipe stores weights) or fp32 (as it is). All three are plain TFLite.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "core/graph.h"
+#include "quantize/calibration.h"
+#include "quantize/quantize_graph.h"
+
+namespace odin {
+
+// Cheapest first (the order of the knapsack's options).
+enum class Precision : uint8_t { kInt8, kFp16, kFp32 };
+std::string_view precision_name(Precision p);
+
+// The precisions node n of a prepared graph can take: int8 where
+// node_quantizable, fp16 where it reads a float32 constant, always fp32.
+std::vector<Precision> precision_candidates(const Graph& prepared, NodeId n);
+
+// `per_node` holds one precision per node of `prepared`; a node asked for a
+// precision it cannot take (precision_candidates) stays fp32.
+Result<Graph> build_mixed_graph(const Graph& prepared,
+                                std::span<const std::optional<ValueRange>> ranges,
+                                std::span<const Precision> per_node, bool per_channel,
+                                QuantizeReport* report = nullptr);
+
+// For each node of `built` (a build_mixed_graph result, or the graph a
+// session made of it) the node of `prepared` it computes, -1 for the
+// conversions (QUANTIZE / DEQUANTIZE) the rewrite added. Nodes keep their
+// output value, which is how they are found.
+std::vector<int> source_nodes(const Graph& prepared, const Graph& built);
+
+// The bytes of the constants node n of `built` reads (through a DEQUANTIZE
+// of a constant too), with their quantization tables as TFLite stores them.
+size_t node_constant_bytes(const Graph& built, NodeId n);
+
+}  // namespace odin
