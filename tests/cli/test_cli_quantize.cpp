@@ -120,8 +120,33 @@ TEST(QuantizeCli, PerTensorWeights) {
   EXPECT_FALSE(j["per_channel"]);
   auto g = load_tflite_file(out);
   ASSERT_TRUE(g.ok());
-  for (const Node& n : g->nodes())
-    if (n.op == OpType::kConv2D) EXPECT_EQ(g->value(n.inputs[1]).quant->scales.size(), 1u);
+  for (const Node& n : g->nodes()) {
+    if (n.op == OpType::kConv2D) {
+      EXPECT_EQ(g->value(n.inputs[1]).quant->scales.size(), 1u);
+    }
+  }
+}
+
+TEST(QuantizeCli, MixedPrecisionWithinASizeBudget) {
+  PhotoSets p;
+  const std::string out = p.out("mixed.tflite");
+  const nlohmann::json j = quantize(p, "face_landmark", "--mixed --budget 900KiB --curve 4", out);
+  ASSERT_FALSE(j.empty());
+  const auto& m = j["mixed"];
+  EXPECT_TRUE(m["budget"]["met"]);
+  EXPECT_LE(m["chosen"]["bytes"].get<double>(), 900.0 * 1024);
+  EXPECT_LE(static_cast<double>(std::filesystem::file_size(out)), 900.0 * 1024);
+  // Some layers int8, the most sensitive kept wider.
+  EXPECT_GT(m["chosen"]["layers"]["int8"].get<int>(), 0);
+  EXPECT_GT(m["chosen"]["layers"]["fp16"].get<int>() + m["chosen"]["layers"]["fp32"].get<int>(), 0);
+  // The curve: more bytes never buy more error.
+  ASSERT_EQ(m["curve"].size(), 4u);
+  for (size_t i = 1; i < m["curve"].size(); ++i)
+    EXPECT_LE(m["curve"][i]["proxy_error"].get<double>(),
+              m["curve"][i - 1]["proxy_error"].get<double>() + 1e-12);
+  EXPECT_TRUE(j["accuracy"]["meets_targets"]) << j["accuracy"].dump();
+  auto g = load_tflite_file(out);
+  ASSERT_TRUE(g.ok()) << g.status().message();
 }
 
 TEST(QuantizeCli, ClearErrors) {
@@ -143,6 +168,14 @@ TEST(QuantizeCli, ClearErrors) {
               quoted(p.out("x.tflite")));
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.out.find("no input"), std::string::npos) << r.out;
+  r = run_cli("quantize face_landmark --calib " + quoted(p.calib.string()) +
+              " --mixed --budget 12parsecs --out " + quoted(p.out("x.tflite")));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.out.find("unknown unit 'parsecs'"), std::string::npos) << r.out;
+  r = run_cli("quantize face_landmark --calib " + quoted(p.calib.string()) +
+              " --mixed --budget 100KiB --out " + quoted(p.out("x.tflite")));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.out.find("below the smallest mixed model"), std::string::npos) << r.out;
   r = run_cli("quantize face_detection_short_range --calib " + quoted(p.calib.string()) +
               " --out /nonexistent/dir/x.tflite");
   EXPECT_NE(r.exit_code, 0);

@@ -31,7 +31,7 @@ struct QuantizeArgs {
   std::string calib;
   std::string eval;
   std::string out;
-  std::string method = "minmax";
+  std::string method = "mse";
   std::string pipeline;
   bool per_tensor = false;
   bool per_channel = true;  // the default; --per-tensor overrides
@@ -278,8 +278,9 @@ std::function<int()> setup(CLI::App& app) {
   cmd->add_option("model", args->model, "Float .tflite file or zoo name")->required();
   cmd->add_option("--calib", args->calib, "Folder of calibration photos")->required();
   cmd->add_option("--out", args->out, "The int8 .tflite to write")->required();
-  cmd->add_option("--method", args->method,
-                  "Activation ranges: minmax (default), percentile (99.99 %) or mse")
+  cmd->add_option(
+         "--method", args->method,
+         "Activation ranges: mse (default: least expected error), minmax or percentile (99.99 %)")
       ->check(CLI::IsMember({"minmax", "percentile", "mse"}));
   cmd->add_flag("--per-channel", args->per_channel,
                 "Convolution weights per output channel (the default)");

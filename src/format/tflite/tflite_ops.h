@@ -32,7 +32,8 @@ struct OpMapping {
   Status (*parse)(const tflite_fb::Operator& op, Node* node);
   Result<WrittenOptions> (*write)(flatbuffers::FlatBufferBuilder& fbb, const Node& node) = nullptr;
   // The operator version TFLite's converter writes for int8 operands (the
-  // kernels' version checks need it); float operands are version 1.
+  // kernels' version checks need it), also used for fp16 ones; float
+  // operands are version 1.
   int32_t int8_version = 1;
 };
 

@@ -40,8 +40,10 @@ Result<fb::TensorType> tensor_type(DType d) {
   }
 }
 
-bool is_affine_8bit(DType d) {
-  return d == DType::kI8 || d == DType::kU8;
+// Operands whose ops take the quantized version: int8/uint8, and fp16 (a
+// DEQUANTIZE of fp16 weights is version 2 in MediaPipe's own files).
+bool takes_quantized_version(DType d) {
+  return d == DType::kI8 || d == DType::kU8 || d == DType::kF16;
 }
 
 class Writer {
@@ -140,11 +142,11 @@ class Writer {
       return make_error(StatusCode::kUnsupported, "op ", op_type_name(node.op),
                         " has no TFLite form odin writes");
     ODIN_ASSIGN_OR_RETURN(tflite::WrittenOptions options, m->write(fbb_, node));
-    bool affine = false;
+    bool quantized = false;
     for (const auto* list : {&node.inputs, &node.outputs})
       for (ValueId v : *list)
-        if (v != kNoValue && is_affine_8bit(g_.value(v).dtype)) affine = true;
-    const int32_t version = affine ? m->int8_version : 1;
+        if (v != kNoValue && takes_quantized_version(g_.value(v).dtype)) quantized = true;
+    const int32_t version = quantized ? m->int8_version : 1;
     const auto key = std::make_tuple(m->code, custom, version);
     auto [it, fresh] = code_index_.try_emplace(key, code_index_.size());
     std::vector<int32_t> inputs, outputs;
