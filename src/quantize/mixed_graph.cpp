@@ -4,6 +4,7 @@
 
 #include "ops/op_def.h"
 #include "quant/fp16.h"
+#include "quantize/graph_edit.h"
 
 namespace odin {
 namespace {
@@ -23,24 +24,13 @@ void store_fp16(Graph& g, Node& node, std::vector<Node>& nodes) {
     std::memcpy(xs.data(), c.data, n * sizeof(float));
     std::vector<uint8_t> halves(n * 2);
     fp32_to_fp16(xs.data(), halves.data(), n);
-    Value h;
-    h.name = c.name + "_fp16";
-    h.dtype = DType::kF16;
-    h.shape = c.shape;
-    h.data_bytes = halves.size();
-    h.data = g.own_bytes(std::move(halves));
+    const ValueId hid =
+        add_owned_constant(g, c, "_fp16", DType::kF16, std::nullopt, std::move(halves));
     Value f;
-    f.name = c.name;
+    f.name = g.value(in).name;
     f.dtype = DType::kF32;
-    f.shape = c.shape;
-    const ValueId hid = g.add_value(std::move(h));
-    const ValueId fid = g.add_value(std::move(f));
-    Node dq;
-    dq.op = OpType::kDequantize;
-    dq.inputs = {hid};
-    dq.outputs = {fid};
-    dq.name = g.value(fid).name;
-    nodes.push_back(std::move(dq));
+    f.shape = g.value(in).shape;
+    const ValueId fid = add_conversion(g, OpType::kDequantize, hid, std::move(f), nodes);
     in = fid;
   }
 }

@@ -6,6 +6,7 @@
 
 #include "ops/op_def.h"
 #include "quant/affine.h"
+#include "quantize/graph_edit.h"
 
 namespace odin {
 namespace {
@@ -192,16 +193,7 @@ class Quantizer {
     q.name += "_int8";
     q.dtype = DType::kI8;
     q.quant = table_[static_cast<size_t>(v)];
-    q.source_index = -1;
-    const ValueId id = out_.add_value(std::move(q));
-    Node n;
-    n.op = OpType::kQuantize;
-    n.inputs = {v};
-    n.outputs = {id};
-    n.name = out_.value(id).name;
-    nodes.push_back(std::move(n));
-    quantized_[v] = id;
-    return id;
+    return quantized_[v] = add_conversion(out_, OpType::kQuantize, v, std::move(q), nodes);
   }
 
   // The float twin of int8 value v: a DEQUANTIZE of it, made once.
@@ -209,30 +201,13 @@ class Quantizer {
     if (auto it = dequantized_.find(v); it != dequantized_.end()) return it->second;
     // The float twin keeps the tensor's name (a graph output keeps its own);
     // the int8 value is renamed.
-    Value f = src_.value(v);
-    f.source_index = -1;
     out_.value(v).name += "_int8";
-    const ValueId id = out_.add_value(std::move(f));
-    Node n;
-    n.op = OpType::kDequantize;
-    n.inputs = {v};
-    n.outputs = {id};
-    n.name = out_.value(id).name;
-    nodes.push_back(std::move(n));
-    dequantized_[v] = id;
-    return id;
+    return dequantized_[v] = add_conversion(out_, OpType::kDequantize, v, src_.value(v), nodes);
   }
 
   ValueId add_constant(const Value& like, std::string suffix, DType dtype, QuantParams q,
                        std::vector<uint8_t> bytes) {
-    Value c;
-    c.name = like.name + suffix;
-    c.dtype = dtype;
-    c.shape = like.shape;
-    c.quant = std::move(q);
-    c.data_bytes = bytes.size();
-    c.data = out_.own_bytes(std::move(bytes));
-    return out_.add_value(std::move(c));
+    return add_owned_constant(out_, like, suffix, dtype, std::move(q), std::move(bytes));
   }
 
   template <typename T>
