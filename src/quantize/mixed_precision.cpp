@@ -152,21 +152,21 @@ double MixedPlanner::fixed_cost(Budget::Kind kind) const {
 }
 
 double MixedPlanner::min_cost(Budget::Kind kind) const {
-  double c = fixed_cost(kind);
-  for (const MixedLayer& l : layers_) {
-    double least = cost(l, 0, kind);
-    for (size_t o = 1; o < l.precisions.size(); ++o) least = std::min(least, cost(l, o, kind));
-    c += least;
-  }
-  return c;
+  return extreme_cost(kind, false);
 }
 
 double MixedPlanner::max_cost(Budget::Kind kind) const {
+  return extreme_cost(kind, true);
+}
+
+// The fixed cost plus every layer's cheapest (or dearest) option.
+double MixedPlanner::extreme_cost(Budget::Kind kind, bool dearest) const {
   double c = fixed_cost(kind);
   for (const MixedLayer& l : layers_) {
-    double most = cost(l, 0, kind);
-    for (size_t o = 1; o < l.precisions.size(); ++o) most = std::max(most, cost(l, o, kind));
-    c += most;
+    double pick = cost(l, 0, kind);
+    for (size_t o = 1; o < l.precisions.size(); ++o)
+      pick = dearest ? std::max(pick, cost(l, o, kind)) : std::min(pick, cost(l, o, kind));
+    c += pick;
   }
   return c;
 }

@@ -78,6 +78,7 @@ class MixedPlanner {
 
  private:
   double cost(const MixedLayer& l, size_t option, Budget::Kind kind) const;
+  double extreme_cost(Budget::Kind kind, bool dearest) const;
   Status calibrate_fixed_costs();
   std::vector<Precision> uniform(Precision p) const;
 
