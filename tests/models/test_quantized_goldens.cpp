@@ -117,7 +117,7 @@ TEST_P(QuantizedGolden, FaceLandmarksWithinAPixelOfLiteRt) {
   EXPECT_LE(worst, 1.0);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, QuantizedGolden, testing::Values("cpu", "vulkan"),
+INSTANTIATE_TEST_SUITE_P(Backends, QuantizedGolden, testing::ValuesIn(built_backends()),
                          [](const auto& info) { return info.param; });
 
 }  // namespace
