@@ -124,7 +124,9 @@ class DepthwiseOp final : public CpuOp {
     if (blocks_) {
       const int64_t per_batch = blocks_ / p.batch;
       float* blocked = scratch_->get();
-      pool.parallel_for(blocks_, 1, [&](int64_t b0, int64_t b1, int) {
+      const double per_block =
+          static_cast<double>(p.out_h * p.out_w * lanes_ * p.k_h * p.k_w) * cpu::kDepthwiseNsPerMac;
+      pool.parallel_for(blocks_, pool.grain_for(per_block), [&](int64_t b0, int64_t b1, int) {
         for (int64_t blk = b0; blk < b1; ++blk)
           repack(p.in, blocked, blk, blk / per_batch, blk % per_batch);
         cpu::depthwise_blocked(p, blocked, padded_h_, padded_w_, b0, b1);
@@ -132,8 +134,9 @@ class DepthwiseOp final : public CpuOp {
       return;
     }
     const int64_t rows = p.batch * p.out_h;
-    const int64_t per_row = std::max<int64_t>(1, p.out_w * p.c * p.k_h * p.k_w);
-    pool.parallel_for(rows, std::max<int64_t>(1, (int64_t{1} << 15) / per_row),
+    const double per_row =
+        static_cast<double>(p.out_w * p.c * p.k_h * p.k_w) * cpu::kDepthwiseNsPerMac;
+    pool.parallel_for(rows, pool.grain_for(per_row),
                       [&](int64_t r0, int64_t r1, int) { cpu::depthwise_rows(p, r0, r1); });
   }
   size_t packed_bytes() const override { return weights_.bytes() + bias_.bytes(); }

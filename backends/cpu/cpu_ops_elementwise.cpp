@@ -13,7 +13,11 @@
 namespace odin {
 namespace {
 
-constexpr int64_t kGrain = 1 << 14;  // elements per chunk worth a thread hand-off
+// Items per chunk for items of `floats` streamed floats each: enough for a
+// split to pay for the hand-off (ThreadPool::grain_for).
+int64_t grain(const ThreadPool& pool, int64_t floats) {
+  return pool.grain_for(static_cast<double>(floats) * cpu::kStreamNsPerFloat);
+}
 
 bool is_f32(const Graph& g, ValueId v) {
   return v != kNoValue && g.value(v).dtype == DType::kF32 && g.value(v).shape.is_static();
@@ -67,7 +71,7 @@ class BinaryOp final : public CpuOp {
     const int64_t n = out[0].num_elements();  // this run's (dims may follow a symbol)
     switch (pattern_) {
       case Pattern::kSame:
-        pool.parallel_for(n, kGrain, [&](int64_t i0, int64_t i1, int) {
+        pool.parallel_for(n, grain(pool, 1), [&](int64_t i0, int64_t i1, int) {
           const float* x0 = a + i0;
           const float* x1 = b + i0;
           if (small_first_) std::swap(x0, x1);
@@ -76,15 +80,14 @@ class BinaryOp final : public CpuOp {
         return;
       case Pattern::kRow: {
         const int64_t rows = n / c_;
-        pool.parallel_for(
-            rows, std::max<int64_t>(1, kGrain / c_), [&](int64_t r0, int64_t r1, int) {
-              cpu::binary_row(op_, a + r0 * c_, b, y + r0 * c_, r1 - r0, c_, small_first_, clamp_);
-            });
+        pool.parallel_for(rows, grain(pool, c_), [&](int64_t r0, int64_t r1, int) {
+          cpu::binary_row(op_, a + r0 * c_, b, y + r0 * c_, r1 - r0, c_, small_first_, clamp_);
+        });
         return;
       }
       case Pattern::kScalar: {
         const float s = *b;
-        pool.parallel_for(n, kGrain, [&](int64_t i0, int64_t i1, int) {
+        pool.parallel_for(n, grain(pool, 1), [&](int64_t i0, int64_t i1, int) {
           cpu::binary_scalar(op_, a + i0, s, y + i0, i1 - i0, small_first_, clamp_);
         });
         return;
@@ -109,7 +112,7 @@ class ChannelPadAddOp final : public CpuOp {
     const auto* x = in[0].as<float>();
     const auto* y = in[1].as<float>();
     auto* o = out[0].as<float>();
-    pool.parallel_for(pixels_, std::max<int64_t>(1, kGrain / c_), [&](int64_t p0, int64_t p1, int) {
+    pool.parallel_for(pixels_, grain(pool, c_), [&](int64_t p0, int64_t p1, int) {
       cpu::add_channel_padded(x + p0 * cx_, cx_, y + p0 * c_, o + p0 * c_, p1 - p0, c_, clamp_);
     });
   }
@@ -195,7 +198,7 @@ class PreluOp final : public CpuOp {
     const float* xp = x.get(in);
     const float* ap = alpha.get(in);
     float* y = out[0].as<float>();
-    pool.parallel_for(rows_, std::max<int64_t>(1, kGrain / c_), [&](int64_t r0, int64_t r1, int) {
+    pool.parallel_for(rows_, grain(pool, c_), [&](int64_t r0, int64_t r1, int) {
       cpu::prelu_rows(xp + r0 * c_, ap, y + r0 * c_, r1 - r0, c_);
     });
   }
@@ -232,7 +235,7 @@ class ClampOp final : public CpuOp {
            ThreadPool& pool) override {
     const auto* x = in[0].as<float>();
     auto* y = out[0].as<float>();
-    pool.parallel_for(n_, kGrain, [&](int64_t i0, int64_t i1, int) {
+    pool.parallel_for(n_, grain(pool, 1), [&](int64_t i0, int64_t i1, int) {
       cpu::clamp_values(x + i0, y + i0, i1 - i0, clamp_);
     });
   }
@@ -267,7 +270,7 @@ class UnaryOp final : public CpuOp {
     const auto* x = in[0].as<float>();
     auto* y = out[0].as<float>();
     // Transcendentals cost ~20x a copy: smaller chunks are worth a thread.
-    pool.parallel_for(n_, kGrain / 8, [&](int64_t i0, int64_t i1, int) {
+    pool.parallel_for(n_, grain(pool, 8), [&](int64_t i0, int64_t i1, int) {
       cpu::unary_values(fn_, x + i0, y + i0, i1 - i0, alpha_);
     });
   }
@@ -302,9 +305,9 @@ class ReduceOp final : public CpuOp {
            ThreadPool& pool) override {
     const auto* x = in[0].as<float>();
     auto* y = out[0].as<float>();
-    pool.parallel_for(
-        outer_, std::max<int64_t>(1, kGrain / (inner_ * c_)),
-        [&](int64_t o0, int64_t o1, int) { cpu::reduce_middle(x, y, o0, o1, inner_, c_, mean_); });
+    pool.parallel_for(outer_, grain(pool, inner_ * c_), [&](int64_t o0, int64_t o1, int) {
+      cpu::reduce_middle(x, y, o0, o1, inner_, c_, mean_);
+    });
   }
 
  private:

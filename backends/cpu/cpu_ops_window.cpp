@@ -16,10 +16,10 @@ bool is_f32_4d(const Graph& g, ValueId v) {
          g.value(v).shape.rank() == 4 && g.value(v).shape.num_elements() > 0;
 }
 
-// Rows per chunk so that one chunk moves ~16k elements. In double: hostile
+// Rows per chunk worth a split (ThreadPool::grain_for). In double: hostile
 // window sizes make the per-row work overflow int64.
-int64_t row_grain(double row_elems) {
-  return std::max<int64_t>(1, static_cast<int64_t>(16384.0 / std::max(1.0, row_elems)));
+int64_t row_grain(const ThreadPool& pool, double row_elems) {
+  return pool.grain_for(std::max(1.0, row_elems) * cpu::kStreamNsPerFloat);
 }
 
 class PoolOp final : public CpuOp {
@@ -31,9 +31,9 @@ class PoolOp final : public CpuOp {
     p.in = in[0].as<float>();
     p.out = out[0].as<float>();
     pool.parallel_for(p.batch * p.out_h,
-                      row_grain(static_cast<double>(p.out_w) * static_cast<double>(p.c) *
-                                static_cast<double>(std::min(p.filter_h, p.in_h)) *
-                                static_cast<double>(std::min(p.filter_w, p.in_w))),
+                      row_grain(pool, static_cast<double>(p.out_w) * static_cast<double>(p.c) *
+                                          static_cast<double>(std::min(p.filter_h, p.in_h)) *
+                                          static_cast<double>(std::min(p.filter_w, p.in_w))),
                       [&](int64_t r0, int64_t r1, int) { cpu::pool_rows(p, r0, r1); });
   }
 
@@ -126,9 +126,10 @@ class ResizeBilinearOp final : public CpuOp {
     cpu::ResizeParams p = p_;
     p.in = in[0].as<float>();
     p.out = out[0].as<float>();
-    pool.parallel_for(p.batch * p.out_h,
-                      row_grain(4.0 * static_cast<double>(p.out_w) * static_cast<double>(p.c)),
-                      [&](int64_t r0, int64_t r1, int) { cpu::resize_bilinear_rows(p, r0, r1); });
+    pool.parallel_for(
+        p.batch * p.out_h,
+        row_grain(pool, 4.0 * static_cast<double>(p.out_w) * static_cast<double>(p.c)),
+        [&](int64_t r0, int64_t r1, int) { cpu::resize_bilinear_rows(p, r0, r1); });
   }
 
  private:
@@ -165,9 +166,9 @@ class Int8MaxPoolOp final : public CpuOp {
     p.in = in[0].data;
     p.out = out[0].data;
     pool.parallel_for(p.batch * p.out_h,
-                      row_grain(static_cast<double>(p.out_w) * static_cast<double>(p.c) *
-                                static_cast<double>(std::min(p.filter_h, p.in_h)) *
-                                static_cast<double>(std::min(p.filter_w, p.in_w))),
+                      row_grain(pool, static_cast<double>(p.out_w) * static_cast<double>(p.c) *
+                                          static_cast<double>(std::min(p.filter_h, p.in_h)) *
+                                          static_cast<double>(std::min(p.filter_w, p.in_w))),
                       [&](int64_t r0, int64_t r1, int) { cpu::int8_max_pool_rows(p, r0, r1); });
   }
 

@@ -68,9 +68,8 @@ void GemmConv::im2col(const float* in, int64_t m0, int64_t rows, float* dst) con
 
 void GemmConv::run(const float* in, float* out, ThreadPool& pool) {
   const int64_t k = w_.k;
-  // Grain: enough tiles per chunk that a chunk does ~64k MACs.
-  const int64_t per_tile = std::max<int64_t>(1, tile_ * k * s_.out_c);
-  const int64_t grain = std::max<int64_t>(1, (int64_t{1} << 16) / per_tile);
+  // Grain: enough tiles per chunk that a split pays for its hand-off.
+  const int64_t grain = pool.grain_for(static_cast<double>(tile_ * k * s_.out_c) * kGemmNsPerMac);
   if (direct_) {  // 1x1: the image is the A matrix
     const int64_t m = s_.batch * s_.out_h * s_.out_w;
     // Tiles of near-equal size (49 rows: 7 x 7, not 6 x 8 + 1).
@@ -79,7 +78,8 @@ void GemmConv::run(const float* in, float* out, ThreadPool& pool) {
     if (w_.bytes() > static_cast<size_t>(m * k) * sizeof(float)) {
       // More weights than image (late, small layers): each weight panel
       // once from memory, the small image re-read from cache per panel.
-      pool.parallel_for(w_.panels, 1, [&](int64_t p0, int64_t p1, int) {
+      const double per_panel = static_cast<double>(m * k * w_.nr) * kGemmNsPerMac;
+      pool.parallel_for(w_.panels, pool.grain_for(per_panel), [&](int64_t p0, int64_t p1, int) {
         for (int64_t p = p0; p < p1; ++p)
           for (int64_t t = 0; t < tiles; ++t) {
             const int64_t r0 = tile_begin(t), rows = tile_begin(t + 1) - r0;
@@ -139,15 +139,15 @@ void GemmFullyConnected::run(const float* in, int64_t batch, float* out, ThreadP
   // Batch 1 is a matrix-vector product: split the output columns (panels).
   const int64_t tile = gemm_tile_rows(w_);
   if (batch < tile) {
-    const int64_t per_panel = std::max<int64_t>(1, batch * depth_ * w_.nr);
-    const int64_t grain = std::max<int64_t>(1, (int64_t{1} << 16) / per_panel);
-    pool.parallel_for(w_.panels, grain, [&](int64_t p0, int64_t p1, int) {
+    const double per_panel = static_cast<double>(batch * depth_ * w_.nr) * kGemmNsPerMac;
+    pool.parallel_for(w_.panels, pool.grain_for(per_panel), [&](int64_t p0, int64_t p1, int) {
       gemm(batch, in, depth_, w_, p0, p1, out, w_.n, clamp_);
     });
     return;
   }
   const int64_t tiles = (batch + tile - 1) / tile;
-  pool.parallel_for(tiles, 1, [&](int64_t t0, int64_t t1, int) {
+  const double per_tile = static_cast<double>(tile * depth_ * w_.n) * kGemmNsPerMac;
+  pool.parallel_for(tiles, pool.grain_for(per_tile), [&](int64_t t0, int64_t t1, int) {
     const int64_t r0 = t0 * tile, rows = std::min(batch, t1 * tile) - r0;
     gemm(rows, in + r0 * depth_, depth_, w_, 0, w_.panels, out + r0 * w_.n, w_.n, clamp_);
   });

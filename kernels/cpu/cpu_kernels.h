@@ -23,6 +23,15 @@ struct Clamp {
 };
 bool clamp_of(Activation act, Clamp* out);
 
+// Rough single-thread costs (ns per unit of work, measured on an AVX-512
+// core: GEMM ~50 GFLOP/s, depthwise ~25, streaming ops ~6 floats/ns), for
+// ThreadPool::grain_for to tell a node worth splitting across threads from
+// one that is not; not a timing model. Slower cores under-estimate, which
+// only keeps small nodes on one thread.
+inline constexpr double kGemmNsPerMac = 1.0 / 25.0;
+inline constexpr double kDepthwiseNsPerMac = 1.0 / 12.0;
+inline constexpr double kStreamNsPerFloat = 1.0 / 6.0;
+
 // Lanes of a float vector on the dispatched target (16 on AVX-512).
 size_t float_lanes();
 // Human-readable dispatched target ("AVX3", "AVX2", "NEON", ...).

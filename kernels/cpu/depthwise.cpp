@@ -3,8 +3,9 @@
 // columns split into a left border, an interior where every tap is inside
 // the input, and a right border. The interior of 3x3 and 5x5 filters at
 // stride 1 and 2 runs a fully unrolled kernel with the filter taps held in
-// registers, so padding costs no branch in the inner loop; borders and
-// clipped rows take the generic path with clipped tap ranges.
+// registers, so padding costs no branch in the inner loop (rows whose
+// window is clipped above or below run it over their valid filter rows);
+// border columns take the generic path with clipped tap ranges.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "kernels/cpu/depthwise.cpp"
 #include <algorithm>
@@ -34,13 +35,14 @@ HWY_ATTR HWY_INLINE void pixel_generic(const DepthwiseParams& p, const float* im
   store_upto(acc, d, dst, n);
 }
 
-// kNO output columns starting at ox of one full-height row, channels
-// [c0, c0 + n): kNO independent accumulator chains hide the FMA latency,
-// and each input vector of a filter row is loaded once for every (column,
-// tap) pair that reads it.
+// kNO output columns starting at ox of one row, channels [c0, c0 + n),
+// filter rows [ky0, ky1) (src: input row ky0 of the window): kNO
+// independent accumulator chains hide the FMA latency, and each input
+// vector of a filter row is loaded once for every (column, tap) pair that
+// reads it.
 template <int K, int S, int kNO, bool kPartial>
 HWY_ATTR HWY_INLINE void columns(const DepthwiseParams& p, const float* src, float* dst, int64_t c0,
-                                 size_t n) {
+                                 size_t n, int ky0, int ky1) {
   constexpr int kSpan = (kNO - 1) * S + K;  // input columns one filter row reads
   const DF d;
   const int64_t c = p.c, row_stride = p.in_w * c;
@@ -49,9 +51,9 @@ HWY_ATTR HWY_INLINE void columns(const DepthwiseParams& p, const float* src, flo
   VF acc[kNO];
   const VF bias = hn::LoadU(d, p.bias + c0);
   for (int o = 0; o < kNO; ++o) acc[o] = bias;
-  for (int ky = 0; ky < K; ++ky) {
+  for (int ky = ky0; ky < ky1; ++ky) {
     VF x[kSpan];
-    for (int j = 0; j < kSpan; ++j) x[j] = load(src + ky * row_stride + j * c + c0);
+    for (int j = 0; j < kSpan; ++j) x[j] = load(src + (ky - ky0) * row_stride + j * c + c0);
     for (int kx = 0; kx < K; ++kx) {
       const VF wv = hn::LoadU(d, w + (ky * K + kx) * p.c_pad);
       for (int o = 0; o < kNO; ++o) acc[o] = hn::MulAdd(x[o * S + kx], wv, acc[o]);
@@ -67,16 +69,17 @@ HWY_ATTR HWY_INLINE void columns(const DepthwiseParams& p, const float* src, flo
   }
 }
 
-// Every channel of kNO interior columns starting at ox.
+// Every channel of kNO interior columns starting at ox, filter rows
+// [ky0, ky1) (the others fall in the padding above or below).
 template <int K, int S, int kNO>
 HWY_ATTR HWY_INLINE void column_group(const DepthwiseParams& p, const float* img, int64_t iy0,
-                                      int64_t ox, float* out_row) {
+                                      int64_t ox, float* out_row, int ky0, int ky1) {
   const auto L = static_cast<int64_t>(hn::Lanes(DF()));
-  const float* src = img + (iy0 * p.in_w + ox * S - p.pad_left) * p.c;
+  const float* src = img + ((iy0 + ky0) * p.in_w + ox * S - p.pad_left) * p.c;  // row ky0
   float* dst = out_row + ox * p.c;
   int64_t c0 = 0;
-  for (; c0 + L <= p.c; c0 += L) columns<K, S, kNO, false>(p, src, dst, c0, 0);
-  if (c0 < p.c) columns<K, S, kNO, true>(p, src, dst, c0, static_cast<size_t>(p.c - c0));
+  for (; c0 + L <= p.c; c0 += L) columns<K, S, kNO, false>(p, src, dst, c0, 0, ky0, ky1);
+  if (c0 < p.c) columns<K, S, kNO, true>(p, src, dst, c0, static_cast<size_t>(p.c - c0), ky0, ky1);
 }
 
 template <int K, int S>
@@ -99,29 +102,33 @@ HWY_ATTR void rows_fixed(const DepthwiseParams& p, int64_t row_begin, int64_t ro
         pixel_generic(p, img, iy0, ix0, ky0, ky1, kx0, kx1, c0,
                       static_cast<size_t>(std::min(L, p.c - c0)), out_row + ox * p.c + c0);
     };
-    if (ky0 != 0 || ky1 != K) {  // a filter row falls in the padding: clipped taps
+    if (ky1 <= ky0) {  // every filter row in the padding: bias only
       for (int64_t ox = 0; ox < p.out_w; ++ox) border(ox);
       continue;
     }
+    // Rows whose filter rows partly fall in the padding (the first and last
+    // rows) take the interior kernel too, over the rows inside: the generic
+    // path is one latency-bound chain per pixel.
+    const int iky0 = static_cast<int>(ky0), iky1 = static_cast<int>(ky1);
     for (int64_t ox = 0; ox < ox_lo; ++ox) border(ox);
     int64_t ox = ox_lo;
     // 8 columns at a time: 8 independent chains of K*K FMAs cover the FMA
     // latency (4 left the units partly idle); measured slower only for 3x3
     // at stride 2.
     if constexpr (S == 1 || K == 5)
-      for (; ox + 8 <= ox_hi; ox += 8) column_group<K, S, 8>(p, img, iy0, ox, out_row);
-    for (; ox + 4 <= ox_hi; ox += 4) column_group<K, S, 4>(p, img, iy0, ox, out_row);
+      for (; ox + 8 <= ox_hi; ox += 8) column_group<K, S, 8>(p, img, iy0, ox, out_row, iky0, iky1);
+    for (; ox + 4 <= ox_hi; ox += 4) column_group<K, S, 4>(p, img, iy0, ox, out_row, iky0, iky1);
     // The last 1-3 columns together: one column alone is a single chain of
     // K*K dependent FMAs, latency-bound.
     switch (ox_hi - ox) {
       case 3:
-        column_group<K, S, 3>(p, img, iy0, ox, out_row);
+        column_group<K, S, 3>(p, img, iy0, ox, out_row, iky0, iky1);
         break;
       case 2:
-        column_group<K, S, 2>(p, img, iy0, ox, out_row);
+        column_group<K, S, 2>(p, img, iy0, ox, out_row, iky0, iky1);
         break;
       case 1:
-        column_group<K, S, 1>(p, img, iy0, ox, out_row);
+        column_group<K, S, 1>(p, img, iy0, ox, out_row, iky0, iky1);
         break;
       default:
         break;

@@ -39,6 +39,22 @@ ThreadPool::ThreadPool(int num_threads) {
   parts_ = std::vector<Part>(static_cast<size_t>(workers + 1));
   workers_.reserve(static_cast<size_t>(workers));
   for (int t = 1; t <= workers; ++t) workers_.emplace_back([this, t] { worker_loop(t); });
+  if (workers == 0) return;
+  // The hand-off cost: empty jobs of one item per thread, the median of the
+  // later ones (the first find the workers still starting). Clamped, so a
+  // preempted measurement on a loaded machine cannot disable threading or
+  // split tiny nodes.
+  constexpr int kJobs = 24, kWarm = 8;
+  std::vector<double> ns;
+  for (int j = 0; j < kJobs; ++j) {
+    const auto t0 = std::chrono::steady_clock::now();
+    parallel_for(workers + 1, 1, [](int64_t, int64_t, int) {});
+    const auto t1 = std::chrono::steady_clock::now();
+    if (j >= kWarm) ns.push_back(std::chrono::duration<double, std::nano>(t1 - t0).count());
+  }
+  std::nth_element(ns.begin(), ns.begin() + static_cast<std::ptrdiff_t>(ns.size() / 2), ns.end());
+  handoff_ns_ = ns[ns.size() / 2];
+  min_chunk_ns_ = std::clamp(6.0 * handoff_ns_, kMinChunkNs, 4.0 * kMinChunkNs);
 }
 
 ThreadPool::~ThreadPool() {

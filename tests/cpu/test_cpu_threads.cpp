@@ -1,11 +1,14 @@
 // Whole models and every one-op model on the CPU backend with 1, 2 and 3
 // threads: the MediaPipe models against the LiteRT.js goldens (rel_range <=
-// 1e-4, as tests/models), the op models against the reference kernels.
+// 1e-4, as tests/models), the op models against the reference kernels;
+// and the pool's split decision (ThreadPool::grain_for).
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <vector>
 
+#include "core/thread_pool.h"
 #include "format/tflite/tflite_importer.h"
 #include "runtime/session.h"
 #include "test_util.h"
@@ -113,6 +116,34 @@ TEST(OpModelThreads, EveryOpModelMatchesReference) {
       }
     }
   }
+}
+
+// The split decision the kernels take from the pool: items per chunk from
+// a per-item cost, so that a chunk holds at least min_chunk_ns() of work;
+// the hand-off cost measured at start only raises that floor (clamped).
+TEST(ThreadPoolGrain, ChunksHoldEnoughWork) {
+  ThreadPool one(1);
+  EXPECT_EQ(one.handoff_ns(), 0.0);
+  ThreadPool two(2);
+  EXPECT_GT(two.handoff_ns(), 0.0);
+  EXPECT_GE(two.min_chunk_ns(), ThreadPool::kMinChunkNs);
+  EXPECT_LE(two.min_chunk_ns(), 4 * ThreadPool::kMinChunkNs);
+  for (const ThreadPool* pool : {&one, &two}) {
+    const double floor = pool->min_chunk_ns();
+    EXPECT_EQ(pool->grain_for(0.0), 1);
+    EXPECT_EQ(pool->grain_for(-1.0), 1);
+    EXPECT_EQ(pool->grain_for(10 * floor), 1);  // a costly item alone is worth a thread
+    const int64_t g = pool->grain_for(100.0);
+    EXPECT_GE(static_cast<double>(g) * 100.0, floor * 0.99);
+    EXPECT_LE(static_cast<double>(g - 1) * 100.0, floor);
+    EXPECT_GE(pool->grain_for(1e-30), int64_t{1} << 40);  // no overflow
+  }
+  // A node under two chunks' work runs on the caller alone.
+  std::vector<int> seen(2, 0);
+  const int64_t g = two.grain_for(1000.0);
+  two.parallel_for(g, g, [&](int64_t, int64_t, int t) { ++seen[static_cast<size_t>(t)]; });
+  EXPECT_EQ(seen[0], 1);
+  EXPECT_EQ(seen[1], 0);
 }
 
 }  // namespace
