@@ -1,7 +1,8 @@
-// What the TFLite fuzz targets do with one input: import it, and when it is a
-// small graph, create a session and run it once on zero inputs. Any byte
-// string must give a graph or a clean error, never a crash, hang or
-// out-of-bounds access.
+// What the TFLite fuzz targets do with one input: import it, write the
+// graph back as .tflite (which must import again when the writer accepts
+// it), and when it is a small graph, create a session and run it once on
+// zero inputs. Any byte string must give a graph or a clean error, never a
+// crash, hang or out-of-bounds access.
 #pragma once
 
 #include <cstddef>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "format/tflite/tflite_importer.h"
+#include "format/tflite/tflite_writer.h"
 #include "ops/op_def.h"
 #include "runtime/session.h"
 
@@ -25,7 +27,14 @@ constexpr int64_t kMaxMacs = 20'000'000;
 inline void import_and_run_tflite(const uint8_t* data, size_t size) {
   auto copy = std::make_shared<std::vector<uint8_t>>(data, data + size);
   auto graph = import_tflite(*copy, copy, "fuzz");
-  if (!graph.ok() || graph->num_nodes() > kMaxNodes) return;
+  if (!graph.ok()) return;
+  // What odin writes, it reads back (the writer refuses what TFLite cannot
+  // express, with an error; it never writes a file the importer rejects).
+  if (auto written = write_tflite(*graph, "fuzz"); written.ok()) {
+    auto again = std::make_shared<std::vector<uint8_t>>(std::move(written).value());
+    if (!import_tflite(*again, again, "rewritten").ok()) __builtin_trap();
+  }
+  if (graph->num_nodes() > kMaxNodes) return;
   const int64_t macs = graph_work(*graph);
   if (macs < 0 || macs > kMaxMacs) return;
   SessionOptions options;
