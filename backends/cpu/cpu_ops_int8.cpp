@@ -290,12 +290,10 @@ std::unique_ptr<CpuOp> make_prelu(const CpuOpContext& ctx, const Node& n) {
   if (as.rank() < 1 || as.rank() > s.rank() || as[as.rank() - 1] != c || as.num_elements() != c)
     return nullptr;
   const int32_t za = zero_point_of(*va.quant, 0);
-  std::vector<int32_t> alpha(
-      static_cast<size_t>((c + cpu::kInt8Panel - 1) / cpu::kInt8Panel * cpu::kInt8Panel), 0);
-  for (int64_t i = 0; i < c; ++i) {
-    const uint8_t b = va.data[i];
-    alpha[static_cast<size_t>(i)] =
-        (va.dtype == DType::kU8 ? int32_t{b} : int32_t{static_cast<int8_t>(b)}) - za;
+  std::vector<int32_t> alpha(static_cast<size_t>(c + cpu::kInt8PreluSlack));
+  for (size_t i = 0; i < alpha.size(); ++i) {
+    const uint8_t b = va.data[static_cast<int64_t>(i) % c];
+    alpha[i] = (va.dtype == DType::kU8 ? int32_t{b} : int32_t{static_cast<int8_t>(b)}) - za;
   }
   // The reference's multipliers (kernels/reference/prelu.cpp: float products).
   const float sx = scale_of(*vx.quant, 0), sa = scale_of(*va.quant, 0), sy = scale_of(*vy.quant, 0);

@@ -2,18 +2,46 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 
 namespace odin::cpu {
 
+namespace {
+
+// The largest |sum (x - zx)(w - wz)| of channel c (|x - zx| <= 255).
+int64_t sum_bound(const Int8ConvParams& p, int64_t c) {
+  const int64_t k = p.shape.k_h * p.shape.k_w * p.shape.in_c;
+  const auto* f = static_cast<const uint8_t*>(p.filter) + c * k;
+  const int32_t wz = p.filter_zero.empty() ? 0 : p.filter_zero[static_cast<size_t>(c)];
+  int64_t weights = 0;
+  for (int64_t i = 0; i < k; ++i) {
+    const int32_t w = p.is_unsigned ? int32_t{f[i]} : int32_t{static_cast<int8_t>(f[i])};
+    weights += std::abs(w - wz);
+  }
+  return 255 * weights;
+}
+
+// Whether some channel's sum plus its bias may leave int32 (the reference
+// then clamps it).
+bool bias_may_saturate(const Int8ConvParams& p) {
+  for (int64_t c = 0; p.bias && c < p.shape.out_c; ++c)
+    if (sum_bound(p, c) + std::abs(int64_t{p.bias[c]}) > std::numeric_limits<int32_t>::max())
+      return true;
+  return false;
+}
+
+}  // namespace
+
 bool Int8Conv::sums_fit(const Int8ConvParams& p) {
   const ConvShape& s = p.shape;
-  int64_t bias = 0;
-  for (int64_t c = 0; p.bias && c < s.out_c; ++c)
-    bias = std::max(bias, std::abs(int64_t{p.bias[c]}));
-  // |x - zx| <= 255 and |w - wz| <= 255.
-  const int64_t k = s.k_h * s.k_w * s.in_c;
-  return k <= (int64_t{1} << 20) && k * 255 * 255 + bias <= std::numeric_limits<int32_t>::max();
+  if (s.k_h * s.k_w * s.in_c > (int64_t{1} << 20)) return false;
+  // The kernels' int32 sums wrap, so they end on the true value whatever
+  // the order where that fits; the bias is added with saturation where it
+  // may not (Int8Requant::bias_saturating).
+  for (int64_t c = 0; c < s.out_c; ++c)
+    if (sum_bound(p, c) > std::numeric_limits<int32_t>::max()) return false;
+  return true;
 }
 
 Int8Conv::Int8Conv(const Int8ConvParams& p, int num_threads, WeightArena* arena,
@@ -24,7 +52,10 @@ Int8Conv::Int8Conv(const Int8ConvParams& p, int num_threads, WeightArena* arena,
       scratch_(scratch ? scratch : &own_scratch_) {
   const int64_t k = s_.k_h * s_.k_w * s_.in_c;
   q_ = make_int8_requant(p.multiplier, p.out_zero, p.range, p.is_unsigned);
-  for (int64_t c = 0; p.bias && c < s_.out_c; ++c) q_.bias[static_cast<size_t>(c)] = p.bias[c];
+  // Saturating: the bias apart from the zero-point terms folded below.
+  std::vector<int32_t>& bias = bias_may_saturate(p) ? q_.bias_saturating : q_.bias;
+  if (&bias == &q_.bias_saturating) bias.assign(q_.bias.size(), 0);
+  for (int64_t c = 0; p.bias && c < s_.out_c; ++c) bias[static_cast<size_t>(c)] = p.bias[c];
   const Int8Layout layout =
       !p.is_unsigned && int8_gemm_has_vnni() ? Int8Layout::kU8S8 : Int8Layout::kS16;
   w_ = pack_int8_weights(layout, p.filter, p.is_unsigned, p.filter_zero, s_.out_c, k, p.in_zero,
@@ -33,8 +64,10 @@ Int8Conv::Int8Conv(const Int8ConvParams& p, int num_threads, WeightArena* arena,
   direct_ = s_.k_h == 1 && s_.k_w == 1 && s_.stride_h == 1 && s_.stride_w == 1 && s_.pad_top == 0 &&
             s_.pad_left == 0 && s_.out_h == s_.in_h && s_.out_w == s_.in_w && w_.k_pad == s_.in_c;
   const int64_t image_bytes = s_.batch * s_.in_h * s_.in_w * s_.in_c * elem;
-  image_floats_ = (image_bytes + 63) / 64 * 16;  // whole cache lines
-  scratch_floats_ = direct_ ? 0 : (kInt8TileRows * w_.k_pad * elem + 63) / 64 * 16;
+  // Whole cache lines, and one more: im2col copies short runs as whole
+  // 16- or 32-byte blocks (reading and writing up to 31 bytes past them).
+  image_floats_ = (image_bytes + 63) / 64 * 16 + 16;
+  scratch_floats_ = direct_ ? 0 : (kInt8TileRows * w_.k_pad * elem + 63) / 64 * 16 + 16;
   scratch_->reserve(
       static_cast<size_t>(image_floats_ + std::max(1, num_threads) * scratch_floats_));
 }
@@ -77,7 +110,15 @@ void Int8Conv::im2col(const D* img, int64_t m0, int64_t rows, D* dst, D pad) con
       }
       const D* src = image + iy * s_.in_w * c;
       if (x_inside) {  // the row's taps are contiguous in NHWC
-        std::copy(src + ix0 * c, src + ix0 * c + span, d);
+        // Short runs as one fixed-size block: the bytes past the run are
+        // overwritten by the next run, the zeros up to k_pad or the next row.
+        const auto bytes = static_cast<size_t>(span) * sizeof(D);
+        if (bytes <= 16)
+          std::memcpy(d, src + ix0 * c, 16);
+        else if (bytes <= 32)
+          std::memcpy(d, src + ix0 * c, 32);
+        else
+          std::copy(src + ix0 * c, src + ix0 * c + span, d);
         continue;
       }
       for (int64_t kx = 0; kx < s_.k_w; ++kx) {
@@ -88,7 +129,7 @@ void Int8Conv::im2col(const D* img, int64_t m0, int64_t rows, D* dst, D pad) con
           std::copy(src + ix * c, src + (ix + 1) * c, d + kx * c);
       }
     }
-    std::fill(d, dst + (r + 1) * k_pad, D{0});
+    for (D* end = dst + (r + 1) * k_pad; d < end; ++d) *d = D{0};
     if (++ox == s_.out_w) {  // next output pixel, without divisions
       ox = 0;
       if (++oy == s_.out_h) {

@@ -2,7 +2,7 @@
 // GEMM (int8_kernels.h). Each run converts the image once into the packed
 // layout's values (x + 128 or x - zx); a 1x1 convolution whose channels
 // fill whole groups reads that as its A matrix, every other one gathers a
-// tile of 8 output pixels' receptive fields (im2col, the zero point's value
+// tile of 32 output pixels' receptive fields (im2col, the zero point's value
 // for padding) into a per-thread buffer, then runs all weight panels.
 #pragma once
 

@@ -18,13 +18,6 @@ namespace odin::cpu {
 namespace HWY_NAMESPACE {
 namespace {
 
-// multiply_by_quantized_multiplier(x, m) per lane.
-HWY_INLINE VI32 scale(VI32 x, const FixedPointMultiplier& m) {
-  const DI32 d;
-  return multiply_by_multiplier(x, hn::Set(d, m.multiplier), hn::Set(d, std::max(m.shift, 0)),
-                                hn::Set(d, std::max(-m.shift, 0)));
-}
-
 template <typename T>
 HWY_INLINE VI32 load_centered(const T* p, size_t n, size_t lanes, VI32 zero) {
   const DI32 d;
@@ -41,12 +34,13 @@ HWY_INLINE void add_of(const Int8AddParams& p, const T* a, const T* b, uint8_t* 
   const size_t lanes = hn::Lanes(d);
   const VI32 za = hn::Set(d, p.a_zero), zb = hn::Set(d, p.b_zero);
   const VI32 zo = hn::Set(d, p.out_zero), lo = hn::Set(d, p.lo), hi = hn::Set(d, p.hi);
+  const RequantLanes ma(p.add.a), mb(p.add.b), mo(p.add.out);
   for (int64_t i = 0; i < n; i += static_cast<int64_t>(lanes)) {
     const auto cn = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(lanes), n - i));
     // Centered values are within +-255: shifted 20 bits they fit in int32.
-    const VI32 x = scale(hn::ShiftLeft<20>(load_centered(a + i, cn, lanes, za)), p.add.a);
-    const VI32 y = scale(hn::ShiftLeft<20>(load_centered(b + i, cn, lanes, zb)), p.add.b);
-    const VI32 sum = scale(p.subtract ? hn::Sub(x, y) : hn::Add(x, y), p.add.out);
+    const VI32 x = multiply_by_lanes(hn::ShiftLeft<20>(load_centered(a + i, cn, lanes, za)), ma);
+    const VI32 y = multiply_by_lanes(hn::ShiftLeft<20>(load_centered(b + i, cn, lanes, zb)), mb);
+    const VI32 sum = multiply_by_lanes(p.subtract ? hn::Sub(x, y) : hn::Add(x, y), mo);
     store_bytes(hn::Min(hn::Max(hn::Add(sum, zo), lo), hi), p.is_unsigned, out + i, cn);
   }
 }
@@ -58,15 +52,18 @@ HWY_INLINE void prelu_of(const Int8PreluParams& p, const T* x, uint8_t* out, int
   const size_t lanes = hn::Lanes(d);
   const VI32 zx = hn::Set(d, p.x_zero), zo = hn::Set(d, p.out_zero);
   const VI32 lo = hn::Set(d, p.lo), hi = hn::Set(d, p.hi);
-  for (int64_t r = r0; r < r1; ++r)
-    for (int64_t i = 0; i < p.c; i += static_cast<int64_t>(lanes)) {
-      const auto cn = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(lanes), p.c - i));
-      const VI32 v = load_centered(x + r * p.c + i, cn, lanes, zx);
-      const VI32 pos = scale(v, p.identity);
-      const VI32 neg = scale(hn::Mul(v, hn::LoadU(d, p.alpha + i)), p.slope);
-      const VI32 y = hn::IfThenElse(hn::Lt(v, hn::Zero(d)), neg, pos);
-      store_bytes(hn::Min(hn::Max(hn::Add(y, zo), lo), hi), p.is_unsigned, out + r * p.c + i, cn);
-    }
+  const RequantLanes identity(p.identity), slope(p.slope);
+  const int64_t end = r1 * p.c, step = static_cast<int64_t>(lanes);
+  int64_t phase = 0;  // channel of element i
+  for (int64_t i = r0 * p.c; i < end; i += step) {
+    const auto cn = static_cast<size_t>(std::min(step, end - i));
+    const VI32 v = load_centered(x + i, cn, lanes, zx);
+    const VI32 pos = multiply_by_lanes(v, identity);
+    const VI32 neg = multiply_by_lanes(hn::Mul(v, hn::LoadU(d, p.alpha + phase)), slope);
+    const VI32 y = hn::IfThenElse(hn::Lt(v, hn::Zero(d)), neg, pos);
+    store_bytes(hn::Min(hn::Max(hn::Add(y, zo), lo), hi), p.is_unsigned, out + i, cn);
+    phase = (phase + step) % p.c;
+  }
 }
 
 }  // namespace
@@ -111,6 +108,33 @@ HWY_ATTR void Int8Prelu(const Int8PreluParams& p, const void* x, void* out, int6
     prelu_of(p, static_cast<const int8_t*>(x), o, r0, r1);
 }
 
+HWY_ATTR void Int8MultiplyByMultipliers(const int32_t* x, const FixedPointMultiplier* m, int64_t n,
+                                        int32_t* out) {
+  const DI32 d;
+  const auto lanes = static_cast<int64_t>(hn::Lanes(d));
+  HWY_ALIGN int32_t xs[HWY_MAX_BYTES / 4], ms[HWY_MAX_BYTES / 4], ls[HWY_MAX_BYTES / 4],
+      rs[HWY_MAX_BYTES / 4], ys[HWY_MAX_BYTES / 4];
+  for (int64_t i = 0; i < n; i += lanes) {
+    bool any_left = false;
+    for (int64_t j = 0; j < lanes; ++j) {
+      const int64_t k = std::min(i + j, n - 1);
+      xs[j] = x[k];
+      ms[j] = m[k].multiplier;
+      ls[j] = std::max(m[k].shift, 0);
+      rs[j] = std::max(-m[k].shift, 0);
+      any_left = any_left || ls[j] != 0;
+    }
+    RequantLanes t;
+#if HWY_TARGET == HWY_SCALAR
+    t = RequantLanes(FixedPointMultiplier{ms[0], ls[0] - rs[0]});
+#else
+    t.init(hn::Zero(d), hn::Load(d, ms), hn::Load(d, ls), hn::Load(d, rs), any_left);
+#endif
+    hn::Store(multiply_by_lanes(hn::Load(d, xs), t), d, ys);
+    std::memcpy(out + i, ys, static_cast<size_t>(std::min(lanes, n - i)) * sizeof(int32_t));
+  }
+}
+
 HWY_ATTR void Int8Add(const Int8AddParams& p, const void* a, const void* b, void* out, int64_t n) {
   auto* o = static_cast<uint8_t*>(out);
   if (p.is_unsigned)
@@ -127,6 +151,12 @@ HWY_AFTER_NAMESPACE();
 namespace odin::cpu {
 
 HWY_EXPORT(Int8Add);
+HWY_EXPORT(Int8MultiplyByMultipliers);
+
+void int8_multiply_by_multipliers(const int32_t* x, const FixedPointMultiplier* m, int64_t n,
+                                  int32_t* out) {
+  HWY_DYNAMIC_DISPATCH(Int8MultiplyByMultipliers)(x, m, n, out);
+}
 HWY_EXPORT(Int8Prelu);
 HWY_EXPORT(Int8Quantize);
 

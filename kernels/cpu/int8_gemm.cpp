@@ -1,5 +1,5 @@
 // The int8 GEMM microkernels (int8_kernels.h) and weight packing. A call
-// computes up to 8 rows of packed A against a range of 16-channel panels:
+// computes rows of packed A (8 at a time) against a range of 16-channel panels:
 // each panel step's weights are loaded once and used by every row.
 //   kU8S8 (AVX3_DL): vpdpbusd adds 4 products u8 x s8 per int32 lane; a
 //          row's 4 activation bytes are broadcast; 8 rows x 2 panels of
@@ -137,7 +137,7 @@ HWY_INLINE __m512i dpbusd(__m512i acc, __m512i u, __m512i s) {
 // kR rows x kP panels (consecutive in memory).
 template <int kR, int kP>
 HWY_INLINE void u8s8_block(const uint8_t* a, int64_t k_pad, const int8_t* w, const Int8Requant& q,
-                           int64_t c0, int64_t n, uint8_t* c, int64_t ldc) {
+                           const RequantLanes* tables, int64_t n, uint8_t* c, int64_t ldc) {
   const int64_t panel = k_pad * kInt8Panel;
   __m512i acc[kR][kP];
   for (int r = 0; r < kR; ++r)
@@ -150,8 +150,6 @@ HWY_INLINE void u8s8_block(const uint8_t* a, int64_t k_pad, const int8_t* w, con
       for (int p = 0; p < kP; ++p) acc[r][p] = dpbusd(acc[r][p], av, wv[p]);
     }
   }
-  RequantLanes tables[kP];
-  for (int p = 0; p < kP; ++p) tables[p] = RequantLanes(q, c0 + p * kInt8Panel);
   for (int r = 0; r < kR; ++r)
     for (int p = 0; p < kP; ++p) {
       const VI32 sums[1] = {VI32{acc[r][p]}};
@@ -163,12 +161,14 @@ HWY_INLINE void u8s8_block(const uint8_t* a, int64_t k_pad, const int8_t* w, con
 template <int kP>
 HWY_INLINE void u8s8_panels(int64_t rows, const uint8_t* a, int64_t k_pad, const int8_t* w,
                             const Int8Requant& q, int64_t c0, int64_t n, uint8_t* c, int64_t ldc) {
+  RequantLanes tables[kP];  // once for all the rows
+  for (int p = 0; p < kP; ++p) tables[p] = RequantLanes(q, c0 + p * kInt8Panel);
   int64_t r = 0;  // whole blocks keep all accumulators in registers
   for (; r + 8 <= rows; r += 8)
-    u8s8_block<8, kP>(a + r * k_pad, k_pad, w, q, c0, n, c + r * ldc, ldc);
+    u8s8_block<8, kP>(a + r * k_pad, k_pad, w, q, tables, n, c + r * ldc, ldc);
   for (; r + 4 <= rows; r += 4)
-    u8s8_block<4, kP>(a + r * k_pad, k_pad, w, q, c0, n, c + r * ldc, ldc);
-  for (; r < rows; ++r) u8s8_block<1, kP>(a + r * k_pad, k_pad, w, q, c0, n, c + r * ldc, ldc);
+    u8s8_block<4, kP>(a + r * k_pad, k_pad, w, q, tables, n, c + r * ldc, ldc);
+  for (; r < rows; ++r) u8s8_block<1, kP>(a + r * k_pad, k_pad, w, q, tables, n, c + r * ldc, ldc);
 }
 
 HWY_INLINE void gemm_u8s8(int64_t rows, const uint8_t* a, const Int8PackedWeights& w, int64_t p0,
@@ -245,7 +245,8 @@ Int8Requant make_int8_requant(const std::vector<FixedPointMultiplier>& m, int32_
   for (size_t c = 0; c < m.size(); ++c) {
     q.multiplier[c] = m[c].multiplier;
     q.left[c] = std::max(m[c].shift, 0);
-    q.right[c] = std::max(-m[c].shift, 0);
+    q.right[c] = std::min(std::max(-m[c].shift, 0), 31);
+    q.any_left = q.any_left || q.left[c] != 0;
   }
   q.zero = zero;
   q.lo = range.min;

@@ -20,11 +20,20 @@ constexpr int64_t kInt8Panel = 16;
 // Tables padded to whole panels (so whole vectors load).
 struct Int8Requant {
   std::vector<int32_t> bias, multiplier, left, right;  // left/right: the multiplier's shifts
+  // Empty, or a second bias added with int32 saturation after `bias` (a
+  // layer whose sum plus bias may leave int32, which the reference clamps).
+  std::vector<int32_t> bias_saturating;
   int32_t zero = 0, lo = -128, hi = 127;
   bool out_unsigned = false;  // uint8 output (else int8)
+  bool any_left = false;      // some channel's left shift is not 0
 };
 Int8Requant make_int8_requant(const std::vector<FixedPointMultiplier>& m, int32_t zero,
                               QuantizedRange range, bool out_unsigned);
+
+// multiply_by_quantized_multiplier(x[i], m[i]) for i in [0, n) as the
+// kernels compute it (int8_requant-inl.h; for tests). Shifts in [-31, 31].
+void int8_multiply_by_multipliers(const int32_t* x, const FixedPointMultiplier* m, int64_t n,
+                                  int32_t* out);
 
 // ---- GEMM: out[m, n] = requant(sum_k (a[m, k] - a_zero) * W[n, k]) ----------
 
@@ -59,7 +68,7 @@ Int8PackedWeights pack_int8_weights(Int8Layout layout, const void* w, bool w_uns
                                     WeightArena* arena = nullptr);
 
 // Rows of packed A one gemm call takes at most.
-constexpr int64_t kInt8TileRows = 8;
+constexpr int64_t kInt8TileRows = 32;
 // C rows [0, rows) (rows <= kInt8TileRows) x panels [p0, p1): A packed by
 // the layout (row r at a + r * k_pad elements: uint8 or int16), C row r at
 // c + r * ldc (int8 or uint8 as q.out_unsigned).
@@ -77,13 +86,26 @@ void int8_gemm(int64_t rows, const void* a, const Int8PackedWeights& w, int64_t 
 // Channels padded to whole blocks of kInt8DepthwiseBlock.
 constexpr int64_t kInt8DepthwiseBlock = 32;
 
+constexpr int64_t kInt8DepthwiseMaxPhases = 16;
+
 struct Int8DepthwiseWeights {
   int64_t c = 0, c_pad = 0, taps = 0;
   AlignedFloats data;     // int16 [taps][2][c_pad]: even channels' w - wz (odd
                           // positions 0), then the odd channels'
   Int8Requant even, odd;  // tables of channels 0, 2, 4, ... and 1, 3, 5, ...
+  // Rows of stride-1 windows as flat vectors of (pixel, channel) values:
+  // vector v of an output row starts at channel (v * lanes) mod c, one of
+  // `phases` (c / gcd(c, lanes)) patterns, each with its own weights
+  // [taps][2][lanes] (even lanes' then odd lanes') and tables. lanes: the
+  // dispatched target's int16 lanes when packed (0: none).
+  int64_t flat_lanes = 0, phases = 0;            // phases <= kInt8DepthwiseMaxPhases
+  AlignedFloats flat;                            // int16 [phases][taps][2][flat_lanes]
+  std::vector<Int8Requant> flat_even, flat_odd;  // per phase, flat_lanes / 2 entries
   const int16_t* weights() const { return reinterpret_cast<const int16_t*>(data.data()); }
-  size_t bytes() const { return static_cast<size_t>(taps * 2 * c_pad) * sizeof(int16_t); }
+  const int16_t* flat_weights() const { return reinterpret_cast<const int16_t*>(flat.data()); }
+  size_t bytes() const {
+    return static_cast<size_t>(taps * 2 * (c_pad + phases * flat_lanes)) * sizeof(int16_t);
+  }
 };
 // filter [1, k_h, k_w, c] (int8, or uint8 with per-channel zero points
 // w_zero); the requantization of every channel (its bias set).
@@ -131,16 +153,21 @@ void int8_add(const Int8AddParams& p, const void* a, const void* b, void* out, i
 
 // ---- PRELU (TFLite's int8 PRELU: two multipliers) --------------------------
 
+// Entries of PRELU's alpha table past c (repeating it): one vector starts
+// at any channel.
+constexpr int64_t kInt8PreluSlack = 64;
+
 struct Int8PreluParams {
   int32_t x_zero = 0, out_zero = 0, lo = -128, hi = 127;
   FixedPointMultiplier identity;   // scale_x / scale_out, for x >= zero
   FixedPointMultiplier slope;      // scale_x scale_alpha / scale_out
-  const int32_t* alpha = nullptr;  // [c]: alpha - zero_alpha, padded to whole panels
+  const int32_t* alpha = nullptr;  // [c + kInt8PreluSlack]: alpha[i % c] - zero_alpha
   int64_t c = 0;
   bool is_unsigned = false;
 };
 // Rows [r0, r1) of [rows][c]: out = x >= zx ? (x - zx) * identity
-// : (x - zx)(alpha - za) * slope, + out_zero, clamped.
+// : (x - zx)(alpha - za) * slope, + out_zero, clamped. Flat over the
+// rows' elements (a vector may span pixels).
 void int8_prelu_rows(const Int8PreluParams& p, const void* x, void* out, int64_t r0, int64_t r1);
 
 // ---- QUANTIZE float32 -> int8/uint8 (quant/affine.h quantize_value) -------

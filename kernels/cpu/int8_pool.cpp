@@ -17,10 +17,12 @@ namespace HWY_NAMESPACE {
 namespace {
 namespace hn = hwy::HWY_NAMESPACE;
 
-// n (<= Lanes) elements at p; the other lanes hold `fill`.
+// n (<= Lanes) elements at p; the other lanes hold `fill`, or (where a
+// whole vector ends before `end`) whatever follows, which no store keeps.
 template <class D>
-HWY_INLINE hn::Vec<D> load_n(D d, const hn::TFromD<D>* p, size_t n, hn::Vec<D> fill) {
-  if (n == hn::Lanes(d)) return hn::LoadU(d, p);
+HWY_INLINE hn::Vec<D> load_n(D d, const hn::TFromD<D>* p, size_t n, hn::Vec<D> fill,
+                             const hn::TFromD<D>* end) {
+  if (n == hn::Lanes(d) || p + hn::Lanes(d) <= end) return hn::LoadU(d, p);
   HWY_ALIGN hn::TFromD<D> buf[HWY_MAX_BYTES];
   hn::Store(fill, d, buf);
   std::memcpy(buf, p, n);
@@ -34,6 +36,7 @@ HWY_INLINE void rows_of(const Int8MaxPoolParams& p, int64_t row_begin, int64_t r
   const auto lo = hn::Set(d, static_cast<T>(p.lo)), hi = hn::Set(d, static_cast<T>(p.hi));
   const auto lowest = hn::Set(d, std::numeric_limits<T>::lowest());
   const T* in = static_cast<const T*>(p.in);
+  const T* end = in + p.batch * p.in_h * p.in_w * p.c;
   T* out = static_cast<T*>(p.out);
   for (int64_t row = row_begin; row < row_end; ++row) {
     const int64_t n = row / p.out_h, oy = row % p.out_h;
@@ -49,15 +52,19 @@ HWY_INLINE void rows_of(const Int8MaxPoolParams& p, int64_t row_begin, int64_t r
         for (int64_t fy = fy0; fy < fy1; ++fy) {
           const T* src = in + ((n * p.in_h + y0 + fy) * p.in_w + x0) * p.c + c0;
           for (int64_t fx = fx0; fx < fx1; ++fx)
-            m = hn::Max(m, load_n(d, src + fx * p.c, cn, lowest));
+            m = hn::Max(m, load_n(d, src + fx * p.c, cn, lowest, end));
         }
         m = hn::Min(hn::Max(m, lo), hi);
         if (static_cast<int64_t>(cn) == lanes) {
           hn::StoreU(m, d, dst + c0);
         } else {
+#if HWY_TARGET <= HWY_AVX3
+          hn::BlendedStore(m, hn::FirstN(d, cn), d, dst + c0);  // touches no other byte
+#else
           HWY_ALIGN T buf[HWY_MAX_BYTES];
           hn::Store(m, d, buf);
           std::memcpy(dst + c0, buf, cn);
+#endif
         }
       }
     }

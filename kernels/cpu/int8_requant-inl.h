@@ -12,6 +12,7 @@
 #define ODIN_KERNELS_CPU_INT8_REQUANT_INL_H_
 #endif
 
+#include <cstdint>
 #include <cstring>
 
 #include "hwy/highway.h"
@@ -64,14 +65,18 @@ HWY_INLINE VI32 multiply_by_multiplier(VI32 x, VI32 m, VI32 left, VI32 right) {
 }
 #endif
 
+#if HWY_TARGET == HWY_SCALAR
 // One vector's worth (channels [c, c + Lanes)) of the requantization
 // tables, loaded once for every row a kernel stores.
 struct RequantLanes {
-  VI32 bias, multiplier, left, right, zero, lo, hi;
+  VI32 bias, multiplier, left, right, zero, lo, hi, bias_saturating;
+  bool saturating = false;
   RequantLanes() = default;
   HWY_INLINE RequantLanes(const Int8Requant& q, int64_t c) {
     const DI32 d;
     bias = hn::LoadU(d, q.bias.data() + c);
+    saturating = !q.bias_saturating.empty();
+    bias_saturating = saturating ? hn::LoadU(d, q.bias_saturating.data() + c) : hn::Zero(d);
     multiplier = hn::LoadU(d, q.multiplier.data() + c);
     left = hn::LoadU(d, q.left.data() + c);
     right = hn::LoadU(d, q.right.data() + c);
@@ -79,11 +84,122 @@ struct RequantLanes {
     lo = hn::Set(d, q.lo);
     hi = hn::Set(d, q.hi);
   }
+  HWY_INLINE explicit RequantLanes(const FixedPointMultiplier& m) {
+    const DI32 d;
+    bias = hn::Zero(d);
+    bias_saturating = bias;
+    multiplier = hn::Set(d, m.multiplier);
+    left = hn::Set(d, m.shift > 0 ? m.shift : 0);
+    right = hn::Set(d, m.shift > 0 ? 0 : -m.shift);
+    zero = bias;
+    lo = hn::Set(d, INT32_MIN);
+    hi = hn::Set(d, INT32_MAX);
+  }
 };
+
+HWY_INLINE VI32 multiply_by_lanes(VI32 x, const RequantLanes& t) {
+  return multiply_by_multiplier(x, t.multiplier, t.left, t.right);
+}
+#else
+using DI64 = hn::RepartitionToWide<DI32>;
+using VI64 = hn::Vec<DI64>;
+
+// Requantization in one rounding. With P = x' m (x' = x << left, wrapping
+// in int32 as TFLite) and e = right, TFLite's two roundings are
+//   t = floor((P + 2^30) / 2^31),  y = floor((t + 2^(e-1) - [t < 0]) / 2^e)
+// (e >= 1; y = t for e = 0). floor((floor(A) + c) / 2^e) = floor((A + c) /
+// 2^e) for integer c, so y = (P + 2^30 + 2^(30+e) - [t < 0] 2^31) >> (31 + e),
+// one 64-bit arithmetic shift. t < 0 may be replaced by P < 0: for P in
+// [-2^30, 0), t = 0 and both give 0 (the numerator stays in [0, 2^(31+e))).
+// |P| <= 2^62 and e <= 31, so nothing overflows int64.
+struct RequantLanes {
+  VI32 bias, multiplier, multiplier_odd, left, zero, lo, hi, bias_saturating;
+  bool saturating = false;
+  // Per 64-bit lane, even channels then odd: the rounding constant, the
+  // correction for negative products (-2^31, or 0 for e = 0), 31 + e.
+  VI64 round_even, round_odd, neg_even, neg_odd, shift_even, shift_odd;
+  bool any_left = false;
+  RequantLanes() = default;
+  HWY_INLINE RequantLanes(const Int8Requant& q, int64_t c) {
+    const DI32 d;
+    init(hn::LoadU(d, q.bias.data() + c), hn::LoadU(d, q.multiplier.data() + c),
+         hn::LoadU(d, q.left.data() + c), hn::LoadU(d, q.right.data() + c), q.any_left);
+    saturating = !q.bias_saturating.empty();
+    bias_saturating = saturating ? hn::LoadU(d, q.bias_saturating.data() + c) : hn::Zero(d);
+    zero = hn::Set(d, q.zero);
+    lo = hn::Set(d, q.lo);
+    hi = hn::Set(d, q.hi);
+  }
+  // One multiplier for every lane, no bias, no clamp.
+  HWY_INLINE explicit RequantLanes(const FixedPointMultiplier& m) {
+    const DI32 d;
+    const int l = m.shift > 0 ? m.shift : 0, r = m.shift > 0 ? 0 : -m.shift;
+    init(hn::Zero(d), hn::Set(d, m.multiplier), hn::Set(d, l), hn::Set(d, r), l != 0);
+    zero = hn::Zero(d);
+    lo = hn::Set(d, INT32_MIN);
+    hi = hn::Set(d, INT32_MAX);
+  }
+  HWY_INLINE void init(VI32 b, VI32 m, VI32 l, VI32 right, bool has_left) {
+    const DI32 d;
+    const DI64 d64;
+    const hn::RebindToUnsigned<DI64> du64;
+    bias = b;
+    multiplier = m;
+    multiplier_odd = hn::BitCast(d, hn::ShiftRight<32>(hn::BitCast(du64, multiplier)));
+    left = l;
+    any_left = has_left;
+    const auto low = hn::Set(du64, 0xFFFFFFFFu);
+    const VI64 e_even = hn::BitCast(d64, hn::And(hn::BitCast(du64, right), low));
+    const VI64 e_odd = hn::BitCast(d64, hn::ShiftRight<32>(hn::BitCast(du64, right)));
+    const VI64 one = hn::Set(d64, 1), half = hn::Set(d64, int64_t{1} << 30);
+    const VI64 z = hn::Zero(d64), neg = hn::Set(d64, -(int64_t{1} << 31));
+    const auto constants = [&](VI64 e, VI64* round, VI64* n, VI64* shift) {
+      const auto positive = hn::Gt(e, z);
+      *round =
+          hn::Add(half, hn::IfThenElseZero(positive, hn::Shl(one, hn::Add(e, hn::Set(d64, 30)))));
+      *n = hn::IfThenElseZero(positive, neg);
+      *shift = hn::Add(e, hn::Set(d64, 31));
+    };
+    constants(e_even, &round_even, &neg_even, &shift_even);
+    constants(e_odd, &round_odd, &neg_odd, &shift_odd);
+  }
+};
+
+// multiply_by_quantized_multiplier per lane with t's tables.
+HWY_INLINE VI32 multiply_by_lanes(VI32 x, const RequantLanes& t) {
+  const DI32 d;
+  if (t.any_left) x = hn::Shl(x, t.left);
+  // Shuffles, compares and blends rather than shifts where they can: on
+  // x86 512-bit shifts and multiplies share one port, these the others.
+  const VI32 x_odd = hn::Shuffle2301(x);  // odd lanes to the even positions MulEven reads
+  VI64 even = hn::MulEven(x, t.multiplier);
+  VI64 odd = hn::MulEven(x_odd, t.multiplier_odd);
+  const VI64 z = hn::Zero(DI64());
+  even = hn::Add(hn::Add(even, t.round_even), hn::IfThenElseZero(hn::Lt(even, z), t.neg_even));
+  odd = hn::Add(hn::Add(odd, t.round_odd), hn::IfThenElseZero(hn::Lt(odd, z), t.neg_odd));
+  even = hn::Shr(even, t.shift_even);
+  odd = hn::Shr(odd, t.shift_odd);
+  // The results fit in int32: the low halves.
+  return hn::OddEven(hn::Shuffle2301(hn::BitCast(d, odd)), hn::BitCast(d, even));
+}
+#endif
+
+// a + b, clamped to int32.
+HWY_INLINE VI32 saturated_add(VI32 a, VI32 b) {
+  const DI32 d;
+  const VI32 r = hn::Add(a, b);
+  // Overflow: a and b of one sign, r of the other; then INT32_MIN for
+  // negative a, INT32_MAX for positive.
+  const VI32 overflow = hn::And(hn::Xor(a, r), hn::Xor(b, r));
+  const VI32 limit = hn::Xor(hn::BroadcastSignBit(a), hn::Set(d, INT32_MAX));
+  return hn::IfThenElse(hn::Lt(overflow, hn::Zero(d)), limit, r);
+}
 
 // The requantized, clamped int32 lanes.
 HWY_INLINE VI32 requantize(VI32 sum, const RequantLanes& t) {
-  const VI32 y = multiply_by_multiplier(hn::Add(sum, t.bias), t.multiplier, t.left, t.right);
+  VI32 x = hn::Add(sum, t.bias);
+  if (t.saturating) x = saturated_add(x, t.bias_saturating);
+  const VI32 y = multiply_by_lanes(x, t);
   return hn::Min(hn::Max(hn::Add(y, t.zero), t.lo), t.hi);
 }
 

@@ -5,6 +5,9 @@
 // per-channel weight scales, nonzero zero points, fused RELU / RELU6, 1 and
 // 2 threads, on every compiled SIMD target this CPU runs (AVX3_DL's VNNI
 // kernel, AVX3, AVX2, the portable fallbacks); ADD, SUB, PRELU, QUANTIZE.
+#include <algorithm>
+#include <limits>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -13,6 +16,7 @@
 namespace odin {
 namespace {
 
+using test::add_const_i32;
 using test::add_node;
 using test::add_quantized;
 using test::expect_same_bytes;
@@ -35,7 +39,9 @@ std::string describe(const ConvCase& c, DType t, bool depthwise) {
                  c.per_channel ? " per-channel" : " per-tensor", c.bias ? " bias" : "");
 }
 
-void check_conv(const ConvCase& c, DType t, bool depthwise, uint32_t seed) {
+// `huge_bias`: biases near +-INT32_MAX, so that sums plus bias leave
+// int32 (the reference clamps them).
+void check_conv(const ConvCase& c, DType t, bool depthwise, uint32_t seed, bool huge_bias = false) {
   Rng rng(seed);
   Graph g;
   const int64_t out_c = depthwise ? c.in_c : c.out_c;
@@ -49,7 +55,14 @@ void check_conv(const ConvCase& c, DType t, bool depthwise, uint32_t seed) {
   const ValueId w = add_quantized(g, fshape, t, wq, rng, true);
   std::vector<ValueId> ins = {x, w};
   const int64_t k = depthwise ? c.k * c.k : c.k * c.k * c.in_c;
-  if (c.bias) ins.push_back(random_bias(g, out_c, k, rng));
+  if (c.bias && huge_bias) {
+    std::vector<int32_t> b(static_cast<size_t>(out_c));
+    for (size_t i = 0; i < b.size(); ++i)
+      b[i] = (i % 2 ? -1 : 1) * (std::numeric_limits<int32_t>::max() - rng.integer(0, 300000));
+    ins.push_back(add_const_i32(g, Shape{out_c}, b));
+  } else if (c.bias) {
+    ins.push_back(random_bias(g, out_c, k, rng));
+  }
   // Sums of k products of about 75 x 75: outputs spread over the range.
   const float sy = std::sqrt(static_cast<float>(k)) * 75.0f * 75.0f * sx * sw / 40.0f;
   const int32_t zy = t == DType::kU8 ? rng.integer(100, 150) : rng.integer(-20, 20);
@@ -73,7 +86,7 @@ void check_conv(const ConvCase& c, DType t, bool depthwise, uint32_t seed) {
     a.activation = c.act;
     add_node(g, OpType::kConv2D, a, ins, {y});
   }
-  expect_same_bytes(g, describe(c, t, depthwise));
+  expect_same_bytes(g, describe(c, t, depthwise), nullptr, !huge_bias);
 }
 
 const ConvCase kConvCases[] = {
@@ -96,6 +109,13 @@ TEST(CpuInt8, Conv2DMatchesReference) {
     for (const ConvCase& c : kConvCases) check_conv(c, t, false, seed++);
 }
 
+TEST(CpuInt8, Conv2DSaturatingBiasMatchesReference) {
+  uint32_t seed = 50;
+  for (DType t : {DType::kI8, DType::kU8})
+    for (const ConvCase& c : kConvCases)
+      if (c.bias) check_conv(c, t, false, seed++, true);
+}
+
 const ConvCase kDepthwiseCases[] = {
     {1, 9, 7, 32, 0, 3, 1, 1, Padding::kSame, Activation::kRelu6, true, true},
     {1, 10, 11, 13, 0, 3, 2, 1, Padding::kSame, Activation::kNone, true, true},
@@ -104,6 +124,8 @@ const ConvCase kDepthwiseCases[] = {
     {1, 13, 14, 7, 0, 5, 2, 1, Padding::kSame, Activation::kRelu6, true, false},
     {1, 6, 5, 3, 0, 3, 1, 1, Padding::kValid, Activation::kNone, true, true},
     {1, 9, 9, 17, 0, 3, 1, 2, Padding::kSame, Activation::kRelu, true, true},
+    {1, 13, 12, 20, 0, 3, 1, 3, Padding::kSame, Activation::kNone, true, true},
+    {2, 9, 10, 36, 0, 3, 2, 2, Padding::kSame, Activation::kRelu6, true, true},
     {1, 1, 1, 64, 0, 3, 1, 1, Padding::kSame, Activation::kNone, true, true},
 };
 
@@ -141,6 +163,62 @@ TEST(CpuInt8, FullyConnectedMatchesReference) {
       expect_same_bytes(g, str_cat("fully_connected ", dtype_name(t), " ", c.batch, "x", c.depth,
                                    " -> ", c.units));
     }
+}
+
+// The kernels' requantization (one 64-bit rounding) against quant/affine.h
+// (TFLite's two): random and extreme x, multipliers, shifts -31..31,
+// exact ties of both roundings, both signs.
+TEST(CpuInt8, RequantizationMatchesReference) {
+  std::mt19937 gen(11);
+  const auto any = [&](int64_t lo, int64_t hi) {
+    return std::uniform_int_distribution<int64_t>(lo, hi)(gen);
+  };
+  std::vector<int32_t> x;
+  std::vector<FixedPointMultiplier> m;
+  for (int i = 0; i < 400000; ++i) {
+    FixedPointMultiplier f;
+    const int64_t kind = any(0, 5);
+    f.multiplier = kind == 0   ? static_cast<int32_t>(int64_t{1} << 30)  // exact halves: ties
+                   : kind == 1 ? 0
+                   : kind == 2 ? INT32_MAX
+                               : static_cast<int32_t>(any(int64_t{1} << 30, INT32_MAX));
+    f.shift = static_cast<int>(any(0, 3) == 0 ? any(1, 31) : any(-31, 0));
+    int32_t v = static_cast<int32_t>(any(INT32_MIN, INT32_MAX));
+    switch (any(0, 5)) {
+      case 0:
+        v = static_cast<int32_t>(any(-1000, 1000));
+        break;
+      case 1:
+        v = any(0, 1) ? INT32_MIN : INT32_MAX;
+        break;
+      case 2: {  // a multiple of half the final divisor: a tie of the second rounding
+        const int e = std::max(-f.shift, 0);
+        v = static_cast<int32_t>(any(-4000, 4000) << std::min(e, 20));
+        f.multiplier = static_cast<int32_t>(int64_t{1} << 30);
+        break;
+      }
+      case 3:
+        v = static_cast<int32_t>(any(-255, 255) * (1 << 20));
+        break;
+      default:
+        break;
+    }
+    x.push_back(v);
+    m.push_back(f);
+  }
+  test::for_each_target([&] {
+    std::vector<int32_t> got(x.size());
+    cpu::int8_multiply_by_multipliers(x.data(), m.data(), static_cast<int64_t>(x.size()),
+                                      got.data());
+    int64_t bad = 0;
+    for (size_t i = 0; i < x.size(); ++i) {
+      const int32_t want = multiply_by_quantized_multiplier(x[i], m[i]);
+      if (got[i] != want && ++bad <= 5)
+        ADD_FAILURE() << cpu::int8_target_name() << " x " << x[i] << " m " << m[i].multiplier
+                      << " shift " << m[i].shift << ": " << got[i] << " want " << want;
+    }
+    EXPECT_EQ(bad, 0) << cpu::int8_target_name();
+  });
 }
 
 TEST(CpuInt8, AddSubMatchReference) {

@@ -126,11 +126,20 @@ TEST(CpuInt8, DISABLED_Speed) {
 // Whole models: the int8 MediaPipe golden models (tests/models/golden_int8)
 // on the optimized kernels, against the same int8 model on the reference
 // kernels and the float32 model on the optimized kernels.
+// ODIN_INT8_MODEL_DIR=DIR: all seven MediaPipe models, DIR/<name>_int8.tflite
+// (as odin quantize writes them), beside the zoo's float32 files.
 TEST(CpuInt8, DISABLED_ModelSpeed) {
-  for (const char* name : {"face_detection_short_range", "face_landmark"}) {
+  const char* dir = std::getenv("ODIN_INT8_MODEL_DIR");
+  std::vector<std::string> names = {"face_detection_short_range", "face_landmark"};
+  if (dir)
+    names = {"face_detection_short_range", "face_detection_full_range", "face_landmark",
+             "hand_landmark_lite",         "hand_landmark_full",        "palm_detection_lite",
+             "palm_detection_full"};
+  for (const std::string& name : names) {
     auto f32 = load_tflite_file(test::model_path(name));
-    auto i8 = load_tflite_file(
-        test::data_path("models/golden_int8/" + std::string(name) + "_int8.tflite"));
+    auto i8 =
+        load_tflite_file(dir ? str_cat(dir, "/", name, "_int8.tflite")
+                             : test::data_path("models/golden_int8/" + name + "_int8.tflite"));
     ASSERT_TRUE(f32.ok() && i8.ok()) << name;
     auto time = [&](const Graph& g, int threads, bool optimize, int runs) {
       SessionOptions o;
@@ -175,7 +184,7 @@ TEST(CpuInt8, DISABLED_ModelSpeed) {
       std::printf(
           "%-28s threads=%d  int8 %8.1f us  fp32 %8.1f us  int8 ref(1t) %9.1f us  "
           "fp32/int8 %.2fx  ref/int8 %.1fx\n",
-          name, threads, t8 * 1e6, t32 * 1e6, ref * 1e6, t32 / t8, ref / t8);
+          name.c_str(), threads, t8 * 1e6, t32 * 1e6, ref * 1e6, t32 / t8, ref / t8);
     }
   }
 }
