@@ -236,18 +236,9 @@ std::unique_ptr<CpuOp> make_depthwise(const CpuOpContext& ctx, const Node& n) {
   if (w.out_c != w.in_c || f[3] != w.in_c) return nullptr;  // multiplier > 1: reference
   if (!bias_fits(g, n, w.out_c)) return nullptr;
   cpu::DepthwiseParams p;
-  p.batch = w.batch;
-  p.in_h = w.in_h;
-  p.in_w = w.in_w;
-  p.c = w.in_c;
-  p.out_h = w.out_h;
-  p.out_w = w.out_w;
-  p.k_h = f[1];
-  p.k_w = f[2];
-  p.stride_h = a->stride_h;
-  p.stride_w = a->stride_w;
-  p.pad_top = w.pad_top;
-  p.pad_left = w.pad_left;
+  static_cast<cpu::WindowGeometry&>(p) =
+      cpu::window_geometry(g.value(n.inputs[0]).shape, g.value(n.outputs[0]).shape, f[1], f[2],
+                           a->stride_h, a->stride_w, w.pad_top, w.pad_left);
   p.clamp = clamp;
   return bind(std::make_unique<DepthwiseOp>(p, const_data(g, n, 1), const_data(g, n, 2), ctx.arena,
                                             ctx.scratch),

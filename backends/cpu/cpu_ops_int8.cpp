@@ -190,20 +190,10 @@ std::unique_ptr<CpuOp> make_depthwise(const CpuOpContext& ctx, const Node& n) {
     bias = std::max(bias, std::abs(int64_t{cp.bias[c]}));
   if (f[1] * f[2] * 255 * 255 + bias > std::numeric_limits<int32_t>::max()) return nullptr;
   cpu::Int8DepthwiseParams p;
-  p.batch = in[0];
-  p.in_h = in[1];
-  p.in_w = in[2];
-  p.c = in[3];
-  p.out_h = out[1];
-  p.out_w = out[2];
-  p.k_h = f[1];
-  p.k_w = f[2];
-  p.stride_h = a->stride_h;
-  p.stride_w = a->stride_w;
+  static_cast<cpu::WindowGeometry&>(p) =
+      cpu::window_geometry(in, out, f[1], f[2], a->stride_h, a->stride_w, ph.before, pw.before);
   p.dilation_h = a->dilation_h;
   p.dilation_w = a->dilation_w;
-  p.pad_top = ph.before;
-  p.pad_left = pw.before;
   p.in_zero = cp.in_zero;
   p.in_unsigned = cp.is_unsigned;
   return bind(std::make_unique<Int8DepthwiseOp>(p, cp, ctx.arena), n);

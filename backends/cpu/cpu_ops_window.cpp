@@ -32,8 +32,8 @@ class PoolOp final : public CpuOp {
     p.out = out[0].as<float>();
     pool.parallel_for(p.batch * p.out_h,
                       row_grain(pool, static_cast<double>(p.out_w) * static_cast<double>(p.c) *
-                                          static_cast<double>(std::min(p.filter_h, p.in_h)) *
-                                          static_cast<double>(std::min(p.filter_w, p.in_w))),
+                                          static_cast<double>(std::min(p.k_h, p.in_h)) *
+                                          static_cast<double>(std::min(p.k_w, p.in_w))),
                       [&](int64_t r0, int64_t r1, int) { cpu::pool_rows(p, r0, r1); });
   }
 
@@ -51,34 +51,32 @@ bool windows_nonempty(int64_t in, int64_t out, int64_t filter, int64_t stride, i
   return true;
 }
 
+// A pooling node's window over its 4-D input and output, when the kernels
+// cover it (positive strides and window, the output TFLite's padding gives,
+// no window wholly in the padding).
+bool pool_geometry(const Graph& g, const Node& n, const Pool2DAttrs& a, cpu::WindowGeometry* w) {
+  if (a.stride_h < 1 || a.stride_w < 1 || a.filter_h < 1 || a.filter_w < 1) return false;
+  const Shape& in = g.value(n.inputs[0]).shape;
+  const Shape& out = g.value(n.outputs[0]).shape;
+  const SpatialPadding ph = compute_spatial_padding(a.padding, in[1], a.filter_h, a.stride_h, 1);
+  const SpatialPadding pw = compute_spatial_padding(a.padding, in[2], a.filter_w, a.stride_w, 1);
+  if (out[0] != in[0] || out[3] != in[3] || out[1] != ph.out || out[2] != pw.out) return false;
+  if (!windows_nonempty(in[1], out[1], a.filter_h, a.stride_h, ph.before) ||
+      !windows_nonempty(in[2], out[2], a.filter_w, a.stride_w, pw.before))
+    return false;
+  *w = cpu::window_geometry(in, out, a.filter_h, a.filter_w, a.stride_h, a.stride_w, ph.before,
+                            pw.before);
+  return true;
+}
+
 template <bool kAverage>
 std::unique_ptr<CpuOp> make_pool(const Graph& g, const Node& n) {
   const auto* a = std::get_if<Pool2DAttrs>(&n.attrs);
   cpu::Clamp clamp;
   if (!a || !cpu::clamp_of(a->activation, &clamp)) return nullptr;
   if (!is_f32_4d(g, n.inputs[0]) || !is_f32_4d(g, n.outputs[0])) return nullptr;
-  if (a->stride_h < 1 || a->stride_w < 1 || a->filter_h < 1 || a->filter_w < 1) return nullptr;
-  const Shape& in = g.value(n.inputs[0]).shape;
-  const Shape& out = g.value(n.outputs[0]).shape;
-  const SpatialPadding ph = compute_spatial_padding(a->padding, in[1], a->filter_h, a->stride_h, 1);
-  const SpatialPadding pw = compute_spatial_padding(a->padding, in[2], a->filter_w, a->stride_w, 1);
-  if (out[0] != in[0] || out[3] != in[3] || out[1] != ph.out || out[2] != pw.out) return nullptr;
-  if (!windows_nonempty(in[1], out[1], a->filter_h, a->stride_h, ph.before) ||
-      !windows_nonempty(in[2], out[2], a->filter_w, a->stride_w, pw.before))
-    return nullptr;
   cpu::PoolParams p;
-  p.batch = in[0];
-  p.in_h = in[1];
-  p.in_w = in[2];
-  p.c = in[3];
-  p.out_h = out[1];
-  p.out_w = out[2];
-  p.filter_h = a->filter_h;
-  p.filter_w = a->filter_w;
-  p.stride_h = a->stride_h;
-  p.stride_w = a->stride_w;
-  p.pad_top = ph.before;
-  p.pad_left = pw.before;
+  if (!pool_geometry(g, n, *a, &p)) return nullptr;
   p.average = kAverage;
   p.clamp = clamp;
   return std::make_unique<PoolOp>(p);
@@ -167,8 +165,8 @@ class Int8MaxPoolOp final : public CpuOp {
     p.out = out[0].data;
     pool.parallel_for(p.batch * p.out_h,
                       row_grain(pool, static_cast<double>(p.out_w) * static_cast<double>(p.c) *
-                                          static_cast<double>(std::min(p.filter_h, p.in_h)) *
-                                          static_cast<double>(std::min(p.filter_w, p.in_w))),
+                                          static_cast<double>(std::min(p.k_h, p.in_h)) *
+                                          static_cast<double>(std::min(p.k_w, p.in_w))),
                       [&](int64_t r0, int64_t r1, int) { cpu::int8_max_pool_rows(p, r0, r1); });
   }
 
@@ -180,36 +178,17 @@ class Int8MaxPoolOp final : public CpuOp {
 // checks), so the kernel compares bytes and clamps (reference pool_affine).
 std::unique_ptr<CpuOp> make_int8_max_pool(const Graph& g, const Node& n) {
   const auto* a = std::get_if<Pool2DAttrs>(&n.attrs);
-  if (!a || a->stride_h < 1 || a->stride_w < 1 || a->filter_h < 1 || a->filter_w < 1)
-    return nullptr;
+  if (!a) return nullptr;
   const Value& x = g.value(n.inputs[0]);
   const Value& y = g.value(n.outputs[0]);
   if (!is_affine_dtype(x.dtype) || y.dtype != x.dtype || !x.shape.is_static() ||
       x.shape.rank() != 4 || !y.shape.is_static() || y.shape.rank() != 4 || !y.quant ||
       y.quant->scales.empty())
     return nullptr;
-  const Shape &in = x.shape, &out = y.shape;
-  const SpatialPadding ph = compute_spatial_padding(a->padding, in[1], a->filter_h, a->stride_h, 1);
-  const SpatialPadding pw = compute_spatial_padding(a->padding, in[2], a->filter_w, a->stride_w, 1);
-  if (out[0] != in[0] || out[3] != in[3] || out[1] != ph.out || out[2] != pw.out) return nullptr;
-  if (!windows_nonempty(in[1], out[1], a->filter_h, a->stride_h, ph.before) ||
-      !windows_nonempty(in[2], out[2], a->filter_w, a->stride_w, pw.before))
-    return nullptr;
+  cpu::Int8MaxPoolParams p;
+  if (!pool_geometry(g, n, *a, &p)) return nullptr;
   const QuantizedRange r = quantized_activation_range(a->activation, y.dtype, scale_of(*y.quant, 0),
                                                       zero_point_of(*y.quant, 0));
-  cpu::Int8MaxPoolParams p;
-  p.batch = in[0];
-  p.in_h = in[1];
-  p.in_w = in[2];
-  p.c = in[3];
-  p.out_h = out[1];
-  p.out_w = out[2];
-  p.filter_h = a->filter_h;
-  p.filter_w = a->filter_w;
-  p.stride_h = a->stride_h;
-  p.stride_w = a->stride_w;
-  p.pad_top = ph.before;
-  p.pad_left = pw.before;
   p.lo = r.min;
   p.hi = r.max;
   p.is_unsigned = x.dtype == DType::kU8;

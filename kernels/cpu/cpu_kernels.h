@@ -11,6 +11,7 @@
 #include <limits>
 
 #include "core/attrs.h"
+#include "core/shape.h"
 #include "kernels/cpu/aligned_buffer.h"
 
 namespace odin::cpu {
@@ -71,14 +72,29 @@ void gemm_segmented(int64_t rows, const float* a, int64_t lda, int64_t segs, int
 
 // ---- Depthwise convolution (depth multiplier 1, dilation 1) --------------
 
-struct DepthwiseParams {
+// What every sliding-window kernel (depthwise, pooling; float and int8)
+// reads of its node: NHWC sizes in [batch, in_h, in_w, c] and out
+// [batch, out_h, out_w, c], the window, its strides and the leading padding
+// (any amount; bottom/right follow from out_h/out_w).
+struct WindowGeometry {
+  int64_t batch = 1, in_h = 0, in_w = 0, c = 0, out_h = 0, out_w = 0;
+  int64_t k_h = 1, k_w = 1, stride_h = 1, stride_w = 1, pad_top = 0, pad_left = 0;
+};
+
+// NHWC `in` -> `out` under a k_h x k_w window.
+inline WindowGeometry window_geometry(const Shape& in, const Shape& out, int64_t k_h, int64_t k_w,
+                                      int64_t stride_h, int64_t stride_w, int64_t pad_top,
+                                      int64_t pad_left) {
+  return {in[0], in[1], in[2],    in[3],    out[1],  out[2],
+          k_h,   k_w,   stride_h, stride_w, pad_top, pad_left};
+}
+
+struct DepthwiseParams : WindowGeometry {
   const float* in = nullptr;       // [batch, in_h, in_w, c]
   float* out = nullptr;            // [batch, out_h, out_w, c]
   const float* weights = nullptr;  // [k_h * k_w][c_pad], zero-padded channels
   const float* bias = nullptr;     // [c_pad]
-  int64_t batch = 1, in_h = 0, in_w = 0, c = 0, c_pad = 0;
-  int64_t out_h = 0, out_w = 0, k_h = 0, k_w = 0, stride_h = 1, stride_w = 1;
-  int64_t pad_top = 0, pad_left = 0;  // any amount; bottom/right follow from out_h/out_w
+  int64_t c_pad = 0;
   Clamp clamp;
 };
 // Output rows [row_begin, row_end) of batch*out_h rows.
@@ -93,11 +109,9 @@ void depthwise_blocked(const DepthwiseParams& p, const float* blocked, int64_t h
 
 // ---- Pooling ---------------------------------------------------------------
 
-struct PoolParams {
+struct PoolParams : WindowGeometry {  // k_h x k_w: the pooling window
   const float* in = nullptr;
   float* out = nullptr;
-  int64_t batch = 1, in_h = 0, in_w = 0, c = 0, out_h = 0, out_w = 0;
-  int64_t filter_h = 1, filter_w = 1, stride_h = 1, stride_w = 1, pad_top = 0, pad_left = 0;
   bool average = false;  // else max; windows are clipped to the input (TFLite)
   Clamp clamp;
 };

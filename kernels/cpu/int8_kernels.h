@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "kernels/cpu/aligned_buffer.h"
+#include "kernels/cpu/cpu_kernels.h"
 #include "quant/affine.h"
 
 namespace odin::cpu {
@@ -114,13 +115,11 @@ Int8DepthwiseWeights pack_int8_depthwise(const void* filter, bool w_unsigned,
                                          int64_t c, const Int8Requant& q,
                                          WeightArena* arena = nullptr);
 
-struct Int8DepthwiseParams {
+struct Int8DepthwiseParams : WindowGeometry {
   const void* in = nullptr;  // [batch, in_h, in_w, c] int8 or uint8
   void* out = nullptr;       // [batch, out_h, out_w, c]
   const Int8DepthwiseWeights* w = nullptr;
-  int64_t batch = 1, in_h = 0, in_w = 0, c = 0;
-  int64_t out_h = 0, out_w = 0, k_h = 0, k_w = 0, stride_h = 1, stride_w = 1;
-  int64_t dilation_h = 1, dilation_w = 1, pad_top = 0, pad_left = 0;
+  int64_t dilation_h = 1, dilation_w = 1;
   int32_t in_zero = 0;
   bool in_unsigned = false;
 };
@@ -129,12 +128,10 @@ void int8_depthwise_rows(const Int8DepthwiseParams& p, int64_t row_begin, int64_
 
 // ---- MAX_POOL_2D (output in the input's quantization) ---------------------
 
-struct Int8MaxPoolParams {
-  const void* in = nullptr;  // [batch, in_h, in_w, c] int8 or uint8
-  void* out = nullptr;       // [batch, out_h, out_w, c]
-  int64_t batch = 1, in_h = 0, in_w = 0, c = 0, out_h = 0, out_w = 0;
-  int64_t filter_h = 1, filter_w = 1, stride_h = 1, stride_w = 1, pad_top = 0, pad_left = 0;
-  int32_t lo = -128, hi = 127;  // the fused activation's range
+struct Int8MaxPoolParams : WindowGeometry {  // k_h x k_w: the pooling window
+  const void* in = nullptr;                  // [batch, in_h, in_w, c] int8 or uint8
+  void* out = nullptr;                       // [batch, out_h, out_w, c]
+  int32_t lo = -128, hi = 127;               // the fused activation's range
   bool is_unsigned = false;
 };
 // Output rows [row_begin, row_end) of batch * out_h; windows are clipped to

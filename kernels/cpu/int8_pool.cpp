@@ -41,10 +41,10 @@ HWY_INLINE void rows_of(const Int8MaxPoolParams& p, int64_t row_begin, int64_t r
   for (int64_t row = row_begin; row < row_end; ++row) {
     const int64_t n = row / p.out_h, oy = row % p.out_h;
     const int64_t y0 = oy * p.stride_h - p.pad_top;
-    const int64_t fy0 = std::max<int64_t>(0, -y0), fy1 = std::min(p.filter_h, p.in_h - y0);
+    const int64_t fy0 = std::max<int64_t>(0, -y0), fy1 = std::min(p.k_h, p.in_h - y0);
     for (int64_t ox = 0; ox < p.out_w; ++ox) {
       const int64_t x0 = ox * p.stride_w - p.pad_left;
-      const int64_t fx0 = std::max<int64_t>(0, -x0), fx1 = std::min(p.filter_w, p.in_w - x0);
+      const int64_t fx0 = std::max<int64_t>(0, -x0), fx1 = std::min(p.k_w, p.in_w - x0);
       T* dst = out + (row * p.out_w + ox) * p.c;
       for (int64_t c0 = 0; c0 < p.c; c0 += lanes) {
         const auto cn = static_cast<size_t>(std::min(lanes, p.c - c0));

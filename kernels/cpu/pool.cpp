@@ -24,10 +24,10 @@ HWY_ATTR void PoolRows(const PoolParams& p, int64_t row_begin, int64_t row_end) 
     const float* img = p.in + b * p.in_h * p.in_w * p.c;
     float* out_row = p.out + r * p.out_w * p.c;
     const int64_t y0 = oy * p.stride_h - p.pad_top;
-    const int64_t fy0 = std::max<int64_t>(0, -y0), fy1 = std::min(p.filter_h, p.in_h - y0);
+    const int64_t fy0 = std::max<int64_t>(0, -y0), fy1 = std::min(p.k_h, p.in_h - y0);
     for (int64_t ox = 0; ox < p.out_w; ++ox) {
       const int64_t x0 = ox * p.stride_w - p.pad_left;
-      const int64_t fx0 = std::max<int64_t>(0, -x0), fx1 = std::min(p.filter_w, p.in_w - x0);
+      const int64_t fx0 = std::max<int64_t>(0, -x0), fx1 = std::min(p.k_w, p.in_w - x0);
       const int64_t count = std::max<int64_t>(0, fy1 - fy0) * std::max<int64_t>(0, fx1 - fx0);
       const VF scale = hn::Set(d, 1.0f / static_cast<float>(std::max<int64_t>(count, 1)));
       for (int64_t c0 = 0; c0 < p.c; c0 += L) {
