@@ -202,22 +202,8 @@ std::unique_ptr<CpuOp> make_conv2d(const CpuOpContext& ctx, const Node& n) {
   if (!window_of(g, n, *a, f, &w)) return nullptr;
   if (f[3] != w.in_c || f[0] != w.out_c) return nullptr;  // grouped convs: reference
   if (!bias_fits(g, n, w.out_c)) return nullptr;
-  cpu::ConvShape s;
-  s.batch = w.batch;
-  s.in_h = w.in_h;
-  s.in_w = w.in_w;
-  s.in_c = w.in_c;
-  s.out_h = w.out_h;
-  s.out_w = w.out_w;
-  s.out_c = w.out_c;
-  s.k_h = f[1];
-  s.k_w = f[2];
-  s.stride_h = a->stride_h;
-  s.stride_w = a->stride_w;
-  s.dilation_h = a->dilation_h;
-  s.dilation_w = a->dilation_w;
-  s.pad_top = w.pad_top;
-  s.pad_left = w.pad_left;
+  const cpu::ConvShape s = cpu::conv_shape(g.value(n.inputs[0]).shape, g.value(n.outputs[0]).shape,
+                                           f, *a, w.pad_top, w.pad_left);
   return bind(std::make_unique<ConvOp>(s, const_data(g, n, 1), const_data(g, n, 2), clamp,
                                        ctx.num_threads, ctx.arena, ctx.scratch),
               n);

@@ -104,23 +104,7 @@ std::unique_ptr<CpuOp> make_conv2d(const CpuOpContext& ctx, const Node& n) {
   const SpatialPadding ph = conv_padding_h(*a, in[1], f[1]);
   const SpatialPadding pw = conv_padding_w(*a, in[2], f[2]);
   if (ph.out != out[1] || pw.out != out[2]) return nullptr;
-  cpu::ConvShape s;
-  s.batch = in[0];
-  s.in_h = in[1];
-  s.in_w = in[2];
-  s.in_c = in[3];
-  s.out_h = out[1];
-  s.out_w = out[2];
-  s.out_c = out[3];
-  s.k_h = f[1];
-  s.k_w = f[2];
-  s.stride_h = a->stride_h;
-  s.stride_w = a->stride_w;
-  s.dilation_h = a->dilation_h;
-  s.dilation_w = a->dilation_w;
-  s.pad_top = ph.before;
-  s.pad_left = pw.before;
-  return make_conv(ctx, n, s, a->activation);
+  return make_conv(ctx, n, cpu::conv_shape(in, out, f, *a, ph.before, pw.before), a->activation);
 }
 
 // FULLY_CONNECTED: a 1x1 convolution over a row of `rows` pixels.

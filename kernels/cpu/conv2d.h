@@ -18,6 +18,14 @@ struct ConvShape {
   int64_t pad_top = 0, pad_left = 0;  // any amount (SAME padding plus a folded PAD)
 };
 
+// A CONV_2D node's shape: NHWC `in` -> `out`, OHWI filter `f`, its attributes
+// and the padding before each spatial axis.
+inline ConvShape conv_shape(const Shape& in, const Shape& out, const Shape& f, const Conv2DAttrs& a,
+                            int64_t pad_top, int64_t pad_left) {
+  return {in[0], in[1],      in[2],      in[3],        out[1],       out[2],  out[3],  f[1],
+          f[2],  a.stride_h, a.stride_w, a.dilation_h, a.dilation_w, pad_top, pad_left};
+}
+
 class GemmConv {
  public:
   // filter: OHWI [out_c][k_h][k_w][in_c]; bias: [out_c] or null. The
