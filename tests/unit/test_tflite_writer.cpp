@@ -96,6 +96,19 @@ TEST(TfliteWriter, RefusesWhatTfliteCannotExpress) {
       << r2.status().message();
 }
 
+TEST(TfliteWriter, RefusesDimensionsBeyondInt32) {
+  // Fuzz finding: an inferred shape larger than TFLite's int32 dims was
+  // written truncated, and the file did not import again.
+  auto bytes = test::build_tflite(test::add_model_spec());
+  auto g = import_tflite(bytes, nullptr, "add");
+  ASSERT_TRUE(g.ok()) << g.status().message();
+  g->value(g->outputs()[0]).shape[0] = int64_t{75161927645};
+  auto r = write_tflite(*g, "test");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("does not fit TFLite's int32"), std::string::npos)
+      << r.status().message();
+}
+
 TEST(TfliteWriter, UnwritablePathIsAnError) {
   const Graph g = load_model("face_detection_short_range");
   const Status s = write_tflite_file(g, "test", "/nonexistent/dir/out.tflite");

@@ -1,6 +1,7 @@
 #include "format/tflite/tflite_writer.h"
 
 #include <fstream>
+#include <limits>
 #include <map>
 #include <tuple>
 
@@ -124,7 +125,13 @@ class Writer {
       buffers_.push_back(fb::CreateBuffer(fbb_, data));
     }
     std::vector<int32_t> shape;
-    for (int64_t d : v.shape.dims()) shape.push_back(static_cast<int32_t>(d));
+    for (int64_t d : v.shape.dims()) {
+      // TFLite's dims are int32: a larger one (an inferred shape) has no form.
+      if (d > std::numeric_limits<int32_t>::max())
+        return make_error(StatusCode::kUnsupported, where, ": dimension ", d,
+                          " does not fit TFLite's int32");
+      shape.push_back(static_cast<int32_t>(d));
+    }
     flatbuffers::Offset<fb::QuantizationParameters> quant = 0;
     if (v.quant) {
       quant = fb::CreateQuantizationParameters(fbb_, 0, 0, fbb_.CreateVector(v.quant->scales),
