@@ -31,6 +31,7 @@ class CpuExecutable final : public Executable {
     const int threads = std::max(1, options.num_threads);
     pool_ = std::make_unique<ThreadPool>(options.optimize ? threads : 1);
     CpuOpContext ctx{graph_, threads, &arena_, &scratch_, options.repack_weights, pool_.get()};
+    ctx.exact_int8 = options.exact_int8;
     if (options.shared_weights)
       ctx.shared = &options.shared_weights->state<CpuSharedWeights>("cpu");
     bool any_optimized = false;

@@ -54,6 +54,7 @@ struct CpuOpContext {
   // Packed weights shared with other sessions (SessionOptions::shared_weights);
   // null: packed into `arena`.
   CpuSharedWeights* shared = nullptr;
+  bool exact_int8 = false;  // SessionOptions::exact_int8
 };
 
 // One op the CPU backend has an optimized kernel for. `make` returns null

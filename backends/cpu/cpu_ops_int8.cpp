@@ -1,20 +1,27 @@
 // The int8/uint8 (affine-quantized) nodes on the optimized int8 kernels
 // (kernels/cpu/int8_kernels.h): CONV_2D, FULLY_CONNECTED, DEPTHWISE_CONV_2D
 // (multiplier 1), same-shape ADD / SUB, PRELU with one alpha per channel and
-// QUANTIZE of float32 (MAX_POOL_2D is in cpu_ops_window.cpp). Each computes exactly what the
-// reference kernel does (the same quant/affine.h tables, built here the way
-// the reference kernels build them); float nodes and shapes a kernel does
-// not cover return null (the float entry or the reference).
+// QUANTIZE of float32 (MAX_POOL_2D is in cpu_ops_window.cpp). With
+// SessionOptions::exact_int8 each computes exactly what the reference
+// kernel does (the same quant/affine.h tables, built here the way the
+// reference kernels build them); by default they requantize in float32 as
+// XNNPACK (int8_kernels.h Int8Rounding). Float nodes and shapes a kernel
+// does not cover return null (the float entry or the reference).
 #include <algorithm>
 #include <cstring>
 #include <limits>
 
 #include "backends/cpu/cpu_op.h"
 #include "kernels/cpu/int8_conv.h"
+#include "kernels/cpu/int8_depthwise_vnni.h"
 #include "kernels/cpu/int8_kernels.h"
 
 namespace odin {
 namespace {
+
+cpu::Int8Rounding rounding_of(const CpuOpContext& ctx) {
+  return ctx.exact_int8 ? cpu::Int8Rounding::kExact : cpu::Int8Rounding::kFloat;
+}
 
 bool is_affine(const Graph& g, ValueId v) {
   return v != kNoValue && is_affine_dtype(g.value(v).dtype) && g.value(v).shape.is_static() &&
@@ -44,7 +51,9 @@ const int32_t* bias_of(const Graph& g, const Node& n) {
 
 // The reference's tables (weighted_arith.h affine_arith) for `channels`
 // output channels.
-cpu::Int8ConvParams conv_params(const Graph& g, const Node& n, int64_t channels, Activation act) {
+cpu::Int8ConvParams conv_params(const CpuOpContext& ctx, const Node& n, int64_t channels,
+                                Activation act) {
+  const Graph& g = ctx.graph;
   const Value& x = g.value(n.inputs[0]);
   const Value& w = g.value(n.inputs[1]);
   const Value& y = g.value(n.outputs[0]);
@@ -58,6 +67,7 @@ cpu::Int8ConvParams conv_params(const Graph& g, const Node& n, int64_t channels,
   p.multiplier = output_multipliers(*x.quant, *w.quant, *y.quant, channels);
   p.out_zero = zero_point_of(*y.quant, 0);
   p.range = quantized_activation_range(act, y.dtype, scale_of(*y.quant, 0), p.out_zero);
+  p.rounding = rounding_of(ctx);
   return p;
 }
 
@@ -85,7 +95,7 @@ class Int8ConvOp final : public CpuOp {
 
 std::unique_ptr<CpuOp> make_conv(const CpuOpContext& ctx, const Node& n, const cpu::ConvShape& s,
                                  Activation act) {
-  cpu::Int8ConvParams p = conv_params(ctx.graph, n, s.out_c, act);
+  cpu::Int8ConvParams p = conv_params(ctx, n, s.out_c, act);
   p.shape = s;
   if (!cpu::Int8Conv::sums_fit(p)) return nullptr;
   return bind(std::make_unique<Int8ConvOp>(p, ctx), n);
@@ -132,8 +142,13 @@ class Int8DepthwiseOp final : public CpuOp {
                   cpu::WeightArena* arena)
       : p_(p) {
     cpu::Int8Requant q =
-        cpu::make_int8_requant(cp.multiplier, cp.out_zero, cp.range, cp.is_unsigned);
+        cpu::make_int8_requant(cp.multiplier, cp.out_zero, cp.range, cp.is_unsigned, cp.rounding);
     for (int64_t c = 0; cp.bias && c < p.c; ++c) q.bias[static_cast<size_t>(c)] = cp.bias[c];
+    if (vnni_fits(p, cp)) {
+      vnni_ = cpu::pack_int8_depthwise_vnni(static_cast<const int8_t*>(cp.filter), p.k_h, p.k_w,
+                                            p.c, q, cp.in_zero, arena);
+      return;
+    }
     w_ = cpu::pack_int8_depthwise(cp.filter, cp.is_unsigned, cp.filter_zero, p.k_h * p.k_w, p.c, q,
                                   arena);
     p_.w = &w_;
@@ -146,13 +161,27 @@ class Int8DepthwiseOp final : public CpuOp {
     const int64_t rows = p.batch * p.out_h;
     const int64_t per_row = std::max<int64_t>(1, p.out_w * p.c * p.k_h * p.k_w);
     pool.parallel_for(rows, std::max<int64_t>(1, (int64_t{1} << 15) / per_row),
-                      [&](int64_t r0, int64_t r1, int) { cpu::int8_depthwise_rows(p, r0, r1); });
+                      [&](int64_t r0, int64_t r1, int) {
+                        if (!vnni_.empty())
+                          cpu::int8_depthwise_vnni_rows(p, vnni_, r0, r1);
+                        else
+                          cpu::int8_depthwise_rows(p, r0, r1);
+                      });
   }
-  size_t packed_bytes() const override { return w_.bytes(); }
+  size_t packed_bytes() const override { return vnni_.empty() ? w_.bytes() : vnni_.bytes(); }
 
  private:
+  // The VNNI kernel: int8 with zero weight zero points, no dilation.
+  static bool vnni_fits(const cpu::Int8DepthwiseParams& p, const cpu::Int8ConvParams& cp) {
+    if (cp.is_unsigned || p.dilation_h != 1 || p.dilation_w != 1) return false;
+    for (int32_t z : cp.filter_zero)
+      if (z != 0) return false;
+    return cpu::int8_depthwise_vnni_supported();
+  }
+
   cpu::Int8DepthwiseParams p_;
   cpu::Int8DepthwiseWeights w_;
+  cpu::Int8DepthwiseVnni vnni_;
 };
 
 std::unique_ptr<CpuOp> make_depthwise(const CpuOpContext& ctx, const Node& n) {
@@ -168,7 +197,7 @@ std::unique_ptr<CpuOp> make_depthwise(const CpuOpContext& ctx, const Node& n) {
   const SpatialPadding ph = conv_padding_h(*a, in[1], f[1]);
   const SpatialPadding pw = conv_padding_w(*a, in[2], f[2]);
   if (ph.out != out[1] || pw.out != out[2]) return nullptr;
-  const cpu::Int8ConvParams cp = conv_params(g, n, out[3], a->activation);
+  const cpu::Int8ConvParams cp = conv_params(ctx, n, out[3], a->activation);
   int64_t bias = 0;
   for (int64_t c = 0; cp.bias && c < out[3]; ++c)
     bias = std::max(bias, std::abs(int64_t{cp.bias[c]}));
@@ -221,6 +250,9 @@ std::unique_ptr<CpuOp> make_add(const CpuOpContext& ctx, const Node& n) {
   p.lo = r.min;
   p.hi = r.max;
   p.add = affine_addition(scale_of(*va.quant, 0), scale_of(*vb.quant, 0), so);
+  p.a_scale = scale_of(*va.quant, 0) / so;
+  p.b_scale = scale_of(*vb.quant, 0) / so;
+  p.rounding = rounding_of(ctx);
   p.subtract = n.op == OpType::kSub;
   p.is_unsigned = vy.dtype == DType::kU8;
   auto op = std::make_unique<Int8AddOp>(p);
@@ -230,9 +262,11 @@ std::unique_ptr<CpuOp> make_add(const CpuOpContext& ctx, const Node& n) {
 
 class Int8PreluOp final : public CpuOp {
  public:
-  Int8PreluOp(const cpu::Int8PreluParams& p, std::vector<int32_t> alpha)
+  Int8PreluOp(const cpu::Int8PreluParams& p, std::vector<int32_t> alpha, float slope)
       : p_(p), alpha_(std::move(alpha)) {
     p_.alpha = alpha_.data();
+    for (int32_t a : alpha_) alpha_scale_.push_back(static_cast<float>(a) * slope);
+    p_.alpha_scale = alpha_scale_.data();
   }
   void run(std::span<const ConstTensorView> in, std::span<const TensorView> out,
            ThreadPool& pool) override {
@@ -246,6 +280,7 @@ class Int8PreluOp final : public CpuOp {
  private:
   cpu::Int8PreluParams p_;
   std::vector<int32_t> alpha_;
+  std::vector<float> alpha_scale_;
 };
 
 // PRELU with a constant alpha per channel (the last dim; TFLite's shape
@@ -281,7 +316,9 @@ std::unique_ptr<CpuOp> make_prelu(const CpuOpContext& ctx, const Node& n) {
   p.hi = r.max;
   p.c = c;
   p.is_unsigned = vy.dtype == DType::kU8;
-  auto op = std::make_unique<Int8PreluOp>(p, std::move(alpha));
+  p.identity_scale = sx / sy;
+  p.rounding = rounding_of(ctx);
+  auto op = std::make_unique<Int8PreluOp>(p, std::move(alpha), sx * sa / sy);
   op->reads = {x};
   op->copied_constants = {a};
   return op;

@@ -231,6 +231,13 @@ ODIN_API odin_status odin_session_options_set_num_threads(odin_session_options* 
  * Errors: INVALID_ARGUMENT (options NULL). */
 ODIN_API odin_status odin_session_options_set_allow_reduced_precision(odin_session_options* options,
                                                                       int32_t allow);
+/* Nonzero makes int8 layers requantize with TFLite's reference fixed-point
+ * arithmetic, bit for bit (slower). Zero (the default): in float32 as
+ * XNNPACK, TFLite's default CPU path, so a few elements per layer land one
+ * int8 step from that reference.
+ * Errors: INVALID_ARGUMENT (options NULL). */
+ODIN_API odin_status odin_session_options_set_exact_int8(odin_session_options* options,
+                                                         int32_t exact);
 /* Nonzero records per-node times on each run (odin_session_profile_*).
  * Errors: INVALID_ARGUMENT (options NULL). */
 ODIN_API odin_status odin_session_options_set_profiling(odin_session_options* options,

@@ -151,6 +151,10 @@ class SessionOptions {
     detail::check(odin_session_options_set_allow_reduced_precision(h_.get(), allow ? 1 : 0));
     return *this;
   }
+  SessionOptions& exact_int8(bool exact) {
+    detail::check(odin_session_options_set_exact_int8(h_.get(), exact ? 1 : 0));
+    return *this;
+  }
   SessionOptions& profiling(bool enable) {
     detail::check(odin_session_options_set_profiling(h_.get(), enable ? 1 : 0));
     return *this;

@@ -51,7 +51,7 @@ Int8Conv::Int8Conv(const Int8ConvParams& p, int num_threads, WeightArena* arena,
       in_zero_(p.in_zero),
       scratch_(scratch ? scratch : &own_scratch_) {
   const int64_t k = s_.k_h * s_.k_w * s_.in_c;
-  q_ = make_int8_requant(p.multiplier, p.out_zero, p.range, p.is_unsigned);
+  q_ = make_int8_requant(p.multiplier, p.out_zero, p.range, p.is_unsigned, p.rounding);
   // Saturating: the bias apart from the zero-point terms folded below.
   std::vector<int32_t>& bias = bias_may_saturate(p) ? q_.bias_saturating : q_.bias;
   if (&bias == &q_.bias_saturating) bias.assign(q_.bias.size(), 0);

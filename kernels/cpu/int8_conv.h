@@ -24,6 +24,7 @@ struct Int8ConvParams {
   std::vector<FixedPointMultiplier> multiplier;  // per output channel
   int32_t out_zero = 0;
   QuantizedRange range;  // the fused activation's
+  Int8Rounding rounding = Int8Rounding::kFloat;
 };
 
 class Int8Conv {

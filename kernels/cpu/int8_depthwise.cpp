@@ -396,17 +396,11 @@ void int8_depthwise_rows(const Int8DepthwiseParams& p, int64_t row_begin, int64_
 
 namespace {
 
-// The tables of channels parity, parity + 2, ... of q (padded to panels).
-Int8Requant every_other(const Int8Requant& q, int64_t parity, int64_t c_pad) {
-  Int8Requant h = q;
-  const auto n = static_cast<size_t>(c_pad / 2);
-  for (std::vector<int32_t>* t : {&h.bias, &h.multiplier, &h.left, &h.right}) {
-    std::vector<int32_t> picked(n, 0);
-    for (size_t i = 0; i < n && 2 * i + static_cast<size_t>(parity) < t->size(); ++i)
-      picked[i] = (*t)[2 * i + static_cast<size_t>(parity)];
-    *t = std::move(picked);
-  }
-  return h;
+// Channels parity, parity + 2, ... below c_pad (padded to whole panels).
+std::vector<int64_t> every_other(int64_t parity, int64_t c_pad) {
+  std::vector<int64_t> from(static_cast<size_t>(c_pad / 2));
+  for (size_t i = 0; i < from.size(); ++i) from[i] = 2 * static_cast<int64_t>(i) + parity;
+  return from;
 }
 
 }  // namespace
@@ -428,8 +422,8 @@ Int8DepthwiseWeights pack_int8_depthwise(const void* filter, bool w_unsigned,
       dst[(t * 2 + ch % 2) * w.c_pad + ch] =
           static_cast<int16_t>(v - w_zero[static_cast<size_t>(ch)]);
     }
-  w.even = every_other(q, 0, w.c_pad);
-  w.odd = every_other(q, 1, w.c_pad);
+  w.even = q.pick(every_other(0, w.c_pad));
+  w.odd = q.pick(every_other(1, w.c_pad));
   // The flat layout (stride-1 rows) for the dispatched target's width.
   const int64_t lanes = HWY_DYNAMIC_DISPATCH(Int8DepthwiseLanes)();
   const int64_t phases = lanes > 0 ? c / std::gcd(c, lanes) : 0;
@@ -441,23 +435,15 @@ Int8DepthwiseWeights pack_int8_depthwise(const void* filter, bool w_unsigned,
   const auto half = static_cast<size_t>(lanes / 2);
   for (int64_t ph = 0; ph < phases; ++ph) {
     const int64_t offset = ph * lanes % c;
-    Int8Requant e = q, o = q;
-    for (std::vector<int32_t>* t :
-         {&e.bias, &e.multiplier, &e.left, &e.right, &o.bias, &o.multiplier, &o.left, &o.right})
-      t->assign(half, 0);
+    std::vector<int64_t> even_channels(half), odd_channels(half);
     for (int64_t l = 0; l < lanes; ++l) {
       const int64_t ch = (offset + l) % c;
-      const auto cs = static_cast<size_t>(ch), i = static_cast<size_t>(l / 2);
-      Int8Requant& h = l % 2 ? o : e;
-      h.bias[i] = q.bias[cs];
-      h.multiplier[i] = q.multiplier[cs];
-      h.left[i] = q.left[cs];
-      h.right[i] = q.right[cs];
+      (l % 2 ? odd_channels : even_channels)[static_cast<size_t>(l / 2)] = ch;
       for (int64_t t = 0; t < taps; ++t)
         flat[((ph * taps + t) * 2 + l % 2) * lanes + l] = dst[(t * 2 + ch % 2) * w.c_pad + ch];
     }
-    w.flat_even.push_back(std::move(e));
-    w.flat_odd.push_back(std::move(o));
+    w.flat_even.push_back(q.pick(even_channels));
+    w.flat_odd.push_back(q.pick(odd_channels));
   }
   return w;
 }

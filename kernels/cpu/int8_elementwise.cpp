@@ -28,21 +28,49 @@ HWY_INLINE VI32 load_centered(const T* p, size_t n, size_t lanes, VI32 zero) {
   return hn::Sub(hn::PromoteTo(d, hn::Load(d8, buf)), zero);
 }
 
+// The float32 value of centered int32 lanes.
+HWY_INLINE VF32 to_float(VI32 v) {
+  return hn::ConvertTo(DF32(), v);
+}
+
+// clamp(round(f) + zero): f clamped before rounding (the range less the
+// zero point, as XNNPACK), rounded to nearest even.
+HWY_INLINE VI32 round_to_output(VF32 f, VI32 zero, VF32 lo, VF32 hi) {
+  return hn::Add(hn::NearestInt(hn::Min(hn::Max(f, lo), hi)), zero);
+}
+
 template <typename T>
 HWY_INLINE void add_of(const Int8AddParams& p, const T* a, const T* b, uint8_t* out, int64_t n) {
   const DI32 d;
+  const DF32 df;
   const size_t lanes = hn::Lanes(d);
   const VI32 za = hn::Set(d, p.a_zero), zb = hn::Set(d, p.b_zero);
   const VI32 zo = hn::Set(d, p.out_zero), lo = hn::Set(d, p.lo), hi = hn::Set(d, p.hi);
+  const VF32 sa = hn::Set(df, p.a_scale), sb = hn::Set(df, p.subtract ? -p.b_scale : p.b_scale);
+  const VF32 flo = hn::Set(df, static_cast<float>(p.lo - p.out_zero));
+  const VF32 fhi = hn::Set(df, static_cast<float>(p.hi - p.out_zero));
   const RequantLanes ma(p.add.a), mb(p.add.b), mo(p.add.out);
   for (int64_t i = 0; i < n; i += static_cast<int64_t>(lanes)) {
     const auto cn = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(lanes), n - i));
+    const VI32 ca = load_centered(a + i, cn, lanes, za), cb = load_centered(b + i, cn, lanes, zb);
+    if (p.rounding == Int8Rounding::kFloat) {
+      const VF32 f = hn::MulAdd(to_float(ca), sa, hn::Mul(to_float(cb), sb));
+      store_bytes(round_to_output(f, zo, flo, fhi), p.is_unsigned, out + i, cn);
+      continue;
+    }
     // Centered values are within +-255: shifted 20 bits they fit in int32.
-    const VI32 x = multiply_by_lanes(hn::ShiftLeft<20>(load_centered(a + i, cn, lanes, za)), ma);
-    const VI32 y = multiply_by_lanes(hn::ShiftLeft<20>(load_centered(b + i, cn, lanes, zb)), mb);
+    const VI32 x = multiply_by_lanes(hn::ShiftLeft<20>(ca), ma);
+    const VI32 y = multiply_by_lanes(hn::ShiftLeft<20>(cb), mb);
     const VI32 sum = multiply_by_lanes(p.subtract ? hn::Sub(x, y) : hn::Add(x, y), mo);
     store_bytes(hn::Min(hn::Max(hn::Add(sum, zo), lo), hi), p.is_unsigned, out + i, cn);
   }
+}
+
+// (phase + step) mod c without a division per vector.
+HWY_INLINE int64_t next_phase(int64_t phase, int64_t step, int64_t c) {
+  phase += step;
+  while (phase >= c) phase -= c;
+  return phase;
 }
 
 template <typename T>
@@ -53,16 +81,29 @@ HWY_INLINE void prelu_of(const Int8PreluParams& p, const T* x, uint8_t* out, int
   const VI32 zx = hn::Set(d, p.x_zero), zo = hn::Set(d, p.out_zero);
   const VI32 lo = hn::Set(d, p.lo), hi = hn::Set(d, p.hi);
   const RequantLanes identity(p.identity), slope(p.slope);
+  const DF32 df;
+  const VF32 fid = hn::Set(df, p.identity_scale);
+  const VF32 flo = hn::Set(df, static_cast<float>(p.lo - p.out_zero));
+  const VF32 fhi = hn::Set(df, static_cast<float>(p.hi - p.out_zero));
   const int64_t end = r1 * p.c, step = static_cast<int64_t>(lanes);
   int64_t phase = 0;  // channel of element i
   for (int64_t i = r0 * p.c; i < end; i += step) {
     const auto cn = static_cast<size_t>(std::min(step, end - i));
     const VI32 v = load_centered(x + i, cn, lanes, zx);
+    if (p.rounding == Int8Rounding::kFloat) {
+      const auto negative = hn::Lt(v, hn::Zero(d));
+      const VF32 factor =
+          hn::IfThenElse(hn::RebindMask(df, negative), hn::LoadU(df, p.alpha_scale + phase), fid);
+      store_bytes(round_to_output(hn::Mul(to_float(v), factor), zo, flo, fhi), p.is_unsigned,
+                  out + i, cn);
+      phase = next_phase(phase, step, p.c);
+      continue;
+    }
     const VI32 pos = multiply_by_lanes(v, identity);
     const VI32 neg = multiply_by_lanes(hn::Mul(v, hn::LoadU(d, p.alpha + phase)), slope);
     const VI32 y = hn::IfThenElse(hn::Lt(v, hn::Zero(d)), neg, pos);
     store_bytes(hn::Min(hn::Max(hn::Add(y, zo), lo), hi), p.is_unsigned, out + i, cn);
-    phase = (phase + step) % p.c;
+    phase = next_phase(phase, step, p.c);
   }
 }
 

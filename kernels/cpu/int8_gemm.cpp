@@ -126,14 +126,6 @@ HWY_INLINE void gemm_s16(int64_t rows, const int16_t* a, const Int8PackedWeights
 // ---- kU8S8: AVX-512 VNNI -------------------------------------------------
 
 #if HWY_TARGET == HWY_AVX3_DL
-// acc + 4 products u8 x s8 per int32 lane. Highway 1.0's AVX3_DL target
-// does not enable avx512vnni for the compiler (its CPU check requires it),
-// hence asm.
-HWY_INLINE __m512i dpbusd(__m512i acc, __m512i u, __m512i s) {
-  asm("vpdpbusd %2, %1, %0" : "+v"(acc) : "v"(u), "v"(s));
-  return acc;
-}
-
 // kR rows x kP panels (consecutive in memory).
 template <int kR, int kP>
 HWY_INLINE void u8s8_block(const uint8_t* a, int64_t k_pad, const int8_t* w, const Int8Requant& q,
@@ -231,28 +223,6 @@ const char* int8_target_name() {
 void int8_gemm(int64_t rows, const void* a, const Int8PackedWeights& w, int64_t p0, int64_t p1,
                const Int8Requant& q, void* c, int64_t ldc) {
   HWY_DYNAMIC_DISPATCH(Int8Gemm)(rows, a, w, p0, p1, q, c, ldc);
-}
-
-Int8Requant make_int8_requant(const std::vector<FixedPointMultiplier>& m, int32_t zero,
-                              QuantizedRange range, bool out_unsigned) {
-  const auto n = static_cast<int64_t>(m.size());
-  const auto padded = static_cast<size_t>((n + kInt8Panel - 1) / kInt8Panel * kInt8Panel);
-  Int8Requant q;
-  q.bias.assign(padded, 0);
-  q.multiplier.assign(padded, 0);
-  q.left.assign(padded, 0);
-  q.right.assign(padded, 0);
-  for (size_t c = 0; c < m.size(); ++c) {
-    q.multiplier[c] = m[c].multiplier;
-    q.left[c] = std::max(m[c].shift, 0);
-    q.right[c] = std::min(std::max(-m[c].shift, 0), 31);
-    q.any_left = q.any_left || q.left[c] != 0;
-  }
-  q.zero = zero;
-  q.lo = range.min;
-  q.hi = range.max;
-  q.out_unsigned = out_unsigned;
-  return q;
 }
 
 Int8PackedWeights pack_int8_weights(Int8Layout layout, const void* w, bool w_unsigned,

@@ -1,7 +1,8 @@
 // odin's optimized int8/uint8 CPU kernels: the integer arithmetic of
-// TFLite's int8 kernels (quant/affine.h), bit for bit what the reference
-// kernels compute, on SIMD (Highway, dispatched at run time; AVX-512 VNNI
-// where the CPU has it). Tested against the reference (tests/cpu).
+// TFLite's int8 kernels (quant/affine.h) on SIMD (Highway, dispatched at
+// run time; AVX-512 VNNI where the CPU has it). Sums are exact; the
+// requantization is TFLite's reference fixed point bit for bit, or float32
+// as XNNPACK (Int8Rounding). Tested against the reference (tests/cpu).
 #pragma once
 
 #include <cstdint>
@@ -16,20 +17,38 @@ namespace odin::cpu {
 // Output channels per weight panel and per requantization table step.
 constexpr int64_t kInt8Panel = 16;
 
+// How the optimized int8 kernels requantize int32 sums.
+//   kFloat: as XNNPACK (TFLite's default CPU path, and LiteRT.js's): the
+//           sum times the multiplier in float32, rounded to nearest even.
+//           A few elements per layer land one step from TFLite's reference.
+//   kExact: TFLite's reference fixed point (multiply_by_quantized_multiplier),
+//           bit for bit what kernels/reference computes; slower, as every
+//           product needs 64 bits.
+enum class Int8Rounding { kFloat, kExact };
+
 // int32 sums (plus `bias`) to int8/uint8, per output channel c:
-// clamp(multiply_by_quantized_multiplier(sum + bias[c], m[c]) + zero).
+// clamp(multiply_by_quantized_multiplier(sum + bias[c], m[c]) + zero), or
+// with kFloat clamp(round(float(sum + bias[c]) * scale[c]) + zero).
 // Tables padded to whole panels (so whole vectors load).
 struct Int8Requant {
   std::vector<int32_t> bias, multiplier, left, right;  // left/right: the multiplier's shifts
+  std::vector<float> scale;                            // the multiplier in float32 (kFloat)
   // Empty, or a second bias added with int32 saturation after `bias` (a
   // layer whose sum plus bias may leave int32, which the reference clamps).
+  // Such layers requantize exactly whatever the rounding.
   std::vector<int32_t> bias_saturating;
   int32_t zero = 0, lo = -128, hi = 127;
   bool out_unsigned = false;  // uint8 output (else int8)
   bool any_left = false;      // some channel's left shift is not 0
+  Int8Rounding rounding = Int8Rounding::kExact;
+  // The tables of channels `from` (entries < 0: zeros), in that order, e.g.
+  // every other channel or one phase of a flat depthwise row.
+  Int8Requant pick(const std::vector<int64_t>& from) const;
 };
 Int8Requant make_int8_requant(const std::vector<FixedPointMultiplier>& m, int32_t zero,
-                              QuantizedRange range, bool out_unsigned);
+                              QuantizedRange range, bool out_unsigned, Int8Rounding rounding);
+// The float32 value of a fixed-point multiplier: m * 2^(shift - 31).
+float multiplier_as_float(const FixedPointMultiplier& m);
 
 // multiply_by_quantized_multiplier(x[i], m[i]) for i in [0, n) as the
 // kernels compute it (int8_requant-inl.h; for tests). Shifts in [-31, 31].
@@ -138,14 +157,39 @@ struct Int8MaxPoolParams : WindowGeometry {  // k_h x k_w: the pooling window
 // the input and none may be empty.
 void int8_max_pool_rows(const Int8MaxPoolParams& p, int64_t row_begin, int64_t row_end);
 
+// ---- RESIZE_BILINEAR (TFLite's ResizeBilinearInteger; output in the input's
+// quantization) --------------------------------------------------------------
+
+struct Int8ResizeParams {
+  const void* in = nullptr;  // [batch, in_h, in_w, c] int8 or uint8
+  void* out = nullptr;       // [batch, out_h, out_w, c]
+  int64_t batch = 1, in_h = 0, in_w = 0, c = 0, out_h = 0, out_w = 0;
+  // Per output row / column: the two source indices and the weight of `hi`
+  // in 1/1024 (ref::resize_samples_q10).
+  const int32_t* y_lo = nullptr;
+  const int32_t* y_hi = nullptr;
+  const int32_t* y_frac = nullptr;
+  const int32_t* x_lo = nullptr;
+  const int32_t* x_hi = nullptr;
+  const int32_t* x_frac = nullptr;
+  bool is_unsigned = false;
+};
+// Output rows [row_begin, row_end) of batch * out_h: the four neighbours
+// weighted in 1/2^20 (int32: |value| <= 255 * 2^20), rounded half away from
+// zero, exactly as the reference.
+void int8_resize_bilinear_rows(const Int8ResizeParams& p, int64_t row_begin, int64_t row_end);
+
 // ---- ADD / SUB (TFLite's int8 ADD: quant/affine.h affine_addition) --------
 
 struct Int8AddParams {
   int32_t a_zero = 0, b_zero = 0, out_zero = 0, lo = -128, hi = 127;
-  AffineAddition add;
+  AffineAddition add;              // kExact
+  float a_scale = 0, b_scale = 0;  // kFloat: scale_a / scale_out, scale_b / scale_out
+  Int8Rounding rounding = Int8Rounding::kFloat;
   bool subtract = false, is_unsigned = false;
 };
-// out[i] = a[i] +- b[i] for i in [0, n) (int8 or uint8 throughout).
+// out[i] = a[i] +- b[i] for i in [0, n) (int8 or uint8 throughout); kFloat:
+// round((a - za) a_scale +- (b - zb) b_scale) + out_zero, clamped.
 void int8_add(const Int8AddParams& p, const void* a, const void* b, void* out, int64_t n);
 
 // ---- PRELU (TFLite's int8 PRELU: two multipliers) --------------------------
@@ -159,12 +203,17 @@ struct Int8PreluParams {
   FixedPointMultiplier identity;   // scale_x / scale_out, for x >= zero
   FixedPointMultiplier slope;      // scale_x scale_alpha / scale_out
   const int32_t* alpha = nullptr;  // [c + kInt8PreluSlack]: alpha[i % c] - zero_alpha
+  // kFloat: identity and (alpha[i] - zero_alpha) slope as float32 factors.
+  float identity_scale = 0;
+  const float* alpha_scale = nullptr;  // [c + kInt8PreluSlack]
   int64_t c = 0;
+  Int8Rounding rounding = Int8Rounding::kFloat;
   bool is_unsigned = false;
 };
 // Rows [r0, r1) of [rows][c]: out = x >= zx ? (x - zx) * identity
-// : (x - zx)(alpha - za) * slope, + out_zero, clamped. Flat over the
-// rows' elements (a vector may span pixels).
+// : (x - zx)(alpha - za) * slope, + out_zero, clamped (kFloat: the
+// products in float32, rounded to nearest even). Flat over the rows'
+// elements (a vector may span pixels).
 void int8_prelu_rows(const Int8PreluParams& p, const void* x, void* out, int64_t r0, int64_t r1);
 
 // ---- QUANTIZE float32 -> int8/uint8 (quant/affine.h quantize_value) -------

@@ -1,6 +1,8 @@
 // TFLite's requantization (quant/affine.h multiply_by_quantized_multiplier)
-// on int32 vectors, bit for bit, compiled once per Highway target (the
-// include guard flips with HWY_TARGET_TOGGLE). The doubling high product
+// on int32 vectors, bit for bit, and the float32 one of XNNPACK
+// (Int8Rounding::kFloat: 5 instructions a vector where the exact one needs
+// 64-bit products), compiled once per Highway target (the include guard
+// flips with HWY_TARGET_TOGGLE). The doubling high product
 // rounds to nearest with ties up for both signs, (x * m + 2^30) >> 31:
 // TFLite's nudge of 1 - 2^30 for negative products followed by division
 // toward zero is the same number. The multiplier is never INT32_MIN, so
@@ -17,6 +19,10 @@
 
 #include "hwy/highway.h"
 #include "kernels/cpu/int8_kernels.h"
+
+#if HWY_ARCH_X86
+#include <immintrin.h>
+#endif
 
 HWY_BEFORE_NAMESPACE();
 namespace odin::cpu {
@@ -65,15 +71,37 @@ HWY_INLINE VI32 multiply_by_multiplier(VI32 x, VI32 m, VI32 left, VI32 right) {
 }
 #endif
 
+using DF32 = hn::Repartition<float, DI32>;
+using VF32 = hn::Vec<DF32>;
+
+// The float32 requantization's tables (Int8Rounding::kFloat) of one
+// vector's channels: the scale, and the output range less the zero point
+// (clamped before rounding, as XNNPACK).
+struct FloatLanes {
+  VF32 scale, lo, hi;
+  bool active = false;  // else the fixed-point tables apply
+  FloatLanes() = default;
+  HWY_INLINE FloatLanes(const Int8Requant& q, int64_t c) {
+    const DF32 df;
+    // A saturating bias needs the reference's int32 clamp: exact there.
+    active = q.rounding == Int8Rounding::kFloat && q.bias_saturating.empty();
+    scale = active ? hn::LoadU(df, q.scale.data() + c) : hn::Zero(df);
+    lo = hn::Set(df, static_cast<float>(q.lo - q.zero));
+    hi = hn::Set(df, static_cast<float>(q.hi - q.zero));
+  }
+};
+
 #if HWY_TARGET == HWY_SCALAR
 // One vector's worth (channels [c, c + Lanes)) of the requantization
 // tables, loaded once for every row a kernel stores.
 struct RequantLanes {
   VI32 bias, multiplier, left, right, zero, lo, hi, bias_saturating;
+  FloatLanes fl;
   bool saturating = false;
   RequantLanes() = default;
   HWY_INLINE RequantLanes(const Int8Requant& q, int64_t c) {
     const DI32 d;
+    fl = FloatLanes(q, c);
     bias = hn::LoadU(d, q.bias.data() + c);
     saturating = !q.bias_saturating.empty();
     bias_saturating = saturating ? hn::LoadU(d, q.bias_saturating.data() + c) : hn::Zero(d);
@@ -114,6 +142,7 @@ using VI64 = hn::Vec<DI64>;
 // |P| <= 2^62 and e <= 31, so nothing overflows int64.
 struct RequantLanes {
   VI32 bias, multiplier, multiplier_odd, left, zero, lo, hi, bias_saturating;
+  FloatLanes fl;
   bool saturating = false;
   // Per 64-bit lane, even channels then odd: the rounding constant, the
   // correction for negative products (-2^31, or 0 for e = 0), 31 + e.
@@ -122,6 +151,7 @@ struct RequantLanes {
   RequantLanes() = default;
   HWY_INLINE RequantLanes(const Int8Requant& q, int64_t c) {
     const DI32 d;
+    fl = FloatLanes(q, c);
     init(hn::LoadU(d, q.bias.data() + c), hn::LoadU(d, q.multiplier.data() + c),
          hn::LoadU(d, q.left.data() + c), hn::LoadU(d, q.right.data() + c), q.any_left);
     saturating = !q.bias_saturating.empty();
@@ -184,6 +214,16 @@ HWY_INLINE VI32 multiply_by_lanes(VI32 x, const RequantLanes& t) {
 }
 #endif
 
+#if HWY_TARGET == HWY_AVX3_DL
+// acc + 4 products u8 x s8 per int32 lane. Highway 1.0's AVX3_DL target
+// does not enable avx512vnni for the compiler (its CPU check requires it),
+// hence asm.
+HWY_INLINE __m512i dpbusd(__m512i acc, __m512i u, __m512i s) {
+  asm("vpdpbusd %2, %1, %0" : "+v"(acc) : "v"(u), "v"(s));
+  return acc;
+}
+#endif
+
 // a + b, clamped to int32.
 HWY_INLINE VI32 saturated_add(VI32 a, VI32 b) {
   const DI32 d;
@@ -198,6 +238,10 @@ HWY_INLINE VI32 saturated_add(VI32 a, VI32 b) {
 // The requantized, clamped int32 lanes.
 HWY_INLINE VI32 requantize(VI32 sum, const RequantLanes& t) {
   VI32 x = hn::Add(sum, t.bias);
+  if (t.fl.active) {
+    const VF32 f = hn::Mul(hn::ConvertTo(DF32(), x), t.fl.scale);
+    return hn::Add(hn::NearestInt(hn::Min(hn::Max(f, t.fl.lo), t.fl.hi)), t.zero);
+  }
   if (t.saturating) x = saturated_add(x, t.bias_saturating);
   const VI32 y = multiply_by_lanes(x, t);
   return hn::Min(hn::Max(hn::Add(y, t.zero), t.lo), t.hi);

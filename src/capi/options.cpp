@@ -74,6 +74,16 @@ ODIN_API odin_status odin_session_options_set_allow_reduced_precision(odin_sessi
   });
 }
 
+ODIN_API odin_status odin_session_options_set_exact_int8(odin_session_options* options,
+                                                         int32_t exact) {
+  constexpr const char* fn = "odin_session_options_set_exact_int8";
+  return guard(fn, [&] {
+    ODIN_CAPI_NOT_NULL(fn, options);
+    options->options.exact_int8 = exact != 0;
+    return ODIN_OK;
+  });
+}
+
 ODIN_API odin_status odin_session_options_set_profiling(odin_session_options* options,
                                                         int32_t enable) {
   constexpr const char* fn = "odin_session_options_set_profiling";

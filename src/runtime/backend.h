@@ -38,6 +38,7 @@ class ConstantTracker {
 struct CompileOptions {
   int num_threads = 1;
   bool allow_reduced_precision = false;     // fp16 storage/arithmetic allowed
+  bool exact_int8 = false;                  // SessionOptions::exact_int8
   bool repack_weights = true;               // SessionOptions::repack_weights
   SharedWeights* shared_weights = nullptr;  // SessionOptions::shared_weights
   bool optimize = true;  // false: the plain reference kernels only (SessionOptions::optimize)

@@ -118,6 +118,7 @@ Result<Session::Built> Session::build(const Graph& source) const {
   CompileOptions co;
   co.num_threads = options_.num_threads;
   co.allow_reduced_precision = options_.allow_reduced_precision;
+  co.exact_int8 = options_.exact_int8;
   co.repack_weights = options_.repack_weights;
   co.shared_weights = options_.shared_weights.get();
   co.optimize = options_.optimize;

@@ -22,6 +22,11 @@ struct SessionOptions {
   std::vector<std::string> backends;
   int num_threads = 1;
   bool allow_reduced_precision = false;
+  // Int8 layers requantize with TFLite's reference fixed-point arithmetic,
+  // bit for bit (slower). Off (the default): in float32 as XNNPACK, TFLite's
+  // default CPU path, so a few elements per layer land one int8 step from
+  // the reference.
+  bool exact_int8 = false;
   // Let backends rearrange weights into layouts of their own at creation
   // (faster kernels; the file's pages of them are then dropped). Off: they
   // read the weights where they lie, for the quickest load and the least

@@ -401,6 +401,9 @@ TEST_P(BackendInt8Op, EqualsReferenceExactly) {
   SessionOptions options;
   options.backends = {c.backend, "cpu"};
   options.allow_reduced_precision = c.fp16;
+  // TFLite's fixed point, as the reference (the CPU's default float32
+  // requantization is tested within one step in tests/cpu).
+  options.exact_int8 = true;
   std::string fallbacks;
   const auto got = run(g, options, c.backend, &fallbacks);
   EXPECT_EQ(fallbacks, "") << c.backend << " must run every node";

@@ -97,6 +97,7 @@ Runs run_reference_and_backend(const BackendCase& c) {
   SessionOptions options;
   options.backends = {c.backend, "cpu"};
   options.allow_reduced_precision = c.fp16;
+  options.exact_int8 = true;  // the int8 models are compared bit for bit
   r.got = run_case(c, options, &r.fallbacks);
   return r;
 }

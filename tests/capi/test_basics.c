@@ -70,6 +70,10 @@ static void test_options(void) {
   CHECK_STATUS(ODIN_ERROR_INVALID_ARGUMENT,
                odin_session_options_set_allow_reduced_precision(NULL, 1));
 
+  CHECK_OK(odin_session_options_set_exact_int8(o, 1));
+  CHECK_OK(odin_session_options_set_exact_int8(o, 0));
+  CHECK_STATUS(ODIN_ERROR_INVALID_ARGUMENT, odin_session_options_set_exact_int8(NULL, 1));
+
   CHECK_OK(odin_session_options_set_profiling(o, 1));
   CHECK_STATUS(ODIN_ERROR_INVALID_ARGUMENT, odin_session_options_set_profiling(NULL, 1));
 

@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <random>
@@ -91,7 +93,9 @@ inline ValueId random_bias(Graph& g, int64_t channels, int64_t k, Rng& rng) {
 }
 
 // Runs the node's reference kernel and the optimized op (which must exist)
-// on the same random input bytes and expects the same output bytes.
+// on the same random input bytes and expects the same output bytes with
+// SessionOptions::exact_int8, and values at most one step away (in at most
+// 10 % of the elements) with the default float32 requantization.
 // `f32_input`: the data of a float32 input (else random bytes);
 // `spread`: expect the outputs to take many values.
 inline void expect_same_bytes(const Graph& g, const std::string& what,
@@ -115,6 +119,7 @@ inline void expect_same_bytes(const Graph& g, const std::string& what,
     }
     ins.push_back({val.dtype, val.shape, data[v].data()});
   }
+  size_t off_by_one_total = 0, elements_total = 0;
   const Value& out = g.value(node.outputs[0]);
   std::vector<uint8_t> want(static_cast<size_t>(out.shape.num_elements()), 0);
   std::vector<TensorView> outs = {{out.dtype, out.shape, want.data()}};
@@ -130,24 +135,48 @@ inline void expect_same_bytes(const Graph& g, const std::string& what,
   int targets = 0;
   for_each_target([&] {
     ++targets;
-    for (int threads : {1, 2}) {
-      std::unique_ptr<CpuOp> op = make_cpu_op(CpuOpContext{g, threads}, node);
-      ASSERT_TRUE(op) << what << ": no optimized op";
-      std::vector<ConstTensorView> reads;
-      for (ValueId v : op->reads)
-        reads.push_back({g.value(v).dtype, g.value(v).shape, data[v].data()});
-      std::vector<uint8_t> got(want.size(), 0x5a);
-      std::vector<TensorView> writes = {{out.dtype, out.shape, got.data()}};
-      ThreadPool pool(threads);
-      op->run(reads, writes, pool);
-      size_t diffs = 0, first = 0;
-      for (size_t i = 0; i < want.size(); ++i)
-        if (got[i] != want[i] && diffs++ == 0) first = i;
-      EXPECT_EQ(diffs, 0u) << what << " " << cpu::int8_target_name() << " threads=" << threads
-                           << ": first at " << first << " got " << int{got[first]} << " want "
-                           << int{want[first]};
-    }
+    for (bool exact : {true, false})
+      for (int threads : {1, 2}) {
+        CpuOpContext ctx{g, threads};
+        ctx.exact_int8 = exact;
+        std::unique_ptr<CpuOp> op = make_cpu_op(ctx, node);
+        ASSERT_TRUE(op) << what << ": no optimized op";
+        std::vector<ConstTensorView> reads;
+        for (ValueId v : op->reads)
+          reads.push_back({g.value(v).dtype, g.value(v).shape, data[v].data()});
+        std::vector<uint8_t> got(want.size(), 0x5a);
+        std::vector<TensorView> writes = {{out.dtype, out.shape, got.data()}};
+        ThreadPool pool(threads);
+        op->run(reads, writes, pool);
+        // Bytes of one dtype: compare as values (int8 bytes wrap at 128).
+        const bool is_signed = out.dtype == DType::kI8;
+        auto value = [&](uint8_t b) { return is_signed ? int{static_cast<int8_t>(b)} : int{b}; };
+        size_t diffs = 0, first = 0, beyond_one = 0;
+        for (size_t i = 0; i < want.size(); ++i) {
+          if (got[i] == want[i]) continue;
+          if (diffs++ == 0) first = i;
+          if (std::abs(value(got[i]) - value(want[i])) > 1) ++beyond_one;
+        }
+        const std::string where = str_cat(what, " ", cpu::int8_target_name(), " threads=", threads,
+                                          exact ? " exact" : " float requantization");
+        if (exact) {
+          EXPECT_EQ(diffs, 0u) << where << ": first at " << first << " got " << int{got[first]}
+                               << " want " << int{want[first]};
+          continue;
+        }
+        // Float32 requantization: one step from the reference where the
+        // product is (near) a tie, which the two round differently: a few
+        // elements (PRELU's test scales, 0.05 / 0.04, make every fourth
+        // positive value an exact tie).
+        EXPECT_EQ(beyond_one, 0u) << where;
+        EXPECT_LE(diffs, std::max<size_t>(2, want.size() / 10)) << where;
+        if (threads == 1) off_by_one_total += diffs;
+        if (threads == 1) elements_total += want.size();
+      }
   });
+  if (elements_total > 0)
+    std::printf("%s: float requantization one step from the reference in %zu of %zu elements\n",
+                what.c_str(), off_by_one_total, elements_total);
 #if HWY_ARCH_X86
   EXPECT_GE(targets, 2) << what;  // at least AVX2 and the fallback
 #endif

@@ -34,6 +34,7 @@ struct BenchArgs {
   std::vector<std::string> inputs;  // raw little-endian tensors; default: seeded random
   bool json = false;
   int top = 10;  // slowest nodes listed in the text report
+  bool exact_int8 = false;
 };
 
 double ms_since(Clock::time_point t0) {
@@ -121,6 +122,7 @@ Result<std::unique_ptr<Session>> create_session(const BenchArgs& args, BenchResu
   SessionOptions options;
   options.backends = parse_backend_list(args.backends);
   options.num_threads = args.threads;
+  options.exact_int8 = args.exact_int8;
   options.profile = true;
   ODIN_ASSIGN_OR_RETURN(std::unique_ptr<Session> s, Session::create(graph, options));
   r.init_ms = ms_since(t_init);
@@ -304,6 +306,8 @@ std::function<int()> setup(CLI::App& app) {
                   "1+i in [-1,1], as the reference runners");
   cmd->add_option("--top", args->top, "Slowest nodes to list")->check(CLI::Range(0, 100000));
   cmd->add_flag("--json", args->json, "Print one JSON object instead of the report");
+  cmd->add_flag("--exact-int8", args->exact_int8,
+                "Int8 layers in TFLite's reference fixed point (default: float32 requantization)");
   return [args] { return run_bench(*args); };
 }
 

@@ -26,6 +26,8 @@ struct RunArgs {
   int score_output = -1;  // print the highest sigmoid score of this output
   std::string backends;   // preference list, e.g. "vulkan,cpu"
   int threads = 1;
+  bool exact_int8 = false;
+  bool reference = false;  // the reference kernels only
 };
 
 struct Stats {
@@ -142,6 +144,8 @@ int run_run(const RunArgs& args) {
   SessionOptions options;
   options.backends = parse_backend_list(args.backends);
   options.num_threads = args.threads;
+  options.exact_int8 = args.exact_int8;
+  options.optimize = !args.reference;
   auto session = Session::create(*graph, options);
   if (!session.ok()) return report(session.status());
   Session& s = **session;
@@ -187,6 +191,11 @@ std::function<int()> setup(CLI::App& app) {
   cmd->add_flag("--profile", args->profile, "Print run time and arena size");
   cmd->add_option("--backend", args->backends, "Backend preference list, e.g. vulkan,cpu");
   cmd->add_option("--threads", args->threads, "CPU threads")->check(CLI::Range(1, 256));
+  cmd->add_flag("--exact-int8", args->exact_int8,
+                "Int8 layers in TFLite's reference fixed point, bit for bit (default: float32 "
+                "requantization as XNNPACK, faster)");
+  cmd->add_flag("--reference", args->reference,
+                "Run the imported graph on the reference kernels (the numerical oracle)");
   cmd->add_option("--score-output", args->score_output,
                   "Print the highest score of this output (sigmoid of its largest logit)");
   return [args] { return run_run(*args); };

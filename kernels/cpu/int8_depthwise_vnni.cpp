@@ -1,0 +1,229 @@
+// int8 depthwise convolution on AVX-512 VNNI + VBMI (int8_depthwise_vnni.h).
+// Compiled per Highway target like the other int8 kernels; only AVX3_DL
+// (which has VBMI, and VNNI through inline assembly) has a body, the others
+// report the kernel unsupported.
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "kernels/cpu/int8_depthwise_vnni.cpp"
+// Highway 1.0 compiles the AVX3_DL target (VNNI) only on request.
+#ifndef HWY_WANT_AVX3_DL
+#define HWY_WANT_AVX3_DL 1
+#endif
+#include "kernels/cpu/int8_depthwise_vnni.h"
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "hwy/foreach_target.h"  // IWYU pragma: keep
+#include "hwy/highway.h"
+#include "kernels/cpu/int8_requant-inl.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace odin::cpu {
+namespace HWY_NAMESPACE {
+namespace {
+
+#if HWY_TARGET == HWY_AVX3_DL
+constexpr int64_t kBlock = 16;  // channels per block: one int32 vector of sums
+
+// Input rows as [block][cols][16] uint8 x + 128 with the padding columns
+// in place, cached in slots by iy mod k_h (consecutive output rows copy
+// each input row once).
+struct BlockedRows {
+  int64_t cols = 0, blocks = 0, slots = 0, pitch = 0;  // pitch: bytes per slot
+  uint8_t* data = nullptr;
+  int64_t* tag = nullptr;        // iy held by each slot (or -1)
+  const uint8_t* pad = nullptr;  // a row outside the image: the zero point's value
+};
+
+const uint8_t* blocked_row(const Int8DepthwiseParams& p, const int8_t* img, int64_t iy,
+                           BlockedRows& r) {
+  if (iy < 0 || iy >= p.in_h) return r.pad;
+  const int64_t slot = iy % r.slots;
+  uint8_t* dst = r.data + slot * r.pitch;
+  if (r.tag[slot] == iy) return dst;
+  r.tag[slot] = iy;
+  const auto pad = static_cast<uint8_t>(p.in_zero + 128);
+  // Columns [j0, j1) inside the input.
+  const int64_t j0 = std::min(r.cols, std::max<int64_t>(0, p.pad_left));
+  const int64_t j1 = std::max(j0, std::min(r.cols, p.in_w + p.pad_left));
+  const __m128i flip = _mm_set1_epi8(static_cast<char>(0x80));  // x + 128 as uint8
+  for (int64_t b = 0; b < r.blocks; ++b) {
+    uint8_t* row = dst + b * r.cols * kBlock;
+    std::memset(row, pad, static_cast<size_t>(j0 * kBlock));
+    std::memset(row + j1 * kBlock, pad, static_cast<size_t>((r.cols - j1) * kBlock));
+    const int64_t c0 = b * kBlock;
+    // Channels past c meet zero weights; masked loads read none of them.
+    const auto mask = static_cast<__mmask16>((1u << std::min(kBlock, p.c - c0)) - 1);
+    const int8_t* src = img + (iy * p.in_w + j0 - p.pad_left) * p.c + c0;
+    for (int64_t j = j0; j < j1; ++j, src += p.c)
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(row + j * kBlock),
+                       _mm_xor_si128(_mm_maskz_loadu_epi8(mask, src), flip));
+  }
+  return dst;
+}
+
+// Sums of one block's 16 channels (at `offset` in each row) for kN output
+// pixels, col0 the padded column of the first: per window row and quad of taps, 4 columns
+// [col, col + 4) of the row ([4][16] bytes) permuted to [16][4], times the
+// quad's weights.
+template <int kN, int kKh, int kQuads>
+HWY_INLINE void block_sums(const uint8_t* const* rows, int64_t offset, const int8_t* w,
+                           int64_t kh_any, int64_t quads_any, int64_t col0, int64_t stride,
+                           __m512i perm, __m512i* acc) {
+  const int64_t kh = kKh ? kKh : kh_any, quads = kQuads ? kQuads : quads_any;
+  for (int i = 0; i < kN; ++i) acc[i] = _mm512_setzero_si512();
+  for (int64_t ky = 0; ky < kh; ++ky) {
+    const uint8_t* row = rows[ky] + offset;
+    for (int64_t j = 0; j < quads; ++j) {
+      const __m512i wv = _mm512_load_si512(w + (ky * quads + j) * 64);
+      for (int i = 0; i < kN; ++i) {
+        const uint8_t* x = row + (col0 + i * stride + 4 * j) * kBlock;
+        const __m512i xv = _mm512_permutexvar_epi8(perm, _mm512_loadu_si512(x));
+        acc[i] = dpbusd(acc[i], xv, wv);
+      }
+    }
+  }
+}
+
+template <int kKh, int kQuads>
+HWY_INLINE void output_row(const Int8DepthwiseParams& p, const Int8DepthwiseVnni& w,
+                           const uint8_t* const* rows, const BlockedRows& r, uint8_t* dst) {
+  // Byte 4l + k of the result: byte 16k + l of the 4 columns (column k,
+  // channel l).
+  alignas(64) uint8_t order[64];
+  for (int l = 0; l < 16; ++l)
+    for (int k = 0; k < 4; ++k) order[4 * l + k] = static_cast<uint8_t>(16 * k + l);
+  const __m512i perm = _mm512_load_si512(order);
+  const bool out_unsigned = w.q.out_unsigned;
+  const auto* weights = reinterpret_cast<const int8_t*>(w.weights.data());
+  for (int64_t b = 0; b < w.blocks; ++b) {
+    const int64_t c0 = b * kBlock;
+    const auto n = static_cast<size_t>(std::min(kBlock, p.c - c0));
+    const RequantLanes tables(w.q, c0);
+    const int8_t* wb = weights + b * p.k_h * w.quads * 64;
+    const int64_t offset = b * r.cols * kBlock;
+    int64_t ox = 0;
+    __m512i acc[4];
+    for (; ox + 4 <= p.out_w; ox += 4) {
+      block_sums<4, kKh, kQuads>(rows, offset, wb, p.k_h, w.quads, ox * p.stride_w, p.stride_w,
+                                 perm, acc);
+      for (int i = 0; i < 4; ++i)
+        store_bytes(requantize(VI32{acc[i]}, tables), out_unsigned, dst + (ox + i) * p.c + c0, n);
+    }
+    for (; ox < p.out_w; ++ox) {
+      block_sums<1, kKh, kQuads>(rows, offset, wb, p.k_h, w.quads, ox * p.stride_w, p.stride_w,
+                                 perm, acc);
+      store_bytes(requantize(VI32{acc[0]}, tables), out_unsigned, dst + ox * p.c + c0, n);
+    }
+  }
+}
+
+void rows_of(const Int8DepthwiseParams& p, const Int8DepthwiseVnni& w, int64_t row_begin,
+             int64_t row_end) {
+  const auto* in = static_cast<const int8_t*>(p.in);
+  auto* out = static_cast<uint8_t*>(p.out);
+  BlockedRows r;
+  r.blocks = w.blocks;
+  // The last pixel's last quad reads columns up to its start + 4 quads.
+  r.cols = (p.out_w - 1) * p.stride_w + 4 * w.quads;
+  r.slots = p.k_h;
+  r.pitch = r.blocks * r.cols * kBlock;
+  // Per thread: the slots' rows, the padding row, the tags.
+  thread_local std::vector<uint8_t> buffer;
+  thread_local std::vector<int64_t> tags;
+  thread_local std::vector<const uint8_t*> rows;
+  const auto pad_at = static_cast<size_t>(r.pitch * r.slots);
+  if (buffer.size() < pad_at + static_cast<size_t>(r.pitch))
+    buffer.resize(pad_at + static_cast<size_t>(r.pitch));
+  std::memset(buffer.data() + pad_at, p.in_zero + 128, static_cast<size_t>(r.pitch));
+  tags.assign(static_cast<size_t>(r.slots), -1);
+  rows.resize(static_cast<size_t>(p.k_h));
+  r.data = buffer.data();
+  r.pad = buffer.data() + pad_at;
+  r.tag = tags.data();
+  int64_t image = -1;
+  for (int64_t row = row_begin; row < row_end; ++row) {
+    const int64_t n = row / p.out_h, oy = row % p.out_h;
+    if (n != image) {
+      image = n;
+      std::fill(tags.begin(), tags.end(), -1);
+    }
+    const int8_t* img = in + n * p.in_h * p.in_w * p.c;
+    const int64_t iy0 = oy * p.stride_h - p.pad_top;
+    for (int64_t ky = 0; ky < p.k_h; ++ky)
+      rows[static_cast<size_t>(ky)] = blocked_row(p, img, iy0 + ky, r);
+    uint8_t* dst = out + row * p.out_w * p.c;
+    if (p.k_h == 3 && w.quads == 1)
+      output_row<3, 1>(p, w, rows.data(), r, dst);
+    else if (p.k_h == 5 && w.quads == 2)
+      output_row<5, 2>(p, w, rows.data(), r, dst);
+    else
+      output_row<0, 0>(p, w, rows.data(), r, dst);
+  }
+}
+#endif
+
+}  // namespace
+
+HWY_ATTR bool Int8DepthwiseVnniSupported() {
+  return HWY_TARGET == HWY_AVX3_DL;
+}
+
+HWY_ATTR void Int8DepthwiseVnniRows(const Int8DepthwiseParams& p, const Int8DepthwiseVnni& w,
+                                    int64_t row_begin, int64_t row_end) {
+#if HWY_TARGET == HWY_AVX3_DL
+  rows_of(p, w, row_begin, row_end);
+#else
+  (void)p, (void)w, (void)row_begin, (void)row_end;  // packed only where supported
+#endif
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace odin::cpu
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace odin::cpu {
+
+HWY_EXPORT(Int8DepthwiseVnniSupported);
+HWY_EXPORT(Int8DepthwiseVnniRows);
+
+bool int8_depthwise_vnni_supported() {
+  return HWY_DYNAMIC_DISPATCH(Int8DepthwiseVnniSupported)();
+}
+
+void int8_depthwise_vnni_rows(const Int8DepthwiseParams& p, const Int8DepthwiseVnni& w,
+                              int64_t row_begin, int64_t row_end) {
+  HWY_DYNAMIC_DISPATCH(Int8DepthwiseVnniRows)(p, w, row_begin, row_end);
+}
+
+Int8DepthwiseVnni pack_int8_depthwise_vnni(const int8_t* filter, int64_t k_h, int64_t k_w,
+                                           int64_t c, const Int8Requant& q, int32_t in_zero,
+                                           WeightArena* arena) {
+  constexpr int64_t kBlock = 16;
+  Int8DepthwiseVnni w;
+  w.blocks = (c + kBlock - 1) / kBlock;
+  w.quads = (k_w + 3) / 4;
+  const int64_t bytes = w.blocks * k_h * w.quads * 64;
+  w.weights.resize(static_cast<size_t>((bytes + 3) / 4), arena);
+  auto* dst = reinterpret_cast<int8_t*>(w.weights.data());
+  std::memset(dst, 0, static_cast<size_t>(bytes));  // taps past k_w, channels past c
+  w.q = q;
+  for (int64_t ch = 0; ch < c; ++ch) {
+    int64_t sum = 0;
+    for (int64_t ky = 0; ky < k_h; ++ky)
+      for (int64_t kx = 0; kx < k_w; ++kx) {
+        const int8_t v = filter[(ky * k_w + kx) * c + ch];
+        sum += v;
+        dst[((ch / kBlock * k_h + ky) * w.quads + kx / 4) * 64 + ch % kBlock * 4 + kx % 4] = v;
+      }
+    // Modulo 2^32, as the kernel's sums (the layer's true sums fit).
+    int32_t& b = w.q.bias[static_cast<size_t>(ch)];
+    b = static_cast<int32_t>(static_cast<uint32_t>(b - (int64_t{in_zero} + 128) * sum));
+  }
+  return w;
+}
+
+}  // namespace odin::cpu
+#endif  // HWY_ONCE
