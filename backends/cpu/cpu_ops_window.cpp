@@ -1,5 +1,5 @@
 // MAX_POOL_2D, AVERAGE_POOL_2D and RESIZE_BILINEAR on the optimized kernels
-// (MAX_POOL_2D of int8/uint8 too).
+// (MAX_POOL_2D and RESIZE_BILINEAR of int8/uint8 too).
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -7,6 +7,7 @@
 #include "backends/cpu/cpu_op.h"
 #include "kernels/cpu/cpu_kernels.h"
 #include "kernels/cpu/int8_kernels.h"
+#include "kernels/reference/reference.h"
 
 namespace odin {
 namespace {
@@ -195,6 +196,68 @@ std::unique_ptr<CpuOp> make_int8_max_pool(const Graph& g, const Node& n) {
   return std::make_unique<Int8MaxPoolOp>(p);
 }
 
+class Int8ResizeBilinearOp final : public CpuOp {
+ public:
+  Int8ResizeBilinearOp(const cpu::Int8ResizeParams& p, const ResizeAttrs& a) : p_(p) {
+    for (const ref::ResizeSampleQ10& s : ref::resize_samples_q10(a, p.in_h, p.out_h)) {
+      y_lo_.push_back(static_cast<int32_t>(s.lo));
+      y_hi_.push_back(static_cast<int32_t>(s.hi));
+      y_frac_.push_back(static_cast<int32_t>(s.src - 1024 * s.lo));
+    }
+    for (const ref::ResizeSampleQ10& s : ref::resize_samples_q10(a, p.in_w, p.out_w)) {
+      x_lo_.push_back(static_cast<int32_t>(s.lo));
+      x_hi_.push_back(static_cast<int32_t>(s.hi));
+      x_frac_.push_back(static_cast<int32_t>(s.src - 1024 * s.lo));
+    }
+    p_.y_lo = y_lo_.data();
+    p_.y_hi = y_hi_.data();
+    p_.y_frac = y_frac_.data();
+    p_.x_lo = x_lo_.data();
+    p_.x_hi = x_hi_.data();
+    p_.x_frac = x_frac_.data();
+  }
+  void run(std::span<const ConstTensorView> in, std::span<const TensorView> out,
+           ThreadPool& pool) override {
+    cpu::Int8ResizeParams p = p_;
+    p.in = in[0].data;
+    p.out = out[0].data;
+    pool.parallel_for(
+        p.batch * p.out_h, row_grain(pool, static_cast<double>(p.out_w) * static_cast<double>(p.c)),
+        [&](int64_t r0, int64_t r1, int) { cpu::int8_resize_bilinear_rows(p, r0, r1); });
+  }
+
+ private:
+  cpu::Int8ResizeParams p_;
+  std::vector<int32_t> y_lo_, y_hi_, y_frac_, x_lo_, x_hi_, x_frac_;
+};
+
+// int8/uint8 RESIZE_BILINEAR: the output shares the input's table
+// (inference checks); TFLite's fixed point, exactly as the reference.
+std::unique_ptr<CpuOp> make_int8_resize_bilinear(const Graph& g, const Node& n) {
+  const auto* a = std::get_if<ResizeAttrs>(&n.attrs);
+  if (!a) return nullptr;
+  const Value& x = g.value(n.inputs[0]);
+  const Value& y = g.value(n.outputs[0]);
+  if (!is_affine_dtype(x.dtype) || y.dtype != x.dtype || !x.shape.is_static() ||
+      x.shape.rank() != 4 || !y.shape.is_static() || y.shape.rank() != 4)
+    return nullptr;
+  const Shape &in = x.shape, &out = y.shape;
+  if (out[0] != in[0] || out[3] != in[3] || in.num_elements() <= 0 || out.num_elements() <= 0)
+    return nullptr;
+  // The kernel's int32 indices and weights.
+  for (size_t d = 1; d <= 2; ++d)
+    if (in[d] > (int64_t{1} << 20) || out[d] > (int64_t{1} << 20)) return nullptr;
+  cpu::Int8ResizeParams p;
+  p.batch = in[0];
+  p.in_h = in[1];
+  p.in_w = in[2];
+  p.c = in[3];
+  p.out_h = out[1];
+  p.out_w = out[2];
+  p.is_unsigned = x.dtype == DType::kU8;
+  return std::make_unique<Int8ResizeBilinearOp>(p, *a);
+}
+
 // The checks every op here shares: one run-time image in, one output; the
 // op reads the image.
 template <std::unique_ptr<CpuOp> (*kMake)(const Graph&, const Node&)>
@@ -214,6 +277,7 @@ constexpr CpuOpEntry kEntries[] = {
     {OpType::kMaxPool2D, make_window<make_int8_max_pool>},
     {OpType::kAveragePool2D, make_window<make_pool<true>>},
     {OpType::kResizeBilinear, make_window<make_resize_bilinear>},
+    {OpType::kResizeBilinear, make_window<make_int8_resize_bilinear>},
 };
 
 }  // namespace

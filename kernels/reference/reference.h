@@ -8,6 +8,7 @@
 #pragma once
 
 #include <span>
+#include <vector>
 
 #include "core/graph.h"
 #include "core/tensor.h"
@@ -80,6 +81,13 @@ Status slice(const ConstTensorView& in, const ConstTensorView& begin, const Cons
 Status gather(const GatherAttrs& attrs, const ConstTensorView& params,
               const ConstTensorView& indices, const TensorView& out);
 Status resize_bilinear(const ResizeAttrs& attrs, const ConstTensorView& in, const TensorView& out);
+// The source coordinates of TFLite's int8/uint8 RESIZE_BILINEAR
+// (ResizeBilinearInteger) along one axis, per output index: src in 1/1024
+// of a pixel, its two neighbours (the weight of hi is src - 1024 lo).
+struct ResizeSampleQ10 {
+  int64_t src = 0, lo = 0, hi = 0;
+};
+std::vector<ResizeSampleQ10> resize_samples_q10(const ResizeAttrs& attrs, int64_t in, int64_t out);
 Status resize_nearest(const ResizeAttrs& attrs, const ConstTensorView& in, const TensorView& out);
 Status depth_to_space(const BlockAttrs& attrs, const ConstTensorView& in, const TensorView& out);
 Status space_to_depth(const BlockAttrs& attrs, const ConstTensorView& in, const TensorView& out);

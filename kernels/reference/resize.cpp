@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <vector>
 
 #include "kernels/reference/index_walk.h"
 #include "kernels/reference/ref_util.h"
@@ -69,32 +70,19 @@ Status check(const char* op, const ConstTensorView& in, const TensorView& out) {
   return Status();
 }
 
-// TFLite's int8/uint8 bilinear (ResizeBilinearInteger): coordinates in
-// 1/1024 steps, the four raw values weighted in 1/2^20, rounded half away
-// from zero.
-struct SampleQ10 {
-  int64_t src, lo, hi;  // src in 1/1024
-};
-
 int64_t scale_q10(bool align_corners, int64_t in, int64_t out) {
   if (align_corners && out > 1) return ((int64_t{1} << 10) * (in - 1) + (out - 1) / 2) / (out - 1);
   return ((int64_t{1} << 10) * in + out / 2) / out;
 }
 
-SampleQ10 sample_q10(int64_t dst, int64_t scale, bool half_pixel_centers, int64_t in) {
-  SampleQ10 s;
-  s.src = dst * scale + (half_pixel_centers ? scale / 2 - (int64_t{1} << 9) : 0);
-  s.lo = std::clamp<int64_t>(s.src / 1024, 0, in - 1);  // C division, as TFLite
-  s.hi = std::clamp<int64_t>((s.src + 1023) / 1024, 0, in - 1);
-  return s;
-}
-
+// TFLite's int8/uint8 bilinear (ResizeBilinearInteger): the four raw
+// values weighted in 1/2^20, rounded half away from zero.
 template <typename T>
 void bilinear_affine(const ResizeAttrs& attrs, const ConstTensorView& in, const TensorView& out) {
   const int64_t batch = in.shape[0], in_h = in.shape[1], in_w = in.shape[2], ch = in.shape[3];
   const int64_t out_h = out.shape[1], out_w = out.shape[2];
-  const int64_t scale_h = scale_q10(attrs.align_corners, in_h, out_h);
-  const int64_t scale_w = scale_q10(attrs.align_corners, in_w, out_w);
+  const std::vector<ResizeSampleQ10> ys = resize_samples_q10(attrs, in_h, out_h);
+  const std::vector<ResizeSampleQ10> xs = resize_samples_q10(attrs, in_w, out_w);
   const T* x = in.as<T>();
   T* y = out.as<T>();
   const auto at = [&](int64_t n, int64_t r, int64_t c, int64_t k) -> int64_t {
@@ -102,10 +90,10 @@ void bilinear_affine(const ResizeAttrs& attrs, const ConstTensorView& in, const 
   };
   for (int64_t n = 0; n < batch; ++n)
     for (int64_t oy = 0; oy < out_h; ++oy) {
-      const SampleQ10 sy = sample_q10(oy, scale_h, attrs.half_pixel_centers, in_h);
+      const ResizeSampleQ10& sy = ys[static_cast<size_t>(oy)];
       const int64_t dy = sy.src - 1024 * sy.lo;
       for (int64_t ox = 0; ox < out_w; ++ox) {
-        const SampleQ10 sx = sample_q10(ox, scale_w, attrs.half_pixel_centers, in_w);
+        const ResizeSampleQ10& sx = xs[static_cast<size_t>(ox)];
         const int64_t dx = sx.src - 1024 * sx.lo;
         for (int64_t k = 0; k < ch; ++k) {
           const int64_t v = at(n, sy.lo, sx.lo, k) * (1024 - dy) * (1024 - dx) +
@@ -121,6 +109,18 @@ void bilinear_affine(const ResizeAttrs& attrs, const ConstTensorView& in, const 
 }
 
 }  // namespace
+
+std::vector<ResizeSampleQ10> resize_samples_q10(const ResizeAttrs& attrs, int64_t in, int64_t out) {
+  const int64_t scale = scale_q10(attrs.align_corners, in, out);
+  std::vector<ResizeSampleQ10> samples(static_cast<size_t>(std::max<int64_t>(out, 0)));
+  for (int64_t dst = 0; dst < out; ++dst) {
+    ResizeSampleQ10& s = samples[static_cast<size_t>(dst)];
+    s.src = dst * scale + (attrs.half_pixel_centers ? scale / 2 - (int64_t{1} << 9) : 0);
+    s.lo = std::clamp<int64_t>(s.src / 1024, 0, in - 1);  // C division, as TFLite
+    s.hi = std::clamp<int64_t>((s.src + 1023) / 1024, 0, in - 1);
+  }
+  return samples;
+}
 
 Status resize_bilinear(const ResizeAttrs& attrs, const ConstTensorView& in, const TensorView& out) {
   ODIN_RETURN_IF_ERROR(check("resize_bilinear", in, out));

@@ -280,6 +280,36 @@ TEST(CpuInt8, MaxPoolMatchesReference) {
     }
 }
 
+TEST(CpuInt8, ResizeBilinearMatchesReference) {
+  struct Case {
+    Shape in;
+    int64_t out_h, out_w;
+    bool align_corners, half_pixel_centers;
+  };
+  uint32_t seed = 450;
+  for (DType t : {DType::kI8, DType::kU8})
+    for (const Case& c :
+         {Case{Shape{1, 6, 6, 32}, 12, 12, false, false},
+          Case{Shape{2, 5, 7, 13}, 11, 9, false, true}, Case{Shape{1, 9, 8, 24}, 4, 5, true, false},
+          Case{Shape{1, 1, 3, 70}, 3, 7, false, true}}) {
+      Rng rng(seed++);
+      Graph g;
+      const QuantParams q = per_tensor(0.05f, t == DType::kU8 ? 130 : 3);
+      const ValueId x = add_quantized(g, c.in, t, q, rng, false);
+      const ValueId size = test::add_const_i32(
+          g, Shape{2}, {static_cast<int32_t>(c.out_h), static_cast<int32_t>(c.out_w)});
+      const ValueId y =
+          add_quantized(g, Shape{c.in[0], c.out_h, c.out_w, c.in[3]}, t, q, rng, false);
+      ResizeAttrs a;
+      a.align_corners = c.align_corners;
+      a.half_pixel_centers = c.half_pixel_centers;
+      add_node(g, OpType::kResizeBilinear, a, {x, size}, {y});
+      expect_same_bytes(g, str_cat("resize_bilinear ", dtype_name(t), " ", c.in.str(), " -> ",
+                                   c.out_h, "x", c.out_w, c.align_corners ? " align_corners" : "",
+                                   c.half_pixel_centers ? " half_pixel_centers" : ""));
+    }
+}
+
 TEST(CpuInt8, PreluMatchesReference) {
   uint32_t seed = 500;
   for (DType t : {DType::kI8, DType::kU8})
