@@ -33,12 +33,6 @@ HWY_INLINE VF32 to_float(VI32 v) {
   return hn::ConvertTo(DF32(), v);
 }
 
-// clamp(round(f) + zero): f clamped before rounding (the range less the
-// zero point, as XNNPACK), rounded to nearest even.
-HWY_INLINE VI32 round_to_output(VF32 f, VI32 zero, VF32 lo, VF32 hi) {
-  return hn::Add(hn::NearestInt(hn::Min(hn::Max(f, lo), hi)), zero);
-}
-
 template <typename T>
 HWY_INLINE void add_of(const Int8AddParams& p, const T* a, const T* b, uint8_t* out, int64_t n) {
   const DI32 d;

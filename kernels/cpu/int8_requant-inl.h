@@ -235,13 +235,30 @@ HWY_INLINE VI32 saturated_add(VI32 a, VI32 b) {
   return hn::IfThenElse(hn::Lt(overflow, hn::Zero(d)), limit, r);
 }
 
+// f rounded to nearest even, for f already clamped to the output's range:
+// the bare conversion on x86, without NearestInt's overflow fix-up.
+HWY_INLINE VI32 round_in_range(VF32 f) {
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+  return VI32{_mm512_cvtps_epi32(f.raw)};
+#elif HWY_TARGET == HWY_AVX2
+  return VI32{_mm256_cvtps_epi32(f.raw)};
+#else
+  return hn::NearestInt(f);
+#endif
+}
+
+// clamp(round(f) + zero): f clamped to [lo, hi] (the output's range less
+// the zero point) before rounding, as XNNPACK.
+HWY_INLINE VI32 round_to_output(VF32 f, VI32 zero, VF32 lo, VF32 hi) {
+  return hn::Add(round_in_range(hn::Min(hn::Max(f, lo), hi)), zero);
+}
+
 // The requantized, clamped int32 lanes.
 HWY_INLINE VI32 requantize(VI32 sum, const RequantLanes& t) {
   VI32 x = hn::Add(sum, t.bias);
-  if (t.fl.active) {
-    const VF32 f = hn::Mul(hn::ConvertTo(DF32(), x), t.fl.scale);
-    return hn::Add(hn::NearestInt(hn::Min(hn::Max(f, t.fl.lo), t.fl.hi)), t.zero);
-  }
+  if (t.fl.active)
+    return round_to_output(hn::Mul(hn::ConvertTo(DF32(), x), t.fl.scale), t.zero, t.fl.lo,
+                           t.fl.hi);
   if (t.saturating) x = saturated_add(x, t.bias_saturating);
   const VI32 y = multiply_by_lanes(x, t);
   return hn::Min(hn::Max(hn::Add(y, t.zero), t.lo), t.hi);
@@ -250,6 +267,12 @@ HWY_INLINE VI32 requantize(VI32 sum, const RequantLanes& t) {
 // Stores the first n (<= Lanes) lanes of v, already within the output
 // dtype's range, as int8 or uint8 bytes.
 HWY_INLINE void store_bytes(VI32 v, bool out_unsigned, void* dst, size_t n) {
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+  // In range: the low byte of each lane is the value either way; one
+  // truncating, masked vpmovdb (it writes no byte past n).
+  (void)out_unsigned;
+  return _mm512_mask_cvtepi32_storeu_epi8(dst, static_cast<__mmask16>((1u << n) - 1), v.raw);
+#endif
   const hn::Rebind<uint8_t, DI32> du8;
   const hn::Rebind<int8_t, DI32> di8;
   // In range, so uint8 and int8 bytes are the same bits either way.
