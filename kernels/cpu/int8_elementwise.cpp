@@ -40,24 +40,31 @@ HWY_INLINE void add_of(const Int8AddParams& p, const T* a, const T* b, uint8_t* 
   const size_t lanes = hn::Lanes(d);
   const VI32 za = hn::Set(d, p.a_zero), zb = hn::Set(d, p.b_zero);
   const VI32 zo = hn::Set(d, p.out_zero), lo = hn::Set(d, p.lo), hi = hn::Set(d, p.hi);
-  const VF32 sa = hn::Set(df, p.a_scale), sb = hn::Set(df, p.subtract ? -p.b_scale : p.b_scale);
-  const VF32 flo = hn::Set(df, static_cast<float>(p.lo - p.out_zero));
-  const VF32 fhi = hn::Set(df, static_cast<float>(p.hi - p.out_zero));
-  const RequantLanes ma(p.add.a), mb(p.add.b), mo(p.add.out);
-  for (int64_t i = 0; i < n; i += static_cast<int64_t>(lanes)) {
-    const auto cn = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(lanes), n - i));
-    const VI32 ca = load_centered(a + i, cn, lanes, za), cb = load_centered(b + i, cn, lanes, zb);
-    if (p.rounding == Int8Rounding::kFloat) {
-      const VF32 f = hn::MulAdd(to_float(ca), sa, hn::Mul(to_float(cb), sb));
-      store_bytes(round_to_output(f, zo, flo, fhi), p.is_unsigned, out + i, cn);
-      continue;
-    }
-    // Centered values are within +-255: shifted 20 bits they fit in int32.
-    const VI32 x = multiply_by_lanes(hn::ShiftLeft<20>(ca), ma);
-    const VI32 y = multiply_by_lanes(hn::ShiftLeft<20>(cb), mb);
-    const VI32 sum = multiply_by_lanes(p.subtract ? hn::Sub(x, y) : hn::Add(x, y), mo);
-    store_bytes(hn::Min(hn::Max(hn::Add(sum, zo), lo), hi), p.is_unsigned, out + i, cn);
+  if (p.rounding == Int8Rounding::kFloat) {
+    // a sa +- b sb + (zo - za sa -+ zb sb): the zero points in one constant.
+    const float sb_signed = p.subtract ? -p.b_scale : p.b_scale;
+    const VF32 sa = hn::Set(df, p.a_scale), sb = hn::Set(df, sb_signed);
+    const VF32 offset =
+        hn::Set(df, static_cast<float>(p.out_zero) - static_cast<float>(p.a_zero) * p.a_scale -
+                        static_cast<float>(p.b_zero) * sb_signed);
+    const VF32 flo = hn::Set(df, static_cast<float>(p.lo)),
+               fhi = hn::Set(df, static_cast<float>(p.hi));
+    const VI32 none = hn::Zero(d);
+    return store_each_vector(0, n, p.is_unsigned, out, [&](int64_t i, size_t cn) {
+      const VF32 fa = to_float(load_centered(a + i, cn, lanes, none));
+      const VF32 fb = to_float(load_centered(b + i, cn, lanes, none));
+      return round_in_range(
+          hn::Min(hn::Max(hn::MulAdd(fa, sa, hn::MulAdd(fb, sb, offset)), flo), fhi));
+    });
   }
+  const RequantLanes ma(p.add.a), mb(p.add.b), mo(p.add.out);
+  store_each_vector(0, n, p.is_unsigned, out, [&](int64_t i, size_t cn) {
+    // Centered values are within +-255: shifted 20 bits they fit in int32.
+    const VI32 x = multiply_by_lanes(hn::ShiftLeft<20>(load_centered(a + i, cn, lanes, za)), ma);
+    const VI32 y = multiply_by_lanes(hn::ShiftLeft<20>(load_centered(b + i, cn, lanes, zb)), mb);
+    const VI32 sum = multiply_by_lanes(p.subtract ? hn::Sub(x, y) : hn::Add(x, y), mo);
+    return hn::Min(hn::Max(hn::Add(sum, zo), lo), hi);
+  });
 }
 
 // (phase + step) mod c without a division per vector.
@@ -79,26 +86,23 @@ HWY_INLINE void prelu_of(const Int8PreluParams& p, const T* x, uint8_t* out, int
   const VF32 fid = hn::Set(df, p.identity_scale);
   const VF32 flo = hn::Set(df, static_cast<float>(p.lo - p.out_zero));
   const VF32 fhi = hn::Set(df, static_cast<float>(p.hi - p.out_zero));
-  const int64_t end = r1 * p.c, step = static_cast<int64_t>(lanes);
-  int64_t phase = 0;  // channel of element i
-  for (int64_t i = r0 * p.c; i < end; i += step) {
-    const auto cn = static_cast<size_t>(std::min(step, end - i));
+  const auto step = static_cast<int64_t>(lanes);
+  int64_t phase = 0;  // channel of the next vector's first element (vectors come in order)
+  const bool exact = p.rounding == Int8Rounding::kExact;
+  store_each_vector(r0 * p.c, r1 * p.c, p.is_unsigned, out, [&](int64_t i, size_t cn) {
     const VI32 v = load_centered(x + i, cn, lanes, zx);
-    if (p.rounding == Int8Rounding::kFloat) {
-      const auto negative = hn::Lt(v, hn::Zero(d));
+    const auto negative = hn::Lt(v, hn::Zero(d));
+    const int64_t ph = phase;
+    phase = next_phase(phase, step, p.c);
+    if (!exact) {
       const VF32 factor =
-          hn::IfThenElse(hn::RebindMask(df, negative), hn::LoadU(df, p.alpha_scale + phase), fid);
-      store_bytes(round_to_output(hn::Mul(to_float(v), factor), zo, flo, fhi), p.is_unsigned,
-                  out + i, cn);
-      phase = next_phase(phase, step, p.c);
-      continue;
+          hn::IfThenElse(hn::RebindMask(df, negative), hn::LoadU(df, p.alpha_scale + ph), fid);
+      return round_to_output(hn::Mul(to_float(v), factor), zo, flo, fhi);
     }
     const VI32 pos = multiply_by_lanes(v, identity);
-    const VI32 neg = multiply_by_lanes(hn::Mul(v, hn::LoadU(d, p.alpha + phase)), slope);
-    const VI32 y = hn::IfThenElse(hn::Lt(v, hn::Zero(d)), neg, pos);
-    store_bytes(hn::Min(hn::Max(hn::Add(y, zo), lo), hi), p.is_unsigned, out + i, cn);
-    phase = next_phase(phase, step, p.c);
-  }
+    const VI32 neg = multiply_by_lanes(hn::Mul(v, hn::LoadU(d, p.alpha + ph)), slope);
+    return hn::Min(hn::Max(hn::Add(hn::IfThenElse(negative, neg, pos), zo), lo), hi);
+  });
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #define ODIN_KERNELS_CPU_INT8_REQUANT_INL_H_
 #endif
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 
@@ -257,8 +258,7 @@ HWY_INLINE VI32 round_to_output(VF32 f, VI32 zero, VF32 lo, VF32 hi) {
 HWY_INLINE VI32 requantize(VI32 sum, const RequantLanes& t) {
   VI32 x = hn::Add(sum, t.bias);
   if (t.fl.active)
-    return round_to_output(hn::Mul(hn::ConvertTo(DF32(), x), t.fl.scale), t.zero, t.fl.lo,
-                           t.fl.hi);
+    return round_to_output(hn::Mul(hn::ConvertTo(DF32(), x), t.fl.scale), t.zero, t.fl.lo, t.fl.hi);
   if (t.saturating) x = saturated_add(x, t.bias_saturating);
   const VI32 y = multiply_by_lanes(x, t);
   return hn::Min(hn::Max(hn::Add(y, t.zero), t.lo), t.hi);
@@ -281,6 +281,48 @@ HWY_INLINE void store_bytes(VI32 v, bool out_unsigned, void* dst, size_t n) {
   HWY_ALIGN uint8_t buf[HWY_MAX_BYTES / 4];
   hn::Store(bytes, du8, buf);
   std::memcpy(dst, buf, n);
+}
+
+// Four whole vectors' lanes (within the output dtype's range) as 4 x Lanes
+// consecutive bytes: on AVX-512 two packs and one permute (a masked
+// vpmovdb store per vector costs more).
+HWY_INLINE void store_bytes4(VI32 v0, VI32 v1, VI32 v2, VI32 v3, bool out_unsigned, void* dst) {
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+  const __m512i w01 = _mm512_packs_epi32(v0.raw, v1.raw);
+  const __m512i w23 = _mm512_packs_epi32(v2.raw, v3.raw);
+  const __m512i b = out_unsigned ? _mm512_packus_epi16(w01, w23) : _mm512_packs_epi16(w01, w23);
+  // Dword 4l + k now holds 128-bit lane l of v_k; it belongs at 4k + l.
+  const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+  _mm512_storeu_si512(dst, _mm512_permutexvar_epi32(order, b));
+#else
+  const size_t lanes = hn::Lanes(DI32());
+  auto* out = static_cast<uint8_t*>(dst);
+  store_bytes(v0, out_unsigned, out, lanes);
+  store_bytes(v1, out_unsigned, out + lanes, lanes);
+  store_bytes(v2, out_unsigned, out + 2 * lanes, lanes);
+  store_bytes(v3, out_unsigned, out + 3 * lanes, lanes);
+#endif
+}
+
+// Stores value(i, n) (n <= Lanes lanes, within the output's range) for the
+// vectors of elements [begin, end) in order, four at a time where whole.
+template <typename F>
+HWY_INLINE void store_each_vector(int64_t begin, int64_t end, bool out_unsigned, uint8_t* out,
+                                  F value) {
+  const auto lanes = static_cast<int64_t>(hn::Lanes(DI32()));
+  const auto whole = static_cast<size_t>(lanes);
+  int64_t i = begin;
+  for (; i + 4 * lanes <= end; i += 4 * lanes) {
+    const VI32 v0 = value(i, whole);
+    const VI32 v1 = value(i + lanes, whole);
+    const VI32 v2 = value(i + 2 * lanes, whole);
+    const VI32 v3 = value(i + 3 * lanes, whole);
+    store_bytes4(v0, v1, v2, v3, out_unsigned, out + i);
+  }
+  for (; i < end; i += lanes) {
+    const auto n = static_cast<size_t>(std::min(lanes, end - i));
+    store_bytes(value(i, n), out_unsigned, out + i, n);
+  }
 }
 
 }  // namespace HWY_NAMESPACE
