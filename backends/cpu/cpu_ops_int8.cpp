@@ -326,14 +326,14 @@ std::unique_ptr<CpuOp> make_prelu(const CpuOpContext& ctx, const Node& n) {
 
 class QuantizeOp final : public CpuOp {
  public:
-  QuantizeOp(float scale, int32_t zero, bool is_unsigned)
-      : scale_(scale), zero_(zero), unsigned_(is_unsigned) {}
+  QuantizeOp(float scale, int32_t zero, bool is_unsigned, cpu::Int8Rounding rounding)
+      : scale_(scale), zero_(zero), unsigned_(is_unsigned), rounding_(rounding) {}
   void run(std::span<const ConstTensorView> in, std::span<const TensorView> out,
            ThreadPool& pool) override {
     const float* x = in[0].as<float>();
     auto* y = static_cast<uint8_t*>(out[0].data);
     pool.parallel_for(out[0].num_elements(), int64_t{1} << 14, [&](int64_t i0, int64_t i1, int) {
-      cpu::int8_quantize(x + i0, y + i0, i1 - i0, scale_, zero_, unsigned_);
+      cpu::int8_quantize(x + i0, y + i0, i1 - i0, scale_, zero_, unsigned_, rounding_);
     });
   }
 
@@ -341,6 +341,7 @@ class QuantizeOp final : public CpuOp {
   float scale_;
   int32_t zero_;
   bool unsigned_;
+  cpu::Int8Rounding rounding_;
 };
 
 // QUANTIZE of a float32 activation to int8/uint8.
@@ -352,7 +353,7 @@ std::unique_ptr<CpuOp> make_quantize(const CpuOpContext& ctx, const Node& n) {
       x.shape.num_elements() != y.shape.num_elements())
     return nullptr;
   auto op = std::make_unique<QuantizeOp>(scale_of(*y.quant, 0), zero_point_of(*y.quant, 0),
-                                         y.dtype == DType::kU8);
+                                         y.dtype == DType::kU8, rounding_of(ctx));
   op->reads = {n.inputs[0]};
   return op;
 }

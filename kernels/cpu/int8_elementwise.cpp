@@ -108,17 +108,15 @@ HWY_INLINE void prelu_of(const Int8PreluParams& p, const T* x, uint8_t* out, int
 }  // namespace
 
 HWY_ATTR void Int8Quantize(const float* x, void* out, int64_t n, float scale, int32_t zero,
-                           bool is_unsigned) {
-  const hn::ScalableTag<float> df;
-  const DI32 d;
+                           bool is_unsigned, Int8Rounding rounding) {
+  const DF32 df;
   const size_t lanes = hn::Lanes(df);
   const auto lo = hn::Set(df, is_unsigned ? 0.0f : -128.0f);
   const auto hi = hn::Set(df, is_unsigned ? 255.0f : 127.0f);
   const auto sv = hn::Set(df, scale), zf = hn::Set(df, static_cast<float>(zero));
+  const auto inverse = hn::Set(df, 1.0f / scale);
   const auto half = hn::Set(df, 0.5f), one = hn::Set(df, 1.0f);
-  auto* o = static_cast<uint8_t*>(out);
-  for (int64_t i = 0; i < n; i += static_cast<int64_t>(lanes)) {
-    const auto cn = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(lanes), n - i));
+  store_each_vector(0, n, is_unsigned, static_cast<uint8_t*>(out), [&](int64_t i, size_t cn) {
     auto v = hn::Zero(df);
     if (cn == lanes) {
       v = hn::LoadU(df, x + i);
@@ -127,15 +125,16 @@ HWY_ATTR void Int8Quantize(const float* x, void* out, int64_t n, float scale, in
       std::memcpy(buf, x + i, cn * sizeof(float));
       v = hn::Load(df, buf);
     }
-    const auto q = hn::Div(v, sv);  // IEEE division, as the reference's x / scale
+    // kFloat: times 1 / scale (no division), else IEEE division as the
+    // reference's x / scale.
+    const auto q = rounding == Int8Rounding::kFloat ? hn::Mul(v, inverse) : hn::Div(v, sv);
     // std::round: the truncation, one further from zero where |fraction| >= 0.5.
-    auto r = hn::Trunc(q);
+    VF32 r = hn::Trunc(q);
     r = hn::Add(r, hn::IfThenElseZero(hn::Ge(hn::Abs(hn::Sub(q, r)), half), hn::CopySign(one, q)));
     r = hn::Add(r, zf);
     // NaN and below the range: the minimum.
-    r = hn::IfThenElse(hn::Ge(r, lo), hn::Min(r, hi), lo);
-    store_bytes(hn::ConvertTo(d, r), is_unsigned, o + i, cn);
-  }
+    return round_in_range(hn::IfThenElse(hn::Ge(r, lo), hn::Min(r, hi), lo));
+  });
 }
 
 HWY_ATTR void Int8Prelu(const Int8PreluParams& p, const void* x, void* out, int64_t r0,
@@ -200,8 +199,8 @@ HWY_EXPORT(Int8Prelu);
 HWY_EXPORT(Int8Quantize);
 
 void int8_quantize(const float* x, void* out, int64_t n, float scale, int32_t zero,
-                   bool is_unsigned) {
-  HWY_DYNAMIC_DISPATCH(Int8Quantize)(x, out, n, scale, zero, is_unsigned);
+                   bool is_unsigned, Int8Rounding rounding) {
+  HWY_DYNAMIC_DISPATCH(Int8Quantize)(x, out, n, scale, zero, is_unsigned, rounding);
 }
 
 void int8_prelu_rows(const Int8PreluParams& p, const void* x, void* out, int64_t r0, int64_t r1) {

@@ -219,8 +219,9 @@ void int8_prelu_rows(const Int8PreluParams& p, const void* x, void* out, int64_t
 // ---- QUANTIZE float32 -> int8/uint8 (quant/affine.h quantize_value) -------
 
 // out[i] = clamp(round(x[i] / scale) + zero) (ties away from zero, in
-// float32 as the reference; NaN: the dtype's minimum) for i in [0, n).
+// float32 as the reference; NaN: the dtype's minimum) for i in [0, n);
+// kFloat: clamp(x[i] (1 / scale) + zero) rounded to nearest even (XNNPACK).
 void int8_quantize(const float* x, void* out, int64_t n, float scale, int32_t zero,
-                   bool is_unsigned);
+                   bool is_unsigned, Int8Rounding rounding);
 
 }  // namespace odin::cpu
