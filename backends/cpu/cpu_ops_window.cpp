@@ -141,16 +141,8 @@ std::unique_ptr<CpuOp> make_resize_bilinear(const Graph& g, const Node& n) {
   if (!a || !is_f32_4d(g, n.inputs[0]) || !is_f32_4d(g, n.outputs[0])) return nullptr;
   const Shape& in = g.value(n.inputs[0]).shape;
   const Shape& out = g.value(n.outputs[0]).shape;
-  if (out[0] != in[0] || out[3] != in[3]) return nullptr;
-  for (size_t d = 1; d <= 2; ++d)
-    if (in[d] > INT32_MAX || out[d] > INT32_MAX) return nullptr;
   cpu::ResizeParams p;
-  p.batch = in[0];
-  p.in_h = in[1];
-  p.in_w = in[2];
-  p.c = in[3];
-  p.out_h = out[1];
-  p.out_w = out[2];
+  if (!cpu::resize_geometry(in, out, INT32_MAX, &p)) return nullptr;
   return std::make_unique<ResizeBilinearOp>(
       p, resize_axis(*a, static_cast<int32_t>(in[1]), static_cast<int32_t>(out[1])),
       resize_axis(*a, static_cast<int32_t>(in[2]), static_cast<int32_t>(out[2])));
@@ -239,21 +231,11 @@ std::unique_ptr<CpuOp> make_int8_resize_bilinear(const Graph& g, const Node& n) 
   const Value& x = g.value(n.inputs[0]);
   const Value& y = g.value(n.outputs[0]);
   if (!is_affine_dtype(x.dtype) || y.dtype != x.dtype || !x.shape.is_static() ||
-      x.shape.rank() != 4 || !y.shape.is_static() || y.shape.rank() != 4)
+      !y.shape.is_static())
     return nullptr;
-  const Shape &in = x.shape, &out = y.shape;
-  if (out[0] != in[0] || out[3] != in[3] || in.num_elements() <= 0 || out.num_elements() <= 0)
-    return nullptr;
-  // The kernel's int32 indices and weights.
-  for (size_t d = 1; d <= 2; ++d)
-    if (in[d] > (int64_t{1} << 20) || out[d] > (int64_t{1} << 20)) return nullptr;
   cpu::Int8ResizeParams p;
-  p.batch = in[0];
-  p.in_h = in[1];
-  p.in_w = in[2];
-  p.c = in[3];
-  p.out_h = out[1];
-  p.out_w = out[2];
+  // Sizes within 2^20: the kernel's int32 indices and weights.
+  if (!cpu::resize_geometry(x.shape, y.shape, int64_t{1} << 20, &p)) return nullptr;
   p.is_unsigned = x.dtype == DType::kU8;
   return std::make_unique<Int8ResizeBilinearOp>(p, *a);
 }

@@ -119,10 +119,25 @@ void pool_rows(const PoolParams& p, int64_t row_begin, int64_t row_end);
 
 // ---- Resize bilinear ------------------------------------------------------
 
-struct ResizeParams {
+// NHWC [batch, in_h, in_w, c] -> [batch, out_h, out_w, c] (float and int8).
+struct ResizeGeometry {
+  int64_t batch = 1, in_h = 0, in_w = 0, c = 0, out_h = 0, out_w = 0;
+};
+// The geometry of a 4-D `in` resized to `out`, when the kernels cover it
+// (same batch and channels, no empty tensor, spatial sizes <= max_size).
+inline bool resize_geometry(const Shape& in, const Shape& out, int64_t max_size,
+                            ResizeGeometry* g) {
+  if (in.rank() != 4 || out.rank() != 4 || out[0] != in[0] || out[3] != in[3]) return false;
+  if (in.num_elements() <= 0 || out.num_elements() <= 0) return false;
+  for (size_t d = 1; d <= 2; ++d)
+    if (in[d] > max_size || out[d] > max_size) return false;
+  *g = {in[0], in[1], in[2], in[3], out[1], out[2]};
+  return true;
+}
+
+struct ResizeParams : ResizeGeometry {
   const float* in = nullptr;
   float* out = nullptr;
-  int64_t batch = 1, in_h = 0, in_w = 0, c = 0, out_h = 0, out_w = 0;
   // Per output row / column: the two source indices and the weight of `hi`.
   const int32_t* y_lo = nullptr;
   const int32_t* y_hi = nullptr;

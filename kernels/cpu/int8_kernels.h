@@ -160,10 +160,9 @@ void int8_max_pool_rows(const Int8MaxPoolParams& p, int64_t row_begin, int64_t r
 // ---- RESIZE_BILINEAR (TFLite's ResizeBilinearInteger; output in the input's
 // quantization) --------------------------------------------------------------
 
-struct Int8ResizeParams {
+struct Int8ResizeParams : ResizeGeometry {
   const void* in = nullptr;  // [batch, in_h, in_w, c] int8 or uint8
   void* out = nullptr;       // [batch, out_h, out_w, c]
-  int64_t batch = 1, in_h = 0, in_w = 0, c = 0, out_h = 0, out_w = 0;
   // Per output row / column: the two source indices and the weight of `hi`
   // in 1/1024 (ref::resize_samples_q10).
   const int32_t* y_lo = nullptr;
