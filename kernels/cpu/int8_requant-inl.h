@@ -1,8 +1,8 @@
 // TFLite's requantization (quant/affine.h multiply_by_quantized_multiplier)
 // on int32 vectors, bit for bit, and the float32 one of XNNPACK
-// (Int8Rounding::kFloat: 5 instructions a vector where the exact one needs
-// 64-bit products), compiled once per Highway target (the include guard
-// flips with HWY_TARGET_TOGGLE). The doubling high product
+// (Int8Rounding::kFloat: 6 instructions a vector where the exact one needs
+// about 20 for its 64-bit products), compiled once per Highway target (the
+// include guard flips with HWY_TARGET_TOGGLE). The doubling high product
 // rounds to nearest with ties up for both signs, (x * m + 2^30) >> 31:
 // TFLite's nudge of 1 - 2^30 for negative products followed by division
 // toward zero is the same number. The multiplier is never INT32_MIN, so
