@@ -58,16 +58,42 @@ Int8Conv::Int8Conv(const Int8ConvParams& p, int num_threads, WeightArena* arena,
   for (int64_t c = 0; p.bias && c < s_.out_c; ++c) bias[static_cast<size_t>(c)] = p.bias[c];
   const Int8Layout layout =
       !p.is_unsigned && int8_gemm_has_vnni() ? Int8Layout::kU8S8 : Int8Layout::kS16;
-  w_ = pack_int8_weights(layout, p.filter, p.is_unsigned, p.filter_zero, s_.out_c, k, p.in_zero,
-                         &q_.bias, arena);
+  const bool one_by_one = s_.k_h == 1 && s_.k_w == 1;
+  // Window rows padded to whole groups: worth it unless that adds over a third.
+  const int64_t row_groups = (s_.k_w * s_.in_c + 3) / 4;
+  indirect_ = layout == Int8Layout::kU8S8 && !one_by_one && s_.dilation_h == 1 &&
+              s_.dilation_w == 1 && 3 * s_.k_h * row_groups * 4 <= 4 * k;
+  if (indirect_) {
+    // OHWI rows of k_w * in_c bytes, each padded with zero weights.
+    const int64_t row = s_.k_w * s_.in_c, k_rows = s_.k_h * row_groups * 4;
+    std::vector<uint8_t> padded(static_cast<size_t>(s_.out_c * k_rows), 0);
+    const auto* f = static_cast<const uint8_t*>(p.filter);
+    for (int64_t o = 0; o < s_.out_c; ++o)
+      for (int64_t ky = 0; ky < s_.k_h; ++ky)
+        std::memcpy(&padded[static_cast<size_t>((o * s_.k_h + ky) * row_groups * 4)],
+                    f + (o * s_.k_h + ky) * row, static_cast<size_t>(row));
+    w_ = pack_int8_weights(layout, padded.data(), false, p.filter_zero, s_.out_c, k_rows, p.in_zero,
+                           &q_.bias, arena);
+    padded_h_ = (s_.out_h - 1) * s_.stride_h + s_.k_h;
+    padded_w_ = (s_.out_w - 1) * s_.stride_w + s_.k_w;
+    for (int64_t ky = 0; ky < s_.k_h; ++ky)
+      for (int64_t g = 0; g < row_groups; ++g)
+        group_offsets_.push_back(static_cast<int32_t>(ky * padded_w_ * s_.in_c + 4 * g));
+  } else {
+    w_ = pack_int8_weights(layout, p.filter, p.is_unsigned, p.filter_zero, s_.out_c, k, p.in_zero,
+                           &q_.bias, arena);
+  }
   const auto elem = static_cast<int64_t>(elem_bytes());
-  direct_ = s_.k_h == 1 && s_.k_w == 1 && s_.stride_h == 1 && s_.stride_w == 1 && s_.pad_top == 0 &&
+  direct_ = one_by_one && s_.stride_h == 1 && s_.stride_w == 1 && s_.pad_top == 0 &&
             s_.pad_left == 0 && s_.out_h == s_.in_h && s_.out_w == s_.in_w && w_.k_pad == s_.in_c;
-  const int64_t image_bytes = s_.batch * s_.in_h * s_.in_w * s_.in_c * elem;
+  // The padded copy; its last window's last group reads up to 3 bytes past.
+  const int64_t image_bytes = indirect_ ? s_.batch * padded_h_ * padded_w_ * s_.in_c + 64
+                                        : s_.batch * s_.in_h * s_.in_w * s_.in_c * elem;
   // Whole cache lines, and one more: im2col copies short runs as whole
   // 16- or 32-byte blocks (reading and writing up to 31 bytes past them).
   image_floats_ = (image_bytes + 63) / 64 * 16 + 16;
-  scratch_floats_ = direct_ ? 0 : (kInt8TileRows * w_.k_pad * elem + 63) / 64 * 16 + 16;
+  scratch_floats_ =
+      direct_ || indirect_ ? 0 : (kInt8TileRows * w_.k_pad * elem + 63) / 64 * 16 + 16;
   scratch_->reserve(
       static_cast<size_t>(image_floats_ + std::max(1, num_threads) * scratch_floats_));
 }
@@ -147,8 +173,62 @@ void Int8Conv::pack_tile(const void* img, int64_t m0, int64_t rows, void* dst) c
   im2col(static_cast<const int16_t*>(img), m0, rows, static_cast<int16_t*>(dst), int16_t{0});
 }
 
+// Padded rows [r0, r1) of batch * padded_h_: int8 + 128 as uint8, the
+// zero point's value outside the image.
+void Int8Conv::convert_padded(const void* in, int64_t r0, int64_t r1, uint8_t* img) const {
+  const auto pad = static_cast<uint8_t>(in_zero_ + 128);
+  const int64_t c = s_.in_c, row_bytes = padded_w_ * c;
+  const int64_t x0 = std::min(padded_w_, s_.pad_left);
+  const int64_t x1 = std::max(x0, std::min(padded_w_, s_.pad_left + s_.in_w));
+  for (int64_t r = r0; r < r1; ++r) {
+    const int64_t n = r / padded_h_, iy = r % padded_h_ - s_.pad_top;
+    uint8_t* dst = img + r * row_bytes;
+    if (iy < 0 || iy >= s_.in_h) {
+      std::memset(dst, pad, static_cast<size_t>(row_bytes));
+      continue;
+    }
+    std::memset(dst, pad, static_cast<size_t>(x0 * c));
+    const auto* src =
+        static_cast<const int8_t*>(in) + ((n * s_.in_h + iy) * s_.in_w + (x0 - s_.pad_left)) * c;
+    convert(src, (x1 - x0) * c, dst + x0 * c, 128);
+    std::memset(dst + x1 * c, pad, static_cast<size_t>((padded_w_ - x1) * c));
+  }
+}
+
+void Int8Conv::run_indirect(const void* in, uint8_t* img, uint8_t* out, ThreadPool& pool) const {
+  const int64_t rows = s_.batch * padded_h_;
+  pool.parallel_for(rows, std::max<int64_t>(1, (int64_t{1} << 14) / (padded_w_ * s_.in_c)),
+                    [&](int64_t r0, int64_t r1, int) { convert_padded(in, r0, r1, img); });
+  const int64_t m = s_.batch * s_.out_h * s_.out_w;
+  const int64_t tiles = (m + kInt8TileRows - 1) / kInt8TileRows;
+  const int64_t per_item = std::max<int64_t>(1, kInt8TileRows * w_.k * s_.out_c);
+  const int64_t grain = std::max<int64_t>(1, (int64_t{1} << 16) / per_item);
+  pool.parallel_for(tiles, grain, [&](int64_t t0, int64_t t1, int) {
+    const uint8_t* windows[kInt8TileRows];
+    for (int64_t t = t0; t < t1; ++t) {
+      const int64_t m0 = t * kInt8TileRows, count = std::min(kInt8TileRows, m - m0);
+      int64_t ox = m0 % s_.out_w, oy = m0 / s_.out_w % s_.out_h, n = m0 / (s_.out_w * s_.out_h);
+      for (int64_t i = 0; i < count; ++i) {  // each output pixel's window, without divisions
+        windows[i] =
+            img + ((n * padded_h_ + oy * s_.stride_h) * padded_w_ + ox * s_.stride_w) * s_.in_c;
+        if (++ox == s_.out_w) {
+          ox = 0;
+          if (++oy == s_.out_h) {
+            oy = 0;
+            ++n;
+          }
+        }
+      }
+      int8_gemm_indirect(count, windows, group_offsets_.data(), w_, 0, w_.panels, q_,
+                         out + m0 * s_.out_c, s_.out_c);
+    }
+  });
+}
+
 void Int8Conv::run(const void* in, void* out, ThreadPool& pool) {
   float* scratch = scratch_->get();
+  if (indirect_)
+    return run_indirect(in, reinterpret_cast<uint8_t*>(scratch), static_cast<uint8_t*>(out), pool);
   void* img = scratch;
   const int64_t elems = s_.batch * s_.in_h * s_.in_w * s_.in_c;
   pool.parallel_for(elems, int64_t{1} << 14,

@@ -1,9 +1,13 @@
 // CONV_2D (groups = 1) and FULLY_CONNECTED on int8/uint8 through the int8
 // GEMM (int8_kernels.h). Each run converts the image once into the packed
 // layout's values (x + 128 or x - zx); a 1x1 convolution whose channels
-// fill whole groups reads that as its A matrix, every other one gathers a
-// tile of 32 output pixels' receptive fields (im2col, the zero point's value
-// for padding) into a per-thread buffer, then runs all weight panels.
+// fill whole groups reads that as its A matrix. Other windows, on the VNNI
+// layout: the image is converted into a copy with its padding in place and
+// the GEMM reads each window there (int8_gemm_indirect), every row of the
+// window padded to whole 4-byte groups with zero weights (used where that
+// adds at most a third more products, e.g. 3x3x3 windows: 3 x 12 for 27).
+// Else a tile of 32 output pixels' receptive fields is gathered (im2col,
+// the zero point's value for padding) into a per-thread buffer.
 #pragma once
 
 #include <vector>
@@ -47,6 +51,8 @@ class Int8Conv {
   void convert_image(const void* in, int64_t i0, int64_t i1, void* img) const;
   template <typename D>
   void im2col(const D* img, int64_t m0, int64_t rows, D* dst, D pad) const;
+  void convert_padded(const void* in, int64_t r0, int64_t r1, uint8_t* img) const;
+  void run_indirect(const void* in, uint8_t* img, uint8_t* out, ThreadPool& pool) const;
   void pack_tile(const void* img, int64_t m0, int64_t rows, void* dst) const;
   size_t elem_bytes() const { return w_.layout == Int8Layout::kU8S8 ? 1 : 2; }
 
@@ -55,7 +61,12 @@ class Int8Conv {
   int32_t in_zero_;
   Int8PackedWeights w_;
   Int8Requant q_;
-  bool direct_ = false;         // the image is the A matrix
+  bool direct_ = false;  // the image is the A matrix
+  // Indirect windows: the padded image's height and width, and each
+  // 4-byte group's offset from a window's first byte.
+  bool indirect_ = false;
+  int64_t padded_h_ = 0, padded_w_ = 0;
+  std::vector<int32_t> group_offsets_;
   int64_t image_floats_ = 0;    // scratch for the converted image
   int64_t scratch_floats_ = 0;  // per thread
   SharedScratch own_scratch_;

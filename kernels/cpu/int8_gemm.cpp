@@ -126,19 +126,41 @@ HWY_INLINE void gemm_s16(int64_t rows, const int16_t* a, const Int8PackedWeights
 // ---- kU8S8: AVX-512 VNNI -------------------------------------------------
 
 #if HWY_TARGET == HWY_AVX3_DL
+// Where the kU8S8 kernel finds A: row r's 4 bytes of group g at
+// row(r) + group(g). Packed rows (im2col or the image itself) are k_pad
+// apart with groups 4 bytes apart; an indirect A gives each row's start and
+// a table of group offsets (int8_gemm_indirect).
+struct PackedRows {
+  const uint8_t* a;
+  int64_t k_pad;
+  const uint8_t* row(int64_t r) const { return a + r * k_pad; }
+  int64_t group(int64_t g) const { return 4 * g; }
+  PackedRows from(int64_t r) const { return {row(r), k_pad}; }
+};
+struct IndirectRows {
+  const uint8_t* const* rows;
+  const int32_t* offsets;
+  const uint8_t* row(int64_t r) const { return rows[r]; }
+  int64_t group(int64_t g) const { return offsets[g]; }
+  IndirectRows from(int64_t r) const { return {rows + r, offsets}; }
+};
+
 // kR rows x kP panels (consecutive in memory).
-template <int kR, int kP>
-HWY_INLINE void u8s8_block(const uint8_t* a, int64_t k_pad, const int8_t* w, const Int8Requant& q,
+template <int kR, int kP, class Rows>
+HWY_INLINE void u8s8_block(const Rows& a, int64_t k_pad, const int8_t* w, const Int8Requant& q,
                            const RequantLanes* tables, int64_t n, uint8_t* c, int64_t ldc) {
   const int64_t panel = k_pad * kInt8Panel;
+  const uint8_t* row[kR];
+  for (int r = 0; r < kR; ++r) row[r] = a.row(r);
   __m512i acc[kR][kP];
   for (int r = 0; r < kR; ++r)
     for (int p = 0; p < kP; ++p) acc[r][p] = _mm512_setzero_si512();
   for (int64_t g = 0; g < k_pad / 4; ++g) {
     __m512i wv[kP];
     for (int p = 0; p < kP; ++p) wv[p] = _mm512_load_si512(w + p * panel + g * 64);
+    const int64_t at = a.group(g);
     for (int r = 0; r < kR; ++r) {
-      const __m512i av = _mm512_set1_epi32(load_i32(a + r * k_pad + 4 * g));
+      const __m512i av = _mm512_set1_epi32(load_i32(row[r] + at));
       for (int p = 0; p < kP; ++p) acc[r][p] = dpbusd(acc[r][p], av, wv[p]);
     }
   }
@@ -150,20 +172,21 @@ HWY_INLINE void u8s8_block(const uint8_t* a, int64_t k_pad, const int8_t* w, con
     }
 }
 
-template <int kP>
-HWY_INLINE void u8s8_panels(int64_t rows, const uint8_t* a, int64_t k_pad, const int8_t* w,
+template <int kP, class Rows>
+HWY_INLINE void u8s8_panels(int64_t rows, const Rows& a, int64_t k_pad, const int8_t* w,
                             const Int8Requant& q, int64_t c0, int64_t n, uint8_t* c, int64_t ldc) {
   RequantLanes tables[kP];  // once for all the rows
   for (int p = 0; p < kP; ++p) tables[p] = RequantLanes(q, c0 + p * kInt8Panel);
   int64_t r = 0;  // whole blocks keep all accumulators in registers
   for (; r + 8 <= rows; r += 8)
-    u8s8_block<8, kP>(a + r * k_pad, k_pad, w, q, tables, n, c + r * ldc, ldc);
+    u8s8_block<8, kP>(a.from(r), k_pad, w, q, tables, n, c + r * ldc, ldc);
   for (; r + 4 <= rows; r += 4)
-    u8s8_block<4, kP>(a + r * k_pad, k_pad, w, q, tables, n, c + r * ldc, ldc);
-  for (; r < rows; ++r) u8s8_block<1, kP>(a + r * k_pad, k_pad, w, q, tables, n, c + r * ldc, ldc);
+    u8s8_block<4, kP>(a.from(r), k_pad, w, q, tables, n, c + r * ldc, ldc);
+  for (; r < rows; ++r) u8s8_block<1, kP>(a.from(r), k_pad, w, q, tables, n, c + r * ldc, ldc);
 }
 
-HWY_INLINE void gemm_u8s8(int64_t rows, const uint8_t* a, const Int8PackedWeights& w, int64_t p0,
+template <class Rows>
+HWY_INLINE void gemm_u8s8(int64_t rows, const Rows& a, const Int8PackedWeights& w, int64_t p0,
                           int64_t p1, const Int8Requant& q, uint8_t* c, int64_t ldc) {
   const auto* packed = reinterpret_cast<const int8_t*>(w.data.data());
   const int64_t panel = w.k_pad * kInt8Panel;
@@ -186,11 +209,22 @@ HWY_ATTR void Int8Gemm(int64_t rows, const void* a, const Int8PackedWeights& w, 
   auto* out = static_cast<uint8_t*>(c);
   if (w.layout == Int8Layout::kU8S8) {
 #if HWY_TARGET == HWY_AVX3_DL
-    gemm_u8s8(rows, static_cast<const uint8_t*>(a), w, p0, p1, q, out, ldc);
+    gemm_u8s8(rows, PackedRows{static_cast<const uint8_t*>(a), w.k_pad}, w, p0, p1, q, out, ldc);
 #endif
     return;  // packed only where int8_gemm_has_vnni()
   }
   gemm_s16(rows, static_cast<const int16_t*>(a), w, p0, p1, q, out, ldc);
+}
+
+HWY_ATTR void Int8GemmIndirect(int64_t rows, const uint8_t* const* row_ptrs, const int32_t* offsets,
+                               const Int8PackedWeights& w, int64_t p0, int64_t p1,
+                               const Int8Requant& q, void* c, int64_t ldc) {
+#if HWY_TARGET == HWY_AVX3_DL
+  gemm_u8s8(rows, IndirectRows{row_ptrs, offsets}, w, p0, p1, q, static_cast<uint8_t*>(c), ldc);
+#else
+  (void)rows, (void)row_ptrs, (void)offsets, (void)w, (void)p0, (void)p1, (void)q, (void)c,
+      (void)ldc;  // kU8S8 is packed only where int8_gemm_has_vnni()
+#endif
 }
 
 HWY_ATTR bool Int8HasVnni() {
@@ -209,6 +243,7 @@ HWY_AFTER_NAMESPACE();
 namespace odin::cpu {
 
 HWY_EXPORT(Int8Gemm);
+HWY_EXPORT(Int8GemmIndirect);
 HWY_EXPORT(Int8HasVnni);
 HWY_EXPORT(Int8TargetName);
 
@@ -223,6 +258,12 @@ const char* int8_target_name() {
 void int8_gemm(int64_t rows, const void* a, const Int8PackedWeights& w, int64_t p0, int64_t p1,
                const Int8Requant& q, void* c, int64_t ldc) {
   HWY_DYNAMIC_DISPATCH(Int8Gemm)(rows, a, w, p0, p1, q, c, ldc);
+}
+
+void int8_gemm_indirect(int64_t rows, const uint8_t* const* row_ptrs, const int32_t* offsets,
+                        const Int8PackedWeights& w, int64_t p0, int64_t p1, const Int8Requant& q,
+                        void* c, int64_t ldc) {
+  HWY_DYNAMIC_DISPATCH(Int8GemmIndirect)(rows, row_ptrs, offsets, w, p0, p1, q, c, ldc);
 }
 
 Int8PackedWeights pack_int8_weights(Int8Layout layout, const void* w, bool w_unsigned,

@@ -95,6 +95,13 @@ constexpr int64_t kInt8TileRows = 32;
 void int8_gemm(int64_t rows, const void* a, const Int8PackedWeights& w, int64_t p0, int64_t p1,
                const Int8Requant& q, void* c, int64_t ldc);
 
+// The kU8S8 GEMM on an indirect A: row r's group g (4 bytes) is at
+// row_ptrs[r] + offsets[g] (k_pad / 4 offsets), so a convolution reads its
+// windows in place instead of copying them (im2col).
+void int8_gemm_indirect(int64_t rows, const uint8_t* const* row_ptrs, const int32_t* offsets,
+                        const Int8PackedWeights& w, int64_t p0, int64_t p1, const Int8Requant& q,
+                        void* c, int64_t ldc);
+
 // ---- Depthwise convolution (multiplier 1), NHWC, any window --------------
 //
 // Vectorised over channels with exact int16 products summed pairwise into
