@@ -109,6 +109,20 @@ TEST(TfliteWriter, RefusesDimensionsBeyondInt32) {
       << r.status().message();
 }
 
+TEST(TfliteWriter, RefusesShapesWithTooManyElements) {
+  // Fuzz finding: an inferred [256, 22, 2^31 - 1] (each dim fits int32, the
+  // count does not fit odin's tensors) was written, and the importer
+  // refused the file it wrote.
+  auto bytes = test::build_tflite(test::add_model_spec());
+  auto g = import_tflite(bytes, nullptr, "add");
+  ASSERT_TRUE(g.ok()) << g.status().message();
+  g->value(g->outputs()[0]).shape = Shape{256, 22, 2147483647};
+  auto r = write_tflite(*g, "test");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("too many elements"), std::string::npos)
+      << r.status().message();
+}
+
 TEST(TfliteWriter, UnwritablePathIsAnError) {
   const Graph g = load_model("face_detection_short_range");
   const Status s = write_tflite_file(g, "test", "/nonexistent/dir/out.tflite");

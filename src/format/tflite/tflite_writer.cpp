@@ -132,6 +132,10 @@ class Writer {
                           " does not fit TFLite's int32");
       shape.push_back(static_cast<int32_t>(d));
     }
+    // Nor one the importer refuses (an inferred shape past odin's tensor size).
+    if (v.shape.num_elements() < 0)
+      return make_error(StatusCode::kUnsupported, where, ": shape ", v.shape.str(),
+                        " has too many elements for a tensor");
     flatbuffers::Offset<fb::QuantizationParameters> quant = 0;
     if (v.quant) {
       quant = fb::CreateQuantizationParameters(fbb_, 0, 0, fbb_.CreateVector(v.quant->scales),
