@@ -22,6 +22,7 @@
 #include "hwy/highway.h"
 #include "kernels/cpu/int8_kernels.h"
 #include "kernels/cpu/int8_requant-inl.h"
+#include "kernels/cpu/row_cache.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace odin::cpu {
@@ -139,24 +140,20 @@ struct PairSum {
 
 // The input rows a band of output rows reads, centered (x - zx) as int16
 // with the padding's zeros in place: row iy as [cols][c_pad], cols the
-// padded width the output columns reach. Rows are cached in slots by iy
-// mod the window's height, so consecutive output rows convert each input
-// row once.
+// padded width the output columns reach, cached (rows outside the image:
+// zeros).
 struct CenteredRows {
-  int64_t cols = 0, c_pad = 0, slots = 0, pitch = 0;  // pitch: elements per slot
-  int16_t* data = nullptr;
-  int64_t* tag = nullptr;  // iy held by each slot (or -1)
-  const int16_t* zeros = nullptr;
+  int64_t cols = 0, c_pad = 0;
+  RowCache<int16_t>* cache = nullptr;
 };
 
 template <typename T>
 HWY_INLINE const int16_t* centered_row(const Int8DepthwiseParams& p, const T* img, int64_t iy,
                                        CenteredRows& r) {
-  if (iy < 0 || iy >= p.in_h) return r.zeros;
-  const int64_t slot = iy % r.slots;
-  int16_t* dst = r.data + slot * r.pitch;
-  if (r.tag[slot] == iy) return dst;
-  r.tag[slot] = iy;
+  if (iy < 0 || iy >= p.in_h) return r.cache->outside();
+  bool cached = false;
+  int16_t* dst = r.cache->slot(iy, &cached);
+  if (cached) return dst;
   const DI16 d16;
   const auto step = static_cast<int64_t>(hn::Lanes(d16));
   const auto zero = hn::Set(d16, static_cast<int16_t>(p.in_zero));
@@ -308,25 +305,14 @@ HWY_INLINE void rows_of(const Int8DepthwiseParams& p, int64_t row_begin, int64_t
   CenteredRows r;
   r.c_pad = flat ? p.c : w.c_pad;
   r.cols = (p.out_w - 1) * p.stride_w + (p.k_w - 1) * p.dilation_w + 1;
-  // Any k_h rows (kh - 1) dilations apart have distinct slots mod this.
-  r.slots = (p.k_h - 1) * p.dilation_h + 1;
-  // Each slot: one vector of slack past the end for the last vector's loads.
-  r.pitch = r.cols * r.c_pad + step;
-  // Per thread: the slots' rows, a row of zeros, the tags.
-  thread_local std::vector<int16_t> buffer;
-  thread_local std::vector<int64_t> tags;
+  // Any k_h rows (kh - 1) dilations apart have distinct slots mod this;
+  // each slot has one vector of slack past the end for the last vector's
+  // loads.
+  thread_local RowCache<int16_t> cache;
   thread_local std::vector<const int16_t*> rows;
-  const auto zeros_at = static_cast<size_t>(r.pitch * r.slots);
-  if (buffer.size() < zeros_at + static_cast<size_t>(r.pitch))
-    buffer.resize(zeros_at + static_cast<size_t>(r.pitch));
-  std::fill(buffer.begin() + static_cast<std::ptrdiff_t>(zeros_at),
-            buffer.begin() + static_cast<std::ptrdiff_t>(zeros_at + static_cast<size_t>(r.pitch)),
-            int16_t{0});
-  tags.assign(static_cast<size_t>(r.slots), -1);
+  cache.reset((p.k_h - 1) * p.dilation_h + 1, r.cols * r.c_pad + step, int16_t{0});
   rows.resize(static_cast<size_t>(p.k_h));
-  r.data = buffer.data();
-  r.zeros = buffer.data() + zeros_at;
-  r.tag = tags.data();
+  r.cache = &cache;
   // On the stack (aligned for whole-vector loads; std::vector need not be).
   RequantLanes tables[2 * kInt8DepthwiseMaxPhases];
   for (int64_t ph = 0; flat && ph < w.phases; ++ph) {
@@ -338,7 +324,7 @@ HWY_INLINE void rows_of(const Int8DepthwiseParams& p, int64_t row_begin, int64_t
     const int64_t n = row / p.out_h, oy = row % p.out_h;
     if (n != image) {
       image = n;
-      std::fill(tags.begin(), tags.end(), -1);
+      cache.forget();
     }
     const T* img = in + n * p.in_h * p.in_w * p.c;
     const int64_t iy0 = oy * p.stride_h - p.pad_top;

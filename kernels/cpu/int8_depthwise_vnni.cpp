@@ -17,6 +17,7 @@
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
 #include "hwy/highway.h"
 #include "kernels/cpu/int8_requant-inl.h"
+#include "kernels/cpu/row_cache.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace odin::cpu {
@@ -27,22 +28,18 @@ namespace {
 constexpr int64_t kBlock = 16;  // channels per block: one int32 vector of sums
 
 // Input rows as [block][cols][16] uint8 x + 128 with the padding columns
-// in place, cached in slots by iy mod k_h (consecutive output rows copy
-// each input row once).
+// in place, cached (rows outside the image: the zero point's value).
 struct BlockedRows {
-  int64_t cols = 0, blocks = 0, slots = 0, pitch = 0;  // pitch: bytes per slot
-  uint8_t* data = nullptr;
-  int64_t* tag = nullptr;        // iy held by each slot (or -1)
-  const uint8_t* pad = nullptr;  // a row outside the image: the zero point's value
+  int64_t cols = 0, blocks = 0;
+  RowCache<uint8_t>* cache = nullptr;
 };
 
 const uint8_t* blocked_row(const Int8DepthwiseParams& p, const int8_t* img, int64_t iy,
                            BlockedRows& r) {
-  if (iy < 0 || iy >= p.in_h) return r.pad;
-  const int64_t slot = iy % r.slots;
-  uint8_t* dst = r.data + slot * r.pitch;
-  if (r.tag[slot] == iy) return dst;
-  r.tag[slot] = iy;
+  if (iy < 0 || iy >= p.in_h) return r.cache->outside();
+  bool cached = false;
+  uint8_t* dst = r.cache->slot(iy, &cached);
+  if (cached) return dst;
   const auto pad = static_cast<uint8_t>(p.in_zero + 128);
   // Columns [j0, j1) inside the input.
   const int64_t j0 = std::min(r.cols, std::max<int64_t>(0, p.pad_left));
@@ -145,27 +142,17 @@ void rows_of(const Int8DepthwiseParams& p, const Int8DepthwiseVnni& w, int64_t r
   r.blocks = w.blocks;
   // The last pixel's last quad reads columns up to its start + 4 quads.
   r.cols = (p.out_w - 1) * p.stride_w + 4 * w.quads;
-  r.slots = p.k_h;
-  r.pitch = r.blocks * r.cols * kBlock;
-  // Per thread: the slots' rows, the padding row, the tags.
-  thread_local std::vector<uint8_t> buffer;
-  thread_local std::vector<int64_t> tags;
+  thread_local RowCache<uint8_t> cache;
   thread_local std::vector<const uint8_t*> rows;
-  const auto pad_at = static_cast<size_t>(r.pitch * r.slots);
-  if (buffer.size() < pad_at + static_cast<size_t>(r.pitch))
-    buffer.resize(pad_at + static_cast<size_t>(r.pitch));
-  std::memset(buffer.data() + pad_at, p.in_zero + 128, static_cast<size_t>(r.pitch));
-  tags.assign(static_cast<size_t>(r.slots), -1);
+  cache.reset(p.k_h, r.blocks * r.cols * kBlock, static_cast<uint8_t>(p.in_zero + 128));
   rows.resize(static_cast<size_t>(p.k_h));
-  r.data = buffer.data();
-  r.pad = buffer.data() + pad_at;
-  r.tag = tags.data();
+  r.cache = &cache;
   int64_t image = -1;
   for (int64_t row = row_begin; row < row_end; ++row) {
     const int64_t n = row / p.out_h, oy = row % p.out_h;
     if (n != image) {
       image = n;
-      std::fill(tags.begin(), tags.end(), -1);
+      cache.forget();
     }
     const int8_t* img = in + n * p.in_h * p.in_w * p.c;
     const int64_t iy0 = oy * p.stride_h - p.pad_top;
