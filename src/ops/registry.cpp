@@ -84,6 +84,19 @@ Status infer_node(Graph& graph, NodeId id) {
                         graph.describe_value(node.outputs[i]), " is declared as ", d.str(),
                         " but the op produces ", out.shape.str());
   }
+  // A per-channel table checked against the declared shape must still fit
+  // the produced one (a declared [3,2] produced as [1,3,1,2]).
+  for (ValueId v : node.outputs) {
+    const Value& out = graph.value(v);
+    if (!out.quant || out.quant->scales.size() <= 1) continue;
+    const auto axis = static_cast<size_t>(out.quant->axis);
+    if (out.quant->axis < 0 || axis >= out.shape.rank() ||
+        out.shape[axis] != static_cast<int64_t>(out.quant->scales.size()))
+      return make_error(StatusCode::kInvalidModel, graph.describe_node(id), ": output ",
+                        graph.describe_value(v), " has ", out.quant->scales.size(),
+                        " per-channel scales along axis ", out.quant->axis,
+                        ", which the shape the op produces, ", out.shape.str(), ", does not have");
+  }
   return Status();
 }
 

@@ -55,6 +55,18 @@ TEST(TfliteLoader, ConstantsAreNotCopied) {
   EXPECT_LT(c.data, bytes->data() + bytes->size());
 }
 
+TEST(TfliteLoader, RejectsPerChannelScalesTheProducedShapeLacks) {
+  // Fuzz finding: y declared [4,1] with 4 scales along axis 0 (which the
+  // declared shape has) but produced as [1,2,2,1]; the writer then wrote a
+  // table the importer refused.
+  auto spec = add_model_spec();
+  spec.tensors[2].shape = {4, 1};
+  spec.tensors[2].scales = {1, 2, 3, 4};
+  spec.tensors[2].zero_points = {0, 0, 0, 0};
+  expect_error(import_bytes(build_tflite(spec)), StatusCode::kInvalidModel,
+               "4 per-channel scales along axis 0, which the shape the op produces, [1,2,2,1]");
+}
+
 TEST(TfliteLoader, RejectsOutOfRangeTensorIndex) {
   auto spec = add_model_spec();
   spec.ops[0].inputs = {0, 7};
