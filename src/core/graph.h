@@ -27,6 +27,9 @@ struct QuantParams {
   std::vector<float> scales;
   std::vector<int64_t> zero_points;
   int32_t axis = 0;
+  // The values' stored width: 8, or 4 for TFLite's INT4 constants (two per
+  // byte in the file, held here as int8 in [-8, 7], as TFLite unpacks them).
+  int32_t bits = 8;
 };
 
 // Sparse storage of a constant (TFLite's TACO-style format, used by DENSIFY).

@@ -147,7 +147,9 @@ QuantParams asymmetric_params(float lo, float hi, DType dtype) {
   return q;
 }
 
-SymmetricWeights quantize_symmetric(std::span<const float> w, const Shape& shape, int axis) {
+SymmetricWeights quantize_symmetric(std::span<const float> w, const Shape& shape, int axis,
+                                    int bits) {
+  const float qmax = static_cast<float>((1 << (bits - 1)) - 1);
   // Slices along `axis`: index i belongs to slice (i / inner) % channels.
   int64_t channels = 1, inner = static_cast<int64_t>(w.size());
   if (axis >= 0) {
@@ -162,15 +164,16 @@ SymmetricWeights quantize_symmetric(std::span<const float> w, const Shape& shape
   }
   SymmetricWeights out;
   out.params.axis = std::max(axis, 0);
+  out.params.bits = bits;
   for (float m : absmax) {
-    out.params.scales.push_back(m > 0 ? m / 127.0f : 1.0f);
+    out.params.scales.push_back(m > 0 ? m / qmax : 1.0f);
     out.params.zero_points.push_back(0);
   }
   out.values.resize(w.size());
   for (size_t i = 0; i < w.size(); ++i) {
     const auto c = static_cast<size_t>((static_cast<int64_t>(i) / inner) % channels);
     const float q = std::round(w[i] / out.params.scales[c]);
-    out.values[i] = static_cast<int8_t>(std::clamp(q, -127.0f, 127.0f));
+    out.values[i] = static_cast<int8_t>(std::clamp(q, -qmax, qmax));
   }
   return out;
 }

@@ -88,14 +88,16 @@ int32_t quantize_value(float x, float scale, int32_t zero_point, DType dtype);
 // zero point lo's level, rounded and clamped into the dtype.
 QuantParams asymmetric_params(float lo, float hi, DType dtype);
 
-// Symmetric int8 weights (zero point 0, values in [-127, 127], TFLite's
-// weight spec): one scale per slice along `axis` (per channel), or one for
-// the whole tensor when axis < 0. A slice of zeros gets scale 1.
+// Symmetric weights (zero point 0, values in [-127, 127] for 8 bits,
+// TFLite's weight spec, or [-7, 7] for 4): one scale per slice along `axis`
+// (per channel), or one for the whole tensor when axis < 0. A slice of zeros
+// gets scale 1. `bits` is 8 or 4 (held as int8 either way; params.bits says).
 struct SymmetricWeights {
   std::vector<int8_t> values;
   QuantParams params;
 };
-SymmetricWeights quantize_symmetric(std::span<const float> w, const Shape& shape, int axis);
+SymmetricWeights quantize_symmetric(std::span<const float> w, const Shape& shape, int axis,
+                                    int bits = 8);
 
 // An int32 bias with scale input_scale x weight_scale[c] and zero point 0
 // (TFLite's bias spec); `channel_axis` is 0 (the bias is 1-D).

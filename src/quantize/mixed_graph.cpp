@@ -4,6 +4,7 @@
 
 #include "ops/op_def.h"
 #include "quant/fp16.h"
+#include "quant/int4.h"
 #include "quantize/graph_edit.h"
 
 namespace odin {
@@ -44,6 +45,8 @@ size_t table_bytes(const Value& v) {
 
 std::string_view precision_name(Precision p) {
   switch (p) {
+    case Precision::kW4A8:
+      return "w4a8";
     case Precision::kInt8:
       return "int8";
     case Precision::kFp16:
@@ -57,7 +60,12 @@ std::string_view precision_name(Precision p) {
 std::vector<Precision> precision_candidates(const Graph& prepared, NodeId n) {
   std::vector<Precision> out;
   std::string why;
-  if (node_quantizable(prepared, n, &why)) out.push_back(Precision::kInt8);
+  if (node_quantizable(prepared, n, &why)) {
+    const OpType op = prepared.node(n).op;
+    if (op == OpType::kConv2D || op == OpType::kDepthwiseConv2D || op == OpType::kFullyConnected)
+      out.push_back(Precision::kW4A8);
+    out.push_back(Precision::kInt8);
+  }
   for (ValueId v : prepared.node(n).inputs)
     if (v != kNoValue && is_float_constant(prepared.value(v))) {
       out.push_back(Precision::kFp16);
@@ -77,8 +85,11 @@ Result<Graph> build_mixed_graph(const Graph& prepared,
   QuantizeOptions options;
   options.per_channel = per_channel;
   options.keep_float.resize(prepared.num_nodes());
-  for (size_t n = 0; n < per_node.size(); ++n)
-    options.keep_float[n] = per_node[n] != Precision::kInt8;
+  options.weight_bits.resize(prepared.num_nodes());
+  for (size_t n = 0; n < per_node.size(); ++n) {
+    options.keep_float[n] = !runs_int8(per_node[n]);
+    options.weight_bits[n] = per_node[n] == Precision::kW4A8 ? 4 : 8;
+  }
   ODIN_ASSIGN_OR_RETURN(Graph g, quantize_graph(prepared, ranges, options, report));
   const std::vector<int> source = source_nodes(prepared, g);
   std::vector<Node> nodes;
@@ -121,7 +132,10 @@ size_t node_constant_bytes(const Graph& built, NodeId n) {
     if (p >= 0 && built.node(static_cast<NodeId>(p)).op == OpType::kDequantize)
       v = built.node(static_cast<NodeId>(p)).inputs[0];
     const Value& c = built.value(v);
-    if (c.is_constant()) bytes += c.data_bytes + table_bytes(c);
+    if (!c.is_constant()) continue;
+    // 4-bit values are held one per byte and stored two per byte.
+    bytes += (c.quant && c.quant->bits == 4 ? int4_packed_bytes(c.data_bytes) : c.data_bytes) +
+             table_bytes(c);
   }
   return bytes;
 }

@@ -1,7 +1,8 @@
 // A prepared float graph (calibration.h) rewritten with a precision of its
-// own for each node: int8 (quantize_graph's W8A8), fp16 (its float32
-// constants stored as float16 behind a DEQUANTIZE, float compute: the way
-// MediaPipe stores weights) or fp32 (as it is). All three are plain TFLite.
+// own for each node: W4A8 (4-bit weights, TFLite's INT4, int8 activations),
+// int8 (quantize_graph's W8A8), fp16 (its float32 constants stored as
+// float16 behind a DEQUANTIZE, float compute: the way MediaPipe stores
+// weights) or fp32 (as it is). All four are plain TFLite.
 #pragma once
 
 #include <optional>
@@ -16,11 +17,20 @@
 namespace odin {
 
 // Cheapest first (the order of the knapsack's options).
-enum class Precision : uint8_t { kInt8, kFp16, kFp32 };
+enum class Precision : uint8_t { kW4A8, kInt8, kFp16, kFp32 };
+constexpr size_t kNumPrecisions = 4;
+constexpr Precision kAllPrecisions[] = {Precision::kW4A8, Precision::kInt8, Precision::kFp16,
+                                        Precision::kFp32};
+// W4A8 and int8: the node runs on int8 activations.
+inline bool runs_int8(Precision p) {
+  return p == Precision::kW4A8 || p == Precision::kInt8;
+}
 std::string_view precision_name(Precision p);
 
 // The precisions node n of a prepared graph can take: int8 where
-// node_quantizable, fp16 where it reads a float32 constant, always fp32.
+// node_quantizable, W4A8 too where it also has weights (CONV_2D,
+// DEPTHWISE_CONV_2D, FULLY_CONNECTED), fp16 where it reads a float32
+// constant, always fp32.
 std::vector<Precision> precision_candidates(const Graph& prepared, NodeId n);
 
 // `per_node` holds one precision per node of `prepared`; a node asked for a

@@ -40,7 +40,7 @@ Result<MixedPlanner> MixedPlanner::create(const Graph& prepared,
   // Bytes and time of each layer at each precision: one graph per precision
   // with every layer that can take it at it.
   const Sample& first = p.meter_->samples().front();
-  for (Precision prec : {Precision::kInt8, Precision::kFp16, Precision::kFp32}) {
+  for (Precision prec : kAllPrecisions) {
     const std::vector<Precision> per_node = p.uniform(prec);
     ODIN_ASSIGN_OR_RETURN(Graph g,
                           build_mixed_graph(prepared, ranges, per_node, p.options_.per_channel));
@@ -84,6 +84,9 @@ Result<MixedPlanner> MixedPlanner::create(const Graph& prepared,
       ODIN_ASSIGN_OR_RETURN(GraphTiming t, time_graph(prepared, g, first, p.options_.session,
                                                       p.options_.timing_runs));
       l.latency_ms[o] = t.node_ms[static_cast<size_t>(l.node)] + t.conversion_ms;
+      // 4-bit weights are unpacked to int8 at load: W4A8 runs int8's kernels
+      // and takes int8's time.
+      if (o > 0 && l.precisions[0] == Precision::kW4A8) l.latency_ms[0] = l.latency_ms[o];
     }
     per_node[static_cast<size_t>(l.node)] = Precision::kFp32;
   }

@@ -42,11 +42,11 @@ struct MixedOptions {
 struct MixedModel {
   std::vector<Precision> per_node;  // per node of the prepared graph
   Graph graph;
-  double bytes = 0;                   // file_bytes, else the estimate
-  double latency_ms = 0;              // measured, the fastest of the runs
-  double proxy_error = 0;             // the sum of the chosen sensitivities
-  double error = 0;                   // measured, as the sensitivities are
-  std::array<size_t, 3> layers_at{};  // layers at each Precision
+  double bytes = 0;                                // file_bytes, else the estimate
+  double latency_ms = 0;                           // measured, the fastest of the runs
+  double proxy_error = 0;                          // the sum of the chosen sensitivities
+  double error = 0;                                // measured, as the sensitivities are
+  std::array<size_t, kNumPrecisions> layers_at{};  // layers at each Precision
 };
 
 class MixedPlanner {

@@ -94,7 +94,7 @@ class Quantizer {
     for (size_t n = 0; n < src_.num_nodes(); ++n) {
       Node node = src_.node(static_cast<NodeId>(n));
       if (int8_[n]) {
-        ODIN_RETURN_IF_ERROR(rewrite_int8(node, nodes));
+        ODIN_RETURN_IF_ERROR(rewrite_int8(n, node, nodes));
       } else {
         for (ValueId& v : node.inputs)
           if (v != kNoValue && is_int8_[static_cast<size_t>(v)]) v = float_of(v, nodes);
@@ -231,7 +231,11 @@ class Quantizer {
     return add_constant(c, "_int8", DType::kI8, std::move(q), bytes_of(data));
   }
 
-  Status rewrite_int8(Node& node, std::vector<Node>& nodes) {
+  int weight_bits(size_t n) const {
+    return n < options_.weight_bits.size() && options_.weight_bits[n] == 4 ? 4 : 8;
+  }
+
+  Status rewrite_int8(size_t n, Node& node, std::vector<Node>& nodes) {
     const bool weighted = kind_of(node.op) == Kind::kWeighted;
     const ValueId x = node.inputs[0];  // before it becomes its int8 twin
     for (size_t i = 0; i < node.inputs.size(); ++i) {
@@ -239,11 +243,11 @@ class Quantizer {
       if (v == kNoValue || src_.value(v).dtype != DType::kF32) continue;
       if (weighted && i == 1) {
         const Value& w = src_.value(v);
-        SymmetricWeights q =
-            quantize_symmetric(floats_of(w), w.shape, weight_axis(node.op, options_.per_channel));
+        SymmetricWeights q = quantize_symmetric(
+            floats_of(w), w.shape, weight_axis(node.op, options_.per_channel), weight_bits(n));
         weights_ = q.params;
-        node.inputs[i] =
-            add_constant(w, "_int8", DType::kI8, std::move(q.params), bytes_of(q.values));
+        node.inputs[i] = add_constant(w, weight_bits(n) == 4 ? "_int4" : "_int8", DType::kI8,
+                                      std::move(q.params), bytes_of(q.values));
       } else if (weighted && i == 2) {
         const Value& b = src_.value(v);
         const float in_scale = table_[static_cast<size_t>(x)]->scales[0];

@@ -1,7 +1,8 @@
 // Post-training quantization of a prepared float graph (calibration.h) into
 // TFLite's int8 scheme: activations int8 per tensor (asymmetric, from the
-// calibrated ranges), CONV_2D / DEPTHWISE_CONV_2D weights int8 symmetric per
-// output channel (or per tensor), FULLY_CONNECTED weights per tensor, biases
+// calibrated ranges), CONV_2D / DEPTHWISE_CONV_2D weights int8 (or int4)
+// symmetric per output channel (or per tensor), FULLY_CONNECTED weights per
+// tensor, biases
 // int32 at input scale x weight scale. Graph inputs and outputs stay float:
 // a QUANTIZE follows each input and a DEQUANTIZE precedes each output, as
 // TFLite's converter writes float-interface int8 models. An op odin cannot
@@ -23,6 +24,9 @@ struct QuantizeOptions {
   bool per_channel = true;  // convolution weights per output channel
   // Nodes of the prepared graph kept float (by NodeId; empty: none).
   std::vector<bool> keep_float;
+  // Weight bits of the weighted nodes (by NodeId; missing or 0: 8): 4 makes
+  // W4A8 (weights symmetric in [-7, 7], TFLite's INT4; activations int8).
+  std::vector<uint8_t> weight_bits;
 };
 
 struct QuantizeReport {

@@ -34,9 +34,14 @@ double rms_diff(const std::vector<float>& a, const std::vector<float>& b) {
   return a.empty() ? 0 : std::sqrt(s / static_cast<double>(a.size()));
 }
 
-Outputs run_int8_golden(const std::string& model, const std::string& backend) {
+// `variant`: "int8" (model_int8.tflite, outputs in model/) or "w4a8"
+// (model_w4a8.tflite, 4-bit weights, outputs in model_w4a8/).
+Outputs run_int8_golden(const std::string& model, const std::string& backend,
+                        const std::string& variant = "int8") {
   Outputs o;
-  const std::string path = test::data_path("models/golden_int8/" + model + "_int8.tflite");
+  const std::string name = variant == "int8" ? model : model + "_" + variant;
+  const std::string path =
+      test::data_path("models/golden_int8/" + model + "_" + variant + ".tflite");
   auto graph = load_tflite_file(path);
   EXPECT_TRUE(graph.ok()) << graph.status().message();
   if (!graph.ok()) return o;
@@ -53,11 +58,11 @@ Outputs run_int8_golden(const std::string& model, const std::string& backend) {
   for (size_t i = 0; i < s.num_outputs(); ++i) {
     const ConstTensorView t = s.output(i);
     o.odin.emplace_back(t.as<float>(), t.as<float>() + t.num_elements());
-    const std::string name = "/output_" + std::to_string(i) + ".bin";
-    o.litert.push_back(test::read_f32(test::data_path("models/golden_int8/" + model + name)));
+    const std::string file = "/output_" + std::to_string(i) + ".bin";
+    o.litert.push_back(test::read_f32(test::data_path("models/golden_int8/" + name + file)));
     o.litert_float.push_back(
-        test::read_f32(test::data_path("models/golden/" + model + "/photo" + name)));
-    EXPECT_EQ(o.odin.back().size(), o.litert.back().size()) << model << name;
+        test::read_f32(test::data_path("models/golden/" + model + "/photo" + file)));
+    EXPECT_EQ(o.odin.back().size(), o.litert.back().size()) << name << file;
   }
   return o;
 }
@@ -106,15 +111,29 @@ TEST_P(QuantizedGolden, FaceDetectorFindsWhatLiteRtFinds) {
   }
 }
 
-TEST_P(QuantizedGolden, FaceLandmarksWithinAPixelOfLiteRt) {
-  const Outputs o = run_int8_golden("face_landmark", GetParam());
-  ASSERT_EQ(o.odin.size(), 2u);
-  expect_within_int8_noise(o);
-  // 468 landmarks (x, y, z) in pixels of the 192 x 192 crop.
+// 468 landmarks (x, y, z) in pixels of the 192 x 192 crop: odin's within a
+// pixel of LiteRT.js's.
+void expect_landmarks_within_a_pixel(const Outputs& o) {
   double worst = 0;
   for (size_t i = 0; i < o.odin[0].size(); ++i)
     if (i % 3 != 2) worst = std::max<double>(worst, std::fabs(o.odin[0][i] - o.litert[0][i]));
   EXPECT_LE(worst, 1.0);
+}
+
+TEST_P(QuantizedGolden, FaceLandmarksWithinAPixelOfLiteRt) {
+  const Outputs o = run_int8_golden("face_landmark", GetParam());
+  ASSERT_EQ(o.odin.size(), 2u);
+  expect_within_int8_noise(o);
+  expect_landmarks_within_a_pixel(o);
+}
+
+TEST_P(QuantizedGolden, FourBitWeightLandmarksWithinAPixelOfLiteRt) {
+  // TFLite's INT4 weights (CONV_2D and DEPTHWISE_CONV_2D version 7), which
+  // LiteRT.js unpacks as odin does.
+  const Outputs o = run_int8_golden("face_landmark", GetParam(), "w4a8");
+  ASSERT_EQ(o.odin.size(), 2u);
+  expect_within_int8_noise(o);
+  expect_landmarks_within_a_pixel(o);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, QuantizedGolden, testing::ValuesIn(built_backends()),

@@ -3,6 +3,7 @@
 // a small graph planned end to end, written as .tflite and run back.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -228,22 +229,32 @@ TEST(MixedPrecision, CandidatesAndSensitivities) {
   const SmallModel s = small_model();
   auto planner = MixedPlanner::create(s.prepared, s.ranges, s.samples, small_options());
   ASSERT_TRUE(planner.ok()) << planner.status().message();
-  // Both convolutions and the FC take int8, fp16, fp32; the ADD and the
-  // RESHAPE int8 or fp32.
+  // Both convolutions and the FC take W4A8, int8, fp16, fp32; the ADD and
+  // the RESHAPE int8 or fp32.
   ASSERT_EQ(planner->layers().size(), s.prepared.num_nodes());
   for (const MixedLayer& l : planner->layers()) {
     const OpType op = s.prepared.node(l.node).op;
     const bool weighted = op == OpType::kConv2D || op == OpType::kFullyConnected;
-    EXPECT_EQ(l.precisions.size(), weighted ? 3u : 2u) << s.prepared.describe_node(l.node);
+    const std::vector<Precision> expected =
+        weighted
+            ? std::vector{Precision::kW4A8, Precision::kInt8, Precision::kFp16, Precision::kFp32}
+            : std::vector{Precision::kInt8, Precision::kFp32};
+    EXPECT_EQ(l.precisions, expected) << s.prepared.describe_node(l.node);
     EXPECT_EQ(l.error.back(), 0.0);
     if (weighted) {
-      EXPECT_LT(l.bytes[0], l.bytes[1]);  // int8 < fp16 < fp32
-      EXPECT_LT(l.bytes[1], l.bytes[2]);
-      EXPECT_LT(l.error[1], l.error[0]);  // fp16 closer than int8
+      for (size_t o = 1; o < 4; ++o)  // W4A8 < int8 < fp16 < fp32
+        EXPECT_LT(l.bytes[o - 1], l.bytes[o]) << s.prepared.describe_node(l.node);
+      EXPECT_LT(l.error[1], l.error[0]);  // int8 closer than W4A8
+      EXPECT_LT(l.error[2], l.error[1]);  // fp16 closer than int8
+      // 4-bit weights: half int8's weight bytes (the bias and tables stay).
+      const Value& w = s.prepared.value(s.prepared.node(l.node).inputs[1]);
+      EXPECT_EQ(l.bytes[1] - l.bytes[0], static_cast<double>(w.shape.num_elements() / 2));
+      // The same kernels run: the same time.
+      EXPECT_EQ(l.latency_ms[0], l.latency_ms[1]);
     }
   }
   const auto& layers = planner->layers();
-  EXPECT_GT(layers[s.sensitive].error[0], 10 * layers[s.plain].error[0]);
+  for (size_t o : {0, 1}) EXPECT_GT(layers[s.sensitive].error[o], 10 * layers[s.plain].error[o]);
 }
 
 TEST(MixedPrecision, BudgetsPickTheCheapestOrTheSafest) {
@@ -251,24 +262,24 @@ TEST(MixedPrecision, BudgetsPickTheCheapestOrTheSafest) {
   auto planner = MixedPlanner::create(s.prepared, s.ranges, s.samples, small_options());
   ASSERT_TRUE(planner.ok()) << planner.status().message();
   const Budget::Kind bytes = Budget::Kind::kBytes;
-  // Tight: the least bytes, every weighted layer int8.
+  // Tight: the least bytes, every weighted layer W4A8.
   auto tight = planner->solve({bytes, planner->min_cost(bytes)});
   ASSERT_TRUE(tight.ok()) << tight.status().message();
   for (NodeId n : {s.sensitive, s.plain, NodeId{4}})
-    EXPECT_EQ((*tight)[static_cast<size_t>(n)], Precision::kInt8) << n;
+    EXPECT_EQ((*tight)[static_cast<size_t>(n)], Precision::kW4A8) << n;
   // A little more: room for one layer's fp16 weights; the sensitive
-  // convolution gets it, the plain one stays int8.
+  // convolution gets it, the plain one stays on int8 activations.
   const MixedLayer& sens = planner->layers()[s.sensitive];
-  auto some = planner->solve({bytes, planner->min_cost(bytes) + sens.bytes[1] - sens.bytes[0]});
+  auto some = planner->solve({bytes, planner->min_cost(bytes) + sens.bytes[2] - sens.bytes[0]});
   ASSERT_TRUE(some.ok());
   EXPECT_EQ((*some)[s.sensitive], Precision::kFp16);
-  EXPECT_EQ((*some)[s.plain], Precision::kInt8);
+  EXPECT_TRUE(runs_int8((*some)[s.plain]));
   // Loose: nothing lowered where lowering costs error.
   auto loose = planner->solve({bytes, planner->max_cost(bytes)});
   ASSERT_TRUE(loose.ok());
   for (const MixedLayer& l : planner->layers()) {
     const Precision p = (*loose)[static_cast<size_t>(l.node)];
-    EXPECT_NE(p, Precision::kInt8) << s.prepared.describe_node(l.node);
+    EXPECT_FALSE(runs_int8(p)) << s.prepared.describe_node(l.node);
   }
   // Below the least: a clear refusal.
   auto none = planner->solve({bytes, planner->min_cost(bytes) * 0.5});
@@ -333,6 +344,49 @@ TEST(MixedPrecision, WrittenModelImportsAndRuns) {
   auto zero = meter->error(*float_graph);
   ASSERT_TRUE(zero.ok());
   EXPECT_EQ(*zero, 0.0);
+}
+
+TEST(MixedPrecision, FourBitWeightsAreWrittenAsInt4) {
+  const SmallModel s = small_model();
+  std::vector<Precision> per_node(s.prepared.num_nodes(), Precision::kInt8);
+  per_node[s.plain] = Precision::kW4A8;
+  auto mixed = build_mixed_graph(s.prepared, s.ranges, per_node, true);
+  ASSERT_TRUE(mixed.ok()) << mixed.status().message();
+  auto bytes = write_tflite(*mixed, "test");
+  ASSERT_TRUE(bytes.ok()) << bytes.status().message();
+  // The 4-bit weights take half the bytes in the file.
+  per_node[s.plain] = Precision::kInt8;
+  auto int8 = build_mixed_graph(s.prepared, s.ranges, per_node, true);
+  ASSERT_TRUE(int8.ok());
+  auto int8_bytes = write_tflite(*int8, "test");
+  ASSERT_TRUE(int8_bytes.ok());
+  // w2 is 8x3x3x16: 576 bytes fewer, give or take the buffers' 16-byte alignment.
+  EXPECT_NEAR(static_cast<double>(int8_bytes->size() - bytes->size()), 576.0, 48.0);
+  auto storage = std::make_shared<std::vector<uint8_t>>(std::move(bytes).value());
+  auto back = import_tflite(*storage, storage, "w4a8");
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  size_t four_bit = 0;
+  for (const Node& n : back->nodes()) {
+    if (n.op != OpType::kConv2D) continue;
+    const Value& w = back->value(n.inputs[1]);
+    ASSERT_EQ(w.dtype, DType::kI8);
+    if (w.quant->bits != 4) continue;
+    ++four_bit;
+    const auto* q = reinterpret_cast<const int8_t*>(w.data);
+    const auto [lo, hi] = std::minmax_element(q, q + w.data_bytes);
+    EXPECT_GE(*lo, -7);  // symmetric: [-7, 7]
+    EXPECT_EQ(*hi, 7);   // each channel's largest weight on the grid's end
+  }
+  EXPECT_EQ(four_bit, 1u);
+  // It runs; 4-bit weights cost accuracy, but not much on plain weights.
+  SessionOptions options;
+  options.backends = {"cpu"};
+  auto meter = OutputErrorMeter::create(s.prepared, s.samples, options);
+  ASSERT_TRUE(meter.ok()) << meter.status().message();
+  auto err = meter->error(*back);
+  ASSERT_TRUE(err.ok()) << err.status().message();
+  EXPECT_GT(*err, 0.0);
+  EXPECT_LT(*err, 0.1);
 }
 
 }  // namespace

@@ -2,7 +2,9 @@
 # make_quantized_goldens.sh - rebuild the goldens of odin quantize's int8 models:
 # tests/models/golden_int8/<model>_int8.tflite (written by `odin quantize`) and
 # <model>/output_<i>.bin, what LiteRT.js computes from that file on the photo
-# input of the float goldens (tests/models/golden/<model>/photo/input_0.bin).
+# input of the float goldens (tests/models/golden/<model>/photo/input_0.bin);
+# and face_landmark_w4a8.tflite (--weight-bits 4: TFLite INT4 weights) with
+# face_landmark_w4a8/output_<i>.bin.
 #
 # usage: tools/golden/make_quantized_goldens.sh TFLITE_REF_DIR CACHE_DIR [ODIN_BINARY]
 #
@@ -27,29 +29,39 @@ mkdir -p "$WORK/calib" "$OUT"
 for p in astronaut_mirrored handDst_mirrored fruits; do
   cp "$ROOT/tests/data/images/$p.jpg" "$WORK/calib/"
 done
-models=(face_detection_short_range face_landmark)
-for m in "${models[@]}"; do
-  "$ODIN" quantize "$m" --calib "$WORK/calib" --method mse --out "$OUT/${m}_int8.tflite" --json \
-    > "$WORK/$m.json"
-  rm -rf "${OUT:?}/$m"
-  "$TREF/ref_run" "$OUT/${m}_int8.tflite" --cache "$CACHE" \
-    --inputs "$ROOT/tests/models/golden/$m/photo/input_0.bin" --outputs-dir "$OUT/$m" \
-    > "$WORK/$m.litert.log" 2>&1 || { cat "$WORK/$m.litert.log"; exit 1; }
+# model:weight bits; the outputs go to <model>/ (8 bits) or <model>_w4a8/.
+variants=(face_detection_short_range:8 face_landmark:8 face_landmark:4)
+models=()
+for v in "${variants[@]}"; do
+  m="${v%%:*}" bits="${v##*:}"
+  name="$m" file="${m}_int8.tflite"
+  if [ "$bits" = 4 ]; then name="${m}_w4a8" file="${m}_w4a8.tflite"; fi
+  models+=("$name")
+  "$ODIN" quantize "$m" --calib "$WORK/calib" --method mse --weight-bits "$bits" \
+    --out "$OUT/$file" --json > "$WORK/$name.json"
+  rm -rf "${OUT:?}/$name"
+  "$TREF/ref_run" "$OUT/$file" --cache "$CACHE" \
+    --inputs "$ROOT/tests/models/golden/$m/photo/input_0.bin" --outputs-dir "$OUT/$name" \
+    > "$WORK/$name.litert.log" 2>&1 || { cat "$WORK/$name.litert.log"; exit 1; }
 done
 
 /usr/bin/python3 - "$OUT" "$WORK" "${models[@]}" <<'PY'
 import datetime, hashlib, json, os, sys
 out, work, models = sys.argv[1], sys.argv[2], sys.argv[3:]
 entries = []
-for m in models:
-    path = os.path.join(out, m + "_int8.tflite")
-    meta = json.load(open(os.path.join(out, m, "meta.json")))
-    report = json.load(open(os.path.join(work, m + ".json")))
+for name in models:
+    w4 = name.endswith("_w4a8")
+    m = name[:-len("_w4a8")] if w4 else name
+    file = name + ".tflite" if w4 else m + "_int8.tflite"
+    path = os.path.join(out, file)
+    meta = json.load(open(os.path.join(out, name, "meta.json")))
+    report = json.load(open(os.path.join(work, name + ".json")))
     entries.append({
         "model": m,
-        "file": m + "_int8.tflite",
+        "file": file,
+        "outputs": name + "/",
         "sha256": hashlib.sha256(open(path, "rb").read()).hexdigest(),
-        "quantize": "odin quantize %s --calib {astronaut_mirrored,handDst_mirrored,fruits}.jpg --method mse" % m,
+        "quantize": "odin quantize %s --calib {astronaut_mirrored,handDst_mirrored,fruits}.jpg --method mse --weight-bits %d" % (m, 4 if w4 else 8),
         "int8_nodes": report["int8_nodes"],
         "float_nodes": report["float_nodes"],
         "input": "tests/models/golden/%s/photo/input_0.bin" % m,

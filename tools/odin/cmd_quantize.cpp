@@ -1,5 +1,5 @@
-// odin quantize MODEL --calib DIR --out OUT.tflite [--per-tensor] [--method minmax|percentile|mse]
-//                     [--eval DIR] [--pipeline ZOO_NAME] [--json]
+// odin quantize MODEL --calib DIR --out OUT.tflite [--per-tensor] [--weight-bits 4|8]
+//                     [--method minmax|percentile|mse] [--eval DIR] [--pipeline ZOO_NAME] [--json]
 //                     [--mixed --budget SIZE_OR_LATENCY [--curve N]]
 // Post-training int8 quantization of a float .tflite: calibrated on the
 // tensors the model's own pipeline feeds it, written as a standard int8
@@ -37,6 +37,7 @@ struct QuantizeArgs {
   bool per_channel = true;  // the default; --per-tensor overrides
   bool json = false;
   bool mixed = false;
+  int weight_bits = 8;
   std::string budget;
   size_t curve_points = 9;
 };
@@ -143,6 +144,10 @@ int run_quantize(const QuantizeArgs& args) {
   if (args.mixed != !args.budget.empty())
     return report(make_error(StatusCode::kInvalidArgument,
                              "--mixed and --budget go together (e.g. --mixed --budget 700KiB)"));
+  if (args.mixed && args.weight_bits != 8)
+    return report(make_error(StatusCode::kInvalidArgument,
+                             "--weight-bits and --mixed exclude each other (--mixed chooses the "
+                             "weight bits per layer)"));
   if (args.mixed) {
     auto budget = parse_budget(args.budget);
     if (!budget.ok()) return report(budget.status());
@@ -178,13 +183,19 @@ int run_quantize(const QuantizeArgs& args) {
   nlohmann::ordered_json out;
   QuantizeOptions options;
   options.per_channel = !args.per_tensor;
+  if (args.weight_bits == 4) {  // W4A8: every weighted node's weights at 4 bits
+    options.weight_bits.assign(prepared.num_nodes(), 4);
+  }
   QuantizeReport qr;
   auto int8 = args.mixed ? quantize_mixed(prepared, *ranges, calib->inputs, mixed, out)
                          : quantize_graph(prepared, *ranges, options, &qr);
   if (!int8.ok()) return report(int8.status());
   const std::string description =
-      str_cat("odin quantize: ", args.mixed ? "mixed int8/fp16/fp32 (" : "int8 (", args.method,
-              ", ", args.per_tensor ? "per-tensor" : "per-channel", " weights",
+      str_cat("odin quantize: ",
+              args.mixed              ? "mixed w4a8/int8/fp16/fp32 ("
+              : args.weight_bits == 4 ? "w4a8 ("
+                                      : "int8 (",
+              args.method, ", ", args.per_tensor ? "per-tensor" : "per-channel", " weights",
               args.mixed ? str_cat(", budget ", args.budget) : "", ") of ",
               fs::path(*model_path).filename().string());
   if (Status s = write_tflite_file(*int8, description, args.out); !s.ok()) return report(s);
@@ -195,6 +206,7 @@ int run_quantize(const QuantizeArgs& args) {
   head["pipeline"] = slot->name;
   head["method"] = args.method;
   head["per_channel"] = !args.per_tensor;
+  if (!args.mixed) head["weight_bits"] = args.weight_bits;
   head["calibration"] = {{"photos", calib_photos->size()}, {"samples", calib->inputs.size()}};
   head["bytes"] = {{"float", fs::file_size(*model_path)},
                    {args.mixed ? "mixed" : "int8", fs::file_size(args.out)}};
@@ -213,8 +225,9 @@ int run_quantize(const QuantizeArgs& args) {
     std::printf("size: %.1f KiB -> %.1f KiB\n", fs::file_size(*model_path) / 1024.0,
                 fs::file_size(args.out) / 1024.0);
   } else if (!args.json) {
-    std::printf("%s -> %s (%s, %s weights)\n", model_path->c_str(), args.out.c_str(),
-                args.method.c_str(), args.per_tensor ? "per-tensor" : "per-channel");
+    std::printf("%s -> %s (%s, %d-bit %s weights)\n", model_path->c_str(), args.out.c_str(),
+                args.method.c_str(), args.weight_bits,
+                args.per_tensor ? "per-tensor" : "per-channel");
     std::printf("calibration: %zu photos, %zu inputs to the %s\n", calib_photos->size(),
                 calib->inputs.size(), slot->name.c_str());
     std::printf("nodes: %zu int8, %zu float\n", qr.int8_nodes, qr.float_nodes.size());
@@ -285,13 +298,17 @@ std::function<int()> setup(CLI::App& app) {
   cmd->add_flag("--per-channel", args->per_channel,
                 "Convolution weights per output channel (the default)");
   cmd->add_flag("--per-tensor", args->per_tensor, "Convolution weights per tensor");
+  cmd->add_option("--weight-bits", args->weight_bits,
+                  "8 (default), or 4: W4A8, the weights of CONV_2D, DEPTHWISE_CONV_2D and "
+                  "FULLY_CONNECTED as TFLite's INT4, activations int8")
+      ->check(CLI::IsMember({4, 8}));
   cmd->add_option("--eval", args->eval,
                   "Folder of other photos: compare the int8 model's results with the float one's");
   cmd->add_option("--pipeline", args->pipeline,
                   "The zoo model whose pipeline slot MODEL fills (default: MODEL's file name)");
   cmd->add_flag("--json", args->json, "Print the report as JSON");
   cmd->add_flag("--mixed", args->mixed,
-                "Mixed int8/fp16/fp32 per layer from a sensitivity pass, within --budget");
+                "Mixed W4A8/int8/fp16/fp32 per layer from a sensitivity pass, within --budget");
   cmd->add_option(
       "--budget", args->budget,
       "With --mixed: model size (700KiB, 1.2MB, 800000) or latency on this CPU (3.5ms)");

@@ -13,18 +13,27 @@ const char* kind_name(Budget::Kind k) {
   return k == Budget::Kind::kBytes ? "bytes" : "latency_ms";
 }
 
+// Layers at each precision, by name.
+nlohmann::ordered_json layer_counts(const MixedModel& m) {
+  nlohmann::ordered_json counts;
+  for (Precision p : kAllPrecisions)
+    counts[std::string(precision_name(p))] = m.layers_at[static_cast<size_t>(p)];
+  return counts;
+}
+
 nlohmann::ordered_json model_json(const MixedModel& m) {
-  return {
-      {"bytes", m.bytes},
-      {"latency_ms", round6(m.latency_ms)},
-      {"proxy_error", round6(m.proxy_error)},
-      {"error", round6(m.error)},
-      {"layers", {{"int8", m.layers_at[0]}, {"fp16", m.layers_at[1]}, {"fp32", m.layers_at[2]}}}};
+  return {{"bytes", m.bytes},
+          {"latency_ms", round6(m.latency_ms)},
+          {"proxy_error", round6(m.proxy_error)},
+          {"error", round6(m.error)},
+          {"layers", layer_counts(m)}};
 }
 
 void print_model_row(const char* label, const MixedModel& m) {
-  std::printf("  %-12s %9.1f KiB %8.3f ms %11.4g %11.4g %5zu %5zu %5zu\n", label, m.bytes / 1024,
-              m.latency_ms, m.proxy_error, m.error, m.layers_at[0], m.layers_at[1], m.layers_at[2]);
+  std::printf("  %-12s %9.1f KiB %8.3f ms %11.4g %11.4g", label, m.bytes / 1024, m.latency_ms,
+              m.proxy_error, m.error);
+  for (size_t count : m.layers_at) std::printf(" %5zu", count);
+  std::printf("\n");
 }
 
 void print_layers(const Graph& g, const MixedPlanner& planner, const MixedModel& chosen) {
@@ -106,8 +115,9 @@ Result<Graph> quantize_mixed(const Graph& prepared,
     print_layers(prepared, planner, chosen);
     std::printf("curve: the knapsack's choice at %zu %s budgets, each model measured\n",
                 curve.size(), kind == Budget::Kind::kBytes ? "size" : "latency");
-    std::printf("  %-12s %13s %11s %11s %11s %5s %5s %5s\n", "budget", "size", "latency",
-                "proxy error", "error", "int8", "fp16", "fp32");
+    std::printf("  %-12s %13s %11s %11s %11s", "budget", "size", "latency", "proxy error", "error");
+    for (Precision p : kAllPrecisions) std::printf(" %5s", std::string(precision_name(p)).c_str());
+    std::printf("\n");
     for (size_t i = 0; i < curve.size(); ++i) {
       const double t = curve.size() > 1 ? static_cast<double>(i) / (curve.size() - 1) : 1.0;
       const std::string b = budget_str({kind, lo + (hi - lo) * t});

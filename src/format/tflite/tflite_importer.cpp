@@ -8,6 +8,7 @@
 #include "format/tflite/tflite_ops.h"
 #include "format/tflite/tflite_schema_generated.h"
 #include "ops/op_def.h"
+#include "quant/int4.h"
 
 namespace odin {
 namespace {
@@ -192,7 +193,11 @@ class Importer {
       v.source_index = static_cast<int32_t>(i);
       v.name = t->name() ? t->name()->str() : str_cat("tensor_", i);
       const std::string where = str_cat("tensor ", i, " '", v.name, "'");
-      if (!map_dtype(t->type(), &v.dtype)) {
+      // INT4 constants are held unpacked, as int8 in [-8, 7] (quant->bits 4).
+      const bool int4 = t->type() == fb::TensorType::INT4;
+      if (int4) {
+        v.dtype = DType::kI8;
+      } else if (!map_dtype(t->type(), &v.dtype)) {
         // Not fatal yet: only an error if a node odin runs actually uses it.
         v.dtype = DType::kUnknown;
         unsupported_dtype_[static_cast<int32_t>(i)] = tensor_type_name(t->type());
@@ -222,7 +227,12 @@ class Importer {
       }
       auto bytes = buffer_bytes(t->buffer(), i);
       if (!bytes.ok()) return bytes.status();
-      if (!bytes->empty()) {
+      if (int4 && bytes->empty()) {
+        v.dtype = DType::kUnknown;  // only an error if a node odin runs uses it
+        unsupported_dtype_[static_cast<int32_t>(i)] = "INT4 (not a constant)";
+      } else if (int4) {
+        ODIN_RETURN_IF_ERROR(attach_int4_constant(v, *bytes, where));
+      } else if (!bytes->empty()) {
         ODIN_RETURN_IF_ERROR(attach_constant(v, *bytes, where));
       }
       graph_.add_value(std::move(v));
@@ -271,6 +281,22 @@ class Importer {
       v.data = bytes.data();
     }
     v.data_bytes = bytes.size();
+    return Status();
+  }
+
+  Status attach_int4_constant(Value& v, std::span<const uint8_t> bytes, const std::string& where) {
+    if (!v.quant) return fail(where, ": an INT4 constant without quantization scales");
+    if (v.sparsity) return fail(where, ": sparse INT4 constants are not supported");
+    if (!v.shape.is_static()) return fail(where, ": a constant cannot have a dynamic shape");
+    const auto n = static_cast<size_t>(v.shape.num_elements());
+    if (bytes.size() != int4_packed_bytes(n))
+      return fail(where, ": buffer holds ", bytes.size(), " bytes but shape ", v.shape.str(),
+                  " of INT4 needs ", int4_packed_bytes(n));
+    const std::vector<int8_t> values = unpack_int4(bytes, n);
+    const auto* first = reinterpret_cast<const uint8_t*>(values.data());
+    v.data = graph_.own_bytes(std::vector<uint8_t>(first, first + n));
+    v.data_bytes = n;
+    v.quant->bits = 4;
     return Status();
   }
 

@@ -35,6 +35,9 @@ struct OpMapping {
   // kernels' version checks need it), also used for fp16 ones; float
   // operands are version 1.
   int32_t int8_version = 1;
+  // The version for int8 activations with INT4 weights; 0: no such form
+  // (tensorflow/lite/tools/versioning/op_version.cc).
+  int32_t int4_version = 0;
 };
 
 // The mapping of an operator code, or null when odin has no such op.

@@ -3,10 +3,12 @@
 #include <fstream>
 #include <limits>
 #include <map>
+#include <optional>
 #include <tuple>
 
 #include "format/tflite/tflite_ops.h"
 #include "format/tflite/tflite_schema_generated.h"
+#include "quant/int4.h"
 
 namespace odin {
 namespace {
@@ -117,10 +119,29 @@ class Writer {
       return make_error(StatusCode::kUnsupported, where, ": sparse constants are not written");
     if (v.released)
       return make_error(StatusCode::kInternal, where, ": constant bytes were released");
+    const bool int4 = v.quant && v.quant->bits == 4;
+    if (int4) {
+      if (v.dtype != DType::kI8 || !v.is_constant())
+        return make_error(StatusCode::kUnsupported, where,
+                          ": 4-bit values are written only as int8 constants (TFLite's INT4)");
+      type = fb::TensorType::INT4;
+    } else if (v.quant && v.quant->bits != 8) {
+      return make_error(StatusCode::kUnsupported, where, ": ", v.quant->bits,
+                        "-bit values have no TFLite form");
+    }
     uint32_t buffer = 0;
     if (v.is_constant()) {
-      fbb_.ForceVectorAlignment(v.data_bytes, 1, kBufferAlign);
-      auto data = fbb_.CreateVector(v.data, v.data_bytes);
+      std::optional<std::vector<uint8_t>> packed;
+      if (int4) {
+        packed = pack_int4({reinterpret_cast<const int8_t*>(v.data), v.data_bytes});
+        if (!packed)
+          return make_error(StatusCode::kInvalidArgument, where,
+                            ": a 4-bit constant holds a value outside [-8, 7]");
+      }
+      const uint8_t* bytes = packed ? packed->data() : v.data;
+      const size_t size = packed ? packed->size() : v.data_bytes;
+      fbb_.ForceVectorAlignment(size, 1, kBufferAlign);
+      auto data = fbb_.CreateVector(bytes, size);
       buffer = static_cast<uint32_t>(buffers_.size());
       buffers_.push_back(fb::CreateBuffer(fbb_, data));
     }
@@ -153,11 +174,17 @@ class Writer {
       return make_error(StatusCode::kUnsupported, "op ", op_type_name(node.op),
                         " has no TFLite form odin writes");
     ODIN_ASSIGN_OR_RETURN(tflite::WrittenOptions options, m->write(fbb_, node));
-    bool quantized = false;
+    bool quantized = false, int4 = false;
     for (const auto* list : {&node.inputs, &node.outputs})
-      for (ValueId v : *list)
-        if (v != kNoValue && takes_quantized_version(g_.value(v).dtype)) quantized = true;
-    const int32_t version = quantized ? m->int8_version : 1;
+      for (ValueId v : *list) {
+        if (v == kNoValue) continue;
+        if (takes_quantized_version(g_.value(v).dtype)) quantized = true;
+        if (g_.value(v).quant && g_.value(v).quant->bits == 4) int4 = true;
+      }
+    if (int4 && m->int4_version == 0)
+      return make_error(StatusCode::kUnsupported, "TFLite's ", op_type_name(node.op),
+                        " takes no 4-bit operand");
+    const int32_t version = int4 ? m->int4_version : quantized ? m->int8_version : 1;
     const auto key = std::make_tuple(m->code, custom, version);
     auto [it, fresh] = code_index_.try_emplace(key, code_index_.size());
     std::vector<int32_t> inputs, outputs;
