@@ -341,16 +341,6 @@ class Reader {
           (n > 1 && (axis >= v.shape.rank() || v.shape[axis] != static_cast<int64_t>(n))))
         return fail(what, ": ", n, " quantization scales along axis ", p.axis, " of ",
                     v.shape.str());
-      p.bits = q->bits();
-      if (p.bits != 8 && p.bits != 4) return fail(what, ": ", p.bits, "-bit quantization");
-      if (p.bits == 4) {
-        if (v.dtype != DType::kI8 || !v.data)
-          return fail(what, ": 4-bit values must be an int8 constant");
-        const auto* q4 = reinterpret_cast<const int8_t*>(v.data);
-        for (size_t i = 0; i < v.data_bytes; ++i)
-          if (q4[i] < -8 || q4[i] > 7)
-            return fail(what, ": 4-bit constant holds ", int{q4[i]}, " at ", i);
-      }
       v.quant = std::move(p);
     }
     return v;

@@ -208,8 +208,7 @@ class Writer {
       Offset<fb::Quantization> quant;
       if (v.quant)
         quant = fb::CreateQuantization(b, b.CreateVector(v.quant->scales),
-                                       b.CreateVector(v.quant->zero_points), v.quant->axis,
-                                       v.quant->bits);
+                                       b.CreateVector(v.quant->zero_points), v.quant->axis);
       values.push_back(fb::CreateValue(b, b.CreateString(v.name), *dtype,
                                        b.CreateVector(v.shape.dims()), symbols, v.persistent,
                                        constant_tensor_[i], quant));
