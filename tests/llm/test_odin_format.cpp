@@ -328,6 +328,14 @@ TEST(OdinFormat, WriterRefusesWhatItCannotStore) {
   EXPECT_NE(w.status().message().find("not one of the model's tensors"), std::string::npos)
       << w.status().message();
 
+  // 4-bit values (TFLite's INT4 weights), which the format does not flag.
+  StoredLlmGraph four_bit = stored;
+  four_bit.graph.value(four_bit.graph.node(0).outputs[0]).quant = QuantParams{{0.5f}, {0}, 0, 4};
+  w = write_odin(out.path, *m.file, &four_bit);
+  ASSERT_FALSE(w.ok());
+  EXPECT_NE(w.status().message().find("4-bit values have no .odin form"), std::string::npos)
+      << w.status().message();
+
   // Nothing at all.
   LlmFile empty;
   EXPECT_FALSE(write_odin(out.path, empty, nullptr).ok());

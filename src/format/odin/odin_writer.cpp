@@ -205,6 +205,9 @@ class Writer {
         for (size_t d = 0; d < v.shape.rank(); ++d) names.push_back(v.shape.symbol(d));
         symbols = b.CreateVectorOfStrings(names);
       }
+      if (v.quant && v.quant->bits != 8)  // TFLite's INT4 weights: written as .tflite
+        return fail(g.describe_value(static_cast<ValueId>(i)), ": ", v.quant->bits,
+                    "-bit values have no .odin form");
       Offset<fb::Quantization> quant;
       if (v.quant)
         quant = fb::CreateQuantization(b, b.CreateVector(v.quant->scales),
