@@ -10,6 +10,25 @@
 namespace odin {
 namespace {
 
+// memcpy of a pixel: a few fixed-size moves (the last one overlapping)
+// instead of a library call per pixel, which cost most of a channel PAD's
+// time on narrow int8 pixels (24 bytes).
+inline void copy_pixel(uint8_t* dst, const uint8_t* src, size_t n) {
+  if (n >= 16) {
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16) std::memcpy(dst + i, src + i, 16);
+    if (i < n) std::memcpy(dst + n - 16, src + n - 16, 16);
+  } else if (n >= 8) {
+    std::memcpy(dst, src, 8);
+    std::memcpy(dst + n - 8, src + n - 8, 8);
+  } else if (n >= 4) {
+    std::memcpy(dst, src, 4);
+    std::memcpy(dst + n - 4, src + n - 4, 4);
+  } else {
+    for (size_t i = 0; i < n; ++i) dst[i] = src[i];
+  }
+}
+
 class PadOp final : public CpuOp {
  public:
   PadOp(std::array<int64_t, 4> in, std::array<int64_t, 4> out, std::array<int64_t, 4> before,
@@ -33,17 +52,14 @@ class PadOp final : public CpuOp {
           continue;
         }
         const uint8_t* src_row = src + static_cast<size_t>((n * in_[1] + h) * in_[2]) * in_pixel;
-        for (int64_t w = 0; w < out_[2]; ++w) {
-          uint8_t* px = row + static_cast<size_t>(w) * out_pixel;
-          const int64_t x = w - before_[2];
-          if (x < 0 || x >= in_[2]) {
-            std::memset(px, fill_, out_pixel);
-            continue;
-          }
-          if (c_before) std::memset(px, fill_, c_before);
-          std::memcpy(px + c_before, src_row + static_cast<size_t>(x) * in_pixel, in_pixel);
-          if (c_after) std::memset(px + c_before + in_pixel, fill_, c_after);
-        }
+        // The whole row filled at once, then the pixels copied over it.
+        if (c_before || c_after || out_[2] != in_[2])
+          std::memset(row, fill_, static_cast<size_t>(out_[2]) * out_pixel);
+        const int64_t w0 = std::max<int64_t>(before_[2], 0);
+        const int64_t w1 = std::min<int64_t>(out_[2], before_[2] + in_[2]);
+        for (int64_t w = w0; w < w1; ++w)
+          copy_pixel(row + static_cast<size_t>(w) * out_pixel + c_before,
+                     src_row + static_cast<size_t>(w - before_[2]) * in_pixel, in_pixel);
       }
     });
   }

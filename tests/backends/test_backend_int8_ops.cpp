@@ -167,11 +167,12 @@ Graph pool_case(OpType op, DType t, Shape in, Pool2DAttrs a) {
   return q.finish({q.node(op, {x}, a, t, 0.05f, zero)});
 }
 
-Graph pad_case(DType t) {
+Graph pad_case(DType t, int64_t channels = 3,
+               std::vector<int32_t> amounts = {0, 0, 1, 2, 2, 0, 0, 1}) {
   QGraph q;
   const int64_t zero = t == kU8 ? 77 : -7;
-  const ValueId x = q.input(Shape({1, 3, 5, 3}), t, 0.1f, zero);
-  const ValueId pads = q.ints(Shape({4, 2}), {0, 0, 1, 2, 2, 0, 0, 1});
+  const ValueId x = q.input(Shape({1, 3, 5, channels}), t, 0.1f, zero);
+  const ValueId pads = q.ints(Shape({4, 2}), std::move(amounts));
   return q.finish({q.node(OpType::kPad, {x, pads}, {}, t, 0.1f, zero)});
 }
 
@@ -322,6 +323,20 @@ std::vector<Int8Case> cases() {
        }},
       {"pad_i8", [] { return pad_case(kI8); }},
       {"pad_u8", [] { return pad_case(kU8); }},
+      // Pixels of 24, 10 and 5 bytes: the CPU's pixel copy in 16-, 8- and
+      // 4-byte moves.
+      {"pad_i8_channels_24",
+       [] {
+         return pad_case(kI8, 24, {0, 0, 0, 0, 1, 1, 2, 6});
+       }},
+      {"pad_i8_channels_10",
+       [] {
+         return pad_case(kI8, 10, {0, 0, 1, 0, 0, 2, 0, 4});
+       }},
+      {"pad_u8_channels_5",
+       [] {
+         return pad_case(kU8, 5, {0, 0, 0, 1, 0, 0, 1, 0});
+       }},
       {"concat_i8_axis3_odd",
        [] {
          return concat_case(kI8, 3,
