@@ -19,68 +19,19 @@
 #include <cstring>
 #include <memory>
 
+#include "kernels/cpu/amx.h"
 #include "kernels/cpu/quant_pack.h"
 
-#if defined(__x86_64__) && defined(__linux__) && defined(__GNUC__)
-#define ODIN_HAVE_AMX 1
-#include <cpuid.h>
+#if ODIN_HAVE_AMX
 #include <immintrin.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-#else
-#define ODIN_HAVE_AMX 0
 #endif
 
 namespace odin::cpu::qmm {
 namespace {
 
-std::atomic<bool> g_allowed{true};
 std::atomic<uint64_t> g_item_calls{0};
 
-#if ODIN_HAVE_AMX
-// Linux: a process must ask for the tile data state before its first tile
-// instruction (arch/x86/include/uapi/asm/prctl.h, ARCH_REQ_XCOMP_PERM; the
-// XSAVE feature number of XTILEDATA is 18).
-constexpr int kArchReqXcompPerm = 0x1023;
-constexpr int kXfeatureXtileData = 18;
-
-bool env_disables() {
-  const char* v = std::getenv("ODIN_NO_AMX");
-  return v && *v && std::strcmp(v, "0") != 0;
-}
-
-bool detect_amx() {
-  if (env_disables()) return false;
-  unsigned a = 0, b = 0, c = 0, d = 0;
-  // CPUID.(EAX=7,ECX=0):EDX bit 24 AMX-TILE, bit 25 AMX-INT8 (Intel SDM).
-  if (!__get_cpuid_count(7, 0, &a, &b, &c, &d) || !(d >> 24 & 1) || !(d >> 25 & 1)) return false;
-  // The scaling is AVX-512 (every AMX CPU has it; a hypervisor might not say so).
-  if (!__builtin_cpu_supports("avx512f") || !__builtin_cpu_supports("avx512bw") ||
-      !__builtin_cpu_supports("avx512vl") || !__builtin_cpu_supports("avx512dq"))
-    return false;
-  // CPUID.1:ECX bit 27 OSXSAVE, then XCR0 bits 17 (XTILECFG) and 18 (XTILEDATA).
-  if (!__get_cpuid(1, &a, &b, &c, &d) || !(c >> 27 & 1)) return false;
-  unsigned lo = 0, hi = 0;
-  __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-  if ((lo >> 17 & 3) != 3) return false;
-  return syscall(SYS_arch_prctl, kArchReqXcompPerm, kXfeatureXtileData) == 0;
-}
-#endif
-
 }  // namespace
-
-bool amx_enabled() {
-#if ODIN_HAVE_AMX
-  static const bool available = detect_amx();
-  return available && g_allowed.load(std::memory_order_relaxed);
-#else
-  return false;
-#endif
-}
-
-void set_amx_allowed(bool allowed) {
-  g_allowed.store(allowed, std::memory_order_relaxed);
-}
 
 #if ODIN_HAVE_AMX
 // GCC 12's AVX-512 intrinsics start from self-initialized "undefined"
@@ -89,9 +40,6 @@ void set_amx_allowed(bool allowed) {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 namespace {
-
-#define ODIN_AMX_ATTR \
-  __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,f16c,fma,amx-tile,amx-int8")))
 
 // A format's sub-blocks: sub_k values share one scale; a block holds `subs`.
 struct Geometry {
@@ -112,15 +60,6 @@ Geometry geometry(BlockFormat f) {
   }
   return g;
 }
-
-// The palette-1 tile configuration (Intel SDM, LDTILECFG: byte 0 palette,
-// bytes 16-47 the 16 tiles' bytes per row, bytes 48-63 their rows).
-struct alignas(64) TileConfig {
-  uint8_t palette = 1, start_row = 0, reserved[14] = {};
-  uint16_t colsb[16] = {};
-  uint8_t rows[16] = {};
-};
-static_assert(sizeof(TileConfig) == 64);
 
 // Tiles: 0 and 4 activations (16 rows x K bytes), 1 and 5 weights (K/4 rows
 // x 64 bytes), 2 and 3 the int32 results (16 x 16).

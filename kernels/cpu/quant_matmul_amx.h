@@ -7,6 +7,7 @@
 
 #include <cstdint>
 
+#include "kernels/cpu/amx.h"
 #include "kernels/cpu/quant_matmul_job.h"
 
 namespace odin::cpu::qmm {
@@ -17,13 +18,9 @@ constexpr int64_t kAmxMinRows = 8;
 // Activation rows come 16 at a time: scratch holds m rounded up to this.
 constexpr int64_t kAmxRows = 16;
 
-// Whether the AMX kernels run here: the CPU has AMX-TILE and AMX-INT8, the
-// OS enabled the tile state, Linux granted this process its use, and
-// neither set_amx_allowed(false) nor ODIN_NO_AMX=1 in the environment
-// turned it off.
-bool amx_enabled();
-// Process-wide switch (tests compare both paths; benchmarks measure both).
-void set_amx_allowed(bool allowed);
+// Whether the AMX kernels run, and the switch for tests (amx.h).
+using cpu::amx_enabled;
+using cpu::set_amx_allowed;
 
 // Work items [it0, it1) of a packed job (Q8_0, Q4_0, Q4_K, Q6_K) whose
 // mc_rows are a multiple of kAmxRows and whose scratch rows run to m
