@@ -6,6 +6,7 @@
 
 #if ODIN_HAVE_AMX
 #include <cpuid.h>
+#include <immintrin.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #endif
@@ -60,5 +61,27 @@ bool amx_enabled() {
 void set_amx_allowed(bool allowed) {
   g_allowed.store(allowed, std::memory_order_relaxed);
 }
+
+#if ODIN_HAVE_AMX
+namespace {
+thread_local TileConfig t_config;
+thread_local bool t_configured = false;
+}  // namespace
+
+ODIN_AMX_ATTR void amx_load_config(const TileConfig& cfg) {
+  if (t_configured && std::memcmp(&t_config, &cfg, sizeof(cfg)) == 0) return;
+  _tile_loadconfig(&cfg);
+  t_config = cfg;
+  t_configured = true;
+}
+
+ODIN_AMX_ATTR void amx_release() {
+  _tile_release();
+  t_configured = false;
+}
+#else
+void amx_load_config(const TileConfig&) {}
+void amx_release() {}
+#endif
 
 }  // namespace odin::cpu

@@ -32,4 +32,12 @@ struct alignas(64) TileConfig {
 };
 static_assert(sizeof(TileConfig) == 64);
 
+// Loads `cfg` as this thread's tile configuration unless it is the one
+// loaded (LDTILECFG costs about as much as a small layer's multiplies, so
+// kernels called per tile keep it). Every AMX kernel configures through
+// here, so the thread's record stays true. Only where amx_enabled().
+void amx_load_config(const TileConfig& cfg);
+// Releases this thread's tiles (TILERELEASE) and forgets the configuration.
+void amx_release();
+
 }  // namespace odin::cpu

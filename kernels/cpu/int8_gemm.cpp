@@ -19,6 +19,8 @@
 
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
 #include "hwy/highway.h"
+#include "kernels/cpu/amx.h"
+#include "kernels/cpu/int8_gemm_amx.h"
 #include "kernels/cpu/int8_kernels.h"
 #include "kernels/cpu/int8_requant-inl.h"
 
@@ -200,6 +202,32 @@ HWY_INLINE void gemm_u8s8(int64_t rows, const Rows& a, const Int8PackedWeights& 
     u8s8_panels<1>(rows, a, w.k_pad, packed + p * panel, q, c0, w.n - c0, c + c0, ldc);
   }
 }
+
+// Whole 16-row tiles of A on AMX (int8_gemm_amx.h), the sums requantized
+// as the VNNI kernel's; returns the rows done (none without AMX).
+HWY_INLINE int64_t amx_rows(int64_t rows, const PackedRows& a, const Int8PackedWeights& w,
+                            int64_t p0, int64_t p1, const Int8Requant& q, uint8_t* c, int64_t ldc) {
+  if (rows < kAmxTileRows || w.k_pad < kAmxMinDepth || !amx_enabled()) return 0;
+  constexpr int64_t kGroup = 8;  // panels per call: the sums (8 KB) stay in L1
+  constexpr int64_t kLd = kGroup * kInt8Panel;
+  alignas(64) int32_t sums[kAmxTileRows * kLd];
+  int64_t r = 0;
+  for (; r + kAmxTileRows <= rows; r += kAmxTileRows)
+    for (int64_t g = p0; g < p1; g += kGroup) {
+      const int64_t g1 = std::min(p1, g + kGroup);
+      int8_amx_sums(a.row(r), a.k_pad, w, g, g1, sums, kLd);
+      for (int64_t p = g; p < g1; ++p) {
+        const int64_t c0 = p * kInt8Panel;
+        const RequantLanes t(q, c0);
+        const int64_t n = std::min(kInt8Panel, w.n - c0);
+        for (int64_t i = 0; i < kAmxTileRows; ++i) {
+          const VI32 s[1] = {hn::Load(DI32(), sums + i * kLd + (p - g) * kInt8Panel)};
+          store_panel<1>(s, &t, n, q.out_unsigned, c + (r + i) * ldc + c0);
+        }
+      }
+    }
+  return r;
+}
 #endif
 
 }  // namespace
@@ -209,7 +237,9 @@ HWY_ATTR void Int8Gemm(int64_t rows, const void* a, const Int8PackedWeights& w, 
   auto* out = static_cast<uint8_t*>(c);
   if (w.layout == Int8Layout::kU8S8) {
 #if HWY_TARGET == HWY_AVX3_DL
-    gemm_u8s8(rows, PackedRows{static_cast<const uint8_t*>(a), w.k_pad}, w, p0, p1, q, out, ldc);
+    const PackedRows rows_a{static_cast<const uint8_t*>(a), w.k_pad};
+    const int64_t done = amx_rows(rows, rows_a, w, p0, p1, q, out, ldc);
+    gemm_u8s8(rows - done, rows_a.from(done), w, p0, p1, q, out + done * ldc, ldc);
 #endif
     return;  // packed only where int8_gemm_has_vnni()
   }

@@ -274,7 +274,7 @@ ODIN_AMX_ATTR bool run_items(const Job& job, int64_t it0, int64_t it1) {
   uint8_t* strip = strip_buffer(static_cast<size_t>(blocks * block_strip));
   if (!strip) return false;
   const TileConfig cfg = tile_config(g);
-  _tile_loadconfig(&cfg);
+  amx_load_config(cfg);
   for (int64_t it = it0; it < it1; ++it) {
     const int64_t nc = it / job.num_mc, mc = it % job.num_mc;
     const int64_t i0 = mc * job.mc_rows, i1 = std::min(job.m, i0 + job.mc_rows);
@@ -286,7 +286,7 @@ ODIN_AMX_ATTR bool run_items(const Job& job, int64_t it0, int64_t it1) {
       for (int64_t i = i0; i < i1; i += kAmxRows) rows_times_strip(job, g, strip, i, grp);
     }
   }
-  _tile_release();
+  amx_release();
   return true;
 }
 

@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "int8_test_util.h"
+#include "kernels/cpu/amx.h"
+#include "kernels/cpu/int8_gemm_amx.h"
 
 namespace odin {
 namespace {
@@ -114,6 +116,30 @@ TEST(CpuInt8, Conv2DSaturatingBiasMatchesReference) {
   for (DType t : {DType::kI8, DType::kU8})
     for (const ConvCase& c : kConvCases)
       if (c.bias) check_conv(c, t, false, seed++, true);
+}
+
+// Where the CPU has AMX, convolutions with a depth (k) of 64 or more take
+// the tiles for whole 16-row tiles of pixels (kernels/cpu/int8_gemm_amx.h):
+// 1x1 convolutions read the image in place, strided ones a gathered tile;
+// k a multiple of 64, or with a tail; one panel, a pair, a pair and one.
+const ConvCase kAmxCases[] = {
+    {1, 6, 7, 100, 40, 1, 1, 1, Padding::kValid, Activation::kRelu6, true, true},
+    {2, 4, 8, 64, 16, 1, 1, 1, Padding::kValid, Activation::kNone, true, true},
+    {1, 9, 10, 144, 33, 1, 2, 1, Padding::kSame, Activation::kRelu, false, true},
+    {1, 8, 8, 200, 64, 1, 1, 1, Padding::kValid, Activation::kNone, true, false},
+};
+
+TEST(CpuInt8, Conv2DOnAmxTilesMatchesReference) {
+  uint32_t seed = 300;
+  const uint64_t calls = cpu::int8_amx_calls();
+  for (bool amx : {true, false}) {
+    cpu::set_amx_allowed(amx);
+    for (DType t : {DType::kI8, DType::kU8})
+      for (const ConvCase& c : kAmxCases) check_conv(c, t, false, seed++);
+  }
+  cpu::set_amx_allowed(true);
+  if (!cpu::amx_enabled()) GTEST_SKIP() << "skipped: no AMX on this CPU (or ODIN_NO_AMX is set)";
+  EXPECT_GT(cpu::int8_amx_calls(), calls) << "no convolution took the AMX tiles";
 }
 
 const ConvCase kDepthwiseCases[] = {
