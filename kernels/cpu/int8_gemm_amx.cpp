@@ -42,6 +42,20 @@ TileConfig sums_config(int64_t tail) {
   return c;
 }
 
+// Sums 6 (and 7 for a pair) += A tile kA (loaded from a) times the panels'
+// B tiles kB0 (and kB1), loaded from b0 (and b1).
+template <int kA, int kB0, int kB1>
+ODIN_AMX_ATTR inline void multiply(const uint8_t* a, long lda, const int8_t* b0, const int8_t* b1,
+                                   bool pair) {
+  _tile_loadd(kA, a, lda);
+  _tile_loadd(kB0, b0, 64);
+  _tile_dpbusd(6, kA, kB0);
+  if (pair) {
+    _tile_loadd(kB1, b1, 64);
+    _tile_dpbusd(7, kA, kB1);
+  }
+}
+
 }  // namespace
 
 ODIN_AMX_ATTR void int8_amx_sums(const uint8_t* a, int64_t lda, const Int8PackedWeights& w,
@@ -61,24 +75,11 @@ ODIN_AMX_ATTR void int8_amx_sums(const uint8_t* a, int64_t lda, const Int8Packed
     const int8_t* b1 = b0 + panel;
     _tile_zero(6);
     _tile_zero(7);
-    for (int64_t k = 0; k < chunks; ++k) {
-      _tile_loadd(0, a + 64 * k, stride_a);
-      _tile_loadd(2, b0 + kChunkB * k, 64);
-      _tile_dpbusd(6, 0, 2);
-      if (pair) {
-        _tile_loadd(3, b1 + kChunkB * k, 64);
-        _tile_dpbusd(7, 0, 3);
-      }
-    }
-    if (tail) {
-      _tile_loadd(1, a + 64 * chunks, stride_a);
-      _tile_loadd(4, b0 + kChunkB * chunks, 64);
-      _tile_dpbusd(6, 1, 4);
-      if (pair) {
-        _tile_loadd(5, b1 + kChunkB * chunks, 64);
-        _tile_dpbusd(7, 1, 5);
-      }
-    }
+    for (int64_t k = 0; k < chunks; ++k)
+      multiply<0, 2, 3>(a + 64 * k, stride_a, b0 + kChunkB * k, b1 + kChunkB * k, pair);
+    if (tail)
+      multiply<1, 4, 5>(a + 64 * chunks, stride_a, b0 + kChunkB * chunks, b1 + kChunkB * chunks,
+                        pair);
     int32_t* out = c + (p - p0) * kInt8Panel;
     _tile_stored(6, out, stride_c);
     if (pair) _tile_stored(7, out + kInt8Panel, stride_c);

@@ -214,6 +214,13 @@ SmallModel small_model() {
   return s;
 }
 
+// The output error against the small model's float graph, on the CPU.
+Result<OutputErrorMeter> float_meter(const SmallModel& s) {
+  SessionOptions options;
+  options.backends = {"cpu"};
+  return OutputErrorMeter::create(s.prepared, s.samples, options);
+}
+
 MixedOptions small_options() {
   MixedOptions o;
   o.timing_runs = 2;
@@ -329,9 +336,7 @@ TEST(MixedPrecision, WrittenModelImportsAndRuns) {
   EXPECT_EQ(f16, 1u);
   EXPECT_EQ(i8, 2u);
   // It runs, close to the float graph.
-  SessionOptions options;
-  options.backends = {"cpu"};
-  auto meter = OutputErrorMeter::create(s.prepared, s.samples, options);
+  auto meter = float_meter(s);
   ASSERT_TRUE(meter.ok()) << meter.status().message();
   auto err = meter->error(*back);
   ASSERT_TRUE(err.ok()) << err.status().message();
@@ -379,9 +384,7 @@ TEST(MixedPrecision, FourBitWeightsAreWrittenAsInt4) {
   }
   EXPECT_EQ(four_bit, 1u);
   // It runs; 4-bit weights cost accuracy, but not much on plain weights.
-  SessionOptions options;
-  options.backends = {"cpu"};
-  auto meter = OutputErrorMeter::create(s.prepared, s.samples, options);
+  auto meter = float_meter(s);
   ASSERT_TRUE(meter.ok()) << meter.status().message();
   auto err = meter->error(*back);
   ASSERT_TRUE(err.ok()) << err.status().message();
