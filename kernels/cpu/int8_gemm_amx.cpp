@@ -43,18 +43,18 @@ TileConfig sums_config(int64_t tail) {
 }
 
 // Sums 6 (and 7 for a pair) += A tile kA (loaded from a) times the panels'
-// B tiles kB0 (and kB1), loaded from b0 (and b1).
-template <int kA, int kB0, int kB1>
-ODIN_AMX_ATTR inline void multiply(const uint8_t* a, long lda, const int8_t* b0, const int8_t* b1,
-                                   bool pair) {
-  _tile_loadd(kA, a, lda);
-  _tile_loadd(kB0, b0, 64);
-  _tile_dpbusd(6, kA, kB0);
-  if (pair) {
-    _tile_loadd(kB1, b1, 64);
-    _tile_dpbusd(7, kA, kB1);
-  }
-}
+// B tiles kB0 (and kB1), loaded from b0 (and b1). A macro: the tile
+// intrinsics take their tile numbers as literals.
+#define ODIN_AMX_MULTIPLY(kA, kB0, kB1, a, lda, b0, b1, pair) \
+  do {                                                        \
+    _tile_loadd(kA, a, lda);                                  \
+    _tile_loadd(kB0, b0, 64);                                 \
+    _tile_dpbusd(6, kA, kB0);                                 \
+    if (pair) {                                               \
+      _tile_loadd(kB1, b1, 64);                               \
+      _tile_dpbusd(7, kA, kB1);                               \
+    }                                                         \
+  } while (0)
 
 }  // namespace
 
@@ -76,14 +76,15 @@ ODIN_AMX_ATTR void int8_amx_sums(const uint8_t* a, int64_t lda, const Int8Packed
     _tile_zero(6);
     _tile_zero(7);
     for (int64_t k = 0; k < chunks; ++k)
-      multiply<0, 2, 3>(a + 64 * k, stride_a, b0 + kChunkB * k, b1 + kChunkB * k, pair);
+      ODIN_AMX_MULTIPLY(0, 2, 3, a + 64 * k, stride_a, b0 + kChunkB * k, b1 + kChunkB * k, pair);
     if (tail)
-      multiply<1, 4, 5>(a + 64 * chunks, stride_a, b0 + kChunkB * chunks, b1 + kChunkB * chunks,
-                        pair);
+      ODIN_AMX_MULTIPLY(1, 4, 5, a + 64 * chunks, stride_a, b0 + kChunkB * chunks,
+                        b1 + kChunkB * chunks, pair);
     int32_t* out = c + (p - p0) * kInt8Panel;
     _tile_stored(6, out, stride_c);
     if (pair) _tile_stored(7, out + kInt8Panel, stride_c);
   }
+#undef ODIN_AMX_MULTIPLY
   // The tiles stay configured for the next call (amx_load_config).
 }
 

@@ -22,5 +22,13 @@ TEST(InspectCli, ShowsQuantizationTables) {
     EXPECT_NE(r.out.find(expected), std::string::npos) << expected << "\n" << r.out;
 }
 
+TEST(InspectCli, MarksFourBitWeights) {
+  const test::CliResult r = test::run_cli(
+      "inspect " + test::quoted(test::data_path("models/golden_int8/face_landmark_w4a8.tflite")));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("int8[16,3,3,3]q(16 channels on axis 0,4-bit)c"), std::string::npos)
+      << r.out;
+}
+
 }  // namespace
 }  // namespace odin

@@ -18,16 +18,19 @@ struct InspectArgs {
 };
 
 // A quantized tensor's table: "q(scale,zero_point)", or "q(N channels on
-// axis A)"; empty for others (and for float16 weights' empty tables).
+// axis A)", with ",4-bit" for TFLite's INT4 values; empty for others (and
+// for float16 weights' empty tables).
 std::string quant_summary(const Value& val) {
   if (!val.quant || val.quant->scales.empty() || val.dtype == DType::kF16 ||
       val.dtype == DType::kF32)
     return "";
   const QuantParams& q = *val.quant;
-  if (q.scales.size() > 1) return str_cat("q(", q.scales.size(), " channels on axis ", q.axis, ")");
+  const char* bits = q.bits == 4 ? ",4-bit" : "";
+  if (q.scales.size() > 1)
+    return str_cat("q(", q.scales.size(), " channels on axis ", q.axis, bits, ")");
   char scale[32];
   std::snprintf(scale, sizeof(scale), "%.6g", static_cast<double>(q.scales[0]));
-  return str_cat("q(", scale, ",", q.zero_points.empty() ? 0 : q.zero_points[0], ")");
+  return str_cat("q(", scale, ",", q.zero_points.empty() ? 0 : q.zero_points[0], bits, ")");
 }
 
 std::string value_summary(const Graph& g, ValueId v) {
