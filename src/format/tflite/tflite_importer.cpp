@@ -58,6 +58,10 @@ const char* tensor_type_name(fb::TensorType t) {
 // Reads one sparse index vector (int32, uint16 or uint8 storage).
 Status read_index_vector(fb::SparseIndexVector type, const void* table, std::vector<int32_t>* out) {
   out->clear();
+  // A union's type can be set with its table absent (fuzz finding).
+  if (!table && type != fb::SparseIndexVector::NONE)
+    return make_error(StatusCode::kInvalidModel, "sparse index vector of type ",
+                      fb::EnumNameSparseIndexVector(type), " has no table");
   switch (type) {
     case fb::SparseIndexVector::Int32Vector: {
       const auto* v = static_cast<const fb::Int32Vector*>(table)->values();
