@@ -1,12 +1,16 @@
 // Data movement and graph edges on int8/uint8 (storage in vk_quant.h):
 // pooling (q8_pool2d.comp), PAD with the zero point (q8_pad.comp),
+// RESIZE_BILINEAR (q8_resize_bilinear.comp),
 // CONCATENATION (q8_concat.comp), RESHAPE/SQUEEZE (the output aliases),
 // QUANTIZE from float (q8_quantize.comp) or int8/uint8 (q8_requantize.comp)
 // and DEQUANTIZE (q8_dequantize.comp). Ops that move values without
 // rescaling need the output in the input's quantization (inference checks
 // it; supports() too, since the kernels rely on it).
+#include <cstring>
+
 #include "backends/vulkan/vk_quant.h"
 #include "core/const_data.h"
+#include "kernels/reference/reference.h"
 #include "ops/quantized.h"
 
 namespace odin::vk {
@@ -181,10 +185,41 @@ Status lower_dequantize(LowerContext& ctx, const Node& node, LoweredNode* out) {
   return Status();
 }
 
+Support supports_resize_bilinear(const Graph& g, const Node& node) {
+  if (g.value(node.inputs[0]).shape.rank() != 4 || g.value(node.outputs[0]).shape.rank() != 4)
+    return decline(node, "needs 4-D tensors");
+  return supports_same_table(g, node);
+}
+
+// The source rows and columns as the reference samples them (Q10), for
+// q8_resize_bilinear.comp: (lo, hi, fraction) per output row, then column.
+Status lower_resize_bilinear(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  const Graph& g = ctx.graph();
+  const auto& a = std::get<ResizeAttrs>(node.attrs);
+  const Value& y = g.value(node.outputs[0]);
+  const Shape& si = g.value(node.inputs[0]).shape;
+  std::vector<int32_t> samples;
+  for (const auto& [in, o] : {std::pair{si[1], y.shape[1]}, std::pair{si[2], y.shape[2]}})
+    for (const ref::ResizeSampleQ10& s : ref::resize_samples_q10(a, in, o))
+      for (int64_t v : {s.lo, s.hi, s.src - 1024 * s.lo})
+        samples.push_back(static_cast<int32_t>(v));
+  std::vector<uint8_t> bytes(samples.size() * sizeof(int32_t));
+  std::memcpy(bytes.data(), samples.data(), bytes.size());
+  Dispatch d = single_io("q8_resize_bilinear", node, y.dtype);
+  for (int64_t v : dims4(y.shape)) d.push_int(v);
+  for (int64_t v : dims4(si)) d.push_int(v);
+  d.push_int(y.shape.num_elements());
+  d.bindings.push_back(Operand::weights(ctx.add_bytes(std::move(bytes))));
+  set_word_invocations(d, y.shape.num_elements());
+  out->dispatches.push_back(std::move(d));
+  return Status();
+}
+
 constexpr VkOp kOps[] = {
     {OpType::kAveragePool2D, supports_pool, lower_pool2d<false>},
     {OpType::kMaxPool2D, supports_pool, lower_pool2d<true>},
     {OpType::kPad, supports_pad, lower_pad},
+    {OpType::kResizeBilinear, supports_resize_bilinear, lower_resize_bilinear},
     {OpType::kConcatenation, supports_concatenation, lower_concatenation},
     {OpType::kReshape, nullptr, lower_alias},
     {OpType::kSqueeze, nullptr, lower_alias},

@@ -1,9 +1,9 @@
 // Elementwise ops on int8/uint8 (storage and arithmetic in vk_quant.h):
 // ADD, SUB, MUL with TFLite's integer rescaling on q8_binary.comp; LOGISTIC,
 // TANH, HARD_SWISH and the RELUs through a 256-entry table on q8_lut.comp,
-// the table computed by the op's reference kernel over every input byte, so
-// it is the reference's by construction.
-#include <numeric>
+// PRELU through one per channel, the tables computed by the op's reference
+// kernel over every input byte, so they are the reference's by construction.
+#include <vector>
 
 #include "backends/vulkan/vk_quant.h"
 #include "ops/op_def.h"
@@ -80,22 +80,60 @@ Support supports_lut(const Graph& g, const Node& node) {
   return Support::yes();
 }
 
-// The output byte for each input byte, by the node's reference kernel.
-Result<std::vector<uint8_t>> lookup_table(const Graph& g, const Node& node) {
-  std::vector<uint8_t> in(256), table(256);
-  std::iota(in.begin(), in.end(), uint8_t{0});
-  const ConstTensorView x{g.value(node.inputs[0]).dtype, Shape({256}), in.data()};
-  const TensorView y{g.value(node.outputs[0]).dtype, Shape({256}), table.data()};
-  ODIN_RETURN_IF_ERROR(run_reference(g, node, std::span(&x, 1), std::span(&y, 1)));
+// PRELU's alpha: a constant of one value, or of one per channel along the
+// last axis; the number of tables (0: neither).
+int64_t prelu_tables(const Graph& g, const Node& node) {
+  if (node.inputs.size() != 2) return 0;
+  const Value& alpha = g.value(node.inputs[1]);
+  const Shape& out = g.value(node.outputs[0]).shape;
+  if (!alpha.is_constant() || !alpha.shape.is_static() || out.rank() == 0 ||
+      g.value(node.inputs[0]).shape != out)
+    return 0;
+  const int64_t n = alpha.shape.num_elements(), c = out[out.rank() - 1];
+  if (n == 1) return 1;
+  const size_t r = alpha.shape.rank();
+  return n == c && r >= 1 && r <= out.rank() && alpha.shape[r - 1] == c ? c : 0;
+}
+
+// Tables of at most this many channels (256 bytes each) in one buffer.
+constexpr int64_t kMaxTables = 4096;
+
+Support supports_prelu(const Graph& g, const Node& node) {
+  if (Support s = same_dtype_per_tensor(g, node); !s.ok) return s;
+  const int64_t tables = prelu_tables(g, node);
+  if (tables == 0)
+    return decline(node, "on int8/uint8 needs a constant alpha of one value or one per channel");
+  if (tables > kMaxTables)
+    return decline(node,
+                   str_cat("on int8/uint8 with ", tables, " channels (max ", kMaxTables, ")"));
+  return Support::yes();
+}
+
+// table[b * channels + c]: the output byte for input byte b in channel c,
+// by the node's reference kernel (PRELU: every byte of every channel).
+Result<std::vector<uint8_t>> lookup_table(const Graph& g, const Node& node, int64_t channels) {
+  std::vector<uint8_t> in(static_cast<size_t>(256 * channels));
+  std::vector<uint8_t> table(in.size());
+  for (size_t i = 0; i < in.size(); ++i) in[i] = static_cast<uint8_t>(i / channels);
+  const Shape shape({256, channels});
+  std::vector<ConstTensorView> inputs = {{g.value(node.inputs[0]).dtype, shape, in.data()}};
+  if (node.op == OpType::kPrelu) {
+    const Value& alpha = g.value(node.inputs[1]);
+    inputs.push_back({alpha.dtype, Shape({channels}), alpha.data});
+  }
+  const TensorView y{g.value(node.outputs[0]).dtype, shape, table.data()};
+  ODIN_RETURN_IF_ERROR(run_reference(g, node, inputs, std::span(&y, 1)));
   return table;
 }
 
 Status lower_lut(LowerContext& ctx, const Node& node, LoweredNode* out) {
-  ODIN_ASSIGN_OR_RETURN(std::vector<uint8_t> table, lookup_table(ctx.graph(), node));
+  const int64_t channels = node.op == OpType::kPrelu ? prelu_tables(ctx.graph(), node) : int64_t{1};
+  ODIN_ASSIGN_OR_RETURN(std::vector<uint8_t> table, lookup_table(ctx.graph(), node, channels));
   const int64_t words = (ctx.graph().value(node.outputs[0]).shape.num_elements() + 3) / 4;
   Dispatch d;
   d.kernel = "q8_lut";
   d.push_int(words);
+  d.push_int(channels);
   d.bindings = {Operand::value(node.outputs[0]), Operand::value(node.inputs[0]),
                 Operand::weights(ctx.add_bytes(std::move(table)))};
   set_invocations(d, words);
@@ -113,6 +151,7 @@ constexpr VkOp kOps[] = {
     {OpType::kRelu, supports_lut, lower_lut},
     {OpType::kRelu6, supports_lut, lower_lut},
     {OpType::kReluN1To1, supports_lut, lower_lut},
+    {OpType::kPrelu, supports_prelu, lower_lut},
 };
 
 }  // namespace

@@ -176,6 +176,30 @@ Graph pad_case(DType t, int64_t channels = 3,
   return q.finish({q.node(OpType::kPad, {x, pads}, {}, t, 0.1f, zero)});
 }
 
+// PRELU with a constant alpha of shape `alpha` (one value, or one per
+// channel: Vulkan's per-channel tables).
+Graph prelu_case(DType t, Shape alpha) {
+  QGraph q;
+  const int64_t zero = t == kU8 ? 131 : -9;
+  const ValueId x = q.input(Shape({1, 4, 5, 11}), t, 0.07f, zero);
+  const ValueId a = q.weights(std::move(alpha), t, {0.004f}, 0, t == kU8 ? 128 : 0, 77);
+  return q.finish({q.node(OpType::kPrelu, {x, a}, {}, t, 0.05f, zero)});
+}
+
+// RESIZE_BILINEAR from [1,5,6,c] to out_h x out_w (the output keeps the
+// input's quantization).
+Graph resize_case(DType t, int64_t c, int32_t out_h, int32_t out_w, bool align_corners,
+                  bool half_pixel) {
+  QGraph q;
+  const int64_t zero = t == kU8 ? 140 : 5;
+  const ValueId x = q.input(Shape({1, 5, 6, c}), t, 0.02f, zero);
+  const ValueId size = q.ints(Shape({2}), {out_h, out_w});
+  ResizeAttrs a;
+  a.align_corners = align_corners;
+  a.half_pixel_centers = half_pixel;
+  return q.finish({q.node(OpType::kResizeBilinear, {x, size}, a, t, 0.02f, zero)});
+}
+
 Graph concat_case(DType t, int32_t axis, std::vector<Shape> shapes) {
   QGraph q;
   const int64_t zero = t == kU8 ? 90 : 6;
@@ -323,6 +347,15 @@ std::vector<Int8Case> cases() {
        }},
       {"pad_i8", [] { return pad_case(kI8); }},
       {"pad_u8", [] { return pad_case(kU8); }},
+      {"resize_i8_up_c7_half_pixel", [] { return resize_case(kI8, 7, 9, 13, false, true); }},
+      {"resize_u8_up_c4_align", [] { return resize_case(kU8, 4, 10, 11, true, false); }},
+      {"resize_i8_down_c5", [] { return resize_case(kI8, 5, 3, 4, false, false); }},
+      {"resize_u8_down_c3_half_pixel", [] { return resize_case(kU8, 3, 2, 5, false, true); }},
+      {"prelu_i8_per_channel",
+       [] {
+         return prelu_case(kI8, Shape({1, 1, 11}));
+       }},
+      {"prelu_u8_one_alpha", [] { return prelu_case(kU8, Shape({1})); }},
       // Pixels of 24, 10 and 5 bytes: the CPU's pixel copy in 16-, 8- and
       // 4-byte moves.
       {"pad_i8_channels_24",
