@@ -137,6 +137,23 @@ TEST(QuantizeCli, WritesTheModelLiteRtWasShown) {
       << "; regenerate the goldens with tools/golden/make_quantized_goldens.sh";
 }
 
+TEST(QuantizeCli, FourBitWeightsAsLiteRtWasShown) {
+  // golden_int8/face_landmark_w4a8.tflite is what LiteRT.js ran
+  // (test_quantized_goldens.cpp): --weight-bits 4 still writes it.
+  PhotoSets p;
+  const std::string out = p.out("fl_w4a8.tflite");
+  const nlohmann::json j = quantize(p, "face_landmark", "--weight-bits 4", out);
+  ASSERT_FALSE(j.empty());
+  EXPECT_EQ(j["weight_bits"], 4);
+  EXPECT_TRUE(j["accuracy"]["meets_targets"]) << j["accuracy"].dump();
+  // Half the int8 weight bytes: well under the int8 model's size.
+  EXPECT_LT(j["bytes"]["int8"].get<double>(), 0.7 * 745 * 1024);
+  const std::string golden = test::data_path("models/golden_int8/face_landmark_w4a8.tflite");
+  EXPECT_EQ(model_difference(out, golden), "")
+      << "odin quantize --weight-bits 4 no longer writes " << golden
+      << "; regenerate the goldens with tools/golden/make_quantized_goldens.sh";
+}
+
 TEST(QuantizeCli, LandmarkModelsCalibrateOnTheirCrops) {
   PhotoSets p;
   for (const char* model : {"face_landmark", "hand_landmark_lite"}) {
@@ -219,6 +236,14 @@ TEST(QuantizeCli, ClearErrors) {
               " --mixed --budget 100KiB --out " + quoted(p.out("x.tflite")));
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.out.find("below the smallest mixed model"), std::string::npos) << r.out;
+  r = run_cli("quantize face_landmark --calib " + quoted(p.calib.string()) +
+              " --mixed --budget 700KiB --weight-bits 4 --out " + quoted(p.out("x.tflite")));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.out.find("exclude each other"), std::string::npos) << r.out;
+  r = run_cli("quantize face_landmark --calib " + quoted(p.calib.string()) +
+              " --weight-bits 3 --out " + quoted(p.out("x.tflite")));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.out.find("--weight-bits"), std::string::npos) << r.out;
   r = run_cli("quantize face_detection_short_range --calib " + quoted(p.calib.string()) +
               " --out /nonexistent/dir/x.tflite");
   EXPECT_NE(r.exit_code, 0);
