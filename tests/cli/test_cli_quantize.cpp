@@ -121,6 +121,14 @@ std::string model_difference(const std::string& got_path, const std::string& wan
   return "";
 }
 
+// `written` is tests/models/golden_int8/`golden`, the file LiteRT.js ran.
+void expect_golden_written(const std::string& written, const std::string& golden) {
+  const std::string path = test::data_path("models/golden_int8/" + golden);
+  EXPECT_EQ(model_difference(written, path), "")
+      << "odin quantize no longer writes " << path
+      << "; regenerate the goldens with tools/golden/make_quantized_goldens.sh";
+}
+
 TEST(QuantizeCli, WritesTheModelLiteRtWasShown) {
   // tests/models/golden_int8 holds LiteRT.js's results on the file odin
   // quantize wrote from these photos (test_quantized_goldens.cpp checks odin
@@ -130,11 +138,7 @@ TEST(QuantizeCli, WritesTheModelLiteRtWasShown) {
   PhotoSets p;
   const std::string out = p.out("fd_int8.tflite");
   ASSERT_FALSE(quantize(p, "face_detection_short_range", "--method mse", out).empty());
-  const std::string golden =
-      test::data_path("models/golden_int8/face_detection_short_range_int8.tflite");
-  EXPECT_EQ(model_difference(out, golden), "")
-      << "odin quantize no longer writes " << golden
-      << "; regenerate the goldens with tools/golden/make_quantized_goldens.sh";
+  expect_golden_written(out, "face_detection_short_range_int8.tflite");
 }
 
 TEST(QuantizeCli, FourBitWeightsAsLiteRtWasShown) {
@@ -148,10 +152,7 @@ TEST(QuantizeCli, FourBitWeightsAsLiteRtWasShown) {
   EXPECT_TRUE(j["accuracy"]["meets_targets"]) << j["accuracy"].dump();
   // Half the int8 weight bytes: well under the int8 model's size.
   EXPECT_LT(j["bytes"]["int8"].get<double>(), 0.7 * 745 * 1024);
-  const std::string golden = test::data_path("models/golden_int8/face_landmark_w4a8.tflite");
-  EXPECT_EQ(model_difference(out, golden), "")
-      << "odin quantize --weight-bits 4 no longer writes " << golden
-      << "; regenerate the goldens with tools/golden/make_quantized_goldens.sh";
+  expect_golden_written(out, "face_landmark_w4a8.tflite");
 }
 
 TEST(QuantizeCli, LandmarkModelsCalibrateOnTheirCrops) {
