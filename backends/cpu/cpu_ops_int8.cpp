@@ -358,6 +358,40 @@ std::unique_ptr<CpuOp> make_quantize(const CpuOpContext& ctx, const Node& n) {
   return op;
 }
 
+class DequantizeOp final : public CpuOp {
+ public:
+  DequantizeOp(float scale, int32_t zero, bool is_unsigned)
+      : scale_(scale), zero_(zero), unsigned_(is_unsigned) {}
+  void run(std::span<const ConstTensorView> in, std::span<const TensorView> out,
+           ThreadPool& pool) override {
+    const auto* x = static_cast<const uint8_t*>(in[0].data);
+    float* y = out[0].as<float>();
+    pool.parallel_for(out[0].num_elements(), int64_t{1} << 14, [&](int64_t i0, int64_t i1, int) {
+      cpu::int8_dequantize(x + i0, y + i0, i1 - i0, scale_, zero_, unsigned_);
+    });
+  }
+
+ private:
+  float scale_;
+  int32_t zero_;
+  bool unsigned_;
+};
+
+// DEQUANTIZE of an int8/uint8 activation (per tensor) to float32: the
+// seams of a mixed int8/float model (constants are folded at load).
+std::unique_ptr<CpuOp> make_dequantize(const CpuOpContext& ctx, const Node& n) {
+  const Graph& g = ctx.graph;
+  if (n.inputs.size() != 1 || n.outputs.size() != 1 || !is_affine(g, n.inputs[0])) return nullptr;
+  const Value &x = g.value(n.inputs[0]), &y = g.value(n.outputs[0]);
+  if (y.dtype != DType::kF32 || x.is_constant() || x.quant->scales.size() != 1 ||
+      x.shape.num_elements() != y.shape.num_elements())
+    return nullptr;
+  auto op = std::make_unique<DequantizeOp>(scale_of(*x.quant, 0), zero_point_of(*x.quant, 0),
+                                           x.dtype == DType::kU8);
+  op->reads = {n.inputs[0]};
+  return op;
+}
+
 constexpr CpuOpEntry kEntries[] = {
     {OpType::kConv2D, make_conv2d},
     {OpType::kDepthwiseConv2D, make_depthwise},
@@ -366,6 +400,7 @@ constexpr CpuOpEntry kEntries[] = {
     {OpType::kSub, make_add},
     {OpType::kPrelu, make_prelu},
     {OpType::kQuantize, make_quantize},
+    {OpType::kDequantize, make_dequantize},
 };
 
 }  // namespace

@@ -2,7 +2,7 @@
 // (quant/affine.h add_affine): each input centered, shifted left 20 bits,
 // scaled by its multiplier; the sum scaled to the output. PRELU with one
 // alpha per channel: both branches' multipliers, selected by sign. QUANTIZE
-// of float32.
+// of float32, DEQUANTIZE to float32.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "kernels/cpu/int8_elementwise.cpp"
 #include <algorithm>
@@ -137,6 +137,35 @@ HWY_ATTR void Int8Quantize(const float* x, void* out, int64_t n, float scale, in
   });
 }
 
+template <typename T>
+HWY_INLINE void dequantize_of(const T* x, float* out, int64_t n, float scale, int32_t zero) {
+  const DI32 d;
+  const DF32 df;
+  const auto lanes = static_cast<int64_t>(hn::Lanes(d));
+  const VI32 z = hn::Set(d, zero);
+  const VF32 s = hn::Set(df, scale);
+  int64_t i = 0;
+  for (; i + lanes <= n; i += lanes)
+    hn::StoreU(hn::Mul(to_float(load_centered(x + i, static_cast<size_t>(lanes),
+                                              static_cast<size_t>(lanes), z)),
+                       s),
+               df, out + i);
+  if (i == n) return;
+  const auto rest = static_cast<size_t>(std::min(n - i, lanes));  // < lanes
+  HWY_ALIGN float buf[HWY_MAX_BYTES / 4];
+  hn::Store(hn::Mul(to_float(load_centered(x + i, rest, static_cast<size_t>(lanes), z)), s), df,
+            buf);
+  std::memcpy(out + i, buf, rest * sizeof(float));
+}
+
+HWY_ATTR void Int8Dequantize(const void* x, float* out, int64_t n, float scale, int32_t zero,
+                             bool is_unsigned) {
+  if (is_unsigned)
+    dequantize_of(static_cast<const uint8_t*>(x), out, n, scale, zero);
+  else
+    dequantize_of(static_cast<const int8_t*>(x), out, n, scale, zero);
+}
+
 HWY_ATTR void Int8Prelu(const Int8PreluParams& p, const void* x, void* out, int64_t r0,
                         int64_t r1) {
   auto* o = static_cast<uint8_t*>(out);
@@ -197,6 +226,12 @@ void int8_multiply_by_multipliers(const int32_t* x, const FixedPointMultiplier* 
 }
 HWY_EXPORT(Int8Prelu);
 HWY_EXPORT(Int8Quantize);
+HWY_EXPORT(Int8Dequantize);
+
+void int8_dequantize(const void* x, float* out, int64_t n, float scale, int32_t zero,
+                     bool is_unsigned) {
+  HWY_DYNAMIC_DISPATCH(Int8Dequantize)(x, out, n, scale, zero, is_unsigned);
+}
 
 void int8_quantize(const float* x, void* out, int64_t n, float scale, int32_t zero,
                    bool is_unsigned, Int8Rounding rounding) {

@@ -230,4 +230,11 @@ void int8_prelu_rows(const Int8PreluParams& p, const void* x, void* out, int64_t
 void int8_quantize(const float* x, void* out, int64_t n, float scale, int32_t zero,
                    bool is_unsigned, Int8Rounding rounding);
 
+// ---- DEQUANTIZE int8/uint8 -> float32 ------------------------------------
+
+// out[i] = float(x[i] - zero) * scale for i in [0, n): one rounding of an
+// exact product, so the reference's double product rounded to float.
+void int8_dequantize(const void* x, float* out, int64_t n, float scale, int32_t zero,
+                     bool is_unsigned);
+
 }  // namespace odin::cpu

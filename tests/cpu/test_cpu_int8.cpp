@@ -376,6 +376,37 @@ TEST(CpuInt8, QuantizeMatchesReference) {
     }
 }
 
+// DEQUANTIZE of an int8/uint8 activation: float(x - zero) * scale, equal to
+// the reference's double product rounded to float, on every target.
+TEST(CpuInt8, DequantizeMatchesReference) {
+  uint32_t seed = 700;
+  for (DType t : {DType::kI8, DType::kU8})
+    for (int64_t n : {int64_t{1}, int64_t{37}, int64_t{1000}}) {
+      Rng rng(seed++);
+      Graph g;
+      const ValueId x = add_quantized(g, Shape{n}, t,
+                                      per_tensor(0.0371f, t == DType::kU8 ? 131 : -7), rng, false);
+      const ValueId y = test::add_value(g, Shape{n});
+      add_node(g, OpType::kDequantize, std::monostate{}, {x}, {y});
+      std::vector<uint8_t> bytes(static_cast<size_t>(n));
+      for (uint8_t& b : bytes) b = static_cast<uint8_t>(rng.integer(0, 255));
+      const ConstTensorView in{t, Shape{n}, bytes.data()};
+      std::vector<float> want(static_cast<size_t>(n));
+      const TensorView ref_out{DType::kF32, Shape{n}, want.data()};
+      ASSERT_TRUE(
+          run_reference(g, g.nodes().back(), std::span(&in, 1), std::span(&ref_out, 1)).ok());
+      test::for_each_target([&] {
+        std::unique_ptr<CpuOp> op = make_cpu_op(CpuOpContext{g, 2}, g.nodes().back());
+        ASSERT_TRUE(op) << "no optimized DEQUANTIZE";
+        std::vector<float> got(static_cast<size_t>(n), -1.0f);
+        const TensorView out{DType::kF32, Shape{n}, got.data()};
+        ThreadPool pool(2);
+        op->run(std::span(&in, 1), std::span(&out, 1), pool);
+        EXPECT_EQ(got, want) << dtype_name(t) << " n" << n << " " << cpu::int8_target_name();
+      });
+    }
+}
+
 // The float32 nodes keep their float kernels (the int8 entries decline them).
 TEST(CpuInt8, FloatNodesKeepFloatKernels) {
   Graph g;
