@@ -11,7 +11,7 @@
 namespace odin {
 
 struct GraphTiming {
-  double total_ms = 0;          // the fastest run, wall clock
+  double total_ms = 0;          // the fastest run, wall clock, not profiled
   std::vector<double> node_ms;  // per node of `prepared`: its fastest time
   double conversion_ms = 0;     // the conversions the rewrite added, together
 };

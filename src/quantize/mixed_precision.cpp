@@ -56,17 +56,21 @@ Result<MixedPlanner> MixedPlanner::create(const Graph& prepared,
       const size_t o = option_of(l, prec);
       if (l.precisions[o] != prec) continue;
       l.bytes[o] = bytes[static_cast<size_t>(l.node)];
-      // fp32 and fp16 (folded to fp32 at load) from here; int8 with its
-      // conversions below.
+      // The node's time among neighbours at the same precision: int8 layers
+      // inside an int8 region pay no conversions (the fixed cost holds
+      // those of the fastest model; choose() measures the others).
       l.latency_ms[o] = t.node_ms[static_cast<size_t>(l.node)];
     }
   }
-  // fp16 constants are folded to fp32 when a session loads the graph: the
-  // same kernels run, so the same time (not two noisy measurements of it,
-  // which would pick fp32 over fp16 at random).
+  // fp16 constants are folded to fp32 when a session loads the graph, and
+  // 4-bit weights unpacked to int8: the same kernels run, so the same time
+  // (not two noisy measurements of it, which would pick one at random).
   for (MixedLayer& l : p.layers_) {
     const size_t o = option_of(l, Precision::kFp16);
     if (l.precisions[o] == Precision::kFp16) l.latency_ms[o] = l.latency_ms.back();
+    const size_t i8 = option_of(l, Precision::kInt8);
+    if (l.precisions[0] == Precision::kW4A8 && l.precisions[i8] == Precision::kInt8)
+      l.latency_ms[0] = l.latency_ms[i8];
   }
 
   // Sensitivity: each layer alone at each precision but fp32 (its error is 0).
@@ -77,16 +81,6 @@ Result<MixedPlanner> MixedPlanner::create(const Graph& prepared,
       ODIN_ASSIGN_OR_RETURN(Graph g,
                             build_mixed_graph(prepared, ranges, per_node, p.options_.per_channel));
       ODIN_ASSIGN_OR_RETURN(l.error[o], p.meter_->error(g));
-      if (l.precisions[o] != Precision::kInt8) continue;
-      // An int8 layer alone pays a QUANTIZE and a DEQUANTIZE around it: its
-      // latency is its node's time plus theirs (the only conversions in
-      // this graph). Neighbours in int8 share them, so this is an upper bound.
-      ODIN_ASSIGN_OR_RETURN(GraphTiming t, time_graph(prepared, g, first, p.options_.session,
-                                                      p.options_.timing_runs));
-      l.latency_ms[o] = t.node_ms[static_cast<size_t>(l.node)] + t.conversion_ms;
-      // 4-bit weights are unpacked to int8 at load: W4A8 runs int8's kernels
-      // and takes int8's time.
-      if (o > 0 && l.precisions[0] == Precision::kW4A8) l.latency_ms[0] = l.latency_ms[o];
     }
     per_node[static_cast<size_t>(l.node)] = Precision::kFp32;
   }
@@ -102,19 +96,21 @@ std::vector<Precision> MixedPlanner::uniform(Precision p) const {
 
 // The additive model leaves out what the layers' constants and node times do
 // not hold: the file's tensor and operator records, the conversions between
-// int8 and float (bytes), the run's overhead. For bytes that rest is
-// measured on the cheapest choice (all layers at their least size), so the
-// model is exact at the tight end of a size budget, where it matters. For
-// latency the int8 layers carry their conversions (an upper bound), and the
-// rest is measured on the all-fp32 graph, which has none. Elsewhere choose()
-// checks by measuring.
+// int8 and float, the run's overhead. For bytes that rest is measured on the
+// cheapest choice (every layer at its least size), so the model is exact at
+// the tight end of a size budget, where it matters. For latency it is
+// measured on the all-int8 graph (conversions only at its edges; a
+// per-layer fastest choice would be a patchwork of int8 and float paying a
+// conversion at every seam). Elsewhere choose() checks by measuring.
 Status MixedPlanner::calibrate_fixed_costs() {
   for (Budget::Kind kind : {Budget::Kind::kBytes, Budget::Kind::kLatencyMs}) {
     std::vector<Precision> per_node(prepared_->num_nodes(), Precision::kFp32);
     double layers = 0;
     for (const MixedLayer& l : layers_) {
       if (kind == Budget::Kind::kLatencyMs) {
-        layers += l.latency_ms.back();
+        const size_t o = option_of(l, Precision::kInt8);
+        per_node[static_cast<size_t>(l.node)] = l.precisions[o];
+        layers += cost(l, o, kind);
         continue;
       }
       size_t best = 0;
