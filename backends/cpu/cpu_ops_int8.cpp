@@ -324,20 +324,31 @@ std::unique_ptr<CpuOp> make_prelu(const CpuOpContext& ctx, const Node& n) {
   return op;
 }
 
-class QuantizeOp final : public CpuOp {
+// QUANTIZE (float32 -> int8/uint8) or DEQUANTIZE (back), one table.
+class ConvertOp final : public CpuOp {
  public:
-  QuantizeOp(float scale, int32_t zero, bool is_unsigned, cpu::Int8Rounding rounding)
-      : scale_(scale), zero_(zero), unsigned_(is_unsigned), rounding_(rounding) {}
+  ConvertOp(bool quantize, float scale, int32_t zero, bool is_unsigned, cpu::Int8Rounding rounding)
+      : quantize_(quantize),
+        scale_(scale),
+        zero_(zero),
+        unsigned_(is_unsigned),
+        rounding_(rounding) {}
   void run(std::span<const ConstTensorView> in, std::span<const TensorView> out,
            ThreadPool& pool) override {
-    const float* x = in[0].as<float>();
-    auto* y = static_cast<uint8_t*>(out[0].data);
+    const void* x = in[0].data;
+    void* y = out[0].data;
     pool.parallel_for(out[0].num_elements(), int64_t{1} << 14, [&](int64_t i0, int64_t i1, int) {
-      cpu::int8_quantize(x + i0, y + i0, i1 - i0, scale_, zero_, unsigned_, rounding_);
+      if (quantize_)
+        cpu::int8_quantize(static_cast<const float*>(x) + i0, static_cast<uint8_t*>(y) + i0,
+                           i1 - i0, scale_, zero_, unsigned_, rounding_);
+      else
+        cpu::int8_dequantize(static_cast<const uint8_t*>(x) + i0, static_cast<float*>(y) + i0,
+                             i1 - i0, scale_, zero_, unsigned_);
     });
   }
 
  private:
+  bool quantize_;
   float scale_;
   int32_t zero_;
   bool unsigned_;
@@ -352,30 +363,11 @@ std::unique_ptr<CpuOp> make_quantize(const CpuOpContext& ctx, const Node& n) {
   if (x.dtype != DType::kF32 || x.is_constant() || !x.shape.is_static() ||
       x.shape.num_elements() != y.shape.num_elements())
     return nullptr;
-  auto op = std::make_unique<QuantizeOp>(scale_of(*y.quant, 0), zero_point_of(*y.quant, 0),
-                                         y.dtype == DType::kU8, rounding_of(ctx));
+  auto op = std::make_unique<ConvertOp>(true, scale_of(*y.quant, 0), zero_point_of(*y.quant, 0),
+                                        y.dtype == DType::kU8, rounding_of(ctx));
   op->reads = {n.inputs[0]};
   return op;
 }
-
-class DequantizeOp final : public CpuOp {
- public:
-  DequantizeOp(float scale, int32_t zero, bool is_unsigned)
-      : scale_(scale), zero_(zero), unsigned_(is_unsigned) {}
-  void run(std::span<const ConstTensorView> in, std::span<const TensorView> out,
-           ThreadPool& pool) override {
-    const auto* x = static_cast<const uint8_t*>(in[0].data);
-    float* y = out[0].as<float>();
-    pool.parallel_for(out[0].num_elements(), int64_t{1} << 14, [&](int64_t i0, int64_t i1, int) {
-      cpu::int8_dequantize(x + i0, y + i0, i1 - i0, scale_, zero_, unsigned_);
-    });
-  }
-
- private:
-  float scale_;
-  int32_t zero_;
-  bool unsigned_;
-};
 
 // DEQUANTIZE of an int8/uint8 activation (per tensor) to float32: the
 // seams of a mixed int8/float model (constants are folded at load).
@@ -386,8 +378,8 @@ std::unique_ptr<CpuOp> make_dequantize(const CpuOpContext& ctx, const Node& n) {
   if (y.dtype != DType::kF32 || x.is_constant() || x.quant->scales.size() != 1 ||
       x.shape.num_elements() != y.shape.num_elements())
     return nullptr;
-  auto op = std::make_unique<DequantizeOp>(scale_of(*x.quant, 0), zero_point_of(*x.quant, 0),
-                                           x.dtype == DType::kU8);
+  auto op = std::make_unique<ConvertOp>(false, scale_of(*x.quant, 0), zero_point_of(*x.quant, 0),
+                                        x.dtype == DType::kU8, rounding_of(ctx));
   op->reads = {n.inputs[0]};
   return op;
 }
