@@ -284,7 +284,10 @@ TEST(CpuInt8, MaxPoolMatchesReference) {
   for (DType t : {DType::kI8, DType::kU8})
     for (const Case& c : {Case{Shape{1, 9, 9, 13}, 3, 2, Padding::kSame, Activation::kNone},
                           Case{Shape{2, 8, 8, 70}, 2, 2, Padding::kValid, Activation::kRelu},
-                          Case{Shape{1, 7, 6, 24}, 3, 1, Padding::kSame, Activation::kRelu6}}) {
+                          Case{Shape{1, 7, 6, 24}, 3, 1, Padding::kSame, Activation::kRelu6},
+                          Case{Shape{1, 10, 12, 16}, 2, 2, Padding::kValid, Activation::kNone},
+                          Case{Shape{1, 11, 9, 40}, 5, 1, Padding::kSame, Activation::kNone},
+                          Case{Shape{2, 5, 5, 8}, 1, 2, Padding::kValid, Activation::kNone}}) {
       Rng rng(seed++);
       Graph g;
       const QuantParams q = per_tensor(0.05f, t == DType::kU8 ? 120 : -7);
