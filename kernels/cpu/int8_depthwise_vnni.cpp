@@ -103,7 +103,8 @@ HWY_INLINE int64_t run_pixels(const Int8DepthwiseParams& p, const Int8DepthwiseV
     block_sums<kN, kKh, kQuads>(b.rows, b.offset, b.weights, p.k_h, w.quads, ox * p.stride_w,
                                 p.stride_w, perm, acc);
     for (int i = 0; i < kN; ++i)
-      store_bytes(requantize(VI32{acc[i]}, b.tables), b.out_unsigned, b.dst + (ox + i) * p.c, b.n);
+      store_bytes(requantize_unclamped(VI32{acc[i]}, b.tables), b.out_unsigned,
+                  b.dst + (ox + i) * p.c, b.n);
   }
   return ox;
 }

@@ -46,7 +46,7 @@ HWY_INLINE void store_panel(const VI32* sums, const RequantLanes* t, int64_t n, 
                             uint8_t* dst) {
   const auto lanes = static_cast<int64_t>(hn::Lanes(DI32()));
   for (int v = 0; v < kV && v * lanes < n; ++v)
-    store_bytes(requantize(sums[v], t[v]), out_unsigned, dst + v * lanes,
+    store_bytes(requantize_unclamped(sums[v], t[v]), out_unsigned, dst + v * lanes,
                 static_cast<size_t>(std::min(lanes, n - v * lanes)));
 }
 

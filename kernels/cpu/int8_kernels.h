@@ -41,6 +41,10 @@ struct Int8Requant {
   bool out_unsigned = false;  // uint8 output (else int8)
   bool any_left = false;      // some channel's left shift is not 0
   Int8Rounding rounding = Int8Rounding::kExact;
+  // kFloat with the dtype's whole range and every |scale| < 0.5: any int32
+  // sum's scaled value fits int32, so kernels whose stores saturate
+  // (requantize_unclamped) skip the float clamp.
+  bool saturate = false;
   // The tables of channels `from` (entries < 0: zeros), in that order, e.g.
   // every other channel or one phase of a flat depthwise row.
   Int8Requant pick(const std::vector<int64_t>& from) const;

@@ -80,12 +80,14 @@ using VF32 = hn::Vec<DF32>;
 // (clamped before rounding, as XNNPACK).
 struct FloatLanes {
   VF32 scale, lo, hi;
-  bool active = false;  // else the fixed-point tables apply
+  bool active = false;    // else the fixed-point tables apply
+  bool saturate = false;  // Int8Requant::saturate
   FloatLanes() = default;
   HWY_INLINE FloatLanes(const Int8Requant& q, int64_t c) {
     const DF32 df;
     // A saturating bias needs the reference's int32 clamp: exact there.
     active = q.rounding == Int8Rounding::kFloat && q.bias_saturating.empty();
+    saturate = active && q.saturate;
     scale = active ? hn::LoadU(df, q.scale.data() + c) : hn::Zero(df);
     lo = hn::Set(df, static_cast<float>(q.lo - q.zero));
     hi = hn::Set(df, static_cast<float>(q.hi - q.zero));
@@ -264,18 +266,32 @@ HWY_INLINE VI32 requantize(VI32 sum, const RequantLanes& t) {
   return hn::Min(hn::Max(hn::Add(y, t.zero), t.lo), t.hi);
 }
 
-// Stores the first n (<= Lanes) lanes of v, already within the output
-// dtype's range, as int8 or uint8 bytes.
+// requantize for kernels that store through store_bytes / store_bytes4,
+// which saturate: where the tables allow (FloatLanes::saturate), one
+// multiply, a conversion and the zero point, the clamp left to the store; the value
+// may then lie outside the output dtype's range.
+HWY_INLINE VI32 requantize_unclamped(VI32 sum, const RequantLanes& t) {
+  if (!t.fl.saturate) return requantize(sum, t);
+  // The product rounded, then the zero point added, as XNNPACK (a fused
+  // multiply-add would round ties of the product differently).
+  const VF32 scaled = hn::Mul(hn::ConvertTo(DF32(), hn::Add(sum, t.bias)), t.fl.scale);
+  return hn::Add(round_in_range(scaled), t.zero);
+}
+
+// Stores the first n (<= Lanes) lanes of v as int8 or uint8 bytes,
+// saturated to the dtype's range.
 HWY_INLINE void store_bytes(VI32 v, bool out_unsigned, void* dst, size_t n) {
 #if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
-  // In range: the low byte of each lane is the value either way; one
-  // truncating, masked vpmovdb (it writes no byte past n).
-  (void)out_unsigned;
-  return _mm512_mask_cvtepi32_storeu_epi8(dst, static_cast<__mmask16>((1u << n) - 1), v.raw);
+  // One saturating, masked vpmovsdb / vpmovusdb (it writes no byte past n).
+  const auto mask = static_cast<__mmask16>((1u << n) - 1);
+  if (out_unsigned)
+    return _mm512_mask_cvtusepi32_storeu_epi8(dst, mask,
+                                              _mm512_max_epi32(v.raw, _mm512_setzero_si512()));
+  return _mm512_mask_cvtsepi32_storeu_epi8(dst, mask, v.raw);
 #endif
   const hn::Rebind<uint8_t, DI32> du8;
   const hn::Rebind<int8_t, DI32> di8;
-  // In range, so uint8 and int8 bytes are the same bits either way.
+  // Saturating conversions; in range, uint8 and int8 bytes are the same bits.
   const auto bytes = out_unsigned ? hn::DemoteTo(du8, v) : hn::BitCast(du8, hn::DemoteTo(di8, v));
   if (n == hn::Lanes(du8)) return hn::StoreU(bytes, du8, static_cast<uint8_t*>(dst));
   HWY_ALIGN uint8_t buf[HWY_MAX_BYTES / 4];
@@ -283,8 +299,8 @@ HWY_INLINE void store_bytes(VI32 v, bool out_unsigned, void* dst, size_t n) {
   std::memcpy(dst, buf, n);
 }
 
-// Four whole vectors' lanes (within the output dtype's range) as 4 x Lanes
-// consecutive bytes: on AVX-512 two packs and one permute (a masked
+// Four whole vectors' lanes as 4 x Lanes consecutive bytes, saturated to
+// the dtype's range: on AVX-512 two packs and one permute (a masked
 // vpmovdb store per vector costs more).
 HWY_INLINE void store_bytes4(VI32 v0, VI32 v1, VI32 v2, VI32 v3, bool out_unsigned, void* dst) {
 #if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL

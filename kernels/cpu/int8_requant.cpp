@@ -32,6 +32,10 @@ Int8Requant make_int8_requant(const std::vector<FixedPointMultiplier>& m, int32_
   q.hi = range.max;
   q.out_unsigned = out_unsigned;
   q.rounding = rounding;
+  const QuantizedRange whole = out_unsigned ? QuantizedRange{0, 255} : QuantizedRange{-128, 127};
+  q.saturate =
+      rounding == Int8Rounding::kFloat && range.min == whole.min && range.max == whole.max &&
+      std::all_of(q.scale.begin(), q.scale.end(), [](float s) { return std::fabs(s) < 0.5f; });
   return q;
 }
 
