@@ -170,7 +170,7 @@ TEST(CpuPool, MaxAndAverageMatchReference) {
     for (int32_t f : {2, 3})
       for (int32_t s : {1, 2})
         for (Padding pad : {Padding::kSame, Padding::kValid})
-          for (int64_t c : {1, 17, 28}) {
+          for (int64_t c : {1, 6, 16, 17, 28, 40}) {
             const int64_t h = 5 + i % 4, w = 6 + i % 3;
             Pool2DAttrs a;
             a.padding = pad;
