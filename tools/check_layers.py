@@ -35,6 +35,7 @@ LAYER_OF = [
     ("src/vision/", "vision"), ("vision/", "vision"),
     ("src/llm/", "llm"), ("llm/", "llm"),
     ("src/quantize/", "quantizer"), ("quantize/", "quantizer"),
+    ("src/bench/", "bench"), ("bench/", "bench"),
     ("tools/odin/", "cli"),
 ]
 
@@ -56,8 +57,9 @@ DEPENDS = {
     "vision": ["runtime", "format"],
     "llm": ["runtime", "format"],
     "quantizer": ["runtime"],
+    "bench": ["runtime", "format"],
     "capi": ["runtime", "format", "api", "llm"],
-    "cli": ["vision", "llm", "quantizer", "capi", "backends"],
+    "cli": ["vision", "llm", "quantizer", "bench", "capi", "backends"],
 }
 
 SOURCE_DIRS = ["src", "kernels", "backends", "include", "tools/odin"]
