@@ -16,7 +16,7 @@ import json as _json
 import os as _os
 
 from . import errors
-from ._odin import Model, Session, TensorInfo, __version__
+from ._odin import Model, Session, TensorInfo, __version__, load_image
 from .errors import (Error, FailedPrecondition, InternalError, InvalidArgument, InvalidModel,
                      IOError, NotFound, OutOfMemory, OutOfRange, Status, Unsupported)
 from .llm import LLM
@@ -48,6 +48,6 @@ def bench(model, backends=None, threads=1, runs=50, warmup=5, inputs=None, exact
 
 
 __all__ = ["Model", "Session", "TensorInfo", "LLM", "bench", "detect_faces", "face_mesh",
-           "detect_hands", "Box", "Face", "FaceMesh", "Hand", "Error", "Status",
+           "detect_hands", "load_image", "Box", "Face", "FaceMesh", "Hand", "Error", "Status",
            "InvalidArgument", "NotFound", "InvalidModel", "Unsupported", "OutOfRange", "IOError",
            "InternalError", "OutOfMemory", "FailedPrecondition", "errors", "__version__"]

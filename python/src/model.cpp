@@ -116,6 +116,7 @@ std::vector<py::array> Session::input_arrays(py::handle feeds) const {
   const size_t n = inputs_.size();
   std::vector<py::array> arrays(n);
   if (py::isinstance<py::dict>(feeds)) {
+    std::vector<bool> given(n, false);
     auto dict = py::reinterpret_borrow<py::dict>(feeds);
     for (auto [key, value] : dict) {
       const std::string name = py::str(key);
@@ -128,9 +129,10 @@ std::vector<py::array> Session::input_arrays(py::handle feeds) const {
                     "the model has no input '" + name + "'; its inputs are " + names);
       }
       arrays[i] = checked_input(value, i);
+      given[i] = true;
     }
     for (size_t i = 0; i < n; ++i)
-      if (!arrays[i])
+      if (!given[i])
         raise_error(ODIN_ERROR_INVALID_ARGUMENT, "odin.Session.run",
                     "input " + std::to_string(i) + " '" + inputs_[i].name + "' is missing");
     return arrays;

@@ -46,7 +46,7 @@ class Session {
   Session& operator=(const Session&) = delete;
 
   // {name: array} or [array, ...] in input order -> a list of new arrays.
-  pybind11::list run(pybind11::handle feeds);
+  pybind11::list run(pybind11::object feeds);
 
   const std::shared_ptr<Model>& model() const { return model_; }
   const std::vector<TensorInfo>& inputs() const { return inputs_; }

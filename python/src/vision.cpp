@@ -5,6 +5,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <cstring>
 #include <mutex>
 #include <type_traits>
 
@@ -195,6 +196,17 @@ class HandsPy {
 }  // namespace
 
 void bind_vision(py::module_& m) {
+  m.def(
+      "load_image",
+      [](py::object path) {
+        const Image img = to_image(path, "odin.load_image");
+        py::array_t<uint8_t> out({img.height, img.width, 3});
+        std::memcpy(out.mutable_data(), img.rgb.data(), img.rgb.size());
+        return out;
+      },
+      py::arg("path"),
+      "Decodes a PNG, JPEG or BMP photo into an HxWx3 uint8 RGB numpy array (as the "
+      "pipelines and the CLI read it).");
   py::class_<FaceDetectorPy>(m, "_FaceDetector")
       .def(py::init<const std::string&>(), py::arg("range"))
       .def("detect", &FaceDetectorPy::detect, py::arg("image"), py::arg("min_score"),
