@@ -37,6 +37,7 @@ LAYER_OF = [
     ("src/quantize/", "quantizer"), ("quantize/", "quantizer"),
     ("src/bench/", "bench"), ("bench/", "bench"),
     ("tools/odin/", "cli"),
+    ("python/src/", "python"),
 ]
 
 # Layer -> the layers it may include directly (its own is always allowed).
@@ -60,9 +61,10 @@ DEPENDS = {
     "bench": ["runtime", "format"],
     "capi": ["runtime", "format", "api", "llm"],
     "cli": ["vision", "llm", "quantizer", "bench", "capi", "backends"],
+    "python": ["vision", "bench", "capi"],
 }
 
-SOURCE_DIRS = ["src", "kernels", "backends", "include", "tools/odin"]
+SOURCE_DIRS = ["src", "kernels", "backends", "include", "tools/odin", "python/src"]
 EXTENSIONS = (".h", ".hpp", ".cpp", ".c", ".inc", ".comp", ".glsl")
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
 

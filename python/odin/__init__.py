@@ -2,9 +2,9 @@
 
     import numpy as np, odin
     model = odin.Model("face_detection_short_range.tflite")
-    session = odin.Session(model, backends=["cpu"], threads=2)
-    scores, boxes = ...  # see model.outputs
-    outputs = session.run({"input": np.zeros((1, 128, 128, 3), np.float32)})
+    print(model.inputs, model.outputs)               # name, shape, dtype
+    session = odin.Session(model, backends=["vulkan", "cpu"], threads=2)
+    regressors, scores = session.run({"input": np.zeros((1, 128, 128, 3), np.float32)})
 
     faces = odin.detect_faces("photo.jpg")          # MediaPipe's pipelines
     print(faces[0].score, faces[0].box)
@@ -22,6 +22,9 @@ from .errors import (Error, FailedPrecondition, InternalError, InvalidArgument, 
 from .llm import LLM
 from .vision import Box, Face, FaceMesh, Hand, detect_faces, detect_hands, face_mesh
 from . import _odin
+
+for _cls in (Model, Session, TensorInfo):
+    _cls.__module__ = "odin"  # help() and reprs name the package, not the extension
 
 
 def bench(model, backends=None, threads=1, runs=50, warmup=5, inputs=None, exact_int8=False):
