@@ -33,8 +33,8 @@ void bind_bench(py::module_& m) {
         if (!json.ok()) raise_status("odin.bench", json.status());
         return *json;
       },
-      py::arg("model"), py::arg("backends"), py::arg("threads"), py::arg("runs"),
-      py::arg("warmup"), py::arg("inputs"), py::arg("exact_int8"));
+      py::arg("model"), py::arg("backends"), py::arg("threads"), py::arg("runs"), py::arg("warmup"),
+      py::arg("inputs"), py::arg("exact_int8"));
 }
 
 }  // namespace odin::py

@@ -85,9 +85,9 @@ class Generation {
       const std::lock_guard llm_lock(llm_->mutex);
       status = odin_llm_reset(llm_->context);
       if (status == ODIN_OK)
-        status = odin_llm_generate(llm_->context, prompt_.data(),
-                                   static_cast<int32_t>(prompt_.size()), &params_, on_token, this,
-                                   nullptr);
+        status =
+            odin_llm_generate(llm_->context, prompt_.data(), static_cast<int32_t>(prompt_.size()),
+                              &params_, on_token, this, nullptr);
     }
     const std::lock_guard lock(mutex_);
     status_ = status;

@@ -1,5 +1,6 @@
 #include "model.h"
 
+#include <chrono>
 #include <cstring>
 
 #include "errors.h"
@@ -42,7 +43,8 @@ Model::Model(py::object path_or_bytes) {
   } else if (PyObject_CheckBuffer(path_or_bytes.ptr())) {
     const py::buffer_info buf = py::buffer(path_or_bytes).request();
     if (!PyBuffer_IsContiguous(buf.view(), 'C'))
-      raise_error(ODIN_ERROR_INVALID_ARGUMENT, "odin.Model", "the model's buffer is not contiguous");
+      raise_error(ODIN_ERROR_INVALID_ARGUMENT, "odin.Model",
+                  "the model's buffer is not contiguous");
     py::gil_scoped_release nogil;
     status = odin_model_load_buffer(buf.ptr, static_cast<size_t>(buf.size * buf.itemsize),
                                     ODIN_BUFFER_COPY, &handle_);
@@ -107,8 +109,7 @@ py::array Session::checked_input(py::handle value, size_t index) const {
                 what + " has shape " + shape_string(want.shape) + ", got an array of shape " +
                     shape_string(shape));
   // The C API reads the array's buffer as is: only a strided view is copied.
-  if (!(array.flags() & py::array::c_style))
-    array = py::array::ensure(array, py::array::c_style);
+  if (!(array.flags() & py::array::c_style)) array = py::array::ensure(array, py::array::c_style);
   return array;
 }
 
@@ -177,6 +178,32 @@ py::list Session::run(py::object feeds) {
   const py::gil_scoped_acquire gil;
   for (size_t i = 0; i < outputs_.size(); ++i) outputs.append(output_array(i));
   return outputs;
+}
+
+}  // namespace odin::py
+
+namespace odin::py {
+
+double Session::time_capi_runs(py::object feeds, int runs) {
+  const std::vector<py::array> arrays = input_arrays(feeds);
+  std::vector<std::vector<uint8_t>> outputs(outputs_.size());
+  py::gil_scoped_release nogil;
+  const std::lock_guard lock(mutex_);
+  const auto start = std::chrono::steady_clock::now();
+  for (int r = 0; r < runs; ++r) {
+    for (size_t i = 0; i < arrays.size(); ++i)
+      check(odin_session_set_input(handle_, static_cast<int32_t>(i), inputs_[i].dtype,
+                                   arrays[i].data(), static_cast<size_t>(arrays[i].nbytes())));
+    check(odin_session_run(handle_));
+    for (size_t i = 0; i < outputs.size(); ++i) {
+      const void* data = nullptr;
+      size_t size = 0;
+      check(odin_session_get_output(handle_, static_cast<int32_t>(i), &data, &size));
+      outputs[i].resize(size);
+      std::memcpy(outputs[i].data(), data, size);
+    }
+  }
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 }  // namespace odin::py

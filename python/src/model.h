@@ -48,6 +48,11 @@ class Session {
   // {name: array} or [array, ...] in input order -> a list of new arrays.
   pybind11::list run(pybind11::object feeds);
 
+  // Seconds that `runs` runs take through the C API alone (set inputs, run,
+  // copy outputs into buffers made once): the baseline of run()'s overhead
+  // (benchmarks/python_overhead.py).
+  double time_capi_runs(pybind11::object feeds, int runs);
+
   const std::shared_ptr<Model>& model() const { return model_; }
   const std::vector<TensorInfo>& inputs() const { return inputs_; }
   const std::vector<TensorInfo>& outputs() const { return outputs_; }

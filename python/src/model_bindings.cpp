@@ -1,7 +1,7 @@
 // odin.Model and odin.Session with their Python docs.
-#include "model.h"
-
 #include <pybind11/stl.h>
+
+#include "model.h"
 
 namespace odin::py {
 namespace py = pybind11;
@@ -30,7 +30,8 @@ valid .tflite), odin.Unsupported (ops or types odin lacks).)")
                std::to_string(model.outputs().size()) + " output(s)>";
       });
 
-  py::class_<Session>(m, "Session", R"(One runnable instance of a model: its own memory, inputs and outputs.
+  py::class_<Session>(m, "Session",
+                      R"(One runnable instance of a model: its own memory, inputs and outputs.
 
 Session(model, backends=None, threads=1, fp16=False, exact_int8=False)
 
@@ -48,7 +49,8 @@ threads: run() releases the GIL. Calls on one session are serialised.)")
                     bool>(),
            py::arg("model"), py::arg("backends") = py::none(), py::arg("threads") = 1,
            py::arg("fp16") = false, py::arg("exact_int8") = false)
-      .def("run", &Session::run, py::arg("inputs"), R"(Runs the model; returns its outputs as a list of numpy arrays.
+      .def("run", &Session::run, py::arg("inputs"),
+           R"(Runs the model; returns its outputs as a list of numpy arrays.
 
 inputs: {name: array} or a list of arrays in input order. Each array must
 have the input's dtype and shape (see Session.inputs). C-contiguous arrays
@@ -61,7 +63,10 @@ them). Raises odin.InvalidArgument for a wrong name, dtype or shape.)")
                              "The inputs with the session's shapes: a list of TensorInfo.")
       .def_property_readonly("outputs", &Session::outputs,
                              "The outputs with the session's shapes: a list of TensorInfo.")
-      .def_property_readonly("model", &Session::model, "The odin.Model it runs.");
+      .def_property_readonly("model", &Session::model, "The odin.Model it runs.")
+      .def("_time_capi_runs", &Session::time_capi_runs, py::arg("inputs"), py::arg("runs"),
+           "Seconds `runs` runs take through the C API alone (the overhead benchmark's "
+           "baseline).");
 }
 
 }  // namespace odin::py

@@ -56,8 +56,8 @@ bool has_dtype(const py::array& array, odin_dtype dtype) {
   const NumpyKind k = numpy_kind(dtype);
   const py::dtype d = array.dtype();
   const char order = d.byteorder();
-  const bool native = order == '=' || order == '|' ||
-                      (order == '<') == (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__);
+  const bool native =
+      order == '=' || order == '|' || (order == '<') == (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__);
   return d.kind() == k.kind && d.itemsize() == k.size && native;
 }
 

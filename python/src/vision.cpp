@@ -103,8 +103,7 @@ T created(const char* fn, F&& create) {
 class FaceDetectorPy {
  public:
   explicit FaceDetectorPy(const std::string& range)
-      : range_(parse_range(range)),
-        detector_(created<FaceDetector>("odin.detect_faces", [&] {
+      : range_(parse_range(range)), detector_(created<FaceDetector>("odin.detect_faces", [&] {
           return FaceDetector::create(
               resolved(face_detector_config(range_).model, "odin.detect_faces"), range_);
         })) {}
@@ -163,9 +162,8 @@ class HandsPy {
   explicit HandsPy(const std::string& model)
       : pipeline_(created<HandPipeline>("odin.detect_hands", [&] {
           const HandModel m = parse_model(model);
-          return HandPipeline::create(
-              resolved(palm_detector_config(m).model, "odin.detect_hands"),
-              resolved(hand_landmark_model(m), "odin.detect_hands"), m);
+          return HandPipeline::create(resolved(palm_detector_config(m).model, "odin.detect_hands"),
+                                      resolved(hand_landmark_model(m), "odin.detect_hands"), m);
         })) {}
 
   py::list run(py::handle image) {
