@@ -21,14 +21,17 @@ def _env(name):
     return value
 
 
+def _run_cli(*args):
+    done = subprocess.run([_env("ODIN_CLI"), *map(str, args)], capture_output=True, text=True)
+    return done, "odin " + " ".join(map(str, args))
+
+
 @pytest.fixture(scope="session")
 def cli():
     """Runs the odin CLI; returns its stdout (fails the test on a non-zero exit)."""
-    path = _env("ODIN_CLI")
-
     def run(*args):
-        done = subprocess.run([path, *map(str, args)], capture_output=True, text=True)
-        assert done.returncode == 0, "odin %s: %s" % (" ".join(map(str, args)), done.stderr)
+        done, command = _run_cli(*args)
+        assert done.returncode == 0, "%s: %s" % (command, done.stderr)
         return done.stdout
 
     return run
@@ -37,11 +40,9 @@ def cli():
 @pytest.fixture(scope="session")
 def cli_fails():
     """Runs the odin CLI expecting it to fail; returns its error message."""
-    path = _env("ODIN_CLI")
-
     def run(*args):
-        done = subprocess.run([path, *map(str, args)], capture_output=True, text=True)
-        assert done.returncode != 0, "odin %s succeeded" % " ".join(map(str, args))
+        done, command = _run_cli(*args)
+        assert done.returncode != 0, command + " succeeded"
         assert done.stderr.startswith("odin: "), done.stderr
         return done.stderr[len("odin: "):].strip()
 
