@@ -35,7 +35,9 @@ LAYER_OF = [
     ("src/vision/", "vision"), ("vision/", "vision"),
     ("src/llm/", "llm"), ("llm/", "llm"),
     ("src/quantize/", "quantizer"), ("quantize/", "quantizer"),
+    ("src/bench/", "bench"), ("bench/", "bench"),
     ("tools/odin/", "cli"),
+    ("python/src/", "python"),
 ]
 
 # Layer -> the layers it may include directly (its own is always allowed).
@@ -56,11 +58,13 @@ DEPENDS = {
     "vision": ["runtime", "format"],
     "llm": ["runtime", "format"],
     "quantizer": ["runtime"],
+    "bench": ["runtime", "format"],
     "capi": ["runtime", "format", "api", "llm"],
-    "cli": ["vision", "llm", "quantizer", "capi", "backends"],
+    "cli": ["vision", "llm", "quantizer", "bench", "capi", "backends"],
+    "python": ["vision", "bench", "capi"],
 }
 
-SOURCE_DIRS = ["src", "kernels", "backends", "include", "tools/odin"]
+SOURCE_DIRS = ["src", "kernels", "backends", "include", "tools/odin", "python/src"]
 EXTENSIONS = (".h", ".hpp", ".cpp", ".c", ".inc", ".comp", ".glsl")
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
 

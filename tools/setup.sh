@@ -10,6 +10,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libstb-dev libjpeg62-turbo-dev libpcre2-dev libcli11-dev nlohmann-json3-dev libeigen3-dev libhwy-dev
   python3                           # tools (fetch_models.py)
+  python3-dev pybind11-dev python3-pybind11 python3-numpy python3-pytest  # the Python package
   clang-format
   libvulkan-dev glslc               # Vulkan backend: headers and the GLSL -> SPIR-V compiler
   mesa-vulkan-drivers vulkan-tools  # lavapipe (CPU Vulkan driver, used in CI) and vulkaninfo

@@ -1,21 +1,13 @@
-// Shared pieces of the odin CLI: model lookup and error reporting.
+// Shared pieces of the odin CLI: fetching models, JSON helpers and error
+// reporting (model lookup itself is format/model_cache.h).
 #pragma once
 
 #include <string>
 
 #include "core/graph.h"
+#include "format/model_cache.h"
 
 namespace odin::cli {
-
-// ${ODIN_MODEL_DIR:-$HOME/.cache/odin/models}
-std::string model_cache_dir();
-
-// A path to an existing file is used as is; otherwise a zoo name such as
-// "face_detection_short_range" is looked up in the model cache.
-Result<std::string> resolve_model(const std::string& name_or_path);
-
-// Resolves and loads a model.
-Result<Graph> load_model(const std::string& name_or_path);
 
 // The source tree the binary was built from (the folder above the binary's
 // that holds tools/fetch_models.py, found via /proc/self/exe); "" if none.
@@ -32,9 +24,6 @@ double round6(double v);
 // Puts arrays of plain numbers ([x, y], [x, y, z]) of an indented JSON
 // dump on one line each, so landmark lists stay readable.
 std::string collapse_number_arrays(const std::string& pretty);
-
-// VmRSS / VmHWM of this process in bytes (Linux); 0 where unavailable.
-size_t proc_status_bytes(const char* key);
 
 // Prints "odin: <message>" to stderr; returns the exit code to use.
 int report(const Status& status);

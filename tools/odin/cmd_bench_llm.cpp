@@ -14,6 +14,7 @@
 #include <sstream>
 #include <thread>
 
+#include "bench/proc_status.h"
 #include "cli_common.h"
 #include "commands.h"
 #include "llm_cli.h"
