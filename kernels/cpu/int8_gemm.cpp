@@ -226,6 +226,7 @@ HWY_INLINE int64_t amx_rows(int64_t rows, const PackedRows& a, const Int8PackedW
         }
       }
     }
+  if (r > 0) int8_amx_note_call();
   return r;
 }
 #endif

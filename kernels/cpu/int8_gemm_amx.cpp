@@ -17,6 +17,10 @@ uint64_t int8_amx_calls() {
   return g_calls.load(std::memory_order_relaxed);
 }
 
+void int8_amx_note_call() {
+  g_calls.fetch_add(1, std::memory_order_relaxed);
+}
+
 #if ODIN_HAVE_AMX
 namespace {
 
@@ -60,7 +64,6 @@ TileConfig sums_config(int64_t tail) {
 
 ODIN_AMX_ATTR void int8_amx_sums(const uint8_t* a, int64_t lda, const Int8PackedWeights& w,
                                  int64_t p0, int64_t p1, int32_t* c, int64_t ldc) {
-  g_calls.fetch_add(1, std::memory_order_relaxed);
   const int64_t chunks = w.k_pad / 64, tail = w.k_pad % 64;
   amx_load_config(sums_config(tail));
   const auto* packed = reinterpret_cast<const int8_t*>(w.data.data());

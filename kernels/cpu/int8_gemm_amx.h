@@ -23,7 +23,10 @@ constexpr int64_t kAmxMinDepth = 64;
 // row r at c[r * ldc + (p - p0) * 16 + j]. Only where amx_enabled().
 void int8_amx_sums(const uint8_t* a, int64_t lda, const Int8PackedWeights& w, int64_t p0,
                    int64_t p1, int32_t* c, int64_t ldc);
-// How many int8_amx_sums calls ran (tests check that the tiles were taken).
+// Counts GEMM calls that took the tiles, once a call rather than once a
+// tile (a shared counter on the hot path would be a contended cache line);
+// tests check that the tiles were taken.
+void int8_amx_note_call();
 uint64_t int8_amx_calls();
 
 }  // namespace odin::cpu
