@@ -2,12 +2,16 @@
 
 namespace odin {
 
-std::vector<int8_t> unpack_int4(std::span<const uint8_t> packed, size_t n) {
-  std::vector<int8_t> out(n);
-  for (size_t i = 0; i < n; ++i) {
+void unpack_int4_into(std::span<const uint8_t> packed, std::span<int8_t> out) {
+  for (size_t i = 0; i < out.size(); ++i) {
     const uint8_t nibble = (packed[i / 2] >> (i % 2 ? 4 : 0)) & 0xF;
     out[i] = static_cast<int8_t>(nibble >= 8 ? nibble - 16 : nibble);  // sign-extend
   }
+}
+
+std::vector<int8_t> unpack_int4(std::span<const uint8_t> packed, size_t n) {
+  std::vector<int8_t> out(n);
+  unpack_int4_into(packed, out);
   return out;
 }
 

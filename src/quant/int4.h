@@ -20,6 +20,9 @@ inline size_t int4_packed_bytes(size_t n) {
 }
 
 std::vector<int8_t> unpack_int4(std::span<const uint8_t> packed, size_t n);
+// The same into out (out.size() values; packed holds at least
+// int4_packed_bytes(out.size()) bytes).
+void unpack_int4_into(std::span<const uint8_t> packed, std::span<int8_t> out);
 // nullopt when a value lies outside [-8, 7].
 std::optional<std::vector<uint8_t>> pack_int4(std::span<const int8_t> values);
 

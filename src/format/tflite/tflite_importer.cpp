@@ -296,9 +296,9 @@ class Importer {
     if (bytes.size() != int4_packed_bytes(n))
       return fail(where, ": buffer holds ", bytes.size(), " bytes but shape ", v.shape.str(),
                   " of INT4 needs ", int4_packed_bytes(n));
-    const std::vector<int8_t> values = unpack_int4(bytes, n);
-    const auto* first = reinterpret_cast<const uint8_t*>(values.data());
-    v.data = graph_.own_bytes(std::vector<uint8_t>(first, first + n));
+    std::vector<uint8_t> values(n);  // unpacked straight into the graph's bytes
+    unpack_int4_into(bytes, {reinterpret_cast<int8_t*>(values.data()), n});
+    v.data = graph_.own_bytes(std::move(values));
     v.data_bytes = n;
     v.quant->bits = 4;
     return Status();
