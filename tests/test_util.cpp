@@ -18,20 +18,6 @@ OwnedTensor zeros(Shape shape) {
   return OwnedTensor{std::move(shape), std::vector<float>(static_cast<size_t>(n), 0.0f)};
 }
 
-std::vector<float> splitmix_values(size_t n, uint64_t seed, float lo, float hi) {
-  std::vector<float> out(n);
-  uint64_t state = seed;
-  for (size_t i = 0; i < n; ++i) {
-    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    z ^= z >> 31;
-    const double u = static_cast<double>(z >> 40) / 16777216.0;
-    out[i] = static_cast<float>(lo + (static_cast<double>(hi) - lo) * u);
-  }
-  return out;
-}
-
 OwnedTensor random_tensor(Shape shape, uint64_t seed, float lo, float hi) {
   const int64_t n = shape.num_elements();
   return OwnedTensor{std::move(shape), splitmix_values(static_cast<size_t>(n), seed, lo, hi)};

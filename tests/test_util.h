@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/shape.h"
+#include "core/splitmix.h"
 #include "core/tensor.h"
 
 namespace odin::test {
@@ -33,7 +34,7 @@ OwnedTensor zeros(Shape shape);
 // Deterministic pseudo-random values in [lo, hi] (SplitMix64, like the
 // reference runners' input generator).
 OwnedTensor random_tensor(Shape shape, uint64_t seed, float lo = -1.0f, float hi = 1.0f);
-std::vector<float> splitmix_values(size_t n, uint64_t seed, float lo, float hi);
+using odin::splitmix_values;  // core/splitmix.h
 
 // max|a-b| / max|ref|; 0 when both are all zeros.
 double rel_range(const float* ref, const float* got, size_t n);

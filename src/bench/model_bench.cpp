@@ -10,6 +10,7 @@
 #include <set>
 
 #include "bench/proc_status.h"
+#include "core/splitmix.h"
 #include "format/model_cache.h"
 #include "ops/op_def.h"
 
@@ -20,22 +21,6 @@ using Clock = std::chrono::steady_clock;
 
 double ms_since(Clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-}
-
-// The reference runners' input generator (SplitMix64, seed + input index,
-// uniform in [-1, 1]), so every runtime can get the same input.
-std::vector<float> splitmix_input(size_t n, uint64_t seed) {
-  std::vector<float> out(n);
-  uint64_t state = seed;
-  for (size_t i = 0; i < n; ++i) {
-    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    z ^= z >> 31;
-    const double u = static_cast<double>(z >> 40) / static_cast<double>(1 << 24);
-    out[i] = static_cast<float>(-1.0 + 2.0 * u);
-  }
-  return out;
 }
 
 Status set_inputs(Session& s, const BenchOptions& args, std::vector<std::vector<uint8_t>>& data) {
@@ -53,7 +38,8 @@ Status set_inputs(Session& s, const BenchOptions& args, std::vector<std::vector<
       if (v.dtype != DType::kF32)
         return make_error(StatusCode::kInvalidArgument, "input ", i, " is ", dtype_name(v.dtype),
                           "; pass --input files for non-float inputs");
-      const auto vals = splitmix_input(static_cast<size_t>(v.shape.num_elements()), 1 + i);
+      const auto vals =
+          splitmix_values(static_cast<size_t>(v.shape.num_elements()), 1 + i, -1.0f, 1.0f);
       data[i].resize(vals.size() * sizeof(float));
       std::memcpy(data[i].data(), vals.data(), data[i].size());
     }
