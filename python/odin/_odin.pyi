@@ -64,6 +64,9 @@ class _LLM:
     def detokenize(self, ids: List[int]) -> str: ...
     def generate(self, prompt: List[int], max_tokens: int, temperature: float, top_k: int,
                  top_p: float, min_p: float, repeat_penalty: float, seed: int) -> _Generation: ...
+    def chat(self, messages: List[Tuple[str, str]], chat_template: str, max_tokens: int,
+             temperature: float, top_k: int, top_p: float, min_p: float, repeat_penalty: float,
+             seed: int) -> _Generation: ...
     n_vocab: int
     n_ctx: int
     bos: int

@@ -1,16 +1,23 @@
 // odin.LLM over the C API's odin_llm_*: tokenize, detokenize and generation
-// streamed through a Python iterator. Generation runs on a thread of its own
-// (the C API calls back per token); the iterator hands the pieces over.
+// streamed through a Python iterator; chat runs the llm library's chat
+// (llm/chat.h, as `odin chat`) on the handle's context. Generation runs on a
+// thread of its own (called back per token); the iterator hands the pieces
+// over.
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <utility>
 
+#include "capi/capi_internal.h"
+#include "capi/llm_handles.h"
 #include "errors.h"
+#include "llm/chat.h"
 
 namespace odin::py {
 namespace py = pybind11;
@@ -34,11 +41,16 @@ py::str decode(const std::string& text) {
       PyUnicode_DecodeUTF8(text.data(), static_cast<Py_ssize_t>(text.size()), "replace"));
 }
 
+// Takes each piece of text as it is generated; false: stop.
+using Emit = std::function<bool(const std::string& piece)>;
+// What a generation runs on its thread, holding the LLM's lock: it emits
+// the pieces and returns the C API's status (its message recorded).
+using GenerationBody = std::function<odin_status(LlmState& llm, const Emit& emit)>;
+
 class Generation {
  public:
-  Generation(std::shared_ptr<LlmState> llm, std::vector<int32_t> prompt,
-             const odin_llm_generate_params& params)
-      : llm_(std::move(llm)), prompt_(std::move(prompt)), params_(params) {
+  Generation(std::shared_ptr<LlmState> llm, GenerationBody body)
+      : llm_(std::move(llm)), body_(std::move(body)) {
     thread_ = std::thread([this] { generate(); });
   }
   ~Generation() { close(); }
@@ -83,11 +95,7 @@ class Generation {
     odin_status status;
     {
       const std::lock_guard llm_lock(llm_->mutex);
-      status = odin_llm_reset(llm_->context);
-      if (status == ODIN_OK)
-        status =
-            odin_llm_generate(llm_->context, prompt_.data(), static_cast<int32_t>(prompt_.size()),
-                              &params_, on_token, this, nullptr);
+      status = body_(*llm_, [this](const std::string& piece) { return emit(piece); });
     }
     const std::lock_guard lock(mutex_);
     status_ = status;
@@ -96,19 +104,17 @@ class Generation {
     ready_.notify_all();
   }
 
-  static int32_t on_token(int32_t, const char* piece, size_t size, void* user_data) {
-    auto* self = static_cast<Generation*>(user_data);
-    const std::lock_guard lock(self->mutex_);
-    if (size > 0) {
-      self->pieces_.emplace_back(piece, size);
-      self->ready_.notify_all();
+  bool emit(const std::string& piece) {
+    const std::lock_guard lock(mutex_);
+    if (!piece.empty()) {
+      pieces_.push_back(piece);
+      ready_.notify_all();
     }
-    return self->cancel_ ? 0 : 1;
+    return !cancel_;
   }
 
   std::shared_ptr<LlmState> llm_;
-  std::vector<int32_t> prompt_;
-  odin_llm_generate_params params_;
+  GenerationBody body_;
   std::mutex mutex_;
   std::condition_variable ready_;
   std::deque<std::string> pieces_;
@@ -153,16 +159,43 @@ class LlmPy {
                                        float repeat_penalty, uint64_t seed) const {
     if (prompt.empty())
       raise_error(ODIN_ERROR_INVALID_ARGUMENT, "odin.LLM.generate", "the prompt has no tokens");
-    odin_llm_generate_params params;
-    check(odin_llm_generate_params_init(&params));
-    params.max_tokens = max_tokens;
-    params.temperature = temperature;
-    params.top_k = top_k;
-    params.top_p = top_p;
-    params.min_p = min_p;
-    params.repeat_penalty = repeat_penalty;
-    params.seed = seed;
-    return std::make_unique<Generation>(llm_, std::move(prompt), params);
+    const odin_llm_generate_params p =
+        params(max_tokens, temperature, top_k, top_p, min_p, repeat_penalty, seed);
+    auto body = [prompt = std::move(prompt), p](LlmState& llm, const Emit& emit) {
+      odin_status status = odin_llm_reset(llm.context);
+      if (status == ODIN_OK)
+        status = odin_llm_generate(llm.context, prompt.data(), static_cast<int32_t>(prompt.size()),
+                                   &p, on_piece, const_cast<Emit*>(&emit), nullptr);
+      return status;
+    };
+    return std::make_unique<Generation>(llm_, std::move(body));
+  }
+
+  // The assistant's reply to `messages` ([role, content] pairs), as `odin
+  // chat` gives it after one user turn: from an empty context, in the
+  // format `chat_template` names or the model file's template picks.
+  std::unique_ptr<Generation> chat(const std::vector<std::pair<std::string, std::string>>& messages,
+                                   const std::string& chat_template, int max_tokens,
+                                   float temperature, int top_k, float top_p, float min_p,
+                                   float repeat_penalty, uint64_t seed) const {
+    static constexpr const char* fn = "odin.LLM.chat";
+    auto options = capi::generate_options(
+        params(max_tokens, temperature, top_k, top_p, min_p, repeat_penalty, seed));
+    if (!options.ok()) raise_status(fn, options.status());
+    const LlmModel& model = *llm_->model->model;
+    auto format = chat_format(model, chat_template, "chat_template=NAME");
+    if (!format.ok()) raise_status(fn, format.status());
+    std::vector<ChatMessage> conversation;
+    for (const auto& [role, content] : messages) conversation.push_back({role, content});
+    std::vector<int32_t> ids = chat_prompt_ids(model, *format, conversation);
+    return std::make_unique<Generation>(
+        llm_, [ids = std::move(ids), format = std::move(format).value(),
+               options = std::move(options).value()](LlmState& llm, const Emit& emit) {
+          LlmContext& context = *llm.context->context;
+          context.truncate(0);
+          auto reply = generate_chat_reply(context, ids, format, options, emit);
+          return reply.ok() ? ODIN_OK : capi::fail(fn, reply.status());
+        });
   }
 
   int32_t query(odin_status (*fn)(const odin_llm_model*, int32_t*)) const {
@@ -172,6 +205,24 @@ class LlmPy {
   }
 
  private:
+  static odin_llm_generate_params params(int max_tokens, float temperature, int top_k, float top_p,
+                                         float min_p, float repeat_penalty, uint64_t seed) {
+    odin_llm_generate_params p;
+    check(odin_llm_generate_params_init(&p));
+    p.max_tokens = max_tokens;
+    p.temperature = temperature;
+    p.top_k = top_k;
+    p.top_p = top_p;
+    p.min_p = min_p;
+    p.repeat_penalty = repeat_penalty;
+    p.seed = seed;
+    return p;
+  }
+
+  static int32_t on_piece(int32_t, const char* piece, size_t size, void* emit) {
+    return (*static_cast<const Emit*>(emit))(std::string(piece, size)) ? 1 : 0;
+  }
+
   std::shared_ptr<LlmState> llm_;
 };
 
@@ -190,6 +241,9 @@ void bind_llm(py::module_& m) {
       .def("generate", &LlmPy::generate, py::arg("prompt"), py::arg("max_tokens"),
            py::arg("temperature"), py::arg("top_k"), py::arg("top_p"), py::arg("min_p"),
            py::arg("repeat_penalty"), py::arg("seed"))
+      .def("chat", &LlmPy::chat, py::arg("messages"), py::arg("chat_template"),
+           py::arg("max_tokens"), py::arg("temperature"), py::arg("top_k"), py::arg("top_p"),
+           py::arg("min_p"), py::arg("repeat_penalty"), py::arg("seed"))
       .def_property_readonly("n_vocab",
                              [](const LlmPy& l) { return l.query(odin_llm_model_n_vocab); })
       .def_property_readonly("n_ctx", [](const LlmPy& l) { return l.query(odin_llm_model_n_ctx); })

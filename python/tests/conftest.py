@@ -21,16 +21,18 @@ def _env(name):
     return value
 
 
-def _run_cli(*args):
-    done = subprocess.run([_env("ODIN_CLI"), *map(str, args)], capture_output=True, text=True)
+def _run_cli(*args, stdin=""):
+    done = subprocess.run([_env("ODIN_CLI"), *map(str, args)], input=stdin, capture_output=True,
+                          text=True)
     return done, "odin " + " ".join(map(str, args))
 
 
 @pytest.fixture(scope="session")
 def cli():
-    """Runs the odin CLI; returns its stdout (fails the test on a non-zero exit)."""
-    def run(*args):
-        done, command = _run_cli(*args)
+    """Runs the odin CLI (stdin: the text it reads); returns its stdout
+    (fails the test on a non-zero exit)."""
+    def run(*args, stdin=""):
+        done, command = _run_cli(*args, stdin=stdin)
         assert done.returncode == 0, "%s: %s" % (command, done.stderr)
         return done.stdout
 
@@ -40,8 +42,8 @@ def cli():
 @pytest.fixture(scope="session")
 def cli_fails():
     """Runs the odin CLI expecting it to fail; returns its error message."""
-    def run(*args):
-        done, command = _run_cli(*args)
+    def run(*args, stdin=""):
+        done, command = _run_cli(*args, stdin=stdin)
         assert done.returncode != 0, command + " succeeded"
         assert done.stderr.startswith("odin: "), done.stderr
         return done.stderr[len("odin: "):].strip()
@@ -52,6 +54,24 @@ def cli_fails():
 @pytest.fixture(scope="session")
 def cli_json(cli):
     return lambda *args: json.loads(cli(*args))
+
+
+@pytest.fixture(scope="session")
+def test_llm(tmp_path_factory):
+    """test_llm(name): the path of an LLM test model (tests/llm_test_models.h),
+    written once per session by odin_write_test_llm."""
+    folder = tmp_path_factory.mktemp("llm")
+    written = {}
+
+    def write(name):
+        if name not in written:
+            path = str(folder / (name + ".gguf"))
+            subprocess.run([_env("ODIN_WRITE_TEST_LLM"), name, path], check=True,
+                           capture_output=True)
+            written[name] = path
+        return written[name]
+
+    return write
 
 
 @pytest.fixture(scope="session")

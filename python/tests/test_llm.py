@@ -1,7 +1,4 @@
 """odin.LLM tokenizes and generates as `odin generate` does (greedy)."""
-import os
-import subprocess
-
 import pytest
 
 import odin
@@ -10,14 +7,9 @@ PROMPT = "Once upon a time"
 
 
 @pytest.fixture(scope="module")
-def stories(tmp_path_factory):
-    """stories260K as a GGUF with its vocabulary (tests/llm_test_models.h)."""
-    path = tmp_path_factory.mktemp("llm") / "stories260K.gguf"
-    writer = os.environ.get("ODIN_WRITE_TEST_LLM")
-    if not writer:
-        pytest.fail("ODIN_WRITE_TEST_LLM is not set: run these tests through ctest")
-    subprocess.run([writer, "stories260K-f32", str(path)], check=True, capture_output=True)
-    return str(path)
+def stories(test_llm):
+    """stories260K as a GGUF with its vocabulary."""
+    return test_llm("stories260K-f32")
 
 
 def test_tokenize_and_generate_equal_cli(stories, cli_json):

@@ -5,21 +5,9 @@
 #include <thread>
 
 #include "capi/capi_internal.h"
+#include "capi/llm_handles.h"
 #include "llm/llm_context.h"
 #include "llm/text_stream.h"
-
-struct odin_llm_model {
-  std::shared_ptr<const odin::LlmModel> model;
-  int n_threads = 1;  // resolved: contexts' CPU threads
-  bool vocab_only = false;
-};
-
-struct odin_llm_context {
-  // Declared before the context, so it outlives it (LlmContext keeps a
-  // reference to the model).
-  std::shared_ptr<const odin::LlmModel> model;
-  std::unique_ptr<odin::LlmContext> context;
-};
 
 using odin::str_cat;
 using odin::capi::fail;
@@ -201,6 +189,27 @@ int32_t special_token(const odin_llm_model& m, int32_t odin::Vocab::*which) {
 }
 
 }  // namespace
+
+namespace odin::capi {
+
+Result<GenerateOptions> generate_options(const odin_llm_generate_params& p) {
+  if (p.max_tokens < 0)
+    return make_error(StatusCode::kInvalidArgument, "max_tokens is negative (", p.max_tokens, ")");
+  GenerateOptions go;
+  go.max_tokens = p.max_tokens;
+  go.sampler.temperature = p.temperature;
+  go.sampler.top_k = p.top_k;
+  go.sampler.top_p = p.top_p;
+  go.sampler.min_p = p.min_p;
+  go.sampler.repeat_penalty = p.repeat_penalty;
+  go.sampler.repeat_last_n = p.repeat_last_n;
+  go.sampler.seed = p.seed;
+  if (Status s = check_sampler_options(go.sampler); !s.ok())
+    return Status(StatusCode::kInvalidArgument, s.message());
+  return go;
+}
+
+}  // namespace odin::capi
 
 extern "C" {
 
@@ -432,19 +441,9 @@ ODIN_API odin_status odin_llm_generate(odin_llm_context* context, const int32_t*
       return fail(ODIN_ERROR_INVALID_ARGUMENT, fn,
                   str_cat("stats->struct_size is ", stats->struct_size,
                           ", expected sizeof(odin_llm_stats) = ", sizeof(odin_llm_stats)));
-    if (p.max_tokens < 0)
-      return fail(ODIN_ERROR_INVALID_ARGUMENT, fn,
-                  str_cat("max_tokens is negative (", p.max_tokens, ")"));
-    odin::GenerateOptions go;
-    go.sampler.temperature = p.temperature;
-    go.sampler.top_k = p.top_k;
-    go.sampler.top_p = p.top_p;
-    go.sampler.min_p = p.min_p;
-    go.sampler.repeat_penalty = p.repeat_penalty;
-    go.sampler.repeat_last_n = p.repeat_last_n;
-    go.sampler.seed = p.seed;
-    if (const odin::Status s = odin::check_sampler_options(go.sampler); !s.ok())
-      return fail(ODIN_ERROR_INVALID_ARGUMENT, fn, s.message());
+    auto options = odin::capi::generate_options(p);
+    if (!options.ok()) return fail(fn, options.status());
+    odin::GenerateOptions& go = *options;
 
     odin::LlmContext& c = *context->context;
     const odin::LlmModel& m = c.model();

@@ -1,0 +1,31 @@
+// The C API's LLM handles and its reading of generation parameters, for
+// the C API's LLM calls and the Python package, whose LLM.chat runs the llm
+// library's chat (llm/chat.h) on a handle's context.
+#pragma once
+
+#include <memory>
+
+#include "core/status.h"
+#include "llm/llm_context.h"
+#include "odin/odin.h"
+
+struct odin_llm_model {
+  std::shared_ptr<const odin::LlmModel> model;
+  int n_threads = 1;  // resolved: contexts' CPU threads
+  bool vocab_only = false;
+};
+
+struct odin_llm_context {
+  // Declared before the context, so it outlives it (LlmContext keeps a
+  // reference to the model).
+  std::shared_ptr<const odin::LlmModel> model;
+  std::unique_ptr<odin::LlmContext> context;
+};
+
+namespace odin::capi {
+
+// The generation options `params` (this library's struct) ask for;
+// INVALID_ARGUMENT for a value out of range.
+Result<GenerateOptions> generate_options(const odin_llm_generate_params& params);
+
+}  // namespace odin::capi
