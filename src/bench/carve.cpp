@@ -1,120 +1,18 @@
 #include "bench/carve.h"
 
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <map>
 #include <nlohmann/json.hpp>
 
-#include "core/splitmix.h"
+#include "bench/reference_run.h"
 #include "format/tflite/tflite_writer.h"
-#include "ops/op_def.h"
 #include "passes/passes.h"
 
 namespace odin {
 namespace {
 
 namespace fs = std::filesystem;
-
-// The value of every non-constant tensor of one reference run.
-using Tensors = std::map<ValueId, std::vector<uint8_t>>;
-
-size_t byte_size(const Value& v) {
-  return static_cast<size_t>(v.shape.num_elements()) * dtype_size(v.dtype);
-}
-
-Status check_static(const Graph& g, ValueId id) {
-  const Value& v = g.value(id);
-  if (!v.shape.is_static() || v.dtype == DType::kUnknown)
-    return make_error(StatusCode::kUnsupported, "carve: ", g.describe_value(id),
-                      " has no static shape and dtype (carving needs one run's sizes)");
-  return Status();
-}
-
-Result<Tensors> graph_inputs(const Graph& g, const std::vector<std::vector<uint8_t>>& given) {
-  if (!given.empty() && given.size() != g.inputs().size())
-    return make_error(StatusCode::kInvalidArgument, "carve: the model has ", g.inputs().size(),
-                      " inputs, got ", given.size());
-  Tensors t;
-  for (size_t i = 0; i < g.inputs().size(); ++i) {
-    const ValueId id = g.inputs()[i];
-    ODIN_RETURN_IF_ERROR(check_static(g, id));
-    const Value& v = g.value(id);
-    std::vector<uint8_t> bytes(byte_size(v), 0);
-    if (!given.empty()) {
-      if (given[i].size() != bytes.size())
-        return make_error(StatusCode::kInvalidArgument, "carve: input ", i, " (", v.name, ", ",
-                          v.shape.str(), " ", dtype_name(v.dtype), ") needs ", bytes.size(),
-                          " bytes, got ", given[i].size());
-      bytes = given[i];
-    } else if (v.dtype == DType::kF32) {
-      const std::vector<float> f = splitmix_values(bytes.size() / 4, 1 + i, -1.0f, 1.0f);
-      std::memcpy(bytes.data(), f.data(), bytes.size());
-    }
-    t[id] = std::move(bytes);
-  }
-  return t;
-}
-
-ConstTensorView view_of(const Graph& g, ValueId id, const Tensors& t) {
-  const Value& v = g.value(id);
-  if (v.is_constant()) return {v.dtype, v.shape, v.data};
-  return {v.dtype, v.shape, t.at(id).data()};
-}
-
-// Every node on the reference kernels, in order; all tensors kept.
-Result<Tensors> run_all(const Graph& g, Tensors t) {
-  for (size_t n = 0; n < g.num_nodes(); ++n) {
-    const Node& node = g.node(static_cast<NodeId>(n));
-    std::vector<ConstTensorView> ins;
-    for (ValueId id : node.inputs)
-      ins.push_back(id == kNoValue ? ConstTensorView{} : view_of(g, id, t));
-    std::vector<TensorView> outs;
-    for (ValueId id : node.outputs) {
-      ODIN_RETURN_IF_ERROR(check_static(g, id));
-      t[id].assign(byte_size(g.value(id)), 0);
-      outs.push_back({g.value(id).dtype, g.value(id).shape, t[id].data()});
-    }
-    const Status s = run_reference(g, node, ins, outs);
-    if (!s.ok())
-      return make_error(s.code(), "carve: node ", n, " (", op_type_name(node.op), " ", node.name,
-                        "): ", s.message());
-  }
-  return t;
-}
-
-// The node alone: its non-constant inputs become the graph's inputs, its
-// constants are shared (the source graph's bytes), its outputs the outputs.
-Graph one_op_graph(const Graph& g, const Node& node) {
-  Graph one;
-  std::map<ValueId, ValueId> ids;
-  auto copy = [&](ValueId id, bool output) {
-    if (id == kNoValue) return kNoValue;
-    if (auto it = ids.find(id); it != ids.end()) return it->second;
-    const Value& v = g.value(id);
-    Value c;
-    c.name = v.name;
-    c.dtype = v.dtype;
-    c.shape = v.shape;
-    c.quant = v.quant;
-    if (v.is_constant() && !output) {
-      c.data = v.data;
-      c.data_bytes = v.data_bytes;
-      c.owner = v.owner;
-      c.sparsity = v.sparsity;
-    }
-    const ValueId nid = one.add_value(std::move(c));
-    if (!v.is_constant() && !output) one.inputs().push_back(nid);
-    if (output) one.outputs().push_back(nid);
-    return ids[id] = nid;
-  };
-  Node n = node;
-  for (ValueId& id : n.inputs) id = copy(id, false);
-  for (ValueId& id : n.outputs) id = copy(id, true);
-  one.add_node(std::move(n));
-  return one;
-}
 
 Status write_bytes(const fs::path& path, const std::vector<uint8_t>& bytes) {
   std::ofstream f(path, std::ios::binary);
@@ -137,8 +35,7 @@ Result<CarveResult> carve_model(Graph graph, const std::vector<std::vector<uint8
   PassOptions passes;
   passes.optimize = false;
   ODIN_RETURN_IF_ERROR(run_passes(graph, passes));
-  ODIN_ASSIGN_OR_RETURN(Tensors given, graph_inputs(graph, inputs));
-  ODIN_ASSIGN_OR_RETURN(const Tensors values, run_all(graph, std::move(given)));
+  ODIN_ASSIGN_OR_RETURN(const Tensors values, reference_run(graph, inputs));
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return make_error(StatusCode::kIo, "carve: cannot create ", dir, ": ", ec.message());
