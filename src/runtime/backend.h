@@ -88,6 +88,11 @@ class Backend {
 Backend* find_backend(std::string_view name);
 // Names of the backends this build has, in default preference order.
 std::vector<std::string> built_backends();
+// Adds a backend of the application's (a plugin, or a test's deliberately
+// broken one) under its name(), for find_backend and SessionOptions::
+// backends; it lives as long as the process. Refused: a built-in's name or
+// one registered already.
+Status register_backend(std::unique_ptr<Backend> backend);
 
 // The backends compiled into this build, in default preference order (GPU
 // backends first, CPU last). Defined by the backends layer

@@ -1,6 +1,7 @@
-// `odin carve`: every node of a run as a one-op case with its real tensors,
-// the cases loadable and equal to the run they came from; wrong inputs and
-// missing models are clear errors.
+// `odin carve`: every node of a run as a one-op case with its real tensors;
+// `odin bisect` on a clean backend; wrong inputs, missing models and unknown
+// backends are clear errors (bisect's finding of a broken kernel:
+// tests/models/test_bisect.cpp).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -57,6 +58,17 @@ TEST(CarveCli, WrongInputSizeIsAClearError) {
   const test::CliResult missing = test::run_cli("carve /no/such/model.tflite --out " + dir);
   EXPECT_NE(missing.exit_code, 0);
   EXPECT_NE(missing.out.find("/no/such/model.tflite"), std::string::npos) << missing.out;
+}
+
+TEST(BisectCli, CleanBackendAndClearErrors) {
+  const std::string model = test::model_path("face_detection_short_range");
+  const test::CliResult clean = test::run_cli("bisect " + test::quoted(model) + " --backend cpu");
+  EXPECT_EQ(clean.exit_code, 0) << clean.out;
+  EXPECT_NE(clean.out.find("within rel_range"), std::string::npos) << clean.out;
+  const test::CliResult unknown =
+      test::run_cli("bisect " + test::quoted(model) + " --backend nosuch");
+  EXPECT_EQ(unknown.exit_code, 1) << unknown.out;
+  EXPECT_NE(unknown.out.find("unknown backend 'nosuch'"), std::string::npos) << unknown.out;
 }
 
 }  // namespace
