@@ -23,6 +23,7 @@ struct BenchOptions {
   int warmup = 5;
   std::vector<std::string> inputs;  // raw little-endian tensors; default: seeded random
   bool exact_int8 = false;
+  bool fp16 = false;  // SessionOptions::allow_reduced_precision
 };
 
 // What one benchmark measured.

@@ -3,12 +3,17 @@
 // profile. --json prints exactly one JSON object on stdout (progress, if
 // any, goes to stderr); benchmarks/compare.py reads it. The measurement and
 // the JSON are bench/model_bench.h's; the text report is here.
+// odin bench --suite SUITE.json --out RESULTS.json: the device-lab suite
+// (bench/suite.h, docs/BENCH_SUITE.md).
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "bench/model_bench.h"
+#include "bench/suite.h"
 #include "cli_common.h"
 #include "commands.h"
 #include "ops/op_def.h"
@@ -19,7 +24,27 @@ namespace {
 struct BenchArgs : BenchOptions {
   bool json = false;
   int top = 10;  // slowest nodes listed in the text report
+  std::string suite, out;
 };
+
+int run_suite_file(const BenchArgs& args) {
+  std::ifstream f(args.suite);
+  if (!f) return report(make_error(StatusCode::kNotFound, "cannot open suite ", args.suite));
+  const nlohmann::json suite = nlohmann::json::parse(f, nullptr, /*allow_exceptions=*/false);
+  if (suite.is_discarded())
+    return report(make_error(StatusCode::kInvalidArgument, args.suite, ": not JSON"));
+  auto spec = parse_suite(suite);
+  if (!spec.ok()) return report(spec.status());
+  auto results = run_suite(*spec, [](const std::string& line) {
+    std::fprintf(stderr, "odin bench: %s\n", line.c_str());
+  });
+  if (!results.ok()) return report(results.status());
+  std::ofstream out(args.out);
+  out << results->dump(1) << "\n";
+  if (!out) return report(make_error(StatusCode::kIo, "cannot write ", args.out));
+  std::printf("%zu results in %s\n", (*results)["results"].size(), args.out.c_str());
+  return 0;
+}
 
 void print_report(const Session& s, const BenchArgs& args, const BenchResult& r) {
   const Graph& g = s.graph();
@@ -72,6 +97,14 @@ void print_report(const Session& s, const BenchArgs& args, const BenchResult& r)
 }
 
 int run_bench(const BenchArgs& args) {
+  if (!args.suite.empty()) {
+    if (!args.model.empty() || args.out.empty())
+      return report(make_error(StatusCode::kInvalidArgument,
+                               "--suite takes --out RESULTS.json and no MODEL"));
+    return run_suite_file(args);
+  }
+  if (args.model.empty())
+    return report(make_error(StatusCode::kInvalidArgument, "give a MODEL or --suite SUITE.json"));
   auto bench = bench_model(args);
   if (!bench.ok()) return report(bench.status());
   if (args.json)
@@ -84,8 +117,12 @@ int run_bench(const BenchArgs& args) {
 std::function<int()> setup(CLI::App& app) {
   auto args = std::make_shared<BenchArgs>();
   auto* cmd = app.add_subcommand("bench", "Time a model: latency, init, memory, per-op profile");
-  cmd->add_option("model", args->model, "Model file or zoo name")->required();
+  cmd->add_option("model", args->model, "Model file or zoo name");
   cmd->add_option("--backend", args->backends, "Backend preference list, e.g. vulkan,cpu");
+  cmd->add_flag("--fp16", args->fp16, "Allow reduced precision (fp16) on GPU backends");
+  cmd->add_option("--suite", args->suite,
+                  "Run a suite (models x backends x threads x precisions, docs/BENCH_SUITE.md)");
+  cmd->add_option("--out", args->out, "With --suite: the results JSON file");
   cmd->add_option("--threads", args->threads, "CPU threads")->check(CLI::Range(1, 256));
   cmd->add_option("--runs", args->runs, "Timed runs")->check(CLI::Range(1, 1000000));
   cmd->add_option("--warmup", args->warmup, "Untimed runs first (at least 1)")
