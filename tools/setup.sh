@@ -14,6 +14,7 @@ PACKAGES=(
   clang-format
   libvulkan-dev glslc               # Vulkan backend: headers and the GLSL -> SPIR-V compiler
   mesa-vulkan-drivers vulkan-tools  # lavapipe (CPU Vulkan driver, used in CI) and vulkaninfo
+  librsvg2-bin                      # rsvg-convert: the test renders odin report's plots
 )
 
 # npm fetches the models; some images ship Node.js (with npm) from elsewhere.
