@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 namespace odin::cli {
 
@@ -73,6 +75,12 @@ int report(const Status& status) {
     default:
       return 1;
   }
+}
+
+Result<std::vector<uint8_t>> read_input_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return make_error(StatusCode::kNotFound, path, ": cannot open input file");
+  return std::vector<uint8_t>(std::istreambuf_iterator<char>(f), {});
 }
 
 }  // namespace odin::cli

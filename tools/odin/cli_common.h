@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/graph.h"
 #include "format/model_cache.h"
@@ -17,6 +18,9 @@ std::string source_tree_dir();
 // fetched first with the source tree's tools/fetch_models.py (a progress
 // line on stderr); without a source tree the error names the fetch command.
 Result<std::string> resolve_or_fetch_model(const std::string& zoo_name);
+
+// The bytes of an --input file ("PATH: cannot open input file" if missing).
+Result<std::vector<uint8_t>> read_input_file(const std::string& path);
 
 // Rounds to 6 decimals so JSON output stays short and readable.
 double round6(double v);

@@ -2,8 +2,6 @@
 // first node whose output on backend B leaves the reference run's, with its
 // values, and whether it is wrong alone (bench/bisect.h).
 #include <cstdio>
-#include <fstream>
-#include <iterator>
 
 #include "bench/bisect.h"
 #include "cli_common.h"
@@ -25,10 +23,9 @@ int run_bisect(const BisectArgs& args) {
   options.backend = args.backend;
   options.tolerance = args.tolerance;
   for (const std::string& path : args.inputs) {
-    std::ifstream f(path, std::ios::binary);
-    if (!f) return report(make_error(StatusCode::kNotFound, "cannot open input ", path));
-    options.inputs.emplace_back(std::istreambuf_iterator<char>(f),
-                                std::istreambuf_iterator<char>());
+    auto bytes = read_input_file(path);
+    if (!bytes.ok()) return report(bytes.status());
+    options.inputs.push_back(std::move(*bytes));
   }
   auto r = bisect_model(*graph, options);
   if (!r.ok()) return report(r.status());

@@ -2,8 +2,6 @@
 // run as a standalone one-op .tflite with its input and output tensors
 // (bench/carve.h), so any backend can be checked op by op on real data.
 #include <cstdio>
-#include <fstream>
-#include <iterator>
 
 #include "bench/carve.h"
 #include "cli_common.h"
@@ -17,18 +15,12 @@ struct CarveArgs {
   std::vector<std::string> inputs;
 };
 
-Result<std::vector<uint8_t>> read_input(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return make_error(StatusCode::kNotFound, "cannot open input ", path);
-  return std::vector<uint8_t>(std::istreambuf_iterator<char>(f), {});
-}
-
 int run_carve(const CarveArgs& args) {
   auto graph = load_model(args.model);
   if (!graph.ok()) return report(graph.status());
   std::vector<std::vector<uint8_t>> inputs;
   for (const std::string& path : args.inputs) {
-    auto bytes = read_input(path);
+    auto bytes = read_input_file(path);
     if (!bytes.ok()) return report(bytes.status());
     inputs.push_back(std::move(*bytes));
   }

@@ -61,12 +61,6 @@ Stats stats_of(const ConstTensorView& t) {
   return s;
 }
 
-Result<std::vector<uint8_t>> read_bytes(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return make_error(StatusCode::kNotFound, path, ": cannot open input file");
-  return std::vector<uint8_t>(std::istreambuf_iterator<char>(f), {});
-}
-
 Status set_inputs(Session& session, const RunArgs& args) {
   if (!args.image.empty()) {
     if (session.num_inputs() != 1)
@@ -88,7 +82,7 @@ Status set_inputs(Session& session, const RunArgs& args) {
     return make_error(StatusCode::kInvalidArgument, "model has ", session.num_inputs(),
                       " inputs, got ", args.inputs.size(), " --input files");
   for (size_t i = 0; i < args.inputs.size(); ++i) {
-    ODIN_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, read_bytes(args.inputs[i]));
+    ODIN_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, read_input_file(args.inputs[i]));
     Status s = session.set_input(i, bytes.data(), bytes.size());
     if (!s.ok()) return s.with_context(args.inputs[i]);
   }
