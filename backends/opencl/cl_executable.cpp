@@ -14,6 +14,7 @@ namespace odin::cl {
 namespace {
 
 constexpr uint64_t kAlignElems = 16;  // 64 bytes between regions
+constexpr size_t kGroupSize = 64;     // work items per group, unless a kernel allows fewer
 
 uint64_t round_up(uint64_t n, uint64_t a) {
   return (n + a - 1) / a * a;
@@ -180,11 +181,19 @@ class OpenCLExecutable::Builder {
         cl_int err = CL_SUCCESS;
         cl_kernel k = api_.clCreateKernel(program, l.kernel.c_str(), &err);
         ODIN_CL_CHECK(err, "clCreateKernel " + l.kernel);
-        exe_.launches_.push_back({k, static_cast<size_t>(l.work_items)});
-        const cl_int base = launch_base_[i++];
+        size_t local = kGroupSize;
+        ODIN_CL_CHECK(
+            api_.clGetKernelWorkGroupInfo(k, ctx_.info().device, CL_KERNEL_WORK_GROUP_SIZE,
+                                          sizeof(local), &local, nullptr),
+            "clGetKernelWorkGroupInfo");
+        local = std::clamp<size_t>(local, 1, kGroupSize);
+        const auto n = static_cast<size_t>(l.work_items);
+        exe_.launches_.push_back({k, (n + local - 1) / local * local, local});
+        const cl_int base = launch_base_[i++], items = static_cast<cl_int>(n);
         ODIN_CL_CHECK(api_.clSetKernelArg(k, 0, sizeof(cl_mem), &exe_.memory_), "clSetKernelArg");
         ODIN_CL_CHECK(api_.clSetKernelArg(k, 1, sizeof(cl_mem), &exe_.params_), "clSetKernelArg");
         ODIN_CL_CHECK(api_.clSetKernelArg(k, 2, sizeof(cl_int), &base), "clSetKernelArg");
+        ODIN_CL_CHECK(api_.clSetKernelArg(k, 3, sizeof(cl_int), &items), "clSetKernelArg");
         ++exe_.stats_.launches;
       }
     return Status();
@@ -255,7 +264,7 @@ Status OpenCLExecutable::run(HostBindings& io, std::span<double> node_ms, RunSta
                                            io.input(t.value).data, 0, nullptr, nullptr),
                   "clEnqueueWriteBuffer");
   for (const Enqueued& e : launches_)
-    ODIN_CL_CHECK(api.clEnqueueNDRangeKernel(q, e.kernel, 1, nullptr, &e.work_items, nullptr, 0,
+    ODIN_CL_CHECK(api.clEnqueueNDRangeKernel(q, e.kernel, 1, nullptr, &e.global, &e.local, 0,
                                              nullptr, nullptr),
                   "clEnqueueNDRangeKernel");
   for (const Transfer& t : outputs_)

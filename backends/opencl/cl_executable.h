@@ -40,7 +40,7 @@ class OpenCLExecutable final : public Executable {
   };
   struct Enqueued {
     cl_kernel kernel;
-    size_t work_items;
+    size_t global, local;  // global: work items rounded up to whole groups
   };
   class Builder;  // the steps of compile() (cl_executable.cpp)
 

@@ -33,6 +33,7 @@ namespace odin::cl {
   X(clCreateKernel)            \
   X(clReleaseKernel)           \
   X(clSetKernelArg)            \
+  X(clGetKernelWorkGroupInfo)  \
   X(clEnqueueNDRangeKernel)    \
   X(clFinish)
 

@@ -1,5 +1,6 @@
 // Data movement and windowed ops (kernels/opencl/data.cl): PAD, pooling,
-// resizes, CONCATENATION (one copy per input), SOFTMAX, and RESHAPE/SQUEEZE
+// resizes, CONCATENATION (one copy per input), MEAN/SUM,
+// DEPTH_TO_SPACE/SPACE_TO_DEPTH, SOFTMAX, and RESHAPE/SQUEEZE
 // (no launch: the output aliases the input's memory).
 #include <array>
 
@@ -119,6 +120,63 @@ Status lower_concatenation(LowerContext& ctx, const Node& node, LoweredNode* out
   return Status();
 }
 
+// MEAN/SUM: the kept and the reduced dims, each as up to 4 (extent,
+// stride) pairs of the input, right-aligned (unused pairs are (1, 0)).
+template <bool kMean>
+Status lower_reduce(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  const Graph& g = ctx.graph();
+  const Shape& si = g.value(node.inputs[0]).shape;
+  std::vector<bool> reduced(si.rank(), false);
+  const std::vector<int64_t> axes = read_int_constant(g.value(node.inputs[1])).value();
+  for (int64_t ax : axes) {
+    int64_t d = 0;
+    if (normalize_axis(ax, si.rank(), &d)) reduced[static_cast<size_t>(d)] = true;
+  }
+  const std::vector<int64_t> strides = row_major_strides(si);
+  std::vector<int64_t> kept_pairs, reduced_pairs;
+  int64_t count = 1;
+  for (size_t d = 0; d < si.rank(); ++d) {
+    (reduced[d] ? reduced_pairs : kept_pairs)
+        .insert((reduced[d] ? reduced_pairs : kept_pairs).end(), {si[d], strides[d]});
+    if (reduced[d]) count *= si[d];
+  }
+  Launch l = unary_launch("reduce", g, node);
+  for (std::vector<int64_t>* pairs : {&kept_pairs, &reduced_pairs}) {
+    pairs->insert(pairs->begin(), 8 - pairs->size(), 0);
+    for (size_t i = 0; i < 8; i += 2) {
+      const bool unused = (*pairs)[i] == 0;
+      l.arg(unused ? 1 : (*pairs)[i]);
+    }
+    for (size_t i = 1; i < 8; i += 2) l.arg((*pairs)[i]);
+  }
+  l.arg_float(kMean ? 1.0f / static_cast<float>(count) : 1.0f);
+  out->launches.push_back(std::move(l));
+  return Status();
+}
+
+// DEPTH_TO_SPACE and SPACE_TO_DEPTH: one work item per element of the deep
+// tensor [N, H, W, C * bs * bs].
+template <bool kToSpace>
+Status lower_depth_space(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  const Graph& g = ctx.graph();
+  const int64_t bs = std::get<BlockAttrs>(node.attrs).block_size;
+  const Shape& deep = g.value(kToSpace ? node.inputs[0] : node.outputs[0]).shape;
+  Launch l = unary_launch("depth_space", g, node);
+  for (int64_t v : {deep[1], deep[2], deep[3] / (bs * bs), bs, int64_t{kToSpace}}) l.arg(v);
+  l.work_items = deep.num_elements();
+  out->launches.push_back(std::move(l));
+  return Status();
+}
+
+Support supports_reduce(const Graph& g, const Node& node) {
+  if (node.inputs.size() < 2 || node.inputs[1] == kNoValue ||
+      !read_int_constant(g.value(node.inputs[1])).has_value())
+    return decline(node, "with run-time axes not supported");
+  if (g.value(node.inputs[0]).shape.rank() > 4)
+    return decline(node, "of rank over 4 not supported");
+  return Support::yes();
+}
+
 Status lower_softmax(LowerContext& ctx, const Node& node, LoweredNode* out) {
   const Graph& g = ctx.graph();
   const Shape& s = g.value(node.inputs[0]).shape;
@@ -137,6 +195,10 @@ constexpr ClOp kOps[] = {
     {OpType::kResizeBilinear, supports_4d, lower_resize<false>},
     {OpType::kResizeNearestNeighbor, supports_4d, lower_resize<true>},
     {OpType::kConcatenation, supports_concatenation, lower_concatenation},
+    {OpType::kMean, supports_reduce, lower_reduce<true>},
+    {OpType::kSum, supports_reduce, lower_reduce<false>},
+    {OpType::kDepthToSpace, supports_4d, lower_depth_space<true>},
+    {OpType::kSpaceToDepth, supports_4d, lower_depth_space<false>},
     {OpType::kSoftmax, nullptr, lower_softmax},
     {OpType::kReshape, nullptr, lower_alias},
     {OpType::kSqueeze, nullptr, lower_alias},

@@ -3,10 +3,13 @@
 // signature, KERNEL_ARGS: the memory buffer (weights, then the activation
 // arena, float32) and the int parameter block at prm + base: first the
 // element offsets of the kernel's operands (operand 0 is written), then its
-// own arguments (backends/opencl/cl_lower.h). One work item per output
-// element (or row); the host launches exactly as many as there are.
+// own arguments (backends/opencl/cl_lower.h), and n, the number of work
+// items with work: one per output element (or row). The host rounds the
+// launch up to whole work groups of a fixed size (so drivers that compile a
+// kernel per work-group size, as PoCL does, compile it once); the items past
+// n return at once.
 
-#define KERNEL_ARGS __global float* m, __global const int* prm, const int base
+#define KERNEL_ARGS __global float* m, __global const int* prm, const int base, const int n
 #define P(i) prm[base + (i)]
 #define PF(i) as_float(prm[base + (i)])
 // Operand i's first element.

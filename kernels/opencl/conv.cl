@@ -19,6 +19,7 @@ Window window_of(__global const int* prm, int base) {
 
 __kernel void conv2d(KERNEL_ARGS) {
   const int i = get_global_id(0);
+  if (i >= n) return;
   const Window p = window_of(prm, base);
   const int4 o = nhwc_of(i, p.OH, p.OW, p.OC);
   __global const float* x = OPERAND(1);
@@ -41,6 +42,7 @@ __kernel void conv2d(KERNEL_ARGS) {
 // Output channel oc reads input channel oc / (OC / IC).
 __kernel void depthwise_conv2d(KERNEL_ARGS) {
   const int i = get_global_id(0);
+  if (i >= n) return;
   const Window p = window_of(prm, base);
   const int4 o = nhwc_of(i, p.OH, p.OW, p.OC);
   const int ic = o.w / (p.OC / p.IC);
@@ -62,6 +64,7 @@ __kernel void depthwise_conv2d(KERNEL_ARGS) {
 // Operands: y, x, weights, bias. Arguments: units, depth, activation.
 __kernel void fully_connected(KERNEL_ARGS) {
   const int i = get_global_id(0);
+  if (i >= n) return;
   const int units = P(4), depth = P(5);
   const int row = i / units, unit = i % units;
   __global const float* x = OPERAND(1) + row * depth;

@@ -21,6 +21,7 @@ float erf_approx(float v) {
 // Operands: y, x. Arguments: function code, LEAKY_RELU's alpha.
 __kernel void unary(KERNEL_ARGS) {
   const int i = get_global_id(0);
+  if (i >= n) return;
   const float v = OPERAND(1)[i];
   const float alpha = PF(3);
   float r;
@@ -47,6 +48,7 @@ __kernel void unary(KERNEL_ARGS) {
 // where broadcast), the fused PAD's before[4] and the padded operand's dims[4].
 __kernel void binary(KERNEL_ARGS) {
   const int i = get_global_id(0);
+  if (i >= n) return;
   const int padded = P(5);
   const int4 o = coords4(i, P4(prm, base + 6));
   const int4 sa = P4(prm, base + 10) * o, sb = P4(prm, base + 14) * o;
