@@ -85,7 +85,8 @@ std::function<int()> setup(CLI::App& app) {
   auto args = std::make_shared<BenchArgs>();
   auto* cmd = app.add_subcommand("bench", "Time a model: latency, init, memory, per-op profile");
   cmd->add_option("model", args->model, "Model file or zoo name")->required();
-  cmd->add_option("--backend", args->backends, "Backend preference list, e.g. vulkan,cpu");
+  cmd->add_option("--backend", args->backends,
+                  "Backend preference list, e.g. vulkan,cpu or opencl,cpu");
   cmd->add_option("--threads", args->threads, "CPU threads")->check(CLI::Range(1, 256));
   cmd->add_option("--runs", args->runs, "Timed runs")->check(CLI::Range(1, 1000000));
   cmd->add_option("--warmup", args->warmup, "Untimed runs first (at least 1)")
