@@ -3,12 +3,11 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
-#include <set>
 
 #include "backends/opencl/cl_lower.h"
 #include "core/arena_plan.h"
-#include "core/use_def.h"
 #include "ops/op_def.h"
+#include "runtime/device_segment.h"
 
 namespace odin::cl {
 namespace {
@@ -71,46 +70,24 @@ class OpenCLExecutable::Builder {
         alias_[node.outputs[0]] = ln.alias_of;
         ++exe_.stats_.aliased_nodes;
       }
-      for (ValueId o : node.outputs) produced_.insert(o);
     }
     return Status();
   }
 
-  // Values read here but made elsewhere come in; values made here and read
-  // elsewhere (or graph outputs) go out. Lifetimes in steps: inputs from
-  // step -1, outputs until the end.
+  // The segment's inputs, outputs and buffer lifetimes (runtime/device_segment.h).
   void find_boundary() {
-    const auto steps = static_cast<int32_t>(segment_.size());
-    std::vector<ValueId> seg_inputs;
-    for (int32_t s = 0; s < steps; ++s) {
-      const LoweredNode& ln = lowered_[static_cast<size_t>(s)];
-      std::vector<ValueId> used;
-      if (ln.alias_of != kNoValue)
-        used = {ln.alias_of, g_.node(segment_[static_cast<size_t>(s)]).outputs[0]};
+    std::vector<std::vector<ValueId>> used(segment_.size());
+    for (size_t s = 0; s < segment_.size(); ++s) {
+      const LoweredNode& ln = lowered_[s];
+      if (ln.alias_of != kNoValue) used[s] = {ln.alias_of, g_.node(segment_[s]).outputs[0]};
       for (const Launch& l : ln.launches)
         for (const Operand& op : l.operands)
-          if (op.kind == Operand::Kind::kValue) used.push_back(op.id);
-      for (ValueId v : used) {
-        touch(v, s);
-        if (!produced_.count(v) &&
-            std::find(seg_inputs.begin(), seg_inputs.end(), v) == seg_inputs.end())
-          seg_inputs.push_back(v);
-      }
+          if (op.kind == Operand::Kind::kValue) used[s].push_back(op.id);
     }
-    for (ValueId v : seg_inputs) {
-      touch(v, -1);
-      exe_.inputs_.push_back({v, 0, 0});
-    }
-    const std::set<NodeId> in_segment(segment_.begin(), segment_.end());
-    const UseDef uses(g_);
-    for (NodeId id : segment_)
-      for (ValueId o : g_.node(id).outputs) {
-        bool outside = uses.is_graph_output(o);
-        for (const Use& u : uses.uses(o)) outside = outside || !in_segment.count(u.node);
-        if (!outside) continue;
-        touch(o, steps);
-        exe_.outputs_.push_back({o, 0, 0});
-      }
+    SegmentValues values = segment_values(g_, segment_, used, alias_);
+    for (ValueId v : values.inputs) exe_.inputs_.push_back({v, 0, 0});
+    for (ValueId v : values.outputs) exe_.outputs_.push_back({v, 0, 0});
+    life_ = std::move(values.life);
   }
 
   // Weights first, then the arena; offsets in elements (float32).
@@ -199,17 +176,9 @@ class OpenCLExecutable::Builder {
     return Status();
   }
 
-  ValueId root(ValueId v) const {
-    for (auto it = alias_.find(v); it != alias_.end(); it = alias_.find(v)) v = it->second;
-    return v;
-  }
+  ValueId root(ValueId v) const { return alias_root(alias_, v); }
   uint64_t elems(ValueId v) const {
     return static_cast<uint64_t>(g_.value(v).shape.num_elements());
-  }
-  void touch(ValueId v, int32_t step) {
-    auto [it, fresh] = life_.try_emplace(root(v), step, step);
-    it->second.first = std::min(it->second.first, step);
-    it->second.second = std::max(it->second.second, step);
   }
 
   OpenCLExecutable& exe_;
@@ -219,7 +188,6 @@ class OpenCLExecutable::Builder {
   std::span<const NodeId> segment_;
   Lowering lowering_;
   std::vector<LoweredNode> lowered_;                     // per segment node
-  std::set<ValueId> produced_;                           // by this segment's nodes
   std::map<ValueId, ValueId> alias_;                     // RESHAPE output -> its input
   std::map<ValueId, std::pair<int32_t, int32_t>> life_;  // root -> first, last step
   std::map<ValueId, uint64_t> value_offset_;             // per root, in elements

@@ -3,7 +3,7 @@
 #include <CL/cl_ext.h>
 #include <dlfcn.h>
 
-#include <cstdlib>
+#include "core/shared_library.h"
 
 namespace odin::cl {
 namespace {
@@ -15,18 +15,9 @@ struct LoaderState {
 
 LoaderState open_loader() {
   LoaderState st;
-  const char* override_name = std::getenv("ODIN_OPENCL_LOADER");
   // libOpenCL.so.1 on desktop Linux (ocl-icd); Android vendors ship libOpenCL.so.
-  const char* names[] = {override_name, "libOpenCL.so.1", "libOpenCL.so"};
-  void* lib = nullptr;
   std::string tried;
-  for (const char* name : names) {
-    if (!name || !*name) continue;
-    lib = dlopen(name, RTLD_NOW | RTLD_LOCAL);
-    if (lib) break;
-    tried += str_cat(tried.empty() ? "" : ", ", name);
-    if (override_name) break;  // an explicit choice is not second-guessed
-  }
+  void* lib = open_shared_library("ODIN_OPENCL_LOADER", {"libOpenCL.so.1", "libOpenCL.so"}, &tried);
   if (!lib) {
     st.status = make_error(StatusCode::kUnsupported, "no OpenCL platform (", tried,
                            " not found; install pocl-opencl-icd or a GPU driver)");

@@ -73,12 +73,6 @@ Status lower_pool2d(LowerContext& ctx, const Node& node, LoweredNode* out) {
   return Status();
 }
 
-// TFLite's resize scale: in/out, or (in-1)/(out-1) with align_corners.
-float resize_scale(bool align_corners, int64_t in, int64_t out) {
-  if (align_corners && out > 1) return static_cast<float>(in - 1) / static_cast<float>(out - 1);
-  return static_cast<float>(in) / static_cast<float>(out);
-}
-
 template <bool kNearest>
 Status lower_resize(LowerContext& ctx, const Node& node, LoweredNode* out) {
   const Graph& g = ctx.graph();
@@ -87,8 +81,8 @@ Status lower_resize(LowerContext& ctx, const Node& node, LoweredNode* out) {
   const Shape& so = g.value(node.outputs[0]).shape;
   Launch l = unary_launch("resize", g, node);
   for (int64_t v : {si[1], si[2], si[3], so[1], so[2]}) l.arg(v);
-  l.arg_float(resize_scale(a.align_corners, si[1], so[1]));
-  l.arg_float(resize_scale(a.align_corners, si[2], so[2]));
+  l.arg_float(resize_scale(a, si[1], so[1]));
+  l.arg_float(resize_scale(a, si[2], so[2]));
   l.arg(kNearest ? 1 : 0);
   l.arg(a.align_corners ? 1 : 0);
   l.arg(a.half_pixel_centers ? 1 : 0);
