@@ -7,6 +7,9 @@
 #ifdef ODIN_HAVE_VULKAN
 #include "backends/vulkan/vulkan_backend.h"
 #endif
+#ifdef ODIN_HAVE_OPENCL
+#include "backends/opencl/opencl_backend.h"
+#endif
 
 namespace odin {
 namespace {
@@ -14,6 +17,9 @@ namespace {
 const BackendEntry kEntries[] = {
 #ifdef ODIN_HAVE_VULKAN
     {"vulkan", make_vulkan_backend},
+#endif
+#ifdef ODIN_HAVE_OPENCL
+    {"opencl", make_opencl_backend},
 #endif
     {"cpu", make_cpu_backend},
 };

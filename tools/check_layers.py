@@ -27,8 +27,10 @@ LAYER_OF = [
     ("src/runtime/", "runtime"), ("runtime/", "runtime"),
     ("kernels/cpu/", "kernels_cpu"),
     ("kernels/vulkan/", "shaders_vulkan"),
+    ("kernels/opencl/", "kernels_opencl"),
     ("backends/cpu/", "backend_cpu"),
     ("backends/vulkan/", "backend_vulkan"),
+    ("backends/opencl/", "backend_opencl"),
     ("backends/", "backends"),
     ("src/capi/", "capi"), ("capi/", "capi"),
     ("include/odin/", "api"), ("odin/", "api"),
@@ -53,7 +55,9 @@ DEPENDS = {
     "shaders_vulkan": ["ir"],
     "backend_cpu": ["runtime", "kernels_cpu"],
     "backend_vulkan": ["runtime", "shaders_vulkan"],
-    "backends": ["backend_cpu", "backend_vulkan"],
+    "kernels_opencl": ["ir"],
+    "backend_opencl": ["runtime", "kernels_opencl"],
+    "backends": ["backend_cpu", "backend_vulkan", "backend_opencl"],
     "api": [],
     "vision": ["runtime", "format"],
     "llm": ["runtime", "format"],
@@ -65,7 +69,7 @@ DEPENDS = {
 }
 
 SOURCE_DIRS = ["src", "kernels", "backends", "include", "tools/odin", "python/src"]
-EXTENSIONS = (".h", ".hpp", ".cpp", ".c", ".inc", ".comp", ".glsl")
+EXTENSIONS = (".h", ".hpp", ".cpp", ".c", ".inc", ".comp", ".glsl", ".cl")
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
 
 

@@ -14,6 +14,8 @@ PACKAGES=(
   clang-format
   libvulkan-dev glslc               # Vulkan backend: headers and the GLSL -> SPIR-V compiler
   mesa-vulkan-drivers vulkan-tools  # lavapipe (CPU Vulkan driver, used in CI) and vulkaninfo
+  opencl-headers ocl-icd-libopencl1 # OpenCL backend: headers and the ICD loader (opened at run time)
+  pocl-opencl-icd clinfo            # PoCL (CPU OpenCL platform, used in CI) and clinfo
   librsvg2-bin                      # rsvg-convert: the test renders odin report's plots
 )
 

@@ -4,15 +4,14 @@
 #include <chrono>
 #include <cstring>
 #include <map>
-#include <set>
 
 #include "backends/vulkan/vk_lower.h"
 #include "backends/vulkan/vk_record.h"
 #include "core/arena_plan.h"
-#include "core/use_def.h"
 #include "ops/op_def.h"
 #include "quant/affine.h"
 #include "quant/fp16.h"
+#include "runtime/device_segment.h"
 
 namespace odin::vk {
 namespace {
@@ -96,41 +95,24 @@ class VulkanExecutable::Builder {
         alias_[node.outputs[0]] = ln.alias_of;
         ++exe_.stats_.aliased_nodes;
       }
-      for (ValueId o : node.outputs) produced_.insert(o);
     }
     return Status();
   }
 
-  // 2. Values read here but made elsewhere come in; values made here and
-  //    read elsewhere (or graph outputs) go out. Lifetimes in steps.
+  // 2. The segment's inputs, outputs and buffer lifetimes (runtime/device_segment.h).
   void find_boundary() {
-    const std::set<NodeId> in_segment(segment_.begin(), segment_.end());
-    const UseDef uses(g_);
-    const auto steps = static_cast<int32_t>(segment_.size());
-    for (int32_t s = 0; s < steps; ++s) {
-      const LoweredNode& ln = lowered_[static_cast<size_t>(s)];
-      std::vector<ValueId> used;
-      if (ln.alias_of != kNoValue)
-        used = {ln.alias_of, g_.node(segment_[static_cast<size_t>(s)]).outputs[0]};
+    std::vector<std::vector<ValueId>> used(segment_.size());
+    for (size_t s = 0; s < segment_.size(); ++s) {
+      const LoweredNode& ln = lowered_[s];
+      if (ln.alias_of != kNoValue) used[s] = {ln.alias_of, g_.node(segment_[s]).outputs[0]};
       for (const Dispatch& d : ln.dispatches)
         for (const Operand& op : d.bindings)
-          if (op.kind == Operand::Kind::kValue) used.push_back(op.id);
-      for (ValueId v : used) {
-        touch(v, s);
-        if (!produced_.count(v) &&
-            std::find(seg_inputs_.begin(), seg_inputs_.end(), v) == seg_inputs_.end())
-          seg_inputs_.push_back(v);
-      }
+          if (op.kind == Operand::Kind::kValue) used[s].push_back(op.id);
     }
-    for (ValueId v : seg_inputs_) touch(v, -1);
-    for (NodeId id : segment_)
-      for (ValueId o : g_.node(id).outputs) {
-        bool outside = uses.is_graph_output(o);
-        for (const Use& u : uses.uses(o)) outside = outside || !in_segment.count(u.node);
-        if (!outside) continue;
-        seg_outputs_.push_back(o);
-        touch(o, steps);
-      }
+    SegmentValues values = segment_values(g_, segment_, used, alias_);
+    seg_inputs_ = std::move(values.inputs);
+    seg_outputs_ = std::move(values.outputs);
+    life_ = std::move(values.life);
   }
 
   // 3. The device arena, the weight buffer and the staging buffers.
@@ -221,22 +203,12 @@ class VulkanExecutable::Builder {
     }
   }
 
-  ValueId root(ValueId v) const {
-    for (auto it = alias_.find(v); it != alias_.end(); it = alias_.find(v)) v = it->second;
-    return v;
-  }
+  ValueId root(ValueId v) const { return alias_root(alias_, v); }
   // Bytes per element in the arena: int8/uint8 stay one byte (four to a
   // 32-bit word, vk_quant.h); floats take the run precision's size.
   uint64_t elem_bytes(ValueId v) const { return is_affine_dtype(g_.value(v).dtype) ? 1 : elem_; }
   uint64_t value_bytes(ValueId v) const {
     return align_up(static_cast<uint64_t>(g_.value(v).shape.num_elements()) * elem_bytes(v), 4);
-  }
-  void touch(ValueId v, int32_t step) {
-    auto [it, fresh] = life_.try_emplace(root(v), step, step);
-    if (!fresh) {
-      it->second.first = std::min(it->second.first, step);
-      it->second.second = std::max(it->second.second, step);
-    }
   }
   uint64_t layout_staging(const std::vector<ValueId>& values, std::vector<Transfer>& out) const {
     uint64_t off = 0;
@@ -366,7 +338,6 @@ class VulkanExecutable::Builder {
   const uint64_t alignment_;  // of every buffer region we bind
   Lowering lowering_;
   std::vector<LoweredNode> lowered_;                     // per segment node
-  std::set<ValueId> produced_;                           // by this segment's nodes
   std::map<ValueId, ValueId> alias_;                     // RESHAPE output -> its input
   std::map<ValueId, std::pair<int32_t, int32_t>> life_;  // root -> first, last step
   std::vector<ValueId> seg_inputs_, seg_outputs_;

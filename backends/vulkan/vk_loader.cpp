@@ -2,7 +2,7 @@
 
 #include <dlfcn.h>
 
-#include <cstdlib>
+#include "core/shared_library.h"
 
 namespace odin::vk {
 namespace {
@@ -14,18 +14,9 @@ struct LoaderState {
 
 LoaderState open_loader() {
   LoaderState st;
-  const char* override_name = std::getenv("ODIN_VULKAN_LOADER");
   // libvulkan.so.1 on desktop Linux; Android ships only libvulkan.so.
-  const char* names[] = {override_name, "libvulkan.so.1", "libvulkan.so"};
-  void* lib = nullptr;
   std::string tried;
-  for (const char* name : names) {
-    if (!name || !*name) continue;
-    lib = dlopen(name, RTLD_NOW | RTLD_LOCAL);
-    if (lib) break;
-    tried += str_cat(tried.empty() ? "" : ", ", name);
-    if (override_name) break;  // an explicit choice is not second-guessed
-  }
+  void* lib = open_shared_library("ODIN_VULKAN_LOADER", {"libvulkan.so.1", "libvulkan.so"}, &tried);
   if (!lib) {
     st.status = make_error(StatusCode::kUnsupported, "no Vulkan loader (", tried,
                            " not found; install libvulkan1)");

@@ -57,12 +57,6 @@ Dispatch single_io(const char* kernel, const Node& node, int64_t invocations) {
   return d;
 }
 
-// TFLite's resize scale: in/out, or (in-1)/(out-1) with align_corners.
-float resize_scale(bool align_corners, int64_t in, int64_t out) {
-  if (align_corners && out > 1) return static_cast<float>(in - 1) / static_cast<float>(out - 1);
-  return static_cast<float>(in) / static_cast<float>(out);
-}
-
 Status lower_pad(LowerContext& ctx, const Node& node, LoweredNode* out) {
   const Graph& g = ctx.graph();
   const Shape& si = g.value(node.inputs[0]).shape;
@@ -104,8 +98,8 @@ Status lower_resize(LowerContext& ctx, const Node& node, LoweredNode* out) {
   Dispatch d = single_io("resize", node, so.num_elements());
   d.spec = {kNearest ? 1 : 0, a.align_corners ? 1 : 0, a.half_pixel_centers ? 1 : 0};
   for (int64_t v : {si[0], si[1], si[2], si[3], so[1], so[2]}) d.push_int(v);
-  d.push_float(resize_scale(a.align_corners, si[1], so[1]));
-  d.push_float(resize_scale(a.align_corners, si[2], so[2]));
+  d.push_float(resize_scale(a, si[1], so[1]));
+  d.push_float(resize_scale(a, si[2], so[2]));
   out->dispatches.push_back(std::move(d));
   return Status();
 }

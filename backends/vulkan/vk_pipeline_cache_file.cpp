@@ -1,13 +1,9 @@
 #include "backends/vulkan/vk_pipeline_cache_file.h"
 
-#include <unistd.h>
-
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
+
+#include "core/cache_file.h"
 
 namespace odin::vk {
 namespace {
@@ -26,12 +22,6 @@ struct Header {
   uint64_t payload_hash;
 };
 
-uint64_t fnv1a(std::span<const uint8_t> bytes) {
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (uint8_t b : bytes) h = (h ^ b) * 0x100000001b3ull;
-  return h;
-}
-
 Header header_for(const DeviceInfo& d) {
   Header h{};
   std::memcpy(h.magic, kMagic, sizeof(kMagic));
@@ -48,21 +38,13 @@ Header header_for(const DeviceInfo& d) {
 std::string pipeline_cache_path() {
   if (const char* p = std::getenv("ODIN_VULKAN_PIPELINE_CACHE"))
     return std::strcmp(p, "off") == 0 ? "" : p;
-  std::string base;
-  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x)
-    base = x;
-  else if (const char* home = std::getenv("HOME"); home && *home)
-    base = std::string(home) + "/.cache";
-  else
-    return "";
-  return base + "/odin/vulkan_pipeline_cache.bin";
+  const std::string dir = odin_cache_dir();
+  return dir.empty() ? "" : dir + "/vulkan_pipeline_cache.bin";
 }
 
 std::vector<uint8_t> read_pipeline_cache(const std::string& path, const DeviceInfo& device) {
   if (path.empty()) return {};
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return {};
-  const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), {});
+  const std::vector<uint8_t> bytes = read_file_bytes(path);
   Header h{};
   if (bytes.size() < sizeof(h)) return {};
   std::memcpy(&h, bytes.data(), sizeof(h));
@@ -74,34 +56,18 @@ std::vector<uint8_t> read_pipeline_cache(const std::string& path, const DeviceIn
       h.payload_bytes != bytes.size() - sizeof(h))
     return {};
   std::span<const uint8_t> payload(bytes.data() + sizeof(h), bytes.size() - sizeof(h));
-  if (fnv1a(payload) != h.payload_hash) return {};
+  if (fnv1a(payload.data(), payload.size()) != h.payload_hash) return {};
   return {payload.begin(), payload.end()};
 }
 
 Status write_pipeline_cache(const std::string& path, const DeviceInfo& device,
                             std::span<const uint8_t> blob) {
   if (path.empty()) return Status();
-  std::error_code ec;
-  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
   Header h = header_for(device);
   h.payload_bytes = blob.size();
-  h.payload_hash = fnv1a(blob);
-  // Unique temporary name, then rename: readers never see a partial file.
-  const std::string tmp = str_cat(path, ".tmp.", getpid());
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    f.write(reinterpret_cast<const char*>(&h), sizeof(h));
-    f.write(reinterpret_cast<const char*>(blob.data()), static_cast<std::streamsize>(blob.size()));
-    if (!f) {
-      std::remove(tmp.c_str());
-      return make_error(StatusCode::kIo, "cannot write the Vulkan pipeline cache ", tmp);
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return make_error(StatusCode::kIo, "cannot rename ", tmp, " to ", path);
-  }
-  return Status();
+  h.payload_hash = fnv1a(blob.data(), blob.size());
+  return write_file_atomically(path, {reinterpret_cast<const uint8_t*>(&h), sizeof(h)}, blob)
+      .with_context("the Vulkan pipeline cache");
 }
 
 }  // namespace odin::vk

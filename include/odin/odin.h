@@ -216,9 +216,9 @@ ODIN_API odin_status odin_session_options_create(odin_session_options** out_opti
 ODIN_API void odin_session_options_release(odin_session_options* options);
 
 /* Backend preference as a comma-separated list, most preferred first:
- * "vulkan,cpu". Each node runs on the first listed backend that supports it;
- * backends built in but unavailable at run time (no GPU) are skipped. NULL
- * or "" restores the default. The string is copied.
+ * "vulkan,cpu" or "opencl,cpu". Each node runs on the first listed backend
+ * that supports it; backends built in but unavailable at run time (no GPU)
+ * are skipped. NULL or "" restores the default. The string is copied.
  * Errors: INVALID_ARGUMENT (options NULL), NOT_FOUND (a name this build does
  * not have; the message lists the ones it has). */
 ODIN_API odin_status odin_session_options_set_backends(odin_session_options* options,

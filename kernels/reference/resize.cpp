@@ -16,12 +16,6 @@
 namespace odin::ref {
 namespace {
 
-// in/out, or (in-1)/(out-1) with align_corners when out > 1.
-float resize_scale(bool align_corners, int32_t in, int32_t out) {
-  if (align_corners && out > 1) return static_cast<float>(in - 1) / static_cast<float>(out - 1);
-  return static_cast<float>(in) / static_cast<float>(out);
-}
-
 struct Sample {
   float src;       // source coordinate
   int32_t lo, hi;  // neighbours; the weight of hi is src - lo
@@ -129,8 +123,8 @@ Status resize_bilinear(const ResizeAttrs& attrs, const ConstTensorView& in, cons
   const int64_t batch = in.shape[0], ch = in.shape[3];
   const auto in_h = static_cast<int32_t>(in.shape[1]), in_w = static_cast<int32_t>(in.shape[2]);
   const auto out_h = static_cast<int32_t>(out.shape[1]), out_w = static_cast<int32_t>(out.shape[2]);
-  const float scale_h = resize_scale(attrs.align_corners, in_h, out_h);
-  const float scale_w = resize_scale(attrs.align_corners, in_w, out_w);
+  const float scale_h = resize_scale(attrs, in_h, out_h);
+  const float scale_w = resize_scale(attrs, in_w, out_w);
   const float* x = in.as<float>();
   float* y = out.as<float>();
   auto at = [&](int64_t n, int64_t r, int64_t c, int64_t k) {
@@ -161,8 +155,8 @@ Status resize_nearest(const ResizeAttrs& attrs, const ConstTensorView& in, const
   const int64_t batch = in.shape[0], ch = in.shape[3];
   const auto in_h = static_cast<int32_t>(in.shape[1]), in_w = static_cast<int32_t>(in.shape[2]);
   const auto out_h = static_cast<int32_t>(out.shape[1]), out_w = static_cast<int32_t>(out.shape[2]);
-  const float scale_h = resize_scale(attrs.align_corners, in_h, out_h);
-  const float scale_w = resize_scale(attrs.align_corners, in_w, out_w);
+  const float scale_h = resize_scale(attrs, in_h, out_h);
+  const float scale_w = resize_scale(attrs, in_w, out_w);
   // Whole pixels copied, so any element size (int8 keeps its quantization).
   const size_t pixel = static_cast<size_t>(ch) * dtype_size(in.dtype);
   const auto* x = static_cast<const uint8_t*>(in.data);

@@ -49,4 +49,9 @@ SpatialPadding compute_spatial_padding(Padding padding, int64_t in, int64_t filt
   return p;
 }
 
+float resize_scale(const ResizeAttrs& a, int64_t in, int64_t out) {
+  if (a.align_corners && out > 1) return static_cast<float>(in - 1) / static_cast<float>(out - 1);
+  return static_cast<float>(in) / static_cast<float>(out);
+}
+
 }  // namespace odin

@@ -203,6 +203,10 @@ struct ResizeAttrs {
   bool half_pixel_centers = false;
 };
 
+// TFLite's source step per output pixel along an axis: in/out, or
+// (in-1)/(out-1) with align_corners when out > 1.
+float resize_scale(const ResizeAttrs& a, int64_t in, int64_t out);
+
 // DEPTH_TO_SPACE and SPACE_TO_DEPTH.
 struct BlockAttrs {
   int32_t block_size = 2;

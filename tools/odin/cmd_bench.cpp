@@ -118,7 +118,8 @@ std::function<int()> setup(CLI::App& app) {
   auto args = std::make_shared<BenchArgs>();
   auto* cmd = app.add_subcommand("bench", "Time a model: latency, init, memory, per-op profile");
   cmd->add_option("model", args->model, "Model file or zoo name");
-  cmd->add_option("--backend", args->backends, "Backend preference list, e.g. vulkan,cpu");
+  cmd->add_option("--backend", args->backends,
+                  "Backend preference list, e.g. vulkan,cpu or opencl,cpu");
   cmd->add_flag("--fp16", args->fp16, "Allow reduced precision (fp16) on GPU backends");
   cmd->add_option("--suite", args->suite,
                   "Run a suite (models x backends x threads x precisions, docs/BENCH_SUITE.md)");

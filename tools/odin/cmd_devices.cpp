@@ -1,5 +1,5 @@
 // odin devices: which backends this build has, whether each can run here,
-// and for Vulkan every device with the properties that matter to odin.
+// and for Vulkan and OpenCL every device with the properties that matter to odin.
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -9,6 +9,10 @@
 #ifdef ODIN_HAVE_VULKAN
 #include "backends/vulkan/vk_context.h"
 #include "backends/vulkan/vulkan_backend.h"
+#endif
+#ifdef ODIN_HAVE_OPENCL
+#include "backends/opencl/cl_context.h"
+#include "backends/opencl/opencl_backend.h"
 #endif
 
 namespace odin::cli {
@@ -66,6 +70,44 @@ nlohmann::json vulkan_devices(Backend& backend) {
 }
 #endif
 
+#ifdef ODIN_HAVE_OPENCL
+// Every device of every OpenCL platform, and which one the backend uses.
+nlohmann::json opencl_devices(Backend& backend) {
+  nlohmann::json out = nlohmann::json::array();
+  auto api = cl::load_opencl();
+  if (!api.ok()) return out;
+  auto devices = cl::list_devices(**api);
+  if (!devices.ok()) return out;
+  const cl::Context* ctx = cl::backend_context(backend);
+  for (const cl::DeviceInfo& d : *devices)
+    out.push_back({{"index", d.index},
+                   {"name", d.name},
+                   {"platform", d.platform_name},
+                   {"platform_version", d.platform_version},
+                   {"vendor", d.vendor},
+                   {"type", d.gpu ? "gpu" : "other"},
+                   {"version", d.version},
+                   {"driver_version", d.driver_version},
+                   {"fp16", d.fp16},
+                   {"compute_units", d.compute_units},
+                   {"global_mem_mib", d.global_mem_bytes >> 20},
+                   {"max_alloc_mib", d.max_alloc_bytes >> 20},
+                   {"selected", ctx && ctx->info().index == d.index}});
+  return out;
+}
+#endif
+
+void print_opencl_device(const nlohmann::json& d) {
+  std::printf(
+      "    platform %s (%s), type %s, %s, driver %s\n", d["platform"].get<std::string>().c_str(),
+      d["platform_version"].get<std::string>().c_str(), d["type"].get<std::string>().c_str(),
+      d["version"].get<std::string>().c_str(), d["driver_version"].get<std::string>().c_str());
+  std::printf("    fp16 %s, compute units %u, global memory %llu MiB, max allocation %llu MiB\n",
+              d["fp16"].get<bool>() ? "yes" : "no", d["compute_units"].get<unsigned>(),
+              static_cast<unsigned long long>(d["global_mem_mib"].get<uint64_t>()),
+              static_cast<unsigned long long>(d["max_alloc_mib"].get<uint64_t>()));
+}
+
 void print_text(const nlohmann::json& report) {
   for (const auto& b : report["backends"]) {
     std::printf("%s: %s\n", b["name"].get<std::string>().c_str(),
@@ -77,6 +119,10 @@ void print_text(const nlohmann::json& report) {
       std::printf("  device %d: %s%s\n", d["index"].get<int>(),
                   d["name"].get<std::string>().c_str(),
                   d["selected"].get<bool>() ? "  [selected]" : "");
+      if (b["name"] == "opencl") {
+        print_opencl_device(d);
+        continue;
+      }
       std::printf(
           "    type %s, ids %s, Vulkan %s, driver %s %s (%s)\n",
           d["type"].get<std::string>().c_str(), d["vendor_device_id"].get<std::string>().c_str(),
@@ -120,6 +166,9 @@ int run_devices(const DevicesArgs& args) {
 #ifdef ODIN_HAVE_VULKAN
     if (name == "vulkan") j["devices"] = vulkan_devices(*b);
 #endif
+#ifdef ODIN_HAVE_OPENCL
+    if (name == "opencl") j["devices"] = opencl_devices(*b);
+#endif
     report["backends"].push_back(j);
   }
   if (args.json)
@@ -133,7 +182,8 @@ std::function<int()> setup(CLI::App& app) {
   auto args = std::make_shared<DevicesArgs>();
   auto* cmd = app.add_subcommand(
       "devices",
-      "List backends and devices (ODIN_VULKAN_DEVICE=<index|name> picks the Vulkan one)");
+      "List backends and devices (ODIN_VULKAN_DEVICE=<index|name> picks the Vulkan one, "
+      "ODIN_OPENCL_DEVICE=<index|name> the OpenCL one)");
   cmd->add_flag("--json", args->json, "Print JSON instead of text");
   return [args] { return run_devices(*args); };
 }

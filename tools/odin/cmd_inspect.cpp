@@ -100,7 +100,8 @@ std::function<int()> setup(CLI::App& app) {
   cmd->add_option("model", args->model, "Model file or zoo name")->required();
   cmd->add_flag("!--no-nodes", args->nodes, "Omit the per-node table");
   cmd->add_option("--backend", args->backends,
-                  "Backend preference list, e.g. vulkan,cpu (shows where each node runs and why)");
+                  "Backend preference list, e.g. vulkan,cpu or opencl,cpu (shows where each node "
+                  "runs and why)");
   return [args] { return run_inspect(*args); };
 }
 

@@ -183,7 +183,8 @@ std::function<int()> setup(CLI::App& app) {
       ->excludes(in);
   cmd->add_option("--output-dir", args->output_dir, "Write output_<i>.bin and meta.json here");
   cmd->add_flag("--profile", args->profile, "Print run time and arena size");
-  cmd->add_option("--backend", args->backends, "Backend preference list, e.g. vulkan,cpu");
+  cmd->add_option("--backend", args->backends,
+                  "Backend preference list, e.g. vulkan,cpu or opencl,cpu");
   cmd->add_option("--threads", args->threads, "CPU threads")->check(CLI::Range(1, 256));
   cmd->add_flag("--exact-int8", args->exact_int8,
                 "Int8 layers in TFLite's reference fixed point, bit for bit (default: float32 "

@@ -1,0 +1,50 @@
+// One OpenCL device in use: its context, the one in-order queue every
+// executable enqueues on, and the kernels' program, built on first use
+// (from the on-disk binary cache when it holds this device's build).
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "backends/opencl/cl_device_info.h"
+#include "backends/opencl/cl_loader.h"
+
+namespace odin::cl {
+
+class Context {
+ public:
+  // The chosen device (cl_device_info.h); an error when OpenCL is missing.
+  static Result<std::unique_ptr<Context>> create();
+  ~Context();
+  Context(const Context&) = delete;
+  Context& operator=(const Context&) = delete;
+
+  const Api& api() const { return api_; }
+  const DeviceInfo& info() const { return info_; }
+  cl_context context() const { return context_; }
+  cl_command_queue queue() const { return queue_; }
+
+  // The built program (once per context; later calls return the first
+  // result). from_cache tells whether the binary came from disk.
+  Result<cl_program> program();
+  bool program_from_cache() const { return from_cache_; }
+
+ private:
+  Context(const Api& api, DeviceInfo info) : api_(api), info_(std::move(info)) {}
+  Status build_program();
+  Result<cl_program> build_from_binary(const std::vector<uint8_t>& binary);
+  Result<cl_program> build_from_source();
+  Status build(cl_program program, const char* what);
+
+  const Api& api_;
+  DeviceInfo info_;
+  cl_context context_ = nullptr;
+  cl_command_queue queue_ = nullptr;
+  std::once_flag program_once_;
+  cl_program program_ = nullptr;
+  Status program_status_;
+  bool from_cache_ = false;
+};
+
+}  // namespace odin::cl

@@ -1,0 +1,256 @@
+#include "backends/opencl/cl_executable.h"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+
+#include "backends/opencl/cl_lower.h"
+#include "core/arena_plan.h"
+#include "ops/op_def.h"
+#include "runtime/device_segment.h"
+
+namespace odin::cl {
+namespace {
+
+constexpr uint64_t kAlignElems = 16;  // 64 bytes between regions
+constexpr size_t kGroupSize = 64;     // work items per group, unless a kernel allows fewer
+
+uint64_t round_up(uint64_t n, uint64_t a) {
+  return (n + a - 1) / a * a;
+}
+
+// Lowering's view of the graph: weights collected for one upload.
+class Lowering final : public LowerContext {
+ public:
+  explicit Lowering(const Graph& g) : graph_(g) {}
+  const Graph& graph() const override { return graph_; }
+  int32_t add_weights(std::vector<float> values) override {
+    blobs.push_back(std::move(values));
+    return static_cast<int32_t>(blobs.size() - 1);
+  }
+  std::vector<std::vector<float>> blobs;
+
+ private:
+  const Graph& graph_;
+};
+
+}  // namespace
+
+// compile() step by step: lower the nodes, find the segment's boundary and
+// lifetimes, lay out the memory buffer, then create the buffers, upload the
+// weights and set every kernel's arguments.
+class OpenCLExecutable::Builder {
+ public:
+  Builder(OpenCLExecutable& exe, const Graph& g, std::span<const NodeId> segment)
+      : exe_(exe), ctx_(exe.ctx_), api_(exe.ctx_.api()), g_(g), segment_(segment), lowering_(g) {}
+
+  Status build() {
+    ODIN_RETURN_IF_ERROR(lower_nodes());
+    find_boundary();
+    ODIN_RETURN_IF_ERROR(lay_out());
+    ODIN_RETURN_IF_ERROR(create_buffers());
+    ODIN_RETURN_IF_ERROR(create_kernels());
+    for (NodeId id : segment_)
+      exe_.node_weight_.push_back(
+          1.0 + static_cast<double>(std::max<int64_t>(node_work(g_, g_.node(id)), 0)));
+    return Status();
+  }
+
+ private:
+  Status lower_nodes() {
+    for (NodeId id : segment_) {
+      const Node& node = g_.node(id);
+      const ClOp* op = find_cl_op(node.op);
+      if (!op)
+        return make_error(StatusCode::kInternal, "opencl: no lowering for ", op_type_name(node.op));
+      LoweredNode& ln = lowered_.emplace_back();
+      if (Status s = op->lower(lowering_, node, &ln); !s.ok())
+        return s.with_context(g_.describe_node(id));
+      if (ln.alias_of != kNoValue) {
+        alias_[node.outputs[0]] = ln.alias_of;
+        ++exe_.stats_.aliased_nodes;
+      }
+    }
+    return Status();
+  }
+
+  // The segment's inputs, outputs and buffer lifetimes (runtime/device_segment.h).
+  void find_boundary() {
+    std::vector<std::vector<ValueId>> used(segment_.size());
+    for (size_t s = 0; s < segment_.size(); ++s) {
+      const LoweredNode& ln = lowered_[s];
+      if (ln.alias_of != kNoValue) used[s] = {ln.alias_of, g_.node(segment_[s]).outputs[0]};
+      for (const Launch& l : ln.launches)
+        for (const Operand& op : l.operands)
+          if (op.kind == Operand::Kind::kValue) used[s].push_back(op.id);
+    }
+    SegmentValues values = segment_values(g_, segment_, used, alias_);
+    for (ValueId v : values.inputs) exe_.inputs_.push_back({v, 0, 0});
+    for (ValueId v : values.outputs) exe_.outputs_.push_back({v, 0, 0});
+    life_ = std::move(values.life);
+  }
+
+  // Weights first, then the arena; offsets in elements (float32).
+  Status lay_out() {
+    for (const std::vector<float>& blob : lowering_.blobs) {
+      weight_offset_.push_back(weight_elems_);
+      weight_elems_ = round_up(weight_elems_ + std::max<size_t>(blob.size(), 1), kAlignElems);
+    }
+    std::vector<ValueId> roots;
+    std::vector<ArenaRequest> requests;
+    for (const auto& [r, life] : life_) {
+      roots.push_back(r);
+      requests.push_back({life.first, life.second, elems(r) * 4});
+    }
+    const ArenaPlan plan = plan_arena(requests, kAlignElems * 4);
+    for (size_t i = 0; i < roots.size(); ++i)
+      value_offset_[roots[i]] = weight_elems_ + plan.offsets[i] / 4;
+    exe_.stats_.weight_bytes = weight_elems_ * 4;
+    exe_.stats_.arena_bytes = plan.bytes;
+    total_elems_ = std::max<uint64_t>(weight_elems_ + plan.bytes / 4, kAlignElems);
+    if (total_elems_ > INT32_MAX || total_elems_ * 4 > ctx_.info().max_alloc_bytes)
+      return make_error(StatusCode::kUnsupported, "opencl: the segment needs ", total_elems_ * 4,
+                        " bytes in one buffer, over the device's limit of ",
+                        ctx_.info().max_alloc_bytes);
+    for (auto* list : {&exe_.inputs_, &exe_.outputs_})
+      for (Transfer& t : *list) {
+        t.offset = value_offset_.at(root(t.value)) * 4;
+        t.bytes = elems(t.value) * 4;
+      }
+    return Status();
+  }
+
+  Status create_buffers() {
+    cl_int err = CL_SUCCESS;
+    exe_.memory_ =
+        api_.clCreateBuffer(ctx_.context(), CL_MEM_READ_WRITE, total_elems_ * 4, nullptr, &err);
+    ODIN_CL_CHECK(err, "clCreateBuffer (weights and arena)");
+    // Blocking writes: the blobs are freed when compile returns.
+    for (size_t i = 0; i < lowering_.blobs.size(); ++i) {
+      const std::vector<float>& blob = lowering_.blobs[i];
+      if (blob.empty()) continue;
+      ODIN_CL_CHECK(
+          api_.clEnqueueWriteBuffer(ctx_.queue(), exe_.memory_, CL_TRUE, weight_offset_[i] * 4,
+                                    blob.size() * 4, blob.data(), 0, nullptr, nullptr),
+          "clEnqueueWriteBuffer (weights)");
+    }
+    for (const LoweredNode& ln : lowered_)
+      for (const Launch& l : ln.launches) {
+        launch_base_.push_back(static_cast<int32_t>(params_.size()));
+        for (const Operand& op : l.operands)
+          params_.push_back(static_cast<int32_t>(op.kind == Operand::Kind::kValue
+                                                     ? value_offset_.at(root(op.id))
+                                                     : weight_offset_[static_cast<size_t>(op.id)]));
+        params_.insert(params_.end(), l.args.begin(), l.args.end());
+      }
+    params_.resize(std::max<size_t>(params_.size(), 1));
+    exe_.params_ = api_.clCreateBuffer(ctx_.context(), CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR,
+                                       params_.size() * 4, params_.data(), &err);
+    ODIN_CL_CHECK(err, "clCreateBuffer (parameters)");
+    return Status();
+  }
+
+  Status create_kernels() {
+    ODIN_ASSIGN_OR_RETURN(cl_program program, ctx_.program());
+    size_t i = 0;
+    for (const LoweredNode& ln : lowered_)
+      for (const Launch& l : ln.launches) {
+        cl_int err = CL_SUCCESS;
+        cl_kernel k = api_.clCreateKernel(program, l.kernel.c_str(), &err);
+        ODIN_CL_CHECK(err, "clCreateKernel " + l.kernel);
+        size_t local = kGroupSize;
+        ODIN_CL_CHECK(
+            api_.clGetKernelWorkGroupInfo(k, ctx_.info().device, CL_KERNEL_WORK_GROUP_SIZE,
+                                          sizeof(local), &local, nullptr),
+            "clGetKernelWorkGroupInfo");
+        local = std::clamp<size_t>(local, 1, kGroupSize);
+        const auto n = static_cast<size_t>(l.work_items);
+        exe_.launches_.push_back({k, (n + local - 1) / local * local, local});
+        const cl_int base = launch_base_[i++], items = static_cast<cl_int>(n);
+        ODIN_CL_CHECK(api_.clSetKernelArg(k, 0, sizeof(cl_mem), &exe_.memory_), "clSetKernelArg");
+        ODIN_CL_CHECK(api_.clSetKernelArg(k, 1, sizeof(cl_mem), &exe_.params_), "clSetKernelArg");
+        ODIN_CL_CHECK(api_.clSetKernelArg(k, 2, sizeof(cl_int), &base), "clSetKernelArg");
+        ODIN_CL_CHECK(api_.clSetKernelArg(k, 3, sizeof(cl_int), &items), "clSetKernelArg");
+        ++exe_.stats_.launches;
+      }
+    return Status();
+  }
+
+  ValueId root(ValueId v) const { return alias_root(alias_, v); }
+  uint64_t elems(ValueId v) const {
+    return static_cast<uint64_t>(g_.value(v).shape.num_elements());
+  }
+
+  OpenCLExecutable& exe_;
+  Context& ctx_;
+  const Api& api_;
+  const Graph& g_;
+  std::span<const NodeId> segment_;
+  Lowering lowering_;
+  std::vector<LoweredNode> lowered_;                     // per segment node
+  std::map<ValueId, ValueId> alias_;                     // RESHAPE output -> its input
+  std::map<ValueId, std::pair<int32_t, int32_t>> life_;  // root -> first, last step
+  std::map<ValueId, uint64_t> value_offset_;             // per root, in elements
+  std::vector<uint64_t> weight_offset_;                  // per blob, in elements
+  uint64_t weight_elems_ = 0, total_elems_ = 0;
+  std::vector<int32_t> params_, launch_base_;
+};
+
+OpenCLExecutable::~OpenCLExecutable() {
+  const Api& api = ctx_.api();
+  for (const Enqueued& e : launches_) api.clReleaseKernel(e.kernel);
+  if (params_) api.clReleaseMemObject(params_);
+  if (memory_) api.clReleaseMemObject(memory_);
+}
+
+Result<std::unique_ptr<OpenCLExecutable>> OpenCLExecutable::compile(Context& ctx,
+                                                                    const Graph& graph,
+                                                                    std::span<const NodeId> segment,
+                                                                    const CompileOptions& options) {
+  std::unique_ptr<OpenCLExecutable> exe(new OpenCLExecutable(ctx));
+  ODIN_RETURN_IF_ERROR(Builder(*exe, graph, segment).build());
+  // Constants the lowering read were uploaded; one that comes in as a
+  // segment input is read from the host at run time.
+  if (options.constants)
+    for (NodeId id : segment)
+      for (ValueId v : graph.node(id).inputs) {
+        if (v == kNoValue || !graph.value(v).is_constant()) continue;
+        if (std::none_of(exe->inputs_.begin(), exe->inputs_.end(),
+                         [&](const Transfer& t) { return t.value == v; }))
+          options.constants->copied(id, v);
+      }
+  return exe;
+}
+
+Status OpenCLExecutable::run(HostBindings& io, std::span<double> node_ms, RunStats& stats) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const Api& api = ctx_.api();
+  cl_command_queue q = ctx_.queue();
+  // Non-blocking: the host memory stays put until the clFinish below.
+  for (const Transfer& t : inputs_)
+    ODIN_CL_CHECK(api.clEnqueueWriteBuffer(q, memory_, CL_FALSE, t.offset, t.bytes,
+                                           io.input(t.value).data, 0, nullptr, nullptr),
+                  "clEnqueueWriteBuffer");
+  for (const Enqueued& e : launches_)
+    ODIN_CL_CHECK(api.clEnqueueNDRangeKernel(q, e.kernel, 1, nullptr, &e.global, &e.local, 0,
+                                             nullptr, nullptr),
+                  "clEnqueueNDRangeKernel");
+  for (const Transfer& t : outputs_)
+    ODIN_CL_CHECK(api.clEnqueueReadBuffer(q, memory_, CL_FALSE, t.offset, t.bytes,
+                                          io.output(t.value).data, 0, nullptr, nullptr),
+                  "clEnqueueReadBuffer");
+  ODIN_CL_CHECK(api.clFinish(q), "clFinish");
+  stats.dispatches += stats_.launches;
+  stats.submits += 1;
+  if (!node_ms.empty()) {
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    double total = 0;
+    for (double w : node_weight_) total += w;
+    for (size_t i = 0; i < node_ms.size() && i < node_weight_.size(); ++i)
+      node_ms[i] = ms * node_weight_[i] / total;
+  }
+  return Status();
+}
+
+}  // namespace odin::cl

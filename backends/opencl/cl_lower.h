@@ -1,0 +1,83 @@
+// Lowering: one graph node to the OpenCL kernel launches that compute it.
+// Every kernel (kernels/opencl/*.cl) has the same signature: the one memory
+// buffer (weights, then the activation arena) and a block of int parameters,
+// first the element offsets of its operands (operand 0 is written), then its
+// own arguments. Each op the backend runs has one ClOp entry, kept with its
+// family (cl_ops_elementwise.cpp, cl_ops_conv.cpp, cl_ops_data.cpp).
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/graph.h"
+#include "runtime/backend.h"
+
+namespace odin::cl {
+
+// A region of the memory buffer a kernel touches.
+struct Operand {
+  enum class Kind : uint8_t { kValue, kWeights };
+  Kind kind = Kind::kValue;
+  int32_t id = 0;  // ValueId, or weight blob index
+  static Operand value(ValueId v) { return {Kind::kValue, v}; }
+  static Operand weights(int32_t blob) { return {Kind::kWeights, blob}; }
+};
+
+struct Launch {
+  std::string kernel;  // a __kernel in kernels/opencl/*.cl
+  std::vector<Operand> operands;
+  std::vector<int32_t> args;  // after the operands' offsets; floats bit-cast
+  int64_t work_items = 0;     // one per output element (or row), 1-D
+
+  void arg(int64_t v) { args.push_back(static_cast<int32_t>(v)); }
+  void arg_float(float f) {
+    int32_t i;
+    std::memcpy(&i, &f, 4);
+    args.push_back(i);
+  }
+};
+
+struct LoweredNode {
+  std::vector<Launch> launches;
+  ValueId alias_of = kNoValue;  // set: outputs[0] shares this value's memory
+};
+
+class LowerContext {
+ public:
+  virtual ~LowerContext() = default;
+  virtual const Graph& graph() const = 0;
+  // Weights uploaded once at compile; returns the blob index.
+  virtual int32_t add_weights(std::vector<float> values) = 0;
+};
+
+struct ClOp {
+  OpType type;
+  // Op-specific checks after the shared ones (cl_support.cpp); null: none.
+  Support (*supports)(const Graph& graph, const Node& node);
+  Status (*lower)(LowerContext& ctx, const Node& node, LoweredNode* out);
+};
+
+std::span<const ClOp> cl_elementwise_ops();
+std::span<const ClOp> cl_conv_ops();
+std::span<const ClOp> cl_data_ops();
+// The entry of `type`, or null when the backend does not run it.
+const ClOp* find_cl_op(OpType type);
+
+// Whether the backend runs `node`: float32 static tensors, then the op's checks.
+Support opencl_supports(const Graph& graph, const Node& node);
+
+// "opencl: CONV_2D <what>", the form of every decline.
+Support decline(const Node& node, const std::string& what);
+// Input i is absent, or a float constant with a static shape.
+bool float_constant_or_absent(const Graph& graph, const Node& node, size_t i);
+// A float constant's values (empty if `v` is none).
+std::vector<float> constant_floats(const LowerContext& ctx, ValueId v);
+// An input operand: weights when the value is constant, else the activation.
+Operand input_operand(LowerContext& ctx, ValueId v);
+// One launch writing outputs[0] from inputs[0], one work item per output element.
+Launch unary_launch(const char* kernel, const Graph& graph, const Node& node);
+
+}  // namespace odin::cl

@@ -1,0 +1,99 @@
+// CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED (kernels/opencl/conv.cl):
+// weights in the model's layout, uploaded once; an absent bias becomes zeros.
+// One work item per output element (real-GPU tiling is later work).
+#include "backends/opencl/cl_lower.h"
+
+namespace odin::cl {
+namespace {
+
+// Weights (and bias) must be constants: they are uploaded at compile.
+Support weights_constant(const Graph& g, const Node& node, size_t weight_rank) {
+  if (node.inputs.size() < 2 || node.inputs[1] == kNoValue ||
+      !float_constant_or_absent(g, node, 1) || !float_constant_or_absent(g, node, 2))
+    return decline(node, "with run-time (non-constant) weights not supported");
+  if (g.value(node.inputs[1]).shape.rank() != weight_rank)
+    return decline(node, str_cat("needs ", weight_rank, "-D weights"));
+  if (weight_rank == 4 && g.value(node.inputs[0]).shape.rank() != 4)
+    return decline(node, "needs a 4-D input");
+  return Support::yes();
+}
+
+Support supports_conv2d(const Graph& g, const Node& node) {
+  if (Support s = weights_constant(g, node, 4); !s.ok) return s;
+  if (g.value(node.inputs[1]).shape[3] != g.value(node.inputs[0]).shape[3])
+    return decline(node, "grouped convolution not supported");
+  return Support::yes();
+}
+
+Support supports_depthwise(const Graph& g, const Node& node) {
+  return weights_constant(g, node, 4);
+}
+
+Support supports_fully_connected(const Graph& g, const Node& node) {
+  return weights_constant(g, node, 2);
+}
+
+// Weights, then the bias padded with zeros to `n` values.
+void add_weights_and_bias(LowerContext& ctx, const Node& node, int64_t n, Launch& l) {
+  std::vector<float> bias =
+      node.inputs.size() > 2 ? constant_floats(ctx, node.inputs[2]) : std::vector<float>{};
+  bias.resize(static_cast<size_t>(n), 0.0f);
+  l.operands.push_back(Operand::weights(ctx.add_weights(constant_floats(ctx, node.inputs[1]))));
+  l.operands.push_back(Operand::weights(ctx.add_weights(std::move(bias))));
+}
+
+// conv2d and depthwise_conv2d share their arguments.
+template <typename ConvAttrs>
+Status lower_window(LowerContext& ctx, const Node& node, const ConvAttrs& a, const char* kernel,
+                    LoweredNode* out) {
+  const Graph& g = ctx.graph();
+  const Shape& in = g.value(node.inputs[0]).shape;
+  const Shape& f = g.value(node.inputs[1]).shape;  // OHWI, or [1, KH, KW, OC]
+  const Shape& o = g.value(node.outputs[0]).shape;
+  const SpatialPadding ph = conv_padding_h(a, in[1], f[1]);
+  const SpatialPadding pw = conv_padding_w(a, in[2], f[2]);
+  Launch l = unary_launch(kernel, g, node);
+  add_weights_and_bias(ctx, node, o[3], l);
+  for (int64_t v : {in[1], in[2], in[3], o[1], o[2], o[3], f[1], f[2]}) l.arg(v);
+  for (int64_t v : {int64_t{a.stride_h}, int64_t{a.stride_w}, int64_t{a.dilation_h},
+                    int64_t{a.dilation_w}, ph.before, pw.before})
+    l.arg(v);
+  l.arg(static_cast<int32_t>(a.activation));
+  out->launches.push_back(std::move(l));
+  return Status();
+}
+
+Status lower_conv2d(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  return lower_window(ctx, node, std::get<Conv2DAttrs>(node.attrs), "conv2d", out);
+}
+
+Status lower_depthwise(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  return lower_window(ctx, node, std::get<DepthwiseConv2DAttrs>(node.attrs), "depthwise_conv2d",
+                      out);
+}
+
+Status lower_fully_connected(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  const Graph& g = ctx.graph();
+  const Shape& w = g.value(node.inputs[1]).shape;  // [units, depth]
+  Launch l = unary_launch("fully_connected", g, node);
+  add_weights_and_bias(ctx, node, w[0], l);
+  l.arg(w[0]);
+  l.arg(w[1]);
+  l.arg(static_cast<int32_t>(std::get<FullyConnectedAttrs>(node.attrs).activation));
+  out->launches.push_back(std::move(l));
+  return Status();
+}
+
+constexpr ClOp kOps[] = {
+    {OpType::kConv2D, supports_conv2d, lower_conv2d},
+    {OpType::kDepthwiseConv2D, supports_depthwise, lower_depthwise},
+    {OpType::kFullyConnected, supports_fully_connected, lower_fully_connected},
+};
+
+}  // namespace
+
+std::span<const ClOp> cl_conv_ops() {
+  return kOps;
+}
+
+}  // namespace odin::cl

@@ -1,0 +1,207 @@
+// Data movement and windowed ops (kernels/opencl/data.cl): PAD, pooling,
+// resizes, CONCATENATION (one copy per input), MEAN/SUM,
+// DEPTH_TO_SPACE/SPACE_TO_DEPTH, SOFTMAX, and RESHAPE/SQUEEZE
+// (no launch: the output aliases the input's memory).
+#include <array>
+
+#include "backends/opencl/cl_lower.h"
+#include "core/const_data.h"
+
+namespace odin::cl {
+namespace {
+
+Support supports_pad(const Graph& g, const Node& node) {
+  if (node.inputs.size() < 2 || node.inputs[1] == kNoValue ||
+      !read_int_constant(g.value(node.inputs[1])).has_value())
+    return decline(node, "with run-time paddings not supported");
+  if (node.inputs.size() > 2 && node.inputs[2] != kNoValue)
+    return decline(node, "with a constant value (PADV2) not supported");
+  if (g.value(node.inputs[0]).shape.rank() > 4)
+    return decline(node, "of rank over 4 not supported");
+  return Support::yes();
+}
+
+Support supports_4d(const Graph& g, const Node& node) {
+  if (g.value(node.inputs[0]).shape.rank() != 4 || g.value(node.outputs[0]).shape.rank() != 4)
+    return decline(node, "needs 4-D tensors");
+  return Support::yes();
+}
+
+Support supports_concatenation(const Graph& g, const Node& node) {
+  for (size_t i = 0; i < node.inputs.size(); ++i)
+    if (node.inputs[i] == kNoValue ||
+        (g.value(node.inputs[i]).is_constant() && !float_constant_or_absent(g, node, i)))
+      return decline(node, "with a non-float constant input not supported");
+  return Support::yes();
+}
+
+Status lower_alias(LowerContext&, const Node& node, LoweredNode* out) {
+  out->alias_of = node.inputs[0];
+  return Status();
+}
+
+Status lower_pad(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  const Graph& g = ctx.graph();
+  const Shape& si = g.value(node.inputs[0]).shape;
+  const std::vector<int64_t> pads = read_int_constant(g.value(node.inputs[1])).value();
+  std::array<int64_t, 4> before{};
+  for (size_t d = 0; d < si.rank(); ++d) before[4 - si.rank() + d] = pads[2 * d];
+  Launch l = unary_launch("pad", g, node);
+  for (int64_t v : dims4(g.value(node.outputs[0]).shape)) l.arg(v);
+  for (int64_t v : dims4(si)) l.arg(v);
+  for (int64_t v : before) l.arg(v);
+  out->launches.push_back(std::move(l));
+  return Status();
+}
+
+template <bool kMax>
+Status lower_pool2d(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  const Graph& g = ctx.graph();
+  const auto& a = std::get<Pool2DAttrs>(node.attrs);
+  const Shape& si = g.value(node.inputs[0]).shape;
+  const Shape& so = g.value(node.outputs[0]).shape;
+  const SpatialPadding ph = compute_spatial_padding(a.padding, si[1], a.filter_h, a.stride_h, 1);
+  const SpatialPadding pw = compute_spatial_padding(a.padding, si[2], a.filter_w, a.stride_w, 1);
+  Launch l = unary_launch("pool2d", g, node);
+  for (int64_t v : {si[1], si[2], si[3], so[1], so[2]}) l.arg(v);
+  for (int64_t v : {int64_t{a.filter_h}, int64_t{a.filter_w}, int64_t{a.stride_h},
+                    int64_t{a.stride_w}, ph.before, pw.before})
+    l.arg(v);
+  l.arg(kMax ? 1 : 0);
+  l.arg(static_cast<int32_t>(a.activation));
+  out->launches.push_back(std::move(l));
+  return Status();
+}
+
+template <bool kNearest>
+Status lower_resize(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  const Graph& g = ctx.graph();
+  const auto& a = std::get<ResizeAttrs>(node.attrs);
+  const Shape& si = g.value(node.inputs[0]).shape;
+  const Shape& so = g.value(node.outputs[0]).shape;
+  Launch l = unary_launch("resize", g, node);
+  for (int64_t v : {si[1], si[2], si[3], so[1], so[2]}) l.arg(v);
+  l.arg_float(resize_scale(a, si[1], so[1]));
+  l.arg_float(resize_scale(a, si[2], so[2]));
+  l.arg(kNearest ? 1 : 0);
+  l.arg(a.align_corners ? 1 : 0);
+  l.arg(a.half_pixel_centers ? 1 : 0);
+  out->launches.push_back(std::move(l));
+  return Status();
+}
+
+// One copy per input into its columns of the output.
+Status lower_concatenation(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  const Graph& g = ctx.graph();
+  const auto& a = std::get<ConcatenationAttrs>(node.attrs);
+  const Shape& so = g.value(node.outputs[0]).shape;
+  int64_t axis = 0;
+  normalize_axis(a.axis, so.rank(), &axis);
+  int64_t outer = 1;
+  for (int64_t d = 0; d < axis; ++d) outer *= so[static_cast<size_t>(d)];
+  int64_t column = 0;
+  for (ValueId v : node.inputs) {
+    const int64_t block = g.value(v).shape.num_elements() / outer;
+    Launch l;
+    l.kernel = "copy_block";
+    l.operands = {Operand::value(node.outputs[0]), input_operand(ctx, v)};
+    for (int64_t x : {block, so.num_elements() / outer, column}) l.arg(x);
+    l.arg(static_cast<int32_t>(a.activation));
+    l.work_items = outer * block;
+    out->launches.push_back(std::move(l));
+    column += block;
+  }
+  return Status();
+}
+
+// MEAN/SUM: the kept and the reduced dims, each as up to 4 (extent,
+// stride) pairs of the input, right-aligned (unused pairs are (1, 0)).
+template <bool kMean>
+Status lower_reduce(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  const Graph& g = ctx.graph();
+  const Shape& si = g.value(node.inputs[0]).shape;
+  std::vector<bool> reduced(si.rank(), false);
+  const std::vector<int64_t> axes = read_int_constant(g.value(node.inputs[1])).value();
+  for (int64_t ax : axes) {
+    int64_t d = 0;
+    if (normalize_axis(ax, si.rank(), &d)) reduced[static_cast<size_t>(d)] = true;
+  }
+  const std::vector<int64_t> strides = row_major_strides(si);
+  std::vector<int64_t> kept_pairs, reduced_pairs;
+  int64_t count = 1;
+  for (size_t d = 0; d < si.rank(); ++d) {
+    (reduced[d] ? reduced_pairs : kept_pairs)
+        .insert((reduced[d] ? reduced_pairs : kept_pairs).end(), {si[d], strides[d]});
+    if (reduced[d]) count *= si[d];
+  }
+  Launch l = unary_launch("reduce", g, node);
+  for (std::vector<int64_t>* pairs : {&kept_pairs, &reduced_pairs}) {
+    pairs->insert(pairs->begin(), 8 - pairs->size(), 0);
+    for (size_t i = 0; i < 8; i += 2) {
+      const bool unused = (*pairs)[i] == 0;
+      l.arg(unused ? 1 : (*pairs)[i]);
+    }
+    for (size_t i = 1; i < 8; i += 2) l.arg((*pairs)[i]);
+  }
+  l.arg_float(kMean ? 1.0f / static_cast<float>(count) : 1.0f);
+  out->launches.push_back(std::move(l));
+  return Status();
+}
+
+// DEPTH_TO_SPACE and SPACE_TO_DEPTH: one work item per element of the deep
+// tensor [N, H, W, C * bs * bs].
+template <bool kToSpace>
+Status lower_depth_space(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  const Graph& g = ctx.graph();
+  const int64_t bs = std::get<BlockAttrs>(node.attrs).block_size;
+  const Shape& deep = g.value(kToSpace ? node.inputs[0] : node.outputs[0]).shape;
+  Launch l = unary_launch("depth_space", g, node);
+  for (int64_t v : {deep[1], deep[2], deep[3] / (bs * bs), bs, int64_t{kToSpace}}) l.arg(v);
+  l.work_items = deep.num_elements();
+  out->launches.push_back(std::move(l));
+  return Status();
+}
+
+Support supports_reduce(const Graph& g, const Node& node) {
+  if (node.inputs.size() < 2 || node.inputs[1] == kNoValue ||
+      !read_int_constant(g.value(node.inputs[1])).has_value())
+    return decline(node, "with run-time axes not supported");
+  if (g.value(node.inputs[0]).shape.rank() > 4)
+    return decline(node, "of rank over 4 not supported");
+  return Support::yes();
+}
+
+Status lower_softmax(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  const Graph& g = ctx.graph();
+  const Shape& s = g.value(node.inputs[0]).shape;
+  Launch l = unary_launch("softmax", g, node);
+  l.arg(s[s.rank() - 1]);
+  l.arg_float(std::get<SoftmaxAttrs>(node.attrs).beta);
+  l.work_items = s.num_elements() / s[s.rank() - 1];  // one row each
+  out->launches.push_back(std::move(l));
+  return Status();
+}
+
+constexpr ClOp kOps[] = {
+    {OpType::kPad, supports_pad, lower_pad},
+    {OpType::kAveragePool2D, supports_4d, lower_pool2d<false>},
+    {OpType::kMaxPool2D, supports_4d, lower_pool2d<true>},
+    {OpType::kResizeBilinear, supports_4d, lower_resize<false>},
+    {OpType::kResizeNearestNeighbor, supports_4d, lower_resize<true>},
+    {OpType::kConcatenation, supports_concatenation, lower_concatenation},
+    {OpType::kMean, supports_reduce, lower_reduce<true>},
+    {OpType::kSum, supports_reduce, lower_reduce<false>},
+    {OpType::kDepthToSpace, supports_4d, lower_depth_space<true>},
+    {OpType::kSpaceToDepth, supports_4d, lower_depth_space<false>},
+    {OpType::kSoftmax, nullptr, lower_softmax},
+    {OpType::kReshape, nullptr, lower_alias},
+    {OpType::kSqueeze, nullptr, lower_alias},
+};
+
+}  // namespace
+
+std::span<const ClOp> cl_data_ops() {
+  return kOps;
+}
+
+}  // namespace odin::cl

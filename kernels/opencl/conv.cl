@@ -1,0 +1,75 @@
+// CONV_2D (OHWI weights), DEPTHWISE_CONV_2D ([1, KH, KW, OC] weights) and
+// FULLY_CONNECTED ([units, depth] weights), NHWC, one output element per
+// work item, accumulated in fp32.
+
+// The window's arguments, shared by conv2d and depthwise_conv2d. Operands:
+// y, x, weights, bias. Arguments: IH, IW, IC, OH, OW, OC, KH, KW, stride h/w,
+// dilation h/w, pad top/left, activation.
+typedef struct {
+  int IH, IW, IC, OH, OW, OC, KH, KW, SH, SW, DH, DW, pad_top, pad_left, act;
+} Window;
+
+Window window_of(__global const int* prm, int base) {
+  Window w;
+  w.IH = P(4), w.IW = P(5), w.IC = P(6), w.OH = P(7), w.OW = P(8), w.OC = P(9);
+  w.KH = P(10), w.KW = P(11), w.SH = P(12), w.SW = P(13), w.DH = P(14), w.DW = P(15);
+  w.pad_top = P(16), w.pad_left = P(17), w.act = P(18);
+  return w;
+}
+
+__kernel void conv2d(KERNEL_ARGS) {
+  const int i = get_global_id(0);
+  if (i >= n) return;
+  const Window p = window_of(prm, base);
+  const int4 o = nhwc_of(i, p.OH, p.OW, p.OC);
+  __global const float* x = OPERAND(1);
+  __global const float* w = OPERAND(2) + o.w * p.KH * p.KW * p.IC;
+  float acc = OPERAND(3)[o.w];
+  for (int ky = 0; ky < p.KH; ++ky) {
+    const int iy = o.y * p.SH - p.pad_top + ky * p.DH;
+    if (iy < 0 || iy >= p.IH) continue;
+    for (int kx = 0; kx < p.KW; ++kx) {
+      const int ix = o.z * p.SW - p.pad_left + kx * p.DW;
+      if (ix < 0 || ix >= p.IW) continue;
+      __global const float* xs = x + ((o.x * p.IH + iy) * p.IW + ix) * p.IC;
+      __global const float* ws = w + (ky * p.KW + kx) * p.IC;
+      for (int c = 0; c < p.IC; ++c) acc += xs[c] * ws[c];
+    }
+  }
+  OPERAND(0)[i] = activate(acc, p.act);
+}
+
+// Output channel oc reads input channel oc / (OC / IC).
+__kernel void depthwise_conv2d(KERNEL_ARGS) {
+  const int i = get_global_id(0);
+  if (i >= n) return;
+  const Window p = window_of(prm, base);
+  const int4 o = nhwc_of(i, p.OH, p.OW, p.OC);
+  const int ic = o.w / (p.OC / p.IC);
+  __global const float* x = OPERAND(1);
+  __global const float* w = OPERAND(2);
+  float acc = OPERAND(3)[o.w];
+  for (int ky = 0; ky < p.KH; ++ky) {
+    const int iy = o.y * p.SH - p.pad_top + ky * p.DH;
+    if (iy < 0 || iy >= p.IH) continue;
+    for (int kx = 0; kx < p.KW; ++kx) {
+      const int ix = o.z * p.SW - p.pad_left + kx * p.DW;
+      if (ix < 0 || ix >= p.IW) continue;
+      acc += x[((o.x * p.IH + iy) * p.IW + ix) * p.IC + ic] * w[(ky * p.KW + kx) * p.OC + o.w];
+    }
+  }
+  OPERAND(0)[i] = activate(acc, p.act);
+}
+
+// Operands: y, x, weights, bias. Arguments: units, depth, activation.
+__kernel void fully_connected(KERNEL_ARGS) {
+  const int i = get_global_id(0);
+  if (i >= n) return;
+  const int units = P(4), depth = P(5);
+  const int row = i / units, unit = i % units;
+  __global const float* x = OPERAND(1) + row * depth;
+  __global const float* w = OPERAND(2) + unit * depth;
+  float acc = OPERAND(3)[unit];
+  for (int k = 0; k < depth; ++k) acc += x[k] * w[k];
+  OPERAND(0)[i] = activate(acc, P(6));
+}

@@ -1,0 +1,119 @@
+// The OpenCL executable: one wait per segment run, the same kernels on new
+// inputs every run, per-node fallback to the CPU with the reason, and the
+// reasons it declines nodes. Skipped (with the reason) without a platform.
+#ifdef ODIN_HAVE_OPENCL  // the whole file: these need the backend built in
+#include <gtest/gtest.h>
+
+#include "graph_builder.h"
+#include "runtime/session.h"
+#include "test_util.h"
+
+namespace odin {
+namespace {
+
+#define ODIN_REQUIRE_OPENCL()                                                                  \
+  do {                                                                                         \
+    Backend* odin_cl_ = find_backend("opencl");                                                \
+    ASSERT_NE(odin_cl_, nullptr);                                                              \
+    if (!odin_cl_->available()) GTEST_SKIP() << "skipped: " << odin_cl_->unavailable_reason(); \
+  } while (0)
+
+TEST(OpenCLExecution, OneWaitPerRunAndNewInputsEveryRun) {
+  ODIN_REQUIRE_OPENCL();
+  test::GraphMaker m;
+  const ValueId x = m.input("x", Shape({1, 6, 6, 3}));
+  const ValueId w = m.constant_f32("w", Shape({4, 3, 3, 3}), test::splitmix_values(108, 11, -1, 1));
+  const ValueId bias = m.constant_f32("b", Shape({4}), {0.1f, -0.2f, 0.3f, 0.0f});
+  Conv2DAttrs ca;
+  ca.padding = Padding::kSame;
+  ca.activation = Activation::kRelu6;
+  const ValueId c = m.node(OpType::kConv2D, {x, w, bias}, ca);
+  const ValueId y = m.node(OpType::kLogistic, {c}, {});
+  const Graph g = m.finish({y});
+  SessionOptions cpu_opts, cl_opts;
+  cpu_opts.backends = {"cpu"};
+  cpu_opts.optimize = false;
+  cl_opts.backends = {"opencl"};
+  auto cpu = Session::create(g, cpu_opts);
+  auto gpu = Session::create(g, cl_opts);
+  ASSERT_TRUE(cpu.ok() && gpu.ok());
+  for (uint64_t seed : {1, 2, 3}) {
+    const std::vector<float> in = test::splitmix_values(108, seed, -1, 1);
+    ASSERT_TRUE((*cpu)->set_input(0, in.data(), in.size() * 4).ok());
+    ASSERT_TRUE((*gpu)->set_input(0, in.data(), in.size() * 4).ok());
+    ASSERT_TRUE((*cpu)->run().ok());
+    ASSERT_TRUE((*gpu)->run().ok());
+    EXPECT_EQ((*gpu)->run_stats().submits, 1);
+    EXPECT_EQ((*gpu)->run_stats().dispatches, 2);
+    const ConstTensorView want = (*cpu)->output(0), got = (*gpu)->output(0);
+    EXPECT_LE(test::rel_range(want.as<float>(), got.as<float>(),
+                              static_cast<size_t>(want.num_elements())),
+              1e-5);
+  }
+}
+
+// x -> ADD(bias) relu -> GATHER -> MUL(self) -> RESHAPE -> y: GATHER on the CPU.
+TEST(OpenCLExecution, UnsupportedOpRunsOnCpuBetweenOpenCLSegments) {
+  ODIN_REQUIRE_OPENCL();
+  test::GraphMaker m;
+  const ValueId x = m.input("x", Shape({1, 4, 4, 8}));
+  const ValueId bias = m.constant_f32("bias", Shape({8}), test::splitmix_values(8, 3, -1, 1));
+  const ValueId a = m.node(OpType::kAdd, {x, bias}, BinaryAttrs{Activation::kRelu, {}});
+  const ValueId idx = m.constant_i32("idx", Shape({3}), {5, 0, 2});
+  const ValueId gat = m.node(OpType::kGather, {a, idx}, GatherAttrs{3, 0});
+  const ValueId sq = m.node(OpType::kMul, {gat, gat}, BinaryAttrs{});
+  const ValueId shape = m.constant_i32("shape", Shape({2}), {16, 3});
+  const ValueId y = m.node(OpType::kReshape, {sq, shape}, ReshapeAttrs{});
+  const Graph g = m.finish({y});
+  SessionOptions cpu_opts, cl_opts;
+  cpu_opts.backends = {"cpu"};
+  cl_opts.backends = {"opencl", "cpu"};
+  auto cpu = Session::create(g, cpu_opts);
+  auto gpu = Session::create(g, cl_opts);
+  ASSERT_TRUE(cpu.ok() && gpu.ok());
+  Session& s = **gpu;
+  EXPECT_EQ(s.node_backend(0), "opencl");
+  EXPECT_EQ(s.node_backend(1), "cpu");
+  EXPECT_EQ(s.node_fallback(1), "opencl: GATHER not supported");
+  EXPECT_EQ(s.node_backend(2), "opencl");
+  const std::vector<float> in = test::splitmix_values(128, 5, -1, 1);
+  ASSERT_TRUE((*cpu)->set_input(0, in.data(), in.size() * 4).ok());
+  ASSERT_TRUE(s.set_input(0, in.data(), in.size() * 4).ok());
+  ASSERT_TRUE((*cpu)->run().ok());
+  ASSERT_TRUE(s.run().ok());
+  EXPECT_EQ(s.run_stats().submits, 2);  // one per OpenCL segment
+  const ConstTensorView want = (*cpu)->output(0), got = s.output(0);
+  ASSERT_EQ(want.num_elements(), got.num_elements());
+  EXPECT_LE(
+      test::rel_range(want.as<float>(), got.as<float>(), static_cast<size_t>(want.num_elements())),
+      1e-6);
+}
+
+TEST(OpenCLExecution, DeclinesWithSpecificReasons) {
+  ODIN_REQUIRE_OPENCL();
+  Backend* cl = find_backend("opencl");
+  test::GraphMaker m;
+  const ValueId xi = m.input("xi", Shape({2, 3}), DType::kI32);
+  const ValueId ci = m.constant_i32("ci", Shape({3}), {1, 2, 3});
+  m.node(OpType::kAdd, {xi, ci}, BinaryAttrs{}, DType::kI32);
+  const ValueId x = m.input("x", Shape({1, 4, 4, 2}));
+  const ValueId w = m.input("w", Shape({2, 1, 1, 2}));  // run-time weights
+  m.node(OpType::kConv2D, {x, w, kNoValue}, Conv2DAttrs{});
+  const ValueId x6 = m.input("x6", Shape({1, 1, 1, 1, 2, 3}));
+  m.node(OpType::kAdd, {x6, x6}, BinaryAttrs{});
+  const ValueId c1 = m.constant_f32("c1", Shape({2}), {1, 2});
+  m.node(OpType::kAdd, {c1, c1}, BinaryAttrs{});  // left unfolded (folding off)
+  const Graph g = m.finish({});
+  EXPECT_EQ(cl->supports(g, g.node(0)).why_not,
+            "opencl: ADD on int32 tensors not supported (float32 only so far)");
+  EXPECT_EQ(cl->supports(g, g.node(1)).why_not,
+            "opencl: CONV_2D with run-time (non-constant) weights not supported");
+  EXPECT_EQ(cl->supports(g, g.node(2)).why_not, "opencl: ADD of rank over 4 not supported");
+  EXPECT_EQ(cl->supports(g, g.node(3)).why_not,
+            "opencl: ADD of constants only not supported (constant folding computes those)");
+}
+
+}  // namespace
+}  // namespace odin
+
+#endif  // ODIN_HAVE_OPENCL
