@@ -4,6 +4,7 @@
 // (fp32, as the one-op backend tests). Nodes a backend declines run on the
 // CPU (and are listed); a backend with no device is "skipped: no device".
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -31,7 +32,9 @@ std::string carved(const std::string& model) {
     ADD_FAILURE() << graph.status().to_string() << " (fetch the models: tools/fetch_models.py)";
     return "";
   }
-  const std::string dir = testing::TempDir() + "odin_carved_" + model;
+  // Per process: ctest runs the backends' tests side by side.
+  const std::string dir =
+      testing::TempDir() + "odin_carved_" + model + "_" + std::to_string(getpid());
   std::filesystem::remove_all(dir);
   const size_t nodes = graph->num_nodes();
   auto result = carve_model(std::move(*graph), {}, dir);
