@@ -44,6 +44,7 @@ TEST(CarveCli, EveryNodeWithItsTensors) {
       EXPECT_EQ(static_cast<int64_t>(bytes.size()), n) << c["case"];
     }
   }
+  std::filesystem::remove_all(dir);
 }
 
 TEST(CarveCli, WrongInputSizeIsAClearError) {
