@@ -3,7 +3,8 @@
 // RESIZE_BILINEAR (q8_resize_bilinear.comp),
 // CONCATENATION (q8_concat.comp), RESHAPE/SQUEEZE (the output aliases),
 // QUANTIZE from float (q8_quantize.comp) or int8/uint8 (q8_requantize.comp)
-// and DEQUANTIZE (q8_dequantize.comp). Ops that move values without
+// and DEQUANTIZE (q8_dequantize.comp); SOFTMAX (q8_softmax.comp), which
+// rescales through the reference's exp table. Ops that move values without
 // rescaling need the output in the input's quantization (inference checks
 // it; supports() too, since the kernels rely on it).
 #include <cstring>
@@ -215,6 +216,36 @@ Status lower_resize_bilinear(LowerContext& ctx, const Node& node, LoweredNode* o
   return Status();
 }
 
+Support supports_softmax(const Graph& g, const Node& node) {
+  const Value& x = g.value(node.inputs[0]);
+  const Value& y = g.value(node.outputs[0]);
+  if (!is_per_tensor_affine(x) || !is_per_tensor_affine(y) || x.dtype != y.dtype)
+    return decline(node, "on int8/uint8 needs input and output of one dtype, quantized per tensor");
+  if (x.shape.rank() < 1 || x.shape[x.shape.rank() - 1] == 0)
+    return decline(node, "needs a non-empty last axis");
+  return Support::yes();
+}
+
+Status lower_softmax(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  const Value& x = ctx.graph().value(node.inputs[0]);
+  const Value& y = ctx.graph().value(node.outputs[0]);
+  std::vector<uint8_t> table(256 * sizeof(float));
+  float values[256];
+  ref::softmax_exp_table(scale_of(*x.quant, 0), std::get<SoftmaxAttrs>(node.attrs).beta, values);
+  std::memcpy(table.data(), values, table.size());
+  const QuantizedRange r = dtype_range(y.dtype);
+  const int64_t n = y.shape.num_elements();
+  Dispatch d = single_io("q8_softmax", node, x.dtype);
+  d.push_int(n);
+  d.push_int(x.shape[x.shape.rank() - 1]);
+  d.push_float(scale_of(*y.quant, 0));
+  for (int32_t v : {zero_of(y), r.min, r.max}) d.push_int(v);
+  d.bindings.push_back(Operand::weights(ctx.add_bytes(std::move(table))));
+  set_word_invocations(d, n);
+  out->dispatches.push_back(std::move(d));
+  return Status();
+}
+
 constexpr VkOp kOps[] = {
     {OpType::kAveragePool2D, supports_pool, lower_pool2d<false>},
     {OpType::kMaxPool2D, supports_pool, lower_pool2d<true>},
@@ -225,6 +256,7 @@ constexpr VkOp kOps[] = {
     {OpType::kSqueeze, nullptr, lower_alias},
     {OpType::kQuantize, supports_quantize, lower_quantize},
     {OpType::kDequantize, supports_dequantize, lower_dequantize},
+    {OpType::kSoftmax, supports_softmax, lower_softmax},
 };
 
 }  // namespace

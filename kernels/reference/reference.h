@@ -63,6 +63,9 @@ Status max_pool2d(const Pool2DAttrs& attrs, const ConstTensorView& in, const Ten
 Status reduce(bool mean, const ConstTensorView& in, const ConstTensorView& axes,
               const TensorView& out);
 Status softmax(const SoftmaxAttrs& attrs, const ConstTensorView& in, const TensorView& out);
+// int8/uint8 SOFTMAX's exp table: table[d] = exp(-input_scale * beta * d) for
+// the distance d = max - q (shared with the GPU kernels so they match).
+void softmax_exp_table(float input_scale, float beta, float table[256]);
 
 // Data movement.
 Status concatenation(const ConcatenationAttrs& attrs, std::span<const ConstTensorView> ins,

@@ -34,6 +34,11 @@ Status softmax(const SoftmaxAttrs& attrs, const ConstTensorView& in, const Tenso
   return Status();
 }
 
+void softmax_exp_table(float input_scale, float beta, float table[256]) {
+  const float step = -input_scale * beta;
+  for (int d = 0; d < 256; ++d) table[d] = std::exp(step * static_cast<float>(d));
+}
+
 namespace {
 
 // int8/uint8 as TFLite's builtin int8 SOFTMAX (a float exp table over the
@@ -52,9 +57,8 @@ Status softmax_affine(const SoftmaxAttrs& attrs, const KernelArgs& args) {
       out.num_elements() != in.num_elements())
     return bad_shape(kOp, "input ", in.shape.str(), " and output ", out.shape.str(),
                      " must be static, of rank >= 1, the same size and dtype");
-  const float step = -scale_of(*x.quant, 0) * attrs.beta;
-  float table[256];  // table[d] = exp(step * d), d = max - q
-  for (int d = 0; d < 256; ++d) table[d] = std::exp(step * static_cast<float>(d));
+  float table[256];
+  softmax_exp_table(scale_of(*x.quant, 0), attrs.beta, table);
   const float out_scale = scale_of(*y.quant, 0);
   const int32_t zy = zero_point_of(*y.quant, 0);
   const QuantizedRange r = dtype_range(out.dtype);

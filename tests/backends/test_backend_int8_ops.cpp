@@ -216,6 +216,14 @@ Graph lut_case(OpType op, DType t, float out_scale, int64_t out_zero) {
   return q.finish({q.node(op, {x}, {}, t, out_scale, out_zero)});
 }
 
+// SOFTMAX over rows of `cols` (rows of 3: one output word spans rows).
+Graph softmax_case(DType t, Shape in, float beta) {
+  QGraph q;
+  const ValueId x = q.input(std::move(in), t, 0.07f, t == kU8 ? 128 : 0);
+  return q.finish(
+      {q.node(OpType::kSoftmax, {x}, SoftmaxAttrs{beta}, t, 1.0f / 256, t == kU8 ? 0 : -128)});
+}
+
 // float -> QUANTIZE -> int8 -> QUANTIZE (to uint8, rescaled) -> DEQUANTIZE.
 Graph quantize_case() {
   QGraph q;
@@ -382,6 +390,18 @@ std::vector<Int8Case> cases() {
       {"logistic_i8", [] { return lut_case(OpType::kLogistic, kI8, 1.0f / 256, -128); }},
       {"tanh_i8", [] { return lut_case(OpType::kTanh, kI8, 1.0f / 128, 0); }},
       {"hard_swish_u8", [] { return lut_case(OpType::kHardSwish, kU8, 0.03f, 20); }},
+      {"softmax_i8",
+       [] {
+         return softmax_case(kI8, Shape({2, 5, 7}), 1.0f);
+       }},
+      {"softmax_u8_rows_of_3",
+       [] {
+         return softmax_case(kU8, Shape({7, 3}), 0.6f);
+       }},
+      {"softmax_i8_wide_row",
+       [] {
+         return softmax_case(kI8, Shape({2, 1001}), 1.3f);
+       }},
       {"quantize_requantize_dequantize", quantize_case, true},
       {"chain_conv_dw_add_hswish_pool_reshape_fc_logistic", chain_case, true},
   };
