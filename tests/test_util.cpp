@@ -7,6 +7,8 @@
 #include <fstream>
 #include <iterator>
 
+#include "bench/output_difference.h"
+
 namespace odin::test {
 
 OwnedTensor make_tensor(Shape shape, std::vector<float> values) {
@@ -24,21 +26,11 @@ OwnedTensor random_tensor(Shape shape, uint64_t seed, float lo, float hi) {
 }
 
 double max_abs_diff(const float* ref, const float* got, size_t n) {
-  double m = 0;
-  for (size_t i = 0; i < n; ++i) {
-    const double d = std::fabs(static_cast<double>(ref[i]) - got[i]);
-    if (std::isnan(d)) return INFINITY;
-    m = std::max(m, d);
-  }
-  return m;
+  return output_difference(ref, got, n).max_abs;
 }
 
 double rel_range(const float* ref, const float* got, size_t n) {
-  double scale = 0;
-  for (size_t i = 0; i < n; ++i) scale = std::max(scale, std::fabs(static_cast<double>(ref[i])));
-  const double diff = max_abs_diff(ref, got, n);
-  if (scale == 0) return diff;
-  return diff / scale;
+  return output_difference(ref, got, n).rel_range;
 }
 
 std::vector<uint8_t> read_file(const std::string& path) {

@@ -3,31 +3,12 @@
 #include <algorithm>
 #include <cmath>
 
+#include "bench/output_difference.h"
 #include "bench/reference_run.h"
 #include "runtime/session.h"
 
 namespace odin {
 namespace {
-
-struct Difference {
-  double rel_range = 0, max_abs = 0;
-  size_t worst = 0;
-};
-
-Difference compare(const float* want, const float* got, size_t n) {
-  Difference d;
-  double range = 0;
-  for (size_t i = 0; i < n; ++i) {
-    range = std::max(range, std::fabs(static_cast<double>(want[i])));
-    const double diff = std::fabs(static_cast<double>(got[i]) - want[i]);
-    if (diff > d.max_abs || std::isnan(diff)) {
-      d.max_abs = std::isnan(diff) ? INFINITY : diff;
-      d.worst = i;
-    }
-  }
-  d.rel_range = range > 0 ? d.max_abs / range : d.max_abs;
-  return d;
-}
 
 // Every float32 tensor the nodes produce, as graph outputs (so the backend
 // keeps them observable; nothing fuses across them).
@@ -77,7 +58,7 @@ Result<BisectReport> bisect_model(const Graph& graph, const BisectOptions& optio
     const auto* want = reinterpret_cast<const float*>(want_bytes.data());
     const ConstTensorView got = s->output(o);
     const size_t n = want_bytes.size() / sizeof(float);
-    const Difference d = compare(want, got.as<float>(), n);
+    const OutputDifference d = output_difference(want, got.as<float>(), n);
     ++r.nodes;
     if (d.rel_range <= options.tolerance) continue;
     r.found = true;
@@ -111,7 +92,7 @@ Result<BisectReport> bisect_model(const Graph& graph, const BisectOptions& optio
                           run_on(one, options.backend, one_inputs));
     const size_t slot = static_cast<size_t>(
         std::find(node.outputs.begin(), node.outputs.end(), id) - node.outputs.begin());
-    r.alone_rel_range = compare(want, alone->output(slot).as<float>(), n).rel_range;
+    r.alone_rel_range = output_difference(want, alone->output(slot).as<float>(), n).rel_range;
     r.wrong_alone = r.alone_rel_range > options.tolerance;
     break;
   }

@@ -108,7 +108,17 @@ std::string device_name(const nlohmann::json& doc) {
 
 }  // namespace
 
-Result<std::string> suite_report_html(const nlohmann::json& documents) {
+namespace {
+
+// The worst rel_range of result r: null (a NaN or infinite difference, as
+// the suite writes it) is infinite.
+double worst_rel_range(const nlohmann::json& r) {
+  const nlohmann::json& a = r.value("accuracy", nlohmann::json::object());
+  if (!a.contains("max_rel_range")) return 0;
+  return a["max_rel_range"].is_null() ? INFINITY : a["max_rel_range"].get<double>();
+}
+
+Result<std::string> report_html(const nlohmann::json& documents) {
   const nlohmann::json docs = documents.is_array() ? documents : nlohmann::json::array({documents});
   std::string html =
       "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>odin benchmark suite</title>\n"
@@ -138,8 +148,8 @@ Result<std::string> suite_report_html(const nlohmann::json& documents) {
         continue;
       }
       const double median = r["latency_ms"].value("median", 0.0);
-      const double error = r["accuracy"].value("max_rel_range", 0.0);
-      if (median > 0) by_model[model].push_back({median, error, config});
+      const double error = worst_rel_range(r);
+      if (median > 0 && std::isfinite(error)) by_model[model].push_back({median, error, config});
       rows += "<tr><td>" + escaped(model) + "</td><td>" + escaped(config) + "</td><td>" +
               number(median) + "</td><td>" + number(r["latency_ms"].value("p90", 0.0)) +
               "</td><td>" + number(r.value("init_ms", 0.0)) + "</td><td>" +
@@ -154,6 +164,18 @@ Result<std::string> suite_report_html(const nlohmann::json& documents) {
         rows + "</table>\n";
   }
   return html + "</body></html>\n";
+}
+
+}  // namespace
+
+Result<std::string> suite_report_html(const nlohmann::json& documents) {
+  try {
+    return report_html(documents);
+  } catch (const nlohmann::json::exception& e) {
+    // A field of the wrong type (a hand-edited or foreign document).
+    return make_error(StatusCode::kInvalidArgument,
+                      std::string("report: malformed results document: ") + e.what());
+  }
 }
 
 }  // namespace odin

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "bench/model_bench.h"
+#include "bench/output_difference.h"
 #include "bench/reference_run.h"
 #include "format/model_cache.h"
 #include "runtime/backend.h"
@@ -89,15 +90,10 @@ nlohmann::json accuracy(const Session& s, const Graph& graph, const Tensors& ref
     const ConstTensorView got = s.output(o);
     const ConstTensorView want = tensor_of(graph, graph.outputs()[o], reference);
     if (got.dtype != DType::kF32 || want.dtype != DType::kF32) continue;
-    double range = 0, diff = 0;
-    for (int64_t i = 0; i < got.num_elements(); ++i) {
-      range = std::max(range, std::fabs(static_cast<double>(want.as<float>()[i])));
-      diff =
-          std::max(diff, std::fabs(static_cast<double>(got.as<float>()[i]) - want.as<float>()[i]));
-    }
-    const double rel = range > 0 ? diff / range : diff;
-    worst = std::max(worst, rel);
-    outputs.push_back({{"output", o}, {"rel_range", rel}, {"max_abs_diff", diff}});
+    const OutputDifference d = output_difference(want.as<float>(), got.as<float>(),
+                                                 static_cast<size_t>(got.num_elements()));
+    worst = std::max(worst, d.rel_range);
+    outputs.push_back({{"output", o}, {"rel_range", d.rel_range}, {"max_abs_diff", d.max_abs}});
   }
   return {{"metric", "rel_range against the reference kernels, same input"},
           {"max_rel_range", worst},

@@ -73,5 +73,15 @@ TEST(ReportCli, OtherJsonIsRefused) {
   EXPECT_NE(r.out.find("not an odin bench --suite results document"), std::string::npos) << r.out;
 }
 
+TEST(ReportCli, FieldsOfTheWrongTypeAreAnErrorNotACrash) {
+  const std::string path = testing::TempDir() + "odin_report_malformed.json";
+  std::ofstream(path) << "{\"schema\": \"odin.bench.suite.results/1\", \"results\": "
+                         "[{\"model\": \"m\", \"latency_ms\": 5}]}";
+  const test::CliResult r =
+      test::run_cli("report " + path + " --out " + testing::TempDir() + "unused.html");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("malformed results document"), std::string::npos) << r.out;
+}
+
 }  // namespace
 }  // namespace odin
