@@ -179,7 +179,8 @@ class RopeOp final : public CpuOp {
 // Several query rows (prefill): each KV head's cache rows are packed once
 // per run (pack_heads: keys in panels, values as float), then work items
 // (block of query rows, KV head) serve every row of the block and every
-// query head of the group. One row (decode) reads an fp16 cache in place.
+// query head of the group. One row (decode) reads an fp16 cache in place;
+// a q8_0 cache is decoded by pack_heads for every run.
 class AttentionOp final : public CpuOp {
  public:
   static constexpr int64_t kRowBlock = 16;
@@ -187,6 +188,7 @@ class AttentionOp final : public CpuOp {
   AttentionOp(const AttentionAttrs& a, int64_t ctx, DType cache_dtype, const CpuOpContext& c)
       : a_(a),
         ctx_(ctx),
+        cache_dtype_(cache_dtype),
         cache_f16_(cache_dtype == DType::kF16),
         scratch_(static_cast<size_t>(c.num_threads)),
         shared_(c.scratch ? c.scratch : &own_shared_) {}
@@ -202,9 +204,9 @@ class AttentionOp final : public CpuOp {
     auto row_of = [&](int64_t i) { return std::clamp<int64_t>(pos[i], 0, ctx_ - 1); };
     for (int64_t i = 0; i < rows; ++i)
       for (int64_t g = 0; g < nkv; ++g) {
-        const int64_t at = (g * ctx_ + row_of(i)) * hd;  // [n_kv_head, ctx, head_dim]
-        store(in[4], at, in[1].as<float>() + i * kvw + g * hd, hd);
-        store(in[5], at, in[2].as<float>() + i * kvw + g * hd, hd);
+        const int64_t row = g * ctx_ + row_of(i);  // [n_kv_head, ctx, head_dim]
+        store(in[4], row, in[1].as<float>() + i * kvw + g * hd);
+        store(in[5], row, in[2].as<float>() + i * kvw + g * hd);
       }
     const float scale = a_.scale != 0.0f ? a_.scale : 1.0f / std::sqrt(static_cast<float>(hd));
     // One query row (decode) with a float16 cache reads the cache's rows
@@ -258,8 +260,8 @@ class AttentionOp final : public CpuOp {
         }
         s.scores.resize(static_cast<size_t>(cpu::attend_rows_scratch(len)));
         const float* panels = k_panels + g * panels_per_head * cpu::kKeyPanel * hd;
-        const float* v =
-            cache_f16_ ? v_floats + g * len_all * hd : in[5].as<float>() + g * ctx_ * hd;
+        const float* v = cache_dtype_ != DType::kF32 ? v_floats + g * len_all * hd
+                                                     : in[5].as<float>() + g * ctx_ * hd;
         for (int64_t h = g * group; h < (g + 1) * group; ++h)
           cpu::attend_rows(q + h * hd, qw, panels, v, hd, lens, r1 - r0, scale, y + h * hd, qw,
                            s.scores.data());
@@ -279,13 +281,13 @@ class AttentionOp final : public CpuOp {
            a_.head_dim;
   }
   int64_t value_floats(int64_t len) const {
-    return cache_f16_ ? a_.n_kv_head * len * a_.head_dim : 0;
+    return cache_dtype_ != DType::kF32 ? a_.n_kv_head * len * a_.head_dim : 0;
   }
 
   // Rows 0..len of every KV head as key panels, k_panels [n_kv_head,
-  // panels, head_dim, kKeyPanel], and, from a float16 cache, values as
-  // floats, v_floats [n_kv_head, len, head_dim]; a float cache's values are
-  // read where they lie. Items are (KV head, panel).
+  // panels, head_dim, kKeyPanel], and, from a float16 or q8_0 cache, values
+  // as floats, v_floats [n_kv_head, len, head_dim]; a float cache's values
+  // are read where they lie. Items are (KV head, panel).
   void pack_heads(const ConstTensorView& k_cache, const ConstTensorView& v_cache, int64_t len,
                   float* k_panels, float* v_floats, ThreadPool& pool) {
     const int64_t hd = a_.head_dim, nkv = a_.n_kv_head, kp = cpu::kKeyPanel;
@@ -294,16 +296,15 @@ class AttentionOp final : public CpuOp {
       Scratch& s = scratch_[static_cast<size_t>(thread)];
       for (int64_t t = t0; t < t1; ++t) {
         const int64_t g = t / panels, j = t % panels * kp, n = std::min(kp, len - j);
-        const int64_t at = (g * ctx_ + j) * hd;  // [n_kv_head, ctx, head_dim]
+        const int64_t row = g * ctx_ + j;  // [n_kv_head, ctx, head_dim]
         const float* k = nullptr;
-        if (!cache_f16_) {
-          k = k_cache.as<float>() + at;
+        if (cache_dtype_ == DType::kF32) {
+          k = k_cache.as<float>() + row * hd;
         } else {
           const auto count = static_cast<size_t>(n * hd);
           s.k.resize(count);
-          fp16_to_fp32(static_cast<const uint8_t*>(k_cache.data) + at * 2, s.k.data(), count);
-          fp16_to_fp32(static_cast<const uint8_t*>(v_cache.data) + at * 2,
-                       v_floats + (g * len + j) * hd, count);
+          rows_to_floats(k_cache, row, count, s.k.data());
+          rows_to_floats(v_cache, row, count, v_floats + (g * len + j) * hd);
           k = s.k.data();
         }
         cpu::pack_key_panel(k, n, hd, k_panels + t * kp * hd);
@@ -311,17 +312,29 @@ class AttentionOp final : public CpuOp {
     });
   }
 
-  void store(const ConstTensorView& cache, int64_t at, const float* src, int64_t n) const {
+  // One head_dim row of k or v as cache row `row` (inference checked the
+  // dtype and that head_dim is whole blocks).
+  void store(const ConstTensorView& cache, int64_t row, const float* src) const {
     // The cache is persistent state the op updates in place.
-    void* base = const_cast<void*>(cache.data);
-    if (cache_f16_)
-      fp32_to_fp16(src, static_cast<uint8_t*>(base) + at * 2, static_cast<size_t>(n));
-    else
-      std::memcpy(static_cast<float*>(base) + at, src, static_cast<size_t>(n) * sizeof(float));
+    encode_row(cache_dtype_, {src, static_cast<size_t>(a_.head_dim)}, const_cast<void*>(cache.data),
+               row);
+  }
+
+  // `count` values of a float16 or q8_0 cache from the start of row `row`
+  // (consecutive rows of one head are contiguous) as floats.
+  void rows_to_floats(const ConstTensorView& cache, int64_t row, size_t count, float* dst) const {
+    const auto* bytes = static_cast<const uint8_t*>(cache.data);
+    if (cache_f16_) {
+      fp16_to_fp32(bytes + row * a_.head_dim * 2, dst, count);
+      return;
+    }
+    const int64_t row_bytes = block_row_bytes(BlockFormat::kQ8_0, a_.head_dim);
+    dequantize_row(BlockFormat::kQ8_0, bytes + row * row_bytes, {dst, count});
   }
 
   AttentionAttrs a_;
   int64_t ctx_;
+  DType cache_dtype_;
   bool cache_f16_;
   std::vector<Scratch> scratch_;
   cpu::SharedScratch own_shared_;  // when the executable shares none

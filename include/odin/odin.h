@@ -117,10 +117,13 @@ typedef enum odin_dtype {
   ODIN_DTYPE_INT16 = 5,
   ODIN_DTYPE_INT8 = 6,
   ODIN_DTYPE_UINT8 = 7,
-  ODIN_DTYPE_BOOL = 8 /* one byte per element, 0 or 1 */
+  ODIN_DTYPE_BOOL = 8, /* one byte per element, 0 or 1 */
+  ODIN_DTYPE_Q8_0 = 9  /* blocks of 32 int8 values with one float16 scale (34
+                          bytes); only a KV cache type (odin_llm_options) */
 } odin_dtype;
 
-/* Bytes per element of `dtype`; 0 for ODIN_DTYPE_UNKNOWN or unknown values. */
+/* Bytes per element of `dtype`; 0 for ODIN_DTYPE_UNKNOWN, unknown values and
+ * block formats (ODIN_DTYPE_Q8_0). */
 ODIN_API size_t odin_dtype_size(odin_dtype dtype);
 /* "float32", "int8", ...; "unknown" otherwise. A static string. */
 ODIN_API const char* odin_dtype_name(odin_dtype dtype);
@@ -399,8 +402,9 @@ typedef struct odin_llm_options {
                            chunks); 1..65536, default 512 */
   int32_t n_threads;    /* CPU threads of each context, 1..256; 0: one per core;
                            default 1 */
-  odin_dtype kv_dtype;  /* KV cache element type: ODIN_DTYPE_FLOAT16 (default)
-                           or ODIN_DTYPE_FLOAT32 */
+  odin_dtype kv_dtype;  /* KV cache element type: ODIN_DTYPE_FLOAT16 (default),
+                           ODIN_DTYPE_FLOAT32, or ODIN_DTYPE_Q8_0 (about half
+                           float16's bytes; head_dim must be a multiple of 32) */
   int32_t vocab_only;   /* nonzero: load only the vocabulary (a GGUF file, even
                            a vocabulary-only one), for tokenize/detokenize; such
                            a model has no contexts. Default 0 */

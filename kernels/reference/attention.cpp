@@ -1,6 +1,7 @@
 // Reference ATTENTION (see src/ops/attention.cpp): store k, v at their
-// positions in the cache, then softmax(q.k * scale) . v over cache rows
-// 0..position for each query head, in float (max-shifted softmax).
+// positions in the cache (rows of head_dim in the cache's dtype), then
+// softmax(q.k * scale) . v over cache rows 0..position for each query head,
+// in float (max-shifted softmax) over the cache's rows decoded to floats.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -9,28 +10,9 @@
 #include "kernels/reference/ref_util.h"
 #include "kernels/reference/reference.h"
 #include "quant/fp16.h"
+#include "quant/weight_rows.h"
 
 namespace odin::ref {
-namespace {
-
-// Element `at` of a float16 or float32 cache.
-float read_at(const ConstTensorView& cache, int64_t at) {
-  return cache.dtype == DType::kF32 ? cache.as<float>()[at]
-                                    : fp16_to_fp32(cache.as<uint16_t>()[at]);
-}
-
-void write_at(const ConstTensorView& cache, int64_t at, float v) {
-  // The cache is persistent state the op updates in place
-  // (OpDef::writes_state_inputs); kernels see every input as const.
-  void* base = const_cast<void*>(cache.data);
-  if (cache.dtype == DType::kF32)
-    static_cast<float*>(base)[at] = v;
-  else
-    static_cast<uint16_t*>(base)[at] = fp32_to_fp16(v);
-}
-
-}  // namespace
-
 Status attention(const AttentionAttrs& attrs, const ConstTensorView& q, const ConstTensorView& k,
                  const ConstTensorView& v, const ConstTensorView& positions,
                  const ConstTensorView& k_cache, const ConstTensorView& v_cache,
@@ -55,14 +37,32 @@ Status attention(const AttentionAttrs& attrs, const ConstTensorView& q, const Co
     if (pos[i] < 0 || pos[i] >= ctx)
       return make_error(StatusCode::kOutOfRange, "reference attention: position ", pos[i], " (row ",
                         i, ") is outside the context of ", ctx, " tokens");
-  // Cache element (kv head g, row p, d) lives at (g * ctx + p) * hd + d.
+  // Cache row (kv head g, position p) is row g * ctx + p of head_dim values.
+  // The cache is persistent state the op updates in place
+  // (OpDef::writes_state_inputs); kernels see every input as const.
   for (int64_t i = 0; i < rows; ++i)
-    for (int64_t g = 0; g < nkv; ++g)
-      for (int64_t d = 0; d < hd; ++d) {
-        const int64_t at = (g * ctx + pos[i]) * hd + d;
-        write_at(k_cache, at, k.as<float>()[i * kv_width + g * hd + d]);
-        write_at(v_cache, at, v.as<float>()[i * kv_width + g * hd + d]);
-      }
+    for (int64_t g = 0; g < nkv; ++g) {
+      const int64_t row = g * ctx + pos[i];
+      const size_t at = static_cast<size_t>(i * kv_width + g * hd);
+      const auto n = static_cast<size_t>(hd);
+      if (!encode_row(k_cache.dtype, {k.as<float>() + at, n}, const_cast<void*>(k_cache.data),
+                      row) ||
+          !encode_row(v_cache.dtype, {v.as<float>() + at, n}, const_cast<void*>(v_cache.data), row))
+        return bad_shape(kOp, "KV cache dtype ", dtype_name(k_cache.dtype), " with head_dim ", hd);
+    }
+  int64_t max_len = 0;
+  for (int64_t i = 0; i < rows; ++i) max_len = std::max<int64_t>(max_len, pos[i] + 1);
+  // Rows 0..max_len of every KV head as floats: keys[(g * max_len + j) * hd + d].
+  std::vector<float> keys(static_cast<size_t>(nkv * max_len * hd));
+  std::vector<float> values(keys.size());
+  for (int64_t g = 0; g < nkv; ++g)
+    for (int64_t j = 0; j < max_len; ++j) {
+      const auto at = static_cast<size_t>((g * max_len + j) * hd);
+      decode_weight_row(k_cache.dtype, k_cache.data, g * ctx + j,
+                        {keys.data() + at, static_cast<size_t>(hd)});
+      decode_weight_row(v_cache.dtype, v_cache.data, g * ctx + j,
+                        {values.data() + at, static_cast<size_t>(hd)});
+    }
   const float scale = attrs.scale != 0.0f ? attrs.scale : 1.0f / std::sqrt(static_cast<float>(hd));
   const int64_t group = nh / nkv;
   std::vector<float> scores;
@@ -72,11 +72,11 @@ Status attention(const AttentionAttrs& attrs, const ConstTensorView& q, const Co
     for (int64_t j = 0; j < len; ++j) {
       for (int64_t h = 0; h < nh; ++h) {
         const float* qh = q.as<float>() + i * nh * hd + h * hd;
-        const int64_t row = ((h / group) * ctx + j) * hd;
+        const float* key = keys.data() + ((h / group) * max_len + j) * hd;
         const bool f16 = k_cache.dtype == DType::kF16;  // q rounded like the cache
         float dot = 0.0f;
         for (int64_t d = 0; d < hd; ++d)
-          dot += (f16 ? fp16_to_fp32(fp32_to_fp16(qh[d])) : qh[d]) * read_at(k_cache, row + d);
+          dot += (f16 ? fp16_to_fp32(fp32_to_fp16(qh[d])) : qh[d]) * key[d];
         scores[static_cast<size_t>(h * len + j)] = dot * scale;
       }
     }
@@ -92,8 +92,8 @@ Status attention(const AttentionAttrs& attrs, const ConstTensorView& q, const Co
     for (int64_t j = 0; j < len; ++j) {
       for (int64_t h = 0; h < nh; ++h) {
         const float p = scores[static_cast<size_t>(h * len + j)];
-        const int64_t row = ((h / group) * ctx + j) * hd;
-        for (int64_t d = 0; d < hd; ++d) y[h * hd + d] += p * read_at(v_cache, row + d);
+        const float* value = values.data() + ((h / group) * max_len + j) * hd;
+        for (int64_t d = 0; d < hd; ++d) y[h * hd + d] += p * value[d];
       }
     }
   }

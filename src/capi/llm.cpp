@@ -128,10 +128,11 @@ odin_status load(const char* fn, const char* path, const odin_llm_options& o,
   if (o.n_threads < 0 || o.n_threads > kMaxThreads)
     return fail(ODIN_ERROR_INVALID_ARGUMENT, fn,
                 str_cat("n_threads ", o.n_threads, " outside 0..", kMaxThreads));
-  if (o.kv_dtype != ODIN_DTYPE_FLOAT16 && o.kv_dtype != ODIN_DTYPE_FLOAT32)
+  if (o.kv_dtype != ODIN_DTYPE_FLOAT16 && o.kv_dtype != ODIN_DTYPE_FLOAT32 &&
+      o.kv_dtype != ODIN_DTYPE_Q8_0)
     return fail(ODIN_ERROR_INVALID_ARGUMENT, fn,
                 str_cat("kv_dtype is ", odin_dtype_name(o.kv_dtype),
-                        " (ODIN_DTYPE_FLOAT16 or ODIN_DTYPE_FLOAT32)"));
+                        " (ODIN_DTYPE_FLOAT16, ODIN_DTYPE_FLOAT32 or ODIN_DTYPE_Q8_0)"));
   auto handle = std::make_unique<odin_llm_model>();
   handle->n_threads = o.n_threads > 0
                           ? o.n_threads
@@ -153,7 +154,7 @@ odin_status load(const char* fn, const char* path, const odin_llm_options& o,
     odin::LlmGraphOptions go;
     go.n_ctx = o.n_ctx;
     go.max_batch = o.n_batch;
-    go.kv_dtype = o.kv_dtype == ODIN_DTYPE_FLOAT32 ? odin::DType::kF32 : odin::DType::kF16;
+    go.kv_dtype = odin::capi::from_c(o.kv_dtype);
     auto m = odin::LlmModel::open(path, go);
     if (!m.ok()) {
       // A vocabulary-only GGUF fails on its first missing tensor; say what

@@ -84,8 +84,9 @@ odin_dtype to_c(DType dtype) {
       return ODIN_DTYPE_UINT8;
     case DType::kBool:
       return ODIN_DTYPE_BOOL;
-    case DType::kBF16:  // weights only: no model input or output has these
     case DType::kQ8_0:
+      return ODIN_DTYPE_Q8_0;
+    case DType::kBF16:  // weights only: no model input or output has these
     case DType::kQ4_0:
     case DType::kQ4_K:
     case DType::kQ6_K:
@@ -113,6 +114,8 @@ DType from_c(odin_dtype dtype) {
       return DType::kU8;
     case ODIN_DTYPE_BOOL:
       return DType::kBool;
+    case ODIN_DTYPE_Q8_0:
+      return DType::kQ8_0;
     case ODIN_DTYPE_UNKNOWN:
       break;
   }

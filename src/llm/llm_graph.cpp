@@ -90,9 +90,13 @@ Result<Graph> build_llm_graph(const LlmWeights& weights, std::shared_ptr<const v
   if (options.max_batch < 1 || options.max_batch > (int64_t{1} << 16))
     return make_error(StatusCode::kInvalidArgument, "batch of ", options.max_batch,
                       " tokens (1 to 65536 expected)");
-  if (options.kv_dtype != DType::kF16 && options.kv_dtype != DType::kF32)
+  if (options.kv_dtype != DType::kF16 && options.kv_dtype != DType::kF32 &&
+      options.kv_dtype != DType::kQ8_0)
     return make_error(StatusCode::kInvalidArgument, "KV cache dtype ", dtype_name(options.kv_dtype),
-                      " (float16 or float32 expected)");
+                      " (float16, float32 or q8_0 expected)");
+  if (options.kv_dtype == DType::kQ8_0 && c.head_dim % 32 != 0)
+    return make_error(StatusCode::kUnsupported, "a q8_0 KV cache needs head_dim a multiple of 32 (",
+                      "its block); this model's is ", c.head_dim, ": use f16");
   const int64_t max_batch = std::min(options.max_batch, n_ctx);
 
   Graph g;
@@ -175,6 +179,13 @@ Result<Graph> build_llm_graph(const LlmWeights& weights, std::shared_ptr<const v
   ODIN_RETURN_IF_ERROR(g.validate());
   if (info) *info = {n_ctx, max_batch, c.n_vocab, kv_bytes};
   return g;
+}
+
+std::optional<DType> kv_cache_dtype_named(std::string_view name) {
+  if (name == "f16") return DType::kF16;
+  if (name == "f32") return DType::kF32;
+  if (name == "q8_0") return DType::kQ8_0;
+  return std::nullopt;
 }
 
 }  // namespace odin

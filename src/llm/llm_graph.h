@@ -9,12 +9,16 @@
 //          gets logits: the last, when generating).
 // Output:  0 logits [1, n_vocab] float32.
 // State:   per layer a K and a V cache [n_head_kv, n_ctx, head_dim]
-//          (persistent values, float16 by default), appended in place by
+//          (persistent values, float16 by default; float32, or q8_0 blocks
+//          of 32 along head_dim: int8 with an fp16 scale per block, about
+//          half float16's bytes), appended in place by
 //          ATTENTION and kept across runs, so a conversation continues from
 //          its prefix.
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <string_view>
 
 #include "core/graph.h"
 #include "format/llm/llm_weights.h"
@@ -22,10 +26,13 @@
 namespace odin {
 
 struct LlmGraphOptions {
-  int64_t n_ctx = 0;        // KV cache rows; 0: the model's training context, at most 4096
-  int64_t max_batch = 512;  // most tokens one run takes (longer prompts run in chunks)
-  DType kv_dtype = DType::kF16;
+  int64_t n_ctx = 0;             // KV cache rows; 0: the model's training context, at most 4096
+  int64_t max_batch = 512;       // most tokens one run takes (longer prompts run in chunks)
+  DType kv_dtype = DType::kF16;  // kF16, kF32 or kQ8_0
 };
+
+// The KV cache dtype of a CLI name: "f16", "f32" or "q8_0"; nullopt for others.
+std::optional<DType> kv_cache_dtype_named(std::string_view name);
 
 // Where the builder put things, for the generation loop.
 struct LlmGraphInfo {

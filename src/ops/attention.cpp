@@ -1,6 +1,7 @@
 // ATTENTION shape inference. Inputs: q [n, n_head * head_dim], k and v
 // [n, n_kv_head * head_dim] (float32), positions [n] (int32), and the KV
-// cache k_cache, v_cache [n_kv_head, ctx, head_dim] (float16 or float32,
+// cache k_cache, v_cache [n_kv_head, ctx, head_dim] (float16, float32, or
+// Q8_0 blocks along head_dim, one fp16 scale per 32 values of a head's row;
 // persistent; head-major, so one head's rows are contiguous). Output:
 // [n, n_head * head_dim].
 //
@@ -45,9 +46,12 @@ static Status infer_attention(InferContext& ctx) {
                     a->head_dim);
   for (size_t i = 4; i < 6; ++i) {
     const Value& cache = ctx.input(i);
-    if (cache.dtype != DType::kF16 && cache.dtype != DType::kF32)
+    if (cache.dtype != DType::kF16 && cache.dtype != DType::kF32 && cache.dtype != DType::kQ8_0)
       return ctx.unsupported("KV cache dtype ", dtype_name(cache.dtype),
-                             " (float16 or float32 expected)");
+                             " (float16, float32 or q8_0 expected)");
+    if (cache.dtype == DType::kQ8_0 && a->head_dim % 32 != 0)
+      return ctx.unsupported("q8_0 KV cache with head_dim ", a->head_dim,
+                             " (a multiple of 32, its block, expected)");
     ODIN_RETURN_IF_ERROR(ctx.expect_rank(i, 3));
     ODIN_RETURN_IF_ERROR(ctx.expect_static(i));
     if (cache.shape[0] != a->n_kv_head || cache.shape[2] != a->head_dim || cache.shape[1] < 1)

@@ -1,5 +1,9 @@
 #include "quant/weight_rows.h"
 
+#include <cstring>
+
+#include "quant/fp16.h"
+
 namespace odin {
 
 std::optional<BlockFormat> block_format_of(DType dtype) {
@@ -50,6 +54,27 @@ bool decode_weight_row(DType dtype, const void* data, int64_t row, std::span<flo
   if (row_bytes < 0) return false;
   dequantize_row(*format, static_cast<const uint8_t*>(data) + row * row_bytes, dst);
   return true;
+}
+
+bool encode_row(DType dtype, std::span<const float> src, void* data, int64_t row) {
+  const std::optional<BlockFormat> format = block_format_of(dtype);
+  if (!format) return false;
+  const int64_t row_bytes = block_row_bytes(*format, static_cast<int64_t>(src.size()));
+  if (row_bytes < 0) return false;
+  uint8_t* dst = static_cast<uint8_t*>(data) + row * row_bytes;
+  switch (*format) {
+    case BlockFormat::kF32:
+      std::memcpy(dst, src.data(), src.size_bytes());
+      return true;
+    case BlockFormat::kF16:
+      fp32_to_fp16(src.data(), dst, src.size());
+      return true;
+    case BlockFormat::kQ8_0:
+      quantize_row_q8_0(src, dst);
+      return true;
+    default:
+      return false;
+  }
 }
 
 }  // namespace odin

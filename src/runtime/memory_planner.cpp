@@ -92,6 +92,11 @@ Result<MemoryPlan> plan_memory(const Graph& graph) {
     if (t.last[v] < -1) continue;
     const Value& val = graph.value(static_cast<ValueId>(v));
     const int64_t n = tensor_bytes(val.dtype, val.shape);
+    if (n < 0 && is_block_quantized(val.dtype) && val.shape.is_static())
+      return make_error(StatusCode::kInvalidArgument, graph.describe_value(static_cast<ValueId>(v)),
+                        " (", dtype_name(val.dtype), " ", val.shape.str(),
+                        ") is not whole blocks of ", dtype_storage(val.dtype).elements,
+                        " along its last axis");
     if (n < 0)
       return make_error(StatusCode::kInvalidArgument, graph.describe_value(static_cast<ValueId>(v)),
                         " has unknown size (", dtype_name(val.dtype), " ", val.shape.str(),

@@ -112,6 +112,10 @@ static void test_options(void) {
   CHECK_STATUS(ODIN_ERROR_INVALID_ARGUMENT, odin_llm_model_load(path, &bad, &m));
   CHECK(strstr(odin_last_error(), "kv_dtype") != NULL);
   bad = o;
+  bad.kv_dtype = ODIN_DTYPE_Q8_0; /* stories260K's heads are 8 wide: not one block of 32 */
+  CHECK_STATUS(ODIN_ERROR_UNSUPPORTED, odin_llm_model_load(path, &bad, &m));
+  CHECK(strstr(odin_last_error(), "head_dim a multiple of 32") != NULL);
+  bad = o;
   bad.n_batch = 0;
   CHECK_STATUS(ODIN_ERROR_INVALID_ARGUMENT, odin_llm_model_load(path, &bad, &m));
   bad = o;

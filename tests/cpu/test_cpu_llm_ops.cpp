@@ -1,7 +1,8 @@
 // The LLM ops on the CPU backend's kernels against their reference kernels,
 // through a session whose token dim is set per run (a dim symbol) and whose
 // KV cache persists across runs: prompt chunks and single-token steps, every
-// weight format the matmul reads, normal and NeoX rotary embeddings.
+// weight format the matmul reads, normal and NeoX rotary embeddings, every
+// KV cache dtype (float16, float32, q8_0).
 #include <gtest/gtest.h>
 
 #include "graph_builder.h"
@@ -47,10 +48,10 @@ ValueId add_stored_weights(Graph& g, BlockFormat format, int64_t rows, int64_t c
   return add_const_bytes(g, "", Shape({rows, cols}), dtype_of(format), std::move(bytes));
 }
 
-ValueId add_cache(Graph& g, const std::string& name) {
+ValueId add_cache(Graph& g, const std::string& name, DType dtype) {
   Value v;
   v.name = name;
-  v.dtype = DType::kF16;
+  v.dtype = dtype;
   v.shape = Shape({kKvHeads, kCtx, kHeadDim});
   v.persistent = true;
   return g.add_value(std::move(v));
@@ -63,7 +64,7 @@ ValueId add_node_out(Graph& g, OpType op, std::vector<ValueId> in, OpAttrs attrs
 }
 
 // One decoder block with every LLM op; matmuls in `format`.
-Graph block_graph(BlockFormat format, bool neox) {
+Graph block_graph(BlockFormat format, bool neox, DType cache = DType::kF16) {
   Graph g;
   g.dim_symbols().push_back({"seq", 8});
   auto seq_input = [&](const char* name, DType dtype) {
@@ -93,9 +94,9 @@ Graph block_graph(BlockFormat format, bool neox) {
   const ValueId k = add_node_out(g, OpType::kRope, {matmul(h, kKvHeads * kHeadDim, 4), pos}, rope);
   const ValueId v = matmul(h, kKvHeads * kHeadDim, 5);
   AttentionAttrs attn{kHeads, kKvHeads, kHeadDim, 0.125f};
-  const ValueId a =
-      add_node_out(g, OpType::kAttention,
-                   {q, k, v, pos, add_cache(g, "k_cache"), add_cache(g, "v_cache")}, attn);
+  const ValueId a = add_node_out(
+      g, OpType::kAttention,
+      {q, k, v, pos, add_cache(g, "k_cache", cache), add_cache(g, "v_cache", cache)}, attn);
   const ValueId r = add_node_out(g, OpType::kAdd, {x, matmul(a, kWidth, 6)}, BinaryAttrs{});
   const ValueId act = add_node_out(g, OpType::kSwiglu, {matmul(r, 512, 7), matmul(r, 512, 8)});
   g.outputs() = {
@@ -130,11 +131,11 @@ std::vector<float> step(Session& s, int64_t start, int64_t n) {
   return std::vector<float>(out.as<float>(), out.as<float>() + n * kWidth);
 }
 
-class CpuLlmOps : public testing::TestWithParam<std::tuple<BlockFormat, bool>> {};
+class CpuLlmOps : public testing::TestWithParam<std::tuple<BlockFormat, bool, DType>> {};
 
 TEST_P(CpuLlmOps, MatchReferenceOverPromptChunksAndSteps) {
-  const auto [format, neox] = GetParam();
-  const Graph g = block_graph(format, neox);
+  const auto [format, neox, cache] = GetParam();
+  const Graph g = block_graph(format, neox, cache);
   auto ref = make_session(g, false, 1);
   ASSERT_TRUE(ref);
   for (int threads : {1, 2}) {
@@ -151,7 +152,9 @@ TEST_P(CpuLlmOps, MatchReferenceOverPromptChunksAndSteps) {
       // (kernels/cpu/quant_matmul.h); through the block's seven matmuls
       // that adds up to a few % of the output's range. Exact quantized
       // agreement is test_cpu_quant_matmul's job.
-      const double tol = format == BlockFormat::kF16 ? 5e-4 : 5e-2;
+      // A q8_0 cache rounds k and v to 8 bits: a last-digit difference in
+      // a key can move one of them by a step.
+      const double tol = format != BlockFormat::kF16 ? 5e-2 : cache == DType::kQ8_0 ? 5e-3 : 5e-4;
       EXPECT_LE(rel_range(want.data(), got.data(), want.size()), tol)
           << "tokens " << at << ".." << at + n << ", threads " << threads;
       at += n;
@@ -163,7 +166,58 @@ INSTANTIATE_TEST_SUITE_P(Formats, CpuLlmOps,
                          testing::Combine(testing::Values(BlockFormat::kF16, BlockFormat::kQ8_0,
                                                           BlockFormat::kQ4_0, BlockFormat::kQ4_K,
                                                           BlockFormat::kQ6_K),
-                                          testing::Bool()));
+                                          testing::Bool(), testing::Values(DType::kF16)));
+INSTANTIATE_TEST_SUITE_P(CacheTypes, CpuLlmOps,
+                         testing::Combine(testing::Values(BlockFormat::kF16), testing::Bool(),
+                                          testing::Values(DType::kF32, DType::kQ8_0)));
+
+// The caches' error against a float32 one (this block's keys and values are
+// random, so softmax is sharp and sensitive): float16 well under 1 % of the
+// output's range, q8_0 (8 bits, a scale per 32) a few %.
+TEST(CpuLlmOps, ReducedCachesStayCloseToFloat) {
+  auto f32 = make_session(block_graph(BlockFormat::kF16, false, DType::kF32), true, 1);
+  auto f16 = make_session(block_graph(BlockFormat::kF16, false, DType::kF16), true, 1);
+  auto q8 = make_session(block_graph(BlockFormat::kF16, false, DType::kQ8_0), true, 1);
+  ASSERT_TRUE(f32 && f16 && q8);
+  int64_t at = 0;
+  for (int64_t n : {8, 1, 1, 8}) {
+    const std::vector<float> want = step(*f32, at, n);
+    const std::vector<float> half = step(*f16, at, n);
+    const std::vector<float> got = step(*q8, at, n);
+    const double err16 = rel_range(want.data(), half.data(), want.size());
+    const double err8 = rel_range(want.data(), got.data(), want.size());
+    std::printf("tokens %lld..%lld: rel_range f16 %.2e, q8_0 %.2e\n", static_cast<long long>(at),
+                static_cast<long long>(at + n), err16, err8);
+    EXPECT_LE(err16, 5e-3) << "tokens " << at << ".." << at + n;
+    EXPECT_LE(err8, 4e-2) << "tokens " << at << ".." << at + n;
+    EXPECT_GT(err8, err16) << "a q8_0 cache no coarser than float16 is not quantized";
+    at += n;
+  }
+}
+
+TEST(CpuLlmOps, Q8CacheNeedsWholeBlocksPerHead) {
+  Graph g;
+  const ValueId q = add_value(g, "q", Shape({1, 48}), DType::kF32);
+  const ValueId k = add_value(g, "k", Shape({1, 48}), DType::kF32);
+  const ValueId v = add_value(g, "v", Shape({1, 48}), DType::kF32);
+  const ValueId pos = add_value(g, "pos", Shape({1}), DType::kI32);
+  g.inputs() = {q, k, v, pos};
+  Value c;
+  c.dtype = DType::kQ8_0;
+  c.shape = Shape({1, 4, 48});
+  c.persistent = true;
+  const ValueId kc = g.add_value(c), vc = g.add_value(c);
+  const ValueId o =
+      add_node_out(g, OpType::kAttention, {q, k, v, pos, kc, vc}, AttentionAttrs{1, 1, 48, 0.0f});
+  g.outputs() = {o};
+  SessionOptions opts;
+  auto s = Session::create(g, opts);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(
+      s.status().message().find("(q8_0 [1,4,48]) is not whole blocks of 32 along its last axis"),
+      std::string::npos)
+      << s.status().message();
+}
 
 TEST(CpuLlmOps, SetDimOutsideItsRangeIsAnError) {
   auto s = make_session(block_graph(BlockFormat::kQ8_0, false), true, 1);

@@ -83,6 +83,39 @@ TEST(LlmGenerate, ContextsShareTheModelsPackedWeights) {
   EXPECT_EQ(logits[0], logits[2]);
 }
 
+// A q8_0 KV cache holds 34 bytes per 32 values (float16: 64) and keeps the
+// logits near the float16 cache's over a prompt and greedy steps; the
+// stories260K model's head_dim of 8 is refused with the reason.
+TEST(LlmGenerate, Q8KvCacheHalvesTheCacheAndKeepsTheLogits) {
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("odin_test_" + std::to_string(getpid()) + "_kvq8.gguf"))
+                               .string();
+  ASSERT_TRUE(write_llm_test_model("llama-q8_0", std::string(ODIN_TEST_DATA_DIR), path).ok());
+  LlmGraphOptions f16_options, q8_options;
+  q8_options.kv_dtype = DType::kQ8_0;
+  auto f16 = open_model(path, f16_options);
+  auto q8 = open_model(path, q8_options);
+  std::remove(path.c_str());
+  ASSERT_TRUE(f16 && q8);
+  EXPECT_EQ(q8->info.kv_cache_bytes * 64, f16->info.kv_cache_bytes * 34);
+  auto a = make_context(*f16);
+  auto b = make_context(*q8);
+  ASSERT_TRUE(a && b);
+  std::vector<int32_t> tokens = {1, 9038, 2501, 263, 931};
+  for (int step = 0; step < 16; ++step) {
+    auto la = a->eval(tokens);
+    auto lb = b->eval(tokens);
+    ASSERT_TRUE(la.ok() && lb.ok());
+    const double err = rel_range(la->data(), lb->data(), la->size());
+    EXPECT_LE(err, 5e-2) << "step " << step;
+    tokens = {top_logits(*la, 1)[0].first};
+  }
+  auto refused = LlmModel::open(kData + "stories260K.bin", q8_options);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("head_dim a multiple of 32"), std::string::npos)
+      << refused.status().message();
+}
+
 // Each test model, written by the project's writer, against llama.cpp's
 // greedy run on the same bytes (the golden records the file's SHA-256, which
 // the writer's own test checks).

@@ -21,7 +21,7 @@ int run_convert(const ConvertArgs& args) {
   LlmGraphOptions options;
   options.n_ctx = args.ctx;
   options.max_batch = args.batch;
-  options.kv_dtype = args.kv_type == "f32" ? DType::kF32 : DType::kF16;
+  options.kv_dtype = *kv_cache_dtype_named(args.kv_type);  // checked by CLI::IsMember
   auto c = convert_to_odin(args.in, args.out, options);
   if (!c.ok()) return report(c.status());
   const OdinWriteSummary& w = c->written;
@@ -51,7 +51,7 @@ std::function<int()> setup(CLI::App& app) {
   cmd->add_option("-b,--batch", args->batch, "Most prompt tokens per run of the stored graph")
       ->check(CLI::Range(int64_t{1}, int64_t{65536}));
   cmd->add_option("--kv-type", args->kv_type, "KV cache type of the stored graph")
-      ->check(CLI::IsMember({"f16", "f32"}));
+      ->check(CLI::IsMember({"f16", "f32", "q8_0"}));
   return [args] { return run_convert(*args); };
 }
 

@@ -20,7 +20,8 @@ void add_llm_options(CLI::App* cmd, LlmCliArgs& args, bool sampling, bool thread
   cmd->add_flag("--no-repack", args.no_repack,
                 "Read weights where they lie in the file: quickest load, least memory, slower "
                 "decoding");
-  cmd->add_option("--kv-type", args.kv_type, "KV cache type")->check(CLI::IsMember({"f16", "f32"}));
+  cmd->add_option("--kv-type", args.kv_type, "KV cache type")
+      ->check(CLI::IsMember({"f16", "f32", "q8_0"}));
   if (!sampling) return;
   SamplerOptions& s = args.sampler;
   s.temperature = 0.8f;  // llama.cpp's defaults
@@ -49,7 +50,7 @@ Result<std::unique_ptr<LlmModel>> open_llm_model(const LlmCliArgs& args) {
   LlmGraphOptions options;
   options.n_ctx = args.ctx;
   options.max_batch = args.batch;
-  options.kv_dtype = args.kv_type == "f32" ? DType::kF32 : DType::kF16;
+  options.kv_dtype = *kv_cache_dtype_named(args.kv_type);  // checked by CLI::IsMember
   auto model = LlmModel::open(args.model, options);
   if (announce)
     std::fprintf(
