@@ -256,6 +256,13 @@ ODIN_API odin_status odin_session_options_set_optimize(odin_session_options* opt
  * Errors: INVALID_ARGUMENT (options NULL or max_bytes 0). */
 ODIN_API odin_status odin_session_options_set_max_arena_bytes(odin_session_options* options,
                                                               size_t max_bytes);
+/* Block-wise weight loading: at most about `max_bytes` of weights resident at
+ * once. Each run loads the weights of one block of nodes after another and
+ * frees them, so a model larger than the budget runs (slower: every run packs
+ * its weights again). 0 (the default): every weight stays resident.
+ * Errors: INVALID_ARGUMENT (options NULL). */
+ODIN_API odin_status odin_session_options_set_max_weight_bytes(odin_session_options* options,
+                                                               size_t max_bytes);
 
 /* ---- Sessions ----------------------------------------------------------- */
 

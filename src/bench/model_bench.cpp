@@ -58,6 +58,7 @@ Result<std::unique_ptr<Session>> create_session(const BenchOptions& args, BenchR
   options.num_threads = args.threads;
   options.exact_int8 = args.exact_int8;
   options.allow_reduced_precision = args.fp16;
+  options.max_weight_bytes = args.max_weight_bytes;
   options.profile = true;
   ODIN_ASSIGN_OR_RETURN(std::unique_ptr<Session> s, Session::create(graph, options));
   r.init_ms = ms_since(t_init);
@@ -159,6 +160,7 @@ nlohmann::json bench_json(const Session& s, const BenchOptions& args, const Benc
   j["threads"] = args.threads;
   j["runs"] = args.runs;
   j["warmup"] = args.warmup;
+  if (args.max_weight_bytes > 0) j["max_weight_bytes"] = args.max_weight_bytes;
   j["latency_ms"] = {{"median", r.median},
                      {"min", *std::min_element(r.latency.begin(), r.latency.end())},
                      {"p90", percentile(r.latency, 0.9)},

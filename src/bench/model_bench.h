@@ -23,7 +23,8 @@ struct BenchOptions {
   int warmup = 5;
   std::vector<std::string> inputs;  // raw little-endian tensors; default: seeded random
   bool exact_int8 = false;
-  bool fp16 = false;  // SessionOptions::allow_reduced_precision
+  bool fp16 = false;            // SessionOptions::allow_reduced_precision
+  size_t max_weight_bytes = 0;  // SessionOptions::max_weight_bytes (block-wise loading)
 };
 
 // What one benchmark measured.

@@ -115,4 +115,14 @@ ODIN_API odin_status odin_session_options_set_max_arena_bytes(odin_session_optio
   });
 }
 
+ODIN_API odin_status odin_session_options_set_max_weight_bytes(odin_session_options* options,
+                                                               size_t max_bytes) {
+  constexpr const char* fn = "odin_session_options_set_max_weight_bytes";
+  return guard(fn, [&] {
+    ODIN_CAPI_NOT_NULL(fn, options);
+    options->options.max_weight_bytes = max_bytes;
+    return ODIN_OK;
+  });
+}
+
 }  // extern "C"

@@ -28,6 +28,12 @@ size_t Graph::release_constant_data(ValueId id) {
     v.released = true;
     return v.data_bytes;
   }
+  return drop_constant_pages(id);
+}
+
+size_t Graph::drop_constant_pages(ValueId id) const {
+  const Value& v = value(id);
+  if (!v.data) return 0;
   for (std::span<const uint8_t> r : reloadable_)
     if (v.data >= r.data() && v.data + v.data_bytes <= r.data() + r.size())
       return drop_reloadable_pages(v.data, v.data_bytes);

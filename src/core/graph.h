@@ -121,6 +121,10 @@ class Graph {
   // `released`); pages of a reloadable mapping are dropped. Returns the bytes
   // freed or dropped (0 for memory the graph does not control).
   size_t release_constant_data(ValueId v);
+  // Drops the pages of constant v when they lie in a reloadable mapping (the
+  // next read faults them back in from the file); its data stays valid.
+  // Returns the bytes dropped (0 for memory the graph does not control).
+  size_t drop_constant_pages(ValueId v) const;
 
   // "node 12 (CONV_2D 'conv1')" — how messages name a node.
   std::string describe_node(NodeId id) const;

@@ -7,6 +7,7 @@
 #include "ops/op_def.h"
 #include "passes/passes.h"
 #include "runtime/dim_binding.h"
+#include "runtime/weight_blocks.h"
 
 namespace odin {
 
@@ -115,24 +116,47 @@ Result<Session::Built> Session::build(const Graph& source) const {
         options_.fold_constants ? "over SessionOptions::max_fold_bytes" : "off", ")"));
   Release release(g);
   b.released.unused_bytes = release.release_unread();
-  CompileOptions co;
-  co.num_threads = options_.num_threads;
-  co.allow_reduced_precision = options_.allow_reduced_precision;
-  co.exact_int8 = options_.exact_int8;
-  co.repack_weights = options_.repack_weights;
-  co.shared_weights = options_.shared_weights.get();
-  co.optimize = options_.optimize;
-  co.constants = &release;
+  b.blockwise = options_.max_weight_bytes > 0;
+  if (b.blockwise) {
+    b.schedule.segments =
+        split_by_weight_bytes(g, b.schedule.segments, options_.max_weight_bytes, &b.schedule.notes);
+    b.schedule.notes.push_back(str_cat(b.schedule.segments.size(),
+                                       " weight blocks loaded per run (a budget of ",
+                                       options_.max_weight_bytes, " bytes of weights)"));
+  }
+  // Block-wise, constants stay where they are (the next run reads them
+  // again); each block is compiled once here so errors surface at creation.
+  const CompileOptions co = compile_options(b.blockwise ? nullptr : &release);
   for (const Segment& seg : b.schedule.segments) {
     auto exe = seg.backend->compile(g, seg.nodes, co);
     if (!exe.ok()) {
       b.executables.clear();  // before the graph they refer to
       return exe.status().with_context(str_cat(seg.backend->name(), " backend"));
     }
+    if (b.blockwise) {
+      exe.value().reset();
+      for (NodeId n : seg.nodes)
+        for (ValueId v : g.node(n).inputs)
+          if (v != kNoValue && g.value(v).is_constant()) g.drop_constant_pages(v);
+      continue;
+    }
     b.executables.push_back(std::move(exe).value());
   }
   b.released.copied_bytes = release.copied_bytes();
   return b;
+}
+
+CompileOptions Session::compile_options(ConstantTracker* constants) const {
+  CompileOptions co;
+  co.num_threads = options_.num_threads;
+  co.allow_reduced_precision = options_.allow_reduced_precision;
+  co.exact_int8 = options_.exact_int8;
+  co.repack_weights = options_.repack_weights;
+  // Block-wise, packed weights must not outlive their block.
+  co.shared_weights = options_.max_weight_bytes > 0 ? nullptr : options_.shared_weights.get();
+  co.optimize = options_.optimize;
+  co.constants = constants;
+  return co;
 }
 
 void Session::commit(Built built) {
@@ -234,12 +258,33 @@ Status Session::run() {
   node_ms_.assign(options_.profile ? graph().num_nodes() : 0, 0.0);
   stats_ = RunStats();
   Bindings io(*this);
+  if (built_.blockwise) return run_blockwise(io);
   for (size_t i = 0; i < built_.executables.size(); ++i) {
     const Segment& seg = built_.schedule.segments[i];
     std::span<double> times;
     if (options_.profile)
       times = std::span<double>(node_ms_.data() + seg.nodes.front(), seg.nodes.size());
     ODIN_RETURN_IF_ERROR(built_.executables[i]->run(io, times, stats_));
+  }
+  return Status();
+}
+
+// Each block: compiled (its weights loaded and packed), run, freed, and its
+// constants' file pages dropped, so about one block's weights are resident.
+Status Session::run_blockwise(HostBindings& io) {
+  const Graph& g = *built_.graph;
+  const CompileOptions co = compile_options(nullptr);
+  for (const Segment& seg : built_.schedule.segments) {
+    ODIN_ASSIGN_OR_RETURN(std::unique_ptr<Executable> exe, seg.backend->compile(g, seg.nodes, co));
+    std::span<double> times;
+    if (options_.profile)
+      times = std::span<double>(node_ms_.data() + seg.nodes.front(), seg.nodes.size());
+    ODIN_RETURN_IF_ERROR(exe->run(io, times, stats_));
+    exe.reset();
+    for (NodeId n : seg.nodes)
+      for (ValueId v : g.node(n).inputs)
+        if (v != kNoValue && g.value(v).is_constant()) built_.graph->drop_constant_pages(v);
+    return_freed_memory();
   }
   return Status();
 }

@@ -51,6 +51,12 @@ struct SessionOptions {
   // Constant folding stops at this many bytes of folded constants; nodes
   // past it run per inference (a schedule note says so).
   size_t max_fold_bytes = kDefaultMaxFoldBytes;
+  // Block-wise weight loading (runtime/weight_blocks.h): with a budget, at
+  // most about this many bytes of weights are resident at once: each run
+  // loads the blocks of nodes in turn and frees them after, so a model
+  // bigger than the budget still runs (slower: every run packs its weights
+  // again). 0: every weight stays resident (the default).
+  size_t max_weight_bytes = 0;
 };
 
 // What a session's creation freed: constant bytes nothing reads any more.
@@ -117,7 +123,10 @@ class Session {
     Schedule schedule;
     ReleaseStats released;
     std::vector<std::unique_ptr<Executable>> executables;  // one per segment
+    bool blockwise = false;  // max_weight_bytes: segments are compiled per run
   };
+  Status run_blockwise(HostBindings& io);
+  CompileOptions compile_options(ConstantTracker* constants) const;
   Session() = default;
   Result<Built> build(const Graph& source) const;
   void commit(Built built);

@@ -115,6 +115,29 @@ static void test_inputs_outputs(odin_model* m) {
   odin_session_release(s);
 }
 
+/* Under a weight budget (block-wise loading) the session computes the same. */
+static void test_weight_budget(odin_model* m) {
+  CHECK_STATUS(ODIN_ERROR_INVALID_ARGUMENT, odin_session_options_set_max_weight_bytes(NULL, 1));
+  odin_session_options* o = NULL;
+  CHECK_OK(odin_session_options_create(&o));
+  CHECK_OK(odin_session_options_set_backends(o, "cpu"));
+  CHECK_OK(odin_session_options_set_max_weight_bytes(o, 1));
+  odin_session* s = NULL;
+  CHECK_OK(odin_session_create(m, o, &s));
+  odin_session_options_release(o);
+  float a[48], b[48], y[48];
+  fill(a, 48, 0.5f, 0.0f);
+  fill(b, 48, -10.0f, 1.0f);
+  CHECK_OK(odin_session_set_input(s, 0, ODIN_DTYPE_FLOAT32, a, sizeof a));
+  CHECK_OK(odin_session_set_input(s, 1, ODIN_DTYPE_FLOAT32, b, sizeof b));
+  for (int run = 0; run < 2; ++run) {
+    CHECK_OK(odin_session_run(s));
+    CHECK_OK(odin_session_copy_output(s, 0, y, sizeof y));
+    for (int i = 0; i < 48; ++i) CHECK(y[i] == (a[i] + b[i] > 0.0f ? a[i] + b[i] : 0.0f));
+  }
+  odin_session_release(s);
+}
+
 static void test_resize(odin_model* m) {
   odin_session* s = NULL;
   CHECK_OK(odin_session_create(m, NULL, &s));
@@ -219,6 +242,7 @@ int main(void) {
   odin_model* m = load_add_relu();
   test_create(m);
   test_inputs_outputs(m);
+  test_weight_budget(m);
   test_resize(m);
   test_profile(m);
   odin_model_release(m);

@@ -17,6 +17,7 @@
 #include "cli_common.h"
 #include "commands.h"
 #include "ops/op_def.h"
+#include "quantize/budget.h"
 
 namespace odin::cli {
 namespace {
@@ -25,6 +26,7 @@ struct BenchArgs : BenchOptions {
   bool json = false;
   int top = 10;  // slowest nodes listed in the text report
   std::string suite, out;
+  std::string max_memory;  // --max-memory, a size (quantize/budget.h)
 };
 
 int run_suite_file(const BenchArgs& args) {
@@ -68,6 +70,7 @@ void print_report(const Session& s, const BenchArgs& args, const BenchResult& r)
       s.release_stats().unused_bytes + s.release_stats().copied_bytes);
   std::printf("nodes      %zu (%d dispatches, %d submits per run)\n", g.num_nodes(),
               s.run_stats().dispatches, s.run_stats().submits);
+  for (const std::string& note : s.schedule().notes) std::printf("note       %s\n", note.c_str());
   double node_sum = 0;
   for (double ms : r.node_ms) node_sum += ms;
   std::printf("\nper op type (mean ms per run, %% of node time):\n");
@@ -105,12 +108,20 @@ int run_bench(const BenchArgs& args) {
   }
   if (args.model.empty())
     return report(make_error(StatusCode::kInvalidArgument, "give a MODEL or --suite SUITE.json"));
-  auto bench = bench_model(args);
+  BenchArgs run = args;
+  if (!args.max_memory.empty()) {
+    auto budget = parse_budget(args.max_memory);
+    if (!budget.ok() || budget->kind != Budget::Kind::kBytes)
+      return report(make_error(StatusCode::kInvalidArgument, "--max-memory ", args.max_memory,
+                               ": a size is expected (e.g. 4MiB, 800000)"));
+    run.max_weight_bytes = static_cast<size_t>(budget->value);
+  }
+  auto bench = bench_model(run);
   if (!bench.ok()) return report(bench.status());
   if (args.json)
-    std::printf("%s\n", bench_json(*bench->session, args, bench->result).dump().c_str());
+    std::printf("%s\n", bench_json(*bench->session, run, bench->result).dump().c_str());
   else
-    print_report(*bench->session, args, bench->result);
+    print_report(*bench->session, run, bench->result);
   return 0;
 }
 
@@ -133,6 +144,9 @@ std::function<int()> setup(CLI::App& app) {
                   "1+i in [-1,1], as the reference runners");
   cmd->add_option("--top", args->top, "Slowest nodes to list")->check(CLI::Range(0, 100000));
   cmd->add_flag("--json", args->json, "Print one JSON object instead of the report");
+  cmd->add_option("--max-memory", args->max_memory,
+                  "Weights resident at once at most (e.g. 4MiB): blocks of nodes load their "
+                  "weights per run and free them (block-wise loading; slower)");
   cmd->add_flag("--exact-int8", args->exact_int8,
                 "Int8 layers in TFLite's reference fixed point (default: float32 requantization)");
   return [args] { return run_bench(*args); };

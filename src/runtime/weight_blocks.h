@@ -1,0 +1,39 @@
+// Block-wise weight loading (On-device Sora's dynamic loading): under a
+// budget, a session does not keep every backend's weights resident. Its
+// segments are split into blocks of consecutive nodes whose constants fit
+// the budget; each run compiles a block (which loads and packs its weights),
+// runs it, frees it and drops its constants' file pages, so a model whose
+// weights exceed the budget still runs, slower.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "core/graph.h"
+#include "core/status.h"
+#include "runtime/scheduler.h"
+
+namespace odin {
+
+// Bytes of the constants node n reads (each counted once).
+size_t node_constant_bytes(const Graph& g, const Node& n);
+
+// Moves the constants the graph holds in memory (those passes computed:
+// folded DEQUANTIZEs, fused weights) that nodes read into a scratch file in
+// the temporary directory, mapped and marked reloadable, so their pages can
+// be dropped between blocks like the model file's. The file is unlinked at
+// once (the mapping keeps it). Returns the bytes moved.
+Result<size_t> spill_owned_constants(Graph& g);
+
+// Returns the heap memory freed since (a block's packing buffers) to the
+// system, so the next block does not sit on top of it (glibc keeps freed
+// memory otherwise); a no-op elsewhere.
+void return_freed_memory();
+
+// `segments` split so each block's constants fit `budget` bytes; a node
+// whose own constants exceed it is a block alone, with a note saying so.
+std::vector<Segment> split_by_weight_bytes(const Graph& g, const std::vector<Segment>& segments,
+                                           size_t budget, std::vector<std::string>* notes);
+
+}  // namespace odin
