@@ -23,8 +23,19 @@ Result<std::unique_ptr<Context>> Context::create() {
 
 Context::~Context() {
   if (program_) api_.clReleaseProgram(program_);
+  if (profiling_queue_) api_.clReleaseCommandQueue(profiling_queue_);
   if (queue_) api_.clReleaseCommandQueue(queue_);
   if (context_) api_.clReleaseContext(context_);
+}
+
+Result<cl_command_queue> Context::profiling_queue() {
+  std::call_once(profiling_once_, [this] {
+    profiling_queue_ = api_.clCreateCommandQueue(context_, info_.device, CL_QUEUE_PROFILING_ENABLE,
+                                                 &profiling_err_);
+  });
+  if (profiling_err_ != CL_SUCCESS)
+    return cl_error(profiling_err_, "clCreateCommandQueue (profiling)");
+  return profiling_queue_;
 }
 
 Result<cl_program> Context::program() {

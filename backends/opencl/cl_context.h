@@ -24,6 +24,9 @@ class Context {
   const DeviceInfo& info() const { return info_; }
   cl_context context() const { return context_; }
   cl_command_queue queue() const { return queue_; }
+  // A second in-order queue with CL_QUEUE_PROFILING_ENABLE, made on first
+  // use, for profiled runs (the plain queue records no times).
+  Result<cl_command_queue> profiling_queue();
 
   // The built program (once per context; later calls return the first
   // result). from_cache tells whether the binary came from disk.
@@ -41,6 +44,9 @@ class Context {
   DeviceInfo info_;
   cl_context context_ = nullptr;
   cl_command_queue queue_ = nullptr;
+  std::once_flag profiling_once_;
+  cl_command_queue profiling_queue_ = nullptr;
+  cl_int profiling_err_ = CL_SUCCESS;
   std::once_flag program_once_;
   cl_program program_ = nullptr;
   Status program_status_;

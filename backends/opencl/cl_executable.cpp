@@ -153,8 +153,8 @@ class OpenCLExecutable::Builder {
   Status create_kernels() {
     ODIN_ASSIGN_OR_RETURN(cl_program program, ctx_.program());
     size_t i = 0;
-    for (const LoweredNode& ln : lowered_)
-      for (const Launch& l : ln.launches) {
+    for (size_t node = 0; node < lowered_.size(); ++node)
+      for (const Launch& l : lowered_[node].launches) {
         cl_int err = CL_SUCCESS;
         cl_kernel k = api_.clCreateKernel(program, l.kernel.c_str(), &err);
         ODIN_CL_CHECK(err, "clCreateKernel " + l.kernel);
@@ -165,7 +165,7 @@ class OpenCLExecutable::Builder {
             "clGetKernelWorkGroupInfo");
         local = std::clamp<size_t>(local, 1, kGroupSize);
         const auto n = static_cast<size_t>(l.work_items);
-        exe_.launches_.push_back({k, (n + local - 1) / local * local, local});
+        exe_.launches_.push_back({k, (n + local - 1) / local * local, local, node});
         const cl_int base = launch_base_[i++], items = static_cast<cl_int>(n);
         ODIN_CL_CHECK(api_.clSetKernelArg(k, 0, sizeof(cl_mem), &exe_.memory_), "clSetKernelArg");
         ODIN_CL_CHECK(api_.clSetKernelArg(k, 1, sizeof(cl_mem), &exe_.params_), "clSetKernelArg");
@@ -222,19 +222,61 @@ Result<std::unique_ptr<OpenCLExecutable>> OpenCLExecutable::compile(Context& ctx
   return exe;
 }
 
+namespace {
+
+// One profiling event per launch, released however the run ends.
+class LaunchEvents {
+ public:
+  LaunchEvents(const Api& api, size_t n) : api_(api), events_(n, nullptr) {}
+  ~LaunchEvents() {
+    for (cl_event e : events_)
+      if (e) api_.clReleaseEvent(e);
+  }
+  LaunchEvents(const LaunchEvents&) = delete;
+  LaunchEvents& operator=(const LaunchEvents&) = delete;
+  // Where launch i's event goes; null when not profiling.
+  cl_event* slot(size_t i) { return events_.empty() ? nullptr : &events_[i]; }
+  // Milliseconds between launch i's start and end on the device.
+  Result<double> ms(size_t i) const {
+    cl_ulong start = 0, end = 0;
+    ODIN_CL_CHECK(api_.clGetEventProfilingInfo(events_[i], CL_PROFILING_COMMAND_START,
+                                               sizeof(start), &start, nullptr),
+                  "clGetEventProfilingInfo");
+    ODIN_CL_CHECK(api_.clGetEventProfilingInfo(events_[i], CL_PROFILING_COMMAND_END, sizeof(end),
+                                               &end, nullptr),
+                  "clGetEventProfilingInfo");
+    return end > start ? static_cast<double>(end - start) * 1e-6 : 0.0;
+  }
+
+ private:
+  const Api& api_;
+  std::vector<cl_event> events_;
+};
+
+}  // namespace
+
 Status OpenCLExecutable::run(HostBindings& io, std::span<double> node_ms, RunStats& stats) {
   const auto t0 = std::chrono::steady_clock::now();
   const Api& api = ctx_.api();
+  // Profiled runs go to the profiling queue with an event per launch; plain
+  // runs create no events.
+  const bool profiled = !node_ms.empty() && !launches_.empty();
   cl_command_queue q = ctx_.queue();
+  if (profiled) {
+    ODIN_ASSIGN_OR_RETURN(q, ctx_.profiling_queue());
+  }
+  LaunchEvents events(api, profiled ? launches_.size() : 0);
   // Non-blocking: the host memory stays put until the clFinish below.
   for (const Transfer& t : inputs_)
     ODIN_CL_CHECK(api.clEnqueueWriteBuffer(q, memory_, CL_FALSE, t.offset, t.bytes,
                                            io.input(t.value).data, 0, nullptr, nullptr),
                   "clEnqueueWriteBuffer");
-  for (const Enqueued& e : launches_)
+  for (size_t i = 0; i < launches_.size(); ++i) {
+    const Enqueued& e = launches_[i];
     ODIN_CL_CHECK(api.clEnqueueNDRangeKernel(q, e.kernel, 1, nullptr, &e.global, &e.local, 0,
-                                             nullptr, nullptr),
+                                             nullptr, events.slot(i)),
                   "clEnqueueNDRangeKernel");
+  }
   for (const Transfer& t : outputs_)
     ODIN_CL_CHECK(api.clEnqueueReadBuffer(q, memory_, CL_FALSE, t.offset, t.bytes,
                                           io.output(t.value).data, 0, nullptr, nullptr),
@@ -242,7 +284,13 @@ Status OpenCLExecutable::run(HostBindings& io, std::span<double> node_ms, RunSta
   ODIN_CL_CHECK(api.clFinish(q), "clFinish");
   stats.dispatches += stats_.launches;
   stats.submits += 1;
-  if (!node_ms.empty()) {
+  if (profiled) {
+    std::fill(node_ms.begin(), node_ms.end(), 0.0);
+    for (size_t i = 0; i < launches_.size(); ++i) {
+      ODIN_ASSIGN_OR_RETURN(const double ms, events.ms(i));
+      if (launches_[i].node < node_ms.size()) node_ms[launches_[i].node] += ms;
+    }
+  } else if (!node_ms.empty()) {
     const double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     double total = 0;

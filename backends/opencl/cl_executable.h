@@ -3,7 +3,8 @@
 // lifetimes, core/arena_plan.h), one parameter buffer for every launch, and
 // one kernel object per launch with its arguments set at compile. A run
 // enqueues the input writes, the launches and the output reads on the
-// context's in-order queue and waits once (clFinish).
+// context's in-order queue and waits once (clFinish); a profiled run uses
+// the context's profiling queue and times each launch by its event.
 #pragma once
 
 #include <memory>
@@ -41,6 +42,7 @@ class OpenCLExecutable final : public Executable {
   struct Enqueued {
     cl_kernel kernel;
     size_t global, local;  // global: work items rounded up to whole groups
+    size_t node;           // its node's index in the segment
   };
   class Builder;  // the steps of compile() (cl_executable.cpp)
 

@@ -39,6 +39,7 @@ Status Context::create_device(const ContextOptions& options) {
   }
   if (chosen < 0) return make_error(StatusCode::kUnsupported, d.name, " has no compute queue");
   queue_family_ = static_cast<uint32_t>(chosen);
+  timestamp_bits_ = d.timestamp_period_ns > 0 ? families[queue_family_].timestampValidBits : 0;
 
   fp16_enabled_ = d.fp16 && !workarounds_.fp16_disabled;
   auto storage16 = make_info<VkPhysicalDevice16BitStorageFeatures>(
