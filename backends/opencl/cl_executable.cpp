@@ -22,16 +22,21 @@ uint64_t round_up(uint64_t n, uint64_t a) {
 // Lowering's view of the graph: weights collected for one upload.
 class Lowering final : public LowerContext {
  public:
-  explicit Lowering(const Graph& g) : graph_(g) {}
+  Lowering(const Graph& g, TuneChooser& chooser) : graph_(g), chooser_(chooser) {}
   const Graph& graph() const override { return graph_; }
   int32_t add_weights(std::vector<float> values) override {
     blobs.push_back(std::move(values));
     return static_cast<int32_t>(blobs.size() - 1);
   }
+  TuneParams tune(const std::string& shape, std::span<const TuneParams> candidates) override {
+    return chooser_.choose(node, shape, candidates);
+  }
   std::vector<std::vector<float>> blobs;
+  size_t node = 0;  // the segment node being lowered
 
  private:
   const Graph& graph_;
+  TuneChooser& chooser_;
 };
 
 }  // namespace
@@ -41,8 +46,14 @@ class Lowering final : public LowerContext {
 // weights and set every kernel's arguments.
 class OpenCLExecutable::Builder {
  public:
-  Builder(OpenCLExecutable& exe, const Graph& g, std::span<const NodeId> segment)
-      : exe_(exe), ctx_(exe.ctx_), api_(exe.ctx_.api()), g_(g), segment_(segment), lowering_(g) {}
+  Builder(OpenCLExecutable& exe, const Graph& g, std::span<const NodeId> segment,
+          TuneChooser& chooser)
+      : exe_(exe),
+        ctx_(exe.ctx_),
+        api_(exe.ctx_.api()),
+        g_(g),
+        segment_(segment),
+        lowering_(g, chooser) {}
 
   Status build() {
     ODIN_RETURN_IF_ERROR(lower_nodes());
@@ -59,6 +70,7 @@ class OpenCLExecutable::Builder {
  private:
   Status lower_nodes() {
     for (NodeId id : segment_) {
+      lowering_.node = lowered_.size();
       const Node& node = g_.node(id);
       const ClOp* op = find_cl_op(node.op);
       if (!op)
@@ -151,10 +163,10 @@ class OpenCLExecutable::Builder {
   }
 
   Status create_kernels() {
-    ODIN_ASSIGN_OR_RETURN(cl_program program, ctx_.program());
     size_t i = 0;
     for (size_t node = 0; node < lowered_.size(); ++node)
       for (const Launch& l : lowered_[node].launches) {
+        ODIN_ASSIGN_OR_RETURN(cl_program program, ctx_.program(l.options));
         cl_int err = CL_SUCCESS;
         cl_kernel k = api_.clCreateKernel(program, l.kernel.c_str(), &err);
         ODIN_CL_CHECK(err, "clCreateKernel " + l.kernel);
@@ -163,7 +175,7 @@ class OpenCLExecutable::Builder {
             api_.clGetKernelWorkGroupInfo(k, ctx_.info().device, CL_KERNEL_WORK_GROUP_SIZE,
                                           sizeof(local), &local, nullptr),
             "clGetKernelWorkGroupInfo");
-        local = std::clamp<size_t>(local, 1, kGroupSize);
+        local = std::clamp<size_t>(local, 1, l.group != 0 ? l.group : kGroupSize);
         const auto n = static_cast<size_t>(l.work_items);
         exe_.launches_.push_back({k, (n + local - 1) / local * local, local, node});
         const cl_int base = launch_base_[i++], items = static_cast<cl_int>(n);
@@ -206,9 +218,10 @@ OpenCLExecutable::~OpenCLExecutable() {
 Result<std::unique_ptr<OpenCLExecutable>> OpenCLExecutable::compile(Context& ctx,
                                                                     const Graph& graph,
                                                                     std::span<const NodeId> segment,
-                                                                    const CompileOptions& options) {
+                                                                    const CompileOptions& options,
+                                                                    TuneChooser& chooser) {
   std::unique_ptr<OpenCLExecutable> exe(new OpenCLExecutable(ctx));
-  ODIN_RETURN_IF_ERROR(Builder(*exe, graph, segment).build());
+  ODIN_RETURN_IF_ERROR(Builder(*exe, graph, segment, chooser).build());
   // Constants the lowering read were uploaded; one that comes in as a
   // segment input is read from the host at run time.
   if (options.constants)

@@ -13,6 +13,7 @@
 
 #include "backends/opencl/cl_context.h"
 #include "runtime/backend.h"
+#include "runtime/kernel_tuning.h"
 
 namespace odin::cl {
 
@@ -27,7 +28,8 @@ class OpenCLExecutable final : public Executable {
  public:
   static Result<std::unique_ptr<OpenCLExecutable>> compile(Context& ctx, const Graph& graph,
                                                            std::span<const NodeId> segment,
-                                                           const CompileOptions& options);
+                                                           const CompileOptions& options,
+                                                           TuneChooser& chooser);
   ~OpenCLExecutable() override;
   Status run(HostBindings& io, std::span<double> node_ms, RunStats& stats) override;
   const ExecutableStats& stats() const { return stats_; }

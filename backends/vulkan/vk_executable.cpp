@@ -24,7 +24,8 @@ uint64_t align_up(uint64_t n, uint64_t a) {
 // precision) for one upload.
 class Lowering final : public LowerContext {
  public:
-  Lowering(const Graph& g, bool fp16) : graph_(g), fp16_(fp16) {}
+  Lowering(const Graph& g, bool fp16, TuneChooser& chooser)
+      : graph_(g), fp16_(fp16), chooser_(chooser) {}
   const Graph& graph() const override { return graph_; }
   int32_t add_weights(std::vector<float> values) override {
     std::vector<uint8_t>& blob = blobs.emplace_back();
@@ -45,11 +46,17 @@ class Lowering final : public LowerContext {
     return static_cast<int32_t>(blobs.size() - 1);
   }
 
+  TuneParams tune(const std::string& shape, std::span<const TuneParams> candidates) override {
+    return chooser_.choose(node, shape, candidates);
+  }
+
   std::vector<std::vector<uint8_t>> blobs;
+  size_t node = 0;  // the segment node being lowered
 
  private:
   const Graph& graph_;
   bool fp16_;
+  TuneChooser& chooser_;
 };
 
 }  // namespace
@@ -59,7 +66,8 @@ class Lowering final : public LowerContext {
 // upload the weights and record the command buffer.
 class VulkanExecutable::Builder {
  public:
-  Builder(VulkanExecutable& exe, std::span<const NodeId> segment, const CompileOptions& options)
+  Builder(VulkanExecutable& exe, std::span<const NodeId> segment, const CompileOptions& options,
+          TuneChooser& chooser)
       : exe_(exe),
         ctx_(exe.ctx_),
         g_(exe.graph_),
@@ -67,7 +75,7 @@ class VulkanExecutable::Builder {
         fp16_(options.allow_reduced_precision && ctx_.fp16_enabled()),
         elem_(fp16_ ? 2 : 4),
         alignment_(std::max<uint64_t>(64, ctx_.info().min_storage_buffer_offset_alignment)),
-        lowering_(g_, fp16_) {}
+        lowering_(g_, fp16_, chooser) {}
 
   Status build() {
     exe_.stats_.fp16 = fp16_;
@@ -84,6 +92,7 @@ class VulkanExecutable::Builder {
   // 1. Every node to its dispatches (or an alias of its input).
   Status lower_nodes() {
     for (NodeId id : segment_) {
+      lowering_.node = lowered_.size();
       const Node& node = g_.node(id);
       const VkOp* op = find_vk_op(node.op, is_quantized_node(g_, node));
       if (!op)
@@ -265,7 +274,7 @@ class VulkanExecutable::Builder {
 
   Status add_dispatch(const Dispatch& d) {
     Command c;
-    PipelineKey key{d.kernel, fp16_, d.spec, static_cast<uint32_t>(d.bindings.size())};
+    PipelineKey key{d.kernel, fp16_, d.spec, static_cast<uint32_t>(d.bindings.size()), d.group};
     ODIN_ASSIGN_OR_RETURN(c.pipeline, ctx_.pipelines().get(key));
     if (d.push.size() * 4 > kPushConstantBytes)
       return make_error(StatusCode::kInternal, "vulkan: ", d.kernel, " pushes too many constants");
@@ -279,7 +288,11 @@ class VulkanExecutable::Builder {
                           ctx_.info().max_storage_buffer_range);
     }
     const uint32_t max_x = std::max<uint32_t>(ctx_.info().max_workgroup_count[0], 1);
-    const uint64_t groups = (d.invocations + 63) / 64;
+    const uint64_t group = d.group != 0 ? d.group : 64;
+    if (group > ctx_.info().max_workgroup_invocations)
+      return make_error(StatusCode::kUnsupported, "vulkan: ", d.kernel, " workgroup of ", group,
+                        " over the device's limit");
+    const uint64_t groups = (d.invocations + group - 1) / group;
     c.groups_x = static_cast<uint32_t>(std::min<uint64_t>(groups, max_x));
     c.groups_y = static_cast<uint32_t>((groups + c.groups_x - 1) / c.groups_x);
     if (c.groups_y > ctx_.info().max_workgroup_count[1])
@@ -366,10 +379,11 @@ VulkanExecutable::~VulkanExecutable() {
 Result<std::unique_ptr<VulkanExecutable>> VulkanExecutable::compile(Context& ctx,
                                                                     const Graph& graph,
                                                                     std::span<const NodeId> segment,
-                                                                    const CompileOptions& options) {
+                                                                    const CompileOptions& options,
+                                                                    TuneChooser& chooser) {
   std::unique_ptr<VulkanExecutable> exe(new VulkanExecutable(ctx, graph));
   exe->nodes_.assign(segment.begin(), segment.end());
-  ODIN_RETURN_IF_ERROR(Builder(*exe, segment, options).build());
+  ODIN_RETURN_IF_ERROR(Builder(*exe, segment, options, chooser).build());
   // Constants the lowering read (weights, paddings, axes) were copied; one
   // bound as a segment input would be read from the host at run time.
   if (options.constants)

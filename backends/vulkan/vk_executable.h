@@ -15,6 +15,7 @@
 #include "backends/vulkan/vk_context.h"
 #include "backends/vulkan/vk_record.h"
 #include "runtime/backend.h"
+#include "runtime/kernel_tuning.h"
 
 namespace odin::vk {
 
@@ -32,7 +33,8 @@ class VulkanExecutable final : public Executable {
  public:
   static Result<std::unique_ptr<VulkanExecutable>> compile(Context& ctx, const Graph& graph,
                                                            std::span<const NodeId> segment,
-                                                           const CompileOptions& options);
+                                                           const CompileOptions& options,
+                                                           TuneChooser& chooser);
   ~VulkanExecutable() override;
   Status run(HostBindings& io, std::span<double> node_ms, RunStats& stats) override;
   const ExecutableStats& stats() const { return stats_; }

@@ -24,6 +24,9 @@ struct BenchOptions {
   std::vector<std::string> inputs;  // raw little-endian tensors; default: seeded random
   bool exact_int8 = false;
   bool fp16 = false;  // SessionOptions::allow_reduced_precision
+  // SessionOptions::tune: kMissing tunes the GPU kernels at creation (the
+  // init time then includes it) and caches the winners.
+  TuneMode tune = TuneMode::kCached;
 };
 
 // What one benchmark measured.

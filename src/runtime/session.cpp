@@ -123,6 +123,8 @@ Result<Session::Built> Session::build(const Graph& source) const {
   co.shared_weights = options_.shared_weights.get();
   co.optimize = options_.optimize;
   co.constants = &release;
+  co.tune = options_.tune;
+  co.tune_candidate = options_.tune_candidate;
   for (const Segment& seg : b.schedule.segments) {
     auto exe = seg.backend->compile(g, seg.nodes, co);
     if (!exe.ok()) {
