@@ -54,9 +54,13 @@ prepare() {
   done
   # The binaries name the source tree they were built from (test data, CLI path).
   echo "$ROOT" >"$GPU_DIR/source_root"
-  grep -qxF '/.gpu/' "$ROOT/.git/info/exclude" 2>/dev/null || echo '/.gpu/' >>"$ROOT/.git/info/exclude"
-  grep -qxF '/build-gpu/' "$ROOT/.git/info/exclude" 2>/dev/null ||
-    echo '/build-gpu/' >>"$ROOT/.git/info/exclude"
+  # Kept out of git (in a worktree .git is a file: ask git where exclude is).
+  local exclude
+  exclude="$(git -C "$ROOT" rev-parse --git-path info/exclude 2>/dev/null)" ||
+    exclude="$ROOT/.git/info/exclude"
+  for p in /.gpu/ /build-gpu/; do
+    grep -qxF "$p" "$exclude" 2>/dev/null || echo "$p" >>"$exclude"
+  done
   echo "gpu_check: .gpu/ ready ($(du -sh "$GPU_DIR" | cut -f1)); on the GPU machine run," \
        "carrying .gpu:  tools/gpu_check.sh run"
 }

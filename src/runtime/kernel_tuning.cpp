@@ -14,18 +14,8 @@
 namespace odin {
 namespace {
 
-constexpr char kMagic[8] = {'O', 'D', 'I', 'N', 'T', 'U', 'N', 'E'};
-constexpr uint32_t kFormatVersion = 1;
+constexpr KeyedFileFormat kFormat = {{'O', 'D', 'I', 'N', 'T', 'U', 'N', 'E'}, 1};
 constexpr int kTimedRuns = 3;  // per candidate, after one warm-up; the fastest counts
-
-struct FileHeader {
-  char magic[8];
-  uint32_t format_version;
-  uint32_t reserved;
-  uint64_t key;
-  uint64_t payload_bytes;
-  uint64_t payload_hash;
-};
 
 std::atomic<int64_t> g_used{0};
 
@@ -113,18 +103,11 @@ TuningTable::TuningTable(std::string_view backend, uint64_t key)
 TuningTable TuningTable::load(std::string_view backend, uint64_t key) {
   TuningTable t(backend, key);
   if (t.path_.empty()) return t;
-  const std::vector<uint8_t> bytes = read_file_bytes(t.path_);
-  if (bytes.empty()) return t;  // not tuned yet
-  FileHeader h{};
-  bool ok = bytes.size() >= sizeof(h);
-  if (ok) std::memcpy(&h, bytes.data(), sizeof(h));
-  const size_t size = ok ? bytes.size() - sizeof(h) : 0;
-  ok = ok && std::memcmp(h.magic, kMagic, sizeof(kMagic)) == 0 &&
-       h.format_version == kFormatVersion && h.key == key && h.payload_bytes == size &&
-       fnv1a(bytes.data() + sizeof(h), size) == h.payload_hash;
-  const std::string_view text(reinterpret_cast<const char*>(bytes.data()) + sizeof(h),
-                              ok ? size : 0);
-  if (!ok || !parse_winners(text, t.winners_)) {
+  const KeyedRead file = read_keyed_file(t.path_, kFormat, key);
+  if (file.state == KeyedRead::State::kMissing) return t;  // not tuned yet
+  const std::string_view text(reinterpret_cast<const char*>(file.payload.data()),
+                              file.payload.size());
+  if (file.state == KeyedRead::State::kDamaged || !parse_winners(text, t.winners_)) {
     std::fprintf(stderr, "odin: warning: ignoring the damaged tuning cache %s\n", t.path_.c_str());
     t.winners_.clear();
   }
@@ -135,14 +118,8 @@ Status TuningTable::save() const {
   if (path_.empty()) return Status();
   std::string text;
   for (const auto& [shape, p] : winners_) text += str_cat(shape, "\t", p.group, "\t", p.tile, "\n");
-  FileHeader h{};
-  std::memcpy(h.magic, kMagic, sizeof(kMagic));
-  h.format_version = kFormatVersion;
-  h.key = key_;
-  h.payload_bytes = text.size();
-  h.payload_hash = fnv1a(text.data(), text.size());
-  return write_file_atomically(path_, {reinterpret_cast<const uint8_t*>(&h), sizeof(h)},
-                               {reinterpret_cast<const uint8_t*>(text.data()), text.size()})
+  return write_keyed_file(path_, kFormat, key_,
+                          {reinterpret_cast<const uint8_t*>(text.data()), text.size()})
       .with_context("the kernel tuning cache");
 }
 
