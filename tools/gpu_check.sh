@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
-# Checks the Vulkan backend on a real GPU in one call on a machine that has
-# the GPU and its driver but no Vulkan loader, no network and none of odin's
-# build dependencies (see the GPU notes' gpu_env.sh).
+# Checks the Vulkan and OpenCL backends on a real GPU in one call on a
+# machine that has the GPU and its driver but no Vulkan loader, no OpenCL
+# ICD entry, no network and none of odin's build dependencies (see the GPU
+# notes' gpu_env.sh).
 #
 # 1. Here (the development machine), once:
 #      tools/gpu_check.sh prepare [GPU_PACKAGES_DIR]
 #    GPU_PACKAGES_DIR holds gpu_env.sh and debs/ (the loader packages). It
 #    builds odin and the test binaries (release, build-gpu/), and gathers
 #    into .gpu/ (git-ignored) what the GPU machine needs: gpu_env.sh, the
-#    debs, the binaries, the shared libraries they use, and the models.
+#    debs, the binaries, the shared libraries they use, and the models; the
+#    run needs nothing outside the repository.
 # 2. There, from the repository root, carrying .gpu:
 #      tools/gpu_check.sh run
-#    unpacks the Vulkan loader, lists devices, runs the Vulkan tests and
-#    `odin bench --backend vulkan` (and cpu, for comparison) on every model;
+#    unpacks the loaders, lists devices, runs the Vulkan and OpenCL tests,
+#    then per model and GPU backend: `odin bench` on the default kernels,
+#    `odin tune`, `odin bench` on the tuned ones (and cpu, for comparison);
 #    results go to $OUT (default ./gpu_out): devices.txt, tests_*.xml/.txt,
-#    bench_<model>_<backend>.json, summary.txt.
+#    bench_<model>_<backend>[_tuned].json, tune_<model>_<backend>.txt, the
+#    tuning cache (cache/odin/tuning), summary.txt.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 ROOT="$PWD"
@@ -30,13 +34,14 @@ prepare() {
   fi
   export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/odin/ccache}" CCACHE_BASEDIR="$ROOT"
   cmake -S "$ROOT" -B "$ROOT/build-gpu" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null || exit 1
-  ninja -C "$ROOT/build-gpu" -j"${JOBS:-2}" odin odin_vulkan_tests odin_backend_tests \
-    odin_model_tests || exit 1
+  ninja -C "$ROOT/build-gpu" -j"${JOBS:-2}" odin odin_vulkan_tests odin_opencl_tests \
+    odin_backend_tests odin_model_tests || exit 1
   rm -rf "$GPU_DIR"
   mkdir -p "$GPU_DIR"/{bin,lib,models}
   cp "$pkgs/gpu_env.sh" "$GPU_DIR/"
   cp -r "$pkgs/debs" "$GPU_DIR/debs"
-  cp "$ROOT/build-gpu/odin" "$ROOT"/build-gpu/tests/odin_{vulkan,backend,model}_tests "$GPU_DIR/bin/"
+  cp "$ROOT/build-gpu/odin" "$ROOT"/build-gpu/tests/odin_{vulkan,opencl,backend,model}_tests \
+    "$GPU_DIR/bin/"
   # Shared libraries the binaries need, except glibc itself.
   for bin in "$GPU_DIR"/bin/*; do
     ldd "$bin" | awk '/=> \// {print $3}'
@@ -49,9 +54,13 @@ prepare() {
   done
   # The binaries name the source tree they were built from (test data, CLI path).
   echo "$ROOT" >"$GPU_DIR/source_root"
-  grep -qxF '/.gpu/' "$ROOT/.git/info/exclude" 2>/dev/null || echo '/.gpu/' >>"$ROOT/.git/info/exclude"
-  grep -qxF '/build-gpu/' "$ROOT/.git/info/exclude" 2>/dev/null ||
-    echo '/build-gpu/' >>"$ROOT/.git/info/exclude"
+  # Kept out of git (in a worktree .git is a file: ask git where exclude is).
+  local exclude
+  exclude="$(git -C "$ROOT" rev-parse --git-path info/exclude 2>/dev/null)" ||
+    exclude="$ROOT/.git/info/exclude"
+  for p in /.gpu/ /build-gpu/; do
+    grep -qxF "$p" "$exclude" 2>/dev/null || echo "$p" >>"$exclude"
+  done
   echo "gpu_check: .gpu/ ready ($(du -sh "$GPU_DIR" | cut -f1)); on the GPU machine run," \
        "carrying .gpu:  tools/gpu_check.sh run"
 }
@@ -64,7 +73,7 @@ run_check() {
   source "$GPU_DIR/gpu_env.sh" "$GPU_DIR/debs" >"$out/gpu_env.txt" 2>&1
   export LD_LIBRARY_PATH="$GPU_DIR/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
   export ODIN_MODEL_DIR="$GPU_DIR/models"
-  export XDG_CACHE_HOME="$out/cache"  # the pipeline cache, fresh then warm
+  export XDG_CACHE_HOME="$out/cache"  # pipeline, program and tuning caches, fresh then warm
   # The test binaries read tests/ under the tree they were built from.
   local built_root
   built_root="$(cat "$GPU_DIR/source_root")"
@@ -73,13 +82,14 @@ run_check() {
   fi
   [ -e "$built_root/build-gpu/odin" ] || { mkdir -p "$ROOT/build-gpu" && cp "$GPU_DIR/bin/odin" "$ROOT/build-gpu/"; }
   local odin="$GPU_DIR/bin/odin" status=0
-  { nvidia-smi -L 2>&1; vulkaninfo --summary 2>&1; } >"$out/vulkaninfo.txt"
+  { nvidia-smi -L 2>&1; vulkaninfo --summary 2>&1; clinfo -l 2>&1; } >"$out/vulkaninfo.txt"
   "$odin" devices >"$out/devices.txt" 2>&1
   cat "$out/devices.txt"
 
-  for t in odin_vulkan_tests odin_backend_tests odin_model_tests; do
+  local gpu_filter='*vulkan*:*opencl*:*Vulkan*:*OpenCL*:*Gpu*:*Tuning*'
+  for t in odin_vulkan_tests odin_opencl_tests odin_backend_tests odin_model_tests; do
     local filter='*'
-    [ "$t" != odin_vulkan_tests ] && filter='*vulkan*'
+    case "$t" in odin_backend_tests | odin_model_tests) filter="$gpu_filter" ;; esac
     local t0=$SECONDS
     "$GPU_DIR/bin/$t" --gtest_filter="$filter" --gtest_output="xml:$out/tests_$t.xml" \
       >"$out/tests_$t.txt" 2>&1 || status=1
@@ -88,25 +98,33 @@ run_check() {
       tee -a "$out/summary.txt"
   done
 
+  # Per model: each GPU backend on its default kernels (the tuning cache
+  # off), tuned, then on its winners; the CPU for comparison.
+  local bench=(--runs 100 --warmup 10 --json)
   for m in "${MODELS[@]}"; do
-    for b in vulkan cpu; do
-      "$odin" bench "$m" --backend "$b" --runs 100 --warmup 10 --json \
+    for b in vulkan opencl; do
+      ODIN_TUNING_CACHE=off "$odin" bench "$m" --backend "$b" "${bench[@]}" \
         >"$out/bench_${m}_$b.json" 2>"$out/bench_${m}_$b.err" || status=1
+      "$odin" tune "$m" --backend "$b" >"$out/tune_${m}_$b.txt" 2>&1 || status=1
+      "$odin" bench "$m" --backend "$b" "${bench[@]}" \
+        >"$out/bench_${m}_${b}_tuned.json" 2>"$out/bench_${m}_${b}_tuned.err" || status=1
     done
+    "$odin" bench "$m" --backend cpu "${bench[@]}" >"$out/bench_${m}_cpu.json" \
+      2>"$out/bench_${m}_cpu.err" || status=1
     python3 - "$out" "$m" <<'EOF' | tee -a "$out/summary.txt"
 import json, sys
 out, m = sys.argv[1], sys.argv[2]
 row = [m]
-for b in ("vulkan", "cpu"):
+for run in ("vulkan", "vulkan_tuned", "opencl", "opencl_tuned", "cpu"):
     try:
-        j = json.load(open(f"{out}/bench_{m}_{b}.json"))
+        j = json.load(open(f"{out}/bench_{m}_{run}.json"))
     except Exception as e:  # keep going: the .err file says why
-        row.append(f"{b}: no result ({e.__class__.__name__})")
+        row.append(f"{run}: no result ({e.__class__.__name__})")
         continue
     lat = j.get("latency_ms", {})
-    row.append(f"{b}: median {lat.get('median', '?')} ms, init {j.get('init_ms', '?')} ms, "
-               f"first run {j.get('first_run_ms', '?')} ms, dispatches {j.get('dispatches', '?')}, "
-               f"submits {j.get('submits', '?')}")
+    row.append(f"{run}: median {lat.get('median', '?')} ms, min {lat.get('min', '?')} ms, "
+               f"init {j.get('init_ms', '?')} ms, first run {j.get('first_run_ms', '?')} ms, "
+               f"dispatches {j.get('dispatches', '?')}, submits {j.get('submits', '?')}")
 print("  ".join(row))
 EOF
   done
@@ -117,5 +135,5 @@ EOF
 case "${1:-}" in
   prepare) shift; prepare "$@" ;;
   run) run_check ;;
-  *) sed -n '2,18p' "$0"; exit 2 ;;
+  *) sed -n '2,21p' "$0"; exit 2 ;;
 esac

@@ -22,16 +22,21 @@ uint64_t round_up(uint64_t n, uint64_t a) {
 // Lowering's view of the graph: weights collected for one upload.
 class Lowering final : public LowerContext {
  public:
-  explicit Lowering(const Graph& g) : graph_(g) {}
+  Lowering(const Graph& g, TuneChooser& chooser) : graph_(g), chooser_(chooser) {}
   const Graph& graph() const override { return graph_; }
   int32_t add_weights(std::vector<float> values) override {
     blobs.push_back(std::move(values));
     return static_cast<int32_t>(blobs.size() - 1);
   }
+  TuneParams tune(const std::string& shape, std::span<const TuneParams> candidates) override {
+    return chooser_.choose(node, shape, candidates);
+  }
   std::vector<std::vector<float>> blobs;
+  size_t node = 0;  // the segment node being lowered
 
  private:
   const Graph& graph_;
+  TuneChooser& chooser_;
 };
 
 }  // namespace
@@ -41,8 +46,14 @@ class Lowering final : public LowerContext {
 // weights and set every kernel's arguments.
 class OpenCLExecutable::Builder {
  public:
-  Builder(OpenCLExecutable& exe, const Graph& g, std::span<const NodeId> segment)
-      : exe_(exe), ctx_(exe.ctx_), api_(exe.ctx_.api()), g_(g), segment_(segment), lowering_(g) {}
+  Builder(OpenCLExecutable& exe, const Graph& g, std::span<const NodeId> segment,
+          TuneChooser& chooser)
+      : exe_(exe),
+        ctx_(exe.ctx_),
+        api_(exe.ctx_.api()),
+        g_(g),
+        segment_(segment),
+        lowering_(g, chooser) {}
 
   Status build() {
     ODIN_RETURN_IF_ERROR(lower_nodes());
@@ -59,6 +70,7 @@ class OpenCLExecutable::Builder {
  private:
   Status lower_nodes() {
     for (NodeId id : segment_) {
+      lowering_.node = lowered_.size();
       const Node& node = g_.node(id);
       const ClOp* op = find_cl_op(node.op);
       if (!op)
@@ -151,10 +163,10 @@ class OpenCLExecutable::Builder {
   }
 
   Status create_kernels() {
-    ODIN_ASSIGN_OR_RETURN(cl_program program, ctx_.program());
     size_t i = 0;
-    for (const LoweredNode& ln : lowered_)
-      for (const Launch& l : ln.launches) {
+    for (size_t node = 0; node < lowered_.size(); ++node)
+      for (const Launch& l : lowered_[node].launches) {
+        ODIN_ASSIGN_OR_RETURN(cl_program program, ctx_.program(l.options));
         cl_int err = CL_SUCCESS;
         cl_kernel k = api_.clCreateKernel(program, l.kernel.c_str(), &err);
         ODIN_CL_CHECK(err, "clCreateKernel " + l.kernel);
@@ -163,9 +175,9 @@ class OpenCLExecutable::Builder {
             api_.clGetKernelWorkGroupInfo(k, ctx_.info().device, CL_KERNEL_WORK_GROUP_SIZE,
                                           sizeof(local), &local, nullptr),
             "clGetKernelWorkGroupInfo");
-        local = std::clamp<size_t>(local, 1, kGroupSize);
+        local = std::clamp<size_t>(local, 1, l.group != 0 ? l.group : kGroupSize);
         const auto n = static_cast<size_t>(l.work_items);
-        exe_.launches_.push_back({k, (n + local - 1) / local * local, local});
+        exe_.launches_.push_back({k, (n + local - 1) / local * local, local, node});
         const cl_int base = launch_base_[i++], items = static_cast<cl_int>(n);
         ODIN_CL_CHECK(api_.clSetKernelArg(k, 0, sizeof(cl_mem), &exe_.memory_), "clSetKernelArg");
         ODIN_CL_CHECK(api_.clSetKernelArg(k, 1, sizeof(cl_mem), &exe_.params_), "clSetKernelArg");
@@ -206,9 +218,10 @@ OpenCLExecutable::~OpenCLExecutable() {
 Result<std::unique_ptr<OpenCLExecutable>> OpenCLExecutable::compile(Context& ctx,
                                                                     const Graph& graph,
                                                                     std::span<const NodeId> segment,
-                                                                    const CompileOptions& options) {
+                                                                    const CompileOptions& options,
+                                                                    TuneChooser& chooser) {
   std::unique_ptr<OpenCLExecutable> exe(new OpenCLExecutable(ctx));
-  ODIN_RETURN_IF_ERROR(Builder(*exe, graph, segment).build());
+  ODIN_RETURN_IF_ERROR(Builder(*exe, graph, segment, chooser).build());
   // Constants the lowering read were uploaded; one that comes in as a
   // segment input is read from the host at run time.
   if (options.constants)
@@ -222,19 +235,61 @@ Result<std::unique_ptr<OpenCLExecutable>> OpenCLExecutable::compile(Context& ctx
   return exe;
 }
 
+namespace {
+
+// One profiling event per launch, released however the run ends.
+class LaunchEvents {
+ public:
+  LaunchEvents(const Api& api, size_t n) : api_(api), events_(n, nullptr) {}
+  ~LaunchEvents() {
+    for (cl_event e : events_)
+      if (e) api_.clReleaseEvent(e);
+  }
+  LaunchEvents(const LaunchEvents&) = delete;
+  LaunchEvents& operator=(const LaunchEvents&) = delete;
+  // Where launch i's event goes; null when not profiling.
+  cl_event* slot(size_t i) { return events_.empty() ? nullptr : &events_[i]; }
+  // Milliseconds between launch i's start and end on the device.
+  Result<double> ms(size_t i) const {
+    cl_ulong start = 0, end = 0;
+    ODIN_CL_CHECK(api_.clGetEventProfilingInfo(events_[i], CL_PROFILING_COMMAND_START,
+                                               sizeof(start), &start, nullptr),
+                  "clGetEventProfilingInfo");
+    ODIN_CL_CHECK(api_.clGetEventProfilingInfo(events_[i], CL_PROFILING_COMMAND_END, sizeof(end),
+                                               &end, nullptr),
+                  "clGetEventProfilingInfo");
+    return end > start ? static_cast<double>(end - start) * 1e-6 : 0.0;
+  }
+
+ private:
+  const Api& api_;
+  std::vector<cl_event> events_;
+};
+
+}  // namespace
+
 Status OpenCLExecutable::run(HostBindings& io, std::span<double> node_ms, RunStats& stats) {
   const auto t0 = std::chrono::steady_clock::now();
   const Api& api = ctx_.api();
+  // Profiled runs go to the profiling queue with an event per launch; plain
+  // runs create no events.
+  const bool profiled = !node_ms.empty() && !launches_.empty();
   cl_command_queue q = ctx_.queue();
+  if (profiled) {
+    ODIN_ASSIGN_OR_RETURN(q, ctx_.profiling_queue());
+  }
+  LaunchEvents events(api, profiled ? launches_.size() : 0);
   // Non-blocking: the host memory stays put until the clFinish below.
   for (const Transfer& t : inputs_)
     ODIN_CL_CHECK(api.clEnqueueWriteBuffer(q, memory_, CL_FALSE, t.offset, t.bytes,
                                            io.input(t.value).data, 0, nullptr, nullptr),
                   "clEnqueueWriteBuffer");
-  for (const Enqueued& e : launches_)
+  for (size_t i = 0; i < launches_.size(); ++i) {
+    const Enqueued& e = launches_[i];
     ODIN_CL_CHECK(api.clEnqueueNDRangeKernel(q, e.kernel, 1, nullptr, &e.global, &e.local, 0,
-                                             nullptr, nullptr),
+                                             nullptr, events.slot(i)),
                   "clEnqueueNDRangeKernel");
+  }
   for (const Transfer& t : outputs_)
     ODIN_CL_CHECK(api.clEnqueueReadBuffer(q, memory_, CL_FALSE, t.offset, t.bytes,
                                           io.output(t.value).data, 0, nullptr, nullptr),
@@ -242,7 +297,13 @@ Status OpenCLExecutable::run(HostBindings& io, std::span<double> node_ms, RunSta
   ODIN_CL_CHECK(api.clFinish(q), "clFinish");
   stats.dispatches += stats_.launches;
   stats.submits += 1;
-  if (!node_ms.empty()) {
+  if (profiled) {
+    std::fill(node_ms.begin(), node_ms.end(), 0.0);
+    for (size_t i = 0; i < launches_.size(); ++i) {
+      ODIN_ASSIGN_OR_RETURN(const double ms, events.ms(i));
+      if (launches_[i].node < node_ms.size()) node_ms[launches_[i].node] += ms;
+    }
+  } else if (!node_ms.empty()) {
     const double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     double total = 0;

@@ -3,7 +3,8 @@
 // lifetimes, core/arena_plan.h), one parameter buffer for every launch, and
 // one kernel object per launch with its arguments set at compile. A run
 // enqueues the input writes, the launches and the output reads on the
-// context's in-order queue and waits once (clFinish).
+// context's in-order queue and waits once (clFinish); a profiled run uses
+// the context's profiling queue and times each launch by its event.
 #pragma once
 
 #include <memory>
@@ -12,6 +13,7 @@
 
 #include "backends/opencl/cl_context.h"
 #include "runtime/backend.h"
+#include "runtime/kernel_tuning.h"
 
 namespace odin::cl {
 
@@ -26,7 +28,8 @@ class OpenCLExecutable final : public Executable {
  public:
   static Result<std::unique_ptr<OpenCLExecutable>> compile(Context& ctx, const Graph& graph,
                                                            std::span<const NodeId> segment,
-                                                           const CompileOptions& options);
+                                                           const CompileOptions& options,
+                                                           TuneChooser& chooser);
   ~OpenCLExecutable() override;
   Status run(HostBindings& io, std::span<double> node_ms, RunStats& stats) override;
   const ExecutableStats& stats() const { return stats_; }
@@ -41,6 +44,7 @@ class OpenCLExecutable final : public Executable {
   struct Enqueued {
     cl_kernel kernel;
     size_t global, local;  // global: work items rounded up to whole groups
+    size_t node;           // its node's index in the segment
   };
   class Builder;  // the steps of compile() (cl_executable.cpp)
 

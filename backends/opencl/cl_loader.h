@@ -35,6 +35,8 @@ namespace odin::cl {
   X(clSetKernelArg)            \
   X(clGetKernelWorkGroupInfo)  \
   X(clEnqueueNDRangeKernel)    \
+  X(clGetEventProfilingInfo)   \
+  X(clReleaseEvent)            \
   X(clFinish)
 
 // The entry points; the types come from the headers' prototypes.

@@ -14,6 +14,7 @@
 
 #include "core/graph.h"
 #include "runtime/backend.h"
+#include "runtime/kernel_tuning.h"
 
 namespace odin::cl {
 
@@ -31,6 +32,8 @@ struct Launch {
   std::vector<Operand> operands;
   std::vector<int32_t> args;  // after the operands' offsets; floats bit-cast
   int64_t work_items = 0;     // one per output element (or row), 1-D
+  size_t group = 0;           // work items per group when tuned (0: 64)
+  std::string options;        // program build options of a tuned variant ("-D ...")
 
   void arg(int64_t v) { args.push_back(static_cast<int32_t>(v)); }
   void arg_float(float f) {
@@ -51,6 +54,9 @@ class LowerContext {
   virtual const Graph& graph() const = 0;
   // Weights uploaded once at compile; returns the blob index.
   virtual int32_t add_weights(std::vector<float> values) = 0;
+  // The tile and work-group choice for a tunable kernel on `shape`
+  // (tune_shape_key); candidates[0] is its default (runtime/kernel_tuning.h).
+  virtual TuneParams tune(const std::string& shape, std::span<const TuneParams> candidates) = 0;
 };
 
 struct ClOp {

@@ -1,10 +1,16 @@
 // CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED (kernels/opencl/conv.cl):
 // weights in the model's layout, uploaded once; an absent bias becomes zeros.
-// One work item per output element (real-GPU tiling is later work).
+// Each is tunable per layer shape (runtime/kernel_tuning.h): the work-group
+// size, and for CONV_2D the output channels per work item (ODIN_CONV_TILE,
+// a program variant built with -D).
 #include "backends/opencl/cl_lower.h"
 
 namespace odin::cl {
 namespace {
+
+// Candidate 0 is the default: 64 work items per group, one output each.
+constexpr TuneParams kConvCandidates[] = {{0, 0}, {32, 0}, {128, 0}, {64, 2}, {64, 4}, {128, 4}};
+constexpr TuneParams kGroupCandidates[] = {{0, 0}, {32, 0}, {128, 0}, {256, 0}};
 
 // Weights (and bias) must be constants: they are uploaded at compile.
 Support weights_constant(const Graph& g, const Node& node, size_t weight_rank) {
@@ -53,6 +59,16 @@ Status lower_window(LowerContext& ctx, const Node& node, const ConvAttrs& a, con
   const SpatialPadding ph = conv_padding_h(a, in[1], f[1]);
   const SpatialPadding pw = conv_padding_w(a, in[2], f[2]);
   Launch l = unary_launch(kernel, g, node);
+  const bool conv = std::string_view(kernel) == "conv2d";
+  const int64_t dims[] = {in[0], in[1], in[2], in[3], o[3], f[1], f[2], a.stride_h, a.stride_w};
+  const TuneParams tp =
+      ctx.tune(tune_shape_key(kernel, dims), conv ? std::span<const TuneParams>(kConvCandidates)
+                                                  : std::span<const TuneParams>(kGroupCandidates));
+  l.group = static_cast<size_t>(tp.group);
+  if (tp.tile > 1) {  // ODIN_CONV_TILE output channels per work item
+    l.options = str_cat("-D ODIN_CONV_TILE=", tp.tile);
+    l.work_items = in[0] * o[1] * o[2] * ((o[3] + tp.tile - 1) / tp.tile);
+  }
   add_weights_and_bias(ctx, node, o[3], l);
   for (int64_t v : {in[1], in[2], in[3], o[1], o[2], o[3], f[1], f[2]}) l.arg(v);
   for (int64_t v : {int64_t{a.stride_h}, int64_t{a.stride_w}, int64_t{a.dilation_h},
@@ -76,6 +92,9 @@ Status lower_fully_connected(LowerContext& ctx, const Node& node, LoweredNode* o
   const Graph& g = ctx.graph();
   const Shape& w = g.value(node.inputs[1]).shape;  // [units, depth]
   Launch l = unary_launch("fully_connected", g, node);
+  const int64_t dims[] = {l.work_items / w[0], w[0], w[1]};
+  l.group = static_cast<size_t>(
+      ctx.tune(tune_shape_key("fully_connected", dims), kGroupCandidates).group);
   add_weights_and_bias(ctx, node, w[0], l);
   l.arg(w[0]);
   l.arg(w[1]);

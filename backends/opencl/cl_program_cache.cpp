@@ -9,17 +9,8 @@
 namespace odin::cl {
 namespace {
 
-constexpr char kMagic[8] = {'O', 'D', 'I', 'N', 'C', 'L', 'P', 'B'};
 constexpr uint32_t kFormatVersion = 1;
-
-struct FileHeader {
-  char magic[8];
-  uint32_t format_version;
-  uint32_t reserved;
-  uint64_t key;
-  uint64_t binary_bytes;
-  uint64_t binary_hash;
-};
+constexpr KeyedFileFormat kFormat = {{'O', 'D', 'I', 'N', 'C', 'L', 'P', 'B'}, kFormatVersion};
 
 }  // namespace
 
@@ -49,29 +40,13 @@ std::string program_cache_path(uint64_t key) {
 
 std::vector<uint8_t> read_program_binary(const std::string& path, uint64_t key) {
   if (path.empty()) return {};
-  const std::vector<uint8_t> bytes = read_file_bytes(path);
-  FileHeader h{};
-  if (bytes.size() < sizeof(h)) return {};
-  std::memcpy(&h, bytes.data(), sizeof(h));
-  const size_t size = bytes.size() - sizeof(h);
-  if (std::memcmp(h.magic, kMagic, sizeof(kMagic)) != 0 || h.format_version != kFormatVersion ||
-      h.key != key || h.binary_bytes != size || size == 0)
-    return {};
-  if (fnv1a(bytes.data() + sizeof(h), size) != h.binary_hash) return {};
-  return {bytes.begin() + sizeof(h), bytes.end()};
+  return read_keyed_file(path, kFormat, key).payload;
 }
 
 Status write_program_binary(const std::string& path, uint64_t key,
                             std::span<const uint8_t> binary) {
   if (path.empty()) return Status();
-  FileHeader h{};
-  std::memcpy(h.magic, kMagic, sizeof(kMagic));
-  h.format_version = kFormatVersion;
-  h.key = key;
-  h.binary_bytes = binary.size();
-  h.binary_hash = fnv1a(binary.data(), binary.size());
-  return write_file_atomically(path, {reinterpret_cast<const uint8_t*>(&h), sizeof(h)}, binary)
-      .with_context("the OpenCL program cache");
+  return write_keyed_file(path, kFormat, key, binary).with_context("the OpenCL program cache");
 }
 
 }  // namespace odin::cl

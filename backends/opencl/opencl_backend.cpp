@@ -45,9 +45,14 @@ class OpenCLBackend final : public Backend {
     for (NodeId n : segment)
       if (Support s = opencl_supports(graph, graph.node(n)); !s.ok)
         return make_error(StatusCode::kUnsupported, graph.describe_node(n), ": ", s.why_not);
-    auto exe = OpenCLExecutable::compile(*ctx, graph, segment, options);
-    if (!exe.ok()) return exe.status();
-    return std::unique_ptr<Executable>(std::move(exe).value());
+    TuningTable table = TuningTable::load("opencl", ctx->tuning_key());
+    return compile_tuned(
+        graph, segment, options, table,
+        [&](TuneChooser& chooser, const CompileOptions& o) -> Result<std::unique_ptr<Executable>> {
+          ODIN_ASSIGN_OR_RETURN(auto e,
+                                OpenCLExecutable::compile(*ctx, graph, segment, o, chooser));
+          return std::unique_ptr<Executable>(std::move(e));
+        });
   }
 
   Context* context() const {

@@ -3,6 +3,8 @@
 #include <cstdlib>
 
 #include "backends/vulkan/vk_pipelines.h"
+#include "backends/vulkan/vk_shaders.h"
+#include "core/cache_file.h"
 
 namespace odin::vk {
 
@@ -39,6 +41,7 @@ Status Context::create_device(const ContextOptions& options) {
   }
   if (chosen < 0) return make_error(StatusCode::kUnsupported, d.name, " has no compute queue");
   queue_family_ = static_cast<uint32_t>(chosen);
+  timestamp_bits_ = d.timestamp_period_ns > 0 ? families[queue_family_].timestampValidBits : 0;
 
   fp16_enabled_ = d.fp16 && !workarounds_.fp16_disabled;
   auto storage16 = make_info<VkPhysicalDevice16BitStorageFeatures>(
@@ -76,6 +79,19 @@ Status Context::create_device(const ContextOptions& options) {
   iapi.vkGetPhysicalDeviceMemoryProperties(pd, &memory_);
   pipelines_ = std::make_unique<PipelineRegistry>(api_, device_, d);
   return Status();
+}
+
+uint64_t Context::tuning_key() const {
+  const DeviceInfo& d = info();
+  uint64_t h = kFnv1aBasis;
+  // NUL-separated, so "ab"+"c" and "a"+"bc" differ.
+  for (const std::string& s : {d.name, d.driver_name, d.driver_info})
+    h = fnv1a(s.c_str(), s.size() + 1, h);
+  for (uint32_t v : {d.vendor_id, d.device_id, d.driver_version}) h = fnv1a(&v, sizeof(v), h);
+  h = fnv1a(d.pipeline_cache_uuid.data(), d.pipeline_cache_uuid.size(), h);
+  for (const EmbeddedShader& s : embedded_shaders())
+    h = fnv1a(s.words, s.word_count * sizeof(uint32_t), h);
+  return h;
 }
 
 Context::~Context() {

@@ -41,6 +41,11 @@ class Context {
   const VkPhysicalDeviceMemoryProperties& memory_properties() const { return memory_; }
   PipelineRegistry& pipelines() { return *pipelines_; }
   uint32_t queue_family() const { return queue_family_; }
+  // Names this device, driver and build's shaders for the tuning cache
+  // (runtime/kernel_tuning.h): winners measured elsewhere never apply.
+  uint64_t tuning_key() const;
+  // Bits of a timestamp the queue writes; 0: it writes none (no profiling).
+  uint32_t timestamp_bits() const { return timestamp_bits_; }
 
   // Submits one command buffer and waits for `fence`; queue access is
   // serialised across threads.
@@ -56,6 +61,7 @@ class Context {
   VkDevice device_ = VK_NULL_HANDLE;
   VkQueue queue_ = VK_NULL_HANDLE;
   uint32_t queue_family_ = 0;
+  uint32_t timestamp_bits_ = 0;
   bool fp16_enabled_ = false;
   DeviceWorkarounds workarounds_;
   VkPhysicalDeviceMemoryProperties memory_{};

@@ -24,7 +24,8 @@ uint64_t align_up(uint64_t n, uint64_t a) {
 // precision) for one upload.
 class Lowering final : public LowerContext {
  public:
-  Lowering(const Graph& g, bool fp16) : graph_(g), fp16_(fp16) {}
+  Lowering(const Graph& g, bool fp16, TuneChooser& chooser)
+      : graph_(g), fp16_(fp16), chooser_(chooser) {}
   const Graph& graph() const override { return graph_; }
   int32_t add_weights(std::vector<float> values) override {
     std::vector<uint8_t>& blob = blobs.emplace_back();
@@ -45,11 +46,17 @@ class Lowering final : public LowerContext {
     return static_cast<int32_t>(blobs.size() - 1);
   }
 
+  TuneParams tune(const std::string& shape, std::span<const TuneParams> candidates) override {
+    return chooser_.choose(node, shape, candidates);
+  }
+
   std::vector<std::vector<uint8_t>> blobs;
+  size_t node = 0;  // the segment node being lowered
 
  private:
   const Graph& graph_;
   bool fp16_;
+  TuneChooser& chooser_;
 };
 
 }  // namespace
@@ -59,7 +66,8 @@ class Lowering final : public LowerContext {
 // upload the weights and record the command buffer.
 class VulkanExecutable::Builder {
  public:
-  Builder(VulkanExecutable& exe, std::span<const NodeId> segment, const CompileOptions& options)
+  Builder(VulkanExecutable& exe, std::span<const NodeId> segment, const CompileOptions& options,
+          TuneChooser& chooser)
       : exe_(exe),
         ctx_(exe.ctx_),
         g_(exe.graph_),
@@ -67,7 +75,7 @@ class VulkanExecutable::Builder {
         fp16_(options.allow_reduced_precision && ctx_.fp16_enabled()),
         elem_(fp16_ ? 2 : 4),
         alignment_(std::max<uint64_t>(64, ctx_.info().min_storage_buffer_offset_alignment)),
-        lowering_(g_, fp16_) {}
+        lowering_(g_, fp16_, chooser) {}
 
   Status build() {
     exe_.stats_.fp16 = fp16_;
@@ -84,6 +92,7 @@ class VulkanExecutable::Builder {
   // 1. Every node to its dispatches (or an alias of its input).
   Status lower_nodes() {
     for (NodeId id : segment_) {
+      lowering_.node = lowered_.size();
       const Node& node = g_.node(id);
       const VkOp* op = find_vk_op(node.op, is_quantized_node(g_, node));
       if (!op)
@@ -159,8 +168,12 @@ class VulkanExecutable::Builder {
   Status make_commands() {
     for (size_t i = 0; i < exe_.inputs_.size(); ++i)
       ODIN_RETURN_IF_ERROR(add_transfer(exe_.inputs_[i], static_cast<int32_t>(i), true));
-    for (const LoweredNode& ln : lowered_)
+    // Profiled runs stamp the time before the first node and after each one.
+    exe_.node_marks_.push_back(exe_.commands_.size());
+    for (const LoweredNode& ln : lowered_) {
       for (const Dispatch& d : ln.dispatches) ODIN_RETURN_IF_ERROR(add_dispatch(d));
+      exe_.node_marks_.push_back(exe_.commands_.size());
+    }
     for (size_t i = 0; i < exe_.outputs_.size(); ++i)
       ODIN_RETURN_IF_ERROR(add_transfer(exe_.outputs_[i], static_cast<int32_t>(i), false));
     return Status();
@@ -179,20 +192,20 @@ class VulkanExecutable::Builder {
     cai.commandPool = exe_.command_pool_;
     cai.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
     cai.commandBufferCount = 1;
-    ODIN_VK_CHECK(api.vkAllocateCommandBuffers(ctx_.device(), &cai, &exe_.commands_),
+    ODIN_VK_CHECK(api.vkAllocateCommandBuffers(ctx_.device(), &cai, &exe_.command_buffer_),
                   "vkAllocateCommandBuffers");
     auto fci = make_info<VkFenceCreateInfo>(VK_STRUCTURE_TYPE_FENCE_CREATE_INFO);
     ODIN_VK_CHECK(api.vkCreateFence(ctx_.device(), &fci, nullptr, &exe_.fence_), "vkCreateFence");
     ODIN_RETURN_IF_ERROR(upload_weights());
-    ODIN_ASSIGN_OR_RETURN(std::vector<VkDescriptorSet> sets,
-                          make_descriptor_sets(ctx_, commands_, &exe_.descriptor_pool_));
+    ODIN_ASSIGN_OR_RETURN(exe_.sets_,
+                          make_descriptor_sets(ctx_, exe_.commands_, &exe_.descriptor_pool_));
     ODIN_ASSIGN_OR_RETURN(exe_.stats_.barriers,
-                          record_commands(ctx_, exe_.commands_, commands_, sets));
+                          record_commands(ctx_, exe_.command_buffer_, exe_.commands_, exe_.sets_));
     return Status();
   }
 
-  // 6. One submit has no per-node times: the run's time is shared by
-  //    estimated work.
+  // 6. Without device timestamps a submit has no per-node times: the run's
+  //    time is then shared by estimated work.
   void share_time_by_work() {
     for (size_t s = 0; s < segment_.size(); ++s) {
       const double w = lowered_[s].dispatches.empty()
@@ -261,7 +274,7 @@ class VulkanExecutable::Builder {
 
   Status add_dispatch(const Dispatch& d) {
     Command c;
-    PipelineKey key{d.kernel, fp16_, d.spec, static_cast<uint32_t>(d.bindings.size())};
+    PipelineKey key{d.kernel, fp16_, d.spec, static_cast<uint32_t>(d.bindings.size()), d.group};
     ODIN_ASSIGN_OR_RETURN(c.pipeline, ctx_.pipelines().get(key));
     if (d.push.size() * 4 > kPushConstantBytes)
       return make_error(StatusCode::kInternal, "vulkan: ", d.kernel, " pushes too many constants");
@@ -275,13 +288,17 @@ class VulkanExecutable::Builder {
                           ctx_.info().max_storage_buffer_range);
     }
     const uint32_t max_x = std::max<uint32_t>(ctx_.info().max_workgroup_count[0], 1);
-    const uint64_t groups = (d.invocations + 63) / 64;
+    const uint64_t group = d.group != 0 ? d.group : 64;
+    if (group > ctx_.info().max_workgroup_invocations)
+      return make_error(StatusCode::kUnsupported, "vulkan: ", d.kernel, " workgroup of ", group,
+                        " over the device's limit");
+    const uint64_t groups = (d.invocations + group - 1) / group;
     c.groups_x = static_cast<uint32_t>(std::min<uint64_t>(groups, max_x));
     c.groups_y = static_cast<uint32_t>((groups + c.groups_x - 1) / c.groups_x);
     if (c.groups_y > ctx_.info().max_workgroup_count[1])
       return make_error(StatusCode::kUnsupported, "vulkan: ", d.kernel,
                         " needs too many workgroups");
-    commands_.push_back(std::move(c));
+    exe_.commands_.push_back(std::move(c));
     ++exe_.stats_.dispatches;
     return Status();
   }
@@ -297,7 +314,7 @@ class VulkanExecutable::Builder {
       c.dst = to_device ? exe_.arena_.handle() : exe_.staging_out_.handle();
       c.region = {to_device ? t.staging_offset : arena_off,
                   to_device ? arena_off : t.staging_offset, t.host_bytes};
-      commands_.push_back(std::move(c));
+      exe_.commands_.push_back(std::move(c));
       ++exe_.stats_.copies;
       return Status();
     }
@@ -325,8 +342,9 @@ class VulkanExecutable::Builder {
     copy.src = upload.handle();
     copy.dst = exe_.weights_.handle();
     copy.region = {0, 0, weight_bytes_};
-    ODIN_RETURN_IF_ERROR(record_commands(ctx_, exe_.commands_, std::span(&copy, 1), {}).status());
-    return ctx_.submit_and_wait(exe_.commands_, exe_.fence_);
+    ODIN_RETURN_IF_ERROR(
+        record_commands(ctx_, exe_.command_buffer_, std::span(&copy, 1), {}).status());
+    return ctx_.submit_and_wait(exe_.command_buffer_, exe_.fence_);
   }
 
   VulkanExecutable& exe_;
@@ -344,14 +362,14 @@ class VulkanExecutable::Builder {
   std::map<ValueId, uint64_t> arena_offset_;  // per root value
   std::vector<uint64_t> weight_offset_;       // per blob
   uint64_t weight_bytes_ = 0;
-  std::vector<Command> commands_;
 };
 
 VulkanExecutable::~VulkanExecutable() {
   const DeviceApi& api = ctx_.api();
   if (fence_ != VK_NULL_HANDLE) api.vkDestroyFence(ctx_.device(), fence_, nullptr);
-  if (commands_ != VK_NULL_HANDLE)
-    api.vkFreeCommandBuffers(ctx_.device(), command_pool_, 1, &commands_);
+  for (VkCommandBuffer cb : {command_buffer_, profiled_buffer_})
+    if (cb != VK_NULL_HANDLE) api.vkFreeCommandBuffers(ctx_.device(), command_pool_, 1, &cb);
+  if (query_pool_ != VK_NULL_HANDLE) api.vkDestroyQueryPool(ctx_.device(), query_pool_, nullptr);
   if (command_pool_ != VK_NULL_HANDLE)
     api.vkDestroyCommandPool(ctx_.device(), command_pool_, nullptr);
   if (descriptor_pool_ != VK_NULL_HANDLE)
@@ -361,10 +379,11 @@ VulkanExecutable::~VulkanExecutable() {
 Result<std::unique_ptr<VulkanExecutable>> VulkanExecutable::compile(Context& ctx,
                                                                     const Graph& graph,
                                                                     std::span<const NodeId> segment,
-                                                                    const CompileOptions& options) {
+                                                                    const CompileOptions& options,
+                                                                    TuneChooser& chooser) {
   std::unique_ptr<VulkanExecutable> exe(new VulkanExecutable(ctx, graph));
   exe->nodes_.assign(segment.begin(), segment.end());
-  ODIN_RETURN_IF_ERROR(Builder(*exe, segment, options).build());
+  ODIN_RETURN_IF_ERROR(Builder(*exe, segment, options, chooser).build());
   // Constants the lowering read (weights, paddings, axes) were copied; one
   // bound as a segment input would be read from the host at run time.
   if (options.constants)
@@ -386,11 +405,18 @@ Status VulkanExecutable::run(HostBindings& io, std::span<double> node_ms, RunSta
   }
   // A segment of aliases only has nothing to submit.
   const bool device_work = stats_.dispatches > 0 || stats_.copies > 0;
-  if (device_work) ODIN_RETURN_IF_ERROR(ctx_.submit_and_wait(commands_, fence_));
+  // Device timestamps when profiling and the queue has them; else the
+  // plain recording, which costs nothing extra.
+  const bool stamped = !node_ms.empty() && device_work && ctx_.timestamp_bits() > 0;
+  if (stamped) ODIN_RETURN_IF_ERROR(prepare_profiled());
+  if (device_work)
+    ODIN_RETURN_IF_ERROR(
+        ctx_.submit_and_wait(stamped ? profiled_buffer_ : command_buffer_, fence_));
   for (const Transfer& t : outputs_)
     std::memcpy(io.output(t.value).data, staging_out_.mapped() + t.staging_offset, t.host_bytes);
   stats.dispatches += stats_.dispatches;
   stats.submits += device_work ? 1 : 0;
+  if (stamped) return read_node_times(node_ms);
   if (!node_ms.empty()) {
     const double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
@@ -398,6 +424,45 @@ Status VulkanExecutable::run(HostBindings& io, std::span<double> node_ms, RunSta
     for (double w : node_weight_) total += w;
     for (size_t i = 0; i < node_ms.size() && i < node_weight_.size(); ++i)
       node_ms[i] = total > 0 ? ms * node_weight_[i] / total : 0.0;
+  }
+  return Status();
+}
+
+// A second recording of the same commands with timestamps, made on the
+// first profiled run so that runs without profiling never pay for it.
+Status VulkanExecutable::prepare_profiled() {
+  if (profiled_buffer_ != VK_NULL_HANDLE) return Status();
+  const DeviceApi& api = ctx_.api();
+  auto qpi = make_info<VkQueryPoolCreateInfo>(VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO);
+  qpi.queryType = VK_QUERY_TYPE_TIMESTAMP;
+  qpi.queryCount = static_cast<uint32_t>(node_marks_.size());
+  ODIN_VK_CHECK(api.vkCreateQueryPool(ctx_.device(), &qpi, nullptr, &query_pool_),
+                "vkCreateQueryPool");
+  auto cai = make_info<VkCommandBufferAllocateInfo>(VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO);
+  cai.commandPool = command_pool_;
+  cai.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
+  cai.commandBufferCount = 1;
+  ODIN_VK_CHECK(api.vkAllocateCommandBuffers(ctx_.device(), &cai, &profiled_buffer_),
+                "vkAllocateCommandBuffers");
+  const TimestampMarks stamps{query_pool_, node_marks_};
+  return record_commands(ctx_, profiled_buffer_, commands_, sets_, &stamps).status();
+}
+
+// Node s ran between timestamps s and s + 1 (wrapping at the valid bits).
+Status VulkanExecutable::read_node_times(std::span<double> node_ms) const {
+  std::vector<uint64_t> ticks(node_marks_.size());
+  ODIN_VK_CHECK(ctx_.api().vkGetQueryPoolResults(
+                    ctx_.device(), query_pool_, 0, static_cast<uint32_t>(ticks.size()),
+                    ticks.size() * sizeof(uint64_t), ticks.data(), sizeof(uint64_t),
+                    VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT),
+                "vkGetQueryPoolResults");
+  const uint32_t bits = ctx_.timestamp_bits();
+  const uint64_t mask = bits >= 64 ? ~uint64_t{0} : (uint64_t{1} << bits) - 1;
+  const double ns_per_tick = ctx_.info().timestamp_period_ns;
+  for (size_t i = 0; i < node_ms.size() && i + 1 < ticks.size(); ++i) {
+    const bool ran = node_marks_[i + 1] > node_marks_[i];
+    node_ms[i] =
+        ran ? static_cast<double>((ticks[i + 1] - ticks[i]) & mask) * ns_per_tick * 1e-6 : 0.0;
   }
   return Status();
 }

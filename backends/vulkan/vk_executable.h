@@ -3,7 +3,8 @@
 // the host's format (fp32, int8/uint8; persistently mapped) only for the
 // segment's inputs and outputs, and the whole segment recorded once into
 // one command buffer that every run replays with a single submit and a
-// fence wait.
+// fence wait. A profiled run replays a second recording of the same
+// commands with a timestamp between nodes: per-node device times.
 #pragma once
 
 #include <memory>
@@ -12,7 +13,9 @@
 
 #include "backends/vulkan/vk_buffer.h"
 #include "backends/vulkan/vk_context.h"
+#include "backends/vulkan/vk_record.h"
 #include "runtime/backend.h"
+#include "runtime/kernel_tuning.h"
 
 namespace odin::vk {
 
@@ -30,7 +33,8 @@ class VulkanExecutable final : public Executable {
  public:
   static Result<std::unique_ptr<VulkanExecutable>> compile(Context& ctx, const Graph& graph,
                                                            std::span<const NodeId> segment,
-                                                           const CompileOptions& options);
+                                                           const CompileOptions& options,
+                                                           TuneChooser& chooser);
   ~VulkanExecutable() override;
   Status run(HostBindings& io, std::span<double> node_ms, RunStats& stats) override;
   const ExecutableStats& stats() const { return stats_; }
@@ -45,6 +49,8 @@ class VulkanExecutable final : public Executable {
   class Builder;  // the steps of compile() (vk_executable.cpp)
 
   VulkanExecutable(Context& ctx, const Graph& graph) : ctx_(ctx), graph_(graph) {}
+  Status prepare_profiled();
+  Status read_node_times(std::span<double> node_ms) const;
 
   Context& ctx_;
   const Graph& graph_;  // owned by the session, outlives this executable
@@ -54,7 +60,13 @@ class VulkanExecutable final : public Executable {
   std::vector<Transfer> inputs_, outputs_;
   VkDescriptorPool descriptor_pool_ = VK_NULL_HANDLE;
   VkCommandPool command_pool_ = VK_NULL_HANDLE;
-  VkCommandBuffer commands_ = VK_NULL_HANDLE;
+  std::vector<Command> commands_;  // as recorded, kept for the profiled recording
+  std::vector<VkDescriptorSet> sets_;
+  // Command index before the first node, then after each node (its end).
+  std::vector<size_t> node_marks_;
+  VkCommandBuffer command_buffer_ = VK_NULL_HANDLE;
+  VkCommandBuffer profiled_buffer_ = VK_NULL_HANDLE;  // with timestamps at node_marks_
+  VkQueryPool query_pool_ = VK_NULL_HANDLE;
   VkFence fence_ = VK_NULL_HANDLE;
   ExecutableStats stats_;
 };

@@ -76,7 +76,12 @@ namespace odin::vk {
   X(vkCreateFence)                  \
   X(vkDestroyFence)                 \
   X(vkResetFences)                  \
-  X(vkWaitForFences)
+  X(vkWaitForFences)                \
+  X(vkCreateQueryPool)              \
+  X(vkDestroyQueryPool)             \
+  X(vkCmdResetQueryPool)            \
+  X(vkCmdWriteTimestamp)            \
+  X(vkGetQueryPoolResults)
 
 struct InstanceApi {
   PFN_vkGetInstanceProcAddr vkGetInstanceProcAddr = nullptr;

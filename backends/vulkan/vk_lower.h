@@ -14,6 +14,7 @@
 #include "core/graph.h"
 #include "core/tensor.h"
 #include "runtime/backend.h"
+#include "runtime/kernel_tuning.h"
 
 namespace odin::vk {
 
@@ -27,6 +28,9 @@ class LowerContext {
   // Registers bytes uploaded as they are (int8 weights, int32 tables);
   // returns the blob index.
   virtual int32_t add_bytes(std::vector<uint8_t> bytes) = 0;
+  // The tile and workgroup choice for a tunable kernel on `shape`
+  // (tune_shape_key); candidates[0] is its default (runtime/kernel_tuning.h).
+  virtual TuneParams tune(const std::string& shape, std::span<const TuneParams> candidates) = 0;
 };
 
 struct VkOp {

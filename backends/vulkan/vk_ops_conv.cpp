@@ -1,12 +1,25 @@
 // CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED (kernels/vulkan/
 // conv2d.comp, depthwise_conv2d.comp, fully_connected.comp): weights
 // repacked for the kernels and uploaded once; an absent bias becomes zeros.
+// Each is tunable per layer shape (runtime/kernel_tuning.h): the workgroup
+// size, and for CONV_2D the output pixels per invocation (PX).
 #include <algorithm>
 
 #include "backends/vulkan/vk_lower.h"
 
 namespace odin::vk {
 namespace {
+
+// Candidate 0 is the default: 64-wide workgroups, 4 pixels per invocation.
+constexpr TuneParams kConvCandidates[] = {{0, 0}, {32, 0}, {128, 0}, {64, 2}, {64, 8}, {128, 8}};
+constexpr TuneParams kGroupCandidates[] = {{0, 0}, {32, 0}, {128, 0}, {256, 0}};
+
+// The tuning key of a window op: input, output channels, window, strides.
+std::string window_shape_key(const char* kernel, const Shape& in, int64_t oc, int64_t kh,
+                             int64_t kw, int32_t sh, int32_t sw) {
+  const int64_t dims[] = {in[0], in[1], in[2], in[3], oc, kh, kw, sh, sw};
+  return tune_shape_key(kernel, dims);
+}
 
 // The bias input at `index` padded with zeros to `padded` values, or all zeros.
 std::vector<float> bias_or_zeros(const LowerContext& ctx, const Node& node, size_t index,
@@ -68,9 +81,12 @@ Status lower_conv2d(LowerContext& ctx, const Node& node, LoweredNode* out) {
   const SpatialPadding pw = conv_padding_w(a, in[2], KW);
 
   // Output pixels per invocation along x: each weight load serves them all.
-  const int64_t px = std::min<int64_t>(o[2], 4);
+  const TuneParams tp =
+      ctx.tune(window_shape_key("conv2d", in, OC, KH, KW, a.stride_h, a.stride_w), kConvCandidates);
+  const int64_t px = std::min<int64_t>(o[2], tp.tile != 0 ? tp.tile : 4);
   Dispatch d;
   d.kernel = "conv2d";
+  d.group = static_cast<uint32_t>(tp.group);
   d.spec = {static_cast<int32_t>(KH),
             static_cast<int32_t>(KW),
             a.stride_h,
@@ -101,6 +117,10 @@ Status lower_depthwise_conv2d(LowerContext& ctx, const Node& node, LoweredNode* 
 
   Dispatch d;
   d.kernel = "depthwise_conv2d";
+  d.group = static_cast<uint32_t>(
+      ctx.tune(window_shape_key("depthwise_conv2d", in, OC, KH, KW, a.stride_h, a.stride_w),
+               kGroupCandidates)
+          .group);
   d.spec = {static_cast<int32_t>(KH),
             static_cast<int32_t>(KW),
             a.stride_h,
@@ -126,6 +146,9 @@ Status lower_fully_connected(LowerContext& ctx, const Node& node, LoweredNode* o
   const int64_t batch = g.value(node.inputs[0]).shape.num_elements() / depth;
   Dispatch d;
   d.kernel = "fully_connected";
+  const int64_t dims[] = {batch, units, depth};
+  d.group = static_cast<uint32_t>(
+      ctx.tune(tune_shape_key("fully_connected", dims), kGroupCandidates).group);
   d.spec = {static_cast<int32_t>(a.activation)};
   for (int64_t v : {batch, units, depth}) d.push_int(v);
   d.bindings = {Operand::value(node.outputs[0]), Operand::value(node.inputs[0]),

@@ -92,21 +92,26 @@ Result<const Pipeline*> PipelineRegistry::get(const PipelineKey& key) {
   ODIN_ASSIGN_OR_RETURN(VkShaderModule m, module(key.shader, key.fp16));
   ODIN_ASSIGN_OR_RETURN(auto l, layouts(key.bindings));
 
+  std::vector<int32_t> values = key.spec;
   std::vector<VkSpecializationMapEntry> entries(key.spec.size());
   for (size_t i = 0; i < key.spec.size(); ++i)
     entries[i] = {static_cast<uint32_t>(i), static_cast<uint32_t>(i * 4), 4};
+  if (key.group != 0) {
+    entries.push_back({kGroupSizeConstantId, static_cast<uint32_t>(values.size() * 4), 4});
+    values.push_back(static_cast<int32_t>(key.group));
+  }
   VkSpecializationInfo spec{};
   spec.mapEntryCount = static_cast<uint32_t>(entries.size());
   spec.pMapEntries = entries.data();
-  spec.dataSize = key.spec.size() * 4;
-  spec.pData = key.spec.data();
+  spec.dataSize = values.size() * 4;
+  spec.pData = values.data();
 
   auto ci = make_info<VkComputePipelineCreateInfo>(VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO);
   ci.stage.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO;
   ci.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
   ci.stage.module = m;
   ci.stage.pName = "main";
-  ci.stage.pSpecializationInfo = key.spec.empty() ? nullptr : &spec;
+  ci.stage.pSpecializationInfo = values.empty() ? nullptr : &spec;
   ci.layout = l.second;
   auto p = std::make_unique<Pipeline>();
   p->layout = l.second;

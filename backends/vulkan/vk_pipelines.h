@@ -20,14 +20,18 @@ namespace odin::vk {
 
 // The push-constant block every kernel may use (the minimum all devices allow).
 constexpr uint32_t kPushConstantBytes = 128;
+// The specialization constant of the workgroup size (common.glsl).
+constexpr uint32_t kGroupSizeConstantId = 100;
 
 struct PipelineKey {
   std::string shader;
   bool fp16 = false;
   std::vector<int32_t> spec;  // constant_id 0, 1, ...
   uint32_t bindings = 0;
+  uint32_t group = 0;  // workgroup size (kGroupSizeConstantId); 0: the shader's 64
   bool operator<(const PipelineKey& o) const {
-    return std::tie(shader, fp16, spec, bindings) < std::tie(o.shader, o.fp16, o.spec, o.bindings);
+    return std::tie(shader, fp16, spec, bindings, group) <
+           std::tie(o.shader, o.fp16, o.spec, o.bindings, o.group);
   }
 };
 

@@ -37,6 +37,7 @@ struct Dispatch {
   std::vector<uint32_t> push;     // push-constant words (floats bit-cast)
   std::vector<Operand> bindings;  // binding 0 is written, the others read
   uint64_t invocations = 0;       // threads; 64 per workgroup
+  uint32_t group = 0;             // threads per workgroup when tuned (0: 64)
 
   void push_int(int64_t v) { push.push_back(static_cast<uint32_t>(static_cast<int32_t>(v))); }
   void push_float(float f) {

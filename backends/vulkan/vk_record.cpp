@@ -59,14 +59,26 @@ Result<std::vector<VkDescriptorSet>> make_descriptor_sets(const Context& ctx,
 
 Result<int> record_commands(const Context& ctx, VkCommandBuffer cb,
                             std::span<const Command> commands,
-                            std::span<const VkDescriptorSet> sets) {
+                            std::span<const VkDescriptorSet> sets, const TimestampMarks* stamps) {
   const DeviceApi& api = ctx.api();
   auto bi = make_info<VkCommandBufferBeginInfo>(VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO);
   ODIN_VK_CHECK(api.vkBeginCommandBuffer(cb, &bi), "vkBeginCommandBuffer");
+  size_t next_stamp = 0;
+  // Bottom of pipe: the timestamp waits for every earlier command to finish.
+  auto stamp_until = [&](size_t command) {
+    if (!stamps) return;
+    for (; next_stamp < stamps->marks.size() && stamps->marks[next_stamp] <= command; ++next_stamp)
+      api.vkCmdWriteTimestamp(cb, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, stamps->pool,
+                              static_cast<uint32_t>(next_stamp));
+  };
+  if (stamps)
+    api.vkCmdResetQueryPool(cb, stamps->pool, 0, static_cast<uint32_t>(stamps->marks.size()));
   BarrierTracker tracker(api);
   std::vector<Access> accesses;
   size_t set = 0;
-  for (const Command& c : commands) {
+  for (size_t index = 0; index < commands.size(); ++index) {
+    const Command& c = commands[index];
+    stamp_until(index);
     accesses.clear();
     if (c.kind == Command::Kind::kCopy) {
       accesses.push_back({c.src, c.region.srcOffset, c.region.size, false,
@@ -96,6 +108,7 @@ Result<int> record_commands(const Context& ctx, VkCommandBuffer cb,
     api.vkCmdDispatch(cb, c.groups_x, c.groups_y, 1);
     tracker.after(accesses);
   }
+  stamp_until(commands.size());
   tracker.finish_for_host(cb);
   ODIN_VK_CHECK(api.vkEndCommandBuffer(cb), "vkEndCommandBuffer");
   return tracker.barriers();

@@ -36,9 +36,19 @@ Result<std::vector<VkDescriptorSet>> make_descriptor_sets(const Context& ctx,
                                                           std::span<const Command> commands,
                                                           VkDescriptorPool* pool);
 
-// Records `commands` in order; returns the number of barriers it needed.
+// Where a profiled recording writes timestamps: query i of `pool` (reset
+// at the start) once every command before commands[marks[i]] has finished;
+// marks ascend, and commands.size() means after the last one.
+struct TimestampMarks {
+  VkQueryPool pool = VK_NULL_HANDLE;
+  std::span<const size_t> marks;
+};
+
+// Records `commands` in order (with `stamps`' timestamps when given);
+// returns the number of barriers it needed.
 Result<int> record_commands(const Context& ctx, VkCommandBuffer cb,
                             std::span<const Command> commands,
-                            std::span<const VkDescriptorSet> sets);
+                            std::span<const VkDescriptorSet> sets,
+                            const TimestampMarks* stamps = nullptr);
 
 }  // namespace odin::vk

@@ -51,11 +51,18 @@ class VulkanBackend final : public Backend {
     for (NodeId n : segment)
       if (Support s = vulkan_supports(graph, graph.node(n), &ctx->workarounds()); !s.ok)
         return make_error(StatusCode::kUnsupported, graph.describe_node(n), ": ", s.why_not);
-    auto exe = VulkanExecutable::compile(*ctx, graph, segment, options);
+    TuningTable table = TuningTable::load("vulkan", ctx->tuning_key());
+    auto exe = compile_tuned(
+        graph, segment, options, table,
+        [&](TuneChooser& chooser, const CompileOptions& o) -> Result<std::unique_ptr<Executable>> {
+          ODIN_ASSIGN_OR_RETURN(auto e,
+                                VulkanExecutable::compile(*ctx, graph, segment, o, chooser));
+          return std::unique_ptr<Executable>(std::move(e));
+        });
     if (!exe.ok()) return exe.status();
     // Keep new pipelines for the next process; a failed write only costs time.
     (void)ctx->pipelines().save();
-    return std::unique_ptr<Executable>(std::move(exe).value());
+    return std::move(exe).value();
   }
 
   Context* context() const {

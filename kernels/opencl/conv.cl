@@ -1,6 +1,12 @@
 // CONV_2D (OHWI weights), DEPTHWISE_CONV_2D ([1, KH, KW, OC] weights) and
-// FULLY_CONNECTED ([units, depth] weights), NHWC, one output element per
-// work item, accumulated in fp32.
+// FULLY_CONNECTED ([units, depth] weights), NHWC, accumulated in fp32. One
+// output element per work item, except conv2d: ODIN_CONV_TILE output
+// channels of one pixel (a tuned program variant's -D), each input value
+// loaded once for all of them.
+
+#ifndef ODIN_CONV_TILE
+#define ODIN_CONV_TILE 1
+#endif
 
 // The window's arguments, shared by conv2d and depthwise_conv2d. Operands:
 // y, x, weights, bias. Arguments: IH, IW, IC, OH, OW, OC, KH, KW, stride h/w,
@@ -17,14 +23,24 @@ Window window_of(__global const int* prm, int base) {
   return w;
 }
 
+// Work item i: pixel i / OCT, output channels from (i % OCT) * ODIN_CONV_TILE,
+// where OCT = ceil(OC / ODIN_CONV_TILE).
 __kernel void conv2d(KERNEL_ARGS) {
   const int i = get_global_id(0);
   if (i >= n) return;
   const Window p = window_of(prm, base);
-  const int4 o = nhwc_of(i, p.OH, p.OW, p.OC);
+  const int OCT = (p.OC + ODIN_CONV_TILE - 1) / ODIN_CONV_TILE;
+  const int4 o = nhwc_of(i, p.OH, p.OW, OCT);
+  const int oc0 = o.w * ODIN_CONV_TILE;
+  const int filter = p.KH * p.KW * p.IC;
   __global const float* x = OPERAND(1);
-  __global const float* w = OPERAND(2) + o.w * p.KH * p.KW * p.IC;
-  float acc = OPERAND(3)[o.w];
+  __global const float* w[ODIN_CONV_TILE];
+  float acc[ODIN_CONV_TILE];
+  for (int t = 0; t < ODIN_CONV_TILE; ++t) {
+    const int oc = min(oc0 + t, p.OC - 1);  // past OC: computed, never stored
+    w[t] = OPERAND(2) + oc * filter;
+    acc[t] = OPERAND(3)[oc];
+  }
   for (int ky = 0; ky < p.KH; ++ky) {
     const int iy = o.y * p.SH - p.pad_top + ky * p.DH;
     if (iy < 0 || iy >= p.IH) continue;
@@ -32,11 +48,15 @@ __kernel void conv2d(KERNEL_ARGS) {
       const int ix = o.z * p.SW - p.pad_left + kx * p.DW;
       if (ix < 0 || ix >= p.IW) continue;
       __global const float* xs = x + ((o.x * p.IH + iy) * p.IW + ix) * p.IC;
-      __global const float* ws = w + (ky * p.KW + kx) * p.IC;
-      for (int c = 0; c < p.IC; ++c) acc += xs[c] * ws[c];
+      const int wo = (ky * p.KW + kx) * p.IC;
+      for (int c = 0; c < p.IC; ++c) {
+        const float xv = xs[c];
+        for (int t = 0; t < ODIN_CONV_TILE; ++t) acc[t] += xv * w[t][wo + c];
+      }
     }
   }
-  OPERAND(0)[i] = activate(acc, p.act);
+  __global float* y = OPERAND(0) + ((o.x * p.OH + o.y) * p.OW + o.z) * p.OC;
+  for (int t = 0; t < ODIN_CONV_TILE && oc0 + t < p.OC; ++t) y[oc0 + t] = activate(acc[t], p.act);
 }
 
 // Output channel oc reads input channel oc / (OC / IC).

@@ -2,7 +2,8 @@
 // the ODIN_FP16 variant, where elementwise arithmetic is fp16 too), the
 // accumulator type of long dot products (ACC: always fp32; fp16 sums over
 // hundreds of terms drift past 1e-2 on the MediaPipe models), the flat
-// invocation index, and TFLite's fused activations. Kernels use 64-wide workgroups; the
+// invocation index, and TFLite's fused activations. Workgroups are 64 wide
+// unless the host specializes constant 100 (a tuned work-group size); the
 // host splits large dispatches over x and y.
 #extension GL_GOOGLE_include_directive : require
 #include "core/elementwise_fns.h"
@@ -25,10 +26,10 @@
 ODIN_UNARY_FNS(ODIN_GLSL_UNARY_CODE)
 ODIN_BINARY_FNS(ODIN_GLSL_BINARY_CODE)
 
-layout(local_size_x = 64, local_size_y = 1, local_size_z = 1) in;
+layout(local_size_x = 64, local_size_x_id = 100, local_size_y = 1, local_size_z = 1) in;
 
 uint flat_index() {
-  return gl_GlobalInvocationID.x + gl_GlobalInvocationID.y * gl_NumWorkGroups.x * 64u;
+  return gl_GlobalInvocationID.x + gl_GlobalInvocationID.y * gl_NumWorkGroups.x * gl_WorkGroupSize.x;
 }
 
 // odin::Activation: none, relu, relu_n1_to_1, relu6, tanh, sign_bit.

@@ -60,6 +60,7 @@ Result<std::unique_ptr<Session>> create_session(const BenchOptions& args, BenchR
   options.allow_reduced_precision = args.fp16;
   options.max_weight_bytes = args.max_weight_bytes;
   options.profile = true;
+  options.tune = args.tune;
   ODIN_ASSIGN_OR_RETURN(std::unique_ptr<Session> s, Session::create(graph, options));
   r.init_ms = ms_since(t_init);
   r.rss_init = proc_status_bytes("VmRSS");

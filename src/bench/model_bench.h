@@ -25,6 +25,9 @@ struct BenchOptions {
   bool exact_int8 = false;
   bool fp16 = false;            // SessionOptions::allow_reduced_precision
   size_t max_weight_bytes = 0;  // SessionOptions::max_weight_bytes (block-wise loading)
+  // SessionOptions::tune: kMissing tunes the GPU kernels at creation (the
+  // init time then includes it) and caches the winners.
+  TuneMode tune = TuneMode::kCached;
 };
 
 // What one benchmark measured.

@@ -26,4 +26,21 @@ std::vector<uint8_t> read_file_bytes(const std::string& path);
 Status write_file_atomically(const std::string& path, std::span<const uint8_t> header,
                              std::span<const uint8_t> payload);
 
+// A cache file of one payload behind a header: an 8-byte magic, a format
+// version, the key the payload was made for, its size and its checksum.
+struct KeyedFileFormat {
+  char magic[8];
+  uint32_t version;
+};
+struct KeyedRead {
+  enum class State { kOk, kMissing, kDamaged } state = State::kMissing;
+  std::vector<uint8_t> payload;  // kOk only
+};
+// Missing (or empty) is kMissing; another magic, version or key, a wrong
+// size or checksum is kDamaged, never trusted.
+KeyedRead read_keyed_file(const std::string& path, const KeyedFileFormat& format, uint64_t key);
+// Through write_file_atomically.
+Status write_keyed_file(const std::string& path, const KeyedFileFormat& format, uint64_t key,
+                        std::span<const uint8_t> payload);
+
 }  // namespace odin

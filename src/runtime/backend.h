@@ -35,6 +35,14 @@ class ConstantTracker {
   virtual void copied(NodeId node, ValueId value) = 0;
 };
 
+// Per-device kernel tuning (runtime/kernel_tuning.h): whether compiling
+// measures tile and work-group candidates, or only reads the tuning cache.
+enum class TuneMode : uint8_t {
+  kCached,   // use the cached winners, defaults elsewhere; measures nothing
+  kMissing,  // measure the layer shapes the cache lacks, then use the winners
+  kAll,      // measure every layer shape again
+};
+
 struct CompileOptions {
   int num_threads = 1;
   bool allow_reduced_precision = false;     // fp16 storage/arithmetic allowed
@@ -43,6 +51,10 @@ struct CompileOptions {
   SharedWeights* shared_weights = nullptr;  // SessionOptions::shared_weights
   bool optimize = true;  // false: the plain reference kernels only (SessionOptions::optimize)
   ConstantTracker* constants = nullptr;  // may be null
+  TuneMode tune = TuneMode::kCached;     // SessionOptions::tune
+  // >= 0: every tunable kernel uses its candidate of this index (the last
+  // when it has fewer), whatever the cache says; for tests and tuning.
+  int tune_candidate = -1;
 };
 
 // Host memory of every value in the session's arena (and constants).

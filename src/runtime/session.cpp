@@ -118,6 +118,11 @@ Result<Session::Built> Session::build(const Graph& source) const {
   b.released.unused_bytes = release.release_unread();
   b.blockwise = options_.max_weight_bytes > 0;
   if (b.blockwise) {
+    ODIN_ASSIGN_OR_RETURN(const size_t spilled, spill_owned_constants(g));
+    if (spilled > 0)
+      b.schedule.notes.push_back(str_cat(spilled,
+                                         " bytes of computed weights moved to a scratch file so "
+                                         "they load per block too"));
     b.schedule.segments =
         split_by_weight_bytes(g, b.schedule.segments, options_.max_weight_bytes, &b.schedule.notes);
     b.schedule.notes.push_back(str_cat(b.schedule.segments.size(),
@@ -156,6 +161,8 @@ CompileOptions Session::compile_options(ConstantTracker* constants) const {
   co.shared_weights = options_.max_weight_bytes > 0 ? nullptr : options_.shared_weights.get();
   co.optimize = options_.optimize;
   co.constants = constants;
+  co.tune = options_.tune;
+  co.tune_candidate = options_.tune_candidate;
   return co;
 }
 

@@ -45,6 +45,11 @@ struct SessionOptions {
   // constant weights, so with this off they run less of a model.
   bool fold_constants = true;
   bool profile = true;  // record per-node times on each run
+  // GPU kernels' tile and work-group choices (runtime/kernel_tuning.h):
+  // kCached uses the winners `odin tune` stored for this device, kMissing
+  // measures the layer shapes not stored yet at creation, kAll all of them.
+  TuneMode tune = TuneMode::kCached;
+  int tune_candidate = -1;  // CompileOptions::tune_candidate (tests)
   // A model whose activations need more than this is refused at creation,
   // so a hostile file cannot make the app allocate gigabytes.
   size_t max_arena_bytes = size_t{2} << 30;

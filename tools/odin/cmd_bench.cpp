@@ -1,4 +1,5 @@
-// odin bench MODEL [--backend B] [--threads N] [--runs R] [--warmup W] [--input F] [--json]
+// odin bench MODEL [--backend B] [--threads N] [--runs R] [--warmup W] [--input F] [--tune]
+// [--json]
 // Latency statistics, init time (load + compile), memory, and a per-op
 // profile. --json prints exactly one JSON object on stdout (progress, if
 // any, goes to stderr); benchmarks/compare.py reads it. The measurement and
@@ -143,6 +144,9 @@ std::function<int()> setup(CLI::App& app) {
                   "Raw little-endian input tensor (repeat per input); default: SplitMix64 seed "
                   "1+i in [-1,1], as the reference runners");
   cmd->add_option("--top", args->top, "Slowest nodes to list")->check(CLI::Range(0, 100000));
+  cmd->add_flag_callback(
+      "--tune", [args] { args->tune = TuneMode::kMissing; },
+      "Tune the GPU kernels for layer shapes not in the tuning cache first (odin tune)");
   cmd->add_flag("--json", args->json, "Print one JSON object instead of the report");
   cmd->add_option("--max-memory", args->max_memory,
                   "Weights resident at once at most (e.g. 4MiB): blocks of nodes load their "
