@@ -80,6 +80,10 @@ TEST_P(BuiltModel, MatchesLiteRt) {
   ASSERT_TRUE(s.set_input(0, input.data(), input.size() * sizeof(float)).ok());
   const Status st = s.run();
   ASSERT_TRUE(st.ok()) << st.to_string();
+  if (c.backend != "cpu") {  // the GPU must run every node of these models
+    for (size_t i = 0; i < s.graph().num_nodes(); ++i)
+      EXPECT_EQ(s.node_backend(i), c.backend) << "node " << i << ": " << s.node_fallback(i);
+  }
 
   const std::vector<float> want = test::read_f32(dir + "/output_0.bin");
   ASSERT_EQ(s.num_outputs(), 1u);
