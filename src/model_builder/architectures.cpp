@@ -22,7 +22,9 @@ constexpr Architecture kArchitectures[] = {
 
 }  // namespace
 
-std::span<const Architecture> architectures() { return kArchitectures; }
+std::span<const Architecture> architectures() {
+  return kArchitectures;
+}
 
 Result<Graph> build_architecture(std::string_view name, const ModelBuildOptions& options) {
   std::string known;
@@ -37,8 +39,8 @@ Result<Graph> build_architecture(std::string_view name, const ModelBuildOptions&
 Result<std::vector<uint8_t>> build_architecture_tflite(std::string_view name,
                                                        const ModelBuildOptions& options) {
   ODIN_ASSIGN_OR_RETURN(Graph g, build_architecture(name, options));
-  return write_tflite(g, str_cat("odin build-model ", name, " seed ", options.seed,
-                                 options.fp16 ? " fp16" : ""));
+  return write_tflite(
+      g, str_cat("odin build-model ", name, " seed ", options.seed, options.fp16 ? " fp16" : ""));
 }
 
 }  // namespace odin

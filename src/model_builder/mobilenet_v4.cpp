@@ -8,15 +8,15 @@ namespace {
 
 enum class Block { kConv, kFusedIB, kUib, kMqa };
 
-// One row of the paper's block tables (Tables 10-12; the same specs as the
-// authors' tensorflow/models mobilenet_v4.py). Unused fields stay 0.
+// One row of the paper's architecture tables (its appendix; the same specs
+// as the authors' tensorflow/models mobilenet_v4.py). Unused fields stay 0.
 struct BlockSpec {
   Block kind;
-  int start_dw;  // UIB: the depthwise kernel before the expansion (0: none)
+  int start_dw;   // UIB: the depthwise kernel before the expansion (0: none)
   int middle_dw;  // UIB: the one after it (0: none); kConv/kFusedIB: the kernel
   int stride;
-  float expand;  // expansion ratio of the inverted bottleneck
-  int out;       // output channels
+  float expand;   // expansion ratio of the inverted bottleneck
+  int out;        // output channels
   int kv_stride;  // Mobile MQA: K/V downsampling
 };
 
@@ -45,57 +45,57 @@ constexpr int kHeadConv = 960;
 constexpr int kFeatures = 1280;
 constexpr int kClasses = 1000;
 
-// Table 10: MNV4-Conv-S.
+// MNV4-Conv-S (the paper's Conv-S table).
 constexpr BlockSpec kConvSmall[] = {
-    conv(3, 2, 32),                                      // stem, 112px
-    conv(3, 2, 32), conv(1, 1, 32),                      // 56px
-    conv(3, 2, 96), conv(1, 1, 64),                      // 28px
-    uib(5, 5, 2, 3, 96),                                 // 14px: ExtraDW
-    uib(0, 3, 1, 2, 96), uib(0, 3, 1, 2, 96),            // IB
-    uib(0, 3, 1, 2, 96), uib(0, 3, 1, 2, 96),            //
-    uib(3, 0, 1, 4, 96),                                 // ConvNext
-    uib(3, 3, 2, 6, 128), uib(5, 5, 1, 4, 128),          // 7px: ExtraDW
-    uib(0, 5, 1, 4, 128), uib(0, 5, 1, 3, 128),          // IB
-    uib(0, 3, 1, 4, 128), uib(0, 3, 1, 4, 128),          //
+    conv(3, 2, 32),                              // stem, 112px
+    conv(3, 2, 32),       conv(1, 1, 32),        // 56px
+    conv(3, 2, 96),       conv(1, 1, 64),        // 28px
+    uib(5, 5, 2, 3, 96),                         // 14px: ExtraDW
+    uib(0, 3, 1, 2, 96),  uib(0, 3, 1, 2, 96),   // IB
+    uib(0, 3, 1, 2, 96),  uib(0, 3, 1, 2, 96),   //
+    uib(3, 0, 1, 4, 96),                         // ConvNext
+    uib(3, 3, 2, 6, 128), uib(5, 5, 1, 4, 128),  // 7px: ExtraDW
+    uib(0, 5, 1, 4, 128), uib(0, 5, 1, 3, 128),  // IB
+    uib(0, 3, 1, 4, 128), uib(0, 3, 1, 4, 128),  //
 };
 
-// Table 11: MNV4-Conv-M.
+// MNV4-Conv-M (the paper's Conv-M table).
 constexpr BlockSpec kConvMedium[] = {
-    conv(3, 2, 32),                                              // stem, 112px
-    fused_ib(3, 2, 4, 48),                                       // 56px
-    uib(3, 5, 2, 4, 80), uib(3, 3, 1, 2, 80),                    // 28px
-    uib(3, 5, 2, 6, 160), uib(3, 3, 1, 4, 160),                  // 14px
-    uib(3, 3, 1, 4, 160), uib(3, 5, 1, 4, 160),                  //
-    uib(3, 3, 1, 4, 160), uib(3, 0, 1, 4, 160),                  //
-    uib(0, 0, 1, 2, 160), uib(3, 0, 1, 4, 160),                  // FFN, ConvNext
-    uib(5, 5, 2, 6, 256), uib(5, 5, 1, 4, 256),                  // 7px
-    uib(3, 5, 1, 4, 256), uib(3, 5, 1, 4, 256),                  //
-    uib(0, 0, 1, 4, 256), uib(3, 0, 1, 4, 256),                  //
-    uib(3, 5, 1, 2, 256), uib(5, 5, 1, 4, 256),                  //
-    uib(0, 0, 1, 4, 256), uib(0, 0, 1, 4, 256),                  //
-    uib(5, 0, 1, 2, 256),                                        //
+    conv(3, 2, 32),                               // stem, 112px
+    fused_ib(3, 2, 4, 48),                        // 56px
+    uib(3, 5, 2, 4, 80),   uib(3, 3, 1, 2, 80),   // 28px
+    uib(3, 5, 2, 6, 160),  uib(3, 3, 1, 4, 160),  // 14px
+    uib(3, 3, 1, 4, 160),  uib(3, 5, 1, 4, 160),  //
+    uib(3, 3, 1, 4, 160),  uib(3, 0, 1, 4, 160),  //
+    uib(0, 0, 1, 2, 160),  uib(3, 0, 1, 4, 160),  // FFN, ConvNext
+    uib(5, 5, 2, 6, 256),  uib(5, 5, 1, 4, 256),  // 7px
+    uib(3, 5, 1, 4, 256),  uib(3, 5, 1, 4, 256),  //
+    uib(0, 0, 1, 4, 256),  uib(3, 0, 1, 4, 256),  //
+    uib(3, 5, 1, 2, 256),  uib(5, 5, 1, 4, 256),  //
+    uib(0, 0, 1, 4, 256),  uib(0, 0, 1, 4, 256),  //
+    uib(5, 0, 1, 2, 256),                         //
 };
 
-// Table 12: MNV4-Hybrid-M: Conv-M's stages with Mobile MQA blocks
+// MNV4-Hybrid-M (the paper's Hybrid-M table): Conv-M's stages with Mobile MQA blocks
 // interleaved in the last two; K/V downsampled 2x at 14px only.
 constexpr BlockSpec kHybridMedium[] = {
-    conv(3, 2, 32),                                              // stem, 112px
-    fused_ib(3, 2, 4, 48),                                       // 56px
-    uib(3, 5, 2, 4, 80), uib(3, 3, 1, 2, 80),                    // 28px
-    uib(3, 5, 2, 6, 160), uib(0, 0, 1, 2, 160),                  // 14px
-    uib(3, 3, 1, 4, 160), uib(3, 5, 1, 4, 160),                  //
-    mqa(2, 160), uib(3, 3, 1, 4, 160),                           //
-    mqa(2, 160), uib(3, 0, 1, 4, 160),                           //
-    mqa(2, 160), uib(3, 3, 1, 4, 160),                           //
-    mqa(2, 160), uib(3, 0, 1, 4, 160),                           //
-    uib(5, 5, 2, 6, 256), uib(5, 5, 1, 4, 256),                  // 7px
-    uib(3, 5, 1, 4, 256), uib(3, 5, 1, 4, 256),                  //
-    uib(0, 0, 1, 2, 256), uib(3, 5, 1, 2, 256),                  //
-    uib(0, 0, 1, 2, 256), uib(0, 0, 1, 4, 256),                  //
-    mqa(1, 256), uib(3, 0, 1, 4, 256),                           //
-    mqa(1, 256), uib(5, 5, 1, 4, 256),                           //
-    mqa(1, 256), uib(5, 0, 1, 4, 256),                           //
-    mqa(1, 256), uib(5, 0, 1, 4, 256),                           //
+    conv(3, 2, 32),                               // stem, 112px
+    fused_ib(3, 2, 4, 48),                        // 56px
+    uib(3, 5, 2, 4, 80),   uib(3, 3, 1, 2, 80),   // 28px
+    uib(3, 5, 2, 6, 160),  uib(0, 0, 1, 2, 160),  // 14px
+    uib(3, 3, 1, 4, 160),  uib(3, 5, 1, 4, 160),  //
+    mqa(2, 160),           uib(3, 3, 1, 4, 160),  //
+    mqa(2, 160),           uib(3, 0, 1, 4, 160),  //
+    mqa(2, 160),           uib(3, 3, 1, 4, 160),  //
+    mqa(2, 160),           uib(3, 0, 1, 4, 160),  //
+    uib(5, 5, 2, 6, 256),  uib(5, 5, 1, 4, 256),  // 7px
+    uib(3, 5, 1, 4, 256),  uib(3, 5, 1, 4, 256),  //
+    uib(0, 0, 1, 2, 256),  uib(3, 5, 1, 2, 256),  //
+    uib(0, 0, 1, 2, 256),  uib(0, 0, 1, 4, 256),  //
+    mqa(1, 256),           uib(3, 0, 1, 4, 256),  //
+    mqa(1, 256),           uib(5, 5, 1, 4, 256),  //
+    mqa(1, 256),           uib(5, 0, 1, 4, 256),  //
+    mqa(1, 256),           uib(5, 0, 1, 4, 256),  //
 };
 
 const float kReluGain = std::sqrt(2.0f);
@@ -161,8 +161,7 @@ class MobileNetV4 {
     if (s.start_dw > 0)
       y = b_.depthwise(y, s.start_dw, s.middle_dw > 0 ? 1 : s.stride, Activation::kNone, 1.0f);
     y = b_.conv(y, divisible_by_8(b_.channels(x) * s.expand), 1, 1, Activation::kRelu, kReluGain);
-    if (s.middle_dw > 0)
-      y = b_.depthwise(y, s.middle_dw, s.stride, Activation::kRelu, kReluGain);
+    if (s.middle_dw > 0) y = b_.depthwise(y, s.middle_dw, s.stride, Activation::kRelu, kReluGain);
     y = b_.conv(y, s.out, 1, 1, Activation::kNone, skip ? kResidualGain : 1.0f);
     return skip ? residual(x, y) : y;
   }

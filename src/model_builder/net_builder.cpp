@@ -133,7 +133,9 @@ ValueId NetBuilder::channel_affine(ValueId x, float scale_lo, float scale_hi, fl
   return node(OpType::kAdd, BinaryAttrs{}, {scaled, t});
 }
 
-ValueId NetBuilder::add(ValueId a, ValueId b) { return node(OpType::kAdd, BinaryAttrs{}, {a, b}); }
+ValueId NetBuilder::add(ValueId a, ValueId b) {
+  return node(OpType::kAdd, BinaryAttrs{}, {a, b});
+}
 
 ValueId NetBuilder::mean_spatial(ValueId x) {
   return node(OpType::kMean, ReduceAttrs{.keep_dims = false}, {x, constant_i32({1, 2})});
@@ -150,7 +152,9 @@ ValueId NetBuilder::batch_matmul(ValueId x, ValueId y, bool adj_y) {
   return node(OpType::kBatchMatMul, BatchMatMulAttrs{.adj_x = false, .adj_y = adj_y}, {x, y});
 }
 
-ValueId NetBuilder::softmax(ValueId x) { return node(OpType::kSoftmax, SoftmaxAttrs{}, {x}); }
+ValueId NetBuilder::softmax(ValueId x) {
+  return node(OpType::kSoftmax, SoftmaxAttrs{}, {x});
+}
 
 Result<Graph> NetBuilder::finish(std::vector<ValueId> outputs) {
   ODIN_RETURN_IF_ERROR(status_);

@@ -37,8 +37,7 @@ class NetBuilder {
   // `gain` scales He's 1/sqrt(fan_in): sqrt(2) before a ReLU keeps the
   // second moment, 1 for a linear layer; below 1 for a residual branch.
   // Padding is SAME, the bias a folded batch norm's shift.
-  ValueId conv(ValueId x, int64_t out_channels, int kernel, int stride, Activation act,
-               float gain);
+  ValueId conv(ValueId x, int64_t out_channels, int kernel, int stride, Activation act, float gain);
   ValueId depthwise(ValueId x, int kernel, int stride, Activation act, float gain);
   // x [..., in] -> [..., out] (rank 2 input).
   ValueId fully_connected(ValueId x, int64_t out, Activation act, float gain);

@@ -29,7 +29,9 @@ struct BuiltCase {
   bool fp16_compute = false;  // the GPU's reduced-precision path
 };
 
-std::string golden_name(const BuiltCase& c) { return c.arch + (c.fp16_weights ? "_fp16" : ""); }
+std::string golden_name(const BuiltCase& c) {
+  return c.arch + (c.fp16_weights ? "_fp16" : "");
+}
 
 std::string case_name(const testing::TestParamInfo<BuiltCase>& info) {
   const BuiltCase& c = info.param;

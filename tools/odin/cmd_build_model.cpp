@@ -24,16 +24,17 @@ int run_build_model(const BuildModelArgs& args) {
     for (const Architecture& a : architectures()) std::printf("%-16s %s\n", a.name, a.description);
     return args.list ? 0 : report(make_error(StatusCode::kInvalidArgument, "no ARCH given"));
   }
-  if (args.out.empty()) return report(make_error(StatusCode::kInvalidArgument, "--out is required"));
+  if (args.out.empty())
+    return report(make_error(StatusCode::kInvalidArgument, "--out is required"));
   ModelBuildOptions options;
   options.seed = args.seed;
   options.fp16 = args.fp16;
   auto bytes = build_architecture_tflite(args.arch, options);
   if (!bytes.ok()) return report(bytes.status());
   std::ofstream f(args.out, std::ios::binary);
-  f.write(reinterpret_cast<const char*>(bytes->data()), static_cast<std::streamsize>(bytes->size()));
-  if (!f.flush())
-    return report(make_error(StatusCode::kIo, "cannot write ", args.out));
+  f.write(reinterpret_cast<const char*>(bytes->data()),
+          static_cast<std::streamsize>(bytes->size()));
+  if (!f.flush()) return report(make_error(StatusCode::kIo, "cannot write ", args.out));
   std::printf("%s (seed %llu, %s weights) -> %s, %.2f MiB\n", args.arch.c_str(),
               static_cast<unsigned long long>(args.seed), args.fp16 ? "fp16" : "fp32",
               args.out.c_str(), static_cast<double>(bytes->size()) / (1 << 20));
@@ -42,8 +43,8 @@ int run_build_model(const BuildModelArgs& args) {
 
 std::function<int()> setup(CLI::App& app) {
   auto args = std::make_shared<BuildModelArgs>();
-  auto* cmd = app.add_subcommand(
-      "build-model", "Write an architecture with seeded weights as a .tflite file");
+  auto* cmd = app.add_subcommand("build-model",
+                                 "Write an architecture with seeded weights as a .tflite file");
   cmd->add_option("arch", args->arch, "Architecture (--list shows them)");
   cmd->add_option("-o,--out", args->out, "The .tflite file to write");
   cmd->add_option("--seed", args->seed, "SplitMix64 seed of the weights");
