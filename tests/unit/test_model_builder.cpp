@@ -59,7 +59,9 @@ TEST(ModelBuilder, Fp16WeightsBehindDequantize) {
   for (const Value& v : f32.values()) weights += v.is_constant() && v.dtype == DType::kF32;
   EXPECT_EQ(test::count_op(f16, OpType::kDequantize), weights);
   for (const Value& v : f16.values()) {
-    if (v.is_constant()) EXPECT_NE(v.dtype, DType::kF32) << v.name;
+    if (v.is_constant()) {
+      EXPECT_NE(v.dtype, DType::kF32) << v.name;
+    }
   }
 }
 
