@@ -1,7 +1,7 @@
-// ADD/SUB/MUL/DIV/SQUARED_DIFFERENCE, PRELU, the unary activations, MEAN and
-// SUM on the optimized kernels, for the broadcast patterns these models use: same shapes, a
-// per-channel vector (all leading dims 1) or a scalar against a full tensor,
-// and ADD with an operand padded with zero channels (BlazeFace's residuals).
+// ADD/SUB/MUL/DIV/SQUARED_DIFFERENCE, PRELU, the unary activations, MEAN,
+// SUM and SOFTMAX on the optimized kernels, for the broadcast patterns these models use: same
+// shapes, a per-channel vector (all leading dims 1) or a scalar against a full tensor, and ADD with
+// an operand padded with zero channels (BlazeFace's residuals).
 #include <algorithm>
 #include <cstring>
 
@@ -296,6 +296,38 @@ std::unique_ptr<CpuOp> make_unary(const CpuOpContext& ctx, const Node& n) {
   return op;
 }
 
+class SoftmaxOp final : public CpuOp {
+ public:
+  SoftmaxOp(int64_t rows, int64_t depth, float beta) : rows_(rows), depth_(depth), beta_(beta) {}
+  void run(std::span<const ConstTensorView> in, std::span<const TensorView> out,
+           ThreadPool& pool) override {
+    const auto* x = in[0].as<float>();
+    auto* y = out[0].as<float>();
+    // An exp costs ~20x a copy (as the unary kernels).
+    pool.parallel_for(rows_, grain(pool, depth_ * 20), [&](int64_t r0, int64_t r1, int) {
+      cpu::softmax_rows(x + r0 * depth_, y + r0 * depth_, r1 - r0, depth_, beta_);
+    });
+  }
+
+ private:
+  int64_t rows_, depth_;
+  float beta_;
+};
+
+std::unique_ptr<CpuOp> make_softmax(const CpuOpContext& ctx, const Node& n) {
+  const Graph& g = ctx.graph;
+  const auto* a = std::get_if<SoftmaxAttrs>(&n.attrs);
+  if (!a || n.inputs.size() != 1 || n.outputs.size() != 1) return nullptr;
+  if (!is_f32(g, n.inputs[0]) || g.value(n.inputs[0]).is_constant() || !is_f32(g, n.outputs[0]))
+    return nullptr;
+  const Shape& s = g.value(n.inputs[0]).shape;
+  if (s.rank() < 1 || s[s.rank() - 1] < 1 || g.value(n.outputs[0]).shape != s) return nullptr;
+  const int64_t depth = s[s.rank() - 1];
+  auto op = std::make_unique<SoftmaxOp>(s.num_elements() / depth, depth, a->beta);
+  op->reads = {n.inputs[0]};
+  return op;
+}
+
 // MEAN / SUM over one contiguous run of axes: [outer][inner][c] -> [outer][c].
 class ReduceOp final : public CpuOp {
  public:
@@ -364,6 +396,7 @@ constexpr CpuOpEntry kEntries[] = {
     {OpType::kLeakyRelu, make_unary},
     {OpType::kRsqrt, make_unary},
     {OpType::kGelu, make_unary},
+    {OpType::kSoftmax, make_softmax},
 };
 
 }  // namespace
