@@ -87,39 +87,43 @@ static float he_bound(float gain, int64_t fan_in) {
 // Folded batch norm shifts: small next to the unit-scale activations.
 constexpr float kBiasBound = 0.1f;
 
-ValueId NetBuilder::conv(ValueId x, int64_t out_channels, int kernel, int stride, Activation act,
-                         float gain) {
-  const int64_t in = channels(x);
-  const float b = he_bound(gain, in * kernel * kernel);
-  const ValueId w = weight(next_name("conv_w"), Shape({out_channels, kernel, kernel, in}), -b, b);
-  const ValueId bias = weight(next_name("conv_b"), Shape({out_channels}), -kBiasBound, kBiasBound);
-  Conv2DAttrs a;
+ValueId NetBuilder::weighted(std::string_view what, OpType op, OpAttrs attrs, ValueId x,
+                             Shape weight_shape, int64_t outputs, int64_t fan_in, float gain) {
+  const float b = he_bound(gain, fan_in);
+  const ValueId w = weight(next_name(str_cat(what, "_w")), std::move(weight_shape), -b, b);
+  const ValueId bias =
+      weight(next_name(str_cat(what, "_b")), Shape({outputs}), -kBiasBound, kBiasBound);
+  return node(op, std::move(attrs), {x, w, bias});
+}
+
+// SAME padding, square strides, the fused activation.
+template <typename Attrs>
+Attrs window_attrs(int stride, Activation act) {
+  Attrs a;
   a.padding = Padding::kSame;
   a.stride_h = a.stride_w = stride;
   a.activation = act;
-  return node(OpType::kConv2D, a, {x, w, bias});
+  return a;
+}
+
+ValueId NetBuilder::conv(ValueId x, int64_t out_channels, int kernel, int stride, Activation act,
+                         float gain) {
+  const int64_t in = channels(x);
+  return weighted("conv", OpType::kConv2D, window_attrs<Conv2DAttrs>(stride, act), x,
+                  Shape({out_channels, kernel, kernel, in}), out_channels, in * kernel * kernel,
+                  gain);
 }
 
 ValueId NetBuilder::depthwise(ValueId x, int kernel, int stride, Activation act, float gain) {
   const int64_t c = channels(x);
-  const float b = he_bound(gain, kernel * kernel);
-  const ValueId w = weight(next_name("dw_w"), Shape({1, kernel, kernel, c}), -b, b);
-  const ValueId bias = weight(next_name("dw_b"), Shape({c}), -kBiasBound, kBiasBound);
-  DepthwiseConv2DAttrs a;
-  a.padding = Padding::kSame;
-  a.stride_h = a.stride_w = stride;
-  a.activation = act;
-  return node(OpType::kDepthwiseConv2D, a, {x, w, bias});
+  return weighted("dw", OpType::kDepthwiseConv2D, window_attrs<DepthwiseConv2DAttrs>(stride, act),
+                  x, Shape({1, kernel, kernel, c}), c, kernel * kernel, gain);
 }
 
 ValueId NetBuilder::fully_connected(ValueId x, int64_t out, Activation act, float gain) {
   const int64_t in = channels(x);
-  const float b = he_bound(gain, in);
-  const ValueId w = weight(next_name("fc_w"), Shape({out, in}), -b, b);
-  const ValueId bias = weight(next_name("fc_b"), Shape({out}), -kBiasBound, kBiasBound);
-  FullyConnectedAttrs a;
-  a.activation = act;
-  return node(OpType::kFullyConnected, a, {x, w, bias});
+  return weighted("fc", OpType::kFullyConnected, FullyConnectedAttrs{.activation = act}, x,
+                  Shape({out, in}), out, in, gain);
 }
 
 ValueId NetBuilder::channel_scale(ValueId x, float lo, float hi) {

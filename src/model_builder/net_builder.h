@@ -62,6 +62,10 @@ class NetBuilder {
   // A float weight of `shape`, uniform in [-bound, bound] (through fp16 and
   // a DEQUANTIZE when the weights are fp16).
   ValueId weight(const std::string& name, Shape shape, float lo, float hi);
+  // A layer with a He-scaled weight and a bias of `outputs` values (named
+  // what_w_N, what_b_N).
+  ValueId weighted(std::string_view what, OpType op, OpAttrs attrs, ValueId x, Shape weight_shape,
+                   int64_t outputs, int64_t fan_in, float gain);
   ValueId constant_i32(const std::vector<int32_t>& values);
   ValueId node(OpType op, OpAttrs attrs, std::vector<ValueId> inputs);
   std::string next_name(std::string_view what);
