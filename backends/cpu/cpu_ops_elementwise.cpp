@@ -1,7 +1,9 @@
 // ADD/SUB/MUL/DIV/SQUARED_DIFFERENCE, PRELU, the unary activations, MEAN,
-// SUM and SOFTMAX on the optimized kernels, for the broadcast patterns these models use: same
-// shapes, a per-channel vector (all leading dims 1) or a scalar against a full tensor, and ADD with
-// an operand padded with zero channels (BlazeFace's residuals).
+// SUM and SOFTMAX on the optimized kernels, for the broadcast patterns these
+// models use: same shapes, a per-channel vector (all leading dims 1), a value
+// per pixel ([1, H, W, 1], CAS-ViT's spatial gate) or a scalar against a full
+// tensor, and ADD with an operand padded with zero channels (BlazeFace's
+// residuals).
 #include <algorithm>
 #include <cstring>
 
@@ -55,13 +57,22 @@ Operand bind(const Graph& g, ValueId v, std::vector<ValueId>& reads) {
   return o;
 }
 
-enum class Pattern { kSame, kRow, kScalar };
+// A shape that broadcasts as one value per row of `full` (the last axis):
+// full's shape with the last dim 1, e.g. a [1, H, W, 1] gate over [1, H, W, C].
+bool is_column_of(const Shape& s, const Shape& full) {
+  if (s.rank() != full.rank() || full.rank() == 0 || s[s.rank() - 1] != 1) return false;
+  for (size_t i = 0; i + 1 < s.rank(); ++i)
+    if (s[i] != full[i]) return false;
+  return true;
+}
+
+enum class Pattern { kSame, kRow, kColumn, kScalar };
 
 class BinaryOp final : public CpuOp {
  public:
   BinaryOp(BinaryFn op, Pattern pattern, bool small_first, int64_t c, cpu::Clamp clamp)
       : op_(op), pattern_(pattern), small_first_(small_first), c_(c), clamp_(clamp) {}
-  Operand big, small;  // `small` is the broadcast operand (kRow, kScalar)
+  Operand big, small;  // `small` is the broadcast operand (kRow, kColumn, kScalar)
 
   void run(std::span<const ConstTensorView> in, std::span<const TensorView> out,
            ThreadPool& pool) override {
@@ -82,6 +93,14 @@ class BinaryOp final : public CpuOp {
         const int64_t rows = n / c_;
         pool.parallel_for(rows, grain(pool, c_), [&](int64_t r0, int64_t r1, int) {
           cpu::binary_row(op_, a + r0 * c_, b, y + r0 * c_, r1 - r0, c_, small_first_, clamp_);
+        });
+        return;
+      }
+      case Pattern::kColumn: {
+        const int64_t rows = n / c_;
+        pool.parallel_for(rows, grain(pool, c_), [&](int64_t r0, int64_t r1, int) {
+          for (int64_t r = r0; r < r1; ++r)
+            cpu::binary_scalar(op_, a + r * c_, b[r], y + r * c_, c_, small_first_, clamp_);
         });
         return;
       }
@@ -182,6 +201,10 @@ std::unique_ptr<CpuOp> make_binary(const CpuOpContext& ctx, const Node& n) {
     make(Pattern::kRow, false, n.inputs[0], n.inputs[1], c);
   } else if (b == out && out.rank() > 0 && is_row_of(a, out)) {
     make(Pattern::kRow, true, n.inputs[1], n.inputs[0], c);
+  } else if (a == out && is_column_of(b, out)) {
+    make(Pattern::kColumn, false, n.inputs[0], n.inputs[1], c);
+  } else if (b == out && is_column_of(a, out)) {
+    make(Pattern::kColumn, true, n.inputs[1], n.inputs[0], c);
   } else {
     return nullptr;
   }

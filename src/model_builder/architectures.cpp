@@ -1,6 +1,7 @@
 #include "model_builder/architectures.h"
 
 #include "format/tflite/tflite_writer.h"
+#include "model_builder/cas_vit.h"
 #include "model_builder/mobilenet_v4.h"
 
 namespace odin {
@@ -11,6 +12,11 @@ Result<Graph> mobilenet_v4(const ModelBuildOptions& options) {
   return build_mobilenet_v4(kVariant, options);
 }
 
+template <CasVitVariant kVariant>
+Result<Graph> cas_vit(const ModelBuildOptions& options) {
+  return build_cas_vit(kVariant, options);
+}
+
 constexpr Architecture kArchitectures[] = {
     {"mnv4_conv_s", "MobileNetV4-Conv-S, 224x224, 1000 classes",
      mobilenet_v4<MobileNetV4Variant::kConvSmall>},
@@ -18,6 +24,9 @@ constexpr Architecture kArchitectures[] = {
      mobilenet_v4<MobileNetV4Variant::kConvMedium>},
     {"mnv4_hybrid_m", "MobileNetV4-Hybrid-M (Mobile MQA), 224x224, 1000 classes",
      mobilenet_v4<MobileNetV4Variant::kHybridMedium>},
+    {"cas_vit_xs", "CAS-ViT-XS, 224x224, 1000 classes", cas_vit<CasVitVariant::kXS>},
+    {"cas_vit_s", "CAS-ViT-S, 224x224, 1000 classes", cas_vit<CasVitVariant::kS>},
+    {"cas_vit_m", "CAS-ViT-M, 224x224, 1000 classes", cas_vit<CasVitVariant::kM>},
 };
 
 }  // namespace

@@ -49,9 +49,9 @@ ValueId NetBuilder::weight(const std::string& name, Shape shape, float lo, float
   return node(OpType::kDequantize, {}, {stored});
 }
 
-ValueId NetBuilder::constant_i32(const std::vector<int32_t>& values) {
+ValueId NetBuilder::constant_i32(const std::vector<int32_t>& values, std::string_view what) {
   Value v;
-  v.name = next_name("shape");
+  v.name = next_name(what);
   v.dtype = DType::kI32;
   v.shape = Shape({static_cast<int64_t>(values.size())});
   std::vector<uint8_t> bytes(values.size() * sizeof(int32_t));
@@ -84,32 +84,30 @@ static float he_bound(float gain, int64_t fan_in) {
   return gain * std::sqrt(3.0f / static_cast<float>(fan_in));
 }
 
-// Folded batch norm shifts: small next to the unit-scale activations.
-constexpr float kBiasBound = 0.1f;
-
 ValueId NetBuilder::weighted(std::string_view what, OpType op, OpAttrs attrs, ValueId x,
-                             Shape weight_shape, int64_t outputs, int64_t fan_in, float gain) {
+                             Shape weight_shape, int64_t outputs, int64_t fan_in, float gain,
+                             float bias_bound) {
   const float b = he_bound(gain, fan_in);
   const ValueId w = weight(next_name(str_cat(what, "_w")), std::move(weight_shape), -b, b);
   const ValueId bias =
-      weight(next_name(str_cat(what, "_b")), Shape({outputs}), -kBiasBound, kBiasBound);
+      weight(next_name(str_cat(what, "_b")), Shape({outputs}), -bias_bound, bias_bound);
   return node(op, std::move(attrs), {x, w, bias});
 }
 
 // SAME padding, square strides, the fused activation.
 template <typename Attrs>
-Attrs window_attrs(int stride, Activation act) {
+Attrs window_attrs(int stride, Activation act, Padding padding = Padding::kSame) {
   Attrs a;
-  a.padding = Padding::kSame;
+  a.padding = padding;
   a.stride_h = a.stride_w = stride;
   a.activation = act;
   return a;
 }
 
 ValueId NetBuilder::conv(ValueId x, int64_t out_channels, int kernel, int stride, Activation act,
-                         float gain) {
+                         float gain, Padding padding) {
   const int64_t in = channels(x);
-  return weighted("conv", OpType::kConv2D, window_attrs<Conv2DAttrs>(stride, act), x,
+  return weighted("conv", OpType::kConv2D, window_attrs<Conv2DAttrs>(stride, act, padding), x,
                   Shape({out_channels, kernel, kernel, in}), out_channels, in * kernel * kernel,
                   gain);
 }
@@ -124,6 +122,14 @@ ValueId NetBuilder::fully_connected(ValueId x, int64_t out, Activation act, floa
   const int64_t in = channels(x);
   return weighted("fc", OpType::kFullyConnected, FullyConnectedAttrs{.activation = act}, x,
                   Shape({out, in}), out, in, gain);
+}
+
+ValueId NetBuilder::conv_no_bias(ValueId x, int64_t out_channels, float gain) {
+  // A zero bias, as TFLite's converter writes one: LiteRT's CONV_2D refuses
+  // a convolution without.
+  const int64_t in = channels(x);
+  return weighted("conv", OpType::kConv2D, window_attrs<Conv2DAttrs>(1, Activation::kNone), x,
+                  Shape({out_channels, 1, 1, in}), out_channels, in, gain, 0.0f);
 }
 
 ValueId NetBuilder::channel_scale(ValueId x, float lo, float hi) {
@@ -141,8 +147,26 @@ ValueId NetBuilder::add(ValueId a, ValueId b) {
   return node(OpType::kAdd, BinaryAttrs{}, {a, b});
 }
 
+ValueId NetBuilder::mul(ValueId a, ValueId b) {
+  return node(OpType::kMul, BinaryAttrs{}, {a, b});
+}
+
+ValueId NetBuilder::unary(OpType op, ValueId x, OpAttrs attrs) {
+  return node(op, std::move(attrs), {x});
+}
+
+ValueId NetBuilder::pad_spatial(ValueId x, int before, int after) {
+  const ValueId paddings = constant_i32({0, 0, before, after, before, after, 0, 0}, "paddings");
+  g_.value(paddings).shape = Shape({4, 2});
+  return node(OpType::kPad, {}, {x, paddings});
+}
+
+ValueId NetBuilder::mean_spatial_keep(ValueId x) {
+  return node(OpType::kMean, ReduceAttrs{.keep_dims = true}, {x, constant_i32({1, 2}, "axes")});
+}
+
 ValueId NetBuilder::mean_spatial(ValueId x) {
-  return node(OpType::kMean, ReduceAttrs{.keep_dims = false}, {x, constant_i32({1, 2})});
+  return node(OpType::kMean, ReduceAttrs{.keep_dims = false}, {x, constant_i32({1, 2}, "axes")});
 }
 
 ValueId NetBuilder::reshape(ValueId x, std::vector<int32_t> new_shape) {

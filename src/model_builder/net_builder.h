@@ -23,6 +23,9 @@ struct ModelBuildOptions {
   bool fp16 = false;  // fp16 weights behind DEQUANTIZE nodes
 };
 
+// Folded batch norm shifts: small next to the unit-scale activations.
+inline constexpr float kBiasBound = 0.1f;
+
 class NetBuilder {
  public:
   explicit NetBuilder(const ModelBuildOptions& options)
@@ -37,8 +40,11 @@ class NetBuilder {
   // `gain` scales He's 1/sqrt(fan_in): sqrt(2) before a ReLU keeps the
   // second moment, 1 for a linear layer; below 1 for a residual branch.
   // Padding is SAME, the bias a folded batch norm's shift.
-  ValueId conv(ValueId x, int64_t out_channels, int kernel, int stride, Activation act, float gain);
+  ValueId conv(ValueId x, int64_t out_channels, int kernel, int stride, Activation act, float gain,
+               Padding padding = Padding::kSame);
   ValueId depthwise(ValueId x, int kernel, int stride, Activation act, float gain);
+  // A 1x1 conv without a bias (the bias=False layers).
+  ValueId conv_no_bias(ValueId x, int64_t out_channels, float gain);
   // x [..., in] -> [..., out] (rank 2 input).
   ValueId fully_connected(ValueId x, int64_t out, Activation act, float gain);
 
@@ -48,7 +54,13 @@ class NetBuilder {
   ValueId channel_affine(ValueId x, float scale_lo, float scale_hi, float shift);
 
   ValueId add(ValueId a, ValueId b);
-  ValueId mean_spatial(ValueId x);  // NHWC -> [N, C]
+  ValueId mul(ValueId a, ValueId b);  // broadcasting
+  ValueId unary(OpType op, ValueId x, OpAttrs attrs = {});
+  // NHWC zero padding of `before` / `after` rows and columns (PyTorch's
+  // symmetric padding, where TFLite's SAME would pad only after).
+  ValueId pad_spatial(ValueId x, int before, int after);
+  ValueId mean_spatial_keep(ValueId x);  // NHWC -> [N, 1, 1, C]
+  ValueId mean_spatial(ValueId x);       // NHWC -> [N, C]
   ValueId reshape(ValueId x, std::vector<int32_t> new_shape);
   ValueId batch_matmul(ValueId x, ValueId y, bool adj_y);
   ValueId softmax(ValueId x);
@@ -65,8 +77,8 @@ class NetBuilder {
   // A layer with a He-scaled weight and a bias of `outputs` values (named
   // what_w_N, what_b_N).
   ValueId weighted(std::string_view what, OpType op, OpAttrs attrs, ValueId x, Shape weight_shape,
-                   int64_t outputs, int64_t fan_in, float gain);
-  ValueId constant_i32(const std::vector<int32_t>& values);
+                   int64_t outputs, int64_t fan_in, float gain, float bias_bound = kBiasBound);
+  ValueId constant_i32(const std::vector<int32_t>& values, std::string_view what = "shape");
   ValueId node(OpType op, OpAttrs attrs, std::vector<ValueId> inputs);
   std::string next_name(std::string_view what);
 

@@ -29,7 +29,8 @@ TEST(BuildModelCli, WritesTheLibrarysBytes) {
 TEST(BuildModelCli, ListsAndRefuses) {
   test::CliResult r = test::run_cli("build-model --list");
   ASSERT_EQ(r.exit_code, 0) << r.out;
-  for (const char* arch : {"mnv4_conv_s", "mnv4_conv_m", "mnv4_hybrid_m"})
+  for (const char* arch :
+       {"mnv4_conv_s", "mnv4_conv_m", "mnv4_hybrid_m", "cas_vit_xs", "cas_vit_s", "cas_vit_m"})
     EXPECT_NE(r.out.find(arch), std::string::npos) << r.out;
   r = test::run_cli("build-model mnv5 --out " + test::quoted(testing::TempDir() + "x.tflite"));
   EXPECT_NE(r.exit_code, 0);

@@ -55,7 +55,9 @@ TEST(CpuElementwise, BinaryBroadcastPatterns) {
       check_binary(op, full, Shape{1, 1, 1, c}, act, false);
       check_binary(op, full, Shape{c}, act, true, false);  // vector op tensor
       check_binary(op, full, Shape{1}, act, true);
-      check_binary(op, full, Shape{}, act, true, false);  // scalar op tensor
+      check_binary(op, full, Shape{}, act, true, false);            // scalar op tensor
+      check_binary(op, full, Shape{1, 5, 3, 1}, act, false);        // a value per pixel
+      check_binary(op, full, Shape{1, 5, 3, 1}, act, true, false);  // the same, first
     }
 }
 

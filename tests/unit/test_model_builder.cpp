@@ -51,6 +51,21 @@ TEST(ModelBuilder, MobileNetV4Blocks) {
   EXPECT_EQ(strided_kv, 8u);
 }
 
+TEST(ModelBuilder, CasVitBlocks) {
+  // XS: 10 additive blocks; each has GELU twice (local integration, MLP),
+  // four sigmoids (spatial and channel operation of Q and K) and three
+  // residual ADDs plus Q + K; stem and patch embeddings pad explicitly.
+  const Graph g = build("cas_vit_xs");
+  EXPECT_EQ(g.value(g.outputs()[0]).shape, Shape({1, 1000}));
+  EXPECT_EQ(test::count_op(g, OpType::kGelu), 20u);
+  EXPECT_EQ(test::count_op(g, OpType::kLogistic), 40u);
+  EXPECT_EQ(test::count_op(g, OpType::kAdd), 40u);
+  EXPECT_EQ(test::count_op(g, OpType::kPad), 5u);
+  EXPECT_EQ(test::count_op(g, OpType::kBatchMatMul), 0u);
+  const Graph m = build("cas_vit_m");
+  EXPECT_EQ(test::count_op(m, OpType::kGelu), 30u);
+}
+
 TEST(ModelBuilder, Fp16WeightsBehindDequantize) {
   const Graph f32 = build("mnv4_conv_m");
   const Graph f16 = build("mnv4_conv_m", 1, true);
@@ -69,7 +84,8 @@ TEST(ModelBuilder, UnknownArchitectureNamesTheKnownOnes) {
   auto g = build_architecture("mnv5", ModelBuildOptions{});
   ASSERT_FALSE(g.ok());
   EXPECT_EQ(g.status().code(), StatusCode::kNotFound);
-  EXPECT_NE(g.status().message().find("mnv4_conv_s, mnv4_conv_m, mnv4_hybrid_m"), std::string::npos)
+  EXPECT_NE(g.status().message().find("mnv4_conv_s, mnv4_conv_m, mnv4_hybrid_m, cas_vit_xs"),
+            std::string::npos)
       << g.status().to_string();
 }
 
