@@ -38,6 +38,7 @@ LAYER_OF = [
     ("src/llm/", "llm"), ("llm/", "llm"),
     ("src/quantize/", "quantizer"), ("quantize/", "quantizer"),
     ("src/bench/", "bench"), ("bench/", "bench"),
+    ("src/model_builder/", "model_builder"), ("model_builder/", "model_builder"),
     ("tools/odin/", "cli"),
     ("python/src/", "python"),
 ]
@@ -63,8 +64,9 @@ DEPENDS = {
     "llm": ["runtime", "format"],
     "quantizer": ["runtime"],
     "bench": ["runtime", "format"],
+    "model_builder": ["format"],
     "capi": ["runtime", "format", "api", "llm"],
-    "cli": ["vision", "llm", "quantizer", "bench", "capi", "backends"],
+    "cli": ["vision", "llm", "quantizer", "bench", "model_builder", "capi", "backends"],
     "python": ["vision", "bench", "capi"],
 }
 

@@ -1,11 +1,14 @@
 // CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED on the optimized kernels
-// (weights repacked once; any padding, explicit ones from folded PADs too).
+// (weights repacked once; any padding, explicit ones from folded PADs too),
+// and BATCH_MATMUL of run-time operands on the same GEMM.
 #include <algorithm>
 #include <cstring>
 
 #include "backends/cpu/cpu_op.h"
 #include "backends/cpu/cpu_ops_llm.h"
+#include "kernels/cpu/batch_matmul.h"
 #include "kernels/cpu/conv2d.h"
+#include "ops/batch_matmul_dims.h"
 
 namespace odin {
 namespace {
@@ -250,10 +253,39 @@ std::unique_ptr<CpuOp> make_fully_connected(const CpuOpContext& ctx, const Node&
               n);
 }
 
+class BatchMatMulOp final : public CpuOp {
+ public:
+  explicit BatchMatMulOp(const cpu::BatchMatMulShape& s) : s_(s) {}
+  void run(std::span<const ConstTensorView> in, std::span<const TensorView> out,
+           ThreadPool& pool) override {
+    cpu::batch_matmul(s_, in[0].as<float>(), in[1].as<float>(), out[0].as<float>(), pool);
+  }
+
+ private:
+  cpu::BatchMatMulShape s_;
+};
+
+// Both operands computed at run time (a constant one stays on the
+// reference); batch dims that flatten (ops/batch_matmul_dims.h).
+std::unique_ptr<CpuOp> make_batch_matmul(const CpuOpContext& ctx, const Node& n) {
+  const Graph& g = ctx.graph;
+  const auto f = flat_batch_matmul(g, n);
+  if (!f || !is_f32(g, n.inputs[0]) || !is_f32(g, n.inputs[1]) || !is_f32(g, n.outputs[0]) ||
+      g.value(n.inputs[0]).is_constant() || g.value(n.inputs[1]).is_constant())
+    return nullptr;
+  const auto& a = std::get<BatchMatMulAttrs>(n.attrs);
+  auto op = std::make_unique<BatchMatMulOp>(cpu::BatchMatMulShape{
+      f->batches, f->m, f->n, f->k, f->x_batch_stride, f->y_batch_stride, a.adj_x, a.adj_y});
+  op->reads = {n.inputs[0], n.inputs[1]};
+  op->writes = n.outputs;
+  return op;
+}
+
 constexpr CpuOpEntry kEntries[] = {
     {OpType::kConv2D, make_conv2d},
     {OpType::kDepthwiseConv2D, make_depthwise},
     {OpType::kFullyConnected, make_fully_connected, true},
+    {OpType::kBatchMatMul, make_batch_matmul},
 };
 
 }  // namespace

@@ -1,7 +1,9 @@
-// ADD/SUB/MUL/DIV/SQUARED_DIFFERENCE, PRELU, the unary activations, MEAN and
-// SUM on the optimized kernels, for the broadcast patterns these models use: same shapes, a
-// per-channel vector (all leading dims 1) or a scalar against a full tensor,
-// and ADD with an operand padded with zero channels (BlazeFace's residuals).
+// ADD/SUB/MUL/DIV/SQUARED_DIFFERENCE, PRELU, the unary activations, MEAN,
+// SUM and SOFTMAX on the optimized kernels, for the broadcast patterns these
+// models use: same shapes, a per-channel vector (all leading dims 1), a value
+// per pixel ([1, H, W, 1], CAS-ViT's spatial gate) or a scalar against a full
+// tensor, and ADD with an operand padded with zero channels (BlazeFace's
+// residuals).
 #include <algorithm>
 #include <cstring>
 
@@ -55,13 +57,22 @@ Operand bind(const Graph& g, ValueId v, std::vector<ValueId>& reads) {
   return o;
 }
 
-enum class Pattern { kSame, kRow, kScalar };
+// A shape that broadcasts as one value per row of `full` (the last axis):
+// full's shape with the last dim 1, e.g. a [1, H, W, 1] gate over [1, H, W, C].
+bool is_column_of(const Shape& s, const Shape& full) {
+  if (s.rank() != full.rank() || full.rank() == 0 || s[s.rank() - 1] != 1) return false;
+  for (size_t i = 0; i + 1 < s.rank(); ++i)
+    if (s[i] != full[i]) return false;
+  return true;
+}
+
+enum class Pattern { kSame, kRow, kColumn, kScalar };
 
 class BinaryOp final : public CpuOp {
  public:
   BinaryOp(BinaryFn op, Pattern pattern, bool small_first, int64_t c, cpu::Clamp clamp)
       : op_(op), pattern_(pattern), small_first_(small_first), c_(c), clamp_(clamp) {}
-  Operand big, small;  // `small` is the broadcast operand (kRow, kScalar)
+  Operand big, small;  // `small` is the broadcast operand (kRow, kColumn, kScalar)
 
   void run(std::span<const ConstTensorView> in, std::span<const TensorView> out,
            ThreadPool& pool) override {
@@ -82,6 +93,14 @@ class BinaryOp final : public CpuOp {
         const int64_t rows = n / c_;
         pool.parallel_for(rows, grain(pool, c_), [&](int64_t r0, int64_t r1, int) {
           cpu::binary_row(op_, a + r0 * c_, b, y + r0 * c_, r1 - r0, c_, small_first_, clamp_);
+        });
+        return;
+      }
+      case Pattern::kColumn: {
+        const int64_t rows = n / c_;
+        pool.parallel_for(rows, grain(pool, c_), [&](int64_t r0, int64_t r1, int) {
+          for (int64_t r = r0; r < r1; ++r)
+            cpu::binary_scalar(op_, a + r * c_, b[r], y + r * c_, c_, small_first_, clamp_);
         });
         return;
       }
@@ -182,6 +201,10 @@ std::unique_ptr<CpuOp> make_binary(const CpuOpContext& ctx, const Node& n) {
     make(Pattern::kRow, false, n.inputs[0], n.inputs[1], c);
   } else if (b == out && out.rank() > 0 && is_row_of(a, out)) {
     make(Pattern::kRow, true, n.inputs[1], n.inputs[0], c);
+  } else if (a == out && is_column_of(b, out)) {
+    make(Pattern::kColumn, false, n.inputs[0], n.inputs[1], c);
+  } else if (b == out && is_column_of(a, out)) {
+    make(Pattern::kColumn, true, n.inputs[1], n.inputs[0], c);
   } else {
     return nullptr;
   }
@@ -296,6 +319,38 @@ std::unique_ptr<CpuOp> make_unary(const CpuOpContext& ctx, const Node& n) {
   return op;
 }
 
+class SoftmaxOp final : public CpuOp {
+ public:
+  SoftmaxOp(int64_t rows, int64_t depth, float beta) : rows_(rows), depth_(depth), beta_(beta) {}
+  void run(std::span<const ConstTensorView> in, std::span<const TensorView> out,
+           ThreadPool& pool) override {
+    const auto* x = in[0].as<float>();
+    auto* y = out[0].as<float>();
+    // An exp costs ~20x a copy (as the unary kernels).
+    pool.parallel_for(rows_, grain(pool, depth_ * 20), [&](int64_t r0, int64_t r1, int) {
+      cpu::softmax_rows(x + r0 * depth_, y + r0 * depth_, r1 - r0, depth_, beta_);
+    });
+  }
+
+ private:
+  int64_t rows_, depth_;
+  float beta_;
+};
+
+std::unique_ptr<CpuOp> make_softmax(const CpuOpContext& ctx, const Node& n) {
+  const Graph& g = ctx.graph;
+  const auto* a = std::get_if<SoftmaxAttrs>(&n.attrs);
+  if (!a || n.inputs.size() != 1 || n.outputs.size() != 1) return nullptr;
+  if (!is_f32(g, n.inputs[0]) || g.value(n.inputs[0]).is_constant() || !is_f32(g, n.outputs[0]))
+    return nullptr;
+  const Shape& s = g.value(n.inputs[0]).shape;
+  if (s.rank() < 1 || s[s.rank() - 1] < 1 || g.value(n.outputs[0]).shape != s) return nullptr;
+  const int64_t depth = s[s.rank() - 1];
+  auto op = std::make_unique<SoftmaxOp>(s.num_elements() / depth, depth, a->beta);
+  op->reads = {n.inputs[0]};
+  return op;
+}
+
 // MEAN / SUM over one contiguous run of axes: [outer][inner][c] -> [outer][c].
 class ReduceOp final : public CpuOp {
  public:
@@ -364,6 +419,7 @@ constexpr CpuOpEntry kEntries[] = {
     {OpType::kLeakyRelu, make_unary},
     {OpType::kRsqrt, make_unary},
     {OpType::kGelu, make_unary},
+    {OpType::kSoftmax, make_softmax},
 };
 
 }  // namespace

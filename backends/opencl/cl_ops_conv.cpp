@@ -1,9 +1,11 @@
-// CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED (kernels/opencl/conv.cl):
-// weights in the model's layout, uploaded once; an absent bias becomes zeros.
-// Each is tunable per layer shape (runtime/kernel_tuning.h): the work-group
+// CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED and BATCH_MATMUL
+// (kernels/opencl/conv.cl): weights in the model's layout, uploaded once; an
+// absent bias becomes zeros. CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED
+// are tunable per layer shape (runtime/kernel_tuning.h): the work-group
 // size, and for CONV_2D the output channels per work item (ODIN_CONV_TILE,
 // a program variant built with -D).
 #include "backends/opencl/cl_lower.h"
+#include "ops/batch_matmul_dims.h"
 
 namespace odin::cl {
 namespace {
@@ -103,10 +105,31 @@ Status lower_fully_connected(LowerContext& ctx, const Node& node, LoweredNode* o
   return Status();
 }
 
+Support supports_batch_matmul(const Graph& g, const Node& node) {
+  if (!flat_batch_matmul(g, node)) return decline(node, "with partly broadcast batch dims");
+  return Support::yes();
+}
+
+Status lower_batch_matmul(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  const auto& a = std::get<BatchMatMulAttrs>(node.attrs);
+  const FlatBatchMatMul f = *flat_batch_matmul(ctx.graph(), node);
+  Launch l;
+  l.kernel = "batch_matmul";
+  l.operands = {Operand::value(node.outputs[0]), input_operand(ctx, node.inputs[0]),
+                input_operand(ctx, node.inputs[1])};
+  l.work_items = f.batches * f.m * f.n;
+  for (int64_t v : {f.m, f.n, f.k, f.x_batch_stride, f.y_batch_stride}) l.arg(v);
+  l.arg(a.adj_x ? 1 : 0);
+  l.arg(a.adj_y ? 1 : 0);
+  out->launches.push_back(std::move(l));
+  return Status();
+}
+
 constexpr ClOp kOps[] = {
     {OpType::kConv2D, supports_conv2d, lower_conv2d},
     {OpType::kDepthwiseConv2D, supports_depthwise, lower_depthwise},
     {OpType::kFullyConnected, supports_fully_connected, lower_fully_connected},
+    {OpType::kBatchMatMul, supports_batch_matmul, lower_batch_matmul},
 };
 
 }  // namespace

@@ -1,11 +1,13 @@
-// CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED (kernels/vulkan/
-// conv2d.comp, depthwise_conv2d.comp, fully_connected.comp): weights
-// repacked for the kernels and uploaded once; an absent bias becomes zeros.
-// Each is tunable per layer shape (runtime/kernel_tuning.h): the workgroup
-// size, and for CONV_2D the output pixels per invocation (PX).
+// CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED and BATCH_MATMUL
+// (kernels/vulkan/conv2d.comp, depthwise_conv2d.comp, fully_connected.comp,
+// batch_matmul.comp): weights repacked for the kernels and uploaded once; an
+// absent bias becomes zeros. CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED
+// are tunable per layer shape (runtime/kernel_tuning.h): the workgroup size,
+// and for CONV_2D the output pixels per invocation (PX).
 #include <algorithm>
 
 #include "backends/vulkan/vk_lower.h"
+#include "ops/batch_matmul_dims.h"
 
 namespace odin::vk {
 namespace {
@@ -159,10 +161,30 @@ Status lower_fully_connected(LowerContext& ctx, const Node& node, LoweredNode* o
   return Status();
 }
 
+Support supports_batch_matmul(const Graph& g, const Node& node) {
+  if (!flat_batch_matmul(g, node)) return decline(node, "with partly broadcast batch dims");
+  return Support::yes();
+}
+
+Status lower_batch_matmul(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  const auto& a = std::get<BatchMatMulAttrs>(node.attrs);
+  const FlatBatchMatMul f = *flat_batch_matmul(ctx.graph(), node);
+  Dispatch d;
+  d.kernel = "batch_matmul";
+  d.spec = {a.adj_x ? 1 : 0, a.adj_y ? 1 : 0};
+  for (int64_t v : {f.batches, f.m, f.n, f.k, f.x_batch_stride, f.y_batch_stride}) d.push_int(v);
+  d.bindings = {Operand::value(node.outputs[0]), input_operand(ctx, node.inputs[0]),
+                input_operand(ctx, node.inputs[1])};
+  set_invocations(d, f.batches * f.m * f.n);
+  out->dispatches.push_back(std::move(d));
+  return Status();
+}
+
 constexpr VkOp kOps[] = {
     {OpType::kConv2D, supports_conv2d, lower_conv2d},
     {OpType::kDepthwiseConv2D, supports_depthwise_conv2d, lower_depthwise_conv2d},
     {OpType::kFullyConnected, supports_fully_connected, lower_fully_connected},
+    {OpType::kBatchMatMul, supports_batch_matmul, lower_batch_matmul},
 };
 
 }  // namespace

@@ -174,6 +174,9 @@ void reduce_middle(const float* x, float* out, int64_t o0, int64_t o1, int64_t i
                    bool mean);
 // out = min(max(x, lo), hi) (RELU, RELU6, RELU_N1_TO_1).
 void clamp_values(const float* x, float* out, int64_t n, Clamp clamp);
+// SOFTMAX of `rows` rows of `depth` floats (softmax.cpp); y may alias x.
+void softmax_rows(const float* x, float* y, int64_t rows, int64_t depth, float beta);
+
 // y = fn(x) for the unary functions that have a SIMD kernel (unary.cpp);
 // `alpha` is LEAKY_RELU's slope.
 bool has_unary_kernel(UnaryFn fn);

@@ -1,8 +1,8 @@
-// CONV_2D (OHWI weights), DEPTHWISE_CONV_2D ([1, KH, KW, OC] weights) and
-// FULLY_CONNECTED ([units, depth] weights), NHWC, accumulated in fp32. One
-// output element per work item, except conv2d: ODIN_CONV_TILE output
-// channels of one pixel (a tuned program variant's -D), each input value
-// loaded once for all of them.
+// CONV_2D (OHWI weights), DEPTHWISE_CONV_2D ([1, KH, KW, OC] weights),
+// FULLY_CONNECTED ([units, depth] weights) and BATCH_MATMUL, NHWC,
+// accumulated in fp32. One output element per work item, except conv2d:
+// ODIN_CONV_TILE output channels of one pixel (a tuned program variant's
+// -D), each input value loaded once for all of them.
 
 #ifndef ODIN_CONV_TILE
 #define ODIN_CONV_TILE 1
@@ -92,4 +92,20 @@ __kernel void fully_connected(KERNEL_ARGS) {
   float acc = OPERAND(3)[unit];
   for (int k = 0; k < depth; ++k) acc += x[k] * w[k];
   OPERAND(0)[i] = activate(acc, P(6));
+}
+
+// BATCH_MATMUL: z[b, i, j] = sum_q X[b, i, q] * Y[b, q, j], X and Y read as
+// stored or transposed (adj_x, adj_y); a batch stride of 0 repeats an
+// operand's one batch (ops/batch_matmul_dims.h).
+__kernel void batch_matmul(KERNEL_ARGS) {
+  const int i = get_global_id(0);
+  if (i >= n) return;
+  const int M = P(3), N = P(4), K = P(5), adj_x = P(8), adj_y = P(9);
+  const int col = i % N, row = (i / N) % M, b = i / (N * M);
+  __global const float* x = OPERAND(1) + b * P(6);
+  __global const float* y = OPERAND(2) + b * P(7);
+  float acc = 0.0f;
+  for (int q = 0; q < K; ++q)
+    acc += (adj_x ? x[q * M + row] : x[row * K + q]) * (adj_y ? y[col * K + q] : y[q * N + col]);
+  OPERAND(0)[i] = acc;
 }

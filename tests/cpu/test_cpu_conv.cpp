@@ -1,8 +1,10 @@
-// Optimized CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED against the
+// Optimized CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED and BATCH_MATMUL against the
 // reference kernels over many shapes: odd sizes, strides 1 and 2 (and 3),
 // SAME/VALID padding, dilation, channel counts that are not multiples of
 // any vector width, every clamp activation, folded PADs (explicit padding
 // from passes/fold_pad), 1-3 threads.
+#include <array>
+
 #include "cpu_test_util.h"
 #include "passes/passes.h"
 
@@ -175,6 +177,51 @@ TEST(CpuConv, GroupedConvFallsBack) {
   const ValueId y = add_value(g, Shape{1, 3, 3, 6});
   const NodeId id = add_node(g, OpType::kConv2D, Conv2DAttrs{}, {x, w}, {y});
   EXPECT_EQ(make_cpu_op(CpuOpContext{g, 1}, g.node(id)), nullptr);
+}
+
+// BATCH_MATMUL on the GEMM: both adjoints, Mobile MQA's shapes (rows that
+// are no multiple of the GEMM tile, k and n off the vector width), a y
+// shared by every batch, and batches of their own.
+TEST(CpuBatchMatMul, MatchesReference) {
+  struct Case {
+    Shape x, y;
+  };
+  for (bool adj_x : {false, true})
+    for (bool adj_y : {false, true})
+      for (const auto& [m, k, n] : {std::array<int64_t, 3>{1, 7, 5}, {13, 64, 49}, {196, 64, 49}})
+        for (const Case& c :
+             {Case{Shape{1, m, k}, Shape{1, k, n}}, Case{Shape{2, 3, m, k}, Shape{k, n}},
+              Case{Shape{3, m, k}, Shape{3, k, n}}}) {
+          Shape xs = c.x, ys = c.y;
+          if (adj_x) std::swap(xs[xs.rank() - 1], xs[xs.rank() - 2]);
+          if (adj_y) std::swap(ys[ys.rank() - 1], ys[ys.rank() - 2]);
+          Shape zs = c.x;
+          zs[zs.rank() - 1] = n;
+          Graph g;
+          const ValueId x = add_value(g, xs), y = add_value(g, ys), z = add_value(g, zs);
+          const NodeId id = add_node(g, OpType::kBatchMatMul,
+                                     BatchMatMulAttrs{.adj_x = adj_x, .adj_y = adj_y}, {x, y}, {z});
+          g.inputs() = {x, y};
+          g.outputs() = {z};
+          auto op = make_cpu_op(CpuOpContext{g, 3}, g.node(id));
+          const std::string what =
+              str_cat("x ", xs.str(), " y ", ys.str(), " adj_x ", adj_x, " adj_y ", adj_y);
+          ASSERT_NE(op, nullptr) << what;
+          test::expect_op_matches(g, *op, what);
+        }
+}
+
+TEST(CpuBatchMatMul, ConstantOrPartlyBroadcastFallsBack) {
+  Graph g;
+  const ValueId x = add_value(g, Shape{2, 1, 3, 4});
+  const ValueId y = add_value(g, Shape{1, 3, 4, 5});
+  const ValueId z = add_value(g, Shape{2, 3, 3, 5});
+  const NodeId partly = add_node(g, OpType::kBatchMatMul, BatchMatMulAttrs{}, {x, y}, {z});
+  EXPECT_EQ(make_cpu_op(CpuOpContext{g, 1}, g.node(partly)), nullptr);
+  const ValueId c = add_random_const(g, Shape{4, 5}, 3);
+  const ValueId z2 = add_value(g, Shape{2, 1, 3, 5});
+  const NodeId constant = add_node(g, OpType::kBatchMatMul, BatchMatMulAttrs{}, {x, c}, {z2});
+  EXPECT_EQ(make_cpu_op(CpuOpContext{g, 1}, g.node(constant)), nullptr);
 }
 
 }  // namespace

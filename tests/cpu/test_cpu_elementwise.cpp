@@ -1,4 +1,4 @@
-// Optimized elementwise, pooling, resize and PAD kernels against the
+// Optimized elementwise, SOFTMAX, pooling, resize and PAD kernels against the
 // reference kernels: broadcast patterns, sizes that are not multiples of any
 // vector width, in place (output over input 0), 1-3 threads.
 #include <chrono>
@@ -55,7 +55,9 @@ TEST(CpuElementwise, BinaryBroadcastPatterns) {
       check_binary(op, full, Shape{1, 1, 1, c}, act, false);
       check_binary(op, full, Shape{c}, act, true, false);  // vector op tensor
       check_binary(op, full, Shape{1}, act, true);
-      check_binary(op, full, Shape{}, act, true, false);  // scalar op tensor
+      check_binary(op, full, Shape{}, act, true, false);            // scalar op tensor
+      check_binary(op, full, Shape{1, 5, 3, 1}, act, false);        // a value per pixel
+      check_binary(op, full, Shape{1, 5, 3, 1}, act, true, false);  // the same, first
     }
 }
 
@@ -284,6 +286,24 @@ TEST(CpuPad, EmptyOutputRunsNothing) {
   // Looping took 8 s in a release build; skipping takes microseconds.
   EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 2.0);
   EXPECT_EQ((*s)->output(0).num_elements(), 0);
+}
+
+// SOFTMAX: rows shorter than a vector, tails past whole vectors, Mobile
+// MQA's rows of 49, two betas, 1-3 threads, in place.
+TEST(CpuSoftmax, MatchesReference) {
+  for (int64_t depth : {1, 3, 16, 17, 49, 100})
+    for (float beta : {1.0f, 0.5f}) {
+      Graph g;
+      const ValueId x = add_value(g, Shape{2, 7, depth});
+      const ValueId y = add_value(g, Shape{2, 7, depth});
+      const NodeId id = add_node(g, OpType::kSoftmax, SoftmaxAttrs{.beta = beta}, {x}, {y});
+      g.inputs() = {x};
+      g.outputs() = {y};
+      auto op = make_cpu_op(CpuOpContext{g, 3}, g.node(id));
+      const std::string what = str_cat("softmax depth ", depth, " beta ", beta);
+      ASSERT_NE(op, nullptr) << what;
+      test::expect_op_matches(g, *op, what, /*in_place=*/true);
+    }
 }
 
 }  // namespace

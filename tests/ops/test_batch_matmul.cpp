@@ -3,6 +3,7 @@
 
 #include "infer_helpers.h"
 #include "kernels/reference/reference.h"
+#include "ops/batch_matmul_dims.h"
 
 namespace odin {
 namespace {
@@ -81,6 +82,32 @@ TEST(BatchMatMul, InferRejectsBadShapes) {
                     {g.input(DType::kI8, {2, 3}), g.input(DType::kF32, {3, 2})})
                 .code(),
             StatusCode::kUnsupported);
+}
+
+// The GPU kernels' flattened batches: an operand whose batch dims are all 1
+// repeats (stride 0); partly broadcast batch dims have no flat form.
+TEST(BatchMatMul, FlatBatches) {
+  const BatchMatMulAttrs plain{}, adj_x{.adj_x = true, .adj_y = false};
+  auto f = flat_batch_matmul(Shape({2, 2, 3, 4}), Shape({4, 5}), Shape({2, 2, 3, 5}), plain);
+  ASSERT_TRUE(f.has_value());
+  EXPECT_EQ(f->batches, 4);
+  EXPECT_EQ(f->m, 3);
+  EXPECT_EQ(f->n, 5);
+  EXPECT_EQ(f->k, 4);
+  EXPECT_EQ(f->x_batch_stride, 12);
+  EXPECT_EQ(f->y_batch_stride, 0);
+  f = flat_batch_matmul(Shape({2, 4, 3}), Shape({2, 4, 5}), Shape({2, 3, 5}), adj_x);
+  ASSERT_TRUE(f.has_value());
+  EXPECT_EQ(f->k, 4);
+  EXPECT_EQ(f->x_batch_stride, 12);
+  EXPECT_EQ(f->y_batch_stride, 20);
+  // One batch in all: the strides step over nothing.
+  f = flat_batch_matmul(Shape({1, 3, 4}), Shape({4, 5}), Shape({1, 3, 5}), plain);
+  ASSERT_TRUE(f.has_value());
+  EXPECT_EQ(f->batches, 1);
+  EXPECT_FALSE(
+      flat_batch_matmul(Shape({2, 1, 3, 4}), Shape({1, 3, 4, 5}), Shape({2, 3, 3, 5}), plain));
+  EXPECT_FALSE(flat_batch_matmul(Shape({3, 4}), Shape({4}), Shape({3}), plain));
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include "format/tflite/tflite_importer.h"
 #include "format/tflite/tflite_writer.h"
+#include "graph_builder.h"
 #include "passes/passes.h"
 #include "runtime/session.h"
 #include "test_util.h"
@@ -62,6 +63,28 @@ TEST(TfliteWriter, RealModelRoundTripsToTheSameBits) {
     const Value& in = g.value(g.inputs()[0]);
     const auto x = test::splitmix_values(static_cast<size_t>(in.shape.num_elements()), 7, -1, 1);
     EXPECT_EQ(run_all(back, x), run_all(g, x));
+  }
+}
+
+// The options the model builder's attention and GELU layers write: both
+// adjoints of BATCH_MATMUL and GELU's approximate flag come back as they were.
+TEST(TfliteWriter, KeepsBatchMatMulAndGeluOptions) {
+  for (bool flag : {false, true}) {
+    test::GraphMaker m;
+    const ValueId x = m.input("x", Shape({2, 4, 3}));
+    const ValueId y = m.input("y", Shape({2, 3, 4}));
+    const ValueId z =
+        m.node(OpType::kBatchMatMul, {x, y}, BatchMatMulAttrs{.adj_x = flag, .adj_y = flag});
+    const Graph g = m.finish({m.node(OpType::kGelu, {z}, GeluAttrs{.approximate = flag})});
+    const Graph back = reimport(g);
+    ASSERT_EQ(back.num_nodes(), 2u);
+    const auto* mm = std::get_if<BatchMatMulAttrs>(&back.node(0).attrs);
+    const auto* gelu = std::get_if<GeluAttrs>(&back.node(1).attrs);
+    ASSERT_TRUE(mm && gelu);
+    EXPECT_EQ(mm->adj_x, flag);
+    EXPECT_EQ(mm->adj_y, flag);
+    EXPECT_EQ(gelu->approximate, flag);
+    EXPECT_EQ(back.value(back.outputs()[0]).shape, g.value(g.outputs()[0]).shape);
   }
 }
 

@@ -273,6 +273,12 @@ add("batch_matmul_adj_y", "BATCH_MATMUL", [T("x", [2, 3, 4]), T("y", [2, 5, 4]),
 add("batch_matmul_bcast", "BATCH_MATMUL", [T("x", [2, 3, 4]), T("y", [1, 4, 5]), T("z", [2, 3, 5])],
     [0, 1], [2], "BATCH_MATMUL batch broadcast ([2,3,4] @ [1,4,5]), no adjoint",
     options=opts(101, (0, "B", 0), (1, "B", 0)))
+add("batch_matmul_adj_x", "BATCH_MATMUL", [T("x", [2, 4, 3]), T("y", [2, 4, 5]), T("z", [2, 3, 5])],
+    [0, 1], [2], "BATCH_MATMUL adj_x=true: z[b] = x[b]^T @ y[b]", options=opts(101, (0, "B", 1), (1, "B", 0)))
+add("batch_matmul_rank4_bcast", "BATCH_MATMUL",
+    [T("x", [2, 2, 3, 4]), T("y", [4, 5]), T("z", [2, 2, 3, 5])], [0, 1], [2],
+    "BATCH_MATMUL rank 4 against a rank-2 y (one batch for all)",
+    options=opts(101, (0, "B", 0), (1, "B", 0)))
 
 # ------------------------------------------------------------------ DEQUANTIZE fp16 -> ADD
 add("dequantize_fp16_add", None,

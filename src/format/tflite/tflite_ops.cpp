@@ -321,6 +321,20 @@ Result<WrittenOptions> write_fully_connected(flatbuffers::FlatBufferBuilder& fbb
   return WrittenOptions{fb::BuiltinOptions::FullyConnectedOptions, b.Finish().Union()};
 }
 
+Result<WrittenOptions> write_batch_matmul(flatbuffers::FlatBufferBuilder& fbb, const Node& node) {
+  ODIN_ASSIGN_OR_RETURN(const BatchMatMulAttrs* a, attrs_of<BatchMatMulAttrs>(node));
+  fb::BatchMatMulOptionsBuilder b(fbb);
+  b.add_adj_x(a->adj_x);
+  b.add_adj_y(a->adj_y);
+  return WrittenOptions{fb::BuiltinOptions::BatchMatMulOptions, b.Finish().Union()};
+}
+
+Result<WrittenOptions> write_gelu(flatbuffers::FlatBufferBuilder& fbb, const Node& node) {
+  ODIN_ASSIGN_OR_RETURN(const GeluAttrs* a, attrs_of<GeluAttrs>(node));
+  return WrittenOptions{fb::BuiltinOptions::GeluOptions,
+                        fb::CreateGeluOptions(fbb, a->approximate).Union()};
+}
+
 Result<WrittenOptions> write_softmax(flatbuffers::FlatBufferBuilder& fbb, const Node& node) {
   ODIN_ASSIGN_OR_RETURN(const SoftmaxAttrs* a, attrs_of<SoftmaxAttrs>(node));
   return WrittenOptions{fb::BuiltinOptions::SoftmaxOptions,
@@ -424,8 +438,8 @@ constexpr OpMapping kBuiltins[] = {
     {114, OpType::kQuantize, no_attrs, write_none, 2},
     {117, OpType::kHardSwish, no_attrs, write_none, 1},
     {124, OpType::kDensify, no_attrs},
-    {126, OpType::kBatchMatMul, parse_batch_matmul},
-    {150, OpType::kGelu, parse_gelu},
+    {126, OpType::kBatchMatMul, parse_batch_matmul, write_batch_matmul},
+    {150, OpType::kGelu, parse_gelu, write_gelu},
 };
 
 // Custom operators odin maps, by their custom code.

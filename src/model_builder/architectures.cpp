@@ -1,0 +1,55 @@
+#include "model_builder/architectures.h"
+
+#include "format/tflite/tflite_writer.h"
+#include "model_builder/cas_vit.h"
+#include "model_builder/mobilenet_v4.h"
+
+namespace odin {
+namespace {
+
+template <MobileNetV4Variant kVariant>
+Result<Graph> mobilenet_v4(const ModelBuildOptions& options) {
+  return build_mobilenet_v4(kVariant, options);
+}
+
+template <CasVitVariant kVariant>
+Result<Graph> cas_vit(const ModelBuildOptions& options) {
+  return build_cas_vit(kVariant, options);
+}
+
+constexpr Architecture kArchitectures[] = {
+    {"mnv4_conv_s", "MobileNetV4-Conv-S, 224x224, 1000 classes",
+     mobilenet_v4<MobileNetV4Variant::kConvSmall>},
+    {"mnv4_conv_m", "MobileNetV4-Conv-M, 224x224, 1000 classes",
+     mobilenet_v4<MobileNetV4Variant::kConvMedium>},
+    {"mnv4_hybrid_m", "MobileNetV4-Hybrid-M (Mobile MQA), 224x224, 1000 classes",
+     mobilenet_v4<MobileNetV4Variant::kHybridMedium>},
+    {"cas_vit_xs", "CAS-ViT-XS, 224x224, 1000 classes", cas_vit<CasVitVariant::kXS>},
+    {"cas_vit_s", "CAS-ViT-S, 224x224, 1000 classes", cas_vit<CasVitVariant::kS>},
+    {"cas_vit_m", "CAS-ViT-M, 224x224, 1000 classes", cas_vit<CasVitVariant::kM>},
+};
+
+}  // namespace
+
+std::span<const Architecture> architectures() {
+  return kArchitectures;
+}
+
+Result<Graph> build_architecture(std::string_view name, const ModelBuildOptions& options) {
+  std::string known;
+  for (const Architecture& a : kArchitectures) {
+    if (name == a.name) return a.build(options);
+    known += str_cat(known.empty() ? "" : ", ", a.name);
+  }
+  return make_error(StatusCode::kNotFound, "unknown architecture '", name, "' (known: ", known,
+                    ")");
+}
+
+Result<std::vector<uint8_t>> build_architecture_tflite(std::string_view name,
+                                                       const ModelBuildOptions& options) {
+  ODIN_ASSIGN_OR_RETURN(Graph g, build_architecture(name, options));
+  return write_tflite(
+      g, str_cat("odin build-model ", name, " seed ", options.seed, options.fp16 ? " fp16" : ""));
+}
+
+}  // namespace odin
