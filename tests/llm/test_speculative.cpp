@@ -1,0 +1,179 @@
+// Speculative decoding (llm/speculative.h): greedy output is the target's
+// own whatever the drafter guesses; a draft model made of the target's
+// first layers (as tests/llm_test_models.h writes one) has most guesses
+// kept; bad drafts fail clearly.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "llm/draft_model.h"
+#include "llm/llm_context.h"
+#include "llm/prompt_lookup.h"
+#include "llm_test_models.h"
+
+namespace odin::test {
+namespace {
+
+// Spec `name`'s model (its first `layers` when > 0), with logits for up to
+// `rows` tokens per run.
+std::unique_ptr<LlmModel> test_model(const std::string& name, int64_t layers = 0,
+                                     int64_t rows = 1) {
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            str_cat("odin_test_", getpid(), "_spec_", name, "_", layers, ".gguf"))
+                               .string();
+  const Status written = write_llm_test_model(name, std::string(ODIN_TEST_DATA_DIR), path, layers);
+  EXPECT_TRUE(written.ok()) << written.message();
+  LlmGraphOptions options;
+  options.max_logit_rows = rows;
+  auto m = LlmModel::open(path, options);
+  std::remove(path.c_str());  // the mapping keeps the bytes
+  EXPECT_TRUE(m.ok()) << m.status().message();
+  return m.ok() ? std::move(m).value() : nullptr;
+}
+
+std::unique_ptr<LlmContext> context_of(const LlmModel& m, int threads = 1) {
+  SessionOptions options;
+  options.backends = {"cpu"};
+  options.num_threads = threads;
+  auto c = LlmContext::create(m, options);
+  EXPECT_TRUE(c.ok()) << c.status().message();
+  return c.ok() ? std::move(c).value() : nullptr;
+}
+
+std::vector<int32_t> greedy(LlmContext& ctx, std::span<const int32_t> prompt, int32_t n,
+                            Drafter* drafter = nullptr, int32_t draft_max = 4,
+                            SpeculativeStats* stats = nullptr) {
+  GenerateOptions go;
+  go.max_tokens = n;
+  go.drafter = drafter;
+  go.draft_max = draft_max;
+  auto r = generate(ctx, prompt, go);
+  EXPECT_TRUE(r.ok()) << r.status().message();
+  if (!r.ok()) return {};
+  if (stats) *stats = r->speculation;
+  return r->ids;
+}
+
+const std::vector<int32_t> kPrompt = {1, 403, 407, 261, 378, 288};
+
+// stories260K (trained, 5 layers) drafted by its first 2, and a random
+// Q4_0 llama (the quantized batch kernels) by itself (a part of a random
+// model guesses nothing right): the same ids as the target alone, for
+// every draft length.
+TEST(Speculative, GreedyWithDraftModelIsTheTargetsOwnOutput) {
+  for (const auto& [name, layers] :
+       std::vector<std::pair<std::string, int64_t>>{{"stories260K-f32", 2}, {"llama-q4_0", 0}}) {
+    SCOPED_TRACE(name);
+    auto target = test_model(name, 0, 9);
+    auto draft = test_model(name, layers);
+    ASSERT_TRUE(target && draft);
+    ASSERT_TRUE(check_draft_model(*target, *draft).ok());
+    auto alone = context_of(*target);
+    ASSERT_TRUE(alone);
+    const std::vector<int32_t> want = greedy(*alone, kPrompt, 48);
+    ASSERT_EQ(want.size(), 48u);
+    for (int32_t k : {1, 3, 8}) {
+      SCOPED_TRACE(str_cat("draft_max ", k));
+      auto t = context_of(*target);
+      auto d = context_of(*draft);
+      ASSERT_TRUE(t && d);
+      DraftModelDrafter drafter(*d, SamplerOptions{});
+      SpeculativeStats stats;
+      EXPECT_EQ(greedy(*t, kPrompt, 48, &drafter, k, &stats), want);
+      EXPECT_GT(stats.accepted, 0);
+      EXPECT_LE(stats.accepted, stats.drafted);
+      // Each run yields its kept guesses and one more token.
+      EXPECT_EQ(stats.accepted + stats.target_runs, 47);
+      // The target holds the prompt and every token but the newest.
+      EXPECT_EQ(t->position(), static_cast<int64_t>(kPrompt.size() + want.size() - 1));
+    }
+  }
+}
+
+TEST(Speculative, PromptLookupGuessesWhatFollowedTheLastNgram) {
+  PromptLookupDrafter lookup(3, 1);
+  // "7 8" occurred before, followed by 9 5 7 8.
+  auto d = lookup.propose(std::vector<int32_t>{5, 7, 8, 9, 5, 7, 8}, 3);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->ids, (std::vector<int32_t>{9, 5, 7}));
+  // The latest occurrence wins; the longest n-gram is tried first.
+  d = lookup.propose(std::vector<int32_t>{1, 2, 3, 4, 2, 6, 1, 2}, 2);
+  EXPECT_EQ(d->ids, (std::vector<int32_t>{3, 4}));
+  d = lookup.propose(std::vector<int32_t>{4, 2, 6, 4, 2}, 5);
+  EXPECT_EQ(d->ids, (std::vector<int32_t>{6, 4, 2}));
+  // Nothing to repeat.
+  d = lookup.propose(std::vector<int32_t>{1, 2, 3}, 4);
+  EXPECT_TRUE(d->ids.empty());
+}
+
+TEST(Speculative, GreedyWithPromptLookupIsTheTargetsOwnOutput) {
+  auto target = test_model("stories260K-f32", 0, 9);
+  ASSERT_TRUE(target);
+  auto alone = context_of(*target);
+  auto spec = context_of(*target);
+  ASSERT_TRUE(alone && spec);
+  const std::vector<int32_t> want = greedy(*alone, kPrompt, 64);
+  PromptLookupDrafter lookup;
+  SpeculativeStats stats;
+  EXPECT_EQ(greedy(*spec, kPrompt, 64, &lookup, 6, &stats), want);
+  EXPECT_EQ(stats.accepted + stats.target_runs, 63);
+}
+
+// A reply after a reply: both contexts keep the prefix they share with the
+// new sequence, and the output is still the target's.
+TEST(Speculative, SecondTurnKeepsBothCaches) {
+  auto target = test_model("stories260K-f32", 0, 5);
+  auto draft = test_model("stories260K-f32", 2);
+  ASSERT_TRUE(target && draft);
+  auto alone = context_of(*target);
+  auto t = context_of(*target);
+  auto d = context_of(*draft);
+  ASSERT_TRUE(alone && t && d);
+  DraftModelDrafter drafter(*d, SamplerOptions{});
+  std::vector<int32_t> first = greedy(*t, kPrompt, 20, &drafter, 4);
+  ASSERT_EQ(first.size(), 20u);
+  const std::vector<int32_t> turn2 = {13, 400, 290};
+  const int64_t held = t->position();
+  EXPECT_GE(d->position(), held - 4);  // the draft ran ahead or kept up
+  std::vector<int32_t> second_prompt = {first.back()};
+  second_prompt.insert(second_prompt.end(), turn2.begin(), turn2.end());
+  const std::vector<int32_t> got = greedy(*t, second_prompt, 20, &drafter, 4);
+  // The same conversation in one go, by the target alone.
+  std::vector<int32_t> whole = kPrompt;
+  whole.insert(whole.end(), first.begin(), first.end());
+  whole.insert(whole.end(), turn2.begin(), turn2.end());
+  EXPECT_EQ(greedy(*alone, whole, 20), got);
+  // The draft fed only what it had not seen.
+  const auto n = static_cast<std::ptrdiff_t>(held);
+  EXPECT_TRUE(std::equal(t->tokens().begin(), t->tokens().begin() + n, d->tokens().begin()));
+}
+
+TEST(Speculative, BadDraftsAndGraphsFailClearly) {
+  auto target = test_model("llama-q8_0", 0, 5);
+  auto other = test_model("qwen2-q8_0", 1);
+  ASSERT_TRUE(target && other);
+  const Status s = check_draft_model(*target, *other);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("vocabulary"), std::string::npos) << s.message();
+  // A target whose graph gives one logit row cannot verify guesses.
+  auto one_row = test_model("stories260K-f32");
+  ASSERT_TRUE(one_row);
+  auto ctx = context_of(*one_row);
+  PromptLookupDrafter lookup;
+  GenerateOptions go;
+  go.drafter = &lookup;
+  auto r = generate(*ctx, kPrompt, go);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("logit rows"), std::string::npos) << r.status().message();
+  auto rows = ctx->eval(kPrompt, 2);
+  EXPECT_FALSE(rows.ok());
+  LlmGraphOptions too_many;
+  too_many.max_batch = 4;
+  too_many.max_logit_rows = 5;
+  EXPECT_FALSE(build_llm_graph(one_row->file->weights, one_row->file->map, too_many, nullptr).ok());
+}
+
+}  // namespace
+}  // namespace odin::test
