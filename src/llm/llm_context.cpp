@@ -5,6 +5,7 @@
 #include <numeric>
 #include <optional>
 
+#include "core/memory.h"
 #include "llm/speculative.h"
 
 namespace odin {
@@ -46,10 +47,31 @@ Result<LlmGraphInfo> stored_graph_info(const StoredLlmGraph& s, const LlmConfig&
   return LlmGraphInfo{s.n_ctx, s.max_batch, config.n_vocab, kv_bytes};
 }
 
+// Points the tensors of `weights` that equal `target`'s at the target's
+// bytes; returns the bytes shared. Pages the comparison read are dropped
+// (both file mappings are reloadable), so it leaves memory as it was.
+size_t share_equal_tensors(LlmWeights& weights, const LlmWeights& target) {
+  size_t shared = 0;
+  for (LlmTensor& t : weights.tensors) {
+    const LlmTensor* o = target.find(t.name);
+    if (!o || o->format != t.format || o->dims != t.dims || o->data.size() != t.data.size() ||
+        o->data.data() == t.data.data())
+      continue;
+    const bool equal = std::equal(t.data.begin(), t.data.end(), o->data.begin());
+    drop_reloadable_pages(t.data.data(), t.data.size());
+    drop_reloadable_pages(o->data.data(), o->data.size());
+    if (!equal) continue;
+    t.data = o->data;
+    shared += t.data.size();
+  }
+  return shared;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<LlmModel>> LlmModel::open(const std::string& path,
-                                                 const LlmGraphOptions& options) {
+                                                 const LlmGraphOptions& options,
+                                                 const LlmModel* share_with) {
   auto m = std::make_unique<LlmModel>();
   ODIN_ASSIGN_OR_RETURN(m->file, open_llm_file(path, true));
   LlmGraphOptions build = options;
@@ -65,8 +87,16 @@ Result<std::unique_ptr<LlmModel>> LlmModel::open(const std::string& path,
     stored.reset();  // moved into the model, or not what was asked for
   }
   if (!m->graph_from_file) {
+    if (share_with) {
+      m->shared_weight_bytes = share_equal_tensors(m->file->weights, share_with->file->weights);
+      m->shared_weights = share_with->shared_weights;
+    }
     ODIN_ASSIGN_OR_RETURN(m->graph,
                           build_llm_graph(m->file->weights, m->file->map, build, &m->info));
+    if (m->shared_weight_bytes) {
+      m->graph.retain_storage(share_with->file->map);
+      m->graph.mark_reloadable(share_with->file->map->bytes());
+    }
   }
   // Weights a backend repacks are never read from the file again: their
   // pages may be dropped (Graph::release_constant_data), so memory holds

@@ -33,8 +33,15 @@ struct LlmModel {
   // A .odin file's stored graph is used when it was built for the same
   // options (n_ctx 0 means the file's context; max_batch is capped by it);
   // otherwise, and for other formats, the graph is built from the weights.
+  // With `share_with` (a draft's target, which must outlive this model):
+  // each tensor byte for byte the same as the target's of its name (a draft
+  // cut from the target keeps its embeddings and head) is read from the
+  // target's file and its packing reused, so it is in memory once;
+  // `shared_weight_bytes` says how much.
   static Result<std::unique_ptr<LlmModel>> open(const std::string& path,
-                                                const LlmGraphOptions& options);
+                                                const LlmGraphOptions& options,
+                                                const LlmModel* share_with = nullptr);
+  size_t shared_weight_bytes = 0;
 };
 
 class LlmContext {
