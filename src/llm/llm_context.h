@@ -90,7 +90,7 @@ struct GenerateOptions {
   // Speculative decoding (llm/speculative.h) when set: up to draft_max
   // guesses of the drafter checked per run of the target.
   Drafter* drafter = nullptr;
-  int32_t draft_max = 8;
+  int32_t draft_max = 4;
 };
 
 struct GenerateResult {

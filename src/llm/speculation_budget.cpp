@@ -13,10 +13,13 @@ size_t f32_bytes(int64_t n) {
 
 size_t llm_activation_bytes(const LlmConfig& c, int64_t batch, int64_t logit_rows) {
   const int64_t q = c.n_head * c.head_dim, kv = c.n_head_kv * c.head_dim;
-  // Live at the peak: the residual, the normed input and the widest of the
-  // attention block (q, k, v) and the feed-forward block (gate, up, act).
-  const int64_t per_token = 2 * c.n_embd + std::max(q + 2 * kv + q, 3 * c.n_ff);
-  return f32_bytes(batch * per_token) + f32_bytes(logit_rows * (c.n_vocab + 2 * c.n_embd));
+  // Live at the peak (as the planner's arena grows with the batch): the
+  // residual, the normed input and the wider of the attention block (q, k,
+  // v, its output) and the feed-forward block (gate, up; SWIGLU in place).
+  const int64_t per_token = 2 * c.n_embd + std::max(2 * q + 2 * kv, 2 * c.n_ff);
+  // Per logit row: the logits and the classifier's scratch (5 rows of
+  // n_vocab floats in the planner's arena).
+  return f32_bytes(batch * per_token) + f32_bytes(logit_rows * 5 * c.n_vocab);
 }
 
 size_t llm_kv_bytes(const LlmConfig& c, int64_t n_ctx, size_t elem_bytes) {

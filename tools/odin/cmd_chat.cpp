@@ -33,7 +33,7 @@ int run_chat(const ChatArgs& args) {
   if (!args.chat_template.empty())
     if (auto named = named_chat_template(args.chat_template); !named.ok())
       return report(named.status());
-  auto model = open_llm_model(args.llm);
+  auto model = open_llm_models(args.llm);
   if (!model.ok()) return report(model.status());
   // A draft keeps its own cache of the conversation, trimmed to what it
   // shares with the target's each turn (llm/draft_model.h).
@@ -41,7 +41,7 @@ int run_chat(const ChatArgs& args) {
   if (!spec.ok()) return report(spec.status());
   if (args.llm.speculative())
     std::fprintf(stderr, "odin: speculation: %s\n", describe(spec->plan).c_str());
-  const LlmModel& m = **model;
+  const LlmModel& m = *model->target;
   auto chosen = chat_format(m, args.chat_template, "--chat-template NAME");
   if (!chosen.ok()) return report(chosen.status());
   const ChatFormat& format = *chosen;

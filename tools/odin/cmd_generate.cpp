@@ -49,13 +49,13 @@ Result<std::vector<int32_t>> read_ids(const std::string& path) {
 }
 
 int run_generate(const GenerateArgs& args) {
-  auto model = open_llm_model(args.llm);
+  auto model = open_llm_models(args.llm);
   if (!model.ok()) return report(model.status());
   auto spec = make_speculation(*model, args.llm);
   if (!spec.ok()) return report(spec.status());
   if (args.llm.speculative())
     std::fprintf(stderr, "odin: speculation: %s\n", describe(spec->plan).c_str());
-  const LlmModel& m = **model;
+  const LlmModel& m = *model->target;
   std::vector<int32_t> prompt;
   if (!args.prompt_ids_file.empty()) {
     auto ids = read_ids(args.prompt_ids_file);

@@ -6,9 +6,6 @@
 #include <random>
 #include <thread>
 
-#include "llm/draft_model.h"
-#include "llm/prompt_lookup.h"
-
 namespace odin::cli {
 
 void add_llm_options(CLI::App* cmd, LlmCliArgs& args, bool sampling, bool threads) {
@@ -58,25 +55,48 @@ int resolved_threads(const LlmCliArgs& args) {
   return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
 }
 
-Result<std::unique_ptr<LlmModel>> open_llm_model(const LlmCliArgs& args) {
+namespace {
+
+// Runs open(), with a progress line on stderr for large files.
+template <typename Open>
+auto open_with_progress(const std::string& path, const Open& open) -> decltype(open()) {
   std::error_code ec;
-  const auto bytes = std::filesystem::file_size(args.model, ec);
+  const auto bytes = std::filesystem::file_size(path, ec);
   const auto t0 = std::chrono::steady_clock::now();
   const bool announce = !ec && bytes > (size_t{64} << 20);
-  if (announce)
-    std::fprintf(stderr, "odin: loading %s (%.0f MB)...", args.model.c_str(), bytes / 1e6);
-  LlmGraphOptions options;
-  options.n_ctx = args.ctx;
-  options.max_batch = args.batch;
-  options.kv_dtype = args.kv_type == "f32" ? DType::kF32 : DType::kF16;
-  if (args.speculative())
-    options.max_logit_rows = std::min<int64_t>(args.draft_max + 1, args.batch);
-  auto model = LlmModel::open(args.model, options);
+  if (announce) std::fprintf(stderr, "odin: loading %s (%.0f MB)...", path.c_str(), bytes / 1e6);
+  auto model = open();
   if (announce)
     std::fprintf(
         stderr, " %.0f ms\n",
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
   return model;
+}
+
+LlmGraphOptions graph_options(const LlmCliArgs& args) {
+  LlmGraphOptions options;
+  options.n_ctx = args.ctx;
+  options.max_batch = args.batch;
+  options.kv_dtype = args.kv_type == "f32" ? DType::kF32 : DType::kF16;
+  return options;
+}
+
+}  // namespace
+
+Result<SpeculativeModels> open_llm_models(const LlmCliArgs& args) {
+  SpeculationRequest request;
+  request.draft_path = args.draft;
+  request.lookup = args.lookup;
+  request.draft_max = args.draft_max;
+  request.max_memory = static_cast<size_t>(args.max_memory);
+  return open_with_progress(args.model, [&] {
+    return open_speculative_models(args.model, graph_options(args), request);
+  });
+}
+
+Result<std::unique_ptr<LlmModel>> open_llm_model(const LlmCliArgs& args) {
+  return open_with_progress(args.model,
+                            [&] { return LlmModel::open(args.model, graph_options(args)); });
 }
 
 Result<std::unique_ptr<LlmContext>> make_llm_context(const LlmModel& model,
@@ -94,75 +114,14 @@ void Speculation::apply(GenerateOptions& options) const {
   options.draft_max = plan.draft_max;
 }
 
-Result<Speculation> make_speculation(std::unique_ptr<LlmModel>& target, const LlmCliArgs& args) {
+Result<Speculation> make_speculation(const SpeculativeModels& models, const LlmCliArgs& args) {
   Speculation s;
-  if (!args.speculative()) return s;
-  const LlmGraphInfo& info = target->info;
-  LlmGraphOptions draft_options;
-  draft_options.n_ctx = info.n_ctx;
-  draft_options.max_batch = info.max_batch;
-  draft_options.kv_dtype = args.kv_type == "f32" ? DType::kF32 : DType::kF16;
-  if (!args.draft.empty()) {
-    ODIN_ASSIGN_OR_RETURN(s.draft_model, LlmModel::open(args.draft, draft_options, target.get()));
-    ODIN_RETURN_IF_ERROR(check_draft_model(*target, *s.draft_model));
+  s.plan = models.plan;
+  if (models.draft) {
+    ODIN_ASSIGN_OR_RETURN(s.draft_context, make_llm_context(*models.draft, args));
   }
-  SpeculationShapes shapes;
-  shapes.target = &target->file->weights.config;
-  if (s.draft_model) {
-    shapes.draft = &s.draft_model->file->weights.config;
-    for (const LlmTensor& t : s.draft_model->file->weights.tensors)
-      shapes.draft_weight_bytes += t.data.size();
-    shapes.draft_weight_bytes -= s.draft_model->shared_weight_bytes;
-  }
-  shapes.n_ctx = info.n_ctx;
-  shapes.batch = info.max_batch;
-  shapes.kv_elem_bytes = args.kv_type == "f32" ? 4 : 2;
-  s.plan = plan_speculation(shapes, static_cast<int32_t>(info.max_logit_rows - 1),
-                            static_cast<size_t>(args.max_memory));
-  if (s.plan.source == DraftSource::kPromptLookup && !args.lookup) s.plan = SpeculationPlan{};
-  if (s.plan.source != DraftSource::kDraftModel) s.draft_model.reset();
-  // The target's graph gives as many logit rows as the plan checks.
-  if (s.plan.draft_max + 1 != info.max_logit_rows) {
-    LlmCliArgs fewer = args;
-    fewer.draft_max = s.plan.draft_max;
-    if (s.plan.source == DraftSource::kNone) {
-      fewer.draft.clear();
-      fewer.lookup = false;
-    }
-    const std::string* draft_path = s.draft_model ? &args.draft : nullptr;
-    s.draft_model.reset();  // it points into the target's file
-    ODIN_ASSIGN_OR_RETURN(target, open_llm_model(fewer));
-    if (draft_path) {
-      ODIN_ASSIGN_OR_RETURN(s.draft_model,
-                            LlmModel::open(*draft_path, draft_options, target.get()));
-    }
-  }
-  if (s.draft_model) {
-    draft_options.max_batch = s.plan.draft_batch;
-    if (s.plan.draft_batch != s.draft_model->info.max_batch) {
-      s.draft_model.reset();
-      ODIN_ASSIGN_OR_RETURN(s.draft_model, LlmModel::open(args.draft, draft_options, target.get()));
-    }
-    ODIN_ASSIGN_OR_RETURN(s.draft_context, make_llm_context(*s.draft_model, args));
-    s.drafter = std::make_unique<DraftModelDrafter>(*s.draft_context, args.sampler);
-  } else if (s.plan.source == DraftSource::kPromptLookup) {
-    s.drafter = std::make_unique<PromptLookupDrafter>();
-  }
+  s.drafter = make_drafter(s.plan, s.draft_context.get(), args.sampler);
   return s;
-}
-
-std::string describe(const SpeculationPlan& plan) {
-  const SpeculationFootprint& f = plan.footprint;
-  const char* source = plan.source == DraftSource::kDraftModel     ? "draft model"
-                       : plan.source == DraftSource::kPromptLookup ? "prompt lookup"
-                                                                   : "none";
-  char line[256];
-  std::snprintf(line, sizeof line,
-                "%s, %d guesses, draft batch %lld; %.1f MB extra (draft weights %.1f, KV %.1f, "
-                "activations %.1f; verification %.1f)",
-                source, plan.draft_max, static_cast<long long>(plan.draft_batch), f.total() / 1e6,
-                f.draft_weights / 1e6, f.draft_kv / 1e6, f.draft_activations / 1e6, f.verify / 1e6);
-  return line;
 }
 
 Result<std::vector<int32_t>> tokenize_prompt(const LlmModel& model, const std::string& text,

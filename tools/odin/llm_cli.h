@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "llm/llm_context.h"
-#include "llm/speculation_budget.h"
+#include "llm/speculation_setup.h"
 #include "llm/text_stream.h"
 
 namespace odin::cli {
@@ -26,7 +26,7 @@ struct LlmCliArgs {
   // draft_max guesses per target run, within max_memory extra bytes.
   std::string draft;
   bool lookup = false;
-  int32_t draft_max = 8;
+  int32_t draft_max = 4;
   int64_t max_memory = 0;  // 0: no limit
   bool speculative() const { return !draft.empty() || lookup; }
 };
@@ -42,20 +42,18 @@ void add_speculation_options(CLI::App* cmd, LlmCliArgs& args);
 Result<std::unique_ptr<LlmModel>> open_llm_model(const LlmCliArgs& args);
 Result<std::unique_ptr<LlmContext>> make_llm_context(const LlmModel& model, const LlmCliArgs& args);
 
-// The drafter --draft / --lookup ask for, planned within --max-memory
-// (llm/speculation_budget.h). `target` is reopened with as many logit rows
-// as the plan's guesses need (before any context of it is made).
+// The target and the draft --draft / --lookup ask for, planned within
+// --max-memory (llm/speculation_setup.h), with the progress line.
+Result<SpeculativeModels> open_llm_models(const LlmCliArgs& args);
+// The drafter of `models`' plan, over a draft context of its own.
 struct Speculation {
-  std::unique_ptr<LlmModel> draft_model;
   std::unique_ptr<LlmContext> draft_context;
   std::unique_ptr<Drafter> drafter;
   SpeculationPlan plan;
   // Sets the drafter of `options` (none when the plan has none).
   void apply(GenerateOptions& options) const;
 };
-Result<Speculation> make_speculation(std::unique_ptr<LlmModel>& target, const LlmCliArgs& args);
-// "draft model, 8 guesses, batch 512, 37.1 MB extra (weights ..., KV ...)".
-std::string describe(const SpeculationPlan& plan);
+Result<Speculation> make_speculation(const SpeculativeModels& models, const LlmCliArgs& args);
 
 // `text`'s ids with the model's tokenizer, BOS first when `bos` and the
 // vocabulary asks for it; an error when the file has no vocabulary.
