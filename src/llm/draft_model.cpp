@@ -38,7 +38,14 @@ Result<DraftTokens> DraftModelDrafter::propose(std::span<const int32_t> history,
   ODIN_ASSIGN_OR_RETURN(std::span<const float> logits, context_.eval(history.subspan(common)));
   seen_.assign(history.begin(), history.end());
   for (int32_t i = 0; i < max; ++i) {
-    const int32_t id = sampler_.sample(logits, seen_);
+    int32_t id = 0;
+    if (sampled_) {  // drawn, with the distribution kept for the rejection scheme
+      const std::span<const float> q = sampler_.probabilities(logits, seen_);
+      id = sampler_.draw(q);
+      draft.probs.emplace_back(q.begin(), q.end());
+    } else {
+      id = sampler_.sample(logits, seen_);
+    }
     draft.ids.push_back(id);
     seen_.push_back(id);
     if (i + 1 == max) break;

@@ -18,14 +18,20 @@ class DraftModelDrafter : public Drafter {
  public:
   // `context` must outlive the drafter. Greedy drafts (temperature 0) take
   // the draft's argmax; sampled ones draw from the draft's distribution
-  // under `sampler` and keep it.
+  // under `sampler` and keep it, from a generator seeded apart from the
+  // target's (the verification's draws must not repeat the draft's).
   DraftModelDrafter(LlmContext& context, const SamplerOptions& sampler)
-      : context_(context), sampler_(sampler) {}
+      : context_(context), sampler_(own_seed(sampler)), sampled_(sampler.temperature > 0.0f) {}
   Result<DraftTokens> propose(std::span<const int32_t> history, int32_t max) override;
 
  private:
+  static SamplerOptions own_seed(SamplerOptions o) {
+    o.seed = o.seed * 0x9E3779B97F4A7C15ull + 0xD1B54A32D192ED03ull;
+    return o;
+  }
   LlmContext& context_;
   Sampler sampler_;
+  bool sampled_;
   std::vector<int32_t> seen_;
 };
 

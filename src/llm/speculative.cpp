@@ -12,6 +12,23 @@ double ms_since(std::chrono::steady_clock::time_point t0) {
 
 }  // namespace
 
+SampledVerdict verify_sampled_guess(std::span<const float> p, std::span<const float> q,
+                                    int32_t guess, Sampler& rng, std::vector<float>& scratch) {
+  const auto x = static_cast<size_t>(guess);
+  const float qx = q.empty() ? 1.0f : q[x];
+  if (qx > 0.0f && rng.uniform() * qx < p[x]) return {guess, true};
+  // The residual max(0, p - q): what p has that q over-proposed away.
+  scratch.assign(p.begin(), p.end());
+  float mass = 0.0f;
+  for (size_t i = 0; i < scratch.size(); ++i) {
+    scratch[i] = std::max(0.0f, scratch[i] - (q.empty() ? (i == x ? 1.0f : 0.0f) : q[i]));
+    mass += scratch[i];
+  }
+  // p == q up to rounding: nothing to correct, p itself.
+  if (!(mass > 0.0f)) return {rng.draw(p), false};
+  return {rng.draw(scratch), false};
+}
+
 Result<GenerateResult> generate_speculative(LlmContext& target, std::span<const int32_t> prompt,
                                             const GenerateOptions& options) {
   ODIN_RETURN_IF_ERROR(check_sampler_options(options.sampler));
@@ -37,10 +54,25 @@ Result<GenerateResult> generate_speculative(LlmContext& target, std::span<const 
   result.prompt_ms = ms_since(t_prompt);
   const auto t0 = std::chrono::steady_clock::now();
 
-  // Takes the token the target picks from `row`; false when generation ends.
-  auto emit = [&](std::span<const float> row, int32_t* id) {
+  // Greedy, or sampling where guesses are drawn (the draft model's): the
+  // rejection scheme. Else (prompt lookup's certain guesses, when
+  // sampling) the target draws its own token and a guess stands when
+  // equal, which is the rejection scheme for a certain guess too.
+  const bool rejection = options.sampler.temperature > 0.0f;
+  std::vector<float> residual;
+  // The token the target takes from `row` where `guess` (-1: none) was
+  // proposed with probabilities `q` (empty: certain).
+  auto pick = [&](std::span<const float> row, int32_t guess, std::span<const float> q) {
+    if (!rejection || guess < 0 || q.empty()) return sampler.sample(row, history);
+    const SampledVerdict v =
+        verify_sampled_guess(sampler.probabilities(row, history), q, guess, sampler, residual);
+    return v.id;
+  };
+  // Takes the target's token from `row`; false when generation ends.
+  auto emit = [&](std::span<const float> row, int32_t* id, int32_t guess = -1,
+                  std::span<const float> q = {}) {
     if (options.top_logits > 0) result.top.push_back(top_logits(row, options.top_logits));
-    *id = sampler.sample(row, history);
+    *id = pick(row, guess, q);
     result.ids.push_back(*id);
     history.push_back(*id);
     const bool stop =
@@ -74,8 +106,11 @@ Result<GenerateResult> generate_speculative(LlmContext& target, std::span<const 
     int64_t kept = 0;
     bool confirmed = false;
     for (size_t i = 0; i < batch.size(); ++i) {
-      more = emit(logits.subspan(i * n_vocab, n_vocab), &id);
-      confirmed = i < draft.ids.size() && id == draft.ids[i];
+      const bool guessed = i < draft.ids.size();
+      more = emit(logits.subspan(i * n_vocab, n_vocab), &id, guessed ? draft.ids[i] : -1,
+                  guessed && i < draft.probs.size() ? std::span<const float>(draft.probs[i])
+                                                    : std::span<const float>());
+      confirmed = guessed && id == draft.ids[i];
       if (confirmed) ++kept;
       if (!more || !confirmed) break;
     }

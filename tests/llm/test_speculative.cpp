@@ -5,12 +5,16 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <array>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 
 #include "llm/draft_model.h"
 #include "llm/llm_context.h"
 #include "llm/prompt_lookup.h"
+#include "llm/speculative.h"
 #include "llm_test_models.h"
 
 namespace odin::test {
@@ -148,6 +152,101 @@ TEST(Speculative, SecondTurnKeepsBothCaches) {
   // The draft fed only what it had not seen.
   const auto n = static_cast<std::ptrdiff_t>(held);
   EXPECT_TRUE(std::equal(t->tokens().begin(), t->tokens().begin() + n, d->tokens().begin()));
+}
+
+// Pearson's chi-square of `counts` against probabilities `p` (n draws).
+double chi_square(const std::vector<int64_t>& counts, std::span<const float> p, int64_t n) {
+  double x2 = 0.0;
+  for (size_t i = 0; i < counts.size(); ++i) {
+    const double want = static_cast<double>(n) * p[i];
+    if (want > 0) x2 += (static_cast<double>(counts[i]) - want) * (counts[i] - want) / want;
+  }
+  return x2;
+}
+
+// The rejection scheme on a 5-token vocabulary: guesses drawn from q, the
+// tokens taken are distributed as p (chi-square, 4 degrees of freedom,
+// under its 0.1 % point 18.47), a guess stands with probability
+// sum min(p, q); and so for a certain guess (prompt lookup's).
+TEST(Speculative, RejectionSchemeKeepsTheTargetsDistribution) {
+  const std::vector<float> p = {0.10f, 0.20f, 0.30f, 0.25f, 0.15f};
+  const std::vector<float> q = {0.40f, 0.05f, 0.05f, 0.30f, 0.20f};
+  SamplerOptions so;
+  so.seed = 7;
+  Sampler rng(so), draft_rng(SamplerOptions{.seed = 99});
+  std::vector<float> scratch;
+  const int64_t n = 200'000;
+  std::vector<int64_t> counts(5, 0), certain(5, 0);
+  int64_t kept = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    const int32_t guess = draft_rng.draw(q);
+    const SampledVerdict v = verify_sampled_guess(p, q, guess, rng, scratch);
+    ++counts[static_cast<size_t>(v.id)];
+    kept += v.kept;
+    EXPECT_EQ(v.kept, v.id == guess);
+    ++certain[static_cast<size_t>(verify_sampled_guess(p, {}, 2, rng, scratch).id)];
+  }
+  EXPECT_LT(chi_square(counts, p, n), 18.47);
+  EXPECT_LT(chi_square(certain, p, n), 18.47);
+  double overlap = 0.0;
+  for (size_t i = 0; i < p.size(); ++i) overlap += std::min(p[i], q[i]);
+  EXPECT_NEAR(static_cast<double>(kept) / n, overlap, 0.01);
+}
+
+// Sampled generation end to end (stories260K, 512 tokens): the second
+// token's distribution with a drafting draft model equals the target
+// alone's (two-sample chi-square over the tokens seen 20+ times; under the
+// 0.1 % point for its degrees of freedom).
+TEST(Speculative, SampledOutputHasTheTargetsDistribution) {
+  auto target = test_model("stories260K-f32", 0, 5);
+  auto draft = test_model("stories260K-f32", 2);
+  ASSERT_TRUE(target && draft);
+  auto alone = context_of(*target);
+  auto t = context_of(*target);
+  auto d = context_of(*draft);
+  ASSERT_TRUE(alone && t && d);
+  SamplerOptions so;
+  so.temperature = 1.0f;
+  so.top_k = 0;
+  so.top_p = 1.0f;
+  so.min_p = 0.0f;
+  const int runs = 2000;
+  std::map<std::pair<int32_t, int32_t>, std::array<int64_t, 2>> seen;  // (1st, 2nd) pairs
+  int64_t drafted = 0, accepted = 0;
+  for (int i = 0; i < runs; ++i) {
+    for (int spec = 0; spec < 2; ++spec) {
+      LlmContext& ctx = spec ? *t : *alone;
+      ctx.truncate(0);
+      GenerateOptions go;
+      go.max_tokens = 3;
+      go.sampler = so;
+      go.sampler.seed = static_cast<uint64_t>(1000 * spec + i) * 7919;
+      DraftModelDrafter drafter(*d, go.sampler);
+      if (spec) go.drafter = &drafter;
+      go.draft_max = 2;
+      auto r = generate(ctx, kPrompt, go);
+      ASSERT_TRUE(r.ok()) << r.status().message();
+      ASSERT_EQ(r->ids.size(), 3u);
+      ++seen[{r->ids[1], r->ids[2]}][static_cast<size_t>(spec)];
+      drafted += r->speculation.drafted;
+      accepted += r->speculation.accepted;
+    }
+  }
+  EXPECT_GT(accepted, 0);  // a 2-layer draft at temperature 1: few, but some
+  EXPECT_LE(accepted, drafted);
+  double x2 = 0.0;
+  int bins = 0;
+  for (const auto& [pair, c] : seen) {
+    if (c[0] + c[1] < 20) continue;
+    const double a = static_cast<double>(c[0]), b = static_cast<double>(c[1]);
+    x2 += (a - b) * (a - b) / (a + b);
+    ++bins;
+  }
+  ASSERT_GT(bins, 5);
+  // Wilson-Hilferty: the chi-square's 0.1 % point for bins - 1 degrees of freedom.
+  const double k = bins - 1, z = 3.09;
+  const double limit = k * std::pow(1 - 2 / (9 * k) + z * std::sqrt(2 / (9 * k)), 3);
+  EXPECT_LT(x2, limit) << bins << " bins";
 }
 
 TEST(Speculative, BadDraftsAndGraphsFailClearly) {
