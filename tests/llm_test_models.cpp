@@ -1,8 +1,12 @@
 #include "llm_test_models.h"
 
+#include <unistd.h>
+
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <string>
@@ -514,6 +518,17 @@ Status write_llm_test_model(std::string_view name, const std::string& tests_dir,
   if (std::rename(tmp.c_str(), path.c_str()) != 0)
     return make_error(StatusCode::kIo, "cannot rename ", tmp, " to ", path);
   return Status();
+}
+
+Result<std::string> write_temp_llm_test_model(std::string_view name, const std::string& tests_dir,
+                                              int64_t first_layers) {
+  static std::atomic<int> serial{0};
+  const std::string path =
+      (std::filesystem::temp_directory_path() /
+       str_cat("odin_test_", ::getpid(), "_", serial++, "_", name, "_", first_layers, ".gguf"))
+          .string();
+  ODIN_RETURN_IF_ERROR(write_llm_test_model(name, tests_dir, path, first_layers));
+  return path;
 }
 
 std::string sha256_hex(std::span<const uint8_t> bytes) {

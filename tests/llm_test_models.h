@@ -73,6 +73,11 @@ Result<std::vector<uint8_t>> build_llm_test_model(std::string_view name,
 Status write_llm_test_model(std::string_view name, const std::string& tests_dir,
                             const std::string& path, int64_t first_layers = 0);
 
+// The same, written to a file of its own in the temporary folder; returns
+// its path (the caller removes it).
+Result<std::string> write_temp_llm_test_model(std::string_view name, const std::string& tests_dir,
+                                              int64_t first_layers = 0);
+
 // SHA-256 (FIPS 180-4) as 64 lowercase hex digits, as sha256sum prints it.
 std::string sha256_hex(std::span<const uint8_t> bytes);
 

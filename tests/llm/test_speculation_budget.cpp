@@ -16,12 +16,9 @@ namespace odin::test {
 namespace {
 
 std::string written(const std::string& name, int64_t layers = 0) {
-  const std::string path = (std::filesystem::temp_directory_path() /
-                            str_cat("odin_test_", getpid(), "_budget_", name, "_", layers, ".gguf"))
-                               .string();
-  const Status s = write_llm_test_model(name, std::string(ODIN_TEST_DATA_DIR), path, layers);
-  EXPECT_TRUE(s.ok()) << s.message();
-  return path;
+  auto path = write_temp_llm_test_model(name, std::string(ODIN_TEST_DATA_DIR), layers);
+  EXPECT_TRUE(path.ok()) << path.status().message();
+  return path.ok() ? *path : std::string();
 }
 
 // The estimate is what the planner's arena holds, within 25 %.
