@@ -408,19 +408,19 @@ typedef struct odin_llm_options {
      built against the first one gets these defaults). Generation then
      checks up to draft_max guesses per run of the model; greedy output is
      the model's own, sampled output keeps its distribution. */
-  int32_t draft_max;        /* most guesses per run, 1..64; default 4 */
-  int32_t prompt_lookup;    /* nonzero: guess by prompt lookup (tokens that
-                               followed the last n-gram before), also when
-                               the draft does not fit max_memory. Default 0 */
-  const char* draft_path;   /* a draft model sharing the model's vocabulary
-                               (its tensors equal to the model's are held
-                               once); NULL (the default): none */
-  uint64_t max_memory;      /* most bytes speculation may add (draft
-                               weights, KV cache and activations, the
-                               verification's logits): fewer guesses, a
-                               smaller draft batch, then prompt lookup (if
-                               asked) or none to fit; 0 (the default): no
-                               limit */
+  int32_t draft_max;      /* most guesses per run, 1..64; default 4 */
+  int32_t prompt_lookup;  /* nonzero: guess by prompt lookup (tokens that
+                             followed the last n-gram before), also when
+                             the draft does not fit max_memory. Default 0 */
+  const char* draft_path; /* a draft model sharing the model's vocabulary
+                             (its tensors equal to the model's are held
+                             once); NULL (the default): none */
+  uint64_t max_memory;    /* most bytes speculation may add (draft
+                             weights, KV cache and activations, the
+                             verification's logits): fewer guesses, a
+                             smaller draft batch, then prompt lookup (if
+                             asked) or none to fit; 0 (the default): no
+                             limit */
 } odin_llm_options;
 
 /* Sets *options to the defaults, struct_size included.
