@@ -1,8 +1,12 @@
 #include "llm_test_models.h"
 
+#include <unistd.h>
+
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <string>
@@ -401,7 +405,8 @@ BlockFormat llm_test_tensor_format(const LlmTestModelSpec& spec, std::string_vie
 }
 
 Result<std::vector<uint8_t>> build_llm_test_model(std::string_view name,
-                                                  const std::string& tests_dir) {
+                                                  const std::string& tests_dir,
+                                                  int64_t first_layers) {
   const LlmTestModelSpec* spec = find_llm_test_model_spec(name);
   if (!spec) return make_error(StatusCode::kNotFound, "no LLM test model spec named '", name, "'");
 
@@ -429,6 +434,9 @@ Result<std::vector<uint8_t>> build_llm_test_model(std::string_view name,
     c.qk_norm = c.architecture == "qwen3";
     c.n_vocab = spec->vocab == LlmTestVocab::kLlamaSpm ? 32000 : 151936;
   }
+  // A draft: the first layers, every other tensor as the full model has it.
+  const int64_t all_layers = c.n_layer;
+  if (first_layers > 0) c.n_layer = std::min(c.n_layer, first_layers);
 
   GgufBuilder b;
   const std::string a = c.architecture + ".";
@@ -485,7 +493,7 @@ Result<std::vector<uint8_t>> build_llm_test_model(std::string_view name,
                                                            : 0.0f;
       fill_random(key, 0.02f * (mean == 0.0f ? 1.0f : mean), mean, values);
     }
-    const BlockFormat f = llm_test_tensor_format(*spec, t.name, c.n_layer);
+    const BlockFormat f = llm_test_tensor_format(*spec, t.name, all_layers);
     if (block_row_bytes(f, t.dims[0]) < 0)
       return make_error(StatusCode::kInternal, spec->name, ": tensor '", t.name, "' rows of ",
                         t.dims[0], " are not whole ", block_format_info(f).name, " blocks");
@@ -496,8 +504,9 @@ Result<std::vector<uint8_t>> build_llm_test_model(std::string_view name,
 }
 
 Status write_llm_test_model(std::string_view name, const std::string& tests_dir,
-                            const std::string& path) {
-  ODIN_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, build_llm_test_model(name, tests_dir));
+                            const std::string& path, int64_t first_layers) {
+  ODIN_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes,
+                        build_llm_test_model(name, tests_dir, first_layers));
   // Written beside and renamed, so a reader never sees half a file.
   const std::string tmp = path + ".tmp";
   {
@@ -509,6 +518,17 @@ Status write_llm_test_model(std::string_view name, const std::string& tests_dir,
   if (std::rename(tmp.c_str(), path.c_str()) != 0)
     return make_error(StatusCode::kIo, "cannot rename ", tmp, " to ", path);
   return Status();
+}
+
+Result<std::string> write_temp_llm_test_model(std::string_view name, const std::string& tests_dir,
+                                              int64_t first_layers) {
+  static std::atomic<int> serial{0};
+  const std::string path =
+      (std::filesystem::temp_directory_path() /
+       str_cat("odin_test_", ::getpid(), "_", serial++, "_", name, "_", first_layers, ".gguf"))
+          .string();
+  ODIN_RETURN_IF_ERROR(write_llm_test_model(name, tests_dir, path, first_layers));
+  return path;
 }
 
 std::string sha256_hex(std::span<const uint8_t> bytes) {

@@ -64,12 +64,19 @@ BlockFormat llm_test_tensor_format(const LlmTestModelSpec& spec, std::string_vie
 
 // The GGUF file of spec `name` in memory. `tests_dir`: the repository's
 // tests/ folder (vocabularies and the stories260K checkpoint are read from
-// it).
+// it). `first_layers` > 0 keeps only that many layers, every other tensor
+// unchanged: a draft model for speculative decoding.
 Result<std::vector<uint8_t>> build_llm_test_model(std::string_view name,
-                                                  const std::string& tests_dir);
+                                                  const std::string& tests_dir,
+                                                  int64_t first_layers = 0);
 // The same, written to `path` (replaced when it exists).
 Status write_llm_test_model(std::string_view name, const std::string& tests_dir,
-                            const std::string& path);
+                            const std::string& path, int64_t first_layers = 0);
+
+// The same, written to a file of its own in the temporary folder; returns
+// its path (the caller removes it).
+Result<std::string> write_temp_llm_test_model(std::string_view name, const std::string& tests_dir,
+                                              int64_t first_layers = 0);
 
 // SHA-256 (FIPS 180-4) as 64 lowercase hex digits, as sha256sum prints it.
 std::string sha256_hex(std::span<const uint8_t> bytes);

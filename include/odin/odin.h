@@ -415,6 +415,23 @@ typedef struct odin_llm_options {
   int32_t vocab_only;   /* nonzero: load only the vocabulary (a GGUF file, even
                            a vocabulary-only one), for tokenize/detokenize; such
                            a model has no contexts. Default 0 */
+  /* Speculative decoding (fields added after the first version; a caller
+     built against the first one gets these defaults). Generation then
+     checks up to draft_max guesses per run of the model; greedy output is
+     the model's own, sampled output keeps its distribution. */
+  int32_t draft_max;      /* most guesses per run, 1..64; default 4 */
+  int32_t prompt_lookup;  /* nonzero: guess by prompt lookup (tokens that
+                             followed the last n-gram before), also when
+                             the draft does not fit max_memory. Default 0 */
+  const char* draft_path; /* a draft model sharing the model's vocabulary
+                             (its tensors equal to the model's are held
+                             once); NULL (the default): none */
+  uint64_t max_memory;    /* most bytes speculation may add (draft
+                             weights, KV cache and activations, the
+                             verification's logits): fewer guesses, a
+                             smaller draft batch, then prompt lookup (if
+                             asked) or none to fit; 0 (the default): no
+                             limit */
 } odin_llm_options;
 
 /* Sets *options to the defaults, struct_size included.
@@ -551,6 +568,10 @@ typedef struct odin_llm_stats {
   odin_llm_stop_reason stop_reason;
   double prompt_ms;   /* time evaluating the prompt */
   double generate_ms; /* time generating (sampling and evaluating) */
+  /* Speculative decoding (added after the first version): guesses checked
+     and kept; both 0 without speculation. */
+  int32_t drafted_tokens;
+  int32_t accepted_tokens;
 } odin_llm_stats;
 
 /* Called with each generated token, in order: its id, and the text it adds

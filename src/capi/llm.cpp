@@ -25,12 +25,15 @@ constexpr size_t kMaxStructSize = 4096;
 constexpr size_t kOptionsV1End = offsetof(odin_llm_options, vocab_only) + sizeof(int32_t);
 constexpr size_t kParamsV1End = offsetof(odin_llm_generate_params, seed) + sizeof(uint64_t);
 constexpr size_t kStatsV1End = offsetof(odin_llm_stats, generate_ms) + sizeof(double);
+// Fields added later (speculative decoding).
+constexpr size_t kOptionsV2End = offsetof(odin_llm_options, max_memory) + sizeof(uint64_t);
+constexpr size_t kStatsV2End = offsetof(odin_llm_stats, accepted_tokens) + sizeof(int32_t);
 // No trailing padding: a newer header's fields then start at or after this
 // library's sizeof, where read_versioned looks for them. (Keep it so when
 // fields are added.)
-static_assert(sizeof(odin_llm_options) == kOptionsV1End);
+static_assert(sizeof(odin_llm_options) == kOptionsV2End);
 static_assert(sizeof(odin_llm_generate_params) == kParamsV1End);
-static_assert(sizeof(odin_llm_stats) == kStatsV1End);
+static_assert(sizeof(odin_llm_stats) == kStatsV2End);
 
 // Copies the caller's versioned struct over `out` (holding the defaults):
 // fields past the caller's struct_size keep their defaults; fields past
@@ -62,6 +65,10 @@ odin_llm_options default_options() {
   o.n_threads = 1;  // as sessions: an app chooses to take more cores
   o.kv_dtype = ODIN_DTYPE_FLOAT16;
   o.vocab_only = 0;
+  o.draft_max = odin::SpeculationRequest{}.draft_max;
+  o.prompt_lookup = 0;
+  o.draft_path = nullptr;
+  o.max_memory = 0;
   return o;
 }
 
@@ -155,7 +162,15 @@ odin_status load(const char* fn, const char* path, const odin_llm_options& o,
     go.n_ctx = o.n_ctx;
     go.max_batch = o.n_batch;
     go.kv_dtype = odin::capi::from_c(o.kv_dtype);
-    auto m = odin::LlmModel::open(path, go);
+    if (o.draft_max < 1 || o.draft_max > 64)
+      return fail(ODIN_ERROR_INVALID_ARGUMENT, fn,
+                  str_cat("draft_max ", o.draft_max, " outside 1..64"));
+    odin::SpeculationRequest request;
+    request.draft_path = o.draft_path ? o.draft_path : "";
+    request.lookup = o.prompt_lookup != 0;
+    request.draft_max = o.draft_max;
+    request.max_memory = static_cast<size_t>(o.max_memory);
+    auto m = odin::open_speculative_models(path, go, request);
     if (!m.ok()) {
       // A vocabulary-only GGUF fails on its first missing tensor; say what
       // the file is instead.
@@ -167,7 +182,9 @@ odin_status load(const char* fn, const char* path, const odin_llm_options& o,
                             "vocab_only to tokenize)"));
       return fail(fn, m.status());
     }
-    handle->model = std::shared_ptr<const odin::LlmModel>(std::move(m).value());
+    handle->model = std::move(m->target);
+    handle->draft = std::move(m->draft);
+    handle->plan = m->plan;
   }
   *out = handle.release();
   return ODIN_OK;
@@ -349,6 +366,16 @@ ODIN_API odin_status odin_llm_context_create(const odin_llm_model* model,
     auto c = std::make_unique<odin_llm_context>();
     c->model = model->model;
     c->context = std::move(created).value();
+    c->plan = model->plan;
+    if (model->draft) {
+      auto draft = odin::LlmContext::create(*model->draft, so);
+      if (!draft.ok()) return fail(fn, draft.status());
+      c->draft = model->draft;
+      c->draft_context = std::move(draft).value();
+    }
+    // Greedy guesses: verification keeps the target's distribution whatever
+    // the guesses are.
+    c->drafter = odin::make_drafter(c->plan, c->draft_context.get(), odin::SamplerOptions{});
     *out_context = c.release();
     return ODIN_OK;
   });
@@ -446,6 +473,8 @@ ODIN_API odin_status odin_llm_generate(odin_llm_context* context, const int32_t*
     if (!options.ok()) return fail(fn, options.status());
     odin::GenerateOptions& go = *options;
 
+    go.drafter = context->drafter.get();
+    go.draft_max = context->plan.draft_max;
     odin::LlmContext& c = *context->context;
     const odin::LlmModel& m = c.model();
     if (odin_status s = check_ids(fn, prompt, n_prompt, static_cast<int32_t>(m.info.n_vocab)))
@@ -494,6 +523,10 @@ ODIN_API odin_status odin_llm_generate(odin_llm_context* context, const int32_t*
       stats->prompt_ms = r.prompt_ms;
       stats->generate_ms = r.generate_ms;
       stats->stop_reason = reason;
+      if (stats->struct_size >= kStatsV2End) {
+        stats->drafted_tokens = static_cast<int32_t>(r.speculation.drafted);
+        stats->accepted_tokens = static_cast<int32_t>(r.speculation.accepted);
+      }
     }
     return ODIN_OK;
   });

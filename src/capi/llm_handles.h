@@ -7,10 +7,13 @@
 
 #include "core/status.h"
 #include "llm/llm_context.h"
+#include "llm/speculation_setup.h"
 #include "odin/odin.h"
 
 struct odin_llm_model {
   std::shared_ptr<const odin::LlmModel> model;
+  std::shared_ptr<const odin::LlmModel> draft;  // speculative decoding's, or null
+  odin::SpeculationPlan plan;
   int n_threads = 1;  // resolved: contexts' CPU threads
   bool vocab_only = false;
 };
@@ -19,7 +22,11 @@ struct odin_llm_context {
   // Declared before the context, so it outlives it (LlmContext keeps a
   // reference to the model).
   std::shared_ptr<const odin::LlmModel> model;
+  std::shared_ptr<const odin::LlmModel> draft;
   std::unique_ptr<odin::LlmContext> context;
+  std::unique_ptr<odin::LlmContext> draft_context;
+  std::unique_ptr<odin::Drafter> drafter;  // over draft_context, or prompt lookup
+  odin::SpeculationPlan plan;
 };
 
 namespace odin::capi {

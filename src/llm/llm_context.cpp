@@ -5,6 +5,9 @@
 #include <numeric>
 #include <optional>
 
+#include "core/memory.h"
+#include "llm/speculative.h"
+
 namespace odin {
 namespace {
 
@@ -44,10 +47,31 @@ Result<LlmGraphInfo> stored_graph_info(const StoredLlmGraph& s, const LlmConfig&
   return LlmGraphInfo{s.n_ctx, s.max_batch, config.n_vocab, kv_bytes};
 }
 
+// Points the tensors of `weights` that equal `target`'s at the target's
+// bytes; returns the bytes shared. Pages the comparison read are dropped
+// (both file mappings are reloadable), so it leaves memory as it was.
+size_t share_equal_tensors(LlmWeights& weights, const LlmWeights& target) {
+  size_t shared = 0;
+  for (LlmTensor& t : weights.tensors) {
+    const LlmTensor* o = target.find(t.name);
+    if (!o || o->format != t.format || o->dims != t.dims || o->data.size() != t.data.size() ||
+        o->data.data() == t.data.data())
+      continue;
+    const bool equal = std::equal(t.data.begin(), t.data.end(), o->data.begin());
+    drop_reloadable_pages(t.data.data(), t.data.size());
+    drop_reloadable_pages(o->data.data(), o->data.size());
+    if (!equal) continue;
+    t.data = o->data;
+    shared += t.data.size();
+  }
+  return shared;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<LlmModel>> LlmModel::open(const std::string& path,
-                                                 const LlmGraphOptions& options) {
+                                                 const LlmGraphOptions& options,
+                                                 const LlmModel* share_with) {
   auto m = std::make_unique<LlmModel>();
   ODIN_ASSIGN_OR_RETURN(m->file, open_llm_file(path, true));
   LlmGraphOptions build = options;
@@ -55,7 +79,7 @@ Result<std::unique_ptr<LlmModel>> LlmModel::open(const std::string& path,
     if (build.n_ctx == 0) build.n_ctx = stored->n_ctx;  // the file's context
     if (build.n_ctx == stored->n_ctx &&
         std::min(build.max_batch, build.n_ctx) == stored->max_batch &&
-        build.kv_dtype == stored->kv_dtype) {
+        build.kv_dtype == stored->kv_dtype && build.max_logit_rows == 1) {
       ODIN_ASSIGN_OR_RETURN(m->info, stored_graph_info(*stored, m->file->weights.config, path));
       m->graph = std::move(stored->graph);
       m->graph_from_file = true;
@@ -63,8 +87,16 @@ Result<std::unique_ptr<LlmModel>> LlmModel::open(const std::string& path,
     stored.reset();  // moved into the model, or not what was asked for
   }
   if (!m->graph_from_file) {
+    if (share_with) {
+      m->shared_weight_bytes = share_equal_tensors(m->file->weights, share_with->file->weights);
+      m->shared_weights = share_with->shared_weights;
+    }
     ODIN_ASSIGN_OR_RETURN(m->graph,
                           build_llm_graph(m->file->weights, m->file->map, build, &m->info));
+    if (m->shared_weight_bytes) {
+      m->graph.retain_storage(share_with->file->map);
+      m->graph.mark_reloadable(share_with->file->map->bytes());
+    }
   }
   // Weights a backend repacks are never read from the file again: their
   // pages may be dropped (Graph::release_constant_data), so memory holds
@@ -83,22 +115,31 @@ Result<std::unique_ptr<LlmContext>> LlmContext::create(const LlmModel& model,
   SessionOptions shared = options;
   if (!shared.shared_weights) shared.shared_weights = model.shared_weights;
   ODIN_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, Session::create(model.graph, shared));
-  // eval() reads n_vocab floats of output 0: a graph from a file must give
-  // that many (shapes are known once the session inferred them).
+  // eval() reads n_vocab floats per logit row of output 0: a graph from a
+  // file must give that many (shapes are known once the session inferred
+  // them).
   if (session->num_outputs() != 1)
     return make_error(StatusCode::kInvalidModel, "the model's graph has ", session->num_outputs(),
                       " outputs, not its logits alone");
   const Value& logits = session->output_info(0);
-  if (logits.dtype != DType::kF32 || logits.shape.num_elements() != model.info.n_vocab)
+  const int64_t want = model.info.n_vocab * model.info.max_logit_rows;
+  if (logits.dtype != DType::kF32 || logits.shape.num_elements() != want)
     return make_error(StatusCode::kInvalidModel, "the model's logits are ",
-                      dtype_name(logits.dtype), " ", logits.shape.str(), ", not ",
-                      model.info.n_vocab, " float32 values");
+                      dtype_name(logits.dtype), " ", logits.shape.str(), ", not ", want,
+                      " float32 values");
   return std::unique_ptr<LlmContext>(new LlmContext(model, std::move(session)));
 }
 
-Result<std::span<const float>> LlmContext::eval(std::span<const int32_t> tokens) {
+Result<std::span<const float>> LlmContext::eval(std::span<const int32_t> tokens, int64_t rows) {
   const LlmGraphInfo& info = model_.info;
   if (tokens.empty()) return make_error(StatusCode::kInvalidArgument, "no tokens to evaluate");
+  // The rows must come from one run: the last chunk of at most max_batch.
+  const int64_t size = static_cast<int64_t>(tokens.size());
+  const int64_t last_chunk = size - (size - 1) / info.max_batch * info.max_batch;
+  if (rows < 1 || rows > info.max_logit_rows || rows > last_chunk)
+    return make_error(StatusCode::kInvalidArgument, "logits of ", rows, " rows asked of ",
+                      tokens.size(), " tokens (at most ", std::min(info.max_logit_rows, last_chunk),
+                      " here: the graph gives ", info.max_logit_rows, " per run)");
   if (pos_ + static_cast<int64_t>(tokens.size()) > info.n_ctx)
     return make_error(StatusCode::kOutOfRange, "context full: ", pos_, " tokens held + ",
                       tokens.size(), " new exceed the context of ", info.n_ctx,
@@ -112,19 +153,26 @@ Result<std::span<const float>> LlmContext::eval(std::span<const int32_t> tokens)
     const int64_t n = std::min<int64_t>(info.max_batch, static_cast<int64_t>(tokens.size() - done));
     positions_.resize(static_cast<size_t>(n));
     std::iota(positions_.begin(), positions_.end(), static_cast<int32_t>(pos_));
-    const int32_t last = static_cast<int32_t>(n - 1);
+    // Earlier chunks only fill the cache: their last row's logits are dropped.
+    const int64_t n_rows = done + static_cast<size_t>(n) == tokens.size() ? rows : 1;
+    logit_rows_.resize(static_cast<size_t>(n_rows));
+    std::iota(logit_rows_.begin(), logit_rows_.end(), static_cast<int32_t>(n - n_rows));
     ODIN_RETURN_IF_ERROR(s.set_dim(kSeqSymbol, n));
+    if (info.max_logit_rows > 1) ODIN_RETURN_IF_ERROR(s.set_dim(kLogitRowsSymbol, n_rows));
     ODIN_RETURN_IF_ERROR(
         s.set_input(kLlmTokens, tokens.data() + done, static_cast<size_t>(n) * sizeof(int32_t)));
     ODIN_RETURN_IF_ERROR(
         s.set_input(kLlmPositions, positions_.data(), static_cast<size_t>(n) * sizeof(int32_t)));
-    ODIN_RETURN_IF_ERROR(s.set_input(kLlmLogitRow, &last, sizeof(last)));
+    ODIN_RETURN_IF_ERROR(s.set_input(kLlmLogitRow, logit_rows_.data(),
+                                     static_cast<size_t>(n_rows) * sizeof(int32_t)));
     ODIN_RETURN_IF_ERROR(s.run());
     pos_ += n;
+    tokens_.insert(tokens_.end(), tokens.begin() + static_cast<std::ptrdiff_t>(done),
+                   tokens.begin() + static_cast<std::ptrdiff_t>(done + static_cast<size_t>(n)));
     done += static_cast<size_t>(n);
   }
   const ConstTensorView logits = s.output(0);
-  return std::span<const float>(logits.as<float>(), static_cast<size_t>(info.n_vocab));
+  return std::span<const float>(logits.as<float>(), static_cast<size_t>(rows * info.n_vocab));
 }
 
 std::vector<std::pair<int32_t, float>> top_logits(std::span<const float> logits, int32_t n) {
@@ -144,6 +192,7 @@ std::vector<std::pair<int32_t, float>> top_logits(std::span<const float> logits,
 
 Result<GenerateResult> generate(LlmContext& context, std::span<const int32_t> prompt,
                                 const GenerateOptions& options) {
+  if (options.drafter) return generate_speculative(context, prompt, options);
   ODIN_RETURN_IF_ERROR(check_sampler_options(options.sampler));
   GenerateResult result;
   std::vector<int32_t> history(prompt.begin(), prompt.end());

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "format/llm/llm_file.h"
+#include "llm/drafter.h"
 #include "llm/llm_graph.h"
 #include "llm/sampler.h"
 #include "runtime/session.h"
@@ -32,8 +33,15 @@ struct LlmModel {
   // A .odin file's stored graph is used when it was built for the same
   // options (n_ctx 0 means the file's context; max_batch is capped by it);
   // otherwise, and for other formats, the graph is built from the weights.
+  // With `share_with` (a draft's target, which must outlive this model):
+  // each tensor byte for byte the same as the target's of its name (a draft
+  // cut from the target keeps its embeddings and head) is read from the
+  // target's file and its packing reused, so it is in memory once;
+  // `shared_weight_bytes` says how much.
   static Result<std::unique_ptr<LlmModel>> open(const std::string& path,
-                                                const LlmGraphOptions& options);
+                                                const LlmGraphOptions& options,
+                                                const LlmModel* share_with = nullptr);
+  size_t shared_weight_bytes = 0;
 };
 
 class LlmContext {
@@ -43,15 +51,21 @@ class LlmContext {
                                                     const SessionOptions& options);
 
   // Appends `tokens` at positions position().. and returns the logits after
-  // the last of them (valid until the next eval). Fails, keeping the
-  // context as it was, when they would not fit in the context or an id is
-  // outside the vocabulary.
-  Result<std::span<const float>> eval(std::span<const int32_t> tokens);
-  // Tokens in the KV cache.
+  // the last `rows` of them, row after row of n_vocab (valid until the next
+  // eval; rows > 1 needs a graph built with max_logit_rows). Fails, keeping
+  // the context as it was, when they would not fit in the context or an id
+  // is outside the vocabulary.
+  Result<std::span<const float>> eval(std::span<const int32_t> tokens, int64_t rows = 1);
+  // Tokens in the KV cache, and their ids.
   int64_t position() const { return pos_; }
+  std::span<const int32_t> tokens() const { return tokens_; }
   // Forgets tokens past `n` (0: all): the next eval continues from there,
-  // reusing the cached prefix.
-  void truncate(int64_t n) { pos_ = std::clamp<int64_t>(n, 0, pos_); }
+  // reusing the cached prefix. The rows past it stay allocated and are
+  // overwritten by the next eval, so forgetting costs no memory.
+  void truncate(int64_t n) {
+    pos_ = std::clamp<int64_t>(n, 0, pos_);
+    tokens_.resize(static_cast<size_t>(pos_));
+  }
   const LlmModel& model() const { return model_; }
   const Session& session() const { return *session_; }
 
@@ -61,7 +75,9 @@ class LlmContext {
   const LlmModel& model_;
   std::unique_ptr<Session> session_;
   int64_t pos_ = 0;
+  std::vector<int32_t> tokens_;
   std::vector<int32_t> positions_;
+  std::vector<int32_t> logit_rows_;
 };
 
 struct GenerateOptions {
@@ -71,6 +87,10 @@ struct GenerateOptions {
   int32_t top_logits = 0;         // per step, record the n largest [id, logit]
   // Called with each new token; return false to stop.
   std::function<bool(int32_t id)> on_token;
+  // Speculative decoding (llm/speculative.h) when set: up to draft_max
+  // guesses of the drafter checked per run of the target.
+  Drafter* drafter = nullptr;
+  int32_t draft_max = 4;
 };
 
 struct GenerateResult {
@@ -78,6 +98,7 @@ struct GenerateResult {
   std::vector<std::vector<std::pair<int32_t, float>>> top;  // per step, when asked
   double prompt_ms = 0.0;                                   // evaluating the prompt
   double generate_ms = 0.0;  // the generated tokens (sampling and decoding)
+  SpeculativeStats speculation;
 };
 
 // Feeds `prompt` (appended to what the context holds) and generates.

@@ -98,6 +98,9 @@ Result<Graph> build_llm_graph(const LlmWeights& weights, std::shared_ptr<const v
     return make_error(StatusCode::kUnsupported, "a q8_0 KV cache needs head_dim a multiple of 32 (",
                       "its block); this model's is ", c.head_dim, ": use f16");
   const int64_t max_batch = std::min(options.max_batch, n_ctx);
+  if (options.max_logit_rows < 1 || options.max_logit_rows > max_batch)
+    return make_error(StatusCode::kInvalidArgument, "logits of ", options.max_logit_rows,
+                      " rows per run (1 to the batch of ", max_batch, " expected)");
 
   Graph g;
   g.retain_storage(std::move(storage));
@@ -113,7 +116,12 @@ Result<Graph> build_llm_graph(const LlmWeights& weights, std::shared_ptr<const v
   const ValueId tokens = seq_input("tokens");
   const ValueId positions = seq_input("positions");
   const ValueId logit_row = b.value("logit_row", DType::kI32);
-  g.value(logit_row).shape = Shape({1});
+  g.value(logit_row).shape = Shape({options.max_logit_rows});
+  if (options.max_logit_rows > 1) {
+    g.dim_symbols().push_back({kLogitRowsSymbol, options.max_logit_rows});
+    g.value(logit_row).shape = Shape({kDynamicDim});
+    g.value(logit_row).shape.set_symbol(0, kLogitRowsSymbol);
+  }
   g.inputs().push_back(logit_row);
 
   // llama pairs adjacent values; the Qwens pair value i with i + head_dim / 2.
@@ -177,7 +185,7 @@ Result<Graph> build_llm_graph(const LlmWeights& weights, std::shared_ptr<const v
   g.outputs().push_back(logits);
   // Shapes are inferred by the session, at the symbol's maximum.
   ODIN_RETURN_IF_ERROR(g.validate());
-  if (info) *info = {n_ctx, max_batch, c.n_vocab, kv_bytes};
+  if (info) *info = {n_ctx, max_batch, c.n_vocab, kv_bytes, options.max_logit_rows};
   return g;
 }
 

@@ -6,8 +6,10 @@
 //
 // Inputs:  0 tokens [seq] int32, 1 positions [seq] int32 (each token's row
 //          in the KV cache), 2 logit_row [1] int32 (which of the seq rows
-//          gets logits: the last, when generating).
-// Output:  0 logits [1, n_vocab] float32.
+//          gets logits: the last, when generating), or [logit_rows] when
+//          the graph was built for several (speculative decoding verifies
+//          a draft's tokens in one run and needs the logits of each).
+// Output:  0 logits [1 or logit_rows, n_vocab] float32.
 // State:   per layer a K and a V cache [n_head_kv, n_ctx, head_dim]
 //          (persistent values, float16 by default; float32, or q8_0 blocks
 //          of 32 along head_dim: int8 with an fp16 scale per block, about
@@ -29,6 +31,9 @@ struct LlmGraphOptions {
   int64_t n_ctx = 0;             // KV cache rows; 0: the model's training context, at most 4096
   int64_t max_batch = 512;       // most tokens one run takes (longer prompts run in chunks)
   DType kv_dtype = DType::kF16;  // kF16, kF32 or kQ8_0
+  // Most rows one run gives logits for; above 1 the row count is the dim
+  // symbol "logit_rows" (at most max_batch).
+  int64_t max_logit_rows = 1;
 };
 
 // The KV cache dtype of a CLI name: "f16", "f32" or "q8_0"; nullopt for others.
@@ -40,9 +45,11 @@ struct LlmGraphInfo {
   int64_t max_batch = 0;
   int64_t n_vocab = 0;
   size_t kv_cache_bytes = 0;
+  int64_t max_logit_rows = 1;
 };
 
 inline constexpr const char* kSeqSymbol = "seq";
+inline constexpr const char* kLogitRowsSymbol = "logit_rows";
 enum LlmGraphInput : size_t { kLlmTokens = 0, kLlmPositions = 1, kLlmLogitRow = 2 };
 
 // Builds the graph of `weights` (validated here), whose tensors must stay

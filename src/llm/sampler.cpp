@@ -31,6 +31,49 @@ int32_t argmax(std::span<const float> logits) {
 Sampler::Sampler(const SamplerOptions& options) : options_(options), rng_(options.seed) {}
 
 int32_t Sampler::sample(std::span<const float> logits, std::span<const int32_t> history) {
+  if (!keep_candidates(logits, history)) return argmax(adjusted_);
+  double total = 0.0;
+  for (const auto& c : candidates_) total += c.first;
+  std::uniform_real_distribution<double> uniform(0.0, total);
+  double r = uniform(rng_);
+  for (const auto& c : candidates_) {
+    if ((r -= c.first) <= 0.0) return c.second;
+  }
+  return candidates_.back().second;
+}
+
+std::span<const float> Sampler::probabilities(std::span<const float> logits,
+                                              std::span<const int32_t> history) {
+  probs_.assign(logits.size(), 0.0f);
+  if (!keep_candidates(logits, history)) {
+    probs_[static_cast<size_t>(argmax(adjusted_))] = 1.0f;
+    return probs_;
+  }
+  double total = 0.0;
+  for (const auto& c : candidates_) total += c.first;
+  for (const auto& c : candidates_)
+    probs_[static_cast<size_t>(c.second)] = static_cast<float>(c.first / total);
+  return probs_;
+}
+
+double Sampler::uniform() {
+  return std::uniform_real_distribution<double>(0.0, 1.0)(rng_);
+}
+
+int32_t Sampler::draw(std::span<const float> weights) {
+  double total = 0.0;
+  for (float w : weights) total += w;
+  double r = std::uniform_real_distribution<double>(0.0, total)(rng_);
+  int32_t last = 0;
+  for (size_t i = 0; i < weights.size(); ++i) {
+    if (weights[i] <= 0.0f) continue;
+    last = static_cast<int32_t>(i);
+    if ((r -= weights[i]) <= 0.0) return last;
+  }
+  return last;
+}
+
+bool Sampler::keep_candidates(std::span<const float> logits, std::span<const int32_t> history) {
   adjusted_.assign(logits.begin(), logits.end());
   // Repetition penalty (as llama.cpp and CTRL apply it): a recent token's
   // positive logit is divided by the penalty, a negative one multiplied.
@@ -43,7 +86,7 @@ int32_t Sampler::sample(std::span<const float> logits, std::span<const int32_t> 
       l = l > 0.0f ? l / options_.repeat_penalty : l * options_.repeat_penalty;
     }
   }
-  if (options_.temperature == 0.0f) return argmax(adjusted_);
+  if (options_.temperature == 0.0f) return false;
 
   candidates_.clear();
   for (size_t i = 0; i < adjusted_.size(); ++i)
@@ -75,14 +118,7 @@ int32_t Sampler::sample(std::span<const float> logits, std::span<const int32_t> 
     while (n < candidates_.size() && mass < options_.top_p) mass += candidates_[n++].first;
     candidates_.resize(std::max<size_t>(n, 1));
   }
-  double total = 0.0;
-  for (const auto& c : candidates_) total += c.first;
-  std::uniform_real_distribution<double> uniform(0.0, total);
-  double r = uniform(rng_);
-  for (const auto& c : candidates_) {
-    if ((r -= c.first) <= 0.0) return c.second;
-  }
-  return candidates_.back().second;
+  return true;
 }
 
 }  // namespace odin

@@ -31,12 +31,25 @@ class Sampler {
   // The next token given `logits` (one per vocabulary entry) and the ids so
   // far (for the repetition penalty).
   int32_t sample(std::span<const float> logits, std::span<const int32_t> history);
+  // The distribution sample() draws from, one probability per vocabulary
+  // entry (greedy: 1 for the argmax), valid until the next call.
+  std::span<const float> probabilities(std::span<const float> logits,
+                                       std::span<const int32_t> history);
+  // From the same generator: a uniform number in [0, 1), and an index drawn
+  // in proportion to `weights` (>= 0, not all 0).
+  double uniform();
+  int32_t draw(std::span<const float> weights);
 
  private:
+  // The penalized logits in adjusted_; when sampling (temperature > 0),
+  // the kept candidates with their probabilities (not renormalized) in
+  // candidates_. False when greedy.
+  bool keep_candidates(std::span<const float> logits, std::span<const int32_t> history);
   SamplerOptions options_;
   std::mt19937_64 rng_;
   std::vector<float> adjusted_;
   std::vector<std::pair<float, int32_t>> candidates_;
+  std::vector<float> probs_;
 };
 
 // Index of the largest logit (the lowest index on a tie).

@@ -276,6 +276,58 @@ static void test_greedy(const odin_llm_model* m) {
   odin_llm_context_release(ctx);
 }
 
+/* Speculative decoding: stories260K drafted by itself (every tensor shared,
+ * every guess kept) and by prompt lookup gives the target's greedy ids; a
+ * caller built against the first odin_llm_options (no speculation fields)
+ * still loads; bad drafts fail. */
+static void test_speculative(void) {
+  char path[512];
+  test_data(STORIES, path, sizeof path);
+  odin_llm_options o;
+  CHECK_OK(odin_llm_options_init(&o));
+  CHECK(o.draft_max == 4 && o.prompt_lookup == 0 && o.draft_path == NULL && o.max_memory == 0);
+  for (int lookup = 0; lookup < 2; ++lookup) {
+    odin_llm_options so = o;
+    so.draft_path = lookup ? NULL : path;
+    so.prompt_lookup = lookup;
+    so.draft_max = 3;
+    odin_llm_model* m = NULL;
+    CHECK_OK(odin_llm_model_load(path, &so, &m));
+    odin_llm_context* ctx = NULL;
+    CHECK_OK(odin_llm_context_create(m, &ctx));
+    const int32_t bos = 1;
+    odin_llm_generate_params p = greedy(16);
+    odin_llm_stats st = new_stats();
+    Collected c;
+    memset(&c, 0, sizeof c);
+    CHECK_OK(odin_llm_generate(ctx, &bos, 1, &p, collect, &c, &st));
+    CHECK(c.count == 16);
+    for (int i = 0; i < 16; ++i) CHECK(c.ids[i] == kStoriesIds[i]);
+    CHECK(st.drafted_tokens > 0 && st.accepted_tokens > 0);
+    if (!lookup) CHECK(st.accepted_tokens == st.drafted_tokens);
+    CHECK(position(ctx) == 16);
+    odin_llm_context_release(ctx);
+    odin_llm_model_release(m);
+  }
+  /* The first version's struct: no speculation, stats of the first size. */
+  odin_llm_options v1 = o;
+  v1.struct_size = (uint32_t)offsetof(odin_llm_options, draft_max);
+  odin_llm_model* m = NULL;
+  CHECK_OK(odin_llm_model_load(path, &v1, &m));
+  odin_llm_model_release(m);
+  m = NULL;
+  /* Bad drafts: a file without weights, a length out of range. */
+  char vocab[512];
+  odin_llm_options bad = o;
+  bad.draft_path = test_data(SPM_VOCAB, vocab, sizeof vocab);
+  CHECK(odin_llm_model_load(path, &bad, &m) != ODIN_OK && m == NULL);
+  bad = o;
+  bad.prompt_lookup = 1;
+  bad.draft_max = 0;
+  CHECK_STATUS(ODIN_ERROR_INVALID_ARGUMENT, odin_llm_model_load(path, &bad, &m));
+  CHECK(strstr(odin_last_error(), "draft_max") != NULL);
+}
+
 static void test_context_full(void) {
   odin_llm_model* m = load_stories(8);
   int32_t n_ctx = 0;
@@ -531,6 +583,7 @@ int main(void) {
   test_bad_arguments(m);
   odin_llm_model_release(m);
   test_context_full();
+  test_speculative();
   test_tokenize();
   test_streaming();
   printf("capi_llm: ok\n");

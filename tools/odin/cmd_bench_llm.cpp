@@ -4,7 +4,8 @@
 // median of R runs after a warm-up), plus load time to the first token,
 // peak RSS, and decode's share of the machine's memory bandwidth: bytes of
 // weights read per token x tokens/s over the rate at which as many threads
-// read memory.
+// read memory. With --draft (or --lookup): speculative decoding's tokens/s,
+// acceptance and peak memory under memory budgets (bench_speculative.h).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -15,6 +16,7 @@
 #include <thread>
 
 #include "bench/proc_status.h"
+#include "bench_speculative.h"
 #include "cli_common.h"
 #include "commands.h"
 #include "llm_cli.h"
@@ -31,6 +33,11 @@ struct BenchLlmArgs {
   std::string threads = "1,2";
   int reps = 3;
   bool json = false;
+  // With --draft / --lookup: the prompt of greedy speculative generation
+  // (guesses need text, not random ids).
+  std::string text =
+      "Once upon a time, there was a little girl named Lily. She loved to play outside in the "
+      "park with her friends. One day";
 };
 
 double seconds_since(Clock::time_point t0) {
@@ -118,6 +125,16 @@ int run_bench_llm(const BenchLlmArgs& args) {
   if (threads.empty())
     return report(make_error(StatusCode::kInvalidArgument, "--threads '", args.threads,
                              "': expected a comma-separated list of counts 1..256"));
+  if (args.llm.speculative()) {
+    SpeculativeBenchArgs spec;
+    spec.llm = args.llm;
+    spec.threads = threads;
+    spec.generate = args.generate;
+    spec.reps = args.reps;
+    spec.prompt = args.text;
+    spec.json = args.json;
+    return run_speculative_bench(spec);
+  }
   LlmCliArgs llm = args.llm;
   llm.ctx = std::max<int64_t>(llm.ctx, args.prompt + args.generate + 1);
   llm.batch = std::max<int64_t>(llm.batch, args.prompt);
@@ -251,6 +268,10 @@ std::function<int()> setup(CLI::App& app) {
   cmd->add_option("-r,--reps", args->reps, "Timed runs per test (the median is reported)")
       ->check(CLI::Range(1, 100));
   cmd->add_flag("--json", args->json, "One JSON object on stdout");
+  add_speculation_options(cmd, args->llm);
+  cmd->add_option("--text", args->text,
+                  "With --draft / --lookup: the prompt text of the speculative runs, greedy, "
+                  "under budgets from no limit down (the target alone first)");
   return [args] { return run_bench_llm(*args); };
 }
 

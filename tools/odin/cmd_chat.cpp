@@ -33,9 +33,15 @@ int run_chat(const ChatArgs& args) {
   if (!args.chat_template.empty())
     if (auto named = named_chat_template(args.chat_template); !named.ok())
       return report(named.status());
-  auto model = open_llm_model(args.llm);
+  auto model = open_llm_models(args.llm);
   if (!model.ok()) return report(model.status());
-  const LlmModel& m = **model;
+  // A draft keeps its own cache of the conversation, trimmed to what it
+  // shares with the target's each turn (llm/draft_model.h).
+  auto spec = make_speculation(*model, args.llm);
+  if (!spec.ok()) return report(spec.status());
+  if (args.llm.speculative())
+    std::fprintf(stderr, "odin: speculation: %s\n", describe(spec->plan).c_str());
+  const LlmModel& m = *model->target;
   auto chosen = chat_format(m, args.chat_template, "--chat-template NAME");
   if (!chosen.ok()) return report(chosen.status());
   const ChatFormat& format = *chosen;
@@ -77,6 +83,7 @@ int run_chat(const ChatArgs& args) {
     go.max_tokens = args.n_predict;
     go.sampler = args.llm.sampler;
     go.sampler.seed = seed + static_cast<uint64_t>(turn);
+    spec->apply(go);
     const std::span<const int32_t> fed = std::span<const int32_t>(ids).subspan(keep);
     auto result = generate_chat_reply(context, fed, format, go, [](const std::string& text) {
       std::fputs(text.c_str(), stdout);
@@ -110,6 +117,7 @@ std::function<int()> setup(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "chat", "Chat with an LLM: one user turn per line of stdin, replies on stdout");
   add_llm_options(cmd, args->llm);
+  add_speculation_options(cmd, args->llm);
   cmd->add_option("--chat-template", args->chat_template,
                   "Chat format, overriding the file's template: " + builtin_chat_template_names());
   cmd->add_option("--system", args->system, "System prompt");

@@ -49,9 +49,13 @@ Result<std::vector<int32_t>> read_ids(const std::string& path) {
 }
 
 int run_generate(const GenerateArgs& args) {
-  auto model = open_llm_model(args.llm);
+  auto model = open_llm_models(args.llm);
   if (!model.ok()) return report(model.status());
-  const LlmModel& m = **model;
+  auto spec = make_speculation(*model, args.llm);
+  if (!spec.ok()) return report(spec.status());
+  if (args.llm.speculative())
+    std::fprintf(stderr, "odin: speculation: %s\n", describe(spec->plan).c_str());
+  const LlmModel& m = *model->target;
   std::vector<int32_t> prompt;
   if (!args.prompt_ids_file.empty()) {
     auto ids = read_ids(args.prompt_ids_file);
@@ -70,6 +74,7 @@ int run_generate(const GenerateArgs& args) {
   go.sampler = args.llm.sampler;
   if (!args.llm.seed_given) go.sampler.seed = std::random_device{}();
   go.top_logits = args.json ? args.top_logits : 0;
+  spec->apply(go);
   if (!args.ignore_eos && m.file->vocab && m.file->vocab->eos != kNoToken)
     go.stop_ids.push_back(m.file->vocab->eos);
   TextStream stream(m);
@@ -104,6 +109,11 @@ int run_generate(const GenerateArgs& args) {
         {"prompt_tokens", prompt.size()},       {"prompt_ms", round6(r.prompt_ms)},
         {"prompt_tokens_per_s", round6(pp)},    {"generated_tokens", r.ids.size()},
         {"generate_ms", round6(r.generate_ms)}, {"generate_tokens_per_s", round6(tg)}};
+    if (go.drafter)
+      out["speculation"] = {{"drafted", r.speculation.drafted},
+                            {"accepted", r.speculation.accepted},
+                            {"target_runs", r.speculation.target_runs},
+                            {"acceptance", round6(r.speculation.acceptance())}};
     const std::string text = out.dump(1, ' ', false, nlohmann::json::error_handler_t::replace);
     std::printf("%s\n", collapse_number_arrays(text).c_str());
     return 0;
@@ -112,6 +122,11 @@ int run_generate(const GenerateArgs& args) {
   std::fprintf(stderr,
                "odin: prompt %zu tokens, %.1f tokens/s; generated %zu tokens, %.1f tokens/s\n",
                prompt.size(), pp, r.ids.size(), tg);
+  if (go.drafter)
+    std::fprintf(stderr, "odin: %lld of %lld guesses kept (%.0f %%), %lld target runs\n",
+                 static_cast<long long>(r.speculation.accepted),
+                 static_cast<long long>(r.speculation.drafted), 100 * r.speculation.acceptance(),
+                 static_cast<long long>(r.speculation.target_runs));
   return 0;
 }
 
@@ -119,6 +134,7 @@ std::function<int()> setup(CLI::App& app) {
   auto args = std::make_shared<GenerateArgs>();
   auto* cmd = app.add_subcommand("generate", "Generate text with an LLM (GGUF or llama2.c)");
   add_llm_options(cmd, args->llm);
+  add_speculation_options(cmd, args->llm);
   auto* prompt = cmd->add_option("-p,--prompt", args->prompt, "Prompt text");
   cmd->add_option("--prompt-ids", args->prompt_ids_file,
                   "File of whitespace-separated token ids, used verbatim (no BOS added)")

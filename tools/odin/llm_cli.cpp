@@ -35,28 +35,69 @@ void add_llm_options(CLI::App* cmd, LlmCliArgs& args, bool sampling, bool thread
       ->each([&args](const std::string&) { args.seed_given = true; });
 }
 
+void add_speculation_options(CLI::App* cmd, LlmCliArgs& args) {
+  cmd->add_option("--draft", args.draft,
+                  "Draft model for speculative decoding (same vocabulary as MODEL)");
+  cmd->add_flag("--lookup", args.lookup,
+                "Speculative decoding without a draft model: guess the tokens that followed the "
+                "last n-gram before (prompt lookup); with --draft, when the draft does not fit "
+                "--max-memory");
+  cmd->add_option("--draft-max", args.draft_max, "Most guesses the target checks per run")
+      ->check(CLI::Range(1, 64));
+  cmd->add_option("--max-memory", args.max_memory,
+                  "Most bytes speculation may add (draft weights, KV and activations, "
+                  "verification rows); fewer guesses, a smaller draft batch or prompt lookup "
+                  "to fit (0: no limit)")
+      ->check(CLI::Range(int64_t{0}, int64_t{1} << 50));
+}
+
 int resolved_threads(const LlmCliArgs& args) {
   if (args.threads > 0) return args.threads;
   return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
 }
 
-Result<std::unique_ptr<LlmModel>> open_llm_model(const LlmCliArgs& args) {
+namespace {
+
+// Runs open(), with a progress line on stderr for large files.
+template <typename Open>
+auto open_with_progress(const std::string& path, const Open& open) -> decltype(open()) {
   std::error_code ec;
-  const auto bytes = std::filesystem::file_size(args.model, ec);
+  const auto bytes = std::filesystem::file_size(path, ec);
   const auto t0 = std::chrono::steady_clock::now();
   const bool announce = !ec && bytes > (size_t{64} << 20);
-  if (announce)
-    std::fprintf(stderr, "odin: loading %s (%.0f MB)...", args.model.c_str(), bytes / 1e6);
-  LlmGraphOptions options;
-  options.n_ctx = args.ctx;
-  options.max_batch = args.batch;
-  options.kv_dtype = *kv_cache_dtype_named(args.kv_type);  // checked by CLI::IsMember
-  auto model = LlmModel::open(args.model, options);
+  if (announce) std::fprintf(stderr, "odin: loading %s (%.0f MB)...", path.c_str(), bytes / 1e6);
+  auto model = open();
   if (announce)
     std::fprintf(
         stderr, " %.0f ms\n",
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
   return model;
+}
+
+LlmGraphOptions graph_options(const LlmCliArgs& args) {
+  LlmGraphOptions options;
+  options.n_ctx = args.ctx;
+  options.max_batch = args.batch;
+  options.kv_dtype = *kv_cache_dtype_named(args.kv_type);  // checked by CLI::IsMember
+  return options;
+}
+
+}  // namespace
+
+Result<SpeculativeModels> open_llm_models(const LlmCliArgs& args) {
+  SpeculationRequest request;
+  request.draft_path = args.draft;
+  request.lookup = args.lookup;
+  request.draft_max = args.draft_max;
+  request.max_memory = static_cast<size_t>(args.max_memory);
+  return open_with_progress(args.model, [&] {
+    return open_speculative_models(args.model, graph_options(args), request);
+  });
+}
+
+Result<std::unique_ptr<LlmModel>> open_llm_model(const LlmCliArgs& args) {
+  return open_with_progress(args.model,
+                            [&] { return LlmModel::open(args.model, graph_options(args)); });
 }
 
 Result<std::unique_ptr<LlmContext>> make_llm_context(const LlmModel& model,
@@ -67,6 +108,21 @@ Result<std::unique_ptr<LlmContext>> make_llm_context(const LlmModel& model,
   so.profile = false;
   so.repack_weights = !args.no_repack;
   return LlmContext::create(model, so);
+}
+
+void Speculation::apply(GenerateOptions& options) const {
+  options.drafter = drafter.get();
+  options.draft_max = plan.draft_max;
+}
+
+Result<Speculation> make_speculation(const SpeculativeModels& models, const LlmCliArgs& args) {
+  Speculation s;
+  s.plan = models.plan;
+  if (models.draft) {
+    ODIN_ASSIGN_OR_RETURN(s.draft_context, make_llm_context(*models.draft, args));
+  }
+  s.drafter = make_drafter(s.plan, s.draft_context.get(), args.sampler);
+  return s;
 }
 
 Result<std::vector<int32_t>> tokenize_prompt(const LlmModel& model, const std::string& text,

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "llm/llm_context.h"
+#include "llm/speculation_setup.h"
 #include "llm/text_stream.h"
 
 namespace odin::cli {
@@ -21,16 +22,38 @@ struct LlmCliArgs {
   SamplerOptions sampler;
   bool seed_given = false;
   bool no_repack = false;
+  // Speculative decoding: a draft model, or prompt lookup, at most
+  // draft_max guesses per target run, within max_memory extra bytes.
+  std::string draft;
+  bool lookup = false;
+  int32_t draft_max = 4;
+  int64_t max_memory = 0;  // 0: no limit
+  bool speculative() const { return !draft.empty() || lookup; }
 };
 
 // MODEL and the context options; `sampling` adds the sampler's, `threads`
 // -t (a verb may take its own thread option instead).
 void add_llm_options(CLI::App* cmd, LlmCliArgs& args, bool sampling = true, bool threads = true);
 int resolved_threads(const LlmCliArgs& args);
+// --draft, --draft-max, --lookup, --max-memory.
+void add_speculation_options(CLI::App* cmd, LlmCliArgs& args);
 
 // Opens the model (a progress line on stderr for large files).
 Result<std::unique_ptr<LlmModel>> open_llm_model(const LlmCliArgs& args);
 Result<std::unique_ptr<LlmContext>> make_llm_context(const LlmModel& model, const LlmCliArgs& args);
+
+// The target and the draft --draft / --lookup ask for, planned within
+// --max-memory (llm/speculation_setup.h), with the progress line.
+Result<SpeculativeModels> open_llm_models(const LlmCliArgs& args);
+// The drafter of `models`' plan, over a draft context of its own.
+struct Speculation {
+  std::unique_ptr<LlmContext> draft_context;
+  std::unique_ptr<Drafter> drafter;
+  SpeculationPlan plan;
+  // Sets the drafter of `options` (none when the plan has none).
+  void apply(GenerateOptions& options) const;
+};
+Result<Speculation> make_speculation(const SpeculativeModels& models, const LlmCliArgs& args);
 
 // `text`'s ids with the model's tokenizer, BOS first when `bos` and the
 // vocabulary asks for it; an error when the file has no vocabulary.
