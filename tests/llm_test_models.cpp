@@ -82,6 +82,8 @@ uint32_t ggml_type_of(BlockFormat f) {
       return 14;
     case BlockFormat::kBF16:
       return 30;
+    case BlockFormat::kM0E4:  // odin's own: no ggml type (no spec writes it)
+      break;
   }
   return 0;
 }
@@ -175,6 +177,7 @@ std::vector<uint8_t> encode(BlockFormat f, std::span<const float> x) {
       quantize_row_q6_k(x, out.data());
       break;
     case BlockFormat::kBF16:
+    case BlockFormat::kM0E4:
       out.clear();  // not written by any spec
       break;
   }

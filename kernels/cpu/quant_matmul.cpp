@@ -13,6 +13,8 @@
 //         Q4_0's nibbles are unsigned; VNNI Q8_0 uses w + 128. The offset
 //         (8 or 128) times the activation sums is the int32 start value.
 //         AVX3 Q8_0 uses |w| and x * sign(w) (vpmaddubsw saturates on w + 128).
+//         M0E4 is Q4_0 with each nibble through a 16-byte table (vpshufb)
+//         of its value + 64 (0..128, unsigned), the offset 64.
 //   Q4_K, Q6_K: a block's 4 vectors of quants are rearranged so that int32
 //         lane L of all 4 holds the same 16 values' sub-block: the 4
 //         vpdpbusd sum each 16 values in one lane and the sub-block scales
@@ -114,7 +116,8 @@ HWY_ATTR void quantize_row(const Job& job, int64_t r) {
   alignas(64) int8_t q[256];
   switch (job.format) {
     case BlockFormat::kQ8_0:
-    case BlockFormat::kQ4_0: {
+    case BlockFormat::kQ4_0:
+    case BlockFormat::kM0E4: {
       const int64_t blocks = lay.k_pad / 32;
       for (int64_t b = 0; b < blocks; ++b) {
         if (b * 32 < job.k) {
@@ -134,13 +137,14 @@ HWY_ATTR void quantize_row(const Job& job, int64_t r) {
       }
       if (!kAvx512) break;
       auto* corr = reinterpret_cast<int32_t*>(a + lay.corr_off);
-      const int32_t offset = job.format == BlockFormat::kQ8_0 ? 128 : 8;
+      const int32_t offset = qmm::unsigned_offset(job.format);
       if (job.packed) {  // per block: the start value of every lane
         for (int64_t b = 0; b < blocks; ++b) corr[b] = -offset * sum_i8(qs + b * 32, 32);
         break;
       }
       // Per step, per int32 lane (4 values of each half): the start value
-      // that cancels the weights' offset (Q8_0: +128, VNNI only; Q4_0: +8),
+      // that cancels the weights' offset (Q8_0: +128, VNNI only; Q4_0: +8;
+      // M0E4: +64),
       // and the activation scale of the lane's block.
       auto* dxe = reinterpret_cast<float*>(a + lay.dxe_off);
       for (int64_t u = 0; u < blocks / 4; ++u) {
@@ -302,16 +306,23 @@ HWY_INLINE __m512i idx_vec() {
 constexpr WordIdx kQ4_0Quant = q4_0_quant_idx(), kQ4_0Scale = q4_0_scale_idx();
 constexpr WordIdx kQ8_0Lo = q8_0_idx(0), kQ8_0Hi = q8_0_idx(1), kQ8_0Scale = q8_0_idx(2);
 
-// Q8_0 and Q4_0: steps of 4 blocks. The step's quants are rearranged (word
-// permutes) into lo = the first 16 values of each block, hi = the last 16,
-// matching the activation layout, so int32 lanes 4t..4t+3 hold block t; the
-// 4 fp16 scales, each repeated over its 4 lanes, convert in one instruction.
-template <bool kQ8>
+// M0E4's table (value + 64) in every 128-bit lane, for vpshufb.
+HWY_INLINE __m512i m0e4_table() {
+  return _mm512_broadcast_i32x4(load128(qmm::kM0E4Unsigned.v));
+}
+
+// Q8_0, Q4_0 and M0E4: steps of 4 blocks. The step's quants are rearranged
+// (word permutes) into lo = the first 16 values of each block, hi = the last
+// 16, matching the activation layout, so int32 lanes 4t..4t+3 hold block t;
+// the 4 fp16 scales, each repeated over its 4 lanes, convert in one
+// instruction.
+template <BlockFormat kF>
 struct Q0Avx512 {
+  static constexpr bool kQ8 = kF == BlockFormat::kQ8_0, kM0E4 = kF == BlockFormat::kM0E4;
   static constexpr int64_t kBlockElems = 32, kBlockBytes = kQ8 ? 34 : 18, kUnitBlocks = 4;
   using Acc = __m512;
   struct W {
-    __m512i lo, hi;            // Q4_0: nibbles; Q8_0 VNNI: w + 128; Q8_0 AVX3: |w|
+    __m512i lo, hi;            // Q4_0: nibbles; M0E4: w + 64; Q8_0 VNNI: w + 128; Q8_0 AVX3: |w|
     __mmask64 neg_lo, neg_hi;  // Q8_0 AVX3: w < 0
     __m512 d;
   };
@@ -341,6 +352,10 @@ struct Q0Avx512 {
       const __m512i m4 = _mm512_set1_epi8(0x0F);
       w.lo = _mm512_and_si512(v, m4);
       w.hi = _mm512_and_si512(_mm512_srli_epi16(v, 4), m4);
+      if constexpr (kM0E4) {
+        w.lo = _mm512_shuffle_epi8(m0e4_table(), w.lo);
+        w.hi = _mm512_shuffle_epi8(m0e4_table(), w.hi);
+      }
       w.neg_lo = w.neg_hi = 0;
       d16 = _mm512_castsi512_si256(_mm512_permutexvar_epi16(idx_vec<kQ4_0Scale>(), a));
     }
@@ -356,6 +371,9 @@ struct Q0Avx512 {
       const __m512i z = _mm512_setzero_si512();
       p = dot_u8s8(dot_u8s8(z, w.lo, _mm512_mask_sub_epi8(xl, w.neg_lo, z, xl)), w.hi,
                    _mm512_mask_sub_epi8(xh, w.neg_hi, z, xh));
+    } else if constexpr (kM0E4 && HWY_TARGET != HWY_AVX3_DL) {
+      // Pairs up to 2 * 128 * 127 fit int16, two such sums do not.
+      p = dot_u8s8(dot_u8s8(_mm512_load_si512(a + lay.corr_off + u * 64), w.lo, xl), w.hi, xh);
     } else {
       p = dot2_u8s8(_mm512_load_si512(a + lay.corr_off + u * 64), w.lo, xl, w.hi, xh);
     }
@@ -527,13 +545,14 @@ HWY_INLINE void store_group(const Job& job, int64_t i0, int64_t group, const __m
     _mm512_mask_storeu_ps(job.y + (i0 + i) * job.n + j0, valid, _mm512_add_ps(acc[i], bias));
 }
 
-// Q8_0 / Q4_0: per block, 8 vpdpbusd (16 rows x 32 values) from the start
-// value -offset * (sum of the block's x), then one FMA with d * dx.
-template <bool kQ8, int MR>
+// Q8_0 / Q4_0 / M0E4: per block, 8 vpdpbusd (16 rows x 32 values) from the
+// start value -offset * (sum of the block's x), then one FMA with d * dx.
+template <BlockFormat kF, int MR>
 HWY_ATTR void packed_q0_tile(const Job& job, int64_t i0, int64_t group) {
+  constexpr bool kQ8 = kF == BlockFormat::kQ8_0;
   const Layout& lay = job.lay;
   const int64_t blocks = job.k / 32;
-  const int64_t bb = qmm::packed_block_bytes(kQ8 ? BlockFormat::kQ8_0 : BlockFormat::kQ4_0);
+  const int64_t bb = qmm::packed_block_bytes(kF);
   const uint8_t* gp = job.w + group * blocks * bb;
   __m512 acc[MR];
   const uint8_t* arow[MR];
@@ -564,6 +583,8 @@ HWY_ATTR void packed_q0_tile(const Job& job, int64_t i0, int64_t group) {
         q[2 * t] = _mm512_and_si512(v, m4);
         q[2 * t + 1] = _mm512_and_si512(_mm512_srli_epi16(v, 4), m4);
       }
+      if constexpr (kF == BlockFormat::kM0E4)  // w + 64
+        for (auto& v : q) v = _mm512_shuffle_epi8(m0e4_table(), v);
     }
     for (int i = 0; i < MR; ++i) {
       const auto* x = reinterpret_cast<const int8_t*>(arow[i]) + b * 32;
@@ -577,7 +598,7 @@ HWY_ATTR void packed_q0_tile(const Job& job, int64_t i0, int64_t group) {
         }
       } else {
         r = _mm512_set1_epi32(reinterpret_cast<const int32_t*>(arow[i] + lay.corr_off)[b]);
-        // Q4_0's vector 2t holds values 8t..8t+3, 2t+1 values 8t+4..8t+7.
+        // Q4_0's (M0E4's) vector 2t holds values 8t..8t+3, 2t+1 values 8t+4..8t+7.
         for (int t = 0; t < 8; ++t) r = dot_u8_bcast(r, q[t], x + 4 * t);
       }
       const float dx = reinterpret_cast<const float*>(arow[i] + lay.dx_off)[b];
@@ -701,9 +722,11 @@ template <int MR>
 HWY_ATTR void packed_tile(const Job& job, int64_t i0, int64_t group) {
   switch (job.format) {
     case BlockFormat::kQ8_0:
-      return packed_q0_tile<true, MR>(job, i0, group);
+      return packed_q0_tile<BlockFormat::kQ8_0, MR>(job, i0, group);
     case BlockFormat::kQ4_0:
-      return packed_q0_tile<false, MR>(job, i0, group);
+      return packed_q0_tile<BlockFormat::kQ4_0, MR>(job, i0, group);
+    case BlockFormat::kM0E4:
+      return packed_q0_tile<BlockFormat::kM0E4, MR>(job, i0, group);
     case BlockFormat::kQ6_K:
       return packed_q6_k_tile<MR>(job, i0, group);
     default:
@@ -711,8 +734,9 @@ HWY_ATTR void packed_tile(const Job& job, int64_t i0, int64_t group) {
   }
 }
 
-using KQ8_0 = Q0Avx512<true>;
-using KQ4_0 = Q0Avx512<false>;
+using KQ8_0 = Q0Avx512<BlockFormat::kQ8_0>;
+using KQ4_0 = Q0Avx512<BlockFormat::kQ4_0>;
+using KM0E4 = Q0Avx512<BlockFormat::kM0E4>;
 using KQ4_K = Q4_KAvx512;
 using KQ6_K = Q6_KAvx512;
 
@@ -787,22 +811,40 @@ struct Q8_0Portable {
   static HWY_INLINE float sum(const Acc& acc) { return PAcc::sum(acc); }
 };
 
+// Q4_0 (nibble - 8) and M0E4 (the nibble through kM0E4Values: a byte table
+// lookup, 16 lanes of DU8 on every target Highway builds here).
+template <BlockFormat kF>
 struct Q4_0Portable {
   static constexpr int64_t kBlockElems = 32, kBlockBytes = 18, kUnitBlocks = 1;
   using Acc = PAcc;
   struct W {
-    alignas(16) int8_t q[32];  // nibble - 8
+    alignas(16) int8_t q[32];  // the values
     float d;
   };
+  template <class V>
+  static HWY_INLINE V value(V nibbles) {
+    const hn::Repartition<int8_t, DU8> di;
+    if constexpr (kF == BlockFormat::kM0E4)
+      return hn::TableLookupBytes(hn::LoadU(di, kM0E4Values), nibbles);
+    else
+      return hn::Sub(nibbles, hn::Set(di, 8));
+  }
   static HWY_INLINE W decode(const uint8_t* p) {
     const DU8 du;
     const hn::Repartition<int8_t, DU8> di;
     W w;
+    if (kF == BlockFormat::kM0E4 && hn::Lanes(du) < 16) {  // no whole table in a vector
+      for (int i = 0; i < 16; ++i) {
+        w.q[i] = kM0E4Values[p[2 + i] & 0x0F];
+        w.q[16 + i] = kM0E4Values[p[2 + i] >> 4];
+      }
+      w.d = half(p);
+      return w;
+    }
     for (size_t i = 0; i < 16; i += hn::Lanes(du)) {
       const auto v = hn::LoadU(du, p + 2 + i);
-      const auto eight = hn::Set(di, 8);
-      hn::StoreU(hn::Sub(hn::BitCast(di, hn::And(v, hn::Set(du, 0x0F))), eight), di, w.q + i);
-      hn::StoreU(hn::Sub(hn::BitCast(di, hn::ShiftRight<4>(v)), eight), di, w.q + 16 + i);
+      hn::StoreU(value(hn::BitCast(di, hn::And(v, hn::Set(du, 0x0F)))), di, w.q + i);
+      hn::StoreU(value(hn::BitCast(di, hn::ShiftRight<4>(v))), di, w.q + 16 + i);
     }
     w.d = half(p);
     return w;
@@ -905,7 +947,8 @@ struct Q6_KPortable {
 };
 
 using KQ8_0 = Q8_0Portable;
-using KQ4_0 = Q4_0Portable;
+using KQ4_0 = Q4_0Portable<BlockFormat::kQ4_0>;
+using KM0E4 = Q4_0Portable<BlockFormat::kM0E4>;
 using KQ4_K = Q4_KPortable;
 using KQ6_K = Q6_KPortable;
 
@@ -939,6 +982,8 @@ HWY_ATTR void packed_tile(const Job& job, int64_t i0, int64_t group) {
       return packed_rows<KQ8_0, MR>(job, i0, group);
     case BlockFormat::kQ4_0:
       return packed_rows<KQ4_0, MR>(job, i0, group);
+    case BlockFormat::kM0E4:
+      return packed_rows<KM0E4, MR>(job, i0, group);
     case BlockFormat::kQ6_K:
       return packed_rows<KQ6_K, MR>(job, i0, group);
     default:
@@ -1110,6 +1155,9 @@ HWY_ATTR void QmmMatmulItems(const Job& job, int64_t it0, int64_t it1) {
       case BlockFormat::kQ4_0:
         chunk<IntTiles, KQ4_0>(job, i0, i1, j0, j1);
         break;
+      case BlockFormat::kM0E4:
+        chunk<IntTiles, KM0E4>(job, i0, i1, j0, j1);
+        break;
       case BlockFormat::kQ4_K:
         chunk<IntTiles, KQ4_K>(job, i0, i1, j0, j1);
         break;
@@ -1148,7 +1196,7 @@ namespace {
 
 bool integer_format(BlockFormat f) {
   return f == BlockFormat::kQ8_0 || f == BlockFormat::kQ4_0 || f == BlockFormat::kQ4_K ||
-         f == BlockFormat::kQ6_K;
+         f == BlockFormat::kQ6_K || f == BlockFormat::kM0E4;
 }
 
 int64_t round_up(int64_t v, int64_t to) {
@@ -1160,7 +1208,7 @@ qmm::Layout make_layout(BlockFormat f, int64_t k) {
   if (!integer_format(f)) return lay;
   const bool kq = f == BlockFormat::kQ4_K || f == BlockFormat::kQ6_K;
   const int64_t block = kq ? 256 : 32;
-  // Widest step of any target: 4 blocks (Q8_0, Q4_0), 1 (K-quants).
+  // Widest step of any target: 4 blocks (Q8_0, Q4_0, M0E4), 1 (K-quants).
   const int64_t step = kq ? 256 : 128;
   lay.k_pad = round_up(k, step);
   const int64_t blocks = lay.k_pad / block, steps = lay.k_pad / step;
@@ -1281,7 +1329,8 @@ Status quant_matmul(const QuantMatmul& w, const float* x, int64_t m, float* y, v
 
 bool quant_matmul_prepack_supports(BlockFormat format) {
   return format == BlockFormat::kQ8_0 || format == BlockFormat::kQ4_0 ||
-         format == BlockFormat::kQ4_K || format == BlockFormat::kQ6_K;
+         format == BlockFormat::kQ4_K || format == BlockFormat::kQ6_K ||
+         format == BlockFormat::kM0E4;
 }
 
 namespace {

@@ -6,9 +6,9 @@
 //
 //   y[i, j] = sum_k x[i, k] * W[j, k] (+ bias[j])     i < m, j < n
 //
-// Integer formats (Q8_0, Q4_0, Q4_K, Q6_K): each call first quantizes every
+// Integer formats (Q8_0, Q4_0, M0E4, Q4_K, Q6_K): each call first quantizes every
 // row of x once to 8 bits, as blocks that share one float scale:
-//   Q8_0 / Q4_0 weights: blocks of 32,   d = amax / 127
+//   Q8_0 / Q4_0 / M0E4 weights: blocks of 32,   d = amax / 127
 //   Q4_K / Q6_K weights: blocks of 256,  d = amax / 127
 // q = nearest-even(x * (127 / amax)) in float32 (all zero when amax is 0),
 // so |q| <= 127. The dot products are then exact int8 x int{4,6,8} sums in
@@ -42,7 +42,7 @@ struct QuantMatmul {
   const float* bias = nullptr;  // n floats, or null
 };
 
-// Formats with a kernel: Q8_0, Q4_0, Q4_K, Q6_K, F16, BF16.
+// Formats with a kernel: Q8_0, Q4_0, M0E4, Q4_K, Q6_K, F16, BF16.
 bool quant_matmul_supports(BlockFormat format);
 
 // InvalidArgument unless the format has a kernel, k > 0 is a whole number of
@@ -79,7 +79,7 @@ struct PackedQuantMatmul {
   const uint8_t* bytes() const { return reinterpret_cast<const uint8_t*>(data.data()); }
 };
 
-// Formats prepack_quant_matmul can rearrange: Q8_0, Q4_0, Q4_K, Q6_K.
+// Formats prepack_quant_matmul can rearrange: Q8_0, Q4_0, M0E4, Q4_K, Q6_K.
 bool quant_matmul_prepack_supports(BlockFormat format);
 // Whether packing `format` pays on this CPU: the packed kernels are about
 // twice as fast on AVX-512; other targets read packed blocks back into GGUF

@@ -2,10 +2,11 @@
 //
 // Per 16-row group of packed weights, each block is decoded once per work
 // item into a strip of "sub-blocks" (the spans that share one weight scale:
-// a Q8_0/Q4_0 block, a Q4_K sub-block of 32, a Q6_K sub-block of 16): its
+// a Q8_0/Q4_0/M0E4 block, a Q4_K sub-block of 32, a Q6_K sub-block of 16): its
 // values as an AMX B tile (K/4 rows of 16 columns x 4 consecutive int8,
 // which is the packed layout's word order), its 16 scales as floats, and
-// Q4_K's 16 mins. Offsets are applied in the decode (Q4_0 - 8, Q6_K - 32), so
+// Q4_K's 16 mins. Offsets are applied in the decode (Q4_0 - 8, Q6_K - 32;
+// M0E4's nibbles go through its value table, vpshufb), so
 // every format is one signed TDPBSSD. Then for every 16 rows of x and every
 // sub-block: A (16 rows x K int8 activations) times B into an int32 tile,
 // stored and scaled into 16 float vectors (one per row of x, a lane per
@@ -102,6 +103,20 @@ ODIN_AMX_ATTR inline void nibble_rows(const uint8_t* words, int vectors, int off
   }
 }
 
+// M0E4: the same words, each nibble through kM0E4Values (signed, as TDPBSSD
+// takes them).
+ODIN_AMX_ATTR inline void m0e4_rows(const uint8_t* words, uint8_t* b) {
+  const __m512i m4 = _mm512_set1_epi8(0x0F);
+  const __m512i table =
+      _mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(kM0E4Values)));
+  for (int t = 0; t < 4; ++t) {
+    const __m512i v = load512(words + 64 * t);
+    _mm512_store_si512(b + 128 * t, _mm512_shuffle_epi8(table, _mm512_and_si512(v, m4)));
+    _mm512_store_si512(b + 128 * t + 64,
+                       _mm512_shuffle_epi8(table, _mm512_and_si512(_mm512_srli_epi16(v, 4), m4)));
+  }
+}
+
 // Byte `shift / 8` of every int32 lane, as float.
 ODIN_AMX_ATTR inline __m512 byte_at(__m512i w, __m128i shift) {
   return _mm512_cvtepi32_ps(_mm512_and_si512(_mm512_srl_epi32(w, shift), _mm512_set1_epi32(0xFF)));
@@ -117,6 +132,10 @@ ODIN_AMX_ATTR void decode_block(BlockFormat f, const Geometry& g, const uint8_t*
       return;
     case BlockFormat::kQ4_0:
       nibble_rows(p + 32, 4, 8, out);
+      store_sub(out, g, scales16(p), zero);
+      return;
+    case BlockFormat::kM0E4:
+      m0e4_rows(p + 32, out);
       store_sub(out, g, scales16(p), zero);
       return;
     case BlockFormat::kQ4_K: {

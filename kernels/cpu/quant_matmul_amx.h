@@ -22,7 +22,7 @@ constexpr int64_t kAmxRows = 16;
 using cpu::amx_enabled;
 using cpu::set_amx_allowed;
 
-// Work items [it0, it1) of a packed job (Q8_0, Q4_0, Q4_K, Q6_K) whose
+// Work items [it0, it1) of a packed job (Q8_0, Q4_0, M0E4, Q4_K, Q6_K) whose
 // mc_rows are a multiple of kAmxRows and whose scratch rows run to m
 // rounded up to kAmxRows (the rows past m zero). Only when amx_enabled().
 // False, computing nothing, when its buffer cannot be allocated (the

@@ -12,9 +12,9 @@ namespace odin::cpu::qmm {
 // every array 64-byte aligned, the row stride too).
 //   qs:   k_pad int8 values (in the target's order, zero past k)
 //   dx:   float per activation block (32 or 256 values)
-//   dxe:  Q8_0 / Q4_0 on AVX-512: per step, dx repeated over the int32 lanes
+//   dxe:  Q8_0 / Q4_0 / M0E4 on AVX-512: per step, dx repeated over the int32 lanes
 //         that step's blocks fill
-//   corr: Q8_0 / Q4_0 on AVX-512: per step, the int32 start values (the
+//   corr: Q8_0 / Q4_0 / M0E4 on AVX-512: per step, the int32 start values (the
 //         offset correction); packed weights: one per block
 //   aux:  per 256-block, 16 values: Q4_K: float, 8 zeros (packed: the sums
 //         of each 32 q) then dx * (sum of each 32 q); Q6_K: int32, -32 *
@@ -23,6 +23,24 @@ namespace odin::cpu::qmm {
 struct Layout {
   int64_t k_pad = 0, dx_off = 0, dxe_off = 0, corr_off = 0, aux_off = 0, stride = 0;
 };
+
+// The 32-value formats on AVX-512 multiply unsigned weights (u8 x s8):
+// w + offset (Q8_0 on VNNI: w + 128; Q4_0: the nibble, w + 8; M0E4: w + 64,
+// 0..128), the offset undone by the start value -offset * (sum of x).
+inline int32_t unsigned_offset(BlockFormat f) {
+  return f == BlockFormat::kQ8_0 ? 128 : f == BlockFormat::kM0E4 ? 64 : 8;
+}
+
+// M0E4's codes as value + 64: the 16-byte table the kernels look nibbles up in.
+struct M0E4Table {
+  alignas(16) uint8_t v[16];
+};
+constexpr M0E4Table m0e4_unsigned_table() {
+  M0E4Table t{};
+  for (int c = 0; c < 16; ++c) t.v[c] = static_cast<uint8_t>(kM0E4Values[c] + 64);
+  return t;
+}
+inline constexpr M0E4Table kM0E4Unsigned = m0e4_unsigned_table();
 
 struct Job {
   BlockFormat format;

@@ -34,7 +34,8 @@ void move_block(BlockFormat f, uint8_t* group_block, int r, uint8_t* gguf, bool 
       bytes(2 * r, 0, 2);
       for (int t = 0; t < 8; ++t) bytes(32 + 64 * t + 4 * r, 2 + 4 * t, 4);
       break;
-    case BlockFormat::kQ4_0: {
+    case BlockFormat::kQ4_0:
+    case BlockFormat::kM0E4: {  // Q4_0's layout, other values
       bytes(2 * r, 0, 2);
       uint8_t* qs = gguf + 2;  // value e: low nibble of qs[e], or high of qs[e - 16]
       nibbles(group_block + 32, 4,
@@ -151,6 +152,7 @@ void pack_row(BlockFormat f, const uint8_t* row, int64_t blocks, uint8_t* group,
       });
       break;
     case BlockFormat::kQ4_0:
+    case BlockFormat::kM0E4:
       // nibble_words straight from the 16 bytes (values e and 16 + e):
       // qs[0..7] give words 0 (low nibbles) and 2 (high), qs[8..15] 1 and 3.
       each([&](const uint8_t* gguf, uint8_t* p) {

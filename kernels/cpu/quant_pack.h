@@ -15,6 +15,7 @@ namespace odin::cpu::qmm {
 //         4t..4t+3.
 //   Q4_0 (288): [0, 32) the scales; then 4 vectors t: per row a word whose
 //         byte i holds value 8t+i (low nibble) and 8t+4+i (high nibble).
+//   M0E4 (288): as Q4_0 (the same block layout, other values).
 //   Q4_K (2304): [0, 32) d, [32, 64) dmin; [64, 256) the rows' 12 scale
 //         bytes as 3 vectors of words (bytes 0-3, 4-7, 8-11); then per
 //         sub-block s (256 bytes) 4 vectors t as Q4_0's, values 32s + ...

@@ -90,6 +90,7 @@ odin_dtype to_c(DType dtype) {
     case DType::kQ4_0:
     case DType::kQ4_K:
     case DType::kQ6_K:
+    case DType::kM0E4:
     case DType::kUnknown:
       break;
   }

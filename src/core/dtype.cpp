@@ -42,6 +42,8 @@ Info info(DType dtype) {
       return {"q4_k", {256, 2 + 2 + 12 + 128}};
     case DType::kQ6_K:
       return {"q6_k", {256, 128 + 64 + 16 + 2}};
+    case DType::kM0E4:  // Q4_0's layout
+      return {"m0e4", {32, 2 + 16}};
     case DType::kUnknown:
       break;
   }

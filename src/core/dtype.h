@@ -27,6 +27,7 @@ enum class DType : uint8_t {
   kQ4_0,  // 32 4-bit values (offset 8) and one fp16 scale
   kQ4_K,  // 256: 8 sub-blocks of 32 with 6-bit scales and mins, fp16 super-scales
   kQ6_K,  // 256: 16 sub-blocks of 16, 6-bit values, int8 scales, fp16 scale
+  kM0E4,  // 32 4-bit signed powers of two and one fp16 scale (quant/block_quant.h)
 };
 
 // How a dtype is stored: `bytes` per block of `elements` consecutive

@@ -22,6 +22,7 @@ constexpr BlockFormatInfo kInfos[] = {
     {"Q4_0", kQK, 2 + kQK / 2},                           // d, qs[16]
     {"Q4_K", kQKK, 2 + 2 + 12 + kQKK / 2},                // d, dmin, scales[12], qs[128]
     {"Q6_K", kQKK, kQKK / 2 + kQKK / 4 + kQKK / 16 + 2},  // ql[128], qh[64], scales[16], d
+    {"M0E4", kQK, 2 + kQK / 2},                           // d, qs[16] as Q4_0
 };
 
 float half_at(const uint8_t* p) {
@@ -46,6 +47,26 @@ void dequantize_q4_0(const uint8_t* b, float* y) {
     y[j] = static_cast<float>((qs[j] & 0x0F) - 8) * d;
     y[j + kQK / 2] = static_cast<float>((qs[j] >> 4) - 8) * d;
   }
+}
+
+void dequantize_m0e4(const uint8_t* b, float* y) {
+  const float d = half_at(b);
+  const uint8_t* qs = b + 2;
+  for (int j = 0; j < kQK / 2; ++j) {
+    y[j] = static_cast<float>(kM0E4Values[qs[j] & 0x0F]) * d;
+    y[j + kQK / 2] = static_cast<float>(kM0E4Values[qs[j] >> 4]) * d;
+  }
+}
+
+// The M0E4 code nearest to v (in units of the scale): the exponent field
+// counts the midpoints 0.5, 1.5, 3, ..., 48 between magnitudes 0, 1, 2, ...,
+// 64 that |v| passes (a tie keeps the smaller). NaN is 0.
+int m0e4_code(float v) {
+  constexpr float kMidpoints[7] = {0.5f, 1.5f, 3.0f, 6.0f, 12.0f, 24.0f, 48.0f};
+  const float a = std::fabs(v);
+  int e = 0;
+  while (e < 7 && a > kMidpoints[e]) ++e;
+  return e == 0 ? 0 : (v < 0.0f ? 8 : 0) | e;
 }
 
 // The 6-bit scale and min of Q4_K sub-block j (ggml's get_scale_min_k4):
@@ -167,7 +188,38 @@ void dequantize_row(BlockFormat format, const uint8_t* src, std::span<float> dst
       return decode_blocks(dequantize_q4_k, info, src, dst);
     case BlockFormat::kQ6_K:
       return decode_blocks(dequantize_q6_k, info, src, dst);
+    case BlockFormat::kM0E4:
+      return decode_blocks(dequantize_m0e4, info, src, dst);
   }
+}
+
+bool quantize_row(BlockFormat format, std::span<const float> src, uint8_t* dst) {
+  switch (format) {
+    case BlockFormat::kF32:
+      if (!src.empty()) std::memcpy(dst, src.data(), src.size_bytes());
+      return true;
+    case BlockFormat::kF16:
+      for (size_t i = 0; i < src.size(); ++i) put_half(dst + 2 * i, src[i]);
+      return true;
+    case BlockFormat::kBF16:
+      return false;
+    case BlockFormat::kQ8_0:
+      quantize_row_q8_0(src, dst);
+      return true;
+    case BlockFormat::kQ4_0:
+      quantize_row_q4_0(src, dst);
+      return true;
+    case BlockFormat::kQ4_K:
+      quantize_row_q4_k(src, dst);
+      return true;
+    case BlockFormat::kQ6_K:
+      quantize_row_q6_k(src, dst);
+      return true;
+    case BlockFormat::kM0E4:
+      quantize_row_m0e4(src, dst);
+      return true;
+  }
+  return false;
 }
 
 void quantize_row_q8_0(std::span<const float> src, uint8_t* dst) {
@@ -200,6 +252,40 @@ void quantize_row_q4_0(std::span<const float> src, uint8_t* dst) {
     const auto nibble = [](float v) { return saturate(std::isnan(v) ? 8.5f : v + 8.5f, 0, 15); };
     for (int j = 0; j < kQK / 2; ++j)
       dst[2 + j] = static_cast<uint8_t>(nibble(x[j] * id) | nibble(x[j + kQK / 2] * id) << 4);
+  }
+}
+
+void quantize_row_m0e4(std::span<const float> src, uint8_t* dst) {
+  // Candidate scales amax / 64 * 2^(t / 16), t in [0, 16): the grid times 2
+  // is itself (but for its ends), so one octave holds every shape of it.
+  constexpr int kSteps = 16;
+  float octave[kSteps];
+  for (int t = 0; t < kSteps; ++t) octave[t] = std::exp2(static_cast<float>(t) / kSteps) / 64.0f;
+  for (size_t i = 0; i < src.size(); i += kQK, dst += 2 + kQK / 2) {
+    const float* x = src.data() + i;
+    float amax = 0.0f;
+    for (int j = 0; j < kQK; ++j) amax = std::max(amax, std::fabs(x[j]));  // NaN ignored
+    uint16_t best = 0;
+    double best_err = std::numeric_limits<double>::infinity();
+    for (int t = 0; t < kSteps; ++t) {
+      const uint16_t h = fp32_to_fp16(amax * octave[t]);
+      const float d = fp16_to_fp32(h);
+      const float id = d != 0.0f ? 1.0f / d : 0.0f;
+      double err = 0.0;
+      for (int j = 0; j < kQK; ++j) {
+        const double e = x[j] - static_cast<double>(kM0E4Values[m0e4_code(x[j] * id)]) * d;
+        err += e * e;
+      }
+      if (err < best_err) {  // NaN errors never win: the first candidate stays
+        best_err = err;
+        best = h;
+      }
+    }
+    const float d = fp16_to_fp32(best);
+    const float id = d != 0.0f ? 1.0f / d : 0.0f;
+    put_bits(dst, best);
+    for (int j = 0; j < kQK / 2; ++j)
+      dst[2 + j] = static_cast<uint8_t>(m0e4_code(x[j] * id) | m0e4_code(x[j + kQK / 2] * id) << 4);
   }
 }
 

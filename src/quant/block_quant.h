@@ -20,6 +20,7 @@ enum class BlockFormat : uint8_t {
   kQ4_0,  // 32 4-bit values (offset 8) and one fp16 scale
   kQ4_K,  // 256: 8 sub-blocks of 32, 6-bit scales and mins, fp16 super-scales
   kQ6_K,  // 256: 16 sub-blocks of 16, 6-bit values, int8 scales, fp16 scale
+  kM0E4,  // 32 4-bit signed powers of two and one fp16 scale (odin's own)
 };
 
 struct BlockFormatInfo {
@@ -36,6 +37,10 @@ int64_t block_row_bytes(BlockFormat format, int64_t elements);
 // Decodes `dst.size()` elements (a whole number of blocks) from `src`, which
 // must hold block_row_bytes(format, dst.size()) bytes, any alignment.
 void dequantize_row(BlockFormat format, const uint8_t* src, std::span<float> dst);
+
+// The reference quantizer of `format` below (F32 and F16 convert), false
+// for BF16 (it has none). `src.size()` is a whole number of blocks.
+bool quantize_row(BlockFormat format, std::span<const float> src, uint8_t* dst);
 
 // Reference quantizers of the 32-element formats (weights written by odin's
 // tools and tests, activations of the integer dot products): the same bytes
@@ -54,5 +59,20 @@ void quantize_row_q4_0(std::span<const float> src, uint8_t* dst);
 // multiply-adds writes the same bytes. `src.size()` is a multiple of 256.
 void quantize_row_q4_k(std::span<const float> src, uint8_t* dst);
 void quantize_row_q6_k(std::span<const float> src, uint8_t* dst);
+
+// M0E4 (odin's, after the FP4 weights of Transformer-Lite, Li et al. 2024,
+// arXiv:2403.20041: values whose decode is an exponent add, no multiply).
+// Q4_0's layout (fp16 d, then 16 bytes: value j in the low nibble of byte j,
+// value j + 16 in the high one); a code is a sign (bit 3) and an exponent
+// field e (bits 0-2): e = 0 is 0, else the value is +-2^(e-1) * d. The
+// decoded integers {0, +-1, +-2, ..., +-64} fit int8, so integer kernels take
+// them through a 16-entry table (kM0E4Values) where Q4_0 subtracts 8.
+inline constexpr int8_t kM0E4Values[16] = {0, 1,  2,  4,  8,  16,  32,  64,
+                                           0, -1, -2, -4, -8, -16, -32, -64};
+// Per block, d is searched over one octave above amax / 64 (a power of two
+// further scales the grid onto itself) for the least squared error of the
+// fp16-rounded d; each value takes the nearest code (the smaller magnitude
+// on a tie). Deterministic; `src.size()` is a multiple of 32.
+void quantize_row_m0e4(std::span<const float> src, uint8_t* dst);
 
 }  // namespace odin

@@ -22,6 +22,8 @@ std::optional<BlockFormat> block_format_of(DType dtype) {
       return BlockFormat::kQ4_K;
     case DType::kQ6_K:
       return BlockFormat::kQ6_K;
+    case DType::kM0E4:
+      return BlockFormat::kM0E4;
     default:
       return std::nullopt;
   }
@@ -43,6 +45,8 @@ DType dtype_of(BlockFormat format) {
       return DType::kQ4_K;
     case BlockFormat::kQ6_K:
       return DType::kQ6_K;
+    case BlockFormat::kM0E4:
+      return DType::kM0E4;
   }
   return DType::kUnknown;
 }

@@ -100,6 +100,35 @@ TEST(ConvertCli, GgufWithVocabularyGeneratesAndTokenizesTheSame) {
   EXPECT_EQ(a.out, b.out);
 }
 
+// --quant: which matrices change (stories260K's ffn_down rows of 172 are no
+// whole number of blocks: kept), and kl-divergence against the source.
+TEST(ConvertCli, QuantizedFileAndItsKlDivergence) {
+  TempPath gguf("stories.gguf"), out("stories-m0e4.odin");
+  const Status s = test::write_llm_test_model("stories260K-f32", ODIN_TEST_DATA_DIR, gguf.path);
+  ASSERT_TRUE(s.ok()) << s.message();
+  const CliResult c = run_cli("convert " + test::quoted(gguf.path) + " " + test::quoted(out.path) +
+                              " --quant m0e4");
+  ASSERT_EQ(c.exit_code, 0) << c.out;
+  EXPECT_NE(c.out.find("quantized: 30 matrices to m0e4, 0 to q8_0, 17 tensors unchanged"),
+            std::string::npos)
+      << c.out;
+  const CliResult self =
+      run_cli("kl-divergence " + test::quoted(gguf.path) + " " + test::quoted(gguf.path) + " -n 8");
+  ASSERT_EQ(self.exit_code, 0) << self.out;
+  EXPECT_NE(self.out.find("8 positions"), std::string::npos) << self.out;
+  EXPECT_NE(self.out.find("mean 0, max 0; top-1 agreement 100.0%"), std::string::npos) << self.out;
+  const CliResult kl = run_cli("kl-divergence " + test::quoted(gguf.path) + " " +
+                               test::quoted(out.path) + " -n 8 --json");
+  ASSERT_EQ(kl.exit_code, 0) << kl.out;
+  const auto j = nlohmann::json::parse(kl.out);
+  EXPECT_EQ(j["positions"], 8);
+  EXPECT_GT(j["kl_mean"].get<double>(), 0.0);
+  EXPECT_EQ(j["kl"].size(), 8u);
+  const CliResult bad = run_cli("convert " + test::quoted(gguf.path) + " " +
+                                test::quoted(out.path) + " --quant q5_0");
+  EXPECT_NE(bad.exit_code, 0);
+}
+
 TEST(ConvertCli, BadInputIsAClearError) {
   TempPath out("bad.odin");
   const CliResult missing = run_cli("convert /nonexistent.gguf " + test::quoted(out.path));

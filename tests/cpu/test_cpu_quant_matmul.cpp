@@ -35,9 +35,10 @@ void put_half(uint8_t* p, float v) {
   p[1] = static_cast<uint8_t>(h >> 8);
 }
 
-// n rows of k elements in `format`: the 32-element formats and F16 / BF16
-// from random floats; the K-quants as random bytes (every pattern of the
-// quants and 6-bit scales is valid) with finite fp16 super-scales.
+// n rows of k elements in `format`: Q8_0, Q4_0 and F16 / BF16 from random
+// floats; M0E4 and the K-quants as random bytes (every pattern of the codes,
+// quants and 6-bit scales is valid, so all 16 M0E4 codes occur) with finite
+// fp16 scales.
 std::vector<uint8_t> random_weights(BlockFormat format, int64_t n, int64_t k, std::mt19937& rng) {
   const int64_t row_bytes = block_row_bytes(format, k);
   std::vector<uint8_t> w(static_cast<size_t>(n * row_bytes));
@@ -62,6 +63,13 @@ std::vector<uint8_t> random_weights(BlockFormat format, int64_t n, int64_t k, st
           std::memcpy(&bits, &f[static_cast<size_t>(i)], 4);
           row[2 * i] = static_cast<uint8_t>(bits >> 16);
           row[2 * i + 1] = static_cast<uint8_t>(bits >> 24);
+        }
+        break;
+      case BlockFormat::kM0E4:
+        for (int64_t b = 0; b < k / 32; ++b) {
+          uint8_t* blk = row + b * 18;
+          for (int i = 2; i < 18; ++i) blk[i] = static_cast<uint8_t>(byte(rng));
+          put_half(blk, scale(rng) * 0.1f);
         }
         break;
       case BlockFormat::kQ4_K:
@@ -94,6 +102,7 @@ void zero_quants(BlockFormat format, uint8_t* blk) {
       std::memset(blk + 2, 0, 32);
       break;
     case BlockFormat::kQ4_0:
+    case BlockFormat::kM0E4:  // code 0 is 0: no offset
       std::memset(blk + 2, 0, 16);
       break;
     case BlockFormat::kQ4_K:
@@ -299,8 +308,9 @@ TEST_P(QuantMatmulFormats, MatchesReference) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Formats, QuantMatmulFormats,
-                         testing::Values(BlockFormat::kQ8_0, BlockFormat::kQ4_0, BlockFormat::kQ4_K,
-                                         BlockFormat::kQ6_K, BlockFormat::kF16, BlockFormat::kBF16),
+                         testing::Values(BlockFormat::kQ8_0, BlockFormat::kQ4_0, BlockFormat::kM0E4,
+                                         BlockFormat::kQ4_K, BlockFormat::kQ6_K, BlockFormat::kF16,
+                                         BlockFormat::kBF16),
                          [](const auto& info) {
                            return std::string(block_format_info(info.param).name);
                          });
@@ -326,8 +336,8 @@ TEST_P(QuantMatmulAmx, MatchesReference) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Packed, QuantMatmulAmx,
-                         testing::Values(BlockFormat::kQ8_0, BlockFormat::kQ4_0, BlockFormat::kQ4_K,
-                                         BlockFormat::kQ6_K),
+                         testing::Values(BlockFormat::kQ8_0, BlockFormat::kQ4_0, BlockFormat::kM0E4,
+                                         BlockFormat::kQ4_K, BlockFormat::kQ6_K),
                          [](const auto& info) {
                            return std::string(block_format_info(info.param).name);
                          });
@@ -336,11 +346,11 @@ INSTANTIATE_TEST_SUITE_P(Packed, QuantMatmulAmx,
 TEST(QuantMatmul, LargerShapes) {
   for_each_target([&] {
     uint32_t seed = 1000;
-    for (BlockFormat f : {BlockFormat::kQ8_0, BlockFormat::kQ4_0, BlockFormat::kQ4_K,
-                          BlockFormat::kQ6_K, BlockFormat::kF16})
+    for (BlockFormat f : {BlockFormat::kQ8_0, BlockFormat::kQ4_0, BlockFormat::kM0E4,
+                          BlockFormat::kQ4_K, BlockFormat::kQ6_K, BlockFormat::kF16})
       if (!run_case({f, 9, 40, 2048, true, 2}, seed++)) return;
-    for (BlockFormat f :
-         {BlockFormat::kQ8_0, BlockFormat::kQ4_0, BlockFormat::kQ4_K, BlockFormat::kQ6_K})
+    for (BlockFormat f : {BlockFormat::kQ8_0, BlockFormat::kQ4_0, BlockFormat::kM0E4,
+                          BlockFormat::kQ4_K, BlockFormat::kQ6_K})
       for (bool amx : {false, true})
         if (!run_case({f, 33, 40, 2048, true, 2, true, amx}, seed++)) return;
   });
@@ -352,8 +362,8 @@ TEST(QuantMatmul, LargerShapes) {
 TEST(QuantMatmul, ActivationEdgeCases) {
   std::mt19937 rng(7);
   const int64_t n = 5, k = 256;
-  for (BlockFormat f :
-       {BlockFormat::kQ8_0, BlockFormat::kQ4_0, BlockFormat::kQ4_K, BlockFormat::kQ6_K}) {
+  for (BlockFormat f : {BlockFormat::kQ8_0, BlockFormat::kQ4_0, BlockFormat::kM0E4,
+                        BlockFormat::kQ4_K, BlockFormat::kQ6_K}) {
     const std::vector<uint8_t> w = random_weights(f, n, k, rng);
     std::vector<float> x(static_cast<size_t>(3 * k), 0.0f);
     for (int64_t i = 0; i < k; ++i) {
@@ -442,8 +452,8 @@ TEST(QuantMatmul, PrepackRejectsOtherFormats) {
 // move_block reads them back to the GGUF block.
 TEST(QuantMatmul, PackBlockMatchesLayout) {
   std::mt19937 rng(11);
-  for (BlockFormat f :
-       {BlockFormat::kQ8_0, BlockFormat::kQ4_0, BlockFormat::kQ4_K, BlockFormat::kQ6_K}) {
+  for (BlockFormat f : {BlockFormat::kQ8_0, BlockFormat::kQ4_0, BlockFormat::kM0E4,
+                        BlockFormat::kQ4_K, BlockFormat::kQ6_K}) {
     const auto bytes = static_cast<size_t>(block_format_info(f).block_bytes);
     std::vector<uint8_t> fast(static_cast<size_t>(qmm::packed_block_bytes(f)));
     std::vector<uint8_t> slow(fast.size());

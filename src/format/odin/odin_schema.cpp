@@ -13,6 +13,7 @@ constexpr std::pair<DType, fb::DataType> kDTypes[] = {
     {DType::kI8, fb::DataType::I8},           {DType::kU8, fb::DataType::U8},
     {DType::kI16, fb::DataType::I16},         {DType::kI32, fb::DataType::I32},
     {DType::kI64, fb::DataType::I64},         {DType::kBool, fb::DataType::BOOL},
+    {DType::kM0E4, fb::DataType::M0E4},
 };
 
 constexpr std::pair<Activation, fb::Activation> kActivations[] = {
