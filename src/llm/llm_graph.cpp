@@ -28,8 +28,9 @@ Result<Graph> build_llm_graph(const LlmWeights& weights, std::shared_ptr<const v
   // Values per cache row: a head's, or plm's latent and RoPE key.
   const int64_t cache_row = c.latent_attention() ? latent_cache_row(c) : c.head_dim;
   if (options.kv_dtype == DType::kQ8_0 && cache_row % 32 != 0)
-    return make_error(StatusCode::kUnsupported, "a q8_0 KV cache needs rows of a multiple of 32 (",
-                      "its block); this model's are ", cache_row, ": use f16");
+    return make_error(StatusCode::kUnsupported, "a q8_0 KV cache needs ",
+                      c.latent_attention() ? "latent + RoPE key" : "head_dim",
+                      " a multiple of 32 (its block); this model's is ", cache_row, ": use f16");
   const int64_t max_batch = std::min(options.max_batch, n_ctx);
 
   Graph g;
