@@ -55,9 +55,9 @@ Status attention(const AttentionAttrs& attrs, const ConstTensorView& q, const Co
       const float* key = k.as<float>() + i * kv_width + g * hd;
       if (!encode_row(k_cache.dtype, {key, static_cast<size_t>(hd)},
                       const_cast<void*>(k_cache.data), row) ||
-          (!v_in_k && !encode_row(v_cache.dtype,
-                                  {v.as<float>() + (i * nkv + g) * dv, static_cast<size_t>(dv)},
-                                  const_cast<void*>(v_cache.data), row)))
+          (!v_in_k &&
+           !encode_row(v_cache.dtype, {v.as<float>() + (i * nkv + g) * dv, static_cast<size_t>(dv)},
+                       const_cast<void*>(v_cache.data), row)))
         return bad_shape(kOp, "KV cache dtype ", dtype_name(k_cache.dtype), " with rows of ", hd,
                          " and ", dv);
     }

@@ -34,31 +34,34 @@ ValueId latent_attention(LlmGraphBuilder& b, const LlmConfig& c, const std::stri
   rope_attrs.theta_base = c.rope_freq_base;
 
   // Queries: [W_uk_h^T q_nope_h ; RoPE(q_pe_h)] per head.
-  const ValueId q = b.reshape(b.matmul(h, p + "attn_q.weight", "", p + "q"), {-1, nh, dk}, p + "q3");
+  const ValueId q =
+      b.reshape(b.matmul(h, p + "attn_q.weight", "", p + "q"), {-1, nh, dk}, p + "q3");
   const ValueId q_nope = b.reshape(b.slice(q, {0, 0, 0}, {-1, nh, nope}, p + "q_nope"),
                                    {-1, nh, 1, nope}, p + "q_nope4");
   const ValueId w_uk = head_rows(b, c, p + "attn_kv_b.weight", 0, nope, p + "w_uk");
-  const ValueId q_lat = b.reshape(
-      b.node(OpType::kBatchMatMul, {q_nope, w_uk}, p + "q_latent", BatchMatMulAttrs{}),
-      {-1, nh, r}, p + "q_latent3");
+  const ValueId q_lat =
+      b.reshape(b.node(OpType::kBatchMatMul, {q_nope, w_uk}, p + "q_latent", BatchMatMulAttrs{}),
+                {-1, nh, r}, p + "q_latent3");
   const ValueId q_pe = b.reshape(b.slice(q, {0, 0, nope}, {-1, nh, rope}, p + "q_pe"),
                                  {-1, nh * rope}, p + "q_pe_rows");
-  const ValueId q_pe_rot = b.reshape(b.node(OpType::kRope, {q_pe, positions}, p + "q_rope", rope_attrs),
-                                     {-1, nh, rope}, p + "q_rope3");
+  const ValueId q_pe_rot =
+      b.reshape(b.node(OpType::kRope, {q_pe, positions}, p + "q_rope", rope_attrs), {-1, nh, rope},
+                p + "q_rope3");
   ConcatenationAttrs last;
   last.axis = 2;
-  const ValueId q_abs = b.reshape(
-      b.node(OpType::kConcatenation, {q_lat, q_pe_rot}, p + "q_absorbed", last), {-1, nh * (r + rope)},
-      p + "q_absorbed_rows");
+  const ValueId q_abs =
+      b.reshape(b.node(OpType::kConcatenation, {q_lat, q_pe_rot}, p + "q_absorbed", last),
+                {-1, nh * (r + rope)}, p + "q_absorbed_rows");
 
   // The cache row: [RMS-normed latent ; RoPE(k_pe)].
   const ValueId kv = b.matmul(h, p + "attn_kv_a_mqa.weight", "", p + "kv_a");
-  const ValueId latent = b.node(OpType::kRmsNorm,
-                                {b.slice(kv, {0, 0}, {-1, r}, p + "latent"),
-                                 b.weight(p + "attn_kv_a_norm.weight")},
-                                p + "latent_norm", norm);
-  const ValueId k_pe = b.node(OpType::kRope, {b.slice(kv, {0, r}, {-1, rope}, p + "k_pe"), positions},
-                              p + "k_rope", rope_attrs);
+  const ValueId latent =
+      b.node(OpType::kRmsNorm,
+             {b.slice(kv, {0, 0}, {-1, r}, p + "latent"), b.weight(p + "attn_kv_a_norm.weight")},
+             p + "latent_norm", norm);
+  const ValueId k_pe =
+      b.node(OpType::kRope, {b.slice(kv, {0, r}, {-1, rope}, p + "k_pe"), positions}, p + "k_rope",
+             rope_attrs);
   last.axis = 1;
   const ValueId k = b.node(OpType::kConcatenation, {latent, k_pe}, p + "k_row", last);
 
@@ -66,7 +69,7 @@ ValueId latent_attention(LlmGraphBuilder& b, const LlmConfig& c, const std::stri
   attn.n_head = nh;
   attn.n_kv_head = 1;
   attn.head_dim = r + rope;
-  attn.v_head_dim = r;  // the latent, read from the K cache
+  attn.v_head_dim = r;                                    // the latent, read from the K cache
   attn.scale = 1.0f / std::sqrt(static_cast<float>(dk));  // of the heads llama.cpp forms
   const ValueId a = b.node(OpType::kAttention, {q_abs, k, kNoValue, positions, cache, kNoValue},
                            p + "attention", attn);
@@ -75,8 +78,9 @@ ValueId latent_attention(LlmGraphBuilder& b, const LlmConfig& c, const std::stri
   const ValueId w_uv = head_rows(b, c, p + "attn_kv_b.weight", nope, dv, p + "w_uv");
   BatchMatMulAttrs transposed;
   transposed.adj_y = true;
-  const ValueId o = b.node(OpType::kBatchMatMul, {b.reshape(a, {-1, nh, 1, r}, p + "attn_heads"), w_uv},
-                           p + "attn_values", transposed);
+  const ValueId o =
+      b.node(OpType::kBatchMatMul, {b.reshape(a, {-1, nh, 1, r}, p + "attn_heads"), w_uv},
+             p + "attn_values", transposed);
   return b.reshape(o, {-1, nh * dv}, p + "attn_values_rows");
 }
 

@@ -109,5 +109,4 @@ class LlmGraphBuilder {
   Graph& g_;
 };
 
-
 }  // namespace odin

@@ -79,8 +79,7 @@ static Status infer_attention(InferContext& ctx) {
   ODIN_RETURN_IF_ERROR(check_cache(ctx, 4, a->n_kv_head, a->head_dim));
   if (!v_in_k) {
     ODIN_RETURN_IF_ERROR(check_cache(ctx, 5, a->n_kv_head, dv));
-    if (ctx.input(5).dtype != ctx.input(4).dtype ||
-        ctx.input_shape(5)[1] != ctx.input_shape(4)[1])
+    if (ctx.input(5).dtype != ctx.input(4).dtype || ctx.input_shape(5)[1] != ctx.input_shape(4)[1])
       return ctx.fail("K cache ", ctx.input_shape(4).str(), " and V cache ",
                       ctx.input_shape(5).str(), " differ in dtype or context");
   }

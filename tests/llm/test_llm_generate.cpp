@@ -144,8 +144,8 @@ TEST_P(LlmGolden, GreedyMatchesLlamaCpp) {
 
 INSTANTIATE_TEST_SUITE_P(Models, LlmGolden,
                          testing::Values("llama-f16", "llama-q8_0", "llama-q4_0", "llama-q4_k_m",
-                                         "qwen2-q8_0", "qwen3-q8_0", "plm-f16",
-                                         "stories260K-f16", "stories260K-f32"),
+                                         "qwen2-q8_0", "qwen3-q8_0", "plm-f16", "stories260K-f16",
+                                         "stories260K-f32"),
                          [](const auto& info) { return param_name(info.param); });
 
 }  // namespace

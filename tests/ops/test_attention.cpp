@@ -18,13 +18,14 @@ constexpr int64_t kRows = 3, kCtx = 4, kHeads = 2, kHd = 8, kDv = 5;
 
 std::vector<float> wave(int64_t n, float f) {
   std::vector<float> v(static_cast<size_t>(n));
-  for (int64_t i = 0; i < n; ++i) v[static_cast<size_t>(i)] = std::sin(f * static_cast<float>(i + 1));
+  for (int64_t i = 0; i < n; ++i)
+    v[static_cast<size_t>(i)] = std::sin(f * static_cast<float>(i + 1));
   return v;
 }
 
 struct Case {
-  test::Buf<float> q = buf<float>(Shape({kRows, kHeads * kHd}), wave(kRows * kHeads * kHd, 0.7f));
-  test::Buf<float> k = buf<float>(Shape({kRows, kHd}), wave(kRows * kHd, 1.3f));
+  test::Buf<float> q = buf<float>(Shape({kRows, kHeads* kHd}), wave(kRows* kHeads* kHd, 0.7f));
+  test::Buf<float> k = buf<float>(Shape({kRows, kHd}), wave(kRows* kHd, 1.3f));
   test::Buf<int32_t> pos = buf<int32_t>(Shape({kRows}), {0, 1, 2});
 };
 
@@ -81,8 +82,8 @@ TEST(Attention, ValuesFromTheKCacheCannotBeWiderThanItsRows) {
   auto kc = out_buf<float>(Shape({1, kCtx, kHd}));
   auto out = out_buf<float>(Shape({kRows, kHeads * (kHd + 1)}));
   const AttentionAttrs a{kHeads, 1, kHd, 0.25f, kHd + 1};
-  EXPECT_FALSE(ref::attention(a, c.q.view(), c.k.view(), ConstTensorView{}, c.pos.view(),
-                              kc.view(), ConstTensorView{}, out.mut())
+  EXPECT_FALSE(ref::attention(a, c.q.view(), c.k.view(), ConstTensorView{}, c.pos.view(), kc.view(),
+                              ConstTensorView{}, out.mut())
                    .ok());
 }
 

@@ -25,9 +25,9 @@ Status check_latent_config(const LlmConfig& c, const std::string& source) {
                         ") must be 1 to ", kMaxDim);
   if (c.rope_dim >= c.head_dim || c.n_head_kv != c.n_head || c.n_head * c.head_dim_v > kMaxDim)
     return make_error(StatusCode::kInvalidModel, source, ": RoPE dims ", c.rope_dim,
-                      " must be less than the heads' ", c.head_dim, ", every head its own KV head (",
-                      c.n_head, " and ", c.n_head_kv, "), ", c.n_head, " V heads of ", c.head_dim_v,
-                      " in range");
+                      " must be less than the heads' ", c.head_dim,
+                      ", every head its own KV head (", c.n_head, " and ", c.n_head_kv, "), ",
+                      c.n_head, " V heads of ", c.head_dim_v, " in range");
   return Status();
 }
 
