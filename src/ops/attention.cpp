@@ -44,8 +44,12 @@ static Status check_cache(InferContext& ctx, size_t i, int64_t n_kv_head, int64_
 }
 
 static Status infer_attention(InferContext& ctx) {
-  ODIN_RETURN_IF_ERROR(ctx.expect_inputs(6, 6));
+  // Six slots; v and the V cache (2 and 5) may be absent.
+  ODIN_RETURN_IF_ERROR(ctx.expect_inputs(2, 6));
   ODIN_RETURN_IF_ERROR(ctx.expect_outputs(1));
+  if (ctx.num_inputs() != 6 || !ctx.has_input(3) || !ctx.has_input(4))
+    return ctx.fail("expects 6 input slots (v and the V cache may be absent), has ",
+                    ctx.num_inputs());
   const AttentionAttrs* a = node_attrs<AttentionAttrs>(ctx);
   if (!a) return ctx.fail("missing ATTENTION attributes");
   if (a->n_head < 1 || a->n_kv_head < 1 || a->head_dim < 1 || a->n_head % a->n_kv_head != 0 ||
