@@ -63,18 +63,14 @@ LlmTestModelSpec random_qwen3(const char* name, LlmTestMix mix) {
 // output.weight). F16, so that llama.cpp's un-absorbed K and V and odin's
 // absorbed latent differ by rounding only.
 LlmTestModelSpec random_plm(const char* name, LlmTestMix mix) {
-  LlmTestModelSpec s{name, "plm", LlmTestWeights::kRandom, LlmTestVocab::kLlamaSpm, mix};
-  s.n_embd = 256;
+  LlmTestModelSpec s = random_llama(name, mix);  // width, FFN, vocabulary, RoPE base
+  s.architecture = "plm";
   s.n_layer = 2;
-  s.n_head = 4;
   s.n_head_kv = 4;
   s.head_dim = 64;
   s.kv_lora_rank = 128;
   s.rope_dim = 16;
   s.head_dim_v = 64;
-  s.n_ff = 768;
-  s.n_ctx = 256;
-  s.rope_freq_base = 10000.0f;
   s.rms_norm_eps = 1e-6f;
   s.tied_output = true;
   return s;
