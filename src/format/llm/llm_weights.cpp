@@ -56,8 +56,9 @@ Status check_llm_config(const LlmConfig& c, const std::string& source) {
   if (c.latent_attention()) ODIN_RETURN_IF_ERROR(check_latent_config(c, source));
   const int64_t rotated = c.latent_attention() ? c.rope_dim : c.head_dim;
   if (rotated % 2 != 0)
-    return make_error(StatusCode::kInvalidModel, source, ": RoPE dims ", rotated,
-                      " are odd (RoPE rotates pairs of values)");
+    return make_error(StatusCode::kInvalidModel, source, ": ",
+                      c.latent_attention() ? "RoPE dims " : "head_dim ", rotated,
+                      " is odd (RoPE rotates pairs of values)");
   if (c.n_head * c.head_dim > kMaxDim)
     return make_error(StatusCode::kInvalidModel, source, ": ", c.n_head, " heads of ", c.head_dim,
                       " are too wide");
