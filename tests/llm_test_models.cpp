@@ -61,6 +61,25 @@ LlmTestModelSpec random_qwen3(const char* name, LlmTestMix mix) {
   return s;
 }
 
+// plm (multi-head latent attention, squared-ReLU FFN, no gate), dim 256, 2
+// layers, 4 heads: Q/K heads of 48 values without RoPE + 16 with, V heads of
+// 64, a latent of 128; always tied to token_embd (llama.cpp's plm has no
+// output.weight). F16, so that llama.cpp's un-absorbed K and V and odin's
+// absorbed latent differ by rounding only.
+LlmTestModelSpec random_plm(const char* name, LlmTestMix mix) {
+  LlmTestModelSpec s = random_llama(name, mix);  // width, FFN, vocabulary, RoPE base
+  s.architecture = "plm";
+  s.n_layer = 2;
+  s.n_head_kv = 4;
+  s.head_dim = 64;
+  s.kv_lora_rank = 128;
+  s.rope_dim = 16;
+  s.head_dim_v = 64;
+  s.rms_norm_eps = 1e-6f;
+  s.tied_output = true;
+  return s;
+}
+
 LlmTestModelSpec stories260k(const char* name, LlmTestMix mix) {
   return {name, "llama", LlmTestWeights::kStories260K, LlmTestVocab::kSynthetic512, mix};
 }
@@ -364,6 +383,7 @@ const std::vector<LlmTestModelSpec>& llm_test_model_specs() {
       random_llama("llama-q4_k_m", LlmTestMix::kQ4_K_M),
       random_qwen2("qwen2-q8_0", LlmTestMix::kQ8_0),
       random_qwen3("qwen3-q8_0", LlmTestMix::kQ8_0),
+      random_plm("plm-f16", LlmTestMix::kF16),
       stories260k("stories260K-f16", LlmTestMix::kF16),
       stories260k("stories260K-f32", LlmTestMix::kF32),
   };
@@ -436,6 +456,9 @@ Result<std::vector<uint8_t>> build_llm_test_model(std::string_view name,
     c.qkv_bias = c.architecture == "qwen2";
     c.qk_norm = c.architecture == "qwen3";
     c.n_vocab = spec->vocab == LlmTestVocab::kLlamaSpm ? 32000 : 151936;
+    c.kv_lora_rank = spec->kv_lora_rank;
+    c.rope_dim = spec->rope_dim;
+    c.head_dim_v = spec->head_dim_v;
   }
   // A draft: the first layers, every other tensor as the full model has it.
   const int64_t all_layers = c.n_layer;
@@ -453,11 +476,15 @@ Result<std::vector<uint8_t>> build_llm_test_model(std::string_view name,
       .u32(a + "embedding_length", u32(c.n_embd))
       .u32(a + "block_count", u32(c.n_layer))
       .u32(a + "feed_forward_length", u32(c.n_ff))
-      .u32(a + "rope.dimension_count", u32(c.head_dim))
+      .u32(a + "rope.dimension_count", u32(c.latent_attention() ? c.rope_dim : c.head_dim))
       .u32(a + "attention.head_count", u32(c.n_head))
       .u32(a + "attention.head_count_kv", u32(c.n_head_kv))
       .f32(a + "attention.layer_norm_rms_epsilon", c.rms_norm_eps)
       .f32(a + "rope.freq_base", c.rope_freq_base);
+  if (c.latent_attention())  // plm's converter: Q/K and V head sizes, the latent's rank
+    b.u32(a + "attention.key_length", u32(c.head_dim))
+        .u32(a + "attention.value_length", u32(c.head_dim_v))
+        .u32(a + "attention.kv_lora_rank", u32(c.kv_lora_rank));
   if (c.qk_norm)  // qwen3's converter writes the head size (HF head_dim)
     b.u32(a + "attention.key_length", u32(c.head_dim))
         .u32(a + "attention.value_length", u32(c.head_dim));

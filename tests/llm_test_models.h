@@ -37,7 +37,7 @@ enum class LlmTestMix { kF32, kF16, kQ8_0, kQ4_0, kQ4_K_M };
 
 struct LlmTestModelSpec {
   const char* name;          // "llama-q8_0": the CLI's and the golden's name
-  const char* architecture;  // general.architecture: "llama", "qwen2" or "qwen3"
+  const char* architecture;  // general.architecture: "llama", "qwen2", "qwen3" or "plm"
   LlmTestWeights weights;
   LlmTestVocab vocab;
   LlmTestMix mix;
@@ -45,6 +45,9 @@ struct LlmTestModelSpec {
   // checkpoint; these are then 0).
   int64_t n_embd = 0, n_layer = 0, n_head = 0, n_head_kv = 0, n_ff = 0, n_ctx = 0;
   int64_t head_dim = 0;  // 0: n_embd / n_head
+  // plm's latent attention (0 elsewhere): the latent's rank, the RoPE part
+  // of each Q/K head, the V heads' size.
+  int64_t kv_lora_rank = 0, rope_dim = 0, head_dim_v = 0;
   float rope_freq_base = 10000.0f, rms_norm_eps = 1e-5f;
   bool tied_output = false;
 };

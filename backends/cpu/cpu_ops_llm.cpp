@@ -384,9 +384,10 @@ std::unique_ptr<CpuOp> make_rope(const CpuOpContext& ctx, const Node& n) {
 std::unique_ptr<CpuOp> make_attention(const CpuOpContext& ctx, const Node& n) {
   const Graph& g = ctx.graph;
   const auto* a = std::get_if<AttentionAttrs>(&n.attrs);
-  if (!a) return nullptr;
+  // Values narrower than keys, or read from the K cache: the reference kernel.
+  if (!a || a->value_dim() != a->head_dim) return nullptr;
   for (ValueId v : n.inputs)
-    if (g.value(v).is_constant()) return nullptr;
+    if (v == kNoValue || g.value(v).is_constant()) return nullptr;
   const Value& cache = g.value(n.inputs[4]);
   auto op = std::make_unique<AttentionOp>(*a, cache.shape[1], cache.dtype, ctx);
   op->reads = n.inputs;

@@ -232,8 +232,12 @@ struct RopeAttrs {
 struct AttentionAttrs {
   int32_t n_head = 0;
   int32_t n_kv_head = 0;
-  int32_t head_dim = 0;
-  float scale = 0.0f;  // applied to q.k; 0 means 1 / sqrt(head_dim)
+  int32_t head_dim = 0;  // of q and k
+  float scale = 0.0f;    // applied to q.k; 0 means 1 / sqrt(head_dim)
+  // Of each value head and output head; 0 means head_dim. Without a v input
+  // and V cache, the values are the first v_head_dim of each K cache row.
+  int32_t v_head_dim = 0;
+  int32_t value_dim() const { return v_head_dim != 0 ? v_head_dim : head_dim; }
 };
 
 using OpAttrs =

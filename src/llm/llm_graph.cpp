@@ -3,80 +3,11 @@
 #include <algorithm>
 #include <cmath>
 
+#include "llm/latent_attention.h"
+#include "llm/llm_graph_builder.h"
 #include "ops/op_def.h"
-#include "quant/weight_rows.h"
 
 namespace odin {
-namespace {
-
-class Builder {
- public:
-  Builder(const LlmWeights& w, Graph& g) : w_(w), g_(g) {}
-
-  // A constant over the tensor's bytes (borrowed from the file). GGUF dims
-  // are innermost first; the IR's are outermost first.
-  ValueId weight(const std::string& name) {
-    const LlmTensor* t = w_.find(name);
-    Value v;
-    v.name = name;
-    v.dtype = dtype_of(t->format);
-    std::vector<int64_t> dims(t->dims.rbegin(), t->dims.rend());
-    v.shape = Shape(std::move(dims));
-    v.data = t->data.data();
-    v.data_bytes = t->data.size();
-    return g_.add_value(std::move(v));
-  }
-  bool has(const std::string& name) const { return w_.find(name) != nullptr; }
-
-  ValueId value(const std::string& name, DType dtype = DType::kF32) {
-    Value v;
-    v.name = name;
-    v.dtype = dtype;
-    return g_.add_value(std::move(v));
-  }
-
-  ValueId node(OpType op, std::vector<ValueId> inputs, const std::string& name,
-               OpAttrs attrs = {}) {
-    const ValueId out = value(name);
-    Node n;
-    n.op = op;
-    n.attrs = std::move(attrs);
-    n.inputs = std::move(inputs);
-    n.outputs = {out};
-    n.name = name;
-    g_.add_node(std::move(n));
-    return out;
-  }
-
-  ValueId matmul(ValueId x, const std::string& weight_name, const std::string& bias_name,
-                 const std::string& name) {
-    std::vector<ValueId> in = {x, weight(weight_name)};
-    if (!bias_name.empty() && has(bias_name)) in.push_back(weight(bias_name));
-    FullyConnectedAttrs a;
-    a.keep_num_dims = true;
-    return node(OpType::kFullyConnected, std::move(in), name, a);
-  }
-
-  // RMS norm of each head of x [seq, heads * head_dim] (qwen3's Q/K norm):
-  // RMS_NORM normalizes the last dim, so x is viewed as [seq, heads,
-  // head_dim] for the [head_dim] weight, then as rows again for ROPE.
-  ValueId head_norm(ValueId x, int64_t heads, int64_t head_dim, const std::string& weight_name,
-                    const std::string& name, const RmsNormAttrs& norm) {
-    const auto shape = [](std::vector<int32_t> dims) {
-      return ReshapeAttrs{std::move(dims), true};
-    };
-    const auto h = static_cast<int32_t>(heads), d = static_cast<int32_t>(head_dim);
-    const ValueId by_head = node(OpType::kReshape, {x}, name + "_heads", shape({-1, h, d}));
-    const ValueId n = node(OpType::kRmsNorm, {by_head, weight(weight_name)}, name, norm);
-    return node(OpType::kReshape, {n}, name + "_rows", shape({-1, h * d}));
-  }
-
- private:
-  const LlmWeights& w_;
-  Graph& g_;
-};
-
-}  // namespace
 
 Result<Graph> build_llm_graph(const LlmWeights& weights, std::shared_ptr<const void> storage,
                               const LlmGraphOptions& options, LlmGraphInfo* info) {
@@ -94,9 +25,12 @@ Result<Graph> build_llm_graph(const LlmWeights& weights, std::shared_ptr<const v
       options.kv_dtype != DType::kQ8_0)
     return make_error(StatusCode::kInvalidArgument, "KV cache dtype ", dtype_name(options.kv_dtype),
                       " (float16, float32 or q8_0 expected)");
-  if (options.kv_dtype == DType::kQ8_0 && c.head_dim % 32 != 0)
-    return make_error(StatusCode::kUnsupported, "a q8_0 KV cache needs head_dim a multiple of 32 (",
-                      "its block); this model's is ", c.head_dim, ": use f16");
+  // Values per cache row: a head's, or plm's latent and RoPE key.
+  const int64_t cache_row = c.latent_attention() ? latent_cache_row(c) : c.head_dim;
+  if (options.kv_dtype == DType::kQ8_0 && cache_row % 32 != 0)
+    return make_error(StatusCode::kUnsupported, "a q8_0 KV cache needs ",
+                      c.latent_attention() ? "latent + RoPE key" : "head_dim",
+                      " a multiple of 32 (its block); this model's is ", cache_row, ": use f16");
   const int64_t max_batch = std::min(options.max_batch, n_ctx);
   if (options.max_logit_rows < 1 || options.max_logit_rows > max_batch)
     return make_error(StatusCode::kInvalidArgument, "logits of ", options.max_logit_rows,
@@ -105,7 +39,7 @@ Result<Graph> build_llm_graph(const LlmWeights& weights, std::shared_ptr<const v
   Graph g;
   g.retain_storage(std::move(storage));
   g.dim_symbols().push_back({kSeqSymbol, max_batch});
-  Builder b(weights, g);
+  LlmGraphBuilder b(weights, g);
   auto seq_input = [&](const char* name) {
     const ValueId v = b.value(name, DType::kI32);
     g.value(v).shape = Shape({kDynamicDim});
@@ -147,13 +81,26 @@ Result<Graph> build_llm_graph(const LlmWeights& weights, std::shared_ptr<const v
       Value v;
       v.name = p + what;
       v.dtype = options.kv_dtype;
-      v.shape = Shape({c.n_head_kv, n_ctx, c.head_dim});
+      v.shape = Shape({c.latent_attention() ? 1 : c.n_head_kv, n_ctx, cache_row});
       v.persistent = true;
       kv_bytes += static_cast<size_t>(tensor_bytes(v.dtype, v.shape));
       return g.add_value(std::move(v));
     };
     const ValueId h =
         b.node(OpType::kRmsNorm, {x, b.weight(p + "attn_norm.weight")}, p + "attn_norm", norm);
+    if (c.latent_attention()) {  // plm: attention over a latent cache, squared-ReLU FFN
+      const ValueId a = latent_attention(b, c, p, h, positions, cache("kv_cache"), norm);
+      x = b.node(OpType::kAdd, {x, b.matmul(a, p + "attn_output.weight", "", p + "attn_out")},
+                 p + "attn_residual", BinaryAttrs{});
+      const ValueId f =
+          b.node(OpType::kRmsNorm, {x, b.weight(p + "ffn_norm.weight")}, p + "ffn_norm", norm);
+      const ValueId up = b.node(OpType::kRelu, {b.matmul(f, p + "ffn_up.weight", "", p + "ffn_up")},
+                                p + "ffn_relu");
+      const ValueId sq = b.node(OpType::kMul, {up, up}, p + "ffn_act", BinaryAttrs{});
+      x = b.node(OpType::kAdd, {x, b.matmul(sq, p + "ffn_down.weight", "", p + "ffn_down")},
+                 p + "ffn_residual", BinaryAttrs{});
+      continue;
+    }
     ValueId q = b.matmul(h, p + "attn_q.weight", p + "attn_q.bias", p + "q");
     ValueId k = b.matmul(h, p + "attn_k.weight", p + "attn_k.bias", p + "k");
     const ValueId v = b.matmul(h, p + "attn_v.weight", p + "attn_v.bias", p + "v");

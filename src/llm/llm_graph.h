@@ -15,7 +15,8 @@
 //          of 32 along head_dim: int8 with an fp16 scale per block, about
 //          half float16's bytes), appended in place by
 //          ATTENTION and kept across runs, so a conversation continues from
-//          its prefix.
+//          its prefix. plm (latent attention, llm/latent_attention.h): one
+//          cache per layer, [1, n_ctx, kv_lora_rank + rope_dim].
 #pragma once
 
 #include <memory>

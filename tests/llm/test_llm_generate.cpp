@@ -121,15 +121,22 @@ TEST(LlmGenerate, Q8KvCacheHalvesTheCacheAndKeepsTheLogits) {
 // the writer's own test checks).
 class LlmGolden : public testing::TestWithParam<std::string> {};
 
-TEST_P(LlmGolden, GreedyMatchesLlamaCpp) {
-  const std::string name = GetParam();
+// Test model `name` written by the project's writer and opened.
+std::unique_ptr<LlmModel> open_test_model(const std::string& name) {
   const std::string path = (std::filesystem::temp_directory_path() /
                             ("odin_test_" + std::to_string(getpid()) + "_" + name + ".gguf"))
                                .string();
   const Status written = write_llm_test_model(name, std::string(ODIN_TEST_DATA_DIR), path);
-  ASSERT_TRUE(written.ok()) << written.message();
+  EXPECT_TRUE(written.ok()) << written.message();
+  if (!written.ok()) return nullptr;
   auto model = open_model(path);
   std::remove(path.c_str());  // the mapping keeps the bytes
+  return model;
+}
+
+TEST_P(LlmGolden, GreedyMatchesLlamaCpp) {
+  const std::string name = GetParam();
+  auto model = open_test_model(name);
   ASSERT_TRUE(model);
   const GreedyGolden golden = read_greedy_golden(kData + "golden/" + name + ".greedy64.txt");
   for (int threads : {1, 2}) {
@@ -142,9 +149,22 @@ TEST_P(LlmGolden, GreedyMatchesLlamaCpp) {
   }
 }
 
+// plm's cache holds one row per token and layer, [latent ; RoPE key] (128 +
+// 16 values), where a Llama of its width, layers and heads (4 heads of 64,
+// as many KV heads) holds K and V of every head: 2 * 4 * 64 values.
+TEST(LlmGenerate, PlmCachesTheLatentNotKAndV) {
+  auto model = open_test_model("plm-f16");
+  ASSERT_TRUE(model);
+  const LlmTestModelSpec& s = *find_llm_test_model_spec("plm-f16");
+  const auto per_token = static_cast<int64_t>(model->info.kv_cache_bytes) / model->info.n_ctx;
+  EXPECT_EQ(per_token, s.n_layer * (s.kv_lora_rank + s.rope_dim) * 2);  // float16
+  const int64_t llama = s.n_layer * 2 * s.n_head * (s.n_embd / s.n_head) * 2;
+  EXPECT_EQ(per_token * 32, llama * 9);  // 576 of 2048 bytes
+}
+
 INSTANTIATE_TEST_SUITE_P(Models, LlmGolden,
                          testing::Values("llama-f16", "llama-q8_0", "llama-q4_0", "llama-q4_k_m",
-                                         "qwen2-q8_0", "qwen3-q8_0", "stories260K-f16",
+                                         "qwen2-q8_0", "qwen3-q8_0", "plm-f16", "stories260K-f16",
                                          "stories260K-f32"),
                          [](const auto& info) { return param_name(info.param); });
 

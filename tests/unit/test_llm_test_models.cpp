@@ -174,6 +174,17 @@ TEST_P(EverySpec, WritesDeterministicallyTheGoldensFileAndLoads) {
     EXPECT_EQ(weights->find("blk.0.attn_q.weight")->dims,
               (std::vector<int64_t>{c.n_embd, c.n_head * c.head_dim}));
   }
+  EXPECT_EQ(c.latent_attention(), arch == "plm");
+  if (arch == "plm") {  // the GGUF keys read back; the latent's expansion to every head
+    EXPECT_EQ(c.kv_lora_rank, spec->kv_lora_rank);
+    EXPECT_EQ(c.rope_dim, spec->rope_dim);
+    EXPECT_EQ(c.head_dim_v, spec->head_dim_v);
+    EXPECT_EQ(c.head_dim, spec->head_dim);
+    EXPECT_EQ(weights->find("blk.1.attn_kv_b.weight")->dims,
+              (std::vector<int64_t>{c.kv_lora_rank,
+                                    c.n_head * (c.head_dim - c.rope_dim + c.head_dim_v)}));
+    EXPECT_EQ(weights->find("blk.1.ffn_gate.weight"), nullptr);
+  }
   if (spec->vocab == test::LlmTestVocab::kQwen2) {
     EXPECT_EQ(vocab->model, TokenizerModel::kBytePairBpe);
     EXPECT_EQ(vocab->pre, "qwen2");

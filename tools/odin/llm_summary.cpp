@@ -36,6 +36,11 @@ int inspect_llm(const std::string& path) {
                 static_cast<long long>(c.n_head_kv), c.qkv_bias ? ", QKV biases" : "",
                 c.qk_norm ? ", Q/K head norms" : "", static_cast<double>(c.rope_freq_base),
                 static_cast<double>(c.rms_norm_eps));
+    if (c.latent_attention())
+      std::printf(
+          "latent attention: KV latent of %lld, RoPE on %lld of each head, V heads of %lld\n",
+          static_cast<long long>(c.kv_lora_rank), static_cast<long long>(c.rope_dim),
+          static_cast<long long>(c.head_dim_v));
     std::printf("context: %lld tokens (trained); vocabulary: %lld; output: %s\n",
                 static_cast<long long>(c.n_ctx_train), static_cast<long long>(c.n_vocab),
                 c.tied_output ? "tied to the embedding" : "its own matrix");

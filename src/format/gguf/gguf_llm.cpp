@@ -40,6 +40,18 @@ Result<int64_t> read_head_dim(const GgufFile& f, const std::string& source, cons
   return k;
 }
 
+// plm's latent attention (llama.cpp's keys): the latent's rank, the RoPE
+// part of each Q/K head and the V heads' size.
+Status read_latent_attention(const GgufFile& f, const std::string& source, const std::string& a,
+                             LlmConfig& c) {
+  const int64_t split = c.n_head > 0 ? c.n_embd / c.n_head : 0;
+  ODIN_ASSIGN_OR_RETURN(c.head_dim, read_int(f, source, a + "attention.key_length", split));
+  ODIN_ASSIGN_OR_RETURN(c.head_dim_v, read_int(f, source, a + "attention.value_length", split));
+  ODIN_ASSIGN_OR_RETURN(c.rope_dim, read_int(f, source, a + "rope.dimension_count", split));
+  ODIN_ASSIGN_OR_RETURN(c.kv_lora_rank, read_int(f, source, a + "attention.kv_lora_rank"));
+  return Status();
+}
+
 }  // namespace
 
 Result<LlmWeights> llm_weights(const GgufFile& f, const std::string& source) {
@@ -57,7 +69,11 @@ Result<LlmWeights> llm_weights(const GgufFile& f, const std::string& source) {
   ODIN_ASSIGN_OR_RETURN(c.n_head, read_int(f, source, a + "attention.head_count"));
   ODIN_ASSIGN_OR_RETURN(c.n_head_kv, read_int(f, source, a + "attention.head_count_kv", c.n_head));
   ODIN_ASSIGN_OR_RETURN(c.n_ctx_train, read_int(f, source, a + "context_length"));
-  ODIN_ASSIGN_OR_RETURN(c.head_dim, read_head_dim(f, source, a, c));
+  if (c.architecture == "plm") {
+    ODIN_RETURN_IF_ERROR(read_latent_attention(f, source, a, c));
+  } else {
+    ODIN_ASSIGN_OR_RETURN(c.head_dim, read_head_dim(f, source, a, c));
+  }
   ODIN_ASSIGN_OR_RETURN(c.rope_freq_base, read_float(f, a + "rope.freq_base", 10000.0f));
   ODIN_ASSIGN_OR_RETURN(c.rms_norm_eps,
                         read_float(f, a + "attention.layer_norm_rms_epsilon", 1e-5f));

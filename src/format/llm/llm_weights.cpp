@@ -16,10 +16,26 @@ std::string dims_string(const std::vector<int64_t>& dims) {
   return s + "]";
 }
 
+// plm's latent sizes: in range, the rotated part within the head.
+Status check_latent_config(const LlmConfig& c, const std::string& source) {
+  for (int64_t v : {c.kv_lora_rank, c.rope_dim, c.head_dim_v})
+    if (v < 1 || v > kMaxDim)
+      return make_error(StatusCode::kInvalidModel, source, ": latent attention sizes (rank ",
+                        c.kv_lora_rank, ", RoPE dims ", c.rope_dim, ", V heads ", c.head_dim_v,
+                        ") must be 1 to ", kMaxDim);
+  if (c.rope_dim >= c.head_dim || c.n_head_kv != c.n_head || c.n_head * c.head_dim_v > kMaxDim)
+    return make_error(StatusCode::kInvalidModel, source, ": RoPE dims ", c.rope_dim,
+                      " must be less than the heads' ", c.head_dim,
+                      ", every head its own KV head (", c.n_head, " and ", c.n_head_kv, "), ",
+                      c.n_head, " V heads of ", c.head_dim_v, " in range");
+  return Status();
+}
+
 }  // namespace
 
 bool llm_architecture_supported(const std::string& architecture) {
-  return architecture == "llama" || architecture == "qwen2" || architecture == "qwen3";
+  return architecture == "llama" || architecture == "qwen2" || architecture == "qwen3" ||
+         architecture == "plm";
 }
 
 Status check_llm_config(const LlmConfig& c, const std::string& source) {
@@ -37,8 +53,11 @@ Status check_llm_config(const LlmConfig& c, const std::string& source) {
   if (c.n_head % c.n_head_kv != 0)
     return make_error(StatusCode::kInvalidModel, source, ": ", c.n_head,
                       " attention heads cannot be shared by ", c.n_head_kv, " KV heads");
-  if (c.head_dim % 2 != 0)
-    return make_error(StatusCode::kInvalidModel, source, ": head_dim ", c.head_dim,
+  if (c.latent_attention()) ODIN_RETURN_IF_ERROR(check_latent_config(c, source));
+  const int64_t rotated = c.latent_attention() ? c.rope_dim : c.head_dim;
+  if (rotated % 2 != 0)
+    return make_error(StatusCode::kInvalidModel, source, ": ",
+                      c.latent_attention() ? "RoPE dims " : "head_dim ", rotated,
                       " is odd (RoPE rotates pairs of values)");
   if (c.n_head * c.head_dim > kMaxDim)
     return make_error(StatusCode::kInvalidModel, source, ": ", c.n_head, " heads of ", c.head_dim,
@@ -65,6 +84,26 @@ const LlmTensor* LlmWeights::find(const std::string& name) const {
   return nullptr;
 }
 
+namespace {
+
+// A plm layer (llama.cpp's names and shapes): Q of n_head heads, the latent
+// and the shared RoPE key from one matrix, the latent's norm, K-without-RoPE
+// and V of every head from the latent, and a squared-ReLU FFN (no gate).
+void add_latent_layer(const LlmConfig& c, const std::string& b, std::vector<ExpectedTensor>& out) {
+  const int64_t nope = c.head_dim - c.rope_dim;
+  out.push_back({b + "attn_norm.weight", {c.n_embd}, true});
+  out.push_back({b + "attn_q.weight", {c.n_embd, c.n_head * c.head_dim}});
+  out.push_back({b + "attn_kv_a_mqa.weight", {c.n_embd, c.kv_lora_rank + c.rope_dim}});
+  out.push_back({b + "attn_kv_a_norm.weight", {c.kv_lora_rank}, true});
+  out.push_back({b + "attn_kv_b.weight", {c.kv_lora_rank, c.n_head * (nope + c.head_dim_v)}});
+  out.push_back({b + "attn_output.weight", {c.n_head * c.head_dim_v, c.n_embd}});
+  out.push_back({b + "ffn_norm.weight", {c.n_embd}, true});
+  out.push_back({b + "ffn_down.weight", {c.n_ff, c.n_embd}});
+  out.push_back({b + "ffn_up.weight", {c.n_embd, c.n_ff}});
+}
+
+}  // namespace
+
 std::vector<ExpectedTensor> expected_llm_tensors(const LlmConfig& c) {
   const int64_t q = c.n_head * c.head_dim, kv = c.n_head_kv * c.head_dim;
   std::vector<ExpectedTensor> out = {{"token_embd.weight", {c.n_embd, c.n_vocab}},
@@ -72,6 +111,10 @@ std::vector<ExpectedTensor> expected_llm_tensors(const LlmConfig& c) {
   if (!c.tied_output) out.push_back({"output.weight", {c.n_embd, c.n_vocab}});
   for (int64_t i = 0; i < c.n_layer; ++i) {
     const std::string b = "blk." + std::to_string(i) + ".";
+    if (c.latent_attention()) {
+      add_latent_layer(c, b, out);
+      continue;
+    }
     out.push_back({b + "attn_norm.weight", {c.n_embd}, true});
     out.push_back({b + "attn_q.weight", {c.n_embd, q}});
     out.push_back({b + "attn_k.weight", {c.n_embd, kv}});

@@ -16,13 +16,13 @@
 namespace odin {
 
 struct LlmConfig {
-  std::string architecture;  // "llama", "qwen2" or "qwen3" (llm_architecture_supported)
+  std::string architecture;  // "llama", "qwen2", "qwen3" or "plm" (llm_architecture_supported)
   int64_t n_embd = 0;        // model width
   int64_t n_ff = 0;          // feed-forward width
   int64_t n_layer = 0;
   int64_t n_head = 0;
   int64_t n_head_kv = 0;  // grouped-query attention when < n_head
-  int64_t head_dim = 0;   // may differ from n_embd / n_head (qwen3)
+  int64_t head_dim = 0;   // may differ from n_embd / n_head (qwen3); plm: of Q and K
   int64_t n_vocab = 0;
   int64_t n_ctx_train = 0;  // context the model was trained for
   float rope_freq_base = 10000.0f;
@@ -30,10 +30,18 @@ struct LlmConfig {
   bool tied_output = false;  // no output.weight: the embedding is the classifier
   bool qkv_bias = false;     // qwen2: biases on Q, K and V
   bool qk_norm = false;      // qwen3: RMS norm of each Q and K head before RoPE
+  // plm's multi-head latent attention (0 elsewhere): K and V of every head
+  // come from one compressed latent of kv_lora_rank values (attn_kv_a_mqa,
+  // then attn_kv_a_norm, then attn_kv_b), and RoPE turns only the last
+  // rope_dim values of each Q and K head, the K part shared by all heads.
+  int64_t kv_lora_rank = 0;
+  int64_t rope_dim = 0;    // of head_dim (the rest, head_dim - rope_dim, is not rotated)
+  int64_t head_dim_v = 0;  // of each V head
+  bool latent_attention() const { return kv_lora_rank > 0; }
 };
 
 // The architectures odin builds, and their names for messages.
-inline constexpr const char* kLlmArchitectures = "llama, qwen2, qwen3";
+inline constexpr const char* kLlmArchitectures = "llama, qwen2, qwen3, plm";
 bool llm_architecture_supported(const std::string& architecture);
 
 struct LlmTensor {
@@ -66,7 +74,7 @@ Status check_llm_layer_count(const LlmConfig& config, size_t num_tensors,
 // F32), and no tensor twice; the error names the tensor and `source`.
 Status validate_llm_weights(const LlmWeights& weights, const std::string& source);
 
-// The tensors a llama/qwen2/qwen3 model of `config` needs, with their
+// The tensors a llama/qwen2/qwen3/plm model of `config` needs, with their
 // shapes: the one list both validation and the importers' tests use.
 struct ExpectedTensor {
   std::string name;

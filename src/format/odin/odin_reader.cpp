@@ -397,7 +397,8 @@ class Reader {
       }
       case fb::Attrs::AttentionAttrs: {
         const fb::AttentionAttrs* a = n.attrs_as_AttentionAttrs();
-        return OpAttrs{AttentionAttrs{a->n_head(), a->n_kv_head(), a->head_dim(), a->scale()}};
+        return OpAttrs{AttentionAttrs{a->n_head(), a->n_kv_head(), a->head_dim(), a->scale(),
+                                      a->v_head_dim()}};
       }
       case fb::Attrs::ReshapeAttrs: {
         const auto* dims = n.attrs_as_ReshapeAttrs()->new_shape();

@@ -175,9 +175,10 @@ class Writer {
             return Out{fb::Attrs::RopeAttrs,
                        fb::CreateRopeAttrs(b, a.head_dim, a.n_rot, a.theta_base, a.neox).Union()};
           } else if constexpr (std::is_same_v<T, AttentionAttrs>) {
-            return Out{
-                fb::Attrs::AttentionAttrs,
-                fb::CreateAttentionAttrs(b, a.n_head, a.n_kv_head, a.head_dim, a.scale).Union()};
+            return Out{fb::Attrs::AttentionAttrs,
+                       fb::CreateAttentionAttrs(b, a.n_head, a.n_kv_head, a.head_dim, a.scale,
+                                                a.v_head_dim)
+                           .Union()};
           } else if constexpr (std::is_same_v<T, ReshapeAttrs>) {
             Offset<flatbuffers::Vector<int32_t>> dims;
             if (a.has_new_shape) dims = b.CreateVector(a.new_shape);

@@ -1,0 +1,112 @@
+// The LLM graph builder's helper (llm_graph.cpp and the architectures'
+// layer builders): values and nodes over an LlmWeights' tensors.
+#pragma once
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "core/graph.h"
+#include "format/llm/llm_weights.h"
+#include "ops/op_def.h"
+#include "quant/weight_rows.h"
+
+namespace odin {
+
+class LlmGraphBuilder {
+ public:
+  LlmGraphBuilder(const LlmWeights& w, Graph& g) : w_(w), g_(g) {}
+
+  // A constant over the tensor's bytes (borrowed from the file). GGUF dims
+  // are innermost first; the IR's are outermost first.
+  ValueId weight(const std::string& name) {
+    const LlmTensor* t = w_.find(name);
+    Value v;
+    v.name = name;
+    v.dtype = dtype_of(t->format);
+    std::vector<int64_t> dims(t->dims.rbegin(), t->dims.rend());
+    v.shape = Shape(std::move(dims));
+    v.data = t->data.data();
+    v.data_bytes = t->data.size();
+    return g_.add_value(std::move(v));
+  }
+  bool has(const std::string& name) const { return w_.find(name) != nullptr; }
+
+  ValueId value(const std::string& name, DType dtype = DType::kF32) {
+    Value v;
+    v.name = name;
+    v.dtype = dtype;
+    return g_.add_value(std::move(v));
+  }
+
+  ValueId node(OpType op, std::vector<ValueId> inputs, const std::string& name,
+               OpAttrs attrs = {}) {
+    const ValueId out = value(name);
+    Node n;
+    n.op = op;
+    n.attrs = std::move(attrs);
+    n.inputs = std::move(inputs);
+    n.outputs = {out};
+    n.name = name;
+    g_.add_node(std::move(n));
+    return out;
+  }
+
+  ValueId matmul(ValueId x, const std::string& weight_name, const std::string& bias_name,
+                 const std::string& name) {
+    std::vector<ValueId> in = {x, weight(weight_name)};
+    if (!bias_name.empty() && has(bias_name)) in.push_back(weight(bias_name));
+    FullyConnectedAttrs a;
+    a.keep_num_dims = true;
+    return node(OpType::kFullyConnected, std::move(in), name, a);
+  }
+
+  // A view of x with the given dims (-1: the one inferred, the token count).
+  ValueId reshape(ValueId x, std::vector<int32_t> dims, const std::string& name) {
+    return node(OpType::kReshape, {x}, name, ReshapeAttrs{std::move(dims), true});
+  }
+
+  // A constant the graph owns: `values` as `dtype` (float32 or int32).
+  template <typename T>
+  ValueId constant(const std::string& name, DType dtype, std::vector<int64_t> dims,
+                   const std::vector<T>& values) {
+    std::vector<uint8_t> bytes(values.size() * sizeof(T));
+    std::memcpy(bytes.data(), values.data(), bytes.size());
+    Value v;
+    v.name = name;
+    v.dtype = dtype;
+    v.shape = Shape(std::move(dims));
+    v.data_bytes = bytes.size();
+    v.data = g_.own_bytes(std::move(bytes));
+    return g_.add_value(std::move(v));
+  }
+
+  // The part [begin, begin + size) of x along each dim (size -1: to the end).
+  ValueId slice(ValueId x, const std::vector<int32_t>& begin, const std::vector<int32_t>& size,
+                const std::string& name) {
+    const auto rank = static_cast<int64_t>(begin.size());
+    return node(OpType::kSlice,
+                {x, constant(name + "_begin", DType::kI32, {rank}, begin),
+                 constant(name + "_size", DType::kI32, {rank}, size)},
+                name);
+  }
+
+  // RMS norm of each head of x [seq, heads * head_dim] (qwen3's Q/K norm):
+  // RMS_NORM normalizes the last dim, so x is viewed as [seq, heads,
+  // head_dim] for the [head_dim] weight, then as rows again for ROPE.
+  ValueId head_norm(ValueId x, int64_t heads, int64_t head_dim, const std::string& weight_name,
+                    const std::string& name, const RmsNormAttrs& norm) {
+    const auto h = static_cast<int32_t>(heads), d = static_cast<int32_t>(head_dim);
+    const ValueId by_head = reshape(x, {-1, h, d}, name + "_heads");
+    const ValueId n = node(OpType::kRmsNorm, {by_head, weight(weight_name)}, name, norm);
+    return reshape(n, {-1, h * d}, name + "_rows");
+  }
+
+  const LlmWeights& weights() const { return w_; }
+
+ private:
+  const LlmWeights& w_;
+  Graph& g_;
+};
+
+}  // namespace odin
