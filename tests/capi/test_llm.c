@@ -199,18 +199,26 @@ static void test_queries(const odin_llm_model* m) {
   CHECK_STATUS(ODIN_ERROR_UNSUPPORTED, odin_llm_detokenize(m, &one, 1, text, sizeof text, &size));
 }
 
+/* 16 greedy tokens after BOS into *c, checked against llama.cpp's ids. */
+static odin_llm_stats greedy_from_bos(odin_llm_context* ctx, Collected* c) {
+  const int32_t bos = 1;
+  odin_llm_generate_params p = greedy(16);
+  odin_llm_stats st = new_stats();
+  memset(c, 0, sizeof *c);
+  CHECK_OK(odin_llm_generate(ctx, &bos, 1, &p, collect, c, &st));
+  CHECK(c->count == 16);
+  for (int i = 0; i < 16; ++i) CHECK(c->ids[i] == kStoriesIds[i]);
+  return st;
+}
+
 static void test_greedy(const odin_llm_model* m) {
   odin_llm_context* ctx = NULL;
   CHECK_OK(odin_llm_context_create(m, &ctx));
   CHECK(position(ctx) == 0);
+  Collected c;
+  odin_llm_stats st = greedy_from_bos(ctx, &c);
   const int32_t bos = 1;
   odin_llm_generate_params p = greedy(16);
-  odin_llm_stats st = new_stats();
-  Collected c;
-  memset(&c, 0, sizeof c);
-  CHECK_OK(odin_llm_generate(ctx, &bos, 1, &p, collect, &c, &st));
-  CHECK(c.count == 16);
-  for (int i = 0; i < 16; ++i) CHECK(c.ids[i] == kStoriesIds[i]);
   CHECK(!c.bad_piece && c.text_size == 0); /* no vocabulary: empty pieces */
   CHECK(st.prompt_tokens == 1 && st.generated_tokens == 16);
   CHECK(st.stop_reason == ODIN_LLM_STOP_MAX_TOKENS);
@@ -295,14 +303,8 @@ static void test_speculative(void) {
     CHECK_OK(odin_llm_model_load(path, &so, &m));
     odin_llm_context* ctx = NULL;
     CHECK_OK(odin_llm_context_create(m, &ctx));
-    const int32_t bos = 1;
-    odin_llm_generate_params p = greedy(16);
-    odin_llm_stats st = new_stats();
     Collected c;
-    memset(&c, 0, sizeof c);
-    CHECK_OK(odin_llm_generate(ctx, &bos, 1, &p, collect, &c, &st));
-    CHECK(c.count == 16);
-    for (int i = 0; i < 16; ++i) CHECK(c.ids[i] == kStoriesIds[i]);
+    const odin_llm_stats st = greedy_from_bos(ctx, &c);
     CHECK(st.drafted_tokens > 0 && st.accepted_tokens > 0);
     if (!lookup) CHECK(st.accepted_tokens == st.drafted_tokens);
     CHECK(position(ctx) == 16);
