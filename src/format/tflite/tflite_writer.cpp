@@ -72,9 +72,15 @@ class Writer {
     std::vector<int32_t> inputs, outputs;
     for (ValueId v : g_.inputs()) inputs.push_back(index_.at(v));
     for (ValueId v : g_.outputs()) outputs.push_back(index_.at(v));
-    auto subgraph = fb::CreateSubGraph(fbb_, fbb_.CreateVector(tensors), fbb_.CreateVector(inputs),
-                                       fbb_.CreateVector(outputs), fbb_.CreateVector(ops),
-                                       fbb_.CreateString("main"));
+    // Nested objects are serialized in statements of their own, last field
+    // first: as function arguments their order would be the compiler's
+    // (GCC and clang differ), and the file's bytes with it.
+    const auto name = fbb_.CreateString("main");
+    const auto op_list = fbb_.CreateVector(ops);
+    const auto output_list = fbb_.CreateVector(outputs);
+    const auto input_list = fbb_.CreateVector(inputs);
+    const auto tensor_list = fbb_.CreateVector(tensors);
+    auto subgraph = fb::CreateSubGraph(fbb_, tensor_list, input_list, output_list, op_list, name);
     std::vector<flatbuffers::Offset<fb::OperatorCode>> codes;
     for (const auto& [key, index] : code_index_) codes.resize(std::max(codes.size(), index + 1));
     for (const auto& [key, index] : code_index_) {
@@ -83,9 +89,12 @@ class Writer {
           fb::CreateOperatorCode(fbb_, static_cast<int8_t>(std::min(code, 127)),
                                  custom.empty() ? 0 : fbb_.CreateString(custom), version, code);
     }
-    auto model = fb::CreateModel(fbb_, kSchemaVersion, fbb_.CreateVector(codes),
-                                 fbb_.CreateVector(&subgraph, 1), fbb_.CreateString(description),
-                                 fbb_.CreateVector(buffers_));
+    const auto buffer_list = fbb_.CreateVector(buffers_);
+    const auto description_string = fbb_.CreateString(description);
+    const auto subgraph_list = fbb_.CreateVector(&subgraph, 1);
+    const auto code_list = fbb_.CreateVector(codes);
+    auto model = fb::CreateModel(fbb_, kSchemaVersion, code_list, subgraph_list, description_string,
+                                 buffer_list);
     fbb_.Finish(model, fb::ModelIdentifier());
     return std::vector<uint8_t>(fbb_.GetBufferPointer(), fbb_.GetBufferPointer() + fbb_.GetSize());
   }
@@ -159,12 +168,14 @@ class Writer {
                         " has too many elements for a tensor");
     flatbuffers::Offset<fb::QuantizationParameters> quant = 0;
     if (v.quant) {
-      quant = fb::CreateQuantizationParameters(fbb_, 0, 0, fbb_.CreateVector(v.quant->scales),
-                                               fbb_.CreateVector(v.quant->zero_points),
+      const auto zero_points = fbb_.CreateVector(v.quant->zero_points);  // last field first
+      const auto scales = fbb_.CreateVector(v.quant->scales);
+      quant = fb::CreateQuantizationParameters(fbb_, 0, 0, scales, zero_points,
                                                fb::QuantizationDetails::NONE, 0, v.quant->axis);
     }
-    return fb::CreateTensor(fbb_, fbb_.CreateVector(shape), *type, buffer,
-                            fbb_.CreateString(v.name), quant);
+    const auto name = fbb_.CreateString(v.name);  // last field first
+    const auto dims = fbb_.CreateVector(shape);
+    return fb::CreateTensor(fbb_, dims, *type, buffer, name, quant);
   }
 
   Result<flatbuffers::Offset<fb::Operator>> write_operator(const Node& node) {
