@@ -360,7 +360,6 @@ ODIN_API odin_status odin_llm_context_create(const odin_llm_model* model,
     // The CPU backend runs every LLM op; others would split the graph.
     so.backends = {"cpu"};
     so.num_threads = model->n_threads;
-    so.profile = false;
     auto created = odin::LlmContext::create(*model->model, so);
     if (!created.ok()) return fail(fn, created.status());
     auto c = std::make_unique<odin_llm_context>();

@@ -19,7 +19,6 @@ ODIN_API odin_status odin_session_options_create(odin_session_options** out_opti
   return guard(fn, [&] {
     ODIN_CAPI_NOT_NULL(fn, out_options);
     auto* o = new odin_session_options();
-    o->options.profile = false;  // timing every node has a cost; apps opt in
     *out_options = o;
     return ODIN_OK;
   });

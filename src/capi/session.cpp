@@ -94,7 +94,6 @@ ODIN_API odin_status odin_session_create(const odin_model* model,
     ODIN_CAPI_NOT_NULL(fn, model);
     ODIN_CAPI_NOT_NULL(fn, out_session);
     odin::SessionOptions opts;
-    opts.profile = false;  // the C API's default (see odin_session_options_create)
     if (options) opts = options->options;
     auto created = odin::Session::create(model->data->graph, opts);
     if (!created.ok()) return fail(fn, created.status());

@@ -143,7 +143,6 @@ Result<Calibrator> Calibrator::create(const Graph& graph) {
   SessionOptions options;
   options.backends = {"cpu"};
   options.optimize = false;
-  options.profile = false;
   ODIN_ASSIGN_OR_RETURN(state->session, Session::create(watching, options));
   return Calibrator(std::move(state));
 }

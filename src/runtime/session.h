@@ -44,7 +44,9 @@ struct SessionOptions {
   // creation; bit-identical to computing them per run. GPU backends need
   // constant weights, so with this off they run less of a model.
   bool fold_constants = true;
-  bool profile = true;  // record per-node times on each run
+  // Record per-node times on each run (node_times_ms). Off by default: on a
+  // GPU it records timestamp queries or profiling events around every node.
+  bool profile = false;
   // GPU kernels' tile and work-group choices (runtime/kernel_tuning.h):
   // kCached uses the winners `odin tune` stored for this device, kMissing
   // measures the layer shapes not stored yet at creation, kAll all of them.

@@ -39,9 +39,7 @@ Result<ModelRunner> ModelRunner::load(const std::string& path, const ModelRequir
   ModelRunner runner;
   runner.path_ = path;
   runner.graph_ = std::make_unique<Graph>(std::move(graph));
-  SessionOptions options;
-  options.profile = false;  // per-node timing is of no use here
-  ODIN_ASSIGN_OR_RETURN(runner.session_, Session::create(*runner.graph_, options));
+  ODIN_ASSIGN_OR_RETURN(runner.session_, Session::create(*runner.graph_));
   return runner;
 }
 

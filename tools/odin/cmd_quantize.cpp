@@ -88,7 +88,6 @@ Result<PhotoRun> run_photos(const PipelineProbe& probe, const std::string& model
 Result<std::vector<OutputError>> output_errors(const Graph& float_graph, const Graph& int8_graph,
                                                const std::vector<std::vector<float>>& inputs) {
   SessionOptions options;
-  options.profile = false;
   ODIN_ASSIGN_OR_RETURN(auto f, Session::create(float_graph, options));
   ODIN_ASSIGN_OR_RETURN(auto q, Session::create(int8_graph, options));
   std::vector<OutputError> errors(f->num_outputs());

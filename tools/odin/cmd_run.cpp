@@ -140,6 +140,7 @@ int run_run(const RunArgs& args) {
   options.num_threads = args.threads;
   options.exact_int8 = args.exact_int8;
   options.optimize = !args.reference;
+  options.profile = args.profile;
   auto session = Session::create(*graph, options);
   if (!session.ok()) return report(session.status());
   Session& s = **session;

@@ -105,7 +105,6 @@ Result<std::unique_ptr<LlmContext>> make_llm_context(const LlmModel& model,
   SessionOptions so;
   so.backends = {"cpu"};
   so.num_threads = resolved_threads(args);
-  so.profile = false;
   so.repack_weights = !args.no_repack;
   return LlmContext::create(model, so);
 }
