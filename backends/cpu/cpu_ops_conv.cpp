@@ -9,6 +9,7 @@
 #include "kernels/cpu/batch_matmul.h"
 #include "kernels/cpu/conv2d.h"
 #include "ops/batch_matmul_dims.h"
+#include "ops/op_def.h"
 
 namespace odin {
 namespace {
@@ -77,7 +78,9 @@ class ConvOp final : public CpuOp {
       : conv_(s, filter, bias, clamp, threads, arena, scratch) {}
   void run(std::span<const ConstTensorView> in, std::span<const TensorView> out,
            ThreadPool& pool) override {
-    conv_.run(in[0].as<float>(), out[0].as<float>(), pool);
+    // in[1]: the fused residual addend, when the node has one (make_conv2d).
+    conv_.run(in[0].as<float>(), out[0].as<float>(), pool,
+              in.size() > 1 ? in[1].as<float>() : nullptr);
   }
   size_t packed_bytes() const override { return conv_.packed_bytes(); }
 
@@ -207,9 +210,14 @@ std::unique_ptr<CpuOp> make_conv2d(const CpuOpContext& ctx, const Node& n) {
   if (!bias_fits(g, n, w.out_c)) return nullptr;
   const cpu::ConvShape s = cpu::conv_shape(g.value(n.inputs[0]).shape, g.value(n.outputs[0]).shape,
                                            f, *a, w.pad_top, w.pad_left);
-  return bind(std::make_unique<ConvOp>(s, const_data(g, n, 1), const_data(g, n, 2), clamp,
-                                       ctx.num_threads, ctx.arena, ctx.scratch),
-              n);
+  auto op = bind(std::make_unique<ConvOp>(s, const_data(g, n, 1), const_data(g, n, 2), clamp,
+                                          ctx.num_threads, ctx.arena, ctx.scratch),
+                 n);
+  if (const ValueId addend = addend_of(n); addend != kNoValue) {
+    if (!is_f32(g, addend)) return nullptr;
+    op->reads.push_back(addend);
+  }
+  return op;
 }
 
 std::unique_ptr<CpuOp> make_depthwise(const CpuOpContext& ctx, const Node& n) {

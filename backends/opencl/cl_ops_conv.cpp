@@ -6,6 +6,7 @@
 // a program variant built with -D).
 #include "backends/opencl/cl_lower.h"
 #include "ops/batch_matmul_dims.h"
+#include "ops/op_def.h"
 
 namespace odin::cl {
 namespace {
@@ -72,11 +73,17 @@ Status lower_window(LowerContext& ctx, const Node& node, const ConvAttrs& a, con
     l.work_items = in[0] * o[1] * o[2] * ((o[3] + tp.tile - 1) / tp.tile);
   }
   add_weights_and_bias(ctx, node, o[3], l);
+  const ValueId addend = addend_of(node);
+  // conv2d's operand 4; without an addend, never read (the input stands in).
+  if (conv)
+    l.operands.push_back(addend != kNoValue ? input_operand(ctx, addend)
+                                            : Operand::value(node.inputs[0]));
   for (int64_t v : {in[1], in[2], in[3], o[1], o[2], o[3], f[1], f[2]}) l.arg(v);
   for (int64_t v : {int64_t{a.stride_h}, int64_t{a.stride_w}, int64_t{a.dilation_h},
                     int64_t{a.dilation_w}, ph.before, pw.before})
     l.arg(v);
   l.arg(static_cast<int32_t>(a.activation));
+  if (conv) l.arg(addend != kNoValue ? 1 : 0);
   out->launches.push_back(std::move(l));
   return Status();
 }

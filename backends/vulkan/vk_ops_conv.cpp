@@ -8,6 +8,7 @@
 
 #include "backends/vulkan/vk_lower.h"
 #include "ops/batch_matmul_dims.h"
+#include "ops/op_def.h"
 
 namespace odin::vk {
 namespace {
@@ -81,6 +82,7 @@ Status lower_conv2d(LowerContext& ctx, const Node& node, LoweredNode* out) {
               w[static_cast<size_t>(((oc * KH + ky) * KW + kx) * IC + ic)];
   const SpatialPadding ph = conv_padding_h(a, in[1], KH);
   const SpatialPadding pw = conv_padding_w(a, in[2], KW);
+  const ValueId addend = addend_of(node);
 
   // Output pixels per invocation along x: each weight load serves them all.
   const TuneParams tp =
@@ -96,12 +98,15 @@ Status lower_conv2d(LowerContext& ctx, const Node& node, LoweredNode* out) {
             a.dilation_h,
             a.dilation_w,
             static_cast<int32_t>(a.activation),
-            static_cast<int32_t>(px)};
+            static_cast<int32_t>(px),
+            addend != kNoValue ? 1 : 0};
   for (int64_t v : {in[0], in[1], in[2], in[3], o[1], o[2], OC, ph.before, pw.before})
     d.push_int(v);
+  // Without an addend the shader never reads binding 4: the input stands in.
   d.bindings = {Operand::value(node.outputs[0]), Operand::value(node.inputs[0]),
                 Operand::weights(ctx.add_weights(std::move(packed))),
-                Operand::weights(ctx.add_weights(bias_or_zeros(ctx, node, 2, OC4 * 4)))};
+                Operand::weights(ctx.add_weights(bias_or_zeros(ctx, node, 2, OC4 * 4))),
+                addend != kNoValue ? input_operand(ctx, addend) : Operand::value(node.inputs[0])};
   set_invocations(d, in[0] * o[1] * ((o[2] + px - 1) / px) * OC4);
   out->dispatches.push_back(std::move(d));
   return Status();

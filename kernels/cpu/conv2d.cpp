@@ -66,7 +66,9 @@ void GemmConv::im2col(const float* in, int64_t m0, int64_t rows, float* dst) con
   }
 }
 
-void GemmConv::run(const float* in, float* out, ThreadPool& pool) {
+void GemmConv::run(const float* in, float* out, ThreadPool& pool, const float* addend) {
+  // Rows r0.. of the addend, laid out like out.
+  auto add_at = [&](int64_t r0) { return addend ? addend + r0 * s_.out_c : nullptr; };
   const int64_t k = w_.k;
   // Grain: enough tiles per chunk that a split pays for its hand-off.
   const int64_t grain = pool.grain_for(static_cast<double>(tile_ * k * s_.out_c) * kGemmNsPerMac);
@@ -83,7 +85,8 @@ void GemmConv::run(const float* in, float* out, ThreadPool& pool) {
         for (int64_t p = p0; p < p1; ++p)
           for (int64_t t = 0; t < tiles; ++t) {
             const int64_t r0 = tile_begin(t), rows = tile_begin(t + 1) - r0;
-            gemm(rows, in + r0 * k, k, w_, p, p + 1, out + r0 * s_.out_c, s_.out_c, clamp_);
+            gemm(rows, in + r0 * k, k, w_, p, p + 1, out + r0 * s_.out_c, s_.out_c, clamp_,
+                 add_at(r0));
           }
       });
       return;
@@ -91,7 +94,8 @@ void GemmConv::run(const float* in, float* out, ThreadPool& pool) {
     pool.parallel_for(tiles, grain, [&](int64_t t0, int64_t t1, int) {
       for (int64_t t = t0; t < t1; ++t) {
         const int64_t r0 = tile_begin(t), rows = tile_begin(t + 1) - r0;
-        gemm(rows, in + r0 * k, k, w_, 0, w_.panels, out + r0 * s_.out_c, s_.out_c, clamp_);
+        gemm(rows, in + r0 * k, k, w_, 0, w_.panels, out + r0 * s_.out_c, s_.out_c, clamp_,
+             add_at(r0));
       }
     });
     return;
@@ -118,11 +122,11 @@ void GemmConv::run(const float* in, float* out, ThreadPool& pool) {
       if (inside) {
         const float* a = in + ((n * s_.in_h + iy0) * s_.in_w + ix_first) * c;
         gemm_segmented(rows, a, s_.stride_w * c, s_.k_h, s_.dilation_h * s_.in_w * c, w_, dst,
-                       s_.out_c, clamp_);
+                       s_.out_c, clamp_, add_at(m0));
       } else {
         float* a = scratch + thread * scratch_per_thread_;
         im2col(in, m0, rows, a);
-        gemm(rows, a, k, w_, 0, w_.panels, dst, s_.out_c, clamp_);
+        gemm(rows, a, k, w_, 0, w_.panels, dst, s_.out_c, clamp_, add_at(m0));
       }
     }
   });

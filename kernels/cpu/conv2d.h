@@ -34,7 +34,8 @@ class GemmConv {
            WeightArena* arena = nullptr, SharedScratch* scratch = nullptr);
   GemmConv(const GemmConv&) = delete;  // scratch_ may point at own_scratch_
   GemmConv& operator=(const GemmConv&) = delete;
-  void run(const float* in, float* out, ThreadPool& pool);
+  // `addend` (like out, or null): a fused residual added before the clamp.
+  void run(const float* in, float* out, ThreadPool& pool, const float* addend = nullptr);
   size_t packed_bytes() const { return w_.bytes(); }
   bool direct() const { return direct_; }
 

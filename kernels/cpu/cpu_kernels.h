@@ -61,14 +61,17 @@ PackedWeights pack_weights(const float* w, const float* bias, int64_t n, int64_t
 int64_t gemm_tile_rows(const PackedWeights& w);
 
 // C rows [0, rows) x panels [panel_begin, panel_end): A row r at a + r*lda,
-// C row r at c + r*ldc (column 0 of the matrix, not of the panel).
+// C row r at c + r*ldc (column 0 of the matrix, not of the panel). `add`,
+// when given, is laid out like C (a fused residual: C = clamp(AW + bias +
+// add)); it must not overlap C.
 void gemm(int64_t rows, const float* a, int64_t lda, const PackedWeights& w, int64_t panel_begin,
-          int64_t panel_end, float* c, int64_t ldc, Clamp clamp);
+          int64_t panel_end, float* c, int64_t ldc, Clamp clamp, const float* add = nullptr);
 // All panels, with A row r made of `segs` runs of k / segs floats, run s at
 // a + r*lda + s*seg_stride: a convolution reading its filter rows straight
 // from an NHWC image (no im2col copy) where the window lies inside it.
 void gemm_segmented(int64_t rows, const float* a, int64_t lda, int64_t segs, int64_t seg_stride,
-                    const PackedWeights& w, float* c, int64_t ldc, Clamp clamp);
+                    const PackedWeights& w, float* c, int64_t ldc, Clamp clamp,
+                    const float* add = nullptr);
 
 // ---- Depthwise convolution (depth multiplier 1, dilation 1) --------------
 

@@ -3,7 +3,8 @@
 // packed B columns accumulate in MR*NV vector registers (8x2 on AVX-512:
 // 16 accumulators, enough independent FMAs to hide their latency); each k
 // step loads NV vectors of B and broadcasts MR scalars of A. Bias is the
-// accumulators' start value; the fused activation is a clamp at the store.
+// accumulators' start value; a fused residual addend is added and the fused
+// activation clamped at the store.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "kernels/cpu/gemm.cpp"
 #include <algorithm>
@@ -35,6 +36,7 @@ struct GemmArgs {
   const float* bias;  // [NV * lanes]
   int64_t k;
   float* c;
+  const float* add;  // like c (same ldc), added before the clamp; or null
   int64_t ldc;
   size_t cols;  // valid columns of this panel
   float lo, hi;
@@ -67,8 +69,10 @@ HWY_ATTR void micro_kernel(const GemmArgs& g) {
   for (int r = 0; r < MR; ++r) {
     float* HWY_RESTRICT c = g.c + r * g.ldc;
     for (int v = 0; v < NV; ++v) {
-      const VF y = hn::Min(hn::Max(acc[r][v], lo), hi);
       const size_t col = static_cast<size_t>(v) * L;
+      if (g.add && col < g.cols)
+        acc[r][v] = hn::Add(acc[r][v], load_upto(d, g.add + r * g.ldc + col, g.cols - col));
+      const VF y = hn::Min(hn::Max(acc[r][v], lo), hi);
       if (col + L <= g.cols)
         hn::StoreU(y, d, c + col);
       else if (col < g.cols)
@@ -101,7 +105,7 @@ HWY_ATTR void row_block(int64_t rows, const GemmArgs& g) {
 
 HWY_ATTR void Gemm(int64_t rows, const float* a, int64_t lda, int64_t segs, int64_t seg_stride,
                    const PackedWeights* w, int64_t panel_begin, int64_t panel_end, float* c,
-                   int64_t ldc, Clamp clamp) {
+                   int64_t ldc, Clamp clamp, const float* add) {
   const int64_t nv = w->nr / static_cast<int64_t>(hn::Lanes(DF()));
   const int64_t block = nv == 1 ? kMR1 : kMR;
   for (int64_t r0 = 0; r0 < rows; r0 += block) {
@@ -116,6 +120,7 @@ HWY_ATTR void Gemm(int64_t rows, const float* a, int64_t lda, int64_t segs, int6
       g.bias = w->bias.data() + p * w->nr;
       g.k = w->k;
       g.c = c + r0 * ldc + p * w->nr;
+      g.add = add ? add + r0 * ldc + p * w->nr : nullptr;
       g.ldc = ldc;
       g.cols = static_cast<size_t>(std::min<int64_t>(w->nr, w->n - p * w->nr));
       g.lo = clamp.lo;
@@ -232,13 +237,13 @@ PackedWeights pack_weights(const float* w, const float* bias, int64_t n, int64_t
 }
 
 void gemm(int64_t rows, const float* a, int64_t lda, const PackedWeights& w, int64_t panel_begin,
-          int64_t panel_end, float* c, int64_t ldc, Clamp clamp) {
-  HWY_DYNAMIC_DISPATCH(Gemm)(rows, a, lda, 1, 0, &w, panel_begin, panel_end, c, ldc, clamp);
+          int64_t panel_end, float* c, int64_t ldc, Clamp clamp, const float* add) {
+  HWY_DYNAMIC_DISPATCH(Gemm)(rows, a, lda, 1, 0, &w, panel_begin, panel_end, c, ldc, clamp, add);
 }
 
 void gemm_segmented(int64_t rows, const float* a, int64_t lda, int64_t segs, int64_t seg_stride,
-                    const PackedWeights& w, float* c, int64_t ldc, Clamp clamp) {
-  HWY_DYNAMIC_DISPATCH(Gemm)(rows, a, lda, segs, seg_stride, &w, 0, w.panels, c, ldc, clamp);
+                    const PackedWeights& w, float* c, int64_t ldc, Clamp clamp, const float* add) {
+  HWY_DYNAMIC_DISPATCH(Gemm)(rows, a, lda, segs, seg_stride, &w, 0, w.panels, c, ldc, clamp, add);
 }
 
 }  // namespace odin::cpu

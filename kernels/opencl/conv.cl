@@ -9,17 +9,19 @@
 #endif
 
 // The window's arguments, shared by conv2d and depthwise_conv2d. Operands:
-// y, x, weights, bias. Arguments: IH, IW, IC, OH, OW, OC, KH, KW, stride h/w,
-// dilation h/w, pad top/left, activation.
+// y, x, weights, bias (conv2d: and an addend). Arguments, from parameter
+// `a` on: IH, IW, IC, OH, OW, OC, KH, KW, stride h/w, dilation h/w, pad
+// top/left, activation (conv2d: then whether to add the addend).
 typedef struct {
   int IH, IW, IC, OH, OW, OC, KH, KW, SH, SW, DH, DW, pad_top, pad_left, act;
 } Window;
 
-Window window_of(__global const int* prm, int base) {
+Window window_of(__global const int* prm, int base, int a) {
   Window w;
-  w.IH = P(4), w.IW = P(5), w.IC = P(6), w.OH = P(7), w.OW = P(8), w.OC = P(9);
-  w.KH = P(10), w.KW = P(11), w.SH = P(12), w.SW = P(13), w.DH = P(14), w.DW = P(15);
-  w.pad_top = P(16), w.pad_left = P(17), w.act = P(18);
+  w.IH = P(a), w.IW = P(a + 1), w.IC = P(a + 2), w.OH = P(a + 3), w.OW = P(a + 4);
+  w.OC = P(a + 5), w.KH = P(a + 6), w.KW = P(a + 7), w.SH = P(a + 8), w.SW = P(a + 9);
+  w.DH = P(a + 10), w.DW = P(a + 11), w.pad_top = P(a + 12), w.pad_left = P(a + 13);
+  w.act = P(a + 14);
   return w;
 }
 
@@ -28,7 +30,8 @@ Window window_of(__global const int* prm, int base) {
 __kernel void conv2d(KERNEL_ARGS) {
   const int i = get_global_id(0);
   if (i >= n) return;
-  const Window p = window_of(prm, base);
+  const Window p = window_of(prm, base, 5);
+  const int has_addend = P(5 + 15);  // a fused residual ADD: operand 4
   const int OCT = (p.OC + ODIN_CONV_TILE - 1) / ODIN_CONV_TILE;
   const int4 o = nhwc_of(i, p.OH, p.OW, OCT);
   const int oc0 = o.w * ODIN_CONV_TILE;
@@ -55,15 +58,20 @@ __kernel void conv2d(KERNEL_ARGS) {
       }
     }
   }
-  __global float* y = OPERAND(0) + ((o.x * p.OH + o.y) * p.OW + o.z) * p.OC;
-  for (int t = 0; t < ODIN_CONV_TILE && oc0 + t < p.OC; ++t) y[oc0 + t] = activate(acc[t], p.act);
+  const int pixel = ((o.x * p.OH + o.y) * p.OW + o.z) * p.OC;
+  __global float* y = OPERAND(0) + pixel;
+  __global const float* addend = OPERAND(4) + pixel;
+  for (int t = 0; t < ODIN_CONV_TILE && oc0 + t < p.OC; ++t) {
+    if (has_addend) acc[t] += addend[oc0 + t];
+    y[oc0 + t] = activate(acc[t], p.act);
+  }
 }
 
 // Output channel oc reads input channel oc / (OC / IC).
 __kernel void depthwise_conv2d(KERNEL_ARGS) {
   const int i = get_global_id(0);
   if (i >= n) return;
-  const Window p = window_of(prm, base);
+  const Window p = window_of(prm, base, 4);
   const int4 o = nhwc_of(i, p.OH, p.OW, p.OC);
   const int ic = o.w / (p.OC / p.IC);
   __global const float* x = OPERAND(1);

@@ -27,8 +27,10 @@ Status dequantize(const ConstTensorView& in, const QuantParams* quant, const Ten
 Status densify(const ConstTensorView& in, const SparsityParams& sparsity, const TensorView& out);
 
 // Convolutions and matrix products.
+// `addend` (optional, the output's shape) is added before the activation.
 Status conv2d(const Conv2DAttrs& attrs, const ConstTensorView& in, const ConstTensorView& filter,
-              const ConstTensorView& bias, const TensorView& out);
+              const ConstTensorView& bias, const TensorView& out,
+              const ConstTensorView& addend = {});
 Status depthwise_conv2d(const DepthwiseConv2DAttrs& attrs, const ConstTensorView& in,
                         const ConstTensorView& filter, const ConstTensorView& bias,
                         const TensorView& out);

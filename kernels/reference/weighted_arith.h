@@ -23,10 +23,12 @@ struct FloatArith {
   const float* bias = nullptr;  // one per output channel, or null
   Activation activation = Activation::kNone;
   float* y = nullptr;
+  const float* addend = nullptr;  // like y, or null: a fused residual ADD
 
   static Acc product(In x, In w, int64_t /*channel*/) { return x * w; }
   void finish(int64_t index, int64_t channel, Acc acc) const {
     if (bias) acc += bias[channel];
+    if (addend) acc += addend[index];  // rounded as the separate ADD would
     y[index] = apply_activation(activation, acc);
   }
 };

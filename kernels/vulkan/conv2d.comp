@@ -3,6 +3,8 @@
 // output channels, so each weight vector loaded serves PX pixels. Weights
 // are repacked by the host to [KH][KW][IC][OC/4] of T4 (OC padded to a
 // multiple of 4 with zeros); the bias is [OC/4] of T4. Accumulates in fp32.
+// With HAS_ADD, a residual of the output's shape (a fused ADD) is added
+// before the activation; without it, binding 4 is bound but never read.
 #include "common.glsl"
 
 layout(constant_id = 0) const int KH = 1;
@@ -13,11 +15,13 @@ layout(constant_id = 4) const int DH = 1;
 layout(constant_id = 5) const int DW = 1;
 layout(constant_id = 6) const int ACT = 0;
 layout(constant_id = 7) const int PX = 4;
+layout(constant_id = 8) const int HAS_ADD = 0;
 
 layout(std430, binding = 0) writeonly buffer Out { T y[]; };
 layout(std430, binding = 1) readonly buffer In { T x[]; };
 layout(std430, binding = 2) readonly buffer Weights { T4 w[]; };
 layout(std430, binding = 3) readonly buffer Bias { T4 b[]; };
+layout(std430, binding = 4) readonly buffer Addend { T addend[]; };
 
 layout(push_constant) uniform Params {
   int N, IH, IW, IC, OH, OW, OC, pad_top, pad_left;
@@ -60,8 +64,14 @@ void main() {
   const int left = p.OC - oc4 * 4;
   for (int j = 0; j < PX; ++j) {
     if (ox0 + j >= p.OW) break;
-    const T4 r = T4(activate4(acc[j], ACT));
     const int ob = ((n * p.OH + oy) * p.OW + ox0 + j) * p.OC + oc4 * 4;
+    if (HAS_ADD != 0) {
+      acc[j].x += ACC(addend[ob]);
+      if (left > 1) acc[j].y += ACC(addend[ob + 1]);
+      if (left > 2) acc[j].z += ACC(addend[ob + 2]);
+      if (left > 3) acc[j].w += ACC(addend[ob + 3]);
+    }
+    const T4 r = T4(activate4(acc[j], ACT));
     y[ob] = r.x;
     if (left > 1) y[ob + 1] = r.y;
     if (left > 2) y[ob + 2] = r.z;

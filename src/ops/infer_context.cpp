@@ -52,6 +52,18 @@ Status InferContext::expect_dtype(size_t i, DType dtype) const {
   return Status();
 }
 
+Status InferContext::expect_addend(size_t i) {
+  if (!has_input(i)) return Status();
+  const Value& out = output(0);
+  if (out.dtype != DType::kF32 || input(i).dtype != DType::kF32)
+    return unsupported("addend input ", i, " (", graph_.describe_value(node().inputs[i]),
+                       ") is taken by float32 nodes only");
+  if (input(i).shape != out.shape)
+    return fail("addend input ", i, " has shape ", input(i).shape.str(), ", the output ",
+                out.shape.str());
+  return Status();
+}
+
 Status InferContext::expect_element_dtype(size_t i) const {
   const DType dtype = input(i).dtype;
   if (dtype_size(dtype) > 0) return Status();

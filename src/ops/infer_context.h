@@ -46,6 +46,9 @@ class InferContext {
   Status expect_rank(size_t input, size_t rank) const;
   Status expect_dtype(size_t input, DType dtype) const;
   Status expect_static(size_t input) const;  // no dynamic dims
+  // Input `input`, when present, is an addend (OpDef::addend_input): float32
+  // of output 0's dtype and shape (call after output 0 is set).
+  Status expect_addend(size_t input);
   // The input's dtype has a size per element: not unknown, and not a block
   // format (Q4_0, ...), whose elements cannot be moved one by one.
   Status expect_element_dtype(size_t input) const;

@@ -73,6 +73,11 @@ struct OpDef {
   // `graph` gives the shapes; only node.attrs may change.
   bool (*absorb_pad)(const Graph& graph, Node& node, size_t input, const PadAmounts& pad) = nullptr;
 
+  // The input slot of an optional float32 tensor of the output's shape that
+  // the kernel adds to its result before the fused activation: a residual
+  // ADD folded into its producer (passes: fuse_add). -1: the op has none.
+  int addend_input = -1;
+
   OutputReuse output_reuse = OutputReuse::kNone;
 
   // The elementwise function the node computes (core/elementwise_fns.h);
@@ -93,6 +98,8 @@ const OpDef& op_def(OpType type);
 
 // The unary function of `node`, or UnaryFn::kNone.
 UnaryFn unary_fn_of(const Node& node);
+// The node's fused residual addend (OpDef::addend_input), or kNoValue.
+ValueId addend_of(const Node& node);
 
 // Runs the node's shape inference. If the output already had a static shape
 // (declared by the model file) it must agree with the inferred one.

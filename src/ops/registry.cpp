@@ -49,6 +49,12 @@ UnaryFn unary_fn_of(const Node& node) {
   return d.unary_fn ? d.unary_fn(node.attrs) : UnaryFn::kNone;
 }
 
+ValueId addend_of(const Node& node) {
+  const int slot = op_def(node.op).addend_input;
+  if (slot < 0 || static_cast<size_t>(slot) >= node.inputs.size()) return kNoValue;
+  return node.inputs[static_cast<size_t>(slot)];
+}
+
 Status infer_node(Graph& graph, NodeId id) {
   const Node& node = graph.node(id);
   const OpDef& def = op_def(node.op);

@@ -19,8 +19,9 @@ struct PassOptions {
   // Bytes all folded constants may take together; nodes past it stay and
   // run (so a hostile model cannot make folding allocate without bound).
   size_t max_fold_bytes = kDefaultMaxFoldBytes;
-  // The fusions (PAD folding, activation fusion) and dead-node removal;
-  // false runs the graph as imported (but for the constant folding above).
+  // The fusions (PAD folding, activation and residual ADD fusion) and
+  // dead-node removal; false runs the graph as imported (but for the
+  // constant folding above).
   bool optimize = true;
 };
 
@@ -41,6 +42,11 @@ Result<int> fold_pad(Graph& graph);
 // fused-activation slot (OpDef::activation_slot) becomes that activation,
 // when nothing else reads the intermediate value.
 Result<int> fuse_activation(Graph& graph);
+// A float32 ADD of two same-shape tensors, one computed by a node that can
+// add a tensor to its result itself (OpDef::addend_input, no activation of
+// its own), becomes that node reading the other operand as its addend, with
+// the ADD's activation.
+Result<int> fuse_add(Graph& graph);
 // Drops nodes none of whose outputs reach a graph output.
 Result<int> remove_dead_nodes(Graph& graph);
 

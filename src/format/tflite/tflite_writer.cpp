@@ -8,6 +8,7 @@
 
 #include "format/tflite/tflite_ops.h"
 #include "format/tflite/tflite_schema_generated.h"
+#include "ops/op_def.h"
 #include "quant/int4.h"
 
 namespace odin {
@@ -184,6 +185,9 @@ class Writer {
     if (!m || !m->write)
       return make_error(StatusCode::kUnsupported, "op ", op_type_name(node.op),
                         " has no TFLite form odin writes");
+    if (addend_of(node) != kNoValue)
+      return make_error(StatusCode::kUnsupported, "op ", op_type_name(node.op),
+                        " with a fused residual ADD has no TFLite form");
     ODIN_ASSIGN_OR_RETURN(tflite::WrittenOptions options, m->write(fbb_, node));
     bool quantized = false, int4 = false;
     for (const auto* list : {&node.inputs, &node.outputs})
