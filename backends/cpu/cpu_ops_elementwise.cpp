@@ -35,28 +35,6 @@ bool is_row_of(const Shape& s, const Shape& full) {
   return true;
 }
 
-// Where an operand's data comes from: an activation (index into `in`) or a
-// constant bound at compile time.
-struct Operand {
-  int slot = -1;
-  const float* constant = nullptr;
-  const float* get(std::span<const ConstTensorView> in) const {
-    return slot >= 0 ? in[static_cast<size_t>(slot)].as<float>() : constant;
-  }
-};
-
-Operand bind(const Graph& g, ValueId v, std::vector<ValueId>& reads) {
-  Operand o;
-  const Value& val = g.value(v);
-  if (val.is_constant()) {
-    o.constant = static_cast<const float*>(static_cast<const void*>(val.data));
-  } else {
-    o.slot = static_cast<int>(reads.size());
-    reads.push_back(v);
-  }
-  return o;
-}
-
 // A shape that broadcasts as one value per row of `full` (the last axis):
 // full's shape with the last dim 1, e.g. a [1, H, W, 1] gate over [1, H, W, C].
 bool is_column_of(const Shape& s, const Shape& full) {
@@ -72,7 +50,7 @@ class BinaryOp final : public CpuOp {
  public:
   BinaryOp(BinaryFn op, Pattern pattern, bool small_first, int64_t c, cpu::Clamp clamp)
       : op_(op), pattern_(pattern), small_first_(small_first), c_(c), clamp_(clamp) {}
-  Operand big, small;  // `small` is the broadcast operand (kRow, kColumn, kScalar)
+  CpuOperand big, small;  // `small` is the broadcast operand (kRow, kColumn, kScalar)
 
   void run(std::span<const ConstTensorView> in, std::span<const TensorView> out,
            ThreadPool& pool) override {
@@ -185,8 +163,8 @@ std::unique_ptr<CpuOp> make_binary(const CpuOpContext& ctx, const Node& n) {
   std::vector<ValueId> reads;
   auto make = [&](Pattern pat, bool small_first, ValueId big, ValueId small, int64_t c) {
     op = std::make_unique<BinaryOp>(fn, pat, small_first, c, clamp);
-    op->big = bind(g, big, reads);
-    op->small = bind(g, small, reads);
+    op->big = bind_operand(g, big, reads);
+    op->small = bind_operand(g, small, reads);
   };
   const int64_t c = out.rank() > 0 ? out[out.rank() - 1] : 1;  // scalar outputs: one "row"
   if (a == out && b == out) {
@@ -215,7 +193,7 @@ std::unique_ptr<CpuOp> make_binary(const CpuOpContext& ctx, const Node& n) {
 class PreluOp final : public CpuOp {
  public:
   PreluOp(int64_t rows, int64_t c) : rows_(rows), c_(c) {}
-  Operand x, alpha;
+  CpuOperand x, alpha;
   void run(std::span<const ConstTensorView> in, std::span<const TensorView> out,
            ThreadPool& pool) override {
     const float* xp = x.get(in);
@@ -245,8 +223,8 @@ std::unique_ptr<CpuOp> make_prelu(const CpuOpContext& ctx, const Node& n) {
   else
     return nullptr;
   std::vector<ValueId> reads;
-  op->x = bind(g, n.inputs[0], reads);
-  op->alpha = bind(g, n.inputs[1], reads);
+  op->x = bind_operand(g, n.inputs[0], reads);
+  op->alpha = bind_operand(g, n.inputs[1], reads);
   op->reads = std::move(reads);
   return op;
 }
