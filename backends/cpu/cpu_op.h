@@ -42,6 +42,28 @@ class CpuOp {
   std::vector<ValueId> copied_constants;
 };
 
+// Where a float operand's data comes from: an activation (index into the
+// op's `in`, appended to its reads) or a constant bound at compile time.
+struct CpuOperand {
+  int slot = -1;
+  const float* constant = nullptr;
+  const float* get(std::span<const ConstTensorView> in) const {
+    return slot >= 0 ? in[static_cast<size_t>(slot)].as<float>() : constant;
+  }
+};
+
+inline CpuOperand bind_operand(const Graph& g, ValueId v, std::vector<ValueId>& reads) {
+  CpuOperand o;
+  const Value& val = g.value(v);
+  if (val.is_constant()) {
+    o.constant = static_cast<const float*>(static_cast<const void*>(val.data));
+  } else {
+    o.slot = static_cast<int>(reads.size());
+    reads.push_back(v);
+  }
+  return o;
+}
+
 struct CpuOpContext {
   const Graph& graph;
   int num_threads = 1;

@@ -266,25 +266,27 @@ class BatchMatMulOp final : public CpuOp {
   explicit BatchMatMulOp(const cpu::BatchMatMulShape& s) : s_(s) {}
   void run(std::span<const ConstTensorView> in, std::span<const TensorView> out,
            ThreadPool& pool) override {
-    cpu::batch_matmul(s_, in[0].as<float>(), in[1].as<float>(), out[0].as<float>(), pool);
+    cpu::batch_matmul(s_, x_.get(in), y_.get(in), out[0].as<float>(), pool);
   }
+
+  CpuOperand x_, y_;
 
  private:
   cpu::BatchMatMulShape s_;
 };
 
-// Both operands computed at run time (a constant one stays on the
-// reference); batch dims that flatten (ops/batch_matmul_dims.h).
+// Operands computed at run time or constant (a layer's weights, e.g.
+// per-head projections); batch dims that flatten (ops/batch_matmul_dims.h).
 std::unique_ptr<CpuOp> make_batch_matmul(const CpuOpContext& ctx, const Node& n) {
   const Graph& g = ctx.graph;
   const auto f = flat_batch_matmul(g, n);
-  if (!f || !is_f32(g, n.inputs[0]) || !is_f32(g, n.inputs[1]) || !is_f32(g, n.outputs[0]) ||
-      g.value(n.inputs[0]).is_constant() || g.value(n.inputs[1]).is_constant())
+  if (!f || !is_f32(g, n.inputs[0]) || !is_f32(g, n.inputs[1]) || !is_f32(g, n.outputs[0]))
     return nullptr;
   const auto& a = std::get<BatchMatMulAttrs>(n.attrs);
   auto op = std::make_unique<BatchMatMulOp>(cpu::BatchMatMulShape{
       f->batches, f->m, f->n, f->k, f->x_batch_stride, f->y_batch_stride, a.adj_x, a.adj_y});
-  op->reads = {n.inputs[0], n.inputs[1]};
+  op->x_ = bind_operand(g, n.inputs[0], op->reads);
+  op->y_ = bind_operand(g, n.inputs[1], op->reads);
   op->writes = n.outputs;
   return op;
 }

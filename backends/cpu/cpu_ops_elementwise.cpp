@@ -35,44 +35,41 @@ bool is_row_of(const Shape& s, const Shape& full) {
   return true;
 }
 
-// Where an operand's data comes from: an activation (index into `in`) or a
-// constant bound at compile time.
-struct Operand {
-  int slot = -1;
-  const float* constant = nullptr;
-  const float* get(std::span<const ConstTensorView> in) const {
-    return slot >= 0 ? in[static_cast<size_t>(slot)].as<float>() : constant;
+// A shape that broadcasts as one value per row of `full` (the last axis),
+// the values repeating every `period` rows: full's shape with the last dim
+// 1 and leading dims 1, e.g. a [1, H, W, 1] gate over [1, H, W, C] (period
+// H * W) or a GroupNorm's [1, 1, G, 1] statistics over [1, H*W, G, C/G]
+// (period G). 0 when it does not.
+int64_t column_period(const Shape& s, const Shape& full) {
+  if (s.rank() != full.rank() || full.rank() == 0 || s[s.rank() - 1] != 1) return 0;
+  size_t first = s.rank() - 1;  // the dims [first, rank - 1) equal full's, those before are 1
+  while (first > 0 && s[first - 1] == full[first - 1]) --first;
+  int64_t period = 1;
+  for (size_t i = 0; i + 1 < s.rank(); ++i) {
+    if (i < first && s[i] != 1) return 0;
+    if (i >= first) period *= s[i];
   }
-};
-
-Operand bind(const Graph& g, ValueId v, std::vector<ValueId>& reads) {
-  Operand o;
-  const Value& val = g.value(v);
-  if (val.is_constant()) {
-    o.constant = static_cast<const float*>(static_cast<const void*>(val.data));
-  } else {
-    o.slot = static_cast<int>(reads.size());
-    reads.push_back(v);
-  }
-  return o;
-}
-
-// A shape that broadcasts as one value per row of `full` (the last axis):
-// full's shape with the last dim 1, e.g. a [1, H, W, 1] gate over [1, H, W, C].
-bool is_column_of(const Shape& s, const Shape& full) {
-  if (s.rank() != full.rank() || full.rank() == 0 || s[s.rank() - 1] != 1) return false;
-  for (size_t i = 0; i + 1 < s.rank(); ++i)
-    if (s[i] != full[i]) return false;
-  return true;
+  return period;
 }
 
 enum class Pattern { kSame, kRow, kColumn, kScalar };
 
 class BinaryOp final : public CpuOp {
  public:
-  BinaryOp(BinaryFn op, Pattern pattern, bool small_first, int64_t c, cpu::Clamp clamp)
-      : op_(op), pattern_(pattern), small_first_(small_first), c_(c), clamp_(clamp) {}
-  Operand big, small;  // `small` is the broadcast operand (kRow, kColumn, kScalar)
+  BinaryOp(BinaryFn op, Pattern pattern, bool small_first, int64_t c, cpu::Clamp clamp,
+           int64_t period = 0)
+      : op_(op),
+        pattern_(pattern),
+        small_first_(small_first),
+        c_(c),
+        period_(period),
+        clamp_(clamp) {
+    // Rows shorter than a few vectors (a GroupNorm's groups) cost a call
+    // each: the small operand is expanded to whole rows of period * c.
+    if (pattern == Pattern::kColumn && c < 16 && period * c <= 4096)
+      expanded_.resize(static_cast<size_t>(period * c));
+  }
+  CpuOperand big, small;  // `small` is the broadcast operand (kRow, kColumn, kScalar)
 
   void run(std::span<const ConstTensorView> in, std::span<const TensorView> out,
            ThreadPool& pool) override {
@@ -98,9 +95,19 @@ class BinaryOp final : public CpuOp {
       }
       case Pattern::kColumn: {
         const int64_t rows = n / c_;
+        if (!expanded_.empty()) {  // short rows: one row of period * c values, broadcast
+          for (int64_t p = 0; p < period_; ++p) std::fill_n(expanded_.begin() + p * c_, c_, b[p]);
+          const int64_t row = period_ * c_;
+          pool.parallel_for(n / row, grain(pool, row), [&](int64_t r0, int64_t r1, int) {
+            cpu::binary_row(op_, a + r0 * row, expanded_.data(), y + r0 * row, r1 - r0, row,
+                            small_first_, clamp_);
+          });
+          return;
+        }
         pool.parallel_for(rows, grain(pool, c_), [&](int64_t r0, int64_t r1, int) {
           for (int64_t r = r0; r < r1; ++r)
-            cpu::binary_scalar(op_, a + r * c_, b[r], y + r * c_, c_, small_first_, clamp_);
+            cpu::binary_scalar(op_, a + r * c_, b[r % period_], y + r * c_, c_, small_first_,
+                               clamp_);
         });
         return;
       }
@@ -119,7 +126,9 @@ class BinaryOp final : public CpuOp {
   Pattern pattern_;
   bool small_first_;
   int64_t c_;
+  int64_t period_;  // kColumn: the small operand's values
   cpu::Clamp clamp_;
+  std::vector<float> expanded_;  // kColumn with short rows: the small operand per row
 };
 
 class ChannelPadAddOp final : public CpuOp {
@@ -183,10 +192,11 @@ std::unique_ptr<CpuOp> make_binary(const CpuOpContext& ctx, const Node& n) {
   if (total <= 0) return nullptr;
   std::unique_ptr<BinaryOp> op;
   std::vector<ValueId> reads;
-  auto make = [&](Pattern pat, bool small_first, ValueId big, ValueId small, int64_t c) {
-    op = std::make_unique<BinaryOp>(fn, pat, small_first, c, clamp);
-    op->big = bind(g, big, reads);
-    op->small = bind(g, small, reads);
+  auto make = [&](Pattern pat, bool small_first, ValueId big, ValueId small, int64_t c,
+                  int64_t period = 0) {
+    op = std::make_unique<BinaryOp>(fn, pat, small_first, c, clamp, period);
+    op->big = bind_operand(g, big, reads);
+    op->small = bind_operand(g, small, reads);
   };
   const int64_t c = out.rank() > 0 ? out[out.rank() - 1] : 1;  // scalar outputs: one "row"
   if (a == out && b == out) {
@@ -201,10 +211,10 @@ std::unique_ptr<CpuOp> make_binary(const CpuOpContext& ctx, const Node& n) {
     make(Pattern::kRow, false, n.inputs[0], n.inputs[1], c);
   } else if (b == out && out.rank() > 0 && is_row_of(a, out)) {
     make(Pattern::kRow, true, n.inputs[1], n.inputs[0], c);
-  } else if (a == out && is_column_of(b, out)) {
-    make(Pattern::kColumn, false, n.inputs[0], n.inputs[1], c);
-  } else if (b == out && is_column_of(a, out)) {
-    make(Pattern::kColumn, true, n.inputs[1], n.inputs[0], c);
+  } else if (a == out && column_period(b, out) > 0) {
+    make(Pattern::kColumn, false, n.inputs[0], n.inputs[1], c, column_period(b, out));
+  } else if (b == out && column_period(a, out) > 0) {
+    make(Pattern::kColumn, true, n.inputs[1], n.inputs[0], c, column_period(a, out));
   } else {
     return nullptr;
   }
@@ -215,7 +225,7 @@ std::unique_ptr<CpuOp> make_binary(const CpuOpContext& ctx, const Node& n) {
 class PreluOp final : public CpuOp {
  public:
   PreluOp(int64_t rows, int64_t c) : rows_(rows), c_(c) {}
-  Operand x, alpha;
+  CpuOperand x, alpha;
   void run(std::span<const ConstTensorView> in, std::span<const TensorView> out,
            ThreadPool& pool) override {
     const float* xp = x.get(in);
@@ -245,8 +255,8 @@ std::unique_ptr<CpuOp> make_prelu(const CpuOpContext& ctx, const Node& n) {
   else
     return nullptr;
   std::vector<ValueId> reads;
-  op->x = bind(g, n.inputs[0], reads);
-  op->alpha = bind(g, n.inputs[1], reads);
+  op->x = bind_operand(g, n.inputs[0], reads);
+  op->alpha = bind_operand(g, n.inputs[1], reads);
   op->reads = std::move(reads);
   return op;
 }
@@ -351,23 +361,37 @@ std::unique_ptr<CpuOp> make_softmax(const CpuOpContext& ctx, const Node& n) {
   return op;
 }
 
-// MEAN / SUM over one contiguous run of axes: [outer][inner][c] -> [outer][c].
+// MEAN / SUM over one contiguous run of axes, or two with kept axes
+// between them and the second at the end (a GroupNorm's [N, H*W, G, C/G]
+// over axes 1 and 3): [outer][inner][c][tail] -> [outer][c]. The inner run
+// is summed into per-op scratch [outer][c * tail], then each tail.
 class ReduceOp final : public CpuOp {
  public:
-  ReduceOp(int64_t outer, int64_t inner, int64_t c, bool mean)
-      : outer_(outer), inner_(inner), c_(c), mean_(mean) {}
+  ReduceOp(int64_t outer, int64_t inner, int64_t c, int64_t tail, bool mean)
+      : outer_(outer), inner_(inner), c_(c), tail_(tail), mean_(mean) {
+    if (tail_ > 1) scratch_.resize(static_cast<size_t>(outer_ * c_ * tail_));
+  }
   void run(std::span<const ConstTensorView> in, std::span<const TensorView> out,
            ThreadPool& pool) override {
     const auto* x = in[0].as<float>();
     auto* y = out[0].as<float>();
-    pool.parallel_for(outer_, grain(pool, inner_ * c_), [&](int64_t o0, int64_t o1, int) {
-      cpu::reduce_middle(x, y, o0, o1, inner_, c_, mean_);
+    const int64_t row = c_ * tail_;
+    float* sums = tail_ > 1 ? scratch_.data() : y;
+    pool.parallel_for(outer_, grain(pool, inner_ * row), [&](int64_t o0, int64_t o1, int) {
+      cpu::reduce_middle(x, sums, o0, o1, inner_, row, mean_);
+      if (tail_ == 1) return;
+      for (int64_t j = o0 * c_; j < o1 * c_; ++j) {
+        float acc = 0.0f;
+        for (int64_t t = 0; t < tail_; ++t) acc += sums[j * tail_ + t];
+        y[j] = mean_ ? acc / static_cast<float>(tail_) : acc;
+      }
     });
   }
 
  private:
-  int64_t outer_, inner_, c_;
+  int64_t outer_, inner_, c_, tail_;
   bool mean_;
+  std::vector<float> scratch_;
 };
 
 template <bool kMean>
@@ -385,17 +409,23 @@ std::unique_ptr<CpuOp> make_reduce(const CpuOpContext& ctx, const Node& n) {
     if (!normalize_axis(a, s.rank(), &norm)) return nullptr;
     reduced[static_cast<size_t>(norm)] = true;
   }
-  // The reduced axes must form one run [first, last].
-  size_t first = s.rank(), last = 0;
-  for (size_t i = 0; i < s.rank(); ++i)
-    if (reduced[i]) first = std::min(first, i), last = i;
-  if (first == s.rank()) return nullptr;
-  for (size_t i = first; i <= last; ++i)
-    if (!reduced[i]) return nullptr;
-  int64_t outer = 1, inner = 1, c = 1;
-  for (size_t i = 0; i < s.rank(); ++i) (i < first ? outer : i <= last ? inner : c) *= s[i];
+  // The reduced axes: a run [first, last], then kept axes, then optionally
+  // a second run to the end [tail_first, rank).
+  const size_t rank = s.rank();
+  size_t first = 0;
+  while (first < rank && !reduced[first]) ++first;
+  if (first == rank) return nullptr;
+  size_t last = first;
+  while (last + 1 < rank && reduced[last + 1]) ++last;
+  size_t tail_first = rank;
+  while (tail_first > last + 1 && reduced[tail_first - 1]) --tail_first;
+  for (size_t i = last + 1; i < tail_first; ++i)
+    if (reduced[i]) return nullptr;
+  int64_t outer = 1, inner = 1, c = 1, tail = 1;
+  for (size_t i = 0; i < rank; ++i)
+    (i < first ? outer : i <= last ? inner : i < tail_first ? c : tail) *= s[i];
   if (g.value(n.outputs[0]).shape.num_elements() != outer * c) return nullptr;
-  auto op = std::make_unique<ReduceOp>(outer, inner, c, kMean);
+  auto op = std::make_unique<ReduceOp>(outer, inner, c, tail, kMean);
   op->reads = {n.inputs[0]};
   return op;
 }

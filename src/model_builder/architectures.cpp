@@ -2,6 +2,7 @@
 
 #include "format/tflite/tflite_writer.h"
 #include "model_builder/cas_vit.h"
+#include "model_builder/diffusion.h"
 #include "model_builder/mobilenet_v4.h"
 
 namespace odin {
@@ -27,6 +28,10 @@ constexpr Architecture kArchitectures[] = {
     {"cas_vit_xs", "CAS-ViT-XS, 224x224, 1000 classes", cas_vit<CasVitVariant::kXS>},
     {"cas_vit_s", "CAS-ViT-S, 224x224, 1000 classes", cas_vit<CasVitVariant::kS>},
     {"cas_vit_m", "CAS-ViT-M, 224x224, 1000 classes", cas_vit<CasVitVariant::kM>},
+    {"unet_block",
+     "SnapFusion-style UNet (GroupNorm, self- and cross-attention), 32x32x4 latent, 16 text tokens",
+     build_unet_block},
+    {"vae_decoder", "SD-style VAE decoder, 8x8x4 latent -> 64x64 RGB", build_vae_decoder},
 };
 
 }  // namespace

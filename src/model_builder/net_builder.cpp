@@ -184,6 +184,72 @@ ValueId NetBuilder::softmax(ValueId x) {
   return node(OpType::kSoftmax, SoftmaxAttrs{}, {x});
 }
 
+ValueId NetBuilder::reduce(OpType op, ValueId x, const std::vector<int32_t>& axes, bool keep_dims) {
+  return node(op, ReduceAttrs{.keep_dims = keep_dims}, {x, constant_i32(axes, "axes")});
+}
+
+ValueId NetBuilder::concat(std::vector<ValueId> xs, int32_t axis) {
+  return node(OpType::kConcatenation, ConcatenationAttrs{.axis = axis}, std::move(xs));
+}
+
+ValueId NetBuilder::resize_nearest(ValueId x, int factor) {
+  const Shape& s = shape(x);
+  const ValueId size = constant_i32(
+      {static_cast<int32_t>(s[1] * factor), static_cast<int32_t>(s[2] * factor)}, "size");
+  return node(OpType::kResizeNearestNeighbor, ResizeAttrs{}, {x, size});
+}
+
+ValueId NetBuilder::silu(ValueId x) {
+  return mul(x, unary(OpType::kLogistic, x));
+}
+
+ValueId NetBuilder::normalize(ValueId x, const std::vector<int32_t>& axes, float eps) {
+  const ValueId mean = reduce(OpType::kMean, x, axes, true);
+  const ValueId var =
+      reduce(OpType::kMean, node(OpType::kSquaredDifference, BinaryAttrs{}, {x, mean}), axes, true);
+  const ValueId inv_std = unary(OpType::kRsqrt, add(var, constant_f32({eps}, Shape({1}), "eps")));
+  return mul(node(OpType::kSub, BinaryAttrs{}, {x, mean}), inv_std);
+}
+
+ValueId NetBuilder::group_norm(ValueId x, int64_t groups, float eps) {
+  const Shape s = shape(x);
+  const auto i32 = [](int64_t v) { return static_cast<int32_t>(v); };
+  const int64_t c = channels(x);
+  if (status_.ok() && (s.rank() != 4 || c % groups != 0))
+    status_ = make_error(StatusCode::kInvalidArgument, "group_norm: ", s.str(), " in ", groups,
+                         " groups");
+  ValueId y = reshape(x, {i32(s[0]), i32(s[1] * s[2]), i32(groups), i32(c / groups)});
+  y = reshape(normalize(y, {1, 3}, eps), {i32(s[0]), i32(s[1]), i32(s[2]), i32(c)});
+  return channel_affine(y, 0.8f, 1.2f, kBiasBound);
+}
+
+ValueId NetBuilder::layer_norm(ValueId x, float eps) {
+  const auto last = static_cast<int32_t>(shape(x).rank()) - 1;
+  return channel_affine(normalize(x, {last}, eps), 0.8f, 1.2f, kBiasBound);
+}
+
+ValueId NetBuilder::matmul_weight(Shape shape, int64_t fan_in, float gain) {
+  const float b = he_bound(gain, fan_in);
+  return weight(next_name("matmul_w"), std::move(shape), -b, b);
+}
+
+ValueId NetBuilder::bias(int64_t n) {
+  return weight(next_name("bias"), Shape({n}), -kBiasBound, kBiasBound);
+}
+
+ValueId NetBuilder::constant_f32(const std::vector<float>& values, Shape shape,
+                                 std::string_view what) {
+  Value v;
+  v.name = next_name(what);
+  v.dtype = DType::kF32;
+  v.shape = std::move(shape);
+  std::vector<uint8_t> bytes(values.size() * sizeof(float));
+  std::memcpy(bytes.data(), values.data(), bytes.size());
+  v.data_bytes = bytes.size();
+  v.data = g_.own_bytes(std::move(bytes));
+  return g_.add_value(std::move(v));
+}
+
 Result<Graph> NetBuilder::finish(std::vector<ValueId> outputs) {
   ODIN_RETURN_IF_ERROR(status_);
   g_.outputs() = std::move(outputs);

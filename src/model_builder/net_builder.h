@@ -64,6 +64,30 @@ class NetBuilder {
   ValueId reshape(ValueId x, std::vector<int32_t> new_shape);
   ValueId batch_matmul(ValueId x, ValueId y, bool adj_y);
   ValueId softmax(ValueId x);
+  // MEAN or SUM over `axes`.
+  ValueId reduce(OpType op, ValueId x, const std::vector<int32_t>& axes, bool keep_dims);
+  ValueId concat(std::vector<ValueId> xs, int32_t axis);
+  // NHWC nearest-neighbour upsampling by an integer factor.
+  ValueId resize_nearest(ValueId x, int factor);
+  ValueId silu(ValueId x);  // x * LOGISTIC(x)
+
+  // (x - mean) * RSQRT(variance + eps), mean and variance over `axes`, from
+  // builtin ops only (MEAN, SQUARED_DIFFERENCE, SUB, ADD, RSQRT, MUL).
+  ValueId normalize(ValueId x, const std::vector<int32_t>& axes, float eps);
+  // GroupNorm of NHWC x (channels split into `groups` of consecutive
+  // channels; x viewed as [N, H*W, groups, C/groups], normalized over axes
+  // 1 and 3) with a seeded per-channel scale and shift.
+  ValueId group_norm(ValueId x, int64_t groups, float eps);
+  // LayerNorm over the last axis with a seeded per-channel scale and shift.
+  ValueId layer_norm(ValueId x, float eps);
+
+  // A He-scaled weight tensor of any shape (fp16 behind a DEQUANTIZE when
+  // the weights are fp16), for layers written as BATCH_MATMUL.
+  ValueId matmul_weight(Shape shape, int64_t fan_in, float gain);
+  // A channel bias of `n` values in [-kBiasBound, kBiasBound].
+  ValueId bias(int64_t n);
+  // An fp32 constant (e.g. an epsilon), whatever the weights' precision.
+  ValueId constant_f32(const std::vector<float>& values, Shape shape, std::string_view what);
 
   void set_name(ValueId v, std::string name) { g_.value(v).name = std::move(name); }
 

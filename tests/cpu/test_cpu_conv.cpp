@@ -211,17 +211,38 @@ TEST(CpuBatchMatMul, MatchesReference) {
         }
 }
 
-TEST(CpuBatchMatMul, ConstantOrPartlyBroadcastFallsBack) {
+TEST(CpuBatchMatMul, PartlyBroadcastFallsBack) {
   Graph g;
   const ValueId x = add_value(g, Shape{2, 1, 3, 4});
   const ValueId y = add_value(g, Shape{1, 3, 4, 5});
   const ValueId z = add_value(g, Shape{2, 3, 3, 5});
   const NodeId partly = add_node(g, OpType::kBatchMatMul, BatchMatMulAttrs{}, {x, y}, {z});
   EXPECT_EQ(make_cpu_op(CpuOpContext{g, 1}, g.node(partly)), nullptr);
-  const ValueId c = add_random_const(g, Shape{4, 5}, 3);
-  const ValueId z2 = add_value(g, Shape{2, 1, 3, 5});
-  const NodeId constant = add_node(g, OpType::kBatchMatMul, BatchMatMulAttrs{}, {x, c}, {z2});
-  EXPECT_EQ(make_cpu_op(CpuOpContext{g, 1}, g.node(constant)), nullptr);
+}
+
+// A constant operand (a layer's per-head weights) is bound at compile
+// time: either side, shared by every batch or one per batch.
+TEST(CpuBatchMatMul, ConstantOperandMatchesReference) {
+  struct Case {
+    Shape x, y, z;
+    bool x_const;
+  };
+  for (const Case& c : {Case{Shape{1, 9, 16}, Shape{4, 16, 5}, Shape{4, 9, 5}, false},
+                        Case{Shape{3, 9, 16}, Shape{16, 5}, Shape{3, 9, 5}, false},
+                        Case{Shape{4, 7, 6}, Shape{1, 6, 5}, Shape{4, 7, 5}, true}}) {
+    Graph g;
+    const ValueId x = c.x_const ? add_random_const(g, c.x, 3) : add_value(g, c.x);
+    const ValueId y = c.x_const ? add_value(g, c.y) : add_random_const(g, c.y, 3);
+    const ValueId z = add_value(g, c.z);
+    const NodeId id = add_node(g, OpType::kBatchMatMul, BatchMatMulAttrs{}, {x, y}, {z});
+    g.inputs() = {c.x_const ? y : x};
+    g.outputs() = {z};
+    auto op = make_cpu_op(CpuOpContext{g, 3}, g.node(id));
+    const std::string what = str_cat("x ", c.x.str(), " y ", c.y.str());
+    ASSERT_NE(op, nullptr) << what;
+    EXPECT_EQ(op->reads.size(), 1u) << what;
+    test::expect_op_matches(g, *op, what);
+  }
 }
 
 }  // namespace

@@ -58,6 +58,10 @@ TEST(CpuElementwise, BinaryBroadcastPatterns) {
       check_binary(op, full, Shape{}, act, true, false);            // scalar op tensor
       check_binary(op, full, Shape{1, 5, 3, 1}, act, false);        // a value per pixel
       check_binary(op, full, Shape{1, 5, 3, 1}, act, true, false);  // the same, first
+      // A value per row repeating every 3 rows (GroupNorm's statistics over
+      // [N, H*W, G, C/G]): short rows expanded, long ones a call per row.
+      check_binary(op, Shape{1, 5, 3, c}, Shape{1, 1, 3, 1}, act, false);
+      check_binary(op, Shape{1, 5, 3, c}, Shape{1, 1, 3, 1}, act, true, false);
     }
 }
 
@@ -101,6 +105,10 @@ TEST(CpuReduce, MeanAndSumOverAxisRuns) {
       {OpType::kSum, Shape{4, 7}, {-1}, Shape{4}},
       {OpType::kMean, Shape{3, 6, 5}, {0}, Shape{6, 5}},
       {OpType::kSum, Shape{2, 3, 4}, {0, 1, 2}, Shape{}},
+      // Two runs, kept axes between, the second at the end (GroupNorm).
+      {OpType::kMean, Shape{2, 12, 4, 3}, {1, 3}, Shape{2, 1, 4, 1}},
+      {OpType::kSum, Shape{2, 3, 4}, {0, 2}, Shape{3}},
+      {OpType::kMean, Shape{3, 5, 2, 7, 3}, {4, 1, 3}, Shape{3, 2}},
   };
   for (const Case& c : cases) {
     Graph g;
@@ -114,11 +122,11 @@ TEST(CpuReduce, MeanAndSumOverAxisRuns) {
     ASSERT_NE(op, nullptr) << what;
     test::expect_op_matches(g, *op, what);
   }
-  // Axes that are not one run stay on the reference kernel.
+  // Two runs not ending at the last axis stay on the reference kernel.
   Graph g;
-  const ValueId x = add_value(g, Shape{2, 3, 4});
+  const ValueId x = add_value(g, Shape{2, 3, 4, 5});
   const ValueId axes = add_const_i32(g, Shape{2}, {0, 2});
-  const ValueId y = add_value(g, Shape{3});
+  const ValueId y = add_value(g, Shape{3, 5});
   const NodeId id = add_node(g, OpType::kSum, ReduceAttrs{}, {x, axes}, {y});
   EXPECT_EQ(make_cpu_op(CpuOpContext{g, 1}, g.node(id)), nullptr);
 }

@@ -19,13 +19,16 @@ Graph build(const char* arch, uint64_t seed = 1, bool fp16 = false) {
 
 TEST(ModelBuilder, SameSeedSameBytes) {
   const ModelBuildOptions one{.seed = 1, .fp16 = false}, two{.seed = 2, .fp16 = false};
-  auto a = build_architecture_tflite("mnv4_conv_s", one);
-  auto b = build_architecture_tflite("mnv4_conv_s", one);
-  auto c = build_architecture_tflite("mnv4_conv_s", two);
-  ASSERT_TRUE(a.ok() && b.ok() && c.ok());
-  EXPECT_EQ(*a, *b);
-  EXPECT_EQ(a->size(), c->size());
-  EXPECT_NE(*a, *c);
+  for (const char* arch : {"mnv4_conv_s", "unet_block", "vae_decoder"}) {
+    SCOPED_TRACE(arch);
+    auto a = build_architecture_tflite(arch, one);
+    auto b = build_architecture_tflite(arch, one);
+    auto c = build_architecture_tflite(arch, two);
+    ASSERT_TRUE(a.ok() && b.ok() && c.ok());
+    EXPECT_EQ(*a, *b);
+    EXPECT_EQ(a->size(), c->size());
+    EXPECT_NE(*a, *c);
+  }
 }
 
 TEST(ModelBuilder, MobileNetV4Blocks) {
@@ -64,6 +67,48 @@ TEST(ModelBuilder, CasVitBlocks) {
   EXPECT_EQ(test::count_op(g, OpType::kBatchMatMul), 0u);
   const Graph m = build("cas_vit_m");
   EXPECT_EQ(test::count_op(m, OpType::kGelu), 30u);
+}
+
+// A norm is MEAN, SQUARED_DIFFERENCE, MEAN, ADD eps, RSQRT, SUB, MUL.
+void expect_norms(const Graph& g, size_t norms) {
+  EXPECT_EQ(test::count_op(g, OpType::kMean), 2 * norms);
+  EXPECT_EQ(test::count_op(g, OpType::kSquaredDifference), norms);
+  EXPECT_EQ(test::count_op(g, OpType::kRsqrt), norms);
+}
+
+TEST(ModelBuilder, UnetBlockLayers) {
+  // Six ResNets (down 0, down 1, two in the mid block, up 1, up 0) with two
+  // GroupNorms each, three Transformers with a GroupNorm and three
+  // LayerNorms each, the output's GroupNorm; two attentions a Transformer,
+  // each six matmuls (Q, K, V, scores, values, output) and a head SUM.
+  const Graph g = build("unet_block");
+  ASSERT_EQ(g.inputs().size(), 3u);
+  EXPECT_EQ(g.value(g.inputs()[2]).shape, Shape({1, 16, 64}));
+  EXPECT_EQ(g.value(g.outputs()[0]).shape, Shape({1, 32, 32, 4}));
+  expect_norms(g, 6 * 2 + 3 * 4 + 1);
+  EXPECT_EQ(test::count_op(g, OpType::kSoftmax), 6u);
+  EXPECT_EQ(test::count_op(g, OpType::kBatchMatMul), 36u);
+  EXPECT_EQ(test::count_op(g, OpType::kSum), 6u);
+  EXPECT_EQ(test::count_op(g, OpType::kGelu), 3u);
+  EXPECT_EQ(test::count_op(g, OpType::kResizeNearestNeighbor), 1u);
+  EXPECT_EQ(test::count_op(g, OpType::kConcatenation), 2u);
+  // The cross-attentions' K and V read the text.
+  size_t text_readers = 0;
+  for (const Node& n : g.nodes())
+    text_readers += n.op == OpType::kBatchMatMul && n.inputs[0] == g.inputs()[2];
+  EXPECT_EQ(text_readers, 2u * 3);
+}
+
+TEST(ModelBuilder, VaeDecoderLayers) {
+  // Two mid-block ResNets and three in each of four up blocks, two
+  // GroupNorms each; the attention's and the output's GroupNorms; three
+  // upsamplings to 8x the latent.
+  const Graph g = build("vae_decoder");
+  EXPECT_EQ(g.value(g.inputs()[0]).shape, Shape({1, 8, 8, 4}));
+  EXPECT_EQ(g.value(g.outputs()[0]).shape, Shape({1, 64, 64, 3}));
+  expect_norms(g, 14 * 2 + 2);
+  EXPECT_EQ(test::count_op(g, OpType::kSoftmax), 1u);
+  EXPECT_EQ(test::count_op(g, OpType::kResizeNearestNeighbor), 3u);
 }
 
 TEST(ModelBuilder, Fp16WeightsBehindDequantize) {

@@ -290,6 +290,17 @@ Result<WrittenOptions> write_binary(flatbuffers::FlatBufferBuilder& fbb, const N
   return WrittenOptions{kType, b.Finish().Union()};
 }
 
+// SQUARED_DIFFERENCE: binary attributes with no activation, an empty table.
+Result<WrittenOptions> write_squared_difference(flatbuffers::FlatBufferBuilder& fbb,
+                                                const Node& node) {
+  ODIN_ASSIGN_OR_RETURN(const BinaryAttrs* a, attrs_of<BinaryAttrs>(node));
+  if (a->operand_pad != OperandPad{} || a->activation != Activation::kNone)
+    return make_error(StatusCode::kUnsupported,
+                      "a padded operand or fused activation has no TFLite form");
+  fb::SquaredDifferenceOptionsBuilder b(fbb);
+  return WrittenOptions{fb::BuiltinOptions::SquaredDifferenceOptions, b.Finish().Union()};
+}
+
 template <typename Options, fb::BuiltinOptions kType, typename Attrs>
 Result<WrittenOptions> write_window(flatbuffers::FlatBufferBuilder& fbb, const Node& node) {
   ODIN_ASSIGN_OR_RETURN(const Attrs* a, attrs_of<Attrs>(node));
@@ -434,7 +445,7 @@ constexpr OpMapping kBuiltins[] = {
                   fb::BuiltinOptions::ResizeNearestNeighborOptions>,
      2},
     {98, OpType::kLeakyRelu, parse_leaky_relu},
-    {99, OpType::kSquaredDifference, parse_squared_difference},
+    {99, OpType::kSquaredDifference, parse_squared_difference, write_squared_difference, 2},
     {114, OpType::kQuantize, no_attrs, write_none, 2},
     {117, OpType::kHardSwish, no_attrs, write_none, 1},
     {124, OpType::kDensify, no_attrs},
