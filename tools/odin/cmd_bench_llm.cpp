@@ -156,7 +156,7 @@ int run_bench_llm(const BenchLlmArgs& args) {
   std::map<std::string, int> nodes_on;
   std::map<std::string, int> fallbacks;
   for (size_t n = 0; n < first->session().graph().num_nodes(); ++n) {
-    ++nodes_on[first->session().node_backend(n)];
+    ++nodes_on[std::string(first->session().node_backend(n))];
     if (!first->session().node_fallback(n).empty()) ++fallbacks[first->session().node_fallback(n)];
   }
   const double first_token_s = seconds_since(t_load);
