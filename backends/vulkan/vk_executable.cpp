@@ -25,8 +25,9 @@ uint64_t align_up(uint64_t n, uint64_t a) {
 // precision) for one upload.
 class Lowering final : public LowerContext {
  public:
-  Lowering(const Graph& g, bool fp16, TuneChooser& chooser)
-      : graph_(g), fp16_(fp16), chooser_(chooser) {}
+  Lowering(const Graph& g, bool fp16, bool cpu, TuneChooser& chooser)
+      : graph_(g), fp16_(fp16), cpu_(cpu), chooser_(chooser) {}
+  bool cpu_device() const override { return cpu_; }
   const Graph& graph() const override { return graph_; }
   int32_t add_weights(std::vector<float> values) override {
     std::vector<uint8_t>& blob = blobs.emplace_back();
@@ -57,6 +58,7 @@ class Lowering final : public LowerContext {
  private:
   const Graph& graph_;
   bool fp16_;
+  bool cpu_;
   TuneChooser& chooser_;
 };
 
@@ -94,7 +96,7 @@ class VulkanExecutable::Builder {
         fp16_(options.allow_reduced_precision && ctx_.fp16_enabled()),
         elem_(fp16_ ? 2 : 4),
         alignment_(std::max<uint64_t>(64, ctx_.info().min_storage_buffer_offset_alignment)),
-        lowering_(g_, fp16_, chooser) {}
+        lowering_(g_, fp16_, ctx_.info().kind == DeviceKind::kCpu, chooser) {}
 
   Status build() {
     exe_.stats_.fp16 = fp16_;

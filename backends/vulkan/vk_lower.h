@@ -31,6 +31,9 @@ class LowerContext {
   // The tile and workgroup choice for a tunable kernel on `shape`
   // (tune_shape_key); candidates[0] is its default (runtime/kernel_tuning.h).
   virtual TuneParams tune(const std::string& shape, std::span<const TuneParams> candidates) = 0;
+  // The device is a CPU (lavapipe, SwiftShader): workgroups are run one
+  // after another there, and barriers cost far more than on a GPU.
+  virtual bool cpu_device() const = 0;
 };
 
 struct VkOp {

@@ -12,6 +12,7 @@
 #include "backends/vulkan/vk_lower.h"
 #include "quant/fp16.h"
 #include "quant/weight_rows.h"
+#include "runtime/kernel_tuning.h"
 
 namespace odin::vk {
 namespace {
@@ -299,16 +300,26 @@ Status lower_block_fully_connected(LowerContext& ctx, const Node& node, LoweredN
   std::vector<float> bias(static_cast<size_t>(units), 0.0f);
   if (node.inputs.size() > 2 && node.inputs[2] != kNoValue)
     bias = constant_floats(ctx, node.inputs[2]);
+  // A workgroup of 64 per output value (tile 0), or one invocation per
+  // output value (tile 1): the default on CPU devices, where the
+  // workgroups' barriers dominate. The tuner may measure both.
+  const TuneParams split{64, 0}, per_thread{64, 1};
+  const TuneParams gpu_order[] = {split, per_thread}, cpu_order[] = {per_thread, split};
+  const int64_t dims[] = {rows, units, depth, w.format};
+  const TuneParams choice =
+      ctx.tune(tune_shape_key("block_fully_connected", dims),
+               ctx.cpu_device() ? std::span<const TuneParams>(cpu_order) : gpu_order);
+  const bool one_per_thread = choice.tile == 1;
   Dispatch d;
   d.kernel = "block_fully_connected";
-  d.spec = {static_cast<int32_t>(a.activation), w.format};
+  d.spec = {static_cast<int32_t>(a.activation), w.format, one_per_thread ? 1 : 0};
   d.push_int(rows);
   d.push_int(units);
   d.push_int(depth);
   d.bindings = {Operand::value(node.outputs[0]), Operand::value(node.inputs[0]),
                 Operand::weights(w.scales), Operand::weights(w.quants),
                 Operand::weights(ctx.add_weights(std::move(bias)))};
-  set_invocations(d, rows * units * 64);  // a workgroup per output value
+  set_invocations(d, rows * units * (one_per_thread ? 1 : 64));
   out->dispatches.push_back(std::move(d));
   return Status();
 }

@@ -2,12 +2,14 @@
 // FULLY_CONNECTED over block-quantized weights (blocks.glsl): out[r, u] =
 // act(sum_k in[r, k] * w[u, k] + bias[u]). One workgroup of 64 per output
 // value: its threads take whole blocks of row u in turn, then add their
-// sums in shared memory. Workgroups go row by row (r outer), so a run
-// with fewer rows launches a prefix of them. Decode (one row) is a GEMV
-// that reads each weight once.
+// sums in shared memory; or, with PER_THREAD (CPU devices, where barriers
+// are dear), one invocation per output value over all of its blocks.
+// Outputs go row by row (r outer), so a run with fewer rows launches a
+// prefix of them. Decode (one row) is a GEMV that reads each weight once.
 #include "common.glsl"
 
 layout(constant_id = 0) const int ACT = 0;
+layout(constant_id = 2) const int PER_THREAD = 0;
 
 layout(std430, binding = 0) writeonly buffer Out { T y[]; };
 layout(std430, binding = 1) readonly buffer In { T x[]; };
@@ -47,11 +49,19 @@ float block_dot(uint blk, uint xo) {
 }
 
 void main() {
+  const uint units = uint(p.units), nb = uint(p.depth) / 32u;
+  if (PER_THREAD != 0) {
+    const uint gid = flat_index();
+    if (gid >= uint(p.rows) * units) return;
+    const uint u = gid % units, r = gid / units;
+    float acc = 0.0;
+    for (uint k = 0u; k < nb; ++k) acc += block_dot(u * nb + k, r * uint(p.depth) + 32u * k);
+    y[gid] = T(activate(acc + float(b[u]), ACT));
+    return;
+  }
   const uint wid = gl_WorkGroupID.x + gl_WorkGroupID.y * gl_NumWorkGroups.x;
-  const uint units = uint(p.units);
   if (wid >= uint(p.rows) * units) return;  // the whole workgroup leaves
   const uint u = wid % units, r = wid / units, tid = gl_LocalInvocationID.x;
-  const uint nb = uint(p.depth) / 32u;
   float acc = 0.0;
   for (uint k = tid; k < nb; k += 64u) acc += block_dot(u * nb + k, r * uint(p.depth) + 32u * k);
   partial[tid] = acc;

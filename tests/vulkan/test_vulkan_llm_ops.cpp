@@ -74,8 +74,9 @@ Graph block_graph(BlockFormat format, bool neox, DType cache = DType::kF16) {
 }
 
 std::unique_ptr<Session> make_session(const Graph& g, std::vector<std::string> backends,
-                                      bool optimize, bool fp16 = false) {
+                                      bool optimize, bool fp16 = false, int candidate = -1) {
   SessionOptions o;
+  o.tune_candidate = candidate;
   o.backends = std::move(backends);
   o.optimize = optimize;
   o.allow_reduced_precision = fp16;
@@ -107,23 +108,28 @@ TEST_P(VulkanLlmOps, MatchReferenceOverPromptChunksAndSteps) {
   ODIN_REQUIRE_VULKAN();
   const auto [format, neox, fp16] = GetParam();
   const Graph g = block_graph(format, neox);
-  auto ref = make_session(g, {"cpu"}, false);
-  auto vk = make_session(g, {"vulkan", "cpu"}, true, fp16);
-  ASSERT_TRUE(ref && vk);
-  // Every node runs on Vulkan, in one command buffer per run.
-  for (size_t n = 0; n < vk->graph().num_nodes(); ++n)
-    EXPECT_EQ(vk->node_backend(n), "vulkan")
-        << op_type_name(vk->graph().node(n).op) << ": " << vk->node_fallback(n);
-  int64_t at = 0;
-  for (int64_t n : {5, 1, 1, 8, 3}) {  // a prompt, two steps, full chunks
-    const std::vector<float> want = step(*ref, at, n);
-    const std::vector<float> got = step(*vk, at, n);
-    EXPECT_EQ(vk->run_stats().submits, 1);
-    // fp32: the weights are read exactly and the activations stay float;
-    // fp16 storage rounds every activation to 11 bits.
-    EXPECT_LE(rel_range(want.data(), got.data(), want.size()), fp16 ? 2e-2 : 1e-3)
-        << "tokens " << at << ".." << at + n;
-    at += n;
+  // Both matmul variants (a workgroup or an invocation per output value,
+  // tuning candidates 0 and 1, in the device's order).
+  for (int candidate : {0, 1}) {
+    SCOPED_TRACE(str_cat("tuning candidate ", candidate));
+    auto ref = make_session(g, {"cpu"}, false);
+    auto vk = make_session(g, {"vulkan", "cpu"}, true, fp16, candidate);
+    ASSERT_TRUE(ref && vk);
+    // Every node runs on Vulkan, in one command buffer per run.
+    for (size_t n = 0; n < vk->graph().num_nodes(); ++n)
+      EXPECT_EQ(vk->node_backend(n), "vulkan")
+          << op_type_name(vk->graph().node(n).op) << ": " << vk->node_fallback(n);
+    int64_t at = 0;
+    for (int64_t n : {5, 1, 1, 8, 3}) {  // a prompt, two steps, full chunks
+      const std::vector<float> want = step(*ref, at, n);
+      const std::vector<float> got = step(*vk, at, n);
+      EXPECT_EQ(vk->run_stats().submits, 1);
+      // fp32: the weights are read exactly and the activations stay float;
+      // fp16 storage rounds every activation to 11 bits.
+      EXPECT_LE(rel_range(want.data(), got.data(), want.size()), fp16 ? 2e-2 : 1e-3)
+          << "tokens " << at << ".." << at + n;
+      at += n;
+    }
   }
 }
 
