@@ -1,6 +1,7 @@
 // The LLM ops (src/llm/llm_graph.cpp): RMS_NORM (kernels/vulkan/rms_norm.comp),
 // ROPE (rope.comp), SWIGLU (swiglu.comp), EMBEDDING (embedding.comp) and
-// FULLY_CONNECTED over block-quantized weights (block_fully_connected.comp).
+// FULLY_CONNECTED over block-quantized weights (block_fully_connected.comp):
+// Q8_0, Q4_0, M0E4, Q4_K, Q6_K.
 // All take dims set per run (VkOp::run_dims): an LLM's `seq` rows.
 // Block weights are repacked once at compile into an fp32 scale per block
 // and the block's quants in whole 32-bit words (blocks.glsl), since the
@@ -10,6 +11,7 @@
 #include <optional>
 
 #include "backends/vulkan/vk_lower.h"
+#include "quant/block_quant.h"
 #include "quant/fp16.h"
 #include "quant/weight_rows.h"
 #include "runtime/kernel_tuning.h"
@@ -31,6 +33,10 @@ std::optional<int> block_kernel_format(DType t) {
     case DType::kF32:
     case DType::kF16:
       return kFloatRows;
+    case DType::kQ4_K:
+      return 4;
+    case DType::kQ6_K:
+      return 5;
     default:
       return std::nullopt;
   }
@@ -47,6 +53,66 @@ std::vector<uint8_t> as_bytes(const std::vector<T>& v) {
   std::vector<uint8_t> b(v.size() * sizeof(T));
   if (!b.empty()) std::memcpy(b.data(), v.data(), b.size());
   return b;
+}
+
+float half_at(const uint8_t* p) {
+  return fp16_to_fp32(static_cast<uint16_t>(p[0] | (p[1] << 8)));
+}
+
+// Q4_K and Q6_K (super-blocks of 256) as blocks of 32 with two floats each
+// (blocks.glsl), the products the reference decoder forms, so the values
+// are the same: Q4_K's d * scale and dmin * min per 32, its nibbles moved
+// to value j low / j + 16 high; Q6_K's d * scale per 16, its 6-bit values
+// (minus 32) as int8, read back from the decoded row.
+Result<RepackedWeights> repack_k_quants(LowerContext& ctx, const Value& w, RepackedWeights r) {
+  const bool q4 = r.format == 4;
+  const int64_t rows = w.shape[0], depth = w.shape[1];
+  const size_t super_bytes = q4 ? 144 : 210, supers = static_cast<size_t>(rows * (depth / 256));
+  if (w.data == nullptr || w.data_bytes < supers * super_bytes)
+    return make_error(StatusCode::kInvalidArgument, "vulkan: weights ", w.name, " hold ",
+                      w.data_bytes, " bytes, fewer than ", supers, " blocks of ",
+                      dtype_name(w.dtype));
+  const size_t blocks = supers * 8;
+  std::vector<float> scales(blocks * 2);
+  std::vector<uint8_t> quants(blocks * (q4 ? 16 : 32));
+  std::vector<float> row(static_cast<size_t>(depth));
+  for (int64_t i = 0; i < rows; ++i) {
+    if (!q4 && !decode_weight_row(w.dtype, w.data, i, row))
+      return make_error(StatusCode::kInvalidArgument, "vulkan: weights ", w.name,
+                        " are not readable rows of ", dtype_name(w.dtype));
+    for (int64_t sb = 0; sb < depth / 256; ++sb) {
+      const size_t super = static_cast<size_t>(i * (depth / 256) + sb);
+      const uint8_t* p = w.data + super * super_bytes;
+      for (size_t k = 0; k < 8; ++k) {  // the blocks of 32
+        const size_t b = super * 8 + k;
+        if (q4) {
+          int sc = 0, m = 0;
+          q4_k_scale_min(static_cast<int>(k), p + 4, &sc, &m);
+          scales[2 * b] = half_at(p) * static_cast<float>(sc);
+          scales[2 * b + 1] = half_at(p + 2) * static_cast<float>(m);
+          // Block k: the low (k even) or high nibbles of bytes 32 * (k / 2)..+31.
+          const uint8_t* q = p + 16 + 32 * (k / 2);
+          auto nib = [&](size_t l) { return k % 2 == 0 ? q[l] & 0x0F : q[l] >> 4; };
+          for (size_t j = 0; j < 16; ++j)
+            quants[b * 16 + j] = static_cast<uint8_t>(nib(j) | (nib(j + 16) << 4));
+        } else {
+          const float d = half_at(p + 208);
+          for (size_t h = 0; h < 2; ++h) {
+            const float scale = d * static_cast<float>(static_cast<int8_t>(p[192 + 2 * k + h]));
+            scales[2 * b + h] = scale;
+            for (size_t j = 0; j < 16; ++j) {
+              const float y = row[sb * 256 + k * 32 + h * 16 + j];
+              const long q = scale != 0.0f ? std::lround(y / scale) : 0;
+              quants[b * 32 + h * 16 + j] = static_cast<uint8_t>(static_cast<int8_t>(q));
+            }
+          }
+        }
+      }
+    }
+  }
+  r.scales = ctx.add_bytes(as_bytes(scales));
+  r.quants = ctx.add_bytes(std::move(quants));
+  return r;
 }
 
 Result<RepackedWeights> repack(LowerContext& ctx, ValueId v) {
@@ -66,6 +132,7 @@ Result<RepackedWeights> repack(LowerContext& ctx, ValueId v) {
     r.quants = r.scales;  // unused by the kernels; bound for the layout
     return r;
   }
+  if (r.format == 4 || r.format == 5) return repack_k_quants(ctx, w, r);
   const bool q8 = r.format == 0;
   const size_t block_bytes = q8 ? 34 : 18, quant_bytes = q8 ? 32 : 16;
   const size_t blocks = static_cast<size_t>(rows * (depth / 32));
@@ -77,7 +144,7 @@ Result<RepackedWeights> repack(LowerContext& ctx, ValueId v) {
   std::vector<uint8_t> quants(blocks * quant_bytes);
   for (size_t b = 0; b < blocks; ++b) {
     const uint8_t* p = w.data + b * block_bytes;
-    scales[b] = fp16_to_fp32(static_cast<uint16_t>(p[0] | (p[1] << 8)));
+    scales[b] = half_at(p);
     std::memcpy(quants.data() + b * quant_bytes, p + 2, quant_bytes);
   }
   r.scales = ctx.add_bytes(as_bytes(scales));
@@ -93,10 +160,11 @@ Support supports_weight_rows(const Graph& g, const Node& node, size_t input, boo
   const Value& w = g.value(v);
   const std::optional<int> format = block_kernel_format(w.dtype);
   if (!format || (*format == kFloatRows && !floats_ok))
-    return decline(node,
-                   str_cat("with ", dtype_name(w.dtype), " weights not supported (Q8_0, Q4_0, M0E4",
-                           floats_ok ? ", F16, F32)" : ")"));
-  if (w.shape.rank() != 2 || (*format != kFloatRows && w.shape[1] % 32 != 0))
+    return decline(node, str_cat("with ", dtype_name(w.dtype),
+                                 " weights not supported (Q8_0, Q4_0, M0E4, Q4_K, Q6_K",
+                                 floats_ok ? ", F16, F32)" : ")"));
+  const int64_t block = *format == 4 || *format == 5 ? 256 : *format == kFloatRows ? 1 : 32;
+  if (w.shape.rank() != 2 || w.shape[1] % block != 0)
     return decline(node, str_cat("with weights ", w.shape.str(), " not supported"));
   return Support::yes();
 }

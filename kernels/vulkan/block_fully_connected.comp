@@ -25,26 +25,34 @@ layout(push_constant) uniform Params {
 
 shared float partial[64];
 
-// sum_j x[xo + j] * q_j over block blk, times its scale.
+// sum_j x[xo + j] * w_j over block blk (its scales and mins applied).
 float block_dot(uint blk, uint xo) {
-  float s = 0.0;
-  if (FORMAT == 0) {
+  if (INT8_QUANTS) {
+    float s0 = 0.0, s1 = 0.0;  // values 0-15 and 16-31 (Q6_K's two scales)
     for (uint w = 0u; w < 8u; ++w) {
       const uint q = quants[blk * 8u + w];
       const vec4 v = vec4(int(q << 24) >> 24, int(q << 16) >> 24, int(q << 8) >> 24, int(q) >> 24);
       const uint o = xo + 4u * w;
-      s += dot(v, vec4(x[o], x[o + 1u], x[o + 2u], x[o + 3u]));
+      const float d = dot(v, vec4(x[o], x[o + 1u], x[o + 2u], x[o + 3u]));
+      if (w < 4u)
+        s0 += d;
+      else
+        s1 += d;
     }
-  } else {
-    for (uint w = 0u; w < 4u; ++w) {
-      const uint q = quants[blk * 4u + w];
-      for (uint i = 0u; i < 4u; ++i) {
-        const uint byte = (q >> (8u * i)) & 0xFFu, j = 4u * w + i;
-        s += nibble_value(byte & 15u) * float(x[xo + j]) +
-             nibble_value(byte >> 4) * float(x[xo + j + 16u]);
-      }
+    if (FORMAT == 5) return s0 * scales[2u * blk] + s1 * scales[2u * blk + 1u];
+    return (s0 + s1) * scales[blk];
+  }
+  float s = 0.0, xsum = 0.0;
+  for (uint w = 0u; w < 4u; ++w) {
+    const uint q = quants[blk * 4u + w];
+    for (uint i = 0u; i < 4u; ++i) {
+      const uint byte = (q >> (8u * i)) & 0xFFu, j = 4u * w + i;
+      const float xa = float(x[xo + j]), xb = float(x[xo + j + 16u]);
+      s += nibble_value(byte & 15u) * xa + nibble_value(byte >> 4) * xb;
+      xsum += xa + xb;
     }
   }
+  if (FORMAT == 4) return s * scales[2u * blk] - scales[2u * blk + 1u] * xsum;
   return s * scales[blk];
 }
 

@@ -72,7 +72,7 @@ TEST_P(VulkanLlm, GreedyIdsAndLogitsMatchTheCpuBackend) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Models, VulkanLlm,
-                         testing::Values("llama-q8_0", "llama-q4_0", "llama-f16"),
+                         testing::Values("llama-q8_0", "llama-q4_0", "llama-q4_k_m", "llama-f16"),
                          [](const auto& info) { return param_name(info.param); });
 
 }  // namespace

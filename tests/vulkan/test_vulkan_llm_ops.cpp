@@ -135,33 +135,12 @@ TEST_P(VulkanLlmOps, MatchReferenceOverPromptChunksAndSteps) {
 
 INSTANTIATE_TEST_SUITE_P(Formats, VulkanLlmOps,
                          testing::Combine(testing::Values(BlockFormat::kF16, BlockFormat::kQ8_0,
-                                                          BlockFormat::kQ4_0, BlockFormat::kM0E4),
+                                                          BlockFormat::kQ4_0, BlockFormat::kM0E4,
+                                                          BlockFormat::kQ4_K, BlockFormat::kQ6_K),
                                           testing::Bool(), testing::Values(false)));
 INSTANTIATE_TEST_SUITE_P(Fp16, VulkanLlmOps,
                          testing::Combine(testing::Values(BlockFormat::kQ8_0, BlockFormat::kQ4_0),
                                           testing::Values(false), testing::Values(true)));
-
-// Formats without a Vulkan kernel fall back to the CPU with the reason.
-TEST(VulkanLlmOps, UnsupportedWeightFormatsFallBackWithTheReason) {
-  ODIN_REQUIRE_VULKAN();
-  const Graph g = block_graph(BlockFormat::kQ6_K, false);
-  auto vk = make_session(g, {"vulkan", "cpu"}, true);
-  ASSERT_TRUE(vk);
-  size_t declined = 0;
-  for (size_t n = 0; n < vk->graph().num_nodes(); ++n) {
-    if (vk->graph().node(n).op != OpType::kFullyConnected) continue;
-    EXPECT_EQ(vk->node_backend(n), "cpu");
-    EXPECT_NE(vk->node_fallback(n).find("q6_k weights not supported"), std::string::npos)
-        << vk->node_fallback(n);
-    ++declined;
-  }
-  EXPECT_EQ(declined, 7u);
-  auto ref = make_session(g, {"cpu"}, false);
-  ASSERT_TRUE(ref);
-  const std::vector<float> want = step(*ref, 0, 4);
-  const std::vector<float> got = step(*vk, 0, 4);
-  EXPECT_LE(rel_range(want.data(), got.data(), want.size()), 5e-2);
-}
 
 // Other KV cache dtypes keep ATTENTION on the CPU, with the reason; the
 // rest of the block stays on Vulkan and the result agrees.
