@@ -47,13 +47,15 @@ struct VkOp {
   // computes a prefix of the planned output. Its dispatches' invocations
   // must grow with the outermost dim of the value they write (row-major,
   // rows in order), so the executable scales them down per run
-  // (vk_executable.h). Such nodes may also read int32 run-time values
-  // (token ids, positions).
+  // (vk_executable.h).
   bool run_dims = false;
   // The node reads and writes persistent state (an LLM's KV cache) that
   // lives in device memory owned by the executable, across runs, never
   // copied to or from the host: no other node may use that state.
   bool device_state = false;
+  // The node reads int32 run-time inputs (token ids, positions); its
+  // supports() checks which.
+  bool int32_inputs = false;
 };
 
 // The entries, per family.

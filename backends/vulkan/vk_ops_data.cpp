@@ -236,7 +236,7 @@ Status lower_gather(LowerContext& ctx, const Node& node, LoweredNode* out) {
 }
 
 constexpr VkOp kOps[] = {
-    {OpType::kGather, supports_gather, lower_gather, true},
+    {OpType::kGather, supports_gather, lower_gather, true, false, true},
     {OpType::kPad, supports_pad, lower_pad},
     {OpType::kAveragePool2D, supports_4d, lower_pool2d<false>},
     {OpType::kMaxPool2D, supports_4d, lower_pool2d<true>},

@@ -335,11 +335,11 @@ Status lower_attention(LowerContext& ctx, const Node& node, LoweredNode* out) {
 }
 
 constexpr VkOp kOps[] = {
-    {OpType::kAttention, supports_attention, lower_attention, true, true},
+    {OpType::kAttention, supports_attention, lower_attention, true, true, true},
     {OpType::kRmsNorm, supports_rms_norm, lower_rms_norm, true},
-    {OpType::kRope, supports_rope, lower_rope, true},
+    {OpType::kRope, supports_rope, lower_rope, true, false, true},
     {OpType::kSwiglu, supports_swiglu, lower_swiglu, true},
-    {OpType::kEmbedding, supports_embedding, lower_embedding, true},
+    {OpType::kEmbedding, supports_embedding, lower_embedding, true, false, true},
 };
 
 }  // namespace

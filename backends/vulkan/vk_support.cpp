@@ -9,8 +9,8 @@ namespace {
 // Run-time tensors the kernels can address: float32, int8 or uint8 (the
 // quantized entries check the combination), static, non-empty, and small
 // enough for 32-bit indexing.
-// Entries with run_dims (vk_lower.h) also take dims set per run and int32
-// inputs.
+// Entries with run_dims (vk_lower.h) also take dims set per run, with
+// int32_inputs int32 inputs, with device_state persistent values.
 Support check_value(const Graph& g, const Node& node, ValueId v, const VkOp& op, bool input) {
   if (v == kNoValue) return Support::yes();
   const Value& val = g.value(v);
@@ -19,7 +19,7 @@ Support check_value(const Graph& g, const Node& node, ValueId v, const VkOp& op,
     if (!op.device_state) return decline(node, "on persistent state not supported");
     return Support::yes();  // the entry checks its state's dtype and shape
   }
-  const bool int32_ok = op.run_dims && input && val.dtype == DType::kI32;
+  const bool int32_ok = op.int32_inputs && input && val.dtype == DType::kI32;
   if (val.dtype != DType::kF32 && !is_affine_dtype(val.dtype) && !int32_ok)
     return decline(node, str_cat("on ", dtype_name(val.dtype),
                                  " tensors not supported (float32, int8 or uint8 only)"));
