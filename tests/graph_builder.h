@@ -11,7 +11,9 @@
 
 #include "core/graph.h"
 #include "ops/op_def.h"
+#include "quant/block_quant.h"
 #include "quant/fp16.h"
+#include "quant/weight_rows.h"
 #include "test_util.h"
 
 namespace odin::test {
@@ -76,6 +78,42 @@ inline ValueId add_random_const(Graph& g, Shape shape, uint64_t seed, float lo =
                                 float hi = 1.0f) {
   const auto n = static_cast<size_t>(shape.num_elements());
   return add_const_f32(g, std::move(shape), splitmix_values(n, seed, lo, hi));
+}
+
+// A [rows, cols] constant of `format` holding quantized random values.
+inline ValueId add_stored_weights(Graph& g, BlockFormat format, int64_t rows, int64_t cols,
+                                  uint64_t seed) {
+  const std::vector<float> w = splitmix_values(static_cast<size_t>(rows * cols), seed, -0.2f, 0.2f);
+  const int64_t row_bytes = block_row_bytes(format, cols);
+  std::vector<uint8_t> bytes(static_cast<size_t>(rows * row_bytes));
+  for (int64_t r = 0; r < rows; ++r) {
+    std::span<const float> src(w.data() + r * cols, static_cast<size_t>(cols));
+    uint8_t* dst = bytes.data() + r * row_bytes;
+    switch (format) {
+      case BlockFormat::kQ8_0:
+        quantize_row_q8_0(src, dst);
+        break;
+      case BlockFormat::kQ4_0:
+        quantize_row_q4_0(src, dst);
+        break;
+      case BlockFormat::kQ4_K:
+        quantize_row_q4_k(src, dst);
+        break;
+      case BlockFormat::kQ6_K:
+        quantize_row_q6_k(src, dst);
+        break;
+      case BlockFormat::kM0E4:
+        quantize_row_m0e4(src, dst);
+        break;
+      default: {  // F16
+        for (int64_t i = 0; i < cols; ++i) {
+          const uint16_t h = fp32_to_fp16(src[static_cast<size_t>(i)]);
+          std::memcpy(dst + 2 * i, &h, 2);
+        }
+      }
+    }
+  }
+  return add_const_bytes(g, "", Shape({rows, cols}), dtype_of(format), std::move(bytes));
 }
 
 inline NodeId add_node(Graph& g, OpType op, OpAttrs attrs, std::vector<ValueId> ins,

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstring>
 #include <map>
+#include <optional>
 
 #include "backends/vulkan/vk_lower.h"
 #include "backends/vulkan/vk_record.h"
@@ -24,8 +25,9 @@ uint64_t align_up(uint64_t n, uint64_t a) {
 // precision) for one upload.
 class Lowering final : public LowerContext {
  public:
-  Lowering(const Graph& g, bool fp16, TuneChooser& chooser)
-      : graph_(g), fp16_(fp16), chooser_(chooser) {}
+  Lowering(const Graph& g, bool fp16, bool cpu, TuneChooser& chooser)
+      : graph_(g), fp16_(fp16), cpu_(cpu), chooser_(chooser) {}
+  bool cpu_device() const override { return cpu_; }
   const Graph& graph() const override { return graph_; }
   int32_t add_weights(std::vector<float> values) override {
     std::vector<uint8_t>& blob = blobs.emplace_back();
@@ -56,8 +58,27 @@ class Lowering final : public LowerContext {
  private:
   const Graph& graph_;
   bool fp16_;
+  bool cpu_;
   TuneChooser& chooser_;
 };
+
+// The index in graph.dim_symbols() of the symbol a dim of v follows.
+std::optional<size_t> symbol_of(const Graph& g, ValueId v) {
+  const Shape& shape = g.value(v).shape;
+  for (size_t i = 0; i < shape.rank(); ++i) {
+    if (shape.symbol(i).empty()) continue;
+    for (size_t s = 0; s < g.dim_symbols().size(); ++s)
+      if (g.dim_symbols()[s].name == shape.symbol(i)) return s;
+  }
+  return std::nullopt;
+}
+
+// `groups` workgroups over x, then y (the kernels flatten them).
+void split_groups(const Context& ctx, uint64_t groups, Command& c) {
+  const uint32_t max_x = std::max<uint32_t>(ctx.info().max_workgroup_count[0], 1);
+  c.groups_x = static_cast<uint32_t>(std::min<uint64_t>(groups, max_x));
+  c.groups_y = c.groups_x == 0 ? 1 : static_cast<uint32_t>((groups + c.groups_x - 1) / c.groups_x);
+}
 
 }  // namespace
 
@@ -75,7 +96,7 @@ class VulkanExecutable::Builder {
         fp16_(options.allow_reduced_precision && ctx_.fp16_enabled()),
         elem_(fp16_ ? 2 : 4),
         alignment_(std::max<uint64_t>(64, ctx_.info().min_storage_buffer_offset_alignment)),
-        lowering_(g_, fp16_, chooser) {}
+        lowering_(g_, fp16_, ctx_.info().kind == DeviceKind::kCpu, chooser) {}
 
   Status build() {
     exe_.stats_.fp16 = fp16_;
@@ -115,8 +136,13 @@ class VulkanExecutable::Builder {
       const LoweredNode& ln = lowered_[s];
       if (ln.alias_of != kNoValue) used[s] = {ln.alias_of, g_.node(segment_[s]).outputs[0]};
       for (const Dispatch& d : ln.dispatches)
-        for (const Operand& op : d.bindings)
-          if (op.kind == Operand::Kind::kValue) used[s].push_back(op.id);
+        for (const Operand& op : d.bindings) {
+          if (op.kind != Operand::Kind::kValue) continue;
+          if (g_.value(op.id).persistent)
+            exe_.state_.try_emplace(op.id);  // device memory of its own, not the arena's
+          else
+            used[s].push_back(op.id);
+        }
     }
     SegmentValues values = segment_values(g_, segment_, used, alias_);
     seg_inputs_ = std::move(values.inputs);
@@ -140,6 +166,16 @@ class VulkanExecutable::Builder {
                                                       kStorage | VK_BUFFER_USAGE_TRANSFER_SRC_BIT |
                                                           VK_BUFFER_USAGE_TRANSFER_DST_BIT,
                                                       MemoryUse::kDeviceLocal));
+    // Persistent state: a device buffer each, kept across runs.
+    for (auto& [v, buffer] : exe_.state_) {
+      const int64_t bytes = tensor_bytes(g_.value(v).dtype, g_.value(v).shape);
+      if (bytes <= 0)
+        return make_error(StatusCode::kInvalidArgument, "vulkan: state ", g_.value(v).name,
+                          " has no byte size");
+      ODIN_ASSIGN_OR_RETURN(buffer, Buffer::create(ctx_, align_up(static_cast<uint64_t>(bytes), 4),
+                                                   kStorage, MemoryUse::kDeviceLocal));
+      exe_.stats_.state_bytes += align_up(static_cast<uint64_t>(bytes), 4);
+    }
     // Weights: one device-local buffer, filled once through a staging copy.
     for (const auto& blob : lowering_.blobs) {
       weight_offset_.push_back(weight_bytes_);
@@ -219,7 +255,11 @@ class VulkanExecutable::Builder {
   ValueId root(ValueId v) const { return alias_root(alias_, v); }
   // Bytes per element in the arena: int8/uint8 stay one byte (four to a
   // 32-bit word, vk_quant.h); floats take the run precision's size.
-  uint64_t elem_bytes(ValueId v) const { return is_affine_dtype(g_.value(v).dtype) ? 1 : elem_; }
+  // int32 values (token ids, positions) stay 4 bytes.
+  uint64_t elem_bytes(ValueId v) const {
+    const DType t = g_.value(v).dtype;
+    return is_affine_dtype(t) ? 1 : t == DType::kI32 ? 4 : elem_;
+  }
   uint64_t value_bytes(ValueId v) const {
     return align_up(static_cast<uint64_t>(g_.value(v).shape.num_elements()) * elem_bytes(v), 4);
   }
@@ -239,6 +279,12 @@ class VulkanExecutable::Builder {
     uint64_t elem = elem_;
     switch (op.kind) {
       case Operand::Kind::kValue:
+        if (const auto st = exe_.state_.find(op.id); st != exe_.state_.end()) {
+          bb.buffer = st->second.handle();
+          bb.range = st->second.size();
+          elem = 1;  // touched whole
+          break;
+        }
         elem = elem_bytes(op.id);
         bb.buffer = exe_.arena_.handle();
         bb.offset = arena_offset_.at(root(op.id));
@@ -287,17 +333,22 @@ class VulkanExecutable::Builder {
                           " bytes, over the device's storage buffer limit of ",
                           ctx_.info().max_storage_buffer_range);
     }
-    const uint32_t max_x = std::max<uint32_t>(ctx_.info().max_workgroup_count[0], 1);
     const uint64_t group = d.group != 0 ? d.group : 64;
     if (group > ctx_.info().max_workgroup_invocations)
       return make_error(StatusCode::kUnsupported, "vulkan: ", d.kernel, " workgroup of ", group,
                         " over the device's limit");
-    const uint64_t groups = (d.invocations + group - 1) / group;
-    c.groups_x = static_cast<uint32_t>(std::min<uint64_t>(groups, max_x));
-    c.groups_y = static_cast<uint32_t>((groups + c.groups_x - 1) / c.groups_x);
+    split_groups(ctx_, (d.invocations + group - 1) / group, c);
     if (c.groups_y > ctx_.info().max_workgroup_count[1])
       return make_error(StatusCode::kUnsupported, "vulkan: ", d.kernel,
                         " needs too many workgroups");
+    // The value it writes (a to_host conversion: reads) may follow a dim symbol.
+    ValueId sized = d.follows;
+    for (const Operand& op : d.bindings)
+      if (sized == kNoValue && op.kind == Operand::Kind::kValue) sized = op.id;
+    if (sized != kNoValue)
+      if (const auto sym = symbol_of(g_, sized))
+        exe_.run_scaled_.push_back(
+            {exe_.commands_.size(), *sym, d.invocations, static_cast<uint32_t>(group)});
     exe_.commands_.push_back(std::move(c));
     ++exe_.stats_.dispatches;
     return Status();
@@ -306,7 +357,8 @@ class VulkanExecutable::Builder {
   // fp32 arenas and int8 values take plain copies; fp16 ones convert in a kernel.
   Status add_transfer(const Transfer& t, int32_t index, bool to_device) {
     const int64_t n = g_.value(t.value).shape.num_elements();
-    if (!fp16_ || is_affine_dtype(g_.value(t.value).dtype)) {
+    const DType dtype = g_.value(t.value).dtype;
+    if (!fp16_ || is_affine_dtype(dtype) || dtype == DType::kI32) {
       Command c;
       c.kind = Command::Kind::kCopy;
       const VkDeviceSize arena_off = arena_offset_.at(root(t.value));
@@ -314,6 +366,8 @@ class VulkanExecutable::Builder {
       c.dst = to_device ? exe_.arena_.handle() : exe_.staging_out_.handle();
       c.region = {to_device ? t.staging_offset : arena_off,
                   to_device ? arena_off : t.staging_offset, t.host_bytes};
+      if (const auto sym = symbol_of(g_, t.value))
+        exe_.run_scaled_.push_back({exe_.commands_.size(), *sym, t.host_bytes, 0});
       exe_.commands_.push_back(std::move(c));
       ++exe_.stats_.copies;
       return Status();
@@ -383,6 +437,7 @@ Result<std::unique_ptr<VulkanExecutable>> VulkanExecutable::compile(Context& ctx
                                                                     TuneChooser& chooser) {
   std::unique_ptr<VulkanExecutable> exe(new VulkanExecutable(ctx, graph));
   exe->nodes_.assign(segment.begin(), segment.end());
+  for (const DimSymbol& d : graph.dim_symbols()) exe->recorded_dims_.push_back(d.max);
   ODIN_RETURN_IF_ERROR(Builder(*exe, segment, options, chooser).build());
   // Constants the lowering read (weights, paddings, axes) were copied; one
   // bound as a segment input would be read from the host at run time.
@@ -399,9 +454,17 @@ Result<std::unique_ptr<VulkanExecutable>> VulkanExecutable::compile(Context& ctx
 
 Status VulkanExecutable::run(HostBindings& io, std::span<double> node_ms, RunStats& stats) {
   const auto t0 = std::chrono::steady_clock::now();
+  if (!run_scaled_.empty())
+    if (std::vector<int64_t> dims = run_dims(io); dims != recorded_dims_)
+      ODIN_RETURN_IF_ERROR(rerecord(dims));
+  // A value whose dims are set per run is a prefix of its planned bytes.
+  auto run_bytes = [](const Transfer& t, const auto& v) {
+    return std::min<size_t>(
+        t.host_bytes, static_cast<size_t>(std::max<int64_t>(tensor_bytes(v.dtype, v.shape), 0)));
+  };
   for (const Transfer& t : inputs_) {
     const ConstTensorView v = io.input(t.value);
-    std::memcpy(staging_in_.mapped() + t.staging_offset, v.data, t.host_bytes);
+    std::memcpy(staging_in_.mapped() + t.staging_offset, v.data, run_bytes(t, v));
   }
   // A segment of aliases only has nothing to submit.
   const bool device_work = stats_.dispatches > 0 || stats_.copies > 0;
@@ -412,8 +475,10 @@ Status VulkanExecutable::run(HostBindings& io, std::span<double> node_ms, RunSta
   if (device_work)
     ODIN_RETURN_IF_ERROR(
         ctx_.submit_and_wait(stamped ? profiled_buffer_ : command_buffer_, fence_));
-  for (const Transfer& t : outputs_)
-    std::memcpy(io.output(t.value).data, staging_out_.mapped() + t.staging_offset, t.host_bytes);
+  for (const Transfer& t : outputs_) {
+    const TensorView v = io.output(t.value);
+    std::memcpy(v.data, staging_out_.mapped() + t.staging_offset, run_bytes(t, v));
+  }
   stats.dispatches += stats_.dispatches;
   stats.submits += device_work ? 1 : 0;
   if (stamped) return read_node_times(node_ms);
@@ -428,6 +493,44 @@ Status VulkanExecutable::run(HostBindings& io, std::span<double> node_ms, RunSta
   return Status();
 }
 
+std::vector<int64_t> VulkanExecutable::run_dims(HostBindings& io) const {
+  std::vector<int64_t> dims = recorded_dims_;
+  for (size_t s = 0; s < dims.size(); ++s) dims[s] = graph_.dim_symbols()[s].max;
+  for (const Transfer& t : inputs_) {
+    const Shape& planned = graph_.value(t.value).shape;
+    const Shape run = io.input(t.value).shape;
+    if (run.rank() != planned.rank()) continue;
+    for (size_t i = 0; i < planned.rank(); ++i) {
+      if (planned.symbol(i).empty()) continue;
+      for (size_t s = 0; s < dims.size(); ++s)
+        if (graph_.dim_symbols()[s].name == planned.symbol(i))
+          dims[s] = std::clamp<int64_t>(run[i], 0, graph_.dim_symbols()[s].max);
+    }
+  }
+  return dims;
+}
+
+Status VulkanExecutable::rerecord(const std::vector<int64_t>& dims) {
+  for (const RunScaled& r : run_scaled_) {
+    const auto max =
+        static_cast<uint64_t>(std::max<int64_t>(graph_.dim_symbols()[r.symbol].max, 1));
+    const auto n = static_cast<uint64_t>(dims[r.symbol]);
+    const uint64_t amount = (r.planned * n + max - 1) / max;
+    Command& c = commands_[r.command];
+    if (r.group == 0)
+      c.region.size = std::max<uint64_t>(amount, 1);  // a copy of no bytes is invalid
+    else
+      split_groups(ctx_, (amount + r.group - 1) / r.group, c);
+  }
+  ODIN_RETURN_IF_ERROR(record_commands(ctx_, command_buffer_, commands_, sets_).status());
+  if (profiled_buffer_ != VK_NULL_HANDLE) {  // recorded again on the next profiled run
+    ctx_.api().vkFreeCommandBuffers(ctx_.device(), command_pool_, 1, &profiled_buffer_);
+    profiled_buffer_ = VK_NULL_HANDLE;
+  }
+  recorded_dims_ = dims;
+  return Status();
+}
+
 // A second recording of the same commands with timestamps, made on the
 // first profiled run so that runs without profiling never pay for it.
 Status VulkanExecutable::prepare_profiled() {
@@ -436,8 +539,9 @@ Status VulkanExecutable::prepare_profiled() {
   auto qpi = make_info<VkQueryPoolCreateInfo>(VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO);
   qpi.queryType = VK_QUERY_TYPE_TIMESTAMP;
   qpi.queryCount = static_cast<uint32_t>(node_marks_.size());
-  ODIN_VK_CHECK(api.vkCreateQueryPool(ctx_.device(), &qpi, nullptr, &query_pool_),
-                "vkCreateQueryPool");
+  if (query_pool_ == VK_NULL_HANDLE)
+    ODIN_VK_CHECK(api.vkCreateQueryPool(ctx_.device(), &qpi, nullptr, &query_pool_),
+                  "vkCreateQueryPool");
   auto cai = make_info<VkCommandBufferAllocateInfo>(VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO);
   cai.commandPool = command_pool_;
   cai.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;

@@ -5,8 +5,14 @@
 // one command buffer that every run replays with a single submit and a
 // fence wait. A profiled run replays a second recording of the same
 // commands with a timestamp between nodes: per-node device times.
+// Dims set per run (an LLM's `seq`, Graph::dim_symbols) are planned at
+// their maxima; the commands writing such values launch a share of their
+// planned work that follows the run's size, read from the segment's
+// inputs, and the buffer is recorded again when a run's sizes differ from
+// the last run's (prefill, then decode: twice).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <span>
 #include <vector>
@@ -26,6 +32,7 @@ struct ExecutableStats {
   int copies = 0;         // staging <-> arena copy commands
   int aliased_nodes = 0;  // RESHAPE-like nodes that cost nothing
   uint64_t arena_bytes = 0, weight_bytes = 0, staging_bytes = 0;
+  uint64_t state_bytes = 0;  // persistent state kept on the device (KV cache)
   bool fp16 = false;
 };
 
@@ -49,6 +56,17 @@ class VulkanExecutable final : public Executable {
   class Builder;  // the steps of compile() (vk_executable.cpp)
 
   VulkanExecutable(Context& ctx, const Graph& graph) : ctx_(ctx), graph_(graph) {}
+  // Commands whose size follows dim symbol `symbol`: `planned` invocations
+  // in workgroups of `group`, or bytes copied when group is 0.
+  struct RunScaled {
+    size_t command, symbol;
+    uint64_t planned;
+    uint32_t group;
+  };
+  // The symbols' sizes in this run, as the segment's inputs have them.
+  std::vector<int64_t> run_dims(HostBindings& io) const;
+  // Scales the commands to `dims` and records the command buffer again.
+  Status rerecord(const std::vector<int64_t>& dims);
   Status prepare_profiled();
   Status read_node_times(std::span<double> node_ms) const;
 
@@ -58,6 +76,8 @@ class VulkanExecutable final : public Executable {
   std::vector<double> node_weight_;  // share of the segment's time per node
   Buffer weights_, arena_, staging_in_, staging_out_;
   std::vector<Transfer> inputs_, outputs_;
+  // Persistent values the segment keeps on the device (VkOp::device_state).
+  std::map<ValueId, Buffer> state_;
   VkDescriptorPool descriptor_pool_ = VK_NULL_HANDLE;
   VkCommandPool command_pool_ = VK_NULL_HANDLE;
   std::vector<Command> commands_;  // as recorded, kept for the profiled recording
@@ -69,6 +89,8 @@ class VulkanExecutable final : public Executable {
   VkQueryPool query_pool_ = VK_NULL_HANDLE;
   VkFence fence_ = VK_NULL_HANDLE;
   ExecutableStats stats_;
+  std::vector<RunScaled> run_scaled_;
+  std::vector<int64_t> recorded_dims_;  // the symbols' sizes in the recording
 };
 
 }  // namespace odin::vk

@@ -18,7 +18,7 @@ const VkOp* find_vk_op(OpType type, bool quantized) {
   using Table = std::array<const VkOp*, static_cast<size_t>(OpType::kCount)>;
   static const std::array<Table, 2> tables = [] {
     std::array<Table, 2> t{};
-    for (auto family : {vk_conv_ops, vk_elementwise_ops, vk_data_ops})
+    for (auto family : {vk_conv_ops, vk_elementwise_ops, vk_data_ops, vk_llm_ops})
       for (const VkOp& op : family()) t[0][static_cast<size_t>(op.type)] = &op;
     for (auto family : {vk_q8_conv_ops, vk_q8_elementwise_ops, vk_q8_data_ops})
       for (const VkOp& op : family()) t[1][static_cast<size_t>(op.type)] = &op;

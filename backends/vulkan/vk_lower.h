@@ -31,6 +31,9 @@ class LowerContext {
   // The tile and workgroup choice for a tunable kernel on `shape`
   // (tune_shape_key); candidates[0] is its default (runtime/kernel_tuning.h).
   virtual TuneParams tune(const std::string& shape, std::span<const TuneParams> candidates) = 0;
+  // The device is a CPU (lavapipe, SwiftShader): workgroups are run one
+  // after another there, and barriers cost far more than on a GPU.
+  virtual bool cpu_device() const = 0;
 };
 
 struct VkOp {
@@ -39,6 +42,20 @@ struct VkOp {
   // int8 or uint8 static non-empty tensors, one output); null: none.
   Support (*supports)(const Graph& graph, const Node& node);
   Status (*lower)(LowerContext& ctx, const Node& node, LoweredNode* out);
+  // The lowering handles dims set per run (Graph::dim_symbols, an LLM's
+  // `seq`): it is planned at the symbols' maxima, and a run with fewer rows
+  // computes a prefix of the planned output. Its dispatches' invocations
+  // must grow with the outermost dim of the value they write (row-major,
+  // rows in order), so the executable scales them down per run
+  // (vk_executable.h).
+  bool run_dims = false;
+  // The node reads and writes persistent state (an LLM's KV cache) that
+  // lives in device memory owned by the executable, across runs, never
+  // copied to or from the host: no other node may use that state.
+  bool device_state = false;
+  // The node reads int32 run-time inputs (token ids, positions); its
+  // supports() checks which.
+  bool int32_inputs = false;
 };
 
 // The entries, per family.
@@ -49,6 +66,14 @@ std::span<const VkOp> vk_data_ops();
 std::span<const VkOp> vk_q8_conv_ops();
 std::span<const VkOp> vk_q8_elementwise_ops();
 std::span<const VkOp> vk_q8_data_ops();
+// The LLM ops (vk_ops_llm.cpp): RMS_NORM, ROPE, SWIGLU, EMBEDDING, ATTENTION.
+std::span<const VkOp> vk_llm_ops();
+// FULLY_CONNECTED over block-quantized weights (Q8_0, Q4_0, M0E4): whether
+// the node's weights are such a format, and its support and lowering
+// (vk_ops_llm.cpp; the FULLY_CONNECTED entry in vk_ops_conv.cpp calls them).
+bool has_block_weights(const Graph& graph, const Node& node);
+Support supports_block_fully_connected(const Graph& graph, const Node& node);
+Status lower_block_fully_connected(LowerContext& ctx, const Node& node, LoweredNode* out);
 // A node computes on affine int8/uint8 values: one of its inputs or outputs
 // has such a dtype (QUANTIZE and DEQUANTIZE included).
 bool is_quantized_node(const Graph& graph, const Node& node);

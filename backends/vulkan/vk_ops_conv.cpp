@@ -59,6 +59,7 @@ Support supports_depthwise_conv2d(const Graph& g, const Node& node) {
 }
 
 Support supports_fully_connected(const Graph& g, const Node& node) {
+  if (has_block_weights(g, node)) return supports_block_fully_connected(g, node);
   if (Support s = weights_constant(g, node); !s.ok) return s;
   if (g.value(node.inputs[1]).shape.rank() != 2) return decline(node, "needs 2-D weights");
   return Support::yes();
@@ -147,6 +148,7 @@ Status lower_depthwise_conv2d(LowerContext& ctx, const Node& node, LoweredNode* 
 
 Status lower_fully_connected(LowerContext& ctx, const Node& node, LoweredNode* out) {
   const Graph& g = ctx.graph();
+  if (has_block_weights(g, node)) return lower_block_fully_connected(ctx, node, out);
   const auto& a = std::get<FullyConnectedAttrs>(node.attrs);
   const Shape& w = g.value(node.inputs[1]).shape;  // [units, depth]
   const int64_t units = w[0], depth = w[1];
@@ -188,7 +190,7 @@ Status lower_batch_matmul(LowerContext& ctx, const Node& node, LoweredNode* out)
 constexpr VkOp kOps[] = {
     {OpType::kConv2D, supports_conv2d, lower_conv2d},
     {OpType::kDepthwiseConv2D, supports_depthwise_conv2d, lower_depthwise_conv2d},
-    {OpType::kFullyConnected, supports_fully_connected, lower_fully_connected},
+    {OpType::kFullyConnected, supports_fully_connected, lower_fully_connected, true},
     {OpType::kBatchMatMul, supports_batch_matmul, lower_batch_matmul},
 };
 

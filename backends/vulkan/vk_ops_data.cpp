@@ -206,7 +206,37 @@ Status lower_softmax(LowerContext& ctx, const Node& node, LoweredNode* out) {
   return Status();
 }
 
+// Axis 0 with run-time indices (an LLM's logit rows); constant indices
+// are left to constant folding or the CPU.
+Support supports_gather(const Graph& g, const Node& node) {
+  const auto& a = std::get<GatherAttrs>(node.attrs);
+  const Value& ids = g.value(node.inputs[1]);
+  if (g.value(node.inputs[0]).shape.rank() < 1) return decline(node, "on a scalar");
+  if (a.axis != 0 || a.batch_dims != 0)
+    return decline(node, str_cat("on axis ", a.axis, " not supported (axis 0 only)"));
+  if (ids.dtype != DType::kI32 || ids.is_constant() || g.value(node.inputs[0]).is_constant())
+    return decline(node, "needs a run-time input and run-time int32 indices");
+  return Support::yes();
+}
+
+Status lower_gather(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  const Graph& g = ctx.graph();
+  const Shape& in = g.value(node.inputs[0]).shape;
+  const int64_t n = g.value(node.outputs[0]).shape.num_elements();
+  Dispatch d;
+  d.kernel = "gather_rows";
+  d.push_int(n);
+  d.push_int(in.num_elements() / in[0]);
+  d.push_int(in[0]);
+  d.bindings = {Operand::value(node.outputs[0]), Operand::value(node.inputs[0]),
+                Operand::value(node.inputs[1])};
+  set_invocations(d, n);
+  out->dispatches.push_back(std::move(d));
+  return Status();
+}
+
 constexpr VkOp kOps[] = {
+    {OpType::kGather, supports_gather, lower_gather, true, false, true},
     {OpType::kPad, supports_pad, lower_pad},
     {OpType::kAveragePool2D, supports_4d, lower_pool2d<false>},
     {OpType::kMaxPool2D, supports_4d, lower_pool2d<true>},

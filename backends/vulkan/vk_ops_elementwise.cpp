@@ -76,21 +76,21 @@ Status lower_unary(LowerContext& ctx, const Node& node, LoweredNode* out) {
 }
 
 constexpr VkOp kOps[] = {
-    {OpType::kAdd, supports_binary, lower_binary},
-    {OpType::kSub, supports_binary, lower_binary},
-    {OpType::kMul, supports_binary, lower_binary},
-    {OpType::kDiv, supports_binary, lower_binary},
-    {OpType::kPrelu, supports_binary, lower_binary},
-    {OpType::kSquaredDifference, supports_binary, lower_binary},
-    {OpType::kLogistic, nullptr, lower_unary},
-    {OpType::kRelu, nullptr, lower_unary},
-    {OpType::kReluN1To1, nullptr, lower_unary},
-    {OpType::kRelu6, nullptr, lower_unary},
-    {OpType::kTanh, nullptr, lower_unary},
-    {OpType::kHardSwish, nullptr, lower_unary},
-    {OpType::kLeakyRelu, nullptr, lower_unary},
-    {OpType::kRsqrt, nullptr, lower_unary},
-    {OpType::kGelu, nullptr, lower_unary},
+    {OpType::kAdd, supports_binary, lower_binary, true},
+    {OpType::kSub, supports_binary, lower_binary, true},
+    {OpType::kMul, supports_binary, lower_binary, true},
+    {OpType::kDiv, supports_binary, lower_binary, true},
+    {OpType::kPrelu, supports_binary, lower_binary, true},
+    {OpType::kSquaredDifference, supports_binary, lower_binary, true},
+    {OpType::kLogistic, nullptr, lower_unary, true},
+    {OpType::kRelu, nullptr, lower_unary, true},
+    {OpType::kReluN1To1, nullptr, lower_unary, true},
+    {OpType::kRelu6, nullptr, lower_unary, true},
+    {OpType::kTanh, nullptr, lower_unary, true},
+    {OpType::kHardSwish, nullptr, lower_unary, true},
+    {OpType::kLeakyRelu, nullptr, lower_unary, true},
+    {OpType::kRsqrt, nullptr, lower_unary, true},
+    {OpType::kGelu, nullptr, lower_unary, true},
 };
 
 }  // namespace

@@ -38,6 +38,9 @@ struct Dispatch {
   std::vector<Operand> bindings;  // binding 0 is written, the others read
   uint64_t invocations = 0;       // threads; 64 per workgroup
   uint32_t group = 0;             // threads per workgroup when tuned (0: 64)
+  // With dims set per run: the value whose rows the invocations follow
+  // (none: the first value bound).
+  ValueId follows = kNoValue;
 
   void push_int(int64_t v) { push.push_back(static_cast<uint32_t>(static_cast<int32_t>(v))); }
   void push_float(float f) {

@@ -9,16 +9,22 @@ namespace {
 // Run-time tensors the kernels can address: float32, int8 or uint8 (the
 // quantized entries check the combination), static, non-empty, and small
 // enough for 32-bit indexing.
-Support check_value(const Graph& g, const Node& node, ValueId v) {
+// Entries with run_dims (vk_lower.h) also take dims set per run, with
+// int32_inputs int32 inputs, with device_state persistent values.
+Support check_value(const Graph& g, const Node& node, ValueId v, const VkOp& op, bool input) {
   if (v == kNoValue) return Support::yes();
   const Value& val = g.value(v);
   if (val.is_constant()) return Support::yes();
-  if (val.persistent) return decline(node, "on persistent state not supported");
-  if (val.dtype != DType::kF32 && !is_affine_dtype(val.dtype))
+  if (val.persistent) {
+    if (!op.device_state) return decline(node, "on persistent state not supported");
+    return Support::yes();  // the entry checks its state's dtype and shape
+  }
+  const bool int32_ok = op.int32_inputs && input && val.dtype == DType::kI32;
+  if (val.dtype != DType::kF32 && !is_affine_dtype(val.dtype) && !int32_ok)
     return decline(node, str_cat("on ", dtype_name(val.dtype),
                                  " tensors not supported (float32, int8 or uint8 only)"));
   if (!val.shape.is_static()) return decline(node, "with dynamic shapes not supported");
-  if (val.shape.has_symbols())
+  if (val.shape.has_symbols() && !op.run_dims)
     return decline(node, str_cat("with dims set per run (", val.shape.str(), ") not supported"));
   if (val.shape.num_elements() <= 0) return decline(node, "on empty tensors not supported");
   if (val.shape.num_elements() > INT32_MAX / 4)
@@ -46,9 +52,9 @@ Support vulkan_supports(const Graph& g, const Node& node, const DeviceWorkaround
   if (all_constant)  // left unfolded (folding off, or too large): the host computes it
     return decline(node, "of constants only not supported (constant folding computes those)");
   for (ValueId v : node.inputs)
-    if (Support s = check_value(g, node, v); !s.ok) return s;
+    if (Support s = check_value(g, node, v, *op, true); !s.ok) return s;
   for (ValueId v : node.outputs)
-    if (Support s = check_value(g, node, v); !s.ok) return s;
+    if (Support s = check_value(g, node, v, *op, false); !s.ok) return s;
   if (node.outputs.size() != 1) return decline(node, "with several outputs not supported");
   return op->supports ? op->supports(g, node) : Support::yes();
 }

@@ -69,19 +69,6 @@ int m0e4_code(float v) {
   return e == 0 ? 0 : (v < 0.0f ? 8 : 0) | e;
 }
 
-// The 6-bit scale and min of Q4_K sub-block j (ggml's get_scale_min_k4):
-// sub-blocks 0-3 in the low 6 bits of bytes 0-3 and 4-7, sub-blocks 4-7 split
-// between the nibbles of bytes 8-11 and the top 2 bits of bytes 0-7.
-void q4_k_scale_min(int j, const uint8_t* s, int* scale, int* min) {
-  if (j < 4) {
-    *scale = s[j] & 63;
-    *min = s[j + 4] & 63;
-  } else {
-    *scale = (s[j + 4] & 0x0F) | ((s[j - 4] >> 6) << 4);
-    *min = (s[j + 4] >> 4) | ((s[j] >> 6) << 4);
-  }
-}
-
 void dequantize_q4_k(const uint8_t* b, float* y) {
   const float d = half_at(b);
   const float dmin = half_at(b + 2);
@@ -151,6 +138,19 @@ uint16_t scale_reaching(float top, int steps) {
 }
 
 }  // namespace
+
+// The 6-bit scale and min of Q4_K sub-block j (ggml's get_scale_min_k4):
+// sub-blocks 0-3 in the low 6 bits of bytes 0-3 and 4-7, sub-blocks 4-7 split
+// between the nibbles of bytes 8-11 and the top 2 bits of bytes 0-7.
+void q4_k_scale_min(int j, const uint8_t* s, int* scale, int* min) {
+  if (j < 4) {
+    *scale = s[j] & 63;
+    *min = s[j + 4] & 63;
+  } else {
+    *scale = (s[j + 4] & 0x0F) | ((s[j - 4] >> 6) << 4);
+    *min = (s[j + 4] >> 4) | ((s[j] >> 6) << 4);
+  }
+}
 
 const BlockFormatInfo& block_format_info(BlockFormat format) {
   return kInfos[static_cast<size_t>(format)];

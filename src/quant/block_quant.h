@@ -58,6 +58,9 @@ void quantize_row_q4_0(std::span<const float> src, uint8_t* dst);
 // Every product that feeds a rounding is exact, so a compiler that fuses
 // multiply-adds writes the same bytes. `src.size()` is a multiple of 256.
 void quantize_row_q4_k(std::span<const float> src, uint8_t* dst);
+// The 6-bit scale and min of Q4_K sub-block j (0-7) from a block's 12 scale
+// bytes (ggml's get_scale_min_k4).
+void q4_k_scale_min(int j, const uint8_t* scales, int* scale, int* min);
 void quantize_row_q6_k(std::span<const float> src, uint8_t* dst);
 
 // M0E4 (odin's, after the FP4 weights of Transformer-Lite, Li et al. 2024,

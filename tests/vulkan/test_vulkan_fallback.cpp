@@ -35,7 +35,7 @@ TEST(VulkanFallback, UnsupportedOpRunsOnCpuBetweenVulkanSegments) {
   ASSERT_EQ(got.node_backend.size(), 4u);
   EXPECT_EQ(got.node_backend[0], "vulkan");
   EXPECT_EQ(got.node_backend[1], "cpu");
-  EXPECT_EQ(got.node_fallback[1], "vulkan: GATHER not supported");
+  EXPECT_EQ(got.node_fallback[1], "vulkan: GATHER on axis 3 not supported (axis 0 only)");
   EXPECT_EQ(got.node_backend[2], "vulkan");
   EXPECT_EQ(got.node_backend[3], "vulkan");
   EXPECT_EQ(got.segments, 3u);

@@ -152,6 +152,13 @@ int run_bench_llm(const BenchLlmArgs& args) {
   const int32_t one[] = {bos};
   if (auto r = first->eval(one); !r.ok()) return report(r.status());
   const ReleaseStats released = first->session().release_stats();
+  // Where the nodes run, and why those off the first backend fell back.
+  std::map<std::string, int> nodes_on;
+  std::map<std::string, int> fallbacks;
+  for (size_t n = 0; n < first->session().graph().num_nodes(); ++n) {
+    ++nodes_on[std::string(first->session().node_backend(n))];
+    if (!first->session().node_fallback(n).empty()) ++fallbacks[first->session().node_fallback(n)];
+  }
   const double first_token_s = seconds_since(t_load);
   first.reset();  // peak RSS then counts one context at a time
 
@@ -216,6 +223,8 @@ int run_bench_llm(const BenchLlmArgs& args) {
     out["load_to_first_token_ms"] = round6(first_token_s * 1e3);
     out["peak_rss_bytes"] = peak_rss;
     out["repacked_bytes"] = released.copied_bytes;  // the file's pages of them dropped
+    out["nodes_by_backend"] = nodes_on;
+    out["fallbacks"] = fallbacks;
     nlohmann::json rates = nlohmann::json::object();
     for (const auto& [threads, rate] : read_rate) rates[std::to_string(threads)] = round6(rate);
     out["read_bytes_per_s"] = rates;  // by thread count
@@ -238,6 +247,10 @@ int run_bench_llm(const BenchLlmArgs& args) {
               m.info.kv_cache_bytes / 1e6);
   std::printf("load to first token: %.0f ms (open %.0f ms); peak RSS %.1f MB; repacked %.1f MB\n",
               first_token_s * 1e3, open_s * 1e3, peak_rss / 1e6, released.copied_bytes / 1e6);
+  std::printf("nodes:");
+  for (const auto& [backend, n] : nodes_on) std::printf(" %s %d", backend.c_str(), n);
+  std::printf("\n");
+  for (const auto& [why, n] : fallbacks) std::printf("  fell back (%d): %s\n", n, why.c_str());
   std::printf("weights read per token: %.1f MB; memory read rate:", per_token / 1e6);
   for (const auto& [threads, rate] : read_rate)
     std::printf(" %.1f GB/s (%d t)", rate / 1e9, threads);

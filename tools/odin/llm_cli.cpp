@@ -6,6 +6,8 @@
 #include <random>
 #include <thread>
 
+#include "runtime/scheduler.h"
+
 namespace odin::cli {
 
 void add_llm_options(CLI::App* cmd, LlmCliArgs& args, bool sampling, bool threads) {
@@ -20,6 +22,9 @@ void add_llm_options(CLI::App* cmd, LlmCliArgs& args, bool sampling, bool thread
   cmd->add_flag("--no-repack", args.no_repack,
                 "Read weights where they lie in the file: quickest load, least memory, slower "
                 "decoding");
+  cmd->add_option("--backend", args.backends,
+                  "Backend preference list, e.g. vulkan,cpu (nodes a backend declines fall back "
+                  "to the next)");
   cmd->add_option("--kv-type", args.kv_type, "KV cache type")
       ->check(CLI::IsMember({"f16", "f32", "q8_0"}));
   if (!sampling) return;
@@ -103,7 +108,7 @@ Result<std::unique_ptr<LlmModel>> open_llm_model(const LlmCliArgs& args) {
 Result<std::unique_ptr<LlmContext>> make_llm_context(const LlmModel& model,
                                                      const LlmCliArgs& args) {
   SessionOptions so;
-  so.backends = {"cpu"};
+  so.backends = parse_backend_list(args.backends);
   so.num_threads = resolved_threads(args);
   so.repack_weights = !args.no_repack;
   return LlmContext::create(model, so);

@@ -22,6 +22,7 @@ struct LlmCliArgs {
   SamplerOptions sampler;
   bool seed_given = false;
   bool no_repack = false;
+  std::string backends = "cpu";  // --backend: preference list, e.g. vulkan,cpu
   // Speculative decoding: a draft model, or prompt lookup, at most
   // draft_max guesses per target run, within max_memory extra bytes.
   std::string draft;

@@ -1,0 +1,25 @@
+#version 450
+// ATTENTION's cache update: row i of k (or v), kv head g, is stored as
+// float16 at cache row g * ctx + positions[i], two values to a word. The
+// cache is persistent state in device memory, written in place.
+#include "common.glsl"
+
+layout(std430, binding = 0) buffer Cache { uint cache[]; };
+layout(std430, binding = 1) readonly buffer Src { T src[]; };
+layout(std430, binding = 2) readonly buffer Positions { int pos[]; };
+
+layout(push_constant) uniform Params {
+  int pairs, kv_width, head_dim, ctx;  // pairs: rows * kv_width / 2
+} p;
+
+void main() {
+  const uint gid = flat_index();
+  if (gid >= uint(p.pairs)) return;
+  const int half_width = p.kv_width / 2, half_head = p.head_dim / 2;
+  const int i = int(gid) / half_width, r = int(gid) % half_width;
+  const int g = r / half_head, d2 = r % half_head;
+  const int at = pos[i];
+  if (at < 0 || at >= p.ctx) return;  // the host checks positions first
+  const int s = i * p.kv_width + g * p.head_dim + 2 * d2;
+  cache[(g * p.ctx + at) * half_head + d2] = packHalf2x16(vec2(float(src[s]), float(src[s + 1])));
+}
