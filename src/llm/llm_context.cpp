@@ -198,12 +198,17 @@ Result<std::span<const float>> eval_prompt(LlmContext& context, std::span<const 
   const int64_t run = options.ubatch > 0 ? options.ubatch : std::max<int64_t>(total, 1);
   double ms = 0.0;
   std::span<const float> logits;
+  const int64_t start = context.position();
   int64_t done = 0;
   do {  // once for an empty prompt, so that eval reports it
     const int64_t n = std::min(run, total - done);
     const auto t0 = std::chrono::steady_clock::now();
-    ODIN_ASSIGN_OR_RETURN(
-        logits, context.eval(prompt.subspan(static_cast<size_t>(done), static_cast<size_t>(n))));
+    auto r = context.eval(prompt.subspan(static_cast<size_t>(done), static_cast<size_t>(n)));
+    if (!r.ok()) {  // the context as it was, not holding part of the prompt
+      context.truncate(start);
+      return r.status();
+    }
+    logits = *r;
     ms += ms_since(t0);
     done += n;
     if (done < total && options.on_prefill) options.on_prefill(done, total);

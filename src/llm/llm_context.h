@@ -111,7 +111,8 @@ struct GenerateResult {
 
 // Appends `prompt` to `context` as generate does (options.ubatch and
 // on_prefill) and returns the logits after its last token; *eval_ms: the
-// time spent evaluating, on_prefill's excluded.
+// time spent evaluating, on_prefill's excluded. On failure the context
+// holds what it held before.
 Result<std::span<const float>> eval_prompt(LlmContext& context, std::span<const int32_t> prompt,
                                            const GenerateOptions& options,
                                            double* eval_ms = nullptr);

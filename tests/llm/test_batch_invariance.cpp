@@ -99,6 +99,50 @@ TEST_P(BatchInvariance, TokenAloneEqualsTokenInBatch) {
   }
 }
 
+// --ubatch: the prompt in runs of 3 tokens, on_prefill between them with
+// the tokens done so far; the same ids and top logits (bits) as one run; a
+// prompt that does not fit leaves the context as it was.
+TEST(Ubatch, PromptInRunsYieldsBetweenAndChangesNothing) {
+  auto model = open_model("llama-q4_0", DType::kF16, 1);
+  ASSERT_TRUE(model);
+  const std::vector<int32_t> prompt = {1, 403, 407, 261, 378, 288, 1000, 5, 77, 9000, 31};
+  GenerateOptions go;
+  go.max_tokens = 12;
+  go.top_logits = 4;
+  auto one_run = context_of(*model, 1);
+  ASSERT_TRUE(one_run);
+  auto want = generate(*one_run, prompt, go);
+  ASSERT_TRUE(want.ok()) << want.status().message();
+  std::vector<int64_t> calls;
+  go.ubatch = 3;
+  int64_t total_seen = 0;
+  go.on_prefill = [&](int64_t done, int64_t total) {
+    total_seen = total;
+    calls.push_back(done);
+  };
+  auto runs = context_of(*model, 1);
+  ASSERT_TRUE(runs);
+  auto got = generate(*runs, prompt, go);
+  ASSERT_TRUE(got.ok()) << got.status().message();
+  EXPECT_EQ(calls, (std::vector<int64_t>{3, 6, 9}));
+  EXPECT_EQ(total_seen, static_cast<int64_t>(prompt.size()));
+  EXPECT_EQ(got->ids, want->ids);
+  EXPECT_EQ(got->top, want->top);
+  // A prompt past the context: the first runs fit, a later one fails.
+  runs->truncate(0);
+  const std::vector<int32_t> too_long(static_cast<size_t>(model->info.n_ctx + 1), 5);
+  calls.clear();
+  go.ubatch = 64;
+  EXPECT_FALSE(generate(*runs, too_long, go).ok());
+  EXPECT_EQ(calls.size(), 4u);  // 64, 128, 192, 256 fit; the 257th token does not
+  EXPECT_EQ(total_seen, static_cast<int64_t>(too_long.size()));
+  EXPECT_EQ(runs->position(), 0);
+  go.ubatch = -1;
+  auto bad = generate(*runs, prompt, go);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("ubatch"), std::string::npos);
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Models, BatchInvariance,
     ::testing::Values(Case{"llama-q4_0", DType::kF16}, Case{"llama-q8_0", DType::kF16},
