@@ -125,13 +125,17 @@ struct Q8Rows {
   HWY_INLINE VF load(DF d, int64_t j, int64_t i, size_t m) const {
     const uint8_t* row = p + j * row_bytes;
     const size_t L = hn::Lanes(d);
-    if (m == L && i % 32 + static_cast<int64_t>(L) <= 32) {  // within one block
+    if (m == L && L <= 16 && i % 32 + static_cast<int64_t>(L) <= 32) {  // within one block
       const uint8_t* blk = row + i / 32 * 34;
       const hn::Rebind<int8_t, DF> d8;
       const hn::Rebind<int32_t, DF> d32;
       const VF q = hn::ConvertTo(
           d, hn::PromoteTo(d32, hn::LoadU(d8, reinterpret_cast<const int8_t*>(blk + 2) + i % 32)));
-      return hn::Mul(q, hn::Set(d, fp16_to_fp32(static_cast<uint16_t>(blk[0] | blk[1] << 8))));
+      // The scale: the block's first L halves (within its 34 bytes), lane 0.
+      const hn::Rebind<hwy::float16_t, DF> dh;
+      const float scale = hn::GetLane(
+          hn::PromoteTo(d, hn::LoadU(dh, reinterpret_cast<const hwy::float16_t*>(blk))));
+      return hn::Mul(q, hn::Set(d, scale));
     }
     HWY_ALIGN float tail[hn::MaxLanes(DF())];
     for (size_t t = 0; t < m; ++t) {
