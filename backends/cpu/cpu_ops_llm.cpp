@@ -176,11 +176,12 @@ class RopeOp final : public CpuOp {
 };
 
 // Causal grouped-query attention over the KV cache (ops/attention.cpp).
-// Several query rows (prefill): each KV head's cache rows are packed once
-// per run (pack_heads: keys in panels, values as float), then work items
-// (block of query rows, KV head) serve every row of the block and every
-// query head of the group. One row (decode) reads an fp16 cache in place;
-// a q8_0 cache is decoded by pack_heads for every run.
+// Every row count reads the cache's rows where they lie (float32, float16
+// or q8_0, converted as read) through one kernel, cpu::attend_rows, whose
+// per-row arithmetic does not depend on the other rows: a token gets the
+// same bits decoded alone (one row) as in a prompt chunk or a speculative
+// verification. Work items are (block of query rows, KV head), each
+// serving every query head of the group.
 class AttentionOp final : public CpuOp {
  public:
   static constexpr int64_t kRowBlock = 16;
@@ -190,8 +191,13 @@ class AttentionOp final : public CpuOp {
         ctx_(ctx),
         cache_dtype_(cache_dtype),
         cache_f16_(cache_dtype == DType::kF16),
-        scratch_(static_cast<size_t>(c.num_threads)),
-        shared_(c.scratch ? c.scratch : &own_shared_) {}
+        row_type_(cache_dtype == DType::kF16    ? cpu::KvRowType::kF16
+                  : cache_dtype == DType::kQ8_0 ? cpu::KvRowType::kQ8_0
+                                                : cpu::KvRowType::kF32),
+        row_bytes_(cache_dtype == DType::kF16    ? a.head_dim * 2
+                   : cache_dtype == DType::kQ8_0 ? block_row_bytes(BlockFormat::kQ8_0, a.head_dim)
+                                                 : a.head_dim * 4),
+        scratch_(static_cast<size_t>(c.num_threads)) {}
 
   void run(std::span<const ConstTensorView> in, std::span<const TensorView> out,
            ThreadPool& pool) override {
@@ -209,22 +215,8 @@ class AttentionOp final : public CpuOp {
         store(in[5], row, in[2].as<float>() + i * kvw + g * hd);
       }
     const float scale = a_.scale != 0.0f ? a_.scale : 1.0f / std::sqrt(static_cast<float>(hd));
-    // One query row (decode) with a float16 cache reads the cache's rows
-    // where they lie; more rows read keys packed in panels and float values,
-    // prepared once per KV head for every block.
-    const bool decode = cache_f16_ && rows == 1;
-    int64_t len_all = 0;
-    for (int64_t i = 0; i < rows; ++i) len_all = std::max(len_all, row_of(i) + 1);
-    // pack_heads' panels and values for this run's length, in the scratch the
-    // executable's ops share (one buffer for all layers, grown as prompts grow).
-    float* k_panels = nullptr;
-    float* v_floats = nullptr;
-    if (!decode) {
-      k_panels = shared_->get(static_cast<size_t>(panel_floats(len_all) + value_floats(len_all)));
-      v_floats = k_panels + panel_floats(len_all);
-      pack_heads(in[4], in[5], len_all, k_panels, v_floats, pool);
-    }
-    const int64_t panels_per_head = (len_all + cpu::kKeyPanel - 1) / cpu::kKeyPanel;
+    const auto* k_cache = static_cast<const uint8_t*>(in[4].data);
+    const auto* v_cache = static_cast<const uint8_t*>(in[5].data);
     const int64_t blocks = (rows + kRowBlock - 1) / kRowBlock;
     pool.parallel_for(blocks * nkv, 1, [&](int64_t t0, int64_t t1, int thread) {
       Scratch& s = scratch_[static_cast<size_t>(thread)];
@@ -249,68 +241,20 @@ class AttentionOp final : public CpuOp {
           q = s.q.data();
         }
         float* y = out[0].as<float>() + r0 * qw;
-        if (decode) {
-          s.scores.resize(static_cast<size_t>(len));
-          const auto* k16 = static_cast<const uint8_t*>(in[4].data) + g * ctx_ * hd * 2;
-          const auto* v16 = static_cast<const uint8_t*>(in[5].data) + g * ctx_ * hd * 2;
-          for (int64_t h = g * group; h < (g + 1) * group; ++h)
-            cpu::attend_rows_f16(q + h * hd, qw, k16, v16, hd, lens, 1, scale, y + h * hd, qw,
-                                 s.scores.data());
-          continue;
-        }
         s.scores.resize(static_cast<size_t>(cpu::attend_rows_scratch(len)));
-        const float* panels = k_panels + g * panels_per_head * cpu::kKeyPanel * hd;
-        const float* v = cache_dtype_ != DType::kF32 ? v_floats + g * len_all * hd
-                                                     : in[5].as<float>() + g * ctx_ * hd;
+        const int64_t head = g * ctx_ * row_bytes_;
         for (int64_t h = g * group; h < (g + 1) * group; ++h)
-          cpu::attend_rows(q + h * hd, qw, panels, v, hd, lens, r1 - r0, scale, y + h * hd, qw,
-                           s.scores.data());
+          cpu::attend_rows(q + h * hd, qw, k_cache + head, v_cache + head, row_type_, hd, lens,
+                           r1 - r0, scale, y + h * hd, qw, s.scores.data());
       }
     });
   }
 
  private:
   struct Scratch {
-    std::vector<float> k, scores, q;  // k: pack_heads' float keys of one panel
+    std::vector<float> scores, q;
     std::vector<uint8_t> q16;
   };
-
-  // Floats of pack_heads' outputs for rows 0..len.
-  int64_t panel_floats(int64_t len) const {
-    return a_.n_kv_head * ((len + cpu::kKeyPanel - 1) / cpu::kKeyPanel) * cpu::kKeyPanel *
-           a_.head_dim;
-  }
-  int64_t value_floats(int64_t len) const {
-    return cache_dtype_ != DType::kF32 ? a_.n_kv_head * len * a_.head_dim : 0;
-  }
-
-  // Rows 0..len of every KV head as key panels, k_panels [n_kv_head,
-  // panels, head_dim, kKeyPanel], and, from a float16 or q8_0 cache, values
-  // as floats, v_floats [n_kv_head, len, head_dim]; a float cache's values
-  // are read where they lie. Items are (KV head, panel).
-  void pack_heads(const ConstTensorView& k_cache, const ConstTensorView& v_cache, int64_t len,
-                  float* k_panels, float* v_floats, ThreadPool& pool) {
-    const int64_t hd = a_.head_dim, nkv = a_.n_kv_head, kp = cpu::kKeyPanel;
-    const int64_t panels = (len + kp - 1) / kp;
-    pool.parallel_for(nkv * panels, 8, [&](int64_t t0, int64_t t1, int thread) {
-      Scratch& s = scratch_[static_cast<size_t>(thread)];
-      for (int64_t t = t0; t < t1; ++t) {
-        const int64_t g = t / panels, j = t % panels * kp, n = std::min(kp, len - j);
-        const int64_t row = g * ctx_ + j;  // [n_kv_head, ctx, head_dim]
-        const float* k = nullptr;
-        if (cache_dtype_ == DType::kF32) {
-          k = k_cache.as<float>() + row * hd;
-        } else {
-          const auto count = static_cast<size_t>(n * hd);
-          s.k.resize(count);
-          rows_to_floats(k_cache, row, count, s.k.data());
-          rows_to_floats(v_cache, row, count, v_floats + (g * len + j) * hd);
-          k = s.k.data();
-        }
-        cpu::pack_key_panel(k, n, hd, k_panels + t * kp * hd);
-      }
-    });
-  }
 
   // One head_dim row of k or v as cache row `row` (inference checked the
   // dtype and that head_dim is whole blocks).
@@ -320,25 +264,13 @@ class AttentionOp final : public CpuOp {
                row);
   }
 
-  // `count` values of a float16 or q8_0 cache from the start of row `row`
-  // (consecutive rows of one head are contiguous) as floats.
-  void rows_to_floats(const ConstTensorView& cache, int64_t row, size_t count, float* dst) const {
-    const auto* bytes = static_cast<const uint8_t*>(cache.data);
-    if (cache_f16_) {
-      fp16_to_fp32(bytes + row * a_.head_dim * 2, dst, count);
-      return;
-    }
-    const int64_t row_bytes = block_row_bytes(BlockFormat::kQ8_0, a_.head_dim);
-    dequantize_row(BlockFormat::kQ8_0, bytes + row * row_bytes, {dst, count});
-  }
-
   AttentionAttrs a_;
   int64_t ctx_;
   DType cache_dtype_;
   bool cache_f16_;
+  cpu::KvRowType row_type_;
+  int64_t row_bytes_;
   std::vector<Scratch> scratch_;
-  cpu::SharedScratch own_shared_;  // when the executable shares none
-  cpu::SharedScratch* shared_;
 };
 
 std::unique_ptr<CpuOp> make_embedding(const CpuOpContext& ctx, const Node& n) {

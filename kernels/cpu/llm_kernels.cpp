@@ -101,186 +101,164 @@ HWY_ATTR float ExpShifted(float* s, int64_t n, float max) {
   return total;
 }
 
-template <typename T>
-HWY_INLINE void attend(const float* q, int64_t q_stride, const T* k, const T* v, int64_t hd,
-                       const int64_t* lens, int64_t rows, float scale, float* out,
-                       int64_t out_stride, float* scores) {
+// The rows of one KV head in the cache, row j at p + j * (row bytes):
+// float, float16 (converted as read) or q8_0 (blocks of 32 values: an fp16
+// scale, then 32 int8; value = q * scale, as dequantize_row). load(d, j, i,
+// m): values i..i+m of row j (m <= Lanes), zeros past m.
+struct F32Rows {
+  const float* p;
+  int64_t hd;
+  HWY_INLINE VF load(DF d, int64_t j, int64_t i, size_t m) const {
+    return load_upto(d, p + j * hd + i, m);
+  }
+};
+struct F16Rows {
+  const hwy::float16_t* p;
+  int64_t hd;
+  HWY_INLINE VF load(DF d, int64_t j, int64_t i, size_t m) const {
+    return load_kv(d, p + j * hd + i, m);
+  }
+};
+struct Q8Rows {
+  const uint8_t* p;
+  int64_t row_bytes;
+  HWY_INLINE VF load(DF d, int64_t j, int64_t i, size_t m) const {
+    const uint8_t* row = p + j * row_bytes;
+    const size_t L = hn::Lanes(d);
+    if (m == L && L <= 16 && i % 32 + static_cast<int64_t>(L) <= 32) {  // within one block
+      const uint8_t* blk = row + i / 32 * 34;
+      const hn::Rebind<int8_t, DF> d8;
+      const hn::Rebind<int32_t, DF> d32;
+      const VF q = hn::ConvertTo(
+          d, hn::PromoteTo(d32, hn::LoadU(d8, reinterpret_cast<const int8_t*>(blk + 2) + i % 32)));
+      // The scale: the block's first L halves (within its 34 bytes), lane 0.
+      const hn::Rebind<hwy::float16_t, DF> dh;
+      const float scale = hn::GetLane(
+          hn::PromoteTo(d, hn::LoadU(dh, reinterpret_cast<const hwy::float16_t*>(blk))));
+      return hn::Mul(q, hn::Set(d, scale));
+    }
+    HWY_ALIGN float tail[hn::MaxLanes(DF())];
+    for (size_t t = 0; t < m; ++t) {
+      const int64_t e = i + static_cast<int64_t>(t);
+      const uint8_t* blk = row + e / 32 * 34;
+      tail[t] = static_cast<float>(static_cast<int8_t>(blk[2 + e % 32])) *
+                fp16_to_fp32(static_cast<uint16_t>(blk[0] | blk[1] << 8));
+    }
+    return load_n(d, tail, m);
+  }
+};
+
+// R query rows of one head against the rows' keys and values: every
+// (row, key) pair takes exactly the arithmetic of R = 1 (each loaded key or
+// value serves all R rows), so a row's output does not depend on which
+// rows share its tile: batch invariance (llm_kernels.h).
+template <int R, class Rows>
+HWY_INLINE void attend_tile(const float* const q[R], const Rows& k, const Rows& v, int64_t hd,
+                            const int64_t lens[R], float scale, float* const out[R],
+                            float* const scores[R]) {
   const DF d;
   const auto L = static_cast<int64_t>(hn::Lanes(d));
-  for (int64_t i = 0; i < rows; ++i) {
-    const float* qi = q + i * q_stride;
-    const int64_t n = lens[i];
-    float max = -INFINITY;
-    for (int64_t j = 0; j < n; ++j) {
-      const float s = dot_kv(qi, k + j * hd, hd) * scale;
-      scores[j] = s;
-      max = std::max(max, s);
-    }
-    const float inv = 1.0f / ExpShifted(scores, n, max);
-    float* y = out + i * out_stride;
-    // The weighted sum of v rows, four vectors of head_dim at a time: four
-    // independent multiply-add chains over j (one chain waits on each add).
-    const auto width = [&](int64_t c) {
-      return static_cast<size_t>(std::clamp<int64_t>(hd - c, 0, L));
-    };
-    for (int64_t c = 0; c < hd; c += 4 * L) {
-      VF a0 = hn::Zero(d), a1 = hn::Zero(d), a2 = hn::Zero(d), a3 = hn::Zero(d);
-      for (int64_t j = 0; j < n; ++j) {
-        const VF p = hn::Set(d, scores[j]);
-        const T* vj = v + j * hd + c;
-        a0 = hn::MulAdd(p, load_kv(d, vj, width(c)), a0);
-        if (width(c + L)) a1 = hn::MulAdd(p, load_kv(d, vj + L, width(c + L)), a1);
-        if (width(c + 2 * L)) a2 = hn::MulAdd(p, load_kv(d, vj + 2 * L, width(c + 2 * L)), a2);
-        if (width(c + 3 * L)) a3 = hn::MulAdd(p, load_kv(d, vj + 3 * L, width(c + 3 * L)), a3);
+  int64_t n = 0;
+  for (int r = 0; r < R; ++r) n = std::max(n, lens[r]);
+  // Scores: per row and key, two accumulators over pairs of vectors, then
+  // the tail (as dot_kv).
+  for (int64_t j = 0; j < n; ++j) {
+    VF s0[R], s1[R];
+    for (int r = 0; r < R; ++r) s0[r] = s1[r] = hn::Zero(d);
+    int64_t i = 0;
+    for (; i + 2 * L <= hd; i += 2 * L) {
+      const VF k0 = k.load(d, j, i, static_cast<size_t>(L));
+      const VF k1 = k.load(d, j, i + L, static_cast<size_t>(L));
+      for (int r = 0; r < R; ++r) {
+        s0[r] = hn::MulAdd(hn::LoadU(d, q[r] + i), k0, s0[r]);
+        s1[r] = hn::MulAdd(hn::LoadU(d, q[r] + i + L), k1, s1[r]);
       }
-      const VF scale_inv = hn::Set(d, inv);
-      store_upto(hn::Mul(a0, scale_inv), d, y + c, width(c));
-      if (width(c + L)) store_upto(hn::Mul(a1, scale_inv), d, y + c + L, width(c + L));
-      if (width(c + 2 * L)) store_upto(hn::Mul(a2, scale_inv), d, y + c + 2 * L, width(c + 2 * L));
-      if (width(c + 3 * L)) store_upto(hn::Mul(a3, scale_inv), d, y + c + 3 * L, width(c + 3 * L));
     }
+    for (; i < hd; i += L) {
+      const auto m = static_cast<size_t>(std::min(L, hd - i));
+      const VF k0 = k.load(d, j, i, m);
+      for (int r = 0; r < R; ++r) s0[r] = hn::MulAdd(load_upto(d, q[r] + i, m), k0, s0[r]);
+    }
+    for (int r = 0; r < R; ++r)
+      if (j < lens[r]) scores[r][j] = hn::GetLane(hn::SumOfLanes(d, hn::Add(s0[r], s1[r]))) * scale;
   }
-}
-
-// Keys [n <= 16, hd] into one panel, [hd][16]: lane j of column c holds
-// k[j][c], zeros past n, so that a vector of the panel's column c holds one
-// coordinate of 16 keys and scores need no horizontal sums.
-HWY_ATTR void PackKeyPanel(const float* k, int64_t n, int64_t hd, float* panel) {
-  std::fill(panel, panel + hd * kKeyPanel, 0.0f);
-  for (int64_t j = 0; j < n; ++j)
-    for (int64_t c = 0; c < hd; ++c) panel[c * kKeyPanel + j] = k[j * hd + c];
-}
-
-// The tile of A B that blocked attention spends its time in, 4 rows by 2
-// vectors: sink(r, v, sum_k a[r][k] * b_v[k * b_stride]), b_v's first m_v
-// lanes (zeros past them). Each loaded B vector serves 4 rows and each
-// broadcast A value 2 vectors: 8 independent FMA chains hide the latency.
-template <class Sink>
-HWY_INLINE void tile_4x2(const float* const a[4], const float* b0, size_t m0, const float* b1,
-                         size_t m1, int64_t b_stride, int64_t depth, const Sink& sink) {
-  const DF d;
-  VF c00 = hn::Zero(d), c01 = hn::Zero(d), c10 = hn::Zero(d), c11 = hn::Zero(d);
-  VF c20 = hn::Zero(d), c21 = hn::Zero(d), c30 = hn::Zero(d), c31 = hn::Zero(d);
-  for (int64_t k = 0; k < depth; ++k) {
-    const VF v0 = load_upto(d, b0 + k * b_stride, m0);
-    const VF v1 = load_upto(d, b1 + k * b_stride, m1);
-    VF x = hn::Set(d, a[0][k]);
-    c00 = hn::MulAdd(x, v0, c00);
-    c01 = hn::MulAdd(x, v1, c01);
-    x = hn::Set(d, a[1][k]);
-    c10 = hn::MulAdd(x, v0, c10);
-    c11 = hn::MulAdd(x, v1, c11);
-    x = hn::Set(d, a[2][k]);
-    c20 = hn::MulAdd(x, v0, c20);
-    c21 = hn::MulAdd(x, v1, c21);
-    x = hn::Set(d, a[3][k]);
-    c30 = hn::MulAdd(x, v0, c30);
-    c31 = hn::MulAdd(x, v1, c31);
+  float inv[R];
+  for (int r = 0; r < R; ++r) {
+    float max = -INFINITY;
+    for (int64_t j = 0; j < lens[r]; ++j) max = std::max(max, scores[r][j]);
+    inv[r] = 1.0f / ExpShifted(scores[r], lens[r], max);
   }
-  sink(0, c00, c01);
-  sink(1, c10, c11);
-  sink(2, c20, c21);
-  sink(3, c30, c31);
-}
-
-// Up to 4 query rows: scores[r][j] = q_r . k_j * scale for j < n over the
-// key panels, with keys in lanes (at most 16 a vector, so a vector never
-// straddles two panels).
-HWY_INLINE void key_scores(const float* const q[4], const float* panels, int64_t hd, int64_t n,
-                           float scale, float* scores, int64_t stride) {
-  const DF d;
-  const auto w = static_cast<int64_t>(std::min<size_t>(hn::Lanes(d), kKeyPanel));
-  const auto at = [&](int64_t j) {
-    return panels + j / kKeyPanel * kKeyPanel * hd + j % kKeyPanel;
-  };
-  for (int64_t j = 0; j < n; j += 2 * w) {
-    const bool two = j + w < n;
-    const auto sink = [&](int64_t r, VF s0, VF s1) {
-      float* s = scores + r * stride + j;
-      const VF vscale = hn::Set(d, scale);  // not captured: SVE vectors are sizeless
-      store_upto(hn::Mul(s0, vscale), d, s, static_cast<size_t>(w));
-      if (two) store_upto(hn::Mul(s1, vscale), d, s + w, static_cast<size_t>(w));
-    };
-    const auto m1 = static_cast<size_t>(two ? w : 0);
-    tile_4x2(q, at(j), static_cast<size_t>(w), two ? at(j + w) : at(j), m1, kKeyPanel, hd, sink);
-  }
-}
-
-// The largest of s[0..n), n >= 1.
-HWY_INLINE float row_max(const float* s, int64_t n) {
-  const DF d;
-  const auto L = static_cast<int64_t>(hn::Lanes(d));
-  VF m = hn::Set(d, s[0]);
-  int64_t j = 0;
-  for (; j + L <= n; j += L) m = hn::Max(m, hn::LoadU(d, s + j));
-  float max = hn::GetLane(hn::MaxOfLanes(d, m));
-  for (; j < n; ++j) max = std::max(max, s[j]);
-  return max;
-}
-
-// Softmax numerators of one row's n keys in place, zeros for its keys
-// n..end (past its causal length, for rows of a tile that see more);
-// returns 1 / their sum.
-HWY_INLINE float softmax_row(float* s, int64_t n, int64_t end) {
-  const float inv = 1.0f / ExpShifted(s, n, row_max(s, n));
-  std::fill(s + n, s + end, 0.0f);
-  return inv;
-}
-
-// out[r] = inv[r] * sum_{j < n} p[r][j] v_j for the tile's first `rows`
-// rows, 2 vectors of head_dim at a time.
-HWY_INLINE void weighted_values(const float* const p[4], const float* v, int64_t hd, int64_t n,
-                                const float inv[4], float* const out[4], int64_t rows) {
-  const DF d;
-  const auto L = static_cast<int64_t>(hn::Lanes(d));
+  // The weighted sum of v rows, four vectors of head_dim at a time: four
+  // independent multiply-add chains over j per row.
   const auto width = [&](int64_t c) {
     return static_cast<size_t>(std::clamp<int64_t>(hd - c, 0, L));
   };
-  for (int64_t c = 0; c < hd; c += 2 * L) {
-    const size_t m0 = width(c), m1 = width(c + L);
-    const auto sink = [&](int64_t r, VF a0, VF a1) {
-      if (r >= rows) return;
-      const VF s = hn::Set(d, inv[r]);
-      store_upto(hn::Mul(a0, s), d, out[r] + c, m0);
-      if (m1) store_upto(hn::Mul(a1, s), d, out[r] + c + L, m1);
-    };
-    tile_4x2(p, v + c, m0, m1 ? v + c + L : v + c, m1, hd, n, sink);
-  }
-}
-
-// Tiles of 4 query rows: their scores against the key panels up to the
-// tile's longest length, softmax per row, then the weighted values.
-HWY_ATTR void AttendRows(const float* q, int64_t q_stride, const float* panels, const float* v,
-                         int64_t hd, const int64_t* lens, int64_t rows, float scale, float* out,
-                         int64_t out_stride, float* scores) {
-  const int64_t stride = attend_rows_scratch(*std::max_element(lens, lens + rows)) / 4;
-  for (int64_t i0 = 0; i0 < rows; i0 += 4) {
-    const int64_t nr = std::min<int64_t>(4, rows - i0);
-    const float* qr[4];
-    const float* pr[4];
-    float* yr[4];
-    float inv[4];
-    int64_t n = 0;
-    for (int64_t r = 0; r < 4; ++r) {
-      // A short tile repeats its last row (computed, not stored).
-      const int64_t i = i0 + std::min(r, nr - 1);
-      qr[r] = q + i * q_stride;
-      pr[r] = scores + std::min(r, nr - 1) * stride;
-      yr[r] = out + i * out_stride;
-      n = std::max(n, lens[i]);
+  for (int64_t c = 0; c < hd; c += 4 * L) {
+    VF a[R][4];
+    for (int r = 0; r < R; ++r)
+      for (int t = 0; t < 4; ++t) a[r][t] = hn::Zero(d);
+    for (int64_t j = 0; j < n; ++j) {
+      VF vv[4];
+      for (int t = 0; t < 4; ++t)
+        vv[t] = width(c + t * L) ? v.load(d, j, c + t * L, width(c + t * L)) : hn::Zero(d);
+      for (int r = 0; r < R; ++r) {
+        if (j >= lens[r]) continue;
+        const VF p = hn::Set(d, scores[r][j]);
+        for (int t = 0; t < 4; ++t)
+          if (width(c + t * L)) a[r][t] = hn::MulAdd(p, vv[t], a[r][t]);
+      }
     }
-    key_scores(qr, panels, hd, n, scale, scores, stride);
-    for (int64_t r = 0; r < nr; ++r) inv[r] = softmax_row(scores + r * stride, lens[i0 + r], n);
-    weighted_values(pr, v, hd, n, inv, yr, nr);
+    for (int r = 0; r < R; ++r) {
+      const VF s = hn::Set(d, inv[r]);
+      for (int t = 0; t < 4; ++t)
+        if (width(c + t * L))
+          store_upto(hn::Mul(a[r][t], s), d, out[r] + c + t * L, width(c + t * L));
+    }
   }
 }
 
-HWY_ATTR void AttendRowsF16(const float* q, int64_t q_stride, const uint8_t* k, const uint8_t* v,
-                            int64_t hd, const int64_t* lens, int64_t rows, float scale, float* out,
-                            int64_t out_stride, float* scores) {
-  attend(q, q_stride, reinterpret_cast<const hwy::float16_t*>(k),
-         reinterpret_cast<const hwy::float16_t*>(v), hd, lens, rows, scale, out, out_stride,
-         scores);
+template <class Rows>
+HWY_INLINE void attend(const float* q, int64_t q_stride, const Rows& k, const Rows& v, int64_t hd,
+                       const int64_t* lens, int64_t rows, float scale, float* out,
+                       int64_t out_stride, float* scores) {
+  const int64_t stride = attend_rows_scratch(*std::max_element(lens, lens + rows)) / kAttendTile;
+  int64_t i = 0;
+  for (; i + kAttendTile <= rows; i += kAttendTile) {
+    const float* qr[kAttendTile];
+    float* yr[kAttendTile];
+    float* sr[kAttendTile];
+    for (int r = 0; r < kAttendTile; ++r) {
+      qr[r] = q + (i + r) * q_stride;
+      yr[r] = out + (i + r) * out_stride;
+      sr[r] = scores + r * stride;
+    }
+    attend_tile<kAttendTile>(qr, k, v, hd, lens + i, scale, yr, sr);
+  }
+  for (; i < rows; ++i) {
+    const float* qr[1] = {q + i * q_stride};
+    float* yr[1] = {out + i * out_stride};
+    float* sr[1] = {scores};
+    attend_tile<1>(qr, k, v, hd, lens + i, scale, yr, sr);
+  }
+}
+
+HWY_ATTR void AttendRows(const float* q, int64_t q_stride, const void* k, const void* v,
+                         KvRowType type, int64_t hd, const int64_t* lens, int64_t rows, float scale,
+                         float* out, int64_t out_stride, float* scores) {
+  switch (type) {
+    case KvRowType::kF32:
+      return attend(q, q_stride, F32Rows{static_cast<const float*>(k), hd},
+                    F32Rows{static_cast<const float*>(v), hd}, hd, lens, rows, scale, out,
+                    out_stride, scores);
+    case KvRowType::kF16:
+      return attend(q, q_stride, F16Rows{static_cast<const hwy::float16_t*>(k), hd},
+                    F16Rows{static_cast<const hwy::float16_t*>(v), hd}, hd, lens, rows, scale, out,
+                    out_stride, scores);
+    case KvRowType::kQ8_0:
+      return attend(q, q_stride, Q8Rows{static_cast<const uint8_t*>(k), hd / 32 * 34},
+                    Q8Rows{static_cast<const uint8_t*>(v), hd / 32 * 34}, hd, lens, rows, scale,
+                    out, out_stride, scores);
+  }
 }
 
 }  // namespace HWY_NAMESPACE
@@ -292,26 +270,13 @@ namespace odin::cpu {
 
 HWY_EXPORT(RmsNormRow);
 HWY_EXPORT(Swiglu);
-HWY_EXPORT(PackKeyPanel);
 HWY_EXPORT(AttendRows);
-HWY_EXPORT(AttendRowsF16);
 
-void pack_key_panel(const float* k, int64_t n, int64_t head_dim, float* panel) {
-  HWY_DYNAMIC_DISPATCH(PackKeyPanel)(k, n, head_dim, panel);
-}
-
-void attend_rows(const float* q, int64_t q_stride, const float* panels, const float* v,
+void attend_rows(const float* q, int64_t q_stride, const void* k, const void* v, KvRowType type,
                  int64_t head_dim, const int64_t* lens, int64_t rows, float scale, float* out,
                  int64_t out_stride, float* scores) {
   HWY_DYNAMIC_DISPATCH(AttendRows)
-  (q, q_stride, panels, v, head_dim, lens, rows, scale, out, out_stride, scores);
-}
-
-void attend_rows_f16(const float* q, int64_t q_stride, const uint8_t* k, const uint8_t* v,
-                     int64_t head_dim, const int64_t* lens, int64_t rows, float scale, float* out,
-                     int64_t out_stride, float* scores) {
-  HWY_DYNAMIC_DISPATCH(AttendRowsF16)
-  (q, q_stride, k, v, head_dim, lens, rows, scale, out, out_stride, scores);
+  (q, q_stride, k, v, type, head_dim, lens, rows, scale, out, out_stride, scores);
 }
 
 void rms_norm_row(const float* x, const float* w, float* y, int64_t d, float eps) {

@@ -11,31 +11,27 @@ namespace odin::cpu {
 void rms_norm_row(const float* x, const float* w, float* y, int64_t d, float eps);
 // y = g / (1 + exp(-g)) * u; y may alias g or u.
 void swiglu(const float* g, const float* u, float* y, int64_t n);
-// Keys per panel of attend_rows' keys.
-inline constexpr int64_t kKeyPanel = 16;
-// Keys k [n <= kKeyPanel, head_dim] (row-major floats) as one panel,
-// [head_dim][kKeyPanel]: column c holds coordinate c of each key, zeros
-// past n.
-void pack_key_panel(const float* k, int64_t n, int64_t head_dim, float* panel);
+// How a KV cache stores a row of head_dim values: float32, float16, or q8_0
+// (head_dim / 32 blocks of 34 bytes: an fp16 scale, then 32 int8 values).
+enum class KvRowType { kF32, kF16, kQ8_0 };
+// Query rows attend_rows computes together (each loaded key or value serves
+// all of them).
+inline constexpr int kAttendTile = 4;
 // Floats of attend_rows' `scores` for rows of up to max_len keys.
 constexpr int64_t attend_rows_scratch(int64_t max_len) {
-  return 4 * ((max_len + kKeyPanel - 1) / kKeyPanel * kKeyPanel);
+  return kAttendTile * max_len;
 }
-// One query head over its KV head's cached rows: for each of `rows` query
+// One query head over its KV head's cached rows (row j of k and v at j
+// times the row's bytes, read where they lie): for each of `rows` query
 // rows i (q + i * q_stride), softmax(q.k_j * scale) over j < lens[i] (>= 1),
-// then out (+ i * out_stride) = sum_j p_j v_j. `panels` holds the keys as
-// consecutive pack_key_panel panels, v the values as [*, head_dim] floats;
-// `scores` holds attend_rows_scratch(max(lens)) floats. Blocked for several
-// rows (prefill): each loaded key or value serves several rows.
-void attend_rows(const float* q, int64_t q_stride, const float* panels, const float* v,
+// then out (+ i * out_stride) = sum_j p_j v_j. `scores` holds
+// attend_rows_scratch(max(lens)) floats.
+// Batch invariant: row i's output has the same bits whatever the other
+// rows are (tiles of kAttendTile rows take each row's arithmetic of one
+// row alone), so a token decoded alone and the same token in a prompt
+// chunk or a speculative verification get identical logits.
+void attend_rows(const float* q, int64_t q_stride, const void* k, const void* v, KvRowType type,
                  int64_t head_dim, const int64_t* lens, int64_t rows, float scale, float* out,
                  int64_t out_stride, float* scores);
-// attend_rows over float16 k and v ([*, head_dim] IEEE halves, the KV
-// cache's rows where they lie, not panels), converted as they are read;
-// one dot product a key, for one row (decode). `scores` holds max(lens)
-// floats.
-void attend_rows_f16(const float* q, int64_t q_stride, const uint8_t* k, const uint8_t* v,
-                     int64_t head_dim, const int64_t* lens, int64_t rows, float scale, float* out,
-                     int64_t out_stride, float* scores);
 
 }  // namespace odin::cpu

@@ -190,6 +190,33 @@ std::vector<std::pair<int32_t, float>> top_logits(std::span<const float> logits,
   return top;
 }
 
+Result<std::span<const float>> eval_prompt(LlmContext& context, std::span<const int32_t> prompt,
+                                           const GenerateOptions& options, double* eval_ms) {
+  if (options.ubatch < 0)
+    return make_error(StatusCode::kInvalidArgument, "ubatch ", options.ubatch, " (>= 0 expected)");
+  const auto total = static_cast<int64_t>(prompt.size());
+  const int64_t run = options.ubatch > 0 ? options.ubatch : std::max<int64_t>(total, 1);
+  double ms = 0.0;
+  std::span<const float> logits;
+  const int64_t start = context.position();
+  int64_t done = 0;
+  do {  // once for an empty prompt, so that eval reports it
+    const int64_t n = std::min(run, total - done);
+    const auto t0 = std::chrono::steady_clock::now();
+    auto r = context.eval(prompt.subspan(static_cast<size_t>(done), static_cast<size_t>(n)));
+    if (!r.ok()) {  // the context as it was, not holding part of the prompt
+      context.truncate(start);
+      return r.status();
+    }
+    logits = *r;
+    ms += ms_since(t0);
+    done += n;
+    if (done < total && options.on_prefill) options.on_prefill(done, total);
+  } while (done < total);
+  if (eval_ms) *eval_ms = ms;
+  return logits;
+}
+
 Result<GenerateResult> generate(LlmContext& context, std::span<const int32_t> prompt,
                                 const GenerateOptions& options) {
   if (options.drafter) return generate_speculative(context, prompt, options);
@@ -197,10 +224,9 @@ Result<GenerateResult> generate(LlmContext& context, std::span<const int32_t> pr
   GenerateResult result;
   std::vector<int32_t> history(prompt.begin(), prompt.end());
   Sampler sampler(options.sampler);
-  auto t0 = std::chrono::steady_clock::now();
-  ODIN_ASSIGN_OR_RETURN(std::span<const float> logits, context.eval(prompt));
-  result.prompt_ms = ms_since(t0);
-  t0 = std::chrono::steady_clock::now();
+  ODIN_ASSIGN_OR_RETURN(std::span<const float> logits,
+                        eval_prompt(context, prompt, options, &result.prompt_ms));
+  const auto t0 = std::chrono::steady_clock::now();
   for (int32_t step = 0; step < options.max_tokens; ++step) {
     if (options.top_logits > 0) result.top.push_back(top_logits(logits, options.top_logits));
     const int32_t id = sampler.sample(logits, history);

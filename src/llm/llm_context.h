@@ -91,6 +91,14 @@ struct GenerateOptions {
   // guesses of the drafter checked per run of the target.
   Drafter* drafter = nullptr;
   int32_t draft_max = 4;
+  // The prompt in runs of at most `ubatch` tokens (0: the graph's
+  // max_batch), with on_prefill(done, total) called between runs: a long
+  // prompt then hands the caller control every ubatch tokens (to decode a
+  // token of another context, to serve a UI thread) instead of only once
+  // it is done. The logits are the same bits for every ubatch (the CPU
+  // kernels are batch invariant).
+  int64_t ubatch = 0;
+  std::function<void(int64_t done, int64_t total)> on_prefill;
 };
 
 struct GenerateResult {
@@ -100,6 +108,14 @@ struct GenerateResult {
   double generate_ms = 0.0;  // the generated tokens (sampling and decoding)
   SpeculativeStats speculation;
 };
+
+// Appends `prompt` to `context` as generate does (options.ubatch and
+// on_prefill) and returns the logits after its last token; *eval_ms: the
+// time spent evaluating, on_prefill's excluded. On failure the context
+// holds what it held before.
+Result<std::span<const float>> eval_prompt(LlmContext& context, std::span<const int32_t> prompt,
+                                           const GenerateOptions& options,
+                                           double* eval_ms = nullptr);
 
 // Feeds `prompt` (appended to what the context holds) and generates.
 Result<GenerateResult> generate(LlmContext& context, std::span<const int32_t> prompt,

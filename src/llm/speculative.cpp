@@ -46,12 +46,11 @@ Result<GenerateResult> generate_speculative(LlmContext& target, std::span<const 
   GenerateResult result;
   SpeculativeStats& st = result.speculation;
   Sampler sampler(options.sampler);
-  const auto t_prompt = std::chrono::steady_clock::now();
-  ODIN_ASSIGN_OR_RETURN(std::span<const float> logits, target.eval(prompt));
+  ODIN_ASSIGN_OR_RETURN(std::span<const float> logits,
+                        eval_prompt(target, prompt, options, &result.prompt_ms));
   // The sequence: what the target holds, then the newest token it has not
   // seen (`history.back()` once a token is out).
   std::vector<int32_t> history(target.tokens().begin(), target.tokens().end());
-  result.prompt_ms = ms_since(t_prompt);
   const auto t0 = std::chrono::steady_clock::now();
 
   // Greedy, or sampling where guesses are drawn (the draft model's): the

@@ -6,6 +6,8 @@
 // weights read per token x tokens/s over the rate at which as many threads
 // read memory. With --draft (or --lookup): speculative decoding's tokens/s,
 // acceptance and peak memory under memory budgets (bench_speculative.h).
+// With --ubatch N: the worst gap between the tokens of a context decoding
+// beside the prompt, the prompt in one run and in runs of N (measure_gap).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -114,6 +116,42 @@ std::vector<int> parse_threads(const std::string& list) {
   return out;
 }
 
+// --ubatch: context B takes a prompt while context A streams tokens, on
+// one thread, as an app that decodes between the prompt's runs would: A
+// decodes a token before B's prompt, after each of B's runs (on_prefill)
+// and after the prompt. The worst gap between A's tokens, and B's prompt
+// time.
+struct GapResult {
+  double worst_gap_ms = 0.0, prompt_ms = 0.0;
+  int64_t a_tokens = 0;
+};
+
+Result<GapResult> measure_gap(const LlmModel& m, const LlmCliArgs& llm,
+                              std::span<const int32_t> prompt, int64_t ubatch) {
+  ODIN_ASSIGN_OR_RETURN(std::unique_ptr<LlmContext> a, make_llm_context(m, llm));
+  ODIN_ASSIGN_OR_RETURN(std::unique_ptr<LlmContext> b, make_llm_context(m, llm));
+  GapResult g;
+  Status error = Status::ok_status();
+  Clock::time_point last;
+  const auto decode_a = [&] {
+    const int32_t id[] = {prompt[static_cast<size_t>(g.a_tokens) % prompt.size()]};
+    if (auto r = a->eval(id); !r.ok() && error.ok()) error = r.status();
+    const auto now = Clock::now();
+    if (g.a_tokens++ > 0)
+      g.worst_gap_ms =
+          std::max(g.worst_gap_ms, std::chrono::duration<double, std::milli>(now - last).count());
+    last = now;
+  };
+  decode_a();
+  GenerateOptions go;
+  go.ubatch = ubatch;
+  go.on_prefill = [&](int64_t, int64_t) { decode_a(); };
+  ODIN_RETURN_IF_ERROR(eval_prompt(*b, prompt, go, &g.prompt_ms).status());
+  decode_a();
+  ODIN_RETURN_IF_ERROR(error);
+  return g;
+}
+
 struct TestResult {
   std::string test;
   int threads = 1;
@@ -202,6 +240,24 @@ int run_bench_llm(const BenchLlmArgs& args) {
     }
   }
 
+  // --ubatch: the prompt beside a decoding context, in one run and in runs
+  // of ubatch (the first thread count; the best of the runs).
+  GapResult whole, chunked;
+  if (llm.ubatch > 0 && args.prompt > 0) {
+    llm.threads = threads.front();
+    LlmCliArgs one_run = llm;
+    one_run.ubatch = 0;
+    for (int rep = -1; rep < args.reps; ++rep) {
+      auto w = measure_gap(m, one_run, tokens, 0);
+      if (!w.ok()) return report(w.status());
+      auto c = measure_gap(m, llm, tokens, llm.ubatch);
+      if (!c.ok()) return report(c.status());
+      if (rep < 0) continue;  // warm-up
+      if (rep == 0 || w->worst_gap_ms < whole.worst_gap_ms) whole = *w;
+      if (rep == 0 || c->worst_gap_ms < chunked.worst_gap_ms) chunked = *c;
+    }
+  }
+
   const size_t peak_rss = proc_status_bytes("VmHWM");  // before the read test's buffer
   const double per_token = weight_bytes_per_token(m.file->weights);
   std::map<int, double> read_rate;  // by thread count
@@ -240,6 +296,13 @@ int run_bench_llm(const BenchLlmArgs& args) {
       rs.push_back(j);
     }
     out["results"] = rs;
+    if (llm.ubatch > 0 && args.prompt > 0)
+      out["ubatch"] = {{"ubatch", llm.ubatch},
+                       {"threads", threads.front()},
+                       {"worst_gap_ms_one_run", round6(whole.worst_gap_ms)},
+                       {"worst_gap_ms_ubatch", round6(chunked.worst_gap_ms)},
+                       {"prompt_ms_one_run", round6(whole.prompt_ms)},
+                       {"prompt_ms_ubatch", round6(chunked.prompt_ms)}};
     std::printf("%s\n", out.dump(1).c_str());
     return 0;
   }
@@ -264,6 +327,13 @@ int run_bench_llm(const BenchLlmArgs& args) {
     else
       std::printf("%-8s %7d %12.2f %12s\n", r.test.c_str(), r.threads, tps, "");
   }
+  if (llm.ubatch > 0 && args.prompt > 0)
+    std::printf(
+        "pp%lld beside a decoding context (%d t): worst gap between its tokens %.1f ms in one "
+        "run, %.1f ms in runs of %lld (prompt %.1f ms vs %.1f ms)\n",
+        static_cast<long long>(args.prompt), threads.front(), whole.worst_gap_ms,
+        chunked.worst_gap_ms, static_cast<long long>(llm.ubatch), whole.prompt_ms,
+        chunked.prompt_ms);
   return 0;
 }
 

@@ -81,6 +81,7 @@ int run_chat(const ChatArgs& args) {
 
     GenerateOptions go;
     go.max_tokens = args.n_predict;
+    go.ubatch = args.llm.ubatch;
     go.sampler = args.llm.sampler;
     go.sampler.seed = seed + static_cast<uint64_t>(turn);
     spec->apply(go);

@@ -71,6 +71,7 @@ int run_generate(const GenerateArgs& args) {
 
   GenerateOptions go;
   go.max_tokens = args.n_predict;
+  go.ubatch = args.llm.ubatch;
   go.sampler = args.llm.sampler;
   if (!args.llm.seed_given) go.sampler.seed = std::random_device{}();
   go.top_logits = args.json ? args.top_logits : 0;

@@ -19,6 +19,10 @@ void add_llm_options(CLI::App* cmd, LlmCliArgs& args, bool sampling, bool thread
       ->check(CLI::Range(int64_t{0}, int64_t{1} << 20));
   cmd->add_option("-b,--batch", args.batch, "Most prompt tokens per run")
       ->check(CLI::Range(int64_t{1}, int64_t{65536}));
+  cmd->add_option("--ubatch", args.ubatch,
+                  "Prompt runs of at most this many tokens, yielding between them so that "
+                  "another context's decoding or a UI thread is not held up (0: --batch)")
+      ->check(CLI::Range(int64_t{0}, int64_t{65536}));
   cmd->add_flag("--no-repack", args.no_repack,
                 "Read weights where they lie in the file: quickest load, least memory, slower "
                 "decoding");

@@ -18,6 +18,7 @@ struct LlmCliArgs {
   int threads = 0;  // 0: every core
   int64_t ctx = 0;  // 0: the model's, at most 4096
   int64_t batch = 512;
+  int64_t ubatch = 0;  // prompt runs of at most this many tokens, yielding between (0: batch)
   std::string kv_type = "f16";
   SamplerOptions sampler;
   bool seed_given = false;
