@@ -3,12 +3,14 @@
 // and BATCH_MATMUL of run-time operands on the same GEMM.
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include "backends/cpu/cpu_op.h"
 #include "backends/cpu/cpu_ops_llm.h"
 #include "kernels/cpu/batch_matmul.h"
 #include "kernels/cpu/conv2d.h"
 #include "ops/batch_matmul_dims.h"
+#include "ops/conv3d_geometry.h"
 
 namespace odin {
 namespace {
@@ -253,6 +255,88 @@ std::unique_ptr<CpuOp> make_fully_connected(const CpuOpContext& ctx, const Node&
               n);
 }
 
+// CONV_3D as one CONV_2D on the GEMM: each output frame's k_d input
+// frames are stacked along channels ([h, w, k_d * in_c], zeros for frames
+// past the edges), and the DHWIO filter becomes the OHWI filter
+// [out_c, kh, kw, k_d * in_c] over them.
+class Conv3DOp final : public CpuOp {
+ public:
+  Conv3DOp(const Conv3DGeometry& g, const std::vector<float>& filter_ohwi, const float* bias,
+           cpu::Clamp clamp, int threads, cpu::WeightArena* arena, cpu::SharedScratch* scratch)
+      : g_(g),
+        frames_(static_cast<size_t>(g.batch * g.out_d * g.in_h * g.in_w * g.k_d * g.in_c)),
+        conv_(stacked_shape(g), filter_ohwi.data(), bias, clamp, threads, arena, scratch) {}
+
+  static cpu::ConvShape stacked_shape(const Conv3DGeometry& g) {
+    return {g.batch * g.out_d, g.in_h,       g.in_w,       g.k_d * g.in_c, g.out_h,
+            g.out_w,           g.out_c,      g.k_h,        g.k_w,          g.stride_h,
+            g.stride_w,        g.dilation_h, g.dilation_w, g.pad_h,        g.pad_w};
+  }
+
+  void run(std::span<const ConstTensorView> in, std::span<const TensorView> out,
+           ThreadPool& pool) override {
+    const float* x = in[0].as<float>();
+    const int64_t rows = g_.batch * g_.out_d * g_.in_h, pixels = g_.in_w, c = g_.in_c;
+    const size_t frame_bytes = static_cast<size_t>(c) * sizeof(float);
+    pool.parallel_for(rows, pool.grain_for(static_cast<double>(pixels * g_.k_d * c) * 0.1),
+                      [&](int64_t r0, int64_t r1, int) {
+                        for (int64_t r = r0; r < r1; ++r) {
+                          const int64_t y = r % g_.in_h, frame = r / g_.in_h;
+                          const int64_t n = frame / g_.out_d, od = frame % g_.out_d;
+                          float* dst = frames_.data() + r * pixels * g_.k_d * c;
+                          for (int64_t px = 0; px < pixels; ++px)
+                            for (int64_t kd = 0; kd < g_.k_d; ++kd, dst += c) {
+                              const int64_t id = od * g_.stride_d - g_.pad_d + kd * g_.dilation_d;
+                              if (id < 0 || id >= g_.in_d)
+                                std::memset(dst, 0, frame_bytes);
+                              else
+                                std::memcpy(
+                                    dst, x + (((n * g_.in_d + id) * g_.in_h + y) * pixels + px) * c,
+                                    frame_bytes);
+                            }
+                        }
+                      });
+    conv_.run(frames_.data(), out[0].as<float>(), pool);
+  }
+  size_t packed_bytes() const override { return conv_.packed_bytes(); }
+
+ private:
+  Conv3DGeometry g_;
+  std::vector<float> frames_;
+  cpu::GemmConv conv_;
+};
+
+std::unique_ptr<CpuOp> make_conv3d(const CpuOpContext& ctx, const Node& n) {
+  const Graph& g = ctx.graph;
+  const auto* a = std::get_if<Conv3DAttrs>(&n.attrs);
+  cpu::Clamp clamp;
+  if (!a || !cpu::clamp_of(a->activation, &clamp) || !conv_operands_fit(g, n)) return nullptr;
+  const Shape& in = g.value(n.inputs[0]).shape;
+  const Shape& f = g.value(n.inputs[1]).shape;
+  const Shape& out = g.value(n.outputs[0]).shape;
+  if (in.rank() != 5 || f.rank() != 5 || out.rank() != 5 || a->padding == Padding::kExplicit)
+    return nullptr;
+  const Conv3DGeometry geo = conv3d_geometry(*a, in, f);
+  if (f[3] != geo.in_c || out != Shape({geo.batch, geo.out_d, geo.out_h, geo.out_w, geo.out_c}) ||
+      !bias_fits(g, n, geo.out_c))
+    return nullptr;
+  // DHWIO [kd][kh][kw][ic][oc] -> OHWI [oc][kh][kw][kd * in_c + ic].
+  const float* w = const_data(g, n, 1);
+  const int64_t depth = geo.k_d * geo.in_c;
+  std::vector<float> ohwi(static_cast<size_t>(geo.out_c * geo.k_h * geo.k_w * depth));
+  for (int64_t kd = 0; kd < geo.k_d; ++kd)
+    for (int64_t ky = 0; ky < geo.k_h; ++ky)
+      for (int64_t kx = 0; kx < geo.k_w; ++kx)
+        for (int64_t ic = 0; ic < geo.in_c; ++ic)
+          for (int64_t oc = 0; oc < geo.out_c; ++oc)
+            ohwi[static_cast<size_t>(((oc * geo.k_h + ky) * geo.k_w + kx) * depth + kd * geo.in_c +
+                                     ic)] =
+                w[(((kd * geo.k_h + ky) * geo.k_w + kx) * geo.in_c + ic) * geo.out_c + oc];
+  return bind(std::make_unique<Conv3DOp>(geo, ohwi, const_data(g, n, 2), clamp, ctx.num_threads,
+                                         ctx.arena, ctx.scratch),
+              n);
+}
+
 class BatchMatMulOp final : public CpuOp {
  public:
   explicit BatchMatMulOp(const cpu::BatchMatMulShape& s) : s_(s) {}
@@ -284,6 +368,7 @@ std::unique_ptr<CpuOp> make_batch_matmul(const CpuOpContext& ctx, const Node& n)
 constexpr CpuOpEntry kEntries[] = {
     {OpType::kConv2D, make_conv2d},
     {OpType::kDepthwiseConv2D, make_depthwise},
+    {OpType::kConv3D, make_conv3d},
     {OpType::kFullyConnected, make_fully_connected, true},
     {OpType::kBatchMatMul, make_batch_matmul},
 };
