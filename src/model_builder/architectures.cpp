@@ -2,7 +2,10 @@
 
 #include "format/tflite/tflite_writer.h"
 #include "model_builder/cas_vit.h"
+#include "model_builder/flow.h"
 #include "model_builder/mobilenet_v4.h"
+#include "model_builder/temporal.h"
+#include "model_builder/video_vae.h"
 
 namespace odin {
 namespace {
@@ -27,6 +30,12 @@ constexpr Architecture kArchitectures[] = {
     {"cas_vit_xs", "CAS-ViT-XS, 224x224, 1000 classes", cas_vit<CasVitVariant::kXS>},
     {"cas_vit_s", "CAS-ViT-S, 224x224, 1000 classes", cas_vit<CasVitVariant::kS>},
     {"cas_vit_m", "CAS-ViT-M, 224x224, 1000 classes", cas_vit<CasVitVariant::kM>},
+    {"video_vae_decoder", "Turbo-VAED-style video VAE decoder, 4x16x16x16 latent -> 8x64x64x3",
+     build_video_vae_decoder},
+    {"flow", "CompactFlowNet-style optical flow, two 64x64 images -> 64x64x2 flow", build_flow},
+    {"temporal",
+     "SnapGen-V-style temporal layers (frame attention, temporal conv), 64x8x512, ~27 MB",
+     build_temporal},
 };
 
 }  // namespace

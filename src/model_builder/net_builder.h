@@ -64,6 +64,20 @@ class NetBuilder {
   ValueId reshape(ValueId x, std::vector<int32_t> new_shape);
   ValueId batch_matmul(ValueId x, ValueId y, bool adj_y);
   ValueId softmax(ValueId x);
+  // Video layers (video_vae.cpp): a CONV_3D over NDHWC with a DHWIO filter
+  // (SAME, stride 1), a depthwise conv with a kh x kw window, CONCATENATION,
+  // DEPTH_TO_SPACE.
+  ValueId conv3d(ValueId x, int64_t out_channels, int kernel, Activation act, float gain);
+  ValueId depthwise_window(ValueId x, int kh, int kw, Activation act, float gain);
+  ValueId concat(std::vector<ValueId> xs, int axis);
+  ValueId depth_to_space(ValueId x, int block);
+  // Any op on given inputs, and constants that are not drawn weights (grids,
+  // fixed filters): for layers built from several builtin ops (flow.cpp).
+  ValueId apply(OpType op, OpAttrs attrs, std::vector<ValueId> inputs) {
+    return node(op, std::move(attrs), std::move(inputs));
+  }
+  ValueId constant_f32(const std::vector<float>& values, Shape shape, std::string_view what);
+  ValueId constant_ints(const std::vector<int32_t>& values) { return constant_i32(values, "ints"); }
 
   void set_name(ValueId v, std::string name) { g_.value(v).name = std::move(name); }
 

@@ -1,5 +1,6 @@
 // The architectures `odin build-model` writes (MobileNetV4 Conv-S, Conv-M,
-// Hybrid-M; CAS-ViT XS, S, M; fp32 and fp16 weights), built here with seed 1, against golden
+// Hybrid-M; CAS-ViT XS, S, M; the video VAE decoder, optical flow and
+// temporal layers; fp32 and fp16 weights), built here with seed 1, against golden
 // outputs from LiteRT.js on the seeded random input (SplitMix64 seed 1 in
 // [-1, 1], ref_run --seed 1), on every backend this build has, at the
 // MediaPipe models' tolerances (rel_range <= 1e-4, 1e-2 on a GPU's fp16
@@ -76,10 +77,11 @@ TEST_P(BuiltModel, MatchesLiteRt) {
   auto session = Session::create(*graph, options);
   ASSERT_TRUE(session.ok()) << session.status().to_string();
   Session& s = **session;
-  ASSERT_EQ(s.num_inputs(), 1u);
-  const size_t n = static_cast<size_t>(s.input_info(0).shape.num_elements());
-  const std::vector<float> input = test::splitmix_values(n, 1, -1.0f, 1.0f);
-  ASSERT_TRUE(s.set_input(0, input.data(), input.size() * sizeof(float)).ok());
+  for (size_t i = 0; i < s.num_inputs(); ++i) {  // input i: seed 1 + i, as ref_run
+    const size_t n = static_cast<size_t>(s.input_info(i).shape.num_elements());
+    const std::vector<float> input = test::splitmix_values(n, 1 + i, -1.0f, 1.0f);
+    ASSERT_TRUE(s.set_input(i, input.data(), input.size() * sizeof(float)).ok());
+  }
   const Status st = s.run();
   ASSERT_TRUE(st.ok()) << st.to_string();
   if (c.backend != "cpu") {  // the GPU must run every node of these models
@@ -99,15 +101,17 @@ TEST_P(BuiltModel, MatchesLiteRt) {
 }
 
 // On the GPUs (software ones in CI take seconds a model) fp16 weights run
-// on the fp16 path only, and CAS-ViT-S (XS's blocks at M's depths) not at all.
+// on the fp16 path only, CAS-ViT-S (XS's blocks at M's depths) not at all,
+// the temporal layers with fp32 weights only.
 std::vector<BuiltCase> all_cases() {
   std::vector<BuiltCase> cases;
-  for (const std::string arch :
-       {"mnv4_conv_s", "mnv4_conv_m", "mnv4_hybrid_m", "cas_vit_xs", "cas_vit_s", "cas_vit_m"})
+  for (const std::string arch : {"mnv4_conv_s", "mnv4_conv_m", "mnv4_hybrid_m", "cas_vit_xs",
+                                 "cas_vit_s", "cas_vit_m", "video_vae_decoder", "flow", "temporal"})
     for (bool fp16_weights : {false, true})
       for (const std::string& backend : built_backends()) {
         const bool gpu = backend != "cpu";
         if (gpu && arch == "cas_vit_s") continue;
+        if (gpu && arch == "temporal" && fp16_weights) continue;  // 27 MB: the fp32 weights only
         if (!gpu || !fp16_weights) cases.push_back({arch, fp16_weights, backend, false});
         if (gpu) cases.push_back({arch, fp16_weights, backend, true});
       }

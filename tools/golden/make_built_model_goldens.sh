@@ -11,7 +11,7 @@
 # Per architecture and weight precision, tests/models/golden_built/<arch>[_fp16]/:
 #   model.sha256  the SHA-256 of tools/build_model ARCH --seed 1 [--fp16] (the model is
 #                 not committed: the test builds it and checks it against this)
-#   output_0.bin  LiteRT.js on input SplitMix64 seed 1 in [-1,1] (ref_run --seed 1), raw LE f32
+#   output_0.bin  LiteRT.js on inputs SplitMix64 seed 1 + i in [-1,1] (ref_run --seed 1), raw LE f32
 #   meta.json     ref_run's description of the run (timing dropped)
 #   crosscheck.json  LiteRT.js vs tfjs-tflite on the same input (rel_range, max_abs)
 set -euo pipefail
@@ -23,7 +23,7 @@ GOLD="$ROOT/tests/models/golden_built"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/odin_built_golden.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
 
-ARCHS=(mnv4_conv_s mnv4_conv_m mnv4_hybrid_m cas_vit_xs cas_vit_s cas_vit_m)
+ARCHS=(${ARCHS:-mnv4_conv_s mnv4_conv_m mnv4_hybrid_m cas_vit_xs cas_vit_s cas_vit_m video_vae_decoder flow temporal})
 for arch in "${ARCHS[@]}"; do
   for precision in fp32 fp16; do
     name="$arch"; flag=()
@@ -32,7 +32,7 @@ for arch in "${ARCHS[@]}"; do
     ODIN="${ODIN:-$ROOT/build/odin}" "$ROOT/tools/build_model" "$arch" --out "$model" --seed 1 "${flag[@]}" >/dev/null
     lr="$WORK/$name.litert"; tj="$WORK/$name.tfjs"
     "$TREF/ref_run" "$model" --cache "$CACHE" --seed 1 --outputs-dir "$lr" >/dev/null
-    "$TREF/ref_run" "$model" --cache "$CACHE" --engine tfjs-tflite --inputs "$lr/input_0.bin" \
+    "$TREF/ref_run" "$model" --cache "$CACHE" --engine tfjs-tflite --inputs "$lr"/input_*.bin \
       --outputs-dir "$tj" >/dev/null
     out="$GOLD/$name"; rm -rf "$out"; mkdir -p "$out"
     "$PY" "$TREF/compare_outputs.py" "$lr" "$tj" --tol-rel 2e-6 --json "$out/crosscheck.json" >/dev/null \
