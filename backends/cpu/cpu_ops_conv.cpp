@@ -121,11 +121,25 @@ class DepthwiseOp final : public CpuOp {
       scratch_->reserve(static_cast<size_t>(blocks_ * padded_h_ * padded_w_ * lanes));
     }
   }
+  // Depth multiplier m > 1: each input channel repeated m times per run, so
+  // output channel oc reads expanded channel oc (TFLite's oc / m).
+  void set_multiplier(int64_t m) {
+    multiplier_ = m;
+    expanded_.resize(static_cast<size_t>(p_.batch * p_.in_h * p_.in_w * p_.c));
+  }
   void run(std::span<const ConstTensorView> in, std::span<const TensorView> out,
            ThreadPool& pool) override {
     cpu::DepthwiseParams p = p_;
     p.in = in[0].as<float>();
     p.out = out[0].as<float>();
+    if (multiplier_ > 1) {
+      const int64_t pixels = p.batch * p.in_h * p.in_w, ic = p.c / multiplier_;
+      for (int64_t px = 0; px < pixels; ++px)
+        for (int64_t c = 0; c < ic; ++c)
+          std::fill_n(expanded_.data() + px * p.c + c * multiplier_, multiplier_,
+                      p.in[px * ic + c]);
+      p.in = expanded_.data();
+    }
     if (blocks_) {
       const int64_t per_batch = blocks_ / p.batch;
       float* blocked = scratch_->get();
@@ -177,6 +191,8 @@ class DepthwiseOp final : public CpuOp {
 
   cpu::SharedScratch own_scratch_;
   cpu::SharedScratch* scratch_;
+  int64_t multiplier_ = 1;
+  std::vector<float> expanded_;
   int64_t blocks_ = 0, lanes_ = 0, padded_h_ = 0, padded_w_ = 0;
 };
 
@@ -224,16 +240,18 @@ std::unique_ptr<CpuOp> make_depthwise(const CpuOpContext& ctx, const Node& n) {
   if (f.rank() != 4 || f[0] != 1) return nullptr;
   Window w;
   if (!window_of(g, n, *a, f, &w)) return nullptr;
-  if (w.out_c != w.in_c || f[3] != w.in_c) return nullptr;  // multiplier > 1: reference
+  if (w.in_c < 1 || w.out_c % w.in_c != 0 || f[3] != w.out_c) return nullptr;
   if (!bias_fits(g, n, w.out_c)) return nullptr;
   cpu::DepthwiseParams p;
   static_cast<cpu::WindowGeometry&>(p) =
       cpu::window_geometry(g.value(n.inputs[0]).shape, g.value(n.outputs[0]).shape, f[1], f[2],
                            a->stride_h, a->stride_w, w.pad_top, w.pad_left);
+  p.c = w.out_c;  // the kernel sees the input with each channel repeated out_c / in_c times
   p.clamp = clamp;
-  return bind(std::make_unique<DepthwiseOp>(p, const_data(g, n, 1), const_data(g, n, 2), ctx.arena,
-                                            ctx.scratch),
-              n);
+  auto op = std::make_unique<DepthwiseOp>(p, const_data(g, n, 1), const_data(g, n, 2), ctx.arena,
+                                          ctx.scratch);
+  op->set_multiplier(w.out_c / w.in_c);
+  return bind(std::move(op), n);
 }
 
 std::unique_ptr<CpuOp> make_fully_connected(const CpuOpContext& ctx, const Node& n) {
