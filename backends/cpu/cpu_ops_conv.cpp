@@ -3,6 +3,7 @@
 // and BATCH_MATMUL of run-time operands on the same GEMM.
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include "backends/cpu/cpu_op.h"
 #include "backends/cpu/cpu_ops_llm.h"
@@ -10,6 +11,7 @@
 #include "kernels/cpu/conv2d.h"
 #include "ops/batch_matmul_dims.h"
 #include "ops/op_def.h"
+#include "ops/conv3d_geometry.h"
 
 namespace odin {
 namespace {
@@ -122,11 +124,25 @@ class DepthwiseOp final : public CpuOp {
       scratch_->reserve(static_cast<size_t>(blocks_ * padded_h_ * padded_w_ * lanes));
     }
   }
+  // Depth multiplier m > 1: each input channel repeated m times per run, so
+  // output channel oc reads expanded channel oc (TFLite's oc / m).
+  void set_multiplier(int64_t m) {
+    multiplier_ = m;
+    expanded_.resize(static_cast<size_t>(p_.batch * p_.in_h * p_.in_w * p_.c));
+  }
   void run(std::span<const ConstTensorView> in, std::span<const TensorView> out,
            ThreadPool& pool) override {
     cpu::DepthwiseParams p = p_;
     p.in = in[0].as<float>();
     p.out = out[0].as<float>();
+    if (multiplier_ > 1) {
+      const int64_t pixels = p.batch * p.in_h * p.in_w, ic = p.c / multiplier_;
+      for (int64_t px = 0; px < pixels; ++px)
+        for (int64_t c = 0; c < ic; ++c)
+          std::fill_n(expanded_.data() + px * p.c + c * multiplier_, multiplier_,
+                      p.in[px * ic + c]);
+      p.in = expanded_.data();
+    }
     if (blocks_) {
       const int64_t per_batch = blocks_ / p.batch;
       float* blocked = scratch_->get();
@@ -178,6 +194,8 @@ class DepthwiseOp final : public CpuOp {
 
   cpu::SharedScratch own_scratch_;
   cpu::SharedScratch* scratch_;
+  int64_t multiplier_ = 1;
+  std::vector<float> expanded_;
   int64_t blocks_ = 0, lanes_ = 0, padded_h_ = 0, padded_w_ = 0;
 };
 
@@ -230,16 +248,18 @@ std::unique_ptr<CpuOp> make_depthwise(const CpuOpContext& ctx, const Node& n) {
   if (f.rank() != 4 || f[0] != 1) return nullptr;
   Window w;
   if (!window_of(g, n, *a, f, &w)) return nullptr;
-  if (w.out_c != w.in_c || f[3] != w.in_c) return nullptr;  // multiplier > 1: reference
+  if (w.in_c < 1 || w.out_c % w.in_c != 0 || f[3] != w.out_c) return nullptr;
   if (!bias_fits(g, n, w.out_c)) return nullptr;
   cpu::DepthwiseParams p;
   static_cast<cpu::WindowGeometry&>(p) =
       cpu::window_geometry(g.value(n.inputs[0]).shape, g.value(n.outputs[0]).shape, f[1], f[2],
                            a->stride_h, a->stride_w, w.pad_top, w.pad_left);
+  p.c = w.out_c;  // the kernel sees the input with each channel repeated out_c / in_c times
   p.clamp = clamp;
-  return bind(std::make_unique<DepthwiseOp>(p, const_data(g, n, 1), const_data(g, n, 2), ctx.arena,
-                                            ctx.scratch),
-              n);
+  auto op = std::make_unique<DepthwiseOp>(p, const_data(g, n, 1), const_data(g, n, 2), ctx.arena,
+                                          ctx.scratch);
+  op->set_multiplier(w.out_c / w.in_c);
+  return bind(std::move(op), n);
 }
 
 std::unique_ptr<CpuOp> make_fully_connected(const CpuOpContext& ctx, const Node& n) {
@@ -258,6 +278,88 @@ std::unique_ptr<CpuOp> make_fully_connected(const CpuOpContext& ctx, const Node&
   if (!bias_fits(g, n, units)) return nullptr;
   return bind(std::make_unique<FullyConnectedOp>(numel / depth, units, depth, const_data(g, n, 1),
                                                  const_data(g, n, 2), clamp, ctx.arena),
+              n);
+}
+
+// CONV_3D as one CONV_2D on the GEMM: each output frame's k_d input
+// frames are stacked along channels ([h, w, k_d * in_c], zeros for frames
+// past the edges), and the DHWIO filter becomes the OHWI filter
+// [out_c, kh, kw, k_d * in_c] over them.
+class Conv3DOp final : public CpuOp {
+ public:
+  Conv3DOp(const Conv3DGeometry& g, const std::vector<float>& filter_ohwi, const float* bias,
+           cpu::Clamp clamp, int threads, cpu::WeightArena* arena, cpu::SharedScratch* scratch)
+      : g_(g),
+        frames_(static_cast<size_t>(g.batch * g.out_d * g.in_h * g.in_w * g.k_d * g.in_c)),
+        conv_(stacked_shape(g), filter_ohwi.data(), bias, clamp, threads, arena, scratch) {}
+
+  static cpu::ConvShape stacked_shape(const Conv3DGeometry& g) {
+    return {g.batch * g.out_d, g.in_h,       g.in_w,       g.k_d * g.in_c, g.out_h,
+            g.out_w,           g.out_c,      g.k_h,        g.k_w,          g.stride_h,
+            g.stride_w,        g.dilation_h, g.dilation_w, g.pad_h,        g.pad_w};
+  }
+
+  void run(std::span<const ConstTensorView> in, std::span<const TensorView> out,
+           ThreadPool& pool) override {
+    const float* x = in[0].as<float>();
+    const int64_t rows = g_.batch * g_.out_d * g_.in_h, pixels = g_.in_w, c = g_.in_c;
+    const size_t frame_bytes = static_cast<size_t>(c) * sizeof(float);
+    pool.parallel_for(rows, pool.grain_for(static_cast<double>(pixels * g_.k_d * c) * 0.1),
+                      [&](int64_t r0, int64_t r1, int) {
+                        for (int64_t r = r0; r < r1; ++r) {
+                          const int64_t y = r % g_.in_h, frame = r / g_.in_h;
+                          const int64_t n = frame / g_.out_d, od = frame % g_.out_d;
+                          float* dst = frames_.data() + r * pixels * g_.k_d * c;
+                          for (int64_t px = 0; px < pixels; ++px)
+                            for (int64_t kd = 0; kd < g_.k_d; ++kd, dst += c) {
+                              const int64_t id = od * g_.stride_d - g_.pad_d + kd * g_.dilation_d;
+                              if (id < 0 || id >= g_.in_d)
+                                std::memset(dst, 0, frame_bytes);
+                              else
+                                std::memcpy(
+                                    dst, x + (((n * g_.in_d + id) * g_.in_h + y) * pixels + px) * c,
+                                    frame_bytes);
+                            }
+                        }
+                      });
+    conv_.run(frames_.data(), out[0].as<float>(), pool);
+  }
+  size_t packed_bytes() const override { return conv_.packed_bytes(); }
+
+ private:
+  Conv3DGeometry g_;
+  std::vector<float> frames_;
+  cpu::GemmConv conv_;
+};
+
+std::unique_ptr<CpuOp> make_conv3d(const CpuOpContext& ctx, const Node& n) {
+  const Graph& g = ctx.graph;
+  const auto* a = std::get_if<Conv3DAttrs>(&n.attrs);
+  cpu::Clamp clamp;
+  if (!a || !cpu::clamp_of(a->activation, &clamp) || !conv_operands_fit(g, n)) return nullptr;
+  const Shape& in = g.value(n.inputs[0]).shape;
+  const Shape& f = g.value(n.inputs[1]).shape;
+  const Shape& out = g.value(n.outputs[0]).shape;
+  if (in.rank() != 5 || f.rank() != 5 || out.rank() != 5 || a->padding == Padding::kExplicit)
+    return nullptr;
+  const Conv3DGeometry geo = conv3d_geometry(*a, in, f);
+  if (f[3] != geo.in_c || out != Shape({geo.batch, geo.out_d, geo.out_h, geo.out_w, geo.out_c}) ||
+      !bias_fits(g, n, geo.out_c))
+    return nullptr;
+  // DHWIO [kd][kh][kw][ic][oc] -> OHWI [oc][kh][kw][kd * in_c + ic].
+  const float* w = const_data(g, n, 1);
+  const int64_t depth = geo.k_d * geo.in_c;
+  std::vector<float> ohwi(static_cast<size_t>(geo.out_c * geo.k_h * geo.k_w * depth));
+  for (int64_t kd = 0; kd < geo.k_d; ++kd)
+    for (int64_t ky = 0; ky < geo.k_h; ++ky)
+      for (int64_t kx = 0; kx < geo.k_w; ++kx)
+        for (int64_t ic = 0; ic < geo.in_c; ++ic)
+          for (int64_t oc = 0; oc < geo.out_c; ++oc)
+            ohwi[static_cast<size_t>(((oc * geo.k_h + ky) * geo.k_w + kx) * depth + kd * geo.in_c +
+                                     ic)] =
+                w[(((kd * geo.k_h + ky) * geo.k_w + kx) * geo.in_c + ic) * geo.out_c + oc];
+  return bind(std::make_unique<Conv3DOp>(geo, ohwi, const_data(g, n, 2), clamp, ctx.num_threads,
+                                         ctx.arena, ctx.scratch),
               n);
 }
 
@@ -294,6 +396,7 @@ std::unique_ptr<CpuOp> make_batch_matmul(const CpuOpContext& ctx, const Node& n)
 constexpr CpuOpEntry kEntries[] = {
     {OpType::kConv2D, make_conv2d},
     {OpType::kDepthwiseConv2D, make_depthwise},
+    {OpType::kConv3D, make_conv3d},
     {OpType::kFullyConnected, make_fully_connected, true},
     {OpType::kBatchMatMul, make_batch_matmul},
 };

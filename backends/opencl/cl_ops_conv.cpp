@@ -1,4 +1,4 @@
-// CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED and BATCH_MATMUL
+// CONV_2D, DEPTHWISE_CONV_2D, CONV_3D, FULLY_CONNECTED and BATCH_MATMUL
 // (kernels/opencl/conv.cl): weights in the model's layout, uploaded once; an
 // absent bias becomes zeros. CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED
 // are tunable per layer shape (runtime/kernel_tuning.h): the work-group
@@ -7,6 +7,7 @@
 #include "backends/opencl/cl_lower.h"
 #include "ops/batch_matmul_dims.h"
 #include "ops/op_def.h"
+#include "ops/conv3d_geometry.h"
 
 namespace odin::cl {
 namespace {
@@ -97,6 +98,43 @@ Status lower_depthwise(LowerContext& ctx, const Node& node, LoweredNode* out) {
                       out);
 }
 
+Support supports_conv3d(const Graph& g, const Node& node) {
+  if (Support s = weights_constant(g, node, 5); !s.ok) return s;
+  if (g.value(node.inputs[0]).shape.rank() != 5) return decline(node, "needs a 5-D input");
+  return Support::yes();
+}
+
+// CONV_3D: the DHWIO filter rearranged to [out_c][kd][kh][kw][in_c] at
+// compile, so a work item's filter reads are contiguous like conv2d's.
+Status lower_conv3d(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  const Graph& g = ctx.graph();
+  const auto& a = std::get<Conv3DAttrs>(node.attrs);
+  const Conv3DGeometry c =
+      conv3d_geometry(a, g.value(node.inputs[0]).shape, g.value(node.inputs[1]).shape);
+  const std::vector<float> w = constant_floats(ctx, node.inputs[1]);
+  const int64_t taps = c.k_d * c.k_h * c.k_w;
+  std::vector<float> ow(w.size());
+  for (int64_t t = 0; t < taps; ++t)
+    for (int64_t ic = 0; ic < c.in_c; ++ic)
+      for (int64_t oc = 0; oc < c.out_c; ++oc)
+        ow[static_cast<size_t>((oc * taps + t) * c.in_c + ic)] =
+            w[static_cast<size_t>((t * c.in_c + ic) * c.out_c + oc)];
+  std::vector<float> bias =
+      node.inputs.size() > 2 ? constant_floats(ctx, node.inputs[2]) : std::vector<float>{};
+  bias.resize(static_cast<size_t>(c.out_c), 0.0f);
+  Launch l = unary_launch("conv3d", g, node);
+  l.operands.push_back(Operand::weights(ctx.add_weights(std::move(ow))));
+  l.operands.push_back(Operand::weights(ctx.add_weights(std::move(bias))));
+  for (int64_t v :
+       {c.in_d,       c.in_h,       c.in_w,       c.in_c,  c.out_d,    c.out_h,    c.out_w,
+        c.out_c,      c.k_d,        c.k_h,        c.k_w,   c.stride_d, c.stride_h, c.stride_w,
+        c.dilation_d, c.dilation_h, c.dilation_w, c.pad_d, c.pad_h,    c.pad_w})
+    l.arg(v);
+  l.arg(static_cast<int32_t>(a.activation));
+  out->launches.push_back(std::move(l));
+  return Status();
+}
+
 Status lower_fully_connected(LowerContext& ctx, const Node& node, LoweredNode* out) {
   const Graph& g = ctx.graph();
   const Shape& w = g.value(node.inputs[1]).shape;  // [units, depth]
@@ -135,6 +173,7 @@ Status lower_batch_matmul(LowerContext& ctx, const Node& node, LoweredNode* out)
 constexpr ClOp kOps[] = {
     {OpType::kConv2D, supports_conv2d, lower_conv2d},
     {OpType::kDepthwiseConv2D, supports_depthwise, lower_depthwise},
+    {OpType::kConv3D, supports_conv3d, lower_conv3d},
     {OpType::kFullyConnected, supports_fully_connected, lower_fully_connected},
     {OpType::kBatchMatMul, supports_batch_matmul, lower_batch_matmul},
 };

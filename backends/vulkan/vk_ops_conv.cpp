@@ -1,5 +1,5 @@
-// CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED and BATCH_MATMUL
-// (kernels/vulkan/conv2d.comp, depthwise_conv2d.comp, fully_connected.comp,
+// CONV_2D, DEPTHWISE_CONV_2D, CONV_3D, FULLY_CONNECTED and BATCH_MATMUL
+// (kernels/vulkan/conv2d.comp, depthwise_conv2d.comp, conv3d.comp, fully_connected.comp,
 // batch_matmul.comp): weights repacked for the kernels and uploaded once; an
 // absent bias becomes zeros. CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED
 // are tunable per layer shape (runtime/kernel_tuning.h): the workgroup size,
@@ -9,6 +9,7 @@
 #include "backends/vulkan/vk_lower.h"
 #include "ops/batch_matmul_dims.h"
 #include "ops/op_def.h"
+#include "ops/conv3d_geometry.h"
 
 namespace odin::vk {
 namespace {
@@ -146,6 +147,45 @@ Status lower_depthwise_conv2d(LowerContext& ctx, const Node& node, LoweredNode* 
   return Status();
 }
 
+Support supports_conv3d(const Graph& g, const Node& node) {
+  if (Support s = weights_constant(g, node); !s.ok) return s;
+  if (g.value(node.inputs[0]).shape.rank() != 5 || g.value(node.inputs[1]).shape.rank() != 5)
+    return decline(node, "needs 5-D tensors");
+  return Support::yes();
+}
+
+// CONV_3D: the DHWIO filter rearranged to [OC][KD][KH][KW][IC] so an
+// invocation's filter reads are contiguous.
+Status lower_conv3d(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  const Graph& g = ctx.graph();
+  const auto& a = std::get<Conv3DAttrs>(node.attrs);
+  const Conv3DGeometry c =
+      conv3d_geometry(a, g.value(node.inputs[0]).shape, g.value(node.inputs[1]).shape);
+  const std::vector<float> w = constant_floats(ctx, node.inputs[1]);
+  const int64_t taps = c.k_d * c.k_h * c.k_w;
+  std::vector<float> ow(w.size());
+  for (int64_t t = 0; t < taps; ++t)
+    for (int64_t ic = 0; ic < c.in_c; ++ic)
+      for (int64_t oc = 0; oc < c.out_c; ++oc)
+        ow[static_cast<size_t>((oc * taps + t) * c.in_c + ic)] =
+            w[static_cast<size_t>((t * c.in_c + ic) * c.out_c + oc)];
+  Dispatch d;
+  d.kernel = "conv3d";
+  for (int64_t v : {c.k_d, c.k_h, c.k_w, c.stride_d, c.stride_h, c.stride_w, c.dilation_d,
+                    c.dilation_h, c.dilation_w})
+    d.spec.push_back(static_cast<int32_t>(v));
+  d.spec.push_back(static_cast<int32_t>(a.activation));
+  for (int64_t v : {c.batch, c.in_d, c.in_h, c.in_w, c.in_c, c.out_d, c.out_h, c.out_w, c.out_c,
+                    c.pad_d, c.pad_h, c.pad_w})
+    d.push_int(v);
+  d.bindings = {Operand::value(node.outputs[0]), Operand::value(node.inputs[0]),
+                Operand::weights(ctx.add_weights(std::move(ow))),
+                Operand::weights(ctx.add_weights(bias_or_zeros(ctx, node, 2, c.out_c)))};
+  set_invocations(d, c.out_elements());
+  out->dispatches.push_back(std::move(d));
+  return Status();
+}
+
 Status lower_fully_connected(LowerContext& ctx, const Node& node, LoweredNode* out) {
   const Graph& g = ctx.graph();
   if (has_block_weights(g, node)) return lower_block_fully_connected(ctx, node, out);
@@ -190,6 +230,7 @@ Status lower_batch_matmul(LowerContext& ctx, const Node& node, LoweredNode* out)
 constexpr VkOp kOps[] = {
     {OpType::kConv2D, supports_conv2d, lower_conv2d},
     {OpType::kDepthwiseConv2D, supports_depthwise_conv2d, lower_depthwise_conv2d},
+    {OpType::kConv3D, supports_conv3d, lower_conv3d},
     {OpType::kFullyConnected, supports_fully_connected, lower_fully_connected, true},
     {OpType::kBatchMatMul, supports_batch_matmul, lower_batch_matmul},
 };

@@ -67,6 +67,40 @@ __kernel void conv2d(KERNEL_ARGS) {
   }
 }
 
+// CONV_3D, NDHWC, weights [OC][KD][KH][KW][IC], one output element per
+// work item. Operands: y, x, weights, bias. Arguments: ID, IH, IW, IC, OD,
+// OH, OW, OC, KD, KH, KW, strides d/h/w, dilations d/h/w, pads d/h/w
+// (before), activation.
+__kernel void conv3d(KERNEL_ARGS) {
+  const int i = get_global_id(0);
+  if (i >= n) return;
+  const int ID = P(4), IH = P(5), IW = P(6), IC = P(7), OD = P(8), OH = P(9), OW = P(10),
+            OC = P(11), KD = P(12), KH = P(13), KW = P(14);
+  const int SD = P(15), SH = P(16), SW = P(17), DD = P(18), DH = P(19), DW = P(20);
+  const int pad_d = P(21), pad_h = P(22), pad_w = P(23), act = P(24);
+  const int oc = i % OC, ox = (i / OC) % OW, oy = (i / (OC * OW)) % OH;
+  const int od = (i / (OC * OW * OH)) % OD, b = i / (OC * OW * OH * OD);
+  __global const float* x = OPERAND(1);
+  __global const float* w = OPERAND(2) + oc * KD * KH * KW * IC;
+  float acc = OPERAND(3)[oc];
+  for (int kd = 0; kd < KD; ++kd) {
+    const int id = od * SD - pad_d + kd * DD;
+    if (id < 0 || id >= ID) continue;
+    for (int ky = 0; ky < KH; ++ky) {
+      const int iy = oy * SH - pad_h + ky * DH;
+      if (iy < 0 || iy >= IH) continue;
+      for (int kx = 0; kx < KW; ++kx) {
+        const int ix = ox * SW - pad_w + kx * DW;
+        if (ix < 0 || ix >= IW) continue;
+        __global const float* xs = x + (((b * ID + id) * IH + iy) * IW + ix) * IC;
+        __global const float* ws = w + ((kd * KH + ky) * KW + kx) * IC;
+        for (int c = 0; c < IC; ++c) acc += xs[c] * ws[c];
+      }
+    }
+  }
+  OPERAND(0)[i] = activate(acc, act);
+}
+
 // Output channel oc reads input channel oc / (OC / IC).
 __kernel void depthwise_conv2d(KERNEL_ARGS) {
   const int i = get_global_id(0);

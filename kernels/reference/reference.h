@@ -34,6 +34,9 @@ Status conv2d(const Conv2DAttrs& attrs, const ConstTensorView& in, const ConstTe
 Status depthwise_conv2d(const DepthwiseConv2DAttrs& attrs, const ConstTensorView& in,
                         const ConstTensorView& filter, const ConstTensorView& bias,
                         const TensorView& out);
+// Input NDHWC, filter DHWIO [kd, kh, kw, in_c, out_c].
+Status conv3d(const Conv3DAttrs& attrs, const ConstTensorView& in, const ConstTensorView& filter,
+              const ConstTensorView& bias, const TensorView& out);
 // Filter is OHWI; out's shape is already known (from output_shape).
 Status transpose_conv(const TransposeConvAttrs& attrs, const ConstTensorView& in,
                       const ConstTensorView& filter, const ConstTensorView& bias,

@@ -139,6 +139,15 @@ SpatialPadding conv_padding_w(const ConvAttrs& a, int64_t in, int64_t filter) {
                                  a.pad.right);
 }
 
+// CONV_3D: NDHWC input, [kd, kh, kw, in_c, out_c] filter (TFLite's DHWIO),
+// optional bias, fused activation. No groups (TFLite's has none).
+struct Conv3DAttrs {
+  Padding padding = Padding::kValid;
+  int32_t stride_d = 1, stride_h = 1, stride_w = 1;
+  int32_t dilation_d = 1, dilation_h = 1, dilation_w = 1;
+  Activation activation = Activation::kNone;
+};
+
 // TRANSPOSE_CONV and MediaPipe's Convolution2DTransposeBias.
 struct TransposeConvAttrs {
   Padding padding = Padding::kValid;
@@ -242,9 +251,9 @@ struct AttentionAttrs {
 
 using OpAttrs =
     std::variant<std::monostate, BinaryAttrs, LeakyReluAttrs, GeluAttrs, Conv2DAttrs,
-                 DepthwiseConv2DAttrs, TransposeConvAttrs, FullyConnectedAttrs, BatchMatMulAttrs,
-                 Pool2DAttrs, ReduceAttrs, SoftmaxAttrs, ConcatenationAttrs, ReshapeAttrs,
-                 SqueezeAttrs, StridedSliceAttrs, GatherAttrs, ResizeAttrs, BlockAttrs,
-                 RmsNormAttrs, RopeAttrs, AttentionAttrs>;
+                 DepthwiseConv2DAttrs, Conv3DAttrs, TransposeConvAttrs, FullyConnectedAttrs,
+                 BatchMatMulAttrs, Pool2DAttrs, ReduceAttrs, SoftmaxAttrs, ConcatenationAttrs,
+                 ReshapeAttrs, SqueezeAttrs, StridedSliceAttrs, GatherAttrs, ResizeAttrs,
+                 BlockAttrs, RmsNormAttrs, RopeAttrs, AttentionAttrs>;
 
 }  // namespace odin

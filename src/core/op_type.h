@@ -30,6 +30,7 @@ namespace odin {
   X(kDensify, "DENSIFY")                                       \
   X(kConv2D, "CONV_2D")                                        \
   X(kDepthwiseConv2D, "DEPTHWISE_CONV_2D")                     \
+  X(kConv3D, "CONV_3D")                                        \
   X(kTransposeConv, "TRANSPOSE_CONV")                          \
   X(kConvolution2DTransposeBias, "Convolution2DTransposeBias") \
   X(kFullyConnected, "FULLY_CONNECTED")                        \

@@ -3,7 +3,10 @@
 #include "format/tflite/tflite_writer.h"
 #include "model_builder/cas_vit.h"
 #include "model_builder/diffusion.h"
+#include "model_builder/flow.h"
 #include "model_builder/mobilenet_v4.h"
+#include "model_builder/temporal.h"
+#include "model_builder/video_vae.h"
 
 namespace odin {
 namespace {
@@ -32,6 +35,12 @@ constexpr Architecture kArchitectures[] = {
      "SnapFusion-style UNet (GroupNorm, self- and cross-attention), 32x32x4 latent, 16 text tokens",
      build_unet_block},
     {"vae_decoder", "SD-style VAE decoder, 8x8x4 latent -> 64x64 RGB", build_vae_decoder},
+    {"video_vae_decoder", "Turbo-VAED-style video VAE decoder, 4x16x16x16 latent -> 8x64x64x3",
+     build_video_vae_decoder},
+    {"flow", "CompactFlowNet-style optical flow, two 64x64 images -> 64x64x2 flow", build_flow},
+    {"temporal",
+     "SnapGen-V-style temporal layers (frame attention, temporal conv), 64x8x512, ~27 MB",
+     build_temporal},
 };
 
 }  // namespace

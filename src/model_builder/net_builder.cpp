@@ -61,6 +61,19 @@ ValueId NetBuilder::constant_i32(const std::vector<int32_t>& values, std::string
   return g_.add_value(std::move(v));
 }
 
+ValueId NetBuilder::constant_f32(const std::vector<float>& values, Shape shape,
+                                 std::string_view what) {
+  Value v;
+  v.name = next_name(what);
+  v.dtype = DType::kF32;
+  v.shape = std::move(shape);
+  std::vector<uint8_t> bytes(values.size() * sizeof(float));
+  std::memcpy(bytes.data(), values.data(), bytes.size());
+  v.data_bytes = bytes.size();
+  v.data = g_.own_bytes(std::move(bytes));
+  return g_.add_value(std::move(v));
+}
+
 ValueId NetBuilder::node(OpType op, OpAttrs attrs, std::vector<ValueId> inputs) {
   Value out;
   out.name = next_name(op_type_name(op));
@@ -237,17 +250,25 @@ ValueId NetBuilder::bias(int64_t n) {
   return weight(next_name("bias"), Shape({n}), -kBiasBound, kBiasBound);
 }
 
-ValueId NetBuilder::constant_f32(const std::vector<float>& values, Shape shape,
-                                 std::string_view what) {
-  Value v;
-  v.name = next_name(what);
-  v.dtype = DType::kF32;
-  v.shape = std::move(shape);
-  std::vector<uint8_t> bytes(values.size() * sizeof(float));
-  std::memcpy(bytes.data(), values.data(), bytes.size());
-  v.data_bytes = bytes.size();
-  v.data = g_.own_bytes(std::move(bytes));
-  return g_.add_value(std::move(v));
+ValueId NetBuilder::conv3d(ValueId x, int64_t out_channels, int kernel, Activation act,
+                           float gain) {
+  const int64_t in = channels(x);
+  Conv3DAttrs a;
+  a.padding = Padding::kSame;
+  a.activation = act;
+  return weighted("conv3d", OpType::kConv3D, a, x,
+                  Shape({kernel, kernel, kernel, in, out_channels}), out_channels,
+                  in * kernel * kernel * kernel, gain);
+}
+
+ValueId NetBuilder::depthwise_window(ValueId x, int kh, int kw, Activation act, float gain) {
+  const int64_t c = channels(x);
+  return weighted("dw", OpType::kDepthwiseConv2D, window_attrs<DepthwiseConv2DAttrs>(1, act), x,
+                  Shape({1, kh, kw, c}), c, kh * kw, gain);
+}
+
+ValueId NetBuilder::depth_to_space(ValueId x, int block) {
+  return node(OpType::kDepthToSpace, BlockAttrs{.block_size = block}, {x});
 }
 
 Result<Graph> NetBuilder::finish(std::vector<ValueId> outputs) {

@@ -89,6 +89,18 @@ class NetBuilder {
   // An fp32 constant (e.g. an epsilon), whatever the weights' precision.
   ValueId constant_f32(const std::vector<float>& values, Shape shape, std::string_view what);
 
+  // Video layers (video_vae.cpp): a CONV_3D over NDHWC with a DHWIO filter
+  // (SAME, stride 1), a depthwise conv with a kh x kw window, DEPTH_TO_SPACE.
+  ValueId conv3d(ValueId x, int64_t out_channels, int kernel, Activation act, float gain);
+  ValueId depthwise_window(ValueId x, int kh, int kw, Activation act, float gain);
+  ValueId depth_to_space(ValueId x, int block);
+  // Any op on given inputs, and constants that are not drawn weights (grids,
+  // fixed filters): for layers built from several builtin ops (flow.cpp).
+  ValueId apply(OpType op, OpAttrs attrs, std::vector<ValueId> inputs) {
+    return node(op, std::move(attrs), std::move(inputs));
+  }
+  ValueId constant_ints(const std::vector<int32_t>& values) { return constant_i32(values, "ints"); }
+
   void set_name(ValueId v, std::string name) { g_.value(v).name = std::move(name); }
 
   // Marks the outputs and checks the graph.

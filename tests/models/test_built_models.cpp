@@ -1,8 +1,9 @@
 // The architectures `odin build-model` writes (MobileNetV4 Conv-S, Conv-M,
-// Hybrid-M; CAS-ViT XS, S, M; the SnapFusion-style UNet block and SD-style
-// VAE decoder; fp32 and fp16 weights), built here with seed 1, against golden
-// outputs from LiteRT.js on seeded random inputs (input i SplitMix64 seed
-// 1 + i in [-1, 1], ref_run --seed 1), on every backend this build has, at the
+// Hybrid-M; CAS-ViT XS, S, M; the SnapFusion-style UNet block, SD-style VAE
+// decoder, video VAE decoder, optical flow and temporal layers; fp32 and
+// fp16 weights), built here with seed 1, against golden outputs from
+// LiteRT.js on seeded random inputs (input i SplitMix64 seed 1 + i in
+// [-1, 1], ref_run --seed 1), on every backend this build has, at the
 // MediaPipe models' tolerances (rel_range <= 1e-4, 1e-2 on a GPU's fp16
 // path). The model's SHA-256 must equal the golden's: the bytes built here
 // are the file tools/build_model wrote for LiteRT.js
@@ -101,15 +102,18 @@ TEST_P(BuiltModel, MatchesLiteRt) {
 }
 
 // On the GPUs (software ones in CI take seconds a model) fp16 weights run
-// on the fp16 path only, and CAS-ViT-S (XS's blocks at M's depths) not at all.
+// on the fp16 path only, CAS-ViT-S (XS's blocks at M's depths) not at all,
+// the temporal layers with fp32 weights only.
 std::vector<BuiltCase> all_cases() {
   std::vector<BuiltCase> cases;
   for (const std::string arch : {"mnv4_conv_s", "mnv4_conv_m", "mnv4_hybrid_m", "cas_vit_xs",
-                                 "cas_vit_s", "cas_vit_m", "unet_block", "vae_decoder"})
+                                 "cas_vit_s", "cas_vit_m", "unet_block", "vae_decoder",
+                                 "video_vae_decoder", "flow", "temporal"})
     for (bool fp16_weights : {false, true})
       for (const std::string& backend : built_backends()) {
         const bool gpu = backend != "cpu";
         if (gpu && arch == "cas_vit_s") continue;
+        if (gpu && arch == "temporal" && fp16_weights) continue;  // 27 MB: the fp32 weights only
         if (!gpu || !fp16_weights) cases.push_back({arch, fp16_weights, backend, false});
         if (gpu) cases.push_back({arch, fp16_weights, backend, true});
       }

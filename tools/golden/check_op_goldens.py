@@ -110,6 +110,42 @@ def conv_general(x, w, b, f, depthwise=False):
     return act(y, a)
 
 
+def conv3d(x, w, b, f):
+    # x [N,D,H,W,C]; w [KD,KH,KW,I,O]; Conv3DOptions: padding, stride d/w/h, act, dilation d/w/h
+    pad, act_ = f.get(0, 0), f.get(4, 0)
+    st = (f.get(1, 1), f.get(3, 1), f.get(2, 1))
+    dl = (f.get(5, 1), f.get(7, 1), f.get(6, 1))
+    n = x.shape[0]
+    outs, pads = [], []
+    for ax in range(3):
+        size, k = x.shape[1 + ax], w.shape[ax]
+        if pad == 0:
+            o, p_ = same_pad(size, k, st[ax], dl[ax])
+        else:
+            o, p_ = (size - (k - 1) * dl[ax] - 1) // st[ax] + 1, 0
+        outs.append(o)
+        pads.append(p_)
+    y = np.zeros((n, outs[0], outs[1], outs[2], w.shape[4]))
+    for kd in range(w.shape[0]):
+        for ky in range(w.shape[1]):
+            for kx in range(w.shape[2]):
+                for od in range(outs[0]):
+                    idd = od * st[0] - pads[0] + kd * dl[0]
+                    if not 0 <= idd < x.shape[1]:
+                        continue
+                    for oy in range(outs[1]):
+                        iy = oy * st[1] - pads[1] + ky * dl[1]
+                        if not 0 <= iy < x.shape[2]:
+                            continue
+                        for ox in range(outs[2]):
+                            ix = ox * st[2] - pads[2] + kx * dl[2]
+                            if 0 <= ix < x.shape[3]:
+                                y[:, od, oy, ox] += x[:, idd, iy, ix] @ w[kd, ky, kx]
+    if b is not None:
+        y += b
+    return act(y, act_)
+
+
 def transpose_conv(oshape, w, x, b, f):
     pad, sw, sh = f.get(0, 0), f.get(1, 1), f.get(2, 1)
     _, H, W, _ = x.shape
@@ -199,6 +235,8 @@ def run(op, a, f, oshape):
         return conv_general(a[0], a[1], a[2] if len(a) > 2 else None, f)
     if op == "DEPTHWISE_CONV_2D":
         return conv_general(a[0], a[1], a[2] if len(a) > 2 else None, f, depthwise=True)
+    if op == "CONV_3D":
+        return conv3d(a[0], a[1], a[2] if len(a) > 2 else None, f)
     if op == "TRANSPOSE_CONV":
         return transpose_conv(a[0], a[1], a[2], a[3] if len(a) > 3 else None, f)
     if op == "AVERAGE_POOL_2D":

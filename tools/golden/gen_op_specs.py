@@ -86,6 +86,25 @@ conv("conv2d_1x1", "1x1 filter (pointwise), stride 1, bias",
      [1, 5, 5, 8], [6, 1, 1, 8], [1, 5, 5, 6], VALID, 1)
 
 
+# ------------------------------------------------------------------ CONV_3D
+# Conv3DOptions (BuiltinOptions 106): padding, stride_d, stride_w, stride_h, activation,
+# dilation_d, dilation_w, dilation_h. Filter DHWIO [kd, kh, kw, in, out]. Strides and
+# dilations differ per axis so a swapped field changes the output.
+def conv3d(case, edge, inp, filt, out, padding, stride, act=NONE, dil=(1, 1, 1)):
+    o = opts(106, (0, "b", padding), (1, "i", stride[0]), (2, "i", stride[2]), (3, "i", stride[1]),
+             (4, "b", act), (5, "i", dil[0]), (6, "i", dil[2]), (7, "i", dil[1]))
+    ts = [T("x", inp), T("w", filt, W(121)), T("b", [filt[4]], W(122)), T("y", out)]
+    add(case, "CONV_3D", ts, [0, 1, 2], [3], edge, options=o)
+
+
+conv3d("conv3d_same_3x3x3", "SAME, stride 1, 3x3x3 filter on 4 frames of 6x6 (pad 1 each side), bias",
+       [1, 4, 6, 6, 3], [3, 3, 3, 3, 5], [1, 4, 6, 6, 5], SAME, (1, 1, 1))
+conv3d("conv3d_valid_strides_relu", "VALID, strides d1 h2 w1, 2x3x2 filter, bias, fused RELU",
+       [1, 5, 7, 6, 2], [2, 3, 2, 2, 4], [1, 4, 3, 5, 4], VALID, (1, 2, 1), act=RELU)
+conv3d("conv3d_same_s2_dilation_h2", "SAME, stride 2 on 5x6x7 (odd and even extents), dilation h 2, bias",
+       [1, 5, 6, 7, 3], [3, 3, 3, 3, 4], [1, 3, 3, 4, 4], SAME, (2, 2, 2), dil=(1, 2, 1))
+
+
 # ------------------------------------------------------------------ DEPTHWISE_CONV_2D
 def dw(case, edge, inp, k, mult, out, padding, stride, act=NONE):
     c = inp[3] * mult

@@ -24,7 +24,7 @@ GOLD="$ROOT/tests/models/golden_built"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/odin_built_golden.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
 
-ARCHS=(${ARCHS:-mnv4_conv_s mnv4_conv_m mnv4_hybrid_m cas_vit_xs cas_vit_s cas_vit_m unet_block vae_decoder})
+ARCHS=(${ARCHS:-mnv4_conv_s mnv4_conv_m mnv4_hybrid_m cas_vit_xs cas_vit_s cas_vit_m unet_block vae_decoder video_vae_decoder flow temporal})
 for arch in "${ARCHS[@]}"; do
   for precision in fp32 fp16; do
     name="$arch"; flag=()

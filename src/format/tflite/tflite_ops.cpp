@@ -109,6 +109,18 @@ Status parse_window(const fb::Operator& op, Node* node) {
   return Status();
 }
 
+// CONV_3D: padding, strides and dilations per axis (depth, height, width).
+Status parse_conv3d(const fb::Operator& op, Node* node) {
+  const fb::Conv3DOptions* o = op.builtin_options_as_Conv3DOptions();
+  ODIN_RETURN_IF_ERROR(require(o, "Conv3DOptions (padding, strides)"));
+  Conv3DAttrs a;
+  ODIN_RETURN_IF_ERROR(read_window(*o, a));
+  a.stride_d = o->stride_d();
+  a.dilation_d = o->dilation_d_factor();
+  node->attrs = a;
+  return Status();
+}
+
 // MediaPipe's Convolution2DTransposeBias stores TfLiteTransposeConvParams as
 // raw bytes: int32 padding (1 = SAME, 2 = VALID), stride_width, stride_height
 // (mediapipe/util/tflite/operations/transpose_conv_bias.cc).
@@ -323,6 +335,29 @@ Result<WrittenOptions> write_window(flatbuffers::FlatBufferBuilder& fbb, const N
   return WrittenOptions{kType, b.Finish().Union()};
 }
 
+Result<WrittenOptions> write_conv3d(flatbuffers::FlatBufferBuilder& fbb, const Node& node) {
+  ODIN_ASSIGN_OR_RETURN(const Conv3DAttrs* a, attrs_of<Conv3DAttrs>(node));
+  ODIN_ASSIGN_OR_RETURN(fb::Padding pad, fb_padding(a->padding));
+  fb::Conv3DOptionsBuilder b(fbb);
+  b.add_padding(pad);
+  b.add_stride_d(a->stride_d);
+  b.add_stride_w(a->stride_w);
+  b.add_stride_h(a->stride_h);
+  b.add_fused_activation_function(fb_activation(a->activation));
+  b.add_dilation_d_factor(a->dilation_d);
+  b.add_dilation_w_factor(a->dilation_w);
+  b.add_dilation_h_factor(a->dilation_h);
+  return WrittenOptions{fb::BuiltinOptions::Conv3DOptions, b.Finish().Union()};
+}
+
+template <typename Options, fb::BuiltinOptions kType>
+Result<WrittenOptions> write_block(flatbuffers::FlatBufferBuilder& fbb, const Node& node) {
+  ODIN_ASSIGN_OR_RETURN(const BlockAttrs* a, attrs_of<BlockAttrs>(node));
+  typename Options::Builder b(fbb);
+  b.add_block_size(a->block_size);
+  return WrittenOptions{kType, b.Finish().Union()};
+}
+
 Result<WrittenOptions> write_fully_connected(flatbuffers::FlatBufferBuilder& fbb,
                                              const Node& node) {
   ODIN_ASSIGN_OR_RETURN(const FullyConnectedAttrs* a, attrs_of<FullyConnectedAttrs>(node));
@@ -401,7 +436,8 @@ constexpr OpMapping kBuiltins[] = {
                   DepthwiseConv2DAttrs>,
      3, 7},
     {5, OpType::kDepthToSpace,
-     parse_block<fb::DepthToSpaceOptions, &Operator::builtin_options_as_DepthToSpaceOptions>},
+     parse_block<fb::DepthToSpaceOptions, &Operator::builtin_options_as_DepthToSpaceOptions>,
+     write_block<fb::DepthToSpaceOptions, fb::BuiltinOptions::DepthToSpaceOptions>, 2},
     {6, OpType::kDequantize, no_attrs, write_none, 2, 6},
     {9, OpType::kFullyConnected, parse_fully_connected, write_fully_connected, 4, 10},
     {14, OpType::kLogistic, no_attrs, write_none, 2},
@@ -450,6 +486,7 @@ constexpr OpMapping kBuiltins[] = {
     {117, OpType::kHardSwish, no_attrs, write_none, 1},
     {124, OpType::kDensify, no_attrs},
     {126, OpType::kBatchMatMul, parse_batch_matmul, write_batch_matmul},
+    {132, OpType::kConv3D, parse_conv3d, write_conv3d},
     {150, OpType::kGelu, parse_gelu, write_gelu},
 };
 

@@ -1,0 +1,58 @@
+// CONV_3D's geometry from its shapes and attributes: what the reference,
+// CPU and GPU kernels index with (one place for the padding arithmetic).
+#pragma once
+
+#include <cstdint>
+
+#include "core/attrs.h"
+#include "core/shape.h"
+
+namespace odin {
+
+struct Conv3DGeometry {
+  int64_t batch = 0, in_d = 0, in_h = 0, in_w = 0, in_c = 0;
+  int64_t k_d = 0, k_h = 0, k_w = 0, out_c = 0;
+  int64_t out_d = 0, out_h = 0, out_w = 0;
+  int64_t pad_d = 0, pad_h = 0, pad_w = 0;  // padding before each axis
+  int64_t stride_d = 1, stride_h = 1, stride_w = 1;
+  int64_t dilation_d = 1, dilation_h = 1, dilation_w = 1;
+
+  int64_t out_elements() const { return batch * out_d * out_h * out_w * out_c; }
+  int64_t patch() const { return k_d * k_h * k_w * in_c; }  // MACs per output
+};
+
+// Input NDHWC, filter DHWIO (static, rank 5). Does not check: shape
+// inference (ops/conv3d.cpp) and the reference kernel do.
+inline Conv3DGeometry conv3d_geometry(const Conv3DAttrs& a, const Shape& in, const Shape& filter) {
+  Conv3DGeometry g;
+  g.batch = in[0];
+  g.in_d = in[1];
+  g.in_h = in[2];
+  g.in_w = in[3];
+  g.in_c = in[4];
+  g.k_d = filter[0];
+  g.k_h = filter[1];
+  g.k_w = filter[2];
+  g.out_c = filter[4];
+  const SpatialPadding pd =
+      compute_spatial_padding(a.padding, g.in_d, g.k_d, a.stride_d, a.dilation_d);
+  const SpatialPadding ph =
+      compute_spatial_padding(a.padding, g.in_h, g.k_h, a.stride_h, a.dilation_h);
+  const SpatialPadding pw =
+      compute_spatial_padding(a.padding, g.in_w, g.k_w, a.stride_w, a.dilation_w);
+  g.out_d = pd.out;
+  g.out_h = ph.out;
+  g.out_w = pw.out;
+  g.pad_d = pd.before;
+  g.pad_h = ph.before;
+  g.pad_w = pw.before;
+  g.stride_d = a.stride_d;
+  g.stride_h = a.stride_h;
+  g.stride_w = a.stride_w;
+  g.dilation_d = a.dilation_d;
+  g.dilation_h = a.dilation_h;
+  g.dilation_w = a.dilation_w;
+  return g;
+}
+
+}  // namespace odin
