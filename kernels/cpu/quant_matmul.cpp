@@ -180,11 +180,11 @@ HWY_ATTR void quantize_row(const Job& job, int64_t r) {
         if (q6) {  // -32 x the chunk sums: the start of Q6_K's int32 sums
           auto* corr = reinterpret_cast<int32_t*>(a + lay.aux_off) + b * 16;
           for (int l = 0; l < 16; ++l) corr[l] = -32 * sum16[perm(l)];
-        } else {  // for Q4_K's mins: 8 zeros, then dx x the sub-block sums
+        } else {  // for Q4_K's mins: 0 (packed: the sums), then dx x the sub-block sums
           auto* xsf = reinterpret_cast<float*>(a + lay.aux_off) + b * 16;
           for (int sb = 0; sb < 8; ++sb) {
             const auto sum = static_cast<float>(sum16[2 * sb] + sum16[2 * sb + 1]);
-            xsf[sb] = 0.0f;
+            xsf[sb] = job.packed ? sum : 0.0f;
             xsf[8 + sb] = d * sum;
           }
         }
@@ -609,10 +609,6 @@ HWY_ATTR void packed_q0_tile(const Job& job, int64_t i0, int64_t group) {
 }
 
 // Q4_K: per sub-block, 8 vpdpbusd; the scales and mins are vectors over rows.
-// Each sub-block adds into the accumulators as the AMX kernels do
-// (quant_matmul_amx.cpp: int32 sum x (scale x dx), then the mins), so a row's
-// output has the same bits whether it is computed here (decode, verification
-// of a few rows) or by AMX (prefill, 8 rows or more): batch invariance.
 template <int MR>
 HWY_ATTR void packed_q4_k_tile(const Job& job, int64_t i0, int64_t group) {
   const Layout& lay = job.lay;
@@ -638,8 +634,8 @@ HWY_ATTR void packed_q4_k_tile(const Job& job, int64_t i0, int64_t group) {
         _mm512_or_si512(_mm512_and_si512(wc, m4), _mm512_and_si512(_mm512_srli_epi32(wa, 2), m30));
     const __m512i mn_hi = _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi32(wc, 4), m4),
                                           _mm512_and_si512(_mm512_srli_epi32(wb, 2), m30));
-    float dx[MR];
-    for (int i = 0; i < MR; ++i) dx[i] = reinterpret_cast<const float*>(arow[i] + lay.dx_off)[b];
+    __m512 blk[MR];  // this block's sum before dx
+    for (int i = 0; i < MR; ++i) blk[i] = _mm512_setzero_ps();
     for (int sb = 0; sb < 8; ++sb) {
       const __m128i sh = _mm_cvtsi32_si128(8 * (sb % 4));
       const __m512 scale = _mm512_mul_ps(
@@ -658,19 +654,21 @@ HWY_ATTR void packed_q4_k_tile(const Job& job, int64_t i0, int64_t group) {
         const auto* x = reinterpret_cast<const int8_t*>(arow[i]) + b * 256 + sb * 32;
         __m512i r = _mm512_setzero_si512();
         for (int t = 0; t < 8; ++t) r = dot_u8_bcast(r, q[t], x + 4 * t);
-        // Mins: dmin * min * (dx * the sub-block's activation sum).
-        const float xs = reinterpret_cast<const float*>(arow[i] + lay.aux_off)[b * 16 + 8 + sb];
-        acc[i] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(r), _mm512_mul_ps(scale, _mm512_set1_ps(dx[i])),
-                                 acc[i]);
-        acc[i] = _mm512_fnmadd_ps(mins, _mm512_set1_ps(xs), acc[i]);
+        // Mins: dmin * min * (sum of the sub-block's activations).
+        const float xs = reinterpret_cast<const float*>(arow[i] + lay.aux_off)[b * 16 + sb];
+        blk[i] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(r), scale, blk[i]);
+        blk[i] = _mm512_fnmadd_ps(mins, _mm512_set1_ps(xs), blk[i]);
       }
+    }
+    for (int i = 0; i < MR; ++i) {
+      const float dx = reinterpret_cast<const float*>(arow[i] + lay.dx_off)[b];
+      acc[i] = _mm512_fmadd_ps(blk[i], _mm512_set1_ps(dx), acc[i]);
     }
   }
   store_group<MR>(job, i0, group, acc);
 }
 
-// Q6_K: per sub-block (16 values), 4 vpdpbusd from -32 * (sum of its x),
-// accumulated as the AMX kernels do (see Q4_K).
+// Q6_K: per sub-block (16 values), 4 vpdpbusd from -32 * (sum of its x).
 template <int MR>
 HWY_ATTR void packed_q6_k_tile(const Job& job, int64_t i0, int64_t group) {
   const Layout& lay = job.lay;
@@ -688,8 +686,8 @@ HWY_ATTR void packed_q6_k_tile(const Job& job, int64_t i0, int64_t group) {
     const uint8_t* p = gp + b * bb;
     prefetch_ahead(p, bb);
     const __m512 d = _mm512_cvtph_ps(load256(p));
-    float dx[MR];
-    for (int i = 0; i < MR; ++i) dx[i] = reinterpret_cast<const float*>(arow[i] + lay.dx_off)[b];
+    __m512 blk[MR];
+    for (int i = 0; i < MR; ++i) blk[i] = _mm512_setzero_ps();
     for (int sb = 0; sb < 16; ++sb) {
       const __m512 scale =
           _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(load128(p + 32 + 16 * sb))), d);
@@ -709,9 +707,12 @@ HWY_ATTR void packed_q6_k_tile(const Job& job, int64_t i0, int64_t group) {
         __m512i r =
             _mm512_set1_epi32(reinterpret_cast<const int32_t*>(arow[i] + lay.aux_off)[b * 16 + sb]);
         for (int t = 0; t < 4; ++t) r = dot_u8_bcast(r, q[t], x + 4 * t);
-        acc[i] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(r), _mm512_mul_ps(scale, _mm512_set1_ps(dx[i])),
-                                 acc[i]);
+        blk[i] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(r), scale, blk[i]);
       }
+    }
+    for (int i = 0; i < MR; ++i) {
+      const float dx = reinterpret_cast<const float*>(arow[i] + lay.dx_off)[b];
+      acc[i] = _mm512_fmadd_ps(blk[i], _mm512_set1_ps(dx), acc[i]);
     }
   }
   store_group<MR>(job, i0, group, acc);

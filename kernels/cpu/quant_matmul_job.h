@@ -16,8 +16,8 @@ namespace odin::cpu::qmm {
 //         that step's blocks fill
 //   corr: Q8_0 / Q4_0 / M0E4 on AVX-512: per step, the int32 start values (the
 //         offset correction); packed weights: one per block
-//   aux:  per 256-block, 16 values: Q4_K: float, 8 zeros, then
-//         dx * (sum of each 32 q); Q6_K: int32, -32 *
+//   aux:  per 256-block, 16 values: Q4_K: float, 8 zeros (packed: the sums
+//         of each 32 q) then dx * (sum of each 32 q); Q6_K: int32, -32 *
 //         (sum of each 16 q), in the kernel's order
 // Packed weights read the values in natural order.
 struct Layout {
