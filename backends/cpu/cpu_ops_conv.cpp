@@ -10,8 +10,8 @@
 #include "kernels/cpu/batch_matmul.h"
 #include "kernels/cpu/conv2d.h"
 #include "ops/batch_matmul_dims.h"
-#include "ops/op_def.h"
 #include "ops/conv3d_geometry.h"
+#include "ops/op_def.h"
 
 namespace odin {
 namespace {

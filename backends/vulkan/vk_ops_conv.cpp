@@ -8,8 +8,8 @@
 
 #include "backends/vulkan/vk_lower.h"
 #include "ops/batch_matmul_dims.h"
-#include "ops/op_def.h"
 #include "ops/conv3d_geometry.h"
+#include "ops/op_def.h"
 
 namespace odin::vk {
 namespace {
@@ -161,14 +161,7 @@ Status lower_conv3d(LowerContext& ctx, const Node& node, LoweredNode* out) {
   const auto& a = std::get<Conv3DAttrs>(node.attrs);
   const Conv3DGeometry c =
       conv3d_geometry(a, g.value(node.inputs[0]).shape, g.value(node.inputs[1]).shape);
-  const std::vector<float> w = constant_floats(ctx, node.inputs[1]);
-  const int64_t taps = c.k_d * c.k_h * c.k_w;
-  std::vector<float> ow(w.size());
-  for (int64_t t = 0; t < taps; ++t)
-    for (int64_t ic = 0; ic < c.in_c; ++ic)
-      for (int64_t oc = 0; oc < c.out_c; ++oc)
-        ow[static_cast<size_t>((oc * taps + t) * c.in_c + ic)] =
-            w[static_cast<size_t>((t * c.in_c + ic) * c.out_c + oc)];
+  std::vector<float> ow = conv3d_filter_out_major(constant_floats(ctx, node.inputs[1]), c);
   Dispatch d;
   d.kernel = "conv3d";
   for (int64_t v : {c.k_d, c.k_h, c.k_w, c.stride_d, c.stride_h, c.stride_w, c.dilation_d,

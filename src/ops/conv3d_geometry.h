@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "core/attrs.h"
 #include "core/shape.h"
@@ -53,6 +54,20 @@ inline Conv3DGeometry conv3d_geometry(const Conv3DAttrs& a, const Shape& in, con
   g.dilation_h = a.dilation_h;
   g.dilation_w = a.dilation_w;
   return g;
+}
+
+// The DHWIO filter `w` rearranged to [out_c][kd][kh][kw][in_c], so a GPU
+// work item's filter reads are contiguous (Vulkan and OpenCL kernels).
+inline std::vector<float> conv3d_filter_out_major(const std::vector<float>& w,
+                                                  const Conv3DGeometry& c) {
+  const int64_t taps = c.k_d * c.k_h * c.k_w;
+  std::vector<float> out(w.size());
+  for (int64_t t = 0; t < taps; ++t)
+    for (int64_t ic = 0; ic < c.in_c; ++ic)
+      for (int64_t oc = 0; oc < c.out_c; ++oc)
+        out[static_cast<size_t>((oc * taps + t) * c.in_c + ic)] =
+            w[static_cast<size_t>((t * c.in_c + ic) * c.out_c + oc)];
+  return out;
 }
 
 }  // namespace odin

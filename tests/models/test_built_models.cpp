@@ -106,9 +106,9 @@ TEST_P(BuiltModel, MatchesLiteRt) {
 // the temporal layers with fp32 weights only.
 std::vector<BuiltCase> all_cases() {
   std::vector<BuiltCase> cases;
-  for (const std::string arch : {"mnv4_conv_s", "mnv4_conv_m", "mnv4_hybrid_m", "cas_vit_xs",
-                                 "cas_vit_s", "cas_vit_m", "unet_block", "vae_decoder",
-                                 "video_vae_decoder", "flow", "temporal"})
+  for (const std::string arch :
+       {"mnv4_conv_s", "mnv4_conv_m", "mnv4_hybrid_m", "cas_vit_xs", "cas_vit_s", "cas_vit_m",
+        "unet_block", "vae_decoder", "video_vae_decoder", "flow", "temporal"})
     for (bool fp16_weights : {false, true})
       for (const std::string& backend : built_backends()) {
         const bool gpu = backend != "cpu";
