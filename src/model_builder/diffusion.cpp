@@ -54,10 +54,12 @@ class DiffusionLayers {
     const ValueId k = proj(context, dc, 1.0f);
     const ValueId v = proj(context, dc, 1.0f);
     const ValueId p = b_.softmax(b_.batch_matmul(q, k, /*adj_y=*/true));
-    const ValueId o =
-        b_.batch_matmul(b_.batch_matmul(p, v, false),
-                        b_.matmul_weight(Shape({heads, d, c}), c, kResidualGain), false);
-    return b_.add(b_.reduce(OpType::kSum, o, {0}, true), b_.bias(c));
+    // One value per statement: the order of a call's arguments differs
+    // between compilers, and the order values are made in sets the bytes.
+    const ValueId w_out = b_.matmul_weight(Shape({heads, d, c}), c, kResidualGain);
+    const ValueId o = b_.batch_matmul(b_.batch_matmul(p, v, false), w_out, false);
+    const ValueId bias = b_.bias(c);
+    return b_.add(b_.reduce(OpType::kSum, o, {0}, true), bias);
   }
 
   // [1, H, W, C] <-> [1, H*W, C]

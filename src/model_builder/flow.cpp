@@ -66,8 +66,10 @@ class FlowNet {
                   b_.constant_f32(std::vector<float>(static_cast<size_t>(c * d), 0.0f),
                                   Shape({c * d}), "zero")});
     const int32_t p = kFeature * kFeature;
-    const ValueId prod =
-        b_.mul(b_.reshape(shifted, {p, int32_t(c), d}), b_.reshape(a, {p, int32_t(c), 1}));
+    // One value per statement where the order matters: the order of a
+    // call's arguments differs between compilers (and sets the bytes).
+    const ValueId a_rows = b_.reshape(a, {p, int32_t(c), 1});
+    const ValueId prod = b_.mul(b_.reshape(shifted, {p, int32_t(c), d}), a_rows);
     const ValueId mean =
         b_.apply(OpType::kMean, ReduceAttrs{.keep_dims = false}, {prod, b_.constant_ints({1})});
     return b_.reshape(mean, {1, kFeature, kFeature, d});
@@ -94,12 +96,14 @@ class FlowNet {
       gy[static_cast<size_t>(i)] = static_cast<float>(i / w);
     }
     for (int32_t i = 0; i < w; ++i) q[static_cast<size_t>(i)] = static_cast<float>(i);
-    const ValueId sx = b_.add(b_.reshape(fx, {p, 1}), b_.constant_f32(gx, Shape({p, 1}), "grid_x"));
-    const ValueId sy = b_.add(b_.reshape(fy, {p, 1}), b_.constant_f32(gy, Shape({p, 1}), "grid_y"));
+    const ValueId grid_x = b_.constant_f32(gx, Shape({p, 1}), "grid_x");
+    const ValueId sx = b_.add(b_.reshape(fx, {p, 1}), grid_x);
+    const ValueId grid_y = b_.constant_f32(gy, Shape({p, 1}), "grid_y");
+    const ValueId sy = b_.add(b_.reshape(fy, {p, 1}), grid_y);
     const ValueId tx = tent(sx, b_.constant_f32(q, Shape({1, w}), "cols"));  // [P, W]
     const ValueId ty = tent(sy, b_.constant_f32(q, Shape({1, h}), "rows"));  // [P, H]
-    const ValueId m =
-        b_.reshape(b_.mul(b_.reshape(ty, {p, h, 1}), b_.reshape(tx, {p, 1, w})), {p, h * w});
+    const ValueId tx_rows = b_.reshape(tx, {p, 1, w});
+    const ValueId m = b_.reshape(b_.mul(b_.reshape(ty, {p, h, 1}), tx_rows), {p, h * w});
     const ValueId warped = b_.batch_matmul(m, b_.reshape(f, {h * w, c}), false);
     return b_.reshape(warped, {1, h, w, c});
   }
