@@ -104,6 +104,11 @@ Context::~Context() {
 }
 
 Status Context::submit_and_wait(VkCommandBuffer cb, VkFence fence) {
+  ODIN_RETURN_IF_ERROR(submit(cb, fence));
+  return wait(fence);
+}
+
+Status Context::submit(VkCommandBuffer cb, VkFence fence) {
   auto si = make_info<VkSubmitInfo>(VK_STRUCTURE_TYPE_SUBMIT_INFO);
   si.commandBufferCount = 1;
   si.pCommandBuffers = &cb;
@@ -112,6 +117,10 @@ Status Context::submit_and_wait(VkCommandBuffer cb, VkFence fence) {
     ODIN_VK_CHECK(api_.vkResetFences(device_, 1, &fence), "vkResetFences");
     ODIN_VK_CHECK(api_.vkQueueSubmit(queue_, 1, &si, fence), "vkQueueSubmit");
   }
+  return Status();
+}
+
+Status Context::wait(VkFence fence) {
   ODIN_VK_CHECK(api_.vkWaitForFences(device_, 1, &fence, VK_TRUE, UINT64_MAX), "vkWaitForFences");
   return Status();
 }

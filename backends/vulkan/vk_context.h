@@ -50,6 +50,9 @@ class Context {
   // Submits one command buffer and waits for `fence`; queue access is
   // serialised across threads.
   Status submit_and_wait(VkCommandBuffer cb, VkFence fence);
+  // The two halves of submit_and_wait: queue cb (signalling fence), and wait.
+  Status submit(VkCommandBuffer cb, VkFence fence);
+  Status wait(VkFence fence);
 
  private:
   Context() = default;

@@ -420,6 +420,7 @@ class VulkanExecutable::Builder {
 
 VulkanExecutable::~VulkanExecutable() {
   const DeviceApi& api = ctx_.api();
+  if (in_flight_) (void)ctx_.wait(fence_);  // started but never finished (a failed run)
   if (fence_ != VK_NULL_HANDLE) api.vkDestroyFence(ctx_.device(), fence_, nullptr);
   for (VkCommandBuffer cb : {command_buffer_, profiled_buffer_})
     if (cb != VK_NULL_HANDLE) api.vkFreeCommandBuffers(ctx_.device(), command_pool_, 1, &cb);
@@ -452,35 +453,24 @@ Result<std::unique_ptr<VulkanExecutable>> VulkanExecutable::compile(Context& ctx
   return exe;
 }
 
+namespace {
+
+// A value whose dims are set per run is a prefix of its planned bytes.
+template <typename View>
+size_t run_bytes(size_t planned, const View& v) {
+  return std::min<size_t>(
+      planned, static_cast<size_t>(std::max<int64_t>(tensor_bytes(v.dtype, v.shape), 0)));
+}
+
+}  // namespace
+
 Status VulkanExecutable::run(HostBindings& io, std::span<double> node_ms, RunStats& stats) {
   const auto t0 = std::chrono::steady_clock::now();
-  if (!run_scaled_.empty())
-    if (std::vector<int64_t> dims = run_dims(io); dims != recorded_dims_)
-      ODIN_RETURN_IF_ERROR(rerecord(dims));
-  // A value whose dims are set per run is a prefix of its planned bytes.
-  auto run_bytes = [](const Transfer& t, const auto& v) {
-    return std::min<size_t>(
-        t.host_bytes, static_cast<size_t>(std::max<int64_t>(tensor_bytes(v.dtype, v.shape), 0)));
-  };
-  for (const Transfer& t : inputs_) {
-    const ConstTensorView v = io.input(t.value);
-    std::memcpy(staging_in_.mapped() + t.staging_offset, v.data, run_bytes(t, v));
-  }
-  // A segment of aliases only has nothing to submit.
-  const bool device_work = stats_.dispatches > 0 || stats_.copies > 0;
   // Device timestamps when profiling and the queue has them; else the
   // plain recording, which costs nothing extra.
-  const bool stamped = !node_ms.empty() && device_work && ctx_.timestamp_bits() > 0;
-  if (stamped) ODIN_RETURN_IF_ERROR(prepare_profiled());
-  if (device_work)
-    ODIN_RETURN_IF_ERROR(
-        ctx_.submit_and_wait(stamped ? profiled_buffer_ : command_buffer_, fence_));
-  for (const Transfer& t : outputs_) {
-    const TensorView v = io.output(t.value);
-    std::memcpy(v.data, staging_out_.mapped() + t.staging_offset, run_bytes(t, v));
-  }
-  stats.dispatches += stats_.dispatches;
-  stats.submits += device_work ? 1 : 0;
+  const bool stamped = !node_ms.empty() && device_work() && ctx_.timestamp_bits() > 0;
+  ODIN_RETURN_IF_ERROR(start(io, stamped, stats));
+  ODIN_RETURN_IF_ERROR(finish(io));
   if (stamped) return read_node_times(node_ms);
   if (!node_ms.empty()) {
     const double ms =
@@ -489,6 +479,40 @@ Status VulkanExecutable::run(HostBindings& io, std::span<double> node_ms, RunSta
     for (double w : node_weight_) total += w;
     for (size_t i = 0; i < node_ms.size() && i < node_weight_.size(); ++i)
       node_ms[i] = total > 0 ? ms * node_weight_[i] / total : 0.0;
+  }
+  return Status();
+}
+
+Status VulkanExecutable::start(HostBindings& io, RunStats& stats) {
+  return start(io, false, stats);
+}
+
+Status VulkanExecutable::start(HostBindings& io, bool stamped, RunStats& stats) {
+  if (!run_scaled_.empty())
+    if (std::vector<int64_t> dims = run_dims(io); dims != recorded_dims_)
+      ODIN_RETURN_IF_ERROR(rerecord(dims));
+  for (const Transfer& t : inputs_) {
+    const ConstTensorView v = io.input(t.value);
+    std::memcpy(staging_in_.mapped() + t.staging_offset, v.data, run_bytes(t.host_bytes, v));
+  }
+  if (stamped) ODIN_RETURN_IF_ERROR(prepare_profiled());
+  if (device_work()) {
+    ODIN_RETURN_IF_ERROR(ctx_.submit(stamped ? profiled_buffer_ : command_buffer_, fence_));
+    in_flight_ = true;
+  }
+  stats.dispatches += stats_.dispatches;
+  stats.submits += device_work() ? 1 : 0;
+  return Status();
+}
+
+Status VulkanExecutable::finish(HostBindings& io) {
+  if (in_flight_) {
+    in_flight_ = false;
+    ODIN_RETURN_IF_ERROR(ctx_.wait(fence_));
+  }
+  for (const Transfer& t : outputs_) {
+    const TensorView v = io.output(t.value);
+    std::memcpy(v.data, staging_out_.mapped() + t.staging_offset, run_bytes(t.host_bytes, v));
   }
   return Status();
 }

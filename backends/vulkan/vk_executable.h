@@ -44,6 +44,8 @@ class VulkanExecutable final : public Executable {
                                                            TuneChooser& chooser);
   ~VulkanExecutable() override;
   Status run(HostBindings& io, std::span<double> node_ms, RunStats& stats) override;
+  Status start(HostBindings& io, RunStats& stats) override;
+  Status finish(HostBindings& io) override;
   const ExecutableStats& stats() const { return stats_; }
   size_t weight_bytes() const override { return stats_.weight_bytes; }
 
@@ -67,6 +69,10 @@ class VulkanExecutable final : public Executable {
   std::vector<int64_t> run_dims(HostBindings& io) const;
   // Scales the commands to `dims` and records the command buffer again.
   Status rerecord(const std::vector<int64_t>& dims);
+  // start() for run() (with timestamps when `stamped`) and for the session.
+  Status start(HostBindings& io, bool stamped, RunStats& stats);
+  // A segment of aliases only has nothing to submit.
+  bool device_work() const { return stats_.dispatches > 0 || stats_.copies > 0; }
   Status prepare_profiled();
   Status read_node_times(std::span<double> node_ms) const;
 
@@ -88,6 +94,7 @@ class VulkanExecutable final : public Executable {
   VkCommandBuffer profiled_buffer_ = VK_NULL_HANDLE;  // with timestamps at node_marks_
   VkQueryPool query_pool_ = VK_NULL_HANDLE;
   VkFence fence_ = VK_NULL_HANDLE;
+  bool in_flight_ = false;  // submitted by start(), not yet waited for
   ExecutableStats stats_;
   std::vector<RunScaled> run_scaled_;
   std::vector<int64_t> recorded_dims_;  // the symbols' sizes in the recording

@@ -82,6 +82,12 @@ struct Node {
   std::vector<ValueId> outputs;
   std::string name;           // usually the first output's name
   int32_t source_index = -1;  // operator index in the source file
+  // The backend this node should run on ("cpu", "vulkan"), tried before the
+  // session's preference order when that backend is among the requested
+  // ones; empty: the first requested backend that supports it. Set by
+  // builders that partition work between backends (an LLM's heads split
+  // between a GPU and the CPU).
+  std::string placement;
 };
 
 class Graph {

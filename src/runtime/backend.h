@@ -76,6 +76,15 @@ class Executable {
   // Reads the segment's inputs from `io` and writes its outputs there.
   // node_ms, when not empty, has one slot per segment node for its time.
   virtual Status run(HostBindings& io, std::span<double> node_ms, RunStats& stats) = 0;
+  // run() in two halves, so the session can overlap a device's work with
+  // the host's: start() reads the inputs and queues the work, finish()
+  // waits for it and writes the outputs. Between the two, the session runs
+  // only segments that do not read this one's outputs (the memory plan
+  // keeps those bytes live until their readers, so nothing else writes
+  // them). A backend that computes on the calling thread runs whole in
+  // start(); each start() is followed by one finish() before the next.
+  virtual Status start(HostBindings& io, RunStats& stats) { return run(io, {}, stats); }
+  virtual Status finish(HostBindings& /*io*/) { return Status(); }
   // Bytes of weights the executable keeps in memory of its own (repacked
   // on the host, or uploaded to a device).
   virtual size_t weight_bytes() const { return 0; }

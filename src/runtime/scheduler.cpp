@@ -1,5 +1,6 @@
 #include "runtime/scheduler.h"
 
+#include <algorithm>
 #include <sstream>
 
 namespace odin {
@@ -47,13 +48,25 @@ Result<Schedule> schedule_graph(const Graph& graph, std::span<const std::string>
                       sched.notes.empty() ? "" : " (", sched.notes.empty() ? "" : sched.notes[0],
                       sched.notes.empty() ? "" : ")");
 
-  // Rule 1: first fit, keeping every decline's reason.
+  // Rule 1: first fit, keeping every decline's reason; a node's placement
+  // (one of the requested backends) is tried first.
   sched.node_backend.assign(graph.num_nodes(), nullptr);
   sched.node_fallback.assign(graph.num_nodes(), "");
+  std::vector<Backend*> order;
   for (size_t n = 0; n < graph.num_nodes(); ++n) {
     const Node& node = graph.node(static_cast<NodeId>(n));
     std::string why;
-    for (Backend* b : backends) {
+    order = backends;
+    if (!node.placement.empty()) {
+      const auto placed = std::find_if(backends.begin(), backends.end(),
+                                       [&](Backend* b) { return b->name() == node.placement; });
+      if (placed != backends.end())
+        std::rotate(order.begin(), order.begin() + (placed - backends.begin()),
+                    order.begin() + (placed - backends.begin()) + 1);
+      else
+        why = str_cat("placed on ", node.placement, ", which is not among the available ones");
+    }
+    for (Backend* b : order) {
       const Support s = b->supports(graph, node);
       if (s.ok) {
         sched.node_backend[n] = b;

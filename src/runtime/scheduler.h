@@ -9,14 +9,17 @@
 //     capability (op, dtype, attribute, driver bug), never for cost, so a
 //     small node stranded between two GPU segments (a RESHAPE, an ADD)
 //     already stays on the GPU whenever the GPU can run it; when the GPU
-//     declines it must fall back, and does.
+//     declines it must fall back, and does. A node with a placement (Node::
+//     placement, one of the requested backends) tries that backend first.
 //  2. Constant-only nodes are normally gone by then: constant folding
 //     computed them (passes/fold_constants.cpp). Those left (folding off, or
 //     over its byte budget) GPU backends decline, with the weights they feed,
 //     and the CPU runs them.
 // Segments exchange tensors through the session's host arena: a value
 // crossing a boundary is written there once by its producer's segment and
-// read once by each consuming segment.
+// read once by each consuming segment. A segment waits only for the
+// segments it reads from (Executable::start/finish), so a GPU segment's
+// queued work overlaps the CPU segments after it that do not need it.
 #pragma once
 
 #include <span>

@@ -1,5 +1,6 @@
 #include "runtime/session.h"
 
+#include <algorithm>
 #include <cstring>
 #include <set>
 
@@ -68,6 +69,26 @@ size_t constant_only_nodes(const Graph& g) {
     n += all;
   }
   return n;
+}
+
+// Per segment, the earlier segments that produce a value it reads.
+std::vector<std::vector<size_t>> segment_dependencies(const Graph& g,
+                                                      const std::vector<Segment>& segments) {
+  std::vector<int64_t> producer(g.num_values(), -1);
+  std::vector<std::vector<size_t>> reads_from(segments.size());
+  for (size_t s = 0; s < segments.size(); ++s) {
+    std::set<size_t> from;
+    for (NodeId n : segments[s].nodes)
+      for (ValueId v : g.node(n).inputs)
+        if (v != kNoValue && producer[static_cast<size_t>(v)] >= 0 &&
+            static_cast<size_t>(producer[static_cast<size_t>(v)]) != s)
+          from.insert(static_cast<size_t>(producer[static_cast<size_t>(v)]));
+    for (NodeId n : segments[s].nodes)
+      for (ValueId v : g.node(n).outputs)
+        producer[static_cast<size_t>(v)] = static_cast<int64_t>(s);
+    reads_from[s].assign(from.begin(), from.end());
+  }
+  return reads_from;
 }
 
 }  // namespace
@@ -148,6 +169,7 @@ Result<Session::Built> Session::build(const Graph& source) const {
     b.executables.push_back(std::move(exe).value());
   }
   b.released.copied_bytes = release.copied_bytes();
+  b.reads_from = segment_dependencies(g, b.schedule.segments);
   return b;
 }
 
@@ -266,6 +288,7 @@ Status Session::run() {
   stats_ = RunStats();
   Bindings io(*this);
   if (built_.blockwise) return run_blockwise(io);
+  if (!options_.profile) return run_overlapped(io);
   for (size_t i = 0; i < built_.executables.size(); ++i) {
     const Segment& seg = built_.schedule.segments[i];
     std::span<double> times;
@@ -274,6 +297,34 @@ Status Session::run() {
     ODIN_RETURN_IF_ERROR(built_.executables[i]->run(io, times, stats_));
   }
   return Status();
+}
+
+// Segments start in order; one waits for the running segments it reads
+// from, so a device's queued work overlaps the host's segments that do not
+// need it (a GPU's share of a step beside the CPU's).
+Status Session::run_overlapped(HostBindings& io) {
+  std::vector<size_t> running;  // started, not finished, in start order
+  Status status;
+  auto finish = [&](size_t s) {
+    Status done = built_.executables[s]->finish(io);
+    if (status.ok()) status = std::move(done);
+  };
+  for (size_t i = 0; i < built_.executables.size() && status.ok(); ++i) {
+    const std::vector<size_t>& needs = built_.reads_from[i];
+    for (auto it = running.begin(); it != running.end();) {
+      if (std::find(needs.begin(), needs.end(), *it) == needs.end()) {
+        ++it;
+        continue;
+      }
+      finish(*it);
+      it = running.erase(it);
+    }
+    if (!status.ok()) break;
+    status = built_.executables[i]->start(io, stats_);
+    if (status.ok()) running.push_back(i);
+  }
+  for (size_t s : running) finish(s);  // also after a failure: nothing stays queued
+  return status;
 }
 
 // Each block: compiled (its weights loaded and packed), run, freed, and its

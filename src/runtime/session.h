@@ -130,9 +130,13 @@ class Session {
     Schedule schedule;
     ReleaseStats released;
     std::vector<std::unique_ptr<Executable>> executables;  // one per segment
+    // Per segment, the earlier segments whose outputs it reads: it waits
+    // for those (a device's queued work) and overlaps the others.
+    std::vector<std::vector<size_t>> reads_from;
     bool blockwise = false;  // max_weight_bytes: segments are compiled per run
   };
   Status run_blockwise(HostBindings& io);
+  Status run_overlapped(HostBindings& io);
   CompileOptions compile_options(ConstantTracker* constants) const;
   Session() = default;
   Result<Built> build(const Graph& source) const;
