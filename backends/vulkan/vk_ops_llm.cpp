@@ -310,15 +310,20 @@ Status lower_attention(LowerContext& ctx, const Node& node, LoweredNode* out) {
   const int64_t rows = g.value(node.inputs[0]).shape[0];
   const int64_t kv_width = int64_t{a.n_kv_head} * a.head_dim;
   const int64_t n_ctx = g.value(node.inputs[4]).shape[1];
+  // Whole workgroups per row (kv_store.comp), so a run's rows are stored
+  // and no stale row past them is.
+  constexpr int64_t kGroup = 64;
+  const int64_t row_span = (kv_width / 2 + kGroup - 1) / kGroup * kGroup;
   for (int c = 0; c < 2; ++c) {
     const ValueId src = node.inputs[static_cast<size_t>(1 + c)];
     Dispatch d;
     d.kernel = "kv_store";
-    for (int64_t v : {rows * kv_width / 2, kv_width, int64_t{a.head_dim}, n_ctx}) d.push_int(v);
+    d.group = kGroup;
+    for (int64_t v : {row_span, kv_width, int64_t{a.head_dim}, n_ctx}) d.push_int(v);
     d.bindings = {Operand::value(node.inputs[static_cast<size_t>(4 + c)]), Operand::value(src),
                   Operand::value(node.inputs[3])};
     d.follows = src;  // this run's rows only: later rows hold stale positions
-    set_invocations(d, rows * kv_width / 2);
+    set_invocations(d, rows * row_span);
     out->dispatches.push_back(std::move(d));
   }
   Dispatch d;

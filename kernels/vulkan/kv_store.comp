@@ -9,14 +9,17 @@ layout(std430, binding = 1) readonly buffer Src { T src[]; };
 layout(std430, binding = 2) readonly buffer Positions { int pos[]; };
 
 layout(push_constant) uniform Params {
-  int pairs, kv_width, head_dim, ctx;  // pairs: rows * kv_width / 2
+  // row_span: invocations per row, a whole number of workgroups, so the
+  // dispatch scaled to a run's rows covers exactly those rows (a partial
+  // workgroup would store stale rows past them at stale positions).
+  int row_span, kv_width, head_dim, ctx;
 } p;
 
 void main() {
   const uint gid = flat_index();
-  if (gid >= uint(p.pairs)) return;
   const int half_width = p.kv_width / 2, half_head = p.head_dim / 2;
-  const int i = int(gid) / half_width, r = int(gid) % half_width;
+  const int i = int(gid) / p.row_span, r = int(gid) % p.row_span;
+  if (r >= half_width) return;
   const int g = r / half_head, d2 = r % half_head;
   const int at = pos[i];
   if (at < 0 || at >= p.ctx) return;  // the host checks positions first
