@@ -432,6 +432,15 @@ typedef struct odin_llm_options {
                              smaller draft batch, then prompt lookup (if
                              asked) or none to fit; 0 (the default): no
                              limit */
+  /* Where contexts run (fields added after speculative decoding). */
+  const char* backends; /* a preference list, "vulkan,cpu" (nodes the first
+                           declines run on the next), or a split "vulkan+cpu":
+                           each step's attention heads and matrix rows divided
+                           between the GPU and the CPU, run at once; NULL (the
+                           default): "cpu" */
+  double device_share;  /* a split's GPU share of heads and rows, 0..1; below
+                           0 (the default, -1): measured when the model loads,
+                           from a decode step on each backend alone */
 } odin_llm_options;
 
 /* Sets *options to the defaults, struct_size included.

@@ -28,10 +28,12 @@ constexpr size_t kStatsV1End = offsetof(odin_llm_stats, generate_ms) + sizeof(do
 // Fields added later (speculative decoding).
 constexpr size_t kOptionsV2End = offsetof(odin_llm_options, max_memory) + sizeof(uint64_t);
 constexpr size_t kStatsV2End = offsetof(odin_llm_stats, accepted_tokens) + sizeof(int32_t);
+// Added later still (backends, the CPU+GPU split).
+constexpr size_t kOptionsV3End = offsetof(odin_llm_options, device_share) + sizeof(double);
 // No trailing padding: a newer header's fields then start at or after this
 // library's sizeof, where read_versioned looks for them. (Keep it so when
 // fields are added.)
-static_assert(sizeof(odin_llm_options) == kOptionsV2End);
+static_assert(sizeof(odin_llm_options) == kOptionsV3End && kOptionsV3End > kOptionsV2End);
 static_assert(sizeof(odin_llm_generate_params) == kParamsV1End);
 static_assert(sizeof(odin_llm_stats) == kStatsV2End);
 
@@ -69,6 +71,8 @@ odin_llm_options default_options() {
   o.prompt_lookup = 0;
   o.draft_path = nullptr;
   o.max_memory = 0;
+  o.backends = nullptr;
+  o.device_share = -1.0;
   return o;
 }
 
@@ -162,6 +166,21 @@ odin_status load(const char* fn, const char* path, const odin_llm_options& o,
     go.n_ctx = o.n_ctx;
     go.max_batch = o.n_batch;
     go.kv_dtype = odin::capi::from_c(o.kv_dtype);
+    const std::string backends = o.backends ? o.backends : "cpu";
+    if (std::optional<odin::LlmSplit> split = odin::llm_split_named(backends)) {
+      if (!(o.device_share <= 1.0))  // NaN too
+        return fail(
+            ODIN_ERROR_INVALID_ARGUMENT, fn,
+            str_cat("device_share ", o.device_share, " above 1 (0..1, or below 0: measured)"));
+      go.split = *split;
+      go.split.device_share = o.device_share < 0.0 ? -1.0 : o.device_share;
+      go.split.host_threads = handle->n_threads;
+      handle->backends = {split->device, split->host};
+    } else {
+      handle->backends = odin::parse_backend_list(backends);
+      if (handle->backends.empty())
+        return fail(ODIN_ERROR_INVALID_ARGUMENT, fn, "backends is an empty list");
+    }
     if (o.draft_max < 1 || o.draft_max > 64)
       return fail(ODIN_ERROR_INVALID_ARGUMENT, fn,
                   str_cat("draft_max ", o.draft_max, " outside 1..64"));
@@ -357,8 +376,7 @@ ODIN_API odin_status odin_llm_context_create(const odin_llm_model* model,
       return fail(ODIN_ERROR_FAILED_PRECONDITION, fn,
                   "the model was loaded with vocab_only: it has no weights to run");
     odin::SessionOptions so;
-    // The CPU backend runs every LLM op; others would split the graph.
-    so.backends = {"cpu"};
+    so.backends = model->backends;
     so.num_threads = model->n_threads;
     auto created = odin::LlmContext::create(*model->model, so);
     if (!created.ok()) return fail(fn, created.status());

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "core/status.h"
 #include "llm/llm_context.h"
@@ -16,6 +18,7 @@ struct odin_llm_model {
   odin::SpeculationPlan plan;
   int n_threads = 1;  // resolved: contexts' CPU threads
   bool vocab_only = false;
+  std::vector<std::string> backends = {"cpu"};  // the contexts' (a split: device, host)
 };
 
 struct odin_llm_context {

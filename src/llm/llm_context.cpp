@@ -7,6 +7,7 @@
 
 #include "core/memory.h"
 #include "llm/speculative.h"
+#include "llm/split_measure.h"
 
 namespace odin {
 namespace {
@@ -79,7 +80,7 @@ Result<std::unique_ptr<LlmModel>> LlmModel::open(const std::string& path,
     if (build.n_ctx == 0) build.n_ctx = stored->n_ctx;  // the file's context
     if (build.n_ctx == stored->n_ctx &&
         std::min(build.max_batch, build.n_ctx) == stored->max_batch &&
-        build.kv_dtype == stored->kv_dtype && build.max_logit_rows == 1) {
+        build.kv_dtype == stored->kv_dtype && build.max_logit_rows == 1 && !build.split.active()) {
       ODIN_ASSIGN_OR_RETURN(m->info, stored_graph_info(*stored, m->file->weights.config, path));
       m->graph = std::move(stored->graph);
       m->graph_from_file = true;
@@ -91,8 +92,13 @@ Result<std::unique_ptr<LlmModel>> LlmModel::open(const std::string& path,
       m->shared_weight_bytes = share_equal_tensors(m->file->weights, share_with->file->weights);
       m->shared_weights = share_with->shared_weights;
     }
+    LlmGraphInfo measured;
+    if (build.split.active() && build.split.device_share < 0.0)
+      ODIN_RETURN_IF_ERROR(measure_device_share(m->file->weights, m->file->map, &build, &measured));
     ODIN_ASSIGN_OR_RETURN(m->graph,
                           build_llm_graph(m->file->weights, m->file->map, build, &m->info));
+    m->info.device_step_ms = measured.device_step_ms;
+    m->info.host_step_ms = measured.host_step_ms;
     if (m->shared_weight_bytes) {
       m->graph.retain_storage(share_with->file->map);
       m->graph.mark_reloadable(share_with->file->map->bytes());

@@ -25,6 +25,12 @@ Result<Graph> build_llm_graph(const LlmWeights& weights, std::shared_ptr<const v
       options.kv_dtype != DType::kQ8_0)
     return make_error(StatusCode::kInvalidArgument, "KV cache dtype ", dtype_name(options.kv_dtype),
                       " (float16, float32 or q8_0 expected)");
+  const LlmSplit& split = options.split;
+  if (split.active() &&
+      (split.device == split.host || !(split.device_share >= 0.0) || split.device_share > 1.0))
+    return make_error(StatusCode::kInvalidArgument, "a split of ", split.device, "+", split.host,
+                      " with a device share of ", split.device_share,
+                      " (two backends and a share of 0 to 1 expected)");
   // Values per cache row: a head's, or plm's latent and RoPE key.
   const int64_t cache_row = c.latent_attention() ? latent_cache_row(c) : c.head_dim;
   if (options.kv_dtype == DType::kQ8_0 && cache_row % 32 != 0)
@@ -74,53 +80,105 @@ Result<Graph> build_llm_graph(const LlmWeights& weights, std::shared_ptr<const v
   attn.scale = 1.0f / std::sqrt(static_cast<float>(c.head_dim));
 
   size_t kv_bytes = 0;
+  auto cache = [&](const std::string& name, int64_t heads) {
+    Value v;
+    v.name = name;
+    v.dtype = options.kv_dtype;
+    v.shape = Shape({c.latent_attention() ? 1 : heads, n_ctx, cache_row});
+    v.persistent = true;
+    kv_bytes += static_cast<size_t>(tensor_bytes(v.dtype, v.shape));
+    return g.add_value(std::move(v));
+  };
+  // The device's part of a split first (its work is queued while the host
+  // computes its own), then the host's, joined along the last axis; without
+  // a split, one part of everything.
+  auto parts = [&](int64_t total, int64_t unit, const std::string& name, const auto& part) {
+    if (!split.active()) return part(int64_t{0}, total, std::string());
+    const double units = std::round(split.device_share * static_cast<double>(total) / unit);
+    const int64_t on_device = std::clamp<int64_t>(static_cast<int64_t>(units) * unit, 0, total);
+    std::vector<ValueId> joined;
+    for (const bool device : {true, false}) {
+      const int64_t begin = device ? 0 : on_device, count = device ? on_device : total - on_device;
+      if (count == 0) continue;
+      const size_t first = g.num_nodes();
+      joined.push_back(part(begin, count, device ? ".device" : ".host"));
+      for (size_t n = first; n < g.num_nodes(); ++n)
+        g.mutable_nodes()[n].placement = device ? split.device : split.host;
+    }
+    if (joined.size() == 1) return joined[0];
+    return b.node(OpType::kConcatenation, joined, name, ConcatenationAttrs{-1});
+  };
+  // A matrix's output rows, split in runs of 32.
+  auto matmul = [&](ValueId x, const std::string& w, const std::string& bias,
+                    const std::string& name) {
+    return parts(b.rows(w), 32, name, [&](int64_t begin, int64_t count, const std::string& sfx) {
+      return b.matmul_rows(x, w, bias, begin, count, name + sfx);
+    });
+  };
+
   ValueId x = b.node(OpType::kEmbedding, {b.weight("token_embd.weight"), tokens}, "embd");
-  for (int64_t l = 0; l < c.n_layer; ++l) {
+  const int64_t n_layer = options.layers > 0 ? std::min(options.layers, c.n_layer) : c.n_layer;
+  for (int64_t l = 0; l < n_layer; ++l) {
     const std::string p = str_cat("blk.", l, ".");
-    auto cache = [&](const char* what) {
-      Value v;
-      v.name = p + what;
-      v.dtype = options.kv_dtype;
-      v.shape = Shape({c.latent_attention() ? 1 : c.n_head_kv, n_ctx, cache_row});
-      v.persistent = true;
-      kv_bytes += static_cast<size_t>(tensor_bytes(v.dtype, v.shape));
-      return g.add_value(std::move(v));
-    };
     const ValueId h =
         b.node(OpType::kRmsNorm, {x, b.weight(p + "attn_norm.weight")}, p + "attn_norm", norm);
     if (c.latent_attention()) {  // plm: attention over a latent cache, squared-ReLU FFN
-      const ValueId a = latent_attention(b, c, p, h, positions, cache("kv_cache"), norm);
-      x = b.node(OpType::kAdd, {x, b.matmul(a, p + "attn_output.weight", "", p + "attn_out")},
+      const ValueId a = latent_attention(b, c, p, h, positions, cache(p + "kv_cache", 1), norm);
+      x = b.node(OpType::kAdd, {x, matmul(a, p + "attn_output.weight", "", p + "attn_out")},
                  p + "attn_residual", BinaryAttrs{});
       const ValueId f =
           b.node(OpType::kRmsNorm, {x, b.weight(p + "ffn_norm.weight")}, p + "ffn_norm", norm);
-      const ValueId up = b.node(OpType::kRelu, {b.matmul(f, p + "ffn_up.weight", "", p + "ffn_up")},
-                                p + "ffn_relu");
-      const ValueId sq = b.node(OpType::kMul, {up, up}, p + "ffn_act", BinaryAttrs{});
-      x = b.node(OpType::kAdd, {x, b.matmul(sq, p + "ffn_down.weight", "", p + "ffn_down")},
+      const ValueId sq =
+          parts(b.rows(p + "ffn_up.weight"), 32, p + "ffn_act",
+                [&](int64_t begin, int64_t count, const std::string& sfx) {
+                  const ValueId up = b.node(
+                      OpType::kRelu,
+                      {b.matmul_rows(f, p + "ffn_up.weight", "", begin, count, p + "ffn_up" + sfx)},
+                      p + "ffn_relu" + sfx);
+                  return b.node(OpType::kMul, {up, up}, p + "ffn_act" + sfx, BinaryAttrs{});
+                });
+      x = b.node(OpType::kAdd, {x, matmul(sq, p + "ffn_down.weight", "", p + "ffn_down")},
                  p + "ffn_residual", BinaryAttrs{});
       continue;
     }
-    ValueId q = b.matmul(h, p + "attn_q.weight", p + "attn_q.bias", p + "q");
-    ValueId k = b.matmul(h, p + "attn_k.weight", p + "attn_k.bias", p + "k");
-    const ValueId v = b.matmul(h, p + "attn_v.weight", p + "attn_v.bias", p + "v");
-    if (c.qk_norm) {  // before RoPE, as llama.cpp's qwen3 graph does
-      q = b.head_norm(q, c.n_head, c.head_dim, p + "attn_q_norm.weight", p + "q_norm", norm);
-      k = b.head_norm(k, c.n_head_kv, c.head_dim, p + "attn_k_norm.weight", p + "k_norm", norm);
-    }
-    q = b.node(OpType::kRope, {q, positions}, p + "q_rope", rope);
-    k = b.node(OpType::kRope, {k, positions}, p + "k_rope", rope);
-    const ValueId a =
-        b.node(OpType::kAttention, {q, k, v, positions, cache("k_cache"), cache("v_cache")},
-               p + "attention", attn);
-    const ValueId o = b.matmul(a, p + "attn_output.weight", "", p + "attn_out");
+    // Heads by KV head: KV head j serves query heads j * rep .. j * rep + rep - 1.
+    const int64_t rep = c.n_head / c.n_head_kv, hd = c.head_dim;
+    const ValueId a = parts(
+        c.n_head_kv, 1, p + "attention", [&](int64_t kv0, int64_t kvn, const std::string& sfx) {
+          ValueId q = b.matmul_rows(h, p + "attn_q.weight", p + "attn_q.bias", kv0 * rep * hd,
+                                    kvn * rep * hd, p + "q" + sfx);
+          ValueId k = b.matmul_rows(h, p + "attn_k.weight", p + "attn_k.bias", kv0 * hd, kvn * hd,
+                                    p + "k" + sfx);
+          const ValueId v = b.matmul_rows(h, p + "attn_v.weight", p + "attn_v.bias", kv0 * hd,
+                                          kvn * hd, p + "v" + sfx);
+          if (c.qk_norm) {  // before RoPE, as llama.cpp's qwen3 graph does
+            q = b.head_norm(q, kvn * rep, hd, p + "attn_q_norm.weight", p + "q_norm" + sfx, norm);
+            k = b.head_norm(k, kvn, hd, p + "attn_k_norm.weight", p + "k_norm" + sfx, norm);
+          }
+          q = b.node(OpType::kRope, {q, positions}, p + "q_rope" + sfx, rope);
+          k = b.node(OpType::kRope, {k, positions}, p + "k_rope" + sfx, rope);
+          AttentionAttrs part = attn;
+          part.n_head = static_cast<int32_t>(kvn * rep);
+          part.n_kv_head = static_cast<int32_t>(kvn);
+          const ValueId k_cache = cache(p + "k_cache" + sfx, kvn);
+          const ValueId v_cache = cache(p + "v_cache" + sfx, kvn);
+          return b.node(OpType::kAttention, {q, k, v, positions, k_cache, v_cache},
+                        p + "attention" + sfx, part);
+        });
+    const ValueId o = matmul(a, p + "attn_output.weight", "", p + "attn_out");
     x = b.node(OpType::kAdd, {x, o}, p + "attn_residual", BinaryAttrs{});
     const ValueId f =
         b.node(OpType::kRmsNorm, {x, b.weight(p + "ffn_norm.weight")}, p + "ffn_norm", norm);
-    const ValueId gate = b.matmul(f, p + "ffn_gate.weight", "", p + "ffn_gate");
-    const ValueId up = b.matmul(f, p + "ffn_up.weight", "", p + "ffn_up");
-    const ValueId act = b.node(OpType::kSwiglu, {gate, up}, p + "ffn_act");
-    const ValueId down = b.matmul(act, p + "ffn_down.weight", "", p + "ffn_down");
+    const ValueId act =
+        parts(b.rows(p + "ffn_gate.weight"), 32, p + "ffn_act",
+              [&](int64_t begin, int64_t count, const std::string& sfx) {
+                const ValueId gate =
+                    b.matmul_rows(f, p + "ffn_gate.weight", "", begin, count, p + "ffn_gate" + sfx);
+                const ValueId up =
+                    b.matmul_rows(f, p + "ffn_up.weight", "", begin, count, p + "ffn_up" + sfx);
+                return b.node(OpType::kSwiglu, {gate, up}, p + "ffn_act" + sfx);
+              });
+    const ValueId down = matmul(act, p + "ffn_down.weight", "", p + "ffn_down");
     x = b.node(OpType::kAdd, {x, down}, p + "ffn_residual", BinaryAttrs{});
   }
   // Only the requested row goes through the final norm and the classifier.
@@ -128,12 +186,34 @@ Result<Graph> build_llm_graph(const LlmWeights& weights, std::shared_ptr<const v
   const ValueId n =
       b.node(OpType::kRmsNorm, {last, b.weight("output_norm.weight")}, "output_norm", norm);
   const ValueId logits =
-      b.matmul(n, c.tied_output ? "token_embd.weight" : "output.weight", "", "logits");
+      matmul(n, c.tied_output ? "token_embd.weight" : "output.weight", "", "logits");
   g.outputs().push_back(logits);
+  // Everything between the parts runs on the host.
+  if (split.active())
+    for (Node& node : g.mutable_nodes())
+      if (node.placement.empty()) node.placement = split.host;
   // Shapes are inferred by the session, at the symbol's maximum.
   ODIN_RETURN_IF_ERROR(g.validate());
-  if (info) *info = {n_ctx, max_batch, c.n_vocab, kv_bytes, options.max_logit_rows};
+  if (info) {
+    *info = {n_ctx, max_batch, c.n_vocab, kv_bytes, options.max_logit_rows};
+    if (split.active()) {
+      info->device_share = split.device_share;
+      info->kv_heads = c.latent_attention() ? 0 : c.n_head_kv;
+      info->device_kv_heads = std::clamp<int64_t>(
+          std::llround(split.device_share * static_cast<double>(info->kv_heads)), 0,
+          info->kv_heads);
+    }
+  }
   return g;
+}
+
+std::optional<LlmSplit> llm_split_named(std::string_view spec) {
+  const size_t plus = spec.find('+');
+  if (plus == std::string_view::npos) return std::nullopt;
+  LlmSplit split;
+  split.device = std::string(spec.substr(0, plus));
+  split.host = std::string(spec.substr(plus + 1));
+  return split;
 }
 
 std::optional<DType> kv_cache_dtype_named(std::string_view name) {

@@ -21,12 +21,34 @@
 
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "core/graph.h"
 #include "format/llm/llm_weights.h"
 
 namespace odin {
+
+// Confidant's heterogeneous split: each step's attention heads (by KV head
+// groups) and every matrix's output rows divided between a device (a GPU
+// backend) and the host (the CPU), which run their parts at once (the
+// session overlaps the device's queued part with the host's) and meet in
+// CONCATENATIONs on the host. Each part computes its rows exactly as a
+// single backend would, so ids agree with either alone.
+struct LlmSplit {
+  std::string device;        // "vulkan"; empty: no split
+  std::string host = "cpu";  // also runs everything between the parts
+  // The device's share of heads and rows, 0..1; below 0: measured when the
+  // model opens (LlmModel::open), from a decode step of its first layers on
+  // each backend alone.
+  double device_share = -1.0;
+  int host_threads = 1;  // the host's threads, for that measurement
+  bool active() const { return !device.empty(); }
+};
+
+// "vulkan+cpu": a split of the first backend's share beside the second's
+// (host). nullopt when `spec` names no split (a preference list).
+std::optional<LlmSplit> llm_split_named(std::string_view spec);
 
 struct LlmGraphOptions {
   int64_t n_ctx = 0;             // KV cache rows; 0: the model's training context, at most 4096
@@ -35,6 +57,9 @@ struct LlmGraphOptions {
   // Most rows one run gives logits for; above 1 the row count is the dim
   // symbol "logit_rows" (at most max_batch).
   int64_t max_logit_rows = 1;
+  LlmSplit split;
+  // Build only the first `layers` blocks (0: all); for measuring a layer.
+  int64_t layers = 0;
 };
 
 // The KV cache dtype of a CLI name: "f16", "f32" or "q8_0"; nullopt for others.
@@ -47,6 +72,11 @@ struct LlmGraphInfo {
   int64_t n_vocab = 0;
   size_t kv_cache_bytes = 0;
   int64_t max_logit_rows = 1;
+  // With a split: the device's share, its KV heads of each layer's, and the
+  // decode step times (ms) it was measured from (0 when it was given).
+  double device_share = 0.0;
+  int64_t device_kv_heads = 0, kv_heads = 0;
+  double device_step_ms = 0.0, host_step_ms = 0.0;
 };
 
 inline constexpr const char* kSeqSymbol = "seq";

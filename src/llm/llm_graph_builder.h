@@ -31,6 +31,26 @@ class LlmGraphBuilder {
     return g_.add_value(std::move(v));
   }
   bool has(const std::string& name) const { return w_.find(name) != nullptr; }
+  // Rows (the outermost dim) of a tensor.
+  int64_t rows(const std::string& name) const { return w_.find(name)->dims.back(); }
+
+  // Rows [begin, begin + count) of a matrix or bias: a view of its bytes,
+  // which hold row after row in every weight format.
+  ValueId weight_rows(const std::string& name, int64_t begin, int64_t count) {
+    const LlmTensor* t = w_.find(name);
+    const int64_t all = t->dims.back();
+    if (begin == 0 && count == all) return weight(name);
+    const size_t row_bytes = t->data.size() / static_cast<size_t>(all);
+    Value v;
+    v.name = str_cat(name, "[", begin, ":", begin + count, "]");
+    v.dtype = dtype_of(t->format);
+    std::vector<int64_t> dims(t->dims.rbegin(), t->dims.rend());
+    dims[0] = count;
+    v.shape = Shape(std::move(dims));
+    v.data = t->data.data() + static_cast<size_t>(begin) * row_bytes;
+    v.data_bytes = static_cast<size_t>(count) * row_bytes;
+    return g_.add_value(std::move(v));
+  }
 
   ValueId value(const std::string& name, DType dtype = DType::kF32) {
     Value v;
@@ -54,8 +74,13 @@ class LlmGraphBuilder {
 
   ValueId matmul(ValueId x, const std::string& weight_name, const std::string& bias_name,
                  const std::string& name) {
-    std::vector<ValueId> in = {x, weight(weight_name)};
-    if (!bias_name.empty() && has(bias_name)) in.push_back(weight(bias_name));
+    return matmul_rows(x, weight_name, bias_name, 0, rows(weight_name), name);
+  }
+  // x times rows [begin, begin + count) of the matrix (and bias).
+  ValueId matmul_rows(ValueId x, const std::string& weight_name, const std::string& bias_name,
+                      int64_t begin, int64_t count, const std::string& name) {
+    std::vector<ValueId> in = {x, weight_rows(weight_name, begin, count)};
+    if (!bias_name.empty() && has(bias_name)) in.push_back(weight_rows(bias_name, begin, count));
     FullyConnectedAttrs a;
     a.keep_num_dims = true;
     return node(OpType::kFullyConnected, std::move(in), name, a);

@@ -576,6 +576,50 @@ static void test_streaming(void) {
   odin_llm_model_release(m);
 }
 
+/* backends: a split of each step between Vulkan and the CPU ("vulkan+cpu")
+ * gives llama.cpp's greedy ids; its share measured at load or given; bad
+ * values refused. */
+static void test_backends(void) {
+  odin_llm_options o;
+  CHECK_OK(odin_llm_options_init(&o));
+  CHECK(o.backends == NULL && o.device_share == -1.0);
+  o.n_ctx = 64;
+  odin_llm_model* m = NULL;
+  odin_llm_options bad = o;
+  bad.backends = "vulkan+cpu";
+  bad.device_share = 2.0;
+  CHECK_STATUS(ODIN_ERROR_INVALID_ARGUMENT, odin_llm_model_load(ODIN_TEST_LLM_MODEL, &bad, &m));
+  CHECK(strstr(odin_last_error(), "device_share") != NULL);
+  bad = o;
+  bad.backends = ",";
+  CHECK_STATUS(ODIN_ERROR_INVALID_ARGUMENT, odin_llm_model_load(ODIN_TEST_LLM_MODEL, &bad, &m));
+  bad = o;
+  bad.backends = "nosuch";
+  CHECK_OK(odin_llm_model_load(ODIN_TEST_LLM_MODEL, &bad, &m));
+  odin_llm_context* ctx = NULL;
+  CHECK_STATUS(ODIN_ERROR_INVALID_ARGUMENT, odin_llm_context_create(m, &ctx));
+  CHECK(strstr(odin_last_error(), "unknown backend 'nosuch'") != NULL);
+  odin_llm_model_release(m);
+  m = NULL;
+
+  o.backends = "vulkan+cpu";  /* the share measured at load */
+  odin_status s = odin_llm_model_load(ODIN_TEST_LLM_MODEL, &o, &m);
+  if (s == ODIN_ERROR_UNSUPPORTED && strstr(odin_last_error(), "vulkan") != NULL) {
+    printf("backends: skipped: no device (%s)\n", odin_last_error());
+    return;
+  }
+  CHECK_OK(s);
+  odin_llm_model_release(m);
+  o.device_share = 0.5; /* both backends get heads and rows */
+  CHECK_OK(odin_llm_model_load(ODIN_TEST_LLM_MODEL, &o, &m));
+  Collected c;
+  memset(&c, 0, sizeof c);
+  generate_q8(m, &c);
+  CHECK(c.count == 20);
+  for (int i = 0; i < 20; ++i) CHECK(c.ids[i] == kQ8Ids[i]);
+  odin_llm_model_release(m);
+}
+
 int main(void) {
   test_options();
   test_load_errors();
@@ -588,6 +632,7 @@ int main(void) {
   test_speculative();
   test_tokenize();
   test_streaming();
+  test_backends();
   printf("capi_llm: ok\n");
   return 0;
 }

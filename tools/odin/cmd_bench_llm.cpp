@@ -280,6 +280,14 @@ int run_bench_llm(const BenchLlmArgs& args) {
     out["peak_rss_bytes"] = peak_rss;
     out["repacked_bytes"] = released.copied_bytes;  // the file's pages of them dropped
     out["nodes_by_backend"] = nodes_on;
+    if (const auto split = llm_split_named(llm.backends))
+      out["split"] = {{"device", split->device},
+                      {"host", split->host},
+                      {"device_share", round6(m.info.device_share)},
+                      {"device_kv_heads", m.info.device_kv_heads},
+                      {"kv_heads", m.info.kv_heads},
+                      {"measured_device_step_ms", round6(m.info.device_step_ms)},
+                      {"measured_host_step_ms", round6(m.info.host_step_ms)}};
     out["fallbacks"] = fallbacks;
     nlohmann::json rates = nlohmann::json::object();
     for (const auto& [threads, rate] : read_rate) rates[std::to_string(threads)] = round6(rate);
@@ -313,6 +321,17 @@ int run_bench_llm(const BenchLlmArgs& args) {
   std::printf("nodes:");
   for (const auto& [backend, n] : nodes_on) std::printf(" %s %d", backend.c_str(), n);
   std::printf("\n");
+  if (const auto split = llm_split_named(llm.backends)) {
+    std::printf("split: %s %.0f%% of rows, %lld of %lld KV heads per layer; %s the rest",
+                split->device.c_str(), 100.0 * m.info.device_share,
+                static_cast<long long>(m.info.device_kv_heads),
+                static_cast<long long>(m.info.kv_heads), split->host.c_str());
+    if (m.info.device_step_ms > 0.0)
+      std::printf(" (measured at load: a 2-layer decode step %.2f ms on %s, %.2f ms on %s)",
+                  m.info.device_step_ms, split->device.c_str(), m.info.host_step_ms,
+                  split->host.c_str());
+    std::printf("\n");
+  }
   for (const auto& [why, n] : fallbacks) std::printf("  fell back (%d): %s\n", n, why.c_str());
   std::printf("weights read per token: %.1f MB; memory read rate:", per_token / 1e6);
   for (const auto& [threads, rate] : read_rate)

@@ -28,7 +28,12 @@ void add_llm_options(CLI::App* cmd, LlmCliArgs& args, bool sampling, bool thread
                 "decoding");
   cmd->add_option("--backend", args.backends,
                   "Backend preference list, e.g. vulkan,cpu (nodes a backend declines fall back "
-                  "to the next)");
+                  "to the next), or a split of each step's heads and rows between a GPU and the "
+                  "CPU running at once, e.g. vulkan+cpu");
+  cmd->add_option("--device-share", args.device_share,
+                  "With a split backend: the GPU's share of heads and rows, 0..1 (default: "
+                  "measured when the model loads)")
+      ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--kv-type", args.kv_type, "KV cache type")
       ->check(CLI::IsMember({"f16", "f32", "q8_0"}));
   if (!sampling) return;
@@ -88,6 +93,11 @@ LlmGraphOptions graph_options(const LlmCliArgs& args) {
   options.n_ctx = args.ctx;
   options.max_batch = args.batch;
   options.kv_dtype = *kv_cache_dtype_named(args.kv_type);  // checked by CLI::IsMember
+  if (std::optional<LlmSplit> split = llm_split_named(args.backends)) {
+    options.split = *split;
+    options.split.device_share = args.device_share;
+    options.split.host_threads = resolved_threads(args);
+  }
   return options;
 }
 
@@ -112,7 +122,10 @@ Result<std::unique_ptr<LlmModel>> open_llm_model(const LlmCliArgs& args) {
 Result<std::unique_ptr<LlmContext>> make_llm_context(const LlmModel& model,
                                                      const LlmCliArgs& args) {
   SessionOptions so;
-  so.backends = parse_backend_list(args.backends);
+  if (std::optional<LlmSplit> split = llm_split_named(args.backends))
+    so.backends = {split->device, split->host};
+  else
+    so.backends = parse_backend_list(args.backends);
   so.num_threads = resolved_threads(args);
   so.repack_weights = !args.no_repack;
   return LlmContext::create(model, so);

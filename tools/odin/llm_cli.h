@@ -23,7 +23,9 @@ struct LlmCliArgs {
   SamplerOptions sampler;
   bool seed_given = false;
   bool no_repack = false;
-  std::string backends = "cpu";  // --backend: preference list, e.g. vulkan,cpu
+  std::string backends =
+      "cpu";                   // --backend: preference list, e.g. vulkan,cpu, or a split vulkan+cpu
+  double device_share = -1.0;  // --device-share: a split's device share (below 0: measured)
   // Speculative decoding: a draft model, or prompt lookup, at most
   // draft_max guesses per target run, within max_memory extra bytes.
   std::string draft;
