@@ -14,13 +14,17 @@
 // writer reads lives under the repository's tests/ folder (`tests_dir`).
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/status.h"
+#include "llm/llm_context.h"
 #include "quant/block_quant.h"
 
 namespace odin::test {
@@ -83,5 +87,16 @@ Result<std::string> write_temp_llm_test_model(std::string_view name, const std::
 
 // SHA-256 (FIPS 180-4) as 64 lowercase hex digits, as sha256sum prints it.
 std::string sha256_hex(std::span<const uint8_t> bytes);
+
+// A context of `m` on the CPU backend with `threads` threads; null, with
+// the failure reported to the running test, when it cannot be created.
+inline std::unique_ptr<LlmContext> context_of(const LlmModel& m, int threads = 1) {
+  SessionOptions options;
+  options.backends = {"cpu"};
+  options.num_threads = threads;
+  auto c = LlmContext::create(m, options);
+  EXPECT_TRUE(c.ok()) << c.status().message();
+  return c.ok() ? std::move(c).value() : nullptr;
+}
 
 }  // namespace odin::test

@@ -99,25 +99,20 @@ Status lower_depthwise(LowerContext& ctx, const Node& node, LoweredNode* out) {
 }
 
 Support supports_conv3d(const Graph& g, const Node& node) {
-  if (Support s = weights_constant(g, node, 5); !s.ok) return s;
-  if (g.value(node.inputs[0]).shape.rank() != 5) return decline(node, "needs a 5-D input");
-  return Support::yes();
+  const std::string why_not = conv3d_gpu_unsupported(g, node);
+  return why_not.empty() ? Support::yes() : decline(node, why_not);
 }
 
-// CONV_3D: the DHWIO filter rearranged to [out_c][kd][kh][kw][in_c] at
-// compile, so a work item's filter reads are contiguous like conv2d's.
+// CONV_3D: the filter rearranged to [out_c][kd][kh][kw][in_c] at compile
+// (ops/conv3d_geometry.h), so a work item's filter reads are contiguous like
+// conv2d's.
 Status lower_conv3d(LowerContext& ctx, const Node& node, LoweredNode* out) {
-  const Graph& g = ctx.graph();
   const auto& a = std::get<Conv3DAttrs>(node.attrs);
-  const Conv3DGeometry c =
-      conv3d_geometry(a, g.value(node.inputs[0]).shape, g.value(node.inputs[1]).shape);
-  std::vector<float> ow = conv3d_filter_out_major(constant_floats(ctx, node.inputs[1]), c);
-  std::vector<float> bias =
-      node.inputs.size() > 2 ? constant_floats(ctx, node.inputs[2]) : std::vector<float>{};
-  bias.resize(static_cast<size_t>(c.out_c), 0.0f);
-  Launch l = unary_launch("conv3d", g, node);
-  l.operands.push_back(Operand::weights(ctx.add_weights(std::move(ow))));
-  l.operands.push_back(Operand::weights(ctx.add_weights(std::move(bias))));
+  Conv3DGpuConstants k = conv3d_gpu_constants(ctx.graph(), node);
+  const Conv3DGeometry& c = k.geo;
+  Launch l = unary_launch("conv3d", ctx.graph(), node);
+  l.operands.push_back(Operand::weights(ctx.add_weights(std::move(k.filter))));
+  l.operands.push_back(Operand::weights(ctx.add_weights(std::move(k.bias))));
   for (int64_t v :
        {c.in_d,       c.in_h,       c.in_w,       c.in_c,  c.out_d,    c.out_h,    c.out_w,
         c.out_c,      c.k_d,        c.k_h,        c.k_w,   c.stride_d, c.stride_h, c.stride_w,

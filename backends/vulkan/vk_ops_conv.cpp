@@ -148,20 +148,16 @@ Status lower_depthwise_conv2d(LowerContext& ctx, const Node& node, LoweredNode* 
 }
 
 Support supports_conv3d(const Graph& g, const Node& node) {
-  if (Support s = weights_constant(g, node); !s.ok) return s;
-  if (g.value(node.inputs[0]).shape.rank() != 5 || g.value(node.inputs[1]).shape.rank() != 5)
-    return decline(node, "needs 5-D tensors");
-  return Support::yes();
+  const std::string why_not = conv3d_gpu_unsupported(g, node);
+  return why_not.empty() ? Support::yes() : decline(node, why_not);
 }
 
-// CONV_3D: the DHWIO filter rearranged to [OC][KD][KH][KW][IC] so an
-// invocation's filter reads are contiguous.
+// CONV_3D: the filter rearranged to [OC][KD][KH][KW][IC] (ops/conv3d_geometry.h)
+// so an invocation's filter reads are contiguous.
 Status lower_conv3d(LowerContext& ctx, const Node& node, LoweredNode* out) {
-  const Graph& g = ctx.graph();
   const auto& a = std::get<Conv3DAttrs>(node.attrs);
-  const Conv3DGeometry c =
-      conv3d_geometry(a, g.value(node.inputs[0]).shape, g.value(node.inputs[1]).shape);
-  std::vector<float> ow = conv3d_filter_out_major(constant_floats(ctx, node.inputs[1]), c);
+  Conv3DGpuConstants k = conv3d_gpu_constants(ctx.graph(), node);
+  const Conv3DGeometry& c = k.geo;
   Dispatch d;
   d.kernel = "conv3d";
   for (int64_t v : {c.k_d, c.k_h, c.k_w, c.stride_d, c.stride_h, c.stride_w, c.dilation_d,
@@ -172,8 +168,8 @@ Status lower_conv3d(LowerContext& ctx, const Node& node, LoweredNode* out) {
                     c.pad_d, c.pad_h, c.pad_w})
     d.push_int(v);
   d.bindings = {Operand::value(node.outputs[0]), Operand::value(node.inputs[0]),
-                Operand::weights(ctx.add_weights(std::move(ow))),
-                Operand::weights(ctx.add_weights(bias_or_zeros(ctx, node, 2, c.out_c)))};
+                Operand::weights(ctx.add_weights(std::move(k.filter))),
+                Operand::weights(ctx.add_weights(std::move(k.bias)))};
   set_invocations(d, c.out_elements());
   out->dispatches.push_back(std::move(d));
   return Status();

@@ -556,6 +556,14 @@ typedef struct odin_llm_generate_params {
   int32_t stop_at_eos;   /* nonzero (the default): generation ends after the
                             model's EOS token (it is delivered) */
   uint64_t seed;         /* the sampler's seed: equal seeds repeat a run */
+  /* Added after the first version (a caller built against it gets the
+     default). */
+  int32_t ubatch;   /* the prompt in runs of at most this many tokens, >= 0:
+                       a long prompt then holds the model for shorter
+                       spells (another context's decoding, on another
+                       thread, waits less). The same ids and logits as one
+                       run. 0 (the default): runs of n_batch */
+  int32_t reserved; /* 0: keeps the struct free of padding, for a later field */
 } odin_llm_generate_params;
 
 /* Sets *params to the defaults, struct_size included.

@@ -386,6 +386,10 @@ class LlmGenerateParams {
     p_.stop_at_eos = stop ? 1 : 0;
     return *this;
   }
+  LlmGenerateParams& ubatch(int32_t n) {
+    p_.ubatch = n;
+    return *this;
+  }
   const odin_llm_generate_params* get() const { return &p_; }
 
  private:

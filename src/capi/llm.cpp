@@ -25,8 +25,9 @@ constexpr size_t kMaxStructSize = 4096;
 constexpr size_t kOptionsV1End = offsetof(odin_llm_options, vocab_only) + sizeof(int32_t);
 constexpr size_t kParamsV1End = offsetof(odin_llm_generate_params, seed) + sizeof(uint64_t);
 constexpr size_t kStatsV1End = offsetof(odin_llm_stats, generate_ms) + sizeof(double);
-// Fields added later (speculative decoding).
+// Fields added later (speculative decoding; the prompt's run length).
 constexpr size_t kOptionsV2End = offsetof(odin_llm_options, max_memory) + sizeof(uint64_t);
+constexpr size_t kParamsV2End = offsetof(odin_llm_generate_params, reserved) + sizeof(int32_t);
 constexpr size_t kStatsV2End = offsetof(odin_llm_stats, accepted_tokens) + sizeof(int32_t);
 // Added later still (backends, the CPU+GPU split).
 constexpr size_t kOptionsV3End = offsetof(odin_llm_options, device_share) + sizeof(double);
@@ -34,7 +35,7 @@ constexpr size_t kOptionsV3End = offsetof(odin_llm_options, device_share) + size
 // library's sizeof, where read_versioned looks for them. (Keep it so when
 // fields are added.)
 static_assert(sizeof(odin_llm_options) == kOptionsV3End && kOptionsV3End > kOptionsV2End);
-static_assert(sizeof(odin_llm_generate_params) == kParamsV1End);
+static_assert(sizeof(odin_llm_generate_params) == kParamsV2End);
 static_assert(sizeof(odin_llm_stats) == kStatsV2End);
 
 // Copies the caller's versioned struct over `out` (holding the defaults):
@@ -89,6 +90,8 @@ odin_llm_generate_params default_params() {
   p.repeat_last_n = s.repeat_last_n;
   p.seed = s.seed;
   p.stop_at_eos = 1;
+  p.ubatch = 0;
+  p.reserved = 0;
   return p;
 }
 
@@ -241,6 +244,12 @@ Result<GenerateOptions> generate_options(const odin_llm_generate_params& p) {
   go.sampler.repeat_penalty = p.repeat_penalty;
   go.sampler.repeat_last_n = p.repeat_last_n;
   go.sampler.seed = p.seed;
+  if (p.ubatch < 0)
+    return make_error(StatusCode::kInvalidArgument, "ubatch is negative (", p.ubatch,
+                      "; 0: runs of n_batch)");
+  go.ubatch = p.ubatch;
+  if (p.reserved != 0)
+    return make_error(StatusCode::kInvalidArgument, "reserved is ", p.reserved, " (must be 0)");
   if (Status s = check_sampler_options(go.sampler); !s.ok())
     return Status(StatusCode::kInvalidArgument, s.message());
   return go;

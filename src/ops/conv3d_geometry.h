@@ -3,10 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "core/attrs.h"
+#include "core/graph.h"
 #include "core/shape.h"
+#include "quant/fp16.h"
 
 namespace odin {
 
@@ -68,6 +71,43 @@ inline std::vector<float> conv3d_filter_out_major(const std::vector<float>& w,
         out[static_cast<size_t>((oc * taps + t) * c.in_c + ic)] =
             w[static_cast<size_t>((t * c.in_c + ic) * c.out_c + oc)];
   return out;
+}
+
+// What the GPU kernels (Vulkan and OpenCL) need of a CONV_3D node: the
+// filter and bias are float constants (uploaded at compile), the input and
+// filter 5-D. Empty when they hold, else why not (the backend prefixes its
+// name and the op's).
+inline std::string conv3d_gpu_unsupported(const Graph& g, const Node& node) {
+  auto float_constant = [&](ValueId id) {
+    const Value& v = g.value(id);
+    return v.is_constant() && (v.dtype == DType::kF32 || v.dtype == DType::kF16) &&
+           v.shape.is_static();
+  };
+  if (node.inputs.size() < 2 || node.inputs[1] == kNoValue || !float_constant(node.inputs[1]) ||
+      (node.inputs.size() > 2 && node.inputs[2] != kNoValue && !float_constant(node.inputs[2])))
+    return "with run-time (non-constant) weights not supported";
+  if (g.value(node.inputs[0]).shape.rank() != 5 || g.value(node.inputs[1]).shape.rank() != 5)
+    return "needs a 5-D input and filter";
+  return {};
+}
+
+// A CONV_3D node's geometry and its constants as the GPU kernels read them:
+// the filter rearranged by conv3d_filter_out_major, the bias (zeros without
+// one). Only for nodes conv3d_gpu_unsupported accepts.
+struct Conv3DGpuConstants {
+  Conv3DGeometry geo;
+  std::vector<float> filter, bias;
+};
+inline Conv3DGpuConstants conv3d_gpu_constants(const Graph& g, const Node& node) {
+  Conv3DGpuConstants k;
+  k.geo = conv3d_geometry(std::get<Conv3DAttrs>(node.attrs), g.value(node.inputs[0]).shape,
+                          g.value(node.inputs[1]).shape);
+  k.filter = conv3d_filter_out_major(
+      read_float_constant(g.value(node.inputs[1])).value_or(std::vector<float>{}), k.geo);
+  if (node.inputs.size() > 2 && node.inputs[2] != kNoValue)
+    k.bias = read_float_constant(g.value(node.inputs[2])).value_or(std::vector<float>{});
+  k.bias.resize(static_cast<size_t>(k.geo.out_c), 0.0f);
+  return k;
 }
 
 }  // namespace odin

@@ -93,6 +93,13 @@ Result<RangeMethod> parse_range_method(const std::string& name) {
 }
 
 Status prepare_for_quantization(Graph& graph) {
+  // Every node a source index (a graph built in memory has none), which
+  // the rewrite and the session's passes keep: source_nodes finds the
+  // prepared node a rewritten one computes by it.
+  int32_t next = 0;
+  for (const Node& n : graph.nodes()) next = std::max(next, n.source_index + 1);
+  for (Node& n : graph.mutable_nodes())
+    if (n.source_index < 0) n.source_index = next++;
   ODIN_RETURN_IF_ERROR(fold_constants(graph).status());
   ODIN_RETURN_IF_ERROR(fuse_activation(graph).status());
   ODIN_RETURN_IF_ERROR(remove_dead_nodes(graph).status());

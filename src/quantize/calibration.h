@@ -27,8 +27,10 @@ struct ValueRange {
 
 // The graph the quantizer works on: constants folded (fp16 weights become
 // float), RELU-family ops fused into their producers as TFLite's converter
-// does, dead nodes gone. Nothing else changes, so every op still has its
-// TFLite form.
+// does, dead nodes gone, and every node a Node::source_index (those
+// without one, in a graph built in memory, numbered after the largest), by
+// which source_nodes (mixed_graph.h) finds them again. Nothing else
+// changes, so every op still has its TFLite form.
 Status prepare_for_quantization(Graph& graph);
 
 class Calibrator {

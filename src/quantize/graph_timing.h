@@ -19,8 +19,12 @@ struct GraphTiming {
 // Runs `built` (a build_mixed_graph of `prepared`) `runs` times after one
 // warm-up; the least time of each node is kept, as the least disturbed by
 // the rest of the machine. The conversions the rewrite added (QUANTIZE /
-// DEQUANTIZE) are summed apart. Nodes the session's passes removed (a PAD
-// folded into a convolution) take 0.
+// DEQUANTIZE) are summed apart. Nodes the session's passes removed take 0:
+// a PAD folded into a convolution, an ADD fused into the convolution that
+// computes one operand (passes/fuse_add.cpp), whose whole time, addition
+// included, goes to the convolution (source_nodes): the node whose
+// precision decides whether the fusion happens (float32 only) and which
+// does the work.
 Result<GraphTiming> time_graph(const Graph& prepared, const Graph& built, const Sample& sample,
                                SessionOptions options, int runs);
 

@@ -1,6 +1,7 @@
 #include "quantize/mixed_graph.h"
 
 #include <cstring>
+#include <unordered_map>
 
 #include "ops/op_def.h"
 #include "quant/fp16.h"
@@ -106,16 +107,15 @@ Result<Graph> build_mixed_graph(const Graph& prepared,
 }
 
 std::vector<int> source_nodes(const Graph& prepared, const Graph& built) {
-  std::vector<int> producer(prepared.num_values(), -1);
-  for (size_t n = 0; n < prepared.num_nodes(); ++n)
-    for (ValueId v : prepared.node(static_cast<NodeId>(n)).outputs)
-      producer[static_cast<size_t>(v)] = static_cast<int>(n);
+  std::unordered_map<int32_t, int> by_source;
+  for (size_t n = 0; n < prepared.num_nodes(); ++n) {
+    const int32_t index = prepared.node(static_cast<NodeId>(n)).source_index;
+    if (index >= 0) by_source.emplace(index, static_cast<int>(n));
+  }
   std::vector<int> out(built.num_nodes(), -1);
   for (size_t n = 0; n < built.num_nodes(); ++n) {
-    const Node& node = built.node(static_cast<NodeId>(n));
-    if (node.outputs.empty()) continue;
-    const auto v = static_cast<size_t>(node.outputs[0]);
-    if (v < producer.size()) out[n] = producer[v];
+    const auto it = by_source.find(built.node(static_cast<NodeId>(n)).source_index);
+    if (it != by_source.end()) out[n] = it->second;
   }
   return out;
 }

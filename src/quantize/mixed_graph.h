@@ -42,8 +42,12 @@ Result<Graph> build_mixed_graph(const Graph& prepared,
 
 // For each node of `built` (a build_mixed_graph result, or the graph a
 // session made of it) the node of `prepared` it computes, -1 for the
-// conversions (QUANTIZE / DEQUANTIZE) the rewrite added. Nodes keep their
-// output value, which is how they are found.
+// conversions (QUANTIZE / DEQUANTIZE) the rewrite added. Found by
+// Node::source_index (prepare_for_quantization gives every node one), which
+// the rewrite and the passes keep on the node doing the work: a
+// convolution that a session's passes fused with the ADD or activation
+// after it (fuse_add, fuse_activation) still maps to the convolution, though
+// it now writes the ADD's output; the absorbed node maps from nothing.
 std::vector<int> source_nodes(const Graph& prepared, const Graph& built);
 
 // The bytes of the constants node n of `built` reads (through a DEQUANTIZE

@@ -60,6 +60,17 @@ void test_llm() {
   CHECK(ids == (std::vector<int32_t>{461, 461, 401, 401, 401, 461, 378, 455}));
   CHECK(st.prompt_tokens == 1 && st.generated_tokens == 8);
   CHECK(st.stop_reason == ODIN_LLM_STOP_MAX_TOKENS && ctx.position() == 8);
+  // The prompt in runs of 2 tokens: the same continuation.
+  ctx.reset();
+  std::vector<int32_t> chunked;
+  ctx.generate({1, 461, 461, 401, 401}, odin::LlmGenerateParams().max_tokens(3).ubatch(2),
+               [&](int32_t id, std::string_view) {
+                 chunked.push_back(id);
+                 return true;
+               });
+  CHECK(chunked == (std::vector<int32_t>{401, 461, 378}));
+  EXPECT_ERROR(ODIN_ERROR_INVALID_ARGUMENT,
+               ctx.generate({1}, odin::LlmGenerateParams().ubatch(-1)));
   ctx.truncate(1);
   CHECK(ctx.generate({461}, odin::LlmGenerateParams().max_tokens(100)).stop_reason ==
         ODIN_LLM_STOP_CONTEXT_FULL);

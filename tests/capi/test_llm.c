@@ -284,6 +284,56 @@ static void test_greedy(const odin_llm_model* m) {
   odin_llm_context_release(ctx);
 }
 
+/* The prompt in runs of ubatch tokens: llama.cpp's greedy ids for every
+ * run length, as for the prompt in one run; a caller built against the
+ * first odin_llm_generate_params (no ubatch) gets one run; bad values are
+ * refused, naming the field, and evaluate nothing. */
+static void test_ubatch(const odin_llm_model* m) {
+  odin_llm_context* ctx = NULL;
+  CHECK_OK(odin_llm_context_create(m, &ctx));
+  /* BOS and llama.cpp's first 11 greedy ids: the next 4 follow. */
+  int32_t prompt[12];
+  prompt[0] = 1;
+  memcpy(prompt + 1, kStoriesIds, 11 * sizeof(int32_t));
+  odin_llm_generate_params p = greedy(4);
+  CHECK(p.ubatch == 0 && p.reserved == 0);
+  const int32_t ubatches[] = {0, 1, 3, 5, 12, 100};
+  for (size_t u = 0; u < sizeof ubatches / sizeof ubatches[0]; ++u) {
+    p.ubatch = ubatches[u];
+    Collected c;
+    memset(&c, 0, sizeof c);
+    odin_llm_stats st = new_stats();
+    CHECK_OK(odin_llm_reset(ctx));
+    CHECK_OK(odin_llm_generate(ctx, prompt, 12, &p, collect, &c, &st));
+    CHECK(c.count == 4 && st.prompt_tokens == 12 && position(ctx) == 15);
+    for (int i = 0; i < 4; ++i) CHECK(c.ids[i] == kStoriesIds[11 + i]);
+  }
+  /* The first version's struct: what lies past it is not read. */
+  odin_llm_generate_params v1 = greedy(4);
+  v1.struct_size = (uint32_t)offsetof(odin_llm_generate_params, ubatch);
+  v1.ubatch = -5;
+  Collected c;
+  memset(&c, 0, sizeof c);
+  CHECK_OK(odin_llm_reset(ctx));
+  CHECK_OK(odin_llm_generate(ctx, prompt, 12, &v1, collect, &c, NULL));
+  CHECK(c.count == 4);
+  for (int i = 0; i < 4; ++i) CHECK(c.ids[i] == kStoriesIds[11 + i]);
+  /* Bad values: refused before anything is evaluated. */
+  CHECK_OK(odin_llm_reset(ctx));
+  odin_llm_generate_params bad = greedy(4);
+  bad.ubatch = -1;
+  CHECK_STATUS(ODIN_ERROR_INVALID_ARGUMENT,
+               odin_llm_generate(ctx, prompt, 12, &bad, NULL, NULL, NULL));
+  CHECK(strstr(odin_last_error(), "ubatch is negative (-1") != NULL);
+  bad = greedy(4);
+  bad.reserved = 1;
+  CHECK_STATUS(ODIN_ERROR_INVALID_ARGUMENT,
+               odin_llm_generate(ctx, prompt, 12, &bad, NULL, NULL, NULL));
+  CHECK(strstr(odin_last_error(), "reserved") != NULL);
+  CHECK(position(ctx) == 0);
+  odin_llm_context_release(ctx);
+}
+
 /* Speculative decoding: stories260K drafted by itself (every tensor shared,
  * every guess kept) and by prompt lookup gives the target's greedy ids; a
  * caller built against the first odin_llm_options (no speculation fields)
@@ -626,6 +676,7 @@ int main(void) {
   odin_llm_model* m = load_stories(0);
   test_queries(m);
   test_greedy(m);
+  test_ubatch(m);
   test_bad_arguments(m);
   odin_llm_model_release(m);
   test_context_full();

@@ -40,15 +40,6 @@ std::unique_ptr<LlmModel> open_model(const char* name, DType kv, int64_t rows) {
   return m.ok() ? std::move(m).value() : nullptr;
 }
 
-std::unique_ptr<LlmContext> context_of(const LlmModel& m, int threads) {
-  SessionOptions options;
-  options.backends = {"cpu"};
-  options.num_threads = threads;
-  auto c = LlmContext::create(m, options);
-  EXPECT_TRUE(c.ok()) << c.status().message();
-  return c.ok() ? std::move(c).value() : nullptr;
-}
-
 // Index of the first float whose bits differ, or -1.
 int64_t first_difference(std::span<const float> a, std::span<const float> b) {
   for (size_t i = 0; i < a.size(); ++i)

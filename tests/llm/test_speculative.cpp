@@ -35,15 +35,6 @@ std::unique_ptr<LlmModel> test_model(const std::string& name, int64_t layers = 0
   return m.ok() ? std::move(m).value() : nullptr;
 }
 
-std::unique_ptr<LlmContext> context_of(const LlmModel& m, int threads = 1) {
-  SessionOptions options;
-  options.backends = {"cpu"};
-  options.num_threads = threads;
-  auto c = LlmContext::create(m, options);
-  EXPECT_TRUE(c.ok()) << c.status().message();
-  return c.ok() ? std::move(c).value() : nullptr;
-}
-
 std::vector<int32_t> greedy(LlmContext& ctx, std::span<const int32_t> prompt, int32_t n,
                             Drafter* drafter = nullptr, int32_t draft_max = 4,
                             SpeculativeStats* stats = nullptr) {

@@ -12,6 +12,7 @@
 #include "graph_builder.h"
 #include "quantize/budget.h"
 #include "quantize/calibration.h"
+#include "quantize/graph_timing.h"
 #include "quantize/knapsack.h"
 #include "quantize/mixed_precision.h"
 #include "runtime/session.h"
@@ -390,6 +391,50 @@ TEST(MixedPrecision, FourBitWeightsAreWrittenAsInt4) {
   ASSERT_TRUE(err.ok()) << err.status().message();
   EXPECT_GT(*err, 0.0);
   EXPECT_LT(*err, 0.1);
+}
+
+// input [1,8,8,16] -> CONV 3x3 -> CONV 3x3 -> ADD of both convolutions'
+// outputs. A float session fuses the ADD into the second convolution
+// (passes/fuse_add.cpp), which then writes the ADD's output: its time is
+// still the convolution's, else a latency budget would count float
+// convolutions as free.
+TEST(MixedPrecision, FusedConvolutionKeepsItsTime) {
+  test::GraphMaker m;
+  const ValueId x = m.input("x", Shape({1, 8, 8, 16}));
+  auto conv = [&](ValueId in, uint64_t seed) {
+    const ValueId w = m.constant_f32(str_cat("w", seed), Shape({16, 3, 3, 16}),
+                                     test::splitmix_values(16 * 3 * 3 * 16, seed, -1, 1));
+    const ValueId b =
+        m.constant_f32(str_cat("b", seed), Shape({16}), test::splitmix_values(16, seed + 1, -1, 1));
+    return m.node(OpType::kConv2D, {in, w, b},
+                  Conv2DAttrs{Padding::kSame, 1, 1, 1, 1, Activation::kNone, {}});
+  };
+  const ValueId c1 = conv(x, 1);
+  const ValueId c2 = conv(c1, 3);
+  const ValueId sum = m.node(OpType::kAdd, {c2, c1}, BinaryAttrs{});
+  Graph prepared = m.finish({sum});
+  ASSERT_TRUE(prepare_for_quantization(prepared).ok());
+  ASSERT_EQ(prepared.num_nodes(), 3u);
+  ASSERT_EQ(prepared.node(1).op, OpType::kConv2D);
+  ASSERT_EQ(prepared.node(2).op, OpType::kAdd);
+
+  SessionOptions options;
+  options.backends = {"cpu"};
+  auto session = Session::create(prepared, options);
+  ASSERT_TRUE(session.ok()) << session.status().message();
+  const Graph& fused = (*session)->graph();
+  ASSERT_EQ(fused.num_nodes(), 2u) << "the ADD is fused into the second convolution";
+  ASSERT_EQ(fused.node(1).outputs[0], sum);
+  EXPECT_EQ(source_nodes(prepared, fused), (std::vector<int>{0, 1}));
+
+  const Sample sample = {test::splitmix_values(8 * 8 * 16, 7, -1, 1)};
+  auto t = time_graph(prepared, prepared, sample, options, 2);
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  ASSERT_EQ(t->node_ms.size(), 3u);
+  EXPECT_GT(t->node_ms[0], 0.0);
+  EXPECT_GT(t->node_ms[1], 0.0) << "the fused convolution's time went elsewhere";
+  EXPECT_EQ(t->node_ms[2], 0.0) << "the ADD no longer runs apart";
+  EXPECT_EQ(t->conversion_ms, 0.0);
 }
 
 }  // namespace
