@@ -17,6 +17,7 @@ PACKAGES=(
   opencl-headers ocl-icd-libopencl1 # OpenCL backend: headers and the ICD loader (opened at run time)
   pocl-opencl-icd clinfo            # PoCL (CPU OpenCL platform, used in CI) and clinfo
   librsvg2-bin                      # rsvg-convert: the test renders odin report's plots
+  chromium                          # headless: odin report --png renders the page (and its test)
 )
 
 # npm fetches the models; some images ship Node.js (with npm) from elsewhere.

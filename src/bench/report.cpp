@@ -94,8 +94,11 @@ std::string plot_svg(const std::vector<Point>& points) {
     placed.emplace_back(cx, ly);
     svg += "<circle cx=\"" + number(cx) + "\" cy=\"" + number(cy) +
            "\" r=\"4\" fill=\"#2a6fdb\"><title>" + escaped(p.label) + "</title></circle>\n";
-    svg += "<text x=\"" + number(cx + 6) + "\" y=\"" + number(ly) + "\">" + escaped(p.label) +
-           "</text>\n";
+    // A label that would run past the plot's right edge goes left of its point
+    // (11 px sans-serif: under 7 px a character).
+    const bool left = cx + 6 + 7.0 * static_cast<double>(p.label.size()) > kW;
+    svg += "<text x=\"" + number(left ? cx - 6 : cx + 6) + "\" y=\"" + number(ly) + "\"" +
+           (left ? " text-anchor=\"end\"" : "") + ">" + escaped(p.label) + "</text>\n";
   }
   return svg + "</svg>\n";
 }

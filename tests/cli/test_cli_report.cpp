@@ -1,6 +1,7 @@
 // `odin report`: a suite's results as an HTML page whose plots render (each
 // SVG drawn to a PNG by rsvg-convert, with the configurations' points in
-// it) and whose table has every configuration; other JSON is refused.
+// it) and whose table has every configuration; --png renders the whole page
+// through headless Chromium; other JSON is refused.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -62,6 +63,48 @@ TEST(ReportCli, PlotsRenderAndTheTableHasEveryConfiguration) {
   EXPECT_EQ(img->width, 640);
   EXPECT_EQ(img->height, 360);
   EXPECT_GT(point_pixels(*img), 20) << "no points drawn";
+}
+
+int pixels_near(const Image& img, int r, int g, int b, int tolerance) {
+  int n = 0;
+  for (size_t i = 0; i + 2 < img.rgb.size(); i += 3)
+    n += std::abs(img.rgb[i] - r) <= tolerance && std::abs(img.rgb[i + 1] - g) <= tolerance &&
+         std::abs(img.rgb[i + 2] - b) <= tolerance;
+  return n;
+}
+
+// The whole page (plot and table) through headless Chromium, from a
+// committed results document (BlazeFace short range on the CPU and Vulkan,
+// 1 and 2 threads, fp32 and fp16: 8 configurations).
+TEST(ReportCli, PageRendersToPngThroughChromium) {
+  const std::string dir = testing::TempDir();
+  const test::CliResult r = test::run_cli(
+      "report " + test::data_path("data/report/blazeface_cpu_vulkan.json") + " --out " + dir +
+      "odin_report_page.html --png " + dir + "odin_report_page.png");
+  // Without Chromium the message says how to install it.
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto img = load_image(dir + "odin_report_page.png");
+  ASSERT_TRUE(img.ok()) << img.status().to_string();
+  // Trimmed to the page: the 640-px plot and the table beside the margins,
+  // under the 900-px window; the headings, plot and 9 table rows tall.
+  EXPECT_GE(img->width, 640 + 32);
+  EXPECT_LE(img->width, 900);
+  EXPECT_GE(img->height, 360 + 9 * 20);
+  EXPECT_LE(img->height, 2000);
+  EXPECT_GT(point_pixels(*img), 8 * 20) << "the plot's 8 points are not drawn";
+  // The table's borders (#ccc): 10 lines across, 8 down.
+  EXPECT_GT(pixels_near(*img, 0xcc, 0xcc, 0xcc, 8), 10 * 600) << "no table drawn";
+  EXPECT_GT(pixels_near(*img, 0, 0, 0, 64), 2000) << "no text drawn";
+}
+
+TEST(ReportCli, PngWithoutChromiumSaysHowToInstallIt) {
+  const std::string dir = testing::TempDir();
+  const test::CliResult r = test::run_cli(
+      "report " + test::data_path("data/report/blazeface_cpu_vulkan.json") + " --out " + dir +
+          "odin_report_nochromium.html --png " + dir + "odin_report_nochromium.png",
+      "PATH=/nonexistent");
+  EXPECT_EQ(r.exit_code, 3) << r.out;
+  EXPECT_NE(r.out.find("install chromium (apt-get install chromium"), std::string::npos) << r.out;
 }
 
 TEST(ReportCli, OtherJsonIsRefused) {
