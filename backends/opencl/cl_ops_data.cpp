@@ -1,11 +1,13 @@
 // Data movement and windowed ops (kernels/opencl/data.cl): PAD, pooling,
 // resizes, CONCATENATION (one copy per input), MEAN/SUM,
-// DEPTH_TO_SPACE/SPACE_TO_DEPTH, SOFTMAX, and RESHAPE/SQUEEZE
+// DEPTH_TO_SPACE/SPACE_TO_DEPTH, SOFTMAX, GATHER_ND, and RESHAPE/SQUEEZE
 // (no launch: the output aliases the input's memory).
 #include <array>
+#include <cstring>
 
 #include "backends/opencl/cl_lower.h"
 #include "core/const_data.h"
+#include "ops/gather_nd_logic.h"
 
 namespace odin::cl {
 namespace {
@@ -182,7 +184,52 @@ Status lower_softmax(LowerContext& ctx, const Node& node, LoweredNode* out) {
   return Status();
 }
 
+// GATHER_ND with constant index tuples (int32 or int64, checked by shape
+// inference; the buffer holds float32, so run-time int32 indices are not
+// in it), stored as int32 bit for bit. Depth 1 to 5, as on Vulkan.
+constexpr int64_t kMaxGatherNdDepth = 5;
+
+Support supports_gather_nd(const Graph& g, const Node& node) {
+  const Value& ids = g.value(node.inputs[1]);
+  if (!ids.is_constant() || !read_int_constant(ids).has_value())
+    return decline(node, "with run-time indices not supported (constant indices only)");
+  const int64_t depth = ids.shape.rank() ? ids.shape[ids.shape.rank() - 1] : 0;
+  if (depth < 1 || depth > kMaxGatherNdDepth)
+    return decline(
+        node, str_cat("with index depth ", depth, " not supported (1 to ", kMaxGatherNdDepth, ")"));
+  return Support::yes();
+}
+
+Status lower_gather_nd(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  const Graph& g = ctx.graph();
+  const Value& ids = g.value(node.inputs[1]);
+  ODIN_ASSIGN_OR_RETURN(GatherNdPlan plan,
+                        plan_gather_nd(g.value(node.inputs[0]).shape, ids.shape));
+  const std::vector<int64_t> tuples = read_int_constant(ids).value_or(std::vector<int64_t>{});
+  std::vector<float> bits;
+  for (int64_t v : tuples) {
+    const auto i = static_cast<int32_t>(v);
+    float f;
+    std::memcpy(&f, &i, 4);
+    bits.push_back(f);
+  }
+  Launch l;
+  l.kernel = "gather_nd";
+  l.operands = {Operand::value(node.outputs[0]), input_operand(ctx, node.inputs[0]),
+                Operand::weights(ctx.add_weights(std::move(bits)))};
+  l.arg(plan.slice_size);
+  l.arg(plan.depth);
+  for (size_t j = 0; j < plan.dims.size(); ++j) {
+    l.arg(plan.dims[j]);
+    l.arg(plan.strides[j]);
+  }
+  l.work_items = g.value(node.outputs[0]).shape.num_elements();
+  out->launches.push_back(std::move(l));
+  return Status();
+}
+
 constexpr ClOp kOps[] = {
+    {OpType::kGatherNd, supports_gather_nd, lower_gather_nd},
     {OpType::kPad, supports_pad, lower_pad},
     {OpType::kAveragePool2D, supports_4d, lower_pool2d<false>},
     {OpType::kMaxPool2D, supports_4d, lower_pool2d<true>},

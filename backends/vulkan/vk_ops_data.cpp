@@ -1,11 +1,14 @@
 // Data movement and windowed ops: PAD (pad.comp), pooling (pool2d.comp),
 // resizes (resize.comp), CONCATENATION (copy_block.comp), MEAN/SUM
 // (reduce.comp), DEPTH_TO_SPACE/SPACE_TO_DEPTH (depth_space.comp), SOFTMAX
-// (softmax.comp), and RESHAPE/SQUEEZE (no dispatch: the output aliases).
+// (softmax.comp), GATHER (gather_rows.comp), GATHER_ND (gather_nd.comp), and
+// RESHAPE/SQUEEZE (no dispatch: the output aliases).
 #include <array>
+#include <cstring>
 
 #include "backends/vulkan/vk_lower.h"
 #include "core/const_data.h"
+#include "ops/gather_nd_logic.h"
 
 namespace odin::vk {
 namespace {
@@ -235,7 +238,49 @@ Status lower_gather(LowerContext& ctx, const Node& node, LoweredNode* out) {
   return Status();
 }
 
+// Index tuples of depth 1 to 5: run-time int32 ones, or constants (int32
+// or int64, checked by shape inference) uploaded as int32.
+constexpr int64_t kMaxGatherNdDepth = 5;
+
+Support supports_gather_nd(const Graph& g, const Node& node) {
+  const Value& ids = g.value(node.inputs[1]);
+  const int64_t depth = ids.shape.rank() ? ids.shape[ids.shape.rank() - 1] : 0;
+  if (depth < 1 || depth > kMaxGatherNdDepth)
+    return decline(
+        node, str_cat("with index depth ", depth, " not supported (1 to ", kMaxGatherNdDepth, ")"));
+  if (ids.is_constant() && !read_int_constant(ids).has_value())
+    return decline(node, "with non-integer constant indices not supported");
+  return Support::yes();
+}
+
+Status lower_gather_nd(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  const Graph& g = ctx.graph();
+  const Value& ids = g.value(node.inputs[1]);
+  ODIN_ASSIGN_OR_RETURN(GatherNdPlan plan,
+                        plan_gather_nd(g.value(node.inputs[0]).shape, ids.shape));
+  const int64_t n = g.value(node.outputs[0]).shape.num_elements();
+  Dispatch d;
+  d.kernel = "gather_nd";
+  for (int64_t v : {n, plan.slice_size, plan.depth}) d.push_int(v);
+  for (const std::vector<int64_t>* v : {&plan.dims, &plan.strides})
+    for (size_t j = 0; j < static_cast<size_t>(kMaxGatherNdDepth); ++j)
+      d.push_int(j < v->size() ? (*v)[j] : 0);
+  Operand indices = Operand::value(node.inputs[1]);
+  if (ids.is_constant()) {
+    std::vector<int32_t> v32;
+    for (int64_t v : constant_ints(ctx, node.inputs[1])) v32.push_back(static_cast<int32_t>(v));
+    std::vector<uint8_t> bytes(v32.size() * 4);
+    std::memcpy(bytes.data(), v32.data(), bytes.size());
+    indices = Operand::weights(ctx.add_bytes(std::move(bytes)));
+  }
+  d.bindings = {Operand::value(node.outputs[0]), input_operand(ctx, node.inputs[0]), indices};
+  set_invocations(d, n);
+  out->dispatches.push_back(std::move(d));
+  return Status();
+}
+
 constexpr VkOp kOps[] = {
+    {OpType::kGatherNd, supports_gather_nd, lower_gather_nd, false, false, true},
     {OpType::kGather, supports_gather, lower_gather, true, false, true},
     {OpType::kPad, supports_pad, lower_pad},
     {OpType::kAveragePool2D, supports_4d, lower_pool2d<false>},

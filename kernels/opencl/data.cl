@@ -121,3 +121,25 @@ __kernel void depth_space(KERNEL_ARGS) {
   else
     OPERAND(0)[i] = OPERAND(1)[shallow];
 }
+
+// GATHER_ND: output slice t is the params slice at index tuple t. Operands:
+// y, params, indices (int32 stored bit for bit in the float buffer).
+// Arguments: slice size, depth, then (dim, stride) per tuple position. A
+// coordinate outside its dim gives zeros (constant indices are checked when
+// the model loads).
+__kernel void gather_nd(KERNEL_ARGS) {
+  const int i = get_global_id(0);
+  if (i >= n) return;
+  const int slice = P(3), depth = P(4);
+  __global const float* ids = OPERAND(2) + (i / slice) * depth;
+  int at = i % slice;
+  for (int j = 0; j < depth; ++j) {
+    const int c = as_int(ids[j]);
+    if (c < 0 || c >= P(5 + 2 * j)) {
+      OPERAND(0)[i] = 0.0f;
+      return;
+    }
+    at += c * P(6 + 2 * j);
+  }
+  OPERAND(0)[i] = OPERAND(1)[at];
+}

@@ -254,6 +254,15 @@ add("slice_size_neg1", "SLICE", [T("x", [2, 5, 6, 3]), T("begin", [4], [0, 1, 2,
 add("gather_axis1", "GATHER", [T("x", [2, 5, 3]), T("idx", [4], [4, 0, 2, 2], "int32"), T("y", [2, 4, 3])],
     [0, 1], [2], "GATHER axis 1 with constant int32 indices [4,0,2,2] (reordered, repeated)",
     options=opts(23, (0, "i", 1), (1, "i", 0)))
+add("gather_nd_rows", "GATHER_ND", [T("x", [5, 4, 3]), T("idx", [3, 1], [4, 0, 4], "int32"), T("y", [3, 4, 3])],
+    [0, 1], [2], "GATHER_ND index depth 1: whole [4,3] slices at rows [4,0,4] (repeated)", options=opts(83))
+add("gather_nd_depth2_batched", "GATHER_ND",
+    [T("x", [2, 5, 3]), T("idx", [2, 2, 2], [1, 4, 0, 0, 0, 3, 1, 1], "int32"), T("y", [2, 2, 3])],
+    [0, 1], [2], "GATHER_ND index depth 2 over rank-3 params, indices [2,2,2] (batch of tuples): rows of 3",
+    options=opts(83))
+add("gather_nd_elements", "GATHER_ND",
+    [T("x", [3, 4]), T("idx", [5, 2], [2, 3, 0, 0, 1, 2, 2, 0, 0, 3], "int32"), T("y", [5])],
+    [0, 1], [2], "GATHER_ND index depth = rank(params): single elements (corners and middle)", options=opts(83))
 add("depth_to_space_b2", "DEPTH_TO_SPACE", [T("x", [1, 3, 4, 8]), T("y", [1, 6, 8, 2])], [0], [1],
     "DEPTH_TO_SPACE block 2 (DCR order: c_in = (dy*2+dx)*C_out + c)", options=opts(94, (0, "i", 2)))
 add("space_to_depth_b2", "SPACE_TO_DEPTH", [T("x", [1, 4, 6, 3]), T("y", [1, 2, 3, 12])], [0], [1],
