@@ -95,6 +95,7 @@ std::span<const CpuOpEntry> cpu_conv_ops();         // cpu_ops_conv.cpp
 std::span<const CpuOpEntry> cpu_elementwise_ops();  // cpu_ops_elementwise.cpp
 std::span<const CpuOpEntry> cpu_window_ops();       // cpu_ops_window.cpp
 std::span<const CpuOpEntry> cpu_pad_ops();          // cpu_ops_pad.cpp
+std::span<const CpuOpEntry> cpu_data_ops();         // cpu_ops_data.cpp
 std::span<const CpuOpEntry> cpu_llm_ops();          // cpu_ops_llm.cpp
 std::span<const CpuOpEntry> cpu_int8_ops();         // cpu_ops_int8.cpp
 

@@ -13,8 +13,8 @@ using Table = std::array<std::vector<const CpuOpEntry*>, static_cast<size_t>(OpT
 
 Table build_table() {
   Table t{};
-  for (auto family :
-       {cpu_conv_ops, cpu_elementwise_ops, cpu_window_ops, cpu_pad_ops, cpu_llm_ops, cpu_int8_ops})
+  for (auto family : {cpu_conv_ops, cpu_elementwise_ops, cpu_window_ops, cpu_pad_ops, cpu_data_ops,
+                      cpu_llm_ops, cpu_int8_ops})
     for (const CpuOpEntry& e : family()) t[static_cast<size_t>(e.type)].push_back(&e);
   return t;
 }

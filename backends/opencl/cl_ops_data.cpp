@@ -1,14 +1,21 @@
 // Data movement and windowed ops (kernels/opencl/data.cl): PAD, pooling,
 // resizes, CONCATENATION (one copy per input), MEAN/SUM,
-// DEPTH_TO_SPACE/SPACE_TO_DEPTH, SOFTMAX, and RESHAPE/SQUEEZE
+// DEPTH_TO_SPACE/SPACE_TO_DEPTH, SOFTMAX, GATHER_ND, TRANSPOSE/SLICE/STRIDED_SLICE
+// (one strided copy), and RESHAPE/SQUEEZE
 // (no launch: the output aliases the input's memory).
 #include <array>
+#include <cstring>
 
 #include "backends/opencl/cl_lower.h"
 #include "core/const_data.h"
+#include "ops/gather_nd_logic.h"
+#include "ops/op_def.h"
+#include "ops/reduce_runs.h"
 
 namespace odin::cl {
 namespace {
+
+constexpr size_t kMaxPadRank = 5;
 
 Support supports_pad(const Graph& g, const Node& node) {
   if (node.inputs.size() < 2 || node.inputs[1] == kNoValue ||
@@ -16,8 +23,8 @@ Support supports_pad(const Graph& g, const Node& node) {
     return decline(node, "with run-time paddings not supported");
   if (node.inputs.size() > 2 && node.inputs[2] != kNoValue)
     return decline(node, "with a constant value (PADV2) not supported");
-  if (g.value(node.inputs[0]).shape.rank() > 4)
-    return decline(node, "of rank over 4 not supported");
+  if (g.value(node.inputs[0]).shape.rank() > kMaxPadRank)
+    return decline(node, str_cat("of rank over ", kMaxPadRank, " not supported"));
   return Support::yes();
 }
 
@@ -43,13 +50,14 @@ Status lower_alias(LowerContext&, const Node& node, LoweredNode* out) {
 Status lower_pad(LowerContext& ctx, const Node& node, LoweredNode* out) {
   const Graph& g = ctx.graph();
   const Shape& si = g.value(node.inputs[0]).shape;
+  const Shape& so = g.value(node.outputs[0]).shape;
   const std::vector<int64_t> pads = read_int_constant(g.value(node.inputs[1])).value();
-  std::array<int64_t, 4> before{};
-  for (size_t d = 0; d < si.rank(); ++d) before[4 - si.rank() + d] = pads[2 * d];
+  // Right-aligned in kMaxPadRank dims: leading ones of size 1, unpadded.
+  const size_t lead = kMaxPadRank - si.rank();
   Launch l = unary_launch("pad", g, node);
-  for (int64_t v : dims4(g.value(node.outputs[0]).shape)) l.arg(v);
-  for (int64_t v : dims4(si)) l.arg(v);
-  for (int64_t v : before) l.arg(v);
+  for (size_t d = 0; d < kMaxPadRank; ++d) l.arg(d < lead ? 1 : so[d - lead]);
+  for (size_t d = 0; d < kMaxPadRank; ++d) l.arg(d < lead ? 1 : si[d - lead]);
+  for (size_t d = 0; d < kMaxPadRank; ++d) l.arg(d < lead ? 0 : pads[2 * (d - lead)]);
   out->launches.push_back(std::move(l));
   return Status();
 }
@@ -114,36 +122,24 @@ Status lower_concatenation(LowerContext& ctx, const Node& node, LoweredNode* out
   return Status();
 }
 
-// MEAN/SUM: the kept and the reduced dims, each as up to 4 (extent,
-// stride) pairs of the input, right-aligned (unused pairs are (1, 0)).
+// MEAN/SUM: the runs of kept and of reduced dims (ops/reduce_runs.h), each
+// as up to 4 (extent, stride) pairs of the input, right-aligned (unused
+// pairs are (1, 0)).
+constexpr size_t kMaxReduceRuns = 4;
+
 template <bool kMean>
 Status lower_reduce(LowerContext& ctx, const Node& node, LoweredNode* out) {
   const Graph& g = ctx.graph();
-  const Shape& si = g.value(node.inputs[0]).shape;
-  std::vector<bool> reduced(si.rank(), false);
-  const std::vector<int64_t> axes = read_int_constant(g.value(node.inputs[1])).value();
-  for (int64_t ax : axes) {
-    int64_t d = 0;
-    if (normalize_axis(ax, si.rank(), &d)) reduced[static_cast<size_t>(d)] = true;
-  }
-  const std::vector<int64_t> strides = row_major_strides(si);
-  std::vector<int64_t> kept_pairs, reduced_pairs;
-  int64_t count = 1;
-  for (size_t d = 0; d < si.rank(); ++d) {
-    (reduced[d] ? reduced_pairs : kept_pairs)
-        .insert((reduced[d] ? reduced_pairs : kept_pairs).end(), {si[d], strides[d]});
-    if (reduced[d]) count *= si[d];
-  }
+  const ReduceRuns r = reduce_runs(g.value(node.inputs[0]).shape,
+                                   read_int_constant(g.value(node.inputs[1])).value());
   Launch l = unary_launch("reduce", g, node);
-  for (std::vector<int64_t>* pairs : {&kept_pairs, &reduced_pairs}) {
-    pairs->insert(pairs->begin(), 8 - pairs->size(), 0);
-    for (size_t i = 0; i < 8; i += 2) {
-      const bool unused = (*pairs)[i] == 0;
-      l.arg(unused ? 1 : (*pairs)[i]);
-    }
-    for (size_t i = 1; i < 8; i += 2) l.arg((*pairs)[i]);
+  for (const std::vector<int64_t>* runs :
+       {&r.kept_dims, &r.kept_strides, &r.reduced_dims, &r.reduced_strides}) {
+    const bool dims = runs == &r.kept_dims || runs == &r.reduced_dims;
+    for (size_t i = runs->size(); i < kMaxReduceRuns; ++i) l.arg(dims ? 1 : 0);
+    for (int64_t v : *runs) l.arg(v);
   }
-  l.arg_float(kMean ? 1.0f / static_cast<float>(count) : 1.0f);
+  l.arg_float(kMean ? 1.0f / static_cast<float>(r.reduced_count) : 1.0f);
   out->launches.push_back(std::move(l));
   return Status();
 }
@@ -166,8 +162,12 @@ Support supports_reduce(const Graph& g, const Node& node) {
   if (node.inputs.size() < 2 || node.inputs[1] == kNoValue ||
       !read_int_constant(g.value(node.inputs[1])).has_value())
     return decline(node, "with run-time axes not supported");
-  if (g.value(node.inputs[0]).shape.rank() > 4)
-    return decline(node, "of rank over 4 not supported");
+  const ReduceRuns r = reduce_runs(g.value(node.inputs[0]).shape,
+                                   read_int_constant(g.value(node.inputs[1])).value());
+  if (r.kept_dims.size() > kMaxReduceRuns || r.reduced_dims.size() > kMaxReduceRuns)
+    return decline(node, str_cat("alternating kept and reduced dims ", r.kept_dims.size(), " and ",
+                                 r.reduced_dims.size(), " times not supported (max ",
+                                 kMaxReduceRuns, " each)"));
   return Support::yes();
 }
 
@@ -182,7 +182,81 @@ Status lower_softmax(LowerContext& ctx, const Node& node, LoweredNode* out) {
   return Status();
 }
 
+// TRANSPOSE, SLICE, STRIDED_SLICE: the node's strided view (OpDef::
+// strided_view, contiguous axes merged) with constant operands, any rank.
+Result<StridedView> compact_view_of(const Graph& g, const Node& node) {
+  ODIN_ASSIGN_OR_RETURN(StridedView v, op_def(node.op).strided_view(g, node));
+  return compact(v);
+}
+
+Support supports_strided_view(const Graph& g, const Node& node) {
+  if (auto v = compact_view_of(g, node); !v.ok())
+    return decline(node, str_cat("with ", v.status().message(), " not supported"));
+  return Support::yes();
+}
+
+Status lower_strided_view(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  ODIN_ASSIGN_OR_RETURN(StridedView v, compact_view_of(ctx.graph(), node));
+  Launch l = unary_launch("strided_copy", ctx.graph(), node);
+  l.arg(v.base);
+  l.arg(static_cast<int64_t>(v.counts.size()));
+  for (size_t d = 0; d < v.counts.size(); ++d) {
+    l.arg(v.counts[d]);
+    l.arg(v.steps[d]);
+  }
+  out->launches.push_back(std::move(l));
+  return Status();
+}
+
+// GATHER_ND with constant index tuples (int32 or int64, checked by shape
+// inference; the buffer holds float32, so run-time int32 indices are not
+// in it), stored as int32 bit for bit. Depth 1 to 5, as on Vulkan.
+constexpr int64_t kMaxGatherNdDepth = 5;
+
+Support supports_gather_nd(const Graph& g, const Node& node) {
+  const Value& ids = g.value(node.inputs[1]);
+  if (!ids.is_constant() || !read_int_constant(ids).has_value())
+    return decline(node, "with run-time indices not supported (constant indices only)");
+  const int64_t depth = ids.shape.rank() ? ids.shape[ids.shape.rank() - 1] : 0;
+  if (depth < 1 || depth > kMaxGatherNdDepth)
+    return decline(
+        node, str_cat("with index depth ", depth, " not supported (1 to ", kMaxGatherNdDepth, ")"));
+  return Support::yes();
+}
+
+Status lower_gather_nd(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  const Graph& g = ctx.graph();
+  const Value& ids = g.value(node.inputs[1]);
+  ODIN_ASSIGN_OR_RETURN(GatherNdPlan plan,
+                        plan_gather_nd(g.value(node.inputs[0]).shape, ids.shape));
+  const std::vector<int64_t> tuples = read_int_constant(ids).value_or(std::vector<int64_t>{});
+  std::vector<float> bits;
+  for (int64_t v : tuples) {
+    const auto i = static_cast<int32_t>(v);
+    float f;
+    std::memcpy(&f, &i, 4);
+    bits.push_back(f);
+  }
+  Launch l;
+  l.kernel = "gather_nd";
+  l.operands = {Operand::value(node.outputs[0]), input_operand(ctx, node.inputs[0]),
+                Operand::weights(ctx.add_weights(std::move(bits)))};
+  l.arg(plan.slice_size);
+  l.arg(plan.depth);
+  for (size_t j = 0; j < plan.dims.size(); ++j) {
+    l.arg(plan.dims[j]);
+    l.arg(plan.strides[j]);
+  }
+  l.work_items = g.value(node.outputs[0]).shape.num_elements();
+  out->launches.push_back(std::move(l));
+  return Status();
+}
+
 constexpr ClOp kOps[] = {
+    {OpType::kTranspose, supports_strided_view, lower_strided_view},
+    {OpType::kSlice, supports_strided_view, lower_strided_view},
+    {OpType::kStridedSlice, supports_strided_view, lower_strided_view},
+    {OpType::kGatherNd, supports_gather_nd, lower_gather_nd},
     {OpType::kPad, supports_pad, lower_pad},
     {OpType::kAveragePool2D, supports_4d, lower_pool2d<false>},
     {OpType::kMaxPool2D, supports_4d, lower_pool2d<true>},

@@ -1,11 +1,17 @@
 // Data movement and windowed ops: PAD (pad.comp), pooling (pool2d.comp),
 // resizes (resize.comp), CONCATENATION (copy_block.comp), MEAN/SUM
 // (reduce.comp), DEPTH_TO_SPACE/SPACE_TO_DEPTH (depth_space.comp), SOFTMAX
-// (softmax.comp), and RESHAPE/SQUEEZE (no dispatch: the output aliases).
+// (softmax.comp), GATHER (gather_rows.comp), GATHER_ND (gather_nd.comp),
+// TRANSPOSE/SLICE/STRIDED_SLICE (strided_copy.comp), and RESHAPE/SQUEEZE (no
+// dispatch: the output aliases).
 #include <array>
+#include <cstring>
 
 #include "backends/vulkan/vk_lower.h"
 #include "core/const_data.h"
+#include "ops/gather_nd_logic.h"
+#include "ops/op_def.h"
+#include "ops/reduce_runs.h"
 
 namespace odin::vk {
 namespace {
@@ -20,17 +26,27 @@ bool int_constant(const Graph& g, const Node& node, size_t i) {
          read_int_constant(g.value(node.inputs[i])).has_value();
 }
 
+constexpr size_t kMaxPadRank = 5;
+
 Support supports_pad(const Graph& g, const Node& node) {
   if (!int_constant(g, node, 1)) return decline(node, "with run-time paddings not supported");
   const size_t rank = g.value(node.inputs[0]).shape.rank();
-  if (rank > 4) return decline(node, str_cat("of rank ", rank, " not supported (max 4)"));
+  if (rank > kMaxPadRank)
+    return decline(node, str_cat("of rank ", rank, " not supported (max ", kMaxPadRank, ")"));
   return Support::yes();
 }
 
+// The kernel walks up to 4 runs of kept and 4 of reduced dims (ops/reduce_runs.h).
+constexpr size_t kMaxReduceRuns = 4;
+
 Support supports_reduce(const Graph& g, const Node& node) {
   if (!int_constant(g, node, 1)) return decline(node, "with run-time axes not supported");
-  const size_t rank = g.value(node.inputs[0]).shape.rank();
-  if (rank > 4) return decline(node, str_cat("of rank ", rank, " not supported (max 4)"));
+  const ReduceRuns r =
+      reduce_runs(g.value(node.inputs[0]).shape, *read_int_constant(g.value(node.inputs[1])));
+  if (r.kept_dims.size() > kMaxReduceRuns || r.reduced_dims.size() > kMaxReduceRuns)
+    return decline(node, str_cat("alternating kept and reduced dims ", r.kept_dims.size(), " and ",
+                                 r.reduced_dims.size(), " times not supported (max ",
+                                 kMaxReduceRuns, " each)"));
   return Support::yes();
 }
 
@@ -62,13 +78,18 @@ Status lower_pad(LowerContext& ctx, const Node& node, LoweredNode* out) {
   const Shape& si = g.value(node.inputs[0]).shape;
   const Shape& so = g.value(node.outputs[0]).shape;
   const std::vector<int64_t> pads = constant_ints(ctx, node.inputs[1]);
-  std::array<int64_t, 4> before{0, 0, 0, 0};
-  for (size_t d = 0; d < si.rank(); ++d) before[4 - si.rank() + d] = pads[2 * d];
+  // Right-aligned in kMaxPadRank dims: leading ones of size 1, unpadded.
+  const size_t lead = kMaxPadRank - si.rank();
+  std::array<int64_t, kMaxPadRank> out_dims, in_dims, before;
+  for (size_t d = 0; d < kMaxPadRank; ++d) {
+    out_dims[d] = d < lead ? 1 : so[d - lead];
+    in_dims[d] = d < lead ? 1 : si[d - lead];
+    before[d] = d < lead ? 0 : pads[2 * (d - lead)];
+  }
   Dispatch d = single_io("pad", node, so.num_elements());
-  for (int64_t v : dims4(so)) d.push_int(v);
-  for (int64_t v : dims4(si)) d.push_int(v);
-  for (int64_t v : before) d.push_int(v);
   d.push_int(so.num_elements());
+  for (const auto* a : {&out_dims, &in_dims, &before})
+    for (int64_t v : *a) d.push_int(v);
   out->dispatches.push_back(std::move(d));
   return Status();
 }
@@ -138,46 +159,20 @@ Status lower_concatenation(LowerContext& ctx, const Node& node, LoweredNode* out
 template <bool kMean>
 Status lower_reduce(LowerContext& ctx, const Node& node, LoweredNode* out) {
   const Graph& g = ctx.graph();
-  const Shape& si = g.value(node.inputs[0]).shape;
-  const size_t rank = si.rank();
-  std::vector<bool> reduced(rank, false);
-  for (int64_t ax : constant_ints(ctx, node.inputs[1])) {
-    int64_t norm = 0;
-    if (normalize_axis(ax, rank, &norm)) reduced[static_cast<size_t>(norm)] = true;
-  }
-  const std::vector<int64_t> strides = row_major_strides(si);
-  std::array<int64_t, 4> kept{1, 1, 1, 1}, kept_st{0, 0, 0, 0}, red{1, 1, 1, 1}, red_st{0, 0, 0, 0};
-  int nk = 0, nr = 0;
-  int64_t total = 1, count = 1;
-  for (size_t d = 0; d < rank; ++d) {
-    if (reduced[d]) {
-      red[static_cast<size_t>(nr)] = si[d];
-      red_st[static_cast<size_t>(nr++)] = strides[d];
-      count *= si[d];
-    } else {
-      kept[static_cast<size_t>(nk)] = si[d];
-      kept_st[static_cast<size_t>(nk++)] = strides[d];
-      total *= si[d];
-    }
-  }
-  // The kernel walks dims innermost-last: move the used ones to the end.
-  auto right_align = [](std::array<int64_t, 4>& dims, std::array<int64_t, 4>& st, int used) {
-    std::array<int64_t, 4> d2{1, 1, 1, 1}, s2{0, 0, 0, 0};
-    for (int i = 0; i < used; ++i) {
-      d2[static_cast<size_t>(4 - used + i)] = dims[static_cast<size_t>(i)];
-      s2[static_cast<size_t>(4 - used + i)] = st[static_cast<size_t>(i)];
-    }
-    dims = d2;
-    st = s2;
-  };
-  right_align(kept, kept_st, nk);
-  right_align(red, red_st, nr);
+  const ReduceRuns r =
+      reduce_runs(g.value(node.inputs[0]).shape, constant_ints(ctx, node.inputs[1]));
+  const int64_t total = g.value(node.outputs[0]).shape.num_elements();
   Dispatch d = single_io("reduce", node, total);
   d.spec = {kMean ? 1 : 0};
-  for (const auto* arr : {&kept, &kept_st, &red, &red_st})
-    for (int64_t v : *arr) d.push_int(v);
+  // The kernel walks dims innermost-last: runs right-aligned, unused (1, 0).
+  for (const std::vector<int64_t>* runs :
+       {&r.kept_dims, &r.kept_strides, &r.reduced_dims, &r.reduced_strides}) {
+    const bool dims = runs == &r.kept_dims || runs == &r.reduced_dims;
+    for (size_t i = runs->size(); i < kMaxReduceRuns; ++i) d.push_int(dims ? 1 : 0);
+    for (int64_t v : *runs) d.push_int(v);
+  }
   d.push_int(total);
-  d.push_int(count);
+  d.push_int(r.reduced_count);
   out->dispatches.push_back(std::move(d));
   return Status();
 }
@@ -235,7 +230,81 @@ Status lower_gather(LowerContext& ctx, const Node& node, LoweredNode* out) {
   return Status();
 }
 
+// TRANSPOSE, SLICE, STRIDED_SLICE: the node's strided view (OpDef::
+// strided_view) of up to 6 axes once merged, with constant operands.
+constexpr size_t kMaxViewAxes = 6;
+
+Result<StridedView> compact_view_of(const Graph& g, const Node& node) {
+  ODIN_ASSIGN_OR_RETURN(StridedView v, op_def(node.op).strided_view(g, node));
+  return compact(v);
+}
+
+Support supports_strided_view(const Graph& g, const Node& node) {
+  auto v = compact_view_of(g, node);
+  if (!v.ok()) return decline(node, str_cat("with ", v.status().message(), " not supported"));
+  if (v->counts.size() > kMaxViewAxes)
+    return decline(node, str_cat("reading ", v->counts.size(), " axes not supported (max ",
+                                 kMaxViewAxes, " once contiguous axes merge)"));
+  return Support::yes();
+}
+
+Status lower_strided_view(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  ODIN_ASSIGN_OR_RETURN(StridedView v, compact_view_of(ctx.graph(), node));
+  const int64_t n = ctx.graph().value(node.outputs[0]).shape.num_elements();
+  Dispatch d = single_io("strided_copy", node, n);
+  for (int64_t x : {n, v.base, static_cast<int64_t>(v.counts.size())}) d.push_int(x);
+  for (const std::vector<int64_t>* a : {&v.counts, &v.steps})
+    for (size_t i = 0; i < kMaxViewAxes; ++i) d.push_int(i < a->size() ? (*a)[i] : 1);
+  out->dispatches.push_back(std::move(d));
+  return Status();
+}
+
+// Index tuples of depth 1 to 5: run-time int32 ones, or constants (int32
+// or int64, checked by shape inference) uploaded as int32.
+constexpr int64_t kMaxGatherNdDepth = 5;
+
+Support supports_gather_nd(const Graph& g, const Node& node) {
+  const Value& ids = g.value(node.inputs[1]);
+  const int64_t depth = ids.shape.rank() ? ids.shape[ids.shape.rank() - 1] : 0;
+  if (depth < 1 || depth > kMaxGatherNdDepth)
+    return decline(
+        node, str_cat("with index depth ", depth, " not supported (1 to ", kMaxGatherNdDepth, ")"));
+  if (ids.is_constant() && !read_int_constant(ids).has_value())
+    return decline(node, "with non-integer constant indices not supported");
+  return Support::yes();
+}
+
+Status lower_gather_nd(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  const Graph& g = ctx.graph();
+  const Value& ids = g.value(node.inputs[1]);
+  ODIN_ASSIGN_OR_RETURN(GatherNdPlan plan,
+                        plan_gather_nd(g.value(node.inputs[0]).shape, ids.shape));
+  const int64_t n = g.value(node.outputs[0]).shape.num_elements();
+  Dispatch d;
+  d.kernel = "gather_nd";
+  for (int64_t v : {n, plan.slice_size, plan.depth}) d.push_int(v);
+  for (const std::vector<int64_t>* v : {&plan.dims, &plan.strides})
+    for (size_t j = 0; j < static_cast<size_t>(kMaxGatherNdDepth); ++j)
+      d.push_int(j < v->size() ? (*v)[j] : 0);
+  Operand indices = Operand::value(node.inputs[1]);
+  if (ids.is_constant()) {
+    std::vector<int32_t> v32;
+    for (int64_t v : constant_ints(ctx, node.inputs[1])) v32.push_back(static_cast<int32_t>(v));
+    std::vector<uint8_t> bytes(v32.size() * 4);
+    std::memcpy(bytes.data(), v32.data(), bytes.size());
+    indices = Operand::weights(ctx.add_bytes(std::move(bytes)));
+  }
+  d.bindings = {Operand::value(node.outputs[0]), input_operand(ctx, node.inputs[0]), indices};
+  set_invocations(d, n);
+  out->dispatches.push_back(std::move(d));
+  return Status();
+}
+
 constexpr VkOp kOps[] = {
+    {OpType::kTranspose, supports_strided_view, lower_strided_view},
+    {OpType::kSlice, supports_strided_view, lower_strided_view},
+    {OpType::kStridedSlice, supports_strided_view, lower_strided_view},
+    {OpType::kGatherNd, supports_gather_nd, lower_gather_nd, false, false, true},
     {OpType::kGather, supports_gather, lower_gather, true, false, true},
     {OpType::kPad, supports_pad, lower_pad},
     {OpType::kAveragePool2D, supports_4d, lower_pool2d<false>},

@@ -1,12 +1,22 @@
 // PAD, pooling, resizes, concatenation copies and SOFTMAX, NHWC where 4-D.
 
-// Operands: y, x. Arguments: output dims[4], input dims[4], before[4].
+// Operands: y, x. Arguments: output dims[5], input dims[5], before[5]
+// (right-aligned, 1, 1 and 0 where unused).
 __kernel void pad(KERNEL_ARGS) {
   const int i = get_global_id(0);
   if (i >= n) return;
-  const int4 o = coords4(i, P4(prm, base + 2));
-  const int at = index4(o - P4(prm, base + 10), P4(prm, base + 6));
-  OPERAND(0)[i] = at < 0 ? 0.0f : OPERAND(1)[at];
+  int r = i, at = 0, stride = 1;
+  for (int d = 4; d >= 0; --d) {
+    const int s = r % P(2 + d) - P(12 + d);
+    r /= P(2 + d);
+    if (s < 0 || s >= P(7 + d)) {
+      OPERAND(0)[i] = 0.0f;
+      return;
+    }
+    at += s * stride;
+    stride *= P(7 + d);
+  }
+  OPERAND(0)[i] = OPERAND(1)[at];
 }
 
 // Operands: y, x. Arguments: IH, IW, C, OH, OW, filter h/w, stride h/w,
@@ -120,4 +130,41 @@ __kernel void depth_space(KERNEL_ARGS) {
     OPERAND(0)[shallow] = OPERAND(1)[i];
   else
     OPERAND(0)[i] = OPERAND(1)[shallow];
+}
+
+// GATHER_ND: output slice t is the params slice at index tuple t. Operands:
+// y, params, indices (int32 stored bit for bit in the float buffer).
+// Arguments: slice size, depth, then (dim, stride) per tuple position. A
+// coordinate outside its dim gives zeros (constant indices are checked when
+// the model loads).
+__kernel void gather_nd(KERNEL_ARGS) {
+  const int i = get_global_id(0);
+  if (i >= n) return;
+  const int slice = P(3), depth = P(4);
+  __global const float* ids = OPERAND(2) + (i / slice) * depth;
+  int at = i % slice;
+  for (int j = 0; j < depth; ++j) {
+    const int c = as_int(ids[j]);
+    if (c < 0 || c >= P(5 + 2 * j)) {
+      OPERAND(0)[i] = 0.0f;
+      return;
+    }
+    at += c * P(6 + 2 * j);
+  }
+  OPERAND(0)[i] = OPERAND(1)[at];
+}
+
+// A strided view of x copied (TRANSPOSE, SLICE, STRIDED_SLICE:
+// ops/strided_view.h). Operands: y, x. Arguments: base, rank, then (count,
+// step) per axis, outermost first: element i reads x[base + sum index * step].
+__kernel void strided_copy(KERNEL_ARGS) {
+  const int i = get_global_id(0);
+  if (i >= n) return;
+  int r = i, at = P(2);
+  for (int d = P(3) - 1; d >= 0; --d) {
+    const int c = P(4 + 2 * d);
+    at += (r % c) * P(5 + 2 * d);
+    r /= c;
+  }
+  OPERAND(0)[i] = OPERAND(1)[at];
 }

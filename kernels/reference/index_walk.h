@@ -10,6 +10,7 @@
 
 #include "core/status.h"
 #include "core/tensor.h"
+#include "ops/strided_view.h"
 
 namespace odin::ref {
 
@@ -47,6 +48,15 @@ inline void copy_element(void* dst, int64_t dst_index, const void* src, int64_t 
                          size_t elem) {
   std::memcpy(static_cast<uint8_t*>(dst) + dst_index * static_cast<int64_t>(elem),
               static_cast<const uint8_t*>(src) + src_index * static_cast<int64_t>(elem), elem);
+}
+
+// Copies the elements of `in` that `view` reads (ops/strided_view.h) to
+// `out`, in order; out holds the product of view.counts elements.
+inline void copy_view(const StridedView& view, const ConstTensorView& in, const TensorView& out) {
+  const size_t elem = dtype_size(in.dtype);
+  int64_t o = 0;
+  walk(view.counts, std::array<std::vector<int64_t>, 1>{view.steps}, {view.base},
+       [&](const std::array<int64_t, 1>& i) { copy_element(out.data, o++, in.data, i[0], elem); });
 }
 
 // Reads an int32 or int64 tensor (e.g. paddings, perm, begin) as int64.

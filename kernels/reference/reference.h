@@ -88,6 +88,9 @@ Status slice(const ConstTensorView& in, const ConstTensorView& begin, const Cons
              const TensorView& out);
 Status gather(const GatherAttrs& attrs, const ConstTensorView& params,
               const ConstTensorView& indices, const TensorView& out);
+// GATHER_ND: slices of params at the index tuples in indices' last dim.
+Status gather_nd(const ConstTensorView& params, const ConstTensorView& indices,
+                 const TensorView& out);
 Status resize_bilinear(const ResizeAttrs& attrs, const ConstTensorView& in, const TensorView& out);
 // The source coordinates of TFLite's int8/uint8 RESIZE_BILINEAR
 // (ResizeBilinearInteger) along one axis, per output index: src in 1/1024

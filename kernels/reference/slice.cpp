@@ -3,6 +3,7 @@
 #include "kernels/reference/ref_util.h"
 #include "kernels/reference/reference.h"
 #include "ops/slice_logic.h"
+#include "ops/strided_view.h"
 
 namespace odin::ref {
 
@@ -14,13 +15,7 @@ Status slice(const ConstTensorView& in, const ConstTensorView& begin, const Cons
   auto shape = slice_output_shape(in.shape, b, s);
   if (!shape.ok()) return shape.status().with_context("SLICE");
   ODIN_RETURN_IF_ERROR(expect_out_shape("SLICE", out, *shape));
-  const std::vector<int64_t> strides = row_major_strides(in.shape);
-  int64_t base = 0;
-  for (size_t d = 0; d < b.size(); ++d) base += b[d] * strides[d];
-  const size_t elem = dtype_size(in.dtype);
-  int64_t o = 0;
-  walk(shape->dims(), std::array<std::vector<int64_t>, 1>{strides}, {base},
-       [&](const std::array<int64_t, 1>& i) { copy_element(out.data, o++, in.data, i[0], elem); });
+  copy_view(slice_view(in.shape, b, *shape), in, out);
   return Status();
 }
 

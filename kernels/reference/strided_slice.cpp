@@ -4,6 +4,7 @@
 #include "kernels/reference/ref_util.h"
 #include "kernels/reference/reference.h"
 #include "ops/strided_slice_logic.h"
+#include "ops/strided_view.h"
 
 namespace odin::ref {
 
@@ -21,19 +22,7 @@ Status strided_slice(const StridedSliceAttrs& attrs, const ConstTensorView& in,
   if (!plan.ok()) return plan.status().with_context("STRIDED_SLICE");
   ODIN_RETURN_IF_ERROR(expect_out_shape("STRIDED_SLICE", out, plan->out));
 
-  const std::vector<int64_t> in_strides = row_major_strides(in.shape);
-  std::vector<int64_t> counts, steps;
-  int64_t base = 0;
-  for (const SliceAxis& a : plan->axes) {
-    counts.push_back(a.count);
-    const int64_t st = a.in_dim < 0 ? 0 : in_strides[static_cast<size_t>(a.in_dim)];
-    steps.push_back(st * a.stride);
-    base += st * a.start;
-  }
-  const size_t elem = dtype_size(in.dtype);
-  int64_t o = 0;
-  walk(counts, std::array<std::vector<int64_t>, 1>{steps}, {base},
-       [&](const std::array<int64_t, 1>& i) { copy_element(out.data, o++, in.data, i[0], elem); });
+  copy_view(strided_slice_view(in.shape, *plan), in, out);
   return Status();
 }
 

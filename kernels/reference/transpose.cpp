@@ -2,6 +2,7 @@
 #include "kernels/reference/index_walk.h"
 #include "kernels/reference/ref_util.h"
 #include "kernels/reference/reference.h"
+#include "ops/strided_view.h"
 
 namespace odin::ref {
 
@@ -12,22 +13,15 @@ Status transpose(const ConstTensorView& in, const ConstTensorView& perm, const T
   if (p.size() != rank)
     return make_error(StatusCode::kInvalidArgument, "TRANSPOSE: perm has ", p.size(),
                       " entries for rank ", rank);
-  const std::vector<int64_t> in_strides = row_major_strides(in.shape);
   std::vector<bool> seen(rank, false);
-  Shape expected = in.shape;
-  std::vector<int64_t> strides(rank);  // input stride for each output dim
   for (size_t i = 0; i < rank; ++i) {
     if (p[i] < 0 || p[i] >= static_cast<int64_t>(rank) || seen[static_cast<size_t>(p[i])])
       return make_error(StatusCode::kInvalidArgument, "TRANSPOSE: perm is not a permutation");
     seen[static_cast<size_t>(p[i])] = true;
-    expected[i] = in.shape[static_cast<size_t>(p[i])];
-    strides[i] = in_strides[static_cast<size_t>(p[i])];
   }
-  ODIN_RETURN_IF_ERROR(expect_out_shape("TRANSPOSE", out, expected));
-  const size_t elem = dtype_size(in.dtype);
-  int64_t o = 0;
-  walk(expected.dims(), std::array<std::vector<int64_t>, 1>{strides}, {0},
-       [&](const std::array<int64_t, 1>& i) { copy_element(out.data, o++, in.data, i[0], elem); });
+  const StridedView view = transpose_view(in.shape, p);
+  ODIN_RETURN_IF_ERROR(expect_out_shape("TRANSPOSE", out, Shape(view.counts)));
+  copy_view(view, in, out);
   return Status();
 }
 

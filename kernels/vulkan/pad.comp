@@ -1,33 +1,31 @@
 #version 450
-// PAD with zeros over up to 4 dims: each output element reads its source or
-// writes 0.
+// PAD with zeros over up to 5 dims (right-aligned, 1 where unused): each
+// output element reads its source or writes 0.
 #include "common.glsl"
 
 layout(std430, binding = 0) writeonly buffer Out { T y[]; };
 layout(std430, binding = 1) readonly buffer In { T x[]; };
 
 layout(push_constant) uniform Params {
-  ivec4 out_dims;
-  ivec4 in_dims;
-  ivec4 before;
   int total;
+  int out_dims[5];
+  int in_dims[5];
+  int before[5];
 } p;
 
 void main() {
   const uint gid = flat_index();
   if (gid >= uint(p.total)) return;
-  int i = int(gid);
-  ivec4 o;
-  o.w = i % p.out_dims.w;
-  i /= p.out_dims.w;
-  o.z = i % p.out_dims.z;
-  i /= p.out_dims.z;
-  o.y = i % p.out_dims.y;
-  o.x = i / p.out_dims.y;
-  const ivec4 s = o - p.before;
-  if (any(lessThan(s, ivec4(0))) || any(greaterThanEqual(s, p.in_dims))) {
-    y[gid] = T(0);
-    return;
+  int i = int(gid), at = 0, stride = 1;
+  for (int d = 4; d >= 0; --d) {
+    const int s = i % p.out_dims[d] - p.before[d];
+    i /= p.out_dims[d];
+    if (s < 0 || s >= p.in_dims[d]) {
+      y[gid] = T(0);
+      return;
+    }
+    at += s * stride;
+    stride *= p.in_dims[d];
   }
-  y[gid] = x[((s.x * p.in_dims.y + s.y) * p.in_dims.z + s.z) * p.in_dims.w + s.w];
+  y[gid] = x[at];
 }

@@ -1,7 +1,7 @@
 #version 450
-// MEAN and SUM over any set of axes of an up-to-4-D input: the host splits
-// the input's dims into kept ones (giving the output index) and reduced ones,
-// each with its element stride. Accumulates in fp32.
+// MEAN and SUM over any set of axes: the host splits the input's dims into
+// up to 4 runs of kept dims (giving the output index) and 4 of reduced ones
+// (ops/reduce_runs.h), each with its element stride. Accumulates in fp32.
 #include "common.glsl"
 
 layout(constant_id = 0) const int IS_MEAN = 1;

@@ -48,6 +48,7 @@ namespace odin {
   X(kStridedSlice, "STRIDED_SLICE")                            \
   X(kSlice, "SLICE")                                           \
   X(kGather, "GATHER")                                         \
+  X(kGatherNd, "GATHER_ND")                                    \
   X(kResizeBilinear, "RESIZE_BILINEAR")                        \
   X(kResizeNearestNeighbor, "RESIZE_NEAREST_NEIGHBOR")         \
   X(kDepthToSpace, "DEPTH_TO_SPACE")                           \

@@ -10,6 +10,7 @@
 
 #include "core/graph.h"
 #include "core/tensor.h"
+#include "ops/strided_view.h"
 
 namespace odin {
 
@@ -91,6 +92,10 @@ struct OpDef {
   // such as an LLM's KV cache (Value::persistent), which outlives the run.
   // Shape inference refuses a node whose such input is not persistent.
   uint32_t writes_state_inputs = 0;
+  // The node copies a strided view of input 0 (TRANSPOSE, SLICE,
+  // STRIDED_SLICE), fixed by its constant operands; an error when an operand
+  // is not a constant. Backends with one strided-copy kernel run it.
+  Result<StridedView> (*strided_view)(const Graph& graph, const Node& node) = nullptr;
 };
 
 // The definition of `type` (every OpType has one).

@@ -5,9 +5,36 @@
 
 #include "ops/infer_context.h"
 #include "ops/op_def.h"
+#include "ops/reduce_runs.h"
 #include "ops/window.h"
 
 namespace odin {
+
+ReduceRuns reduce_runs(const Shape& in, std::span<const int64_t> axes) {
+  std::vector<bool> reduced(in.rank(), false);
+  for (int64_t ax : axes) {
+    int64_t d = 0;
+    if (normalize_axis(ax, in.rank(), &d)) reduced[static_cast<size_t>(d)] = true;
+  }
+  const std::vector<int64_t> strides = row_major_strides(in);
+  ReduceRuns r;
+  int last = -1;  // kind of the previous run: 0 kept, 1 reduced
+  for (size_t d = 0; d < in.rank(); ++d) {
+    if (in[d] == 1) continue;
+    std::vector<int64_t>& dims = reduced[d] ? r.reduced_dims : r.kept_dims;
+    std::vector<int64_t>& st = reduced[d] ? r.reduced_strides : r.kept_strides;
+    if (reduced[d]) r.reduced_count *= in[d];
+    if (last == static_cast<int>(reduced[d])) {
+      dims.back() *= in[d];
+      st.back() = strides[d];
+    } else {
+      dims.push_back(in[d]);
+      st.push_back(strides[d]);
+    }
+    last = static_cast<int>(reduced[d]);
+  }
+  return r;
+}
 
 static Status infer_reduce(InferContext& ctx) {
   ODIN_RETURN_IF_ERROR(ctx.expect_inputs(2, 2));

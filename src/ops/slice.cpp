@@ -1,3 +1,4 @@
+#include "core/const_data.h"
 #include "ops/infer_context.h"
 #include "ops/op_def.h"
 #include "ops/slice_logic.h"
@@ -38,10 +39,24 @@ static Status infer_slice(InferContext& ctx) {
   return Status();
 }
 
+static Result<StridedView> slice_strided_view(const Graph& g, const Node& node) {
+  std::optional<std::vector<int64_t>> begin, size;
+  if (node.inputs.size() == 3) {
+    begin = read_int_constant(g.value(node.inputs[1]));
+    size = read_int_constant(g.value(node.inputs[2]));
+  }
+  if (!begin || !size)
+    return make_error(StatusCode::kUnsupported, "begin or size is not a constant");
+  const Shape& in = g.value(node.inputs[0]).shape;
+  ODIN_ASSIGN_OR_RETURN(Shape out, slice_output_shape(in, *begin, *size));
+  return slice_view(in, *begin, out);
+}
+
 namespace ref {
 Status slice_node(const KernelArgs& args);  // kernels/reference/slice.cpp
 }
 
-ODIN_DEFINE_OP(kSlice, .infer = infer_slice, .reference = ref::slice_node);
+ODIN_DEFINE_OP(kSlice, .infer = infer_slice, .reference = ref::slice_node,
+               .strided_view = slice_strided_view);
 
 }  // namespace odin

@@ -1,3 +1,4 @@
+#include "core/const_data.h"
 #include "ops/infer_context.h"
 #include "ops/op_def.h"
 #include "ops/strided_slice_logic.h"
@@ -31,10 +32,28 @@ static Status infer_strided_slice(InferContext& ctx) {
   return Status();
 }
 
+static Result<StridedView> strided_slice_strided_view(const Graph& g, const Node& node) {
+  const auto* attrs = std::get_if<StridedSliceAttrs>(&node.attrs);
+  if (!attrs || node.inputs.size() < 3)
+    return make_error(StatusCode::kInvalidArgument, "missing STRIDED_SLICE attributes or inputs");
+  std::vector<int64_t> spec[3];
+  for (size_t i = 1; i < 4; ++i) {
+    if (i >= node.inputs.size() || node.inputs[i] == kNoValue) continue;  // strides default to 1
+    std::optional<std::vector<int64_t>> v = read_int_constant(g.value(node.inputs[i]));
+    if (!v) return make_error(StatusCode::kUnsupported, "begin, end or strides is not a constant");
+    spec[i - 1] = std::move(*v);
+  }
+  const Shape& in = g.value(node.inputs[0]).shape;
+  ODIN_ASSIGN_OR_RETURN(StridedSlicePlan plan,
+                        plan_strided_slice(*attrs, in, spec[0], spec[1], spec[2]));
+  return strided_slice_view(in, plan);
+}
+
 namespace ref {
 Status strided_slice_node(const KernelArgs& args);  // kernels/reference/strided_slice.cpp
 }
 
-ODIN_DEFINE_OP(kStridedSlice, .infer = infer_strided_slice, .reference = ref::strided_slice_node);
+ODIN_DEFINE_OP(kStridedSlice, .infer = infer_strided_slice, .reference = ref::strided_slice_node,
+               .strided_view = strided_slice_strided_view);
 
 }  // namespace odin

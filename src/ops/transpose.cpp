@@ -1,3 +1,4 @@
+#include "core/const_data.h"
 #include "ops/infer_context.h"
 #include "ops/op_def.h"
 
@@ -27,10 +28,18 @@ static Status infer_transpose(InferContext& ctx) {
   return Status();
 }
 
+static Result<StridedView> transpose_strided_view(const Graph& g, const Node& node) {
+  const std::optional<std::vector<int64_t>> perm =
+      node.inputs.size() == 2 ? read_int_constant(g.value(node.inputs[1])) : std::nullopt;
+  if (!perm) return make_error(StatusCode::kUnsupported, "perm is not a constant");
+  return transpose_view(g.value(node.inputs[0]).shape, *perm);
+}
+
 namespace ref {
 Status transpose_node(const KernelArgs& args);  // kernels/reference/transpose.cpp
 }
 
-ODIN_DEFINE_OP(kTranspose, .infer = infer_transpose, .reference = ref::transpose_node);
+ODIN_DEFINE_OP(kTranspose, .infer = infer_transpose, .reference = ref::transpose_node,
+               .strided_view = transpose_strided_view);
 
 }  // namespace odin

@@ -113,6 +113,31 @@ TEST(OpenCLExecution, DeclinesWithSpecificReasons) {
             "opencl: ADD of constants only not supported (constant folding computes those)");
 }
 
+// The data ops' limits: PAD of rank 6, GATHER_ND with run-time indices
+// (the buffer holds float32 only) or index depth 6; a rank-7 TRANSPOSE
+// runs (the strided copy takes any rank), as does a rank-5 PAD.
+TEST(OpenCLExecution, DeclinesDataOpsPastTheirLimits) {
+  ODIN_REQUIRE_OPENCL();
+  Backend* cl = find_backend("opencl");
+  test::GraphMaker m;
+  const ValueId x6 = m.input("x6", Shape({2, 1, 1, 1, 2, 3}));
+  m.node(OpType::kPad, {x6, m.constant_i32("pads", Shape({6, 2}), std::vector<int32_t>(12, 1))});
+  m.node(OpType::kGatherNd, {x6, m.input("t", Shape({2, 2}), DType::kI32)});
+  m.node(OpType::kGatherNd, {x6, m.constant_i32("t6", Shape({1, 6}), {1, 0, 0, 0, 1, 2})});
+  const ValueId x7 = m.input("x7", Shape({2, 3, 2, 3, 2, 3, 2}));
+  m.node(OpType::kTranspose, {x7, m.constant_i32("p7", Shape({7}), {6, 5, 4, 3, 2, 1, 0})});
+  const ValueId x5 = m.input("x5", Shape({2, 3, 2, 3, 2}));
+  m.node(OpType::kPad, {x5, m.constant_i32("pads5", Shape({5, 2}), std::vector<int32_t>(10, 1))});
+  const Graph g = m.finish({});
+  EXPECT_EQ(cl->supports(g, g.node(0)).why_not, "opencl: PAD of rank over 5 not supported");
+  EXPECT_EQ(cl->supports(g, g.node(1)).why_not,
+            "opencl: GATHER_ND on int32 tensors not supported (float32 only so far)");
+  EXPECT_EQ(cl->supports(g, g.node(2)).why_not,
+            "opencl: GATHER_ND with index depth 6 not supported (1 to 5)");
+  EXPECT_TRUE(cl->supports(g, g.node(3)).ok);
+  EXPECT_TRUE(cl->supports(g, g.node(4)).ok);
+}
+
 }  // namespace
 }  // namespace odin
 

@@ -88,6 +88,24 @@ TEST(TfliteWriter, KeepsBatchMatMulAndGeluOptions) {
   }
 }
 
+// GATHER_ND (code 107, empty options) with constant int32 tuples: written,
+// imported back as GATHER_ND with the same tuples, it runs to the same bits.
+TEST(TfliteWriter, GatherNdRoundTrips) {
+  test::GraphMaker m;
+  const ValueId x = m.input("x", Shape({4, 3, 2}));
+  const ValueId idx = m.constant_i32("idx", Shape({3, 2}), {3, 2, 0, 1, 2, 0});
+  const Graph g = m.finish({m.node(OpType::kGatherNd, {x, idx})});
+  const Graph back = reimport(g);
+  ASSERT_EQ(back.num_nodes(), 1u);
+  EXPECT_EQ(back.node(0).op, OpType::kGatherNd);
+  EXPECT_EQ(back.value(back.outputs()[0]).shape, Shape({3, 2}));
+  const auto x_values = test::splitmix_values(24, 4, -1, 1);
+  const auto got = run_all(back, x_values);
+  EXPECT_EQ(got, run_all(g, x_values));
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0][0], x_values[(3 * 3 + 2) * 2]);
+}
+
 TEST(TfliteWriter, KeepsQuantizationTables) {
   test::ModelSpec spec = test::add_model_spec();
   spec.tensors[0].scales = {0.5f};

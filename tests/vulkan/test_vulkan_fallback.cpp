@@ -73,6 +73,30 @@ TEST(VulkanFallback, DeclinesUnsupportedVariantsWithSpecificReasons) {
             "vulkan: ADD of constants only not supported (constant folding computes those)");
 }
 
+// The data ops' limits: TRANSPOSE reading 7 axes that do not merge, PAD of
+// rank 6, GATHER_ND with index depth 6; their rank-5 forms run.
+TEST(VulkanFallback, DeclinesDataOpsPastTheirLimits) {
+  ODIN_REQUIRE_VULKAN();
+  Backend* vk = find_backend("vulkan");
+  test::GraphMaker m;
+  const ValueId x7 = m.input("x7", Shape({2, 3, 2, 3, 2, 3, 2}));
+  m.node(OpType::kTranspose, {x7, m.constant_i32("p7", Shape({7}), {6, 5, 4, 3, 2, 1, 0})});
+  const ValueId x6 = m.input("x6", Shape({2, 1, 1, 1, 2, 3}));
+  m.node(OpType::kPad, {x6, m.constant_i32("pads", Shape({6, 2}), std::vector<int32_t>(12, 1))});
+  m.node(OpType::kGatherNd, {x6, m.constant_i32("t6", Shape({1, 6}), {1, 0, 0, 0, 1, 2})});
+  const ValueId x5 = m.input("x5", Shape({2, 3, 2, 3, 2}));
+  m.node(OpType::kTranspose, {x5, m.constant_i32("p5", Shape({5}), {4, 3, 2, 1, 0})});
+  m.node(OpType::kPad, {x5, m.constant_i32("pads5", Shape({5, 2}), std::vector<int32_t>(10, 1))});
+  const Graph g = m.finish({});
+  EXPECT_EQ(vk->supports(g, g.node(0)).why_not,
+            "vulkan: TRANSPOSE reading 7 axes not supported (max 6 once contiguous axes merge)");
+  EXPECT_EQ(vk->supports(g, g.node(1)).why_not, "vulkan: PAD of rank 6 not supported (max 5)");
+  EXPECT_EQ(vk->supports(g, g.node(2)).why_not,
+            "vulkan: GATHER_ND with index depth 6 not supported (1 to 5)");
+  EXPECT_TRUE(vk->supports(g, g.node(3)).ok);
+  EXPECT_TRUE(vk->supports(g, g.node(4)).ok);
+}
+
 TEST(VulkanFallback, DeclinesInt8VariantsWithSpecificReasons) {
   ODIN_REQUIRE_VULKAN();
   Backend* vk = find_backend("vulkan");

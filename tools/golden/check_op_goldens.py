@@ -274,6 +274,9 @@ def run(op, a, f, oshape):
         return a[0][tuple(slice(bb, None if ss == -1 else bb + ss) for bb, ss in zip(b, s))]
     if op == "GATHER":
         return np.take(a[0], a[1].astype(int), axis=f.get(0, 0))
+    if op == "GATHER_ND":
+        idx = a[1].astype(int)
+        return a[0][tuple(np.moveaxis(idx, -1, 0))]
     if op == "DEPTH_TO_SPACE":
         bs = f[0]
         n, h, w, c = a[0].shape

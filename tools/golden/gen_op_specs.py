@@ -201,6 +201,12 @@ for opn, tid, short in [("RESIZE_BILINEAR", 15, "resize_bilinear"), ("RESIZE_NEA
 # ------------------------------------------------------------------ reductions
 add("mean_axes12_keepdims", "MEAN", [T("x", [1, 4, 5, 3]), T("axes", [2], [1, 2], "int32"), T("y", [1, 1, 1, 3])],
     [0, 1], [2], "MEAN over axes [1,2] (global average pool), keep_dims true", options=opts(27, (0, "B", 1)))
+add("mean_rank5_axes13", "MEAN", [T("x", [2, 3, 2, 4, 3]), T("axes", [2], [1, -2], "int32"), T("y", [2, 2, 3])],
+    [0, 1], [2], "MEAN rank 5 over axes [1,-2]: kept and reduced dims alternate (3 kept runs, 2 reduced)",
+    options=opts(27, (0, "B", 0)))
+add("sum_rank5_all_but_2", "SUM", [T("x", [2, 3, 2, 4, 3]), T("axes", [4], [0, 1, 3, 4], "int32"),
+                                   T("y", [1, 1, 2, 1, 1])],
+    [0, 1], [2], "SUM rank 5 over four axes, keep_dims true", options=opts(27, (0, "B", 1)))
 add("sum_axis_neg1", "SUM", [T("x", [2, 3, 5]), T("axes", [1], [-1], "int32"), T("y", [2, 3])],
     [0, 1], [2], "SUM over axis -1 (negative axis), keep_dims false", options=opts(27, (0, "B", 0)))
 
@@ -233,11 +239,11 @@ for beta, tag in [(1.0, "beta1"), (0.5, "beta0p5")]:
         rng=(-8.0, 8.0))
 
 
-def sslice(case, edge, inp, begin, end, strides, out, bm=0, em=0, sm=0):
+def sslice(case, edge, inp, begin, end, strides, out, bm=0, em=0, sm=0, version=1):
     o = opts(32, (0, "i", bm), (1, "i", em), (2, "i", 0), (3, "i", 0), (4, "i", sm), (5, "B", 0))
     ts = [T("x", inp), T("begin", [len(begin)], begin, "int32"), T("end", [len(end)], end, "int32"),
           T("strides", [len(strides)], strides, "int32"), T("y", out)]
-    add(case, "STRIDED_SLICE", ts, [0, 1, 2, 3], [4], edge, options=o)
+    add(case, "STRIDED_SLICE", ts, [0, 1, 2, 3], [4], edge, version=version, options=o)
 
 
 sslice("strided_slice_masks", "begin_mask/end_mask on dims 0 and 2 (begin/end values ignored there), "
@@ -251,9 +257,34 @@ sslice("strided_slice_shrink", "shrink_axis_mask on dims 0 and 2: x[1, :, 2, 0:2
 add("slice_size_neg1", "SLICE", [T("x", [2, 5, 6, 3]), T("begin", [4], [0, 1, 2, 1], "int32"),
                                  T("size", [4], [-1, 3, -1, 2], "int32"), T("y", [2, 3, 4, 2])],
     [0, 1, 2], [3], "SLICE with size -1 (to the end) on dims 0 and 2", options=opts(48))
+# Rank 5 and 6 (op versions for > 4 dims: TRANSPOSE 4 / 6, SLICE 5, STRIDED_SLICE 4, PAD 4).
+add("transpose_rank5", "TRANSPOSE", [T("x", [2, 3, 4, 2, 3]), T("perm", [5], [4, 2, 0, 3, 1], "int32"),
+                                     T("y", [3, 4, 2, 2, 3])], [0, 1], [2],
+    "TRANSPOSE rank 5, perm [4,2,0,3,1] (no two axes merge: 5 strided axes)", version=4, options=opts(26))
+add("transpose_rank6", "TRANSPOSE", [T("x", [2, 2, 3, 2, 2, 3]), T("perm", [6], [5, 3, 1, 4, 2, 0], "int32"),
+                                     T("y", [3, 2, 2, 2, 3, 2])], [0, 1], [2],
+    "TRANSPOSE rank 6, perm [5,3,1,4,2,0] (6 strided axes)", version=6, options=opts(26))
+add("slice_rank5", "SLICE", [T("x", [2, 4, 3, 5, 2]), T("begin", [5], [1, 1, 0, 2, 0], "int32"),
+                             T("size", [5], [1, 2, -1, 3, 1], "int32"), T("y", [1, 2, 3, 3, 1])],
+    [0, 1, 2], [3], "SLICE rank 5, size -1 on dim 2, a size-1 innermost dim", version=5, options=opts(48))
+sslice("strided_slice_rank5", "STRIDED_SLICE rank 5: x[0:2, 3:0:-1, 0:3:2, 1:5:2, 0:2] (negative stride, steps 2)",
+       [2, 4, 3, 5, 2], [0, 3, 0, 1, 0], [2, 0, 3, 5, 2], [1, -1, 2, 2, 1], [2, 3, 2, 2, 2], version=4)
+add("pad_rank5", "PAD", [T("x", [2, 3, 2, 3, 2]),
+                         T("paddings", [5, 2], [0, 1, 1, 0, 0, 0, 2, 1, 0, 1], "int32"),
+                         T("y", [3, 4, 2, 6, 3])], [0, 1], [2],
+    "zero PAD rank 5 on four dims (before and after)", version=4, options=opts(22))
 add("gather_axis1", "GATHER", [T("x", [2, 5, 3]), T("idx", [4], [4, 0, 2, 2], "int32"), T("y", [2, 4, 3])],
     [0, 1], [2], "GATHER axis 1 with constant int32 indices [4,0,2,2] (reordered, repeated)",
     options=opts(23, (0, "i", 1), (1, "i", 0)))
+add("gather_nd_rows", "GATHER_ND", [T("x", [5, 4, 3]), T("idx", [3, 1], [4, 0, 4], "int32"), T("y", [3, 4, 3])],
+    [0, 1], [2], "GATHER_ND index depth 1: whole [4,3] slices at rows [4,0,4] (repeated)", options=opts(83))
+add("gather_nd_depth2_batched", "GATHER_ND",
+    [T("x", [2, 5, 3]), T("idx", [2, 2, 2], [1, 4, 0, 0, 0, 3, 1, 1], "int32"), T("y", [2, 2, 3])],
+    [0, 1], [2], "GATHER_ND index depth 2 over rank-3 params, indices [2,2,2] (batch of tuples): rows of 3",
+    options=opts(83))
+add("gather_nd_elements", "GATHER_ND",
+    [T("x", [3, 4]), T("idx", [5, 2], [2, 3, 0, 0, 1, 2, 2, 0, 0, 3], "int32"), T("y", [5])],
+    [0, 1], [2], "GATHER_ND index depth = rank(params): single elements (corners and middle)", options=opts(83))
 add("depth_to_space_b2", "DEPTH_TO_SPACE", [T("x", [1, 3, 4, 8]), T("y", [1, 6, 8, 2])], [0], [1],
     "DEPTH_TO_SPACE block 2 (DCR order: c_in = (dy*2+dx)*C_out + c)", options=opts(94, (0, "i", 2)))
 add("space_to_depth_b2", "SPACE_TO_DEPTH", [T("x", [1, 4, 6, 3]), T("y", [1, 2, 3, 12])], [0], [1],

@@ -482,6 +482,8 @@ constexpr OpMapping kBuiltins[] = {
      2},
     {98, OpType::kLeakyRelu, parse_leaky_relu},
     {99, OpType::kSquaredDifference, parse_squared_difference, write_squared_difference, 2},
+    // GATHER_ND: GatherNdOptions is an empty table; int8 params stay version 1.
+    {107, OpType::kGatherNd, no_attrs, write_none, 1},
     {114, OpType::kQuantize, no_attrs, write_none, 2},
     {117, OpType::kHardSwish, no_attrs, write_none, 1},
     {124, OpType::kDensify, no_attrs},
