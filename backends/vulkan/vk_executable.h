@@ -57,11 +57,15 @@ class VulkanExecutable final : public Executable {
 
   VulkanExecutable(Context& ctx, const Graph& graph) : ctx_(ctx), graph_(graph) {}
   // Commands whose size follows dim symbol `symbol`: `planned` invocations
-  // in workgroups of `group`, or bytes copied when group is 0.
+  // in workgroups of `group`, or bytes copied when group is 0; dispatches
+  // for a range of rows and row-tiled ones as Dispatch::rows says
+  // (tile_groups: the workgroups of one row tile).
   struct RunScaled {
     size_t command, symbol;
     uint64_t planned;
     uint32_t group;
+    int64_t rows = 0, min_rows = 0, max_rows = INT64_MAX, row_tile = 0;
+    uint64_t tile_groups = 0;
   };
   // The symbols' sizes in this run, as the segment's inputs have them.
   std::vector<int64_t> run_dims(HostBindings& io) const;

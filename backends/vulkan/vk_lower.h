@@ -34,6 +34,8 @@ class LowerContext {
   // The device is a CPU (lavapipe, SwiftShader): workgroups are run one
   // after another there, and barriers cost far more than on a GPU.
   virtual bool cpu_device() const = 0;
+  // Kernels may use subgroup arithmetic (Context::subgroups_enabled).
+  virtual bool subgroups() const = 0;
 };
 
 struct VkOp {

@@ -20,6 +20,8 @@ namespace odin::vk {
 namespace {
 
 constexpr int kFloatRows = 3;  // blocks.glsl's FORMAT of plain fp32 rows
+// Rows from which FULLY_CONNECTED takes the tiled matmul over the GEMV.
+constexpr int64_t kTiledRows = 4;
 
 // blocks.glsl's FORMAT of a stored dtype; nullopt when the kernels lack it.
 std::optional<int> block_kernel_format(DType t) {
@@ -368,27 +370,52 @@ Status lower_block_fully_connected(LowerContext& ctx, const Node& node, LoweredN
   std::vector<float> bias(static_cast<size_t>(units), 0.0f);
   if (node.inputs.size() > 2 && node.inputs[2] != kNoValue)
     bias = constant_floats(ctx, node.inputs[2]);
-  // A workgroup of 64 per output value (tile 0), or one invocation per
-  // output value (tile 1): the default on CPU devices, where the
-  // workgroups' barriers dominate. The tuner may measure both.
-  const TuneParams split{64, 0}, per_thread{64, 1};
-  const TuneParams gpu_order[] = {split, per_thread}, cpu_order[] = {per_thread, split};
+  const int32_t bias_blob = ctx.add_weights(std::move(bias));
+  // Runs of fewer than kTiledRows rows (decode) take the GEMV, longer ones
+  // (prefill) the tiled matmul; with rows set per run, both are recorded,
+  // each for its rows (Dispatch::min_rows).
+  const bool run_rows = g.value(node.outputs[0]).shape.has_symbols();
+  auto base = [&](const char* kernel, int32_t variant) {
+    Dispatch d;
+    d.kernel = kernel;
+    d.spec = {static_cast<int32_t>(a.activation), w.format, variant};
+    d.push_int(rows);
+    d.push_int(units);
+    d.push_int(depth);
+    d.bindings = {Operand::value(node.outputs[0]), Operand::value(node.inputs[0]),
+                  Operand::weights(w.scales), Operand::weights(w.quants),
+                  Operand::weights(bias_blob)};
+    d.rows = rows;
+    return d;
+  };
   const int64_t dims[] = {rows, units, depth, w.format};
-  const TuneParams choice =
-      ctx.tune(tune_shape_key("block_fully_connected", dims),
-               ctx.cpu_device() ? std::span<const TuneParams>(cpu_order) : gpu_order);
-  const bool one_per_thread = choice.tile == 1;
-  Dispatch d;
-  d.kernel = "block_fully_connected";
-  d.spec = {static_cast<int32_t>(a.activation), w.format, one_per_thread ? 1 : 0};
-  d.push_int(rows);
-  d.push_int(units);
-  d.push_int(depth);
-  d.bindings = {Operand::value(node.outputs[0]), Operand::value(node.inputs[0]),
-                Operand::weights(w.scales), Operand::weights(w.quants),
-                Operand::weights(ctx.add_weights(std::move(bias)))};
-  set_invocations(d, rows * units * (one_per_thread ? 1 : 64));
-  out->dispatches.push_back(std::move(d));
+  if (rows < kTiledRows || run_rows) {
+    // A workgroup of 64 per output value (tile 0), or one invocation per
+    // output value (tile 1): the default on CPU devices, where the
+    // workgroups' barriers dominate. The tuner may measure both.
+    const TuneParams split{64, 0}, per_thread{64, 1};
+    const TuneParams gpu_order[] = {split, per_thread}, cpu_order[] = {per_thread, split};
+    const TuneParams choice =
+        ctx.tune(tune_shape_key("block_fully_connected", dims),
+                 ctx.cpu_device() ? std::span<const TuneParams>(cpu_order) : gpu_order);
+    const bool one_per_thread = choice.tile == 1;
+    Dispatch d = base(!one_per_thread && ctx.subgroups() ? "block_fully_connected_subgroup"
+                                                         : "block_fully_connected",
+                      one_per_thread ? 1 : 0);
+    d.max_rows = kTiledRows - 1;
+    set_invocations(d, rows * units * (one_per_thread ? 1 : 64));
+    out->dispatches.push_back(std::move(d));
+  }
+  if (rows >= kTiledRows) {
+    // Tiles of `tile` rows x 64 outputs, a workgroup each.
+    const TuneParams tiles[] = {{64, 16}, {64, 8}, {64, 32}};
+    const int64_t tile = ctx.tune(tune_shape_key("block_matmul_tiled", dims), tiles).tile;
+    Dispatch d = base("block_matmul_tiled", static_cast<int32_t>(tile));
+    d.min_rows = kTiledRows;
+    d.row_tile = tile;
+    set_invocations(d, (rows + tile - 1) / tile * ((units + 63) / 64) * 64);
+    out->dispatches.push_back(std::move(d));
+  }
   return Status();
 }
 

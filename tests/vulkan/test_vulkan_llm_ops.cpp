@@ -4,10 +4,14 @@
 // format, RoPE, attention over a float16 KV cache kept on the device,
 // SwiGLU, the residual adds) over a prompt chunk, single tokens and full
 // chunks, so the recorded command buffer is resized between runs and the
-// cache must persist across them. Nodes Vulkan declines fall back to the
-// CPU with a reason.
+// cache must persist across them. Runs of few rows take the matmuls' GEMV
+// (with and without subgroup arithmetic), longer ones the tiled matmul
+// (one tile and several, the last one partial). Nodes Vulkan declines fall
+// back to the CPU with a reason.
 #include <gtest/gtest.h>
 
+#include "backends/vulkan/vk_context.h"
+#include "backends/vulkan/vulkan_backend.h"
 #include "graph_builder.h"
 #include "runtime/session.h"
 #include "vk_test_util.h"
@@ -15,7 +19,7 @@
 namespace odin::test {
 namespace {
 
-constexpr int64_t kWidth = 256, kHeads = 4, kKvHeads = 2, kHeadDim = 64, kCtx = 32;
+constexpr int64_t kWidth = 256, kHeads = 4, kKvHeads = 2, kHeadDim = 64, kCtx = 64, kMaxRows = 40;
 
 ValueId add_node_out(Graph& g, OpType op, std::vector<ValueId> in, OpAttrs attrs = {}) {
   const ValueId o = add_value(g, Shape());
@@ -35,7 +39,7 @@ ValueId add_cache(Graph& g, const std::string& name, DType dtype) {
 // One decoder block with every LLM op; matmuls and the embedding table in `format`.
 Graph block_graph(BlockFormat format, bool neox, DType cache = DType::kF16) {
   Graph g;
-  g.dim_symbols().push_back({"seq", 8});
+  g.dim_symbols().push_back({"seq", kMaxRows});
   auto seq_input = [&](const char* name) {
     const ValueId v = add_value(g, name, Shape({kDynamicDim}), DType::kI32);
     g.value(v).shape.set_symbol(0, "seq");
@@ -102,35 +106,74 @@ std::vector<float> step(Session& s, int64_t start, int64_t n) {
   return std::vector<float>(out.as<float>(), out.as<float>() + n * kWidth);
 }
 
+// The Vulkan backend with subgroup operations turned off (a driver-bug
+// entry for this device), under a name of its own.
+class NoSubgroupsBackend final : public Backend {
+ public:
+  explicit NoSubgroupsBackend(std::unique_ptr<Backend> vk) : vk_(std::move(vk)) {}
+  std::string_view name() const override { return "vulkan_no_subgroups"; }
+  bool available() override { return vk_->available(); }
+  std::string unavailable_reason() const override { return vk_->unavailable_reason(); }
+  Support supports(const Graph& g, const Node& n) const override { return vk_->supports(g, n); }
+  Result<std::unique_ptr<Executable>> compile(const Graph& g, std::span<const NodeId> segment,
+                                              const CompileOptions& o) override {
+    return vk_->compile(g, segment, o);
+  }
+
+ private:
+  std::unique_ptr<Backend> vk_;
+};
+
+const char* no_subgroups_backend() {
+  static const bool registered = [] {
+    vk::ContextOptions options;
+    vk::DriverBugEntry e;
+    e.workaround = vk::Workaround::kDisableSubgroups;
+    e.reason = "test: no subgroups";
+    options.extra_driver_bugs = {e};
+    auto backend = vk::make_vulkan_backend(options);
+    EXPECT_TRUE(backend->available());
+    EXPECT_FALSE(vk::backend_context(*backend)->subgroups_enabled());
+    return register_backend(std::make_unique<NoSubgroupsBackend>(std::move(backend))).ok();
+  }();
+  EXPECT_TRUE(registered);
+  return "vulkan_no_subgroups";
+}
+
 class VulkanLlmOps : public testing::TestWithParam<std::tuple<BlockFormat, bool, bool>> {};
 
 TEST_P(VulkanLlmOps, MatchReferenceOverPromptChunksAndSteps) {
   ODIN_REQUIRE_VULKAN();
   const auto [format, neox, fp16] = GetParam();
   const Graph g = block_graph(format, neox);
-  // Both matmul variants (a workgroup or an invocation per output value,
-  // tuning candidates 0 and 1, in the device's order).
-  for (int candidate : {0, 1}) {
-    SCOPED_TRACE(str_cat("tuning candidate ", candidate));
-    auto ref = make_session(g, {"cpu"}, false);
-    auto vk = make_session(g, {"vulkan", "cpu"}, true, fp16, candidate);
-    ASSERT_TRUE(ref && vk);
-    // Every node runs on Vulkan, in one command buffer per run.
-    for (size_t n = 0; n < vk->graph().num_nodes(); ++n)
-      EXPECT_EQ(vk->node_backend(n), "vulkan")
-          << op_type_name(vk->graph().node(n).op) << ": " << vk->node_fallback(n);
-    int64_t at = 0;
-    for (int64_t n : {5, 1, 1, 8, 3}) {  // a prompt, two steps, full chunks
-      const std::vector<float> want = step(*ref, at, n);
-      const std::vector<float> got = step(*vk, at, n);
-      EXPECT_EQ(vk->run_stats().submits, 1);
-      // fp32: the weights are read exactly and the activations stay float;
-      // fp16 storage rounds every activation to 11 bits.
-      EXPECT_LE(rel_range(want.data(), got.data(), want.size()), fp16 ? 2e-2 : 1e-3)
-          << "tokens " << at << ".." << at + n;
-      at += n;
+  // Both GEMV variants (a workgroup or an invocation per output value,
+  // tuning candidates 0 and 1, in the device's order; the tiled matmul's
+  // tiles of 16 or 8 rows), the workgroup's sum through subgroupAdd where
+  // the device has it and without.
+  for (const char* backend : {"vulkan", no_subgroups_backend()})
+    for (int candidate : {0, 1}) {
+      SCOPED_TRACE(str_cat(backend, ", tuning candidate ", candidate));
+      auto ref = make_session(g, {"cpu"}, false);
+      auto vk = make_session(g, {backend, "cpu"}, true, fp16, candidate);
+      ASSERT_TRUE(ref && vk);
+      // Every node runs on Vulkan, in one command buffer per run.
+      for (size_t n = 0; n < vk->graph().num_nodes(); ++n)
+        EXPECT_EQ(vk->node_backend(n), backend)
+            << op_type_name(vk->graph().node(n).op) << ": " << vk->node_fallback(n);
+      int64_t at = 0;
+      // A prompt, two steps, chunks; 1 and 3 rows take the GEMV, the others
+      // the tiled matmul (37: two whole tiles of 16 and a partial one).
+      for (int64_t n : {5, 1, 1, 8, 3, 37}) {
+        const std::vector<float> want = step(*ref, at, n);
+        const std::vector<float> got = step(*vk, at, n);
+        EXPECT_EQ(vk->run_stats().submits, 1);
+        // fp32: the weights are read exactly and the activations stay float;
+        // fp16 storage rounds every activation to 11 bits.
+        EXPECT_LE(rel_range(want.data(), got.data(), want.size()), fp16 ? 2e-2 : 1e-3)
+            << "tokens " << at << ".." << at + n;
+        at += n;
+      }
     }
-  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Formats, VulkanLlmOps,
