@@ -49,6 +49,14 @@ class Lowering final : public LowerContext {
     return static_cast<int32_t>(blobs.size() - 1);
   }
 
+  std::vector<int32_t> blobs_of(ValueId v, const std::string& form) const override {
+    const auto it = derived_.find({v, form});
+    return it != derived_.end() ? it->second : std::vector<int32_t>();
+  }
+  void remember_blobs(ValueId v, const std::string& form, std::vector<int32_t> blobs) override {
+    derived_[{v, form}] = std::move(blobs);
+  }
+
   TuneParams tune(const std::string& shape, std::span<const TuneParams> candidates) override {
     return chooser_.choose(node, shape, candidates);
   }
@@ -62,6 +70,7 @@ class Lowering final : public LowerContext {
   bool cpu_;
   bool subgroups_;
   TuneChooser& chooser_;
+  std::map<std::pair<ValueId, std::string>, std::vector<int32_t>> derived_;
 };
 
 // The index in graph.dim_symbols() of the symbol a dim of v follows.

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "backends/vulkan/vk_program.h"
@@ -36,6 +37,11 @@ class LowerContext {
   virtual bool cpu_device() const = 0;
   // Kernels may use subgroup arithmetic (Context::subgroups_enabled).
   virtual bool subgroups() const = 0;
+  // The blobs an earlier node of the segment made from constant `v` in the
+  // form `form` (a repacking), as remember_blobs recorded them; empty when
+  // none did. A constant two nodes read is then uploaded once.
+  virtual std::vector<int32_t> blobs_of(ValueId v, const std::string& form) const = 0;
+  virtual void remember_blobs(ValueId v, const std::string& form, std::vector<int32_t> blobs) = 0;
 };
 
 struct VkOp {
@@ -58,6 +64,11 @@ struct VkOp {
   // The node reads int32 run-time inputs (token ids, positions); its
   // supports() checks which.
   bool int32_inputs = false;
+  // Bytes of the largest weight buffer its lowering binds (a table the
+  // size of a vocabulary), which must fit the device's
+  // maxStorageBufferRange (vk_support.cpp declines it otherwise); null:
+  // none that large.
+  uint64_t (*weight_binding_bytes)(const Graph& graph, const Node& node) = nullptr;
 };
 
 // The entries, per family.
@@ -74,6 +85,8 @@ std::span<const VkOp> vk_llm_ops();
 // the node's weights are such a format, and its support and lowering
 // (vk_ops_llm.cpp; the FULLY_CONNECTED entry in vk_ops_conv.cpp calls them).
 bool has_block_weights(const Graph& graph, const Node& node);
+// Bytes of the largest buffer the repacking of block weights `v` binds.
+uint64_t block_weight_binding_bytes(const Graph& graph, ValueId v);
 Support supports_block_fully_connected(const Graph& graph, const Node& node);
 Status lower_block_fully_connected(LowerContext& ctx, const Node& node, LoweredNode* out);
 // A node computes on affine int8/uint8 values: one of its inputs or outputs

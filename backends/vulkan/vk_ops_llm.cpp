@@ -6,6 +6,7 @@
 // Block weights are repacked once at compile into an fp32 scale per block
 // and the block's quants in whole 32-bit words (blocks.glsl), since the
 // stored blocks (34 and 18 bytes) are not word-aligned.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <optional>
@@ -20,6 +21,7 @@ namespace odin::vk {
 namespace {
 
 constexpr int kFloatRows = 3;  // blocks.glsl's FORMAT of plain fp32 rows
+constexpr int kHalfRows = 6;   // and of fp16 rows, two to a word
 // Rows from which FULLY_CONNECTED takes the tiled matmul over the GEMV.
 constexpr int64_t kTiledRows = 4;
 
@@ -33,8 +35,9 @@ std::optional<int> block_kernel_format(DType t) {
     case DType::kM0E4:
       return 2;
     case DType::kF32:
-    case DType::kF16:
       return kFloatRows;
+    case DType::kF16:
+      return kHalfRows;
     case DType::kQ4_K:
       return 4;
     case DType::kQ6_K:
@@ -117,11 +120,20 @@ Result<RepackedWeights> repack_k_quants(LowerContext& ctx, const Value& w, Repac
   return r;
 }
 
-Result<RepackedWeights> repack(LowerContext& ctx, ValueId v) {
+Result<RepackedWeights> repack_once(LowerContext& ctx, ValueId v) {
   const Value& w = ctx.graph().value(v);
   RepackedWeights r;
   r.format = *block_kernel_format(w.dtype);
   const int64_t rows = w.shape[0], depth = w.shape[1];
+  if (r.format == kHalfRows) {  // as stored
+    const auto bytes = static_cast<size_t>(rows * depth * 2);
+    if (w.data == nullptr || w.data_bytes < bytes)
+      return make_error(StatusCode::kInvalidArgument, "vulkan: weights ", w.name, " hold ",
+                        w.data_bytes, " bytes, fewer than ", bytes, " of F16 rows");
+    r.scales = ctx.add_bytes(std::vector<uint8_t>(w.data, w.data + bytes));
+    r.quants = r.scales;
+    return r;
+  }
   if (r.format == kFloatRows) {
     std::vector<float> values(static_cast<size_t>(rows * depth));
     for (int64_t i = 0; i < rows; ++i)
@@ -154,6 +166,16 @@ Result<RepackedWeights> repack(LowerContext& ctx, ValueId v) {
   return r;
 }
 
+// Repacked once per segment: a table two nodes read (token_embd as the
+// embedding and the tied output matmul) is uploaded once.
+Result<RepackedWeights> repack(LowerContext& ctx, ValueId v) {
+  if (const std::vector<int32_t> blobs = ctx.blobs_of(v, "block_rows"); blobs.size() == 3)
+    return RepackedWeights{blobs[0], blobs[1], blobs[2]};
+  ODIN_ASSIGN_OR_RETURN(const RepackedWeights r, repack_once(ctx, v));
+  ctx.remember_blobs(v, "block_rows", {r.format, r.scales, r.quants});
+  return r;
+}
+
 // A constant [rows, depth] table or matrix the kernels read (blocks.glsl).
 Support supports_weight_rows(const Graph& g, const Node& node, size_t input, bool floats_ok) {
   const ValueId v = node.inputs.size() > input ? node.inputs[input] : kNoValue;
@@ -161,11 +183,12 @@ Support supports_weight_rows(const Graph& g, const Node& node, size_t input, boo
     return decline(node, "with run-time (non-constant) weights not supported");
   const Value& w = g.value(v);
   const std::optional<int> format = block_kernel_format(w.dtype);
-  if (!format || (*format == kFloatRows && !floats_ok))
+  const bool floats = format && (*format == kFloatRows || *format == kHalfRows);
+  if (!format || (floats && !floats_ok))
     return decline(node, str_cat("with ", dtype_name(w.dtype),
                                  " weights not supported (Q8_0, Q4_0, M0E4, Q4_K, Q6_K",
                                  floats_ok ? ", F16, F32)" : ")"));
-  const int64_t block = *format == 4 || *format == 5 ? 256 : *format == kFloatRows ? 1 : 32;
+  const int64_t block = *format == 4 || *format == 5 ? 256 : floats ? 1 : 32;
   if (w.shape.rank() != 2 || w.shape[1] % block != 0)
     return decline(node, str_cat("with weights ", w.shape.str(), " not supported"));
   return Support::yes();
@@ -336,12 +359,17 @@ Status lower_attention(LowerContext& ctx, const Node& node, LoweredNode* out) {
   return Status();
 }
 
+uint64_t embedding_binding_bytes(const Graph& g, const Node& node) {
+  return block_weight_binding_bytes(g, node.inputs[0]);
+}
+
 constexpr VkOp kOps[] = {
     {OpType::kAttention, supports_attention, lower_attention, true, true, true},
     {OpType::kRmsNorm, supports_rms_norm, lower_rms_norm, true},
     {OpType::kRope, supports_rope, lower_rope, true, false, true},
     {OpType::kSwiglu, supports_swiglu, lower_swiglu, true},
-    {OpType::kEmbedding, supports_embedding, lower_embedding, true, false, true},
+    {OpType::kEmbedding, supports_embedding, lower_embedding, true, false, true,
+     embedding_binding_bytes},
 };
 
 }  // namespace
@@ -349,6 +377,18 @@ constexpr VkOp kOps[] = {
 bool has_block_weights(const Graph& g, const Node& node) {
   return node.inputs.size() > 1 && node.inputs[1] != kNoValue &&
          is_block_quantized(g.value(node.inputs[1]).dtype);
+}
+
+uint64_t block_weight_binding_bytes(const Graph& g, ValueId v) {
+  const Value& w = g.value(v);
+  const std::optional<int> format = block_kernel_format(w.dtype);
+  const auto n = static_cast<uint64_t>(std::max<int64_t>(w.shape.num_elements(), 0));
+  if (!format) return 0;
+  if (*format == kFloatRows) return n * 4;
+  if (*format == kHalfRows) return n * 2;
+  // Quants (a byte or a nibble per value) outweigh the scales (one or two
+  // floats per 32 values).
+  return *format == 0 || *format == 5 ? n : n / 2;
 }
 
 Support supports_block_fully_connected(const Graph& g, const Node& node) {

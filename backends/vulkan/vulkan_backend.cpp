@@ -41,7 +41,7 @@ class VulkanBackend final : public Backend {
   Support supports(const Graph& graph, const Node& node) const override {
     const Context* ctx = context();
     if (!ctx) return Support::no("vulkan: " + reason_);
-    return vulkan_supports(graph, node, &ctx->workarounds());
+    return vulkan_supports(graph, node, &ctx->workarounds(), &ctx->info());
   }
 
   Result<std::unique_ptr<Executable>> compile(const Graph& graph, std::span<const NodeId> segment,
@@ -49,7 +49,8 @@ class VulkanBackend final : public Backend {
     Context* ctx = context();
     if (!ctx) return make_error(StatusCode::kUnsupported, "vulkan: ", reason_);
     for (NodeId n : segment)
-      if (Support s = vulkan_supports(graph, graph.node(n), &ctx->workarounds()); !s.ok)
+      if (Support s = vulkan_supports(graph, graph.node(n), &ctx->workarounds(), &ctx->info());
+          !s.ok)
         return make_error(StatusCode::kUnsupported, graph.describe_node(n), ": ", s.why_not);
     TuningTable table = TuningTable::load("vulkan", ctx->tuning_key());
     auto exe = compile_tuned(
