@@ -5,6 +5,7 @@
 
 #include "backends/vulkan/vk_context.h"
 #include "backends/vulkan/vk_executable.h"
+#include "backends/vulkan/vk_lower.h"
 #include "backends/vulkan/vk_pipelines.h"
 #include "backends/vulkan/vk_support.h"
 
@@ -42,6 +43,13 @@ class VulkanBackend final : public Backend {
     const Context* ctx = context();
     if (!ctx) return Support::no("vulkan: " + reason_);
     return vulkan_supports(graph, node, &ctx->workarounds(), &ctx->info());
+  }
+
+  // ATTENTION's KV cache lives in the executable's device buffers
+  // (VkOp::device_state).
+  bool keeps_state(const Graph& graph, const Node& node) const override {
+    const VkOp* op = find_vk_op(node.op, is_quantized_node(graph, node));
+    return op && op->device_state;
   }
 
   Result<std::unique_ptr<Executable>> compile(const Graph& graph, std::span<const NodeId> segment,

@@ -145,6 +145,11 @@ TEST_P(VulkanLlmOps, MatchReferenceOverPromptChunksAndSteps) {
       for (size_t n = 0; n < vk->graph().num_nodes(); ++n)
         EXPECT_EQ(vk->node_backend(n), backend)
             << op_type_name(vk->graph().node(n).op) << ": " << vk->node_fallback(n);
+      // The KV caches (K and V, float16) live on the device only: the host
+      // arena, planned as the CPU's otherwise, holds none of their bytes.
+      auto cpu = make_session(g, {"cpu"}, true);
+      ASSERT_TRUE(cpu);
+      EXPECT_EQ(cpu->arena_bytes() - vk->arena_bytes(), size_t{2 * kKvHeads * kCtx * kHeadDim * 2});
       int64_t at = 0;
       // A prompt, two steps, chunks; 1 and 3 rows take the GEMV, the others
       // the tiled matmul (37: two whole tiles of 16 and a partial one).

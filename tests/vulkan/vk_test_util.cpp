@@ -22,6 +22,7 @@ class NamedVulkanBackend final : public Backend {
   bool available() override { return vk_->available(); }
   std::string unavailable_reason() const override { return vk_->unavailable_reason(); }
   Support supports(const Graph& g, const Node& n) const override { return vk_->supports(g, n); }
+  bool keeps_state(const Graph& g, const Node& n) const override { return vk_->keeps_state(g, n); }
   Result<std::unique_ptr<Executable>> compile(const Graph& g, std::span<const NodeId> segment,
                                               const CompileOptions& o) override {
     return vk_->compile(g, segment, o);
