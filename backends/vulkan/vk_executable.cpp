@@ -249,6 +249,7 @@ class VulkanExecutable::Builder {
                           make_descriptor_sets(ctx_, exe_.commands_, &exe_.descriptor_pool_));
     ODIN_ASSIGN_OR_RETURN(exe_.stats_.barriers,
                           record_commands(ctx_, exe_.command_buffer_, exe_.commands_, exe_.sets_));
+    exe_.count_launched();
     return Status();
   }
 
@@ -506,7 +507,7 @@ Status VulkanExecutable::run(HostBindings& io, std::span<double> node_ms, RunSta
     const TensorView v = io.output(t.value);
     std::memcpy(v.data, staging_out_.mapped() + t.staging_offset, run_bytes(t, v));
   }
-  stats.dispatches += stats_.dispatches;
+  stats.dispatches += launched_;
   stats.submits += device_work ? 1 : 0;
   if (stamped) return read_node_times(node_ms);
   if (!node_ms.empty()) {
@@ -562,12 +563,20 @@ Status VulkanExecutable::rerecord(const std::vector<int64_t>& dims) {
       split_groups(ctx_, (amount + r.group - 1) / r.group, c);
   }
   ODIN_RETURN_IF_ERROR(record_commands(ctx_, command_buffer_, commands_, sets_).status());
+  count_launched();
   if (profiled_buffer_ != VK_NULL_HANDLE) {  // recorded again on the next profiled run
     ctx_.api().vkFreeCommandBuffers(ctx_.device(), command_pool_, 1, &profiled_buffer_);
     profiled_buffer_ = VK_NULL_HANDLE;
   }
   recorded_dims_ = dims;
   return Status();
+}
+
+void VulkanExecutable::count_launched() {
+  launched_ =
+      static_cast<int>(std::count_if(commands_.begin(), commands_.end(), [](const Command& c) {
+        return c.kind == Command::Kind::kDispatch && c.groups_x > 0 && c.groups_y > 0;
+      }));
 }
 
 // A second recording of the same commands with timestamps, made on the

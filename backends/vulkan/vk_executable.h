@@ -27,7 +27,7 @@ namespace odin::vk {
 
 // Counts fixed at compile (the same every run).
 struct ExecutableStats {
-  int dispatches = 0;     // kernel launches per run
+  int dispatches = 0;     // kernels recorded (a run launches those for its rows)
   int barriers = 0;       // pipeline barriers recorded
   int copies = 0;         // staging <-> arena copy commands
   int aliased_nodes = 0;  // RESHAPE-like nodes that cost nothing
@@ -71,6 +71,9 @@ class VulkanExecutable final : public Executable {
   std::vector<int64_t> run_dims(HostBindings& io) const;
   // Scales the commands to `dims` and records the command buffer again.
   Status rerecord(const std::vector<int64_t>& dims);
+  // The dispatches the recording launches (those for other row counts
+  // than the run's are left out: Dispatch::min_rows).
+  void count_launched();
   Status prepare_profiled();
   Status read_node_times(std::span<double> node_ms) const;
 
@@ -95,6 +98,7 @@ class VulkanExecutable final : public Executable {
   ExecutableStats stats_;
   std::vector<RunScaled> run_scaled_;
   std::vector<int64_t> recorded_dims_;  // the symbols' sizes in the recording
+  int launched_ = 0;
 };
 
 }  // namespace odin::vk

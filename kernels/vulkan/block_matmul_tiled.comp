@@ -44,10 +44,13 @@ void main() {
   for (uint k0 = 0u; k0 < nb; k0 += CHUNK) {
     const uint nk = min(CHUNK, nb - k0);
     barrier();  // the last chunk's reads are done
-    for (uint i = tid; i < nr * nk * 8u; i += 64u) {
+    // Rows past the run's are zeros, so every thread sums all ROWS rows
+    // (no branch in the inner loop).
+    for (uint i = tid; i < uint(ROWS) * nk * 8u; i += 64u) {
       const uint r = i / (nk * 8u), c = i % (nk * 8u);
-      const uint o = (r0 + r) * depth + k0 * 32u + 4u * c;
-      xs[r * CHUNK * 8u + c] = vec4(x[o], x[o + 1u], x[o + 2u], x[o + 3u]);
+      const uint o = min(r0 + r, rows - 1u) * depth + k0 * 32u + 4u * c;
+      xs[r * CHUNK * 8u + c] =
+          r < nr ? vec4(x[o], x[o + 1u], x[o + 2u], x[o + 3u]) : vec4(0.0);
     }
     barrier();
     if (u >= units) continue;
@@ -55,8 +58,7 @@ void main() {
       const uint blk = u * nb + k0 + k;
       vec4 q[8];
       load_block(blk, q);
-      for (int r = 0; r < ROWS; ++r)
-        if (uint(r) < nr) acc[r] += block_dot(blk, q, uint(r) * CHUNK * 8u + k * 8u);
+      for (int r = 0; r < ROWS; ++r) acc[r] += block_dot(blk, q, uint(r) * CHUNK * 8u + k * 8u);
     }
   }
   if (u >= units) return;
