@@ -1,7 +1,7 @@
 // One decoder block built by hand with every LLM op (embedding, RMS norm,
 // the matmuls in one weight format, RoPE, attention over a persistent KV
 // cache, SwiGLU, the residual adds), its token count the dim symbol `seq`
-// (at most 8), and a helper that runs a chunk of tokens through a session
+// (at most kMaxRows), and a helper that runs a chunk of tokens through a session
 // of it. The backends' LLM op tests (tests/cpu, tests/vulkan) compare their
 // kernels against the reference on this graph.
 #pragma once
@@ -16,7 +16,7 @@
 
 namespace odin::test::llm_block {
 
-constexpr int64_t kWidth = 256, kHeads = 4, kKvHeads = 2, kHeadDim = 64, kCtx = 32;
+constexpr int64_t kWidth = 256, kHeads = 4, kKvHeads = 2, kHeadDim = 64, kCtx = 64, kMaxRows = 40;
 
 // A node with one output of inferred shape; returns the output.
 inline ValueId add_node_out(Graph& g, OpType op, std::vector<ValueId> in, OpAttrs attrs = {}) {
@@ -40,7 +40,7 @@ inline ValueId add_cache(Graph& g, const std::string& name, DType dtype) {
 // cache in `cache`.
 inline Graph block_graph(BlockFormat format, bool neox, DType cache = DType::kF16) {
   Graph g;
-  g.dim_symbols().push_back({"seq", 8});
+  g.dim_symbols().push_back({"seq", kMaxRows});
   auto seq_input = [&](const char* name) {
     const ValueId v = add_value(g, name, Shape({kDynamicDim}), DType::kI32);
     g.value(v).shape.set_symbol(0, "seq");

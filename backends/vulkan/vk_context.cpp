@@ -1,5 +1,6 @@
 #include "backends/vulkan/vk_context.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "backends/vulkan/vk_pipelines.h"
@@ -15,6 +16,10 @@ Result<std::unique_ptr<Context>> Context::create(const ContextOptions& options) 
   if (choice.empty())
     if (const char* env = std::getenv("ODIN_VULKAN_DEVICE")) choice = env;
   ODIN_ASSIGN_OR_RETURN(ctx->device_index_, select_device(ctx->instance_->devices(), choice));
+  ctx->info_ = ctx->instance_->devices()[ctx->device_index_];
+  if (options.max_storage_buffer_range != 0)
+    ctx->info_.max_storage_buffer_range =
+        std::min(ctx->info_.max_storage_buffer_range, options.max_storage_buffer_range);
   ODIN_RETURN_IF_ERROR(ctx->create_device(options));
   return ctx;
 }

@@ -22,6 +22,9 @@ struct ContextOptions {
   std::string device_choice;
   // Appended to the built-in driver-bug table (tests inject entries here).
   std::vector<DriverBugEntry> extra_driver_bugs;
+  // A lower maxStorageBufferRange than the device's (0: the device's), as
+  // a smaller device would have: tests of what does not fit.
+  uint32_t max_storage_buffer_range = 0;
 };
 
 class Context {
@@ -33,11 +36,17 @@ class Context {
 
   const DeviceApi& api() const { return api_; }
   VkDevice device() const { return device_; }
-  const DeviceInfo& info() const { return instance_->devices()[device_index_]; }
+  // The device's properties (with ContextOptions' lower limits).
+  const DeviceInfo& info() const { return info_; }
   const DeviceWorkarounds& workarounds() const { return workarounds_; }
   // fp16 storage and arithmetic are enabled on the device (and not disabled
   // by a workaround); executables use them when reduced precision is allowed.
   bool fp16_enabled() const { return fp16_enabled_; }
+  // Kernels may use subgroup arithmetic (the device has it in compute
+  // shaders and no workaround turns it off).
+  bool subgroups_enabled() const {
+    return info_.subgroup_arithmetic && !workarounds_.subgroups_disabled;
+  }
   const VkPhysicalDeviceMemoryProperties& memory_properties() const { return memory_; }
   PipelineRegistry& pipelines() { return *pipelines_; }
   uint32_t queue_family() const { return queue_family_; }
@@ -60,6 +69,7 @@ class Context {
 
   std::unique_ptr<Instance> instance_;
   size_t device_index_ = 0;
+  DeviceInfo info_;
   DeviceApi api_;
   VkDevice device_ = VK_NULL_HANDLE;
   VkQueue queue_ = VK_NULL_HANDLE;

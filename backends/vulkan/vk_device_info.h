@@ -29,6 +29,7 @@ struct DeviceInfo {
   bool fp16 = false;  // shaderFloat16 and storageBuffer16BitAccess
   bool int8 = false;  // shaderInt8 and storageBuffer8BitAccess
   uint32_t subgroup_size = 0;
+  bool subgroup_arithmetic = false;  // subgroupAdd and the like in compute shaders
   uint32_t max_workgroup_invocations = 0;
   std::array<uint32_t, 3> max_workgroup_count{};
   uint32_t max_storage_buffer_range = 0;

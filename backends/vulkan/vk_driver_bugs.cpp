@@ -29,6 +29,9 @@ DeviceWorkarounds collect_workarounds(const DeviceInfo& device,
     if (e.workaround == Workaround::kDisableFp16) {
       w.fp16_disabled = true;
       w.fp16_reason = e.reason;
+    } else if (e.workaround == Workaround::kDisableSubgroups) {
+      w.subgroups_disabled = true;
+      w.subgroups_reason = e.reason;
     } else if (!w.op_disabled(e.op)) {
       w.disabled_ops.emplace_back(e.op, e.reason);
     }

@@ -14,8 +14,9 @@
 namespace odin::vk {
 
 enum class Workaround : uint8_t {
-  kDisableFp16,  // run fp32 even when reduced precision is allowed
-  kDisableOp,    // decline `op` (it falls back to the next backend)
+  kDisableFp16,       // run fp32 even when reduced precision is allowed
+  kDisableOp,         // decline `op` (it falls back to the next backend)
+  kDisableSubgroups,  // kernels without subgroup operations, even where the device has them
 };
 
 struct DriverBugEntry {
@@ -38,6 +39,8 @@ bool driver_bug_matches(const DriverBugEntry& entry, const DeviceInfo& device);
 struct DeviceWorkarounds {
   bool fp16_disabled = false;
   std::string fp16_reason;
+  bool subgroups_disabled = false;
+  std::string subgroups_reason;
   std::vector<std::pair<OpType, std::string>> disabled_ops;  // op, reason
   // The reason `op` is disabled, or nullptr.
   const std::string* op_disabled(OpType op) const;

@@ -25,9 +25,10 @@ uint64_t align_up(uint64_t n, uint64_t a) {
 // precision) for one upload.
 class Lowering final : public LowerContext {
  public:
-  Lowering(const Graph& g, bool fp16, bool cpu, TuneChooser& chooser)
-      : graph_(g), fp16_(fp16), cpu_(cpu), chooser_(chooser) {}
+  Lowering(const Graph& g, bool fp16, bool cpu, bool subgroups, TuneChooser& chooser)
+      : graph_(g), fp16_(fp16), cpu_(cpu), subgroups_(subgroups), chooser_(chooser) {}
   bool cpu_device() const override { return cpu_; }
+  bool subgroups() const override { return subgroups_; }
   const Graph& graph() const override { return graph_; }
   int32_t add_weights(std::vector<float> values) override {
     std::vector<uint8_t>& blob = blobs.emplace_back();
@@ -48,6 +49,14 @@ class Lowering final : public LowerContext {
     return static_cast<int32_t>(blobs.size() - 1);
   }
 
+  std::vector<int32_t> blobs_of(ValueId v, const std::string& form) const override {
+    const auto it = derived_.find({v, form});
+    return it != derived_.end() ? it->second : std::vector<int32_t>();
+  }
+  void remember_blobs(ValueId v, const std::string& form, std::vector<int32_t> blobs) override {
+    derived_[{v, form}] = std::move(blobs);
+  }
+
   TuneParams tune(const std::string& shape, std::span<const TuneParams> candidates) override {
     return chooser_.choose(node, shape, candidates);
   }
@@ -59,7 +68,9 @@ class Lowering final : public LowerContext {
   const Graph& graph_;
   bool fp16_;
   bool cpu_;
+  bool subgroups_;
   TuneChooser& chooser_;
+  std::map<std::pair<ValueId, std::string>, std::vector<int32_t>> derived_;
 };
 
 // The index in graph.dim_symbols() of the symbol a dim of v follows.
@@ -96,7 +107,8 @@ class VulkanExecutable::Builder {
         fp16_(options.allow_reduced_precision && ctx_.fp16_enabled()),
         elem_(fp16_ ? 2 : 4),
         alignment_(std::max<uint64_t>(64, ctx_.info().min_storage_buffer_offset_alignment)),
-        lowering_(g_, fp16_, ctx_.info().kind == DeviceKind::kCpu, chooser) {}
+        lowering_(g_, fp16_, ctx_.info().kind == DeviceKind::kCpu, ctx_.subgroups_enabled(),
+                  chooser) {}
 
   Status build() {
     exe_.stats_.fp16 = fp16_;
@@ -237,6 +249,7 @@ class VulkanExecutable::Builder {
                           make_descriptor_sets(ctx_, exe_.commands_, &exe_.descriptor_pool_));
     ODIN_ASSIGN_OR_RETURN(exe_.stats_.barriers,
                           record_commands(ctx_, exe_.command_buffer_, exe_.commands_, exe_.sets_));
+    exe_.count_launched();
     return Status();
   }
 
@@ -337,7 +350,8 @@ class VulkanExecutable::Builder {
     if (group > ctx_.info().max_workgroup_invocations)
       return make_error(StatusCode::kUnsupported, "vulkan: ", d.kernel, " workgroup of ", group,
                         " over the device's limit");
-    split_groups(ctx_, (d.invocations + group - 1) / group, c);
+    const uint64_t groups = (d.invocations + group - 1) / group;
+    split_groups(ctx_, groups, c);
     if (c.groups_y > ctx_.info().max_workgroup_count[1])
       return make_error(StatusCode::kUnsupported, "vulkan: ", d.kernel,
                         " needs too many workgroups");
@@ -345,10 +359,24 @@ class VulkanExecutable::Builder {
     ValueId sized = d.follows;
     for (const Operand& op : d.bindings)
       if (sized == kNoValue && op.kind == Operand::Kind::kValue) sized = op.id;
-    if (sized != kNoValue)
-      if (const auto sym = symbol_of(g_, sized))
-        exe_.run_scaled_.push_back(
-            {exe_.commands_.size(), *sym, d.invocations, static_cast<uint32_t>(group)});
+    const std::optional<size_t> sym =
+        sized != kNoValue ? symbol_of(g_, sized) : std::optional<size_t>();
+    // A dispatch for other rows than the planned ones: none when the rows
+    // never change, else recorded without workgroups until a run needs it.
+    if (d.rows > 0 && (d.rows < d.min_rows || d.rows > d.max_rows)) {
+      if (!sym) return Status();
+      c.groups_x = c.groups_y = 0;
+    }
+    if (sym) {
+      RunScaled r{exe_.commands_.size(), *sym, d.invocations, static_cast<uint32_t>(group)};
+      r.rows = d.rows;
+      r.min_rows = d.min_rows;
+      r.max_rows = d.max_rows;
+      r.row_tile = d.row_tile;
+      if (d.row_tile > 0 && d.rows > 0)
+        r.tile_groups = groups / static_cast<uint64_t>((d.rows + d.row_tile - 1) / d.row_tile);
+      exe_.run_scaled_.push_back(r);
+    }
     exe_.commands_.push_back(std::move(c));
     ++exe_.stats_.dispatches;
     return Status();
@@ -500,7 +528,7 @@ Status VulkanExecutable::start(HostBindings& io, bool stamped, RunStats& stats) 
     ODIN_RETURN_IF_ERROR(ctx_.submit(stamped ? profiled_buffer_ : command_buffer_, fence_));
     in_flight_ = true;
   }
-  stats.dispatches += stats_.dispatches;
+  stats.dispatches += launched_;
   stats.submits += device_work() ? 1 : 0;
   return Status();
 }
@@ -541,18 +569,38 @@ Status VulkanExecutable::rerecord(const std::vector<int64_t>& dims) {
     const auto n = static_cast<uint64_t>(dims[r.symbol]);
     const uint64_t amount = (r.planned * n + max - 1) / max;
     Command& c = commands_[r.command];
+    if (r.rows > 0) {  // a kernel for some row counts, or row-tiled
+      const auto rows = static_cast<int64_t>((static_cast<uint64_t>(r.rows) * n + max - 1) / max);
+      if (rows < r.min_rows || rows > r.max_rows) {
+        c.groups_x = c.groups_y = 0;  // another dispatch of the node runs
+        continue;
+      }
+      if (r.row_tile > 0) {
+        split_groups(
+            ctx_, static_cast<uint64_t>((rows + r.row_tile - 1) / r.row_tile) * r.tile_groups, c);
+        continue;
+      }
+    }
     if (r.group == 0)
       c.region.size = std::max<uint64_t>(amount, 1);  // a copy of no bytes is invalid
     else
       split_groups(ctx_, (amount + r.group - 1) / r.group, c);
   }
   ODIN_RETURN_IF_ERROR(record_commands(ctx_, command_buffer_, commands_, sets_).status());
+  count_launched();
   if (profiled_buffer_ != VK_NULL_HANDLE) {  // recorded again on the next profiled run
     ctx_.api().vkFreeCommandBuffers(ctx_.device(), command_pool_, 1, &profiled_buffer_);
     profiled_buffer_ = VK_NULL_HANDLE;
   }
   recorded_dims_ = dims;
   return Status();
+}
+
+void VulkanExecutable::count_launched() {
+  launched_ =
+      static_cast<int>(std::count_if(commands_.begin(), commands_.end(), [](const Command& c) {
+        return c.kind == Command::Kind::kDispatch && c.groups_x > 0 && c.groups_y > 0;
+      }));
 }
 
 // A second recording of the same commands with timestamps, made on the

@@ -27,7 +27,7 @@ namespace odin::vk {
 
 // Counts fixed at compile (the same every run).
 struct ExecutableStats {
-  int dispatches = 0;     // kernel launches per run
+  int dispatches = 0;     // kernels recorded (a run launches those for its rows)
   int barriers = 0;       // pipeline barriers recorded
   int copies = 0;         // staging <-> arena copy commands
   int aliased_nodes = 0;  // RESHAPE-like nodes that cost nothing
@@ -59,11 +59,15 @@ class VulkanExecutable final : public Executable {
 
   VulkanExecutable(Context& ctx, const Graph& graph) : ctx_(ctx), graph_(graph) {}
   // Commands whose size follows dim symbol `symbol`: `planned` invocations
-  // in workgroups of `group`, or bytes copied when group is 0.
+  // in workgroups of `group`, or bytes copied when group is 0; dispatches
+  // for a range of rows and row-tiled ones as Dispatch::rows says
+  // (tile_groups: the workgroups of one row tile).
   struct RunScaled {
     size_t command, symbol;
     uint64_t planned;
     uint32_t group;
+    int64_t rows = 0, min_rows = 0, max_rows = INT64_MAX, row_tile = 0;
+    uint64_t tile_groups = 0;
   };
   // The symbols' sizes in this run, as the segment's inputs have them.
   std::vector<int64_t> run_dims(HostBindings& io) const;
@@ -73,6 +77,9 @@ class VulkanExecutable final : public Executable {
   Status start(HostBindings& io, bool stamped, RunStats& stats);
   // A segment of aliases only has nothing to submit.
   bool device_work() const { return stats_.dispatches > 0 || stats_.copies > 0; }
+  // The dispatches the recording launches (those for other row counts
+  // than the run's are left out: Dispatch::min_rows).
+  void count_launched();
   Status prepare_profiled();
   Status read_node_times(std::span<double> node_ms) const;
 
@@ -98,6 +105,7 @@ class VulkanExecutable final : public Executable {
   ExecutableStats stats_;
   std::vector<RunScaled> run_scaled_;
   std::vector<int64_t> recorded_dims_;  // the symbols' sizes in the recording
+  int launched_ = 0;
 };
 
 }  // namespace odin::vk

@@ -137,6 +137,8 @@ DeviceInfo Instance::describe(uint32_t index, VkPhysicalDevice pd) {
   d.fp16 = f16i8.shaderFloat16 && storage16.storageBuffer16BitAccess;
   d.int8 = f16i8.shaderInt8 && storage8.storageBuffer8BitAccess;
   d.subgroup_size = subgroup.subgroupSize;
+  d.subgroup_arithmetic = (subgroup.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT) != 0 &&
+                          (subgroup.supportedOperations & VK_SUBGROUP_FEATURE_ARITHMETIC_BIT) != 0;
   const VkPhysicalDeviceLimits& lim = base.limits;
   d.max_workgroup_invocations = lim.maxComputeWorkGroupInvocations;
   for (int i = 0; i < 3; ++i) d.max_workgroup_count[i] = lim.maxComputeWorkGroupCount[i];

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "backends/vulkan/vk_program.h"
@@ -34,6 +35,13 @@ class LowerContext {
   // The device is a CPU (lavapipe, SwiftShader): workgroups are run one
   // after another there, and barriers cost far more than on a GPU.
   virtual bool cpu_device() const = 0;
+  // Kernels may use subgroup arithmetic (Context::subgroups_enabled).
+  virtual bool subgroups() const = 0;
+  // The blobs an earlier node of the segment made from constant `v` in the
+  // form `form` (a repacking), as remember_blobs recorded them; empty when
+  // none did. A constant two nodes read is then uploaded once.
+  virtual std::vector<int32_t> blobs_of(ValueId v, const std::string& form) const = 0;
+  virtual void remember_blobs(ValueId v, const std::string& form, std::vector<int32_t> blobs) = 0;
 };
 
 struct VkOp {
@@ -56,6 +64,11 @@ struct VkOp {
   // The node reads int32 run-time inputs (token ids, positions); its
   // supports() checks which.
   bool int32_inputs = false;
+  // Bytes of the largest weight buffer its lowering binds (a table the
+  // size of a vocabulary), which must fit the device's
+  // maxStorageBufferRange (vk_support.cpp declines it otherwise); null:
+  // none that large.
+  uint64_t (*weight_binding_bytes)(const Graph& graph, const Node& node) = nullptr;
 };
 
 // The entries, per family.
@@ -72,6 +85,8 @@ std::span<const VkOp> vk_llm_ops();
 // the node's weights are such a format, and its support and lowering
 // (vk_ops_llm.cpp; the FULLY_CONNECTED entry in vk_ops_conv.cpp calls them).
 bool has_block_weights(const Graph& graph, const Node& node);
+// Bytes of the largest buffer the repacking of block weights `v` binds.
+uint64_t block_weight_binding_bytes(const Graph& graph, ValueId v);
 Support supports_block_fully_connected(const Graph& graph, const Node& node);
 Status lower_block_fully_connected(LowerContext& ctx, const Node& node, LoweredNode* out);
 // A node computes on affine int8/uint8 values: one of its inputs or outputs

@@ -216,11 +216,18 @@ Status lower_batch_matmul(LowerContext& ctx, const Node& node, LoweredNode* out)
   return Status();
 }
 
+// Block weights are repacked into buffers as large as the matrix; float
+// ones are checked at compile.
+uint64_t fully_connected_binding_bytes(const Graph& g, const Node& node) {
+  return has_block_weights(g, node) ? block_weight_binding_bytes(g, node.inputs[1]) : 0;
+}
+
 constexpr VkOp kOps[] = {
     {OpType::kConv2D, supports_conv2d, lower_conv2d},
     {OpType::kDepthwiseConv2D, supports_depthwise_conv2d, lower_depthwise_conv2d},
     {OpType::kConv3D, supports_conv3d, lower_conv3d},
-    {OpType::kFullyConnected, supports_fully_connected, lower_fully_connected, true},
+    {OpType::kFullyConnected, supports_fully_connected, lower_fully_connected, true, false, false,
+     fully_connected_binding_bytes},
     {OpType::kBatchMatMul, supports_batch_matmul, lower_batch_matmul},
 };
 

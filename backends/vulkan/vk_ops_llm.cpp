@@ -6,6 +6,7 @@
 // Block weights are repacked once at compile into an fp32 scale per block
 // and the block's quants in whole 32-bit words (blocks.glsl), since the
 // stored blocks (34 and 18 bytes) are not word-aligned.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <optional>
@@ -20,6 +21,9 @@ namespace odin::vk {
 namespace {
 
 constexpr int kFloatRows = 3;  // blocks.glsl's FORMAT of plain fp32 rows
+constexpr int kHalfRows = 6;   // and of fp16 rows, two to a word
+// Rows from which FULLY_CONNECTED takes the tiled matmul over the GEMV.
+constexpr int64_t kTiledRows = 4;
 
 // blocks.glsl's FORMAT of a stored dtype; nullopt when the kernels lack it.
 std::optional<int> block_kernel_format(DType t) {
@@ -31,8 +35,9 @@ std::optional<int> block_kernel_format(DType t) {
     case DType::kM0E4:
       return 2;
     case DType::kF32:
-    case DType::kF16:
       return kFloatRows;
+    case DType::kF16:
+      return kHalfRows;
     case DType::kQ4_K:
       return 4;
     case DType::kQ6_K:
@@ -115,11 +120,20 @@ Result<RepackedWeights> repack_k_quants(LowerContext& ctx, const Value& w, Repac
   return r;
 }
 
-Result<RepackedWeights> repack(LowerContext& ctx, ValueId v) {
+Result<RepackedWeights> repack_once(LowerContext& ctx, ValueId v) {
   const Value& w = ctx.graph().value(v);
   RepackedWeights r;
   r.format = *block_kernel_format(w.dtype);
   const int64_t rows = w.shape[0], depth = w.shape[1];
+  if (r.format == kHalfRows) {  // as stored
+    const auto bytes = static_cast<size_t>(rows * depth * 2);
+    if (w.data == nullptr || w.data_bytes < bytes)
+      return make_error(StatusCode::kInvalidArgument, "vulkan: weights ", w.name, " hold ",
+                        w.data_bytes, " bytes, fewer than ", bytes, " of F16 rows");
+    r.scales = ctx.add_bytes(std::vector<uint8_t>(w.data, w.data + bytes));
+    r.quants = r.scales;
+    return r;
+  }
   if (r.format == kFloatRows) {
     std::vector<float> values(static_cast<size_t>(rows * depth));
     for (int64_t i = 0; i < rows; ++i)
@@ -152,6 +166,16 @@ Result<RepackedWeights> repack(LowerContext& ctx, ValueId v) {
   return r;
 }
 
+// Repacked once per segment: a table two nodes read (token_embd as the
+// embedding and the tied output matmul) is uploaded once.
+Result<RepackedWeights> repack(LowerContext& ctx, ValueId v) {
+  if (const std::vector<int32_t> blobs = ctx.blobs_of(v, "block_rows"); blobs.size() == 3)
+    return RepackedWeights{blobs[0], blobs[1], blobs[2]};
+  ODIN_ASSIGN_OR_RETURN(const RepackedWeights r, repack_once(ctx, v));
+  ctx.remember_blobs(v, "block_rows", {r.format, r.scales, r.quants});
+  return r;
+}
+
 // A constant [rows, depth] table or matrix the kernels read (blocks.glsl).
 Support supports_weight_rows(const Graph& g, const Node& node, size_t input, bool floats_ok) {
   const ValueId v = node.inputs.size() > input ? node.inputs[input] : kNoValue;
@@ -159,11 +183,12 @@ Support supports_weight_rows(const Graph& g, const Node& node, size_t input, boo
     return decline(node, "with run-time (non-constant) weights not supported");
   const Value& w = g.value(v);
   const std::optional<int> format = block_kernel_format(w.dtype);
-  if (!format || (*format == kFloatRows && !floats_ok))
+  const bool floats = format && (*format == kFloatRows || *format == kHalfRows);
+  if (!format || (floats && !floats_ok))
     return decline(node, str_cat("with ", dtype_name(w.dtype),
                                  " weights not supported (Q8_0, Q4_0, M0E4, Q4_K, Q6_K",
                                  floats_ok ? ", F16, F32)" : ")"));
-  const int64_t block = *format == 4 || *format == 5 ? 256 : *format == kFloatRows ? 1 : 32;
+  const int64_t block = *format == 4 || *format == 5 ? 256 : floats ? 1 : 32;
   if (w.shape.rank() != 2 || w.shape[1] % block != 0)
     return decline(node, str_cat("with weights ", w.shape.str(), " not supported"));
   return Support::yes();
@@ -339,12 +364,17 @@ Status lower_attention(LowerContext& ctx, const Node& node, LoweredNode* out) {
   return Status();
 }
 
+uint64_t embedding_binding_bytes(const Graph& g, const Node& node) {
+  return block_weight_binding_bytes(g, node.inputs[0]);
+}
+
 constexpr VkOp kOps[] = {
     {OpType::kAttention, supports_attention, lower_attention, true, true, true},
     {OpType::kRmsNorm, supports_rms_norm, lower_rms_norm, true},
     {OpType::kRope, supports_rope, lower_rope, true, false, true},
     {OpType::kSwiglu, supports_swiglu, lower_swiglu, true},
-    {OpType::kEmbedding, supports_embedding, lower_embedding, true, false, true},
+    {OpType::kEmbedding, supports_embedding, lower_embedding, true, false, true,
+     embedding_binding_bytes},
 };
 
 }  // namespace
@@ -352,6 +382,18 @@ constexpr VkOp kOps[] = {
 bool has_block_weights(const Graph& g, const Node& node) {
   return node.inputs.size() > 1 && node.inputs[1] != kNoValue &&
          is_block_quantized(g.value(node.inputs[1]).dtype);
+}
+
+uint64_t block_weight_binding_bytes(const Graph& g, ValueId v) {
+  const Value& w = g.value(v);
+  const std::optional<int> format = block_kernel_format(w.dtype);
+  const auto n = static_cast<uint64_t>(std::max<int64_t>(w.shape.num_elements(), 0));
+  if (!format) return 0;
+  if (*format == kFloatRows) return n * 4;
+  if (*format == kHalfRows) return n * 2;
+  // Quants (a byte or a nibble per value) outweigh the scales (one or two
+  // floats per 32 values).
+  return *format == 0 || *format == 5 ? n : n / 2;
 }
 
 Support supports_block_fully_connected(const Graph& g, const Node& node) {
@@ -373,27 +415,52 @@ Status lower_block_fully_connected(LowerContext& ctx, const Node& node, LoweredN
   std::vector<float> bias(static_cast<size_t>(units), 0.0f);
   if (node.inputs.size() > 2 && node.inputs[2] != kNoValue)
     bias = constant_floats(ctx, node.inputs[2]);
-  // A workgroup of 64 per output value (tile 0), or one invocation per
-  // output value (tile 1): the default on CPU devices, where the
-  // workgroups' barriers dominate. The tuner may measure both.
-  const TuneParams split{64, 0}, per_thread{64, 1};
-  const TuneParams gpu_order[] = {split, per_thread}, cpu_order[] = {per_thread, split};
+  const int32_t bias_blob = ctx.add_weights(std::move(bias));
+  // Runs of fewer than kTiledRows rows (decode) take the GEMV, longer ones
+  // (prefill) the tiled matmul; with rows set per run, both are recorded,
+  // each for its rows (Dispatch::min_rows).
+  const bool run_rows = g.value(node.outputs[0]).shape.has_symbols();
+  auto base = [&](const char* kernel, int32_t variant) {
+    Dispatch d;
+    d.kernel = kernel;
+    d.spec = {static_cast<int32_t>(a.activation), w.format, variant};
+    d.push_int(rows);
+    d.push_int(units);
+    d.push_int(depth);
+    d.bindings = {Operand::value(node.outputs[0]), Operand::value(node.inputs[0]),
+                  Operand::weights(w.scales), Operand::weights(w.quants),
+                  Operand::weights(bias_blob)};
+    d.rows = rows;
+    return d;
+  };
   const int64_t dims[] = {rows, units, depth, w.format};
-  const TuneParams choice =
-      ctx.tune(tune_shape_key("block_fully_connected", dims),
-               ctx.cpu_device() ? std::span<const TuneParams>(cpu_order) : gpu_order);
-  const bool one_per_thread = choice.tile == 1;
-  Dispatch d;
-  d.kernel = "block_fully_connected";
-  d.spec = {static_cast<int32_t>(a.activation), w.format, one_per_thread ? 1 : 0};
-  d.push_int(rows);
-  d.push_int(units);
-  d.push_int(depth);
-  d.bindings = {Operand::value(node.outputs[0]), Operand::value(node.inputs[0]),
-                Operand::weights(w.scales), Operand::weights(w.quants),
-                Operand::weights(ctx.add_weights(std::move(bias)))};
-  set_invocations(d, rows * units * (one_per_thread ? 1 : 64));
-  out->dispatches.push_back(std::move(d));
+  if (rows < kTiledRows || run_rows) {
+    // A workgroup of 64 per output value (tile 0), or one invocation per
+    // output value (tile 1): the default on CPU devices, where the
+    // workgroups' barriers dominate. The tuner may measure both.
+    const TuneParams split{64, 0}, per_thread{64, 1};
+    const TuneParams gpu_order[] = {split, per_thread}, cpu_order[] = {per_thread, split};
+    const TuneParams choice =
+        ctx.tune(tune_shape_key("block_fully_connected", dims),
+                 ctx.cpu_device() ? std::span<const TuneParams>(cpu_order) : gpu_order);
+    const bool one_per_thread = choice.tile == 1;
+    Dispatch d = base(!one_per_thread && ctx.subgroups() ? "block_fully_connected_subgroup"
+                                                         : "block_fully_connected",
+                      one_per_thread ? 1 : 0);
+    d.max_rows = kTiledRows - 1;
+    set_invocations(d, rows * units * (one_per_thread ? 1 : 64));
+    out->dispatches.push_back(std::move(d));
+  }
+  if (rows >= kTiledRows) {
+    // Tiles of `tile` rows x 64 outputs, a workgroup each.
+    const TuneParams tiles[] = {{64, 16}, {64, 8}, {64, 32}};
+    const int64_t tile = ctx.tune(tune_shape_key("block_matmul_tiled", dims), tiles).tile;
+    Dispatch d = base("block_matmul_tiled", static_cast<int32_t>(tile));
+    d.min_rows = kTiledRows;
+    d.row_tile = tile;
+    set_invocations(d, (rows + tile - 1) / tile * ((units + 63) / 64) * 64);
+    out->dispatches.push_back(std::move(d));
+  }
   return Status();
 }
 

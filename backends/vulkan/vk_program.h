@@ -41,6 +41,15 @@ struct Dispatch {
   // With dims set per run: the value whose rows the invocations follow
   // (none: the first value bound).
   ValueId follows = kNoValue;
+  // With dims set per run, a node whose kernel depends on the run's rows
+  // has a dispatch per kernel, each for a range of rows: `rows` is the
+  // rows planned (they scale with the dims as invocations do), and the
+  // dispatch runs only when the run's rows are in [min_rows, max_rows]
+  // (rows 0: always). A row-tiled kernel sets row_tile: its invocations are
+  // whole tiles of that many rows, and a run launches the tiles its rows
+  // need (0: the invocations follow the rows one by one).
+  int64_t rows = 0, min_rows = 0, max_rows = INT64_MAX;
+  int64_t row_tile = 0;
 
   void push_int(int64_t v) { push.push_back(static_cast<uint32_t>(static_cast<int32_t>(v))); }
   void push_float(float f) {

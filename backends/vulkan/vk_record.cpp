@@ -90,6 +90,10 @@ Result<int> record_commands(const Context& ctx, VkCommandBuffer cb,
       tracker.after(accesses);
       continue;
     }
+    if (c.groups_x == 0 || c.groups_y == 0) {  // not in this run (Dispatch::min_rows)
+      ++set;
+      continue;
+    }
     for (size_t b = 0; b < c.bindings.size(); ++b) {
       const BoundBuffer& bb = c.bindings[b];
       if (!bb.tracked) continue;

@@ -25,7 +25,7 @@ struct Command {
   const Pipeline* pipeline = nullptr;
   std::vector<uint32_t> push;
   std::vector<BoundBuffer> bindings;
-  uint32_t groups_x = 1, groups_y = 1;
+  uint32_t groups_x = 1, groups_y = 1;  // none: skipped in this recording
   // kCopy
   VkBuffer src = VK_NULL_HANDLE, dst = VK_NULL_HANDLE;
   VkBufferCopy region{};

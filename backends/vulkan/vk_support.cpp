@@ -34,7 +34,8 @@ Support check_value(const Graph& g, const Node& node, ValueId v, const VkOp& op,
 
 }  // namespace
 
-Support vulkan_supports(const Graph& g, const Node& node, const DeviceWorkarounds* workarounds) {
+Support vulkan_supports(const Graph& g, const Node& node, const DeviceWorkarounds* workarounds,
+                        const DeviceInfo* device) {
   if (workarounds)
     if (const std::string* why = workarounds->op_disabled(node.op))
       return decline(node, str_cat("disabled on this driver (", *why, ")"));
@@ -56,7 +57,15 @@ Support vulkan_supports(const Graph& g, const Node& node, const DeviceWorkaround
   for (ValueId v : node.outputs)
     if (Support s = check_value(g, node, v, *op, false); !s.ok) return s;
   if (node.outputs.size() != 1) return decline(node, "with several outputs not supported");
-  return op->supports ? op->supports(g, node) : Support::yes();
+  if (op->supports)
+    if (Support s = op->supports(g, node); !s.ok) return s;
+  if (device && op->weight_binding_bytes)
+    if (const uint64_t bytes = op->weight_binding_bytes(g, node);
+        bytes > device->max_storage_buffer_range)
+      return decline(node, str_cat("with weights of ", bytes,
+                                   " bytes on the device, over its storage buffer limit of ",
+                                   device->max_storage_buffer_range, " bytes"));
+  return Support::yes();
 }
 
 }  // namespace odin::vk

@@ -9,7 +9,9 @@
 
 namespace odin::vk {
 
-// `workarounds` may be null (no device yet: nothing disabled).
-Support vulkan_supports(const Graph& graph, const Node& node, const DeviceWorkarounds* workarounds);
+// `workarounds` and `device` may be null (no device yet: nothing disabled,
+// no limits).
+Support vulkan_supports(const Graph& graph, const Node& node, const DeviceWorkarounds* workarounds,
+                        const DeviceInfo* device = nullptr);
 
 }  // namespace odin::vk

@@ -5,6 +5,7 @@
 
 #include "backends/vulkan/vk_context.h"
 #include "backends/vulkan/vk_executable.h"
+#include "backends/vulkan/vk_lower.h"
 #include "backends/vulkan/vk_pipelines.h"
 #include "backends/vulkan/vk_support.h"
 
@@ -41,7 +42,14 @@ class VulkanBackend final : public Backend {
   Support supports(const Graph& graph, const Node& node) const override {
     const Context* ctx = context();
     if (!ctx) return Support::no("vulkan: " + reason_);
-    return vulkan_supports(graph, node, &ctx->workarounds());
+    return vulkan_supports(graph, node, &ctx->workarounds(), &ctx->info());
+  }
+
+  // ATTENTION's KV cache lives in the executable's device buffers
+  // (VkOp::device_state).
+  bool keeps_state(const Graph& graph, const Node& node) const override {
+    const VkOp* op = find_vk_op(node.op, is_quantized_node(graph, node));
+    return op && op->device_state;
   }
 
   Result<std::unique_ptr<Executable>> compile(const Graph& graph, std::span<const NodeId> segment,
@@ -49,7 +57,8 @@ class VulkanBackend final : public Backend {
     Context* ctx = context();
     if (!ctx) return make_error(StatusCode::kUnsupported, "vulkan: ", reason_);
     for (NodeId n : segment)
-      if (Support s = vulkan_supports(graph, graph.node(n), &ctx->workarounds()); !s.ok)
+      if (Support s = vulkan_supports(graph, graph.node(n), &ctx->workarounds(), &ctx->info());
+          !s.ok)
         return make_error(StatusCode::kUnsupported, graph.describe_node(n), ": ", s.why_not);
     TuningTable table = TuningTable::load("vulkan", ctx->tuning_key());
     auto exe = compile_tuned(

@@ -3,7 +3,8 @@
 // (scales[]) and its quants (quants[]): 8 words of int8 (FORMAT 0: Q8_0),
 // or 4 words of nibbles, byte j holding value j (low) and j + 16 (high),
 // minus 8 (FORMAT 1: Q4_0) or through the M0E4 table of signed powers of
-// two (FORMAT 2). FORMAT 3: plain fp32 rows in scales[] (F32/F16 tables).
+// two (FORMAT 2). FORMAT 3: plain fp32 rows in scales[] (F32 tables);
+// FORMAT 6: fp16 rows in quants[], two values to a word (F16 tables).
 // The k-quants keep two floats per block of 32: Q4_K (FORMAT 4) unsigned
 // nibbles, value q * scale - min (scales[2b], scales[2b + 1]); Q6_K
 // (FORMAT 5) int8 words, a scale per 16 values (scales[2b + j / 16]).
@@ -34,6 +35,11 @@ float block_quant(uint blk, uint j) {
 // Element k of row r of a [rows, depth] matrix.
 float weight_at(uint r, uint k, uint depth) {
   if (FORMAT == 3) return scales[r * depth + k];
+  if (FORMAT == 6) {
+    const uint i = r * depth + k;
+    const vec2 h = unpackHalf2x16(quants[i / 2u]);
+    return (i & 1u) != 0u ? h.y : h.x;
+  }
   const uint blk = r * (depth / 32u) + k / 32u, j = k % 32u;
   if (FORMAT == 4) return block_quant(blk, j) * scales[2u * blk] - scales[2u * blk + 1u];
   if (FORMAT == 5) return block_quant(blk, j) * scales[2u * blk + j / 16u];

@@ -98,6 +98,11 @@ class Backend {
   virtual bool available() = 0;
   virtual std::string unavailable_reason() const { return {}; }
   virtual Support supports(const Graph& graph, const Node& node) const = 0;
+  // The backend keeps the persistent state `node` reads and writes
+  // (Value::persistent: an LLM's KV cache) in memory of its own across
+  // runs, and no other node uses it: the session's host arena holds none
+  // of it. Asked only of nodes the backend supports.
+  virtual bool keeps_state(const Graph& /*graph*/, const Node& /*node*/) const { return false; }
   // `segment`: node ids in execution order, all supported by this backend.
   virtual Result<std::unique_ptr<Executable>> compile(const Graph& graph,
                                                       std::span<const NodeId> segment,

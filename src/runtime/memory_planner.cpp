@@ -24,12 +24,13 @@ struct Lifetimes {
   std::vector<int32_t> first, last;
 };
 
-Lifetimes lifetimes(const Graph& graph) {
+Lifetimes lifetimes(const Graph& graph, const std::vector<bool>& off_host) {
   const int32_t end = static_cast<int32_t>(graph.num_nodes());
   Lifetimes t{std::vector<int32_t>(graph.num_values(), INT32_MAX),
               std::vector<int32_t>(graph.num_values(), -2)};
   auto touch = [&](ValueId v, int32_t step) {
     if (v == kNoValue || graph.value(v).is_constant()) return;
+    if (static_cast<size_t>(v) < off_host.size() && off_host[static_cast<size_t>(v)]) return;
     t.first[v] = std::min(t.first[v], step);
     t.last[v] = std::max(t.last[v], step);
   };
@@ -82,10 +83,10 @@ int32_t reusable_buffer(const Graph& graph, int32_t n, ValueId out, const Lifeti
 
 }  // namespace
 
-Result<MemoryPlan> plan_memory(const Graph& graph) {
+Result<MemoryPlan> plan_memory(const Graph& graph, const std::vector<bool>& off_host) {
   const int32_t end = static_cast<int32_t>(graph.num_nodes());
   const size_t nv = graph.num_values();
-  const Lifetimes t = lifetimes(graph);
+  const Lifetimes t = lifetimes(graph, off_host);
 
   std::vector<size_t> bytes(nv, 0);
   for (size_t v = 0; v < nv; ++v) {

@@ -29,6 +29,8 @@ constexpr size_t kArenaAlignment = 64;
 //    must survive repeated runs);
 //  - view (RESHAPE, SQUEEZE): the output is its input's bytes, so the
 //    kernel's copy is a no-op.
-Result<MemoryPlan> plan_memory(const Graph& graph);
+// `off_host` (per value, or empty): persistent state a backend keeps in
+// memory of its own (Backend::keeps_state); it gets no arena bytes.
+Result<MemoryPlan> plan_memory(const Graph& graph, const std::vector<bool>& off_host = {});
 
 }  // namespace odin

@@ -120,7 +120,15 @@ Result<Session::Built> Session::build(const Graph& source) const {
   po.max_fold_bytes = options_.max_fold_bytes;
   ODIN_RETURN_IF_ERROR(run_passes(g, po));
 
-  ODIN_ASSIGN_OR_RETURN(b.plan, plan_memory(g));
+  ODIN_ASSIGN_OR_RETURN(b.schedule, schedule_graph(g, options_.backends));
+  // State a backend keeps on its device (a KV cache) needs no host bytes.
+  std::vector<bool> off_host(g.num_values(), false);
+  for (const Segment& seg : b.schedule.segments)
+    for (NodeId n : seg.nodes)
+      if (seg.backend->keeps_state(g, g.node(n)))
+        for (ValueId v : g.node(n).inputs)
+          if (v != kNoValue && g.value(v).persistent) off_host[static_cast<size_t>(v)] = true;
+  ODIN_ASSIGN_OR_RETURN(b.plan, plan_memory(g, off_host));
   if (b.plan.arena_bytes > options_.max_arena_bytes)
     return make_error(StatusCode::kOutOfRange, "activations need a ", b.plan.arena_bytes,
                       "-byte arena, over the session limit of ", options_.max_arena_bytes,
@@ -130,7 +138,6 @@ Result<Session::Built> Session::build(const Graph& source) const {
     return make_error(StatusCode::kOutOfRange, "cannot allocate a ", b.plan.arena_bytes,
                       "-byte activation arena");
 
-  ODIN_ASSIGN_OR_RETURN(b.schedule, schedule_graph(g, options_.backends));
   if (const size_t left = constant_only_nodes(g); left > 0)
     b.schedule.notes.push_back(str_cat(
         left, " node(s) computed only from constants run per inference (constant folding is ",
@@ -271,11 +278,15 @@ Status Session::set_input(size_t i, const void* data, size_t bytes) {
 ConstTensorView Session::view(ValueId v) const {
   const Value& val = graph().value(v);
   if (val.is_constant()) return {val.dtype, val.shape, val.data};
+  // State kept on a device (Backend::keeps_state) has no host bytes.
+  if (built_.plan.offsets[v] == MemoryPlan::kNoOffset) return {val.dtype, run_shape(v), nullptr};
   return {val.dtype, run_shape(v), built_.arena.get() + built_.plan.offsets[v]};
 }
 
 TensorView Session::mutable_view(ValueId v) {
   const Value& val = graph().value(v);
+  // State kept on a device (Backend::keeps_state) has no host bytes.
+  if (built_.plan.offsets[v] == MemoryPlan::kNoOffset) return {val.dtype, run_shape(v), nullptr};
   return {val.dtype, run_shape(v), built_.arena.get() + built_.plan.offsets[v]};
 }
 

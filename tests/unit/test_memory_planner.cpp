@@ -39,6 +39,31 @@ TEST(MemoryPlanner, ElementwiseChainsRunInPlace) {
   EXPECT_FALSE(overlaps(*plan, g, x, a));  // never over a graph input
 }
 
+// Persistent state lives across runs: bytes of its own for the whole run,
+// unless a backend keeps it in memory of its own (off_host): then none.
+TEST(MemoryPlanner, PersistentStateOnTheHostOrOffIt) {
+  Graph g;
+  const ValueId x = add_value(g, Shape{64});
+  const ValueId state = add_value(g, Shape{256});
+  g.value(state).persistent = true;
+  const ValueId a = add_value(g, Shape{64});
+  add_node(g, OpType::kAdd, BinaryAttrs{}, {x, x}, {a});
+  const ValueId b = add_value(g, Shape{256});
+  add_node(g, OpType::kTanh, std::monostate{}, {state}, {b});
+  g.inputs() = {x};
+  g.outputs() = {a, b};
+  auto host = plan_memory(g);
+  ASSERT_TRUE(host.ok());
+  EXPECT_NE(host->offsets[state], MemoryPlan::kNoOffset);
+  EXPECT_FALSE(overlaps(*host, g, state, b));
+  std::vector<bool> off_host(g.num_values(), false);
+  off_host[static_cast<size_t>(state)] = true;
+  auto device = plan_memory(g, off_host);
+  ASSERT_TRUE(device.ok());
+  EXPECT_EQ(device->offsets[state], MemoryPlan::kNoOffset);
+  EXPECT_EQ(host->arena_bytes - device->arena_bytes, size_t{256 * 4});
+}
+
 TEST(MemoryPlanner, NoInPlaceWhileTheInputLivesOn) {
   Graph g;
   const ValueId x = add_value(g, Shape{64});

@@ -2,12 +2,50 @@
 
 #include <cstring>
 
+#ifdef ODIN_HAVE_VULKAN
+#include "backends/vulkan/vulkan_backend.h"
+#endif
 #include "ops/op_def.h"
 #include "quant/fp16.h"
 #include "runtime/session.h"
 #include "test_util.h"
 
 namespace odin::test {
+#ifdef ODIN_HAVE_VULKAN
+namespace {
+
+class NamedVulkanBackend final : public Backend {
+ public:
+  NamedVulkanBackend(std::string name, std::unique_ptr<Backend> vk)
+      : name_(std::move(name)), vk_(std::move(vk)) {}
+  std::string_view name() const override { return name_; }
+  bool available() override { return vk_->available(); }
+  std::string unavailable_reason() const override { return vk_->unavailable_reason(); }
+  Support supports(const Graph& g, const Node& n) const override { return vk_->supports(g, n); }
+  bool keeps_state(const Graph& g, const Node& n) const override { return vk_->keeps_state(g, n); }
+  Result<std::unique_ptr<Executable>> compile(const Graph& g, std::span<const NodeId> segment,
+                                              const CompileOptions& o) override {
+    return vk_->compile(g, segment, o);
+  }
+  Backend& inner() { return *vk_; }
+
+ private:
+  std::string name_;
+  std::unique_ptr<Backend> vk_;
+};
+
+}  // namespace
+
+Status register_vulkan_backend(const std::string& name, const vk::ContextOptions& options) {
+  return register_backend(
+      std::make_unique<NamedVulkanBackend>(name, vk::make_vulkan_backend(options)));
+}
+
+Backend* vulkan_of(Backend& b) {
+  auto* named = dynamic_cast<NamedVulkanBackend*>(&b);
+  return named ? &named->inner() : &b;
+}
+#endif  // ODIN_HAVE_VULKAN
 
 RunResult run_graph(const Graph& graph, std::vector<std::string> backends, bool fp16,
                     bool optimize) {

@@ -12,6 +12,9 @@
 #include "core/graph.h"
 #include "graph_builder.h"
 #include "runtime/backend.h"
+#ifdef ODIN_HAVE_VULKAN
+#include "backends/vulkan/vk_context.h"
+#endif
 
 // Skips the current test when this machine has no usable Vulkan device.
 #define ODIN_REQUIRE_VULKAN()                                                           \
@@ -35,5 +38,13 @@ struct RunResult {
 };
 RunResult run_graph(const Graph& graph, std::vector<std::string> backends, bool fp16 = false,
                     bool optimize = false);
+
+#ifdef ODIN_HAVE_VULKAN
+// Registers a Vulkan backend made with `options` (an injected driver bug,
+// a lower device limit) under `name`, for SessionOptions::backends.
+Status register_vulkan_backend(const std::string& name, const vk::ContextOptions& options);
+// The Vulkan backend inside one register_vulkan_backend made (or `b` itself).
+Backend* vulkan_of(Backend& b);
+#endif
 
 }  // namespace odin::test

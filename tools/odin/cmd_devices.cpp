@@ -37,6 +37,7 @@ nlohmann::json describe(const vk::DeviceInfo& d) {
           {"fp16", d.fp16},
           {"int8", d.int8},
           {"subgroup_size", d.subgroup_size},
+          {"subgroup_arithmetic", d.subgroup_arithmetic},
           {"compute_queue", d.has_compute_queue},
           {"max_workgroup_invocations", d.max_workgroup_invocations},
           {"max_workgroup_count", d.max_workgroup_count},
@@ -60,6 +61,8 @@ nlohmann::json vulkan_devices(Backend& backend) {
       nlohmann::json w = nlohmann::json::array();
       if (ctx->workarounds().fp16_disabled)
         w.push_back("fp16 off: " + ctx->workarounds().fp16_reason);
+      if (ctx->workarounds().subgroups_disabled)
+        w.push_back("subgroups off: " + ctx->workarounds().subgroups_reason);
       for (const auto& [op, why] : ctx->workarounds().disabled_ops)
         w.push_back(str_cat(op_type_name(op), " off: ", why));
       j["driver_workarounds"] = w;
@@ -129,12 +132,13 @@ void print_text(const nlohmann::json& report) {
           d["api_version"].get<std::string>().c_str(), d["driver"].get<std::string>().c_str(),
           d["driver_version"].get<std::string>().c_str(),
           d["driver_info"].get<std::string>().c_str());
-      std::printf("    fp16 %s%s, int8 %s, subgroup size %u, compute queue %s\n",
+      std::printf("    fp16 %s%s, int8 %s, subgroup size %u%s, compute queue %s\n",
                   d["fp16"].get<bool>() ? "yes" : "no",
                   d.contains("fp16_enabled")
                       ? (d["fp16_enabled"].get<bool>() ? " (enabled)" : " (disabled)")
                       : "",
                   d["int8"].get<bool>() ? "yes" : "no", d["subgroup_size"].get<unsigned>(),
+                  d.value("subgroup_arithmetic", false) ? " (arithmetic)" : "",
                   d["compute_queue"].get<bool>() ? "yes" : "no");
       const auto& wc = d["max_workgroup_count"];
       std::printf(
