@@ -151,8 +151,11 @@ Result<Session::Built> Session::build(const Graph& source) const {
                                        options_.max_weight_bytes, " bytes of weights)"));
   }
   // Block-wise, constants stay where they are (the next run reads them
-  // again); each block is compiled once here so errors surface at creation.
-  const CompileOptions co = compile_options(b.blockwise ? nullptr : &release);
+  // again; their pages are dropped once packed); each block is compiled once
+  // here so errors surface at creation, and freed before the next.
+  DropCopiedPages drop(g);
+  const CompileOptions co =
+      compile_options(b.blockwise ? static_cast<ConstantTracker*>(&drop) : &release);
   for (const Segment& seg : b.schedule.segments) {
     auto exe = seg.backend->compile(g, seg.nodes, co);
     if (!exe.ok()) {
@@ -164,6 +167,7 @@ Result<Session::Built> Session::build(const Graph& source) const {
       for (NodeId n : seg.nodes)
         for (ValueId v : g.node(n).inputs)
           if (v != kNoValue && g.value(v).is_constant()) g.drop_constant_pages(v);
+      return_freed_memory();  // the block's packing buffers, before the next
       continue;
     }
     b.executables.push_back(std::move(exe).value());
@@ -331,7 +335,8 @@ Status Session::run_overlapped(HostBindings& io) {
 // constants' file pages dropped, so about one block's weights are resident.
 Status Session::run_blockwise(HostBindings& io) {
   const Graph& g = *built_.graph;
-  const CompileOptions co = compile_options(nullptr);
+  DropCopiedPages drop(g);
+  const CompileOptions co = compile_options(&drop);
   for (const Segment& seg : built_.schedule.segments) {
     ODIN_ASSIGN_OR_RETURN(std::unique_ptr<Executable> exe, seg.backend->compile(g, seg.nodes, co));
     std::span<double> times;

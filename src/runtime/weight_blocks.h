@@ -12,6 +12,7 @@
 
 #include "core/graph.h"
 #include "core/status.h"
+#include "runtime/backend.h"
 #include "runtime/scheduler.h"
 
 namespace odin {
@@ -30,6 +31,21 @@ Result<size_t> spill_owned_constants(Graph& g);
 // system, so the next block does not sit on top of it (glibc keeps freed
 // memory otherwise); a no-op elsewhere.
 void return_freed_memory();
+
+// Block-wise compiles: drops a constant's pages as soon as a node's
+// compiled form has its own copy (packed weights), so a block's file pages
+// and its packed weights are not both resident; nothing is freed, the next
+// run reads the pages back.
+class DropCopiedPages final : public ConstantTracker {
+ public:
+  explicit DropCopiedPages(const Graph& g) : g_(g) {}
+  void copied(NodeId, ValueId v) override {
+    if (v != kNoValue && g_.value(v).is_constant()) g_.drop_constant_pages(v);
+  }
+
+ private:
+  const Graph& g_;
+};
 
 // `segments` split so each block's constants fit `budget` bytes; a node
 // whose own constants exceed it is a block alone, with a note saying so.
