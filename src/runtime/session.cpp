@@ -114,6 +114,11 @@ Result<Session::Built> Session::build(const Graph& source) const {
   b.graph = std::make_unique<Graph>(source);
   Graph& g = *b.graph;
   ODIN_RETURN_IF_ERROR(bind_dim_symbols(g));
+  // Under a weight budget nothing starts resident: the pages of the model
+  // file its importer touched (the kernel maps whole page-cache folios, up
+  // to 2 MiB, around each table it read) are read back when used.
+  if (options_.max_weight_bytes > 0)
+    for (size_t v = 0; v < g.num_values(); ++v) g.drop_constant_pages(static_cast<ValueId>(v));
   PassOptions po;
   po.optimize = options_.optimize;
   po.fold_constants = options_.fold_constants;
