@@ -123,6 +123,11 @@ Result<Session::Built> Session::build(const Graph& source) const {
   po.optimize = options_.optimize;
   po.fold_constants = options_.fold_constants;
   po.max_fold_bytes = options_.max_fold_bytes;
+  // Under a weight budget, folded weights go to a scratch file as they are
+  // made (the graph keeps the mappings).
+  WeightSpill spill;
+  if (options_.max_weight_bytes > 0)
+    po.folded = [&spill](Graph& graph, const Node& n) { return spill.folded(graph, n); };
   ODIN_RETURN_IF_ERROR(run_passes(g, po));
 
   ODIN_ASSIGN_OR_RETURN(b.plan, plan_memory(g));
@@ -144,8 +149,8 @@ Result<Session::Built> Session::build(const Graph& source) const {
   b.released.unused_bytes = release.release_unread();
   b.blockwise = options_.max_weight_bytes > 0;
   if (b.blockwise) {
-    ODIN_ASSIGN_OR_RETURN(const size_t spilled, spill_owned_constants(g));
-    if (spilled > 0)
+    ODIN_RETURN_IF_ERROR(spill_owned_constants(g, spill).status());
+    if (const size_t spilled = spill.bytes(); spilled > 0)
       b.schedule.notes.push_back(str_cat(spilled,
                                          " bytes of computed weights moved to a scratch file so "
                                          "they load per block too"));
