@@ -49,7 +49,8 @@ Status compute(const Graph& graph, const Node& node, std::span<const TensorView>
 
 }  // namespace
 
-Result<int> fold_constants(Graph& graph, size_t max_bytes) {
+Result<int> fold_constants(Graph& graph, size_t max_bytes,
+                           const std::function<Status(Graph&, const Node&)>& folded_hook) {
   std::vector<bool> is_const(graph.num_values());
   for (size_t v = 0; v < graph.num_values(); ++v)
     is_const[v] = graph.value(static_cast<ValueId>(v)).is_constant();
@@ -85,6 +86,7 @@ Result<int> fold_constants(Graph& graph, size_t max_bytes) {
     }
     dead[n] = true;
     ++folded;
+    if (folded_hook) ODIN_RETURN_IF_ERROR(folded_hook(graph, graph.node(id)));
   }
   if (folded) remove_nodes(graph, dead);
   return folded;

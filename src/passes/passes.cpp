@@ -4,7 +4,7 @@ namespace odin {
 
 Status run_passes(Graph& graph, const PassOptions& options) {
   if (options.fold_constants)
-    ODIN_RETURN_IF_ERROR(fold_constants(graph, options.max_fold_bytes).status());
+    ODIN_RETURN_IF_ERROR(fold_constants(graph, options.max_fold_bytes, options.folded).status());
   if (options.optimize) {
     ODIN_RETURN_IF_ERROR(fold_pad(graph).status());
     ODIN_RETURN_IF_ERROR(fuse_activation(graph).status());

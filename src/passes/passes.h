@@ -5,6 +5,8 @@
 // know ops only through their definitions (ops/op_def.h).
 #pragma once
 
+#include <functional>
+
 #include "core/graph.h"
 
 namespace odin {
@@ -19,6 +21,10 @@ struct PassOptions {
   // Bytes all folded constants may take together; nodes past it stay and
   // run (so a hostile model cannot make folding allocate without bound).
   size_t max_fold_bytes = kDefaultMaxFoldBytes;
+  // Called as each node is folded, after its outputs became constants the
+  // graph owns (a session under a weight budget moves them to a scratch
+  // file here, so folded weights are never all in memory at once).
+  std::function<Status(Graph&, const Node&)> folded;
   // The fusions (PAD folding, activation and residual ADD fusion) and
   // dead-node removal; false runs the graph as imported (but for the
   // constant folding above).
@@ -33,7 +39,8 @@ Status run_passes(Graph& graph, const PassOptions& options);
 // A node whose inputs are all constants (DEQUANTIZE of fp16 weights, DENSIFY
 // of sparse ones, a RESHAPE of either, ...) is computed now: it goes away and
 // its outputs become constants the graph owns.
-Result<int> fold_constants(Graph& graph, size_t max_bytes = kDefaultMaxFoldBytes);
+Result<int> fold_constants(Graph& graph, size_t max_bytes = kDefaultMaxFoldBytes,
+                           const std::function<Status(Graph&, const Node&)>& folded = {});
 // A zero PAD read by one node that can take the padding itself (OpDef::
 // absorb_pad: explicit padding of a convolution, a padded operand of an
 // elementwise op) goes away; that node reads the unpadded tensor.

@@ -114,10 +114,20 @@ Result<Session::Built> Session::build(const Graph& source) const {
   b.graph = std::make_unique<Graph>(source);
   Graph& g = *b.graph;
   ODIN_RETURN_IF_ERROR(bind_dim_symbols(g));
+  // Under a weight budget nothing starts resident: the pages of the model
+  // file its importer touched (the kernel maps whole page-cache folios, up
+  // to 2 MiB, around each table it read) are read back when used.
+  if (options_.max_weight_bytes > 0)
+    for (size_t v = 0; v < g.num_values(); ++v) g.drop_constant_pages(static_cast<ValueId>(v));
   PassOptions po;
   po.optimize = options_.optimize;
   po.fold_constants = options_.fold_constants;
   po.max_fold_bytes = options_.max_fold_bytes;
+  // Under a weight budget, folded weights go to a scratch file as they are
+  // made (the graph keeps the mappings).
+  WeightSpill spill;
+  if (options_.max_weight_bytes > 0)
+    po.folded = [&spill](Graph& graph, const Node& n) { return spill.folded(graph, n); };
   ODIN_RETURN_IF_ERROR(run_passes(g, po));
 
   ODIN_ASSIGN_OR_RETURN(b.schedule, schedule_graph(g, options_.backends));
@@ -146,8 +156,8 @@ Result<Session::Built> Session::build(const Graph& source) const {
   b.released.unused_bytes = release.release_unread();
   b.blockwise = options_.max_weight_bytes > 0;
   if (b.blockwise) {
-    ODIN_ASSIGN_OR_RETURN(const size_t spilled, spill_owned_constants(g));
-    if (spilled > 0)
+    ODIN_RETURN_IF_ERROR(spill_owned_constants(g, spill).status());
+    if (const size_t spilled = spill.bytes(); spilled > 0)
       b.schedule.notes.push_back(str_cat(spilled,
                                          " bytes of computed weights moved to a scratch file so "
                                          "they load per block too"));
@@ -158,8 +168,11 @@ Result<Session::Built> Session::build(const Graph& source) const {
                                        options_.max_weight_bytes, " bytes of weights)"));
   }
   // Block-wise, constants stay where they are (the next run reads them
-  // again); each block is compiled once here so errors surface at creation.
-  const CompileOptions co = compile_options(b.blockwise ? nullptr : &release);
+  // again; their pages are dropped once packed); each block is compiled once
+  // here so errors surface at creation, and freed before the next.
+  DropCopiedPages drop(g);
+  const CompileOptions co =
+      compile_options(b.blockwise ? static_cast<ConstantTracker*>(&drop) : &release);
   for (const Segment& seg : b.schedule.segments) {
     auto exe = seg.backend->compile(g, seg.nodes, co);
     if (!exe.ok()) {
@@ -171,6 +184,7 @@ Result<Session::Built> Session::build(const Graph& source) const {
       for (NodeId n : seg.nodes)
         for (ValueId v : g.node(n).inputs)
           if (v != kNoValue && g.value(v).is_constant()) g.drop_constant_pages(v);
+      return_freed_memory();  // the block's packing buffers, before the next
       continue;
     }
     b.executables.push_back(std::move(exe).value());
@@ -342,7 +356,8 @@ Status Session::run_overlapped(HostBindings& io) {
 // constants' file pages dropped, so about one block's weights are resident.
 Status Session::run_blockwise(HostBindings& io) {
   const Graph& g = *built_.graph;
-  const CompileOptions co = compile_options(nullptr);
+  DropCopiedPages drop(g);
+  const CompileOptions co = compile_options(&drop);
   for (const Segment& seg : built_.schedule.segments) {
     ODIN_ASSIGN_OR_RETURN(std::unique_ptr<Executable> exe, seg.backend->compile(g, seg.nodes, co));
     std::span<double> times;

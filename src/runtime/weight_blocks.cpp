@@ -1,66 +1,79 @@
 #include "runtime/weight_blocks.h"
 
+#include <sys/mman.h>
 #include <unistd.h>
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <set>
 
-#include "core/mapped_file.h"
-
 namespace odin {
 
-Result<size_t> spill_owned_constants(Graph& g) {
-  std::vector<ValueId> spilled;
+WeightSpill::~WeightSpill() {
+  if (fd_ >= 0) close(fd_);  // the mappings keep the file
+}
+
+Status WeightSpill::move(Graph& g, ValueId id) {
+  Value& v = g.value(id);
+  if (!v.is_constant() || !v.owner || !v.data || v.data_bytes == 0) return Status();
+  if (fd_ < 0) {
+    std::error_code ec;
+    std::string path = (std::filesystem::temp_directory_path(ec) / "odin-weights-XXXXXX").string();
+    fd_ = mkstemp(path.data());
+    if (fd_ < 0)
+      return make_error(StatusCode::kInternal,
+                        "cannot create a scratch file for block-wise weights (", path, ")");
+    std::remove(path.c_str());  // the descriptor and the mappings keep the bytes
+  }
+  const auto page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  const size_t at = end_;
+  for (size_t done = 0; done < v.data_bytes;) {
+    const ssize_t n =
+        pwrite(fd_, v.data + done, v.data_bytes - done, static_cast<off_t>(at + done));
+    if (n <= 0)
+      return make_error(StatusCode::kInternal, "cannot write ", g.describe_value(id),
+                        " to the scratch file for block-wise weights: ", std::strerror(errno));
+    done += static_cast<size_t>(n);
+  }
+  void* p = mmap(nullptr, v.data_bytes, PROT_READ, MAP_PRIVATE, fd_, static_cast<off_t>(at));
+  if (p == MAP_FAILED)
+    return make_error(StatusCode::kInternal, "cannot map ", g.describe_value(id),
+                      " from the scratch file for block-wise weights: ", std::strerror(errno));
+  end_ = at + (v.data_bytes + page - 1) / page * page;  // mappings start on pages
+  const size_t len = v.data_bytes;
+  std::shared_ptr<const void> mapping(p,
+                                      [len](const void* q) { munmap(const_cast<void*>(q), len); });
+  v.data = static_cast<const uint8_t*>(p);
+  v.owner.reset();
+  g.mark_reloadable({v.data, len});
+  g.retain_storage(std::move(mapping));
+  bytes_ += len;
+  return Status();
+}
+
+Status WeightSpill::folded(Graph& g, const Node& n) {
+  for (ValueId v : n.outputs) ODIN_RETURN_IF_ERROR(move(g, v));
+  for (ValueId v : n.inputs)
+    if (v != kNoValue && g.value(v).is_constant()) g.drop_constant_pages(v);
+  return_freed_memory();  // the folded values' heap copies
+  return Status();
+}
+
+Result<size_t> spill_owned_constants(Graph& g, WeightSpill& spill) {
+  const size_t before = spill.bytes();
   std::set<ValueId> read;
   for (const Node& n : g.nodes())
     for (ValueId v : n.inputs)
       if (v != kNoValue) read.insert(v);
-  for (ValueId v : read)
-    if (g.value(v).is_constant() && g.value(v).owner && g.value(v).data_bytes > 0)
-      spilled.push_back(v);
-  if (spilled.empty()) return size_t{0};
-  std::error_code ec;
-  std::string path = (std::filesystem::temp_directory_path(ec) / "odin-weights-XXXXXX").string();
-  const int fd = mkstemp(path.data());
-  if (fd < 0)
-    return make_error(StatusCode::kInternal,
-                      "cannot create a scratch file for block-wise weights (", path, ")");
-  FILE* f = fdopen(fd, "wb");
-  std::vector<size_t> offsets;
-  size_t at = 0;
-  bool ok = f != nullptr;
-  for (ValueId v : spilled) {
-    const size_t start = (at + 63) / 64 * 64;  // kernels' vector loads
-    static const char kZeros[64] = {};
-    ok = ok && std::fwrite(kZeros, 1, start - at, f) == start - at;
-    ok = ok && std::fwrite(g.value(v).data, 1, g.value(v).data_bytes, f) == g.value(v).data_bytes;
-    offsets.push_back(start);
-    at = start + g.value(v).data_bytes;
-  }
-  ok = f && std::fclose(f) == 0 && ok;
-  if (!f) close(fd);
-  auto map =
-      ok ? MappedFile::open(path)
-         : Result<std::shared_ptr<MappedFile>>(make_error(StatusCode::kInternal, "short write"));
-  std::remove(path.c_str());  // the mapping keeps the bytes
-  if (!map.ok())
-    return make_error(StatusCode::kInternal, "cannot write the scratch file ", path,
-                      " for block-wise weights: ", map.status().message());
-  const std::shared_ptr<MappedFile> file = std::move(map).value();
-  for (size_t i = 0; i < spilled.size(); ++i) {
-    Value& v = g.value(spilled[i]);
-    v.data = file->bytes().data() + offsets[i];
-    v.owner.reset();
-  }
-  g.mark_reloadable(file->bytes());
-  g.retain_storage(file);
+  for (ValueId v : read) ODIN_RETURN_IF_ERROR(spill.move(g, v));
   return_freed_memory();  // the constants' heap copies
-  return at;
+  return spill.bytes() - before;
 }
 
 void return_freed_memory() {
