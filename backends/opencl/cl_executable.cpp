@@ -9,6 +9,7 @@
 #include "backends/opencl/cl_lower.h"
 #include "core/arena_plan.h"
 #include "ops/op_def.h"
+#include "quant/fp16.h"
 #include "runtime/device_segment.h"
 
 namespace odin::cl {
@@ -48,14 +49,17 @@ class Lowering final : public LowerContext {
 // weights and set every kernel's arguments.
 class OpenCLExecutable::Builder {
  public:
-  Builder(OpenCLExecutable& exe, const Graph& g, std::span<const NodeId> segment,
+  Builder(OpenCLExecutable& exe, const Graph& g, std::span<const NodeId> segment, bool fp16,
           TuneChooser& chooser)
       : exe_(exe),
         ctx_(exe.ctx_),
         api_(exe.ctx_.api()),
         g_(g),
         segment_(segment),
-        lowering_(g, chooser) {}
+        lowering_(g, chooser),
+        elem_bytes_(fp16 ? 2 : 4) {
+    exe_.stats_.fp16 = fp16;
+  }
 
   Status build() {
     ODIN_RETURN_IF_ERROR(lower_nodes());
@@ -104,7 +108,7 @@ class OpenCLExecutable::Builder {
     life_ = std::move(values.life);
   }
 
-  // Weights first, then the arena; offsets in elements (float32).
+  // Weights first, then the arena; offsets in elements (of elem_bytes_).
   Status lay_out() {
     for (const std::vector<float>& blob : lowering_.blobs) {
       weight_offset_.push_back(weight_elems_);
@@ -135,7 +139,9 @@ class OpenCLExecutable::Builder {
         t.staging = staging;
         staging += t.bytes;
       }
+      // fp32 outputs are read straight into the host's memory.
       if (list == &exe_.inputs_) exe_.staging_in_.resize(staging);
+      if (list == &exe_.outputs_ && exe_.stats_.fp16) exe_.staging_out_.resize(staging);
     }
     return Status();
   }
@@ -146,10 +152,16 @@ class OpenCLExecutable::Builder {
                                        total_elems_ * elem_bytes_, nullptr, &err);
     ODIN_CL_CHECK(err, "clCreateBuffer (weights and arena)");
     // Blocking writes: the blobs are freed when compile returns.
+    std::vector<uint8_t> halves;
     for (size_t i = 0; i < lowering_.blobs.size(); ++i) {
       const std::vector<float>& blob = lowering_.blobs[i];
       if (blob.empty()) continue;
       const void* data = blob.data();
+      if (exe_.stats_.fp16) {
+        halves.resize(blob.size() * 2);
+        fp32_to_fp16(blob.data(), halves.data(), blob.size());
+        data = halves.data();
+      }
       ODIN_CL_CHECK(api_.clEnqueueWriteBuffer(ctx_.queue(), exe_.memory_, CL_TRUE,
                                               weight_offset_[i] * elem_bytes_,
                                               blob.size() * elem_bytes_, data, 0, nullptr, nullptr),
@@ -175,7 +187,12 @@ class OpenCLExecutable::Builder {
     size_t i = 0;
     for (size_t node = 0; node < lowered_.size(); ++node)
       for (const Launch& l : lowered_[node].launches) {
-        ODIN_ASSIGN_OR_RETURN(cl_program program, ctx_.program(l.options));
+        // The half-storage program is its own build (its -D), as a tuned
+        // variant is.
+        const std::string options =
+            exe_.stats_.fp16 ? "-D ODIN_HALF=1" + (l.options.empty() ? "" : " " + l.options)
+                             : l.options;
+        ODIN_ASSIGN_OR_RETURN(cl_program program, ctx_.program(options));
         cl_int err = CL_SUCCESS;
         cl_kernel k = api_.clCreateKernel(program, l.kernel.c_str(), &err);
         ODIN_CL_CHECK(err, "clCreateKernel " + l.kernel);
@@ -213,7 +230,7 @@ class OpenCLExecutable::Builder {
   std::map<ValueId, std::pair<int32_t, int32_t>> life_;  // root -> first, last step
   std::map<ValueId, uint64_t> value_offset_;             // per root, in elements
   std::vector<uint64_t> weight_offset_;                  // per blob, in elements
-  const uint64_t elem_bytes_ = 4;                        // float32
+  uint64_t elem_bytes_;                                  // 4 (float32) or 2 (binary16 storage)
   uint64_t weight_elems_ = 0, total_elems_ = 0;
   std::vector<int32_t> params_, launch_base_;
 };
@@ -235,7 +252,10 @@ Result<std::unique_ptr<OpenCLExecutable>> OpenCLExecutable::compile(Context& ctx
                                                                     const CompileOptions& options,
                                                                     TuneChooser& chooser) {
   std::unique_ptr<OpenCLExecutable> exe(new OpenCLExecutable(ctx));
-  ODIN_RETURN_IF_ERROR(Builder(*exe, graph, segment, chooser).build());
+  // Reduced precision: binary16 storage on every device (the kernels' LD
+  // and ST are core OpenCL, cl_khr_fp16 or not), float32 arithmetic.
+  ODIN_RETURN_IF_ERROR(
+      Builder(*exe, graph, segment, options.allow_reduced_precision, chooser).build());
   // Constants the lowering read were uploaded; one that comes in as a
   // segment input is read from the host at run time.
   if (options.constants)
@@ -303,8 +323,13 @@ Status OpenCLExecutable::start(HostBindings& io, cl_command_queue q,
 Status OpenCLExecutable::enqueue(HostBindings& io, cl_command_queue q,
                                  std::span<cl_event> launch_events) {
   const Api& api = ctx_.api();
-  for (const Transfer& t : inputs_)
-    std::memcpy(staging_in_.data() + t.staging, io.input(t.value).data, t.bytes);
+  for (const Transfer& t : inputs_) {
+    const void* src = io.input(t.value).data;
+    if (stats_.fp16)
+      fp32_to_fp16(static_cast<const float*>(src), staging_in_.data() + t.staging, t.elems);
+    else
+      std::memcpy(staging_in_.data() + t.staging, src, t.bytes);
+  }
   // The last command carries the event finish() waits for: in order, it
   // completes after every command before it.
   const size_t commands = inputs_.size() + launches_.size() + outputs_.size();
@@ -328,19 +353,25 @@ Status OpenCLExecutable::enqueue(HostBindings& io, cl_command_queue q,
     }
   }
   for (const Transfer& t : outputs_)
-    ODIN_CL_CHECK(api.clEnqueueReadBuffer(q, memory_, CL_FALSE, t.offset, t.bytes,
-                                          io.output(t.value).data, 0, nullptr, last()),
+    ODIN_CL_CHECK(api.clEnqueueReadBuffer(
+                      q, memory_, CL_FALSE, t.offset, t.bytes,
+                      stats_.fp16 ? staging_out_.data() + t.staging : io.output(t.value).data, 0,
+                      nullptr, last()),
                   "clEnqueueReadBuffer");
   ODIN_CL_CHECK(api.clFlush(q), "clFlush");
   return Status();
 }
 
-Status OpenCLExecutable::finish(HostBindings& /*io*/) {
+Status OpenCLExecutable::finish(HostBindings& io) {
   if (!done_) return Status();
   const cl_event done = std::exchange(done_, nullptr);
   const cl_int err = ctx_.api().clWaitForEvents(1, &done);
   ctx_.api().clReleaseEvent(done);
   ODIN_CL_CHECK(err, "clWaitForEvents");
+  if (stats_.fp16)
+    for (const Transfer& t : outputs_)
+      fp16_to_fp32(staging_out_.data() + t.staging, static_cast<float*>(io.output(t.value).data),
+                   t.elems);
   return Status();
 }
 

@@ -24,6 +24,7 @@ struct ExecutableStats {
   int launches = 0;       // kernels enqueued per run
   int aliased_nodes = 0;  // RESHAPE-like nodes that cost nothing
   uint64_t arena_bytes = 0, weight_bytes = 0;
+  bool fp16 = false;  // binary16 storage (reduced precision allowed)
 };
 
 class OpenCLExecutable final : public Executable {
@@ -41,7 +42,8 @@ class OpenCLExecutable final : public Executable {
 
  private:
   // A segment input or output: its bytes at `offset` in the memory buffer
-  // and at `staging` in the host staging of its direction.
+  // and at `staging` in the host staging of its direction (both in the
+  // storage precision; the host's are float32).
   struct Transfer {
     ValueId value;
     size_t offset, bytes, staging, elems;
@@ -67,7 +69,9 @@ class OpenCLExecutable final : public Executable {
   // The inputs' bytes, copied at start(): the session may reuse the host
   // memory before the queued writes read it. Outputs are read straight
   // into the host's memory, which stays theirs until their readers.
-  std::vector<uint8_t> staging_in_;
+  // With fp16 storage the inputs are converted into it and the outputs
+  // read into staging_out_, converted to float32 at finish().
+  std::vector<uint8_t> staging_in_, staging_out_;
   cl_event done_ = nullptr;          // the started run's last command; null: none in flight
   std::vector<double> node_weight_;  // share of the segment's time per node
   ExecutableStats stats_;

@@ -10,6 +10,7 @@
 #include <map>
 
 #include "graph_builder.h"
+#include "quant/fp16.h"
 #include "runtime/session.h"
 #include "test_util.h"
 
@@ -127,7 +128,9 @@ TEST(OpenCLExecution, OverlapsTheHostSegmentsThatDoNotReadIt) {
       ASSERT_TRUE((*s)->set_input(0, in.data(), in.size() * 4).ok());
       ASSERT_TRUE((*s)->run().ok());
     }
-    if (o != &cpu_opts) EXPECT_EQ((*s)->run_stats().submits, 2);
+    if (o != &cpu_opts) {
+      EXPECT_EQ((*s)->run_stats().submits, 2);
+    }
     const ConstTensorView out = (*s)->output(0);
     outs.emplace_back(out.as<float>(), out.as<float>() + out.num_elements());
   }
@@ -156,15 +159,22 @@ class VectorBindings final : public HostBindings {
 
 // start() has read the inputs when it returns (the session may reuse their
 // memory while the work is queued); finish() writes the outputs; a second
-// start() before finish() is refused.
-TEST(OpenCLExecution, StartReadsTheInputsAndFinishWritesTheOutputs) {
+// start() before finish() is refused. In fp32, and with reduced precision
+// (binary16 storage: every output is a binary16 value, within its rounding
+// of the exact one).
+class OpenCLStartFinish : public testing::TestWithParam<bool> {};
+
+TEST_P(OpenCLStartFinish, StartReadsTheInputsAndFinishWritesTheOutputs) {
   ODIN_REQUIRE_OPENCL();
+  const bool fp16 = GetParam();
   test::GraphMaker m;
   const ValueId x = m.input("x", Shape({1, 16, 16, 8}));
   const ValueId y = m.node(OpType::kLogistic, {x}, {});
   const Graph g = m.finish({y});
   const std::vector<NodeId> segment = {0};
-  auto exe = find_backend("opencl")->compile(g, segment, CompileOptions());
+  CompileOptions co;
+  co.allow_reduced_precision = fp16;
+  auto exe = find_backend("opencl")->compile(g, segment, co);
   ASSERT_TRUE(exe.ok()) << exe.status().to_string();
   VectorBindings io(g);
   const std::vector<float> in = test::splitmix_values(2048, 8, -4, 4);
@@ -177,12 +187,24 @@ TEST(OpenCLExecution, StartReadsTheInputsAndFinishWritesTheOutputs) {
     std::fill(io.at(x).begin(), io.at(x).end(), 1e4f);  // reused while queued
     ASSERT_TRUE((*exe)->finish(io).ok());
     const std::vector<float>& out = io.at(y);
-    for (size_t i = 0; i < in.size(); ++i)
-      ASSERT_NEAR(out[i], 1.0f / (1.0f + std::exp(-in[i])), 1e-6f) << i;
+    // fp16: the input's rounding (<= 2^-10 here) through a slope <= 1/4,
+    // then the output's (<= 2^-12).
+    const float tol = fp16 ? 6e-4f : 1e-6f;
+    for (size_t i = 0; i < in.size(); ++i) {
+      ASSERT_NEAR(out[i], 1.0f / (1.0f + std::exp(-in[i])), tol) << i;
+      if (fp16) {
+        ASSERT_EQ(fp16_to_fp32(fp32_to_fp16(out[i])), out[i]) << i;
+      }
+    }
   }
   EXPECT_TRUE((*exe)->finish(io).ok());  // nothing in flight: nothing to do
   EXPECT_EQ(stats.submits, 2);
 }
+
+INSTANTIATE_TEST_SUITE_P(Precision, OpenCLStartFinish, testing::Bool(),
+                         [](const testing::TestParamInfo<bool>& i) {
+                           return std::string(i.param ? "fp16" : "fp32");
+                         });
 
 TEST(OpenCLExecution, DeclinesWithSpecificReasons) {
   ODIN_REQUIRE_OPENCL();
