@@ -39,6 +39,7 @@ class OpenCLExecutable final : public Executable {
   Status finish(HostBindings& io) override;
   const ExecutableStats& stats() const { return stats_; }
   size_t weight_bytes() const override { return stats_.weight_bytes; }
+  bool reduced_precision() const override { return stats_.fp16; }
 
  private:
   // A segment input or output: its bytes at `offset` in the memory buffer
