@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <map>
+#include <utility>
 
 #include "backends/opencl/cl_lower.h"
 #include "core/arena_plan.h"
 #include "ops/op_def.h"
+#include "quant/fp16.h"
 #include "runtime/device_segment.h"
 
 namespace odin::cl {
@@ -46,14 +49,17 @@ class Lowering final : public LowerContext {
 // weights and set every kernel's arguments.
 class OpenCLExecutable::Builder {
  public:
-  Builder(OpenCLExecutable& exe, const Graph& g, std::span<const NodeId> segment,
+  Builder(OpenCLExecutable& exe, const Graph& g, std::span<const NodeId> segment, bool fp16,
           TuneChooser& chooser)
       : exe_(exe),
         ctx_(exe.ctx_),
         api_(exe.ctx_.api()),
         g_(g),
         segment_(segment),
-        lowering_(g, chooser) {}
+        lowering_(g, chooser),
+        elem_bytes_(fp16 ? 2 : 4) {
+    exe_.stats_.fp16 = fp16;
+  }
 
   Status build() {
     ODIN_RETURN_IF_ERROR(lower_nodes());
@@ -97,12 +103,12 @@ class OpenCLExecutable::Builder {
           if (op.kind == Operand::Kind::kValue) used[s].push_back(op.id);
     }
     SegmentValues values = segment_values(g_, segment_, used, alias_);
-    for (ValueId v : values.inputs) exe_.inputs_.push_back({v, 0, 0});
-    for (ValueId v : values.outputs) exe_.outputs_.push_back({v, 0, 0});
+    for (ValueId v : values.inputs) exe_.inputs_.push_back({v, 0, 0, 0, 0});
+    for (ValueId v : values.outputs) exe_.outputs_.push_back({v, 0, 0, 0, 0});
     life_ = std::move(values.life);
   }
 
-  // Weights first, then the arena; offsets in elements (float32).
+  // Weights first, then the arena; offsets in elements (of elem_bytes_).
   Status lay_out() {
     for (const std::vector<float>& blob : lowering_.blobs) {
       weight_offset_.push_back(weight_elems_);
@@ -112,39 +118,54 @@ class OpenCLExecutable::Builder {
     std::vector<ArenaRequest> requests;
     for (const auto& [r, life] : life_) {
       roots.push_back(r);
-      requests.push_back({life.first, life.second, elems(r) * 4});
+      requests.push_back({life.first, life.second, elems(r) * elem_bytes_});
     }
-    const ArenaPlan plan = plan_arena(requests, kAlignElems * 4);
+    const ArenaPlan plan = plan_arena(requests, kAlignElems * elem_bytes_);
     for (size_t i = 0; i < roots.size(); ++i)
-      value_offset_[roots[i]] = weight_elems_ + plan.offsets[i] / 4;
-    exe_.stats_.weight_bytes = weight_elems_ * 4;
+      value_offset_[roots[i]] = weight_elems_ + plan.offsets[i] / elem_bytes_;
+    exe_.stats_.weight_bytes = weight_elems_ * elem_bytes_;
     exe_.stats_.arena_bytes = plan.bytes;
-    total_elems_ = std::max<uint64_t>(weight_elems_ + plan.bytes / 4, kAlignElems);
-    if (total_elems_ > INT32_MAX || total_elems_ * 4 > ctx_.info().max_alloc_bytes)
-      return make_error(StatusCode::kUnsupported, "opencl: the segment needs ", total_elems_ * 4,
-                        " bytes in one buffer, over the device's limit of ",
-                        ctx_.info().max_alloc_bytes);
-    for (auto* list : {&exe_.inputs_, &exe_.outputs_})
+    total_elems_ = std::max<uint64_t>(weight_elems_ + plan.bytes / elem_bytes_, kAlignElems);
+    if (total_elems_ > INT32_MAX || total_elems_ * elem_bytes_ > ctx_.info().max_alloc_bytes)
+      return make_error(
+          StatusCode::kUnsupported, "opencl: the segment needs ", total_elems_ * elem_bytes_,
+          " bytes in one buffer, over the device's limit of ", ctx_.info().max_alloc_bytes);
+    for (auto* list : {&exe_.inputs_, &exe_.outputs_}) {
+      size_t staging = 0;
       for (Transfer& t : *list) {
-        t.offset = value_offset_.at(root(t.value)) * 4;
-        t.bytes = elems(t.value) * 4;
+        t.elems = elems(t.value);
+        t.offset = value_offset_.at(root(t.value)) * elem_bytes_;
+        t.bytes = t.elems * elem_bytes_;
+        t.staging = staging;
+        staging += t.bytes;
       }
+      // fp32 outputs are read straight into the host's memory.
+      if (list == &exe_.inputs_) exe_.staging_in_.resize(staging);
+      if (list == &exe_.outputs_ && exe_.stats_.fp16) exe_.staging_out_.resize(staging);
+    }
     return Status();
   }
 
   Status create_buffers() {
     cl_int err = CL_SUCCESS;
-    exe_.memory_ =
-        api_.clCreateBuffer(ctx_.context(), CL_MEM_READ_WRITE, total_elems_ * 4, nullptr, &err);
+    exe_.memory_ = api_.clCreateBuffer(ctx_.context(), CL_MEM_READ_WRITE,
+                                       total_elems_ * elem_bytes_, nullptr, &err);
     ODIN_CL_CHECK(err, "clCreateBuffer (weights and arena)");
     // Blocking writes: the blobs are freed when compile returns.
+    std::vector<uint8_t> halves;
     for (size_t i = 0; i < lowering_.blobs.size(); ++i) {
       const std::vector<float>& blob = lowering_.blobs[i];
       if (blob.empty()) continue;
-      ODIN_CL_CHECK(
-          api_.clEnqueueWriteBuffer(ctx_.queue(), exe_.memory_, CL_TRUE, weight_offset_[i] * 4,
-                                    blob.size() * 4, blob.data(), 0, nullptr, nullptr),
-          "clEnqueueWriteBuffer (weights)");
+      const void* data = blob.data();
+      if (exe_.stats_.fp16) {
+        halves.resize(blob.size() * 2);
+        fp32_to_fp16(blob.data(), halves.data(), blob.size());
+        data = halves.data();
+      }
+      ODIN_CL_CHECK(api_.clEnqueueWriteBuffer(ctx_.queue(), exe_.memory_, CL_TRUE,
+                                              weight_offset_[i] * elem_bytes_,
+                                              blob.size() * elem_bytes_, data, 0, nullptr, nullptr),
+                    "clEnqueueWriteBuffer (weights)");
     }
     for (const LoweredNode& ln : lowered_)
       for (const Launch& l : ln.launches) {
@@ -166,7 +187,12 @@ class OpenCLExecutable::Builder {
     size_t i = 0;
     for (size_t node = 0; node < lowered_.size(); ++node)
       for (const Launch& l : lowered_[node].launches) {
-        ODIN_ASSIGN_OR_RETURN(cl_program program, ctx_.program(l.options));
+        // The half-storage program is its own build (its -D), as a tuned
+        // variant is.
+        const std::string options =
+            exe_.stats_.fp16 ? "-D ODIN_HALF=1" + (l.options.empty() ? "" : " " + l.options)
+                             : l.options;
+        ODIN_ASSIGN_OR_RETURN(cl_program program, ctx_.program(options));
         cl_int err = CL_SUCCESS;
         cl_kernel k = api_.clCreateKernel(program, l.kernel.c_str(), &err);
         ODIN_CL_CHECK(err, "clCreateKernel " + l.kernel);
@@ -204,12 +230,17 @@ class OpenCLExecutable::Builder {
   std::map<ValueId, std::pair<int32_t, int32_t>> life_;  // root -> first, last step
   std::map<ValueId, uint64_t> value_offset_;             // per root, in elements
   std::vector<uint64_t> weight_offset_;                  // per blob, in elements
+  uint64_t elem_bytes_;                                  // 4 (float32) or 2 (binary16 storage)
   uint64_t weight_elems_ = 0, total_elems_ = 0;
   std::vector<int32_t> params_, launch_base_;
 };
 
 OpenCLExecutable::~OpenCLExecutable() {
   const Api& api = ctx_.api();
+  if (done_) {  // started but never finished (a failed run)
+    api.clWaitForEvents(1, &done_);
+    api.clReleaseEvent(done_);
+  }
   for (const Enqueued& e : launches_) api.clReleaseKernel(e.kernel);
   if (params_) api.clReleaseMemObject(params_);
   if (memory_) api.clReleaseMemObject(memory_);
@@ -221,7 +252,10 @@ Result<std::unique_ptr<OpenCLExecutable>> OpenCLExecutable::compile(Context& ctx
                                                                     const CompileOptions& options,
                                                                     TuneChooser& chooser) {
   std::unique_ptr<OpenCLExecutable> exe(new OpenCLExecutable(ctx));
-  ODIN_RETURN_IF_ERROR(Builder(*exe, graph, segment, chooser).build());
+  // Reduced precision: binary16 storage on every device (the kernels' LD
+  // and ST are core OpenCL, cl_khr_fp16 or not), float32 arithmetic.
+  ODIN_RETURN_IF_ERROR(
+      Builder(*exe, graph, segment, options.allow_reduced_precision, chooser).build());
   // Constants the lowering read were uploaded; one that comes in as a
   // segment input is read from the host at run time.
   if (options.constants)
@@ -247,8 +281,8 @@ class LaunchEvents {
   }
   LaunchEvents(const LaunchEvents&) = delete;
   LaunchEvents& operator=(const LaunchEvents&) = delete;
-  // Where launch i's event goes; null when not profiling.
-  cl_event* slot(size_t i) { return events_.empty() ? nullptr : &events_[i]; }
+  // One slot per launch; empty when not profiling.
+  std::span<cl_event> slots() { return events_; }
   // Milliseconds between launch i's start and end on the device.
   Result<double> ms(size_t i) const {
     cl_ulong start = 0, end = 0;
@@ -268,35 +302,94 @@ class LaunchEvents {
 
 }  // namespace
 
+Status OpenCLExecutable::start(HostBindings& io, RunStats& stats) {
+  return start(io, ctx_.queue(), {}, stats);
+}
+
+Status OpenCLExecutable::start(HostBindings& io, cl_command_queue q,
+                               std::span<cl_event> launch_events, RunStats& stats) {
+  if (done_) return make_error(StatusCode::kInternal, "opencl: start() before finish()");
+  Status s = enqueue(io, q, launch_events);
+  if (!s.ok()) {  // nothing stays queued that reads the staging or writes the host
+    ctx_.api().clFinish(q);
+    if (done_) ctx_.api().clReleaseEvent(std::exchange(done_, nullptr));
+    return s;
+  }
+  stats.dispatches += stats_.launches;
+  stats.submits += done_ ? 1 : 0;
+  return Status();
+}
+
+Status OpenCLExecutable::enqueue(HostBindings& io, cl_command_queue q,
+                                 std::span<cl_event> launch_events) {
+  const Api& api = ctx_.api();
+  for (const Transfer& t : inputs_) {
+    const void* src = io.input(t.value).data;
+    if (stats_.fp16)
+      fp32_to_fp16(static_cast<const float*>(src), staging_in_.data() + t.staging, t.elems);
+    else
+      std::memcpy(staging_in_.data() + t.staging, src, t.bytes);
+  }
+  // The last command carries the event finish() waits for: in order, it
+  // completes after every command before it.
+  const size_t commands = inputs_.size() + launches_.size() + outputs_.size();
+  size_t enqueued = 0;
+  auto last = [&]() -> cl_event* { return ++enqueued == commands ? &done_ : nullptr; };
+  for (const Transfer& t : inputs_)
+    ODIN_CL_CHECK(api.clEnqueueWriteBuffer(q, memory_, CL_FALSE, t.offset, t.bytes,
+                                           staging_in_.data() + t.staging, 0, nullptr, last()),
+                  "clEnqueueWriteBuffer");
+  for (size_t i = 0; i < launches_.size(); ++i) {
+    const Enqueued& e = launches_[i];
+    cl_event* done = last();
+    // A profiled launch keeps its own event; the last one is also done_.
+    ODIN_CL_CHECK(
+        api.clEnqueueNDRangeKernel(q, e.kernel, 1, nullptr, &e.global, &e.local, 0, nullptr,
+                                   launch_events.empty() ? done : &launch_events[i]),
+        "clEnqueueNDRangeKernel");
+    if (done && !launch_events.empty()) {
+      ODIN_CL_CHECK(api.clRetainEvent(launch_events[i]), "clRetainEvent");
+      done_ = launch_events[i];
+    }
+  }
+  for (const Transfer& t : outputs_)
+    ODIN_CL_CHECK(api.clEnqueueReadBuffer(
+                      q, memory_, CL_FALSE, t.offset, t.bytes,
+                      stats_.fp16 ? staging_out_.data() + t.staging : io.output(t.value).data, 0,
+                      nullptr, last()),
+                  "clEnqueueReadBuffer");
+  ODIN_CL_CHECK(api.clFlush(q), "clFlush");
+  return Status();
+}
+
+Status OpenCLExecutable::finish(HostBindings& io) {
+  if (!done_) return Status();
+  const cl_event done = std::exchange(done_, nullptr);
+  const cl_int err = ctx_.api().clWaitForEvents(1, &done);
+  ctx_.api().clReleaseEvent(done);
+  ODIN_CL_CHECK(err, "clWaitForEvents");
+  if (stats_.fp16)
+    for (const Transfer& t : outputs_)
+      fp16_to_fp32(staging_out_.data() + t.staging, static_cast<float*>(io.output(t.value).data),
+                   t.elems);
+  return Status();
+}
+
 Status OpenCLExecutable::run(HostBindings& io, std::span<double> node_ms, RunStats& stats) {
   const auto t0 = std::chrono::steady_clock::now();
-  const Api& api = ctx_.api();
   // Profiled runs go to the profiling queue with an event per launch; plain
-  // runs create no events.
+  // runs create no events but the last command's.
   const bool profiled = !node_ms.empty() && !launches_.empty();
   cl_command_queue q = ctx_.queue();
   if (profiled) {
     ODIN_ASSIGN_OR_RETURN(q, ctx_.profiling_queue());
   }
-  LaunchEvents events(api, profiled ? launches_.size() : 0);
-  // Non-blocking: the host memory stays put until the clFinish below.
-  for (const Transfer& t : inputs_)
-    ODIN_CL_CHECK(api.clEnqueueWriteBuffer(q, memory_, CL_FALSE, t.offset, t.bytes,
-                                           io.input(t.value).data, 0, nullptr, nullptr),
-                  "clEnqueueWriteBuffer");
-  for (size_t i = 0; i < launches_.size(); ++i) {
-    const Enqueued& e = launches_[i];
-    ODIN_CL_CHECK(api.clEnqueueNDRangeKernel(q, e.kernel, 1, nullptr, &e.global, &e.local, 0,
-                                             nullptr, events.slot(i)),
-                  "clEnqueueNDRangeKernel");
-  }
-  for (const Transfer& t : outputs_)
-    ODIN_CL_CHECK(api.clEnqueueReadBuffer(q, memory_, CL_FALSE, t.offset, t.bytes,
-                                          io.output(t.value).data, 0, nullptr, nullptr),
-                  "clEnqueueReadBuffer");
-  ODIN_CL_CHECK(api.clFinish(q), "clFinish");
-  stats.dispatches += stats_.launches;
-  stats.submits += 1;
+  LaunchEvents events(ctx_.api(), profiled ? launches_.size() : 0);
+  Status started = start(io, q, events.slots(), stats);
+  // Whatever was enqueued is waited for before the events go.
+  Status finished = finish(io);
+  ODIN_RETURN_IF_ERROR(started);
+  ODIN_RETURN_IF_ERROR(finished);
   if (profiled) {
     std::fill(node_ms.begin(), node_ms.end(), 0.0);
     for (size_t i = 0; i < launches_.size(); ++i) {

@@ -1,10 +1,12 @@
 // A compiled OpenCL segment: one device buffer holding the weights
 // (uploaded once, at compile) and then the activation arena (planned by
 // lifetimes, core/arena_plan.h), one parameter buffer for every launch, and
-// one kernel object per launch with its arguments set at compile. A run
-// enqueues the input writes, the launches and the output reads on the
-// context's in-order queue and waits once (clFinish); a profiled run uses
-// the context's profiling queue and times each launch by its event.
+// one kernel object per launch with its arguments set at compile. start()
+// copies the inputs to host staging, enqueues their writes, the launches
+// and the output reads on the context's in-order queue and flushes it
+// without waiting; finish() waits for the last read's event. run() is the
+// two; a profiled run uses the context's profiling queue and times each
+// launch by its event.
 #pragma once
 
 #include <memory>
@@ -22,6 +24,7 @@ struct ExecutableStats {
   int launches = 0;       // kernels enqueued per run
   int aliased_nodes = 0;  // RESHAPE-like nodes that cost nothing
   uint64_t arena_bytes = 0, weight_bytes = 0;
+  bool fp16 = false;  // binary16 storage (reduced precision allowed)
 };
 
 class OpenCLExecutable final : public Executable {
@@ -32,14 +35,19 @@ class OpenCLExecutable final : public Executable {
                                                            TuneChooser& chooser);
   ~OpenCLExecutable() override;
   Status run(HostBindings& io, std::span<double> node_ms, RunStats& stats) override;
+  Status start(HostBindings& io, RunStats& stats) override;
+  Status finish(HostBindings& io) override;
   const ExecutableStats& stats() const { return stats_; }
   size_t weight_bytes() const override { return stats_.weight_bytes; }
+  bool reduced_precision() const override { return stats_.fp16; }
 
  private:
-  // A segment input or output: its bytes at `offset` in the memory buffer.
+  // A segment input or output: its bytes at `offset` in the memory buffer
+  // and at `staging` in the host staging of its direction (both in the
+  // storage precision; the host's are float32).
   struct Transfer {
     ValueId value;
-    size_t offset, bytes;
+    size_t offset, bytes, staging, elems;
   };
   struct Enqueued {
     cl_kernel kernel;
@@ -49,11 +57,23 @@ class OpenCLExecutable final : public Executable {
   class Builder;  // the steps of compile() (cl_executable.cpp)
 
   explicit OpenCLExecutable(Context& ctx) : ctx_(ctx) {}
+  // Enqueues one run on `q` (launch i's event to launch_events[i] when not
+  // empty) and flushes it; done_ is the last command's event.
+  Status start(HostBindings& io, cl_command_queue q, std::span<cl_event> launch_events,
+               RunStats& stats);
+  Status enqueue(HostBindings& io, cl_command_queue q, std::span<cl_event> launch_events);
 
   Context& ctx_;
   cl_mem memory_ = nullptr, params_ = nullptr;
   std::vector<Enqueued> launches_;
   std::vector<Transfer> inputs_, outputs_;
+  // The inputs' bytes, copied at start(): the session may reuse the host
+  // memory before the queued writes read it. Outputs are read straight
+  // into the host's memory, which stays theirs until their readers.
+  // With fp16 storage the inputs are converted into it and the outputs
+  // read into staging_out_, converted to float32 at finish().
+  std::vector<uint8_t> staging_in_, staging_out_;
+  cl_event done_ = nullptr;          // the started run's last command; null: none in flight
   std::vector<double> node_weight_;  // share of the segment's time per node
   ExecutableStats stats_;
 };

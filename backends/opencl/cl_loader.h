@@ -37,6 +37,9 @@ namespace odin::cl {
   X(clEnqueueNDRangeKernel)    \
   X(clGetEventProfilingInfo)   \
   X(clReleaseEvent)            \
+  X(clRetainEvent)             \
+  X(clWaitForEvents)           \
+  X(clFlush)                   \
   X(clFinish)
 
 // The entry points; the types come from the headers' prototypes.

@@ -230,23 +230,17 @@ Status lower_gather_nd(LowerContext& ctx, const Node& node, LoweredNode* out) {
   ODIN_ASSIGN_OR_RETURN(GatherNdPlan plan,
                         plan_gather_nd(g.value(node.inputs[0]).shape, ids.shape));
   const std::vector<int64_t> tuples = read_int_constant(ids).value_or(std::vector<int64_t>{});
-  std::vector<float> bits;
-  for (int64_t v : tuples) {
-    const auto i = static_cast<int32_t>(v);
-    float f;
-    std::memcpy(&f, &i, 4);
-    bits.push_back(f);
-  }
   Launch l;
   l.kernel = "gather_nd";
-  l.operands = {Operand::value(node.outputs[0]), input_operand(ctx, node.inputs[0]),
-                Operand::weights(ctx.add_weights(std::move(bits)))};
+  l.operands = {Operand::value(node.outputs[0]), input_operand(ctx, node.inputs[0])};
   l.arg(plan.slice_size);
   l.arg(plan.depth);
   for (size_t j = 0; j < plan.dims.size(); ++j) {
     l.arg(plan.dims[j]);
     l.arg(plan.strides[j]);
   }
+  // The tuples as arguments: int32 in fp16 storage too.
+  for (int64_t v : tuples) l.arg(v);
   l.work_items = g.value(node.outputs[0]).shape.num_elements();
   out->launches.push_back(std::move(l));
   return Status();

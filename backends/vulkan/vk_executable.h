@@ -47,6 +47,7 @@ class VulkanExecutable final : public Executable {
   Status start(HostBindings& io, RunStats& stats) override;
   Status finish(HostBindings& io) override;
   const ExecutableStats& stats() const { return stats_; }
+  bool reduced_precision() const override { return stats_.fp16; }
   size_t weight_bytes() const override { return stats_.weight_bytes; }
 
  private:

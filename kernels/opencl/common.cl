@@ -1,15 +1,30 @@
 // Shared by every odin OpenCL kernel (the embedded source puts this file
 // after core/elementwise_fns.h and before the kernels). Every kernel has one
 // signature, KERNEL_ARGS: the memory buffer (weights, then the activation
-// arena, float32) and the int parameter block at prm + base: first the
+// arena, of store_t) and the int parameter block at prm + base: first the
 // element offsets of the kernel's operands (operand 0 is written), then its
 // own arguments (backends/opencl/cl_lower.h), and n, the number of work
 // items with work: one per output element (or row). The host rounds the
 // launch up to whole work groups of a fixed size (so drivers that compile a
 // kernel per work-group size, as PoCL does, compile it once); the items past
 // n return at once.
+//
+// Storage: float32, or binary16 with ODIN_HALF (reduced precision allowed),
+// read and written only through LD and ST: vload_half/vstore_half are core
+// OpenCL C (no cl_khr_fp16 needed), so every device stores half where it
+// may, and the arithmetic is float32 on every path. Stores round to nearest
+// even, as the host's conversions do.
+#ifdef ODIN_HALF
+typedef half store_t;
+#define LD(p, i) vload_half((i), (p))
+#define ST(p, i, v) vstore_half((v), (i), (p))
+#else
+typedef float store_t;
+#define LD(p, i) ((p)[i])
+#define ST(p, i, v) ((p)[i] = (v))
+#endif
 
-#define KERNEL_ARGS __global float* m, __global const int* prm, const int base, const int n
+#define KERNEL_ARGS __global store_t* m, __global const int* prm, const int base, const int n
 #define P(i) prm[base + (i)]
 #define PF(i) as_float(prm[base + (i)])
 // Operand i's first element.

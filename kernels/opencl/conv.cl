@@ -1,6 +1,6 @@
 // CONV_2D (OHWI weights), DEPTHWISE_CONV_2D ([1, KH, KW, OC] weights),
 // FULLY_CONNECTED ([units, depth] weights) and BATCH_MATMUL, NHWC,
-// accumulated in fp32. One output element per work item, except conv2d:
+// accumulated in fp32 (whatever the storage). One output element per work item, except conv2d:
 // ODIN_CONV_TILE output channels of one pixel (a tuned program variant's
 // -D), each input value loaded once for all of them.
 
@@ -36,13 +36,13 @@ __kernel void conv2d(KERNEL_ARGS) {
   const int4 o = nhwc_of(i, p.OH, p.OW, OCT);
   const int oc0 = o.w * ODIN_CONV_TILE;
   const int filter = p.KH * p.KW * p.IC;
-  __global const float* x = OPERAND(1);
-  __global const float* w[ODIN_CONV_TILE];
+  __global const store_t* x = OPERAND(1);
+  __global const store_t* w[ODIN_CONV_TILE];
   float acc[ODIN_CONV_TILE];
   for (int t = 0; t < ODIN_CONV_TILE; ++t) {
     const int oc = min(oc0 + t, p.OC - 1);  // past OC: computed, never stored
     w[t] = OPERAND(2) + oc * filter;
-    acc[t] = OPERAND(3)[oc];
+    acc[t] = LD(OPERAND(3), oc);
   }
   for (int ky = 0; ky < p.KH; ++ky) {
     const int iy = o.y * p.SH - p.pad_top + ky * p.DH;
@@ -50,20 +50,20 @@ __kernel void conv2d(KERNEL_ARGS) {
     for (int kx = 0; kx < p.KW; ++kx) {
       const int ix = o.z * p.SW - p.pad_left + kx * p.DW;
       if (ix < 0 || ix >= p.IW) continue;
-      __global const float* xs = x + ((o.x * p.IH + iy) * p.IW + ix) * p.IC;
+      __global const store_t* xs = x + ((o.x * p.IH + iy) * p.IW + ix) * p.IC;
       const int wo = (ky * p.KW + kx) * p.IC;
       for (int c = 0; c < p.IC; ++c) {
-        const float xv = xs[c];
-        for (int t = 0; t < ODIN_CONV_TILE; ++t) acc[t] += xv * w[t][wo + c];
+        const float xv = LD(xs, c);
+        for (int t = 0; t < ODIN_CONV_TILE; ++t) acc[t] += xv * LD(w[t], wo + c);
       }
     }
   }
   const int pixel = ((o.x * p.OH + o.y) * p.OW + o.z) * p.OC;
-  __global float* y = OPERAND(0) + pixel;
-  __global const float* addend = OPERAND(4) + pixel;
+  __global store_t* y = OPERAND(0) + pixel;
+  __global const store_t* addend = OPERAND(4) + pixel;
   for (int t = 0; t < ODIN_CONV_TILE && oc0 + t < p.OC; ++t) {
-    if (has_addend) acc[t] += addend[oc0 + t];
-    y[oc0 + t] = activate(acc[t], p.act);
+    if (has_addend) acc[t] += LD(addend, oc0 + t);
+    ST(y, oc0 + t, activate(acc[t], p.act));
   }
 }
 
@@ -80,9 +80,9 @@ __kernel void conv3d(KERNEL_ARGS) {
   const int pad_d = P(21), pad_h = P(22), pad_w = P(23), act = P(24);
   const int oc = i % OC, ox = (i / OC) % OW, oy = (i / (OC * OW)) % OH;
   const int od = (i / (OC * OW * OH)) % OD, b = i / (OC * OW * OH * OD);
-  __global const float* x = OPERAND(1);
-  __global const float* w = OPERAND(2) + oc * KD * KH * KW * IC;
-  float acc = OPERAND(3)[oc];
+  __global const store_t* x = OPERAND(1);
+  __global const store_t* w = OPERAND(2) + oc * KD * KH * KW * IC;
+  float acc = LD(OPERAND(3), oc);
   for (int kd = 0; kd < KD; ++kd) {
     const int id = od * SD - pad_d + kd * DD;
     if (id < 0 || id >= ID) continue;
@@ -92,13 +92,13 @@ __kernel void conv3d(KERNEL_ARGS) {
       for (int kx = 0; kx < KW; ++kx) {
         const int ix = ox * SW - pad_w + kx * DW;
         if (ix < 0 || ix >= IW) continue;
-        __global const float* xs = x + (((b * ID + id) * IH + iy) * IW + ix) * IC;
-        __global const float* ws = w + ((kd * KH + ky) * KW + kx) * IC;
-        for (int c = 0; c < IC; ++c) acc += xs[c] * ws[c];
+        __global const store_t* xs = x + (((b * ID + id) * IH + iy) * IW + ix) * IC;
+        __global const store_t* ws = w + ((kd * KH + ky) * KW + kx) * IC;
+        for (int c = 0; c < IC; ++c) acc += LD(xs, c) * LD(ws, c);
       }
     }
   }
-  OPERAND(0)[i] = activate(acc, act);
+  ST(OPERAND(0), i, activate(acc, act));
 }
 
 // Output channel oc reads input channel oc / (OC / IC).
@@ -108,19 +108,19 @@ __kernel void depthwise_conv2d(KERNEL_ARGS) {
   const Window p = window_of(prm, base, 4);
   const int4 o = nhwc_of(i, p.OH, p.OW, p.OC);
   const int ic = o.w / (p.OC / p.IC);
-  __global const float* x = OPERAND(1);
-  __global const float* w = OPERAND(2);
-  float acc = OPERAND(3)[o.w];
+  __global const store_t* x = OPERAND(1);
+  __global const store_t* w = OPERAND(2);
+  float acc = LD(OPERAND(3), o.w);
   for (int ky = 0; ky < p.KH; ++ky) {
     const int iy = o.y * p.SH - p.pad_top + ky * p.DH;
     if (iy < 0 || iy >= p.IH) continue;
     for (int kx = 0; kx < p.KW; ++kx) {
       const int ix = o.z * p.SW - p.pad_left + kx * p.DW;
       if (ix < 0 || ix >= p.IW) continue;
-      acc += x[((o.x * p.IH + iy) * p.IW + ix) * p.IC + ic] * w[(ky * p.KW + kx) * p.OC + o.w];
+      acc += LD(x, ((o.x * p.IH + iy) * p.IW + ix) * p.IC + ic) * LD(w, (ky * p.KW + kx) * p.OC + o.w);
     }
   }
-  OPERAND(0)[i] = activate(acc, p.act);
+  ST(OPERAND(0), i, activate(acc, p.act));
 }
 
 // Operands: y, x, weights, bias. Arguments: units, depth, activation.
@@ -129,11 +129,11 @@ __kernel void fully_connected(KERNEL_ARGS) {
   if (i >= n) return;
   const int units = P(4), depth = P(5);
   const int row = i / units, unit = i % units;
-  __global const float* x = OPERAND(1) + row * depth;
-  __global const float* w = OPERAND(2) + unit * depth;
-  float acc = OPERAND(3)[unit];
-  for (int k = 0; k < depth; ++k) acc += x[k] * w[k];
-  OPERAND(0)[i] = activate(acc, P(6));
+  __global const store_t* x = OPERAND(1) + row * depth;
+  __global const store_t* w = OPERAND(2) + unit * depth;
+  float acc = LD(OPERAND(3), unit);
+  for (int k = 0; k < depth; ++k) acc += LD(x, k) * LD(w, k);
+  ST(OPERAND(0), i, activate(acc, P(6)));
 }
 
 // BATCH_MATMUL: z[b, i, j] = sum_q X[b, i, q] * Y[b, q, j], X and Y read as
@@ -144,10 +144,10 @@ __kernel void batch_matmul(KERNEL_ARGS) {
   if (i >= n) return;
   const int M = P(3), N = P(4), K = P(5), adj_x = P(8), adj_y = P(9);
   const int col = i % N, row = (i / N) % M, b = i / (N * M);
-  __global const float* x = OPERAND(1) + b * P(6);
-  __global const float* y = OPERAND(2) + b * P(7);
+  __global const store_t* x = OPERAND(1) + b * P(6);
+  __global const store_t* y = OPERAND(2) + b * P(7);
   float acc = 0.0f;
   for (int q = 0; q < K; ++q)
-    acc += (adj_x ? x[q * M + row] : x[row * K + q]) * (adj_y ? y[col * K + q] : y[q * N + col]);
-  OPERAND(0)[i] = acc;
+    acc += LD(x, adj_x ? q * M + row : row * K + q) * LD(y, adj_y ? col * K + q : q * N + col);
+  ST(OPERAND(0), i, acc);
 }

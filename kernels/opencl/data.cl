@@ -10,13 +10,13 @@ __kernel void pad(KERNEL_ARGS) {
     const int s = r % P(2 + d) - P(12 + d);
     r /= P(2 + d);
     if (s < 0 || s >= P(7 + d)) {
-      OPERAND(0)[i] = 0.0f;
+      ST(OPERAND(0), i, 0.0f);
       return;
     }
     at += s * stride;
     stride *= P(7 + d);
   }
-  OPERAND(0)[i] = OPERAND(1)[at];
+  ST(OPERAND(0), i, LD(OPERAND(1), at));
 }
 
 // Operands: y, x. Arguments: IH, IW, C, OH, OW, filter h/w, stride h/w,
@@ -28,17 +28,17 @@ __kernel void pool2d(KERNEL_ARGS) {
   const int IH = P(2), IW = P(3), C = P(4), FH = P(7), FW = P(8);
   const int4 o = nhwc_of(i, P(5), P(6), C);
   const int y0 = o.y * P(9) - P(11), x0 = o.z * P(10) - P(12);
-  __global const float* x = OPERAND(1);
+  __global const store_t* x = OPERAND(1);
   float sum = 0.0f, mx = -FLT_MAX;
   int count = 0;
   for (int fy = max(0, -y0); fy < min(FH, IH - y0); ++fy)
     for (int fx = max(0, -x0); fx < min(FW, IW - x0); ++fx) {
-      const float v = x[((o.x * IH + y0 + fy) * IW + x0 + fx) * C + o.w];
+      const float v = LD(x, ((o.x * IH + y0 + fy) * IW + x0 + fx) * C + o.w);
       sum += v;
       mx = fmax(mx, v);
       ++count;
     }
-  OPERAND(0)[i] = activate(P(13) ? mx : sum / (float)max(count, 1), P(14));
+  ST(OPERAND(0), i, activate(P(13) ? mx : sum / (float)max(count, 1), P(14)));
 }
 
 // TFLite's nearest source index: halves round away from zero with align_corners.
@@ -57,10 +57,11 @@ __kernel void resize(KERNEL_ARGS) {
   const float scale_h = PF(7), scale_w = PF(8);
   const int align = P(10), half_px = P(11);
   const int4 o = nhwc_of(i, P(5), P(6), C);
-  __global const float* x = OPERAND(1) + o.x * IH * IW * C + o.w;
+  __global const store_t* x = OPERAND(1) + o.x * IH * IW * C + o.w;
   if (P(9)) {
-    OPERAND(0)[i] = x[(nearest_of(o.y, scale_h, IH, align, half_px) * IW +
-                       nearest_of(o.z, scale_w, IW, align, half_px)) * C];
+    ST(OPERAND(0), i,
+       LD(x, (nearest_of(o.y, scale_h, IH, align, half_px) * IW +
+              nearest_of(o.z, scale_w, IW, align, half_px)) * C));
     return;
   }
   const float sy = half_px ? ((float)o.y + 0.5f) * scale_h - 0.5f : (float)o.y * scale_h;
@@ -68,9 +69,11 @@ __kernel void resize(KERNEL_ARGS) {
   const int y_lo = clamp((int)floor(sy), 0, IH - 1), y_hi = clamp((int)ceil(sy), 0, IH - 1);
   const int x_lo = clamp((int)floor(sx), 0, IW - 1), x_hi = clamp((int)ceil(sx), 0, IW - 1);
   const float wy = sy - (float)y_lo, wx = sx - (float)x_lo;
-  OPERAND(0)[i] = x[(y_lo * IW + x_lo) * C] * (1.0f - wy) * (1.0f - wx) +
-                  x[(y_hi * IW + x_lo) * C] * wy * (1.0f - wx) +
-                  x[(y_lo * IW + x_hi) * C] * (1.0f - wy) * wx + x[(y_hi * IW + x_hi) * C] * wy * wx;
+  ST(OPERAND(0), i,
+     LD(x, (y_lo * IW + x_lo) * C) * (1.0f - wy) * (1.0f - wx) +
+         LD(x, (y_hi * IW + x_lo) * C) * wy * (1.0f - wx) +
+         LD(x, (y_lo * IW + x_hi) * C) * (1.0f - wy) * wx +
+         LD(x, (y_hi * IW + x_hi) * C) * wy * wx);
 }
 
 // One input of a concatenation into its columns. Operands: y, x. Arguments:
@@ -80,7 +83,7 @@ __kernel void copy_block(KERNEL_ARGS) {
   const int i = get_global_id(0);
   if (i >= n) return;
   const int block = P(2);
-  OPERAND(0)[(i / block) * P(3) + P(4) + i % block] = activate(OPERAND(1)[i], P(5));
+  ST(OPERAND(0), (i / block) * P(3) + P(4) + i % block, activate(LD(OPERAND(1), i), P(5)));
 }
 
 // SOFTMAX over the last axis with beta, one row per work item, in fp32.
@@ -90,13 +93,13 @@ __kernel void softmax(KERNEL_ARGS) {
   if (row >= n) return;
   const int cols = P(2);
   const float beta = PF(3);
-  __global const float* x = OPERAND(1) + row * cols;
-  __global float* y = OPERAND(0) + row * cols;
+  __global const store_t* x = OPERAND(1) + row * cols;
+  __global store_t* y = OPERAND(0) + row * cols;
   float mx = -FLT_MAX;
-  for (int c = 0; c < cols; ++c) mx = fmax(mx, x[c]);
+  for (int c = 0; c < cols; ++c) mx = fmax(mx, LD(x, c));
   float sum = 0.0f;
-  for (int c = 0; c < cols; ++c) sum += exp((x[c] - mx) * beta);
-  for (int c = 0; c < cols; ++c) y[c] = exp((x[c] - mx) * beta) / sum;
+  for (int c = 0; c < cols; ++c) sum += exp((LD(x, c) - mx) * beta);
+  for (int c = 0; c < cols; ++c) ST(y, c, exp((LD(x, c) - mx) * beta) / sum);
 }
 
 // MEAN and SUM. Operands: y, x. Arguments: the kept dims' extents[4] and
@@ -107,13 +110,13 @@ __kernel void reduce(KERNEL_ARGS) {
   if (i >= n) return;
   const int4 k = coords4(i, P4(prm, base + 2)) * P4(prm, base + 6);
   const int4 rd = P4(prm, base + 10), rs = P4(prm, base + 14);
-  __global const float* x = OPERAND(1) + k.x + k.y + k.z + k.w;
+  __global const store_t* x = OPERAND(1) + k.x + k.y + k.z + k.w;
   float sum = 0.0f;
   for (int a = 0; a < rd.x; ++a)
     for (int b = 0; b < rd.y; ++b)
       for (int c = 0; c < rd.z; ++c)
-        for (int d = 0; d < rd.w; ++d) sum += x[a * rs.x + b * rs.y + c * rs.z + d * rs.w];
-  OPERAND(0)[i] = sum * PF(18);
+        for (int d = 0; d < rd.w; ++d) sum += LD(x, a * rs.x + b * rs.y + c * rs.z + d * rs.w);
+  ST(OPERAND(0), i, sum * PF(18));
 }
 
 // DEPTH_TO_SPACE (to_space 1) and SPACE_TO_DEPTH, over the deep tensor's
@@ -127,31 +130,31 @@ __kernel void depth_space(KERNEL_ARGS) {
   const int by = d.w / (C * bs), bx = (d.w / C) % bs, c = d.w % C;
   const int shallow = ((d.x * H * bs + d.y * bs + by) * W * bs + d.z * bs + bx) * C + c;
   if (P(6))
-    OPERAND(0)[shallow] = OPERAND(1)[i];
+    ST(OPERAND(0), shallow, LD(OPERAND(1), i));
   else
-    OPERAND(0)[i] = OPERAND(1)[shallow];
+    ST(OPERAND(0), i, LD(OPERAND(1), shallow));
 }
 
 // GATHER_ND: output slice t is the params slice at index tuple t. Operands:
-// y, params, indices (int32 stored bit for bit in the float buffer).
-// Arguments: slice size, depth, then (dim, stride) per tuple position. A
-// coordinate outside its dim gives zeros (constant indices are checked when
-// the model loads).
+// y, params. Arguments: slice size, depth, (dim, stride) per tuple
+// position, then the (constant) index tuples, which stay int32 whatever the
+// storage. A coordinate outside its dim gives zeros (constant indices are
+// checked when the model loads).
 __kernel void gather_nd(KERNEL_ARGS) {
   const int i = get_global_id(0);
   if (i >= n) return;
-  const int slice = P(3), depth = P(4);
-  __global const float* ids = OPERAND(2) + (i / slice) * depth;
+  const int slice = P(2), depth = P(3);
+  const int tuple = 4 + 2 * depth + (i / slice) * depth;
   int at = i % slice;
   for (int j = 0; j < depth; ++j) {
-    const int c = as_int(ids[j]);
-    if (c < 0 || c >= P(5 + 2 * j)) {
-      OPERAND(0)[i] = 0.0f;
+    const int c = P(tuple + j);
+    if (c < 0 || c >= P(4 + 2 * j)) {
+      ST(OPERAND(0), i, 0.0f);
       return;
     }
-    at += c * P(6 + 2 * j);
+    at += c * P(5 + 2 * j);
   }
-  OPERAND(0)[i] = OPERAND(1)[at];
+  ST(OPERAND(0), i, LD(OPERAND(1), at));
 }
 
 // A strided view of x copied (TRANSPOSE, SLICE, STRIDED_SLICE:
@@ -166,5 +169,5 @@ __kernel void strided_copy(KERNEL_ARGS) {
     at += (r % c) * P(5 + 2 * d);
     r /= c;
   }
-  OPERAND(0)[i] = OPERAND(1)[at];
+  ST(OPERAND(0), i, LD(OPERAND(1), at));
 }

@@ -22,7 +22,7 @@ float erf_approx(float v) {
 __kernel void unary(KERNEL_ARGS) {
   const int i = get_global_id(0);
   if (i >= n) return;
-  const float v = OPERAND(1)[i];
+  const float v = LD(OPERAND(1), i);
   const float alpha = PF(3);
   float r;
   switch (P(2)) {
@@ -40,7 +40,7 @@ __kernel void unary(KERNEL_ARGS) {
       break;
     default: r = NAN;  // a code this kernel lacks: NaN, which tests catch
   }
-  OPERAND(0)[i] = r;
+  ST(OPERAND(0), i, r);
 }
 
 // Operands: y, a, b. Arguments: function code, activation, padded operand
@@ -53,10 +53,10 @@ __kernel void binary(KERNEL_ARGS) {
   const int4 o = coords4(i, P4(prm, base + 6));
   const int4 sa = P4(prm, base + 10) * o, sb = P4(prm, base + 14) * o;
   const int pad_at = padded ? index4(o - P4(prm, base + 18), P4(prm, base + 22)) : 0;
-  __global const float* a = OPERAND(1);
-  __global const float* b = OPERAND(2);
-  const float u = padded == 1 ? (pad_at < 0 ? 0.0f : a[pad_at]) : a[sa.x + sa.y + sa.z + sa.w];
-  const float v = padded == 2 ? (pad_at < 0 ? 0.0f : b[pad_at]) : b[sb.x + sb.y + sb.z + sb.w];
+  __global const store_t* a = OPERAND(1);
+  __global const store_t* b = OPERAND(2);
+  const float u = padded == 1 ? (pad_at < 0 ? 0.0f : LD(a, pad_at)) : LD(a, sa.x + sa.y + sa.z + sa.w);
+  const float v = padded == 2 ? (pad_at < 0 ? 0.0f : LD(b, pad_at)) : LD(b, sb.x + sb.y + sb.z + sb.w);
   float r;
   switch (P(3)) {
     case BINARY_Add: r = u + v; break;
@@ -67,5 +67,5 @@ __kernel void binary(KERNEL_ARGS) {
     case BINARY_SquaredDifference: r = (u - v) * (u - v); break;
     default: r = NAN;
   }
-  OPERAND(0)[i] = activate(r, P(4));
+  ST(OPERAND(0), i, activate(r, P(4)));
 }

@@ -159,6 +159,7 @@ nlohmann::json bench_json(const Session& s, const BenchOptions& args, const Benc
   j["model"] = args.model;
   j["backend"] = args.backends.empty() ? "cpu" : args.backends;
   j["threads"] = args.threads;
+  j["precision"] = s.precision();  // what ran, whatever --fp16 allowed
   j["runs"] = args.runs;
   j["warmup"] = args.warmup;
   if (args.max_weight_bytes > 0) j["max_weight_bytes"] = args.max_weight_bytes;

@@ -88,6 +88,9 @@ class Executable {
   // Bytes of weights the executable keeps in memory of its own (repacked
   // on the host, or uploaded to a device).
   virtual size_t weight_bytes() const { return 0; }
+  // Whether it stores values in fp16 (reduced precision was allowed and
+  // the backend took it); its arithmetic may still be fp32.
+  virtual bool reduced_precision() const { return false; }
 };
 
 class Backend {

@@ -249,6 +249,13 @@ size_t Session::backend_weight_bytes() const {
   return total;
 }
 
+std::string Session::precision() const {
+  size_t fp16 = 0;
+  for (const auto& exe : built_.executables) fp16 += exe->reduced_precision() ? 1 : 0;
+  if (fp16 == 0) return "fp32";
+  return fp16 == built_.executables.size() ? "fp16" : "fp16+fp32";
+}
+
 Status Session::resize_input(size_t i, const Shape& shape) {
   if (i >= num_inputs())
     return make_error(StatusCode::kOutOfRange, "input index ", i, " out of range (model has ",

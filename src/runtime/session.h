@@ -110,6 +110,9 @@ class Session {
   const ReleaseStats& release_stats() const { return built_.released; }
   // Weights the backends keep in their own form (repacked, uploaded).
   size_t backend_weight_bytes() const;
+  // The storage precision the segments run in: "fp32", "fp16" (every
+  // segment), or "fp16+fp32" (some, e.g. a GPU's beside the CPU's).
+  std::string precision() const;
   // Milliseconds per node in the last run (empty if profiling is off).
   const std::vector<double>& node_times_ms() const { return node_ms_; }
   // The backend that runs node n, and why earlier backends declined it.

@@ -141,12 +141,14 @@ std::vector<std::vector<float>> run_outputs(const Graph& g, const SessionOptions
   return out;
 }
 
+// tol: rel_range, 1e-2 for fp16 storage as the op tests allow.
 void expect_close(const std::vector<std::vector<float>>& want,
-                  const std::vector<std::vector<float>>& got, const std::string& what) {
+                  const std::vector<std::vector<float>>& got, const std::string& what,
+                  double tol = 1e-5) {
   ASSERT_EQ(want.size(), got.size()) << what;
   for (size_t i = 0; i < want.size(); ++i) {
     ASSERT_EQ(want[i].size(), got[i].size()) << what;
-    EXPECT_LE(test::rel_range(want[i].data(), got[i].data(), want[i].size()), 1e-5)
+    EXPECT_LE(test::rel_range(want[i].data(), got[i].data(), want[i].size()), tol)
         << what << ", output " << i;
   }
 }
@@ -173,11 +175,15 @@ class GpuTuning : public ::testing::TestWithParam<std::string> {
 
 TEST_P(GpuTuning, EveryCandidateMatchesTheReference) {
   // Conv offers 6 candidates, depthwise and FC 4: index 6 is past them all.
-  for (int c = 0; c <= 6; ++c) {
-    SessionOptions o = gpu();
-    o.tune_candidate = c;
-    expect_close(want_, run_outputs(graph_, o), "candidate " + std::to_string(c));
-  }
+  // Each in fp32 and with reduced precision (its own program variant).
+  for (bool fp16 : {false, true})
+    for (int c = 0; c <= 6; ++c) {
+      SessionOptions o = gpu();
+      o.tune_candidate = c;
+      o.allow_reduced_precision = fp16;
+      expect_close(want_, run_outputs(graph_, o),
+                   "candidate " + std::to_string(c) + (fp16 ? " fp16" : ""), fp16 ? 1e-2 : 1e-5);
+    }
 }
 
 TEST_P(GpuTuning, CacheIsWrittenReadBackAndDamageIgnored) {

@@ -52,9 +52,9 @@ int run_suite_file(const BenchArgs& args) {
 void print_report(const Session& s, const BenchArgs& args, const BenchResult& r) {
   const Graph& g = s.graph();
   std::printf("model      %s\n", args.model.c_str());
-  std::printf("backend    %s, %d thread%s, %d runs after %d warm-up\n",
+  std::printf("backend    %s, %d thread%s, %d runs after %d warm-up, %s storage\n",
               args.backends.empty() ? "cpu" : args.backends.c_str(), args.threads,
-              args.threads == 1 ? "" : "s", args.runs, args.warmup);
+              args.threads == 1 ? "" : "s", args.runs, args.warmup, s.precision().c_str());
   std::printf("latency    median %.3f ms  min %.3f  p90 %.3f  max %.3f\n", r.median,
               *std::min_element(r.latency.begin(), r.latency.end()), percentile(r.latency, 0.9),
               *std::max_element(r.latency.begin(), r.latency.end()));

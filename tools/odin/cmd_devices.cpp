@@ -105,10 +105,12 @@ void print_opencl_device(const nlohmann::json& d) {
       "    platform %s (%s), type %s, %s, driver %s\n", d["platform"].get<std::string>().c_str(),
       d["platform_version"].get<std::string>().c_str(), d["type"].get<std::string>().c_str(),
       d["version"].get<std::string>().c_str(), d["driver_version"].get<std::string>().c_str());
-  std::printf("    fp16 %s, compute units %u, global memory %llu MiB, max allocation %llu MiB\n",
-              d["fp16"].get<bool>() ? "yes" : "no", d["compute_units"].get<unsigned>(),
-              static_cast<unsigned long long>(d["global_mem_mib"].get<uint64_t>()),
-              static_cast<unsigned long long>(d["max_alloc_mib"].get<uint64_t>()));
+  std::printf(
+      "    cl_khr_fp16 %s (fp16 storage with --fp16 either way: vload_half/vstore_half), "
+      "compute units %u, global memory %llu MiB, max allocation %llu MiB\n",
+      d["fp16"].get<bool>() ? "yes" : "no", d["compute_units"].get<unsigned>(),
+      static_cast<unsigned long long>(d["global_mem_mib"].get<uint64_t>()),
+      static_cast<unsigned long long>(d["max_alloc_mib"].get<uint64_t>()));
 }
 
 void print_text(const nlohmann::json& report) {
