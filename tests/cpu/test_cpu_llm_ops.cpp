@@ -117,7 +117,7 @@ TEST(CpuLlmOps, SetDimOutsideItsRangeIsAnError) {
   auto s = make_session(block_graph(BlockFormat::kQ8_0, false), true, 1);
   ASSERT_TRUE(s);
   EXPECT_FALSE(s->set_dim("seq", 0).ok());
-  EXPECT_FALSE(s->set_dim("seq", 9).ok());
+  EXPECT_FALSE(s->set_dim("seq", kMaxRows + 1).ok());
   EXPECT_FALSE(s->set_dim("tokens", 1).ok());
   EXPECT_TRUE(s->set_dim("seq", 8).ok());
   // Inputs follow the dim: 3 ids are not 8.
