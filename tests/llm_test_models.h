@@ -17,6 +17,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <span>
 #include <string>
@@ -87,6 +88,21 @@ Result<std::string> write_temp_llm_test_model(std::string_view name, const std::
 
 // SHA-256 (FIPS 180-4) as 64 lowercase hex digits, as sha256sum prints it.
 std::string sha256_hex(std::span<const uint8_t> bytes);
+
+// Spec `name` written to a temporary file and opened with `options` (the
+// file is removed at once: the mapping keeps its bytes); null, with the
+// failure reported to the running test.
+inline std::unique_ptr<LlmModel> open_llm_test_model(std::string_view name,
+                                                     const std::string& tests_dir,
+                                                     const LlmGraphOptions& options = {}) {
+  auto path = write_temp_llm_test_model(name, tests_dir);
+  EXPECT_TRUE(path.ok()) << path.status().message();
+  if (!path.ok()) return nullptr;
+  auto m = LlmModel::open(*path, options);
+  std::remove(path->c_str());
+  EXPECT_TRUE(m.ok()) << m.status().message();
+  return m.ok() ? std::move(m).value() : nullptr;
+}
 
 // A context of `m` on the CPU backend with `threads` threads; null, with
 // the failure reported to the running test, when it cannot be created.

@@ -209,18 +209,15 @@ Status lower_strided_view(LowerContext& ctx, const Node& node, LoweredNode* out)
 }
 
 // GATHER_ND with constant index tuples (int32 or int64, checked by shape
-// inference; the buffer holds float32, so run-time int32 indices are not
-// in it), stored as int32 bit for bit. Depth 1 to 5, as on Vulkan.
-constexpr int64_t kMaxGatherNdDepth = 5;
-
+// inference), passed as int32 kernel arguments: the buffer holds float32 or
+// binary16, so run-time int32 indices are not in it. Depth 1 to 5, as on
+// Vulkan.
 Support supports_gather_nd(const Graph& g, const Node& node) {
   const Value& ids = g.value(node.inputs[1]);
   if (!ids.is_constant() || !read_int_constant(ids).has_value())
     return decline(node, "with run-time indices not supported (constant indices only)");
-  const int64_t depth = ids.shape.rank() ? ids.shape[ids.shape.rank() - 1] : 0;
-  if (depth < 1 || depth > kMaxGatherNdDepth)
-    return decline(
-        node, str_cat("with index depth ", depth, " not supported (1 to ", kMaxGatherNdDepth, ")"));
+  if (const std::string why = gather_nd_gpu_unsupported(ids.shape); !why.empty())
+    return decline(node, why);
   return Support::yes();
 }
 

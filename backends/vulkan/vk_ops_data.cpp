@@ -261,14 +261,11 @@ Status lower_strided_view(LowerContext& ctx, const Node& node, LoweredNode* out)
 
 // Index tuples of depth 1 to 5: run-time int32 ones, or constants (int32
 // or int64, checked by shape inference) uploaded as int32.
-constexpr int64_t kMaxGatherNdDepth = 5;
 
 Support supports_gather_nd(const Graph& g, const Node& node) {
   const Value& ids = g.value(node.inputs[1]);
-  const int64_t depth = ids.shape.rank() ? ids.shape[ids.shape.rank() - 1] : 0;
-  if (depth < 1 || depth > kMaxGatherNdDepth)
-    return decline(
-        node, str_cat("with index depth ", depth, " not supported (1 to ", kMaxGatherNdDepth, ")"));
+  if (const std::string why = gather_nd_gpu_unsupported(ids.shape); !why.empty())
+    return decline(node, why);
   if (ids.is_constant() && !read_int_constant(ids).has_value())
     return decline(node, "with non-integer constant indices not supported");
   return Support::yes();
@@ -284,7 +281,7 @@ Status lower_gather_nd(LowerContext& ctx, const Node& node, LoweredNode* out) {
   d.kernel = "gather_nd";
   for (int64_t v : {n, plan.slice_size, plan.depth}) d.push_int(v);
   for (const std::vector<int64_t>* v : {&plan.dims, &plan.strides})
-    for (size_t j = 0; j < static_cast<size_t>(kMaxGatherNdDepth); ++j)
+    for (size_t j = 0; j < static_cast<size_t>(kMaxGpuGatherNdDepth); ++j)
       d.push_int(j < v->size() ? (*v)[j] : 0);
   Operand indices = Operand::value(node.inputs[1]);
   if (ids.is_constant()) {

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "core/shape.h"
@@ -33,5 +34,15 @@ Result<GatherNdPlan> plan_gather_nd(const Shape& params, const Shape& indices);
 // coordinate and the dim.
 Result<std::vector<int64_t>> gather_nd_offsets(const GatherNdPlan& plan,
                                                std::span<const int64_t> indices);
+
+// The GPU kernels' index depths: 1 to kMaxGpuGatherNdDepth (their
+// parameters hold that many (dim, stride) pairs).
+inline constexpr int64_t kMaxGpuGatherNdDepth = 5;
+// Why a GPU kernel cannot take indices of this shape ("" if it can).
+inline std::string gather_nd_gpu_unsupported(const Shape& indices) {
+  const int64_t depth = indices.rank() ? indices[indices.rank() - 1] : 0;
+  if (depth >= 1 && depth <= kMaxGpuGatherNdDepth) return "";
+  return str_cat("with index depth ", depth, " not supported (1 to ", kMaxGpuGatherNdDepth, ")");
+}
 
 }  // namespace odin

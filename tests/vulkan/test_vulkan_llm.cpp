@@ -3,10 +3,8 @@
 // as the CPU backend and logits close to its, over a prompt and 24 steps,
 // with every node on Vulkan and one submit per evaluation.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cstdio>
-#include <filesystem>
 
 #include "llm/llm_context.h"
 #include "llm_test_models.h"
@@ -18,16 +16,7 @@ namespace odin::test {
 namespace {
 
 std::unique_ptr<LlmModel> open_test_model(const std::string& name) {
-  const std::string path = (std::filesystem::temp_directory_path() /
-                            ("odin_test_" + std::to_string(getpid()) + "_vk_" + name + ".gguf"))
-                               .string();
-  const Status written = write_llm_test_model(name, std::string(ODIN_TEST_DATA_DIR), path);
-  EXPECT_TRUE(written.ok()) << written.message();
-  if (!written.ok()) return nullptr;
-  auto m = LlmModel::open(path, LlmGraphOptions{});
-  std::remove(path.c_str());  // the mapping keeps the bytes
-  EXPECT_TRUE(m.ok()) << m.status().message();
-  return m.ok() ? std::move(m).value() : nullptr;
+  return open_llm_test_model(name, ODIN_TEST_DATA_DIR);
 }
 
 std::unique_ptr<LlmContext> make_context(const LlmModel& m, std::vector<std::string> backends,

@@ -5,12 +5,10 @@
 // own, over a prompt and 24 steps, for any share; the share measured at load is a fraction;
 // Vulkan's ATTENTION takes q, k and v from the host (the split's usual case).
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 
 #include "graph_builder.h"
 #include "llm/llm_context.h"
@@ -23,21 +21,12 @@ namespace odin::test {
 namespace {
 
 std::unique_ptr<LlmModel> open_split_model(const std::string& name, double share) {
-  const std::string path = (std::filesystem::temp_directory_path() /
-                            ("odin_test_" + std::to_string(getpid()) + "_split_" + name + ".gguf"))
-                               .string();
-  const Status written = write_llm_test_model(name, std::string(ODIN_TEST_DATA_DIR), path);
-  EXPECT_TRUE(written.ok()) << written.message();
-  if (!written.ok()) return nullptr;
   LlmGraphOptions options;
   if (share != 0.0) {  // 0: no split
     options.split = *llm_split_named("vulkan+cpu");
     options.split.device_share = share;
   }
-  auto m = LlmModel::open(path, options);
-  std::remove(path.c_str());  // the mapping keeps the bytes
-  EXPECT_TRUE(m.ok()) << m.status().message();
-  return m.ok() ? std::move(m).value() : nullptr;
+  return open_llm_test_model(name, ODIN_TEST_DATA_DIR, options);
 }
 
 std::unique_ptr<LlmContext> context_on(const LlmModel& m, std::vector<std::string> backends,
