@@ -62,7 +62,13 @@ Status measure_device_share(const LlmWeights& weights, std::shared_ptr<const voi
                       device ? device->unavailable_reason() : "not in this build");
   ODIN_ASSIGN_OR_RETURN(const double device_ms, step(split.device));
   ODIN_ASSIGN_OR_RETURN(const double host_ms, step(split.host));
-  options->split.device_share = host_ms / std::max(host_ms + device_ms, 1e-9);
+  // A part under 5 % of the step saves less than its submit and join cost:
+  // the faster backend then takes all of it.
+  constexpr double kLeast = 0.05;
+  double share = host_ms / std::max(host_ms + device_ms, 1e-9);
+  if (share < kLeast) share = 0.0;
+  if (share > 1.0 - kLeast) share = 1.0;
+  options->split.device_share = share;
   info->device_step_ms = device_ms;
   info->host_step_ms = host_ms;
   return Status();

@@ -10,8 +10,10 @@
 
 namespace odin {
 
-// Sets options->split.device_share from t_host / (t_host + t_device), and
-// *info's step times; an error names a backend that is not available.
+// Sets options->split.device_share from t_host / (t_host + t_device)
+// (below 5 %: 0, above 95 %: 1, where a part costs more to join than it
+// saves), and *info's step times; an error names a backend that is not
+// available.
 Status measure_device_share(const LlmWeights& weights, std::shared_ptr<const void> storage,
                             LlmGraphOptions* options, LlmGraphInfo* info);
 

@@ -100,8 +100,11 @@ TEST(VulkanLlmSplit, ShareMeasuredAtLoad) {
   EXPECT_GT(m->info.host_step_ms, 0.0);
   EXPECT_GE(m->info.device_share, 0.0);
   EXPECT_LE(m->info.device_share, 1.0);
-  EXPECT_NEAR(m->info.device_share,
-              m->info.host_step_ms / (m->info.host_step_ms + m->info.device_step_ms), 1e-9);
+  const double measured = m->info.host_step_ms / (m->info.host_step_ms + m->info.device_step_ms);
+  if (measured >= 0.05 && measured <= 0.95)
+    EXPECT_NEAR(m->info.device_share, measured, 1e-9);
+  else  // a sliver of the step goes to the faster backend
+    EXPECT_EQ(m->info.device_share, measured < 0.05 ? 0.0 : 1.0);
 }
 
 // ATTENTION alone on Vulkan, its q, k, v and positions written by the host
