@@ -10,6 +10,7 @@
 #include "cli_runner.h"
 #include "kernels/cpu/quant_matmul.h"
 #include "llm_test_models.h"
+#include "runtime/backend.h"
 #include "test_util.h"
 
 namespace odin {
@@ -42,6 +43,36 @@ TEST(BenchLlmCli, JsonReportsEveryTestAndTheMemoryFigures) {
       EXPECT_GT(j["read_bytes_per_s"][std::to_string(t["threads"].get<int>())].get<double>(), 1e8);
     }
   }
+}
+
+// --backend vulkan+cpu: the split's share, KV heads and nodes on both
+// backends in the JSON; a share out of range and a split of one backend
+// are refused.
+TEST(BenchLlmCli, SplitBetweenVulkanAndTheCpu) {
+  Backend* vulkan = find_backend("vulkan");
+  if (!vulkan || !vulkan->available()) GTEST_SKIP() << "skipped: no device";
+  const std::string path =
+      testing::TempDir() + "odin_bench_llm_" + std::to_string(getpid()) + "_split.gguf";
+  ASSERT_TRUE(test::write_llm_test_model("llama-q4_0", ODIN_TEST_DATA_DIR, path).ok());
+  const std::string model = test::quoted(path);
+  test::CliResult r = test::run_cli("bench-llm " + model +
+                                    " --backend vulkan+cpu --device-share 0.5 -p 8 -n 2 -t 1 "
+                                    "-r 1 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out.substr(r.out.find('{')));
+  EXPECT_EQ(j["split"]["device"], "vulkan") << r.out;
+  EXPECT_EQ(j["split"]["device_share"].get<double>(), 0.5);
+  EXPECT_EQ(j["split"]["device_kv_heads"].get<int>(), 1);
+  EXPECT_EQ(j["split"]["kv_heads"].get<int>(), 2);
+  EXPECT_GT(j["nodes_by_backend"]["vulkan"].get<int>(), 0);
+  EXPECT_GT(j["nodes_by_backend"]["cpu"].get<int>(), 0);
+  r = test::run_cli("bench-llm " + model + " --backend vulkan+cpu --device-share 1.5 -p 4 -n 1");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.out.find("device-share"), std::string::npos) << r.out;
+  r = test::run_cli("bench-llm " + model + " --backend cpu+cpu -p 4 -n 1");
+  std::remove(path.c_str());
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.out.find("two backends"), std::string::npos) << r.out;
 }
 
 TEST(BenchLlmCli, MissingModelIsAClearError) {
