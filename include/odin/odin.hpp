@@ -340,10 +340,25 @@ class LlmOptions {
     o_.vocab_only = only ? 1 : 0;
     return *this;
   }
-  const odin_llm_options* get() const { return &o_; }
+  // A preference list ("vulkan,cpu") or a GPU+CPU split ("vulkan+cpu");
+  // "" (the default): the CPU.
+  LlmOptions& backends(std::string list) {
+    backends_ = std::move(list);
+    return *this;
+  }
+  // A split's GPU share of heads and rows, 0..1 (below 0: measured at load).
+  LlmOptions& device_share(double share) {
+    o_.device_share = share;
+    return *this;
+  }
+  const odin_llm_options* get() const {
+    o_.backends = backends_.empty() ? nullptr : backends_.c_str();  // this object's copy
+    return &o_;
+  }
 
  private:
-  odin_llm_options o_;
+  mutable odin_llm_options o_;
+  std::string backends_;
 };
 
 // Settings for LlmContext::generate (odin_llm_generate_params); setters chain.

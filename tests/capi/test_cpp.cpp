@@ -59,6 +59,21 @@ void test_llm() {
                    });
   CHECK(ids == (std::vector<int32_t>{461, 461, 401, 401, 401, 461, 378, 455}));
   CHECK(st.prompt_tokens == 1 && st.generated_tokens == 8);
+  // Split between Vulkan and the CPU (where Vulkan is missing, its part
+  // falls back to the CPU): the same ids; a share out of range refused.
+  EXPECT_ERROR(ODIN_ERROR_INVALID_ARGUMENT,
+               odin::LlmModel::load(data + "llm/stories260K.bin",
+                                    odin::LlmOptions().backends("vulkan+cpu").device_share(3)));
+  odin::LlmContext split(odin::LlmModel::load(
+      data + "llm/stories260K.bin",
+      odin::LlmOptions().n_ctx(32).backends("vulkan+cpu").device_share(0.5)));
+  std::vector<int32_t> split_ids;
+  split.generate({1}, odin::LlmGenerateParams().max_tokens(8).temperature(0.0f),
+                 [&](int32_t id, std::string_view) {
+                   split_ids.push_back(id);
+                   return true;
+                 });
+  CHECK(split_ids == ids);
   CHECK(st.stop_reason == ODIN_LLM_STOP_MAX_TOKENS && ctx.position() == 8);
   // The prompt in runs of 2 tokens: the same continuation.
   ctx.reset();
