@@ -216,10 +216,14 @@ Status lower_batch_matmul(LowerContext& ctx, const Node& node, LoweredNode* out)
   return Status();
 }
 
-// Block weights are repacked into buffers as large as the matrix; float
-// ones are checked at compile.
+// Block weights are repacked into buffers as large as the matrix; constant
+// float ones are bound as float32 (fp16 storage would halve them: the
+// bound is for the larger).
 uint64_t fully_connected_binding_bytes(const Graph& g, const Node& node) {
-  return has_block_weights(g, node) ? block_weight_binding_bytes(g, node.inputs[1]) : 0;
+  if (has_block_weights(g, node)) return block_weight_binding_bytes(g, node.inputs[1]);
+  const Value& w = g.value(node.inputs[1]);
+  return w.is_constant() ? static_cast<uint64_t>(std::max<int64_t>(w.shape.num_elements(), 0)) * 4
+                         : 0;
 }
 
 constexpr VkOp kOps[] = {

@@ -135,6 +135,33 @@ TEST(VulkanLlmWeights, TableOverTheStorageBufferLimitFallsBackToTheCpu) {
   }
 }
 
+// Float32 matmul weights too: 400 x 256 (409600 bytes) falls back with the
+// reason, 200 x 256 (204800 bytes) runs on the device.
+TEST(VulkanLlmWeights, FloatMatrixOverTheStorageBufferLimitFallsBackToTheCpu) {
+  ODIN_REQUIRE_VULKAN();
+  vk::ContextOptions options;
+  options.max_storage_buffer_range = 300000;
+  static const Status registered = register_vulkan_backend("vulkan_small_float", options);
+  ASSERT_TRUE(registered.ok()) << registered.message();
+  for (int64_t rows : {400, 200}) {
+    GraphMaker m;
+    const ValueId x = m.input("x", Shape{2, 256});
+    const ValueId w = m.constant_f32("w", Shape{rows, 256},
+                                     splitmix_values(static_cast<size_t>(rows * 256), 7, -1, 1));
+    const Graph g = m.finish({m.node(OpType::kFullyConnected, {x, w}, FullyConnectedAttrs{})});
+    auto vk = make_session(g, {"vulkan_small_float", "cpu"});
+    ASSERT_TRUE(vk);
+    if (rows == 400) {
+      EXPECT_EQ(vk->node_backend(0), "cpu");
+      EXPECT_NE(vk->node_fallback(0).find("with weights of 409600 bytes on the device"),
+                std::string::npos)
+          << vk->node_fallback(0);
+    } else {
+      EXPECT_EQ(vk->node_backend(0), "vulkan_small_float") << vk->node_fallback(0);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace odin::test
 
