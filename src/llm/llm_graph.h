@@ -16,7 +16,9 @@
 //          half float16's bytes), appended in place by
 //          ATTENTION and kept across runs, so a conversation continues from
 //          its prefix. plm (latent attention, llm/latent_attention.h): one
-//          cache per layer, [1, n_ctx, kv_lora_rank + rope_dim].
+//          cache per layer, [1, n_ctx, kv_lora_rank + rope_dim]. With a
+//          split (LlmSplit), each part of a layer's KV heads has its own
+//          pair ("blk.N.k_cache.device" / ".host"), kept by its backend.
 #pragma once
 
 #include <memory>
