@@ -181,7 +181,8 @@ class RopeOp final : public CpuOp {
 // per-row arithmetic does not depend on the other rows: a token gets the
 // same bits decoded alone (one row) as in a prompt chunk or a speculative
 // verification. Work items are (block of query rows, KV head), each
-// serving every query head of the group.
+// serving every query head of the group; a q8_0 head's rows are converted
+// to float32 once per item rather than per query row and head.
 class AttentionOp final : public CpuOp {
  public:
   static constexpr int64_t kRowBlock = 16;
@@ -242,17 +243,30 @@ class AttentionOp final : public CpuOp {
         }
         float* y = out[0].as<float>() + r0 * qw;
         s.scores.resize(static_cast<size_t>(cpu::attend_rows_scratch(len)));
-        const int64_t head = g * ctx_ * row_bytes_;
+        const void* k = k_cache + g * ctx_ * row_bytes_;
+        const void* v = v_cache + g * ctx_ * row_bytes_;
+        cpu::KvRowType type = row_type_;
+        if (type == cpu::KvRowType::kQ8_0) {
+          // q8_0 rows converted once for every query row and head of the
+          // group (the values attend_rows would convert as it reads them,
+          // so the same bits).
+          s.kv.resize(static_cast<size_t>(2 * len * hd));
+          cpu::kv_rows_to_f32(k, type, hd, len, s.kv.data());
+          cpu::kv_rows_to_f32(v, type, hd, len, s.kv.data() + len * hd);
+          k = s.kv.data();
+          v = s.kv.data() + len * hd;
+          type = cpu::KvRowType::kF32;
+        }
         for (int64_t h = g * group; h < (g + 1) * group; ++h)
-          cpu::attend_rows(q + h * hd, qw, k_cache + head, v_cache + head, row_type_, hd, lens,
-                           r1 - r0, scale, y + h * hd, qw, s.scores.data());
+          cpu::attend_rows(q + h * hd, qw, k, v, type, hd, lens, r1 - r0, scale, y + h * hd, qw,
+                           s.scores.data());
       }
     });
   }
 
  private:
   struct Scratch {
-    std::vector<float> scores, q;
+    std::vector<float> scores, q, kv;
     std::vector<uint8_t> q16;
   };
 

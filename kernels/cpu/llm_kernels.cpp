@@ -218,6 +218,28 @@ HWY_INLINE void attend_tile(const float* const q[R], const Rows& k, const Rows& 
 }
 
 template <class Rows>
+HWY_INLINE void rows_to_f32(const Rows& rows, int64_t hd, int64_t n, float* dst) {
+  const DF d;
+  const auto L = static_cast<int64_t>(hn::Lanes(d));
+  for (int64_t j = 0; j < n; ++j)
+    for (int64_t i = 0; i < hd; i += L) {
+      const auto m = static_cast<size_t>(std::min(L, hd - i));
+      store_upto(rows.load(d, j, i, m), d, dst + j * hd + i, m);
+    }
+}
+
+HWY_ATTR void KvRowsToF32(const void* rows, KvRowType type, int64_t hd, int64_t n, float* dst) {
+  switch (type) {
+    case KvRowType::kF32:
+      return rows_to_f32(F32Rows{static_cast<const float*>(rows), hd}, hd, n, dst);
+    case KvRowType::kF16:
+      return rows_to_f32(F16Rows{static_cast<const hwy::float16_t*>(rows), hd}, hd, n, dst);
+    case KvRowType::kQ8_0:
+      return rows_to_f32(Q8Rows{static_cast<const uint8_t*>(rows), hd / 32 * 34}, hd, n, dst);
+  }
+}
+
+template <class Rows>
 HWY_INLINE void attend(const float* q, int64_t q_stride, const Rows& k, const Rows& v, int64_t hd,
                        const int64_t* lens, int64_t rows, float scale, float* out,
                        int64_t out_stride, float* scores) {
@@ -271,6 +293,11 @@ namespace odin::cpu {
 HWY_EXPORT(RmsNormRow);
 HWY_EXPORT(Swiglu);
 HWY_EXPORT(AttendRows);
+HWY_EXPORT(KvRowsToF32);
+
+void kv_rows_to_f32(const void* rows, KvRowType type, int64_t head_dim, int64_t n, float* dst) {
+  HWY_DYNAMIC_DISPATCH(KvRowsToF32)(rows, type, head_dim, n, dst);
+}
 
 void attend_rows(const float* q, int64_t q_stride, const void* k, const void* v, KvRowType type,
                  int64_t head_dim, const int64_t* lens, int64_t rows, float scale, float* out,

@@ -14,6 +14,12 @@ void swiglu(const float* g, const float* u, float* y, int64_t n);
 // How a KV cache stores a row of head_dim values: float32, float16, or q8_0
 // (head_dim / 32 blocks of 34 bytes: an fp16 scale, then 32 int8 values).
 enum class KvRowType { kF32, kF16, kQ8_0 };
+// Rows [0, n) of one KV head (row j at j times the row's bytes) as float32
+// rows of head_dim in dst: the values attend_rows reads from `type` rows,
+// so attend_rows over dst as kF32 gives the same bits as over the rows
+// themselves, without converting each value again for every query row
+// and head that reads it.
+void kv_rows_to_f32(const void* rows, KvRowType type, int64_t head_dim, int64_t n, float* dst);
 // Query rows attend_rows computes together (each loaded key or value serves
 // all of them).
 inline constexpr int kAttendTile = 4;

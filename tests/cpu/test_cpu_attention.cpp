@@ -1,8 +1,9 @@
 // The attention kernel (kernels/cpu/llm_kernels.h) over float32, float16 and
 // q8_0 cache rows against a double-precision softmax attention: tiles whose
 // rows see different numbers of keys, a short last tile, head dims that are
-// not a multiple of any vector width; and every row alone gives the same
-// bits as within its tile (batch invariance).
+// not a multiple of any vector width; every row alone gives the same
+// bits as within its tile (batch invariance); and the rows converted to
+// float32 once (kv_rows_to_f32) give the same bits as the rows read in place.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -97,6 +98,18 @@ void check(int64_t hd, const std::vector<int64_t>& lens, cpu::KvRowType type) {
     ASSERT_EQ(std::memcmp(alone.data(), got.data() + i * hd, alone.size() * sizeof(float)), 0)
         << "row " << i << " alone differs from the same row among " << rows;
   }
+  // The rows converted once to float32 (kv_rows_to_f32) are the values the
+  // kernel reads, so attending over them as float32 gives the same bits.
+  std::vector<float> kf(static_cast<size_t>(len * hd), NAN), vf(kf.size(), NAN);
+  cpu::kv_rows_to_f32(k.bytes.data(), type, hd, len, kf.data());
+  cpu::kv_rows_to_f32(v.bytes.data(), type, hd, len, vf.data());
+  ASSERT_EQ(std::memcmp(kf.data(), k.values.data(), kf.size() * sizeof(float)), 0);
+  ASSERT_EQ(std::memcmp(vf.data(), v.values.data(), vf.size() * sizeof(float)), 0);
+  std::vector<float> from_f32(q.size(), NAN);
+  cpu::attend_rows(q.data(), hd, kf.data(), vf.data(), cpu::KvRowType::kF32, hd, lens.data(), rows,
+                   scale, from_f32.data(), hd, scores.data());
+  ASSERT_EQ(std::memcmp(from_f32.data(), got.data(), got.size() * sizeof(float)), 0)
+      << "attention over the rows converted to float32 differs from over the rows";
 }
 
 TEST(CpuAttention, RowsMatchSoftmaxAttentionAndAreBatchInvariant) {
