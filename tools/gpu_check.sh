@@ -16,9 +16,12 @@
 #    unpacks the loaders, lists devices, runs the Vulkan and OpenCL tests,
 #    then per model and GPU backend: `odin bench` on the default kernels,
 #    `odin tune`, `odin bench` on the tuned ones (and cpu, for comparison);
+#    then an LLM (a test llama written there) through `odin bench-llm` on
+#    the CPU, Vulkan and the Vulkan+CPU split (its share measured at load);
 #    results go to $OUT (default ./gpu_out): devices.txt, tests_*.xml/.txt,
-#    bench_<model>_<backend>[_tuned].json, tune_<model>_<backend>.txt, the
-#    tuning cache (cache/odin/tuning), summary.txt.
+#    bench_<model>_<backend>[_tuned].json, tune_<model>_<backend>.txt,
+#    bench_llm_{cpu,vulkan_cpu,vulkan_split_cpu}.json, the tuning cache (cache/odin/tuning),
+#    summary.txt.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 ROOT="$PWD"
@@ -35,13 +38,13 @@ prepare() {
   export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/odin/ccache}" CCACHE_BASEDIR="$ROOT"
   cmake -S "$ROOT" -B "$ROOT/build-gpu" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null || exit 1
   ninja -C "$ROOT/build-gpu" -j"${JOBS:-2}" odin odin_vulkan_tests odin_opencl_tests \
-    odin_backend_tests odin_model_tests || exit 1
+    odin_backend_tests odin_model_tests odin_write_test_llm || exit 1
   rm -rf "$GPU_DIR"
   mkdir -p "$GPU_DIR"/{bin,lib,models}
   cp "$pkgs/gpu_env.sh" "$GPU_DIR/"
   cp -r "$pkgs/debs" "$GPU_DIR/debs"
   cp "$ROOT/build-gpu/odin" "$ROOT"/build-gpu/tests/odin_{vulkan,opencl,backend,model}_tests \
-    "$GPU_DIR/bin/"
+    "$ROOT/build-gpu/tests/odin_write_test_llm" "$GPU_DIR/bin/"
   # Shared libraries the binaries need, except glibc itself.
   for bin in "$GPU_DIR"/bin/*; do
     ldd "$bin" | awk '/=> \// {print $3}'
@@ -128,7 +131,38 @@ for run in ("vulkan", "vulkan_tuned", "opencl", "opencl_tuned", "cpu"):
 print("  ".join(row))
 EOF
   done
+  bench_llm "$odin" "$GPU_DIR/bin/odin_write_test_llm" "$out" || status=1
   echo "gpu_check: results in $out (status $status)"
+  return $status
+}
+
+# An LLM on each way of running it: the CPU, Vulkan, and each step split
+# between them at the share measured at load (Confidant).
+bench_llm() {
+  local odin="$1" writer="$2" out="$3" status=0
+  local model="$out/llama-q4_0.gguf"
+  "$writer" --tests-dir "$ROOT/tests" llama-q4_0 "$model" >"$out/llm_model.txt" 2>&1 || return 1
+  for b in cpu vulkan,cpu vulkan+cpu; do
+    local name="${b//,/_}"
+    name="${name//+/_split_}"
+    "$odin" bench-llm "$model" --backend "$b" -p 512 -n 128 -t 1 --json \
+      >"$out/bench_llm_$name.json" 2>"$out/bench_llm_$name.err" || status=1
+    python3 - "$out/bench_llm_$name.json" "$b" <<'EOF' | tee -a "$out/summary.txt"
+import json, sys
+path, backend = sys.argv[1], sys.argv[2]
+try:
+    j = json.load(open(path))
+except Exception as e:  # the .err file says why
+    print(f"llm {backend}: no result ({e.__class__.__name__})")
+    sys.exit(0)
+rates = ", ".join(f"{r['test']} {r['tokens_per_s']:.0f} tok/s" for r in j["results"])
+split = j.get("split")
+extra = (f"; split: {split['device']} {100 * split['device_share']:.0f} %, "
+         f"{split['device_kv_heads']} of {split['kv_heads']} KV heads" if split else "")
+print(f"llm {backend}: {rates}; nodes {j['nodes_by_backend']}{extra}")
+EOF
+  done
+  rm -f "$model"
   return $status
 }
 
