@@ -115,7 +115,10 @@ class VulkanAttentionFromHost : public testing::TestWithParam<std::tuple<int, in
 
 TEST_P(VulkanAttentionFromHost, MatchesTheReference) {
   ODIN_REQUIRE_VULKAN();
-  const auto [kHeads, kKvHeads, kHeadDim] = GetParam();
+  // Plain constants (lambdas below capture them; clang before 16 cannot
+  // capture structured bindings).
+  const int32_t kHeads = std::get<0>(GetParam()), kKvHeads = std::get<1>(GetParam()),
+                kHeadDim = std::get<2>(GetParam());
   constexpr int64_t kCtx = 32;
   Graph g;
   g.dim_symbols().push_back({"seq", 8});
