@@ -64,9 +64,9 @@ void test_llm() {
   EXPECT_ERROR(ODIN_ERROR_INVALID_ARGUMENT,
                odin::LlmModel::load(data + "llm/stories260K.bin",
                                     odin::LlmOptions().backends("vulkan+cpu").device_share(3)));
-  odin::LlmContext split(odin::LlmModel::load(
-      data + "llm/stories260K.bin",
-      odin::LlmOptions().n_ctx(32).backends("vulkan+cpu").device_share(0.5)));
+  odin::LlmContext split(
+      odin::LlmModel::load(data + "llm/stories260K.bin",
+                           odin::LlmOptions().n_ctx(32).backends("vulkan+cpu").device_share(0.5)));
   std::vector<int32_t> split_ids;
   split.generate({1}, odin::LlmGenerateParams().max_tokens(8).temperature(0.0f),
                  [&](int32_t id, std::string_view) {

@@ -652,7 +652,7 @@ static void test_backends(void) {
   odin_llm_model_release(m);
   m = NULL;
 
-  o.backends = "vulkan+cpu";  /* the share measured at load */
+  o.backends = "vulkan+cpu"; /* the share measured at load */
   odin_status s = odin_llm_model_load(ODIN_TEST_LLM_MODEL, &o, &m);
   if (s == ODIN_ERROR_UNSUPPORTED && strstr(odin_last_error(), "vulkan") != NULL) {
     printf("backends: skipped: no device (%s)\n", odin_last_error());
