@@ -104,6 +104,18 @@ inline std::unique_ptr<LlmModel> open_llm_test_model(std::string_view name,
   return m.ok() ? std::move(m).value() : nullptr;
 }
 
+// A context of `m` on `backends` (reference kernels when !optimize); null,
+// with the failure reported to the running test.
+inline std::unique_ptr<LlmContext> context_on(const LlmModel& m, std::vector<std::string> backends,
+                                              bool optimize = true) {
+  SessionOptions o;
+  o.backends = std::move(backends);
+  o.optimize = optimize;
+  auto c = LlmContext::create(m, o);
+  EXPECT_TRUE(c.ok()) << c.status().message();
+  return c.ok() ? std::move(c).value() : nullptr;
+}
+
 // A context of `m` on the CPU backend with `threads` threads; null, with
 // the failure reported to the running test, when it cannot be created.
 inline std::unique_ptr<LlmContext> context_of(const LlmModel& m, int threads = 1) {

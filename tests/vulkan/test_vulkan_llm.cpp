@@ -19,16 +19,6 @@ std::unique_ptr<LlmModel> open_test_model(const std::string& name) {
   return open_llm_test_model(name, ODIN_TEST_DATA_DIR);
 }
 
-std::unique_ptr<LlmContext> make_context(const LlmModel& m, std::vector<std::string> backends,
-                                         bool optimize) {
-  SessionOptions o;
-  o.backends = std::move(backends);
-  o.optimize = optimize;
-  auto c = LlmContext::create(m, o);
-  EXPECT_TRUE(c.ok()) << c.status().message();
-  return c.ok() ? std::move(c).value() : nullptr;
-}
-
 class VulkanLlm : public testing::TestWithParam<std::string> {};
 
 TEST_P(VulkanLlm, GreedyIdsAndLogitsMatchTheCpuBackend) {
@@ -37,8 +27,8 @@ TEST_P(VulkanLlm, GreedyIdsAndLogitsMatchTheCpuBackend) {
   ASSERT_TRUE(model);
   // The CPU's reference kernels keep activations in float, as the Vulkan
   // kernels do; its optimized kernels round them to 8 bits per block.
-  auto cpu = make_context(*model, {"cpu"}, false);
-  auto vk = make_context(*model, {"vulkan", "cpu"}, true);
+  auto cpu = context_on(*model, {"cpu"}, false);
+  auto vk = context_on(*model, {"vulkan", "cpu"}, true);
   ASSERT_TRUE(cpu && vk);
   // Every node runs on Vulkan (the KV cache stays on the device): one
   // command buffer per token.

@@ -29,16 +29,6 @@ std::unique_ptr<LlmModel> open_split_model(const std::string& name, double share
   return open_llm_test_model(name, ODIN_TEST_DATA_DIR, options);
 }
 
-std::unique_ptr<LlmContext> context_on(const LlmModel& m, std::vector<std::string> backends,
-                                       bool optimize = true) {
-  SessionOptions o;
-  o.backends = std::move(backends);
-  o.optimize = optimize;
-  auto c = LlmContext::create(m, o);
-  EXPECT_TRUE(c.ok()) << c.status().message();
-  return c.ok() ? std::move(c).value() : nullptr;
-}
-
 class VulkanLlmSplit : public testing::TestWithParam<std::tuple<std::string, double>> {};
 
 TEST_P(VulkanLlmSplit, GreedyIdsAndLogitsMatchTheCpu) {
