@@ -140,19 +140,3 @@ Status PipelineRegistry::save() {
 }
 
 }  // namespace odin::vk
-
-// Leak checking (odin's ASan builds only): lavapipe, the CPU Vulkan driver
-// CI uses, keeps a 48-byte block per live pipeline that is referenced only
-// from its JIT memory, which LeakSanitizer does not scan, so every pipeline
-// odin keeps looks leaked at exit. Suppress allocations made inside that
-// driver only; odin's own stay checked. Weak, so an app's own list wins.
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define ODIN_LSAN_BUILD 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__) || defined(ODIN_LSAN_BUILD)
-extern "C" __attribute__((weak)) const char* __lsan_default_suppressions() {
-  return "leak:libvulkan_lvp.so\n";
-}
-#endif
