@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 #include "llm/latent_attention.h"
 #include "llm/llm_graph_builder.h"
@@ -90,9 +91,13 @@ Result<Graph> build_llm_graph(const LlmWeights& weights, std::shared_ptr<const v
     return g.add_value(std::move(v));
   };
   // The device's part of a split first (its work is queued while the host
-  // computes its own), then the host's, joined along the last axis; without
-  // a split, one part of everything.
-  auto parts = [&](int64_t total, int64_t unit, const std::string& name, const auto& part) {
+  // computes its own), then the host's, joined by `join`: side by side along
+  // the last axis (CONCATENATION), or summed (ADD) when each part is a
+  // product over its share of an inner dim; without a split, one part of
+  // everything. Each join is a wait for the device and a copy back.
+  int64_t device_kv_heads = 0;
+  auto parts = [&](int64_t total, int64_t unit, const std::string& name, OpType join,
+                   const auto& part) {
     if (!split.active()) return part(int64_t{0}, total, std::string());
     const double units = std::round(split.device_share * static_cast<double>(total) / unit);
     const int64_t on_device = std::clamp<int64_t>(static_cast<int64_t>(units) * unit, 0, total);
@@ -106,14 +111,29 @@ Result<Graph> build_llm_graph(const LlmWeights& weights, std::shared_ptr<const v
         g.mutable_nodes()[n].placement = device ? split.device : split.host;
     }
     if (joined.size() == 1) return joined[0];
+    if (join == OpType::kAdd) return b.node(OpType::kAdd, joined, name, BinaryAttrs{});
     return b.node(OpType::kConcatenation, joined, name, ConcatenationAttrs{-1});
   };
   // A matrix's output rows, split in runs of 32.
   auto matmul = [&](ValueId x, const std::string& w, const std::string& bias,
                     const std::string& name) {
-    return parts(b.rows(w), 32, name, [&](int64_t begin, int64_t count, const std::string& sfx) {
-      return b.matmul_rows(x, w, bias, begin, count, name + sfx);
-    });
+    return parts(b.rows(w), 32, name, OpType::kConcatenation,
+                 [&](int64_t begin, int64_t count, const std::string& sfx) {
+                   return b.matmul_rows(x, w, bias, begin, count, name + sfx);
+                 });
+  };
+  // A feed-forward block: `hidden` (its share of the hidden units, from the
+  // up/gate matrices' rows) times the same columns of ffn_down, the parts
+  // summed: one join per block. Runs of 32 rows, and of whole blocks of
+  // ffn_down's columns.
+  auto feed_forward = [&](const std::string& p, const std::string& hidden_rows,
+                          const auto& hidden) {
+    const std::string down = p + "ffn_down.weight";
+    return parts(b.rows(hidden_rows), std::lcm(int64_t{32}, b.column_unit(down)), p + "ffn_down",
+                 OpType::kAdd, [&](int64_t begin, int64_t count, const std::string& sfx) {
+                   return b.matmul_cols(hidden(begin, count, sfx), down, begin, count,
+                                        p + "ffn_down" + sfx);
+                 });
   };
 
   ValueId x = b.node(OpType::kEmbedding, {b.weight("token_embd.weight"), tokens}, "embd");
@@ -128,23 +148,27 @@ Result<Graph> build_llm_graph(const LlmWeights& weights, std::shared_ptr<const v
                  p + "attn_residual", BinaryAttrs{});
       const ValueId f =
           b.node(OpType::kRmsNorm, {x, b.weight(p + "ffn_norm.weight")}, p + "ffn_norm", norm);
-      const ValueId sq =
-          parts(b.rows(p + "ffn_up.weight"), 32, p + "ffn_act",
-                [&](int64_t begin, int64_t count, const std::string& sfx) {
-                  const ValueId up = b.node(
-                      OpType::kRelu,
-                      {b.matmul_rows(f, p + "ffn_up.weight", "", begin, count, p + "ffn_up" + sfx)},
-                      p + "ffn_relu" + sfx);
-                  return b.node(OpType::kMul, {up, up}, p + "ffn_act" + sfx, BinaryAttrs{});
-                });
-      x = b.node(OpType::kAdd, {x, matmul(sq, p + "ffn_down.weight", "", p + "ffn_down")},
-                 p + "ffn_residual", BinaryAttrs{});
+      const ValueId down = feed_forward(
+          p, p + "ffn_up.weight", [&](int64_t begin, int64_t count, const std::string& sfx) {
+            const ValueId up = b.node(
+                OpType::kRelu,
+                {b.matmul_rows(f, p + "ffn_up.weight", "", begin, count, p + "ffn_up" + sfx)},
+                p + "ffn_relu" + sfx);
+            return b.node(OpType::kMul, {up, up}, p + "ffn_act" + sfx, BinaryAttrs{});
+          });
+      x = b.node(OpType::kAdd, {x, down}, p + "ffn_residual", BinaryAttrs{});
       continue;
     }
     // Heads by KV head: KV head j serves query heads j * rep .. j * rep + rep - 1.
+    // Each part's heads times their columns of the output matrix, the parts
+    // summed (one join); in runs of KV heads whose columns are whole blocks.
     const int64_t rep = c.n_head / c.n_head_kv, hd = c.head_dim;
-    const ValueId a = parts(
-        c.n_head_kv, 1, p + "attention", [&](int64_t kv0, int64_t kvn, const std::string& sfx) {
+    const std::string wo = p + "attn_output.weight";
+    const int64_t head_unit = b.column_unit(wo) / std::gcd(b.column_unit(wo), rep * hd);
+    const ValueId o = parts(
+        c.n_head_kv, head_unit, p + "attn_out", OpType::kAdd,
+        [&](int64_t kv0, int64_t kvn, const std::string& sfx) {
+          if (l == 0 && sfx == ".device") device_kv_heads = kvn;
           ValueId q = b.matmul_rows(h, p + "attn_q.weight", p + "attn_q.bias", kv0 * rep * hd,
                                     kvn * rep * hd, p + "q" + sfx);
           ValueId k = b.matmul_rows(h, p + "attn_k.weight", p + "attn_k.bias", kv0 * hd, kvn * hd,
@@ -162,23 +186,21 @@ Result<Graph> build_llm_graph(const LlmWeights& weights, std::shared_ptr<const v
           part.n_kv_head = static_cast<int32_t>(kvn);
           const ValueId k_cache = cache(p + "k_cache" + sfx, kvn);
           const ValueId v_cache = cache(p + "v_cache" + sfx, kvn);
-          return b.node(OpType::kAttention, {q, k, v, positions, k_cache, v_cache},
-                        p + "attention" + sfx, part);
+          const ValueId a = b.node(OpType::kAttention, {q, k, v, positions, k_cache, v_cache},
+                                   p + "attention" + sfx, part);
+          return b.matmul_cols(a, wo, kv0 * rep * hd, kvn * rep * hd, p + "attn_out" + sfx);
         });
-    const ValueId o = matmul(a, p + "attn_output.weight", "", p + "attn_out");
     x = b.node(OpType::kAdd, {x, o}, p + "attn_residual", BinaryAttrs{});
     const ValueId f =
         b.node(OpType::kRmsNorm, {x, b.weight(p + "ffn_norm.weight")}, p + "ffn_norm", norm);
-    const ValueId act =
-        parts(b.rows(p + "ffn_gate.weight"), 32, p + "ffn_act",
-              [&](int64_t begin, int64_t count, const std::string& sfx) {
-                const ValueId gate =
-                    b.matmul_rows(f, p + "ffn_gate.weight", "", begin, count, p + "ffn_gate" + sfx);
-                const ValueId up =
-                    b.matmul_rows(f, p + "ffn_up.weight", "", begin, count, p + "ffn_up" + sfx);
-                return b.node(OpType::kSwiglu, {gate, up}, p + "ffn_act" + sfx);
-              });
-    const ValueId down = matmul(act, p + "ffn_down.weight", "", p + "ffn_down");
+    const ValueId down = feed_forward(
+        p, p + "ffn_gate.weight", [&](int64_t begin, int64_t count, const std::string& sfx) {
+          const ValueId gate =
+              b.matmul_rows(f, p + "ffn_gate.weight", "", begin, count, p + "ffn_gate" + sfx);
+          const ValueId up =
+              b.matmul_rows(f, p + "ffn_up.weight", "", begin, count, p + "ffn_up" + sfx);
+          return b.node(OpType::kSwiglu, {gate, up}, p + "ffn_act" + sfx);
+        });
     x = b.node(OpType::kAdd, {x, down}, p + "ffn_residual", BinaryAttrs{});
   }
   // Only the requested row goes through the final norm and the classifier.
@@ -199,9 +221,7 @@ Result<Graph> build_llm_graph(const LlmWeights& weights, std::shared_ptr<const v
     if (split.active()) {
       info->device_share = split.device_share;
       info->kv_heads = c.latent_attention() ? 0 : c.n_head_kv;
-      info->device_kv_heads = std::clamp<int64_t>(
-          std::llround(split.device_share * static_cast<double>(info->kv_heads)), 0,
-          info->kv_heads);
+      info->device_kv_heads = device_kv_heads;
     }
   }
   return g;

@@ -52,6 +52,35 @@ class LlmGraphBuilder {
     return g_.add_value(std::move(v));
   }
 
+  // Elements per block along a row of the matrix (1 for F32/F16/BF16): a
+  // column range must start and end on one to be cut out.
+  int64_t column_unit(const std::string& name) const {
+    return block_format_info(w_.find(name)->format).block_elements;
+  }
+
+  // Columns [begin, begin + count) of every row of a matrix, copied into
+  // bytes the graph owns (a column range is not contiguous in the file);
+  // begin and count are whole blocks (column_unit).
+  ValueId weight_cols(const std::string& name, int64_t begin, int64_t count) {
+    const LlmTensor* t = w_.find(name);
+    const int64_t rows = t->dims.back(), cols = t->dims.front();
+    if (begin == 0 && count == cols) return weight(name);
+    const auto row_bytes = static_cast<size_t>(block_row_bytes(t->format, cols));
+    const auto skip = static_cast<size_t>(block_row_bytes(t->format, begin));
+    const auto take = static_cast<size_t>(block_row_bytes(t->format, count));
+    std::vector<uint8_t> bytes(static_cast<size_t>(rows) * take);
+    for (int64_t r = 0; r < rows; ++r)
+      std::memcpy(bytes.data() + static_cast<size_t>(r) * take,
+                  t->data.data() + static_cast<size_t>(r) * row_bytes + skip, take);
+    Value v;
+    v.name = str_cat(name, "[:, ", begin, ":", begin + count, "]");
+    v.dtype = dtype_of(t->format);
+    v.shape = Shape({rows, count});
+    v.data_bytes = bytes.size();
+    v.data = g_.own_bytes(std::move(bytes));
+    return g_.add_value(std::move(v));
+  }
+
   ValueId value(const std::string& name, DType dtype = DType::kF32) {
     Value v;
     v.name = name;
@@ -84,6 +113,15 @@ class LlmGraphBuilder {
     FullyConnectedAttrs a;
     a.keep_num_dims = true;
     return node(OpType::kFullyConnected, std::move(in), name, a);
+  }
+
+  // x [.., count] times columns [begin, begin + count) of the matrix: one
+  // part of a product whose inner dim is split, summed with the others.
+  ValueId matmul_cols(ValueId x, const std::string& weight_name, int64_t begin, int64_t count,
+                      const std::string& name) {
+    FullyConnectedAttrs a;
+    a.keep_num_dims = true;
+    return node(OpType::kFullyConnected, {x, weight_cols(weight_name, begin, count)}, name, a);
   }
 
   // A view of x with the given dims (-1: the one inferred, the token count).

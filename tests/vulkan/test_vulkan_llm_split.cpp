@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/use_def.h"
 #include "graph_builder.h"
 #include "llm/llm_context.h"
 #include "llm_test_models.h"
@@ -54,6 +55,30 @@ TEST_P(VulkanLlmSplit, GreedyIdsAndLogitsMatchTheCpu) {
     on_vulkan += s.node_backend(n) == "vulkan";
   }
   EXPECT_GT(on_vulkan, 0);
+  // The host waits for the device only where it joins the parts: a layer's
+  // attention and its feed-forward block each end in a sum of the two
+  // parts' products (ADD), and the logits' rows are concatenated once.
+  const UseDef uses(s.graph());
+  int sums = 0, concatenations = 0;
+  for (size_t n = 0; n < s.graph().num_nodes(); ++n) {
+    const Node& node = s.graph().node(static_cast<NodeId>(n));
+    if (s.node_backend(n) == "vulkan") continue;
+    const bool joins = std::any_of(node.inputs.begin(), node.inputs.end(), [&](ValueId v) {
+      const NodeId p = v == kNoValue ? -1 : uses.producer(v);
+      return p >= 0 && s.node_backend(static_cast<size_t>(p)) == "vulkan";
+    });
+    if (!joins) continue;
+    sums += node.op == OpType::kAdd;
+    concatenations += node.op == OpType::kConcatenation;
+    EXPECT_TRUE(node.op == OpType::kAdd || node.op == OpType::kConcatenation)
+        << s.graph().describe_node(static_cast<NodeId>(n)) << " waits for Vulkan";
+  }
+  EXPECT_LE(concatenations, 1);
+  const int64_t layers = find_llm_test_model_spec(name)->n_layer;
+  EXPECT_LE(sums, 2 * layers) << "more than two joins a layer";
+  if (share == 0.5) {
+    EXPECT_EQ(sums, 2 * layers);
+  }
   std::vector<int32_t> tokens = {1, 9038, 2501, 263, 931};
   for (int step = 0; step < 24; ++step) {
     auto lr = ref->eval(tokens);
