@@ -457,9 +457,15 @@ static void test_bad_arguments(const odin_llm_model* m) {
   bad = p;
   bad.top_p = 0.0f;
   CHECK_STATUS(ODIN_ERROR_INVALID_ARGUMENT, odin_llm_generate(ctx, &bos, 1, &bad, NULL, NULL, &st));
+  CHECK(strstr(odin_last_error(), "top_p 0 ") != NULL);
   bad = p;
   bad.top_k = -1;
   CHECK_STATUS(ODIN_ERROR_INVALID_ARGUMENT, odin_llm_generate(ctx, &bos, 1, &bad, NULL, NULL, &st));
+  CHECK(strstr(odin_last_error(), "top_k -1 ") != NULL);
+  bad = p;
+  bad.repeat_last_n = -1;
+  CHECK_STATUS(ODIN_ERROR_INVALID_ARGUMENT, odin_llm_generate(ctx, &bos, 1, &bad, NULL, NULL, &st));
+  CHECK(strstr(odin_last_error(), "repeat_last_n -1 ") != NULL);
   bad = p;
   bad.max_tokens = -1;
   CHECK_STATUS(ODIN_ERROR_INVALID_ARGUMENT, odin_llm_generate(ctx, &bos, 1, &bad, NULL, NULL, &st));
