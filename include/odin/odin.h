@@ -437,7 +437,8 @@ typedef struct odin_llm_options {
                            declines run on the next), or a split "vulkan+cpu":
                            each step's attention heads and matrix rows divided
                            between the GPU and the CPU, run at once; NULL (the
-                           default): "cpu" */
+                           default): "cpu". A name this build lacks fails the
+                           load (INVALID_ARGUMENT) */
   double device_share;  /* a split's GPU share of heads and rows, 0..1; below
                            0 (the default, -1): measured when the model loads,
                            from a decode step on each backend alone */

@@ -19,7 +19,7 @@ from . import errors
 from ._odin import Model, Session, TensorInfo, __version__, load_image
 from .errors import (Error, FailedPrecondition, InternalError, InvalidArgument, InvalidModel,
                      IOError, NotFound, OutOfMemory, OutOfRange, Status, Unsupported)
-from .llm import LLM
+from .llm import LLM, GenerateStats, Stream
 from .vision import Box, Face, FaceMesh, Hand, detect_faces, detect_hands, face_mesh
 from . import _odin
 
@@ -50,7 +50,7 @@ def bench(model, backends=None, threads=1, runs=50, warmup=5, inputs=None, exact
                                          files, exact_int8))
 
 
-__all__ = ["Model", "Session", "TensorInfo", "LLM", "bench", "detect_faces", "face_mesh",
+__all__ = ["Model", "Session", "TensorInfo", "LLM", "GenerateStats", "Stream", "bench", "detect_faces", "face_mesh",
            "detect_hands", "load_image", "Box", "Face", "FaceMesh", "Hand", "Error", "Status",
            "InvalidArgument", "NotFound", "InvalidModel", "Unsupported", "OutOfRange", "IOError",
            "InternalError", "OutOfMemory", "FailedPrecondition", "errors", "__version__"]

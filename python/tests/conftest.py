@@ -58,18 +58,22 @@ def cli_json(cli):
 
 @pytest.fixture(scope="session")
 def test_llm(tmp_path_factory):
-    """test_llm(name): the path of an LLM test model (tests/llm_test_models.h),
-    written once per session by odin_write_test_llm."""
+    """test_llm(name, first_layers=0): the path of an LLM test model
+    (tests/llm_test_models.h), written once per session by
+    odin_write_test_llm; first_layers > 0 keeps that many layers (a draft
+    model sharing the spec's vocabulary)."""
     folder = tmp_path_factory.mktemp("llm")
     written = {}
 
-    def write(name):
-        if name not in written:
-            path = str(folder / (name + ".gguf"))
-            subprocess.run([_env("ODIN_WRITE_TEST_LLM"), name, path], check=True,
+    def write(name, first_layers=0):
+        key = (name, first_layers)
+        if key not in written:
+            path = str(folder / ("%s-%d.gguf" % (name, first_layers)))
+            layers = ["--first-layers", str(first_layers)] if first_layers else []
+            subprocess.run([_env("ODIN_WRITE_TEST_LLM"), *layers, name, path], check=True,
                            capture_output=True)
-            written[name] = path
-        return written[name]
+            written[key] = path
+        return written[key]
 
     return write
 

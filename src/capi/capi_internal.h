@@ -39,6 +39,12 @@ odin_status fill_info(const char* fn, const Value& value, const char* name, odin
 // Checks a [0, count) index; OUT_OF_RANGE naming what it indexes.
 odin_status check_index(const char* fn, int32_t index, size_t count, const char* what);
 
+// The first of `names` this build has no backend of, as "unknown backend
+// 'x' (this build has: cpu, ...)"; "" when every name is known. Backend
+// names are checked where they are given (sessions' options, LLM loading),
+// without instantiating a backend.
+std::string unknown_backend(const std::vector<std::string>& names);
+
 // Runs `body` (returning odin_status), turning any exception into a status.
 template <typename F>
 odin_status guard(const char* fn, F&& body) noexcept {

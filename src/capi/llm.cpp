@@ -183,6 +183,10 @@ odin_status load(const char* fn, const char* path, const odin_llm_options& o,
       handle->backends = odin::parse_backend_list(backends);
       if (handle->backends.empty())
         return fail(ODIN_ERROR_INVALID_ARGUMENT, fn, "backends is an empty list");
+      if (const std::string unknown = odin::capi::unknown_backend(handle->backends);
+          !unknown.empty())
+        return fail(ODIN_ERROR_INVALID_ARGUMENT, fn,
+                    str_cat("backends \"", backends, "\": ", unknown));
     }
     if (o.draft_max < 1 || o.draft_max > 64)
       return fail(ODIN_ERROR_INVALID_ARGUMENT, fn,

@@ -12,6 +12,21 @@ namespace {
 constexpr int32_t kMaxThreads = 256;
 }  // namespace
 
+namespace odin::capi {
+
+std::string unknown_backend(const std::vector<std::string>& names) {
+  const std::vector<std::string> built = built_backends();
+  for (const std::string& n : names)
+    if (std::find(built.begin(), built.end(), n) == built.end()) {
+      std::string list;
+      for (const std::string& b : built) list += (list.empty() ? "" : ", ") + b;
+      return str_cat("unknown backend '", n, "' (this build has: ", list, ")");
+    }
+  return "";
+}
+
+}  // namespace odin::capi
+
 extern "C" {
 
 ODIN_API odin_status odin_session_options_create(odin_session_options** out_options) {
@@ -35,16 +50,8 @@ ODIN_API odin_status odin_session_options_set_backends(odin_session_options* opt
     ODIN_CAPI_NOT_NULL(fn, options);
     std::vector<std::string> names;
     if (backends) names = odin::parse_backend_list(backends);
-    // Checked here, against the build's list, so the error comes where the
-    // name was given (and no backend is instantiated just to check).
-    const std::vector<std::string> built = odin::built_backends();
-    for (const std::string& n : names)
-      if (std::find(built.begin(), built.end(), n) == built.end()) {
-        std::string list;
-        for (const std::string& b : built) list += (list.empty() ? "" : ", ") + b;
-        return fail(ODIN_ERROR_NOT_FOUND, fn,
-                    odin::str_cat("unknown backend '", n, "' (this build has: ", list, ")"));
-      }
+    if (const std::string unknown = odin::capi::unknown_backend(names); !unknown.empty())
+      return fail(ODIN_ERROR_NOT_FOUND, fn, unknown);
     options->options.backends = std::move(names);
     return ODIN_OK;
   });

@@ -12,12 +12,12 @@ Status check_sampler_options(const SamplerOptions& o) {
   };
   if (!(o.temperature >= 0.0f) || o.temperature > 100.0f)
     return bad("temperature", o.temperature, "0 to 100");
-  if (o.top_k < 0) return bad("top-k", static_cast<float>(o.top_k), ">= 0");
-  if (!(o.top_p > 0.0f && o.top_p <= 1.0f)) return bad("top-p", o.top_p, "over 0, at most 1");
-  if (!(o.min_p >= 0.0f && o.min_p <= 1.0f)) return bad("min-p", o.min_p, "0 to 1");
+  if (o.top_k < 0) return bad("top_k", static_cast<float>(o.top_k), ">= 0");
+  if (!(o.top_p > 0.0f && o.top_p <= 1.0f)) return bad("top_p", o.top_p, "over 0, at most 1");
+  if (!(o.min_p >= 0.0f && o.min_p <= 1.0f)) return bad("min_p", o.min_p, "0 to 1");
   if (!(o.repeat_penalty > 0.0f) || o.repeat_penalty > 100.0f)
-    return bad("repeat penalty", o.repeat_penalty, "over 0, at most 100");
-  if (o.repeat_last_n < 0) return bad("repeat-last-n", static_cast<float>(o.repeat_last_n), ">= 0");
+    return bad("repeat_penalty", o.repeat_penalty, "over 0, at most 100");
+  if (o.repeat_last_n < 0) return bad("repeat_last_n", static_cast<float>(o.repeat_last_n), ">= 0");
   return Status();
 }
 

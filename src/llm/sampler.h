@@ -22,7 +22,8 @@ struct SamplerOptions {
   uint64_t seed = 0;
 };
 
-// Checks ranges (temperature >= 0, top_p in (0, 1], ...), naming the option.
+// Checks ranges (temperature >= 0, top_p in (0, 1], ...), naming the option
+// by its field's name (the C API's and the Python package's).
 Status check_sampler_options(const SamplerOptions& options);
 
 class Sampler {
