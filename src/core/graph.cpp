@@ -1,5 +1,7 @@
 #include "core/graph.h"
 
+#include <algorithm>
+
 #include "core/memory.h"
 
 namespace odin {
@@ -38,6 +40,25 @@ size_t Graph::drop_constant_pages(ValueId id) const {
     if (v.data >= r.data() && v.data + v.data_bytes <= r.data() + r.size())
       return drop_reloadable_pages(v.data, v.data_bytes);
   return 0;
+}
+
+size_t Graph::drop_unread_pages() const {
+  size_t dropped = 0;
+  for (std::span<const uint8_t> r : reloadable_) {
+    std::vector<std::pair<const uint8_t*, const uint8_t*>> read;  // [begin, end) in r
+    for (const Value& v : values_)
+      if (v.data && v.data >= r.data() && v.data + v.data_bytes <= r.data() + r.size())
+        read.emplace_back(v.data, v.data + v.data_bytes);
+    std::sort(read.begin(), read.end());
+    const uint8_t* from = r.data();
+    for (const auto& [begin, end] : read) {
+      if (begin > from) dropped += drop_reloadable_pages(from, static_cast<size_t>(begin - from));
+      from = std::max(from, end);
+    }
+    const uint8_t* r_end = r.data() + r.size();
+    if (r_end > from) dropped += drop_reloadable_pages(from, static_cast<size_t>(r_end - from));
+  }
+  return dropped;
 }
 
 std::string Graph::describe_node(NodeId id) const {

@@ -131,6 +131,10 @@ class Graph {
   // next read faults them back in from the file); its data stays valid.
   // Returns the bytes dropped (0 for memory the graph does not control).
   size_t drop_constant_pages(ValueId v) const;
+  // Drops the pages of reloadable mappings that no constant of the graph
+  // points into (tensors a graph builder copied, or never used); returns
+  // the bytes dropped.
+  size_t drop_unread_pages() const;
 
   // "node 12 (CONV_2D 'conv1')" — how messages name a node.
   std::string describe_node(NodeId id) const;

@@ -108,6 +108,9 @@ Result<std::unique_ptr<LlmModel>> LlmModel::open(const std::string& path,
   // pages may be dropped (Graph::release_constant_data), so memory holds
   // one copy of them, not two.
   m->graph.mark_reloadable(m->file->map->bytes());
+  // A split copies column ranges of matrices; their file pages (read once
+  // to copy) are not read again.
+  if (build.split.active()) (void)m->graph.drop_unread_pages();
   if (m->file->vocab) {
     auto tokenizer = make_tokenizer(*m->file->vocab, path);
     if (!tokenizer.ok()) return tokenizer.status();
