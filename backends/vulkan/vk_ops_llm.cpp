@@ -351,16 +351,41 @@ Status lower_attention(LowerContext& ctx, const Node& node, LoweredNode* out) {
     set_invocations(d, rows * row_span);
     out->dispatches.push_back(std::move(d));
   }
-  Dispatch d;
-  d.kernel = "attention";
-  for (int64_t v : {rows, int64_t{a.n_head}, int64_t{a.n_kv_head}, int64_t{a.head_dim}, n_ctx})
-    d.push_int(v);
-  d.push_float(a.scale != 0.0f ? a.scale : 1.0f / std::sqrt(static_cast<float>(a.head_dim)));
-  d.bindings = {Operand::value(node.outputs[0]), Operand::value(node.inputs[0]),
-                Operand::value(node.inputs[4]), Operand::value(node.inputs[5]),
-                Operand::value(node.inputs[3])};
-  set_invocations(d, rows * a.n_head * 64);  // a workgroup per (row, head)
-  out->dispatches.push_back(std::move(d));
+  auto attend = [&](const char* kernel) {
+    Dispatch d;
+    d.kernel = kernel;
+    for (int64_t v : {rows, int64_t{a.n_head}, int64_t{a.n_kv_head}, int64_t{a.head_dim}, n_ctx})
+      d.push_int(v);
+    d.push_float(a.scale != 0.0f ? a.scale : 1.0f / std::sqrt(static_cast<float>(a.head_dim)));
+    d.bindings = {Operand::value(node.outputs[0]), Operand::value(node.inputs[0]),
+                  Operand::value(node.inputs[4]), Operand::value(node.inputs[5]),
+                  Operand::value(node.inputs[3])};
+    d.rows = rows;
+    return d;
+  };
+  // Runs of fewer than kTiledRows rows (decode) take attention.comp, a
+  // workgroup per (row, head); longer ones (prompts) attention_tiled.comp,
+  // a workgroup per (tile of rows, head) sharing each staged tile of the
+  // cache. Both give a row the same sums in the same order.
+  const bool run_rows = g.value(node.outputs[0]).shape.has_symbols();
+  if (rows < kTiledRows || run_rows) {
+    Dispatch d = attend("attention");
+    d.max_rows = kTiledRows - 1;
+    set_invocations(d, rows * a.n_head * 64);
+    out->dispatches.push_back(std::move(d));
+  }
+  if (rows >= kTiledRows) {
+    // Value dims per thread (64 threads), and as many rows per tile as
+    // leave a thread 32 accumulators.
+    const int64_t dims_per_thread = (a.head_dim + 63) / 64;
+    const int64_t tile = 32 / dims_per_thread / 2 * 2;
+    Dispatch d = attend("attention_tiled");
+    d.spec = {static_cast<int32_t>(tile), static_cast<int32_t>(dims_per_thread)};
+    d.min_rows = kTiledRows;
+    d.row_tile = tile;
+    set_invocations(d, (rows + tile - 1) / tile * a.n_head * 64);
+    out->dispatches.push_back(std::move(d));
+  }
   return Status();
 }
 
