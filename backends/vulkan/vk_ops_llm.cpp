@@ -375,10 +375,10 @@ Status lower_attention(LowerContext& ctx, const Node& node, LoweredNode* out) {
     out->dispatches.push_back(std::move(d));
   }
   if (rows >= kTiledRows) {
-    // Value dims per thread (64 threads), and as many rows per tile as
-    // leave a thread 32 accumulators.
-    const int64_t dims_per_thread = (a.head_dim + 63) / 64;
-    const int64_t tile = 32 / dims_per_thread / 2 * 2;
+    // Value dims by groups of 64 (1, 2 or 4), and as many rows per tile
+    // as leave a thread 32 sums (attention_tiled.comp).
+    const int64_t dims_per_thread = a.head_dim <= 64 ? 1 : a.head_dim <= 128 ? 2 : 4;
+    const int64_t tile = 32 / dims_per_thread;
     Dispatch d = attend("attention_tiled");
     d.spec = {static_cast<int32_t>(tile), static_cast<int32_t>(dims_per_thread)};
     d.min_rows = kTiledRows;

@@ -15,15 +15,18 @@
 // it (batch invariance), and a prompt row matches the same row decoded.
 #include "common.glsl"
 
-// Queries per workgroup and value dims per thread (head_dim <= 64 * DA);
-// QT * DA <= 32 (the accumulators a thread keeps).
-layout(constant_id = 0) const int QT = 16;
+// Queries per workgroup and value dims per thread group: head_dim <= 64 *
+// DA, DA 1, 2 or 4, QT * DA = 32 (a thread keeps 8 queries' sums of 4 dims).
+layout(constant_id = 0) const int QT = 32;
 layout(constant_id = 1) const int DA = 1;
 // Cache rows staged at a time: the 64 of a tile, or half of them for
 // head_dim > 128 (the staging buffer's size).
 const int KC = DA <= 2 ? 64 : 32;
-const int NC = 64 / KC;  // chunks per tile; also query groups in the scores
+const int NC = 64 / KC;   // chunks per tile; also query groups in the scores
 const int QPT = QT / NC;  // scores a thread keeps per staged chunk
+const int D4 = 16 * DA;   // groups of 4 value dims
+const int QG = 64 / D4;   // query groups in the values
+const int QPV = QT / QG;  // queries whose values a thread sums
 
 layout(std430, binding = 0) writeonly buffer Out { T y[]; };
 layout(std430, binding = 1) readonly buffer Q { T q[]; };
@@ -36,15 +39,21 @@ layout(push_constant) uniform Params {
   float scale;
 } p;
 
-// Float16 pairs, two values a word: the tile's queries, and the staged
-// cache rows (a word of padding each, so rows start on different banks).
-shared uint qs[QT * 32 * DA];
+// The tile's queries (rounded to float16, zero past head_dim), the staged
+// cache rows (float16 pairs, two values a word, a word of padding a row so
+// that rows start on different banks), each query's 64 scores of the tile,
+// then their exps.
+shared vec4 qf[QT * D4];
 shared uint kvs[KC * (32 * DA + 1)];
-shared float ps[QT * 64];  // scores, then their exps
+shared vec4 ps[QT * 16];
 shared float ms[QT], ls[QT], fs[QT], cm[QT];
 shared int lens[QT];
 
 const float kLow = -1e30;  // below every score; exp(kLow - m) is 0
+
+vec4 half4(uint a, uint b) {
+  return vec4(unpackHalf2x16(a), unpackHalf2x16(b));
+}
 
 void main() {
   const uint wid = gl_WorkGroupID.x + gl_WorkGroupID.y * gl_NumWorkGroups.x;
@@ -54,14 +63,15 @@ void main() {
   const int g = h / (p.n_head / p.n_kv_head), hd = p.head_dim, hh = hd / 2;
   const int i0 = tile * QT, tid = int(gl_LocalInvocationID.x);
   const int stride = hh + 1;  // words per staged cache row
-  for (int at = tid; at < QT * hh; at += 64) {
-    const int qi = at / hh, w = at % hh, i = i0 + qi;
-    uint word = 0u;
+  for (int at = tid; at < QT * D4; at += 64) {
+    const int qi = at / D4, d = 4 * (at % D4), i = i0 + qi;
+    vec4 x = vec4(0.0);
     if (i < p.rows) {
-      const int o = (i * p.n_head + h) * hd + 2 * w;
-      word = packHalf2x16(vec2(float(q[o]), float(q[o + 1])));
+      const int o = (i * p.n_head + h) * hd + d;
+      for (int c = 0; c < 4; ++c)
+        if (d + c < hd) x[c] = unpackHalf2x16(packHalf2x16(vec2(float(q[o + c]), 0.0))).x;
     }
-    qs[qi * hh + w] = word;
+    qf[at] = x;
   }
   if (tid < QT) {
     const int i = i0 + tid;
@@ -73,11 +83,15 @@ void main() {
   int longest = 0;
   for (int qi = 0; qi < QT; ++qi) longest = max(longest, lens[qi]);
   const int cache_base = g * p.ctx * hh;  // in words
-  float acc[QT * DA];
-  for (int a = 0; a < QT * DA; ++a) acc[a] = 0.0;
   // The scores: thread tid takes staged row kk of each chunk for the
   // queries qg, qg + NC, ...
   const int kk = tid % KC, qg = tid / KC;
+  // The values: thread tid sums dims 4 * dv.. of the queries vg, vg + QG, ...
+  const int dv = tid % D4, vg = tid / D4;
+  int vlen[QPV];
+  for (int r = 0; r < QPV; ++r) vlen[r] = lens[vg + QG * r];
+  vec4 acc[QPV];
+  for (int r = 0; r < QPV; ++r) acc[r] = vec4(0.0);
   for (int base = 0; base < longest; base += 64) {
     for (int c = 0; c < NC; ++c) {
       const int k0 = base + c * KC;
@@ -89,43 +103,70 @@ void main() {
       const int j = k0 + kk;
       float dot[QPT];
       for (int r = 0; r < QPT; ++r) dot[r] = 0.0;
-      if (j < longest)
-        for (int w = 0; w < hh; ++w) {
-          const vec2 k = unpackHalf2x16(kvs[kk * stride + w]);
+      if (j < longest) {
+        const int row = kk * stride;
+        for (int w4 = 0; w4 < hd / 4; ++w4) {
+          const vec4 k = half4(kvs[row + 2 * w4], kvs[row + 2 * w4 + 1]);
           for (int r = 0; r < QPT; ++r) {
-            const vec2 x = unpackHalf2x16(qs[(qg + NC * r) * hh + w]);
+            const vec4 x = qf[(qg + NC * r) * D4 + w4];
+            dot[r] += x.x * k.x;
+            dot[r] += x.y * k.y;
+            dot[r] += x.z * k.z;
+            dot[r] += x.w * k.w;
+          }
+        }
+        if (hd % 4 != 0) {  // the last pair
+          const vec2 k = unpackHalf2x16(kvs[row + hh - 1]);
+          for (int r = 0; r < QPT; ++r) {
+            const vec4 x = qf[(qg + NC * r) * D4 + hd / 4];
             dot[r] += x.x * k.x;
             dot[r] += x.y * k.y;
           }
         }
+      }
       for (int r = 0; r < QPT; ++r) {
-        const int qi = qg + NC * r;
-        ps[qi * 64 + c * KC + kk] = j < lens[qi] ? dot[r] * p.scale : kLow;
+        const int qi = qg + NC * r, t = c * KC + kk;
+        ps[qi * 16 + t / 4][t % 4] = j < lens[qi] ? dot[r] * p.scale : kLow;
       }
       barrier();
     }
     // Each query's max over the tile (queries whose rows end before it skip it).
     if (tid < QT && base < lens[tid]) {
       float cmax = ms[tid];
-      for (int t = 0; t < 64; ++t) cmax = max(cmax, ps[tid * 64 + t]);
+      for (int t = 0; t < 16; ++t) {
+        const vec4 x = ps[tid * 16 + t];
+        cmax = max(max(max(cmax, x.x), max(x.y, x.z)), x.w);
+      }
       cm[tid] = cmax;
       fs[tid] = exp(ms[tid] - cmax);
     }
     barrier();
-    for (int at = tid; at < QT * 64; at += 64) {
-      const int qi = at / 64, t = at % 64;
-      if (base < lens[qi]) ps[at] = base + t < lens[qi] ? exp(ps[at] - cm[qi]) : 0.0;
+    for (int at = tid; at < QT * 16; at += 64) {
+      const int qi = at / 16, t = base + 4 * (at % 16), len = lens[qi];
+      if (base < len) {
+        const vec4 e = exp(ps[at] - cm[qi]);
+        ps[at] = vec4(t < len ? e.x : 0.0, t + 1 < len ? e.y : 0.0, t + 2 < len ? e.z : 0.0,
+                      t + 3 < len ? e.w : 0.0);
+      }
     }
     barrier();
     if (tid < QT && base < lens[tid]) {
       float csum = 0.0;
-      for (int t = 0; t < 64; ++t) csum += ps[tid * 64 + t];
+      for (int t = 0; t < 16; ++t) {
+        const vec4 x = ps[tid * 16 + t];
+        csum += x.x;
+        csum += x.y;
+        csum += x.z;
+        csum += x.w;
+      }
       ls[tid] = ls[tid] * fs[tid] + csum;
       ms[tid] = cm[tid];
     }
-    // The values: thread tid adds dims tid, tid + 64, ... of every query.
-    float sum[QT * DA];
-    for (int a = 0; a < QT * DA; ++a) sum[a] = 0.0;
+    // Each value dim summed over the tile's rows in order; a query's rows
+    // past its own are left out by a select (not a branch: the loops
+    // unroll, the sums stay in registers).
+    vec4 sum[QPV];
+    for (int r = 0; r < QPV; ++r) sum[r] = vec4(0.0);
     for (int c = 0; c < NC; ++c) {
       const int k0 = base + c * KC;
       for (int at = tid; at < KC * hh; at += 64) {
@@ -134,32 +175,35 @@ void main() {
       }
       barrier();
       const int n = clamp(longest - k0, 0, KC);
-      for (int t = 0; t < n; ++t) {
-        float v[DA];
-        for (int a = 0; a < DA; ++a) {
-          const int d = tid + 64 * a;
-          const vec2 x = d < hd ? unpackHalf2x16(kvs[t * stride + d / 2]) : vec2(0.0);
-          v[a] = (d & 1) != 0 ? x.y : x.x;
-        }
-        for (int qi = 0; qi < QT; ++qi) {
-          if (k0 + t >= lens[qi]) continue;
-          const float w = ps[qi * 64 + c * KC + t];
-          for (int a = 0; a < DA; ++a) sum[qi * DA + a] += w * v[a];
+      for (int t = 0; t < n; t += 4) {  // rows past n are zeros, and past every query's
+        vec4 v[4];
+        for (int u = 0; u < 4; ++u)
+          v[u] = half4(kvs[(t + u) * stride + 2 * dv], kvs[(t + u) * stride + 2 * dv + 1]);
+        for (int r = 0; r < QPV; ++r) {
+          const vec4 w = ps[(vg + QG * r) * 16 + (c * KC + t) / 4];
+          const int left = vlen[r] - (k0 + t);
+          vec4 s = sum[r];
+          s = left > 0 ? s + w.x * v[0] : s;
+          s = left > 1 ? s + w.y * v[1] : s;
+          s = left > 2 ? s + w.z * v[2] : s;
+          s = left > 3 ? s + w.w * v[3] : s;
+          sum[r] = s;
         }
       }
       barrier();
     }
-    for (int qi = 0; qi < QT; ++qi)
-      if (base < lens[qi])
-        for (int a = 0; a < DA; ++a) acc[qi * DA + a] = acc[qi * DA + a] * fs[qi] + sum[qi * DA + a];
+    for (int r = 0; r < QPV; ++r) {
+      const int qi = vg + QG * r;
+      acc[r] = base < vlen[r] ? acc[r] * fs[qi] + sum[r] : acc[r];
+    }
   }
-  for (int qi = 0; qi < QT; ++qi) {
-    const int i = i0 + qi;
-    if (i >= p.rows) break;
+  for (int r = 0; r < QPV; ++r) {
+    const int qi = vg + QG * r, i = i0 + qi;
     const float l = ls[qi];
-    for (int a = 0; a < DA; ++a) {
-      const int d = tid + 64 * a;
-      if (d < hd) y[(i * p.n_head + h) * hd + d] = T(l > 0.0 ? acc[qi * DA + a] / l : 0.0);
+    const vec4 o = l > 0.0 ? acc[r] / l : vec4(0.0);
+    for (int c = 0; c < 4; ++c) {
+      const int d = 4 * dv + c;
+      if (i < p.rows && d < hd) y[(i * p.n_head + h) * hd + d] = T(o[c]);
     }
   }
 }
