@@ -22,8 +22,10 @@ layout(constant_id = 1) const int DA = 1;
 // Cache rows staged at a time: the 64 of a tile, or half of them for
 // head_dim > 128 (the staging buffer's size).
 const int KC = DA <= 2 ? 64 : 32;
-const int NC = 64 / KC;   // chunks per tile; also query groups in the scores
-const int QPT = QT / NC;  // scores a thread keeps per staged chunk
+const int NC = 64 / KC;   // chunks per tile
+const int KG = KC / 4;    // groups of 4 staged rows in the scores
+const int QGS = 64 / KG;  // query groups in the scores
+const int QB = QT / QGS;  // queries whose scores of 4 rows a thread keeps
 const int D4 = 16 * DA;   // groups of 4 value dims
 const int QG = 64 / D4;   // query groups in the values
 const int QPV = QT / QG;  // queries whose values a thread sums
@@ -83,9 +85,9 @@ void main() {
   int longest = 0;
   for (int qi = 0; qi < QT; ++qi) longest = max(longest, lens[qi]);
   const int cache_base = g * p.ctx * hh;  // in words
-  // The scores: thread tid takes staged row kk of each chunk for the
-  // queries qg, qg + NC, ...
-  const int kk = tid % KC, qg = tid / KC;
+  // The scores: thread tid takes staged rows kg, kg + KG, ... (4) of each
+  // chunk for the queries qg, qg + QGS, ... (QB).
+  const int kg = tid % KG, qg = tid / KG;
   // The values: thread tid sums dims 4 * dv.. of the queries vg, vg + QG, ...
   const int dv = tid % D4, vg = tid / D4;
   int vlen[QPV];
@@ -100,34 +102,41 @@ void main() {
         kvs[r * stride + w] = k0 + r < longest ? kc[cache_base + (k0 + r) * hh + w] : 0u;
       }
       barrier();
-      const int j = k0 + kk;
-      float dot[QPT];
-      for (int r = 0; r < QPT; ++r) dot[r] = 0.0;
-      if (j < longest) {
-        const int row = kk * stride;
+      float dot[QB * 4];
+      for (int r = 0; r < QB * 4; ++r) dot[r] = 0.0;
+      int row[4];
+      for (int u = 0; u < 4; ++u) row[u] = (kg + KG * u) * stride;
+      if (k0 + kg < longest) {
         for (int w4 = 0; w4 < hd / 4; ++w4) {
-          const vec4 k = half4(kvs[row + 2 * w4], kvs[row + 2 * w4 + 1]);
-          for (int r = 0; r < QPT; ++r) {
-            const vec4 x = qf[(qg + NC * r) * D4 + w4];
-            dot[r] += x.x * k.x;
-            dot[r] += x.y * k.y;
-            dot[r] += x.z * k.z;
-            dot[r] += x.w * k.w;
+          vec4 k[4];
+          for (int u = 0; u < 4; ++u)
+            k[u] = half4(kvs[row[u] + 2 * w4], kvs[row[u] + 2 * w4 + 1]);
+          for (int r = 0; r < QB; ++r) {
+            const vec4 x = qf[(qg + QGS * r) * D4 + w4];
+            for (int u = 0; u < 4; ++u) {
+              dot[4 * r + u] += x.x * k[u].x;
+              dot[4 * r + u] += x.y * k[u].y;
+              dot[4 * r + u] += x.z * k[u].z;
+              dot[4 * r + u] += x.w * k[u].w;
+            }
           }
         }
         if (hd % 4 != 0) {  // the last pair
-          const vec2 k = unpackHalf2x16(kvs[row + hh - 1]);
-          for (int r = 0; r < QPT; ++r) {
-            const vec4 x = qf[(qg + NC * r) * D4 + hd / 4];
-            dot[r] += x.x * k.x;
-            dot[r] += x.y * k.y;
+          for (int r = 0; r < QB; ++r) {
+            const vec4 x = qf[(qg + QGS * r) * D4 + hd / 4];
+            for (int u = 0; u < 4; ++u) {
+              const vec2 k = unpackHalf2x16(kvs[row[u] + hh - 1]);
+              dot[4 * r + u] += x.x * k.x;
+              dot[4 * r + u] += x.y * k.y;
+            }
           }
         }
       }
-      for (int r = 0; r < QPT; ++r) {
-        const int qi = qg + NC * r, t = c * KC + kk;
-        ps[qi * 16 + t / 4][t % 4] = j < lens[qi] ? dot[r] * p.scale : kLow;
-      }
+      for (int r = 0; r < QB; ++r)
+        for (int u = 0; u < 4; ++u) {
+          const int qi = qg + QGS * r, t = c * KC + kg + KG * u;
+          ps[qi * 16 + t / 4][t % 4] = base + t < lens[qi] ? dot[4 * r + u] * p.scale : kLow;
+        }
       barrier();
     }
     // Each query's max over the tile (queries whose rows end before it skip it).
