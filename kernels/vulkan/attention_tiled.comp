@@ -12,7 +12,10 @@
 // tile's sum over its 64 terms in order, the running sum and the values
 // rescaled by exp(old max - new max), each value dim summed over the tile's
 // rows in order. So a row's output does not depend on which rows run with
-// it (batch invariance), and a prompt row matches the same row decoded.
+// it (batch invariance), and a prompt row has the bits of the same row
+// decoded (test_vulkan_attention checks both). A thread scores 4 staged
+// rows against several queries and sums 4 value dims of several queries
+// (register blocks: a shared load per 10 to 16 multiply-adds).
 #include "common.glsl"
 
 // Queries per workgroup and value dims per thread group: head_dim <= 64 *
