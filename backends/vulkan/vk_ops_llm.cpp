@@ -22,7 +22,8 @@ namespace {
 
 constexpr int kFloatRows = 3;  // blocks.glsl's FORMAT of plain fp32 rows
 constexpr int kHalfRows = 6;   // and of fp16 rows, two to a word
-// Rows from which FULLY_CONNECTED takes the tiled matmul over the GEMV.
+// Rows from which FULLY_CONNECTED takes the tiled matmul over the GEMV,
+// and ATTENTION attention_tiled.comp over attention.comp.
 constexpr int64_t kTiledRows = 4;
 
 // blocks.glsl's FORMAT of a stored dtype; nullopt when the kernels lack it.
@@ -298,7 +299,8 @@ Status lower_embedding(LowerContext& ctx, const Node& node, LoweredNode* out) {
 
 // The KV cache lives on the device (VkOp::device_state): float16 rows of
 // head_dim, values as wide as keys, head_dim even (two to a word) and at
-// most 256 (attention.comp's four dims per thread).
+// most 256 (attention.comp's four dims per thread, attention_tiled.comp's
+// four groups of 64).
 Support supports_attention(const Graph& g, const Node& node) {
   const auto& a = std::get<AttentionAttrs>(node.attrs);
   if (node.inputs.size() != 6 || node.inputs[2] == kNoValue || node.inputs[5] == kNoValue)
@@ -328,7 +330,8 @@ Support supports_attention(const Graph& g, const Node& node) {
   return Support::yes();
 }
 
-// Two cache stores (kv_store.comp, K then V), then attention.comp.
+// Two cache stores (kv_store.comp, K then V), then attention.comp or
+// attention_tiled.comp.
 Status lower_attention(LowerContext& ctx, const Node& node, LoweredNode* out) {
   const Graph& g = ctx.graph();
   const auto& a = std::get<AttentionAttrs>(node.attrs);
@@ -351,16 +354,41 @@ Status lower_attention(LowerContext& ctx, const Node& node, LoweredNode* out) {
     set_invocations(d, rows * row_span);
     out->dispatches.push_back(std::move(d));
   }
-  Dispatch d;
-  d.kernel = "attention";
-  for (int64_t v : {rows, int64_t{a.n_head}, int64_t{a.n_kv_head}, int64_t{a.head_dim}, n_ctx})
-    d.push_int(v);
-  d.push_float(a.scale != 0.0f ? a.scale : 1.0f / std::sqrt(static_cast<float>(a.head_dim)));
-  d.bindings = {Operand::value(node.outputs[0]), Operand::value(node.inputs[0]),
-                Operand::value(node.inputs[4]), Operand::value(node.inputs[5]),
-                Operand::value(node.inputs[3])};
-  set_invocations(d, rows * a.n_head * 64);  // a workgroup per (row, head)
-  out->dispatches.push_back(std::move(d));
+  auto attend = [&](const char* kernel) {
+    Dispatch d;
+    d.kernel = kernel;
+    for (int64_t v : {rows, int64_t{a.n_head}, int64_t{a.n_kv_head}, int64_t{a.head_dim}, n_ctx})
+      d.push_int(v);
+    d.push_float(a.scale != 0.0f ? a.scale : 1.0f / std::sqrt(static_cast<float>(a.head_dim)));
+    d.bindings = {Operand::value(node.outputs[0]), Operand::value(node.inputs[0]),
+                  Operand::value(node.inputs[4]), Operand::value(node.inputs[5]),
+                  Operand::value(node.inputs[3])};
+    d.rows = rows;
+    return d;
+  };
+  // Runs of fewer than kTiledRows rows (decode) take attention.comp, a
+  // workgroup per (row, head); longer ones (prompts) attention_tiled.comp,
+  // a workgroup per (tile of rows, head) sharing each staged tile of the
+  // cache. Both give a row the same sums in the same order.
+  const bool run_rows = g.value(node.outputs[0]).shape.has_symbols();
+  if (rows < kTiledRows || run_rows) {
+    Dispatch d = attend("attention");
+    d.max_rows = kTiledRows - 1;
+    set_invocations(d, rows * a.n_head * 64);
+    out->dispatches.push_back(std::move(d));
+  }
+  if (rows >= kTiledRows) {
+    // Value dims by groups of 64 (1, 2 or 4), and as many rows per tile
+    // as leave a thread 32 sums (attention_tiled.comp).
+    const int64_t dim_groups = a.head_dim <= 64 ? 1 : a.head_dim <= 128 ? 2 : 4;
+    const int64_t tile = 32 / dim_groups;
+    Dispatch d = attend("attention_tiled");
+    d.spec = {static_cast<int32_t>(tile), static_cast<int32_t>(dim_groups)};
+    d.min_rows = kTiledRows;
+    d.row_tile = tile;
+    set_invocations(d, (rows + tile - 1) / tile * a.n_head * 64);
+    out->dispatches.push_back(std::move(d));
+  }
   return Status();
 }
 

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "cli_runner.h"
 #include "kernels/cpu/quant_matmul.h"
@@ -43,6 +44,34 @@ TEST(BenchLlmCli, JsonReportsEveryTestAndTheMemoryFigures) {
       EXPECT_GT(j["read_bytes_per_s"][std::to_string(t["threads"].get<int>())].get<double>(), 1e8);
     }
   }
+}
+
+// --profile: each test's last run in ms by op, on the CPU and (with a
+// device) on Vulkan; none without it.
+TEST(BenchLlmCli, ProfileGivesEachTestsTimesByOp) {
+  const std::string path =
+      testing::TempDir() + "odin_bench_llm_profile_" + std::to_string(getpid()) + "_q4_0.gguf";
+  ASSERT_TRUE(test::write_llm_test_model("llama-q4_0", ODIN_TEST_DATA_DIR, path).ok());
+  std::vector<std::string> backends = {"cpu"};
+  if (Backend* vulkan = find_backend("vulkan"); vulkan && vulkan->available())
+    backends.push_back("vulkan");
+  for (const std::string& backend : backends)
+    for (bool profile : {true, false}) {
+      SCOPED_TRACE(backend + (profile ? " --profile" : ""));
+      const test::CliResult r =
+          test::run_cli("bench-llm " + test::quoted(path) + " --backend " + backend +
+                        " -p 8 -n 2 -t 1 -r 1 --json" + (profile ? " --profile" : ""));
+      ASSERT_EQ(r.exit_code, 0) << r.out;
+      const auto j = nlohmann::json::parse(r.out.substr(r.out.find('{')));
+      ASSERT_EQ(j["results"].size(), 2u) << r.out;  // pp8 and tg2
+      for (const auto& t : j["results"]) {
+        ASSERT_EQ(t.contains("last_run_ms_by_op"), profile) << t;
+        if (!profile) continue;
+        for (const char* op : {"ATTENTION", "FULLY_CONNECTED", "RMS_NORM"})
+          EXPECT_GT(t["last_run_ms_by_op"][op].get<double>(), 0) << op << ": " << t;
+      }
+    }
+  std::remove(path.c_str());
 }
 
 // --backend vulkan+cpu: the split's share, KV heads and nodes on both

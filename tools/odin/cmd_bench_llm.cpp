@@ -8,6 +8,8 @@
 // acceptance and peak memory under memory budgets (bench_speculative.h).
 // With --ubatch N: the worst gap between the tokens of a context decoding
 // beside the prompt, the prompt in one run and in runs of N (measure_gap).
+// With --profile: each test's last run in milliseconds by op (the
+// backends' per-node times; GPUs time every node, which slows the runs).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -22,6 +24,7 @@
 #include "cli_common.h"
 #include "commands.h"
 #include "llm_cli.h"
+#include "ops/op_def.h"
 
 namespace odin::cli {
 namespace {
@@ -156,7 +159,18 @@ struct TestResult {
   std::string test;
   int threads = 1;
   std::vector<double> tokens_per_s;
+  std::map<std::string, double> op_ms;  // --profile: the last run's, by op
 };
+
+// The last run's node times summed by op (empty without profiling).
+std::map<std::string, double> op_times(const LlmContext& c) {
+  std::map<std::string, double> by_op;
+  const Session& s = c.session();
+  const std::vector<double>& ms = s.node_times_ms();
+  for (size_t n = 0; n < ms.size() && n < s.graph().num_nodes(); ++n)
+    by_op[std::string(op_type_name(s.graph().node(static_cast<NodeId>(n)).op))] += ms[n];
+  return by_op;
+}
 
 int run_bench_llm(const BenchLlmArgs& args) {
   const std::vector<int> threads = parse_threads(args.threads);
@@ -215,7 +229,7 @@ int run_bench_llm(const BenchLlmArgs& args) {
     if (!ctx.ok()) return report(ctx.status());
     LlmContext& c = **ctx;
     if (args.prompt > 0) {
-      TestResult r{"pp" + std::to_string(args.prompt), t, {}};
+      TestResult r{"pp" + std::to_string(args.prompt), t, {}, {}};
       for (int rep = -1; rep < args.reps; ++rep) {  // rep -1: warm-up
         c.truncate(0);
         const auto t0 = Clock::now();
@@ -223,10 +237,11 @@ int run_bench_llm(const BenchLlmArgs& args) {
         if (rep >= 0)
           r.tokens_per_s.push_back(static_cast<double>(args.prompt) / seconds_since(t0));
       }
+      r.op_ms = op_times(c);
       results.push_back(r);
     }
     if (args.generate > 0) {
-      TestResult r{"tg" + std::to_string(args.generate), t, {}};
+      TestResult r{"tg" + std::to_string(args.generate), t, {}, {}};
       for (int rep = -1; rep < args.reps; ++rep) {
         c.truncate(0);
         const auto t0 = Clock::now();
@@ -236,6 +251,7 @@ int run_bench_llm(const BenchLlmArgs& args) {
         }
         if (rep >= 0) r.tokens_per_s.push_back(args.generate / seconds_since(t0));
       }
+      r.op_ms = op_times(c);
       results.push_back(r);
     }
   }
@@ -301,6 +317,11 @@ int run_bench_llm(const BenchLlmArgs& args) {
                           {"tokens_per_s", round6(tps)},
                           {"runs", r.tokens_per_s}};
       if (r.test[0] == 't') j["bandwidth_fraction"] = round6(bandwidth_fraction(r, tps));
+      if (!r.op_ms.empty()) {
+        nlohmann::json ops = nlohmann::json::object();
+        for (const auto& [op, ms] : r.op_ms) ops[op] = round6(ms);
+        j["last_run_ms_by_op"] = ops;
+      }
       rs.push_back(j);
     }
     out["results"] = rs;
@@ -346,6 +367,20 @@ int run_bench_llm(const BenchLlmArgs& args) {
     else
       std::printf("%-8s %7d %12.2f %12s\n", r.test.c_str(), r.threads, tps, "");
   }
+  for (const TestResult& r : results) {
+    if (r.op_ms.empty()) continue;
+    std::vector<std::pair<double, std::string>> ops;
+    double total = 0.0;
+    for (const auto& [op, ms] : r.op_ms) {
+      ops.emplace_back(ms, op);
+      total += ms;
+    }
+    std::sort(ops.rbegin(), ops.rend());
+    std::printf("profile %s (%d t), last run %.1f ms:", r.test.c_str(), r.threads, total);
+    for (const auto& [ms, op] : ops)
+      std::printf(" %s %.1f ms (%.0f%%)", op.c_str(), ms, total > 0.0 ? 100.0 * ms / total : 0.0);
+    std::printf("\n");
+  }
   if (llm.ubatch > 0 && args.prompt > 0)
     std::printf(
         "pp%lld beside a decoding context (%d t): worst gap between its tokens %.1f ms in one "
@@ -370,6 +405,8 @@ std::function<int()> setup(CLI::App& app) {
   cmd->add_option("-r,--reps", args->reps, "Timed runs per test (the median is reported)")
       ->check(CLI::Range(1, 100));
   cmd->add_flag("--json", args->json, "One JSON object on stdout");
+  cmd->add_flag("--profile", args->llm.profile,
+                "Each test's last run in ms by op (per-node times; slows GPU runs)");
   add_speculation_options(cmd, args->llm);
   cmd->add_option("--text", args->text,
                   "With --draft / --lookup: the prompt text of the speculative runs, greedy, "

@@ -128,6 +128,7 @@ Result<std::unique_ptr<LlmContext>> make_llm_context(const LlmModel& model,
     so.backends = parse_backend_list(args.backends);
   so.num_threads = resolved_threads(args);
   so.repack_weights = !args.no_repack;
+  so.profile = args.profile;
   return LlmContext::create(model, so);
 }
 

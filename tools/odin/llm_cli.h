@@ -23,6 +23,7 @@ struct LlmCliArgs {
   SamplerOptions sampler;
   bool seed_given = false;
   bool no_repack = false;
+  bool profile = false;  // per-node times of each run (SessionOptions::profile)
   std::string backends =
       "cpu";                   // --backend: preference list, e.g. vulkan,cpu, or a split vulkan+cpu
   double device_share = -1.0;  // --device-share: a split's device share (below 0: measured)
