@@ -20,6 +20,9 @@ Result<std::unique_ptr<Context>> Context::create(const ContextOptions& options) 
   if (options.max_storage_buffer_range != 0)
     ctx->info_.max_storage_buffer_range =
         std::min(ctx->info_.max_storage_buffer_range, options.max_storage_buffer_range);
+  if (options.max_shared_memory != 0)
+    ctx->info_.max_shared_memory =
+        std::min(ctx->info_.max_shared_memory, options.max_shared_memory);
   ODIN_RETURN_IF_ERROR(ctx->create_device(options));
   return ctx;
 }

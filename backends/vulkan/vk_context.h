@@ -25,6 +25,9 @@ struct ContextOptions {
   // A lower maxStorageBufferRange than the device's (0: the device's), as
   // a smaller device would have: tests of what does not fit.
   uint32_t max_storage_buffer_range = 0;
+  // A lower maxComputeSharedMemorySize (0: the device's), as a device
+  // with Vulkan's minimum of 16384 bytes would have.
+  uint32_t max_shared_memory = 0;
 };
 
 class Context {

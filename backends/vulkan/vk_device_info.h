@@ -31,6 +31,7 @@ struct DeviceInfo {
   uint32_t subgroup_size = 0;
   bool subgroup_arithmetic = false;  // subgroupAdd and the like in compute shaders
   uint32_t max_workgroup_invocations = 0;
+  uint32_t max_shared_memory = 0;  // maxComputeSharedMemorySize, bytes a workgroup shares
   std::array<uint32_t, 3> max_workgroup_count{};
   uint32_t max_storage_buffer_range = 0;
   uint32_t max_push_constants_size = 0;

@@ -25,10 +25,17 @@ uint64_t align_up(uint64_t n, uint64_t a) {
 // precision) for one upload.
 class Lowering final : public LowerContext {
  public:
-  Lowering(const Graph& g, bool fp16, bool cpu, bool subgroups, TuneChooser& chooser)
-      : graph_(g), fp16_(fp16), cpu_(cpu), subgroups_(subgroups), chooser_(chooser) {}
+  Lowering(const Graph& g, bool fp16, bool cpu, bool subgroups, uint32_t shared_memory,
+           TuneChooser& chooser)
+      : graph_(g),
+        fp16_(fp16),
+        cpu_(cpu),
+        subgroups_(subgroups),
+        shared_memory_(shared_memory),
+        chooser_(chooser) {}
   bool cpu_device() const override { return cpu_; }
   bool subgroups() const override { return subgroups_; }
+  uint32_t shared_memory_bytes() const override { return shared_memory_; }
   const Graph& graph() const override { return graph_; }
   int32_t add_weights(std::vector<float> values) override {
     std::vector<uint8_t>& blob = blobs.emplace_back();
@@ -69,6 +76,7 @@ class Lowering final : public LowerContext {
   bool fp16_;
   bool cpu_;
   bool subgroups_;
+  uint32_t shared_memory_;
   TuneChooser& chooser_;
   std::map<std::pair<ValueId, std::string>, std::vector<int32_t>> derived_;
 };
@@ -108,7 +116,7 @@ class VulkanExecutable::Builder {
         elem_(fp16_ ? 2 : 4),
         alignment_(std::max<uint64_t>(64, ctx_.info().min_storage_buffer_offset_alignment)),
         lowering_(g_, fp16_, ctx_.info().kind == DeviceKind::kCpu, ctx_.subgroups_enabled(),
-                  chooser) {}
+                  ctx_.info().max_shared_memory, chooser) {}
 
   Status build() {
     exe_.stats_.fp16 = fp16_;

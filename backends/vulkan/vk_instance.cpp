@@ -141,6 +141,7 @@ DeviceInfo Instance::describe(uint32_t index, VkPhysicalDevice pd) {
                           (subgroup.supportedOperations & VK_SUBGROUP_FEATURE_ARITHMETIC_BIT) != 0;
   const VkPhysicalDeviceLimits& lim = base.limits;
   d.max_workgroup_invocations = lim.maxComputeWorkGroupInvocations;
+  d.max_shared_memory = lim.maxComputeSharedMemorySize;
   for (int i = 0; i < 3; ++i) d.max_workgroup_count[i] = lim.maxComputeWorkGroupCount[i];
   d.max_storage_buffer_range = lim.maxStorageBufferRange;
   d.max_push_constants_size = lim.maxPushConstantsSize;

@@ -37,6 +37,9 @@ class LowerContext {
   virtual bool cpu_device() const = 0;
   // Kernels may use subgroup arithmetic (Context::subgroups_enabled).
   virtual bool subgroups() const = 0;
+  // Bytes of shared memory a workgroup may use (maxComputeSharedMemorySize;
+  // Vulkan guarantees 16384): a kernel that needs more is not chosen.
+  virtual uint32_t shared_memory_bytes() const = 0;
   // The blobs an earlier node of the segment made from constant `v` in the
   // form `form` (a repacking), as remember_blobs recorded them; empty when
   // none did. A constant two nodes read is then uploaded once.

@@ -332,6 +332,15 @@ Support supports_attention(const Graph& g, const Node& node) {
 
 // Two cache stores (kv_store.comp, K then V), then attention.comp or
 // attention_tiled.comp.
+// Shared memory attention_tiled.comp declares for its spec constants (QT =
+// tile, DA = dim_groups): the tile's queries, the staged cache rows, the
+// scores and the per-query softmax state.
+int64_t attention_tiled_shared_bytes(int64_t tile, int64_t dim_groups) {
+  const int64_t staged_rows = dim_groups <= 2 ? 64 : 32, dims4 = 16 * dim_groups;
+  return tile * dims4 * 16 + staged_rows * (32 * dim_groups + 1) * 4 + tile * 16 * 16 +
+         tile * 4 * 4 + tile * 4;
+}
+
 Status lower_attention(LowerContext& ctx, const Node& node, LoweredNode* out) {
   const Graph& g = ctx.graph();
   const auto& a = std::get<AttentionAttrs>(node.attrs);
@@ -370,18 +379,21 @@ Status lower_attention(LowerContext& ctx, const Node& node, LoweredNode* out) {
   // workgroup per (row, head); longer ones (prompts) attention_tiled.comp,
   // a workgroup per (tile of rows, head) sharing each staged tile of the
   // cache. Both give a row the same sums in the same order.
+  // Value dims by groups of 64 (1, 2 or 4), and as many rows per tile as
+  // leave a thread 32 sums (attention_tiled.comp); the tiled kernel only
+  // where the device gives a workgroup the shared memory it stages in.
+  const int64_t dim_groups = a.head_dim <= 64 ? 1 : a.head_dim <= 128 ? 2 : 4;
+  const int64_t tile = 32 / dim_groups;
+  const bool tiled = rows >= kTiledRows && attention_tiled_shared_bytes(tile, dim_groups) <=
+                                               int64_t{ctx.shared_memory_bytes()};
   const bool run_rows = g.value(node.outputs[0]).shape.has_symbols();
-  if (rows < kTiledRows || run_rows) {
+  if (!tiled || run_rows) {
     Dispatch d = attend("attention");
-    d.max_rows = kTiledRows - 1;
+    if (tiled) d.max_rows = kTiledRows - 1;
     set_invocations(d, rows * a.n_head * 64);
     out->dispatches.push_back(std::move(d));
   }
-  if (rows >= kTiledRows) {
-    // Value dims by groups of 64 (1, 2 or 4), and as many rows per tile
-    // as leave a thread 32 sums (attention_tiled.comp).
-    const int64_t dim_groups = a.head_dim <= 64 ? 1 : a.head_dim <= 128 ? 2 : 4;
-    const int64_t tile = 32 / dim_groups;
+  if (tiled) {
     Dispatch d = attend("attention_tiled");
     d.spec = {static_cast<int32_t>(tile), static_cast<int32_t>(dim_groups)};
     d.min_rows = kTiledRows;
