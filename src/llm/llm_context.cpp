@@ -8,6 +8,7 @@
 #include "core/memory.h"
 #include "llm/speculative.h"
 #include "llm/split_measure.h"
+#include "runtime/weight_blocks.h"
 
 namespace odin {
 namespace {
@@ -108,9 +109,15 @@ Result<std::unique_ptr<LlmModel>> LlmModel::open(const std::string& path,
   // pages may be dropped (Graph::release_constant_data), so memory holds
   // one copy of them, not two.
   m->graph.mark_reloadable(m->file->map->bytes());
-  // A split copies column ranges of matrices; their file pages (read once
-  // to copy) are not read again.
-  if (build.split.active()) (void)m->graph.drop_unread_pages();
+  // A split copies column ranges of matrices: the copies go to a scratch
+  // mapping (reloadable, so their pages are dropped once the backends have
+  // packed them, as the file's are), and the file pages read to copy them
+  // are not read again. Without a scratch file, they stay on the heap.
+  if (build.split.active()) {
+    WeightSpill spill;
+    (void)spill_owned_constants(m->graph, spill);
+    (void)m->graph.drop_unread_pages();
+  }
   if (m->file->vocab) {
     auto tokenizer = make_tokenizer(*m->file->vocab, path);
     if (!tokenizer.ok()) return tokenizer.status();

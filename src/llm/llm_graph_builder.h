@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -59,8 +60,9 @@ class LlmGraphBuilder {
   }
 
   // Columns [begin, begin + count) of every row of a matrix, copied into
-  // bytes the graph owns (a column range is not contiguous in the file);
-  // begin and count are whole blocks (column_unit).
+  // bytes the value owns (a column range is not contiguous in the file;
+  // WeightSpill can move them to a reloadable mapping); begin and count are
+  // whole blocks (column_unit).
   ValueId weight_cols(const std::string& name, int64_t begin, int64_t count) {
     const LlmTensor* t = w_.find(name);
     const int64_t rows = t->dims.back(), cols = t->dims.front();
@@ -68,16 +70,17 @@ class LlmGraphBuilder {
     const auto row_bytes = static_cast<size_t>(block_row_bytes(t->format, cols));
     const auto skip = static_cast<size_t>(block_row_bytes(t->format, begin));
     const auto take = static_cast<size_t>(block_row_bytes(t->format, count));
-    std::vector<uint8_t> bytes(static_cast<size_t>(rows) * take);
+    auto bytes = std::make_shared<std::vector<uint8_t>>(static_cast<size_t>(rows) * take);
     for (int64_t r = 0; r < rows; ++r)
-      std::memcpy(bytes.data() + static_cast<size_t>(r) * take,
+      std::memcpy(bytes->data() + static_cast<size_t>(r) * take,
                   t->data.data() + static_cast<size_t>(r) * row_bytes + skip, take);
     Value v;
     v.name = str_cat(name, "[:, ", begin, ":", begin + count, "]");
     v.dtype = dtype_of(t->format);
     v.shape = Shape({rows, count});
-    v.data_bytes = bytes.size();
-    v.data = g_.own_bytes(std::move(bytes));
+    v.data_bytes = bytes->size();
+    v.data = bytes->data();
+    v.owner = std::move(bytes);
     return g_.add_value(std::move(v));
   }
 
