@@ -69,8 +69,7 @@ bool prelu_alpha_fits(const Graph& g, const Node& n, int64_t count, const float*
   const ValueId a = prelu_alpha_of(n);
   *alpha = nullptr;
   if (a == kNoValue) return true;
-  if (!is_const_f32(g, a) || g.value(a).data == nullptr ||
-      g.value(a).shape.num_elements() != count)
+  if (!is_const_f32(g, a) || g.value(a).data == nullptr || g.value(a).shape.num_elements() != count)
     return false;
   *alpha = static_cast<const float*>(static_cast<const void*>(g.value(a).data));
   return true;
@@ -181,9 +180,7 @@ class DepthwiseOp final : public CpuOp {
     pool.parallel_for(rows, pool.grain_for(per_row),
                       [&](int64_t r0, int64_t r1, int) { cpu::depthwise_rows(p, r0, r1); });
   }
-  size_t packed_bytes() const override {
-    return weights_.bytes() + bias_.bytes() + alpha_.bytes();
-  }
+  size_t packed_bytes() const override { return weights_.bytes() + bias_.bytes() + alpha_.bytes(); }
 
  private:
   cpu::DepthwiseParams p_;

@@ -124,8 +124,10 @@ Status lower_conv2d(LowerContext& ctx, const Node& node, LoweredNode* out) {
   // Without an addend the shader never reads binding 4: the input stands in;
   // without slopes, binding 5 (the bias stands in).
   const Operand bias = Operand::weights(ctx.add_weights(bias_or_zeros(ctx, node, 2, OC4 * 4)));
-  d.bindings = {Operand::value(node.outputs[0]), Operand::value(node.inputs[0]),
-                Operand::weights(ctx.add_weights(std::move(packed))), bias,
+  d.bindings = {Operand::value(node.outputs[0]),
+                Operand::value(node.inputs[0]),
+                Operand::weights(ctx.add_weights(std::move(packed))),
+                bias,
                 addend != kNoValue ? input_operand(ctx, addend) : Operand::value(node.inputs[0]),
                 prelu ? Operand::weights(ctx.add_weights(std::move(slopes))) : bias};
   set_invocations(d, in[0] * o[1] * ((o[2] + px - 1) / px) * OC4);

@@ -36,7 +36,7 @@ struct GemmArgs {
   const float* bias;  // [NV * lanes]
   int64_t k;
   float* c;
-  const float* add;  // like c (same ldc), added before the clamp; or null
+  const float* add;    // like c (same ldc), added before the clamp; or null
   const float* alpha;  // [NV * lanes] PRELU slopes applied after the clamp; or null
   int64_t ldc;
   size_t cols;  // valid columns of this panel

@@ -1,7 +1,7 @@
 // DEPTHWISE_CONV_2D shape inference: NHWC input, filter [1, kh, kw, C*M],
 // optional bias [C*M], optional PRELU slopes per output channel (a PRELU
-// fused in: OpDef::prelu_alpha_input; not a TFLite input). The multiplier M comes from the shapes; the attribute
-// is redundant (TFLite once checked it, and newer converters may leave it
+// fused in: OpDef::prelu_alpha_input; not a TFLite input). The multiplier M comes from the shapes;
+// the attribute is redundant (TFLite once checked it, and newer converters may leave it
 // inconsistent), so it is accepted when 0 or equal to M.
 #include "ops/infer_context.h"
 #include "ops/op_def.h"
@@ -61,7 +61,6 @@ static bool depthwise_absorb_pad(const Graph& g, Node& n, size_t input, const Pa
 ODIN_DEFINE_OP(kDepthwiseConv2D, .infer = infer_depthwise_conv2d,
                .reference = ref::depthwise_conv2d_node, .work = depthwise_work,
                .macs_are_flops = true, .activation_slot = depthwise_activation,
-               .absorb_pad = depthwise_absorb_pad,
-               .prelu_alpha_input = kDepthwisePreluAlphaInput);
+               .absorb_pad = depthwise_absorb_pad, .prelu_alpha_input = kDepthwisePreluAlphaInput);
 
 }  // namespace odin

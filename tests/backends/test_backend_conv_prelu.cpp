@@ -23,8 +23,8 @@ struct PreluCase {
   int64_t out_c;  // depthwise: input channels times the multiplier
   int64_t k;
   int32_t stride;
-  bool addend;        // a residual ADD before the PRELU (CONV_2D only)
-  bool one_slope;     // slopes [1] instead of [1, 1, C]
+  bool addend;     // a residual ADD before the PRELU (CONV_2D only)
+  bool one_slope;  // slopes [1] instead of [1, 1, C]
 };
 
 const PreluCase kCases[] = {
@@ -47,21 +47,24 @@ Graph prelu_graph(const PreluCase& c) {
   const ValueId x = m.input("x", c.in);
   const int64_t out_h = (c.in[1] + c.stride - 1) / c.stride;
   const int64_t out_w = (c.in[2] + c.stride - 1) / c.stride;
-  const Shape wshape = c.depthwise ? Shape{1, c.k, c.k, c.out_c} : Shape{c.out_c, c.k, c.k, c.in[3]};
+  const Shape wshape =
+      c.depthwise ? Shape{1, c.k, c.k, c.out_c} : Shape{c.out_c, c.k, c.k, c.in[3]};
   const ValueId w = m.constant_f32(
-      "w", wshape, test::splitmix_values(static_cast<size_t>(wshape.num_elements()), 11, -0.5f, 0.5f));
+      "w", wshape,
+      test::splitmix_values(static_cast<size_t>(wshape.num_elements()), 11, -0.5f, 0.5f));
   const ValueId b = m.constant_f32(
       "b", Shape{c.out_c}, test::splitmix_values(static_cast<size_t>(c.out_c), 12, -0.5f, 0.5f));
   const ValueId alpha =
-      c.one_slope ? m.constant_f32("alpha", Shape{1}, {0.3f})
-                  : m.constant_f32("alpha", Shape{1, 1, c.out_c},
-                                   test::splitmix_values(static_cast<size_t>(c.out_c), 13, -1.0f,
-                                                         1.0f));
+      c.one_slope
+          ? m.constant_f32("alpha", Shape{1}, {0.3f})
+          : m.constant_f32("alpha", Shape{1, 1, c.out_c},
+                           test::splitmix_values(static_cast<size_t>(c.out_c), 13, -1.0f, 1.0f));
   ValueId y;
   if (c.depthwise) {
     DepthwiseConv2DAttrs a;
     a.padding = Padding::kSame;
     a.stride_h = a.stride_w = c.stride;
+    a.depth_multiplier = static_cast<int32_t>(c.out_c / c.in[3]);
     y = m.node(OpType::kDepthwiseConv2D, {x, w, b}, a);
   } else {
     Conv2DAttrs a;
@@ -103,8 +106,7 @@ Ran run(const Graph& g, const std::vector<std::string>& backends, bool optimize,
           std::string(session.node_backend(0)), session.node_fallback(0)};
 }
 
-class BackendConvPrelu
-    : public testing::TestWithParam<std::tuple<std::string, PreluCase, bool>> {};
+class BackendConvPrelu : public testing::TestWithParam<std::tuple<std::string, PreluCase, bool>> {};
 
 TEST_P(BackendConvPrelu, FusedMatchesUnfusedReference) {
   const auto& [backend, c, fp16] = GetParam();
@@ -117,8 +119,7 @@ TEST_P(BackendConvPrelu, FusedMatchesUnfusedReference) {
   EXPECT_EQ(got.nodes, 1u) << "the PRELU (or ADD) was not fused";
   EXPECT_EQ(got.backend, backend) << got.fallback;
   ASSERT_EQ(got.out.size(), want.out.size());
-  EXPECT_LE(test::rel_range(want.out.data(), got.out.data(), want.out.size()),
-            fp16 ? 1e-2 : 1e-5);
+  EXPECT_LE(test::rel_range(want.out.data(), got.out.data(), want.out.size()), fp16 ? 1e-2 : 1e-5);
 }
 
 INSTANTIATE_TEST_SUITE_P(

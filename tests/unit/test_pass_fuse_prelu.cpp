@@ -109,8 +109,7 @@ TEST(PassFusePrelu, KeepsPrelusItCannotFold) {
   {  // slopes per element, not per channel
     Net r = conv_inputs();
     const ValueId conv = r.m.node(OpType::kConv2D, {r.x, r.w, r.b}, same_conv());
-    const ValueId a =
-        r.m.constant_f32("a", Shape{5, 5, 5}, test::splitmix_values(125, 9, -1, 1));
+    const ValueId a = r.m.constant_f32("a", Shape{5, 5, 5}, test::splitmix_values(125, 9, -1, 1));
     Graph g = r.m.finish({r.m.node(OpType::kPrelu, {conv, a})});
     EXPECT_EQ(fused_count(g), 0);
   }
