@@ -63,6 +63,18 @@ bool conv_operands_fit(const Graph& g, const Node& n) {
   return n.inputs.size() < 3 || n.inputs[2] == kNoValue || is_const_f32(g, n.inputs[2]);
 }
 
+// A fused PRELU's slopes (OpDef::prelu_alpha_input): absent, or `count`
+// constant floats the kernel copies. *alpha: the slopes or null.
+bool prelu_alpha_fits(const Graph& g, const Node& n, int64_t count, const float** alpha) {
+  const ValueId a = prelu_alpha_of(n);
+  *alpha = nullptr;
+  if (a == kNoValue) return true;
+  if (!is_const_f32(g, a) || g.value(a).data == nullptr || g.value(a).shape.num_elements() != count)
+    return false;
+  *alpha = static_cast<const float*>(static_cast<const void*>(g.value(a).data));
+  return true;
+}
+
 // The op reads its image; weights and bias are repacked into its own memory.
 std::unique_ptr<CpuOp> bind(std::unique_ptr<CpuOp> op, const Node& n) {
   if (!op) return op;
@@ -70,14 +82,16 @@ std::unique_ptr<CpuOp> bind(std::unique_ptr<CpuOp> op, const Node& n) {
   op->writes = n.outputs;
   for (size_t i = 1; i < n.inputs.size() && i < 3; ++i)
     if (n.inputs[i] != kNoValue) op->copied_constants.push_back(n.inputs[i]);
+  if (const ValueId alpha = prelu_alpha_of(n); alpha != kNoValue)
+    op->copied_constants.push_back(alpha);
   return op;
 }
 
 class ConvOp final : public CpuOp {
  public:
   ConvOp(const cpu::ConvShape& s, const float* filter, const float* bias, cpu::Clamp clamp,
-         int threads, cpu::WeightArena* arena, cpu::SharedScratch* scratch)
-      : conv_(s, filter, bias, clamp, threads, arena, scratch) {}
+         int threads, cpu::WeightArena* arena, cpu::SharedScratch* scratch, const float* alpha)
+      : conv_(s, filter, bias, clamp, threads, arena, scratch, alpha) {}
   void run(std::span<const ConstTensorView> in, std::span<const TensorView> out,
            ThreadPool& pool) override {
     // in[1]: the fused residual addend, when the node has one (make_conv2d).
@@ -93,7 +107,7 @@ class ConvOp final : public CpuOp {
 class DepthwiseOp final : public CpuOp {
  public:
   DepthwiseOp(const cpu::DepthwiseParams& p, const float* filter, const float* bias,
-              cpu::WeightArena* arena, cpu::SharedScratch* scratch)
+              const float* alpha, cpu::WeightArena* arena, cpu::SharedScratch* scratch)
       : p_(p), scratch_(scratch ? scratch : &own_scratch_) {
     const auto lanes = static_cast<int64_t>(cpu::float_lanes());
     p_.c_pad = (p.c + lanes - 1) / lanes * lanes;
@@ -106,6 +120,11 @@ class DepthwiseOp final : public CpuOp {
     if (bias) std::memcpy(bias_.data(), bias, static_cast<size_t>(p.c) * sizeof(float));
     p_.weights = weights_.data();
     p_.bias = bias_.data();
+    if (alpha) {  // a fused PRELU's slopes, padded like the bias
+      alpha_.resize(static_cast<size_t>(p_.c_pad), arena);
+      std::memcpy(alpha_.data(), alpha, static_cast<size_t>(p.c) * sizeof(float));
+      p_.alpha = alpha_.data();
+    }
     // Small images with many channels: repack the input per run into
     // contiguous zero-bordered channel blocks (in the executable's shared
     // scratch) and compute block by block; the NHWC kernel is faster where
@@ -161,11 +180,11 @@ class DepthwiseOp final : public CpuOp {
     pool.parallel_for(rows, pool.grain_for(per_row),
                       [&](int64_t r0, int64_t r1, int) { cpu::depthwise_rows(p, r0, r1); });
   }
-  size_t packed_bytes() const override { return weights_.bytes() + bias_.bytes(); }
+  size_t packed_bytes() const override { return weights_.bytes() + bias_.bytes() + alpha_.bytes(); }
 
  private:
   cpu::DepthwiseParams p_;
-  cpu::AlignedFloats weights_, bias_;
+  cpu::AlignedFloats weights_, bias_, alpha_;
   // Writes channel block cb of image `batch` into its slot of `blocked`
   // ([batch * blocks][padded_h][padded_w][lanes]), zeros around the image
   // and in lanes past the last channel (the scratch holds other ops' data).
@@ -225,11 +244,12 @@ std::unique_ptr<CpuOp> make_conv2d(const CpuOpContext& ctx, const Node& n) {
   Window w;
   if (!window_of(g, n, *a, f, &w)) return nullptr;
   if (f[3] != w.in_c || f[0] != w.out_c) return nullptr;  // grouped convs: reference
-  if (!bias_fits(g, n, w.out_c)) return nullptr;
+  const float* alpha;
+  if (!bias_fits(g, n, w.out_c) || !prelu_alpha_fits(g, n, w.out_c, &alpha)) return nullptr;
   const cpu::ConvShape s = cpu::conv_shape(g.value(n.inputs[0]).shape, g.value(n.outputs[0]).shape,
                                            f, *a, w.pad_top, w.pad_left);
   auto op = bind(std::make_unique<ConvOp>(s, const_data(g, n, 1), const_data(g, n, 2), clamp,
-                                          ctx.num_threads, ctx.arena, ctx.scratch),
+                                          ctx.num_threads, ctx.arena, ctx.scratch, alpha),
                  n);
   if (const ValueId addend = addend_of(n); addend != kNoValue) {
     if (!is_f32(g, addend)) return nullptr;
@@ -249,15 +269,16 @@ std::unique_ptr<CpuOp> make_depthwise(const CpuOpContext& ctx, const Node& n) {
   Window w;
   if (!window_of(g, n, *a, f, &w)) return nullptr;
   if (w.in_c < 1 || w.out_c % w.in_c != 0 || f[3] != w.out_c) return nullptr;
-  if (!bias_fits(g, n, w.out_c)) return nullptr;
+  const float* alpha;
+  if (!bias_fits(g, n, w.out_c) || !prelu_alpha_fits(g, n, w.out_c, &alpha)) return nullptr;
   cpu::DepthwiseParams p;
   static_cast<cpu::WindowGeometry&>(p) =
       cpu::window_geometry(g.value(n.inputs[0]).shape, g.value(n.outputs[0]).shape, f[1], f[2],
                            a->stride_h, a->stride_w, w.pad_top, w.pad_left);
   p.c = w.out_c;  // the kernel sees the input with each channel repeated out_c / in_c times
   p.clamp = clamp;
-  auto op = std::make_unique<DepthwiseOp>(p, const_data(g, n, 1), const_data(g, n, 2), ctx.arena,
-                                          ctx.scratch);
+  auto op = std::make_unique<DepthwiseOp>(p, const_data(g, n, 1), const_data(g, n, 2), alpha,
+                                          ctx.arena, ctx.scratch);
   op->set_multiplier(w.out_c / w.in_c);
   return bind(std::move(op), n);
 }

@@ -25,6 +25,9 @@ Support weights_constant(const Graph& g, const Node& node, size_t weight_rank) {
     return decline(node, str_cat("needs ", weight_rank, "-D weights"));
   if (weight_rank == 4 && g.value(node.inputs[0]).shape.rank() != 4)
     return decline(node, "needs a 4-D input");
+  const int slot = op_def(node.op).prelu_alpha_input;
+  if (slot >= 0 && !float_constant_or_absent(g, node, static_cast<size_t>(slot)))
+    return decline(node, "with run-time (non-constant) PRELU slopes not supported");
   return Support::yes();
 }
 
@@ -79,12 +82,17 @@ Status lower_window(LowerContext& ctx, const Node& node, const ConvAttrs& a, con
   if (conv)
     l.operands.push_back(addend != kNoValue ? input_operand(ctx, addend)
                                             : Operand::value(node.inputs[0]));
+  // The slopes, last; without a fused PRELU, never read (the bias stands in).
+  const ValueId alpha = prelu_alpha_of(node);
+  const Operand bias = l.operands[3];
+  l.operands.push_back(alpha != kNoValue ? input_operand(ctx, alpha) : bias);
   for (int64_t v : {in[1], in[2], in[3], o[1], o[2], o[3], f[1], f[2]}) l.arg(v);
   for (int64_t v : {int64_t{a.stride_h}, int64_t{a.stride_w}, int64_t{a.dilation_h},
                     int64_t{a.dilation_w}, ph.before, pw.before})
     l.arg(v);
   l.arg(static_cast<int32_t>(a.activation));
   if (conv) l.arg(addend != kNoValue ? 1 : 0);
+  l.arg(alpha != kNoValue ? 1 : 0);
   out->launches.push_back(std::move(l));
   return Status();
 }

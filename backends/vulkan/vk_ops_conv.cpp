@@ -35,12 +35,26 @@ std::vector<float> bias_or_zeros(const LowerContext& ctx, const Node& node, size
   return b;
 }
 
-// Weights (and bias) must be constants: they are uploaded at compile.
+// Weights (and bias, and a fused PRELU's slopes) must be constants: they are
+// uploaded at compile.
 Support weights_constant(const Graph& g, const Node& node) {
   if (!float_constant_or_absent(g, node, 1) || !float_constant_or_absent(g, node, 2) ||
       node.inputs.size() < 2 || node.inputs[1] == kNoValue)
     return decline(node, "with run-time (non-constant) weights not supported");
+  const int slot = op_def(node.op).prelu_alpha_input;
+  if (slot >= 0 && !float_constant_or_absent(g, node, static_cast<size_t>(slot)))
+    return decline(node, "with run-time (non-constant) PRELU slopes not supported");
   return Support::yes();
+}
+
+// A fused PRELU's slopes padded with zeros to `padded` values, or none.
+std::vector<float> prelu_slopes(const LowerContext& ctx, const Node& node, int64_t padded) {
+  std::vector<float> a;
+  if (const ValueId alpha = prelu_alpha_of(node); alpha != kNoValue) {
+    a = constant_floats(ctx, alpha);
+    a.resize(static_cast<size_t>(padded), 0.0f);
+  }
+  return a;
 }
 
 Support supports_conv2d(const Graph& g, const Node& node) {
@@ -85,6 +99,8 @@ Status lower_conv2d(LowerContext& ctx, const Node& node, LoweredNode* out) {
   const SpatialPadding ph = conv_padding_h(a, in[1], KH);
   const SpatialPadding pw = conv_padding_w(a, in[2], KW);
   const ValueId addend = addend_of(node);
+  std::vector<float> slopes = prelu_slopes(ctx, node, OC4 * 4);
+  const bool prelu = !slopes.empty();
 
   // Output pixels per invocation along x: each weight load serves them all.
   const TuneParams tp =
@@ -101,14 +117,19 @@ Status lower_conv2d(LowerContext& ctx, const Node& node, LoweredNode* out) {
             a.dilation_w,
             static_cast<int32_t>(a.activation),
             static_cast<int32_t>(px),
-            addend != kNoValue ? 1 : 0};
+            addend != kNoValue ? 1 : 0,
+            prelu ? 1 : 0};
   for (int64_t v : {in[0], in[1], in[2], in[3], o[1], o[2], OC, ph.before, pw.before})
     d.push_int(v);
-  // Without an addend the shader never reads binding 4: the input stands in.
-  d.bindings = {Operand::value(node.outputs[0]), Operand::value(node.inputs[0]),
+  // Without an addend the shader never reads binding 4: the input stands in;
+  // without slopes, binding 5 (the bias stands in).
+  const Operand bias = Operand::weights(ctx.add_weights(bias_or_zeros(ctx, node, 2, OC4 * 4)));
+  d.bindings = {Operand::value(node.outputs[0]),
+                Operand::value(node.inputs[0]),
                 Operand::weights(ctx.add_weights(std::move(packed))),
-                Operand::weights(ctx.add_weights(bias_or_zeros(ctx, node, 2, OC4 * 4))),
-                addend != kNoValue ? input_operand(ctx, addend) : Operand::value(node.inputs[0])};
+                bias,
+                addend != kNoValue ? input_operand(ctx, addend) : Operand::value(node.inputs[0]),
+                prelu ? Operand::weights(ctx.add_weights(std::move(slopes))) : bias};
   set_invocations(d, in[0] * o[1] * ((o[2] + px - 1) / px) * OC4);
   out->dispatches.push_back(std::move(d));
   return Status();
@@ -123,6 +144,8 @@ Status lower_depthwise_conv2d(LowerContext& ctx, const Node& node, LoweredNode* 
   const int64_t KH = f[1], KW = f[2], OC = f[3];
   const SpatialPadding ph = conv_padding_h(a, in[1], KH);
   const SpatialPadding pw = conv_padding_w(a, in[2], KW);
+  std::vector<float> slopes = prelu_slopes(ctx, node, OC);
+  const bool prelu = !slopes.empty();
 
   Dispatch d;
   d.kernel = "depthwise_conv2d";
@@ -136,12 +159,15 @@ Status lower_depthwise_conv2d(LowerContext& ctx, const Node& node, LoweredNode* 
             a.stride_w,
             a.dilation_h,
             a.dilation_w,
-            static_cast<int32_t>(a.activation)};
+            static_cast<int32_t>(a.activation),
+            prelu ? 1 : 0};
   for (int64_t v : {in[0], in[1], in[2], in[3], o[1], o[2], OC, ph.before, pw.before, OC / in[3]})
     d.push_int(v);
+  // Without slopes the shader never reads binding 4: the bias stands in.
+  const Operand bias = Operand::weights(ctx.add_weights(bias_or_zeros(ctx, node, 2, OC)));
   d.bindings = {Operand::value(node.outputs[0]), Operand::value(node.inputs[0]),
-                Operand::weights(ctx.add_weights(constant_floats(ctx, node.inputs[1]))),
-                Operand::weights(ctx.add_weights(bias_or_zeros(ctx, node, 2, OC)))};
+                Operand::weights(ctx.add_weights(constant_floats(ctx, node.inputs[1]))), bias,
+                prelu ? Operand::weights(ctx.add_weights(std::move(slopes))) : bias};
   set_invocations(d, in[0] * o[1] * o[2] * OC);
   out->dispatches.push_back(std::move(d));
   return Status();

@@ -6,10 +6,10 @@
 namespace odin::cpu {
 
 GemmConv::GemmConv(const ConvShape& s, const float* filter, const float* bias, Clamp clamp,
-                   int num_threads, WeightArena* arena, SharedScratch* scratch)
+                   int num_threads, WeightArena* arena, SharedScratch* scratch, const float* alpha)
     : s_(s), clamp_(clamp), scratch_(scratch ? scratch : &own_scratch_) {
   const int64_t k = s.k_h * s.k_w * s.in_c;
-  w_ = pack_weights(filter, bias, s.out_c, k, arena);
+  w_ = pack_weights(filter, bias, s.out_c, k, arena, alpha);
   direct_ = s.k_h == 1 && s.k_w == 1 && s.stride_h == 1 && s.stride_w == 1 && s.pad_top == 0 &&
             s.pad_left == 0 && s.out_h == s.in_h && s.out_w == s.in_w;
   tile_ = gemm_tile_rows(w_);

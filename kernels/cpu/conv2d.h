@@ -29,9 +29,11 @@ inline ConvShape conv_shape(const Shape& in, const Shape& out, const Shape& f, c
 class GemmConv {
  public:
   // filter: OHWI [out_c][k_h][k_w][in_c]; bias: [out_c] or null. The
-  // im2col buffers come from `scratch` when given (else owned).
+  // im2col buffers come from `scratch` when given (else owned). `alpha`:
+  // [out_c] slopes of a fused PRELU (after the clamp), or null.
   GemmConv(const ConvShape& s, const float* filter, const float* bias, Clamp clamp, int num_threads,
-           WeightArena* arena = nullptr, SharedScratch* scratch = nullptr);
+           WeightArena* arena = nullptr, SharedScratch* scratch = nullptr,
+           const float* alpha = nullptr);
   GemmConv(const GemmConv&) = delete;  // scratch_ may point at own_scratch_
   GemmConv& operator=(const GemmConv&) = delete;
   // `addend` (like out, or null): a fused residual added before the clamp.

@@ -42,6 +42,7 @@ const char* simd_target_name();
 double fma_loop(int64_t iters, float* sink);
 
 // ---- GEMM: C[m, n] = clamp(sum_k A[m, k] * W[n, k] + bias[n]) -------------
+// (then, with PRELU slopes packed, C < 0 ? alpha[n] * C : C)
 
 // W [n][k] (row-major, e.g. an OHWI filter or FC weights) repacked once into
 // panels of `nr` columns: panel p holds W[p*nr .. p*nr+nr)[k] as [k][nr],
@@ -51,11 +52,15 @@ struct PackedWeights {
   int64_t nr = 0, panels = 0;
   AlignedFloats data;  // panels * k * nr
   AlignedFloats bias;  // panels * nr (zeros when the layer has none)
-  size_t bytes() const { return data.bytes() + bias.bytes(); }
+  // panels * nr PRELU slopes (a fused PRELU: C < 0 ? alpha * C : C after the
+  // clamp), or empty.
+  AlignedFloats alpha;
+  size_t bytes() const { return data.bytes() + bias.bytes() + alpha.bytes(); }
 };
-// Storage comes from `arena` when given (else owned).
+// Storage comes from `arena` when given (else owned). `alpha`: n PRELU
+// slopes, or null.
 PackedWeights pack_weights(const float* w, const float* bias, int64_t n, int64_t k,
-                           WeightArena* arena = nullptr);
+                           WeightArena* arena = nullptr, const float* alpha = nullptr);
 
 // Rows the microkernel computes at once (its register block) for w.
 int64_t gemm_tile_rows(const PackedWeights& w);
@@ -99,6 +104,8 @@ struct DepthwiseParams : WindowGeometry {
   const float* bias = nullptr;     // [c_pad]
   int64_t c_pad = 0;
   Clamp clamp;
+  // [c_pad] PRELU slopes applied after the clamp (a fused PRELU), or null.
+  const float* alpha = nullptr;
 };
 // Output rows [row_begin, row_end) of batch*out_h rows.
 void depthwise_rows(const DepthwiseParams& p, int64_t row_begin, int64_t row_end);

@@ -1,4 +1,5 @@
-// Depthwise convolution (multiplier 1, dilation 1), vectorised over channels.
+// Depthwise convolution (multiplier 1, dilation 1), vectorised over channels;
+// bias, clamp and a fused PRELU's slopes applied per channel at the store.
 // Per output row the valid filter rows are computed once; per row the output
 // columns split into a left border, an interior where every tap is inside
 // the input, and a right border. The interior of 3x3 and 5x5 filters at
@@ -32,6 +33,7 @@ HWY_ATTR HWY_INLINE void pixel_generic(const DepthwiseParams& p, const float* im
       acc = hn::MulAdd(load_upto(d, row + kx * p.c, n), hn::LoadU(d, w + kx * p.c_pad), acc);
   }
   acc = hn::Min(hn::Max(acc, hn::Set(d, p.clamp.lo)), hn::Set(d, p.clamp.hi));
+  if (p.alpha) acc = prelu(d, acc, hn::LoadU(d, p.alpha + c0));
   store_upto(acc, d, dst, n);
 }
 
@@ -60,8 +62,10 @@ HWY_ATTR HWY_INLINE void columns(const DepthwiseParams& p, const float* src, flo
     }
   }
   const VF lo = hn::Set(d, p.clamp.lo), hi = hn::Set(d, p.clamp.hi);
+  const VF alpha = p.alpha ? hn::LoadU(d, p.alpha + c0) : hn::Zero(d);
   for (int o = 0; o < kNO; ++o) {
-    const VF v = hn::Min(hn::Max(acc[o], lo), hi);
+    VF v = hn::Min(hn::Max(acc[o], lo), hi);
+    if (p.alpha) v = prelu(d, v, alpha);
     if (kPartial)
       store_n(v, d, dst + o * c + c0, n);
     else
@@ -179,8 +183,10 @@ HWY_ATTR void blocked_fixed(const DepthwiseParams& p, const float* blocked, int6
     VF w[K * K];
     for (int t = 0; t < K * K; ++t) w[t] = hn::LoadU(d, p.weights + t * p.c_pad + c0);
     const VF bias = hn::LoadU(d, p.bias + c0);
+    const VF alpha = p.alpha ? hn::LoadU(d, p.alpha + c0) : hn::Zero(d);
     auto store = [&](VF v, float* q) {
       v = hn::Min(hn::Max(v, lo), hi);
+      if (p.alpha) v = prelu(d, v, alpha);
       if (n == static_cast<size_t>(L))
         hn::StoreU(v, d, q);
       else

@@ -3,8 +3,8 @@
 // packed B columns accumulate in MR*NV vector registers (8x2 on AVX-512:
 // 16 accumulators, enough independent FMAs to hide their latency); each k
 // step loads NV vectors of B and broadcasts MR scalars of A. Bias is the
-// accumulators' start value; a fused residual addend is added and the fused
-// activation clamped at the store.
+// accumulators' start value; a fused residual addend is added, the fused
+// activation clamped and a fused PRELU's slopes applied at the store.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "kernels/cpu/gemm.cpp"
 #include <algorithm>
@@ -36,7 +36,8 @@ struct GemmArgs {
   const float* bias;  // [NV * lanes]
   int64_t k;
   float* c;
-  const float* add;  // like c (same ldc), added before the clamp; or null
+  const float* add;    // like c (same ldc), added before the clamp; or null
+  const float* alpha;  // [NV * lanes] PRELU slopes applied after the clamp; or null
   int64_t ldc;
   size_t cols;  // valid columns of this panel
   float lo, hi;
@@ -66,13 +67,16 @@ HWY_ATTR void micro_kernel(const GemmArgs& g) {
     }
   }
   const VF lo = hn::Set(d, g.lo), hi = hn::Set(d, g.hi);
+  VF alpha[NV];
+  for (int v = 0; v < NV; ++v) alpha[v] = g.alpha ? hn::Load(d, g.alpha + v * L) : hn::Zero(d);
   for (int r = 0; r < MR; ++r) {
     float* HWY_RESTRICT c = g.c + r * g.ldc;
     for (int v = 0; v < NV; ++v) {
       const size_t col = static_cast<size_t>(v) * L;
       if (g.add && col < g.cols)
         acc[r][v] = hn::Add(acc[r][v], load_upto(d, g.add + r * g.ldc + col, g.cols - col));
-      const VF y = hn::Min(hn::Max(acc[r][v], lo), hi);
+      VF y = hn::Min(hn::Max(acc[r][v], lo), hi);
+      if (g.alpha) y = prelu(d, y, alpha[v]);
       if (col + L <= g.cols)
         hn::StoreU(y, d, c + col);
       else if (col < g.cols)
@@ -121,6 +125,7 @@ HWY_ATTR void Gemm(int64_t rows, const float* a, int64_t lda, int64_t segs, int6
       g.k = w->k;
       g.c = c + r0 * ldc + p * w->nr;
       g.add = add ? add + r0 * ldc + p * w->nr : nullptr;
+      g.alpha = w->alpha.size() == 0 ? nullptr : w->alpha.data() + p * w->nr;
       g.ldc = ldc;
       g.cols = static_cast<size_t>(std::min<int64_t>(w->nr, w->n - p * w->nr));
       g.lo = clamp.lo;
@@ -214,7 +219,7 @@ bool clamp_of(Activation act, Clamp* out) {
 }
 
 PackedWeights pack_weights(const float* w, const float* bias, int64_t n, int64_t k,
-                           WeightArena* arena) {
+                           WeightArena* arena, const float* alpha) {
   PackedWeights p;
   const auto lanes = static_cast<int64_t>(float_lanes());
   p.n = n;
@@ -224,6 +229,10 @@ PackedWeights pack_weights(const float* w, const float* bias, int64_t n, int64_t
   p.panels = (n + p.nr - 1) / p.nr;
   p.data.resize(static_cast<size_t>(p.panels * k * p.nr), arena);
   p.bias.resize(static_cast<size_t>(p.panels * p.nr), arena);
+  if (alpha) {
+    p.alpha.resize(static_cast<size_t>(p.panels * p.nr), arena);
+    std::memcpy(p.alpha.data(), alpha, static_cast<size_t>(n) * sizeof(float));
+  }
   for (int64_t pan = 0; pan < p.panels; ++pan) {
     float* dst = p.data.data() + pan * k * p.nr;
     const int64_t cols = std::min(p.nr, n - pan * p.nr);

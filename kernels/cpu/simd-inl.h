@@ -48,6 +48,12 @@ HWY_INLINE VF load_upto(DF d, const float* HWY_RESTRICT p, size_t n) {
   return n >= hn::Lanes(d) ? hn::LoadU(d, p) : load_n(d, p, n);
 }
 
+// A fused PRELU: v < 0 ? v * alpha : v (NaN passes through, as
+// kernels/reference/prelu.cpp's x >= 0 ? x : x * alpha gives NaN too).
+HWY_INLINE VF prelu(DF d, VF v, VF alpha) {
+  return hn::IfThenElse(hn::Lt(v, hn::Zero(d)), hn::Mul(v, alpha), v);
+}
+
 HWY_INLINE void store_upto(VF v, DF d, float* HWY_RESTRICT p, size_t n) {
   if (n >= hn::Lanes(d))
     hn::StoreU(v, d, p);

@@ -9,9 +9,11 @@
 #endif
 
 // The window's arguments, shared by conv2d and depthwise_conv2d. Operands:
-// y, x, weights, bias (conv2d: and an addend). Arguments, from parameter
-// `a` on: IH, IW, IC, OH, OW, OC, KH, KW, stride h/w, dilation h/w, pad
-// top/left, activation (conv2d: then whether to add the addend).
+// y, x, weights, bias, (conv2d: an addend,) a fused PRELU's slopes [OC].
+// Arguments, from parameter `a` on: IH, IW, IC, OH, OW, OC, KH, KW, stride
+// h/w, dilation h/w, pad top/left, activation, (conv2d: whether to add the
+// addend,) whether to apply the slopes. Operands the flags leave unread are
+// bound to others.
 typedef struct {
   int IH, IW, IC, OH, OW, OC, KH, KW, SH, SW, DH, DW, pad_top, pad_left, act;
 } Window;
@@ -25,13 +27,20 @@ Window window_of(__global const int* prm, int base, int a) {
   return w;
 }
 
+// The fused activation, then a fused PRELU's slope when `alpha` is given.
+float epilogue(float v, int act, int prelu, __global const store_t* alpha, int oc) {
+  v = activate(v, act);
+  return prelu && v < 0.0f ? v * LD(alpha, oc) : v;
+}
+
 // Work item i: pixel i / OCT, output channels from (i % OCT) * ODIN_CONV_TILE,
 // where OCT = ceil(OC / ODIN_CONV_TILE).
 __kernel void conv2d(KERNEL_ARGS) {
   const int i = get_global_id(0);
   if (i >= n) return;
-  const Window p = window_of(prm, base, 5);
-  const int has_addend = P(5 + 15);  // a fused residual ADD: operand 4
+  const Window p = window_of(prm, base, 6);
+  const int has_addend = P(6 + 15);  // a fused residual ADD: operand 4
+  const int has_prelu = P(6 + 16);   // a fused PRELU: operand 5
   const int OCT = (p.OC + ODIN_CONV_TILE - 1) / ODIN_CONV_TILE;
   const int4 o = nhwc_of(i, p.OH, p.OW, OCT);
   const int oc0 = o.w * ODIN_CONV_TILE;
@@ -63,7 +72,7 @@ __kernel void conv2d(KERNEL_ARGS) {
   __global const store_t* addend = OPERAND(4) + pixel;
   for (int t = 0; t < ODIN_CONV_TILE && oc0 + t < p.OC; ++t) {
     if (has_addend) acc[t] += LD(addend, oc0 + t);
-    ST(y, oc0 + t, activate(acc[t], p.act));
+    ST(y, oc0 + t, epilogue(acc[t], p.act, has_prelu, OPERAND(5), oc0 + t));
   }
 }
 
@@ -105,7 +114,8 @@ __kernel void conv3d(KERNEL_ARGS) {
 __kernel void depthwise_conv2d(KERNEL_ARGS) {
   const int i = get_global_id(0);
   if (i >= n) return;
-  const Window p = window_of(prm, base, 4);
+  const Window p = window_of(prm, base, 5);
+  const int has_prelu = P(5 + 15);  // a fused PRELU: operand 4
   const int4 o = nhwc_of(i, p.OH, p.OW, p.OC);
   const int ic = o.w / (p.OC / p.IC);
   __global const store_t* x = OPERAND(1);
@@ -120,7 +130,7 @@ __kernel void depthwise_conv2d(KERNEL_ARGS) {
       acc += LD(x, ((o.x * p.IH + iy) * p.IW + ix) * p.IC + ic) * LD(w, (ky * p.KW + kx) * p.OC + o.w);
     }
   }
-  ST(OPERAND(0), i, activate(acc, p.act));
+  ST(OPERAND(0), i, epilogue(acc, p.act, has_prelu, OPERAND(4), o.w));
 }
 
 // Operands: y, x, weights, bias. Arguments: units, depth, activation.

@@ -1,6 +1,7 @@
 // Reference CONV_2D: direct convolution, one output element at a time, in
 // TFLite reference_ops::Conv's order (filter y, filter x, input channel; bias
-// added last, then a fused residual addend, then the fused activation).
+// added last, then a fused residual addend, then the fused activation, then
+// a fused PRELU).
 // Supports grouped convolution.
 // Float32, or int8/uint8 with TFLite's integer arithmetic (weighted_arith.h:
 // reference_integer_ops::ConvPerChannel).
@@ -72,14 +73,17 @@ void loops(const Conv2DAttrs& attrs, const ConvGeometry& g, const typename Arith
 }  // namespace
 
 Status conv2d(const Conv2DAttrs& attrs, const ConstTensorView& in, const ConstTensorView& filter,
-              const ConstTensorView& bias, const TensorView& out, const ConstTensorView& addend) {
+              const ConstTensorView& bias, const TensorView& out, const ConstTensorView& addend,
+              const ConstTensorView& alpha) {
   ODIN_RETURN_IF_ERROR(check_conv_views(kOp, in, filter, bias, out));
   ODIN_ASSIGN_OR_RETURN(const ConvGeometry g, geometry(attrs, in, filter, bias, out));
   if (!addend.empty() && (addend.dtype != DType::kF32 || addend.shape != out.shape))
     return bad_shape(kOp, "addend ", addend.shape.str(), " is not float32 of the output's shape ",
                      out.shape.str());
+  ODIN_RETURN_IF_ERROR(check_prelu_alpha(kOp, alpha, g.out_c));
   const FloatArith arith{bias.empty() ? nullptr : bias.as<float>(), attrs.activation,
-                         out.as<float>(), addend.empty() ? nullptr : addend.as<float>()};
+                         out.as<float>(), addend.empty() ? nullptr : addend.as<float>(),
+                         alpha.empty() ? nullptr : alpha.as<float>()};
   loops(attrs, g, in.as<float>(), filter.as<float>(), arith);
   return Status();
 }
@@ -88,7 +92,8 @@ Status conv2d_node(const KernelArgs& args) {
   const auto* a = args.attrs<Conv2DAttrs>();
   if (!a) return missing_attrs(args);
   if (!is_affine_dtype(args.input(0).dtype))
-    return conv2d(*a, args.input(0), args.input(1), args.input(2), args.outputs[0], args.input(3));
+    return conv2d(*a, args.input(0), args.input(1), args.input(2), args.outputs[0], args.input(3),
+                  args.input(4));
   ODIN_ASSIGN_OR_RETURN(const ConvGeometry g,
                         geometry(*a, args.input(0), args.input(1), args.input(2), args.outputs[0]));
   return run_affine(

@@ -71,11 +71,12 @@ void loops(const DepthwiseConv2DAttrs& attrs, const DwGeometry& g, const typenam
 
 Status depthwise_conv2d(const DepthwiseConv2DAttrs& attrs, const ConstTensorView& in,
                         const ConstTensorView& filter, const ConstTensorView& bias,
-                        const TensorView& out) {
+                        const TensorView& out, const ConstTensorView& alpha) {
   ODIN_RETURN_IF_ERROR(check_conv_views(kOp, in, filter, bias, out));
   ODIN_ASSIGN_OR_RETURN(const DwGeometry g, geometry(attrs, in, filter, bias, out));
+  ODIN_RETURN_IF_ERROR(check_prelu_alpha(kOp, alpha, g.out_c));
   const FloatArith arith{bias.empty() ? nullptr : bias.as<float>(), attrs.activation,
-                         out.as<float>()};
+                         out.as<float>(), nullptr, alpha.empty() ? nullptr : alpha.as<float>()};
   loops(attrs, g, in.as<float>(), filter.as<float>(), arith);
   return Status();
 }
@@ -84,7 +85,8 @@ Status depthwise_conv2d_node(const KernelArgs& args) {
   const auto* a = args.attrs<DepthwiseConv2DAttrs>();
   if (!a) return missing_attrs(args);
   if (!is_affine_dtype(args.input(0).dtype))
-    return depthwise_conv2d(*a, args.input(0), args.input(1), args.input(2), args.outputs[0]);
+    return depthwise_conv2d(*a, args.input(0), args.input(1), args.input(2), args.outputs[0],
+                            args.input(3));
   ODIN_ASSIGN_OR_RETURN(const DwGeometry g,
                         geometry(*a, args.input(0), args.input(1), args.input(2), args.outputs[0]));
   return run_affine(

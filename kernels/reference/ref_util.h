@@ -77,6 +77,16 @@ inline Status check_conv_views(const char* op, const ConstTensorView& in,
   return check_conv_shapes(op, in, filter, out);
 }
 
+// Optional fused PRELU slopes (OpDef::prelu_alpha_input): float32, one per
+// output channel.
+inline Status check_prelu_alpha(const char* op, const ConstTensorView& alpha, int64_t out_c) {
+  if (alpha.empty()) return Status();
+  ODIN_RETURN_IF_ERROR(expect_f32(op, "PRELU slopes", alpha));
+  if (alpha.num_elements() != out_c)
+    return bad_shape(op, "PRELU slopes ", alpha.shape.str(), " do not have ", out_c, " elements");
+  return Status();
+}
+
 // The error a `<op>_node` entry returns when the node lacks its attributes
 // (shape inference rejects such nodes first; hand-made graphs may not).
 inline Status missing_attrs(const KernelArgs& args) {

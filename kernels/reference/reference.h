@@ -27,13 +27,15 @@ Status dequantize(const ConstTensorView& in, const QuantParams* quant, const Ten
 Status densify(const ConstTensorView& in, const SparsityParams& sparsity, const TensorView& out);
 
 // Convolutions and matrix products.
-// `addend` (optional, the output's shape) is added before the activation.
+// `addend` (optional, the output's shape) is added before the activation;
+// `alpha` (optional, one float32 per output channel: a fused PRELU) scales
+// negative results after it.
 Status conv2d(const Conv2DAttrs& attrs, const ConstTensorView& in, const ConstTensorView& filter,
               const ConstTensorView& bias, const TensorView& out,
-              const ConstTensorView& addend = {});
+              const ConstTensorView& addend = {}, const ConstTensorView& alpha = {});
 Status depthwise_conv2d(const DepthwiseConv2DAttrs& attrs, const ConstTensorView& in,
                         const ConstTensorView& filter, const ConstTensorView& bias,
-                        const TensorView& out);
+                        const TensorView& out, const ConstTensorView& alpha = {});
 // Input NDHWC, filter DHWIO [kd, kh, kw, in_c, out_c].
 Status conv3d(const Conv3DAttrs& attrs, const ConstTensorView& in, const ConstTensorView& filter,
               const ConstTensorView& bias, const TensorView& out);

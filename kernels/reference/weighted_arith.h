@@ -1,7 +1,8 @@
 // The arithmetic of the reference kernels with weights (CONV_2D,
 // DEPTHWISE_CONV_2D, FULLY_CONNECTED), so each keeps one loop nest for
 // float32 and for affine int8/uint8:
-//   FloatArith:  acc += x * w (float), then + bias, fused activation.
+//   FloatArith:  acc += x * w (float), then + bias, + a fused addend, fused
+//                activation, a fused PRELU.
 //   AffineArith: acc += (x - x_zero) * (w - w_zero[c]) (int32), + int32
 //                bias, requantized per output channel to the output's scale
 //                and zero point, clamped to the activation's range
@@ -24,12 +25,14 @@ struct FloatArith {
   Activation activation = Activation::kNone;
   float* y = nullptr;
   const float* addend = nullptr;  // like y, or null: a fused residual ADD
+  const float* alpha = nullptr;   // one per output channel, or null: a fused PRELU
 
   static Acc product(In x, In w, int64_t /*channel*/) { return x * w; }
   void finish(int64_t index, int64_t channel, Acc acc) const {
     if (bias) acc += bias[channel];
     if (addend) acc += addend[index];  // rounded as the separate ADD would
-    y[index] = apply_activation(activation, acc);
+    const float v = apply_activation(activation, acc);
+    y[index] = alpha && !(v >= 0.0f) ? v * alpha[channel] : v;  // as reference PRELU
   }
 };
 

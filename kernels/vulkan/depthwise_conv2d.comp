@@ -1,7 +1,9 @@
 #version 450
 // DEPTHWISE_CONV_2D, NHWC: output channel oc reads input channel oc / M.
 // Weights [KH][KW][OC] and bias [OC] as in the model. One output element
-// per invocation.
+// per invocation. With HAS_PRELU, a fused PRELU's slopes [OC] scale negative
+// results after the activation; without it, binding 4 is bound but never
+// read.
 #include "common.glsl"
 
 layout(constant_id = 0) const int KH = 3;
@@ -11,11 +13,13 @@ layout(constant_id = 3) const int SW = 1;
 layout(constant_id = 4) const int DH = 1;
 layout(constant_id = 5) const int DW = 1;
 layout(constant_id = 6) const int ACT = 0;
+layout(constant_id = 7) const int HAS_PRELU = 0;
 
 layout(std430, binding = 0) writeonly buffer Out { T y[]; };
 layout(std430, binding = 1) readonly buffer In { T x[]; };
 layout(std430, binding = 2) readonly buffer Weights { T w[]; };
 layout(std430, binding = 3) readonly buffer Bias { T b[]; };
+layout(std430, binding = 4) readonly buffer Slopes { T slope[]; };
 
 layout(push_constant) uniform Params {
   int N, IH, IW, IC, OH, OW, OC, pad_top, pad_left, M;
@@ -42,5 +46,7 @@ void main() {
       acc += ACC(x[((n * p.IH + iy) * p.IW + ix) * p.IC + ic]) * ACC(w[(ky * KW + kx) * p.OC + oc]);
     }
   }
-  y[gid] = T(activate(acc, ACT));
+  ACC v = activate(acc, ACT);
+  if (HAS_PRELU != 0 && v < 0.0) v *= ACC(slope[oc]);
+  y[gid] = T(v);
 }

@@ -1,6 +1,7 @@
 // CONV_2D shape inference: NHWC input, OHWI filter, optional bias [out_c],
-// and an optional addend of the output's shape (a residual ADD fused in:
-// OpDef::addend_input; TFLite's CONV_2D has no such input).
+// an optional addend of the output's shape (a residual ADD fused in:
+// OpDef::addend_input) and optional PRELU slopes per output channel (a PRELU
+// fused in: OpDef::prelu_alpha_input); TFLite's CONV_2D has neither input.
 // Grouped convolution (input channels a multiple of the filter's) is allowed,
 // as in TFLite's reference Conv (groups = input_depth / filter_input_depth).
 #include "ops/infer_context.h"
@@ -11,9 +12,10 @@
 namespace odin {
 
 constexpr int kConvAddendInput = 3;
+constexpr int kConvPreluAlphaInput = 4;
 
 static Status infer_conv2d(InferContext& ctx) {
-  ODIN_RETURN_IF_ERROR(ctx.expect_inputs(2, kConvAddendInput + 1));
+  ODIN_RETURN_IF_ERROR(ctx.expect_inputs(2, kConvPreluAlphaInput + 1));
   ODIN_RETURN_IF_ERROR(ctx.expect_outputs(1));
   const Conv2DAttrs* a = node_attrs<Conv2DAttrs>(ctx);
   if (!a) return ctx.fail("missing CONV_2D attributes");
@@ -35,7 +37,8 @@ static Status infer_conv2d(InferContext& ctx) {
     return ctx.fail("filter output channels ", out_c, " are not divisible by the ", groups,
                     " groups implied by input channels ", in_c);
   ODIN_RETURN_IF_ERROR(set_conv_output(ctx, *a, out_c, 0));  // OHWI: output channels first
-  return ctx.expect_addend(kConvAddendInput);
+  ODIN_RETURN_IF_ERROR(ctx.expect_addend(kConvAddendInput));
+  return ctx.expect_prelu_alpha(kConvPreluAlphaInput);
 }
 
 namespace ref {
@@ -62,6 +65,7 @@ static bool conv2d_absorb_pad(const Graph& g, Node& n, size_t input, const PadAm
 
 ODIN_DEFINE_OP(kConv2D, .infer = infer_conv2d, .reference = ref::conv2d_node, .work = conv2d_work,
                .macs_are_flops = true, .activation_slot = conv2d_activation,
-               .absorb_pad = conv2d_absorb_pad, .addend_input = kConvAddendInput);
+               .absorb_pad = conv2d_absorb_pad, .addend_input = kConvAddendInput,
+               .prelu_alpha_input = kConvPreluAlphaInput);
 
 }  // namespace odin

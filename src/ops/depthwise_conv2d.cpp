@@ -1,6 +1,7 @@
 // DEPTHWISE_CONV_2D shape inference: NHWC input, filter [1, kh, kw, C*M],
-// optional bias [C*M]. The multiplier M comes from the shapes; the attribute
-// is redundant (TFLite once checked it, and newer converters may leave it
+// optional bias [C*M], optional PRELU slopes per output channel (a PRELU
+// fused in: OpDef::prelu_alpha_input; not a TFLite input). The multiplier M comes from the shapes;
+// the attribute is redundant (TFLite once checked it, and newer converters may leave it
 // inconsistent), so it is accepted when 0 or equal to M.
 #include "ops/infer_context.h"
 #include "ops/op_def.h"
@@ -9,8 +10,10 @@
 
 namespace odin {
 
+constexpr int kDepthwisePreluAlphaInput = 3;
+
 static Status infer_depthwise_conv2d(InferContext& ctx) {
-  ODIN_RETURN_IF_ERROR(ctx.expect_inputs(2, 3));
+  ODIN_RETURN_IF_ERROR(ctx.expect_inputs(2, kDepthwisePreluAlphaInput + 1));
   ODIN_RETURN_IF_ERROR(ctx.expect_outputs(1));
   const DepthwiseConv2DAttrs* a = node_attrs<DepthwiseConv2DAttrs>(ctx);
   if (!a) return ctx.fail("missing DEPTHWISE_CONV_2D attributes");
@@ -30,7 +33,8 @@ static Status infer_depthwise_conv2d(InferContext& ctx) {
   if (a->depth_multiplier != 0 && a->depth_multiplier != multiplier)
     return ctx.fail("depth_multiplier ", a->depth_multiplier, " disagrees with the shapes (input ",
                     in.str(), ", filter ", f.str(), " imply ", multiplier, ")");
-  return set_conv_output(ctx, *a, out_c, 3);  // [1, kh, kw, out_c]
+  ODIN_RETURN_IF_ERROR(set_conv_output(ctx, *a, out_c, 3));  // [1, kh, kw, out_c]
+  return ctx.expect_prelu_alpha(kDepthwisePreluAlphaInput);
 }
 
 namespace ref {
@@ -57,6 +61,6 @@ static bool depthwise_absorb_pad(const Graph& g, Node& n, size_t input, const Pa
 ODIN_DEFINE_OP(kDepthwiseConv2D, .infer = infer_depthwise_conv2d,
                .reference = ref::depthwise_conv2d_node, .work = depthwise_work,
                .macs_are_flops = true, .activation_slot = depthwise_activation,
-               .absorb_pad = depthwise_absorb_pad);
+               .absorb_pad = depthwise_absorb_pad, .prelu_alpha_input = kDepthwisePreluAlphaInput);
 
 }  // namespace odin

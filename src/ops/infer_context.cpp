@@ -64,6 +64,22 @@ Status InferContext::expect_addend(size_t i) {
   return Status();
 }
 
+Status InferContext::expect_prelu_alpha(size_t i) {
+  if (!has_input(i)) return Status();
+  const Value& out = output(0);
+  if (out.dtype != DType::kF32 || input(i).dtype != DType::kF32)
+    return unsupported("PRELU slopes input ", i, " (", graph_.describe_value(node().inputs[i]),
+                       ") are taken by float32 nodes only");
+  const Shape& a = input(i).shape;
+  const int64_t channels = out.shape.rank() > 0 ? out.shape[out.shape.rank() - 1] : 0;
+  bool per_channel = a.rank() > 0 && a[a.rank() - 1] == channels && channels > 0;
+  for (size_t d = 0; per_channel && d + 1 < a.rank(); ++d) per_channel = a[d] == 1;
+  if (!per_channel)
+    return fail("PRELU slopes input ", i, " has shape ", a.str(), ", not one value per channel of ",
+                "the output ", out.shape.str());
+  return Status();
+}
+
 Status InferContext::expect_element_dtype(size_t i) const {
   const DType dtype = input(i).dtype;
   if (dtype_size(dtype) > 0) return Status();

@@ -49,6 +49,10 @@ class InferContext {
   // Input `input`, when present, is an addend (OpDef::addend_input): float32
   // of output 0's dtype and shape (call after output 0 is set).
   Status expect_addend(size_t input);
+  // Input `input`, when present, is PRELU slopes (OpDef::prelu_alpha_input):
+  // float32, one per output channel (the last dim of output 0, float32;
+  // every other dim of the slopes 1).
+  Status expect_prelu_alpha(size_t input);
   // The input's dtype has a size per element: not unknown, and not a block
   // format (Q4_0, ...), whose elements cannot be moved one by one.
   Status expect_element_dtype(size_t input) const;

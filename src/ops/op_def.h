@@ -78,6 +78,12 @@ struct OpDef {
   // the kernel adds to its result before the fused activation: a residual
   // ADD folded into its producer (passes: fuse_add). -1: the op has none.
   int addend_input = -1;
+  // The input slot of an optional float32 slope per output channel (C
+  // values: shape [C], [1, 1, C], ...) that the kernel applies last, after
+  // the fused activation: y < 0 ? alpha[c] * y : y. A PRELU folded into its
+  // producer (passes: fuse_prelu). -1: the op has none. Like addend_input,
+  // it binds every backend's entry: each runs it or declines the node.
+  int prelu_alpha_input = -1;
 
   OutputReuse output_reuse = OutputReuse::kNone;
 
@@ -105,6 +111,8 @@ const OpDef& op_def(OpType type);
 UnaryFn unary_fn_of(const Node& node);
 // The node's fused residual addend (OpDef::addend_input), or kNoValue.
 ValueId addend_of(const Node& node);
+// The node's fused PRELU slopes (OpDef::prelu_alpha_input), or kNoValue.
+ValueId prelu_alpha_of(const Node& node);
 
 // Runs the node's shape inference. If the output already had a static shape
 // (declared by the model file) it must agree with the inferred one.

@@ -49,10 +49,19 @@ UnaryFn unary_fn_of(const Node& node) {
   return d.unary_fn ? d.unary_fn(node.attrs) : UnaryFn::kNone;
 }
 
-ValueId addend_of(const Node& node) {
-  const int slot = op_def(node.op).addend_input;
+namespace {
+ValueId input_at(const Node& node, int slot) {
   if (slot < 0 || static_cast<size_t>(slot) >= node.inputs.size()) return kNoValue;
   return node.inputs[static_cast<size_t>(slot)];
+}
+}  // namespace
+
+ValueId addend_of(const Node& node) {
+  return input_at(node, op_def(node.op).addend_input);
+}
+
+ValueId prelu_alpha_of(const Node& node) {
+  return input_at(node, op_def(node.op).prelu_alpha_input);
 }
 
 Status infer_node(Graph& graph, NodeId id) {

@@ -25,7 +25,7 @@ struct PassOptions {
   // graph owns (a session under a weight budget moves them to a scratch
   // file here, so folded weights are never all in memory at once).
   std::function<Status(Graph&, const Node&)> folded;
-  // The fusions (PAD folding, activation and residual ADD fusion) and
+  // The fusions (PAD folding, activation, residual ADD and PRELU fusion) and
   // dead-node removal; false runs the graph as imported (but for the
   // constant folding above).
   bool optimize = true;
@@ -54,6 +54,11 @@ Result<int> fuse_activation(Graph& graph);
 // its own), becomes that node reading the other operand as its addend, with
 // the ADD's activation.
 Result<int> fuse_add(Graph& graph);
+// A float32 PRELU with constant slopes, one per channel or one for all, whose
+// input comes from a node that can apply them itself (OpDef::
+// prelu_alpha_input) and nothing else reads, becomes that node's slopes
+// input (applied after its activation); it then writes the PRELU's output.
+Result<int> fuse_prelu(Graph& graph);
 // Drops nodes none of whose outputs reach a graph output.
 Result<int> remove_dead_nodes(Graph& graph);
 

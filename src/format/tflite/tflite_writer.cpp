@@ -188,6 +188,9 @@ class Writer {
     if (addend_of(node) != kNoValue)
       return make_error(StatusCode::kUnsupported, "op ", op_type_name(node.op),
                         " with a fused residual ADD has no TFLite form");
+    if (prelu_alpha_of(node) != kNoValue)
+      return make_error(StatusCode::kUnsupported, "op ", op_type_name(node.op),
+                        " with a fused PRELU has no TFLite form");
     ODIN_ASSIGN_OR_RETURN(tflite::WrittenOptions options, m->write(fbb_, node));
     bool quantized = false, int4 = false;
     for (const auto* list : {&node.inputs, &node.outputs})
