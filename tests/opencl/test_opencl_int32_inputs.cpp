@@ -145,6 +145,34 @@ INSTANTIATE_TEST_SUITE_P(Ops, OpenCLInt32Inputs,
                                   (std::get<1>(i.param) ? "_fp16" : "_fp32");
                          });
 
+// What the int32 buffer does not change: a block-quantized EMBEDDING table
+// (the float storage holds float rows only) and ids set per run (dynamic
+// shapes) are still declined, with the reason.
+TEST(OpenCLInt32InputsLimits, DeclinesQuantizedTablesAndIdsSetPerRun) {
+  Backend* cl = find_backend("opencl");
+  ASSERT_NE(cl, nullptr);
+  if (!cl->available()) GTEST_SKIP() << "skipped: " << cl->unavailable_reason();
+  using test::add_node, test::add_value;
+  Graph g;
+  g.dim_symbols().push_back({"seq", 8});
+  const ValueId ids = add_value(g, "ids", Shape({3}), DType::kI32);
+  const ValueId seq_ids = add_value(g, "seq_ids", Shape({kDynamicDim}), DType::kI32);
+  g.value(seq_ids).shape.set_symbol(0, "seq");
+  g.inputs() = {ids, seq_ids};
+  const ValueId q4 = test::add_stored_weights(g, BlockFormat::kQ4_0, 8, 32, 3);
+  const ValueId f32 = test::add_random_const(g, Shape({8, 32}), 4);
+  add_node(g, OpType::kEmbedding, {}, {q4, ids}, {add_value(g, Shape())});
+  add_node(g, OpType::kEmbedding, {}, {f32, seq_ids}, {add_value(g, Shape())});
+  add_node(g, OpType::kEmbedding, {}, {f32, ids}, {add_value(g, Shape())});
+  ASSERT_TRUE(infer_graph(g).ok());
+  EXPECT_EQ(cl->supports(g, g.node(0)).why_not,
+            "opencl: EMBEDDING with a q4_0 constant table not supported (float32 or float16 "
+            "only)");
+  EXPECT_EQ(cl->supports(g, g.node(1)).why_not,
+            "opencl: EMBEDDING with dynamic shapes not supported");
+  EXPECT_TRUE(cl->supports(g, g.node(2)).ok) << cl->supports(g, g.node(2)).why_not;
+}
+
 }  // namespace
 }  // namespace odin
 
