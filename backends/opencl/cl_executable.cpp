@@ -31,10 +31,15 @@ class Lowering final : public LowerContext {
     blobs.push_back(std::move(values));
     return static_cast<int32_t>(blobs.size() - 1);
   }
+  int32_t add_int_weights(std::vector<int32_t> values) override {
+    int_blobs.push_back(std::move(values));
+    return static_cast<int32_t>(int_blobs.size() - 1);
+  }
   TuneParams tune(const std::string& shape, std::span<const TuneParams> candidates) override {
     return chooser_.choose(node, shape, candidates);
   }
   std::vector<std::vector<float>> blobs;
+  std::vector<std::vector<int32_t>> int_blobs;
   size_t node = 0;  // the segment node being lowered
 
  private:
@@ -103,39 +108,26 @@ class OpenCLExecutable::Builder {
           if (op.kind == Operand::Kind::kValue) used[s].push_back(op.id);
     }
     SegmentValues values = segment_values(g_, segment_, used, alias_);
-    for (ValueId v : values.inputs) exe_.inputs_.push_back({v, 0, 0, 0, 0});
-    for (ValueId v : values.outputs) exe_.outputs_.push_back({v, 0, 0, 0, 0});
+    for (ValueId v : values.inputs) exe_.inputs_.push_back({v});
+    for (ValueId v : values.outputs) exe_.outputs_.push_back({v});
     life_ = std::move(values.life);
   }
 
-  // Weights first, then the arena; offsets in elements (of elem_bytes_).
+  // Each buffer (the memory buffer of elem_bytes_ elements, the int32
+  // buffer) holds its blobs first, then its arena of the values of its
+  // dtype; offsets in elements of that buffer.
   Status lay_out() {
-    for (const std::vector<float>& blob : lowering_.blobs) {
-      weight_offset_.push_back(weight_elems_);
-      weight_elems_ = round_up(weight_elems_ + std::max<size_t>(blob.size(), 1), kAlignElems);
-    }
-    std::vector<ValueId> roots;
-    std::vector<ArenaRequest> requests;
-    for (const auto& [r, life] : life_) {
-      roots.push_back(r);
-      requests.push_back({life.first, life.second, elems(r) * elem_bytes_});
-    }
-    const ArenaPlan plan = plan_arena(requests, kAlignElems * elem_bytes_);
-    for (size_t i = 0; i < roots.size(); ++i)
-      value_offset_[roots[i]] = weight_elems_ + plan.offsets[i] / elem_bytes_;
-    exe_.stats_.weight_bytes = weight_elems_ * elem_bytes_;
-    exe_.stats_.arena_bytes = plan.bytes;
-    total_elems_ = std::max<uint64_t>(weight_elems_ + plan.bytes / elem_bytes_, kAlignElems);
-    if (total_elems_ > INT32_MAX || total_elems_ * elem_bytes_ > ctx_.info().max_alloc_bytes)
-      return make_error(
-          StatusCode::kUnsupported, "opencl: the segment needs ", total_elems_ * elem_bytes_,
-          " bytes in one buffer, over the device's limit of ", ctx_.info().max_alloc_bytes);
+    ODIN_ASSIGN_OR_RETURN(memory_elems_, lay_out_buffer(lowering_.blobs, false, &weight_offset_));
+    ODIN_ASSIGN_OR_RETURN(int_elems_,
+                          lay_out_buffer(lowering_.int_blobs, true, &int_weight_offset_));
     for (auto* list : {&exe_.inputs_, &exe_.outputs_}) {
       size_t staging = 0;
       for (Transfer& t : *list) {
+        t.ints = is_int(t.value);
         t.elems = elems(t.value);
-        t.offset = value_offset_.at(root(t.value)) * elem_bytes_;
-        t.bytes = t.elems * elem_bytes_;
+        t.offset = value_offset_.at(root(t.value)) * bytes_of(t.value);
+        t.bytes = t.elems * bytes_of(t.value);
+        if (t.ints && list == &exe_.outputs_) continue;  // read straight into the host's memory
         t.staging = staging;
         staging += t.bytes;
       }
@@ -146,11 +138,53 @@ class OpenCLExecutable::Builder {
     return Status();
   }
 
+  // One buffer's layout: `blobs` at *blob_offset, then the arena of the
+  // values of its dtype (int32 when `ints`). Returns its size in elements.
+  template <typename T>
+  Result<uint64_t> lay_out_buffer(const std::vector<std::vector<T>>& blobs, bool ints,
+                                  std::vector<uint64_t>* blob_offset) {
+    const uint64_t bytes = ints ? 4 : elem_bytes_;
+    uint64_t weights = 0;
+    for (const std::vector<T>& blob : blobs) {
+      blob_offset->push_back(weights);
+      weights = round_up(weights + std::max<size_t>(blob.size(), 1), kAlignElems);
+    }
+    std::vector<ValueId> roots;
+    std::vector<ArenaRequest> requests;
+    for (const auto& [r, life] : life_) {
+      if (is_int(r) != ints) continue;
+      roots.push_back(r);
+      requests.push_back({life.first, life.second, elems(r) * bytes});
+    }
+    const ArenaPlan plan = plan_arena(requests, kAlignElems * bytes);
+    for (size_t i = 0; i < roots.size(); ++i)
+      value_offset_[roots[i]] = weights + plan.offsets[i] / bytes;
+    exe_.stats_.weight_bytes += weights * bytes;
+    exe_.stats_.arena_bytes += plan.bytes;
+    const uint64_t total = std::max<uint64_t>(weights + plan.bytes / bytes, kAlignElems);
+    if (total > INT32_MAX || total * bytes > ctx_.info().max_alloc_bytes)
+      return make_error(StatusCode::kUnsupported, "opencl: the segment needs ", total * bytes,
+                        " bytes in its ", ints ? "int32" : "memory",
+                        " buffer, over the device's limit of ", ctx_.info().max_alloc_bytes);
+    return total;
+  }
+
   Status create_buffers() {
     cl_int err = CL_SUCCESS;
     exe_.memory_ = api_.clCreateBuffer(ctx_.context(), CL_MEM_READ_WRITE,
-                                       total_elems_ * elem_bytes_, nullptr, &err);
+                                       memory_elems_ * elem_bytes_, nullptr, &err);
     ODIN_CL_CHECK(err, "clCreateBuffer (weights and arena)");
+    exe_.ints_ =
+        api_.clCreateBuffer(ctx_.context(), CL_MEM_READ_WRITE, int_elems_ * 4, nullptr, &err);
+    ODIN_CL_CHECK(err, "clCreateBuffer (int32 constants and values)");
+    for (size_t i = 0; i < lowering_.int_blobs.size(); ++i) {
+      const std::vector<int32_t>& blob = lowering_.int_blobs[i];
+      if (blob.empty()) continue;
+      ODIN_CL_CHECK(
+          api_.clEnqueueWriteBuffer(ctx_.queue(), exe_.ints_, CL_TRUE, int_weight_offset_[i] * 4,
+                                    blob.size() * 4, blob.data(), 0, nullptr, nullptr),
+          "clEnqueueWriteBuffer (int32 constants)");
+    }
     // Blocking writes: the blobs are freed when compile returns.
     std::vector<uint8_t> halves;
     for (size_t i = 0; i < lowering_.blobs.size(); ++i) {
@@ -170,10 +204,13 @@ class OpenCLExecutable::Builder {
     for (const LoweredNode& ln : lowered_)
       for (const Launch& l : ln.launches) {
         launch_base_.push_back(static_cast<int32_t>(params_.size()));
-        for (const Operand& op : l.operands)
-          params_.push_back(static_cast<int32_t>(op.kind == Operand::Kind::kValue
-                                                     ? value_offset_.at(root(op.id))
-                                                     : weight_offset_[static_cast<size_t>(op.id)]));
+        for (const Operand& op : l.operands) {
+          const auto blob = static_cast<size_t>(op.id);
+          params_.push_back(static_cast<int32_t>(
+              op.kind == Operand::Kind::kValue     ? value_offset_.at(root(op.id))
+              : op.kind == Operand::Kind::kWeights ? weight_offset_[blob]
+                                                   : int_weight_offset_[blob]));
+        }
         params_.insert(params_.end(), l.args.begin(), l.args.end());
       }
     params_.resize(std::max<size_t>(params_.size(), 1));
@@ -209,6 +246,7 @@ class OpenCLExecutable::Builder {
         ODIN_CL_CHECK(api_.clSetKernelArg(k, 1, sizeof(cl_mem), &exe_.params_), "clSetKernelArg");
         ODIN_CL_CHECK(api_.clSetKernelArg(k, 2, sizeof(cl_int), &base), "clSetKernelArg");
         ODIN_CL_CHECK(api_.clSetKernelArg(k, 3, sizeof(cl_int), &items), "clSetKernelArg");
+        ODIN_CL_CHECK(api_.clSetKernelArg(k, 4, sizeof(cl_mem), &exe_.ints_), "clSetKernelArg");
         ++exe_.stats_.launches;
       }
     return Status();
@@ -218,6 +256,9 @@ class OpenCLExecutable::Builder {
   uint64_t elems(ValueId v) const {
     return static_cast<uint64_t>(g_.value(v).shape.num_elements());
   }
+  // int32 values live in the int32 buffer, 4 bytes each.
+  bool is_int(ValueId v) const { return g_.value(v).dtype == DType::kI32; }
+  uint64_t bytes_of(ValueId v) const { return is_int(v) ? 4 : elem_bytes_; }
 
   OpenCLExecutable& exe_;
   Context& ctx_;
@@ -230,8 +271,9 @@ class OpenCLExecutable::Builder {
   std::map<ValueId, std::pair<int32_t, int32_t>> life_;  // root -> first, last step
   std::map<ValueId, uint64_t> value_offset_;             // per root, in elements
   std::vector<uint64_t> weight_offset_;                  // per blob, in elements
+  std::vector<uint64_t> int_weight_offset_;              // per int32 blob, in int32s
   uint64_t elem_bytes_;                                  // 4 (float32) or 2 (binary16 storage)
-  uint64_t weight_elems_ = 0, total_elems_ = 0;
+  uint64_t memory_elems_ = 0, int_elems_ = 0;            // the buffers' sizes
   std::vector<int32_t> params_, launch_base_;
 };
 
@@ -243,6 +285,7 @@ OpenCLExecutable::~OpenCLExecutable() {
   }
   for (const Enqueued& e : launches_) api.clReleaseKernel(e.kernel);
   if (params_) api.clReleaseMemObject(params_);
+  if (ints_) api.clReleaseMemObject(ints_);
   if (memory_) api.clReleaseMemObject(memory_);
 }
 
@@ -325,7 +368,7 @@ Status OpenCLExecutable::enqueue(HostBindings& io, cl_command_queue q,
   const Api& api = ctx_.api();
   for (const Transfer& t : inputs_) {
     const void* src = io.input(t.value).data;
-    if (stats_.fp16)
+    if (stats_.fp16 && !t.ints)
       fp32_to_fp16(static_cast<const float*>(src), staging_in_.data() + t.staging, t.elems);
     else
       std::memcpy(staging_in_.data() + t.staging, src, t.bytes);
@@ -336,7 +379,7 @@ Status OpenCLExecutable::enqueue(HostBindings& io, cl_command_queue q,
   size_t enqueued = 0;
   auto last = [&]() -> cl_event* { return ++enqueued == commands ? &done_ : nullptr; };
   for (const Transfer& t : inputs_)
-    ODIN_CL_CHECK(api.clEnqueueWriteBuffer(q, memory_, CL_FALSE, t.offset, t.bytes,
+    ODIN_CL_CHECK(api.clEnqueueWriteBuffer(q, t.ints ? ints_ : memory_, CL_FALSE, t.offset, t.bytes,
                                            staging_in_.data() + t.staging, 0, nullptr, last()),
                   "clEnqueueWriteBuffer");
   for (size_t i = 0; i < launches_.size(); ++i) {
@@ -353,10 +396,10 @@ Status OpenCLExecutable::enqueue(HostBindings& io, cl_command_queue q,
     }
   }
   for (const Transfer& t : outputs_)
-    ODIN_CL_CHECK(api.clEnqueueReadBuffer(
-                      q, memory_, CL_FALSE, t.offset, t.bytes,
-                      stats_.fp16 ? staging_out_.data() + t.staging : io.output(t.value).data, 0,
-                      nullptr, last()),
+    ODIN_CL_CHECK(api.clEnqueueReadBuffer(q, t.ints ? ints_ : memory_, CL_FALSE, t.offset, t.bytes,
+                                          stats_.fp16 && !t.ints ? staging_out_.data() + t.staging
+                                                                 : io.output(t.value).data,
+                                          0, nullptr, last()),
                   "clEnqueueReadBuffer");
   ODIN_CL_CHECK(api.clFlush(q), "clFlush");
   return Status();
@@ -370,8 +413,9 @@ Status OpenCLExecutable::finish(HostBindings& io) {
   ODIN_CL_CHECK(err, "clWaitForEvents");
   if (stats_.fp16)
     for (const Transfer& t : outputs_)
-      fp16_to_fp32(staging_out_.data() + t.staging, static_cast<float*>(io.output(t.value).data),
-                   t.elems);
+      if (!t.ints)
+        fp16_to_fp32(staging_out_.data() + t.staging, static_cast<float*>(io.output(t.value).data),
+                     t.elems);
   return Status();
 }
 

@@ -1,6 +1,8 @@
-// A compiled OpenCL segment: one device buffer holding the weights
-// (uploaded once, at compile) and then the activation arena (planned by
-// lifetimes, core/arena_plan.h), one parameter buffer for every launch, and
+// A compiled OpenCL segment: one device buffer of the storage type holding
+// the weights (uploaded once, at compile) and then the activation arena
+// (planned by lifetimes, core/arena_plan.h), one int32 buffer laid out the
+// same way for int32 constants and run-time values (indices, token ids:
+// int32 whatever the storage), one parameter buffer for every launch, and
 // one kernel object per launch with its arguments set at compile. start()
 // copies the inputs to host staging, enqueues their writes, the launches
 // and the output reads on the context's in-order queue and flushes it
@@ -44,10 +46,12 @@ class OpenCLExecutable final : public Executable {
  private:
   // A segment input or output: its bytes at `offset` in the memory buffer
   // and at `staging` in the host staging of its direction (both in the
-  // storage precision; the host's are float32).
+  // storage precision; the host's are float32), or, for an int32 value
+  // (`ints`), in the int32 buffer, copied as they are.
   struct Transfer {
     ValueId value;
-    size_t offset, bytes, staging, elems;
+    size_t offset = 0, bytes = 0, staging = 0, elems = 0;
+    bool ints = false;
   };
   struct Enqueued {
     cl_kernel kernel;
@@ -64,7 +68,7 @@ class OpenCLExecutable final : public Executable {
   Status enqueue(HostBindings& io, cl_command_queue q, std::span<cl_event> launch_events);
 
   Context& ctx_;
-  cl_mem memory_ = nullptr, params_ = nullptr;
+  cl_mem memory_ = nullptr, ints_ = nullptr, params_ = nullptr;
   std::vector<Enqueued> launches_;
   std::vector<Transfer> inputs_, outputs_;
   // The inputs' bytes, copied at start(): the session may reuse the host

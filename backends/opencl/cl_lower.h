@@ -1,9 +1,11 @@
 // Lowering: one graph node to the OpenCL kernel launches that compute it.
-// Every kernel (kernels/opencl/*.cl) has the same signature: the one memory
-// buffer (weights, then the activation arena) and a block of int parameters,
-// first the element offsets of its operands (operand 0 is written), then its
-// own arguments. Each op the backend runs has one ClOp entry, kept with its
-// family (cl_ops_elementwise.cpp, cl_ops_conv.cpp, cl_ops_data.cpp).
+// Every kernel (kernels/opencl/*.cl) has the same signature: the memory
+// buffer of the storage type (weights, then the activation arena), a block
+// of int parameters, first the element offsets of its operands (operand 0 is
+// written), then its own arguments, and the int32 buffer (int32 constants,
+// then the int32 run-time values: indices, token ids), whatever the storage
+// precision. An operand's offset is into the buffer of its dtype. Each op the backend runs has one
+// ClOp entry, kept with its family (cl_ops_elementwise.cpp, cl_ops_conv.cpp, cl_ops_data.cpp).
 #pragma once
 
 #include <cstdint>
@@ -18,13 +20,16 @@
 
 namespace odin::cl {
 
-// A region of the memory buffer a kernel touches.
+// A region of a buffer a kernel touches: a run-time value (in the int32
+// buffer when its dtype is int32, else in the memory buffer), a float
+// weight blob, or an int32 constant blob (in the int32 buffer).
 struct Operand {
-  enum class Kind : uint8_t { kValue, kWeights };
+  enum class Kind : uint8_t { kValue, kWeights, kIntWeights };
   Kind kind = Kind::kValue;
-  int32_t id = 0;  // ValueId, or weight blob index
+  int32_t id = 0;  // ValueId, or blob index
   static Operand value(ValueId v) { return {Kind::kValue, v}; }
   static Operand weights(int32_t blob) { return {Kind::kWeights, blob}; }
+  static Operand int_weights(int32_t blob) { return {Kind::kIntWeights, blob}; }
 };
 
 struct Launch {
@@ -54,6 +59,8 @@ class LowerContext {
   virtual const Graph& graph() const = 0;
   // Weights uploaded once at compile; returns the blob index.
   virtual int32_t add_weights(std::vector<float> values) = 0;
+  // int32 constants uploaded once at compile to the int32 buffer.
+  virtual int32_t add_int_weights(std::vector<int32_t> values) = 0;
   // The tile and work-group choice for a tunable kernel on `shape`
   // (tune_shape_key); candidates[0] is its default (runtime/kernel_tuning.h).
   virtual TuneParams tune(const std::string& shape, std::span<const TuneParams> candidates) = 0;
@@ -64,6 +71,9 @@ struct ClOp {
   // Op-specific checks after the shared ones (cl_support.cpp); null: none.
   Support (*supports)(const Graph& graph, const Node& node);
   Status (*lower)(LowerContext& ctx, const Node& node, LoweredNode* out);
+  // The node reads int32 run-time inputs (indices, token ids) from the
+  // int32 buffer; its supports() checks which.
+  bool int32_inputs = false;
 };
 
 std::span<const ClOp> cl_elementwise_ops();
@@ -72,7 +82,8 @@ std::span<const ClOp> cl_data_ops();
 // The entry of `type`, or null when the backend does not run it.
 const ClOp* find_cl_op(OpType type);
 
-// Whether the backend runs `node`: float32 static tensors, then the op's checks.
+// Whether the backend runs `node`: float32 static tensors (int32 inputs for
+// entries with int32_inputs), then the op's checks.
 Support opencl_supports(const Graph& graph, const Node& node);
 
 // "opencl: CONV_2D <what>", the form of every decline.
@@ -83,6 +94,9 @@ bool float_constant_or_absent(const Graph& graph, const Node& node, size_t i);
 std::vector<float> constant_floats(const LowerContext& ctx, ValueId v);
 // An input operand: weights when the value is constant, else the activation.
 Operand input_operand(LowerContext& ctx, ValueId v);
+// An int32 input operand: an int32 constant blob when `v` is an integer
+// constant (int32 or int64), else the run-time int32 value.
+Operand int_operand(LowerContext& ctx, ValueId v);
 // One launch writing outputs[0] from inputs[0], one work item per output element.
 Launch unary_launch(const char* kernel, const Graph& graph, const Node& node);
 

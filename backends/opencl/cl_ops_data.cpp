@@ -1,6 +1,7 @@
 // Data movement and windowed ops (kernels/opencl/data.cl): PAD, pooling,
 // resizes, CONCATENATION (one copy per input), MEAN/SUM,
-// DEPTH_TO_SPACE/SPACE_TO_DEPTH, SOFTMAX, GATHER_ND, TRANSPOSE/SLICE/STRIDED_SLICE
+// DEPTH_TO_SPACE/SPACE_TO_DEPTH, SOFTMAX, GATHER/GATHER_ND/EMBEDDING (int32
+// indices from the int32 buffer), TRANSPOSE/SLICE/STRIDED_SLICE
 // (one strided copy), and RESHAPE/SQUEEZE
 // (no launch: the output aliases the input's memory).
 #include <array>
@@ -8,6 +9,7 @@
 
 #include "backends/opencl/cl_lower.h"
 #include "core/const_data.h"
+#include "ops/gather_logic.h"
 #include "ops/gather_nd_logic.h"
 #include "ops/op_def.h"
 #include "ops/reduce_runs.h"
@@ -208,38 +210,88 @@ Status lower_strided_view(LowerContext& ctx, const Node& node, LoweredNode* out)
   return Status();
 }
 
-// GATHER_ND with constant index tuples (int32 or int64, checked by shape
-// inference), passed as int32 kernel arguments: the buffer holds float32 or
-// binary16, so run-time int32 indices are not in it. Depth 1 to 5, as on
-// Vulkan.
-Support supports_gather_nd(const Graph& g, const Node& node) {
+// GATHER, GATHER_ND and EMBEDDING read their indices from the int32
+// buffer: run-time int32 values, or constants (int32 or int64) uploaded
+// there as int32. Params (an embedding's table) are run-time or a float
+// constant.
+Support supports_indices(const Graph& g, const Node& node) {
+  if (g.value(node.inputs[0]).is_constant() && !float_constant_or_absent(g, node, 0))
+    return decline(node, str_cat("with a ", dtype_name(g.value(node.inputs[0]).dtype),
+                                 " constant table not supported (float32 or float16 only)"));
   const Value& ids = g.value(node.inputs[1]);
-  if (!ids.is_constant() || !read_int_constant(ids).has_value())
-    return decline(node, "with run-time indices not supported (constant indices only)");
-  if (const std::string why = gather_nd_gpu_unsupported(ids.shape); !why.empty())
+  if (ids.is_constant() && !read_int_constant(ids).has_value())
+    return decline(node, "with non-integer constant indices not supported");
+  return Support::yes();
+}
+
+// Index depth 1 to 5, as on Vulkan.
+Support supports_gather_nd(const Graph& g, const Node& node) {
+  if (Support s = supports_indices(g, node); !s.ok) return s;
+  if (const std::string why = gather_nd_gpu_unsupported(g.value(node.inputs[1]).shape);
+      !why.empty())
     return decline(node, why);
   return Support::yes();
 }
 
 Status lower_gather_nd(LowerContext& ctx, const Node& node, LoweredNode* out) {
   const Graph& g = ctx.graph();
-  const Value& ids = g.value(node.inputs[1]);
-  ODIN_ASSIGN_OR_RETURN(GatherNdPlan plan,
-                        plan_gather_nd(g.value(node.inputs[0]).shape, ids.shape));
-  const std::vector<int64_t> tuples = read_int_constant(ids).value_or(std::vector<int64_t>{});
+  ODIN_ASSIGN_OR_RETURN(GatherNdPlan plan, plan_gather_nd(g.value(node.inputs[0]).shape,
+                                                          g.value(node.inputs[1]).shape));
   Launch l;
   l.kernel = "gather_nd";
-  l.operands = {Operand::value(node.outputs[0]), input_operand(ctx, node.inputs[0])};
+  l.operands = {Operand::value(node.outputs[0]), input_operand(ctx, node.inputs[0]),
+                int_operand(ctx, node.inputs[1])};
   l.arg(plan.slice_size);
   l.arg(plan.depth);
   for (size_t j = 0; j < plan.dims.size(); ++j) {
     l.arg(plan.dims[j]);
     l.arg(plan.strides[j]);
   }
-  // The tuples as arguments: int32 in fp16 storage too.
-  for (int64_t v : tuples) l.arg(v);
   l.work_items = g.value(node.outputs[0]).shape.num_elements();
   out->launches.push_back(std::move(l));
+  return Status();
+}
+
+// GATHER on any axis, batch_dims 0.
+Result<GatherPlan> gather_plan(const Graph& g, const Node& node) {
+  return plan_gather(std::get<GatherAttrs>(node.attrs), g.value(node.inputs[0]).shape,
+                     g.value(node.inputs[1]).shape);
+}
+
+Support supports_gather(const Graph& g, const Node& node) {
+  auto plan = gather_plan(g, node);
+  if (!plan.ok()) return decline(node, plan.status().message());
+  if (plan->batch_dims != 0) return decline(node, "with batch_dims not supported (0 only)");
+  return supports_indices(g, node);
+}
+
+// Params' dim `axis` indexed by the ids: one launch of "gather".
+void add_gather(LowerContext& ctx, const Node& node, int64_t axis, LoweredNode* out) {
+  const Graph& g = ctx.graph();
+  const Shape& params = g.value(node.inputs[0]).shape;
+  int64_t inner = 1;
+  for (size_t d = static_cast<size_t>(axis) + 1; d < params.rank(); ++d) inner *= params[d];
+  Launch l;
+  l.kernel = "gather";
+  l.operands = {Operand::value(node.outputs[0]), input_operand(ctx, node.inputs[0]),
+                int_operand(ctx, node.inputs[1])};
+  l.arg(params[static_cast<size_t>(axis)]);
+  l.arg(g.value(node.inputs[1]).shape.num_elements());
+  l.arg(inner);
+  l.work_items = g.value(node.outputs[0]).shape.num_elements();
+  out->launches.push_back(std::move(l));
+}
+
+Status lower_gather(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  ODIN_ASSIGN_OR_RETURN(GatherPlan plan, gather_plan(ctx.graph(), node));
+  add_gather(ctx, node, plan.axis, out);
+  return Status();
+}
+
+// EMBEDDING: GATHER on axis 0 of a float table (a block-quantized one is
+// declined by supports_indices).
+Status lower_embedding(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  add_gather(ctx, node, 0, out);
   return Status();
 }
 
@@ -247,7 +299,9 @@ constexpr ClOp kOps[] = {
     {OpType::kTranspose, supports_strided_view, lower_strided_view},
     {OpType::kSlice, supports_strided_view, lower_strided_view},
     {OpType::kStridedSlice, supports_strided_view, lower_strided_view},
-    {OpType::kGatherNd, supports_gather_nd, lower_gather_nd},
+    {OpType::kGatherNd, supports_gather_nd, lower_gather_nd, true},
+    {OpType::kGather, supports_gather, lower_gather, true},
+    {OpType::kEmbedding, supports_indices, lower_embedding, true},
     {OpType::kPad, supports_pad, lower_pad},
     {OpType::kAveragePool2D, supports_4d, lower_pool2d<false>},
     {OpType::kMaxPool2D, supports_4d, lower_pool2d<true>},

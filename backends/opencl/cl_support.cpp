@@ -2,19 +2,22 @@
 #include <array>
 
 #include "backends/opencl/cl_lower.h"
+#include "core/const_data.h"
 #include "quant/fp16.h"
 
 namespace odin::cl {
 namespace {
 
-// Run-time tensors the kernels address: float32, static, non-empty, and
-// small enough for the kernels' 32-bit offsets.
-Support check_value(const Graph& g, const Node& node, ValueId v) {
+// Run-time tensors the kernels address: float32 (int32 inputs of entries
+// with int32_inputs), static, non-empty, and small enough for the kernels'
+// 32-bit offsets.
+Support check_value(const Graph& g, const Node& node, ValueId v, const ClOp& op, bool input) {
   if (v == kNoValue) return Support::yes();
   const Value& val = g.value(v);
   if (val.is_constant()) return Support::yes();
   if (val.persistent) return decline(node, "on persistent state not supported");
-  if (val.dtype != DType::kF32)
+  const bool int32_ok = op.int32_inputs && input && val.dtype == DType::kI32;
+  if (val.dtype != DType::kF32 && !int32_ok)
     return decline(node, str_cat("on ", dtype_name(val.dtype),
                                  " tensors not supported (float32 only so far)"));
   if (!val.shape.is_static() || val.shape.has_symbols())
@@ -51,7 +54,7 @@ Support opencl_supports(const Graph& g, const Node& node) {
     return decline(node, "of constants only not supported (constant folding computes those)");
   for (const auto* list : {&node.inputs, &node.outputs})
     for (ValueId v : *list)
-      if (Support s = check_value(g, node, v); !s.ok) return s;
+      if (Support s = check_value(g, node, v, *op, list == &node.inputs); !s.ok) return s;
   return op->supports ? op->supports(g, node) : Support::yes();
 }
 
@@ -75,6 +78,15 @@ Operand input_operand(LowerContext& ctx, ValueId v) {
   if (ctx.graph().value(v).is_constant())
     return Operand::weights(ctx.add_weights(constant_floats(ctx, v)));
   return Operand::value(v);
+}
+
+Operand int_operand(LowerContext& ctx, ValueId v) {
+  const Value& val = ctx.graph().value(v);
+  if (!val.is_constant()) return Operand::value(v);
+  std::vector<int32_t> ints;
+  for (int64_t x : read_int_constant(val).value_or(std::vector<int64_t>{}))
+    ints.push_back(static_cast<int32_t>(x));
+  return Operand::int_weights(ctx.add_int_weights(std::move(ints)));
 }
 
 Launch unary_launch(const char* kernel, const Graph& graph, const Node& node) {

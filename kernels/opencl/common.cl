@@ -3,8 +3,10 @@
 // signature, KERNEL_ARGS: the memory buffer (weights, then the activation
 // arena, of store_t) and the int parameter block at prm + base: first the
 // element offsets of the kernel's operands (operand 0 is written), then its
-// own arguments (backends/opencl/cl_lower.h), and n, the number of work
-// items with work: one per output element (or row). The host rounds the
+// own arguments (backends/opencl/cl_lower.h), n, the number of work items
+// with work: one per output element (or row), and the int32 buffer (int32
+// constants, then int32 run-time values such as indices; int32 whatever the
+// storage), which INT_OPERAND addresses. The host rounds the
 // launch up to whole work groups of a fixed size (so drivers that compile a
 // kernel per work-group size, as PoCL does, compile it once); the items past
 // n return at once.
@@ -24,11 +26,15 @@ typedef float store_t;
 #define ST(p, i, v) ((p)[i] = (v))
 #endif
 
-#define KERNEL_ARGS __global store_t* m, __global const int* prm, const int base, const int n
+#define KERNEL_ARGS                                                                      \
+  __global store_t* m, __global const int* prm, const int base, const int n, \
+      __global const int* mi
 #define P(i) prm[base + (i)]
 #define PF(i) as_float(prm[base + (i)])
 // Operand i's first element.
 #define OPERAND(i) (m + P(i))
+// Int32 operand i's first element (in the int32 buffer).
+#define INT_OPERAND(i) (mi + P(i))
 
 // The elementwise functions' codes (shared with C++): UNARY_Relu, BINARY_Add, ...
 #define ODIN_CL_UNARY_CODE(name, code) UNARY_##name = code,

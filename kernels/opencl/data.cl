@@ -136,25 +136,41 @@ __kernel void depth_space(KERNEL_ARGS) {
 }
 
 // GATHER_ND: output slice t is the params slice at index tuple t. Operands:
-// y, params. Arguments: slice size, depth, (dim, stride) per tuple
-// position, then the (constant) index tuples, which stay int32 whatever the
-// storage. A coordinate outside its dim gives zeros (constant indices are
-// checked when the model loads).
+// y, params, the index tuples (int32). Arguments: slice size, depth, (dim,
+// stride) per tuple position. A coordinate outside its dim gives zeros
+// (constant indices are checked when the model loads).
 __kernel void gather_nd(KERNEL_ARGS) {
   const int i = get_global_id(0);
   if (i >= n) return;
-  const int slice = P(2), depth = P(3);
-  const int tuple = 4 + 2 * depth + (i / slice) * depth;
+  const int slice = P(3), depth = P(4);
+  __global const int* tuple = INT_OPERAND(2) + (i / slice) * depth;
   int at = i % slice;
   for (int j = 0; j < depth; ++j) {
-    const int c = P(tuple + j);
-    if (c < 0 || c >= P(4 + 2 * j)) {
+    const int c = tuple[j];
+    if (c < 0 || c >= P(5 + 2 * j)) {
       ST(OPERAND(0), i, 0.0f);
       return;
     }
-    at += c * P(5 + 2 * j);
+    at += c * P(6 + 2 * j);
   }
   ST(OPERAND(0), i, LD(OPERAND(1), at));
+}
+
+// GATHER (batch_dims 0): params as [outer, rows, inner], y as [outer,
+// count, inner] with count the number of indices. Operands: y, params, the
+// indices (int32). Arguments: rows, count, inner. An index outside [0,
+// rows) gives zeros.
+__kernel void gather(KERNEL_ARGS) {
+  const int i = get_global_id(0);
+  if (i >= n) return;
+  const int rows = P(3), count = P(4), inner = P(5);
+  const int o = i / (count * inner), t = (i / inner) % count;
+  const int r = INT_OPERAND(2)[t];
+  if (r < 0 || r >= rows) {
+    ST(OPERAND(0), i, 0.0f);
+    return;
+  }
+  ST(OPERAND(0), i, LD(OPERAND(1), (o * rows + r) * inner + i % inner));
 }
 
 // A strided view of x copied (TRANSPOSE, SLICE, STRIDED_SLICE:

@@ -76,13 +76,7 @@ class BackendGatherNd : public testing::TestWithParam<std::string> {
 TEST_P(BackendGatherNd, RunTimeIndices) {
   const Ran want = run("cpu", kTuples), got = run(GetParam(), kTuples);
   ASSERT_TRUE(got.status.ok()) << got.status.to_string();
-  if (GetParam() == "opencl") {  // its buffer holds float32 only
-    EXPECT_EQ(got.backend, "cpu");
-    EXPECT_EQ(got.fallback,
-              "opencl: GATHER_ND on int32 tensors not supported (float32 only so far)");
-  } else {
-    EXPECT_EQ(got.backend, GetParam()) << got.fallback;
-  }
+  EXPECT_EQ(got.backend, GetParam()) << got.fallback;
   EXPECT_EQ(got.out, want.out);
 }
 
