@@ -5,6 +5,7 @@
 // operand order.
 #include <gtest/gtest.h>
 
+#include "fused_run.h"
 #include "graph_builder.h"
 #include "runtime/backend.h"
 #include "runtime/session.h"
@@ -51,32 +52,6 @@ Graph residual_graph(const ConvCase& c) {
       {m.node(OpType::kAdd, c.conv_first ? std::vector{conv, r} : std::vector{r, conv}, aa)});
 }
 
-struct Ran {
-  std::vector<float> out;
-  size_t nodes = 0;
-  std::string backend, fallback;
-};
-
-Ran run(const Graph& g, const std::vector<std::string>& backends, bool optimize) {
-  SessionOptions o;
-  o.backends = backends;
-  o.optimize = optimize;
-  auto s = Session::create(g, o);
-  EXPECT_TRUE(s.ok()) << s.status().to_string();
-  if (!s.ok()) return {};
-  Session& session = **s;
-  for (size_t i = 0; i < session.num_inputs(); ++i) {
-    const auto n = static_cast<size_t>(session.input_info(i).shape.num_elements());
-    const std::vector<float> in = test::splitmix_values(n, 3 + i, -1.0f, 1.0f);
-    EXPECT_TRUE(session.set_input(i, in.data(), n * sizeof(float)).ok());
-  }
-  EXPECT_TRUE(session.run().ok());
-  const ConstTensorView out = session.output(0);
-  const float* p = out.as<float>();
-  return {std::vector<float>(p, p + out.num_elements()), session.graph().num_nodes(),
-          std::string(session.node_backend(0)), session.node_fallback(0)};
-}
-
 class BackendConvAddend : public testing::TestWithParam<std::tuple<std::string, ConvCase>> {};
 
 TEST_P(BackendConvAddend, FusedMatchesUnfusedReference) {
@@ -85,8 +60,8 @@ TEST_P(BackendConvAddend, FusedMatchesUnfusedReference) {
   ASSERT_NE(b, nullptr);
   if (!b->available()) GTEST_SKIP() << "skipped: no " << backend << " device";
   const Graph g = residual_graph(c);
-  const Ran want = run(g, {"cpu"}, /*optimize=*/false);
-  const Ran got = run(g, {backend, "cpu"}, /*optimize=*/true);
+  const test::FusedRun want = test::run_fused(g, {"cpu"}, /*optimize=*/false);
+  const test::FusedRun got = test::run_fused(g, {backend, "cpu"}, /*optimize=*/true);
   EXPECT_EQ(got.nodes, 1u) << "the ADD was not fused";
   EXPECT_EQ(got.backend, backend) << got.fallback;
   ASSERT_EQ(got.out.size(), want.out.size());

@@ -8,6 +8,7 @@
 // ([1, 1, C], MediaPipe's shape) or one for all.
 #include <gtest/gtest.h>
 
+#include "fused_run.h"
 #include "graph_builder.h"
 #include "runtime/backend.h"
 #include "runtime/session.h"
@@ -79,33 +80,6 @@ Graph prelu_graph(const PreluCase& c) {
   return m.finish({m.node(OpType::kPrelu, {y, alpha})});
 }
 
-struct Ran {
-  std::vector<float> out;
-  size_t nodes = 0;
-  std::string backend, fallback;
-};
-
-Ran run(const Graph& g, const std::vector<std::string>& backends, bool optimize, bool fp16) {
-  SessionOptions o;
-  o.backends = backends;
-  o.optimize = optimize;
-  o.allow_reduced_precision = fp16;
-  auto s = Session::create(g, o);
-  EXPECT_TRUE(s.ok()) << s.status().to_string();
-  if (!s.ok()) return {};
-  Session& session = **s;
-  for (size_t i = 0; i < session.num_inputs(); ++i) {
-    const auto n = static_cast<size_t>(session.input_info(i).shape.num_elements());
-    const std::vector<float> in = test::splitmix_values(n, 3 + i, -1.0f, 1.0f);
-    EXPECT_TRUE(session.set_input(i, in.data(), n * sizeof(float)).ok());
-  }
-  EXPECT_TRUE(session.run().ok());
-  const ConstTensorView out = session.output(0);
-  const float* p = out.as<float>();
-  return {std::vector<float>(p, p + out.num_elements()), session.graph().num_nodes(),
-          std::string(session.node_backend(0)), session.node_fallback(0)};
-}
-
 class BackendConvPrelu : public testing::TestWithParam<std::tuple<std::string, PreluCase, bool>> {};
 
 TEST_P(BackendConvPrelu, FusedMatchesUnfusedReference) {
@@ -114,8 +88,8 @@ TEST_P(BackendConvPrelu, FusedMatchesUnfusedReference) {
   ASSERT_NE(b, nullptr);
   if (!b->available()) GTEST_SKIP() << "skipped: no " << backend << " device";
   const Graph g = prelu_graph(c);
-  const Ran want = run(g, {"cpu"}, /*optimize=*/false, /*fp16=*/false);
-  const Ran got = run(g, {backend, "cpu"}, /*optimize=*/true, fp16);
+  const test::FusedRun want = test::run_fused(g, {"cpu"}, /*optimize=*/false, /*fp16=*/false);
+  const test::FusedRun got = test::run_fused(g, {backend, "cpu"}, /*optimize=*/true, fp16);
   EXPECT_EQ(got.nodes, 1u) << "the PRELU (or ADD) was not fused";
   EXPECT_EQ(got.backend, backend) << got.fallback;
   ASSERT_EQ(got.out.size(), want.out.size());
