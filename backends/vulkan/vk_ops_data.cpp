@@ -1,14 +1,16 @@
 // Data movement and windowed ops: PAD (pad.comp), pooling (pool2d.comp),
 // resizes (resize.comp), CONCATENATION (copy_block.comp), MEAN/SUM
 // (reduce.comp), DEPTH_TO_SPACE/SPACE_TO_DEPTH (depth_space.comp), SOFTMAX
-// (softmax.comp), GATHER (gather_rows.comp), GATHER_ND (gather_nd.comp),
+// (softmax.comp), GATHER (gather.comp), GATHER_ND (gather_nd.comp),
 // TRANSPOSE/SLICE/STRIDED_SLICE (strided_copy.comp), and RESHAPE/SQUEEZE (no
 // dispatch: the output aliases).
+#include <algorithm>
 #include <array>
 #include <cstring>
 
 #include "backends/vulkan/vk_lower.h"
 #include "core/const_data.h"
+#include "ops/gather_logic.h"
 #include "ops/gather_nd_logic.h"
 #include "ops/op_def.h"
 #include "ops/reduce_runs.h"
@@ -24,6 +26,29 @@ std::vector<int64_t> constant_ints(const LowerContext& ctx, ValueId v) {
 bool int_constant(const Graph& g, const Node& node, size_t i) {
   return i < node.inputs.size() && node.inputs[i] != kNoValue &&
          read_int_constant(g.value(node.inputs[i])).has_value();
+}
+
+// GATHER's and GATHER_ND's indices: the run-time int32 value, or an integer
+// constant (int32 or int64) uploaded as int32.
+Operand indices_operand(LowerContext& ctx, ValueId v) {
+  if (!ctx.graph().value(v).is_constant()) return Operand::value(v);
+  std::vector<int32_t> v32;
+  for (int64_t i : constant_ints(ctx, v)) v32.push_back(static_cast<int32_t>(i));
+  std::vector<uint8_t> bytes(v32.size() * 4);
+  std::memcpy(bytes.data(), v32.data(), bytes.size());
+  return Operand::weights(ctx.add_bytes(std::move(bytes)));
+}
+
+// Params (a table) run-time or a float constant; indices run-time int32 or
+// integer constants.
+Support supports_table_and_indices(const Graph& g, const Node& node) {
+  const Value& params = g.value(node.inputs[0]);
+  if (params.is_constant() && !float_constant_or_absent(g, node, 0))
+    return decline(node, str_cat("with a ", dtype_name(params.dtype),
+                                 " constant table not supported (float32 or float16 only)"));
+  if (g.value(node.inputs[1]).is_constant() && !int_constant(g, node, 1))
+    return decline(node, "with non-integer constant indices not supported");
+  return Support::yes();
 }
 
 constexpr size_t kMaxPadRank = 5;
@@ -201,33 +226,51 @@ Status lower_softmax(LowerContext& ctx, const Node& node, LoweredNode* out) {
   return Status();
 }
 
-// Axis 0 with run-time indices (an LLM's logit rows); constant indices
-// are left to constant folding or the CPU.
+// GATHER on any axis, batch_dims 0. Dims set per run (an LLM's logit
+// rows) only on axis 0, where the rows the run writes are a prefix of the
+// planned output.
+Result<GatherPlan> gather_plan(const Graph& g, const Node& node) {
+  return plan_gather(std::get<GatherAttrs>(node.attrs), g.value(node.inputs[0]).shape,
+                     g.value(node.inputs[1]).shape);
+}
+
 Support supports_gather(const Graph& g, const Node& node) {
-  const auto& a = std::get<GatherAttrs>(node.attrs);
-  const Value& ids = g.value(node.inputs[1]);
-  if (g.value(node.inputs[0]).shape.rank() < 1) return decline(node, "on a scalar");
-  if (a.axis != 0 || a.batch_dims != 0)
-    return decline(node, str_cat("on axis ", a.axis, " not supported (axis 0 only)"));
-  if (ids.dtype != DType::kI32 || ids.is_constant() || g.value(node.inputs[0]).is_constant())
-    return decline(node, "needs a run-time input and run-time int32 indices");
-  return Support::yes();
+  auto plan = gather_plan(g, node);
+  if (!plan.ok()) return decline(node, plan.status().message());
+  if (plan->batch_dims != 0) return decline(node, "with batch_dims not supported (0 only)");
+  if (plan->axis != 0)
+    for (ValueId v : {node.inputs[0], node.inputs[1], node.outputs[0]})
+      if (g.value(v).shape.has_symbols())
+        return decline(node, str_cat("on axis ", plan->axis,
+                                     " with dims set per run not supported (axis 0 only)"));
+  return supports_table_and_indices(g, node);
 }
 
 Status lower_gather(LowerContext& ctx, const Node& node, LoweredNode* out) {
   const Graph& g = ctx.graph();
-  const Shape& in = g.value(node.inputs[0]).shape;
+  ODIN_ASSIGN_OR_RETURN(const GatherPlan plan, gather_plan(g, node));
+  const Shape& params = g.value(node.inputs[0]).shape;
+  const auto axis = static_cast<size_t>(plan.axis);
+  int64_t inner = 1;
+  for (size_t d = axis + 1; d < params.rank(); ++d) inner *= params[d];
   const int64_t n = g.value(node.outputs[0]).shape.num_elements();
   Dispatch d;
-  d.kernel = "gather_rows";
-  d.push_int(n);
-  d.push_int(in.num_elements() / in[0]);
-  d.push_int(in[0]);
-  d.bindings = {Operand::value(node.outputs[0]), Operand::value(node.inputs[0]),
-                Operand::value(node.inputs[1])};
+  d.kernel = "gather";
+  for (int64_t v : {n, params[axis], g.value(node.inputs[1]).shape.num_elements(), inner})
+    d.push_int(v);
+  d.bindings = {Operand::value(node.outputs[0]), input_operand(ctx, node.inputs[0]),
+                indices_operand(ctx, node.inputs[1])};
   set_invocations(d, n);
   out->dispatches.push_back(std::move(d));
   return Status();
+}
+
+// A constant table is bound whole, as float32 at most.
+uint64_t gather_binding_bytes(const Graph& g, const Node& node) {
+  const Value& params = g.value(node.inputs[0]);
+  return params.is_constant()
+             ? static_cast<uint64_t>(std::max<int64_t>(params.shape.num_elements(), 0)) * 4
+             : 0;
 }
 
 // TRANSPOSE, SLICE, STRIDED_SLICE: the node's strided view (OpDef::
@@ -263,12 +306,10 @@ Status lower_strided_view(LowerContext& ctx, const Node& node, LoweredNode* out)
 // or int64, checked by shape inference) uploaded as int32.
 
 Support supports_gather_nd(const Graph& g, const Node& node) {
-  const Value& ids = g.value(node.inputs[1]);
-  if (const std::string why = gather_nd_gpu_unsupported(ids.shape); !why.empty())
+  if (const std::string why = gather_nd_gpu_unsupported(g.value(node.inputs[1]).shape);
+      !why.empty())
     return decline(node, why);
-  if (ids.is_constant() && !read_int_constant(ids).has_value())
-    return decline(node, "with non-integer constant indices not supported");
-  return Support::yes();
+  return supports_table_and_indices(g, node);
 }
 
 Status lower_gather_nd(LowerContext& ctx, const Node& node, LoweredNode* out) {
@@ -283,15 +324,8 @@ Status lower_gather_nd(LowerContext& ctx, const Node& node, LoweredNode* out) {
   for (const std::vector<int64_t>* v : {&plan.dims, &plan.strides})
     for (size_t j = 0; j < static_cast<size_t>(kMaxGpuGatherNdDepth); ++j)
       d.push_int(j < v->size() ? (*v)[j] : 0);
-  Operand indices = Operand::value(node.inputs[1]);
-  if (ids.is_constant()) {
-    std::vector<int32_t> v32;
-    for (int64_t v : constant_ints(ctx, node.inputs[1])) v32.push_back(static_cast<int32_t>(v));
-    std::vector<uint8_t> bytes(v32.size() * 4);
-    std::memcpy(bytes.data(), v32.data(), bytes.size());
-    indices = Operand::weights(ctx.add_bytes(std::move(bytes)));
-  }
-  d.bindings = {Operand::value(node.outputs[0]), input_operand(ctx, node.inputs[0]), indices};
+  d.bindings = {Operand::value(node.outputs[0]), input_operand(ctx, node.inputs[0]),
+                indices_operand(ctx, node.inputs[1])};
   set_invocations(d, n);
   out->dispatches.push_back(std::move(d));
   return Status();
@@ -301,8 +335,9 @@ constexpr VkOp kOps[] = {
     {OpType::kTranspose, supports_strided_view, lower_strided_view},
     {OpType::kSlice, supports_strided_view, lower_strided_view},
     {OpType::kStridedSlice, supports_strided_view, lower_strided_view},
-    {OpType::kGatherNd, supports_gather_nd, lower_gather_nd, false, false, true},
-    {OpType::kGather, supports_gather, lower_gather, true, false, true},
+    {OpType::kGatherNd, supports_gather_nd, lower_gather_nd, false, false, true,
+     gather_binding_bytes},
+    {OpType::kGather, supports_gather, lower_gather, true, false, true, gather_binding_bytes},
     {OpType::kPad, supports_pad, lower_pad},
     {OpType::kAveragePool2D, supports_4d, lower_pool2d<false>},
     {OpType::kMaxPool2D, supports_4d, lower_pool2d<true>},

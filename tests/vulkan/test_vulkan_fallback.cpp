@@ -12,14 +12,15 @@
 namespace odin {
 namespace {
 
-// x -> ADD(bias) relu -> GATHER(channels 5,0,2) -> MUL(self) -> RESHAPE -> y
+// x -> ADD(bias) relu -> GATHER(channels 5,0,2; batch_dims 1, which Vulkan
+// lacks) -> MUL(self) -> RESHAPE -> y
 Graph model_with_gather() {
   test::GraphMaker m;
   const ValueId x = m.input("x", Shape({1, 4, 4, 8}));
   const ValueId bias = m.constant_f32("bias", Shape({8}), test::splitmix_values(8, 3, -1, 1));
   const ValueId a = m.node(OpType::kAdd, {x, bias}, BinaryAttrs{Activation::kRelu, {}});
-  const ValueId idx = m.constant_i32("idx", Shape({3}), {5, 0, 2});
-  const ValueId g = m.node(OpType::kGather, {a, idx}, GatherAttrs{3, 0});
+  const ValueId idx = m.constant_i32("idx", Shape({1, 3}), {5, 0, 2});
+  const ValueId g = m.node(OpType::kGather, {a, idx}, GatherAttrs{3, 1});
   const ValueId sq = m.node(OpType::kMul, {g, g}, BinaryAttrs{});
   const ValueId shape = m.constant_i32("shape", Shape({2}), {16, 3});
   ReshapeAttrs r;
@@ -35,7 +36,7 @@ TEST(VulkanFallback, UnsupportedOpRunsOnCpuBetweenVulkanSegments) {
   ASSERT_EQ(got.node_backend.size(), 4u);
   EXPECT_EQ(got.node_backend[0], "vulkan");
   EXPECT_EQ(got.node_backend[1], "cpu");
-  EXPECT_EQ(got.node_fallback[1], "vulkan: GATHER on axis 3 not supported (axis 0 only)");
+  EXPECT_EQ(got.node_fallback[1], "vulkan: GATHER with batch_dims not supported (0 only)");
   EXPECT_EQ(got.node_backend[2], "vulkan");
   EXPECT_EQ(got.node_backend[3], "vulkan");
   EXPECT_EQ(got.segments, 3u);
