@@ -41,6 +41,11 @@ std::vector<uint8_t> build_tflite(const ModelSpec& spec) {
     } else if (op.builtin == 0) {
       type = fb::BuiltinOptions::AddOptions;
       options = fb::CreateAddOptions(b).Union();
+    } else if (op.builtin == 67) {
+      type = fb::BuiltinOptions::TransposeConvOptions;
+      options = fb::CreateTransposeConvOptions(b, static_cast<fb::Padding>(op.padding), op.stride,
+                                               op.stride)
+                    .Union();
     }
     ops.push_back(
         fb::CreateOperator(b, op.opcode_index == UINT32_MAX ? code_index : op.opcode_index,

@@ -23,7 +23,8 @@ struct OpSpec {
   std::string custom_code;
   uint32_t opcode_index = UINT32_MAX;  // default: this op's own code entry
   std::vector<int32_t> inputs, outputs;
-  // Conv2DOptions when builtin == 3 (CONV_2D); AddOptions when builtin == 0.
+  // Conv2DOptions when builtin == 3 (CONV_2D), TransposeConvOptions when 67
+  // (TRANSPOSE_CONV); AddOptions when builtin == 0.
   int32_t stride = 1;
   int8_t padding = 1;  // 0 = SAME, 1 = VALID
 };

@@ -9,6 +9,7 @@
 
 #include "kernels/reference/ref_util.h"
 #include "kernels/reference/reference.h"
+#include "ops/transpose_conv_geometry.h"
 
 namespace odin::ref {
 
@@ -27,10 +28,8 @@ Status transpose_conv(const TransposeConvAttrs& attrs, const ConstTensorView& in
                      out.shape.str(), " do not match");
   if (!bias.empty() && bias.num_elements() != out_c)
     return bad_shape(kOp, "bias ", bias.shape.str(), " does not have ", out_c, " elements");
-  const int64_t pad_h =
-      compute_spatial_padding(attrs.padding, out_h, k_h, attrs.stride_h, 1).before;
-  const int64_t pad_w =
-      compute_spatial_padding(attrs.padding, out_w, k_w, attrs.stride_w, 1).before;
+  const int64_t pad_h = transpose_conv_padding(attrs.padding, out_h, k_h, attrs.stride_h).before;
+  const int64_t pad_w = transpose_conv_padding(attrs.padding, out_w, k_w, attrs.stride_w).before;
 
   const float* x = in.as<float>();
   const float* w = filter.as<float>();

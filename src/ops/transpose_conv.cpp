@@ -3,6 +3,7 @@
 
 #include "ops/infer_context.h"
 #include "ops/op_def.h"
+#include "ops/transpose_conv_geometry.h"
 #include "ops/window.h"
 #include "ops/work.h"
 
@@ -57,6 +58,21 @@ static Status infer_transpose_conv(InferContext& ctx) {
   if (os[3] != f[0])
     return ctx.fail("output_shape channels ", os[3], " differ from the filter's output channels ",
                     f[0]);
+  // The output must map back to the input through the forward convolution
+  // (as TensorFlow requires of conv2d_transpose): else input pixels would
+  // fall outside it, or output pixels receive no tap.
+  const char* axes[] = {"height", "width"};
+  const int64_t strides[] = {a->stride_h, a->stride_w};
+  for (size_t i = 0; i < 2; ++i) {
+    if (in[i + 1] == kDynamicDim) continue;
+    const int64_t back = transpose_conv_padding(a->padding, os[i + 1], f[i + 1], strides[i]).out;
+    if (back != in[i + 1])
+      return ctx.fail("output_shape ", axes[i], " ", os[i + 1], " does not match the input ",
+                      axes[i], " ", in[i + 1], ": a ",
+                      a->padding == Padding::kSame ? "SAME" : "VALID", " stride-", strides[i],
+                      " convolution with a filter ", axes[i], " of ", f[i + 1], " maps it to ",
+                      back, ", not ", in[i + 1]);
+  }
   Shape out(os);
   ODIN_RETURN_IF_ERROR(check_output_size(ctx, out));
   ctx.set_output(0, DType::kF32, std::move(out));

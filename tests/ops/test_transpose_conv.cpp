@@ -119,6 +119,20 @@ TEST(TransposeConv, InferShapeAndErrors) {
   EXPECT_FALSE(infer_tc({1, -8, 8, 2}, {2, 3, 3, 3}, {1, 4, 4, 3}).ok());  // negative size
   EXPECT_FALSE(infer_tc({2, 8, 8, 2}, {2, 3, 3, 3}, {1, 4, 4, 3}).ok());   // batch
   EXPECT_FALSE(infer_tc({1, 8, 8, 2}, {2, 3, 3, 3}, {1, 4, 4, 3}, {.stride_h = 0}).ok());
+  // The output must map back to the input through the forward convolution.
+  const TransposeConvAttrs same2{.padding = Padding::kSame, .stride_h = 2, .stride_w = 2};
+  const TransposeConvAttrs valid2{.padding = Padding::kValid, .stride_h = 2, .stride_w = 2};
+  EXPECT_TRUE(infer_tc({1, 7, 8, 2}, {2, 3, 3, 3}, {1, 4, 4, 3}, same2).ok());  // ceil(7/2) = 4
+  const Status s6 = infer_tc({1, 6, 8, 2}, {2, 3, 3, 3}, {1, 4, 4, 3}, same2);
+  EXPECT_FALSE(s6.ok());
+  EXPECT_NE(s6.message().find("output_shape height 6 does not match the input height 4: a SAME "
+                              "stride-2 convolution with a filter height of 3 maps it to 3"),
+            std::string::npos)
+      << s6.message();
+  EXPECT_TRUE(infer_tc({1, 9, 10, 2}, {2, 3, 3, 3}, {1, 4, 4, 3}, valid2).ok());  // + 1 column
+  EXPECT_FALSE(infer_tc({1, 9, 8, 2}, {2, 3, 3, 3}, {1, 4, 4, 3}, valid2).ok());  // (8-3)/2+1 = 3
+  EXPECT_FALSE(
+      infer_tc({1, 2, 9, 2}, {2, 3, 3, 3}, {1, 4, 4, 3}, valid2).ok());  // under the filter
   OpGraph g;  // output_shape computed at run time
   EXPECT_EQ(g.infer(OpType::kTransposeConv, TransposeConvAttrs{},
                     {g.input(DType::kI32, {4}), g.input(DType::kF32, {2, 3, 3, 3}),

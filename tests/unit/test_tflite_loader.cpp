@@ -163,6 +163,44 @@ TEST(TfliteLoader, RejectsConvWithZeroStride) {
       << r.status().message();
 }
 
+// TRANSPOSE_CONV x[1,4,4,3] * w[2,3,3,3], SAME, stride 2, to `output_shape`
+// (an int32 constant); y is declared as `declared`, else as output_shape.
+Result<Graph> import_transpose_conv(std::vector<int32_t> output_shape,
+                                    std::vector<int32_t> declared = {}) {
+  test::ModelSpec s;
+  s.tensors = {{{4}, 2, 1, "output_shape"},
+               {{2, 3, 3, 3}, 0, 2, "w"},
+               {{1, 4, 4, 3}, 0, 0, "x"},
+               {declared.empty() ? output_shape : declared, 0, 0, "y"}};
+  s.buffers = {test::bytes_of(output_shape), test::bytes_of(std::vector<float>(54, 0.5f))};
+  test::OpSpec tc;
+  tc.builtin = 67;
+  tc.padding = 0;  // SAME
+  tc.stride = 2;
+  tc.inputs = {0, 1, 2};
+  tc.outputs = {3};
+  s.ops = {tc};
+  s.inputs = {2};
+  s.outputs = {3};
+  return import_bytes(build_tflite(s));
+}
+
+// An output_shape the input does not map back to (SAME stride 2 takes a
+// 6-row output to 3 input rows, not 4) is refused at load with both sizes
+// named, before any kernel could index past the input; so is a huge one.
+TEST(TfliteLoader, RejectsTransposeConvOutputShapeInconsistentWithTheInput) {
+  auto ok = import_transpose_conv({1, 8, 8, 2});
+  ASSERT_TRUE(ok.ok()) << ok.status().to_string();
+  EXPECT_TRUE(import_transpose_conv({1, 7, 7, 2}).ok());  // also 4 rows back (ceil(7 / 2))
+  expect_error(import_transpose_conv({1, 6, 8, 2}), StatusCode::kInvalidModel,
+               "node 0 (TRANSPOSE_CONV 'y')");
+  expect_error(import_transpose_conv({1, 8, 6, 2}), StatusCode::kInvalidModel,
+               "output_shape width 6 does not match the input width 4");
+  expect_error(import_transpose_conv({1, 1 << 20, 1 << 20, 2}, {1, 8, 8, 2}),
+               StatusCode::kInvalidModel,
+               "output_shape height 1048576 does not match the input height 4");
+}
+
 // FlatBuffers' verifier passes an int64 vector whose elements are 4 but not
 // 8 bytes aligned, and reading one is undefined behaviour: the importer
 // refuses it (found by fuzz_tflite_structured under UBSan).
