@@ -1,13 +1,15 @@
-// CONV_2D, DEPTHWISE_CONV_2D, CONV_3D, FULLY_CONNECTED and BATCH_MATMUL
+// CONV_2D, DEPTHWISE_CONV_2D, CONV_3D, TRANSPOSE_CONV (and MediaPipe's
+// Convolution2DTransposeBias), FULLY_CONNECTED and BATCH_MATMUL
 // (kernels/opencl/conv.cl): weights in the model's layout, uploaded once; an
-// absent bias becomes zeros. CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED
-// are tunable per layer shape (runtime/kernel_tuning.h): the work-group
-// size, and for CONV_2D the output channels per work item (ODIN_CONV_TILE,
-// a program variant built with -D).
+// absent bias becomes zeros. CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV and
+// FULLY_CONNECTED are tunable per layer shape (runtime/kernel_tuning.h): the
+// work-group size, and for CONV_2D and TRANSPOSE_CONV the output channels per
+// work item (ODIN_CONV_TILE, a program variant built with -D).
 #include "backends/opencl/cl_lower.h"
 #include "ops/batch_matmul_dims.h"
 #include "ops/conv3d_geometry.h"
 #include "ops/op_def.h"
+#include "ops/transpose_conv_geometry.h"
 
 namespace odin::cl {
 namespace {
@@ -46,13 +48,28 @@ Support supports_fully_connected(const Graph& g, const Node& node) {
   return weights_constant(g, node, 2);
 }
 
-// Weights, then the bias padded with zeros to `n` values.
-void add_weights_and_bias(LowerContext& ctx, const Node& node, int64_t n, Launch& l) {
-  std::vector<float> bias =
-      node.inputs.size() > 2 ? constant_floats(ctx, node.inputs[2]) : std::vector<float>{};
-  bias.resize(static_cast<size_t>(n), 0.0f);
-  l.operands.push_back(Operand::weights(ctx.add_weights(constant_floats(ctx, node.inputs[1]))));
-  l.operands.push_back(Operand::weights(ctx.add_weights(std::move(bias))));
+// Weights (input `weights`), then the bias (input `bias`, if any) padded
+// with zeros to `n` values.
+void add_weights_and_bias(LowerContext& ctx, const Node& node, int64_t n, Launch& l,
+                          size_t weights = 1, size_t bias = 2) {
+  std::vector<float> b =
+      node.inputs.size() > bias ? constant_floats(ctx, node.inputs[bias]) : std::vector<float>{};
+  b.resize(static_cast<size_t>(n), 0.0f);
+  l.operands.push_back(
+      Operand::weights(ctx.add_weights(constant_floats(ctx, node.inputs[weights]))));
+  l.operands.push_back(Operand::weights(ctx.add_weights(std::move(b))));
+}
+
+// The tile (ODIN_CONV_TILE output channels per work item, a -D variant) and
+// work-group size of a conv kernel writing `pixels` pixels of `oc` channels.
+void tune_conv_tile(LowerContext& ctx, const std::string& key, int64_t pixels, int64_t oc,
+                    Launch& l) {
+  const TuneParams tp = ctx.tune(key, kConvCandidates);
+  l.group = static_cast<size_t>(tp.group);
+  if (tp.tile > 1) {
+    l.options = str_cat("-D ODIN_CONV_TILE=", tp.tile);
+    l.work_items = pixels * ((oc + tp.tile - 1) / tp.tile);
+  }
 }
 
 // conv2d and depthwise_conv2d share their arguments.
@@ -68,14 +85,10 @@ Status lower_window(LowerContext& ctx, const Node& node, const ConvAttrs& a, con
   Launch l = unary_launch(kernel, g, node);
   const bool conv = std::string_view(kernel) == "conv2d";
   const int64_t dims[] = {in[0], in[1], in[2], in[3], o[3], f[1], f[2], a.stride_h, a.stride_w};
-  const TuneParams tp =
-      ctx.tune(tune_shape_key(kernel, dims), conv ? std::span<const TuneParams>(kConvCandidates)
-                                                  : std::span<const TuneParams>(kGroupCandidates));
-  l.group = static_cast<size_t>(tp.group);
-  if (tp.tile > 1) {  // ODIN_CONV_TILE output channels per work item
-    l.options = str_cat("-D ODIN_CONV_TILE=", tp.tile);
-    l.work_items = in[0] * o[1] * o[2] * ((o[3] + tp.tile - 1) / tp.tile);
-  }
+  if (conv)
+    tune_conv_tile(ctx, tune_shape_key(kernel, dims), in[0] * o[1] * o[2], o[3], l);
+  else
+    l.group = static_cast<size_t>(ctx.tune(tune_shape_key(kernel, dims), kGroupCandidates).group);
   add_weights_and_bias(ctx, node, o[3], l);
   const ValueId addend = addend_of(node);
   // conv2d's operand 4; without an addend, never read (the input stands in).
@@ -104,6 +117,36 @@ Status lower_conv2d(LowerContext& ctx, const Node& node, LoweredNode* out) {
 Status lower_depthwise(LowerContext& ctx, const Node& node, LoweredNode* out) {
   return lower_window(ctx, node, std::get<DepthwiseConv2DAttrs>(node.attrs), "depthwise_conv2d",
                       out);
+}
+
+Support supports_transpose_conv(const Graph& g, const Node& node) {
+  const std::string why_not = transpose_conv_gpu_unsupported(g, node);
+  return why_not.empty() ? Support::yes() : decline(node, why_not);
+}
+
+// TRANSPOSE_CONV and Convolution2DTransposeBias in gather form
+// (transpose_conv in conv.cl): conv2d's window arguments, dilation 1, the
+// padding transpose_conv_padding's.
+Status lower_transpose_conv(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  const Graph& g = ctx.graph();
+  const auto& a = std::get<TransposeConvAttrs>(node.attrs);
+  const TransposeConvSlots slot = transpose_conv_slots(node.op);
+  const TransposeConvGeometry c = transpose_conv_geometry(g, node);
+  Launch l;
+  l.kernel = "transpose_conv";
+  l.operands = {Operand::value(node.outputs[0]), Operand::value(node.inputs[slot.input])};
+  l.work_items = g.value(node.outputs[0]).shape.num_elements();
+  const int64_t dims[] = {c.batch, c.in_h, c.in_w,     c.in_c,    c.out_c,
+                          c.k_h,   c.k_w,  c.stride_h, c.stride_w};
+  tune_conv_tile(ctx, tune_shape_key("transpose_conv", dims), c.batch * c.out_h * c.out_w, c.out_c,
+                 l);
+  add_weights_and_bias(ctx, node, c.out_c, l, slot.filter, slot.bias);
+  for (int64_t v : {c.in_h, c.in_w, c.in_c, c.out_h, c.out_w, c.out_c, c.k_h, c.k_w, c.stride_h,
+                    c.stride_w, int64_t{1}, int64_t{1}, c.pad_h, c.pad_w})
+    l.arg(v);
+  l.arg(static_cast<int32_t>(a.activation));
+  out->launches.push_back(std::move(l));
+  return Status();
 }
 
 Support supports_conv3d(const Graph& g, const Node& node) {
@@ -170,6 +213,8 @@ constexpr ClOp kOps[] = {
     {OpType::kConv2D, supports_conv2d, lower_conv2d},
     {OpType::kDepthwiseConv2D, supports_depthwise, lower_depthwise},
     {OpType::kConv3D, supports_conv3d, lower_conv3d},
+    {OpType::kTransposeConv, supports_transpose_conv, lower_transpose_conv},
+    {OpType::kConvolution2DTransposeBias, supports_transpose_conv, lower_transpose_conv},
     {OpType::kFullyConnected, supports_fully_connected, lower_fully_connected},
     {OpType::kBatchMatMul, supports_batch_matmul, lower_batch_matmul},
 };

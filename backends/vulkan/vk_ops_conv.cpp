@@ -1,15 +1,18 @@
-// CONV_2D, DEPTHWISE_CONV_2D, CONV_3D, FULLY_CONNECTED and BATCH_MATMUL
-// (kernels/vulkan/conv2d.comp, depthwise_conv2d.comp, conv3d.comp, fully_connected.comp,
-// batch_matmul.comp): weights repacked for the kernels and uploaded once; an
-// absent bias becomes zeros. CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED
-// are tunable per layer shape (runtime/kernel_tuning.h): the workgroup size,
-// and for CONV_2D the output pixels per invocation (PX).
+// CONV_2D, DEPTHWISE_CONV_2D, CONV_3D, TRANSPOSE_CONV (and MediaPipe's
+// Convolution2DTransposeBias), FULLY_CONNECTED and BATCH_MATMUL
+// (kernels/vulkan/conv2d.comp, depthwise_conv2d.comp, conv3d.comp,
+// transpose_conv.comp, fully_connected.comp, batch_matmul.comp): weights
+// repacked for the kernels and uploaded once; an absent bias becomes zeros.
+// CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV and FULLY_CONNECTED are tunable
+// per layer shape (runtime/kernel_tuning.h): the workgroup size, and for
+// CONV_2D the output pixels per invocation (PX).
 #include <algorithm>
 
 #include "backends/vulkan/vk_lower.h"
 #include "ops/batch_matmul_dims.h"
 #include "ops/conv3d_geometry.h"
 #include "ops/op_def.h"
+#include "ops/transpose_conv_geometry.h"
 
 namespace odin::vk {
 namespace {
@@ -33,6 +36,20 @@ std::vector<float> bias_or_zeros(const LowerContext& ctx, const Node& node, size
     b = constant_floats(ctx, node.inputs[index]);
   b.resize(static_cast<size_t>(padded), 0.0f);
   return b;
+}
+
+// OHWI weights `w` as [KH][KW][IC][OC padded to 4] (zeros past OC): four
+// output channels load as one vector (conv2d.comp, transpose_conv.comp).
+std::vector<float> pack_ohwi_oc4(const std::vector<float>& w, const Shape& f) {
+  const int64_t OC = f[0], KH = f[1], KW = f[2], IC = f[3], OC4 = (OC + 3) / 4;
+  std::vector<float> packed(static_cast<size_t>(KH * KW * IC * OC4 * 4), 0.0f);
+  for (int64_t oc = 0; oc < OC; ++oc)
+    for (int64_t ky = 0; ky < KH; ++ky)
+      for (int64_t kx = 0; kx < KW; ++kx)
+        for (int64_t ic = 0; ic < IC; ++ic)
+          packed[static_cast<size_t>(((ky * KW + kx) * IC + ic) * OC4 * 4 + oc)] =
+              w[static_cast<size_t>(((oc * KH + ky) * KW + kx) * IC + ic)];
+  return packed;
 }
 
 // Weights (and bias, and a fused PRELU's slopes) must be constants: they are
@@ -86,16 +103,8 @@ Status lower_conv2d(LowerContext& ctx, const Node& node, LoweredNode* out) {
   const Shape& in = g.value(node.inputs[0]).shape;
   const Shape& f = g.value(node.inputs[1]).shape;  // OHWI
   const Shape& o = g.value(node.outputs[0]).shape;
-  const int64_t OC = f[0], KH = f[1], KW = f[2], IC = f[3], OC4 = (OC + 3) / 4;
-  const std::vector<float> w = constant_floats(ctx, node.inputs[1]);
-  // [KH][KW][IC][OC padded to 4]: four output channels load as one vector.
-  std::vector<float> packed(static_cast<size_t>(KH * KW * IC * OC4 * 4), 0.0f);
-  for (int64_t oc = 0; oc < OC; ++oc)
-    for (int64_t ky = 0; ky < KH; ++ky)
-      for (int64_t kx = 0; kx < KW; ++kx)
-        for (int64_t ic = 0; ic < IC; ++ic)
-          packed[static_cast<size_t>(((ky * KW + kx) * IC + ic) * OC4 * 4 + oc)] =
-              w[static_cast<size_t>(((oc * KH + ky) * KW + kx) * IC + ic)];
+  const int64_t OC = f[0], KH = f[1], KW = f[2], OC4 = (OC + 3) / 4;
+  std::vector<float> packed = pack_ohwi_oc4(constant_floats(ctx, node.inputs[1]), f);
   const SpatialPadding ph = conv_padding_h(a, in[1], KH);
   const SpatialPadding pw = conv_padding_w(a, in[2], KW);
   const ValueId addend = addend_of(node);
@@ -169,6 +178,40 @@ Status lower_depthwise_conv2d(LowerContext& ctx, const Node& node, LoweredNode* 
                 Operand::weights(ctx.add_weights(constant_floats(ctx, node.inputs[1]))), bias,
                 prelu ? Operand::weights(ctx.add_weights(std::move(slopes))) : bias};
   set_invocations(d, in[0] * o[1] * o[2] * OC);
+  out->dispatches.push_back(std::move(d));
+  return Status();
+}
+
+Support supports_transpose_conv(const Graph& g, const Node& node) {
+  const std::string why_not = transpose_conv_gpu_unsupported(g, node);
+  return why_not.empty() ? Support::yes() : decline(node, why_not);
+}
+
+// TRANSPOSE_CONV and Convolution2DTransposeBias, in gather form: an
+// invocation per output pixel and 4 output channels (transpose_conv.comp).
+Status lower_transpose_conv(LowerContext& ctx, const Node& node, LoweredNode* out) {
+  const Graph& g = ctx.graph();
+  const auto& a = std::get<TransposeConvAttrs>(node.attrs);
+  const TransposeConvSlots slot = transpose_conv_slots(node.op);
+  const TransposeConvGeometry c = transpose_conv_geometry(g, node);
+  const Shape& in = g.value(node.inputs[slot.input]).shape;
+  const int64_t OC4 = (c.out_c + 3) / 4;
+  Dispatch d;
+  d.kernel = "transpose_conv";
+  d.group = static_cast<uint32_t>(ctx.tune(window_shape_key("transpose_conv", in, c.out_c, c.k_h,
+                                                            c.k_w, a.stride_h, a.stride_w),
+                                           kGroupCandidates)
+                                      .group);
+  d.spec = {static_cast<int32_t>(c.k_h), static_cast<int32_t>(c.k_w), a.stride_h, a.stride_w,
+            static_cast<int32_t>(a.activation)};
+  for (int64_t v : {c.batch, c.in_h, c.in_w, c.in_c, c.out_h, c.out_w, c.out_c, c.pad_h, c.pad_w})
+    d.push_int(v);
+  const ValueId filter = node.inputs[slot.filter];
+  std::vector<float> packed = pack_ohwi_oc4(constant_floats(ctx, filter), g.value(filter).shape);
+  d.bindings = {Operand::value(node.outputs[0]), Operand::value(node.inputs[slot.input]),
+                Operand::weights(ctx.add_weights(std::move(packed))),
+                Operand::weights(ctx.add_weights(bias_or_zeros(ctx, node, slot.bias, OC4 * 4)))};
+  set_invocations(d, c.batch * c.out_h * c.out_w * OC4);
   out->dispatches.push_back(std::move(d));
   return Status();
 }
@@ -256,6 +299,8 @@ constexpr VkOp kOps[] = {
     {OpType::kConv2D, supports_conv2d, lower_conv2d},
     {OpType::kDepthwiseConv2D, supports_depthwise_conv2d, lower_depthwise_conv2d},
     {OpType::kConv3D, supports_conv3d, lower_conv3d},
+    {OpType::kTransposeConv, supports_transpose_conv, lower_transpose_conv},
+    {OpType::kConvolution2DTransposeBias, supports_transpose_conv, lower_transpose_conv},
     {OpType::kFullyConnected, supports_fully_connected, lower_fully_connected, true, false, false,
      fully_connected_binding_bytes},
     {OpType::kBatchMatMul, supports_batch_matmul, lower_batch_matmul},

@@ -1,6 +1,7 @@
 // CONV_2D (OHWI weights), DEPTHWISE_CONV_2D ([1, KH, KW, OC] weights),
-// FULLY_CONNECTED ([units, depth] weights) and BATCH_MATMUL, NHWC,
-// accumulated in fp32 (whatever the storage). One output element per work item, except conv2d:
+// TRANSPOSE_CONV (OHWI weights), FULLY_CONNECTED ([units, depth] weights)
+// and BATCH_MATMUL, NHWC, accumulated in fp32 (whatever the storage). One
+// output element per work item, except conv2d and transpose_conv:
 // ODIN_CONV_TILE output channels of one pixel (a tuned program variant's
 // -D), each input value loaded once for all of them.
 
@@ -8,7 +9,8 @@
 #define ODIN_CONV_TILE 1
 #endif
 
-// The window's arguments, shared by conv2d and depthwise_conv2d. Operands:
+// The window's arguments, shared by conv2d, depthwise_conv2d and
+// transpose_conv (dilation 1). Operands:
 // y, x, weights, bias, (conv2d: an addend,) a fused PRELU's slopes [OC].
 // Arguments, from parameter `a` on: IH, IW, IC, OH, OW, OC, KH, KW, stride
 // h/w, dilation h/w, pad top/left, activation, (conv2d: whether to add the
@@ -74,6 +76,52 @@ __kernel void conv2d(KERNEL_ARGS) {
     if (has_addend) acc[t] += LD(addend, oc0 + t);
     ST(y, oc0 + t, epilogue(acc[t], p.act, has_prelu, OPERAND(5), oc0 + t));
   }
+}
+
+// TRANSPOSE_CONV (and MediaPipe's Convolution2DTransposeBias) in gather
+// form: a work item sums, for its output pixel, the input pixels and taps
+// that reach it, so no two work items write the same element. Input pixel
+// iy's tap ky lands on output iy * SH - pad_top + ky
+// (ops/transpose_conv_geometry.h), so output oy takes the taps
+// ky = (oy + pad_top) mod SH, stepping by SH, from input
+// iy = (oy + pad_top - ky) / SH. Operands: y, x, weights, bias; the window's
+// arguments. Work item i as conv2d's.
+__kernel void transpose_conv(KERNEL_ARGS) {
+  const int i = get_global_id(0);
+  if (i >= n) return;
+  const Window p = window_of(prm, base, 4);
+  const int OCT = (p.OC + ODIN_CONV_TILE - 1) / ODIN_CONV_TILE;
+  const int4 o = nhwc_of(i, p.OH, p.OW, OCT);
+  const int oc0 = o.w * ODIN_CONV_TILE;
+  const int filter = p.KH * p.KW * p.IC;
+  __global const store_t* x = OPERAND(1);
+  __global const store_t* w[ODIN_CONV_TILE];
+  float acc[ODIN_CONV_TILE];
+  for (int t = 0; t < ODIN_CONV_TILE; ++t) {
+    const int oc = min(oc0 + t, p.OC - 1);  // past OC: computed, never stored
+    w[t] = OPERAND(2) + oc * filter;
+    acc[t] = LD(OPERAND(3), oc);
+  }
+  const int ty = o.y + p.pad_top, tx = o.z + p.pad_left;  // padding is never negative
+  for (int ky = ty % p.SH; ky < p.KH; ky += p.SH) {
+    const int iy = (ty - ky) / p.SH;
+    if (iy < 0) break;  // later taps read further up
+    if (iy >= p.IH) continue;
+    for (int kx = tx % p.SW; kx < p.KW; kx += p.SW) {
+      const int ix = (tx - kx) / p.SW;
+      if (ix < 0) break;
+      if (ix >= p.IW) continue;
+      __global const store_t* xs = x + ((o.x * p.IH + iy) * p.IW + ix) * p.IC;
+      const int wo = (ky * p.KW + kx) * p.IC;
+      for (int c = 0; c < p.IC; ++c) {
+        const float xv = LD(xs, c);
+        for (int t = 0; t < ODIN_CONV_TILE; ++t) acc[t] += xv * LD(w[t], wo + c);
+      }
+    }
+  }
+  __global store_t* y = OPERAND(0) + ((o.x * p.OH + o.y) * p.OW + o.z) * p.OC;
+  for (int t = 0; t < ODIN_CONV_TILE && oc0 + t < p.OC; ++t)
+    ST(y, oc0 + t, activate(acc[t], p.act));
 }
 
 // CONV_3D, NDHWC, weights [OC][KD][KH][KW][IC], one output element per

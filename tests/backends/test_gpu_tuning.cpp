@@ -1,6 +1,7 @@
 // Per-device kernel tuning (runtime/kernel_tuning.h) on Vulkan and OpenCL:
-// every tile and work-group candidate of the convolution, depthwise and
-// fully connected kernels computes what the reference does; tuning writes
+// every tile and work-group candidate of the convolution, depthwise,
+// transposed convolution and fully connected kernels computes what the
+// reference does; tuning writes
 // the cache, a later session reads it back and uses the winners; a damaged
 // cache file is ignored with a warning. The table's file format is checked
 // without a device; the rest is skipped without one.
@@ -90,7 +91,9 @@ TEST(TuningTable, CachedWinnerOutsideTheCandidatesIsIgnored) {
 
 // conv (3x3 same, odd channel counts so tiles have tails) -> depthwise
 // (stride 2, multiplier 2) -> reshape -> fully connected, then a 5x5/2 conv
-// branch on the input (a width too narrow for the widest pixel tile).
+// branch on the input (a width too narrow for the widest pixel tile), and a
+// 3x3 stride-2 SAME transposed convolution of it to 6 channels (tiles of 4
+// have a tail).
 Graph tunable_graph() {
   test::GraphMaker m;
   const ValueId x = m.input("x", Shape({1, 9, 7, 5}));
@@ -122,7 +125,17 @@ Graph tunable_graph() {
       OpType::kConv2D,
       {x, m.constant_f32("w5", Shape({3, 5, 5, 5}), test::splitmix_values(375, 5, -0.2f, 0.2f))},
       wide);
-  return m.finish({y, z});
+  TransposeConvAttrs up;
+  up.padding = Padding::kSame;
+  up.stride_h = up.stride_w = 2;
+  up.activation = Activation::kRelu;
+  const ValueId t =
+      m.node(OpType::kTransposeConv,
+             {m.constant_i32("up_shape", Shape({4}), {1, 18, 14, 6}),
+              m.constant_f32("wt", Shape({6, 3, 3, 5}), test::splitmix_values(270, 6, -0.3f, 0.3f)),
+              x, m.constant_f32("bt", Shape({6}), test::splitmix_values(6, 7, -0.1f, 0.1f))},
+             up);
+  return m.finish({y, z, t});
 }
 
 // The graph's outputs on `options` for a fixed input.
@@ -195,11 +208,11 @@ TEST_P(GpuTuning, CacheIsWrittenReadBackAndDamageIgnored) {
   ASSERT_EQ(files.size(), 1u);
   EXPECT_EQ(files[0].filename().string().rfind(GetParam() + "-", 0), 0u) << files[0];
 
-  // A later session reads the winners of its 4 tunable nodes from the file.
+  // A later session reads the winners of its 5 tunable nodes from the file.
   o.tune = TuneMode::kCached;
   int64_t before = tuned_choices_used();
   expect_close(want_, run_outputs(graph_, o), "cached winners");
-  EXPECT_EQ(tuned_choices_used() - before, 4);
+  EXPECT_EQ(tuned_choices_used() - before, 5);
 
   overwrite(files[0], "not a tuning cache");
   before = tuned_choices_used();
