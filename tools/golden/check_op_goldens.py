@@ -148,7 +148,7 @@ def conv3d(x, w, b, f):
 
 def transpose_conv(oshape, w, x, b, f):
     pad, sw, sh = f.get(0, 0), f.get(1, 1), f.get(2, 1)
-    _, H, W, _ = x.shape
+    N, H, W, _ = x.shape
     O, KH, KW, _ = w.shape
     OH, OW = int(oshape[1]), int(oshape[2])
     if pad == 0:
@@ -156,17 +156,18 @@ def transpose_conv(oshape, w, x, b, f):
         pw = max((W - 1) * sw + KW - OW, 0) // 2
     else:
         ph = pw = 0
-    y = np.zeros((1, OH, OW, O))
-    for iy in range(H):
-        for ix in range(W):
-            for ky in range(KH):
-                for kx in range(KW):
-                    oy, ox = iy * sh - ph + ky, ix * sw - pw + kx
-                    if 0 <= oy < OH and 0 <= ox < OW:
-                        y[0, oy, ox] += w[:, ky, kx, :] @ x[0, iy, ix]
+    y = np.zeros((N, OH, OW, O))
+    for n in range(N):
+        for iy in range(H):
+            for ix in range(W):
+                for ky in range(KH):
+                    for kx in range(KW):
+                        oy, ox = iy * sh - ph + ky, ix * sw - pw + kx
+                        if 0 <= oy < OH and 0 <= ox < OW:
+                            y[n, oy, ox] += w[:, ky, kx, :] @ x[n, iy, ix]
     if b is not None:
         y += b
-    return y
+    return act(y, f.get(3, 0))
 
 
 def pool(x, f, kind):

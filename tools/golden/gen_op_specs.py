@@ -123,18 +123,34 @@ dw("dwconv_mult2", "depth_multiplier 2 (output channel c*2+m), 3x3 VALID, bias, 
 
 
 # ------------------------------------------------------------------ TRANSPOSE_CONV
-def tconv(case, edge, inp, filt, out, padding, stride):
-    # inputs: output_shape, weights [O,KH,KW,I], input, bias (v3)
-    o = opts(49, (0, "b", padding), (1, "i", stride), (2, "i", stride), (3, "b", NONE))
-    ts = [T("output_shape", [4], out, "int32"), T("w", filt, W(121)), T("x", inp),
-          T("b", [filt[0]], W(122)), T("y", out)]
-    add(case, "TRANSPOSE_CONV", ts, [0, 1, 2, 3], [4], edge, version=3, options=o, inputs=[2])
+def tconv(case, edge, inp, filt, out, padding, stride, act=NONE, bias=True):
+    # inputs: output_shape, weights [O,KH,KW,I], input, [bias] (v3); fused activation v4.
+    # stride: one for both axes, or (stride_h, stride_w).
+    sh, sw = stride if isinstance(stride, tuple) else (stride, stride)
+    o = opts(49, (0, "b", padding), (1, "i", sw), (2, "i", sh), (3, "b", act))
+    ts = [T("output_shape", [4], out, "int32"), T("w", filt, W(121)), T("x", inp)]
+    ins = [0, 1, 2]
+    if bias:
+        ts.append(T("b", [filt[0]], W(122)))
+        ins.append(3)
+    ts.append(T("y", out))
+    version = 4 if act != NONE else 3 if bias else 1
+    add(case, "TRANSPOSE_CONV", ts, ins, [len(ts) - 1], edge, version=version, options=o, inputs=[2])
 
 
 tconv("transpose_conv_s2_same", "stride 2 SAME, 3x3 kernel, 4x4 -> 8x8 (output_shape tensor), bias (v3)",
       [1, 4, 4, 3], [2, 3, 3, 3], [1, 8, 8, 2], SAME, 2)
 tconv("transpose_conv_s2_valid", "stride 2 VALID, 3x3 kernel, 4x4 -> 9x9 (full overlap-add), bias (v3)",
       [1, 4, 4, 3], [2, 3, 3, 3], [1, 9, 9, 2], VALID, 2)
+tconv("transpose_conv_s2_same_k4_oc5_nobias", "stride 2 SAME, 4x4 kernel (1 pixel cropped before), batch 2, "
+      "odd 3x5 -> 6x10, 5 output channels (not a multiple of 4), no bias (v1)",
+      [2, 3, 5, 3], [5, 4, 4, 3], [2, 6, 10, 5], SAME, 2, bias=False)
+tconv("transpose_conv_s2_valid_outpad", "stride 2 VALID, 3x3 kernel, 4x4 -> 10x9: output_shape one row past "
+      "the overlap-add (Keras output_padding; the last row is bias only), 6 output channels, bias (v3)",
+      [1, 4, 4, 3], [6, 3, 3, 3], [1, 10, 9, 6], VALID, 2)
+tconv("transpose_conv_s1x3_k3x2_relu", "SAME, strides 1 (h) x 3 (w), 3x2 kernel (narrower than the w stride: "
+      "every third column gets no tap), 4x3 -> 4x9, 7 output channels, bias, fused RELU (v4)",
+      [1, 4, 3, 4], [7, 3, 2, 4], [1, 4, 9, 7], SAME, (1, 3), act=RELU)
 
 
 # ------------------------------------------------------------------ pools

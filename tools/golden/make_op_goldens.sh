@@ -95,7 +95,8 @@ man = {"engine": "LiteRT.js @litertjs/core 2.5.3 (CPU/XNNPACK wasm, 1 thread) vi
                         "alpha are explicit constants.",
            "versions": "Op versions are what the TFLite converter writes for the attributes used: RESIZE_BILINEAR v3 "
                        "with half_pixel_centers, RESIZE_NEAREST_NEIGHBOR v3 with align_corners or half_pixel_centers, "
-                       "TRANSPOSE_CONV v3 (bias input), FULLY_CONNECTED v5 (keep_num_dims), DEQUANTIZE v3 (float16), "
+                       "TRANSPOSE_CONV v3 (bias input) or v4 (fused activation), FULLY_CONNECTED v5 (keep_num_dims), "
+                       "DEQUANTIZE v3 (float16), "
                        "everything else v1.",
            "resize_nearest_4x4_8x8": "An exact 2x upscale gives the same source indices in all three modes, so these "
                                      "three outputs are identical; the 3x5_5x8 cases separate the modes.",
