@@ -5,7 +5,7 @@
 // repacked for the kernels and uploaded once; an absent bias becomes zeros.
 // CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV and FULLY_CONNECTED are tunable
 // per layer shape (runtime/kernel_tuning.h): the workgroup size, and for
-// CONV_2D the output pixels per invocation (PX).
+// CONV_2D and TRANSPOSE_CONV the output pixels per invocation (PX).
 #include <algorithm>
 
 #include "backends/vulkan/vk_lower.h"
@@ -187,8 +187,9 @@ Support supports_transpose_conv(const Graph& g, const Node& node) {
   return why_not.empty() ? Support::yes() : decline(node, why_not);
 }
 
-// TRANSPOSE_CONV and Convolution2DTransposeBias, in gather form: an
-// invocation per output pixel and 4 output channels (transpose_conv.comp).
+// TRANSPOSE_CONV and Convolution2DTransposeBias, in gather form
+// (transpose_conv.comp): an invocation per PX output pixels SW apart along x
+// (tuned as conv2d's) and 4 output channels.
 Status lower_transpose_conv(LowerContext& ctx, const Node& node, LoweredNode* out) {
   const Graph& g = ctx.graph();
   const auto& a = std::get<TransposeConvAttrs>(node.attrs);
@@ -196,14 +197,17 @@ Status lower_transpose_conv(LowerContext& ctx, const Node& node, LoweredNode* ou
   const TransposeConvGeometry c = transpose_conv_geometry(g, node);
   const Shape& in = g.value(node.inputs[slot.input]).shape;
   const int64_t OC4 = (c.out_c + 3) / 4;
+  const TuneParams tp = ctx.tune(
+      window_shape_key("transpose_conv", in, c.out_c, c.k_h, c.k_w, a.stride_h, a.stride_w),
+      kConvCandidates);
+  // At most the pixels of one residue class along x.
+  const int64_t px =
+      std::min<int64_t>(tp.tile != 0 ? tp.tile : 4, (c.out_w + c.stride_w - 1) / c.stride_w);
   Dispatch d;
   d.kernel = "transpose_conv";
-  d.group = static_cast<uint32_t>(ctx.tune(window_shape_key("transpose_conv", in, c.out_c, c.k_h,
-                                                            c.k_w, a.stride_h, a.stride_w),
-                                           kGroupCandidates)
-                                      .group);
-  d.spec = {static_cast<int32_t>(c.k_h), static_cast<int32_t>(c.k_w), a.stride_h, a.stride_w,
-            static_cast<int32_t>(a.activation)};
+  d.group = static_cast<uint32_t>(tp.group);
+  d.spec = {static_cast<int32_t>(c.k_h),        static_cast<int32_t>(c.k_w), a.stride_h, a.stride_w,
+            static_cast<int32_t>(a.activation), static_cast<int32_t>(px)};
   for (int64_t v : {c.batch, c.in_h, c.in_w, c.in_c, c.out_h, c.out_w, c.out_c, c.pad_h, c.pad_w})
     d.push_int(v);
   const ValueId filter = node.inputs[slot.filter];
@@ -211,7 +215,8 @@ Status lower_transpose_conv(LowerContext& ctx, const Node& node, LoweredNode* ou
   d.bindings = {Operand::value(node.outputs[0]), Operand::value(node.inputs[slot.input]),
                 Operand::weights(ctx.add_weights(std::move(packed))),
                 Operand::weights(ctx.add_weights(bias_or_zeros(ctx, node, slot.bias, OC4 * 4)))};
-  set_invocations(d, c.batch * c.out_h * c.out_w * OC4);
+  const int64_t x_invocations = (c.out_w + px * c.stride_w - 1) / (px * c.stride_w) * c.stride_w;
+  set_invocations(d, c.batch * c.out_h * x_invocations * OC4);
   out->dispatches.push_back(std::move(d));
   return Status();
 }
