@@ -248,6 +248,7 @@ class OpenCLExecutable::Builder {
         ODIN_CL_CHECK(api_.clSetKernelArg(k, 3, sizeof(cl_int), &items), "clSetKernelArg");
         ODIN_CL_CHECK(api_.clSetKernelArg(k, 4, sizeof(cl_mem), &exe_.ints_), "clSetKernelArg");
         ++exe_.stats_.launches;
+        exe_.stats_.kernels.push_back(l.kernel);
       }
     return Status();
   }

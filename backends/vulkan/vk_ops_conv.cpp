@@ -1,9 +1,10 @@
 // CONV_2D, DEPTHWISE_CONV_2D, CONV_3D, FULLY_CONNECTED and BATCH_MATMUL
-// (kernels/vulkan/conv2d.comp, depthwise_conv2d.comp, conv3d.comp, fully_connected.comp,
-// batch_matmul.comp): weights repacked for the kernels and uploaded once; an
-// absent bias becomes zeros. CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED
-// are tunable per layer shape (runtime/kernel_tuning.h): the workgroup size,
-// and for CONV_2D the output pixels per invocation (PX).
+// (kernels/vulkan/conv2d.comp, conv2d_tiled.comp, depthwise_conv2d.comp, conv3d.comp,
+// fully_connected.comp, batch_matmul.comp): weights repacked for the kernels
+// and uploaded once; an absent bias becomes zeros. CONV_2D, DEPTHWISE_CONV_2D
+// and FULLY_CONNECTED are tunable per layer shape (runtime/kernel_tuning.h):
+// the workgroup size, and for CONV_2D the output pixels per invocation (PX),
+// or for a 1x1 one (a GEMM) the shared-memory tile of conv2d_tiled.comp.
 #include <algorithm>
 
 #include "backends/vulkan/vk_lower.h"
@@ -17,6 +18,39 @@ namespace {
 // Candidate 0 is the default: 64-wide workgroups, 4 pixels per invocation.
 constexpr TuneParams kConvCandidates[] = {{0, 0}, {32, 0}, {128, 0}, {64, 2}, {64, 8}, {128, 8}};
 constexpr TuneParams kGroupCandidates[] = {{0, 0}, {32, 0}, {128, 0}, {256, 0}};
+
+// A 1x1, stride 1, unpadded CONV_2D is a GEMM [pixels x IC] x [IC x OC]:
+// its candidates are conv2d_tiled.comp's tiles, tile = TM pixels (>= 16)
+// and group = TM * TN / 16 invocations (4 x 4 outputs each), then
+// conv2d.comp's (tile = PX < 16). On a GPU the 64 x 64 tile is the default;
+// on a CPU device (lavapipe), where a workgroup's invocations run one after
+// another and barriers are dear, conv2d.comp with 4 pixels.
+constexpr int32_t kMinTiledPixels = 16;
+constexpr int64_t kTiledDepth = 16;  // TK: input channels per staged slice
+constexpr TuneParams kTiledCandidates[] = {{256, 64}, {128, 64}, {128, 32}, {64, 32}, {64, 16}};
+constexpr TuneParams kGemmDirectCandidates[] = {{64, 4}, {64, 8}, {128, 4}};
+
+// Shared memory conv2d_tiled.comp declares for a TM x TN tile: fp32 slices
+// of the input [TK x TM] and the weights [TK x TN].
+int64_t conv2d_tiled_shared_bytes(TuneParams tile) {
+  const int64_t tm = tile.tile, tn = int64_t{16} * tile.group / tile.tile;
+  return 4 * kTiledDepth * (tm + tn);
+}
+
+// The GEMM candidates on this device: the tiles whose shared memory fits
+// (none: the layer takes conv2d.comp's own candidates), default first.
+std::vector<TuneParams> gemm_candidates(const LowerContext& ctx) {
+  std::vector<TuneParams> tiled;
+  for (const TuneParams& t : kTiledCandidates)
+    if (conv2d_tiled_shared_bytes(t) <= int64_t{ctx.shared_memory_bytes()}) tiled.push_back(t);
+  if (tiled.empty()) return {};
+  std::vector<TuneParams> direct(std::begin(kGemmDirectCandidates),
+                                 std::end(kGemmDirectCandidates));
+  std::vector<TuneParams> out = ctx.cpu_device() ? direct : tiled;
+  const std::vector<TuneParams>& rest = ctx.cpu_device() ? tiled : direct;
+  out.insert(out.end(), rest.begin(), rest.end());
+  return out;
+}
 
 // The tuning key of a window op: input, output channels, window, strides.
 std::string window_shape_key(const char* kernel, const Shape& in, int64_t oc, int64_t kh,
@@ -102,13 +136,46 @@ Status lower_conv2d(LowerContext& ctx, const Node& node, LoweredNode* out) {
   std::vector<float> slopes = prelu_slopes(ctx, node, OC4 * 4);
   const bool prelu = !slopes.empty();
 
-  // Output pixels per invocation along x: each weight load serves them all.
+  // A 1x1 layer over every pixel is a GEMM: conv2d_tiled.comp where its
+  // tiles fit the device's shared memory, offered with conv2d.comp's.
+  const bool gemm = KH == 1 && KW == 1 && a.stride_h == 1 && a.stride_w == 1 && ph.before == 0 &&
+                    pw.before == 0 && o[1] == in[1] && o[2] == in[2];
+  const std::vector<TuneParams> gemm_tiles =
+      gemm ? gemm_candidates(ctx) : std::vector<TuneParams>{};
   const TuneParams tp =
-      ctx.tune(window_shape_key("conv2d", in, OC, KH, KW, a.stride_h, a.stride_w), kConvCandidates);
-  const int64_t px = std::min<int64_t>(o[2], tp.tile != 0 ? tp.tile : 4);
+      gemm_tiles.empty()
+          ? ctx.tune(window_shape_key("conv2d", in, OC, KH, KW, a.stride_h, a.stride_w),
+                     kConvCandidates)
+          : ctx.tune(window_shape_key("conv2d_tiled", in, OC, KH, KW, a.stride_h, a.stride_w),
+                     gemm_tiles);
+  // Without an addend the shaders never read binding 4: the input stands in;
+  // without slopes, binding 5 (the bias stands in).
+  const Operand bias = Operand::weights(ctx.add_weights(bias_or_zeros(ctx, node, 2, OC4 * 4)));
+  const std::vector<Operand> bindings = {
+      Operand::value(node.outputs[0]),
+      Operand::value(node.inputs[0]),
+      Operand::weights(ctx.add_weights(std::move(packed))),
+      bias,
+      addend != kNoValue ? input_operand(ctx, addend) : Operand::value(node.inputs[0]),
+      prelu ? Operand::weights(ctx.add_weights(std::move(slopes))) : bias};
   Dispatch d;
-  d.kernel = "conv2d";
   d.group = static_cast<uint32_t>(tp.group);
+  d.bindings = bindings;
+  if (tp.tile >= kMinTiledPixels) {
+    const int64_t tm = tp.tile, tn = int64_t{16} * tp.group / tp.tile,
+                  pixels = in[0] * in[1] * in[2];
+    d.kernel = "conv2d_tiled";
+    d.spec = {static_cast<int32_t>(tm),          static_cast<int32_t>(tn),
+              static_cast<int32_t>(kTiledDepth), static_cast<int32_t>(a.activation),
+              addend != kNoValue ? 1 : 0,        prelu ? 1 : 0};
+    for (int64_t v : {pixels, IC, OC}) d.push_int(v);
+    set_invocations(d, (pixels + tm - 1) / tm * ((OC4 * 4 + tn - 1) / tn) * tp.group);
+    out->dispatches.push_back(std::move(d));
+    return Status();
+  }
+  // Output pixels per invocation along x: each weight load serves them all.
+  const int64_t px = std::min<int64_t>(o[2], tp.tile != 0 ? tp.tile : 4);
+  d.kernel = "conv2d";
   d.spec = {static_cast<int32_t>(KH),
             static_cast<int32_t>(KW),
             a.stride_h,
@@ -121,15 +188,6 @@ Status lower_conv2d(LowerContext& ctx, const Node& node, LoweredNode* out) {
             prelu ? 1 : 0};
   for (int64_t v : {in[0], in[1], in[2], in[3], o[1], o[2], OC, ph.before, pw.before})
     d.push_int(v);
-  // Without an addend the shader never reads binding 4: the input stands in;
-  // without slopes, binding 5 (the bias stands in).
-  const Operand bias = Operand::weights(ctx.add_weights(bias_or_zeros(ctx, node, 2, OC4 * 4)));
-  d.bindings = {Operand::value(node.outputs[0]),
-                Operand::value(node.inputs[0]),
-                Operand::weights(ctx.add_weights(std::move(packed))),
-                bias,
-                addend != kNoValue ? input_operand(ctx, addend) : Operand::value(node.inputs[0]),
-                prelu ? Operand::weights(ctx.add_weights(std::move(slopes))) : bias};
   set_invocations(d, in[0] * o[1] * ((o[2] + px - 1) / px) * OC4);
   out->dispatches.push_back(std::move(d));
   return Status();
