@@ -3,7 +3,8 @@
 // absent bias becomes zeros. CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED
 // are tunable per layer shape (runtime/kernel_tuning.h): the work-group
 // size, and for CONV_2D the output channels per work item (ODIN_CONV_TILE,
-// a program variant built with -D).
+// a program variant built with -D), or for a 1x1 one (a GEMM) the
+// local-memory tile of conv2d_tiled (ODIN_TILE_M, ODIN_TILE_N).
 #include "backends/opencl/cl_lower.h"
 #include "ops/batch_matmul_dims.h"
 #include "ops/conv3d_geometry.h"
@@ -15,6 +16,41 @@ namespace {
 // Candidate 0 is the default: 64 work items per group, one output each.
 constexpr TuneParams kConvCandidates[] = {{0, 0}, {32, 0}, {128, 0}, {64, 2}, {64, 4}, {128, 4}};
 constexpr TuneParams kGroupCandidates[] = {{0, 0}, {32, 0}, {128, 0}, {256, 0}};
+
+// A 1x1, stride 1, unpadded CONV_2D is a GEMM [pixels x IC] x [IC x OC]:
+// its candidates are conv2d_tiled's tiles, tile = TM pixels (>= 16) and
+// group = TM * TN / 16 work items (4 x 4 outputs each), then conv2d's
+// (tile = output channels per work item, < 16). On a GPU the 64 x 64 tile
+// is the default; on a CPU device (PoCL), where barriers are dear, conv2d.
+constexpr int32_t kMinTiledPixels = 16;
+constexpr int64_t kTiledDepth = 16;  // input channels per staged slice (conv.cl's TK)
+constexpr TuneParams kTiledCandidates[] = {{256, 64}, {128, 64}, {128, 32}, {64, 32}, {64, 16}};
+constexpr TuneParams kGemmDirectCandidates[] = {{0, 0}, {64, 4}, {128, 4}};
+
+// Local memory conv2d_tiled declares for a TM x TN tile: float slices of
+// the input [16 x TM] and the weights [16 x TN].
+int64_t conv2d_tiled_local_bytes(TuneParams tile) {
+  const int64_t tm = tile.tile, tn = int64_t{16} * tile.group / tile.tile;
+  return 4 * kTiledDepth * (tm + tn);
+}
+
+// The GEMM candidates on this device: the tiles whose local memory and
+// work-group size fit (none: the layer takes conv2d's own candidates),
+// default first.
+std::vector<TuneParams> gemm_candidates(const LowerContext& ctx) {
+  std::vector<TuneParams> tiled;
+  for (const TuneParams& t : kTiledCandidates)
+    if (conv2d_tiled_local_bytes(t) <= static_cast<int64_t>(ctx.local_memory_bytes()) &&
+        static_cast<size_t>(t.group) <= ctx.max_group_size())
+      tiled.push_back(t);
+  if (tiled.empty()) return {};
+  std::vector<TuneParams> direct(std::begin(kGemmDirectCandidates),
+                                 std::end(kGemmDirectCandidates));
+  std::vector<TuneParams> out = ctx.cpu_device() ? direct : tiled;
+  const std::vector<TuneParams>& rest = ctx.cpu_device() ? tiled : direct;
+  out.insert(out.end(), rest.begin(), rest.end());
+  return out;
+}
 
 // Weights (and bias) must be constants: they are uploaded at compile.
 Support weights_constant(const Graph& g, const Node& node, size_t weight_rank) {
@@ -68,11 +104,27 @@ Status lower_window(LowerContext& ctx, const Node& node, const ConvAttrs& a, con
   Launch l = unary_launch(kernel, g, node);
   const bool conv = std::string_view(kernel) == "conv2d";
   const int64_t dims[] = {in[0], in[1], in[2], in[3], o[3], f[1], f[2], a.stride_h, a.stride_w};
-  const TuneParams tp =
-      ctx.tune(tune_shape_key(kernel, dims), conv ? std::span<const TuneParams>(kConvCandidates)
-                                                  : std::span<const TuneParams>(kGroupCandidates));
+  // A 1x1 conv over every pixel is a GEMM: conv2d_tiled where its tiles fit
+  // the device, offered with conv2d's.
+  const bool gemm = conv && f[1] == 1 && f[2] == 1 && a.stride_h == 1 && a.stride_w == 1 &&
+                    ph.before == 0 && pw.before == 0 && o[1] == in[1] && o[2] == in[2];
+  const std::vector<TuneParams> gemm_tiles =
+      gemm ? gemm_candidates(ctx) : std::vector<TuneParams>{};
+  const TuneParams tp = !gemm_tiles.empty()
+                            ? ctx.tune(tune_shape_key("conv2d_tiled", dims), gemm_tiles)
+                            : ctx.tune(tune_shape_key(kernel, dims),
+                                       conv ? std::span<const TuneParams>(kConvCandidates)
+                                            : std::span<const TuneParams>(kGroupCandidates));
   l.group = static_cast<size_t>(tp.group);
-  if (tp.tile > 1) {  // ODIN_CONV_TILE output channels per work item
+  const bool tiled = tp.tile >= kMinTiledPixels;
+  if (tiled) {
+    const int64_t tm = tp.tile, tn = int64_t{16} * tp.group / tp.tile;
+    const int64_t pixels = in[0] * in[1] * in[2];
+    l.kernel = "conv2d_tiled";
+    l.options = str_cat("-D ODIN_TILE_M=", tm, " -D ODIN_TILE_N=", tn);
+    l.exact_group = true;
+    l.work_items = (pixels + tm - 1) / tm * ((o[3] + tn - 1) / tn) * tp.group;
+  } else if (tp.tile > 1) {  // ODIN_CONV_TILE output channels per work item
     l.options = str_cat("-D ODIN_CONV_TILE=", tp.tile);
     l.work_items = in[0] * o[1] * o[2] * ((o[3] + tp.tile - 1) / tp.tile);
   }
@@ -86,6 +138,14 @@ Status lower_window(LowerContext& ctx, const Node& node, const ConvAttrs& a, con
   const ValueId alpha = prelu_alpha_of(node);
   const Operand bias = l.operands[3];
   l.operands.push_back(alpha != kNoValue ? input_operand(ctx, alpha) : bias);
+  if (tiled) {
+    for (int64_t v : {in[0] * in[1] * in[2], in[3], o[3], static_cast<int64_t>(a.activation)})
+      l.arg(v);
+    l.arg(addend != kNoValue ? 1 : 0);
+    l.arg(alpha != kNoValue ? 1 : 0);
+    out->launches.push_back(std::move(l));
+    return Status();
+  }
   for (int64_t v : {in[1], in[2], in[3], o[1], o[2], o[3], f[1], f[2]}) l.arg(v);
   for (int64_t v : {int64_t{a.stride_h}, int64_t{a.stride_w}, int64_t{a.dilation_h},
                     int64_t{a.dilation_w}, ph.before, pw.before})
