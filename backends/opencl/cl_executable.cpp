@@ -39,7 +39,6 @@ class Lowering final : public LowerContext {
   TuneParams tune(const std::string& shape, std::span<const TuneParams> candidates) override {
     return chooser_.choose(node, shape, candidates);
   }
-  bool cpu_device() const override { return !device_.gpu; }
   uint64_t local_memory_bytes() const override { return device_.local_mem_bytes; }
   size_t max_group_size() const override { return device_.max_group_size; }
   std::vector<std::vector<float>> blobs;

@@ -67,9 +67,6 @@ class LowerContext {
   // The tile and work-group choice for a tunable kernel on `shape`
   // (tune_shape_key); candidates[0] is its default (runtime/kernel_tuning.h).
   virtual TuneParams tune(const std::string& shape, std::span<const TuneParams> candidates) = 0;
-  // The device is a CPU (PoCL): a work group's items run one after another
-  // there, and barriers cost far more than on a GPU.
-  virtual bool cpu_device() const = 0;
   // Bytes of local memory a work group may use (CL_DEVICE_LOCAL_MEM_SIZE)
   // and the most work items a group may have: a kernel that needs more is
   // not chosen.

@@ -29,6 +29,8 @@ constexpr int32_t kMinTiledPixels = 16;
 constexpr int64_t kTiledDepth = 16;  // TK: input channels per staged slice
 constexpr TuneParams kTiledCandidates[] = {{256, 64}, {128, 64}, {128, 32}, {64, 32}, {64, 16}};
 constexpr TuneParams kGemmDirectCandidates[] = {{64, 4}, {64, 8}, {128, 4}};
+// FULLY_CONNECTED over at least this many rows takes the GEMM's candidates.
+constexpr int64_t kTiledFcRows = 8;
 
 // Shared memory conv2d_tiled.comp declares for a TM x TN tile: fp32 slices
 // of the input [TK x TM] and the weights [TK x TN].
@@ -38,18 +40,34 @@ int64_t conv2d_tiled_shared_bytes(TuneParams tile) {
 }
 
 // The GEMM candidates on this device: the tiles whose shared memory fits
-// (none: the layer takes conv2d.comp's own candidates), default first.
-std::vector<TuneParams> gemm_candidates(const LowerContext& ctx) {
+// and `direct`, the direct kernel's (none: the layer takes the direct
+// kernel's own candidates), default first.
+std::vector<TuneParams> gemm_candidates(const LowerContext& ctx,
+                                        std::span<const TuneParams> direct) {
   std::vector<TuneParams> tiled;
   for (const TuneParams& t : kTiledCandidates)
     if (conv2d_tiled_shared_bytes(t) <= int64_t{ctx.shared_memory_bytes()}) tiled.push_back(t);
   if (tiled.empty()) return {};
-  std::vector<TuneParams> direct(std::begin(kGemmDirectCandidates),
-                                 std::end(kGemmDirectCandidates));
-  std::vector<TuneParams> out = ctx.cpu_device() ? direct : tiled;
-  const std::vector<TuneParams>& rest = ctx.cpu_device() ? tiled : direct;
-  out.insert(out.end(), rest.begin(), rest.end());
+  std::vector<TuneParams> out(direct.begin(), direct.end());
+  out.insert(ctx.cpu_device() ? out.end() : out.begin(), tiled.begin(), tiled.end());
   return out;
+}
+
+// conv2d_tiled.comp on tile `tp` for the GEMM rows x depth x units, the
+// weights repacked as conv2d.comp's: [depth][units padded to 4].
+Dispatch gemm_tiled_dispatch(TuneParams tp, int64_t rows, int64_t depth, int64_t units,
+                             Activation act, bool addend, bool prelu,
+                             std::vector<Operand> bindings) {
+  const int64_t tm = tp.tile, tn = int64_t{16} * tp.group / tp.tile, units4 = (units + 3) / 4;
+  Dispatch d;
+  d.kernel = "conv2d_tiled";
+  d.group = static_cast<uint32_t>(tp.group);
+  d.spec = {static_cast<int32_t>(tm),  static_cast<int32_t>(tn), static_cast<int32_t>(kTiledDepth),
+            static_cast<int32_t>(act), addend ? 1 : 0,           prelu ? 1 : 0};
+  for (int64_t v : {rows, depth, units}) d.push_int(v);
+  d.bindings = std::move(bindings);
+  set_invocations(d, (rows + tm - 1) / tm * ((units4 * 4 + tn - 1) / tn) * tp.group);
+  return d;
 }
 
 // The tuning key of a window op: input, output channels, window, strides.
@@ -141,7 +159,7 @@ Status lower_conv2d(LowerContext& ctx, const Node& node, LoweredNode* out) {
   const bool gemm = KH == 1 && KW == 1 && a.stride_h == 1 && a.stride_w == 1 && ph.before == 0 &&
                     pw.before == 0 && o[1] == in[1] && o[2] == in[2];
   const std::vector<TuneParams> gemm_tiles =
-      gemm ? gemm_candidates(ctx) : std::vector<TuneParams>{};
+      gemm ? gemm_candidates(ctx, kGemmDirectCandidates) : std::vector<TuneParams>{};
   const TuneParams tp =
       gemm_tiles.empty()
           ? ctx.tune(window_shape_key("conv2d", in, OC, KH, KW, a.stride_h, a.stride_w),
@@ -158,21 +176,14 @@ Status lower_conv2d(LowerContext& ctx, const Node& node, LoweredNode* out) {
       bias,
       addend != kNoValue ? input_operand(ctx, addend) : Operand::value(node.inputs[0]),
       prelu ? Operand::weights(ctx.add_weights(std::move(slopes))) : bias};
+  if (tp.tile >= kMinTiledPixels) {
+    out->dispatches.push_back(gemm_tiled_dispatch(tp, in[0] * in[1] * in[2], IC, OC, a.activation,
+                                                  addend != kNoValue, prelu, bindings));
+    return Status();
+  }
   Dispatch d;
   d.group = static_cast<uint32_t>(tp.group);
   d.bindings = bindings;
-  if (tp.tile >= kMinTiledPixels) {
-    const int64_t tm = tp.tile, tn = int64_t{16} * tp.group / tp.tile,
-                  pixels = in[0] * in[1] * in[2];
-    d.kernel = "conv2d_tiled";
-    d.spec = {static_cast<int32_t>(tm),          static_cast<int32_t>(tn),
-              static_cast<int32_t>(kTiledDepth), static_cast<int32_t>(a.activation),
-              addend != kNoValue ? 1 : 0,        prelu ? 1 : 0};
-    for (int64_t v : {pixels, IC, OC}) d.push_int(v);
-    set_invocations(d, (pixels + tm - 1) / tm * ((OC4 * 4 + tn - 1) / tn) * tp.group);
-    out->dispatches.push_back(std::move(d));
-    return Status();
-  }
   // Output pixels per invocation along x: each weight load serves them all.
   const int64_t px = std::min<int64_t>(o[2], tp.tile != 0 ? tp.tile : 4);
   d.kernel = "conv2d";
@@ -266,18 +277,55 @@ Status lower_fully_connected(LowerContext& ctx, const Node& node, LoweredNode* o
   const Shape& w = g.value(node.inputs[1]).shape;  // [units, depth]
   const int64_t units = w[0], depth = w[1];
   const int64_t batch = g.value(node.inputs[0]).shape.num_elements() / depth;
-  Dispatch d;
-  d.kernel = "fully_connected";
   const int64_t dims[] = {batch, units, depth};
-  d.group = static_cast<uint32_t>(
-      ctx.tune(tune_shape_key("fully_connected", dims), kGroupCandidates).group);
-  d.spec = {static_cast<int32_t>(a.activation)};
-  for (int64_t v : {batch, units, depth}) d.push_int(v);
-  d.bindings = {Operand::value(node.outputs[0]), Operand::value(node.inputs[0]),
-                Operand::weights(ctx.add_weights(constant_floats(ctx, node.inputs[1]))),
-                Operand::weights(ctx.add_weights(bias_or_zeros(ctx, node, 2, units)))};
-  set_invocations(d, batch * units);
-  out->dispatches.push_back(std::move(d));
+  // kTiledFcRows rows or more are a GEMM: conv2d_tiled.comp's tiles where
+  // they fit, offered with fully_connected.comp's work groups (tile 0).
+  // With rows set per run, runs of fewer rows take fully_connected.comp.
+  const std::vector<TuneParams> tiles =
+      batch >= kTiledFcRows ? gemm_candidates(ctx, kGroupCandidates) : std::vector<TuneParams>{};
+  const TuneParams tp = tiles.empty()
+                            ? ctx.tune(tune_shape_key("fully_connected", dims), kGroupCandidates)
+                            : ctx.tune(tune_shape_key("fully_connected_tiled", dims), tiles);
+  const bool tiled = tp.tile >= kMinTiledPixels;
+  const bool run_rows = g.value(node.outputs[0]).shape.has_symbols();
+  const std::vector<float> weights = constant_floats(ctx, node.inputs[1]);
+  if (!tiled || run_rows) {
+    Dispatch d;
+    d.kernel = "fully_connected";
+    d.group = static_cast<uint32_t>(tiled ? 0 : tp.group);
+    d.spec = {static_cast<int32_t>(a.activation)};
+    for (int64_t v : {batch, units, depth}) d.push_int(v);
+    d.bindings = {Operand::value(node.outputs[0]), Operand::value(node.inputs[0]),
+                  Operand::weights(ctx.add_weights(weights)),
+                  Operand::weights(ctx.add_weights(bias_or_zeros(ctx, node, 2, units)))};
+    if (tiled) {
+      d.rows = batch;
+      d.max_rows = kTiledFcRows - 1;
+    }
+    set_invocations(d, batch * units);
+    out->dispatches.push_back(std::move(d));
+  }
+  if (tiled) {
+    const int64_t units4 = (units + 3) / 4;
+    std::vector<float> packed(static_cast<size_t>(depth * units4 * 4), 0.0f);
+    for (int64_t u = 0; u < units; ++u)
+      for (int64_t k = 0; k < depth; ++k)
+        packed[static_cast<size_t>(k * units4 * 4 + u)] = weights[static_cast<size_t>(u * depth + k)];
+    // No addend or slopes: bindings 4 and 5 are never read (the input and
+    // the bias stand in).
+    const Operand bias = Operand::weights(ctx.add_weights(bias_or_zeros(ctx, node, 2, units4 * 4)));
+    Dispatch d =
+        gemm_tiled_dispatch(tp, batch, depth, units, a.activation, false, false,
+                            {Operand::value(node.outputs[0]), Operand::value(node.inputs[0]),
+                             Operand::weights(ctx.add_weights(std::move(packed))), bias,
+                             Operand::value(node.inputs[0]), bias});
+    if (run_rows) {
+      d.rows = batch;
+      d.min_rows = kTiledFcRows;
+      d.row_tile = tp.tile;
+    }
+    out->dispatches.push_back(std::move(d));
+  }
   return Status();
 }
 
@@ -305,9 +353,10 @@ Status lower_batch_matmul(LowerContext& ctx, const Node& node, LoweredNode* out)
 // bound is for the larger).
 uint64_t fully_connected_binding_bytes(const Graph& g, const Node& node) {
   if (has_block_weights(g, node)) return block_weight_binding_bytes(g, node.inputs[1]);
+  // conv2d_tiled.comp's repacking pads the units to a multiple of 4.
   const Value& w = g.value(node.inputs[1]);
-  return w.is_constant() ? static_cast<uint64_t>(std::max<int64_t>(w.shape.num_elements(), 0)) * 4
-                         : 0;
+  if (!w.is_constant() || w.shape.rank() != 2) return 0;
+  return static_cast<uint64_t>(std::max<int64_t>((w.shape[0] + 3) / 4 * 4 * w.shape[1], 0)) * 4;
 }
 
 constexpr VkOp kOps[] = {

@@ -5,8 +5,9 @@
 // tails everywhere: pixels no multiple of any tile, input channels no
 // multiple of the staged slice (and fewer than one), output channels no
 // multiple of 4 or of a tile; a fused residual addend and PRELU, an
-// activation, two images. Each against the reference kernels on the unfused
-// graph.
+// activation, two images. FULLY_CONNECTED of 8 rows or more takes the same
+// tiles (fewer rows: its own kernel only). Each against the reference
+// kernels on the unfused graph.
 #include <gtest/gtest.h>
 
 #include "fused_run.h"
@@ -20,7 +21,7 @@ namespace {
 
 struct GemmCase {
   const char* name;
-  Shape in;
+  Shape in;  // FULLY_CONNECTED when rank 2: [rows, depth]
   int64_t out_c;
   Activation act;
   bool addend;  // a residual ADD after the conv (fused)
@@ -33,22 +34,32 @@ const GemmCase kCases[] = {
     {"addend_prelu", {1, 13, 13, 40}, 33, Activation::kNone, true, true},
     {"one_output_channel_addend", {1, 4, 5, 3}, 1, Activation::kNone, true, false},
     {"wide_prelu", {1, 3, 50, 16}, 136, Activation::kNone, false, true},
+    {"fc_rows11", {11, 37}, 70, Activation::kNone, false, false},
+    {"fc_rows8_relu", {8, 13}, 5, Activation::kRelu, false, false},
+    {"fc_rows100", {100, 64}, 129, Activation::kRelu6, false, false},
+    {"fc_rows3", {3, 20}, 9, Activation::kNone, false, false},
 };
 
 // The most candidates a GEMM layer is offered (5 tiles, 3 direct), and one
 // past them (clamped to the last).
 constexpr int kCandidates = 9;
 
-// x -> CONV_2D 1x1 [-> ADD r] [-> PRELU].
+// x -> CONV_2D 1x1 [-> ADD r] [-> PRELU], or x -> FULLY_CONNECTED.
 Graph gemm_graph(const GemmCase& c) {
   test::GraphMaker m;
   const ValueId x = m.input("x", c.in);
-  const Shape wshape{c.out_c, 1, 1, c.in[3]};
+  const bool fc = c.in.rank() == 2;
+  const Shape wshape = fc ? Shape{c.out_c, c.in[1]} : Shape{c.out_c, 1, 1, c.in[3]};
   const ValueId w = m.constant_f32(
       "w", wshape,
       test::splitmix_values(static_cast<size_t>(wshape.num_elements()), 21, -0.5f, 0.5f));
   const ValueId b = m.constant_f32(
       "b", Shape{c.out_c}, test::splitmix_values(static_cast<size_t>(c.out_c), 22, -0.5f, 0.5f));
+  if (fc) {
+    FullyConnectedAttrs a;
+    a.activation = c.act;
+    return m.finish({m.node(OpType::kFullyConnected, {x, w, b}, a)});
+  }
   Conv2DAttrs a;
   a.padding = Padding::kSame;
   a.activation = c.act;

@@ -31,6 +31,14 @@ Graph conv_graph(int64_t k, int32_t stride) {
   return m.finish({m.node(OpType::kConv2D, {x, w}, a)});
 }
 
+// x [rows, 37] -> FULLY_CONNECTED, 70 units.
+Graph fc_graph(int64_t rows) {
+  GraphMaker m;
+  const ValueId x = m.input("x", Shape({rows, 37}));
+  const ValueId w = m.constant_f32("w", Shape({70, 37}), splitmix_values(70 * 37, 6, -1, 1));
+  return m.finish({m.node(OpType::kFullyConnected, {x, w}, FullyConnectedAttrs{})});
+}
+
 // The kernels of node 0's dispatches when compiled on `backend` with
 // tuning candidate `candidate` (-1: the default).
 std::vector<std::string> kernels_of(const Graph& g, const std::string& backend, int candidate) {
@@ -43,14 +51,15 @@ std::vector<std::string> kernels_of(const Graph& g, const std::string& backend, 
   return dynamic_cast<const vk::VulkanExecutable&>(**exe).stats().kernels;
 }
 
-// How many of the candidates 0..7 lower to conv2d_tiled (the rest conv2d).
-int tiled_candidates(const Graph& g, const std::string& backend) {
+// How many of the candidates 0..n-1 lower to conv2d_tiled (the rest to
+// the direct kernel).
+int tiled_candidates(const Graph& g, const std::string& backend, int n) {
   int tiled = 0;
-  for (int c = 0; c < 8; ++c) {
+  for (int c = 0; c < n; ++c) {
     const std::vector<std::string> k = kernels_of(g, backend, c);
     EXPECT_EQ(k.size(), 1u);
     if (k.size() != 1) continue;
-    EXPECT_TRUE(k[0] == "conv2d_tiled" || k[0] == "conv2d") << k[0];
+    EXPECT_TRUE(k[0] == "conv2d_tiled" || k[0] == "conv2d" || k[0] == "fully_connected") << k[0];
     tiled += k[0] == "conv2d_tiled";
   }
   return tiled;
@@ -63,11 +72,19 @@ bool cpu_device() {
 TEST(VulkanConvTiled, OneByOneLayersAreOfferedTheTiles) {
   ODIN_REQUIRE_VULKAN();
   const Graph g = conv_graph(1, 1);
-  EXPECT_EQ(tiled_candidates(g, "vulkan"), 5);
+  EXPECT_EQ(tiled_candidates(g, "vulkan", 8), 5);
   EXPECT_EQ(kernels_of(g, "vulkan", -1),
             std::vector<std::string>{cpu_device() ? "conv2d" : "conv2d_tiled"});
   for (const Graph& other : {conv_graph(3, 1), conv_graph(1, 2)})
-    EXPECT_EQ(tiled_candidates(other, "vulkan"), 0);
+    EXPECT_EQ(tiled_candidates(other, "vulkan", 6), 0);
+}
+
+// FULLY_CONNECTED of 8 rows or more is offered the same tiles (and its own
+// kernel's 4 work groups); fewer rows only its own kernel.
+TEST(VulkanConvTiled, FullyConnectedOfEightRowsOrMoreIsOfferedTheTiles) {
+  ODIN_REQUIRE_VULKAN();
+  EXPECT_EQ(tiled_candidates(fc_graph(11), "vulkan", 9), 5);
+  EXPECT_EQ(tiled_candidates(fc_graph(7), "vulkan", 4), 0);
 }
 
 // Vulkan guarantees 16384 bytes, which every tile fits; a device limited to
@@ -84,10 +101,8 @@ TEST(VulkanConvTiled, TilesNeedTheirSharedMemory) {
   }();
   ASSERT_TRUE(registered.ok()) << registered.message();
   const Graph g = conv_graph(1, 1);
-  // 4 candidates there: indices past them take the last, the tile on a
-  // CPU device (direct ones first), a direct one on a GPU.
-  EXPECT_EQ(tiled_candidates(g, "vulkan_4096_shared"), cpu_device() ? 5 : 1);
-  EXPECT_EQ(tiled_candidates(g, "vulkan_2048_shared"), 0);
+  EXPECT_EQ(tiled_candidates(g, "vulkan_4096_shared", 4), 1);
+  EXPECT_EQ(tiled_candidates(g, "vulkan_2048_shared", 6), 0);
   const RunResult want = run_graph(g, {"cpu"});
   for (const char* backend : {"vulkan_4096_shared", "vulkan_2048_shared"}) {
     const RunResult got = run_graph(g, {backend});
