@@ -87,6 +87,53 @@ TEST(VulkanConvTiled, FullyConnectedOfEightRowsOrMoreIsOfferedTheTiles) {
   EXPECT_EQ(tiled_candidates(fc_graph(7), "vulkan", 4), 0);
 }
 
+// FULLY_CONNECTED over `seq` rows set per run (an LLM's prompt chunks and
+// steps), planned at 40: runs of 8 rows or more take the tiles (forced),
+// fewer fully_connected.comp; each run against the reference.
+TEST(VulkanConvTiled, FullyConnectedRowsSetPerRun) {
+  ODIN_REQUIRE_VULKAN();
+  Graph g;
+  g.dim_symbols().push_back({"seq", 40});
+  const ValueId x = add_value(g, "x", Shape({kDynamicDim, 37}));
+  g.value(x).shape.set_symbol(0, "seq");
+  g.inputs().push_back(x);
+  const ValueId w = add_const_f32(g, "w", Shape({70, 37}), splitmix_values(70 * 37, 8, -1, 1));
+  const ValueId y = add_value(g, "y", Shape());
+  FullyConnectedAttrs a;
+  a.activation = Activation::kRelu6;
+  add_node(g, OpType::kFullyConnected, a, {x, w}, {y});
+  g.outputs() = {y};
+  ASSERT_TRUE(infer_graph(g).ok());
+  auto session = [&](const std::string& backend, int candidate) -> std::unique_ptr<Session> {
+    SessionOptions o;
+    o.backends = {backend};
+    o.optimize = backend != "cpu";
+    o.tune_candidate = candidate;
+    auto s = Session::create(g, o);
+    EXPECT_TRUE(s.ok()) << s.status().to_string();
+    return s.ok() ? std::move(s).value() : nullptr;
+  };
+  // The first tile: after fully_connected.comp's 4 work groups on a CPU device.
+  auto vk = session("vulkan", cpu_device() ? 4 : 0);
+  auto ref = session("cpu", -1);
+  ASSERT_TRUE(vk && ref);
+  for (int64_t n : {40, 3, 17, 8, 7, 1, 33}) {
+    const std::vector<float> in = splitmix_values(static_cast<size_t>(n * 37), 9 + n, -1, 1);
+    std::vector<float> out[2];
+    int i = 0;
+    for (Session* s : {ref.get(), vk.get()}) {
+      ASSERT_TRUE(s->set_dim("seq", n).ok());
+      ASSERT_TRUE(s->set_input(0, in.data(), in.size() * 4).ok());
+      ASSERT_TRUE(s->run().ok());
+      const ConstTensorView v = s->output(0);
+      out[i++].assign(v.as<float>(), v.as<float>() + v.num_elements());
+    }
+    ASSERT_EQ(out[0].size(), static_cast<size_t>(n * 70));
+    ASSERT_EQ(out[1].size(), out[0].size());
+    EXPECT_LE(rel_range(out[0].data(), out[1].data(), out[0].size()), 1e-5) << n << " rows";
+  }
+}
+
 // Vulkan guarantees 16384 bytes, which every tile fits; a device limited to
 // 4096 fits only the 32 x 32 tile, one limited to 2048 none.
 TEST(VulkanConvTiled, TilesNeedTheirSharedMemory) {
