@@ -220,8 +220,9 @@ Status lower_fully_connected(LowerContext& ctx, const Node& node, LoweredNode* o
   if (tp.tile >= kMinTiledPixels) {
     // No addend or slopes: operands 4 and 5 are never read (the input and
     // the bias stand in).
-    l.operands.push_back(l.operands[1]);
-    l.operands.push_back(l.operands[3]);
+    const Operand x = l.operands[1], bias = l.operands[3];
+    l.operands.push_back(x);
+    l.operands.push_back(bias);
     set_tiled_gemm(l, tp, rows, w[1], w[0], act, false, false);
     out->launches.push_back(std::move(l));
     return Status();

@@ -14,8 +14,8 @@
 // order, as conv2d.comp does.
 #include "common.glsl"
 
-layout(constant_id = 0) const int TM = 64;  // pixels per tile, a multiple of 4
-layout(constant_id = 1) const int TN = 64;  // output channels per tile, a multiple of 4
+layout(constant_id = 0) const int TM = 32;  // pixels per tile, a multiple of 4
+layout(constant_id = 1) const int TN = 32;  // output channels per tile, a multiple of 4
 layout(constant_id = 2) const int TK = 16;  // input channels per staged slice
 layout(constant_id = 3) const int ACT = 0;
 layout(constant_id = 4) const int HAS_ADD = 0;

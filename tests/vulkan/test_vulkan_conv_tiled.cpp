@@ -1,6 +1,6 @@
 // Which kernel a CONV_2D lowers to on Vulkan (backends/vulkan/vk_ops_conv.cpp):
 // a 1x1, stride 1, unpadded layer is offered conv2d_tiled.comp's tiles (5,
-// the 64 x 64 tile the default on a GPU) and conv2d.comp's pixel counts (3,
+// the 64 x 32 tile the default on a GPU) and conv2d.comp's pixel counts (3,
 // the default on a CPU device such as lavapipe); other layers only
 // conv2d.comp. Tiles whose shared memory the device lacks are not offered,
 // and with none left the layer takes conv2d.comp alone, still matching the
