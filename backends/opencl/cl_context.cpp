@@ -1,15 +1,19 @@
 #include "backends/opencl/cl_context.h"
 
+#include <algorithm>
+
 #include "backends/opencl/cl_program_cache.h"
 #include "backends/opencl/cl_source.h"
 #include "core/cache_file.h"
 
 namespace odin::cl {
 
-Result<std::unique_ptr<Context>> Context::create() {
+Result<std::unique_ptr<Context>> Context::create(const ContextOptions& options) {
   ODIN_ASSIGN_OR_RETURN(const Api* api, load_opencl());
   ODIN_ASSIGN_OR_RETURN(std::vector<DeviceInfo> devices, list_devices(*api));
   ODIN_ASSIGN_OR_RETURN(DeviceInfo info, choose_device(devices));
+  if (options.max_local_memory != 0)
+    info.local_mem_bytes = std::min(info.local_mem_bytes, options.max_local_memory);
   std::unique_ptr<Context> ctx(new Context(*api, std::move(info)));
   cl_int err = CL_SUCCESS;
   const cl_context_properties props[] = {

@@ -14,10 +14,17 @@
 
 namespace odin::cl {
 
+struct ContextOptions {
+  // A lower CL_DEVICE_LOCAL_MEM_SIZE (0: the device's), as a smaller
+  // device would have: tests of what does not fit.
+  uint64_t max_local_memory = 0;
+};
+
 class Context {
  public:
-  // The chosen device (cl_device_info.h); an error when OpenCL is missing.
-  static Result<std::unique_ptr<Context>> create();
+  // The chosen device (cl_device_info.h), with the options' lower limits;
+  // an error when OpenCL is missing.
+  static Result<std::unique_ptr<Context>> create(const ContextOptions& options = {});
   ~Context();
   Context(const Context&) = delete;
   Context& operator=(const Context&) = delete;

@@ -46,6 +46,8 @@ DeviceInfo describe(const Api& api, cl_platform_id p, cl_device_id d) {
   info.compute_units = device_value<cl_uint>(api, d, CL_DEVICE_MAX_COMPUTE_UNITS);
   info.global_mem_bytes = device_value<cl_ulong>(api, d, CL_DEVICE_GLOBAL_MEM_SIZE);
   info.max_alloc_bytes = device_value<cl_ulong>(api, d, CL_DEVICE_MAX_MEM_ALLOC_SIZE);
+  info.local_mem_bytes = device_value<cl_ulong>(api, d, CL_DEVICE_LOCAL_MEM_SIZE);
+  info.max_group_size = device_value<size_t>(api, d, CL_DEVICE_MAX_WORK_GROUP_SIZE);
   return info;
 }
 

@@ -22,6 +22,8 @@ struct DeviceInfo {
   bool fp16 = false;  // cl_khr_fp16
   uint32_t compute_units = 0;
   uint64_t global_mem_bytes = 0, max_alloc_bytes = 0;
+  uint64_t local_mem_bytes = 0;  // CL_DEVICE_LOCAL_MEM_SIZE: what a work group may share
+  size_t max_group_size = 0;     // CL_DEVICE_MAX_WORK_GROUP_SIZE
 };
 
 // Every device of every platform; an error when there is no platform.

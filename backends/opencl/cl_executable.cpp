@@ -25,7 +25,8 @@ uint64_t round_up(uint64_t n, uint64_t a) {
 // Lowering's view of the graph: weights collected for one upload.
 class Lowering final : public LowerContext {
  public:
-  Lowering(const Graph& g, TuneChooser& chooser) : graph_(g), chooser_(chooser) {}
+  Lowering(const Graph& g, const DeviceInfo& device, TuneChooser& chooser)
+      : graph_(g), device_(device), chooser_(chooser) {}
   const Graph& graph() const override { return graph_; }
   int32_t add_weights(std::vector<float> values) override {
     blobs.push_back(std::move(values));
@@ -38,12 +39,15 @@ class Lowering final : public LowerContext {
   TuneParams tune(const std::string& shape, std::span<const TuneParams> candidates) override {
     return chooser_.choose(node, shape, candidates);
   }
+  uint64_t local_memory_bytes() const override { return device_.local_mem_bytes; }
+  size_t max_group_size() const override { return device_.max_group_size; }
   std::vector<std::vector<float>> blobs;
   std::vector<std::vector<int32_t>> int_blobs;
   size_t node = 0;  // the segment node being lowered
 
  private:
   const Graph& graph_;
+  const DeviceInfo& device_;
   TuneChooser& chooser_;
 };
 
@@ -61,7 +65,7 @@ class OpenCLExecutable::Builder {
         api_(exe.ctx_.api()),
         g_(g),
         segment_(segment),
-        lowering_(g, chooser),
+        lowering_(g, exe.ctx_.info(), chooser),
         elem_bytes_(fp16 ? 2 : 4) {
     exe_.stats_.fp16 = fp16;
   }
@@ -238,6 +242,10 @@ class OpenCLExecutable::Builder {
             api_.clGetKernelWorkGroupInfo(k, ctx_.info().device, CL_KERNEL_WORK_GROUP_SIZE,
                                           sizeof(local), &local, nullptr),
             "clGetKernelWorkGroupInfo");
+        if (l.exact_group && local < l.group)
+          return make_error(StatusCode::kUnsupported, "opencl: ", l.kernel,
+                            " needs work groups of ", l.group,
+                            ", the device runs it in groups of at most ", local);
         local = std::clamp<size_t>(local, 1, l.group != 0 ? l.group : kGroupSize);
         const auto n = static_cast<size_t>(l.work_items);
         exe_.launches_.push_back({k, (n + local - 1) / local * local, local, node});
@@ -248,6 +256,7 @@ class OpenCLExecutable::Builder {
         ODIN_CL_CHECK(api_.clSetKernelArg(k, 3, sizeof(cl_int), &items), "clSetKernelArg");
         ODIN_CL_CHECK(api_.clSetKernelArg(k, 4, sizeof(cl_mem), &exe_.ints_), "clSetKernelArg");
         ++exe_.stats_.launches;
+        exe_.stats_.kernels.push_back(l.kernel);
       }
     return Status();
   }

@@ -13,6 +13,7 @@
 
 #include <memory>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "backends/opencl/cl_context.h"
@@ -26,7 +27,8 @@ struct ExecutableStats {
   int launches = 0;       // kernels enqueued per run
   int aliased_nodes = 0;  // RESHAPE-like nodes that cost nothing
   uint64_t arena_bytes = 0, weight_bytes = 0;
-  bool fp16 = false;  // binary16 storage (reduced precision allowed)
+  bool fp16 = false;                 // binary16 storage (reduced precision allowed)
+  std::vector<std::string> kernels;  // each launch's kernel, in order
 };
 
 class OpenCLExecutable final : public Executable {

@@ -39,6 +39,9 @@ struct Launch {
   int64_t work_items = 0;     // one per output element (or row), 1-D
   size_t group = 0;           // work items per group when tuned (0: 64)
   std::string options;        // program build options of a tuned variant ("-D ...")
+  // The kernel needs `group` work items a group, no fewer (its local
+  // memory tiles): compiling fails where the kernel cannot have them.
+  bool exact_group = false;
 
   void arg(int64_t v) { args.push_back(static_cast<int32_t>(v)); }
   void arg_float(float f) {
@@ -64,6 +67,11 @@ class LowerContext {
   // The tile and work-group choice for a tunable kernel on `shape`
   // (tune_shape_key); candidates[0] is its default (runtime/kernel_tuning.h).
   virtual TuneParams tune(const std::string& shape, std::span<const TuneParams> candidates) = 0;
+  // Bytes of local memory a work group may use (CL_DEVICE_LOCAL_MEM_SIZE)
+  // and the most work items a group may have: a kernel that needs more is
+  // not chosen.
+  virtual uint64_t local_memory_bytes() const = 0;
+  virtual size_t max_group_size() const = 0;
 };
 
 struct ClOp {

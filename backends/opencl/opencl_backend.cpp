@@ -13,6 +13,7 @@ namespace {
 
 class OpenCLBackend final : public Backend {
  public:
+  explicit OpenCLBackend(const ContextOptions& options) : options_(options) {}
   ~OpenCLBackend() override {
     // Destroyed by static destructors at exit, when the ICD (and the LLVM
     // inside CPU drivers such as PoCL) may already be tearing itself down:
@@ -57,7 +58,7 @@ class OpenCLBackend final : public Backend {
 
   Context* context() const {
     std::call_once(once_, [this] {
-      auto ctx = Context::create();
+      auto ctx = Context::create(options_);
       if (ctx.ok())
         ctx_ = std::move(ctx).value();
       else
@@ -67,6 +68,7 @@ class OpenCLBackend final : public Backend {
   }
 
  private:
+  ContextOptions options_;
   mutable std::once_flag once_;
   mutable std::unique_ptr<Context> ctx_;
   mutable std::string reason_;
@@ -82,7 +84,11 @@ Context* backend_context(Backend& backend) {
 }  // namespace cl
 
 std::unique_ptr<Backend> make_opencl_backend() {
-  return std::make_unique<cl::OpenCLBackend>();
+  return make_opencl_backend(cl::ContextOptions{});
+}
+
+std::unique_ptr<Backend> make_opencl_backend(const cl::ContextOptions& options) {
+  return std::make_unique<cl::OpenCLBackend>(options);
 }
 
 }  // namespace odin

@@ -14,7 +14,15 @@ std::unique_ptr<Backend> make_opencl_backend();
 
 namespace cl {
 
+struct ContextOptions;
 class Context;
+
+}  // namespace cl
+
+// With lower device limits than the device's (tests of what does not fit).
+std::unique_ptr<Backend> make_opencl_backend(const cl::ContextOptions& options);
+
+namespace cl {
 
 // The device behind an OpenCL backend once available() is true; else null.
 Context* backend_context(Backend& backend);

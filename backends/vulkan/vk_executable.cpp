@@ -387,6 +387,7 @@ class VulkanExecutable::Builder {
     }
     exe_.commands_.push_back(std::move(c));
     ++exe_.stats_.dispatches;
+    exe_.stats_.kernels.push_back(d.kernel);
     return Status();
   }
 

@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "backends/vulkan/vk_buffer.h"
@@ -34,6 +35,7 @@ struct ExecutableStats {
   uint64_t arena_bytes = 0, weight_bytes = 0, staging_bytes = 0;
   uint64_t state_bytes = 0;  // persistent state kept on the device (KV cache)
   bool fp16 = false;
+  std::vector<std::string> kernels;  // each recorded dispatch's kernel, in order
 };
 
 class VulkanExecutable final : public Executable {

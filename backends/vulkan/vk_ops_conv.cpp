@@ -1,11 +1,12 @@
 // CONV_2D, DEPTHWISE_CONV_2D, CONV_3D, TRANSPOSE_CONV (and MediaPipe's
 // Convolution2DTransposeBias), FULLY_CONNECTED and BATCH_MATMUL
-// (kernels/vulkan/conv2d.comp, depthwise_conv2d.comp, conv3d.comp,
-// transpose_conv.comp, fully_connected.comp, batch_matmul.comp): weights
-// repacked for the kernels and uploaded once; an absent bias becomes zeros.
-// CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV and FULLY_CONNECTED are tunable
-// per layer shape (runtime/kernel_tuning.h): the workgroup size, and for
-// CONV_2D and TRANSPOSE_CONV the output pixels per invocation (PX).
+// (kernels/vulkan/conv2d.comp, conv2d_tiled.comp, depthwise_conv2d.comp,
+// conv3d.comp, transpose_conv.comp, fully_connected.comp, batch_matmul.comp):
+// weights repacked for the kernels and uploaded once; an absent bias becomes
+// zeros. CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV and FULLY_CONNECTED are
+// tunable per layer shape (runtime/kernel_tuning.h): the workgroup size, and
+// for CONV_2D and TRANSPOSE_CONV the output pixels per invocation (PX), or
+// for a 1x1 CONV_2D (a GEMM) the shared-memory tile of conv2d_tiled.comp.
 #include <algorithm>
 
 #include "backends/vulkan/vk_lower.h"
@@ -20,6 +21,59 @@ namespace {
 // Candidate 0 is the default: 64-wide workgroups, 4 pixels per invocation.
 constexpr TuneParams kConvCandidates[] = {{0, 0}, {32, 0}, {128, 0}, {64, 2}, {64, 8}, {128, 8}};
 constexpr TuneParams kGroupCandidates[] = {{0, 0}, {32, 0}, {128, 0}, {256, 0}};
+
+// A 1x1, stride 1, unpadded CONV_2D is a GEMM [pixels x IC] x [IC x OC]:
+// its candidates are conv2d_tiled.comp's tiles, tile = TM pixels (>= 16)
+// and group = TM * TN / 16 invocations (4 x 4 outputs each), then
+// conv2d.comp's (tile = PX < 16). On a GPU the 64 x 32 tile is the default
+// (128 invocations: every device's maxComputeWorkGroupInvocations allows
+// them); on a CPU device (lavapipe), where a workgroup's invocations run one
+// after another and barriers are dear, conv2d.comp with 4 pixels (lavapipe's
+// tuning keeps it on 36 of the MediaPipe models' 41 1x1 layers).
+constexpr int32_t kMinTiledPixels = 16;
+constexpr int64_t kTiledDepth = 16;  // TK: input channels per staged slice
+constexpr TuneParams kTiledCandidates[] = {{128, 64}, {256, 64}, {128, 32}, {64, 32}, {64, 16}};
+constexpr TuneParams kGemmDirectCandidates[] = {{64, 4}, {64, 8}, {128, 4}};
+// FULLY_CONNECTED over at least this many rows takes the GEMM's candidates.
+constexpr int64_t kTiledFcRows = 8;
+
+// Shared memory conv2d_tiled.comp declares for a TM x TN tile: fp32 slices
+// of the input [TK x TM] and the weights [TK x TN].
+int64_t conv2d_tiled_shared_bytes(TuneParams tile) {
+  const int64_t tm = tile.tile, tn = int64_t{16} * tile.group / tile.tile;
+  return 4 * kTiledDepth * (tm + tn);
+}
+
+// The GEMM candidates on this device: the tiles whose shared memory fits
+// and `direct`, the direct kernel's (none: the layer takes the direct
+// kernel's own candidates), default first.
+std::vector<TuneParams> gemm_candidates(const LowerContext& ctx,
+                                        std::span<const TuneParams> direct) {
+  std::vector<TuneParams> tiled;
+  for (const TuneParams& t : kTiledCandidates)
+    if (conv2d_tiled_shared_bytes(t) <= int64_t{ctx.shared_memory_bytes()}) tiled.push_back(t);
+  if (tiled.empty()) return {};
+  std::vector<TuneParams> out(direct.begin(), direct.end());
+  out.insert(ctx.cpu_device() ? out.end() : out.begin(), tiled.begin(), tiled.end());
+  return out;
+}
+
+// conv2d_tiled.comp on tile `tp` for the GEMM rows x depth x units, the
+// weights repacked as conv2d.comp's: [depth][units padded to 4].
+Dispatch gemm_tiled_dispatch(TuneParams tp, int64_t rows, int64_t depth, int64_t units,
+                             Activation act, bool addend, bool prelu,
+                             std::vector<Operand> bindings) {
+  const int64_t tm = tp.tile, tn = int64_t{16} * tp.group / tp.tile, units4 = (units + 3) / 4;
+  Dispatch d;
+  d.kernel = "conv2d_tiled";
+  d.group = static_cast<uint32_t>(tp.group);
+  d.spec = {static_cast<int32_t>(tm),  static_cast<int32_t>(tn), static_cast<int32_t>(kTiledDepth),
+            static_cast<int32_t>(act), addend ? 1 : 0,           prelu ? 1 : 0};
+  for (int64_t v : {rows, depth, units}) d.push_int(v);
+  d.bindings = std::move(bindings);
+  set_invocations(d, (rows + tm - 1) / tm * ((units4 * 4 + tn - 1) / tn) * tp.group);
+  return d;
+}
 
 // The tuning key of a window op: input, output channels, window, strides.
 std::string window_shape_key(const char* kernel, const Shape& in, int64_t oc, int64_t kh,
@@ -103,7 +157,7 @@ Status lower_conv2d(LowerContext& ctx, const Node& node, LoweredNode* out) {
   const Shape& in = g.value(node.inputs[0]).shape;
   const Shape& f = g.value(node.inputs[1]).shape;  // OHWI
   const Shape& o = g.value(node.outputs[0]).shape;
-  const int64_t OC = f[0], KH = f[1], KW = f[2], OC4 = (OC + 3) / 4;
+  const int64_t OC = f[0], KH = f[1], KW = f[2], IC = f[3], OC4 = (OC + 3) / 4;
   std::vector<float> packed = pack_ohwi_oc4(constant_floats(ctx, node.inputs[1]), f);
   const SpatialPadding ph = conv_padding_h(a, in[1], KH);
   const SpatialPadding pw = conv_padding_w(a, in[2], KW);
@@ -111,13 +165,39 @@ Status lower_conv2d(LowerContext& ctx, const Node& node, LoweredNode* out) {
   std::vector<float> slopes = prelu_slopes(ctx, node, OC4 * 4);
   const bool prelu = !slopes.empty();
 
-  // Output pixels per invocation along x: each weight load serves them all.
+  // A 1x1 layer over every pixel is a GEMM: conv2d_tiled.comp where its
+  // tiles fit the device's shared memory, offered with conv2d.comp's.
+  const bool gemm = KH == 1 && KW == 1 && a.stride_h == 1 && a.stride_w == 1 && ph.before == 0 &&
+                    pw.before == 0 && o[1] == in[1] && o[2] == in[2];
+  const std::vector<TuneParams> gemm_tiles =
+      gemm ? gemm_candidates(ctx, kGemmDirectCandidates) : std::vector<TuneParams>{};
   const TuneParams tp =
-      ctx.tune(window_shape_key("conv2d", in, OC, KH, KW, a.stride_h, a.stride_w), kConvCandidates);
-  const int64_t px = std::min<int64_t>(o[2], tp.tile != 0 ? tp.tile : 4);
+      gemm_tiles.empty()
+          ? ctx.tune(window_shape_key("conv2d", in, OC, KH, KW, a.stride_h, a.stride_w),
+                     kConvCandidates)
+          : ctx.tune(window_shape_key("conv2d_tiled", in, OC, KH, KW, a.stride_h, a.stride_w),
+                     gemm_tiles);
+  // Without an addend the shaders never read binding 4: the input stands in;
+  // without slopes, binding 5 (the bias stands in).
+  const Operand bias = Operand::weights(ctx.add_weights(bias_or_zeros(ctx, node, 2, OC4 * 4)));
+  const std::vector<Operand> bindings = {
+      Operand::value(node.outputs[0]),
+      Operand::value(node.inputs[0]),
+      Operand::weights(ctx.add_weights(std::move(packed))),
+      bias,
+      addend != kNoValue ? input_operand(ctx, addend) : Operand::value(node.inputs[0]),
+      prelu ? Operand::weights(ctx.add_weights(std::move(slopes))) : bias};
+  if (tp.tile >= kMinTiledPixels) {
+    out->dispatches.push_back(gemm_tiled_dispatch(tp, in[0] * in[1] * in[2], IC, OC, a.activation,
+                                                  addend != kNoValue, prelu, bindings));
+    return Status();
+  }
   Dispatch d;
-  d.kernel = "conv2d";
   d.group = static_cast<uint32_t>(tp.group);
+  d.bindings = bindings;
+  // Output pixels per invocation along x: each weight load serves them all.
+  const int64_t px = std::min<int64_t>(o[2], tp.tile != 0 ? tp.tile : 4);
+  d.kernel = "conv2d";
   d.spec = {static_cast<int32_t>(KH),
             static_cast<int32_t>(KW),
             a.stride_h,
@@ -130,15 +210,6 @@ Status lower_conv2d(LowerContext& ctx, const Node& node, LoweredNode* out) {
             prelu ? 1 : 0};
   for (int64_t v : {in[0], in[1], in[2], in[3], o[1], o[2], OC, ph.before, pw.before})
     d.push_int(v);
-  // Without an addend the shader never reads binding 4: the input stands in;
-  // without slopes, binding 5 (the bias stands in).
-  const Operand bias = Operand::weights(ctx.add_weights(bias_or_zeros(ctx, node, 2, OC4 * 4)));
-  d.bindings = {Operand::value(node.outputs[0]),
-                Operand::value(node.inputs[0]),
-                Operand::weights(ctx.add_weights(std::move(packed))),
-                bias,
-                addend != kNoValue ? input_operand(ctx, addend) : Operand::value(node.inputs[0]),
-                prelu ? Operand::weights(ctx.add_weights(std::move(slopes))) : bias};
   set_invocations(d, in[0] * o[1] * ((o[2] + px - 1) / px) * OC4);
   out->dispatches.push_back(std::move(d));
   return Status();
@@ -256,18 +327,56 @@ Status lower_fully_connected(LowerContext& ctx, const Node& node, LoweredNode* o
   const Shape& w = g.value(node.inputs[1]).shape;  // [units, depth]
   const int64_t units = w[0], depth = w[1];
   const int64_t batch = g.value(node.inputs[0]).shape.num_elements() / depth;
-  Dispatch d;
-  d.kernel = "fully_connected";
   const int64_t dims[] = {batch, units, depth};
-  d.group = static_cast<uint32_t>(
-      ctx.tune(tune_shape_key("fully_connected", dims), kGroupCandidates).group);
-  d.spec = {static_cast<int32_t>(a.activation)};
-  for (int64_t v : {batch, units, depth}) d.push_int(v);
-  d.bindings = {Operand::value(node.outputs[0]), Operand::value(node.inputs[0]),
-                Operand::weights(ctx.add_weights(constant_floats(ctx, node.inputs[1]))),
-                Operand::weights(ctx.add_weights(bias_or_zeros(ctx, node, 2, units)))};
-  set_invocations(d, batch * units);
-  out->dispatches.push_back(std::move(d));
+  // kTiledFcRows rows or more are a GEMM: conv2d_tiled.comp's tiles where
+  // they fit, offered with fully_connected.comp's work groups (tile 0).
+  // With rows set per run, runs of fewer rows take fully_connected.comp.
+  const std::vector<TuneParams> tiles =
+      batch >= kTiledFcRows ? gemm_candidates(ctx, kGroupCandidates) : std::vector<TuneParams>{};
+  const TuneParams tp = tiles.empty()
+                            ? ctx.tune(tune_shape_key("fully_connected", dims), kGroupCandidates)
+                            : ctx.tune(tune_shape_key("fully_connected_tiled", dims), tiles);
+  const bool tiled = tp.tile >= kMinTiledPixels;
+  const bool run_rows = g.value(node.outputs[0]).shape.has_symbols();
+  const std::vector<float> weights = constant_floats(ctx, node.inputs[1]);
+  if (!tiled || run_rows) {
+    Dispatch d;
+    d.kernel = "fully_connected";
+    d.group = static_cast<uint32_t>(tiled ? 0 : tp.group);
+    d.spec = {static_cast<int32_t>(a.activation)};
+    for (int64_t v : {batch, units, depth}) d.push_int(v);
+    d.bindings = {Operand::value(node.outputs[0]), Operand::value(node.inputs[0]),
+                  Operand::weights(ctx.add_weights(weights)),
+                  Operand::weights(ctx.add_weights(bias_or_zeros(ctx, node, 2, units)))};
+    if (tiled) {
+      d.rows = batch;
+      d.max_rows = kTiledFcRows - 1;
+    }
+    set_invocations(d, batch * units);
+    out->dispatches.push_back(std::move(d));
+  }
+  if (tiled) {
+    const int64_t units4 = (units + 3) / 4;
+    std::vector<float> packed(static_cast<size_t>(depth * units4 * 4), 0.0f);
+    for (int64_t u = 0; u < units; ++u)
+      for (int64_t k = 0; k < depth; ++k)
+        packed[static_cast<size_t>(k * units4 * 4 + u)] =
+            weights[static_cast<size_t>(u * depth + k)];
+    // No addend or slopes: bindings 4 and 5 are never read (the input and
+    // the bias stand in).
+    const Operand bias = Operand::weights(ctx.add_weights(bias_or_zeros(ctx, node, 2, units4 * 4)));
+    Dispatch d =
+        gemm_tiled_dispatch(tp, batch, depth, units, a.activation, false, false,
+                            {Operand::value(node.outputs[0]), Operand::value(node.inputs[0]),
+                             Operand::weights(ctx.add_weights(std::move(packed))), bias,
+                             Operand::value(node.inputs[0]), bias});
+    if (run_rows) {
+      d.rows = batch;
+      d.min_rows = kTiledFcRows;
+      d.row_tile = tp.tile;
+    }
+    out->dispatches.push_back(std::move(d));
+  }
   return Status();
 }
 
@@ -295,9 +404,10 @@ Status lower_batch_matmul(LowerContext& ctx, const Node& node, LoweredNode* out)
 // bound is for the larger).
 uint64_t fully_connected_binding_bytes(const Graph& g, const Node& node) {
   if (has_block_weights(g, node)) return block_weight_binding_bytes(g, node.inputs[1]);
+  // conv2d_tiled.comp's repacking pads the units to a multiple of 4.
   const Value& w = g.value(node.inputs[1]);
-  return w.is_constant() ? static_cast<uint64_t>(std::max<int64_t>(w.shape.num_elements(), 0)) * 4
-                         : 0;
+  if (!w.is_constant() || w.shape.rank() != 2) return 0;
+  return static_cast<uint64_t>(std::max<int64_t>((w.shape[0] + 3) / 4 * 4 * w.shape[1], 0)) * 4;
 }
 
 constexpr VkOp kOps[] = {

@@ -124,6 +124,92 @@ __kernel void transpose_conv(KERNEL_ARGS) {
     ST(y, oc0 + t, activate(acc[t], p.act));
 }
 
+// A 1x1, stride 1, unpadded conv2d as the GEMM [pixels x IC] x [IC x OC]
+// (weights [OC][IC]), by tiles of ODIN_TILE_M pixels x ODIN_TILE_N output
+// channels (a tuned program variant's -D): a work group walks the input
+// channels in slices of 16, stages the slice of the input and of the
+// weights in local memory, and each work item accumulates 4 pixels x 4
+// output channels from there. The launch is whole groups of TM * TN / 16
+// work items, exactly. Operands: conv2d's (y, x, weights, bias, addend,
+// slopes). Arguments: pixels, IC, OC, activation, whether to add the
+// addend, whether to apply the slopes.
+#ifdef ODIN_TILE_M
+#define TM ODIN_TILE_M
+#define TN ODIN_TILE_N
+#define TK 16
+#define TM4 (TM / 4)
+#define TN4 (TN / 4)
+__kernel __attribute__((reqd_work_group_size(TM4 * TN4, 1, 1))) void conv2d_tiled(KERNEL_ARGS) {
+  // The slice: xs[k][m4] is input channel k of pixels 4 m4 .. 4 m4 + 3,
+  // ws[k][n4] output channels 4 n4 .. 4 n4 + 3 of input channel k; zeros
+  // past the pixels and channels.
+  __local float4 xs[TK * TM4];
+  __local float4 ws[TK * TN4];
+  const int pixels = P(6), IC = P(7), OC = P(8), act = P(9), has_addend = P(10),
+            has_prelu = P(11);
+  const int tiles_n = (OC + TN - 1) / TN;
+  const int g = get_group_id(0), lid = get_local_id(0);
+  const int m0 = g / tiles_n * TM, n0 = g % tiles_n * TN;
+  const int tx = lid % TN4, ty = lid / TN4;
+  __global const store_t* x = OPERAND(1);
+  __global const store_t* w = OPERAND(2);
+  float4 acc[4];
+  float4 bias;
+  for (int j = 0; j < 4; ++j) {
+    const int oc = n0 + 4 * tx + j;
+    ((float*)&bias)[j] = oc < OC ? LD(OPERAND(3), oc) : 0.0f;
+  }
+  for (int i = 0; i < 4; ++i) acc[i] = bias;
+  for (int k0 = 0; k0 < IC; k0 += TK) {
+    for (int e = lid; e < TK * TM4; e += TM4 * TN4) {
+      const int m4 = e / TK, k = e % TK, ic = k0 + k, px = m0 + 4 * m4;
+      float4 v = (float4)(0.0f);
+      if (ic < IC)
+        for (int j = 0; j < 4; ++j)
+          if (px + j < pixels) ((float*)&v)[j] = LD(x, (px + j) * IC + ic);
+      xs[k * TM4 + m4] = v;
+    }
+    for (int e = lid; e < TK * TN4; e += TM4 * TN4) {
+      const int n4 = e / TK, k = e % TK, ic = k0 + k, oc = n0 + 4 * n4;
+      float4 v = (float4)(0.0f);
+      if (ic < IC)
+        for (int j = 0; j < 4; ++j)
+          if (oc + j < OC) ((float*)&v)[j] = LD(w, (oc + j) * IC + ic);
+      ws[k * TN4 + n4] = v;
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    const int kn = min(TK, IC - k0);
+    for (int k = 0; k < kn; ++k) {
+      const float4 a = xs[k * TM4 + ty];
+      const float4 wv = ws[k * TN4 + tx];
+      acc[0] += a.x * wv;
+      acc[1] += a.y * wv;
+      acc[2] += a.z * wv;
+      acc[3] += a.w * wv;
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+  }
+  for (int i = 0; i < 4; ++i) {
+    const int px = m0 + 4 * ty + i;  // (m is the buffer: OPERAND)
+    if (px >= pixels) break;
+    __global store_t* y = OPERAND(0) + px * OC;
+    __global const store_t* addend = OPERAND(4) + px * OC;
+    for (int j = 0; j < 4; ++j) {
+      const int oc = n0 + 4 * tx + j;
+      if (oc >= OC) break;
+      float v = ((float*)&acc[i])[j];
+      if (has_addend) v += LD(addend, oc);
+      ST(y, oc, epilogue(v, act, has_prelu, OPERAND(5), oc));
+    }
+  }
+}
+#undef TM
+#undef TN
+#undef TK
+#undef TM4
+#undef TN4
+#endif
+
 // CONV_3D, NDHWC, weights [OC][KD][KH][KW][IC], one output element per
 // work item. Operands: y, x, weights, bias. Arguments: ID, IH, IW, IC, OD,
 // OH, OW, OC, KD, KH, KW, strides d/h/w, dilations d/h/w, pads d/h/w

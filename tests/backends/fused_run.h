@@ -20,9 +20,12 @@ struct FusedRun {
   std::string backend, fallback;
 };
 
+// tune_candidate >= 0: that tuning candidate for every tunable kernel
+// (SessionOptions::tune_candidate).
 inline FusedRun run_fused(const Graph& g, const std::vector<std::string>& backends, bool optimize,
-                          bool fp16 = false) {
+                          bool fp16 = false, int tune_candidate = -1) {
   SessionOptions o;
+  o.tune_candidate = tune_candidate;
   o.backends = backends;
   o.optimize = optimize;
   o.allow_reduced_precision = fp16;

@@ -3,6 +3,10 @@
 // preprocessed as MediaPipe does, on every backend this build has.
 // Tolerance: rel_range <= 1e-4 per output (1e-2 for a GPU's fp16 path); a
 // backend with no device here reports "skipped: no <backend> device".
+// The GPU backends run each model twice more (fp32 and fp16) with tuning
+// candidate 3 forced, which takes the shared-memory tiled GEMM for every
+// 1x1 convolution whichever default the device has (conv2d_tiled:
+// backends/vulkan/vk_ops_conv.cpp, backends/opencl/cl_ops_conv.cpp).
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -21,15 +25,20 @@ struct GoldenCase {
   std::string input;  // "random" (SplitMix64 seed 1 in [-1,1]) or "photo"
   std::string backend;
   bool fp16 = false;
+  int tune_candidate = -1;  // SessionOptions::tune_candidate
 };
 
+constexpr int kTiledCandidate = 3;
+
 void PrintTo(const GoldenCase& c, std::ostream* os) {
-  *os << c.backend << (c.fp16 ? "_fp16/" : "/") << c.model << "/" << c.input;
+  *os << c.backend << (c.fp16 ? "_fp16/" : "/") << (c.tune_candidate >= 0 ? "tiles/" : "")
+      << c.model << "/" << c.input;
 }
 
 std::string case_name(const testing::TestParamInfo<GoldenCase>& info) {
   const GoldenCase& c = info.param;
-  return c.backend + (c.fp16 ? "_fp16_" : "_") + c.model + "_" + c.input;
+  return c.backend + (c.fp16 ? "_fp16_" : "_") + (c.tune_candidate >= 0 ? "tiles_" : "") + c.model +
+         "_" + c.input;
 }
 
 class ModelGolden : public testing::TestWithParam<GoldenCase> {};
@@ -50,6 +59,7 @@ TEST_P(ModelGolden, MatchesLiteRt) {
   SessionOptions options;
   options.backends = {c.backend, "cpu"};
   options.allow_reduced_precision = c.fp16;
+  options.tune_candidate = c.tune_candidate;
   auto session = Session::create(*graph, options);
   ASSERT_TRUE(session.ok()) << session.status().to_string();
   Session& s = **session;
@@ -95,7 +105,10 @@ std::vector<GoldenCase> all_cases() {
     for (const char* input : {"random", "photo"})
       for (const std::string& backend : built_backends()) {
         cases.push_back({model, input, backend, false});
-        if (backend != "cpu") cases.push_back({model, input, backend, true});
+        if (backend == "cpu") continue;
+        cases.push_back({model, input, backend, true});
+        for (bool fp16 : {false, true})
+          cases.push_back({model, input, backend, fp16, kTiledCandidate});
       }
   return cases;
 }
