@@ -16,6 +16,21 @@
 
 namespace odin::test {
 
+// The count a pass returned (nodes rewritten or removed); -1, and a test
+// failure, when it failed.
+inline int pass_count(Result<int> n) {
+  EXPECT_TRUE(n.ok()) << n.status().to_string();
+  return n.ok() ? *n : -1;
+}
+
+// A SAME-padded CONV_2D's attributes (the pass tests' usual producer).
+inline Conv2DAttrs same_conv(Activation act = Activation::kNone) {
+  Conv2DAttrs a;
+  a.padding = Padding::kSame;
+  a.activation = act;
+  return a;
+}
+
 // Runs `graph` as it is, with reference kernels only (no passes, no constant
 // folding, no optimized kernels) on seeded random inputs; returns every output.
 inline std::vector<std::vector<float>> run_unoptimized(const Graph& graph, uint64_t seed = 7) {
