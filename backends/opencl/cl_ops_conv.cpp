@@ -28,30 +28,15 @@ constexpr TuneParams kGroupCandidates[] = {{0, 0}, {32, 0}, {128, 0}, {256, 0}};
 // it vectorizes) the tiles beat conv2d on 39 of the 41 1x1 layers of the
 // MediaPipe models, this one most often; on a GPU it is the tile that the
 // smallest work-group limits allow.
-constexpr int32_t kMinTiledPixels = 16;
-constexpr int64_t kTiledDepth = 16;  // input channels per staged slice (conv.cl's TK)
-constexpr TuneParams kTiledCandidates[] = {{128, 64}, {256, 64}, {128, 32}, {64, 32}, {64, 16}};
 constexpr TuneParams kGemmDirectCandidates[] = {{0, 0}, {64, 4}, {128, 4}};
-// FULLY_CONNECTED over at least this many rows takes the GEMM's candidates.
-constexpr int64_t kTiledFcRows = 8;
-
-// Local memory conv2d_tiled declares for a TM x TN tile: float slices of
-// the input [16 x TM] and the weights [16 x TN].
-int64_t conv2d_tiled_local_bytes(TuneParams tile) {
-  const int64_t tm = tile.tile, tn = int64_t{16} * tile.group / tile.tile;
-  return 4 * kTiledDepth * (tm + tn);
-}
 
 // The GEMM candidates on this device: the tiles whose local memory and
 // work-group size fit and `direct`, the direct kernel's (none: the layer
 // takes the direct kernel's own candidates), default first.
 std::vector<TuneParams> gemm_candidates(const LowerContext& ctx,
                                         std::span<const TuneParams> direct) {
-  std::vector<TuneParams> tiled;
-  for (const TuneParams& t : kTiledCandidates)
-    if (conv2d_tiled_local_bytes(t) <= static_cast<int64_t>(ctx.local_memory_bytes()) &&
-        static_cast<size_t>(t.group) <= ctx.max_group_size())
-      tiled.push_back(t);
+  std::vector<TuneParams> tiled =
+      fitting_gemm_tiles(ctx.local_memory_bytes(), ctx.max_group_size());
   if (tiled.empty()) return {};
   tiled.insert(tiled.end(), direct.begin(), direct.end());
   return tiled;
@@ -61,7 +46,7 @@ std::vector<TuneParams> gemm_candidates(const LowerContext& ctx,
 // units (its operands are conv2d's, set by the caller).
 void set_tiled_gemm(Launch& l, TuneParams tp, int64_t rows, int64_t depth, int64_t units,
                     Activation act, bool addend, bool prelu) {
-  const int64_t tm = tp.tile, tn = int64_t{16} * tp.group / tp.tile;
+  const int64_t tm = tp.tile, tn = gemm_tile_columns(tp);
   l.kernel = "conv2d_tiled";
   l.options = str_cat("-D ODIN_TILE_M=", tm, " -D ODIN_TILE_N=", tn);
   l.group = static_cast<size_t>(tp.group);
@@ -116,7 +101,7 @@ void add_weights_and_bias(LowerContext& ctx, const Node& node, int64_t n, Launch
 }
 
 // The tile (ODIN_CONV_TILE output channels per work item, a -D variant, or a
-// conv2d_tiled tile of kMinTiledPixels or more, which the caller sets up)
+// conv2d_tiled tile of kMinGemmTilePixels or more, which the caller sets up)
 // and work-group size of a conv kernel writing `pixels` pixels of `oc`
 // channels, from `candidates`.
 TuneParams tune_conv_tile(LowerContext& ctx, const std::string& key,
@@ -124,7 +109,7 @@ TuneParams tune_conv_tile(LowerContext& ctx, const std::string& key,
                           Launch& l) {
   const TuneParams tp = ctx.tune(key, candidates);
   l.group = static_cast<size_t>(tp.group);
-  if (tp.tile > 1 && tp.tile < kMinTiledPixels) {
+  if (tp.tile > 1 && tp.tile < kMinGemmTilePixels) {
     l.options = str_cat("-D ODIN_CONV_TILE=", tp.tile);
     l.work_items = pixels * ((oc + tp.tile - 1) / tp.tile);
   }
@@ -158,7 +143,7 @@ Status lower_window(LowerContext& ctx, const Node& node, const ConvAttrs& a, con
     tp = tune_conv_tile(ctx, tune_shape_key(kernel, dims), kConvCandidates, pixels, o[3], l);
   else
     l.group = static_cast<size_t>(ctx.tune(tune_shape_key(kernel, dims), kGroupCandidates).group);
-  const bool tiled = tp.tile >= kMinTiledPixels;
+  const bool tiled = tp.tile >= kMinGemmTilePixels;
   add_weights_and_bias(ctx, node, o[3], l);
   const ValueId addend = addend_of(node);
   // conv2d's operand 4; without an addend, never read (the input stands in).
@@ -256,18 +241,18 @@ Status lower_fully_connected(LowerContext& ctx, const Node& node, LoweredNode* o
   Launch l = unary_launch("fully_connected", g, node);
   const int64_t rows = l.work_items / w[0];
   const int64_t dims[] = {rows, w[0], w[1]};
-  // kTiledFcRows rows or more are a GEMM (the weights [units][depth] are a
+  // kMinGemmTileRows rows or more are a GEMM (the weights [units][depth] are a
   // 1x1 conv's): conv2d_tiled's tiles where they fit, offered with
   // fully_connected's work groups (tile 0).
   const std::vector<TuneParams> tiles =
-      rows >= kTiledFcRows ? gemm_candidates(ctx, kGroupCandidates) : std::vector<TuneParams>{};
+      rows >= kMinGemmTileRows ? gemm_candidates(ctx, kGroupCandidates) : std::vector<TuneParams>{};
   const TuneParams tp = tiles.empty()
                             ? ctx.tune(tune_shape_key("fully_connected", dims), kGroupCandidates)
                             : ctx.tune(tune_shape_key("fully_connected_tiled", dims), tiles);
   l.group = static_cast<size_t>(tp.group);
   add_weights_and_bias(ctx, node, w[0], l);
   const auto act = std::get<FullyConnectedAttrs>(node.attrs).activation;
-  if (tp.tile >= kMinTiledPixels) {
+  if (tp.tile >= kMinGemmTilePixels) {
     // No addend or slopes: operands 4 and 5 are never read (the input and
     // the bias stand in).
     const Operand x = l.operands[1], bias = l.operands[3];

@@ -8,6 +8,7 @@
 // for CONV_2D and TRANSPOSE_CONV the output pixels per invocation (PX), or
 // for a 1x1 CONV_2D (a GEMM) the shared-memory tile of conv2d_tiled.comp.
 #include <algorithm>
+#include <limits>
 
 #include "backends/vulkan/vk_lower.h"
 #include "ops/batch_matmul_dims.h"
@@ -30,28 +31,18 @@ constexpr TuneParams kGroupCandidates[] = {{0, 0}, {32, 0}, {128, 0}, {256, 0}};
 // them); on a CPU device (lavapipe), where a workgroup's invocations run one
 // after another and barriers are dear, conv2d.comp with 4 pixels (lavapipe's
 // tuning keeps it on 36 of the MediaPipe models' 41 1x1 layers).
-constexpr int32_t kMinTiledPixels = 16;
-constexpr int64_t kTiledDepth = 16;  // TK: input channels per staged slice
-constexpr TuneParams kTiledCandidates[] = {{128, 64}, {256, 64}, {128, 32}, {64, 32}, {64, 16}};
 constexpr TuneParams kGemmDirectCandidates[] = {{64, 4}, {64, 8}, {128, 4}};
-// FULLY_CONNECTED over at least this many rows takes the GEMM's candidates.
-constexpr int64_t kTiledFcRows = 8;
-
-// Shared memory conv2d_tiled.comp declares for a TM x TN tile: fp32 slices
-// of the input [TK x TM] and the weights [TK x TN].
-int64_t conv2d_tiled_shared_bytes(TuneParams tile) {
-  const int64_t tm = tile.tile, tn = int64_t{16} * tile.group / tile.tile;
-  return 4 * kTiledDepth * (tm + tn);
-}
 
 // The GEMM candidates on this device: the tiles whose shared memory fits
 // and `direct`, the direct kernel's (none: the layer takes the direct
 // kernel's own candidates), default first.
 std::vector<TuneParams> gemm_candidates(const LowerContext& ctx,
                                         std::span<const TuneParams> direct) {
-  std::vector<TuneParams> tiled;
-  for (const TuneParams& t : kTiledCandidates)
-    if (conv2d_tiled_shared_bytes(t) <= int64_t{ctx.shared_memory_bytes()}) tiled.push_back(t);
+  // The work-group limit is not checked here (Vulkan guarantees 128
+  // invocations; the 256-wide tiles, like the direct kernels' 256-wide
+  // candidates, need devices that allow them).
+  const std::vector<TuneParams> tiled =
+      fitting_gemm_tiles(ctx.shared_memory_bytes(), std::numeric_limits<size_t>::max());
   if (tiled.empty()) return {};
   std::vector<TuneParams> out(direct.begin(), direct.end());
   out.insert(ctx.cpu_device() ? out.end() : out.begin(), tiled.begin(), tiled.end());
@@ -63,12 +54,13 @@ std::vector<TuneParams> gemm_candidates(const LowerContext& ctx,
 Dispatch gemm_tiled_dispatch(TuneParams tp, int64_t rows, int64_t depth, int64_t units,
                              Activation act, bool addend, bool prelu,
                              std::vector<Operand> bindings) {
-  const int64_t tm = tp.tile, tn = int64_t{16} * tp.group / tp.tile, units4 = (units + 3) / 4;
+  const int64_t tm = tp.tile, tn = gemm_tile_columns(tp), units4 = (units + 3) / 4;
   Dispatch d;
   d.kernel = "conv2d_tiled";
   d.group = static_cast<uint32_t>(tp.group);
-  d.spec = {static_cast<int32_t>(tm),  static_cast<int32_t>(tn), static_cast<int32_t>(kTiledDepth),
-            static_cast<int32_t>(act), addend ? 1 : 0,           prelu ? 1 : 0};
+  d.spec = {
+      static_cast<int32_t>(tm),  static_cast<int32_t>(tn), static_cast<int32_t>(kGemmTileDepth),
+      static_cast<int32_t>(act), addend ? 1 : 0,           prelu ? 1 : 0};
   for (int64_t v : {rows, depth, units}) d.push_int(v);
   d.bindings = std::move(bindings);
   set_invocations(d, (rows + tm - 1) / tm * ((units4 * 4 + tn - 1) / tn) * tp.group);
@@ -187,7 +179,7 @@ Status lower_conv2d(LowerContext& ctx, const Node& node, LoweredNode* out) {
       bias,
       addend != kNoValue ? input_operand(ctx, addend) : Operand::value(node.inputs[0]),
       prelu ? Operand::weights(ctx.add_weights(std::move(slopes))) : bias};
-  if (tp.tile >= kMinTiledPixels) {
+  if (tp.tile >= kMinGemmTilePixels) {
     out->dispatches.push_back(gemm_tiled_dispatch(tp, in[0] * in[1] * in[2], IC, OC, a.activation,
                                                   addend != kNoValue, prelu, bindings));
     return Status();
@@ -328,15 +320,16 @@ Status lower_fully_connected(LowerContext& ctx, const Node& node, LoweredNode* o
   const int64_t units = w[0], depth = w[1];
   const int64_t batch = g.value(node.inputs[0]).shape.num_elements() / depth;
   const int64_t dims[] = {batch, units, depth};
-  // kTiledFcRows rows or more are a GEMM: conv2d_tiled.comp's tiles where
+  // kMinGemmTileRows rows or more are a GEMM: conv2d_tiled.comp's tiles where
   // they fit, offered with fully_connected.comp's work groups (tile 0).
   // With rows set per run, runs of fewer rows take fully_connected.comp.
-  const std::vector<TuneParams> tiles =
-      batch >= kTiledFcRows ? gemm_candidates(ctx, kGroupCandidates) : std::vector<TuneParams>{};
+  const std::vector<TuneParams> tiles = batch >= kMinGemmTileRows
+                                            ? gemm_candidates(ctx, kGroupCandidates)
+                                            : std::vector<TuneParams>{};
   const TuneParams tp = tiles.empty()
                             ? ctx.tune(tune_shape_key("fully_connected", dims), kGroupCandidates)
                             : ctx.tune(tune_shape_key("fully_connected_tiled", dims), tiles);
-  const bool tiled = tp.tile >= kMinTiledPixels;
+  const bool tiled = tp.tile >= kMinGemmTilePixels;
   const bool run_rows = g.value(node.outputs[0]).shape.has_symbols();
   const std::vector<float> weights = constant_floats(ctx, node.inputs[1]);
   if (!tiled || run_rows) {
@@ -350,7 +343,7 @@ Status lower_fully_connected(LowerContext& ctx, const Node& node, LoweredNode* o
                   Operand::weights(ctx.add_weights(bias_or_zeros(ctx, node, 2, units)))};
     if (tiled) {
       d.rows = batch;
-      d.max_rows = kTiledFcRows - 1;
+      d.max_rows = kMinGemmTileRows - 1;
     }
     set_invocations(d, batch * units);
     out->dispatches.push_back(std::move(d));
@@ -372,7 +365,7 @@ Status lower_fully_connected(LowerContext& ctx, const Node& node, LoweredNode* o
                              Operand::value(node.inputs[0]), bias});
     if (run_rows) {
       d.rows = batch;
-      d.min_rows = kTiledFcRows;
+      d.min_rows = kMinGemmTileRows;
       d.row_tile = tp.tile;
     }
     out->dispatches.push_back(std::move(d));

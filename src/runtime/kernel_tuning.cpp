@@ -91,6 +91,16 @@ std::string tuning_cache_dir() {
   return dir.empty() ? "" : dir + "/tuning";
 }
 
+std::vector<TuneParams> fitting_gemm_tiles(size_t memory_bytes, size_t max_group) {
+  std::vector<TuneParams> out;
+  for (const TuneParams& t : kGemmTiles) {
+    const int64_t bytes = 4 * kGemmTileDepth * (t.tile + gemm_tile_columns(t));
+    if (bytes <= static_cast<int64_t>(memory_bytes) && static_cast<size_t>(t.group) <= max_group)
+      out.push_back(t);
+  }
+  return out;
+}
+
 std::string tune_shape_key(std::string_view kernel, std::span<const int64_t> dims) {
   std::string key(kernel);
   for (size_t i = 0; i < dims.size(); ++i) key += str_cat(i == 0 ? " " : "x", dims[i]);

@@ -27,6 +27,27 @@ struct TuneParams {
   bool operator==(const TuneParams&) const = default;
 };
 
+// The GPU backends' tiled GEMM (1x1 CONV_2D and FULLY_CONNECTED:
+// kernels/vulkan/conv2d_tiled.comp, conv2d_tiled in kernels/opencl/conv.cl):
+// a work group computes TM pixels x TN output channels, 4 x 4 per work
+// item, staging kGemmTileDepth input channels of both operands at a time in
+// shared (local) memory. As TuneParams: tile = TM (>= kMinGemmTilePixels,
+// which tells a GEMM tile from a direct kernel's candidate), group = TM x
+// TN / 16 work items.
+inline constexpr int32_t kMinGemmTilePixels = 16;
+inline constexpr int64_t kGemmTileDepth = 16;
+// FULLY_CONNECTED over at least this many rows takes the GEMM tiles.
+inline constexpr int64_t kMinGemmTileRows = 8;
+inline constexpr TuneParams kGemmTiles[] = {{128, 64}, {256, 64}, {128, 32}, {64, 32}, {64, 16}};
+// TN of a tile.
+inline int64_t gemm_tile_columns(TuneParams t) {
+  return int64_t{16} * t.group / t.tile;
+}
+// The tiles (kGemmTiles, in order) whose fp32 slices [TK x TM] and [TK x
+// TN] fit `memory_bytes` of shared memory and whose work groups fit
+// `max_group`.
+std::vector<TuneParams> fitting_gemm_tiles(size_t memory_bytes, size_t max_group);
+
 // "<kernel> d0x d1x ...": the name a shape's winner is stored under.
 std::string tune_shape_key(std::string_view kernel, std::span<const int64_t> dims);
 
