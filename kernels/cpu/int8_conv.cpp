@@ -230,9 +230,6 @@ void Int8Conv::run(const void* in, void* out, ThreadPool& pool) {
   if (indirect_)
     return run_indirect(in, reinterpret_cast<uint8_t*>(scratch), static_cast<uint8_t*>(out), pool);
   void* img = scratch;
-  const int64_t elems = s_.batch * s_.in_h * s_.in_w * s_.in_c;
-  pool.parallel_for(elems, int64_t{1} << 14,
-                    [&](int64_t i0, int64_t i1, int) { convert_image(in, i0, i1, img); });
   const int64_t m = s_.batch * s_.out_h * s_.out_w;
   const int64_t tiles = (m + kInt8TileRows - 1) / kInt8TileRows;
   // Few tiles (FULLY_CONNECTED, the last small layers): split the weight
@@ -240,6 +237,15 @@ void Int8Conv::run(const void* in, void* out, ThreadPool& pool) {
   const int64_t threads = pool.num_threads();
   const int64_t chunks = tiles >= 2 * threads ? 1 : std::min(w_.panels, 2 * threads);
   const int64_t items = tiles * chunks;
+  // A 1x1 layer's tile reads only its own pixels: each tile converts them
+  // itself (no pass over the image and no join before the GEMM). Windows
+  // reach into other tiles' pixels: the image is converted first.
+  const bool convert_per_tile = direct_ && chunks == 1;
+  if (!convert_per_tile) {
+    const int64_t elems = s_.batch * s_.in_h * s_.in_w * s_.in_c;
+    pool.parallel_for(elems, int64_t{1} << 14,
+                      [&](int64_t i0, int64_t i1, int) { convert_image(in, i0, i1, img); });
+  }
   // Grain: enough items per job chunk that it does ~64k MACs.
   const int64_t per_item = std::max<int64_t>(1, kInt8TileRows * w_.k * s_.out_c / chunks);
   const int64_t grain = std::max<int64_t>(1, (int64_t{1} << 16) / per_item);
@@ -252,6 +258,7 @@ void Int8Conv::run(const void* in, void* out, ThreadPool& pool) {
       const int64_t m0 = t * kInt8TileRows, rows = std::min(kInt8TileRows, m - m0);
       const int64_t p0 = chunk * w_.panels / chunks, p1 = (chunk + 1) * w_.panels / chunks;
       const void* a = static_cast<const uint8_t*>(img) + m0 * w_.k_pad * elem;
+      if (convert_per_tile) convert_image(in, m0 * s_.in_c, (m0 + rows) * s_.in_c, img);
       if (!direct_) {
         pack_tile(img, m0, rows, tile);
         a = tile;
