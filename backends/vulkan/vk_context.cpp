@@ -23,6 +23,9 @@ Result<std::unique_ptr<Context>> Context::create(const ContextOptions& options) 
   if (options.max_shared_memory != 0)
     ctx->info_.max_shared_memory =
         std::min(ctx->info_.max_shared_memory, options.max_shared_memory);
+  if (options.max_workgroup_invocations != 0)
+    ctx->info_.max_workgroup_invocations =
+        std::min(ctx->info_.max_workgroup_invocations, options.max_workgroup_invocations);
   ODIN_RETURN_IF_ERROR(ctx->create_device(options));
   return ctx;
 }

@@ -28,6 +28,9 @@ struct ContextOptions {
   // A lower maxComputeSharedMemorySize (0: the device's), as a device
   // with Vulkan's minimum of 16384 bytes would have.
   uint32_t max_shared_memory = 0;
+  // A lower maxComputeWorkGroupInvocations (0: the device's), as a device
+  // with Vulkan's minimum of 128 would have.
+  uint32_t max_workgroup_invocations = 0;
 };
 
 class Context {

@@ -26,12 +26,13 @@ uint64_t align_up(uint64_t n, uint64_t a) {
 class Lowering final : public LowerContext {
  public:
   Lowering(const Graph& g, bool fp16, bool cpu, bool subgroups, uint32_t shared_memory,
-           TuneChooser& chooser)
+           uint32_t max_group, TuneChooser& chooser)
       : graph_(g),
         fp16_(fp16),
         cpu_(cpu),
         subgroups_(subgroups),
         shared_memory_(shared_memory),
+        max_group_(max_group),
         chooser_(chooser) {}
   bool cpu_device() const override { return cpu_; }
   bool subgroups() const override { return subgroups_; }
@@ -64,8 +65,14 @@ class Lowering final : public LowerContext {
     derived_[{v, form}] = std::move(blobs);
   }
 
+  // Candidates of work groups larger than the device allows are dropped
+  // (a pipeline of one would not compile); group 0 is the default, 64.
   TuneParams tune(const std::string& shape, std::span<const TuneParams> candidates) override {
-    return chooser_.choose(node, shape, candidates);
+    std::vector<TuneParams> fit;
+    for (const TuneParams& t : candidates)
+      if (max_group_ == 0 || static_cast<uint32_t>(t.group) <= max_group_) fit.push_back(t);
+    if (fit.empty()) fit.push_back(candidates[0]);
+    return chooser_.choose(node, shape, fit);
   }
 
   std::vector<std::vector<uint8_t>> blobs;
@@ -77,6 +84,7 @@ class Lowering final : public LowerContext {
   bool cpu_;
   bool subgroups_;
   uint32_t shared_memory_;
+  uint32_t max_group_;  // maxComputeWorkGroupInvocations (0: unknown)
   TuneChooser& chooser_;
   std::map<std::pair<ValueId, std::string>, std::vector<int32_t>> derived_;
 };
@@ -116,7 +124,7 @@ class VulkanExecutable::Builder {
         elem_(fp16_ ? 2 : 4),
         alignment_(std::max<uint64_t>(64, ctx_.info().min_storage_buffer_offset_alignment)),
         lowering_(g_, fp16_, ctx_.info().kind == DeviceKind::kCpu, ctx_.subgroups_enabled(),
-                  ctx_.info().max_shared_memory, chooser) {}
+                  ctx_.info().max_shared_memory, ctx_.info().max_workgroup_invocations, chooser) {}
 
   Status build() {
     exe_.stats_.fp16 = fp16_;

@@ -31,6 +31,7 @@ class LowerContext {
   virtual int32_t add_bytes(std::vector<uint8_t> bytes) = 0;
   // The tile and workgroup choice for a tunable kernel on `shape`
   // (tune_shape_key); candidates[0] is its default (runtime/kernel_tuning.h).
+  // Candidates whose workgroup the device cannot run are never chosen.
   virtual TuneParams tune(const std::string& shape, std::span<const TuneParams> candidates) = 0;
   // The device is a CPU (lavapipe, SwiftShader): workgroups are run one
   // after another there, and barriers cost far more than on a GPU.

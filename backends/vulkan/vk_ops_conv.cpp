@@ -38,9 +38,8 @@ constexpr TuneParams kGemmDirectCandidates[] = {{64, 4}, {64, 8}, {128, 4}};
 // kernel's own candidates), default first.
 std::vector<TuneParams> gemm_candidates(const LowerContext& ctx,
                                         std::span<const TuneParams> direct) {
-  // The work-group limit is not checked here (Vulkan guarantees 128
-  // invocations; the 256-wide tiles, like the direct kernels' 256-wide
-  // candidates, need devices that allow them).
+  // (The work-group limit is LowerContext::tune's: it drops candidates
+  // larger than the device allows, tiles and direct kernels alike.)
   const std::vector<TuneParams> tiled =
       fitting_gemm_tiles(ctx.shared_memory_bytes(), std::numeric_limits<size_t>::max());
   if (tiled.empty()) return {};

@@ -161,5 +161,40 @@ TEST(VulkanConvTiled, TilesNeedTheirSharedMemory) {
   }
 }
 
+// A device of Vulkan's minimum 128 invocations a workgroup is never given a
+// larger one: every candidate compiles (the 256-wide tile and work groups
+// are dropped, so the forced indices past the end land on the last that
+// fits) and matches the reference.
+TEST(VulkanConvTiled, CandidatesFitTheWorkgroupLimit) {
+  ODIN_REQUIRE_VULKAN();
+  static const Status registered = [] {
+    vk::ContextOptions options;
+    options.max_workgroup_invocations = 128;
+    return register_vulkan_backend("vulkan_128_invocations", options);
+  }();
+  ASSERT_TRUE(registered.ok()) << registered.message();
+  const Graph g = conv_graph(1, 1);
+  EXPECT_EQ(tiled_candidates(g, "vulkan_128_invocations", 7), 4);  // 5 tiles, one of 256
+  const std::vector<float> x = splitmix_values(9 * 10 * 20, 1, -1, 1);
+  auto run = [&](const std::string& backend, int candidate) {
+    SessionOptions o;
+    o.backends = {backend};
+    o.tune_candidate = candidate;
+    auto s = Session::create(g, o);
+    EXPECT_TRUE(s.ok()) << backend << " candidate " << candidate << ": " << s.status().to_string();
+    if (!s.ok()) return std::vector<float>();
+    EXPECT_TRUE((*s)->set_input(0, x.data(), x.size() * 4).ok());
+    EXPECT_TRUE((*s)->run().ok());
+    const ConstTensorView y = (*s)->output(0);
+    return std::vector<float>(y.as<float>(), y.as<float>() + y.num_elements());
+  };
+  const std::vector<float> want = run("cpu", -1);
+  for (int c = 0; c < 8; ++c) {
+    const std::vector<float> got = run("vulkan_128_invocations", c);
+    ASSERT_EQ(got.size(), want.size()) << "candidate " << c;
+    EXPECT_LE(rel_range(want.data(), got.data(), want.size()), 1e-5) << "candidate " << c;
+  }
+}
+
 }  // namespace
 }  // namespace odin::test
