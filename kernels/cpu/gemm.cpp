@@ -32,7 +32,8 @@ struct GemmArgs {
   // A row r is `segs` runs of k / segs floats, run s at a + r*lda + s*seg_stride
   // (a conv's filter rows read straight from the image); segs = 1 for a matrix.
   int64_t segs, seg_stride;
-  const float* b;     // one panel: [k][NV * lanes]
+  const float* b;  // one panel: [k][b_stride], the kernel's NV * lanes columns first
+  int64_t b_stride;
   const float* bias;  // [NV * lanes]
   int64_t k;
   float* c;
@@ -59,7 +60,7 @@ HWY_ATTR void micro_kernel(const GemmArgs& g) {
     for (int64_t kk = 0; kk < span; ++kk) {
       VF bv[NV];
       for (int v = 0; v < NV; ++v) bv[v] = hn::Load(d, b + v * L);
-      b += NV * L;
+      b += g.b_stride;
       for (int r = 0; r < MR; ++r) {
         const VF av = hn::Set(d, a[r * g.lda + kk]);
         for (int v = 0; v < NV; ++v) acc[r][v] = hn::MulAdd(av, bv[v], acc[r][v]);
@@ -121,6 +122,7 @@ HWY_ATTR void Gemm(int64_t rows, const float* a, int64_t lda, int64_t segs, int6
       g.segs = segs;
       g.seg_stride = seg_stride;
       g.b = w->data.data() + p * w->k * w->nr;
+      g.b_stride = w->nr;
       g.bias = w->bias.data() + p * w->nr;
       g.k = w->k;
       g.c = c + r0 * ldc + p * w->nr;
@@ -130,7 +132,9 @@ HWY_ATTR void Gemm(int64_t rows, const float* a, int64_t lda, int64_t segs, int6
       g.cols = static_cast<size_t>(std::min<int64_t>(w->nr, w->n - p * w->nr));
       g.lo = clamp.lo;
       g.hi = clamp.hi;
-      if (nv == 1)
+      // A last panel of at most one vector of columns (n = 36: 32 + 4)
+      // takes one vector per row, not two.
+      if (nv == 1 || g.cols <= hn::Lanes(DF()))
         row_block<1>(mr, g);
       else
         row_block<2>(mr, g);
