@@ -8,6 +8,7 @@
 #include <iterator>
 
 #include "bench/output_difference.h"
+#include "runtime/backend.h"
 
 namespace odin::test {
 
@@ -63,6 +64,13 @@ std::string model_path(const std::string& name) {
     base = std::string(home ? home : ".") + "/.cache/odin/models";
   }
   return base + "/" + name + ".tflite";
+}
+
+std::vector<std::string> gpu_backends() {
+  std::vector<std::string> out;
+  for (const std::string& b : built_backends())
+    if (b != "cpu") out.push_back(b);
+  return out;
 }
 
 }  // namespace odin::test

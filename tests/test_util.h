@@ -49,4 +49,8 @@ std::string data_path(const std::string& rel);
 // ${ODIN_MODEL_DIR:-$HOME/.cache/odin/models}/<name>.tflite
 std::string model_path(const std::string& name);
 
+// Every built backend but "cpu", with a device here or not: GPU backend
+// tests take one case per backend, each skipping without its device.
+std::vector<std::string> gpu_backends();
+
 }  // namespace odin::test

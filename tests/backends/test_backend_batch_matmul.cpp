@@ -65,15 +65,8 @@ TEST_P(BackendBatchMatMul, PartlyBroadcastBatchesFallBack) {
   EXPECT_EQ(got.out, want.out);
 }
 
-std::vector<std::string> gpu_backends() {
-  std::vector<std::string> out;
-  for (const std::string& b : built_backends())
-    if (b != "cpu") out.push_back(b);
-  return out;
-}
-
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(BackendBatchMatMul);
-INSTANTIATE_TEST_SUITE_P(Gpu, BackendBatchMatMul, testing::ValuesIn(gpu_backends()),
+INSTANTIATE_TEST_SUITE_P(Gpu, BackendBatchMatMul, testing::ValuesIn(test::gpu_backends()),
                          [](const testing::TestParamInfo<std::string>& i) { return i.param; });
 
 }  // namespace

@@ -97,18 +97,12 @@ TEST_P(BackendConvGemm, EveryCandidateMatchesTheReference) {
   }
 }
 
-std::vector<std::string> gpu_backends() {
-  std::vector<std::string> out;
-  for (const std::string& b : built_backends())
-    if (b != "cpu") out.push_back(b);
-  return out;
-}
-
 // A build without GPU backends has no cases.
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(BackendConvGemm);
 INSTANTIATE_TEST_SUITE_P(
     GpuBackends, BackendConvGemm,
-    testing::Combine(testing::ValuesIn(gpu_backends()), testing::ValuesIn(kCases), testing::Bool()),
+    testing::Combine(testing::ValuesIn(test::gpu_backends()), testing::ValuesIn(kCases),
+                     testing::Bool()),
     [](const testing::TestParamInfo<std::tuple<std::string, GemmCase, bool>>& i) {
       return std::get<0>(i.param) + "_" + std::get<1>(i.param).name +
              (std::get<2>(i.param) ? "_fp16" : "_fp32");

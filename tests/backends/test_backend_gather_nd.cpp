@@ -90,15 +90,8 @@ TEST_P(BackendGatherNd, OutOfRangeTupleGivesZerosOnTheGpu) {
     EXPECT_EQ(got.out[i], i / 2 == 2 || i / 2 == 3 ? 0.0f : want.out[i]) << "element " << i;
 }
 
-std::vector<std::string> gpu_backends() {
-  std::vector<std::string> out;
-  for (const std::string& b : built_backends())
-    if (b != "cpu") out.push_back(b);
-  return out;
-}
-
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(BackendGatherNd);
-INSTANTIATE_TEST_SUITE_P(Gpu, BackendGatherNd, testing::ValuesIn(gpu_backends()),
+INSTANTIATE_TEST_SUITE_P(Gpu, BackendGatherNd, testing::ValuesIn(test::gpu_backends()),
                          [](const testing::TestParamInfo<std::string>& i) { return i.param; });
 
 }  // namespace

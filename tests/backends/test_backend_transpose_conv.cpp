@@ -13,12 +13,10 @@ namespace odin {
 namespace {
 
 // The GPU backends with a device here.
-std::vector<std::string> gpu_backends() {
+std::vector<std::string> available_gpu_backends() {
   std::vector<std::string> out;
-  for (const std::string& name : built_backends()) {
-    Backend* b = find_backend(name);
-    if (name != "cpu" && b && b->available()) out.push_back(name);
-  }
+  for (const std::string& name : test::gpu_backends())
+    if (Backend* b = find_backend(name); b && b->available()) out.push_back(name);
   return out;
 }
 
@@ -36,7 +34,7 @@ TEST(BackendTransposeConv, MediaPipeTransposeBiasMatchesTheReference) {
   const Graph g = m.finish({m.node(OpType::kConvolution2DTransposeBias, {x, w, b}, a)});
   ASSERT_EQ(g.value(g.outputs()[0]).shape, Shape({1, 8, 9, 5}));
   const test::FusedRun want = test::run_fused(g, {"cpu"}, false);
-  const std::vector<std::string> gpus = gpu_backends();
+  const std::vector<std::string> gpus = available_gpu_backends();
   if (gpus.empty()) GTEST_SKIP() << "skipped: no GPU device";
   for (const std::string& name : gpus)
     for (bool fp16 : {false, true}) {
@@ -58,7 +56,7 @@ TEST(BackendTransposeConv, RunTimeFilterFallsBackWithTheReason) {
   a.padding = Padding::kSame;
   a.stride_h = a.stride_w = 2;
   const Graph g = m.finish({m.node(OpType::kTransposeConv, {shape, filter, x}, a)});
-  const std::vector<std::string> gpus = gpu_backends();
+  const std::vector<std::string> gpus = available_gpu_backends();
   if (gpus.empty()) GTEST_SKIP() << "skipped: no GPU device";
   for (const std::string& name : gpus) {
     SessionOptions o;
