@@ -25,6 +25,7 @@ constexpr int kMR = 6;
 #else
 constexpr int kMR = 8;
 #endif
+constexpr int kMaxRows = 2 * kMR;
 
 struct GemmArgs {
   const float* a;
@@ -54,24 +55,35 @@ HWY_ATTR void micro_kernel(const GemmArgs& g) {
     for (int r = 0; r < MR; ++r) acc[r][v] = b0;
   }
   const float* HWY_RESTRICT b = g.b;
-  const int64_t span = g.k / g.segs;
-  for (int64_t s = 0; s < g.segs; ++s) {
-    const float* HWY_RESTRICT a = g.a + s * g.seg_stride;
-    for (int64_t kk = 0; kk < span; ++kk) {
-      VF bv[NV];
-      for (int v = 0; v < NV; ++v) bv[v] = hn::Load(d, b + v * L);
-      b += g.b_stride;
-      for (int r = 0; r < MR; ++r) {
-        const VF av = hn::Set(d, a[r * g.lda + kk]);
-        for (int v = 0; v < NV; ++v) acc[r][v] = hn::MulAdd(av, bv[v], acc[r][v]);
-      }
+  // One loop over all k (a nested loop per segment made the compiler keep
+  // the accumulators in memory between segments): `a` jumps to the next
+  // segment after `span` steps.
+  const int64_t span = g.k / g.segs, jump = g.seg_stride - span;
+  const float* HWY_RESTRICT a = g.a;
+  int64_t left = span;
+  for (int64_t kk = 0; kk < g.k; ++kk) {
+    VF bv[NV];
+    for (int v = 0; v < NV; ++v) bv[v] = hn::Load(d, b + v * L);
+    b += g.b_stride;
+    for (int r = 0; r < MR; ++r) {
+      const VF av = hn::Set(d, a[r * g.lda]);
+      for (int v = 0; v < NV; ++v) acc[r][v] = hn::MulAdd(av, bv[v], acc[r][v]);
+    }
+    ++a;
+    if (--left == 0) {
+      a += jump;
+      left = span;
     }
   }
   const VF lo = hn::Set(d, g.lo), hi = hn::Set(d, g.hi);
   VF alpha[NV];
   for (int v = 0; v < NV; ++v) alpha[v] = g.alpha ? hn::Load(d, g.alpha + v * L) : hn::Zero(d);
+  // Unrolled, so that the accumulators stay in registers (indexed by a
+  // loop counter they would live in memory throughout).
+  HWY_UNROLL(kMaxRows)
   for (int r = 0; r < MR; ++r) {
     float* HWY_RESTRICT c = g.c + r * g.ldc;
+    HWY_UNROLL(2)
     for (int v = 0; v < NV; ++v) {
       const size_t col = static_cast<size_t>(v) * L;
       if (g.add && col < g.cols)
@@ -88,7 +100,7 @@ HWY_ATTR void micro_kernel(const GemmArgs& g) {
 
 // Rows per block for one vector of columns: twice as many, since the
 // accumulators are half as many per row.
-constexpr int kMR1 = 2 * kMR;
+constexpr int kMR1 = kMaxRows;
 
 template <int NV, int R>
 HWY_ATTR HWY_INLINE bool try_rows(int64_t rows, const GemmArgs& g) {
