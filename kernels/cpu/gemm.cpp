@@ -25,7 +25,6 @@ constexpr int kMR = 6;
 #else
 constexpr int kMR = 8;
 #endif
-constexpr int kMaxRows = 2 * kMR;
 
 struct GemmArgs {
   const float* a;
@@ -78,12 +77,11 @@ HWY_ATTR void micro_kernel(const GemmArgs& g) {
   const VF lo = hn::Set(d, g.lo), hi = hn::Set(d, g.hi);
   VF alpha[NV];
   for (int v = 0; v < NV; ++v) alpha[v] = g.alpha ? hn::Load(d, g.alpha + v * L) : hn::Zero(d);
-  // Unrolled, so that the accumulators stay in registers (indexed by a
-  // loop counter they would live in memory throughout).
-  HWY_UNROLL(kMaxRows)
+  // Unrolled, so that the accumulators stay in registers.
+  HWY_UNROLL(kUnrollRegisters)
   for (int r = 0; r < MR; ++r) {
     float* HWY_RESTRICT c = g.c + r * g.ldc;
-    HWY_UNROLL(2)
+    HWY_UNROLL(kUnrollRegisters)
     for (int v = 0; v < NV; ++v) {
       const size_t col = static_cast<size_t>(v) * L;
       if (g.add && col < g.cols)
@@ -100,7 +98,7 @@ HWY_ATTR void micro_kernel(const GemmArgs& g) {
 
 // Rows per block for one vector of columns: twice as many, since the
 // accumulators are half as many per row.
-constexpr int kMR1 = kMaxRows;
+constexpr int kMR1 = 2 * kMR;
 
 template <int NV, int R>
 HWY_ATTR HWY_INLINE bool try_rows(int64_t rows, const GemmArgs& g) {

@@ -21,6 +21,12 @@ namespace hn = hwy::HWY_NAMESPACE;
 using DF = hn::ScalableTag<float>;
 using VF = hn::Vec<DF>;
 
+// Unroll factor for loops over arrays of vectors (accumulators, inputs):
+// unrolled fully, the arrays live in registers; GCC keeps an array indexed
+// by a loop counter in memory. A literal: GCC's pragma takes no template
+// arguments.
+constexpr int kUnrollRegisters = 32;
+
 // The first n (< Lanes) elements of p, zeros in the other lanes.
 HWY_INLINE VF load_n(DF d, const float* HWY_RESTRICT p, size_t n) {
 #if HWY_MEM_OPS_MIGHT_FAULT
