@@ -8,6 +8,7 @@
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "kernels/cpu/gemm.cpp"
 #include <algorithm>
+#include <type_traits>
 
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
 #include "hwy/highway.h"
@@ -44,14 +45,28 @@ struct GemmArgs {
   float lo, hi;
 };
 
-template <int MR, int NV>
+// A panel's last columns past NV full vectors, at most half a vector (24
+// = 16 + 8 channels with 16 lanes), take a half-width vector: the FMA
+// units spend nothing on the empty lanes.
+using DH = hn::Half<DF>;
+using VH = hn::Vec<DH>;
+constexpr bool kHasHalfVectors = HWY_TARGET != HWY_SCALAR;
+
+template <int MR, int NV, bool kHalf>
 HWY_ATTR void micro_kernel(const GemmArgs& g) {
   const DF d;
+  const DH dh;
   const size_t L = hn::Lanes(d);
   VF acc[MR][NV];
+  [[maybe_unused]] VH acc_half[MR];
+  HWY_UNROLL(kUnrollRegisters)
   for (int v = 0; v < NV; ++v) {
     const VF b0 = hn::LoadU(d, g.bias + v * L);
     for (int r = 0; r < MR; ++r) acc[r][v] = b0;
+  }
+  if constexpr (kHalf) {
+    const VH b0 = hn::LoadU(dh, g.bias + NV * L);
+    for (int r = 0; r < MR; ++r) acc_half[r] = b0;
   }
   const float* HWY_RESTRICT b = g.b;
   // One loop over all k (a nested loop per segment made the compiler keep
@@ -63,10 +78,13 @@ HWY_ATTR void micro_kernel(const GemmArgs& g) {
   for (int64_t kk = 0; kk < g.k; ++kk) {
     VF bv[NV];
     for (int v = 0; v < NV; ++v) bv[v] = hn::Load(d, b + v * L);
+    [[maybe_unused]] VH bh;
+    if constexpr (kHalf) bh = hn::LoadU(dh, b + NV * L);
     b += g.b_stride;
     for (int r = 0; r < MR; ++r) {
       const VF av = hn::Set(d, a[r * g.lda]);
       for (int v = 0; v < NV; ++v) acc[r][v] = hn::MulAdd(av, bv[v], acc[r][v]);
+      if constexpr (kHalf) acc_half[r] = hn::MulAdd(hn::LowerHalf(dh, av), bh, acc_half[r]);
     }
     ++a;
     if (--left == 0) {
@@ -74,25 +92,39 @@ HWY_ATTR void micro_kernel(const GemmArgs& g) {
       left = span;
     }
   }
+  // Locals, not g's fields: the stores through c could alias those, so
+  // the compiler would reload them after each store.
+  const size_t cols = g.cols;
+  const float* HWY_RESTRICT add = g.add;
+  const int64_t ldc = g.ldc;
   const VF lo = hn::Set(d, g.lo), hi = hn::Set(d, g.hi);
-  VF alpha[NV];
-  for (int v = 0; v < NV; ++v) alpha[v] = g.alpha ? hn::Load(d, g.alpha + v * L) : hn::Zero(d);
+  VF alpha[NV + kHalf];
+  for (int v = 0; v < NV + kHalf; ++v)
+    alpha[v] = g.alpha ? load_upto(d, g.alpha + v * L, L) : hn::Zero(d);
+  // v's lanes that dd holds (all of them, or the lower half).
+  auto part = [&](auto dd, VF v) {
+    if constexpr (std::is_same_v<decltype(dd), DF>)
+      return v;
+    else
+      return hn::LowerHalf(dd, v);
+  };
+  // Columns [col, col + lanes of y) of row r: residual, clamp, PRELU, store.
+  auto finish = [&](auto dd, auto y, int v, int r) {
+    const size_t col = static_cast<size_t>(v) * L;
+    if (col >= cols) return;
+    const size_t n = cols - col;
+    float* HWY_RESTRICT c = g.c + r * ldc + col;
+    if (add) y = hn::Add(y, load_upto(dd, add + r * ldc + col, n));
+    y = hn::Min(hn::Max(y, part(dd, lo)), part(dd, hi));
+    if (g.alpha) y = prelu(dd, y, part(dd, alpha[v]));
+    store_upto(y, dd, c, n);
+  };
   // Unrolled, so that the accumulators stay in registers.
   HWY_UNROLL(kUnrollRegisters)
   for (int r = 0; r < MR; ++r) {
-    float* HWY_RESTRICT c = g.c + r * g.ldc;
     HWY_UNROLL(kUnrollRegisters)
-    for (int v = 0; v < NV; ++v) {
-      const size_t col = static_cast<size_t>(v) * L;
-      if (g.add && col < g.cols)
-        acc[r][v] = hn::Add(acc[r][v], load_upto(d, g.add + r * g.ldc + col, g.cols - col));
-      VF y = hn::Min(hn::Max(acc[r][v], lo), hi);
-      if (g.alpha) y = prelu(d, y, alpha[v]);
-      if (col + L <= g.cols)
-        hn::StoreU(y, d, c + col);
-      else if (col < g.cols)
-        store_n(y, d, c + col, g.cols - col);
-    }
+    for (int v = 0; v < NV; ++v) finish(d, acc[r][v], v, r);
+    if constexpr (kHalf) finish(dh, acc_half[r], NV, r);
   }
 }
 
@@ -100,22 +132,22 @@ HWY_ATTR void micro_kernel(const GemmArgs& g) {
 // accumulators are half as many per row.
 constexpr int kMR1 = 2 * kMR;
 
-template <int NV, int R>
+template <int NV, bool kHalf, int R>
 HWY_ATTR HWY_INLINE bool try_rows(int64_t rows, const GemmArgs& g) {
   if constexpr (R > 0) {
     if (rows == R) {
-      micro_kernel<R, NV>(g);
+      micro_kernel<R, NV, kHalf>(g);
       return true;
     }
-    return try_rows<NV, R - 1>(rows, g);
+    return try_rows<NV, kHalf, R - 1>(rows, g);
   }
   return false;
 }
 
-// rows in [1, kMR] (NV = 2) or [1, kMR1] (NV = 1).
-template <int NV>
+// rows in [1, kMR] (two vectors, or one and a half) or [1, kMR1] (one).
+template <int NV, bool kHalf = false>
 HWY_ATTR void row_block(int64_t rows, const GemmArgs& g) {
-  try_rows<NV, NV == 1 ? kMR1 : kMR>(rows, g);
+  try_rows<NV, kHalf, NV == 1 && !kHalf ? kMR1 : kMR>(rows, g);
 }
 
 HWY_ATTR void Gemm(int64_t rows, const float* a, int64_t lda, int64_t segs, int64_t seg_stride,
@@ -144,8 +176,11 @@ HWY_ATTR void Gemm(int64_t rows, const float* a, int64_t lda, int64_t segs, int6
       g.hi = clamp.hi;
       // A last panel of at most one vector of columns (n = 36: 32 + 4)
       // takes one vector per row, not two.
-      if (nv == 1 || g.cols <= hn::Lanes(DF()))
+      const size_t lanes = hn::Lanes(DF());
+      if (nv == 1 || g.cols <= lanes)
         row_block<1>(mr, g);
+      else if (kHasHalfVectors && g.cols <= lanes + lanes / 2)
+        row_block<1, kHasHalfVectors>(mr, g);
       else
         row_block<2>(mr, g);
     }

@@ -27,8 +27,10 @@ using VF = hn::Vec<DF>;
 // arguments.
 constexpr int kUnrollRegisters = 32;
 
-// The first n (< Lanes) elements of p, zeros in the other lanes.
-HWY_INLINE VF load_n(DF d, const float* HWY_RESTRICT p, size_t n) {
+// The first n (< Lanes) elements of p, zeros in the other lanes. D: DF
+// or a part of it (hn::Half<DF>).
+template <class D>
+HWY_INLINE hn::VFromD<D> load_n(D d, const float* HWY_RESTRICT p, size_t n) {
 #if HWY_MEM_OPS_MIGHT_FAULT
   HWY_ALIGN float buf[HWY_MAX_BYTES / sizeof(float)] = {};
   std::memcpy(buf, p, n * sizeof(float));
@@ -39,7 +41,8 @@ HWY_INLINE VF load_n(DF d, const float* HWY_RESTRICT p, size_t n) {
 }
 
 // Stores the first n (< Lanes) lanes of v to p.
-HWY_INLINE void store_n(VF v, DF d, float* HWY_RESTRICT p, size_t n) {
+template <class D>
+HWY_INLINE void store_n(hn::VFromD<D> v, D d, float* HWY_RESTRICT p, size_t n) {
 #if HWY_MEM_OPS_MIGHT_FAULT
   HWY_ALIGN float buf[HWY_MAX_BYTES / sizeof(float)];
   hn::Store(v, d, buf);
@@ -50,17 +53,20 @@ HWY_INLINE void store_n(VF v, DF d, float* HWY_RESTRICT p, size_t n) {
 }
 
 // Loads n elements: a full vector when n >= Lanes, else a partial one.
-HWY_INLINE VF load_upto(DF d, const float* HWY_RESTRICT p, size_t n) {
+template <class D>
+HWY_INLINE hn::VFromD<D> load_upto(D d, const float* HWY_RESTRICT p, size_t n) {
   return n >= hn::Lanes(d) ? hn::LoadU(d, p) : load_n(d, p, n);
 }
 
 // A fused PRELU: v < 0 ? v * alpha : v (NaN passes through, as
 // kernels/reference/prelu.cpp's x >= 0 ? x : x * alpha gives NaN too).
-HWY_INLINE VF prelu(DF d, VF v, VF alpha) {
+template <class D, class V = hn::VFromD<D>>
+HWY_INLINE V prelu(D d, V v, V alpha) {
   return hn::IfThenElse(hn::Lt(v, hn::Zero(d)), hn::Mul(v, alpha), v);
 }
 
-HWY_INLINE void store_upto(VF v, DF d, float* HWY_RESTRICT p, size_t n) {
+template <class D>
+HWY_INLINE void store_upto(hn::VFromD<D> v, D d, float* HWY_RESTRICT p, size_t n) {
   if (n >= hn::Lanes(d))
     hn::StoreU(v, d, p);
   else

@@ -30,6 +30,8 @@ struct PreluCase {
 
 const PreluCase kCases[] = {
     {"conv1x1", false, {1, 6, 7, 16}, 24, 1, 1, false, false},
+    // 20 = 16 + 4 columns: the CPU GEMM's partial half-vector tail.
+    {"conv3x3_half_tail_addend", false, {1, 9, 8, 6}, 20, 3, 1, true, false},
     {"conv1x1_weight_major_addend", false, {1, 2, 2, 64}, 40, 1, 1, true, false},
     {"conv3x3_odd_addend", false, {1, 9, 11, 5}, 13, 3, 1, true, false},
     {"conv3x3_stride2_one_slope", false, {2, 9, 10, 5}, 7, 3, 2, false, true},

@@ -108,6 +108,19 @@ TEST(CpuConv, MatchesReferenceOverShapes) {
           }
 }
 
+// 12, 20, 24 and 44 output channels end in a half-vector tail (AVX2's 8
+// lanes: 12, 44; AVX-512's 16: 20, 24), partly or wholly filled.
+TEST(CpuConv, HalfVectorTails) {
+  int i = 0;
+  for (int64_t k : {1, 3})
+    for (int64_t out_c : {12, 20, 24, 44}) {
+      const ConvCase c{1 + i % 2, 10,        9, 3 + 5 * (k == 1), out_c,        k,
+                       k,         1 + i % 2, 1, Padding::kSame,   kActs[i % 4], i % 3 != 0};
+      check_conv(c, false);
+      ++i;
+    }
+}
+
 TEST(CpuConv, OneByOneDirectAndDilated) {
   check_conv({1, 16, 16, 24, 28, 1, 1, 1, 1, Padding::kValid, Activation::kRelu, true}, false);
   check_conv({2, 5, 3, 96, 96, 1, 1, 1, 1, Padding::kSame, Activation::kNone, true}, false);
@@ -151,7 +164,7 @@ TEST(CpuConv, FoldedPadAnySizes) {
 
 TEST(CpuFullyConnected, MatchesReference) {
   for (int64_t batch : {1, 3, 9})
-    for (int64_t units : {1, 5, 16, 17, 63})
+    for (int64_t units : {1, 5, 16, 17, 24, 63})
       for (int64_t depth : {1, 7, 64, 100}) {
         Graph g;
         const ValueId x = add_value(g, Shape{batch, depth});
