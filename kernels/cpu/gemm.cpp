@@ -45,9 +45,9 @@ struct GemmArgs {
   float lo, hi;
 };
 
-// A panel's last columns past NV full vectors, at most half a vector (24
-// = 16 + 8 channels with 16 lanes), take a half-width vector: the FMA
-// units spend nothing on the empty lanes.
+// A panel's last columns past NV full vectors (NV may be 0), at most half
+// a vector (24 = 16 + 8 channels with 16 lanes; 8 alone), take a
+// half-width vector: the FMA units spend nothing on the empty lanes.
 using DH = hn::Half<DF>;
 using VH = hn::Vec<DH>;
 constexpr bool kHasHalfVectors = HWY_TARGET != HWY_SCALAR;
@@ -57,7 +57,7 @@ HWY_ATTR void micro_kernel(const GemmArgs& g) {
   const DF d;
   const DH dh;
   const size_t L = hn::Lanes(d);
-  VF acc[MR][NV];
+  VF acc[MR][NV > 0 ? NV : 1];  // NV = 0: the half vector only
   [[maybe_unused]] VH acc_half[MR];
   HWY_UNROLL(kUnrollRegisters)
   for (int v = 0; v < NV; ++v) {
@@ -76,7 +76,7 @@ HWY_ATTR void micro_kernel(const GemmArgs& g) {
   const float* HWY_RESTRICT a = g.a;
   int64_t left = span;
   for (int64_t kk = 0; kk < g.k; ++kk) {
-    VF bv[NV];
+    VF bv[NV > 0 ? NV : 1];
     for (int v = 0; v < NV; ++v) bv[v] = hn::Load(d, b + v * L);
     [[maybe_unused]] VH bh;
     if constexpr (kHalf) bh = hn::LoadU(dh, b + NV * L);
@@ -144,10 +144,11 @@ HWY_ATTR HWY_INLINE bool try_rows(int64_t rows, const GemmArgs& g) {
   return false;
 }
 
-// rows in [1, kMR] (two vectors, or one and a half) or [1, kMR1] (one).
+// rows in [1, kMR] (two vectors, or one and a half) or [1, kMR1] (one, or
+// a half).
 template <int NV, bool kHalf = false>
 HWY_ATTR void row_block(int64_t rows, const GemmArgs& g) {
-  try_rows<NV, kHalf, NV == 1 && !kHalf ? kMR1 : kMR>(rows, g);
+  try_rows<NV, kHalf, (2 * NV + kHalf > 2 ? kMR : kMR1)>(rows, g);
 }
 
 HWY_ATTR void Gemm(int64_t rows, const float* a, int64_t lda, int64_t segs, int64_t seg_stride,
@@ -177,7 +178,9 @@ HWY_ATTR void Gemm(int64_t rows, const float* a, int64_t lda, int64_t segs, int6
       // A last panel of at most one vector of columns (n = 36: 32 + 4)
       // takes one vector per row, not two.
       const size_t lanes = hn::Lanes(DF());
-      if (nv == 1 || g.cols <= lanes)
+      if (kHasHalfVectors && g.cols <= lanes / 2)  // 8 channels of 16 lanes
+        row_block<0, kHasHalfVectors>(mr, g);
+      else if (nv == 1 || g.cols <= lanes)
         row_block<1>(mr, g);
       else if (kHasHalfVectors && g.cols <= lanes + lanes / 2)
         row_block<1, kHasHalfVectors>(mr, g);

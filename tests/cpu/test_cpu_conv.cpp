@@ -109,11 +109,12 @@ TEST(CpuConv, MatchesReferenceOverShapes) {
 }
 
 // 12, 20, 24 and 44 output channels end in a half-vector tail (AVX2's 8
-// lanes: 12, 44; AVX-512's 16: 20, 24), partly or wholly filled.
+// lanes: 12, 44; AVX-512's 16: 20, 24), partly or wholly filled; 3, 8 and
+// 40 (32 + 8) are half vectors alone.
 TEST(CpuConv, HalfVectorTails) {
   int i = 0;
   for (int64_t k : {1, 3})
-    for (int64_t out_c : {12, 20, 24, 44}) {
+    for (int64_t out_c : {3, 8, 12, 20, 24, 40, 44}) {
       const ConvCase c{1 + i % 2, 10,        9, 3 + 5 * (k == 1), out_c,        k,
                        k,         1 + i % 2, 1, Padding::kSame,   kActs[i % 4], i % 3 != 0};
       check_conv(c, false);
