@@ -165,13 +165,13 @@ HWY_ATTR void rows_any(const DepthwiseParams& p, int64_t row_begin, int64_t row_
 // contiguous, so it and the block's K*K weight vectors stay in L1 while all
 // its output pixels are computed (NHWC with many channels spreads one
 // block's pixels thousands of bytes apart, into few cache sets).
-template <int K, int S>
+template <int K>
 HWY_ATTR void blocked_fixed(const DepthwiseParams& p, const float* blocked, int64_t hp, int64_t wp,
                             int64_t b0, int64_t b1) {
   // Outputs per step: as many independent chains as the registers allow
-  // next to the K*K weights (3x3 at stride 1: 8).
-  constexpr int kNO = K == 3 && S == 1 ? 8 : 4;
-  constexpr int kSpan = (kNO - 1) * S + K;
+  // next to the K*K weights (3x3: 8).
+  constexpr int kNO = K == 3 ? 8 : 4;
+  constexpr int kSpan = kNO - 1 + K;
   const DF d;
   const auto L = static_cast<int64_t>(hn::Lanes(d));
   const VF lo = hn::Set(d, p.clamp.lo), hi = hn::Set(d, p.clamp.hi);
@@ -193,26 +193,25 @@ HWY_ATTR void blocked_fixed(const DepthwiseParams& p, const float* blocked, int6
         store_n(v, d, q, n);
     };
     for (int64_t oy = 0; oy < p.out_h; ++oy) {
-      const float* src_row = img + oy * S * wp * L;
+      const float* src_row = img + oy * wp * L;
       float* out_row = p.out + ((batch * p.out_h + oy) * p.out_w) * p.c + c0;
       int64_t ox = 0;
       for (; ox + kNO <= p.out_w; ox += kNO) {
         VF acc[kNO];
         for (int o = 0; o < kNO; ++o) acc[o] = bias;
         for (int ky = 0; ky < K; ++ky) {
-          const float* src = src_row + (ky * wp + ox * S) * L;
+          const float* src = src_row + (ky * wp + ox) * L;
           VF x[kSpan];
           for (int j = 0; j < kSpan; ++j) x[j] = hn::Load(d, src + j * L);
           for (int kx = 0; kx < K; ++kx)
-            for (int o = 0; o < kNO; ++o)
-              acc[o] = hn::MulAdd(x[o * S + kx], w[ky * K + kx], acc[o]);
+            for (int o = 0; o < kNO; ++o) acc[o] = hn::MulAdd(x[o + kx], w[ky * K + kx], acc[o]);
         }
         for (int o = 0; o < kNO; ++o) store(acc[o], out_row + (ox + o) * p.c);
       }
       for (; ox < p.out_w; ++ox) {
         VF acc0 = bias, acc1 = hn::Zero(d);  // two chains: half the latency
         for (int ky = 0; ky < K; ++ky) {
-          const float* src = src_row + (ky * wp + ox * S) * L;
+          const float* src = src_row + (ky * wp + ox) * L;
           for (int kx = 0; kx < K; ++kx) {
             if ((ky * K + kx) & 1)
               acc1 = hn::MulAdd(hn::Load(d, src + kx * L), w[ky * K + kx], acc1);
@@ -228,10 +227,8 @@ HWY_ATTR void blocked_fixed(const DepthwiseParams& p, const float* blocked, int6
 
 HWY_ATTR void DepthwiseBlocked(const DepthwiseParams& p, const float* blocked, int64_t hp,
                                int64_t wp, int64_t b0, int64_t b1) {
-  if (p.k_h == 3 && p.stride_h == 1) return blocked_fixed<3, 1>(p, blocked, hp, wp, b0, b1);
-  if (p.k_h == 3 && p.stride_h == 2) return blocked_fixed<3, 2>(p, blocked, hp, wp, b0, b1);
-  if (p.k_h == 5 && p.stride_h == 1) return blocked_fixed<5, 1>(p, blocked, hp, wp, b0, b1);
-  if (p.k_h == 5 && p.stride_h == 2) return blocked_fixed<5, 2>(p, blocked, hp, wp, b0, b1);
+  if (p.k_h == 3) return blocked_fixed<3>(p, blocked, hp, wp, b0, b1);
+  if (p.k_h == 5) return blocked_fixed<5>(p, blocked, hp, wp, b0, b1);
 }
 
 HWY_ATTR void DepthwiseRows(const DepthwiseParams& p, int64_t row_begin, int64_t row_end) {

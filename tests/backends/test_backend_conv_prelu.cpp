@@ -39,7 +39,7 @@ const PreluCase kCases[] = {
     {"dw3x3_blocked", true, {1, 12, 12, 40}, 40, 3, 1, false, false},
     {"dw3x3_stride2_odd", true, {1, 17, 15, 13}, 13, 3, 2, false, false},
     {"dw5x5_rows_one_slope", true, {1, 40, 40, 8}, 8, 5, 1, false, true},
-    {"dw5x5_stride2_blocked", true, {2, 11, 11, 48}, 48, 5, 2, false, false},
+    {"dw5x5_stride2_small", true, {2, 11, 11, 48}, 48, 5, 2, false, false},
     {"dw4x4_generic", true, {1, 9, 9, 6}, 6, 4, 1, false, false},
     {"dw3x3_multiplier2", true, {1, 7, 7, 3}, 6, 3, 1, false, true},
 };
