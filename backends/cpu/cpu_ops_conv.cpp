@@ -125,14 +125,13 @@ class DepthwiseOp final : public CpuOp {
       std::memcpy(alpha_.data(), alpha, static_cast<size_t>(p.c) * sizeof(float));
       p_.alpha = alpha_.data();
     }
-    // Small images with many channels at stride 1: repack the input per
-    // run into contiguous zero-bordered channel blocks (in the executable's
-    // shared scratch) and compute block by block; the NHWC kernel is
-    // faster where the image is large, and at stride 2, where the repack
-    // costs more than the quarter of the outputs gains (hand landmark
-    // 28x28x144 -> 14x14: 31 -> 10 us).
-    const bool fixed =
-        p.k_h == p.k_w && p.stride_h == 1 && p.stride_w == 1 && (p.k_h == 3 || p.k_h == 5);
+    // Small images with many channels, 5x5 at stride 1: repack the input
+    // per run into contiguous zero-bordered channel blocks (in the
+    // executable's shared scratch) and compute block by block. The NHWC
+    // kernel is faster where the image is large, for 3x3 (hand landmark
+    // 14x14x288: 28 -> 18 us) and at stride 2 (28x28x144 -> 14x14: 31 ->
+    // 10 us), where the repack costs more than it saves.
+    const bool fixed = p.k_h == 5 && p.k_w == 5 && p.stride_h == 1 && p.stride_w == 1;
     const int64_t hp = std::max(p.in_h + p.pad_top, (p.out_h - 1) * p.stride_h + p.k_h);
     const int64_t wp = std::max(p.in_w + p.pad_left, (p.out_w - 1) * p.stride_w + p.k_w);
     // Up to 32x32 padded pixels: a block's image (64 KiB at most with

@@ -109,8 +109,8 @@ struct DepthwiseParams : WindowGeometry {
 };
 // Output rows [row_begin, row_end) of batch*out_h rows.
 void depthwise_rows(const DepthwiseParams& p, int64_t row_begin, int64_t row_end);
-// Square 3x3 / 5x5 filters at stride 1 only (stride 2 reads a quarter of
-// the repacked image per output: the rows kernel was 1.3-3x faster), on
+// 5x5 filters at stride 1 only (for 3x3 and at stride 2 the rows kernel
+// was faster, repack included), on
 // the input repacked as `blocked` [batch][c / lanes][hp][wp][lanes], zero-
 // bordered so that every window lies inside (p.in, pads and in_h/in_w are
 // unused); writes p.out (NHWC). Blocks [block_begin, block_end) of

@@ -169,8 +169,8 @@ template <int K>
 HWY_ATTR void blocked_fixed(const DepthwiseParams& p, const float* blocked, int64_t hp, int64_t wp,
                             int64_t b0, int64_t b1) {
   // Outputs per step: as many independent chains as the registers allow
-  // next to the K*K weights (3x3: 8).
-  constexpr int kNO = K == 3 ? 8 : 4;
+  // next to the K*K weights (5x5: 4).
+  constexpr int kNO = K * K > 16 ? 4 : 8;
   constexpr int kSpan = kNO - 1 + K;
   const DF d;
   const auto L = static_cast<int64_t>(hn::Lanes(d));
@@ -227,8 +227,7 @@ HWY_ATTR void blocked_fixed(const DepthwiseParams& p, const float* blocked, int6
 
 HWY_ATTR void DepthwiseBlocked(const DepthwiseParams& p, const float* blocked, int64_t hp,
                                int64_t wp, int64_t b0, int64_t b1) {
-  if (p.k_h == 3) return blocked_fixed<3>(p, blocked, hp, wp, b0, b1);
-  if (p.k_h == 5) return blocked_fixed<5>(p, blocked, hp, wp, b0, b1);
+  if (p.k_h == 5) blocked_fixed<5>(p, blocked, hp, wp, b0, b1);
 }
 
 HWY_ATTR void DepthwiseRows(const DepthwiseParams& p, int64_t row_begin, int64_t row_end) {
