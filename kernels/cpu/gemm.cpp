@@ -97,10 +97,11 @@ HWY_ATTR void micro_kernel(const GemmArgs& g) {
   const size_t cols = g.cols;
   const float* HWY_RESTRICT add = g.add;
   const int64_t ldc = g.ldc;
+  const bool has_alpha = g.alpha != nullptr;
   const VF lo = hn::Set(d, g.lo), hi = hn::Set(d, g.hi);
-  VF alpha[NV + kHalf];
+  VF alpha[NV + kHalf];  // the panel's slopes (its bias-sized buffer)
   for (int v = 0; v < NV + kHalf; ++v)
-    alpha[v] = g.alpha ? load_upto(d, g.alpha + v * L, L) : hn::Zero(d);
+    alpha[v] = has_alpha ? hn::LoadU(d, g.alpha + v * L) : hn::Zero(d);
   // v's lanes that dd holds (all of them, or the lower half).
   auto part = [&](auto dd, VF v) {
     if constexpr (std::is_same_v<decltype(dd), DF>)
@@ -116,7 +117,7 @@ HWY_ATTR void micro_kernel(const GemmArgs& g) {
     float* HWY_RESTRICT c = g.c + r * ldc + col;
     if (add) y = hn::Add(y, load_upto(dd, add + r * ldc + col, n));
     y = hn::Min(hn::Max(y, part(dd, lo)), part(dd, hi));
-    if (g.alpha) y = prelu(dd, y, part(dd, alpha[v]));
+    if (has_alpha) y = prelu(dd, y, part(dd, alpha[v]));
     store_upto(y, dd, c, n);
   };
   // Unrolled, so that the accumulators stay in registers.
