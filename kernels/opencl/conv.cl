@@ -35,47 +35,77 @@ float epilogue(float v, int act, int prelu, __global const store_t* alpha, int o
   return prelu && v < 0.0f ? v * LD(alpha, oc) : v;
 }
 
-// Work item i: pixel i / OCT, output channels from (i % OCT) * ODIN_CONV_TILE,
-// where OCT = ceil(OC / ODIN_CONV_TILE).
+// Output channel oc of a pixel whose channels start at y (and at addend):
+// v, plus the fused residual addend when has_addend, through epilogue().
+void store_output(__global store_t* y, __global const store_t* addend, int oc, float v, int act,
+                  int has_addend, int has_prelu, __global const store_t* alpha) {
+  if (has_addend) v += LD(addend, oc);
+  ST(y, oc, epilogue(v, act, has_prelu, alpha, oc));
+}
+
+// The tile of conv2d and transpose_conv's work item i: pixel i / OCT
+// (o: n, y, x), output channels oc0 = (i % OCT) * ODIN_CONV_TILE onwards,
+// where OCT = ceil(OC / ODIN_CONV_TILE); w[t] points at channel oc0 + t's
+// weights (OHWI), acc[t] starts at its bias. Channels past OC are computed
+// (as OC - 1), never stored.
+typedef struct {
+  int4 o;
+  int oc0;
+  __global const store_t* w[ODIN_CONV_TILE];
+  float acc[ODIN_CONV_TILE];
+} Tile;
+
+Tile tile_of(int i, const Window* p, __global const store_t* weights,
+             __global const store_t* bias) {
+  Tile k;
+  const int OCT = (p->OC + ODIN_CONV_TILE - 1) / ODIN_CONV_TILE;
+  k.o = nhwc_of(i, p->OH, p->OW, OCT);
+  k.oc0 = k.o.w * ODIN_CONV_TILE;
+  const int filter = p->KH * p->KW * p->IC;
+  for (int t = 0; t < ODIN_CONV_TILE; ++t) {
+    const int oc = min(k.oc0 + t, p->OC - 1);
+    k.w[t] = weights + oc * filter;
+    k.acc[t] = LD(bias, oc);
+  }
+  return k;
+}
+
+// Adds input pixel (iy, ix) of the tile's image through tap (ky, kx).
+void tile_add(Tile* k, const Window* p, __global const store_t* x, int iy, int ix, int ky, int kx) {
+  __global const store_t* xs = x + ((k->o.x * p->IH + iy) * p->IW + ix) * p->IC;
+  const int wo = (ky * p->KW + kx) * p->IC;
+  for (int c = 0; c < p->IC; ++c) {
+    const float xv = LD(xs, c);
+    for (int t = 0; t < ODIN_CONV_TILE; ++t) k->acc[t] += xv * LD(k->w[t], wo + c);
+  }
+}
+
+// Stores the tile's channels below OC (store_output's epilogue).
+void tile_store(const Tile* k, const Window* p, __global store_t* y, __global const store_t* addend,
+                int has_addend, int has_prelu, __global const store_t* alpha) {
+  const int pixel = ((k->o.x * p->OH + k->o.y) * p->OW + k->o.z) * p->OC;
+  for (int t = 0; t < ODIN_CONV_TILE && k->oc0 + t < p->OC; ++t)
+    store_output(y + pixel, addend + pixel, k->oc0 + t, k->acc[t], p->act, has_addend, has_prelu,
+                 alpha);
+}
+
+// Work item i: tile_of's.
 __kernel void conv2d(KERNEL_ARGS) {
   const int i = get_global_id(0);
   if (i >= n) return;
   const Window p = window_of(prm, base, 6);
   const int has_addend = P(6 + 15);  // a fused residual ADD: operand 4
   const int has_prelu = P(6 + 16);   // a fused PRELU: operand 5
-  const int OCT = (p.OC + ODIN_CONV_TILE - 1) / ODIN_CONV_TILE;
-  const int4 o = nhwc_of(i, p.OH, p.OW, OCT);
-  const int oc0 = o.w * ODIN_CONV_TILE;
-  const int filter = p.KH * p.KW * p.IC;
-  __global const store_t* x = OPERAND(1);
-  __global const store_t* w[ODIN_CONV_TILE];
-  float acc[ODIN_CONV_TILE];
-  for (int t = 0; t < ODIN_CONV_TILE; ++t) {
-    const int oc = min(oc0 + t, p.OC - 1);  // past OC: computed, never stored
-    w[t] = OPERAND(2) + oc * filter;
-    acc[t] = LD(OPERAND(3), oc);
-  }
+  Tile k = tile_of(i, &p, OPERAND(2), OPERAND(3));
   for (int ky = 0; ky < p.KH; ++ky) {
-    const int iy = o.y * p.SH - p.pad_top + ky * p.DH;
+    const int iy = k.o.y * p.SH - p.pad_top + ky * p.DH;
     if (iy < 0 || iy >= p.IH) continue;
     for (int kx = 0; kx < p.KW; ++kx) {
-      const int ix = o.z * p.SW - p.pad_left + kx * p.DW;
-      if (ix < 0 || ix >= p.IW) continue;
-      __global const store_t* xs = x + ((o.x * p.IH + iy) * p.IW + ix) * p.IC;
-      const int wo = (ky * p.KW + kx) * p.IC;
-      for (int c = 0; c < p.IC; ++c) {
-        const float xv = LD(xs, c);
-        for (int t = 0; t < ODIN_CONV_TILE; ++t) acc[t] += xv * LD(w[t], wo + c);
-      }
+      const int ix = k.o.z * p.SW - p.pad_left + kx * p.DW;
+      if (ix >= 0 && ix < p.IW) tile_add(&k, &p, OPERAND(1), iy, ix, ky, kx);
     }
   }
-  const int pixel = ((o.x * p.OH + o.y) * p.OW + o.z) * p.OC;
-  __global store_t* y = OPERAND(0) + pixel;
-  __global const store_t* addend = OPERAND(4) + pixel;
-  for (int t = 0; t < ODIN_CONV_TILE && oc0 + t < p.OC; ++t) {
-    if (has_addend) acc[t] += LD(addend, oc0 + t);
-    ST(y, oc0 + t, epilogue(acc[t], p.act, has_prelu, OPERAND(5), oc0 + t));
-  }
+  tile_store(&k, &p, OPERAND(0), OPERAND(4), has_addend, has_prelu, OPERAND(5));
 }
 
 // TRANSPOSE_CONV (and MediaPipe's Convolution2DTransposeBias) in gather
@@ -90,19 +120,8 @@ __kernel void transpose_conv(KERNEL_ARGS) {
   const int i = get_global_id(0);
   if (i >= n) return;
   const Window p = window_of(prm, base, 4);
-  const int OCT = (p.OC + ODIN_CONV_TILE - 1) / ODIN_CONV_TILE;
-  const int4 o = nhwc_of(i, p.OH, p.OW, OCT);
-  const int oc0 = o.w * ODIN_CONV_TILE;
-  const int filter = p.KH * p.KW * p.IC;
-  __global const store_t* x = OPERAND(1);
-  __global const store_t* w[ODIN_CONV_TILE];
-  float acc[ODIN_CONV_TILE];
-  for (int t = 0; t < ODIN_CONV_TILE; ++t) {
-    const int oc = min(oc0 + t, p.OC - 1);  // past OC: computed, never stored
-    w[t] = OPERAND(2) + oc * filter;
-    acc[t] = LD(OPERAND(3), oc);
-  }
-  const int ty = o.y + p.pad_top, tx = o.z + p.pad_left;  // padding is never negative
+  Tile k = tile_of(i, &p, OPERAND(2), OPERAND(3));
+  const int ty = k.o.y + p.pad_top, tx = k.o.z + p.pad_left;  // padding is never negative
   for (int ky = ty % p.SH; ky < p.KH; ky += p.SH) {
     const int iy = (ty - ky) / p.SH;
     if (iy < 0) break;  // later taps read further up
@@ -110,18 +129,11 @@ __kernel void transpose_conv(KERNEL_ARGS) {
     for (int kx = tx % p.SW; kx < p.KW; kx += p.SW) {
       const int ix = (tx - kx) / p.SW;
       if (ix < 0) break;
-      if (ix >= p.IW) continue;
-      __global const store_t* xs = x + ((o.x * p.IH + iy) * p.IW + ix) * p.IC;
-      const int wo = (ky * p.KW + kx) * p.IC;
-      for (int c = 0; c < p.IC; ++c) {
-        const float xv = LD(xs, c);
-        for (int t = 0; t < ODIN_CONV_TILE; ++t) acc[t] += xv * LD(w[t], wo + c);
-      }
+      if (ix < p.IW) tile_add(&k, &p, OPERAND(1), iy, ix, ky, kx);
     }
   }
-  __global store_t* y = OPERAND(0) + ((o.x * p.OH + o.y) * p.OW + o.z) * p.OC;
-  for (int t = 0; t < ODIN_CONV_TILE && oc0 + t < p.OC; ++t)
-    ST(y, oc0 + t, activate(acc[t], p.act));
+  // No addend, no slopes (their operands bound to the output, never read).
+  tile_store(&k, &p, OPERAND(0), OPERAND(0), 0, 0, OPERAND(0));
 }
 
 // A 1x1, stride 1, unpadded conv2d as the GEMM [pixels x IC] x [IC x OC]
@@ -192,14 +204,11 @@ __kernel __attribute__((reqd_work_group_size(TM4 * TN4, 1, 1))) void conv2d_tile
   for (int i = 0; i < 4; ++i) {
     const int px = m0 + 4 * ty + i;  // (m is the buffer: OPERAND)
     if (px >= pixels) break;
-    __global store_t* y = OPERAND(0) + px * OC;
-    __global const store_t* addend = OPERAND(4) + px * OC;
     for (int j = 0; j < 4; ++j) {
       const int oc = n0 + 4 * tx + j;
       if (oc >= OC) break;
-      float v = ((float*)&acc[i])[j];
-      if (has_addend) v += LD(addend, oc);
-      ST(y, oc, epilogue(v, act, has_prelu, OPERAND(5), oc));
+      store_output(OPERAND(0) + px * OC, OPERAND(4) + px * OC, oc, ((float*)&acc[i])[j], act,
+                   has_addend, has_prelu, OPERAND(5));
     }
   }
 }

@@ -4,10 +4,9 @@
 // are repacked by the host to [KH][KW][IC][OC/4] of T4 (OC padded to a
 // multiple of 4 with zeros); the bias is [OC/4] of T4. Accumulates in fp32.
 // With HAS_ADD, a residual of the output's shape (a fused ADD) is added
-// before the activation; without it, binding 4 is bound but never read.
-// With HAS_PRELU, a fused PRELU's slopes ([OC/4] of T4, like the bias)
-// scale negative results after the activation; without it, binding 5 is
-// bound but never read.
+// before the activation; with HAS_PRELU, a fused PRELU's slopes ([OC/4] of
+// T4, like the bias) scale negative results after the activation
+// (conv2d_epilogue.glsl).
 #include "common.glsl"
 
 layout(constant_id = 0) const int KH = 1;
@@ -21,12 +20,7 @@ layout(constant_id = 7) const int PX = 4;
 layout(constant_id = 8) const int HAS_ADD = 0;
 layout(constant_id = 9) const int HAS_PRELU = 0;
 
-layout(std430, binding = 0) writeonly buffer Out { T y[]; };
-layout(std430, binding = 1) readonly buffer In { T x[]; };
-layout(std430, binding = 2) readonly buffer Weights { T4 w[]; };
-layout(std430, binding = 3) readonly buffer Bias { T4 b[]; };
-layout(std430, binding = 4) readonly buffer Addend { T addend[]; };
-layout(std430, binding = 5) readonly buffer Slopes { T4 slope[]; };
+#include "conv2d_epilogue.glsl"
 
 layout(push_constant) uniform Params {
   int N, IH, IW, IC, OH, OW, OC, pad_top, pad_left;
@@ -70,19 +64,6 @@ void main() {
   const ACC4 alpha = HAS_PRELU != 0 ? ACC4(slope[oc4]) : ACC4(0.0);
   for (int j = 0; j < PX; ++j) {
     if (ox0 + j >= p.OW) break;
-    const int ob = ((n * p.OH + oy) * p.OW + ox0 + j) * p.OC + oc4 * 4;
-    if (HAS_ADD != 0) {
-      acc[j].x += ACC(addend[ob]);
-      if (left > 1) acc[j].y += ACC(addend[ob + 1]);
-      if (left > 2) acc[j].z += ACC(addend[ob + 2]);
-      if (left > 3) acc[j].w += ACC(addend[ob + 3]);
-    }
-    ACC4 v = activate4(acc[j], ACT);
-    if (HAS_PRELU != 0) v = mix(v, v * alpha, lessThan(v, ACC4(0.0)));
-    const T4 r = T4(v);
-    y[ob] = r.x;
-    if (left > 1) y[ob + 1] = r.y;
-    if (left > 2) y[ob + 2] = r.z;
-    if (left > 3) y[ob + 3] = r.w;
+    store_conv4(((n * p.OH + oy) * p.OW + ox0 + j) * p.OC + oc4 * 4, left, acc[j], alpha);
   }
 }

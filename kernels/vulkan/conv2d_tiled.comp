@@ -8,10 +8,8 @@
 // workgroup has TM * TN / 16 invocations (specialization constant 100).
 // Weights as conv2d.comp repacks them for KH = KW = 1: [IC][OC/4] of T4,
 // OC padded to a multiple of 4 with zeros; the bias [OC/4] of T4. The
-// epilogue is conv2d.comp's: the bias, a fused residual addend (HAS_ADD),
-// the activation, a fused PRELU's slopes (HAS_PRELU); bindings the flags
-// leave unread are bound but never read. Accumulates in fp32 (ACC), ic in
-// order, as conv2d.comp does.
+// epilogue is conv2d.comp's (conv2d_epilogue.glsl). Accumulates in fp32
+// (ACC), ic in order, as conv2d.comp does.
 #include "common.glsl"
 
 layout(constant_id = 0) const int TM = 32;  // pixels per tile, a multiple of 4
@@ -22,12 +20,7 @@ layout(constant_id = 4) const int HAS_ADD = 0;
 layout(constant_id = 5) const int HAS_PRELU = 0;
 const int TM4 = TM / 4, TN4 = TN / 4, WG = TM4 * TN4;
 
-layout(std430, binding = 0) writeonly buffer Out { T y[]; };
-layout(std430, binding = 1) readonly buffer In { T x[]; };
-layout(std430, binding = 2) readonly buffer Weights { T4 w[]; };
-layout(std430, binding = 3) readonly buffer Bias { T4 b[]; };
-layout(std430, binding = 4) readonly buffer Addend { T addend[]; };
-layout(std430, binding = 5) readonly buffer Slopes { T4 slope[]; };
+#include "conv2d_epilogue.glsl"
 
 layout(push_constant) uniform Params {
   int pixels, IC, OC;
@@ -83,19 +76,6 @@ void main() {
   for (int i = 0; i < 4; ++i) {
     const int m = m0 + 4 * ty + i;
     if (m >= p.pixels) break;
-    const int ob = m * p.OC + oc4 * 4;
-    if (HAS_ADD != 0) {
-      acc[i].x += ACC(addend[ob]);
-      if (left > 1) acc[i].y += ACC(addend[ob + 1]);
-      if (left > 2) acc[i].z += ACC(addend[ob + 2]);
-      if (left > 3) acc[i].w += ACC(addend[ob + 3]);
-    }
-    ACC4 v = activate4(acc[i], ACT);
-    if (HAS_PRELU != 0) v = mix(v, v * alpha, lessThan(v, ACC4(0.0)));
-    const T4 r = T4(v);
-    y[ob] = r.x;
-    if (left > 1) y[ob + 1] = r.y;
-    if (left > 2) y[ob + 2] = r.z;
-    if (left > 3) y[ob + 3] = r.w;
+    store_conv4(m * p.OC + oc4 * 4, left, acc[i], alpha);
   }
 }
