@@ -360,10 +360,7 @@ HWY_ATTR int64_t Int8DepthwiseLanes() {
 }
 
 HWY_ATTR void Int8DepthwiseRows(const Int8DepthwiseParams& p, int64_t row_begin, int64_t row_end) {
-  if (p.in_unsigned)
-    rows_of<uint8_t>(p, row_begin, row_end);
-  else
-    rows_of<int8_t>(p, row_begin, row_end);
+  with_byte_type(p.in_unsigned, [&](auto t) { rows_of<decltype(t)>(p, row_begin, row_end); });
 }
 
 }  // namespace HWY_NAMESPACE

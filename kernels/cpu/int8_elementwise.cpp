@@ -160,19 +160,16 @@ HWY_INLINE void dequantize_of(const T* x, float* out, int64_t n, float scale, in
 
 HWY_ATTR void Int8Dequantize(const void* x, float* out, int64_t n, float scale, int32_t zero,
                              bool is_unsigned) {
-  if (is_unsigned)
-    dequantize_of(static_cast<const uint8_t*>(x), out, n, scale, zero);
-  else
-    dequantize_of(static_cast<const int8_t*>(x), out, n, scale, zero);
+  with_byte_type(is_unsigned, [&](auto t) {
+    dequantize_of(static_cast<const decltype(t)*>(x), out, n, scale, zero);
+  });
 }
 
 HWY_ATTR void Int8Prelu(const Int8PreluParams& p, const void* x, void* out, int64_t r0,
                         int64_t r1) {
   auto* o = static_cast<uint8_t*>(out);
-  if (p.is_unsigned)
-    prelu_of(p, static_cast<const uint8_t*>(x), o, r0, r1);
-  else
-    prelu_of(p, static_cast<const int8_t*>(x), o, r0, r1);
+  with_byte_type(p.is_unsigned,
+                 [&](auto t) { prelu_of(p, static_cast<const decltype(t)*>(x), o, r0, r1); });
 }
 
 HWY_ATTR void Int8MultiplyByMultipliers(const int32_t* x, const FixedPointMultiplier* m, int64_t n,
@@ -204,10 +201,10 @@ HWY_ATTR void Int8MultiplyByMultipliers(const int32_t* x, const FixedPointMultip
 
 HWY_ATTR void Int8Add(const Int8AddParams& p, const void* a, const void* b, void* out, int64_t n) {
   auto* o = static_cast<uint8_t*>(out);
-  if (p.is_unsigned)
-    add_of(p, static_cast<const uint8_t*>(a), static_cast<const uint8_t*>(b), o, n);
-  else
-    add_of(p, static_cast<const int8_t*>(a), static_cast<const int8_t*>(b), o, n);
+  with_byte_type(p.is_unsigned, [&](auto t) {
+    using T = decltype(t);
+    add_of(p, static_cast<const T*>(a), static_cast<const T*>(b), o, n);
+  });
 }
 
 }  // namespace HWY_NAMESPACE

@@ -6,6 +6,7 @@
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
 #include "hwy/highway.h"
 #include "kernels/cpu/int8_kernels.h"
+#include "kernels/cpu/int8_requant-inl.h"
 #include "kernels/cpu/pool2d-inl.h"
 
 HWY_BEFORE_NAMESPACE();
@@ -27,10 +28,7 @@ HWY_INLINE void rows_of(const Int8MaxPoolParams& p, int64_t row_begin, int64_t r
 }  // namespace
 
 HWY_ATTR void Int8MaxPoolRows(const Int8MaxPoolParams& p, int64_t row_begin, int64_t row_end) {
-  if (p.is_unsigned)
-    rows_of<uint8_t>(p, row_begin, row_end);
-  else
-    rows_of<int8_t>(p, row_begin, row_end);
+  with_byte_type(p.is_unsigned, [&](auto t) { rows_of<decltype(t)>(p, row_begin, row_end); });
 }
 
 }  // namespace HWY_NAMESPACE

@@ -341,6 +341,16 @@ HWY_INLINE void store_each_vector(int64_t begin, int64_t end, bool out_unsigned,
   }
 }
 
+// The int8 kernels' one switch on the bytes' type: f(uint8_t{}) for uint8
+// data, else f(int8_t{}); f is generic, its element type decltype(arg).
+template <typename F>
+HWY_INLINE void with_byte_type(bool is_unsigned, F f) {
+  if (is_unsigned)
+    f(uint8_t{});
+  else
+    f(int8_t{});
+}
+
 }  // namespace HWY_NAMESPACE
 }  // namespace odin::cpu
 HWY_AFTER_NAMESPACE();

@@ -64,10 +64,7 @@ HWY_INLINE void rows_of(const Int8ResizeParams& p, int64_t row_begin, int64_t ro
 
 HWY_ATTR void Int8ResizeBilinearRows(const Int8ResizeParams& p, int64_t row_begin,
                                      int64_t row_end) {
-  if (p.is_unsigned)
-    rows_of<uint8_t>(p, row_begin, row_end);
-  else
-    rows_of<int8_t>(p, row_begin, row_end);
+  with_byte_type(p.is_unsigned, [&](auto t) { rows_of<decltype(t)>(p, row_begin, row_end); });
 }
 
 }  // namespace HWY_NAMESPACE

@@ -311,16 +311,22 @@ HWY_INLINE __m512i m0e4_table() {
   return _mm512_broadcast_i32x4(load128(qmm::kM0E4Unsigned.v));
 }
 
+// Every AVX-512 kernel's output accumulates in one float vector.
+struct Avx512Acc {
+  using Acc = __m512;
+  static HWY_INLINE Acc zero() { return _mm512_setzero_ps(); }
+  static HWY_INLINE float sum(Acc acc) { return _mm512_reduce_add_ps(acc); }
+};
+
 // Q8_0, Q4_0 and M0E4: steps of 4 blocks. The step's quants are rearranged
 // (word permutes) into lo = the first 16 values of each block, hi = the last
 // 16, matching the activation layout, so int32 lanes 4t..4t+3 hold block t;
 // the 4 fp16 scales, each repeated over its 4 lanes, convert in one
 // instruction.
 template <BlockFormat kF>
-struct Q0Avx512 {
+struct Q0Avx512 : Avx512Acc {
   static constexpr bool kQ8 = kF == BlockFormat::kQ8_0, kM0E4 = kF == BlockFormat::kM0E4;
   static constexpr int64_t kBlockElems = 32, kBlockBytes = kQ8 ? 34 : 18, kUnitBlocks = 4;
-  using Acc = __m512;
   struct W {
     __m512i lo, hi;            // Q4_0: nibbles; M0E4: w + 64; Q8_0 VNNI: w + 128; Q8_0 AVX3: |w|
     __mmask64 neg_lo, neg_hi;  // Q8_0 AVX3: w < 0
@@ -381,8 +387,6 @@ struct Q0Avx512 {
         w.d, _mm512_load_ps(reinterpret_cast<const float*>(a + lay.dxe_off) + u * 16));
     acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(p), dd, acc);
   }
-  static HWY_INLINE Acc zero() { return _mm512_setzero_ps(); }
-  static HWY_INLINE float sum(Acc acc) { return _mm512_reduce_add_ps(acc); }
 };
 
 // The K-quants' sub-block scales apply per 16 or 32 values. Each block's
@@ -404,9 +408,8 @@ constexpr DwordIdx q4_k_dword_idx(int u) {
 constexpr DwordIdx kQ4_KIdx[4] = {q4_k_dword_idx(0), q4_k_dword_idx(1), q4_k_dword_idx(2),
                                   q4_k_dword_idx(3)};
 
-struct Q4_KAvx512 {
+struct Q4_KAvx512 : Avx512Acc {
   static constexpr int64_t kBlockElems = 256, kBlockBytes = 144, kUnitBlocks = 1;
-  using Acc = __m512;
   struct W {
     __m512i q[4];  // 4-bit values, lane L = chunk L
     __m512 sc;     // d * scale of chunk L's sub-block
@@ -452,13 +455,10 @@ struct Q4_KAvx512 {
     const __m512 xs = _mm512_load_ps(reinterpret_cast<const float*>(a + lay.aux_off) + u * 16);
     acc = _mm512_fnmadd_ps(w.mins, xs, acc);
   }
-  static HWY_INLINE Acc zero() { return _mm512_setzero_ps(); }
-  static HWY_INLINE float sum(Acc acc) { return _mm512_reduce_add_ps(acc); }
 };
 
-struct Q6_KAvx512 {
+struct Q6_KAvx512 : Avx512Acc {
   static constexpr int64_t kBlockElems = 256, kBlockBytes = 210, kUnitBlocks = 1;
-  using Acc = __m512;
   struct W {
     __m512i q[4];  // 6-bit values 0-63, lane L = sub-block 4 (L % 4) + L / 4
     __m512 sc;     // d * that sub-block's scale
@@ -502,8 +502,6 @@ struct Q6_KAvx512 {
     const float dx = reinterpret_cast<const float*>(a + lay.dx_off)[u];
     acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s), _mm512_mul_ps(w.sc, _mm512_set1_ps(dx)), acc);
   }
-  static HWY_INLINE Acc zero() { return _mm512_setzero_ps(); }
-  static HWY_INLINE float sum(Acc acc) { return _mm512_reduce_add_ps(acc); }
 };
 
 // Prepacked Q4_K (qmm::kPackRows rows interleaved): int32 lane r is row r.
@@ -534,15 +532,67 @@ HWY_INLINE void prefetch_ahead(const uint8_t* block, int64_t bytes) {
     __builtin_prefetch(block + kPackedPrefetchAhead + off, 0, 2);  // prefetcht1: into L2
 }
 
-// Stores the MR x 16 outputs of a packed group (masked past n).
-template <int MR>
-HWY_INLINE void store_group(const Job& job, int64_t i0, int64_t group, const __m512* acc) {
-  const int64_t j0 = group * qmm::kPackRows;
-  const auto rows = static_cast<int>(std::min<int64_t>(qmm::kPackRows, job.n - j0));
-  const auto valid = static_cast<__mmask16>((1u << rows) - 1);
-  const __m512 bias = job.bias ? _mm512_maskz_loadu_ps(valid, job.bias + j0) : _mm512_setzero_ps();
-  for (int i = 0; i < MR; ++i)
-    _mm512_mask_storeu_ps(job.y + (i0 + i) * job.n + j0, valid, _mm512_add_ps(acc[i], bias));
+// A packed tile: MR rows of x by one group of 16 rows of W. Holds the MR
+// output vectors and the activation rows; block(b) gives the group's block b
+// (and prefetches the stream ahead of it); store() writes the outputs.
+template <BlockFormat kF, int MR>
+struct PackedTile {
+  static constexpr int64_t kBlockElems =
+      kF == BlockFormat::kQ4_K || kF == BlockFormat::kQ6_K ? 256 : 32;
+  const Job& job;
+  const Layout& lay;
+  const int64_t i0, group, blocks, bb;
+  const uint8_t* gp;
+  __m512 acc[MR];
+  const uint8_t* arow[MR];
+
+  HWY_INLINE PackedTile(const Job& job_, int64_t i0_, int64_t group_)
+      : job(job_),
+        lay(job_.lay),
+        i0(i0_),
+        group(group_),
+        blocks(job_.k / kBlockElems),
+        bb(qmm::packed_block_bytes(kF)),
+        gp(job_.w + group_ * blocks * bb) {
+    for (int i = 0; i < MR; ++i) {
+      acc[i] = _mm512_setzero_ps();
+      arow[i] = job.acts + (i0 + i) * lay.stride;
+    }
+  }
+  HWY_INLINE const uint8_t* block(int64_t b) const {
+    const uint8_t* p = gp + b * bb;
+    prefetch_ahead(p, bb);
+    return p;
+  }
+  // Row i's activation scale of block b.
+  HWY_INLINE float dx(int i, int64_t b) const {
+    return reinterpret_cast<const float*>(arow[i] + lay.dx_off)[b];
+  }
+  // acc[i] += blk[i] * dx(i, b): a K-quant block's sums, scaled.
+  HWY_INLINE void add_block(const __m512* blk, int64_t b) {
+    for (int i = 0; i < MR; ++i) acc[i] = _mm512_fmadd_ps(blk[i], _mm512_set1_ps(dx(i, b)), acc[i]);
+  }
+  // The MR x 16 outputs (masked past n).
+  HWY_INLINE void store() const {
+    const int64_t j0 = group * qmm::kPackRows;
+    const auto rows = static_cast<int>(std::min<int64_t>(qmm::kPackRows, job.n - j0));
+    const auto valid = static_cast<__mmask16>((1u << rows) - 1);
+    const __m512 bias =
+        job.bias ? _mm512_maskz_loadu_ps(valid, job.bias + j0) : _mm512_setzero_ps();
+    for (int i = 0; i < MR; ++i)
+      _mm512_mask_storeu_ps(job.y + (i0 + i) * job.n + j0, valid, _mm512_add_ps(acc[i], bias));
+  }
+};
+
+// The 4 vectors of nibbles at p split into 8: vector 2t the low nibbles of
+// vector t, 2t + 1 the high.
+HWY_INLINE void split_nibbles(const uint8_t* p, __m512i* q) {
+  const __m512i m4 = _mm512_set1_epi8(0x0F);
+  for (int t = 0; t < 4; ++t) {
+    const __m512i v = load512(p + 64 * t);
+    q[2 * t] = _mm512_and_si512(v, m4);
+    q[2 * t + 1] = _mm512_and_si512(_mm512_srli_epi16(v, 4), m4);
+  }
 }
 
 // Q8_0 / Q4_0 / M0E4: per block, 8 vpdpbusd (16 rows x 32 values) from the
@@ -550,20 +600,11 @@ HWY_INLINE void store_group(const Job& job, int64_t i0, int64_t group, const __m
 template <BlockFormat kF, int MR>
 HWY_ATTR void packed_q0_tile(const Job& job, int64_t i0, int64_t group) {
   constexpr bool kQ8 = kF == BlockFormat::kQ8_0;
-  const Layout& lay = job.lay;
-  const int64_t blocks = job.k / 32;
-  const int64_t bb = qmm::packed_block_bytes(kF);
-  const uint8_t* gp = job.w + group * blocks * bb;
-  __m512 acc[MR];
-  const uint8_t* arow[MR];
-  for (int i = 0; i < MR; ++i) {
-    acc[i] = _mm512_setzero_ps();
-    arow[i] = job.acts + (i0 + i) * lay.stride;
-  }
-  const __m512i m4 = _mm512_set1_epi8(0x0F), k80 = _mm512_set1_epi8(static_cast<char>(0x80));
-  for (int64_t b = 0; b < blocks; ++b) {
-    const uint8_t* p = gp + b * bb;
-    prefetch_ahead(p, bb);
+  PackedTile<kF, MR> tile(job, i0, group);
+  const Layout& lay = tile.lay;
+  const __m512i k80 = _mm512_set1_epi8(static_cast<char>(0x80));
+  for (int64_t b = 0; b < tile.blocks; ++b) {
+    const uint8_t* p = tile.block(b);
     const __m512 d = _mm512_cvtph_ps(load256(p));
     __m512i q[8];  // vector t: values 4t..4t+3 of each row
     __mmask64 neg[8] = {};
@@ -578,16 +619,12 @@ HWY_ATTR void packed_q0_tile(const Job& job, int64_t i0, int64_t group) {
         }
       }
     } else {
-      for (int t = 0; t < 4; ++t) {
-        const __m512i v = load512(p + 32 + 64 * t);
-        q[2 * t] = _mm512_and_si512(v, m4);
-        q[2 * t + 1] = _mm512_and_si512(_mm512_srli_epi16(v, 4), m4);
-      }
+      split_nibbles(p + 32, q);
       if constexpr (kF == BlockFormat::kM0E4)  // w + 64
         for (auto& v : q) v = _mm512_shuffle_epi8(m0e4_table(), v);
     }
     for (int i = 0; i < MR; ++i) {
-      const auto* x = reinterpret_cast<const int8_t*>(arow[i]) + b * 32;
+      const auto* x = reinterpret_cast<const int8_t*>(tile.arow[i]) + b * 32;
       __m512i r;
       if constexpr (kQ8 && HWY_TARGET != HWY_AVX3_DL) {
         r = _mm512_setzero_si512();  // sign trick, as Q0Avx512
@@ -597,35 +634,26 @@ HWY_ATTR void packed_q0_tile(const Job& job, int64_t i0, int64_t group) {
           r = dot_u8s8(r, q[t], _mm512_mask_sub_epi8(xv, neg[t], _mm512_setzero_si512(), xv));
         }
       } else {
-        r = _mm512_set1_epi32(reinterpret_cast<const int32_t*>(arow[i] + lay.corr_off)[b]);
+        r = _mm512_set1_epi32(reinterpret_cast<const int32_t*>(tile.arow[i] + lay.corr_off)[b]);
         // Q4_0's (M0E4's) vector 2t holds values 8t..8t+3, 2t+1 values 8t+4..8t+7.
         for (int t = 0; t < 8; ++t) r = dot_u8_bcast(r, q[t], x + 4 * t);
       }
-      const float dx = reinterpret_cast<const float*>(arow[i] + lay.dx_off)[b];
-      acc[i] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(r), _mm512_mul_ps(d, _mm512_set1_ps(dx)), acc[i]);
+      tile.acc[i] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(r),
+                                    _mm512_mul_ps(d, _mm512_set1_ps(tile.dx(i, b))), tile.acc[i]);
     }
   }
-  store_group<MR>(job, i0, group, acc);
+  tile.store();
 }
 
 // Q4_K: per sub-block, 8 vpdpbusd; the scales and mins are vectors over rows.
 template <int MR>
 HWY_ATTR void packed_q4_k_tile(const Job& job, int64_t i0, int64_t group) {
-  const Layout& lay = job.lay;
-  const int64_t blocks = job.k / 256;
-  const int64_t bb = qmm::packed_block_bytes(BlockFormat::kQ4_K);
-  const uint8_t* gp = job.w + group * blocks * bb;
-  __m512 acc[MR];
-  const uint8_t* arow[MR];
-  for (int i = 0; i < MR; ++i) {
-    acc[i] = _mm512_setzero_ps();
-    arow[i] = job.acts + (i0 + i) * lay.stride;
-  }
+  PackedTile<BlockFormat::kQ4_K, MR> tile(job, i0, group);
+  const Layout& lay = tile.lay;
   const __m512i m6 = _mm512_set1_epi8(0x3F), m4 = _mm512_set1_epi8(0x0F);
   const __m512i m30 = _mm512_set1_epi8(0x30), mff = _mm512_set1_epi32(0xFF);
-  for (int64_t b = 0; b < blocks; ++b) {
-    const uint8_t* p = gp + b * bb;
-    prefetch_ahead(p, bb);
+  for (int64_t b = 0; b < tile.blocks; ++b) {
+    const uint8_t* p = tile.block(b);
     const __m512 d = _mm512_cvtph_ps(load256(p)), dmin = _mm512_cvtph_ps(load256(p + 32));
     // The 6-bit scales and mins of the 16 rows (see Q4_KAvx512::decode).
     const __m512i wa = load512(p + 64), wb = load512(p + 128), wc = load512(p + 192);
@@ -645,46 +673,30 @@ HWY_ATTR void packed_q4_k_tile(const Job& job, int64_t i0, int64_t group) {
           _mm512_cvtepi32_ps(_mm512_and_si512(_mm512_srl_epi32(sb < 4 ? mn_lo : mn_hi, sh), mff)),
           dmin);
       __m512i q[8];
-      for (int t = 0; t < 4; ++t) {
-        const __m512i v = load512(p + 256 + sb * 256 + 64 * t);
-        q[2 * t] = _mm512_and_si512(v, m4);
-        q[2 * t + 1] = _mm512_and_si512(_mm512_srli_epi16(v, 4), m4);
-      }
+      split_nibbles(p + 256 + sb * 256, q);
       for (int i = 0; i < MR; ++i) {
-        const auto* x = reinterpret_cast<const int8_t*>(arow[i]) + b * 256 + sb * 32;
+        const auto* x = reinterpret_cast<const int8_t*>(tile.arow[i]) + b * 256 + sb * 32;
         __m512i r = _mm512_setzero_si512();
         for (int t = 0; t < 8; ++t) r = dot_u8_bcast(r, q[t], x + 4 * t);
         // Mins: dmin * min * (sum of the sub-block's activations).
-        const float xs = reinterpret_cast<const float*>(arow[i] + lay.aux_off)[b * 16 + sb];
+        const float xs = reinterpret_cast<const float*>(tile.arow[i] + lay.aux_off)[b * 16 + sb];
         blk[i] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(r), scale, blk[i]);
         blk[i] = _mm512_fnmadd_ps(mins, _mm512_set1_ps(xs), blk[i]);
       }
     }
-    for (int i = 0; i < MR; ++i) {
-      const float dx = reinterpret_cast<const float*>(arow[i] + lay.dx_off)[b];
-      acc[i] = _mm512_fmadd_ps(blk[i], _mm512_set1_ps(dx), acc[i]);
-    }
+    tile.add_block(blk, b);
   }
-  store_group<MR>(job, i0, group, acc);
+  tile.store();
 }
 
 // Q6_K: per sub-block (16 values), 4 vpdpbusd from -32 * (sum of its x).
 template <int MR>
 HWY_ATTR void packed_q6_k_tile(const Job& job, int64_t i0, int64_t group) {
-  const Layout& lay = job.lay;
-  const int64_t blocks = job.k / 256;
-  const int64_t bb = qmm::packed_block_bytes(BlockFormat::kQ6_K);
-  const uint8_t* gp = job.w + group * blocks * bb;
-  __m512 acc[MR];
-  const uint8_t* arow[MR];
-  for (int i = 0; i < MR; ++i) {
-    acc[i] = _mm512_setzero_ps();
-    arow[i] = job.acts + (i0 + i) * lay.stride;
-  }
+  PackedTile<BlockFormat::kQ6_K, MR> tile(job, i0, group);
+  const Layout& lay = tile.lay;
   const __m512i m4 = _mm512_set1_epi8(0x0F), m30 = _mm512_set1_epi8(0x30);
-  for (int64_t b = 0; b < blocks; ++b) {
-    const uint8_t* p = gp + b * bb;
-    prefetch_ahead(p, bb);
+  for (int64_t b = 0; b < tile.blocks; ++b) {
+    const uint8_t* p = tile.block(b);
     const __m512 d = _mm512_cvtph_ps(load256(p));
     __m512 blk[MR];
     for (int i = 0; i < MR; ++i) blk[i] = _mm512_setzero_ps();
@@ -703,19 +715,16 @@ HWY_ATTR void packed_q6_k_tile(const Job& job, int64_t i0, int64_t group) {
       q[3] = _mm512_ternarylogic_epi32(_mm512_srli_epi16(l1, 4),
                                        _mm512_and_si512(_mm512_srli_epi16(h, 2), m30), m4, 0xEC);
       for (int i = 0; i < MR; ++i) {
-        const auto* x = reinterpret_cast<const int8_t*>(arow[i]) + b * 256 + sb * 16;
-        __m512i r =
-            _mm512_set1_epi32(reinterpret_cast<const int32_t*>(arow[i] + lay.aux_off)[b * 16 + sb]);
+        const auto* x = reinterpret_cast<const int8_t*>(tile.arow[i]) + b * 256 + sb * 16;
+        __m512i r = _mm512_set1_epi32(
+            reinterpret_cast<const int32_t*>(tile.arow[i] + lay.aux_off)[b * 16 + sb]);
         for (int t = 0; t < 4; ++t) r = dot_u8_bcast(r, q[t], x + 4 * t);
         blk[i] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(r), scale, blk[i]);
       }
     }
-    for (int i = 0; i < MR; ++i) {
-      const float dx = reinterpret_cast<const float*>(arow[i] + lay.dx_off)[b];
-      acc[i] = _mm512_fmadd_ps(blk[i], _mm512_set1_ps(dx), acc[i]);
-    }
+    tile.add_block(blk, b);
   }
-  store_group<MR>(job, i0, group, acc);
+  tile.store();
 }
 
 template <int MR>
@@ -781,6 +790,13 @@ struct PAcc {
   }
 };
 
+// Every portable kernel's output accumulates in a PAcc.
+struct PortableAcc {
+  using Acc = PAcc;
+  static HWY_INLINE Acc zero() { return PAcc::zero(); }
+  static HWY_INLINE float sum(const Acc& acc) { return PAcc::sum(acc); }
+};
+
 HWY_INLINE float half(const uint8_t* p) {
   return fp16_to_fp32(static_cast<uint16_t>(load_u16(p)));
 }
@@ -794,9 +810,19 @@ HWY_INLINE const int8_t* qs_of(const uint8_t* a) {
   return reinterpret_cast<const int8_t*>(a);
 }
 
-struct Q8_0Portable {
+// The K-quants' block: the sum over kSubs sub-blocks of kLen values of
+// (w . x) * sc[sub-block], in int32 lanes.
+template <int kSubs, int kLen>
+HWY_INLINE PV32 scaled_dots(const int8_t* w, const int32_t* sc, const int8_t* x) {
+  const PD32 d32;
+  PV32 isum = hn::Zero(d32);
+  for (int s = 0; s < kSubs; ++s)
+    isum = hn::Add(isum, hn::Mul(dot_i8(w + kLen * s, x + kLen * s, kLen), hn::Set(d32, sc[s])));
+  return isum;
+}
+
+struct Q8_0Portable : PortableAcc {
   static constexpr int64_t kBlockElems = 32, kBlockBytes = 34, kUnitBlocks = 1;
-  using Acc = PAcc;
   struct W {
     const int8_t* q;
     float d;
@@ -807,16 +833,13 @@ struct Q8_0Portable {
   static HWY_INLINE void dot(const W& w, const uint8_t* a, const Layout& lay, int64_t u, Acc& acc) {
     acc.add(dot_i8(w.q, qs_of(a) + u * 32, 32), w.d * dx_of(a, lay)[u]);
   }
-  static HWY_INLINE Acc zero() { return PAcc::zero(); }
-  static HWY_INLINE float sum(const Acc& acc) { return PAcc::sum(acc); }
 };
 
 // Q4_0 (nibble - 8) and M0E4 (the nibble through kM0E4Values: a byte table
 // lookup, 16 lanes of DU8 on every target Highway builds here).
 template <BlockFormat kF>
-struct Q4_0Portable {
+struct Q4_0Portable : PortableAcc {
   static constexpr int64_t kBlockElems = 32, kBlockBytes = 18, kUnitBlocks = 1;
-  using Acc = PAcc;
   struct W {
     alignas(16) int8_t q[32];  // the values
     float d;
@@ -852,13 +875,10 @@ struct Q4_0Portable {
   static HWY_INLINE void dot(const W& w, const uint8_t* a, const Layout& lay, int64_t u, Acc& acc) {
     acc.add(dot_i8(w.q, qs_of(a) + u * 32, 32), w.d * dx_of(a, lay)[u]);
   }
-  static HWY_INLINE Acc zero() { return PAcc::zero(); }
-  static HWY_INLINE float sum(const Acc& acc) { return PAcc::sum(acc); }
 };
 
-struct Q4_KPortable {
+struct Q4_KPortable : PortableAcc {
   static constexpr int64_t kBlockElems = 256, kBlockBytes = 144, kUnitBlocks = 1;
-  using Acc = PAcc;
   struct W {
     alignas(16) int8_t q[256];  // nibbles, natural order
     int32_t sc[8];
@@ -886,22 +906,14 @@ struct Q4_KPortable {
     return w;
   }
   static HWY_INLINE void dot(const W& w, const uint8_t* a, const Layout& lay, int64_t u, Acc& acc) {
-    const int8_t* x = qs_of(a) + u * 256;
-    const PD32 d32;
-    PV32 isum = hn::Zero(d32);
-    for (int sb = 0; sb < 8; ++sb)
-      isum = hn::Add(isum, hn::Mul(dot_i8(w.q + 32 * sb, x + 32 * sb, 32), hn::Set(d32, w.sc[sb])));
-    acc.add(isum, w.d * dx_of(a, lay)[u]);
+    acc.add(scaled_dots<8, 32>(w.q, w.sc, qs_of(a) + u * 256), w.d * dx_of(a, lay)[u]);
     const float* xsf = reinterpret_cast<const float*>(a + lay.aux_off) + u * 16;
     for (int sb = 0; sb < 8; ++sb) acc.s -= w.mins[sb] * xsf[8 + sb];
   }
-  static HWY_INLINE Acc zero() { return PAcc::zero(); }
-  static HWY_INLINE float sum(const Acc& acc) { return PAcc::sum(acc); }
 };
 
-struct Q6_KPortable {
+struct Q6_KPortable : PortableAcc {
   static constexpr int64_t kBlockElems = 256, kBlockBytes = 210, kUnitBlocks = 1;
-  using Acc = PAcc;
   struct W {
     alignas(16) int8_t q[256];  // value - 32, natural order
     int32_t sc[16];
@@ -935,15 +947,8 @@ struct Q6_KPortable {
     return w;
   }
   static HWY_INLINE void dot(const W& w, const uint8_t* a, const Layout& lay, int64_t u, Acc& acc) {
-    const int8_t* x = qs_of(a) + u * 256;
-    const PD32 d32;
-    PV32 isum = hn::Zero(d32);
-    for (int s = 0; s < 16; ++s)
-      isum = hn::Add(isum, hn::Mul(dot_i8(w.q + 16 * s, x + 16 * s, 16), hn::Set(d32, w.sc[s])));
-    acc.add(isum, w.d * dx_of(a, lay)[u]);
+    acc.add(scaled_dots<16, 16>(w.q, w.sc, qs_of(a) + u * 256), w.d * dx_of(a, lay)[u]);
   }
-  static HWY_INLINE Acc zero() { return PAcc::zero(); }
-  static HWY_INLINE float sum(const Acc& acc) { return PAcc::sum(acc); }
 };
 
 using KQ8_0 = Q8_0Portable;
