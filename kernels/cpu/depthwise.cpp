@@ -55,7 +55,16 @@ HWY_ATTR HWY_INLINE void columns(const DepthwiseParams& p, const float* src, flo
   for (int o = 0; o < kNO; ++o) acc[o] = bias;
   for (int ky = ky0; ky < ky1; ++ky) {
     VF x[kSpan];
-    for (int j = 0; j < kSpan; ++j) x[j] = load(src + (ky - ky0) * row_stride + j * c + c0);
+    const float* row = src + (ky - ky0) * row_stride + c0;
+    if constexpr (kSpan > 16) {
+      // Left rolled, the 19 vectors of 5x5 at stride 2 went through the
+      // stack; unrolling the narrower spans (3x3 at stride 2: 9) was slower
+      // (their addresses ran out of general registers).
+      HWY_UNROLL(kUnrollRegisters)
+      for (int j = 0; j < kSpan; ++j) x[j] = load(row + j * c);
+    } else {
+      for (int j = 0; j < kSpan; ++j) x[j] = load(row + j * c);
+    }
     for (int kx = 0; kx < K; ++kx) {
       const VF wv = hn::LoadU(d, w + (ky * K + kx) * p.c_pad);
       for (int o = 0; o < kNO; ++o) acc[o] = hn::MulAdd(x[o * S + kx], wv, acc[o]);
