@@ -42,11 +42,14 @@ HWY_ATTR HWY_INLINE void pixel_generic(const DepthwiseParams& p, const float* im
 // independent accumulator chains hide the FMA latency, and each input
 // vector of a filter row is loaded once for every (column, tap) pair that
 // reads it.
-template <int K, int S, int kNO, bool kPartial>
+// D: whole vectors (DF) or, for a tail of at most half the lanes, half
+// vectors (DH).
+template <class D, int K, int S, int kNO, bool kPartial>
 HWY_ATTR HWY_INLINE void columns(const DepthwiseParams& p, const float* src, float* dst, int64_t c0,
                                  size_t n, int ky0, int ky1) {
+  using VF = hn::VFromD<D>;
   constexpr int kSpan = (kNO - 1) * S + K;  // input columns one filter row reads
-  const DF d;
+  const D d;
   const int64_t c = p.c, row_stride = p.in_w * c;
   const float* HWY_RESTRICT w = p.weights + c0;
   auto load = [&](const float* q) { return kPartial ? load_n(d, q, n) : hn::LoadU(d, q); };
@@ -91,8 +94,16 @@ HWY_ATTR HWY_INLINE void column_group(const DepthwiseParams& p, const float* img
   const float* src = img + ((iy0 + ky0) * p.in_w + ox * S - p.pad_left) * p.c;  // row ky0
   float* dst = out_row + ox * p.c;
   int64_t c0 = 0;
-  for (; c0 + L <= p.c; c0 += L) columns<K, S, kNO, false>(p, src, dst, c0, 0, ky0, ky1);
-  if (c0 < p.c) columns<K, S, kNO, true>(p, src, dst, c0, static_cast<size_t>(p.c - c0), ky0, ky1);
+  for (; c0 + L <= p.c; c0 += L) columns<DF, K, S, kNO, false>(p, src, dst, c0, 0, ky0, ky1);
+  if (c0 == p.c) return;
+  const auto n = static_cast<size_t>(p.c - c0);
+  if constexpr (kHasHalfVectors) {
+    if (2 * n == static_cast<size_t>(L))
+      return columns<DH, K, S, kNO, false>(p, src, dst, c0, n, ky0, ky1);
+    if (2 * n < static_cast<size_t>(L))
+      return columns<DH, K, S, kNO, true>(p, src, dst, c0, n, ky0, ky1);
+  }
+  columns<DF, K, S, kNO, true>(p, src, dst, c0, n, ky0, ky1);
 }
 
 template <int K, int S>

@@ -47,11 +47,7 @@ struct GemmArgs {
 
 // A panel's last columns past NV full vectors (NV may be 0), at most half
 // a vector (24 = 16 + 8 channels with 16 lanes; 8 alone), take a
-// half-width vector: the FMA units spend nothing on the empty lanes.
-using DH = hn::Half<DF>;
-using VH = hn::Vec<DH>;
-constexpr bool kHasHalfVectors = HWY_TARGET != HWY_SCALAR;
-
+// half-width vector (DH).
 template <int MR, int NV, bool kHalf>
 HWY_ATTR void micro_kernel(const GemmArgs& g) {
   const DF d;

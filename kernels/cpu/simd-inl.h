@@ -20,6 +20,11 @@ namespace hn = hwy::HWY_NAMESPACE;
 
 using DF = hn::ScalableTag<float>;
 using VF = hn::Vec<DF>;
+// Half a vector, for channel tails of at most half the lanes (24 = 16 + 8
+// channels with 16 lanes): the FMA units spend nothing on empty lanes.
+using DH = hn::Half<DF>;
+using VH = hn::Vec<DH>;
+constexpr bool kHasHalfVectors = HWY_TARGET != HWY_SCALAR;
 
 // Unroll factor for loops over arrays of vectors (accumulators, inputs):
 // unrolled fully, the arrays live in registers; GCC keeps an array indexed
