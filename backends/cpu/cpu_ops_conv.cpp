@@ -131,12 +131,12 @@ class DepthwiseOp final : public CpuOp {
     // kernel is faster where the image is large, for 3x3 (hand landmark
     // 14x14x288: 28 -> 18 us) and at stride 2 (28x28x144 -> 14x14: 31 ->
     // 10 us), where the repack costs more than it saves.
-    const bool fixed = p.k_h == 5 && p.k_w == 5 && p.stride_h == 1 && p.stride_w == 1;
+    const bool five_by_five = p.k_h == 5 && p.k_w == 5 && p.stride_h == 1 && p.stride_w == 1;
     const int64_t hp = std::max(p.in_h + p.pad_top, (p.out_h - 1) * p.stride_h + p.k_h);
     const int64_t wp = std::max(p.in_w + p.pad_left, (p.out_w - 1) * p.stride_w + p.k_w);
     // Up to 32x32 padded pixels: a block's image (64 KiB at most with
     // 16 lanes) stays in L1/L2 while all its outputs are computed.
-    if (fixed && hp * wp <= 1024 && p.c >= 2 * lanes) {
+    if (five_by_five && hp * wp <= 1024 && p.c >= 2 * lanes) {
       lanes_ = lanes;
       blocks_ = p.batch * ((p.c + lanes - 1) / lanes);
       padded_h_ = hp;

@@ -172,8 +172,9 @@ HWY_ATTR void Gemm(int64_t rows, const float* a, int64_t lda, int64_t segs, int6
       g.cols = static_cast<size_t>(std::min<int64_t>(w->nr, w->n - p * w->nr));
       g.lo = clamp.lo;
       g.hi = clamp.hi;
-      // A last panel of at most one vector of columns (n = 36: 32 + 4)
-      // takes one vector per row, not two.
+      // As many vectors per row as the panel's columns fill: half of one
+      // (8 of 16 lanes), one (a last panel of n = 36: 32 + 4), one and a
+      // half (24 = 16 + 8), or two.
       const size_t lanes = hn::Lanes(DF());
       if (kHasHalfVectors && g.cols <= lanes / 2)  // 8 channels of 16 lanes
         row_block<0, kHasHalfVectors>(mr, g);
