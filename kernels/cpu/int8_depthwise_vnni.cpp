@@ -102,7 +102,22 @@ HWY_INLINE int64_t run_pixels(const Int8DepthwiseParams& p, const Int8DepthwiseV
   for (; ox + kN <= p.out_w; ox += kN) {
     block_sums<kN, kKh, kQuads>(b.rows, b.offset, b.weights, p.k_h, w.quads, ox * p.stride_w,
                                 p.stride_w, perm, acc);
-    for (int i = 0; i < kN; ++i)
+    int i = 0;
+    if constexpr (kN % 4 == 0) {
+      HWY_UNROLL(2)
+      for (; i < kN; i += 4) {
+        VI32 v[4];
+        uint8_t* dst[4];
+        const size_t len[4] = {b.n, b.n, b.n, b.n};
+        HWY_UNROLL(4)
+        for (int j = 0; j < 4; ++j) {
+          v[j] = requantize_unclamped(VI32{acc[i + j]}, b.tables);
+          dst[j] = b.dst + (ox + i + j) * p.c;
+        }
+        store_bytes4_to(v, b.out_unsigned, dst, len);
+      }
+    }
+    for (; i < kN; ++i)
       store_bytes(requantize_unclamped(VI32{acc[i]}, b.tables), b.out_unsigned,
                   b.dst + (ox + i) * p.c, b.n);
   }

@@ -166,12 +166,34 @@ HWY_INLINE void u8s8_block(const Rows& a, int64_t k_pad, const int8_t* w, const 
       for (int p = 0; p < kP; ++p) acc[r][p] = dpbusd(acc[r][p], av, wv[p]);
     }
   }
-  for (int r = 0; r < kR; ++r)
-    for (int p = 0; p < kP; ++p) {
-      const VI32 sums[1] = {VI32{acc[r][p]}};
-      store_panel<1>(sums, &tables[p], std::min(kInt8Panel, n - p * kInt8Panel), q.out_unsigned,
-                     c + r * ldc + p * kInt8Panel);
+  // Requantized in (row, panel) order, stored four vectors at a time.
+  constexpr int kCount = kR * kP;
+  size_t count[kP];
+  for (int p = 0; p < kP; ++p)
+    count[p] = static_cast<size_t>(std::max<int64_t>(0, std::min(kInt8Panel, n - p * kInt8Panel)));
+  int i = 0;
+  if constexpr (kCount % 4 == 0) {
+    HWY_UNROLL(8)
+    for (; i < kCount; i += 4) {
+      VI32 v[4];
+      uint8_t* dst[4];
+      size_t len[4];
+      HWY_UNROLL(4)
+      for (int j = 0; j < 4; ++j) {
+        const int r = (i + j) / kP, p = (i + j) % kP;
+        v[j] = requantize_unclamped(VI32{acc[r][p]}, tables[p]);
+        dst[j] = c + r * ldc + p * kInt8Panel;
+        len[j] = count[p];
+      }
+      store_bytes4_to(v, q.out_unsigned, dst, len);
     }
+  }
+  for (; i < kCount; ++i) {
+    const int r = i / kP, p = i % kP;
+    const VI32 sums[1] = {VI32{acc[r][p]}};
+    store_panel<1>(sums, &tables[p], static_cast<int64_t>(count[p]), q.out_unsigned,
+                   c + r * ldc + p * kInt8Panel);
+  }
 }
 
 template <int kP, class Rows>
