@@ -250,10 +250,13 @@ std::unique_ptr<CpuOp> make_add(const CpuOpContext& ctx, const Node& n) {
   p.lo = r.min;
   p.hi = r.max;
   p.add = affine_addition(scale_of(*va.quant, 0), scale_of(*vb.quant, 0), so);
-  p.a_scale = scale_of(*va.quant, 0) / so;
-  p.b_scale = scale_of(*vb.quant, 0) / so;
-  p.rounding = rounding_of(ctx);
   p.subtract = n.op == OpType::kSub;
+  p.rounding = rounding_of(ctx);
+  // Ratios XNNPACK refuses run in TFLite's own arithmetic, as in LiteRT.
+  if (p.rounding == cpu::Int8Rounding::kFloat &&
+      !integer_addition(scale_of(*va.quant, 0) / so, scale_of(*vb.quant, 0) / so, p.a_zero,
+                        p.b_zero, p.subtract, &p.integer))
+    p.rounding = cpu::Int8Rounding::kExact;
   p.is_unsigned = vy.dtype == DType::kU8;
   auto op = std::make_unique<Int8AddOp>(p);
   op->reads = {a, b};

@@ -36,25 +36,20 @@ HWY_INLINE VF32 to_float(VI32 v) {
 template <typename T>
 HWY_INLINE void add_of(const Int8AddParams& p, const T* a, const T* b, uint8_t* out, int64_t n) {
   const DI32 d;
-  const DF32 df;
   const size_t lanes = hn::Lanes(d);
   const VI32 za = hn::Set(d, p.a_zero), zb = hn::Set(d, p.b_zero);
   const VI32 zo = hn::Set(d, p.out_zero), lo = hn::Set(d, p.lo), hi = hn::Set(d, p.hi);
   if (p.rounding == Int8Rounding::kFloat) {
-    // a sa +- b sb + (zo - za sa -+ zb sb): the zero points in one constant.
-    const float sb_signed = p.subtract ? -p.b_scale : p.b_scale;
-    const VF32 sa = hn::Set(df, p.a_scale), sb = hn::Set(df, sb_signed);
-    const VF32 offset =
-        hn::Set(df, static_cast<float>(p.out_zero) - static_cast<float>(p.a_zero) * p.a_scale -
-                        static_cast<float>(p.b_zero) * sb_signed);
-    const VF32 flo = hn::Set(df, static_cast<float>(p.lo)),
-               fhi = hn::Set(df, static_cast<float>(p.hi));
-    const VI32 none = hn::Zero(d);
+    // XNNPACK's: (bias + a ma + b mb) >> shift on the raw bytes (the
+    // products stay below 2^30; the int32 sums wrap to the exact value).
+    const VI32 ma = hn::Set(d, p.integer.a_multiplier), mb = hn::Set(d, p.integer.b_multiplier);
+    const VI32 bias = hn::Set(d, p.integer.bias), none = hn::Zero(d);
+    const int shift = p.integer.shift;
     return store_each_vector(0, n, p.is_unsigned, out, [&](int64_t i, size_t cn) {
-      const VF32 fa = to_float(load_centered(a + i, cn, lanes, none));
-      const VF32 fb = to_float(load_centered(b + i, cn, lanes, none));
-      return round_in_range(
-          hn::Min(hn::Max(hn::MulAdd(fa, sa, hn::MulAdd(fb, sb, offset)), flo), fhi));
+      const VI32 x = hn::Mul(load_centered(a + i, cn, lanes, none), ma);
+      const VI32 y = hn::Mul(load_centered(b + i, cn, lanes, none), mb);
+      const VI32 sum = hn::ShiftRightSame(hn::Add(hn::Add(bias, x), y), shift);
+      return hn::Min(hn::Max(hn::Add(sum, zo), lo), hi);
     });
   }
   const RequantLanes ma(p.add.a), mb(p.add.b), mo(p.add.out);

@@ -193,13 +193,14 @@ void int8_resize_bilinear_rows(const Int8ResizeParams& p, int64_t row_begin, int
 
 struct Int8AddParams {
   int32_t a_zero = 0, b_zero = 0, out_zero = 0, lo = -128, hi = 127;
-  AffineAddition add;              // kExact
-  float a_scale = 0, b_scale = 0;  // kFloat: scale_a / scale_out, scale_b / scale_out
+  AffineAddition add;       // kExact
+  IntegerAddition integer;  // kFloat (XNNPACK's; SUB in its multipliers)
   Int8Rounding rounding = Int8Rounding::kFloat;
   bool subtract = false, is_unsigned = false;
 };
 // out[i] = a[i] +- b[i] for i in [0, n) (int8 or uint8 throughout); kFloat:
-// round((a - za) a_scale +- (b - zb) b_scale) + out_zero, clamped.
+// XNNPACK's integer sum (quant/affine.h integer_addition) + out_zero,
+// clamped: within one step of the reference.
 void int8_add(const Int8AddParams& p, const void* a, const void* b, void* out, int64_t n);
 
 // ---- PRELU (TFLite's int8 PRELU: two multipliers) --------------------------

@@ -125,6 +125,26 @@ int32_t add_affine(int32_t a_centered, int32_t b_centered, const AffineAddition&
   return multiply_by_quantized_multiplier(subtract ? a - b : a + b, p.out);
 }
 
+bool integer_addition(float a_ratio, float b_ratio, int32_t zero_a, int32_t zero_b, bool subtract,
+                      IntegerAddition* out) {
+  const auto fits = [](float r) { return r >= 0x1.0p-10f && r < 0x1.0p+8f; };
+  if (!fits(a_ratio) || !fits(b_ratio)) return false;
+  // 20 bits of multiplier below the larger ratio's leading bit: shift in [12, 30].
+  const int shift = 20 - std::ilogb(std::max(a_ratio, b_ratio));
+  // The ratio times 2^shift (exact) rounded to nearest even, as lrintf.
+  const auto multiplier = [&](float r) {
+    return static_cast<int32_t>(std::nearbyint(std::ldexp(r, shift)));
+  };
+  IntegerAddition p;
+  p.shift = shift;
+  p.a_multiplier = multiplier(a_ratio);
+  p.b_multiplier = subtract ? -multiplier(b_ratio) : multiplier(b_ratio);
+  // |m| <= 2^21 and |zero| <= 255: the bias fits int32.
+  p.bias = (int32_t{1} << (shift - 1)) - p.a_multiplier * zero_a - p.b_multiplier * zero_b;
+  *out = p;
+  return true;
+}
+
 int32_t quantize_value(float x, float scale, int32_t zero_point, DType dtype) {
   const QuantizedRange r = dtype_range(dtype);
   const float q = std::round(x / scale) + static_cast<float>(zero_point);

@@ -77,6 +77,21 @@ AffineAddition affine_addition(float scale_a, float scale_b, float scale_out);
 // (a - zero_a) +- (b - zero_b) in the output's scale, before its zero point.
 int32_t add_affine(int32_t a_centered, int32_t b_centered, const AffineAddition& p, bool subtract);
 
+// XNNPACK's int8/uint8 ADD (LiteRT's CPU path through its delegate;
+// XNNPACK src/microparams-init.c, xnn_init_qs8_add_minmax_scalar_params):
+// each input's scale over the output's as an integer of at most 21 bits
+// over 2^shift, the larger in [2^20, 2^21); out = ((bias + a m_a + b m_b)
+// >> shift) + zero_out, the bias holding the zero points and the rounding
+// 2^(shift - 1). SUB negates b's multiplier.
+struct IntegerAddition {
+  int32_t a_multiplier = 0, b_multiplier = 0, bias = 0;
+  int shift = 0;
+};
+// False where a ratio lies outside [2^-10, 2^8), which XNNPACK refuses
+// (TFLite's own kernel, affine_addition, then runs the op).
+bool integer_addition(float a_ratio, float b_ratio, int32_t zero_a, int32_t zero_b, bool subtract,
+                      IntegerAddition* out);
+
 // float -> int8/uint8/int16 as TFLite's QUANTIZE: zero_point + round(x /
 // scale) (ties away from zero), clamped to the dtype.
 int32_t quantize_value(float x, float scale, int32_t zero_point, DType dtype);
