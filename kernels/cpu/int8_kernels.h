@@ -19,8 +19,9 @@ constexpr int64_t kInt8Panel = 16;
 
 // How the optimized int8 kernels requantize int32 sums.
 //   kFloat: as XNNPACK (TFLite's default CPU path, and LiteRT.js's): the
-//           sum times the multiplier in float32, rounded to nearest even.
-//           A few elements per layer land one step from TFLite's reference.
+//           sum times the multiplier in float32, rounded to nearest even
+//           (ADD/SUB: XNNPACK's 21-bit integer multipliers). A few elements
+//           per layer land one step from TFLite's reference.
 //   kExact: TFLite's reference fixed point (multiply_by_quantized_multiplier),
 //           bit for bit what kernels/reference computes; slower, as every
 //           product needs 64 bits.
