@@ -8,6 +8,7 @@
 // XNNPACK (int8_kernels.h Int8Rounding). Float nodes and shapes a kernel
 // does not cover return null (the float entry or the reference).
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <limits>
 
@@ -268,8 +269,14 @@ class Int8PreluOp final : public CpuOp {
   Int8PreluOp(const cpu::Int8PreluParams& p, std::vector<int32_t> alpha, float slope)
       : p_(p), alpha_(std::move(alpha)) {
     p_.alpha = alpha_.data();
-    for (int32_t a : alpha_) alpha_scale_.push_back(static_cast<float>(a) * slope);
+    float largest = std::fabs(p_.identity_scale);
+    for (int32_t a : alpha_) {
+      alpha_scale_.push_back(static_cast<float>(a) * slope);
+      largest = std::max(largest, std::fabs(alpha_scale_.back()));
+    }
     p_.alpha_scale = alpha_scale_.data();
+    const QuantizedRange r = dtype_range(p_.is_unsigned ? DType::kU8 : DType::kI8);
+    p_.saturate = p_.lo == r.min && p_.hi == r.max && 255.0f * largest < 0x1.0p30f;
   }
   void run(std::span<const ConstTensorView> in, std::span<const TensorView> out,
            ThreadPool& pool) override {

@@ -45,11 +45,14 @@ HWY_INLINE void add_of(const Int8AddParams& p, const T* a, const T* b, uint8_t* 
     const VI32 ma = hn::Set(d, p.integer.a_multiplier), mb = hn::Set(d, p.integer.b_multiplier);
     const VI32 bias = hn::Set(d, p.integer.bias), none = hn::Zero(d);
     const int shift = p.integer.shift;
+    // The dtype's whole range: the stores saturate (the sums stay far
+    // inside int32), so no clamp.
+    const bool clamp = p.lo > (p.is_unsigned ? 0 : -128) || p.hi < (p.is_unsigned ? 255 : 127);
     return store_each_vector(0, n, p.is_unsigned, out, [&](int64_t i, size_t cn) {
       const VI32 x = hn::Mul(load_centered(a + i, cn, lanes, none), ma);
       const VI32 y = hn::Mul(load_centered(b + i, cn, lanes, none), mb);
-      const VI32 sum = hn::ShiftRightSame(hn::Add(hn::Add(bias, x), y), shift);
-      return hn::Min(hn::Max(hn::Add(sum, zo), lo), hi);
+      const VI32 sum = hn::Add(hn::ShiftRightSame(hn::Add(hn::Add(bias, x), y), shift), zo);
+      return clamp ? hn::Min(hn::Max(sum, lo), hi) : sum;
     });
   }
   const RequantLanes ma(p.add.a), mb(p.add.b), mo(p.add.out);
@@ -92,7 +95,10 @@ HWY_INLINE void prelu_of(const Int8PreluParams& p, const T* x, uint8_t* out, int
     if (!exact) {
       const VF32 factor =
           hn::IfThenElse(hn::RebindMask(df, negative), hn::LoadU(df, p.alpha_scale + ph), fid);
-      return round_to_output(hn::Mul(to_float(v), factor), zo, flo, fhi);
+      const VF32 product = hn::Mul(to_float(v), factor);
+      // In range of int32 (Int8PreluParams::saturate): the stores clamp.
+      return p.saturate ? hn::Add(round_in_range(product), zo)
+                        : round_to_output(product, zo, flo, fhi);
     }
     const VI32 pos = multiply_by_lanes(v, identity);
     const VI32 neg = multiply_by_lanes(hn::Mul(v, hn::LoadU(d, p.alpha + ph)), slope);

@@ -221,6 +221,10 @@ struct Int8PreluParams {
   int64_t c = 0;
   Int8Rounding rounding = Int8Rounding::kFloat;
   bool is_unsigned = false;
+  // kFloat with lo, hi the dtype's range and every |x - zx| factor below
+  // 2^30: the product rounds to int32 without a clamp, which the store's
+  // saturation then does.
+  bool saturate = false;
 };
 // Rows [r0, r1) of [rows][c]: out = x >= zx ? (x - zx) * identity
 // : (x - zx)(alpha - za) * slope, + out_zero, clamped (kFloat: the
