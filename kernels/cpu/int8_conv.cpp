@@ -252,13 +252,27 @@ void Int8Conv::run(const void* in, void* out, ThreadPool& pool) {
   const auto elem = static_cast<int64_t>(elem_bytes());
   auto* y = static_cast<uint8_t*>(out);
   pool.parallel_for(items, grain, [&](int64_t i0, int64_t i1, int thread) {
+    if (convert_per_tile) {
+      // The image is A itself: the chunk's tiles in calls of up to 16 KB of
+      // A (which stays in L1 across the panels), each setting up a panel's
+      // tables once for all its rows.
+      const int64_t step =
+          std::max<int64_t>(1, (int64_t{1} << 14) / (kInt8TileRows * w_.k_pad)) * kInt8TileRows;
+      for (int64_t m0 = i0 * kInt8TileRows, end = std::min(m, i1 * kInt8TileRows); m0 < end;
+           m0 += step) {
+        const int64_t rows = std::min(step, end - m0);
+        convert_image(in, m0 * s_.in_c, (m0 + rows) * s_.in_c, img);
+        int8_gemm(rows, static_cast<const uint8_t*>(img) + m0 * w_.k_pad * elem, w_, 0, w_.panels,
+                  q_, y + m0 * s_.out_c, s_.out_c);
+      }
+      return;
+    }
     auto* tile = reinterpret_cast<uint8_t*>(scratch + image_floats_ + thread * scratch_floats_);
     for (int64_t i = i0; i < i1; ++i) {
       const int64_t t = i / chunks, chunk = i % chunks;
       const int64_t m0 = t * kInt8TileRows, rows = std::min(kInt8TileRows, m - m0);
       const int64_t p0 = chunk * w_.panels / chunks, p1 = (chunk + 1) * w_.panels / chunks;
       const void* a = static_cast<const uint8_t*>(img) + m0 * w_.k_pad * elem;
-      if (convert_per_tile) convert_image(in, m0 * s_.in_c, (m0 + rows) * s_.in_c, img);
       if (!direct_) {
         pack_tile(img, m0, rows, tile);
         a = tile;

@@ -92,9 +92,9 @@ Int8PackedWeights pack_int8_weights(Int8Layout layout, const void* w, bool w_uns
                                     int32_t a_zero, std::vector<int32_t>* bias,
                                     WeightArena* arena = nullptr);
 
-// Rows of packed A one gemm call takes at most.
+// Rows of A a convolution gathers into one packed tile.
 constexpr int64_t kInt8TileRows = 32;
-// C rows [0, rows) (rows <= kInt8TileRows) x panels [p0, p1): A packed by
+// C rows [0, rows) (any number) x panels [p0, p1): A packed by
 // the layout (row r at a + r * k_pad elements: uint8 or int16), C row r at
 // c + r * ldc (int8 or uint8 as q.out_unsigned).
 void int8_gemm(int64_t rows, const void* a, const Int8PackedWeights& w, int64_t p0, int64_t p1,
