@@ -203,10 +203,16 @@ void Int8Conv::run_indirect(const void* in, uint8_t* img, uint8_t* out, ThreadPo
   const int64_t tiles = (m + kInt8TileRows - 1) / kInt8TileRows;
   const int64_t per_item = std::max<int64_t>(1, kInt8TileRows * w_.k * s_.out_c);
   const int64_t grain = std::max<int64_t>(1, (int64_t{1} << 16) / per_item);
+  // Up to 4 tiles per GEMM call while their windows' bytes stay within
+  // 16 KB (in L1 across the panels): the call sets up the tables once.
+  constexpr int64_t kMaxTiles = 4;
+  const int64_t per_call = std::clamp<int64_t>(
+      (int64_t{1} << 14) / (kInt8TileRows * w_.k_pad), 1, kMaxTiles);
   pool.parallel_for(tiles, grain, [&](int64_t t0, int64_t t1, int) {
-    const uint8_t* windows[kInt8TileRows];
-    for (int64_t t = t0; t < t1; ++t) {
-      const int64_t m0 = t * kInt8TileRows, count = std::min(kInt8TileRows, m - m0);
+    const uint8_t* windows[kMaxTiles * kInt8TileRows];
+    for (int64_t t = t0; t < t1; t += per_call) {
+      const int64_t m0 = t * kInt8TileRows;
+      const int64_t count = std::min(std::min(t1 - t, per_call) * kInt8TileRows, m - m0);
       int64_t ox = m0 % s_.out_w, oy = m0 / s_.out_w % s_.out_h, n = m0 / (s_.out_w * s_.out_h);
       for (int64_t i = 0; i < count; ++i) {  // each output pixel's window, without divisions
         windows[i] =
