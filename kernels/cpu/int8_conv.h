@@ -48,6 +48,7 @@ class Int8Conv {
  private:
   template <typename D, typename S>
   static void convert(const S* in, int64_t n, D* dst, int32_t offset);
+  static void flip(const int8_t* in, int64_t n, uint8_t* dst);
   void convert_image(const void* in, int64_t i0, int64_t i1, void* img) const;
   template <typename D>
   void im2col(const D* img, int64_t m0, int64_t rows, D* dst, D pad) const;
