@@ -183,5 +183,32 @@ TEST(Affine, BiasAtInputTimesWeightScale) {
   EXPECT_EQ(quantize_bias(std::vector<float>{1e9f}, 1e-6f, one, &b)[0], INT32_MAX);
 }
 
+// XNNPACK's ADD tables (xnn_init_qs8_add_minmax_scalar_params): the larger
+// ratio's multiplier in [2^20, 2^21), both over the same 2^shift, rounded
+// to nearest even; the bias holds both zero points and the rounding.
+TEST(Affine, IntegerAdditionAsXnnpack) {
+  IntegerAddition p;
+  ASSERT_TRUE(integer_addition(0.4f, 0.3f, 5, -7, false, &p));
+  EXPECT_EQ(p.shift, 22);              // 0.4 = 1.6 x 2^-2: 20 bits below 2^-2
+  EXPECT_EQ(p.a_multiplier, 1677722);  // 0.4 x 2^22 = 1677721.6
+  EXPECT_EQ(p.b_multiplier, 1258291);  // 0.3 x 2^22 = 1258291.2
+  EXPECT_EQ(p.bias, (1 << 21) - 1677722 * 5 + 1258291 * 7);
+  // (bias + a ma + b mb) >> shift: 0.4 (a - 5) + 0.3 (b + 7), rounded.
+  const auto sum = [&](int32_t a, int32_t b) {
+    return static_cast<int32_t>(
+        (int64_t{p.bias} + int64_t{a} * p.a_multiplier + int64_t{b} * p.b_multiplier) >> p.shift);
+  };
+  EXPECT_EQ(sum(15, 3), 7);       // 4 + 3
+  EXPECT_EQ(sum(-45, -7), -20);   // -20 + 0
+  EXPECT_EQ(sum(127, -128), 13);  // 48.8 - 36.3 = 12.5: halves round up
+  // SUB: b's multiplier negated, its zero point's term with it.
+  ASSERT_TRUE(integer_addition(0.4f, 0.3f, 5, -7, true, &p));
+  EXPECT_EQ(p.b_multiplier, -1258291);
+  EXPECT_EQ(p.bias, (1 << 21) - 1677722 * 5 - 1258291 * 7);
+  // Ratios XNNPACK refuses: TFLite's own arithmetic runs instead.
+  EXPECT_FALSE(integer_addition(0x1.0p-11f, 0.5f, 0, 0, false, &p));
+  EXPECT_FALSE(integer_addition(0.5f, 256.0f, 0, 0, false, &p));
+}
+
 }  // namespace
 }  // namespace odin
