@@ -78,6 +78,12 @@ HWY_ATTR void micro_kernel(const GemmArgs& g) {
     if constexpr (kHalf) bh = hn::LoadU(dh, b + NV * L);
     b += g.b_stride;
     for (int r = 0; r < MR; ++r) {
+      if constexpr (NV == 0) {
+        // The half vector alone: a half-width broadcast (on Zen 4 a
+        // full-width one from memory costs twice the load slots).
+        acc_half[r] = hn::MulAdd(hn::Set(dh, a[r * g.lda]), bh, acc_half[r]);
+        continue;
+      }
       const VF av = hn::Set(d, a[r * g.lda]);
       for (int v = 0; v < NV; ++v) acc[r][v] = hn::MulAdd(av, bv[v], acc[r][v]);
       if constexpr (kHalf) acc_half[r] = hn::MulAdd(hn::LowerHalf(dh, av), bh, acc_half[r]);
