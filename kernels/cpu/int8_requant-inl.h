@@ -225,6 +225,11 @@ HWY_INLINE __m512i dpbusd(__m512i acc, __m512i u, __m512i s) {
   asm("vpdpbusd %2, %1, %0" : "+v"(acc) : "v"(u), "v"(s));
   return acc;
 }
+// The 256-bit form (8 int32 lanes), for 8-channel panels and blocks.
+HWY_INLINE __m256i dpbusd(__m256i acc, __m256i u, __m256i s) {
+  asm("vpdpbusd %2, %1, %0" : "+v"(acc) : "v"(u), "v"(s));
+  return acc;
+}
 #endif
 
 // a + b, clamped to int32.
