@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 #include <vector>
 
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
@@ -31,6 +32,7 @@ constexpr int64_t kBlock = 16;  // channels per block: one int32 vector of sums
 // in place, cached (rows outside the image: the zero point's value).
 struct BlockedRows {
   int64_t cols = 0, blocks = 0;
+  int64_t width = kBlock;  // bytes a column of a block holds: 16, or 8 (half_width)
   RowCache<uint8_t>* cache = nullptr;
 };
 
@@ -45,17 +47,22 @@ const uint8_t* blocked_row(const Int8DepthwiseParams& p, const int8_t* img, int6
   const int64_t j0 = std::min(r.cols, std::max<int64_t>(0, p.pad_left));
   const int64_t j1 = std::max(j0, std::min(r.cols, p.in_w + p.pad_left));
   const __m128i flip = _mm_set1_epi8(static_cast<char>(0x80));  // x + 128 as uint8
+  const int64_t width = r.width;
   for (int64_t b = 0; b < r.blocks; ++b) {
-    uint8_t* row = dst + b * r.cols * kBlock;
-    std::memset(row, pad, static_cast<size_t>(j0 * kBlock));
-    std::memset(row + j1 * kBlock, pad, static_cast<size_t>((r.cols - j1) * kBlock));
-    const int64_t c0 = b * kBlock;
+    uint8_t* row = dst + b * r.cols * width;
+    std::memset(row, pad, static_cast<size_t>(j0 * width));
+    std::memset(row + j1 * width, pad, static_cast<size_t>((r.cols - j1) * width));
+    const int64_t c0 = b * width;
     // Channels past c meet zero weights; masked loads read none of them.
-    const auto mask = static_cast<__mmask16>((1u << std::min(kBlock, p.c - c0)) - 1);
+    const auto mask = static_cast<__mmask16>((1u << std::min(width, p.c - c0)) - 1);
     const int8_t* src = img + (iy * p.in_w + j0 - p.pad_left) * p.c + c0;
-    for (int64_t j = j0; j < j1; ++j, src += p.c)
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(row + j * kBlock),
-                       _mm_xor_si128(_mm_maskz_loadu_epi8(mask, src), flip));
+    for (int64_t j = j0; j < j1; ++j, src += p.c) {
+      const __m128i x = _mm_xor_si128(_mm_maskz_loadu_epi8(mask, src), flip);
+      if (width == kBlock)
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(row + j * kBlock), x);
+      else
+        _mm_storel_epi64(reinterpret_cast<__m128i*>(row + j * width), x);
+    }
   }
   return dst;
 }
@@ -150,6 +157,55 @@ HWY_INLINE void output_row(const Int8DepthwiseParams& p, const Int8DepthwiseVnni
   }
 }
 
+// At most 8 channels on 256-bit vectors (rows of 8 bytes a column; the
+// first half of each 64-byte weight group): on Zen 4 a 512-bit vpdpbusd,
+// vpermb or float operation costs two 256-bit ones, so half-empty 512-bit
+// vectors waste half the work. Float requantization whose stores saturate
+// only.
+bool half_width(const Int8DepthwiseParams& p, const Int8DepthwiseVnni& w) {
+  return p.c <= kBlock / 2 && w.q.saturate && w.q.bias_saturating.empty();
+}
+
+template <int kKh, int kQuads>
+HWY_INLINE void output_row_half(const Int8DepthwiseParams& p, const Int8DepthwiseVnni& w,
+                                const uint8_t* const* rows, uint8_t* dst) {
+  constexpr int64_t kWidth = kBlock / 2;
+  // Byte 4l + k of the result: byte 8k + l of the 4 columns (column k,
+  // channel l).
+  alignas(32) uint8_t order[32];
+  for (int l = 0; l < 8; ++l)
+    for (int k = 0; k < 4; ++k) order[4 * l + k] = static_cast<uint8_t>(8 * k + l);
+  const __m256i perm = _mm256_load_si256(reinterpret_cast<const __m256i*>(order));
+  const HalfTables tables(w.q, 0);
+  const auto mask = static_cast<__mmask8>((1u << p.c) - 1);
+  const bool out_unsigned = w.q.out_unsigned;
+  const auto* weights = reinterpret_cast<const int8_t*>(w.weights.data());
+  const int64_t kh = kKh ? kKh : p.k_h, quads = kQuads ? kQuads : w.quads;
+  const int64_t out_w = p.out_w, stride = p.stride_w, c = p.c;
+  // kN pixels' sums (from ox), requantized and stored.
+  const auto pixels = [&](auto count, int64_t ox) {
+    constexpr int kN = decltype(count)::value;
+    __m256i acc[kN];
+    for (int i = 0; i < kN; ++i) acc[i] = _mm256_setzero_si256();
+    for (int64_t ky = 0; ky < kh; ++ky)
+      for (int64_t j = 0; j < quads; ++j) {
+        const __m256i wv =
+            _mm256_load_si256(reinterpret_cast<const __m256i*>(weights + (ky * quads + j) * 64));
+        const uint8_t* x = rows[ky] + (ox * stride + 4 * j) * kWidth;
+        for (int i = 0; i < kN; ++i) {
+          const __m256i v =
+              _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x + i * stride * kWidth));
+          acc[i] = dpbusd(acc[i], _mm256_permutexvar_epi8(perm, v), wv);
+        }
+      }
+    for (int i = 0; i < kN; ++i) store_half(acc[i], tables, mask, out_unsigned, dst + (ox + i) * c);
+  };
+  // 8 pixels in flight (chains of dependent vpdpbusd), then one at a time.
+  int64_t ox = 0;
+  for (; ox + 8 <= out_w; ox += 8) pixels(std::integral_constant<int, 8>{}, ox);
+  for (; ox < out_w; ++ox) pixels(std::integral_constant<int, 1>{}, ox);
+}
+
 void rows_of(const Int8DepthwiseParams& p, const Int8DepthwiseVnni& w, int64_t row_begin,
              int64_t row_end) {
   const auto* in = static_cast<const int8_t*>(p.in);
@@ -158,9 +214,11 @@ void rows_of(const Int8DepthwiseParams& p, const Int8DepthwiseVnni& w, int64_t r
   r.blocks = w.blocks;
   // The last pixel's last quad reads columns up to its start + 4 quads.
   r.cols = (p.out_w - 1) * p.stride_w + 4 * w.quads;
+  const bool half = half_width(p, w);
+  r.width = half ? kBlock / 2 : kBlock;
   thread_local RowCache<uint8_t> cache;
   thread_local std::vector<const uint8_t*> rows;
-  cache.reset(p.k_h, r.blocks * r.cols * kBlock, static_cast<uint8_t>(p.in_zero + 128));
+  cache.reset(p.k_h, r.blocks * r.cols * r.width, static_cast<uint8_t>(p.in_zero + 128));
   rows.resize(static_cast<size_t>(p.k_h));
   r.cache = &cache;
   int64_t image = -1;
@@ -175,7 +233,11 @@ void rows_of(const Int8DepthwiseParams& p, const Int8DepthwiseVnni& w, int64_t r
     for (int64_t ky = 0; ky < p.k_h; ++ky)
       rows[static_cast<size_t>(ky)] = blocked_row(p, img, iy0 + ky, r);
     uint8_t* dst = out + row * p.out_w * p.c;
-    if (p.k_h == 3 && w.quads == 1)
+    if (half && p.k_h == 3 && w.quads == 1)
+      output_row_half<3, 1>(p, w, rows.data(), dst);
+    else if (half)
+      output_row_half<0, 0>(p, w, rows.data(), dst);
+    else if (p.k_h == 3 && w.quads == 1)
       output_row<3, 1>(p, w, rows.data(), r, dst);
     else if (p.k_h == 5 && w.quads == 2)
       output_row<5, 2>(p, w, rows.data(), r, dst);

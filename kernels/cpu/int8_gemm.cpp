@@ -215,9 +215,8 @@ HWY_INLINE void u8s8_panels(int64_t rows, const Rows& a, int64_t k_pad, const in
 // work. Float requantization whose stores saturate only (Int8Requant::
 // saturate, no saturating bias); kR rows at a time.
 template <int kR, class Rows>
-HWY_INLINE void u8s8_half_block(const Rows& a, int64_t k_pad, const int8_t* w, __m256i bias,
-                                __m256 scale, __m256i zero, int64_t n, bool out_unsigned,
-                                uint8_t* c, int64_t ldc) {
+HWY_INLINE void u8s8_half_block(const Rows& a, int64_t k_pad, const int8_t* w, const HalfTables& t,
+                                int64_t n, bool out_unsigned, uint8_t* c, int64_t ldc) {
   const uint8_t* row[kR];
   for (int r = 0; r < kR; ++r) row[r] = a.row(r);
   __m256i acc[kR];
@@ -229,31 +228,19 @@ HWY_INLINE void u8s8_half_block(const Rows& a, int64_t k_pad, const int8_t* w, _
       acc[r] = dpbusd(acc[r], _mm256_set1_epi32(load_i32(row[r] + at)), wv);
   }
   const auto mask = static_cast<__mmask8>((1u << n) - 1);
-  for (int r = 0; r < kR; ++r) {
-    // The product rounded, then the zero point added, as requantize_unclamped.
-    const __m256 scaled = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_add_epi32(acc[r], bias)), scale);
-    const __m256i y = _mm256_add_epi32(_mm256_cvtps_epi32(scaled), zero);
-    if (out_unsigned)
-      _mm256_mask_cvtusepi32_storeu_epi8(c + r * ldc, mask,
-                                         _mm256_max_epi32(y, _mm256_setzero_si256()));
-    else
-      _mm256_mask_cvtsepi32_storeu_epi8(c + r * ldc, mask, y);
-  }
+  for (int r = 0; r < kR; ++r) store_half(acc[r], t, mask, out_unsigned, c + r * ldc);
 }
 
 template <class Rows>
 HWY_INLINE void u8s8_half_panel(int64_t rows, const Rows& a, int64_t k_pad, const int8_t* w,
                                 const Int8Requant& q, int64_t c0, int64_t n, uint8_t* c,
                                 int64_t ldc) {
-  const __m256i bias = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q.bias.data() + c0));
-  const __m256 scale = _mm256_loadu_ps(q.scale.data() + c0);
-  const __m256i zero = _mm256_set1_epi32(q.zero);
+  const HalfTables t(q, c0);
   int64_t r = 0;
   for (; r + 16 <= rows; r += 16)
-    u8s8_half_block<16>(a.from(r), k_pad, w, bias, scale, zero, n, q.out_unsigned, c + r * ldc,
-                        ldc);
+    u8s8_half_block<16>(a.from(r), k_pad, w, t, n, q.out_unsigned, c + r * ldc, ldc);
   for (; r < rows; ++r)
-    u8s8_half_block<1>(a.from(r), k_pad, w, bias, scale, zero, n, q.out_unsigned, c + r * ldc, ldc);
+    u8s8_half_block<1>(a.from(r), k_pad, w, t, n, q.out_unsigned, c + r * ldc, ldc);
 }
 
 template <class Rows>

@@ -230,6 +230,28 @@ HWY_INLINE __m256i dpbusd(__m256i acc, __m256i u, __m256i s) {
   asm("vpdpbusd %2, %1, %0" : "+v"(acc) : "v"(u), "v"(s));
   return acc;
 }
+
+// Float requantization of 8 channels (Int8Requant::saturate tables: bias,
+// scale, zero point) for 256-bit kernels, as requantize_unclamped: the
+// product rounded, then the zero point added; the lanes in `mask` stored
+// as bytes, saturated.
+struct HalfTables {
+  __m256i bias, zero;
+  __m256 scale;
+  HalfTables(const Int8Requant& q, int64_t c0)
+      : bias(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(q.bias.data() + c0))),
+        zero(_mm256_set1_epi32(q.zero)),
+        scale(_mm256_loadu_ps(q.scale.data() + c0)) {}
+};
+HWY_INLINE void store_half(__m256i sums, const HalfTables& t, __mmask8 mask, bool out_unsigned,
+                           uint8_t* dst) {
+  const __m256 scaled = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_add_epi32(sums, t.bias)), t.scale);
+  const __m256i y = _mm256_add_epi32(_mm256_cvtps_epi32(scaled), t.zero);
+  if (out_unsigned)
+    _mm256_mask_cvtusepi32_storeu_epi8(dst, mask, _mm256_max_epi32(y, _mm256_setzero_si256()));
+  else
+    _mm256_mask_cvtsepi32_storeu_epi8(dst, mask, y);
+}
 #endif
 
 // a + b, clamped to int32.

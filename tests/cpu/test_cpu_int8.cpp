@@ -153,6 +153,11 @@ const ConvCase kDepthwiseCases[] = {
     {1, 13, 12, 20, 0, 3, 1, 3, Padding::kSame, Activation::kNone, true, true},
     {2, 9, 10, 36, 0, 3, 2, 2, Padding::kSame, Activation::kRelu6, true, true},
     {1, 1, 1, 64, 0, 3, 1, 1, Padding::kSame, Activation::kNone, true, true},
+    // At most 8 channels: the VNNI kernel's 256-bit form (3x3 and 5x5,
+    // both strides, a ragged last group of pixels).
+    {1, 11, 13, 8, 0, 3, 2, 1, Padding::kSame, Activation::kNone, true, true},
+    {1, 9, 12, 8, 0, 5, 1, 1, Padding::kSame, Activation::kNone, true, false},
+    {2, 7, 9, 6, 0, 3, 1, 1, Padding::kValid, Activation::kNone, false, true},
 };
 
 TEST(CpuInt8, DepthwiseMatchesReference) {
