@@ -32,7 +32,11 @@ constexpr int64_t kBlock = 16;  // channels per block: one int32 vector of sums
 // in place, cached (rows outside the image: the zero point's value).
 struct BlockedRows {
   int64_t cols = 0, blocks = 0;
-  int64_t width = kBlock;  // bytes a column of a block holds: 16, or 8 (half_width)
+  // Bytes a column of the last block holds: 16, or 8 when it runs at half
+  // width (half_width); the other blocks hold 16.
+  int64_t last_width = kBlock;
+  int64_t width(int64_t b) const { return b + 1 == blocks ? last_width : kBlock; }
+  int64_t pitch() const { return (blocks - 1) * cols * kBlock + cols * last_width; }
   RowCache<uint8_t>* cache = nullptr;
 };
 
@@ -47,12 +51,12 @@ const uint8_t* blocked_row(const Int8DepthwiseParams& p, const int8_t* img, int6
   const int64_t j0 = std::min(r.cols, std::max<int64_t>(0, p.pad_left));
   const int64_t j1 = std::max(j0, std::min(r.cols, p.in_w + p.pad_left));
   const __m128i flip = _mm_set1_epi8(static_cast<char>(0x80));  // x + 128 as uint8
-  const int64_t width = r.width;
   for (int64_t b = 0; b < r.blocks; ++b) {
-    uint8_t* row = dst + b * r.cols * width;
+    const int64_t width = r.width(b);
+    uint8_t* row = dst + b * r.cols * kBlock;
     std::memset(row, pad, static_cast<size_t>(j0 * width));
     std::memset(row + j1 * width, pad, static_cast<size_t>((r.cols - j1) * width));
-    const int64_t c0 = b * width;
+    const int64_t c0 = b * kBlock;
     // Channels past c meet zero weights; masked loads read none of them.
     const auto mask = static_cast<__mmask16>((1u << std::min(width, p.c - c0)) - 1);
     const int8_t* src = img + (iy * p.in_w + j0 - p.pad_left) * p.c + c0;
@@ -131,44 +135,20 @@ HWY_INLINE int64_t run_pixels(const Int8DepthwiseParams& p, const Int8DepthwiseV
   return ox;
 }
 
-template <int kKh, int kQuads>
-HWY_INLINE void output_row(const Int8DepthwiseParams& p, const Int8DepthwiseVnni& w,
-                           const uint8_t* const* rows, const BlockedRows& r, uint8_t* dst) {
-  // Byte 4l + k of the result: byte 16k + l of the 4 columns (column k,
-  // channel l).
-  alignas(64) uint8_t order[64];
-  for (int l = 0; l < 16; ++l)
-    for (int k = 0; k < 4; ++k) order[4 * l + k] = static_cast<uint8_t>(16 * k + l);
-  const __m512i perm = _mm512_load_si512(order);
-  const bool out_unsigned = w.q.out_unsigned;
-  const auto* weights = reinterpret_cast<const int8_t*>(w.weights.data());
-  for (int64_t b = 0; b < w.blocks; ++b) {
-    const int64_t c0 = b * kBlock;
-    const auto n = static_cast<size_t>(std::min(kBlock, p.c - c0));
-    const RequantLanes tables(w.q, c0);
-    const int8_t* wb = weights + b * p.k_h * w.quads * 64;
-    const int64_t offset = b * r.cols * kBlock;
-    // 8 pixels' sums in flight: each is a chain of dependent vpdpbusd
-    // (5 cycles apart), so fewer leave the unit idle.
-    const BlockRun run{rows, offset, wb, tables, dst + c0, n, out_unsigned};
-    int64_t ox = run_pixels<8, kKh, kQuads>(p, w, run, perm, 0);
-    ox = run_pixels<4, kKh, kQuads>(p, w, run, perm, ox);
-    run_pixels<1, kKh, kQuads>(p, w, run, perm, ox);
-  }
-}
-
-// At most 8 channels on 256-bit vectors (rows of 8 bytes a column; the
-// first half of each 64-byte weight group): on Zen 4 a 512-bit vpdpbusd,
-// vpermb or float operation costs two 256-bit ones, so half-empty 512-bit
-// vectors waste half the work. Float requantization whose stores saturate
-// only.
+// A last block of at most 8 channels on 256-bit vectors (its rows 8 bytes
+// a column; the first half of its 64-byte weight groups): on Zen 4 a
+// 512-bit vpdpbusd, vpermb or float operation costs two 256-bit ones, so a
+// half-empty 512-bit block wastes half the work (8, 24, 40 channels).
+// Float requantization whose stores saturate only.
 bool half_width(const Int8DepthwiseParams& p, const Int8DepthwiseVnni& w) {
-  return p.c <= kBlock / 2 && w.q.saturate && w.q.bias_saturating.empty();
+  return p.c - (w.blocks - 1) * kBlock <= kBlock / 2 && w.q.saturate && w.q.bias_saturating.empty();
 }
 
+// Block b (the last, at half width) of one output row.
 template <int kKh, int kQuads>
-HWY_INLINE void output_row_half(const Int8DepthwiseParams& p, const Int8DepthwiseVnni& w,
-                                const uint8_t* const* rows, uint8_t* dst) {
+HWY_INLINE void block_half(const Int8DepthwiseParams& p, const Int8DepthwiseVnni& w,
+                           const uint8_t* const* rows_all, const BlockedRows& r, int64_t b,
+                           uint8_t* dst_row) {
   constexpr int64_t kWidth = kBlock / 2;
   // Byte 4l + k of the result: byte 8k + l of the 4 columns (column k,
   // channel l).
@@ -176,12 +156,16 @@ HWY_INLINE void output_row_half(const Int8DepthwiseParams& p, const Int8Depthwis
   for (int l = 0; l < 8; ++l)
     for (int k = 0; k < 4; ++k) order[4 * l + k] = static_cast<uint8_t>(8 * k + l);
   const __m256i perm = _mm256_load_si256(reinterpret_cast<const __m256i*>(order));
-  const HalfTables tables(w.q, 0);
-  const auto mask = static_cast<__mmask8>((1u << p.c) - 1);
+  const int64_t c0 = b * kBlock, c = p.c;
+  const HalfTables tables(w.q, c0);
+  const auto mask = static_cast<__mmask8>((1u << (c - c0)) - 1);
   const bool out_unsigned = w.q.out_unsigned;
-  const auto* weights = reinterpret_cast<const int8_t*>(w.weights.data());
   const int64_t kh = kKh ? kKh : p.k_h, quads = kQuads ? kQuads : w.quads;
-  const int64_t out_w = p.out_w, stride = p.stride_w, c = p.c;
+  const auto* weights = reinterpret_cast<const int8_t*>(w.weights.data()) + b * kh * quads * 64;
+  const int64_t out_w = p.out_w, stride = p.stride_w;
+  // The block's part of each row: blocks before it hold 16 bytes a column.
+  const int64_t offset = b * r.cols * kBlock;
+  uint8_t* dst = dst_row + c0;
   // kN pixels' sums (from ox), requantized and stored.
   const auto pixels = [&](auto count, int64_t ox) {
     constexpr int kN = decltype(count)::value;
@@ -191,7 +175,7 @@ HWY_INLINE void output_row_half(const Int8DepthwiseParams& p, const Int8Depthwis
       for (int64_t j = 0; j < quads; ++j) {
         const __m256i wv =
             _mm256_load_si256(reinterpret_cast<const __m256i*>(weights + (ky * quads + j) * 64));
-        const uint8_t* x = rows[ky] + (ox * stride + 4 * j) * kWidth;
+        const uint8_t* x = rows_all[ky] + offset + (ox * stride + 4 * j) * kWidth;
         for (int i = 0; i < kN; ++i) {
           const __m256i v =
               _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x + i * stride * kWidth));
@@ -206,6 +190,34 @@ HWY_INLINE void output_row_half(const Int8DepthwiseParams& p, const Int8Depthwis
   for (; ox < out_w; ++ox) pixels(std::integral_constant<int, 1>{}, ox);
 }
 
+template <int kKh, int kQuads>
+HWY_INLINE void output_row(const Int8DepthwiseParams& p, const Int8DepthwiseVnni& w,
+                           const uint8_t* const* rows, const BlockedRows& r, uint8_t* dst) {
+  // Byte 4l + k of the result: byte 16k + l of the 4 columns (column k,
+  // channel l).
+  alignas(64) uint8_t order[64];
+  for (int l = 0; l < 16; ++l)
+    for (int k = 0; k < 4; ++k) order[4 * l + k] = static_cast<uint8_t>(16 * k + l);
+  const __m512i perm = _mm512_load_si512(order);
+  const bool out_unsigned = w.q.out_unsigned;
+  const auto* weights = reinterpret_cast<const int8_t*>(w.weights.data());
+  const int64_t full = r.last_width == kBlock ? w.blocks : w.blocks - 1;
+  if (full < w.blocks) block_half<kKh, kQuads>(p, w, rows, r, full, dst);
+  for (int64_t b = 0; b < full; ++b) {
+    const int64_t c0 = b * kBlock;
+    const auto n = static_cast<size_t>(std::min(kBlock, p.c - c0));
+    const RequantLanes tables(w.q, c0);
+    const int8_t* wb = weights + b * p.k_h * w.quads * 64;
+    const int64_t offset = b * r.cols * kBlock;
+    // 8 pixels' sums in flight: each is a chain of dependent vpdpbusd
+    // (5 cycles apart), so fewer leave the unit idle.
+    const BlockRun run{rows, offset, wb, tables, dst + c0, n, out_unsigned};
+    int64_t ox = run_pixels<8, kKh, kQuads>(p, w, run, perm, 0);
+    ox = run_pixels<4, kKh, kQuads>(p, w, run, perm, ox);
+    run_pixels<1, kKh, kQuads>(p, w, run, perm, ox);
+  }
+}
+
 void rows_of(const Int8DepthwiseParams& p, const Int8DepthwiseVnni& w, int64_t row_begin,
              int64_t row_end) {
   const auto* in = static_cast<const int8_t*>(p.in);
@@ -214,11 +226,10 @@ void rows_of(const Int8DepthwiseParams& p, const Int8DepthwiseVnni& w, int64_t r
   r.blocks = w.blocks;
   // The last pixel's last quad reads columns up to its start + 4 quads.
   r.cols = (p.out_w - 1) * p.stride_w + 4 * w.quads;
-  const bool half = half_width(p, w);
-  r.width = half ? kBlock / 2 : kBlock;
+  r.last_width = half_width(p, w) ? kBlock / 2 : kBlock;
   thread_local RowCache<uint8_t> cache;
   thread_local std::vector<const uint8_t*> rows;
-  cache.reset(p.k_h, r.blocks * r.cols * r.width, static_cast<uint8_t>(p.in_zero + 128));
+  cache.reset(p.k_h, r.pitch(), static_cast<uint8_t>(p.in_zero + 128));
   rows.resize(static_cast<size_t>(p.k_h));
   r.cache = &cache;
   int64_t image = -1;
@@ -233,11 +244,7 @@ void rows_of(const Int8DepthwiseParams& p, const Int8DepthwiseVnni& w, int64_t r
     for (int64_t ky = 0; ky < p.k_h; ++ky)
       rows[static_cast<size_t>(ky)] = blocked_row(p, img, iy0 + ky, r);
     uint8_t* dst = out + row * p.out_w * p.c;
-    if (half && p.k_h == 3 && w.quads == 1)
-      output_row_half<3, 1>(p, w, rows.data(), dst);
-    else if (half)
-      output_row_half<0, 0>(p, w, rows.data(), dst);
-    else if (p.k_h == 3 && w.quads == 1)
+    if (p.k_h == 3 && w.quads == 1)
       output_row<3, 1>(p, w, rows.data(), r, dst);
     else if (p.k_h == 5 && w.quads == 2)
       output_row<5, 2>(p, w, rows.data(), r, dst);
