@@ -248,16 +248,22 @@ HWY_INLINE void gemm_u8s8(int64_t rows, const Rows& a, const Int8PackedWeights& 
                           int64_t p1, const Int8Requant& q, uint8_t* c, int64_t ldc) {
   const auto* packed = reinterpret_cast<const int8_t*>(w.data.data());
   const int64_t panel = w.k_pad * kInt8Panel;
+  // A last panel of at most 8 channels runs at half width, alone.
+  const auto half = [&](int64_t panel_index) {
+    return w.n - panel_index * kInt8Panel <= kInt8Panel / 2 && q.saturate &&
+           q.bias_saturating.empty();
+  };
   int64_t p = p0;
-  for (; p + 2 <= p1; p += 2) {
+  for (; p + 2 <= p1 && !(p + 2 == p1 && half(p + 1)); p += 2) {
     const int64_t c0 = p * kInt8Panel;
     u8s8_panels<2>(rows, a, w.k_pad, packed + p * panel, q, c0, w.n - c0, c + c0, ldc);
   }
-  if (p < p1) {
+  for (; p < p1; ++p) {
     const int64_t c0 = p * kInt8Panel;
-    if (w.n - c0 <= kInt8Panel / 2 && q.saturate && q.bias_saturating.empty())
-      return u8s8_half_panel(rows, a, w.k_pad, packed + p * panel, q, c0, w.n - c0, c + c0, ldc);
-    u8s8_panels<1>(rows, a, w.k_pad, packed + p * panel, q, c0, w.n - c0, c + c0, ldc);
+    if (half(p))
+      u8s8_half_panel(rows, a, w.k_pad, packed + p * panel, q, c0, w.n - c0, c + c0, ldc);
+    else
+      u8s8_panels<1>(rows, a, w.k_pad, packed + p * panel, q, c0, w.n - c0, c + c0, ldc);
   }
 }
 
