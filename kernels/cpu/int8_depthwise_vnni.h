@@ -5,7 +5,9 @@
 // value); a vpermb turns 4 consecutive columns of a block ([4][16]) into
 // [16][4], the lane layout vpdpbusd reads. A 3x3 window is 3 vpdpbusd per
 // 16 outputs, a 5x5 one 6 (the second quad's last 3 weights zero), where
-// pairwise int16 products need 9 and 25 on twice the lanes' work.
+// pairwise int16 products need 9 and 25 on twice the lanes' work. A last
+// block of at most 8 channels (8, 24, 40 ...) runs on 256-bit vectors, its
+// rows 8 bytes a column, where float requantization allows.
 // The +128 and the input zero point fold into the bias:
 //   sum (x - zx) w = sum (x + 128) w - (zx + 128) sum w,
 // exact for padding too, whose stored value is zx + 128.

@@ -3,7 +3,8 @@
 // each panel step's weights are loaded once and used by every row.
 //   kU8S8 (AVX3_DL): vpdpbusd adds 4 products u8 x s8 per int32 lane; a
 //          row's 4 activation bytes are broadcast; 8 rows x 2 panels of
-//          accumulators.
+//          accumulators; a last panel of at most 8 channels on 256-bit
+//          vectors, 16 rows, where float requantization allows.
 //   kS16 (every target): pairs of int16 products summed into int32 lanes
 //          (vpmaddwd on x86: exact, unlike vpmaddubsw, which saturates).
 // Sums are int32 and wrap; the op binds only layers whose true sums fit
