@@ -117,6 +117,8 @@ HWY_ATTR void Int8Quantize(const float* x, void* out, int64_t n, float scale, in
   const auto sv = hn::Set(df, scale), zf = hn::Set(df, static_cast<float>(zero));
   const auto inverse = hn::Set(df, 1.0f / scale);
   const auto half = hn::Set(df, 0.5f), one = hn::Set(df, 1.0f);
+  const VI32 zi = hn::Set(DI32(), zero);
+  const VF32 flo = hn::Sub(lo, zf), fhi = hn::Sub(hi, zf);
   store_each_vector(0, n, is_unsigned, static_cast<uint8_t*>(out), [&](int64_t i, size_t cn) {
     auto v = hn::Zero(df);
     if (cn == lanes) {
@@ -126,10 +128,12 @@ HWY_ATTR void Int8Quantize(const float* x, void* out, int64_t n, float scale, in
       std::memcpy(buf, x + i, cn * sizeof(float));
       v = hn::Load(df, buf);
     }
-    // kFloat: times 1 / scale (no division), else IEEE division as the
-    // reference's x / scale.
-    const auto q = rounding == Int8Rounding::kFloat ? hn::Mul(v, inverse) : hn::Div(v, sv);
-    // std::round: the truncation, one further from zero where |fraction| >= 0.5.
+    // kFloat: XNNPACK's conversion, x (1 / scale) clamped to the range
+    // less the zero point, rounded to nearest even (NaN: the minimum).
+    if (rounding == Int8Rounding::kFloat) return round_to_output(hn::Mul(v, inverse), zi, flo, fhi);
+    // The reference: IEEE division as its x / scale, then std::round, the
+    // truncation one further from zero where |fraction| >= 0.5.
+    const auto q = hn::Div(v, sv);
     VF32 r = hn::Trunc(q);
     r = hn::Add(r, hn::IfThenElseZero(hn::Ge(hn::Abs(hn::Sub(q, r)), half), hn::CopySign(one, q)));
     r = hn::Add(r, zf);

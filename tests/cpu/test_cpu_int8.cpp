@@ -371,9 +371,14 @@ TEST(CpuInt8, QuantizeMatchesReference) {
     for (int64_t n : {int64_t{1}, int64_t{37}, int64_t{1000}}) {
       Rng rng(seed++);
       Graph g;
-      // Values on and between the rounding ties, beyond the range, NaN, inf.
+      // Values between and (every 20th) on the rounding ties, beyond the
+      // range, NaN, inf. The float requantization rounds ties to even
+      // (QuantizeFloatRoundsTiesToEven), the reference away from zero: few
+      // ties, so that it stays within a step in under a tenth.
       std::vector<float> v(static_cast<size_t>(n));
-      for (float& f : v) f = static_cast<float>(rng.integer(-700, 700)) * 0.025f;
+      for (size_t i = 0; i < v.size(); ++i)
+        v[i] = i % 20 == 19 ? static_cast<float>(rng.integer(-700, 700)) * 0.025f
+                            : rng.real(-17.5f, 17.5f);
       const float special[] = {std::nanf(""), INFINITY, -INFINITY, 0.0125f, -0.0125f, 1e30f};
       for (size_t i = 0; i < v.size() && i < 6; ++i) v[i] = special[i];
       const ValueId x = test::add_value(g, Shape{n});
@@ -382,6 +387,41 @@ TEST(CpuInt8, QuantizeMatchesReference) {
       add_node(g, OpType::kQuantize, std::monostate{}, {x}, {y});
       expect_same_bytes(g, str_cat("quantize ", dtype_name(t), " n", n), &v);
     }
+}
+
+// QUANTIZE in float requantization (the default) is XNNPACK's conversion:
+// x times 1 / scale, clamped, rounded to nearest even, plus the zero point.
+TEST(CpuInt8, QuantizeFloatRoundsTiesToEven) {
+  for (DType t : {DType::kI8, DType::kU8}) {
+    const float scale = 0.05f;
+    const int32_t zero = t == DType::kU8 ? 130 : -3;
+    Graph g;
+    const int64_t n = 70;
+    std::vector<float> v(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i) v[static_cast<size_t>(i)] = static_cast<float>(i - 35) * 0.025f;
+    const ValueId x = test::add_value(g, Shape{n});
+    Rng rng(1);
+    const ValueId y = add_quantized(g, Shape{n}, t, per_tensor(scale, zero), rng, false);
+    add_node(g, OpType::kQuantize, std::monostate{}, {x}, {y});
+    test::for_each_target([&] {
+      CpuOpContext ctx{g, 1};
+      const std::unique_ptr<CpuOp> op = make_cpu_op(ctx, g.nodes().back());
+      ASSERT_TRUE(op);
+      std::vector<uint8_t> got(static_cast<size_t>(n));
+      const std::vector<ConstTensorView> in = {{DType::kF32, Shape{n}, v.data()}};
+      const std::vector<TensorView> out = {{t, Shape{n}, got.data()}};
+      ThreadPool pool(1);
+      op->run(in, out, pool);
+      for (int64_t i = 0; i < n; ++i) {
+        const float q = std::nearbyint(v[static_cast<size_t>(i)] * (1.0f / scale)) + zero;
+        const int want = static_cast<int>(
+            std::clamp(q, t == DType::kU8 ? 0.0f : -128.0f, t == DType::kU8 ? 255.0f : 127.0f));
+        const int value = t == DType::kU8 ? int{got[static_cast<size_t>(i)]}
+                                          : int{static_cast<int8_t>(got[static_cast<size_t>(i)])};
+        EXPECT_EQ(value, want) << cpu::int8_target_name() << " x=" << v[static_cast<size_t>(i)];
+      }
+    });
+  }
 }
 
 // DEQUANTIZE of an int8/uint8 activation: float(x - zero) * scale, equal to
