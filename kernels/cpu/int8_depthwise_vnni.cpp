@@ -139,9 +139,9 @@ HWY_INLINE int64_t run_pixels(const Int8DepthwiseParams& p, const Int8DepthwiseV
 // a column; the first half of its 64-byte weight groups): on Zen 4 a
 // 512-bit vpdpbusd, vpermb or float operation costs two 256-bit ones, so a
 // half-empty 512-bit block wastes half the work (8, 24, 40 channels).
-// Float requantization whose stores saturate only.
+// Int8Requant::float_unclamped only.
 bool half_width(const Int8DepthwiseParams& p, const Int8DepthwiseVnni& w) {
-  return p.c - (w.blocks - 1) * kBlock <= kBlock / 2 && w.q.saturate && w.q.bias_saturating.empty();
+  return p.c - (w.blocks - 1) * kBlock <= kBlock / 2 && w.q.float_unclamped();
 }
 
 // Block b (the last, at half width) of one output row.

@@ -213,8 +213,7 @@ HWY_INLINE void u8s8_panels(int64_t rows, const Rows& a, int64_t k_pad, const in
 // A panel of at most 8 channels on 256-bit vectors (the first half of each
 // 64-byte weight group): on Zen 4 a 512-bit vpdpbusd or float operation
 // costs two 256-bit ones, so half-empty 512-bit vectors waste half the
-// work. Float requantization whose stores saturate only (Int8Requant::
-// saturate, no saturating bias); kR rows at a time.
+// work. Int8Requant::float_unclamped only; kR rows at a time.
 template <int kR, class Rows>
 HWY_INLINE void u8s8_half_block(const Rows& a, int64_t k_pad, const int8_t* w, const HalfTables& t,
                                 int64_t n, bool out_unsigned, uint8_t* c, int64_t ldc) {
@@ -251,8 +250,7 @@ HWY_INLINE void gemm_u8s8(int64_t rows, const Rows& a, const Int8PackedWeights& 
   const int64_t panel = w.k_pad * kInt8Panel;
   // A last panel of at most 8 channels runs at half width, alone.
   const auto half = [&](int64_t panel_index) {
-    return w.n - panel_index * kInt8Panel <= kInt8Panel / 2 && q.saturate &&
-           q.bias_saturating.empty();
+    return w.n - panel_index * kInt8Panel <= kInt8Panel / 2 && q.float_unclamped();
   };
   int64_t p = p0;
   for (; p + 2 <= p1 && !(p + 2 == p1 && half(p + 1)); p += 2) {

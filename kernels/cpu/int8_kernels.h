@@ -46,6 +46,10 @@ struct Int8Requant {
   // sum's scaled value fits int32, so kernels whose stores saturate
   // (requantize_unclamped) skip the float clamp.
   bool saturate = false;
+  // Requantization by one float multiply and a rounding, the clamp left to
+  // saturating stores: `saturate` and no saturating bias (which needs the
+  // reference's int32 clamp).
+  bool float_unclamped() const { return saturate && bias_saturating.empty(); }
   // The tables of channels `from` (entries < 0: zeros), in that order, e.g.
   // every other channel or one phase of a flat depthwise row.
   Int8Requant pick(const std::vector<int64_t>& from) const;

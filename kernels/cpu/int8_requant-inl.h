@@ -81,13 +81,13 @@ using VF32 = hn::Vec<DF32>;
 struct FloatLanes {
   VF32 scale, lo, hi;
   bool active = false;    // else the fixed-point tables apply
-  bool saturate = false;  // Int8Requant::saturate
+  bool saturate = false;  // Int8Requant::float_unclamped
   FloatLanes() = default;
   HWY_INLINE FloatLanes(const Int8Requant& q, int64_t c) {
     const DF32 df;
     // A saturating bias needs the reference's int32 clamp: exact there.
     active = q.rounding == Int8Rounding::kFloat && q.bias_saturating.empty();
-    saturate = active && q.saturate;
+    saturate = q.float_unclamped();
     scale = active ? hn::LoadU(df, q.scale.data() + c) : hn::Zero(df);
     lo = hn::Set(df, static_cast<float>(q.lo - q.zero));
     hi = hn::Set(df, static_cast<float>(q.hi - q.zero));
