@@ -51,16 +51,29 @@ const uint8_t* blocked_row(const Int8DepthwiseParams& p, const int8_t* img, int6
   const int64_t j0 = std::min(r.cols, std::max<int64_t>(0, p.pad_left));
   const int64_t j1 = std::max(j0, std::min(r.cols, p.in_w + p.pad_left));
   const __m128i flip = _mm_set1_epi8(static_cast<char>(0x80));  // x + 128 as uint8
+  const int64_t c = p.c;  // a local: the byte stores below may alias p
   for (int64_t b = 0; b < r.blocks; ++b) {
     const int64_t width = r.width(b);
     uint8_t* row = dst + b * r.cols * kBlock;
     std::memset(row, pad, static_cast<size_t>(j0 * width));
     std::memset(row + j1 * width, pad, static_cast<size_t>((r.cols - j1) * width));
     const int64_t c0 = b * kBlock;
+    const int8_t* src = img + (iy * p.in_w + j0 - p.pad_left) * c + c0;
+    if (c == kBlock) {  // the row's bytes as they are, flipped: 64 at a time
+      const __m512i flip64 = _mm512_set1_epi8(static_cast<char>(0x80));
+      const int64_t bytes = (j1 - j0) * kBlock;
+      uint8_t* to = row + j0 * kBlock;
+      int64_t i = 0;
+      for (; i + 64 <= bytes; i += 64)
+        _mm512_storeu_si512(to + i, _mm512_xor_si512(_mm512_loadu_si512(src + i), flip64));
+      const auto rest = static_cast<__mmask64>((uint64_t{1} << (bytes - i)) - 1);  // < 64
+      _mm512_mask_storeu_epi8(to + i, rest,
+                              _mm512_xor_si512(_mm512_maskz_loadu_epi8(rest, src + i), flip64));
+      continue;
+    }
     // Channels past c meet zero weights; masked loads read none of them.
-    const auto mask = static_cast<__mmask16>((1u << std::min(width, p.c - c0)) - 1);
-    const int8_t* src = img + (iy * p.in_w + j0 - p.pad_left) * p.c + c0;
-    for (int64_t j = j0; j < j1; ++j, src += p.c) {
+    const auto mask = static_cast<__mmask16>((1u << std::min(width, c - c0)) - 1);
+    for (int64_t j = j0; j < j1; ++j, src += c) {
       const __m128i x = _mm_xor_si128(_mm_maskz_loadu_epi8(mask, src), flip);
       if (width == kBlock)
         _mm_storeu_si128(reinterpret_cast<__m128i*>(row + j * kBlock), x);
@@ -72,21 +85,23 @@ const uint8_t* blocked_row(const Int8DepthwiseParams& p, const int8_t* img, int6
 }
 
 // Sums of one block's 16 channels (at `offset` in each row) for kN output
-// pixels, col0 the padded column of the first: per window row and quad of taps, 4 columns
-// [col, col + 4) of the row ([4][16] bytes) permuted to [16][4], times the
-// quad's weights.
-template <int kN, int kKh, int kQuads>
+// pixels, col0 the padded column of the first: per window row and quad of
+// taps, 4 columns [col, col + 4) of the row ([4][16] bytes) permuted to
+// [16][4], times the quad's weights. kKh, kQuads, kStride: 0 when known
+// only at run time.
+template <int kN, int kKh, int kQuads, int kStride>
 HWY_INLINE void block_sums(const uint8_t* const* rows, int64_t offset, const int8_t* w,
-                           int64_t kh_any, int64_t quads_any, int64_t col0, int64_t stride,
+                           int64_t kh_any, int64_t quads_any, int64_t col0, int64_t stride_any,
                            __m512i perm, __m512i* acc) {
   const int64_t kh = kKh ? kKh : kh_any, quads = kQuads ? kQuads : quads_any;
+  const int64_t stride = kStride ? kStride : stride_any;
   for (int i = 0; i < kN; ++i) acc[i] = _mm512_setzero_si512();
   for (int64_t ky = 0; ky < kh; ++ky) {
-    const uint8_t* row = rows[ky] + offset;
+    const uint8_t* row = rows[ky] + offset + col0 * kBlock;
     for (int64_t j = 0; j < quads; ++j) {
       const __m512i wv = _mm512_load_si512(w + (ky * quads + j) * 64);
       for (int i = 0; i < kN; ++i) {
-        const uint8_t* x = row + (col0 + i * stride + 4 * j) * kBlock;
+        const uint8_t* x = row + (i * stride + 4 * j) * kBlock;
         const __m512i xv = _mm512_permutexvar_epi8(perm, _mm512_loadu_si512(x));
         acc[i] = dpbusd(acc[i], xv, wv);
       }
@@ -106,31 +121,47 @@ struct BlockRun {
 };
 
 // Output pixels from ox, kN at a time while kN fit; returns the next ox.
-template <int kN, int kKh, int kQuads>
+// What the loop reads is copied to locals first: its byte stores may alias
+// any memory, so fields read through references would be reloaded after
+// each.
+template <int kN, int kKh, int kQuads, int kStride>
 HWY_INLINE int64_t run_pixels(const Int8DepthwiseParams& p, const Int8DepthwiseVnni& w,
                               const BlockRun& b, __m512i perm, int64_t ox) {
+  const int64_t out_w = p.out_w, stride = kStride ? kStride : p.stride_w, c = p.c, kh = p.k_h;
+  const int64_t quads = w.quads, offset = b.offset;
+  const size_t n = b.n;
+  const bool out_unsigned = b.out_unsigned;
+  const UnclampedLanes fast(b.tables);
+  const auto requant = [&](__m512i sums) {
+    return fast.active ? fast(VI32{sums}) : requantize(VI32{sums}, b.tables);
+  };
+  const int8_t* const weights = b.weights;
+  uint8_t* const dst0 = b.dst;
+  constexpr int kRows = kKh ? kKh : 1;
+  const uint8_t* rows_fixed[kRows];
+  if constexpr (kKh != 0)
+    for (int k = 0; k < kKh; ++k) rows_fixed[k] = b.rows[k];
+  const uint8_t* const* rows = kKh ? rows_fixed : b.rows;
   __m512i acc[kN];
-  for (; ox + kN <= p.out_w; ox += kN) {
-    block_sums<kN, kKh, kQuads>(b.rows, b.offset, b.weights, p.k_h, w.quads, ox * p.stride_w,
-                                p.stride_w, perm, acc);
+  for (; ox + kN <= out_w; ox += kN) {
+    block_sums<kN, kKh, kQuads, kStride>(rows, offset, weights, kh, quads, ox * stride, stride,
+                                         perm, acc);
     int i = 0;
     if constexpr (kN % 4 == 0) {
       HWY_UNROLL(2)
       for (; i < kN; i += 4) {
         VI32 v[4];
         uint8_t* dst[4];
-        const size_t len[4] = {b.n, b.n, b.n, b.n};
+        const size_t len[4] = {n, n, n, n};
         HWY_UNROLL(4)
         for (int j = 0; j < 4; ++j) {
-          v[j] = requantize_unclamped(VI32{acc[i + j]}, b.tables);
-          dst[j] = b.dst + (ox + i + j) * p.c;
+          v[j] = requant(acc[i + j]);
+          dst[j] = dst0 + (ox + i + j) * c;
         }
-        store_bytes4_to(v, b.out_unsigned, dst, len);
+        store_bytes4_to(v, out_unsigned, dst, len);
       }
     }
-    for (; i < kN; ++i)
-      store_bytes(requantize_unclamped(VI32{acc[i]}, b.tables), b.out_unsigned,
-                  b.dst + (ox + i) * p.c, b.n);
+    for (; i < kN; ++i) store_bytes(requant(acc[i]), out_unsigned, dst0 + (ox + i) * c, n);
   }
   return ox;
 }
@@ -190,7 +221,7 @@ HWY_INLINE void block_half(const Int8DepthwiseParams& p, const Int8DepthwiseVnni
   for (; ox < out_w; ++ox) pixels(std::integral_constant<int, 1>{}, ox);
 }
 
-template <int kKh, int kQuads>
+template <int kKh, int kQuads, int kStride>
 HWY_INLINE void output_row(const Int8DepthwiseParams& p, const Int8DepthwiseVnni& w,
                            const uint8_t* const* rows, const BlockedRows& r, uint8_t* dst) {
   // Byte 4l + k of the result: byte 16k + l of the 4 columns (column k,
@@ -212,9 +243,9 @@ HWY_INLINE void output_row(const Int8DepthwiseParams& p, const Int8DepthwiseVnni
     // 8 pixels' sums in flight: each is a chain of dependent vpdpbusd
     // (5 cycles apart), so fewer leave the unit idle.
     const BlockRun run{rows, offset, wb, tables, dst + c0, n, out_unsigned};
-    int64_t ox = run_pixels<8, kKh, kQuads>(p, w, run, perm, 0);
-    ox = run_pixels<4, kKh, kQuads>(p, w, run, perm, ox);
-    run_pixels<1, kKh, kQuads>(p, w, run, perm, ox);
+    int64_t ox = run_pixels<8, kKh, kQuads, kStride>(p, w, run, perm, 0);
+    ox = run_pixels<4, kKh, kQuads, kStride>(p, w, run, perm, ox);
+    run_pixels<1, kKh, kQuads, kStride>(p, w, run, perm, ox);
   }
 }
 
@@ -244,12 +275,16 @@ void rows_of(const Int8DepthwiseParams& p, const Int8DepthwiseVnni& w, int64_t r
     for (int64_t ky = 0; ky < p.k_h; ++ky)
       rows[static_cast<size_t>(ky)] = blocked_row(p, img, iy0 + ky, r);
     uint8_t* dst = out + row * p.out_w * p.c;
-    if (p.k_h == 3 && w.quads == 1)
-      output_row<3, 1>(p, w, rows.data(), r, dst);
-    else if (p.k_h == 5 && w.quads == 2)
-      output_row<5, 2>(p, w, rows.data(), r, dst);
+    if (p.k_h == 3 && w.quads == 1 && p.stride_w == 1)
+      output_row<3, 1, 1>(p, w, rows.data(), r, dst);
+    else if (p.k_h == 3 && w.quads == 1 && p.stride_w == 2)
+      output_row<3, 1, 2>(p, w, rows.data(), r, dst);
+    else if (p.k_h == 5 && w.quads == 2 && p.stride_w == 1)
+      output_row<5, 2, 1>(p, w, rows.data(), r, dst);
+    else if (p.k_h == 5 && w.quads == 2 && p.stride_w == 2)
+      output_row<5, 2, 2>(p, w, rows.data(), r, dst);
     else
-      output_row<0, 0>(p, w, rows.data(), r, dst);
+      output_row<0, 0, 0>(p, w, rows.data(), r, dst);
   }
 }
 #endif

@@ -297,12 +297,23 @@ HWY_INLINE VI32 requantize(VI32 sum, const RequantLanes& t) {
 // which saturate: where the tables allow (FloatLanes::saturate), one
 // multiply, a conversion and the zero point, the clamp left to the store; the value
 // may then lie outside the output dtype's range.
+// Its float path alone, on tables a kernel holds in registers.
+struct UnclampedLanes {
+  VI32 bias, zero;
+  VF32 scale;
+  bool active = false;  // FloatLanes::saturate: else requantize applies
+  UnclampedLanes() = default;
+  HWY_INLINE explicit UnclampedLanes(const RequantLanes& t)
+      : bias(t.bias), zero(t.zero), scale(t.fl.scale), active(t.fl.saturate) {}
+  HWY_INLINE VI32 operator()(VI32 sum) const {
+    // The product rounded, then the zero point added, as XNNPACK (a fused
+    // multiply-add would round ties of the product differently).
+    return hn::Add(round_in_range(hn::Mul(hn::ConvertTo(DF32(), hn::Add(sum, bias)), scale)), zero);
+  }
+};
+
 HWY_INLINE VI32 requantize_unclamped(VI32 sum, const RequantLanes& t) {
-  if (!t.fl.saturate) return requantize(sum, t);
-  // The product rounded, then the zero point added, as XNNPACK (a fused
-  // multiply-add would round ties of the product differently).
-  const VF32 scaled = hn::Mul(hn::ConvertTo(DF32(), hn::Add(sum, t.bias)), t.fl.scale);
-  return hn::Add(round_in_range(scaled), t.zero);
+  return t.fl.saturate ? UnclampedLanes(t)(sum) : requantize(sum, t);
 }
 
 // Stores the first n (<= Lanes) lanes of v as int8 or uint8 bytes,

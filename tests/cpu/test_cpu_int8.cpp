@@ -158,6 +158,13 @@ const ConvCase kDepthwiseCases[] = {
     {1, 11, 13, 8, 0, 3, 2, 1, Padding::kSame, Activation::kNone, true, true},
     {1, 9, 12, 8, 0, 5, 1, 1, Padding::kSame, Activation::kNone, true, false},
     {2, 7, 9, 6, 0, 3, 1, 1, Padding::kValid, Activation::kNone, false, true},
+    // 16 channels: one block, the rows converted as flat runs of bytes
+    // (widths whose rows are no whole number of 64 bytes); each stride of
+    // the 3x3 and 5x5 forms.
+    {1, 11, 13, 16, 0, 3, 1, 1, Padding::kSame, Activation::kNone, true, true},
+    {2, 12, 9, 16, 0, 3, 2, 1, Padding::kSame, Activation::kRelu, true, true},
+    {1, 13, 15, 16, 0, 5, 2, 1, Padding::kSame, Activation::kNone, true, true},
+    {1, 10, 10, 32, 0, 5, 1, 1, Padding::kValid, Activation::kNone, true, true},
 };
 
 TEST(CpuInt8, DepthwiseMatchesReference) {
