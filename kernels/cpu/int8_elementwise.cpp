@@ -85,24 +85,38 @@ HWY_INLINE void prelu_of(const Int8PreluParams& p, const T* x, uint8_t* out, int
   const VF32 flo = hn::Set(df, static_cast<float>(p.lo - p.out_zero));
   const VF32 fhi = hn::Set(df, static_cast<float>(p.hi - p.out_zero));
   const auto step = static_cast<int64_t>(lanes);
+  // Locals, not p's fields: the byte stores may alias p.
+  const int64_t c = p.c;
+  const float* const alpha_scale = p.alpha_scale;
+  const int32_t* const alpha = p.alpha;
   int64_t phase = 0;  // channel of the next vector's first element (vectors come in order)
-  const bool exact = p.rounding == Int8Rounding::kExact;
-  store_each_vector(r0 * p.c, r1 * p.c, p.is_unsigned, out, [&](int64_t i, size_t cn) {
-    const VI32 v = load_centered(x + i, cn, lanes, zx);
-    const auto negative = hn::Lt(v, hn::Zero(d));
-    const int64_t ph = phase;
-    phase = next_phase(phase, step, p.c);
-    if (!exact) {
-      const VF32 factor =
-          hn::IfThenElse(hn::RebindMask(df, negative), hn::LoadU(df, p.alpha_scale + ph), fid);
-      const VF32 product = hn::Mul(to_float(v), factor);
-      // In range of int32 (Int8PreluParams::saturate): the stores clamp.
-      return p.saturate ? hn::Add(round_in_range(product), zo)
-                        : round_to_output(product, zo, flo, fhi);
-    }
-    const VI32 pos = multiply_by_lanes(v, identity);
-    const VI32 neg = multiply_by_lanes(hn::Mul(v, hn::LoadU(d, p.alpha + ph)), slope);
-    return hn::Min(hn::Max(hn::Add(hn::IfThenElse(negative, neg, pos), zo), lo), hi);
+  const auto centered = [&](int64_t i, size_t cn, int64_t* ph) {
+    *ph = phase;
+    phase = next_phase(phase, step, c);
+    return load_centered(x + i, cn, lanes, zx);
+  };
+  if (p.rounding == Int8Rounding::kExact)
+    return store_each_vector(r0 * c, r1 * c, p.is_unsigned, out, [&](int64_t i, size_t cn) {
+      int64_t ph;
+      const VI32 v = centered(i, cn, &ph);
+      const VI32 pos = multiply_by_lanes(v, identity);
+      const VI32 neg = multiply_by_lanes(hn::Mul(v, hn::LoadU(d, alpha + ph)), slope);
+      const VI32 y = hn::IfThenElse(hn::Lt(v, hn::Zero(d)), neg, pos);
+      return hn::Min(hn::Max(hn::Add(y, zo), lo), hi);
+    });
+  const auto product = [&](int64_t i, size_t cn) {
+    int64_t ph;
+    const VI32 v = centered(i, cn, &ph);
+    const auto negative = hn::RebindMask(df, hn::Lt(v, hn::Zero(d)));
+    return hn::Mul(to_float(v), hn::IfThenElse(negative, hn::LoadU(df, alpha_scale + ph), fid));
+  };
+  // In range of int32 (Int8PreluParams::saturate): the stores clamp.
+  if (p.saturate)
+    return store_each_vector(r0 * c, r1 * c, p.is_unsigned, out, [&](int64_t i, size_t cn) {
+      return hn::Add(round_in_range(product(i, cn)), zo);
+    });
+  store_each_vector(r0 * c, r1 * c, p.is_unsigned, out, [&](int64_t i, size_t cn) {
+    return round_to_output(product(i, cn), zo, flo, fhi);
   });
 }
 
