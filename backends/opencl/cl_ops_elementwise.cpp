@@ -2,23 +2,11 @@
 // broadcasting `binary` kernel, the activations on `unary`. The function is
 // its op's code from core/elementwise_fns.h, the list the kernels include.
 #include "backends/opencl/cl_lower.h"
+#include "ops/broadcast.h"
 #include "ops/op_def.h"
 
 namespace odin::cl {
 namespace {
-
-// Element strides of `in` over `out`'s 4 dims (right-aligned), 0 where `in`
-// broadcasts.
-std::array<int64_t, 4> strides_over(const Shape& in, const Shape& out) {
-  const std::array<int64_t, 4> di = dims4(in), dout = dims4(out);
-  std::array<int64_t, 4> st{};
-  int64_t stride = 1;
-  for (size_t d = 4; d-- > 0;) {
-    st[d] = di[d] == 1 && dout[d] != 1 ? 0 : stride;
-    stride *= di[d];
-  }
-  return st;
-}
 
 Support supports_binary(const Graph& g, const Node& node) {
   if (node.inputs.size() != 2) return decline(node, "needs two inputs");
@@ -48,7 +36,7 @@ Status lower_binary(LowerContext& ctx, const Node& node, LoweredNode* out) {
   l.arg(pad.input + 1);
   for (int64_t v : dims4(so)) l.arg(v);
   for (ValueId in : {node.inputs[0], node.inputs[1]})
-    for (int64_t v : strides_over(g.value(in).shape, so)) l.arg(v);
+    for (int64_t v : broadcast_strides4(g.value(in).shape, so)) l.arg(v);
   const std::array<int64_t, 4> pad_dims =
       pad.active() ? dims4(g.value(node.inputs[static_cast<size_t>(pad.input)]).shape)
                    : std::array<int64_t, 4>{1, 1, 1, 1};

@@ -10,6 +10,7 @@
 #include "backends/vulkan/vk_record.h"
 #include "core/arena_plan.h"
 #include "ops/op_def.h"
+#include "ops/q8_gpu.h"
 #include "quant/affine.h"
 #include "quant/fp16.h"
 #include "runtime/device_segment.h"

@@ -7,13 +7,6 @@
 
 namespace odin::vk {
 
-bool is_quantized_node(const Graph& graph, const Node& node) {
-  for (const auto* list : {&node.inputs, &node.outputs})
-    for (ValueId v : *list)
-      if (v != kNoValue && is_affine_dtype(graph.value(v).dtype)) return true;
-  return false;
-}
-
 const VkOp* find_vk_op(OpType type, bool quantized) {
   using Table = std::array<const VkOp*, static_cast<size_t>(OpType::kCount)>;
   static const std::array<Table, 2> tables = [] {
@@ -53,17 +46,6 @@ Operand input_operand(LowerContext& ctx, ValueId v) {
 Status lower_alias(LowerContext&, const Node& node, LoweredNode* out) {
   out->alias_of = node.inputs[0];
   return Status();
-}
-
-std::array<int64_t, 4> broadcast_strides4(const Shape& in, const Shape& out) {
-  const std::array<int64_t, 4> di = dims4(in), dout = dims4(out);
-  std::array<int64_t, 4> st{};
-  int64_t stride = 1;
-  for (size_t d = 4; d-- > 0;) {
-    st[d] = (di[d] == 1 && dout[d] != 1) ? 0 : stride;
-    stride *= di[d];
-  }
-  return st;
 }
 
 void set_invocations(Dispatch& d, int64_t invocations) {

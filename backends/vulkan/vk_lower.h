@@ -93,10 +93,8 @@ bool has_block_weights(const Graph& graph, const Node& node);
 uint64_t block_weight_binding_bytes(const Graph& graph, ValueId v);
 Support supports_block_fully_connected(const Graph& graph, const Node& node);
 Status lower_block_fully_connected(LowerContext& ctx, const Node& node, LoweredNode* out);
-// A node computes on affine int8/uint8 values: one of its inputs or outputs
-// has such a dtype (QUANTIZE and DEQUANTIZE included).
-bool is_quantized_node(const Graph& graph, const Node& node);
-// The entry of `type` (the int8 one when `quantized`), or null when the
+// The entry of `type` (the int8 one when `quantized`, ops/q8_gpu.h's
+// is_quantized_node), or null when the
 // backend does not run it.
 const VkOp* find_vk_op(OpType type, bool quantized);
 
@@ -110,9 +108,6 @@ bool float_constant_or_absent(const Graph& graph, const Node& node, size_t i);
 Operand input_operand(LowerContext& ctx, ValueId v);
 // RESHAPE-like nodes: the output is input 0's bytes (any dtype), no dispatch.
 Status lower_alias(LowerContext& ctx, const Node& node, LoweredNode* out);
-// Element strides of `in` over `out`'s 4 dims (right-aligned); 0 where
-// `in` broadcasts.
-std::array<int64_t, 4> broadcast_strides4(const Shape& in, const Shape& out);
 // Threads to launch (64 per workgroup).
 void set_invocations(Dispatch& d, int64_t invocations);
 

@@ -5,6 +5,7 @@
 #include <array>
 
 #include "backends/vulkan/vk_lower.h"
+#include "ops/broadcast.h"
 #include "ops/op_def.h"
 
 namespace odin::vk {

@@ -1,54 +1,12 @@
 // CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED on int8/uint8 (kernels/
 // vulkan/q8_conv2d.comp, q8_depthwise_conv2d.comp, q8_fully_connected.comp;
 // storage and arithmetic in vk_quant.h): weights uploaded as the model's
-// bytes, the per-channel requantization as one int32 table.
+// bytes, the per-channel requantization as one int32 table. Which nodes
+// run: ops/q8_gpu.h.
 #include "backends/vulkan/vk_quant.h"
 
 namespace odin::vk {
 namespace {
-
-// Input and output per tensor in one dtype, weights constant in that dtype
-// (per tensor or per channel), bias an int32 constant or absent, and int32
-// sums of `terms` products that cannot overflow.
-Support supports_weighted(const Graph& g, const Node& node, int64_t terms) {
-  if (node.inputs.size() < 2 || node.inputs[1] == kNoValue)
-    return decline(node, "without weights not supported");
-  const Value& x = g.value(node.inputs[0]);
-  const Value& w = g.value(node.inputs[1]);
-  const Value& y = g.value(node.outputs[0]);
-  if (!is_per_tensor_affine(x) || !is_per_tensor_affine(y) || y.dtype != x.dtype)
-    return decline(node, "on int8/uint8 needs input and output of one dtype, quantized per tensor");
-  if (!w.is_constant() || w.dtype != x.dtype || !w.quant || w.quant->scales.empty())
-    return decline(node, "with run-time or differently typed int8 weights not supported");
-  if (node.inputs.size() > 2 && node.inputs[2] != kNoValue) {
-    const Value& b = g.value(node.inputs[2]);
-    if (!b.is_constant() || b.dtype != DType::kI32)
-      return decline(node, "on int8/uint8 needs an int32 constant bias");
-  }
-  if (const std::string why = sum_overflow(g, node, terms); !why.empty()) return decline(node, why);
-  return Support::yes();
-}
-
-Support supports_conv2d(const Graph& g, const Node& node) {
-  const Shape& in = g.value(node.inputs[0]).shape;
-  const Shape& f = g.value(node.inputs[1]).shape;
-  if (in.rank() != 4 || f.rank() != 4) return decline(node, "needs 4-D tensors");
-  if (f[3] != in[3]) return decline(node, "grouped convolution not supported");
-  return supports_weighted(g, node, f[1] * f[2] * f[3]);
-}
-
-Support supports_depthwise_conv2d(const Graph& g, const Node& node) {
-  const Shape& f = g.value(node.inputs[1]).shape;
-  if (g.value(node.inputs[0]).shape.rank() != 4 || f.rank() != 4)
-    return decline(node, "needs 4-D tensors");
-  return supports_weighted(g, node, f[1] * f[2]);
-}
-
-Support supports_fully_connected(const Graph& g, const Node& node) {
-  const Shape& w = g.value(node.inputs[1]).shape;
-  if (w.rank() != 2) return decline(node, "needs 2-D weights");
-  return supports_weighted(g, node, w[1]);
-}
 
 // A window's dispatch (q8_conv2d, q8_depthwise_conv2d): specialization
 // constants SIGNED, KH, KW, strides h/w, dilations h/w (the kernel's own
@@ -127,9 +85,9 @@ Status lower_fully_connected(LowerContext& ctx, const Node& node, LoweredNode* o
 }
 
 constexpr VkOp kOps[] = {
-    {OpType::kConv2D, supports_conv2d, lower_conv2d},
-    {OpType::kDepthwiseConv2D, supports_depthwise_conv2d, lower_depthwise_conv2d},
-    {OpType::kFullyConnected, supports_fully_connected, lower_fully_connected},
+    {OpType::kConv2D, supports_q8, lower_conv2d},
+    {OpType::kDepthwiseConv2D, supports_q8, lower_depthwise_conv2d},
+    {OpType::kFullyConnected, supports_q8, lower_fully_connected},
 };
 
 }  // namespace

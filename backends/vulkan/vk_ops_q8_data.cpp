@@ -4,9 +4,9 @@
 // CONCATENATION (q8_concat.comp), RESHAPE/SQUEEZE (the output aliases),
 // QUANTIZE from float (q8_quantize.comp) or int8/uint8 (q8_requantize.comp)
 // and DEQUANTIZE (q8_dequantize.comp); SOFTMAX (q8_softmax.comp), which
-// rescales through the reference's exp table. Ops that move values without
-// rescaling need the output in the input's quantization (inference checks
-// it; supports() too, since the kernels rely on it).
+// rescales through the reference's exp table. Which nodes run:
+// ops/q8_gpu.h (ops that move values without rescaling need the output in
+// the input's quantization).
 #include <cstring>
 
 #include "backends/vulkan/vk_quant.h"
@@ -19,59 +19,11 @@ namespace {
 
 constexpr size_t kMaxConcatInputs = 6;  // q8_concat.comp's bindings
 
-// Same dtype, scale and zero point.
-bool same_table(const Value& a, const Value& b) {
-  return a.dtype == b.dtype && is_per_tensor_affine(a) && is_per_tensor_affine(b) &&
-         a.quant->scales[0] == b.quant->scales[0] && zero_of(a) == zero_of(b);
-}
-
-// Input 0 and the output in one per-tensor quantization.
-Support supports_same_table(const Graph& g, const Node& node) {
-  if (!same_table(g.value(node.inputs[0]), g.value(node.outputs[0])))
-    return decline(node, "on int8/uint8 needs the output in the input's quantization");
-  return Support::yes();
-}
-
-Support supports_pool(const Graph& g, const Node& node) {
-  if (g.value(node.inputs[0]).shape.rank() != 4 || g.value(node.outputs[0]).shape.rank() != 4)
-    return decline(node, "needs 4-D tensors");
-  return supports_same_table(g, node);
-}
-
-Support supports_pad(const Graph& g, const Node& node) {
-  if (node.inputs.size() < 2 || node.inputs[1] == kNoValue ||
-      !read_int_constant(g.value(node.inputs[1])).has_value())
-    return decline(node, "with run-time paddings not supported");
-  const size_t rank = g.value(node.inputs[0]).shape.rank();
-  if (rank > 4) return decline(node, str_cat("of rank ", rank, " not supported (max 4)"));
-  return supports_same_table(g, node);
-}
-
 Support supports_concatenation(const Graph& g, const Node& node) {
   if (node.inputs.size() > kMaxConcatInputs)
     return decline(node, str_cat("on int8/uint8 of ", node.inputs.size(),
                                  " inputs not supported (max ", kMaxConcatInputs, ")"));
-  if (std::get<ConcatenationAttrs>(node.attrs).activation != Activation::kNone)
-    return decline(node, "on int8/uint8 with a fused activation not supported");
-  for (ValueId v : node.inputs)
-    if (v == kNoValue || !same_table(g.value(v), g.value(node.outputs[0])))
-      return decline(node, "on int8/uint8 needs every input in the output's quantization");
-  return Support::yes();
-}
-
-// int8/uint8 per tensor -> int8/uint8 per tensor, or float -> int8/uint8.
-Support supports_quantize(const Graph& g, const Node& node) {
-  const Value& x = g.value(node.inputs[0]);
-  if (!is_per_tensor_affine(g.value(node.outputs[0])) ||
-      (x.dtype != DType::kF32 && !is_per_tensor_affine(x)))
-    return decline(node, "needs tensors quantized per tensor");
-  return Support::yes();
-}
-
-Support supports_dequantize(const Graph& g, const Node& node) {
-  if (!is_per_tensor_affine(g.value(node.inputs[0])))
-    return decline(node, "of a tensor quantized per channel not supported");
-  return Support::yes();
+  return supports_q8(g, node);
 }
 
 Dispatch single_io(const char* kernel, const Node& node, DType loads) {
@@ -91,13 +43,12 @@ Status lower_pool2d(LowerContext& ctx, const Node& node, LoweredNode* out) {
   const Shape& so = y.shape;
   const SpatialPadding ph = compute_spatial_padding(a.padding, si[1], a.filter_h, a.stride_h, 1);
   const SpatialPadding pw = compute_spatial_padding(a.padding, si[2], a.filter_w, a.stride_w, 1);
-  const QuantizedRange r =
-      quantized_activation_range(a.activation, y.dtype, scale_of(*y.quant, 0), zero_of(y));
+  const std::array<int32_t, 3> r = q8_output_range(y, a.activation);  // zero, lo, hi
   Dispatch d = single_io("q8_pool2d", node, y.dtype);
   d.spec.insert(d.spec.end(), {kMax ? 1 : 0, a.filter_h, a.filter_w, a.stride_h, a.stride_w});
   for (int64_t v : {si[0], si[1], si[2], si[3], so[1], so[2], ph.before, pw.before}) d.push_int(v);
-  d.push_int(r.min);
-  d.push_int(r.max);
+  d.push_int(r[1]);
+  d.push_int(r[2]);
   set_word_invocations(d, so.num_elements());
   out->dispatches.push_back(std::move(d));
   return Status();
@@ -107,12 +58,7 @@ Status lower_pad(LowerContext& ctx, const Node& node, LoweredNode* out) {
   const Graph& g = ctx.graph();
   const Value& y = g.value(node.outputs[0]);
   const Shape& si = g.value(node.inputs[0]).shape;
-  const std::vector<int64_t> pads =
-      read_int_constant(g.value(node.inputs[1])).value_or(std::vector<int64_t>{});
-  if (pads.size() != 2 * si.rank())
-    return make_error(StatusCode::kInvalidArgument, "vulkan: PAD paddings do not fit the input");
-  std::array<int64_t, 4> before{0, 0, 0, 0};
-  for (size_t d = 0; d < si.rank(); ++d) before[4 - si.rank() + d] = pads[2 * d];
+  ODIN_ASSIGN_OR_RETURN(const auto before, q8_pad_before(g, node));
   Dispatch d = single_io("q8_pad", node, y.dtype);
   for (int64_t v : dims4(y.shape)) d.push_int(v);
   for (int64_t v : dims4(si)) d.push_int(v);
@@ -165,8 +111,7 @@ Status lower_quantize(LowerContext& ctx, const Node& node, LoweredNode* out) {
     d = single_io("q8_requantize", node, x.dtype);
     d.push_int(n);
     d.push_int(zero_of(x));
-    push_multiplier(d, quantize_multiplier(static_cast<double>(scale_of(*x.quant, 0)) /
-                                           static_cast<double>(scale_of(*y.quant, 0))));
+    push_multiplier(d, q8_requantize_multiplier(x, y));
   }
   for (int32_t v : {zero_of(y), r.min, r.max}) d.push_int(v);
   set_word_invocations(d, n);
@@ -186,24 +131,14 @@ Status lower_dequantize(LowerContext& ctx, const Node& node, LoweredNode* out) {
   return Status();
 }
 
-Support supports_resize_bilinear(const Graph& g, const Node& node) {
-  if (g.value(node.inputs[0]).shape.rank() != 4 || g.value(node.outputs[0]).shape.rank() != 4)
-    return decline(node, "needs 4-D tensors");
-  return supports_same_table(g, node);
-}
-
 // The source rows and columns as the reference samples them (Q10), for
 // q8_resize_bilinear.comp: (lo, hi, fraction) per output row, then column.
 Status lower_resize_bilinear(LowerContext& ctx, const Node& node, LoweredNode* out) {
   const Graph& g = ctx.graph();
-  const auto& a = std::get<ResizeAttrs>(node.attrs);
   const Value& y = g.value(node.outputs[0]);
   const Shape& si = g.value(node.inputs[0]).shape;
-  std::vector<int32_t> samples;
-  for (const auto& [in, o] : {std::pair{si[1], y.shape[1]}, std::pair{si[2], y.shape[2]}})
-    for (const ref::ResizeSampleQ10& s : ref::resize_samples_q10(a, in, o))
-      for (int64_t v : {s.lo, s.hi, s.src - 1024 * s.lo})
-        samples.push_back(static_cast<int32_t>(v));
+  const std::vector<int32_t> samples = ref::resize_sample_table_q10(
+      std::get<ResizeAttrs>(node.attrs), si[1], y.shape[1], si[2], y.shape[2]);
   std::vector<uint8_t> bytes(samples.size() * sizeof(int32_t));
   std::memcpy(bytes.data(), samples.data(), bytes.size());
   Dispatch d = single_io("q8_resize_bilinear", node, y.dtype);
@@ -214,16 +149,6 @@ Status lower_resize_bilinear(LowerContext& ctx, const Node& node, LoweredNode* o
   set_word_invocations(d, y.shape.num_elements());
   out->dispatches.push_back(std::move(d));
   return Status();
-}
-
-Support supports_softmax(const Graph& g, const Node& node) {
-  const Value& x = g.value(node.inputs[0]);
-  const Value& y = g.value(node.outputs[0]);
-  if (!is_per_tensor_affine(x) || !is_per_tensor_affine(y) || x.dtype != y.dtype)
-    return decline(node, "on int8/uint8 needs input and output of one dtype, quantized per tensor");
-  if (x.shape.rank() < 1 || x.shape[x.shape.rank() - 1] == 0)
-    return decline(node, "needs a non-empty last axis");
-  return Support::yes();
 }
 
 Status lower_softmax(LowerContext& ctx, const Node& node, LoweredNode* out) {
@@ -247,16 +172,16 @@ Status lower_softmax(LowerContext& ctx, const Node& node, LoweredNode* out) {
 }
 
 constexpr VkOp kOps[] = {
-    {OpType::kAveragePool2D, supports_pool, lower_pool2d<false>},
-    {OpType::kMaxPool2D, supports_pool, lower_pool2d<true>},
-    {OpType::kPad, supports_pad, lower_pad},
-    {OpType::kResizeBilinear, supports_resize_bilinear, lower_resize_bilinear},
+    {OpType::kAveragePool2D, supports_q8, lower_pool2d<false>},
+    {OpType::kMaxPool2D, supports_q8, lower_pool2d<true>},
+    {OpType::kPad, supports_q8, lower_pad},
+    {OpType::kResizeBilinear, supports_q8, lower_resize_bilinear},
     {OpType::kConcatenation, supports_concatenation, lower_concatenation},
     {OpType::kReshape, nullptr, lower_alias},
     {OpType::kSqueeze, nullptr, lower_alias},
-    {OpType::kQuantize, supports_quantize, lower_quantize},
-    {OpType::kDequantize, supports_dequantize, lower_dequantize},
-    {OpType::kSoftmax, supports_softmax, lower_softmax},
+    {OpType::kQuantize, supports_q8, lower_quantize},
+    {OpType::kDequantize, supports_q8, lower_dequantize},
+    {OpType::kSoftmax, supports_q8, lower_softmax},
 };
 
 }  // namespace

@@ -10,7 +10,9 @@
 //   from imulExtended, kernels/vulkan/quant.glsl), so the results equal the
 //   reference kernels bit for bit.
 // The host turns a node's quantization tables into the integers the kernels
-// read (this file), once, at compile.
+// read, once, at compile: the backend-neutral part (which nodes run, the
+// tables) is ops/q8_gpu.h, shared with OpenCL; this file binds it to
+// dispatches.
 #pragma once
 
 #include <cstdint>
@@ -18,24 +20,20 @@
 #include <vector>
 
 #include "backends/vulkan/vk_lower.h"
+#include "ops/q8_gpu.h"
 #include "quant/affine.h"
 
 namespace odin::vk {
 
-// Value v is int8 or uint8 with one scale (per tensor).
-bool is_per_tensor_affine(const Value& v);
+// The q8 entries' check: ops/q8_gpu.h's, declined in Vulkan's words.
+Support supports_q8(const Graph& graph, const Node& node);
 // Specialization constant SIGNED of the q8 kernels: 1 for int8, 0 for uint8.
 int32_t signed_spec(DType dtype);
-// The zero point of per-tensor value v.
-int32_t zero_of(const Value& v);
 
-// Why a weighted op's int32 sums could overflow (`terms` products per sum
-// plus the bias), or empty when they cannot: then the kernels' int32 sums
-// equal the reference's 64-bit ones.
-std::string sum_overflow(const Graph& graph, const Node& node, int64_t terms);
 // Per output channel of CONV_2D, DEPTHWISE_CONV_2D or FULLY_CONNECTED (inputs
 // x, w, optional bias; output y): {bias, weight zero point, multiplier,
-// shift} as an int32 ivec4, uploaded as a blob; returns the blob index.
+// shift} (q8_channel_params) as an int32 ivec4, uploaded as a blob;
+// returns the blob index.
 int32_t add_channel_params(LowerContext& ctx, const Node& node, int64_t channels);
 
 // Push constants: m as (multiplier, shift); an output's zero point and its

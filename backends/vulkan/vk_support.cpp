@@ -1,6 +1,7 @@
 #include "backends/vulkan/vk_support.h"
 
 #include "backends/vulkan/vk_lower.h"
+#include "ops/q8_gpu.h"
 #include "quant/affine.h"
 
 namespace odin::vk {

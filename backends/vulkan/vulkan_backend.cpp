@@ -8,6 +8,7 @@
 #include "backends/vulkan/vk_lower.h"
 #include "backends/vulkan/vk_pipelines.h"
 #include "backends/vulkan/vk_support.h"
+#include "ops/q8_gpu.h"
 
 namespace odin {
 namespace vk {

@@ -101,6 +101,10 @@ struct ResizeSampleQ10 {
   int64_t src = 0, lo = 0, hi = 0;
 };
 std::vector<ResizeSampleQ10> resize_samples_q10(const ResizeAttrs& attrs, int64_t in, int64_t out);
+// The GPU kernels' form of them: (lo, hi, fraction in 1/1024) per output
+// row, then per output column, as int32.
+std::vector<int32_t> resize_sample_table_q10(const ResizeAttrs& attrs, int64_t in_h, int64_t out_h,
+                                             int64_t in_w, int64_t out_w);
 Status resize_nearest(const ResizeAttrs& attrs, const ConstTensorView& in, const TensorView& out);
 Status depth_to_space(const BlockAttrs& attrs, const ConstTensorView& in, const TensorView& out);
 Status space_to_depth(const BlockAttrs& attrs, const ConstTensorView& in, const TensorView& out);

@@ -116,6 +116,15 @@ std::vector<ResizeSampleQ10> resize_samples_q10(const ResizeAttrs& attrs, int64_
   return samples;
 }
 
+std::vector<int32_t> resize_sample_table_q10(const ResizeAttrs& attrs, int64_t in_h, int64_t out_h,
+                                             int64_t in_w, int64_t out_w) {
+  std::vector<int32_t> table;
+  for (const auto& [in, out] : {std::pair{in_h, out_h}, std::pair{in_w, out_w}})
+    for (const ResizeSampleQ10& s : resize_samples_q10(attrs, in, out))
+      for (int64_t v : {s.lo, s.hi, s.src - 1024 * s.lo}) table.push_back(static_cast<int32_t>(v));
+  return table;
+}
+
 Status resize_bilinear(const ResizeAttrs& attrs, const ConstTensorView& in, const TensorView& out) {
   ODIN_RETURN_IF_ERROR(check("resize_bilinear", in, out));
   if (in.dtype == DType::kI8) return bilinear_affine<int8_t>(attrs, in, out), Status();

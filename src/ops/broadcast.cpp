@@ -29,4 +29,15 @@ bool broadcast_shapes(const Shape& a, const Shape& b, Shape* out) {
   return true;
 }
 
+std::array<int64_t, 4> broadcast_strides4(const Shape& in, const Shape& out) {
+  const std::array<int64_t, 4> di = dims4(in), dout = dims4(out);
+  std::array<int64_t, 4> st{};
+  int64_t stride = 1;
+  for (size_t d = 4; d-- > 0;) {
+    st[d] = (di[d] == 1 && dout[d] != 1) ? 0 : stride;
+    stride *= di[d];
+  }
+  return st;
+}
+
 }  // namespace odin
