@@ -49,11 +49,13 @@ if(NOT ODIN_OPENCL_INCLUDE_DIR)
 endif()
 
 # The elementwise function codes (shared with C++) first, then the shared
-# helpers, then every kernel file.
+# helpers (common.cl, then quant.cl for the int8 kernels), then every kernel file.
 file(GLOB odin_cl_kernels CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/kernels/opencl/*.cl)
-list(REMOVE_ITEM odin_cl_kernels ${CMAKE_SOURCE_DIR}/kernels/opencl/common.cl)
-set(odin_cl_inputs ${CMAKE_SOURCE_DIR}/src/core/elementwise_fns.h
-                   ${CMAKE_SOURCE_DIR}/kernels/opencl/common.cl ${odin_cl_kernels})
+set(odin_cl_helpers ${CMAKE_SOURCE_DIR}/kernels/opencl/common.cl
+                    ${CMAKE_SOURCE_DIR}/kernels/opencl/quant.cl)
+list(REMOVE_ITEM odin_cl_kernels ${odin_cl_helpers})
+set(odin_cl_inputs ${CMAKE_SOURCE_DIR}/src/core/elementwise_fns.h ${odin_cl_helpers}
+                   ${odin_cl_kernels})
 string(REPLACE ";" "|" odin_cl_embed_inputs "${odin_cl_inputs}")
 set(ODIN_OPENCL_EMBEDDED ${ODIN_GEN_DIR}/opencl/cl_source_embedded.cpp)
 add_custom_command(

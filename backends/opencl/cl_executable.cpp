@@ -9,6 +9,7 @@
 #include "backends/opencl/cl_lower.h"
 #include "core/arena_plan.h"
 #include "ops/op_def.h"
+#include "ops/q8_gpu.h"
 #include "quant/fp16.h"
 #include "runtime/device_segment.h"
 
@@ -36,6 +37,10 @@ class Lowering final : public LowerContext {
     int_blobs.push_back(std::move(values));
     return static_cast<int32_t>(int_blobs.size() - 1);
   }
+  int32_t add_bytes(std::vector<uint8_t> values) override {
+    byte_blobs.push_back(std::move(values));
+    return static_cast<int32_t>(byte_blobs.size() - 1);
+  }
   TuneParams tune(const std::string& shape, std::span<const TuneParams> candidates) override {
     return chooser_.choose(node, shape, candidates);
   }
@@ -43,6 +48,7 @@ class Lowering final : public LowerContext {
   size_t max_group_size() const override { return device_.max_group_size; }
   std::vector<std::vector<float>> blobs;
   std::vector<std::vector<int32_t>> int_blobs;
+  std::vector<std::vector<uint8_t>> byte_blobs;
   size_t node = 0;  // the segment node being lowered
 
  private:
@@ -87,7 +93,7 @@ class OpenCLExecutable::Builder {
     for (NodeId id : segment_) {
       lowering_.node = lowered_.size();
       const Node& node = g_.node(id);
-      const ClOp* op = find_cl_op(node.op);
+      const ClOp* op = find_cl_op(node.op, is_quantized_node(g_, node));
       if (!op)
         return make_error(StatusCode::kInternal, "opencl: no lowering for ", op_type_name(node.op));
       LoweredNode& ln = lowered_.emplace_back();
@@ -118,20 +124,24 @@ class OpenCLExecutable::Builder {
   }
 
   // Each buffer (the memory buffer of elem_bytes_ elements, the int32
-  // buffer) holds its blobs first, then its arena of the values of its
-  // dtype; offsets in elements of that buffer.
+  // buffer, the byte buffer) holds its blobs first, then its arena of the
+  // values of its dtype; offsets in elements of that buffer.
   Status lay_out() {
-    ODIN_ASSIGN_OR_RETURN(memory_elems_, lay_out_buffer(lowering_.blobs, false, &weight_offset_));
+    ODIN_ASSIGN_OR_RETURN(memory_elems_,
+                          lay_out_buffer(lowering_.blobs, Store::kMemory, &weight_offset_));
     ODIN_ASSIGN_OR_RETURN(int_elems_,
-                          lay_out_buffer(lowering_.int_blobs, true, &int_weight_offset_));
+                          lay_out_buffer(lowering_.int_blobs, Store::kInts, &int_weight_offset_));
+    ODIN_ASSIGN_OR_RETURN(
+        byte_elems_, lay_out_buffer(lowering_.byte_blobs, Store::kBytes, &byte_weight_offset_));
     for (auto* list : {&exe_.inputs_, &exe_.outputs_}) {
       size_t staging = 0;
       for (Transfer& t : *list) {
-        t.ints = is_int(t.value);
+        t.store = store_of(t.value);
         t.elems = elems(t.value);
         t.offset = value_offset_.at(root(t.value)) * bytes_of(t.value);
         t.bytes = t.elems * bytes_of(t.value);
-        if (t.ints && list == &exe_.outputs_) continue;  // read straight into the host's memory
+        // Read straight into the host's memory.
+        if (!t.floats() && list == &exe_.outputs_) continue;
         t.staging = staging;
         staging += t.bytes;
       }
@@ -143,11 +153,11 @@ class OpenCLExecutable::Builder {
   }
 
   // One buffer's layout: `blobs` at *blob_offset, then the arena of the
-  // values of its dtype (int32 when `ints`). Returns its size in elements.
+  // values it stores. Returns its size in elements.
   template <typename T>
-  Result<uint64_t> lay_out_buffer(const std::vector<std::vector<T>>& blobs, bool ints,
+  Result<uint64_t> lay_out_buffer(const std::vector<std::vector<T>>& blobs, Store store,
                                   std::vector<uint64_t>* blob_offset) {
-    const uint64_t bytes = ints ? 4 : elem_bytes_;
+    const uint64_t bytes = store_bytes(store);
     uint64_t weights = 0;
     for (const std::vector<T>& blob : blobs) {
       blob_offset->push_back(weights);
@@ -156,7 +166,7 @@ class OpenCLExecutable::Builder {
     std::vector<ValueId> roots;
     std::vector<ArenaRequest> requests;
     for (const auto& [r, life] : life_) {
-      if (is_int(r) != ints) continue;
+      if (store_of(r) != store) continue;
       roots.push_back(r);
       requests.push_back({life.first, life.second, elems(r) * bytes});
     }
@@ -168,7 +178,10 @@ class OpenCLExecutable::Builder {
     const uint64_t total = std::max<uint64_t>(weights + plan.bytes / bytes, kAlignElems);
     if (total > INT32_MAX || total * bytes > ctx_.info().max_alloc_bytes)
       return make_error(StatusCode::kUnsupported, "opencl: the segment needs ", total * bytes,
-                        " bytes in its ", ints ? "int32" : "memory",
+                        " bytes in its ",
+                        store == Store::kMemory ? "memory"
+                        : store == Store::kInts ? "int32"
+                                                : "byte",
                         " buffer, over the device's limit of ", ctx_.info().max_alloc_bytes);
     return total;
   }
@@ -181,6 +194,17 @@ class OpenCLExecutable::Builder {
     exe_.ints_ =
         api_.clCreateBuffer(ctx_.context(), CL_MEM_READ_WRITE, int_elems_ * 4, nullptr, &err);
     ODIN_CL_CHECK(err, "clCreateBuffer (int32 constants and values)");
+    exe_.bytes_ =
+        api_.clCreateBuffer(ctx_.context(), CL_MEM_READ_WRITE, byte_elems_, nullptr, &err);
+    ODIN_CL_CHECK(err, "clCreateBuffer (byte constants and int8 values)");
+    for (size_t i = 0; i < lowering_.byte_blobs.size(); ++i) {
+      const std::vector<uint8_t>& blob = lowering_.byte_blobs[i];
+      if (blob.empty()) continue;
+      ODIN_CL_CHECK(
+          api_.clEnqueueWriteBuffer(ctx_.queue(), exe_.bytes_, CL_TRUE, byte_weight_offset_[i],
+                                    blob.size(), blob.data(), 0, nullptr, nullptr),
+          "clEnqueueWriteBuffer (byte constants)");
+    }
     for (size_t i = 0; i < lowering_.int_blobs.size(); ++i) {
       const std::vector<int32_t>& blob = lowering_.int_blobs[i];
       if (blob.empty()) continue;
@@ -205,15 +229,27 @@ class OpenCLExecutable::Builder {
                                               blob.size() * elem_bytes_, data, 0, nullptr, nullptr),
                     "clEnqueueWriteBuffer (weights)");
     }
+    uint64_t offset = 0;
     for (const LoweredNode& ln : lowered_)
       for (const Launch& l : ln.launches) {
         launch_base_.push_back(static_cast<int32_t>(params_.size()));
         for (const Operand& op : l.operands) {
           const auto blob = static_cast<size_t>(op.id);
-          params_.push_back(static_cast<int32_t>(
-              op.kind == Operand::Kind::kValue     ? value_offset_.at(root(op.id))
-              : op.kind == Operand::Kind::kWeights ? weight_offset_[blob]
-                                                   : int_weight_offset_[blob]));
+          switch (op.kind) {
+            case Operand::Kind::kValue:
+              offset = value_offset_.at(root(op.id));
+              break;
+            case Operand::Kind::kWeights:
+              offset = weight_offset_[blob];
+              break;
+            case Operand::Kind::kIntWeights:
+              offset = int_weight_offset_[blob];
+              break;
+            case Operand::Kind::kBytes:
+              offset = byte_weight_offset_[blob];
+              break;
+          }
+          params_.push_back(static_cast<int32_t>(offset));
         }
         params_.insert(params_.end(), l.args.begin(), l.args.end());
       }
@@ -255,6 +291,7 @@ class OpenCLExecutable::Builder {
         ODIN_CL_CHECK(api_.clSetKernelArg(k, 2, sizeof(cl_int), &base), "clSetKernelArg");
         ODIN_CL_CHECK(api_.clSetKernelArg(k, 3, sizeof(cl_int), &items), "clSetKernelArg");
         ODIN_CL_CHECK(api_.clSetKernelArg(k, 4, sizeof(cl_mem), &exe_.ints_), "clSetKernelArg");
+        ODIN_CL_CHECK(api_.clSetKernelArg(k, 5, sizeof(cl_mem), &exe_.bytes_), "clSetKernelArg");
         ++exe_.stats_.launches;
         exe_.stats_.kernels.push_back(l.kernel);
       }
@@ -265,9 +302,16 @@ class OpenCLExecutable::Builder {
   uint64_t elems(ValueId v) const {
     return static_cast<uint64_t>(g_.value(v).shape.num_elements());
   }
-  // int32 values live in the int32 buffer, 4 bytes each.
-  bool is_int(ValueId v) const { return g_.value(v).dtype == DType::kI32; }
-  uint64_t bytes_of(ValueId v) const { return is_int(v) ? 4 : elem_bytes_; }
+  // int32 values live in the int32 buffer, 4 bytes each; int8/uint8 ones in
+  // the byte buffer.
+  Store store_of(ValueId v) const {
+    const DType t = g_.value(v).dtype;
+    return t == DType::kI32 ? Store::kInts : is_affine_dtype(t) ? Store::kBytes : Store::kMemory;
+  }
+  uint64_t store_bytes(Store s) const {
+    return s == Store::kInts ? 4 : s == Store::kBytes ? 1 : elem_bytes_;
+  }
+  uint64_t bytes_of(ValueId v) const { return store_bytes(store_of(v)); }
 
   OpenCLExecutable& exe_;
   Context& ctx_;
@@ -281,8 +325,9 @@ class OpenCLExecutable::Builder {
   std::map<ValueId, uint64_t> value_offset_;             // per root, in elements
   std::vector<uint64_t> weight_offset_;                  // per blob, in elements
   std::vector<uint64_t> int_weight_offset_;              // per int32 blob, in int32s
+  std::vector<uint64_t> byte_weight_offset_;             // per byte blob, in bytes
   uint64_t elem_bytes_;                                  // 4 (float32) or 2 (binary16 storage)
-  uint64_t memory_elems_ = 0, int_elems_ = 0;            // the buffers' sizes
+  uint64_t memory_elems_ = 0, int_elems_ = 0, byte_elems_ = 0;  // the buffers' sizes
   std::vector<int32_t> params_, launch_base_;
 };
 
@@ -295,6 +340,7 @@ OpenCLExecutable::~OpenCLExecutable() {
   for (const Enqueued& e : launches_) api.clReleaseKernel(e.kernel);
   if (params_) api.clReleaseMemObject(params_);
   if (ints_) api.clReleaseMemObject(ints_);
+  if (bytes_) api.clReleaseMemObject(bytes_);
   if (memory_) api.clReleaseMemObject(memory_);
 }
 
@@ -354,6 +400,10 @@ class LaunchEvents {
 
 }  // namespace
 
+cl_mem OpenCLExecutable::buffer(Store store) const {
+  return store == Store::kMemory ? memory_ : store == Store::kInts ? ints_ : bytes_;
+}
+
 Status OpenCLExecutable::start(HostBindings& io, RunStats& stats) {
   return start(io, ctx_.queue(), {}, stats);
 }
@@ -377,7 +427,7 @@ Status OpenCLExecutable::enqueue(HostBindings& io, cl_command_queue q,
   const Api& api = ctx_.api();
   for (const Transfer& t : inputs_) {
     const void* src = io.input(t.value).data;
-    if (stats_.fp16 && !t.ints)
+    if (stats_.fp16 && t.floats())
       fp32_to_fp16(static_cast<const float*>(src), staging_in_.data() + t.staging, t.elems);
     else
       std::memcpy(staging_in_.data() + t.staging, src, t.bytes);
@@ -388,7 +438,7 @@ Status OpenCLExecutable::enqueue(HostBindings& io, cl_command_queue q,
   size_t enqueued = 0;
   auto last = [&]() -> cl_event* { return ++enqueued == commands ? &done_ : nullptr; };
   for (const Transfer& t : inputs_)
-    ODIN_CL_CHECK(api.clEnqueueWriteBuffer(q, t.ints ? ints_ : memory_, CL_FALSE, t.offset, t.bytes,
+    ODIN_CL_CHECK(api.clEnqueueWriteBuffer(q, buffer(t.store), CL_FALSE, t.offset, t.bytes,
                                            staging_in_.data() + t.staging, 0, nullptr, last()),
                   "clEnqueueWriteBuffer");
   for (size_t i = 0; i < launches_.size(); ++i) {
@@ -405,11 +455,12 @@ Status OpenCLExecutable::enqueue(HostBindings& io, cl_command_queue q,
     }
   }
   for (const Transfer& t : outputs_)
-    ODIN_CL_CHECK(api.clEnqueueReadBuffer(q, t.ints ? ints_ : memory_, CL_FALSE, t.offset, t.bytes,
-                                          stats_.fp16 && !t.ints ? staging_out_.data() + t.staging
-                                                                 : io.output(t.value).data,
-                                          0, nullptr, last()),
-                  "clEnqueueReadBuffer");
+    ODIN_CL_CHECK(
+        api.clEnqueueReadBuffer(
+            q, buffer(t.store), CL_FALSE, t.offset, t.bytes,
+            stats_.fp16 && t.floats() ? staging_out_.data() + t.staging : io.output(t.value).data,
+            0, nullptr, last()),
+        "clEnqueueReadBuffer");
   ODIN_CL_CHECK(api.clFlush(q), "clFlush");
   return Status();
 }
@@ -422,7 +473,7 @@ Status OpenCLExecutable::finish(HostBindings& io) {
   ODIN_CL_CHECK(err, "clWaitForEvents");
   if (stats_.fp16)
     for (const Transfer& t : outputs_)
-      if (!t.ints)
+      if (t.floats())
         fp16_to_fp32(staging_out_.data() + t.staging, static_cast<float*>(io.output(t.value).data),
                      t.elems);
   return Status();

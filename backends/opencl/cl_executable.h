@@ -2,7 +2,8 @@
 // the weights (uploaded once, at compile) and then the activation arena
 // (planned by lifetimes, core/arena_plan.h), one int32 buffer laid out the
 // same way for int32 constants and run-time values (indices, token ids:
-// int32 whatever the storage), one parameter buffer for every launch, and
+// int32 whatever the storage), one byte buffer likewise for byte constants
+// and int8/uint8 values (cl_quant.h), one parameter buffer for every launch, and
 // one kernel object per launch with its arguments set at compile. start()
 // copies the inputs to host staging, enqueues their writes, the launches
 // and the output reads on the context's in-order queue and flushes it
@@ -46,14 +47,18 @@ class OpenCLExecutable final : public Executable {
   bool reduced_precision() const override { return stats_.fp16; }
 
  private:
-  // A segment input or output: its bytes at `offset` in the memory buffer
-  // and at `staging` in the host staging of its direction (both in the
-  // storage precision; the host's are float32), or, for an int32 value
-  // (`ints`), in the int32 buffer, copied as they are.
+  // The buffer a value lives in: the memory buffer (floats, in the storage
+  // precision), the int32 buffer, or the byte buffer (int8/uint8).
+  enum class Store : uint8_t { kMemory, kInts, kBytes };
+  // A segment input or output: its bytes at `offset` in its store and at
+  // `staging` in the host staging of its direction (both in the storage
+  // precision; the host's are float32); int32 and int8/uint8 values are
+  // copied as they are.
   struct Transfer {
     ValueId value;
     size_t offset = 0, bytes = 0, staging = 0, elems = 0;
-    bool ints = false;
+    Store store = Store::kMemory;
+    bool floats() const { return store == Store::kMemory; }
   };
   struct Enqueued {
     cl_kernel kernel;
@@ -68,9 +73,10 @@ class OpenCLExecutable final : public Executable {
   Status start(HostBindings& io, cl_command_queue q, std::span<cl_event> launch_events,
                RunStats& stats);
   Status enqueue(HostBindings& io, cl_command_queue q, std::span<cl_event> launch_events);
+  cl_mem buffer(Store store) const;
 
   Context& ctx_;
-  cl_mem memory_ = nullptr, ints_ = nullptr, params_ = nullptr;
+  cl_mem memory_ = nullptr, ints_ = nullptr, bytes_ = nullptr, params_ = nullptr;
   std::vector<Enqueued> launches_;
   std::vector<Transfer> inputs_, outputs_;
   // The inputs' bytes, copied at start(): the session may reuse the host

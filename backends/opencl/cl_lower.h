@@ -1,11 +1,14 @@
 // Lowering: one graph node to the OpenCL kernel launches that compute it.
 // Every kernel (kernels/opencl/*.cl) has the same signature: the memory
 // buffer of the storage type (weights, then the activation arena), a block
-// of int parameters, first the element offsets of its operands (operand 0 is
-// written), then its own arguments, and the int32 buffer (int32 constants,
-// then the int32 run-time values: indices, token ids), whatever the storage
-// precision. An operand's offset is into the buffer of its dtype. Each op the backend runs has one
-// ClOp entry, kept with its family (cl_ops_elementwise.cpp, cl_ops_conv.cpp, cl_ops_data.cpp).
+// of int parameters, first the offsets of its operands (operand 0 is
+// written), then its own arguments, the int32 buffer (int32 constants, then
+// the int32 run-time values: indices, token ids) and the byte buffer (byte
+// constants, then the int8/uint8 values: cl_quant.h), whatever the storage
+// precision. An operand's offset is in elements of the buffer of its dtype
+// (bytes for int8/uint8). Each op the backend runs has one ClOp entry, kept
+// with its family (cl_ops_elementwise.cpp, cl_ops_conv.cpp, cl_ops_data.cpp;
+// nodes on int8/uint8 tensors have entries of their own, cl_ops_q8_*.cpp).
 #pragma once
 
 #include <cstdint>
@@ -21,15 +24,17 @@
 namespace odin::cl {
 
 // A region of a buffer a kernel touches: a run-time value (in the int32
-// buffer when its dtype is int32, else in the memory buffer), a float
-// weight blob, or an int32 constant blob (in the int32 buffer).
+// buffer when its dtype is int32, in the byte buffer when int8/uint8, else
+// in the memory buffer), a float weight blob, an int32 constant blob (in the
+// int32 buffer), or a byte constant blob (in the byte buffer).
 struct Operand {
-  enum class Kind : uint8_t { kValue, kWeights, kIntWeights };
+  enum class Kind : uint8_t { kValue, kWeights, kIntWeights, kBytes };
   Kind kind = Kind::kValue;
   int32_t id = 0;  // ValueId, or blob index
   static Operand value(ValueId v) { return {Kind::kValue, v}; }
   static Operand weights(int32_t blob) { return {Kind::kWeights, blob}; }
   static Operand int_weights(int32_t blob) { return {Kind::kIntWeights, blob}; }
+  static Operand bytes(int32_t blob) { return {Kind::kBytes, blob}; }
 };
 
 struct Launch {
@@ -64,6 +69,8 @@ class LowerContext {
   virtual int32_t add_weights(std::vector<float> values) = 0;
   // int32 constants uploaded once at compile to the int32 buffer.
   virtual int32_t add_int_weights(std::vector<int32_t> values) = 0;
+  // Bytes uploaded once at compile to the byte buffer (int8 weights, tables).
+  virtual int32_t add_bytes(std::vector<uint8_t> values) = 0;
   // The tile and work-group choice for a tunable kernel on `shape`
   // (tune_shape_key); candidates[0] is its default (runtime/kernel_tuning.h).
   virtual TuneParams tune(const std::string& shape, std::span<const TuneParams> candidates) = 0;
@@ -87,11 +94,16 @@ struct ClOp {
 std::span<const ClOp> cl_elementwise_ops();
 std::span<const ClOp> cl_conv_ops();
 std::span<const ClOp> cl_data_ops();
-// The entry of `type`, or null when the backend does not run it.
-const ClOp* find_cl_op(OpType type);
+// The entries for nodes on int8/uint8 tensors (cl_quant.h).
+std::span<const ClOp> cl_q8_conv_ops();
+std::span<const ClOp> cl_q8_elementwise_ops();
+std::span<const ClOp> cl_q8_data_ops();
+// The entry of `type` (the int8 one when `quantized`, ops/q8_gpu.h's
+// is_quantized_node), or null when the backend does not run it.
+const ClOp* find_cl_op(OpType type, bool quantized);
 
-// Whether the backend runs `node`: float32 static tensors (int32 inputs for
-// entries with int32_inputs), then the op's checks.
+// Whether the backend runs `node`: float32, int8 or uint8 static tensors
+// (int32 inputs for entries with int32_inputs), then the op's checks.
 Support opencl_supports(const Graph& graph, const Node& node);
 
 // "opencl: CONV_2D <what>", the form of every decline.
@@ -107,5 +119,13 @@ Operand input_operand(LowerContext& ctx, ValueId v);
 Operand int_operand(LowerContext& ctx, ValueId v);
 // One launch writing outputs[0] from inputs[0], one work item per output element.
 Launch unary_launch(const char* kernel, const Graph& graph, const Node& node);
+// RESHAPE-like nodes: the output is input 0's memory (any dtype), no launch.
+Status lower_alias(LowerContext& ctx, const Node& node, LoweredNode* out);
+// CONCATENATION as one launch of `kernel` per input (operands y and
+// operand(input)), copying it into its columns of the output; arguments
+// the input's block (elements per outer index), the output's block and the
+// input's first column; each kernel's own arguments follow.
+std::vector<Launch> concatenation_copies(LowerContext& ctx, const Node& node, const char* kernel,
+                                         Operand (*operand)(LowerContext&, ValueId));
 
 }  // namespace odin::cl

@@ -44,11 +44,6 @@ Support supports_concatenation(const Graph& g, const Node& node) {
   return Support::yes();
 }
 
-Status lower_alias(LowerContext&, const Node& node, LoweredNode* out) {
-  out->alias_of = node.inputs[0];
-  return Status();
-}
-
 Status lower_pad(LowerContext& ctx, const Node& node, LoweredNode* out) {
   const Graph& g = ctx.graph();
   const Shape& si = g.value(node.inputs[0]).shape;
@@ -100,26 +95,12 @@ Status lower_resize(LowerContext& ctx, const Node& node, LoweredNode* out) {
   return Status();
 }
 
-// One copy per input into its columns of the output.
+// One copy per input into its columns of the output, activated.
 Status lower_concatenation(LowerContext& ctx, const Node& node, LoweredNode* out) {
-  const Graph& g = ctx.graph();
-  const auto& a = std::get<ConcatenationAttrs>(node.attrs);
-  const Shape& so = g.value(node.outputs[0]).shape;
-  int64_t axis = 0;
-  normalize_axis(a.axis, so.rank(), &axis);
-  int64_t outer = 1;
-  for (int64_t d = 0; d < axis; ++d) outer *= so[static_cast<size_t>(d)];
-  int64_t column = 0;
-  for (ValueId v : node.inputs) {
-    const int64_t block = g.value(v).shape.num_elements() / outer;
-    Launch l;
-    l.kernel = "copy_block";
-    l.operands = {Operand::value(node.outputs[0]), input_operand(ctx, v)};
-    for (int64_t x : {block, so.num_elements() / outer, column}) l.arg(x);
-    l.arg(static_cast<int32_t>(a.activation));
-    l.work_items = outer * block;
+  const auto activation = std::get<ConcatenationAttrs>(node.attrs).activation;
+  for (Launch& l : concatenation_copies(ctx, node, "copy_block", input_operand)) {
+    l.arg(static_cast<int32_t>(activation));
     out->launches.push_back(std::move(l));
-    column += block;
   }
   return Status();
 }
@@ -318,6 +299,33 @@ constexpr ClOp kOps[] = {
 };
 
 }  // namespace
+
+std::vector<Launch> concatenation_copies(LowerContext& ctx, const Node& node, const char* kernel,
+                                         Operand (*operand)(LowerContext&, ValueId)) {
+  const Graph& g = ctx.graph();
+  const Shape& so = g.value(node.outputs[0]).shape;
+  int64_t axis = 0;
+  normalize_axis(std::get<ConcatenationAttrs>(node.attrs).axis, so.rank(), &axis);
+  int64_t outer = 1;
+  for (int64_t d = 0; d < axis; ++d) outer *= so[static_cast<size_t>(d)];
+  std::vector<Launch> copies;
+  int64_t column = 0;
+  for (ValueId v : node.inputs) {
+    const int64_t block = g.value(v).shape.num_elements() / outer;
+    Launch& l = copies.emplace_back();
+    l.kernel = kernel;
+    l.operands = {Operand::value(node.outputs[0]), operand(ctx, v)};
+    for (int64_t x : {block, so.num_elements() / outer, column}) l.arg(x);
+    l.work_items = outer * block;
+    column += block;
+  }
+  return copies;
+}
+
+Status lower_alias(LowerContext&, const Node& node, LoweredNode* out) {
+  out->alias_of = node.inputs[0];
+  return Status();
+}
 
 std::span<const ClOp> cl_data_ops() {
   return kOps;

@@ -3,23 +3,25 @@
 
 #include "backends/opencl/cl_lower.h"
 #include "core/const_data.h"
+#include "ops/q8_gpu.h"
 #include "quant/fp16.h"
 
 namespace odin::cl {
 namespace {
 
-// Run-time tensors the kernels address: float32 (int32 inputs of entries
-// with int32_inputs), static, non-empty, and small enough for the kernels'
-// 32-bit offsets.
+// Run-time tensors the kernels address: float32, int8 or uint8 (the
+// quantized entries check the combination; int32 inputs of entries with
+// int32_inputs), static, non-empty, and small enough for the kernels' 32-bit
+// offsets.
 Support check_value(const Graph& g, const Node& node, ValueId v, const ClOp& op, bool input) {
   if (v == kNoValue) return Support::yes();
   const Value& val = g.value(v);
   if (val.is_constant()) return Support::yes();
   if (val.persistent) return decline(node, "on persistent state not supported");
   const bool int32_ok = op.int32_inputs && input && val.dtype == DType::kI32;
-  if (val.dtype != DType::kF32 && !int32_ok)
+  if (val.dtype != DType::kF32 && !is_affine_dtype(val.dtype) && !int32_ok)
     return decline(node, str_cat("on ", dtype_name(val.dtype),
-                                 " tensors not supported (float32 only so far)"));
+                                 " tensors not supported (float32, int8 or uint8 only)"));
   if (!val.shape.is_static() || val.shape.has_symbols())
     return decline(node, "with dynamic shapes not supported");
   if (val.shape.num_elements() <= 0) return decline(node, "on empty tensors not supported");
@@ -30,21 +32,28 @@ Support check_value(const Graph& g, const Node& node, ValueId v, const ClOp& op,
 
 }  // namespace
 
-const ClOp* find_cl_op(OpType type) {
+const ClOp* find_cl_op(OpType type, bool quantized) {
   using Table = std::array<const ClOp*, static_cast<size_t>(OpType::kCount)>;
-  static const Table table = [] {
-    Table t{};
+  static const std::array<Table, 2> tables = [] {
+    std::array<Table, 2> t{};
     for (auto family : {cl_elementwise_ops, cl_conv_ops, cl_data_ops})
-      for (const ClOp& op : family()) t[static_cast<size_t>(op.type)] = &op;
+      for (const ClOp& op : family()) t[0][static_cast<size_t>(op.type)] = &op;
+    for (auto family : {cl_q8_conv_ops, cl_q8_elementwise_ops, cl_q8_data_ops})
+      for (const ClOp& op : family()) t[1][static_cast<size_t>(op.type)] = &op;
     return t;
   }();
   const auto i = static_cast<size_t>(type);
+  const Table& table = tables[quantized ? 1 : 0];
   return i < table.size() ? table[i] : nullptr;
 }
 
 Support opencl_supports(const Graph& g, const Node& node) {
-  const ClOp* op = find_cl_op(node.op);
-  if (!op) return decline(node, "not supported");
+  const bool quantized = is_quantized_node(g, node);
+  const ClOp* op = find_cl_op(node.op, quantized);
+  if (!op)
+    return decline(node, quantized && find_cl_op(node.op, false)
+                             ? "on int8/uint8 tensors not supported"
+                             : "not supported");
   if (node.inputs.empty() || node.outputs.size() != 1)
     return decline(node, "needs inputs and exactly one output");
   bool all_constant = true;

@@ -4,9 +4,11 @@
 // arena, of store_t) and the int parameter block at prm + base: first the
 // element offsets of the kernel's operands (operand 0 is written), then its
 // own arguments (backends/opencl/cl_lower.h), n, the number of work items
-// with work: one per output element (or row), and the int32 buffer (int32
+// with work: one per output element (or row), the int32 buffer (int32
 // constants, then int32 run-time values such as indices; int32 whatever the
-// storage), which INT_OPERAND addresses. The host rounds the
+// storage), which INT_OPERAND addresses, and the byte buffer (byte
+// constants, then int8/uint8 values: quant.cl), which Q_OPERAND addresses.
+// The host rounds the
 // launch up to whole work groups of a fixed size (so drivers that compile a
 // kernel per work-group size, as PoCL does, compile it once); the items past
 // n return at once.
@@ -26,9 +28,9 @@ typedef float store_t;
 #define ST(p, i, v) ((p)[i] = (v))
 #endif
 
-#define KERNEL_ARGS                                                                      \
+#define KERNEL_ARGS                                                          \
   __global store_t* m, __global const int* prm, const int base, const int n, \
-      __global const int* mi
+      __global const int* mi, __global uchar* mq
 #define P(i) prm[base + (i)]
 #define PF(i) as_float(prm[base + (i)])
 // Operand i's first element.

@@ -474,10 +474,6 @@ TEST_P(BackendInt8Op, EqualsReferenceExactly) {
   options.exact_int8 = true;
   std::string fallbacks;
   const auto got = run(g, options, c.backend, &fallbacks);
-  // OpenCL's int8 kernels are still to come (issue 12): its declines are
-  // skips, reported with the reason; every other backend must run them all.
-  if (c.backend == "opencl" && !fallbacks.empty())
-    GTEST_SKIP() << "opencl does not run int8 yet: " << fallbacks;
   EXPECT_EQ(fallbacks, "") << c.backend << " must run every node";
   ASSERT_EQ(want.size(), got.size());
   for (size_t i = 0; i < want.size(); ++i) {

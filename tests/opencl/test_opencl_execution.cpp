@@ -9,6 +9,7 @@
 #include <cmath>
 #include <map>
 
+#include "cl_test_util.h"
 #include "graph_builder.h"
 #include "quant/fp16.h"
 #include "runtime/session.h"
@@ -16,13 +17,6 @@
 
 namespace odin {
 namespace {
-
-#define ODIN_REQUIRE_OPENCL()                                                                  \
-  do {                                                                                         \
-    Backend* odin_cl_ = find_backend("opencl");                                                \
-    ASSERT_NE(odin_cl_, nullptr);                                                              \
-    if (!odin_cl_->available()) GTEST_SKIP() << "skipped: " << odin_cl_->unavailable_reason(); \
-  } while (0)
 
 TEST(OpenCLExecution, OneWaitPerRunAndNewInputsEveryRun) {
   ODIN_REQUIRE_OPENCL();
@@ -228,7 +222,7 @@ TEST(OpenCLExecution, DeclinesWithSpecificReasons) {
   m.node(OpType::kAdd, {c1, c1}, BinaryAttrs{});  // left unfolded (folding off)
   const Graph g = m.finish({});
   EXPECT_EQ(cl->supports(g, g.node(0)).why_not,
-            "opencl: ADD on int32 tensors not supported (float32 only so far)");
+            "opencl: ADD on int32 tensors not supported (float32, int8 or uint8 only)");
   EXPECT_EQ(cl->supports(g, g.node(1)).why_not,
             "opencl: CONV_2D with run-time (non-constant) weights not supported");
   EXPECT_EQ(cl->supports(g, g.node(2)).why_not, "opencl: ADD of rank over 4 not supported");
