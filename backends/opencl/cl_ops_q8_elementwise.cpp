@@ -31,6 +31,7 @@ Status lower_binary(LowerContext& ctx, const Node& node, LoweredNode* out) {
   l.arg(zero_of(b));
   arg_output_range(l, y, std::get<BinaryAttrs>(node.attrs).activation);
   for (FixedPointMultiplier m : q8_binary_multipliers(g, node)) arg_multiplier(l, m);
+  l.arg(a.shape == y.shape && b.shape == y.shape ? 1 : 0);
   l.work_items = y.shape.num_elements();
   out->launches.push_back(std::move(l));
   return Status();

@@ -46,13 +46,18 @@ __kernel void q8_copy_block(KERNEL_ARGS) {
 }
 
 // QUANTIZE float -> int8/uint8: zero + round(x / scale) (ties away from
-// zero, the division correctly rounded), clamped to the dtype, as
-// quant/affine.h quantize_value computes it in float. Operands: y, x (the
-// memory buffer). Arguments: scale (float), zero, lo, hi.
+// zero, of the correctly rounded quotient), clamped to the dtype, as
+// quant/affine.h quantize_value computes it in float. The device's quotient
+// can be a few ulp off, which changes the rounding only near a half: only
+// there is it made exact. Operands: y, x (the memory buffer). Arguments:
+// scale (float), zero, lo, hi.
 __kernel void q8_quantize(KERNEL_ARGS) {
   const int i = get_global_id(0);
   if (i >= n) return;
-  const float q = round_away(div_rn(LD(OPERAND(1), i), PF(2))) + (float)P(3);
+  const float x = LD(OPERAND(1), i), scale = PF(2);
+  float d = x / scale;
+  if (fabs(fabs(d - trunc(d)) - 0.5f) <= fabs(d) * 0x1p-20f) d = div_rn(x, scale);
+  const float q = round_away(d) + (float)P(3);
   const int lo = P(4), hi = P(5);
   Q_OPERAND(0)[i] = (uchar)(!(q >= (float)lo) ? lo : q > (float)hi ? hi : (int)q);  // NaN: lo
 }

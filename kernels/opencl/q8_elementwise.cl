@@ -6,15 +6,21 @@
 // affine.h affine_addition); MUL: the centered product rescaled (a).
 // Operands: y, a, b. Arguments: sign, function code, output dims[4], a's
 // strides[4], b's strides[4] (0 where broadcast), a_zero, b_zero, y_zero,
-// lo, hi, multiplier and shift of a, b and the sum.
+// lo, hi, multiplier and shift of a, b and the sum, whether a and b have
+// the output's shape (then element i of each, no index arithmetic).
 __kernel void q8_binary(KERNEL_ARGS) {
   const int i = get_global_id(0);
   if (i >= n) return;
   const int s = P(3), fn = P(4);
-  const int4 o = coords4(i, P4(prm, base + 5));
-  const int4 ia = P4(prm, base + 9) * o, ib = P4(prm, base + 13) * o;
-  const int u = Q_VAL(Q_OPERAND(1)[ia.x + ia.y + ia.z + ia.w], s) - P(17);
-  const int v = Q_VAL(Q_OPERAND(2)[ib.x + ib.y + ib.z + ib.w], s) - P(18);
+  int at_a = i, at_b = i;
+  if (!P(28)) {
+    const int4 o = coords4(i, P4(prm, base + 5));
+    const int4 ia = P4(prm, base + 9) * o, ib = P4(prm, base + 13) * o;
+    at_a = ia.x + ia.y + ia.z + ia.w;
+    at_b = ib.x + ib.y + ib.z + ib.w;
+  }
+  const int u = Q_VAL(Q_OPERAND(1)[at_a], s) - P(17);
+  const int v = Q_VAL(Q_OPERAND(2)[at_b], s) - P(18);
   int r;
   if (fn == BINARY_Mul) {
     r = requantize(u * v, P(22), P(23));
