@@ -200,24 +200,44 @@ struct RowScales {
   bool mins;     // Q4_K
 };
 
+// In the AVX-512 kernels' order of float operations (quant_matmul.cpp), so
+// a row's outputs have the same bits whichever kernel computes it (batch
+// invariance): a format of one sub-block a block adds sums x (scale x dx);
+// Q4_K and Q6_K sum their sub-blocks' sums x scale (Q4_K: less min x the
+// sub-block's activation sum) into `blk`, which end_block adds times dx.
 ODIN_AMX_ATTR inline void accumulate(const RowScales& r, const uint8_t* sub, const Geometry& g,
-                                     int64_t s, const int32_t* c, __m512* acc) {
+                                     int64_t s, const int32_t* c, __m512* acc, __m512* blk) {
   const __m512 scale = _mm512_load_ps(reinterpret_cast<const float*>(sub + g.b_bytes()));
   const int64_t ab = s / r.act_subs;
-  for (int i = 0; i < 16; ++i) {
-    const uint8_t* row = r.acts + i * r.stride;
-    const float dx = reinterpret_cast<const float*>(row + r.dx_off)[ab];
-    const __m512 v = _mm512_cvtepi32_ps(_mm512_load_si512(c + 16 * i));
-    acc[i] = _mm512_fmadd_ps(v, _mm512_mul_ps(scale, _mm512_set1_ps(dx)), acc[i]);
+  if (g.subs == 1) {
+    for (int i = 0; i < 16; ++i) {
+      const uint8_t* row = r.acts + i * r.stride;
+      const float dx = reinterpret_cast<const float*>(row + r.dx_off)[ab];
+      const __m512 v = _mm512_cvtepi32_ps(_mm512_load_si512(c + 16 * i));
+      acc[i] = _mm512_fmadd_ps(v, _mm512_mul_ps(scale, _mm512_set1_ps(dx)), acc[i]);
+    }
+    return;
   }
+  for (int i = 0; i < 16; ++i)
+    blk[i] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_load_si512(c + 16 * i)), scale, blk[i]);
   if (!r.mins) return;
-  // Q4_K: - dmin * min * dx * (sum of the sub-block's activations), the
-  // last factors in aux (per 256-block: 8 sums, then dx x the sums).
+  // Q4_K: - dmin * min * (sum of the sub-block's activations), the sums in
+  // aux (per 256-block: the 8 sums, then dx x the sums).
   const __m512 mins = _mm512_load_ps(reinterpret_cast<const float*>(sub + g.b_bytes() + 64));
-  const int64_t at = ab * 16 + 8 + s % 8;
+  const int64_t at = ab * 16 + s % 8;
   for (int i = 0; i < 16; ++i) {
     const float xs = reinterpret_cast<const float*>(r.acts + i * r.stride + r.aux_off)[at];
-    acc[i] = _mm512_fnmadd_ps(mins, _mm512_set1_ps(xs), acc[i]);
+    blk[i] = _mm512_fnmadd_ps(mins, _mm512_set1_ps(xs), blk[i]);
+  }
+}
+
+// After the last sub-block of weight block `ab` (formats of several):
+// acc += blk x dx, and blk restarts.
+ODIN_AMX_ATTR inline void end_block(const RowScales& r, int64_t ab, __m512* acc, __m512* blk) {
+  for (int i = 0; i < 16; ++i) {
+    const float dx = reinterpret_cast<const float*>(r.acts + i * r.stride + r.dx_off)[ab];
+    acc[i] = _mm512_fmadd_ps(blk[i], _mm512_set1_ps(dx), acc[i]);
+    blk[i] = _mm512_setzero_ps();
   }
 }
 
@@ -232,8 +252,12 @@ ODIN_AMX_ATTR void rows_times_strip(const Job& job, const Geometry& g, const uin
   const auto* a = r.acts;
   const auto stride = static_cast<long>(r.stride);
   alignas(64) int32_t c[2][256];
-  __m512 acc[16];
-  for (auto& v : acc) v = _mm512_setzero_ps();
+  __m512 acc[16], blk[16];
+  for (int i = 0; i < 16; ++i) acc[i] = blk[i] = _mm512_setzero_ps();
+  const auto add = [&](const uint8_t* sub, int64_t s_at, const int32_t* sums) {
+    accumulate(r, sub, g, s_at, sums, acc, blk);
+    if (g.subs > 1 && (s_at + 1) % g.subs == 0) end_block(r, s_at / g.subs, acc, blk);
+  };
   int64_t s = 0;
   for (; s + 1 < subs; s += 2) {
     const uint8_t* sub0 = strip + s * sb;
@@ -247,9 +271,9 @@ ODIN_AMX_ATTR void rows_times_strip(const Job& job, const Geometry& g, const uin
     _tile_zero(3);
     _tile_dpbssd(3, 4, 5);
     _tile_stored(2, c[0], 64);
-    accumulate(r, sub0, g, s, c[0], acc);
+    add(sub0, s, c[0]);
     _tile_stored(3, c[1], 64);
-    accumulate(r, sub1, g, s + 1, c[1], acc);
+    add(sub1, s + 1, c[1]);
   }
   if (s < subs) {
     const uint8_t* sub0 = strip + s * sb;
@@ -258,7 +282,7 @@ ODIN_AMX_ATTR void rows_times_strip(const Job& job, const Geometry& g, const uin
     _tile_zero(2);
     _tile_dpbssd(2, 0, 1);
     _tile_stored(2, c[0], 64);
-    accumulate(r, sub0, g, s, c[0], acc);
+    add(sub0, s, c[0]);
   }
   const int64_t j0 = group * kPackRows;
   const auto cols = static_cast<int>(std::min<int64_t>(kPackRows, job.n - j0));
