@@ -51,6 +51,8 @@ const ConvCase kConvs[] = {
     {"3x3 s1 24x24 64->64", 24, 24, 64, 64, 3, 1},
     {"1x1 96x96 32->8 (face full range)", 96, 96, 32, 8, 1, 1},
     {"1x1 112x112 16->64 (hand expand)", 112, 112, 16, 64, 1, 1},
+    {"1x1 14x14 672->112 (hand project)", 14, 14, 672, 112, 1, 1},
+    {"1x1 7x7 1152->192 (hand project)", 7, 7, 1152, 192, 1, 1},
 };
 
 void BM_Conv(benchmark::State& state) {
