@@ -10,7 +10,7 @@
 // every format is one signed TDPBSSD. Then for every 16 rows of x and every
 // sub-block: A (16 rows x K int8 activations) times B into an int32 tile,
 // stored and scaled into 16 float vectors (one per row of x, a lane per
-// weight row) by weight scale x activation scale, as the AVX-512 kernels do.
+// weight row) as the AVX-512 kernels do (accumulate).
 // Two C tiles alternate so one multiply runs while the last is scaled.
 #include "kernels/cpu/quant_matmul_amx.h"
 

@@ -1,8 +1,8 @@
 // Prefill (m > 1) on Intel AMX tiles for prepacked block-quantized weights:
 // the integer block dot products are one tile multiply (TDPBSSD, int8 x
 // int8 -> int32, 16 x 16 outputs by 32 values) instead of 256 VNNI lanes,
-// with the same quantized activations and the same per-block float scaling
-// as the AVX-512 kernels (so the same results up to float rounding).
+// with the same quantized activations and the same float operations in the
+// same order as the AVX-512 kernels (so the same bits: batch invariance).
 #pragma once
 
 #include <cstdint>

@@ -57,7 +57,7 @@ __kernel void q8_quantize(KERNEL_ARGS) {
   const float x = LD(OPERAND(1), i), scale = PF(2);
   float d = x / scale;
   if (fabs(fabs(d - trunc(d)) - 0.5f) <= fabs(d) * 0x1p-20f) d = div_rn(x, scale);
-  const float q = round_away(d) + (float)P(3);
+  const float q = round(d) + (float)P(3);
   const int lo = P(4), hi = P(5);
   Q_OPERAND(0)[i] = (uchar)(!(q >= (float)lo) ? lo : q > (float)hi ? hi : (int)q);  // NaN: lo
 }
@@ -98,7 +98,8 @@ __kernel void q8_resize_bilinear(KERNEL_ARGS) {
   __global const uchar* row0 = x + sy[0] * IW * C;
   __global const uchar* row1 = x + sy[1] * IW * C;
   const int x0 = sx[0] * C, x1 = sx[1] * C;
-  // |v| < 2^31: 255 x (1024 + 512)^2 x 4 at most (fractions in [-512, 1536)).
+  // |v| <= 255 x 2048^2 < 2^31: a fraction f lies in [-512, 1536), so
+  // |1024 - f| + |f| <= 2048 along each axis.
   const int v = Q_VAL(row0[x0], s) * (1024 - dy) * (1024 - dx) +
                 Q_VAL(row1[x0], s) * dy * (1024 - dx) + Q_VAL(row0[x1], s) * (1024 - dy) * dx +
                 Q_VAL(row1[x1], s) * dy * dx;
@@ -128,6 +129,6 @@ __kernel void q8_softmax(KERNEL_ARGS) {
   const float lo = (float)(P(7) - zero), hi = (float)(P(8) - zero);
   for (int c = 0; c < cols; ++c) {
     const float v = as_float(table[mx - Q_VAL(x[c], s)]) * inv;
-    y[c] = (uchar)((int)clamp(round_away(v), lo, hi) + zero);
+    y[c] = (uchar)((int)clamp(round(v), lo, hi) + zero);
   }
 }

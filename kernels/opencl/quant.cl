@@ -47,22 +47,19 @@ int q_output(int r, int zero, int lo, int hi) {
   return clamp(r, lo - zero, hi - zero) + zero;
 }
 
-// a / d correctly rounded (d > 0): OpenCL's division may be off by 2.5 ulp,
-// so of the quotient and its neighbours take the one whose residual
-// a - d q (exact through fma) is smallest.
+// a / d correctly rounded (d > 0): OpenCL's division may be off by 2.5 ulp
+// (3 on embedded profiles), so the quotient is first corrected by its
+// residual a - d q (exact through fma) over d, which leaves it within an
+// ulp, then of it and its neighbours the one with the smallest residual
+// is taken.
 float div_rn(float a, float d) {
-  const float q = a / d;
+  float q = a / d;
   if (!isfinite(q)) return q;
+  q = fma(fma(-d, q, a), 1.0f / d, q);
   float best = q, best_err = fabs(fma(-d, q, a));
   const float lo = nextafter(q, -INFINITY), hi = nextafter(q, INFINITY);
   const float lo_err = fabs(fma(-d, lo, a)), hi_err = fabs(fma(-d, hi, a));
   if (lo_err < best_err) best = lo, best_err = lo_err;
   if (hi_err < best_err) best = hi;
   return best;
-}
-
-// round(v), halves away from zero, as a float (C's round).
-float round_away(float v) {
-  const float t = trunc(v);
-  return fabs(v - t) >= 0.5f ? t + sign(v) : t;  // v - t is exact
 }

@@ -38,7 +38,8 @@ void main() {
     const int row0 = (n * p.in_dims.y + s[ys]) * p.in_dims.z;
     const int row1 = (n * p.in_dims.y + s[ys + 1]) * p.in_dims.z;
     const int x0 = s[xs], x1 = s[xs + 1];
-    // |v| < 2^31: 255 x (1024 + 512)^2 x 4 at most (fractions in [-512, 1536)).
+    // |v| <= 255 x 2048^2 < 2^31: a fraction f lies in [-512, 1536), so
+    // |1024 - f| + |f| <= 2048 along each axis.
     const int v = Q_LOAD(x, (row0 + x0) * c + k) * (1024 - dy) * (1024 - dx) +
                   Q_LOAD(x, (row1 + x0) * c + k) * dy * (1024 - dx) +
                   Q_LOAD(x, (row0 + x1) * c + k) * (1024 - dy) * dx +

@@ -1,5 +1,5 @@
 // The host side the GPU backends' int8/uint8 kernels share (Vulkan's
-// q8_*.comp, OpenCL's q8.cl): which nodes those kernels compute, and the
+// q8_*.comp, OpenCL's q8_*.cl): which nodes those kernels compute, and the
 // integers they read, made once at compile. The kernels compute as TFLite's
 // reference integer kernels (quant/affine.h), so a backend that runs a node
 // these checks accept gives the reference's bytes. Checks return why a node

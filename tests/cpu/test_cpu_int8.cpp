@@ -159,9 +159,10 @@ const ConvCase kDepthwiseCases[] = {
     {1, 9, 12, 8, 0, 5, 1, 1, Padding::kSame, Activation::kNone, true, false},
     {2, 7, 9, 6, 0, 3, 1, 1, Padding::kValid, Activation::kNone, false, true},
     // 16 channels: one block, the rows converted as flat runs of bytes
-    // (widths whose rows are no whole number of 64 bytes); each stride of
-    // the 3x3 and 5x5 forms.
+    // (widths whose rows are, and are not, a whole number of 64 bytes);
+    // each stride of the 3x3 and 5x5 forms.
     {1, 11, 13, 16, 0, 3, 1, 1, Padding::kSame, Activation::kNone, true, true},
+    {1, 8, 12, 16, 0, 3, 1, 1, Padding::kSame, Activation::kNone, true, true},
     {2, 12, 9, 16, 0, 3, 2, 1, Padding::kSame, Activation::kRelu, true, true},
     {1, 13, 15, 16, 0, 5, 2, 1, Padding::kSame, Activation::kNone, true, true},
     {1, 10, 10, 32, 0, 5, 1, 1, Padding::kValid, Activation::kNone, true, true},
@@ -370,6 +371,51 @@ TEST(CpuInt8, PreluMatchesReference) {
       add_node(g, OpType::kPrelu, std::monostate{}, {x, a}, {y});
       expect_same_bytes(g, str_cat("prelu ", dtype_name(t), " ", shape.str()));
     }
+}
+
+// A PRELU whose scale ratio is so large that its float products may leave
+// int32 (no Int8PreluParams::saturate), so the float path clamps before
+// rounding. TFLite's fixed point wraps there (its left shift overflows), so
+// the float mode's outputs are checked against the products in double,
+// clamped: the saturated values, not the reference's wrapped ones.
+TEST(CpuInt8, PreluLargeScaleRatioSaturates) {
+  for (DType t : {DType::kI8, DType::kU8}) {
+    Rng rng(t == DType::kU8 ? 520 : 521);
+    Graph g;
+    const int32_t base = t == DType::kU8 ? 128 : 0;
+    const float sx = 1.0f, sa = 0.5f, sy = 1e-7f;
+    const int64_t c = 24, n = 5 * 7 * c;
+    const Shape shape{1, 5, 7, c};
+    const ValueId x = add_quantized(g, shape, t, per_tensor(sx, base), rng, false);
+    const ValueId a = add_quantized(g, Shape{1, 1, c}, t, per_tensor(sa, base), rng, true);
+    const ValueId y = add_quantized(g, shape, t, per_tensor(sy, base), rng, false);
+    add_node(g, OpType::kPrelu, std::monostate{}, {x, a}, {y});
+    std::vector<uint8_t> in(static_cast<size_t>(n)), got(static_cast<size_t>(n));
+    for (uint8_t& b : in) b = static_cast<uint8_t>(rng.integer(0, 255));
+    const auto value = [&](uint8_t b) {
+      return t == DType::kU8 ? int{b} : int{static_cast<int8_t>(b)};
+    };
+    const uint8_t* alpha = g.value(a).data;
+    test::for_each_target([&] {
+      CpuOpContext ctx{g, 1};
+      const std::unique_ptr<CpuOp> op = make_cpu_op(ctx, g.nodes().back());
+      ASSERT_TRUE(op);
+      const std::vector<ConstTensorView> ins = {{t, shape, in.data()}};
+      const std::vector<TensorView> outs = {{t, shape, got.data()}};
+      ThreadPool pool(1);
+      op->run(ins, outs, pool);
+      for (int64_t i = 0; i < n; ++i) {
+        const int v = value(in[static_cast<size_t>(i)]) - base;
+        const double factor =
+            v >= 0 ? double{sx} / sy : (value(alpha[i % c]) - base) * double{sx} * sa / sy;
+        const double want =
+            std::clamp(std::nearbyint(v * factor) + base, t == DType::kU8 ? 0.0 : -128.0,
+                       t == DType::kU8 ? 255.0 : 127.0);
+        EXPECT_EQ(value(got[static_cast<size_t>(i)]), static_cast<int>(want))
+            << cpu::int8_target_name() << " element " << i;
+      }
+    });
+  }
 }
 
 TEST(CpuInt8, QuantizeMatchesReference) {

@@ -10,6 +10,7 @@
 
 #include <functional>
 
+#include "cl_test_util.h"
 #include "graph_builder.h"
 #include "quant/fp16.h"
 #include "runtime/session.h"
@@ -81,9 +82,7 @@ void PrintTo(const Case& c, std::ostream* os) {
 class OpenCLInt32Inputs : public testing::TestWithParam<std::tuple<Case, bool>> {};
 
 TEST_P(OpenCLInt32Inputs, RunOnOpenCLAsTheReferenceDoes) {
-  Backend* cl = find_backend("opencl");
-  ASSERT_NE(cl, nullptr);
-  if (!cl->available()) GTEST_SKIP() << "skipped: " << cl->unavailable_reason();
+  ODIN_REQUIRE_OPENCL();
   const auto& [c, fp16] = GetParam();
   const int64_t n_params = c.params.num_elements();
   const std::vector<float> entries = test::splitmix_values(static_cast<size_t>(n_params), 9, -4, 4);
@@ -149,9 +148,8 @@ INSTANTIATE_TEST_SUITE_P(Ops, OpenCLInt32Inputs,
 // (the float storage holds float rows only) and ids set per run (dynamic
 // shapes) are still declined, with the reason.
 TEST(OpenCLInt32InputsLimits, DeclinesQuantizedTablesAndIdsSetPerRun) {
+  ODIN_REQUIRE_OPENCL();
   Backend* cl = find_backend("opencl");
-  ASSERT_NE(cl, nullptr);
-  if (!cl->available()) GTEST_SKIP() << "skipped: " << cl->unavailable_reason();
   using test::add_node, test::add_value;
   Graph g;
   g.dim_symbols().push_back({"seq", 8});

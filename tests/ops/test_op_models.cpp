@@ -125,8 +125,16 @@ TEST_P(Int8OpModel, MatchesLiteRtWithinOneStep) {
         EXPECT_EQ(off_by_one, reference_off)
             << c.name << ": elements one step from LiteRT.js (TFLite's reference arithmetic: "
             << reference_off << ")";
+      else if (c.name.rfind("resize_bilinear", 0) == 0)
+        // LiteRT.js runs int8 RESIZE_BILINEAR in TFLite's own kernel, whose
+        // rounding odin's float mode leaves as the reference's.
+        EXPECT_EQ(off_by_one, reference_off) << c.name << " (float32 requantization)";
       else
-        EXPECT_LE(off_by_one, reference_off) << c.name << " (float32 requantization)";
+        // Everything else LiteRT.js's bytes: XNNPACK's arithmetic (QUANTIZE's
+        // ties to even, ADD's integer multipliers) and, on these inputs,
+        // PRELU's float32 products (one step from TFLite's fixed point in
+        // about 0.1 % of a model's elements).
+        EXPECT_EQ(off_by_one, 0) << c.name << " (float32 requantization)";
       RecordProperty("off_by_one_" + mode + "_" + std::to_string(i),
                      std::to_string(off_by_one) + "/" + std::to_string(want.size()));
     }
