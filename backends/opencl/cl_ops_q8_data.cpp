@@ -41,7 +41,9 @@ Status lower_pool2d(LowerContext& ctx, const Node& node, LoweredNode* out) {
 Status lower_pad(LowerContext& ctx, const Node& node, LoweredNode* out) {
   const Graph& g = ctx.graph();
   const Value& y = g.value(node.outputs[0]);
-  ODIN_ASSIGN_OR_RETURN(const auto before, q8_pad_before(g, node));
+  auto padding = q8_pad_before(g, node);
+  if (!padding.ok()) return padding.status().with_context("opencl");
+  const std::array<int64_t, 4> before = *padding;
   Launch l = unary_launch("q8_pad", g, node);
   for (int64_t v : dims4(y.shape)) l.arg(v);
   for (int64_t v : dims4(g.value(node.inputs[0]).shape)) l.arg(v);

@@ -58,7 +58,9 @@ Status lower_pad(LowerContext& ctx, const Node& node, LoweredNode* out) {
   const Graph& g = ctx.graph();
   const Value& y = g.value(node.outputs[0]);
   const Shape& si = g.value(node.inputs[0]).shape;
-  ODIN_ASSIGN_OR_RETURN(const auto before, q8_pad_before(g, node));
+  auto padding = q8_pad_before(g, node);
+  if (!padding.ok()) return padding.status().with_context("vulkan");
+  const std::array<int64_t, 4> before = *padding;
   Dispatch d = single_io("q8_pad", node, y.dtype);
   for (int64_t v : dims4(y.shape)) d.push_int(v);
   for (int64_t v : dims4(si)) d.push_int(v);

@@ -160,6 +160,16 @@ Graph binary_case(OpType op, DType t, Shape sa, Shape sb, Activation act) {
   return q.finish({q.node(op, {a, b}, attrs, t, op == OpType::kMul ? 0.02f : 0.06f, u8 ? 110 : 3)});
 }
 
+// The second operand a constant (uploaded with the weights, not computed).
+Graph binary_constant_case(OpType op, DType t, Shape sa, Shape sb) {
+  QGraph q;
+  const bool u8 = t == kU8;
+  const ValueId a = q.input(std::move(sa), t, 0.05f, u8 ? 128 : -10);
+  const ValueId b = q.weights(std::move(sb), t, {0.02f}, 0, u8 ? 90 : 25, 31);
+  return q.finish(
+      {q.node(op, {a, b}, BinaryAttrs{}, t, op == OpType::kMul ? 0.02f : 0.06f, u8 ? 110 : 3)});
+}
+
 Graph pool_case(OpType op, DType t, Shape in, Pool2DAttrs a) {
   QGraph q;
   const int64_t zero = t == kU8 ? 100 : -20;
@@ -320,6 +330,14 @@ std::vector<Int8Case> cases() {
       {"add_u8_relu6",
        [] {
          return binary_case(OpType::kAdd, kU8, Shape({2, 3, 7}), Shape({2, 3, 7}), A::kRelu6);
+       }},
+      {"add_i8_constant_operand",
+       [] {
+         return binary_constant_case(OpType::kAdd, kI8, Shape({1, 4, 5, 6}), Shape({1, 4, 5, 6}));
+       }},
+      {"mul_u8_constant_bcast",
+       [] {
+         return binary_constant_case(OpType::kMul, kU8, Shape({2, 3, 8}), Shape({8}));
        }},
       {"sub_i8_bcast",
        [] {
